@@ -1,0 +1,8 @@
+import type { Role } from '~/generated/prisma/enums.ts'
+
+/** Main navigation per role; each capability adds its own entries here. Labels are i18n keys. */
+export const NAV_ITEMS: { to: string; label: string; roles: readonly Role[] }[] = [
+	{ to: '/elders', label: 'nav.elders', roles: ['family', 'community_officer', 'bureau_district', 'bureau_city', 'admin'] },
+	{ to: '/bureau/staff', label: 'nav.staff', roles: ['bureau_district', 'bureau_city', 'admin'] },
+	{ to: '/bureau/audit', label: 'nav.audit', roles: ['bureau_district', 'bureau_city', 'admin'] },
+]

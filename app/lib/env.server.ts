@@ -1,0 +1,74 @@
+import { z } from 'zod'
+
+// Local defaults make a fresh clone run with nothing set. Production refuses the development keys.
+const DEV_SESSION_SECRET = 'dev-session-secret-change-me-0123456789'
+// 32-byte keys, base64. Development only: production must set its own.
+const DEV_ID_ENCRYPTION_KEY = 'ZGV2LWlkLWVuY3J5cHRpb24ta2V5LTMyLWJ5dGVzISE='
+const DEV_ID_HASH_KEY = 'ZGV2LWlkLWhhc2gta2V5LTMyLWJ5dGVzLWxvbmchISE='
+
+const key32 = z
+	.string()
+	.refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
+
+const schema = z
+	.object({
+		NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+		/** Port of the web server. */
+		PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+		/** PostgreSQL: the only durable state. */
+		DATABASE_URL: z.url().default('postgresql://postgres@127.0.0.1:5432/yiyang'),
+		/** Pool size per process for the Prisma adapter and raw SQL. */
+		DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+		/** Redis: BullMQ queues, rate limits. */
+		REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
+		/** Prefix of every BullMQ key, so test runs and deployments never share queues. */
+		QUEUE_PREFIX: z.string().regex(/^[a-zA-Z0-9:_-]+$/).default('yiyang'),
+		/** Stripe secret key; stripe-mock accepts any sk_test_ key. */
+		STRIPE_SECRET_KEY: z.string().startsWith('sk_').default('sk_test_yiyanglocaldev'),
+		/** Base URL of the Stripe API; stripe-mock locally. Unset in production to use api.stripe.com. */
+		STRIPE_API_BASE: z.url().optional().default('http://127.0.0.1:12111'),
+		/** Secret that signs webhook events (whsec_...). */
+		STRIPE_WEBHOOK_SECRET: z.string().min(8).default('whsec_yiyang_local_webhook_secret'),
+		/** Signs the session and CSRF cookies. */
+		SESSION_SECRET: z.string().min(32).default(DEV_SESSION_SECRET),
+		/** AES-256-GCM key for identity numbers at rest (base64, 32 bytes). */
+		ID_ENCRYPTION_KEY: key32.default(DEV_ID_ENCRYPTION_KEY),
+		/** HMAC key for the identity-number lookup hash (base64, 32 bytes); different from the encryption key. */
+		ID_HASH_KEY: key32.default(DEV_ID_HASH_KEY),
+		/** Set to "true" only behind HTTPS: marks cookies Secure. Defaults to true in production. */
+		COOKIE_SECURE: z.enum(['true', 'false']).optional(),
+		/** Failed sign-ins per phone before a temporary lockout. */
+		LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+		/** Lockout length in seconds. */
+		LOGIN_LOCKOUT_SECONDS: z.coerce.number().int().min(1).default(900),
+	})
+	.superRefine((env, ctx) => {
+		if (env.NODE_ENV !== 'production' || process.env.ALLOW_DEV_SECRETS === 'true') return
+		for (const [name, dev] of [
+			['SESSION_SECRET', DEV_SESSION_SECRET],
+			['ID_ENCRYPTION_KEY', DEV_ID_ENCRYPTION_KEY],
+			['ID_HASH_KEY', DEV_ID_HASH_KEY],
+		] as const) {
+			if (env[name] === dev) ctx.addIssue({ code: 'custom', path: [name], message: 'must be set in production (the development default is public)' })
+		}
+	})
+
+export type Env = z.infer<typeof schema>
+
+let cached: Env | undefined
+
+/** Validates the environment once; a wrong value stops start-up with a message naming the variable. */
+export function getEnv(): Env {
+	if (cached) return cached
+	const parsed = schema.safeParse(process.env)
+	if (!parsed.success) {
+		const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)
+		throw new Error(`Invalid environment configuration:\n${lines.join('\n')}`)
+	}
+	cached = parsed.data
+	return cached
+}
+
+export function isSecureCookies(env = getEnv()) {
+	return env.COOKIE_SECURE ? env.COOKIE_SECURE === 'true' : env.NODE_ENV === 'production'
+}

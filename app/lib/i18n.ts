@@ -1,0 +1,44 @@
+import i18next, { type i18n, type TFunction } from 'i18next'
+import enCommon from '~/locales/en/common.json'
+import zhCommon from '~/locales/zh-CN/common.json'
+
+// Catalogues are bundled: they are small, and the first paint must already be in the user's language.
+// Each capability adds its own namespace file beside common.json.
+export const SUPPORTED_LOCALES = ['zh-CN', 'en'] as const
+export type Locale = (typeof SUPPORTED_LOCALES)[number]
+export const DEFAULT_LOCALE: Locale = 'zh-CN'
+
+export const resources = {
+	'zh-CN': { common: zhCommon },
+	en: { common: enCommon },
+} as const
+
+export function isLocale(value: unknown): value is Locale {
+	return typeof value === 'string' && (SUPPORTED_LOCALES as readonly string[]).includes(value)
+}
+
+export function createI18n(locale: Locale): i18n {
+	const instance = i18next.createInstance()
+	void instance.init({
+		resources,
+		lng: locale,
+		fallbackLng: DEFAULT_LOCALE,
+		defaultNS: 'common',
+		ns: Object.keys(resources[DEFAULT_LOCALE]),
+		interpolation: { escapeValue: false },
+		initImmediate: false,
+		returnNull: false,
+	})
+	return instance
+}
+
+const fixed = new Map<Locale, TFunction>()
+/** Server-side translation, for messages built in actions and workers. */
+export function getT(locale: Locale): TFunction {
+	let t = fixed.get(locale)
+	if (!t) {
+		t = createI18n(locale).t
+		fixed.set(locale, t)
+	}
+	return t
+}

@@ -1,0 +1,133 @@
+import { z } from 'zod'
+import { Prisma } from '~/generated/prisma/client.ts'
+import type { Role } from '~/generated/prisma/enums.ts'
+import { prisma } from '~/lib/db.server.ts'
+import { audit } from '~/modules/audit/audit.server.ts'
+import { isCityWide } from '~/modules/auth/access.server.ts'
+import { clearFailures, lockedForSeconds, recordFailure } from '~/modules/auth/login-limit.server.ts'
+import { hashPassword, verifyAgainstDummy, verifyPassword } from '~/modules/auth/password.server.ts'
+import { nameSchema, passwordSchema, phoneSchema } from '~/modules/auth/schemas.ts'
+import type { SessionUser } from '~/modules/auth/session.server.ts'
+
+export type FieldErrors = Record<string, string[]>
+export type Outcome<T> = { ok: true; value: T } | { ok: false; fieldErrors: FieldErrors; formError?: string; status?: number }
+
+function isUniqueViolation(error: unknown) {
+	return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002'
+}
+
+export async function registerFamily(input: { name: string; phone: string; password: string }): Promise<Outcome<{ id: string }>> {
+	const passwordHash = await hashPassword(input.password)
+	try {
+		const user = await prisma.user.create({ data: { name: input.name, phone: input.phone, passwordHash, role: 'family' }, select: { id: true } })
+		await audit({ actor: { id: user.id, role: 'family' }, action: 'account.register', entityType: 'user', entityId: user.id })
+		return { ok: true, value: user }
+	} catch (error) {
+		if (isUniqueViolation(error)) return { ok: false, fieldErrors: { phone: ['errors.phone.taken'] } }
+		throw error
+	}
+}
+
+export type LoginResult = { ok: true; userId: string } | { ok: false; reason: 'invalid' } | { ok: false; reason: 'locked'; retryAfterSeconds: number }
+
+export async function authenticate(input: { phone: string; password: string; ip: string | null }): Promise<LoginResult> {
+	const locked = await lockedForSeconds(input.phone, input.ip)
+	if (locked > 0) return { ok: false, reason: 'locked', retryAfterSeconds: locked }
+	const user = await prisma.user.findUnique({ where: { phone: input.phone }, select: { id: true, passwordHash: true, active: true } })
+	const valid = user && user.active ? await verifyPassword(user.passwordHash, input.password) : await verifyAgainstDummy(input.password)
+	if (!user || !valid) {
+		await recordFailure(input.phone, input.ip)
+		const nowLocked = await lockedForSeconds(input.phone, input.ip)
+		if (nowLocked > 0) return { ok: false, reason: 'locked', retryAfterSeconds: nowLocked }
+		return { ok: false, reason: 'invalid' }
+	}
+	await clearFailures(input.phone)
+	return { ok: true, userId: user.id }
+}
+
+export const STAFF_ROLES = ['provider_staff', 'community_officer', 'bureau_district', 'bureau_city', 'admin'] as const satisfies readonly Role[]
+
+export const createStaffSchema = z
+	.object({
+		name: nameSchema,
+		phone: phoneSchema,
+		password: passwordSchema,
+		role: z.enum(STAFF_ROLES, { error: 'errors.role.invalid' }),
+		districtId: z.string().trim().optional(),
+		communityId: z.string().trim().optional(),
+		providerId: z.string().trim().optional(),
+	})
+	.superRefine((v, ctx) => {
+		if ((v.role === 'bureau_district' || v.role === 'community_officer') && !v.districtId) {
+			ctx.addIssue({ code: 'custom', path: ['districtId'], message: 'errors.district.required' })
+		}
+		if (v.role === 'community_officer' && !v.communityId) ctx.addIssue({ code: 'custom', path: ['communityId'], message: 'errors.community.required' })
+		if (v.role === 'provider_staff' && !v.providerId) ctx.addIssue({ code: 'custom', path: ['providerId'], message: 'errors.provider.required' })
+	})
+
+/** Which staff roles a creator may hand out: district officers only within their district, never above themselves. */
+export function assignableRoles(creator: SessionUser): readonly (typeof STAFF_ROLES)[number][] {
+	if (creator.role === 'admin') return STAFF_ROLES
+	if (creator.role === 'bureau_city') return ['provider_staff', 'community_officer', 'bureau_district', 'bureau_city']
+	if (creator.role === 'bureau_district') return ['provider_staff', 'community_officer']
+	return []
+}
+
+export async function createStaffAccount(creator: SessionUser, input: z.infer<typeof createStaffSchema>, ip: string | null): Promise<Outcome<{ id: string }>> {
+	if (!assignableRoles(creator).includes(input.role)) return { ok: false, fieldErrors: { role: ['errors.role.notAllowed'] }, status: 403 }
+	let districtId = input.role === 'bureau_city' || input.role === 'admin' ? null : input.districtId || null
+	let communityId: string | null = null
+	let providerId: string | null = null
+	if (input.role === 'provider_staff') {
+		const provider = await prisma.provider.findUnique({ where: { id: z.uuid().safeParse(input.providerId).success ? input.providerId! : '00000000-0000-0000-0000-000000000000' }, select: { id: true, districtId: true } })
+		if (!provider) return { ok: false, fieldErrors: { providerId: ['errors.provider.unknown'] } }
+		providerId = provider.id
+		districtId = provider.districtId
+	}
+	if (districtId) {
+		const district = await prisma.district.findUnique({ where: { id: districtId }, select: { id: true } })
+		if (!district) return { ok: false, fieldErrors: { districtId: ['errors.district.unknown'] } }
+	}
+	if (input.role === 'community_officer') {
+		const community = z.uuid().safeParse(input.communityId).success
+			? await prisma.community.findFirst({ where: { id: input.communityId, districtId: districtId ?? undefined }, select: { id: true } })
+			: null
+		if (!community) return { ok: false, fieldErrors: { communityId: ['errors.community.unknown'] } }
+		communityId = community.id
+	}
+	if (!isCityWide(creator) && districtId !== creator.districtId) return { ok: false, fieldErrors: { districtId: ['errors.district.outOfScope'] }, status: 403 }
+	const passwordHash = await hashPassword(input.password)
+	try {
+		const user = await prisma.$transaction(async (tx) => {
+			const created = await tx.user.create({
+				data: { name: input.name, phone: input.phone, passwordHash, role: input.role, districtId, communityId, providerId, createdById: creator.id },
+				select: { id: true },
+			})
+			await audit({ actor: creator, action: 'account.create_staff', entityType: 'user', entityId: created.id, districtId, details: { role: input.role, providerId, communityId }, ip }, tx)
+			return created
+		})
+		return { ok: true, value: user }
+	} catch (error) {
+		if (isUniqueViolation(error)) return { ok: false, fieldErrors: { phone: ['errors.phone.taken'] } }
+		throw error
+	}
+}
+
+export async function listStaff(viewer: SessionUser) {
+	return prisma.user.findMany({
+		where: { role: { not: 'family' }, ...(isCityWide(viewer) ? {} : { districtId: viewer.districtId }) },
+		orderBy: { createdAt: 'desc' },
+		take: 200,
+		select: { id: true, name: true, phone: true, role: true, districtId: true, provider: { select: { name: true } }, community: { select: { nameZh: true } }, createdAt: true },
+	})
+}
+
+/** What the create-staff form offers this creator: their districts, providers and roles. */
+export async function staffFormOptions(viewer: SessionUser) {
+	const cityWide = isCityWide(viewer)
+	const [districts, providers] = await Promise.all([
+		prisma.district.findMany({ where: cityWide ? {} : { id: viewer.districtId ?? '-' }, orderBy: { sortOrder: 'asc' }, select: { id: true, nameZh: true, nameEn: true } }),
+		prisma.provider.findMany({ where: cityWide ? {} : { districtId: viewer.districtId ?? '-' }, orderBy: { name: 'asc' }, take: 500, select: { id: true, name: true } }),
+	])
+	return { districts, providers, roles: assignableRoles(viewer) }
+}

@@ -1,0 +1,38 @@
+import { createCookie } from '@remix-run/node'
+import { CSRF, CSRFError } from 'remix-utils/csrf/server'
+import { getEnv, isSecureCookies } from '~/lib/env.server.ts'
+import { singleton } from '~/lib/singleton.server.ts'
+
+// Double-submit token: a signed cookie plus the same token in every state-changing form.
+export const CSRF_FIELD = 'csrf'
+
+export const csrf = singleton('csrf', () => {
+	const env = getEnv()
+	return new CSRF({
+		cookie: createCookie('yy_csrf', { path: '/', httpOnly: true, sameSite: 'lax', secure: isSecureCookies(env), secrets: [env.SESSION_SECRET] }),
+		formDataKey: CSRF_FIELD,
+		secret: env.SESSION_SECRET,
+	})
+})
+
+/** Throws 403 unless the form carries the token of this browser's cookie. */
+export async function validateCsrf(formData: FormData, request: Request) {
+	try {
+		await csrf.validate(formData, request.headers)
+	} catch (error) {
+		if (error instanceof CSRFError) throw new Response('Invalid or missing form token (CSRF). Reload the page and try again.', { status: 403 })
+		throw error
+	}
+}
+
+/** Reads a form body and checks its CSRF token; every state-changing action starts here. */
+export async function readProtectedForm(request: Request): Promise<FormData> {
+	let formData: FormData
+	try {
+		formData = await request.formData()
+	} catch {
+		throw new Response('The form could not be read.', { status: 400 })
+	}
+	await validateCsrf(formData, request)
+	return formData
+}

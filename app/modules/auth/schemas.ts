@@ -1,0 +1,37 @@
+import { z } from 'zod'
+
+// Messages are i18n keys: the form translates them into the user's language.
+export const phoneSchema = z
+	.string({ error: 'errors.required' })
+	.trim()
+	.min(1, 'errors.required')
+	.regex(/^1[3-9]\d{9}$/, 'errors.phone.invalid')
+
+export const passwordSchema = z
+	.string({ error: 'errors.required' })
+	.min(8, 'errors.password.tooShort')
+	.max(128, 'errors.password.tooLong')
+	.refine((v) => /[A-Za-z]/.test(v) && /\d/.test(v), 'errors.password.weak')
+
+export const nameSchema = z.string({ error: 'errors.required' }).trim().min(1, 'errors.required').max(40, 'errors.name.tooLong')
+
+export const loginSchema = z.object({
+	phone: phoneSchema,
+	password: z.string({ error: 'errors.required' }).min(1, 'errors.required'),
+	redirectTo: z.string().optional(),
+})
+
+export const registerSchema = z
+	.object({
+		name: nameSchema,
+		phone: phoneSchema,
+		password: passwordSchema,
+		confirmPassword: z.string({ error: 'errors.required' }),
+	})
+	.refine((v) => v.password === v.confirmPassword, { path: ['confirmPassword'], message: 'errors.password.mismatch' })
+
+/** Only same-site relative paths, so a crafted link cannot send a user elsewhere after sign-in. */
+export function safeRedirect(to: unknown, fallback = '/') {
+	if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback
+	return to
+}

@@ -1,0 +1,74 @@
+import { createCookieSessionStorage, redirect } from '@remix-run/node'
+import { prisma } from '~/lib/db.server.ts'
+import { getEnv, isSecureCookies } from '~/lib/env.server.ts'
+import { singleton } from '~/lib/singleton.server.ts'
+import type { Role } from '~/generated/prisma/enums.ts'
+
+const SESSION_TTL_MS = 1000 * 60 * 60 * 24 * 14
+const SESSION_KEY = 'sid'
+
+// The cookie holds only the session id; the session row lives in PostgreSQL, so any web process
+// can serve any request and signing out anywhere ends the session everywhere.
+export const sessionStorage = singleton('session-storage', () => {
+	const env = getEnv()
+	return createCookieSessionStorage({
+		cookie: {
+			name: 'yy_session',
+			httpOnly: true,
+			sameSite: 'lax',
+			path: '/',
+			secure: isSecureCookies(env),
+			secrets: [env.SESSION_SECRET],
+			maxAge: SESSION_TTL_MS / 1000,
+		},
+	})
+})
+
+export type SessionUser = {
+	id: string
+	name: string
+	phone: string
+	role: Role
+	districtId: string | null
+	communityId: string | null
+	providerId: string | null
+}
+
+const userSelect = { id: true, name: true, phone: true, role: true, districtId: true, communityId: true, providerId: true } as const
+
+const perRequest = new WeakMap<Request, Promise<SessionUser | null>>()
+
+async function loadSessionUser(request: Request): Promise<SessionUser | null> {
+	const session = await sessionStorage.getSession(request.headers.get('Cookie'))
+	const sid = session.get(SESSION_KEY)
+	if (typeof sid !== 'string' || !/^[0-9a-f-]{36}$/i.test(sid)) return null
+	const row = await prisma.session.findFirst({
+		where: { id: sid, expiresAt: { gt: new Date() }, user: { active: true } },
+		select: { user: { select: userSelect } },
+	})
+	return row?.user ?? null
+}
+
+/** The signed-in user, or null. Loaded once per request however many loaders ask. */
+export function getSessionUser(request: Request) {
+	let pending = perRequest.get(request)
+	if (!pending) {
+		pending = loadSessionUser(request)
+		perRequest.set(request, pending)
+	}
+	return pending
+}
+
+export async function createUserSession(userId: string, request: Request, redirectTo: string) {
+	const row = await prisma.session.create({ data: { userId, expiresAt: new Date(Date.now() + SESSION_TTL_MS) }, select: { id: true } })
+	const session = await sessionStorage.getSession(request.headers.get('Cookie'))
+	session.set(SESSION_KEY, row.id)
+	return redirect(redirectTo, { headers: { 'Set-Cookie': await sessionStorage.commitSession(session) } })
+}
+
+export async function destroyUserSession(request: Request, redirectTo = '/') {
+	const session = await sessionStorage.getSession(request.headers.get('Cookie'))
+	const sid = session.get(SESSION_KEY)
+	if (typeof sid === 'string' && /^[0-9a-f-]{36}$/i.test(sid)) await prisma.session.deleteMany({ where: { id: sid } })
+	return redirect(redirectTo, { headers: { 'Set-Cookie': await sessionStorage.destroySession(session) } })
+}

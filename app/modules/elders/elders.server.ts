@@ -1,0 +1,122 @@
+import { z } from 'zod'
+import { Prisma } from '~/generated/prisma/client.ts'
+import { prisma } from '~/lib/db.server.ts'
+import { ageOn, dateOnly, shanghaiDate, toDateString } from '~/lib/time.ts'
+import type { Outcome } from '~/modules/accounts/accounts.server.ts'
+import { audit } from '~/modules/audit/audit.server.ts'
+import { elderScope, mayRevealIdNumber } from '~/modules/auth/access.server.ts'
+import type { SessionUser } from '~/modules/auth/session.server.ts'
+import { decryptIdNumber, encryptIdNumber, hashIdNumber } from '~/modules/identity/id-crypto.server.ts'
+import { maskIdNumber } from '~/modules/identity/id-number.ts'
+import { type addElderSchema, MIN_ELDER_AGE } from './schemas.ts'
+
+type AddElderInput = z.infer<ReturnType<typeof addElderSchema>>
+
+const elderSummary = {
+	id: true,
+	name: true,
+	gender: true,
+	birthDate: true,
+	idNumberMasked: true,
+	districtId: true,
+	settlement: true,
+	categories: true,
+	disabilityLevel: true,
+	deathDate: true,
+	residencyStatus: true,
+	lastLivenessAt: true,
+	district: { select: { nameZh: true, nameEn: true } },
+	community: { select: { nameZh: true, nameEn: true } },
+} as const
+
+/** A family member registers an elder they care for. One transaction: the elder, the link, the audit entry. */
+export async function addElderForFamily(user: SessionUser, input: AddElderInput): Promise<Outcome<{ id: string }>> {
+	const today = shanghaiDate()
+	if (ageOn(input.idNumber.birthDate, today) < MIN_ELDER_AGE) return { ok: false, fieldErrors: { idNumber: ['errors.idNumber.tooYoung'] } }
+	const district = await prisma.district.findUnique({ where: { id: input.districtId }, select: { id: true } })
+	if (!district) return { ok: false, fieldErrors: { districtId: ['errors.district.unknown'] } }
+	const community = z.uuid().safeParse(input.communityId).success
+		? await prisma.community.findFirst({ where: { id: input.communityId, districtId: district.id }, select: { id: true, kind: true } })
+		: null
+	if (!community) return { ok: false, fieldErrors: { communityId: ['errors.community.unknown'] } }
+
+	const idHash = hashIdNumber(input.idNumber.value)
+	const existing = await prisma.elder.findUnique({ where: { idNumberHash: idHash }, select: { id: true, families: { where: { userId: user.id }, select: { userId: true } } } })
+	if (existing) {
+		// Knowing an ID number must not be enough to gain access to an elder another family registered.
+		return { ok: false, fieldErrors: { idNumber: [existing.families.length ? 'errors.elder.alreadyYours' : 'errors.elder.registeredByAnother'] } }
+	}
+	try {
+		const elder = await prisma.$transaction(async (tx) => {
+			const created = await tx.elder.create({
+				data: {
+					idNumberCipher: encryptIdNumber(input.idNumber.value),
+					idNumberHash: idHash,
+					idNumberMasked: maskIdNumber(input.idNumber.value),
+					name: input.name,
+					gender: input.idNumber.gender,
+					birthDate: dateOnly(input.idNumber.birthDate),
+					districtId: district.id,
+					communityId: community.id,
+					settlement: community.kind,
+				},
+				select: { id: true },
+			})
+			await tx.familyLink.create({ data: { userId: user.id, elderId: created.id, relationship: input.relationship } })
+			await audit({ actor: user, action: 'elder.register', entityType: 'elder', entityId: created.id, districtId: district.id }, tx)
+			return created
+		})
+		return { ok: true, value: elder }
+	} catch (error) {
+		// Two submissions racing past the check above: the unique hash decides.
+		if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+			return { ok: false, fieldErrors: { idNumber: ['errors.elder.alreadyYours'] } }
+		}
+		throw error
+	}
+}
+
+export async function listElders(user: SessionUser, opts: { page?: number; pageSize?: number; districtId?: string } = {}) {
+	const pageSize = opts.pageSize ?? 50
+	const page = Math.max(1, opts.page ?? 1)
+	const rows = await prisma.elder.findMany({
+		where: { AND: [elderScope(user), opts.districtId ? { districtId: opts.districtId } : {}] },
+		orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+		skip: (page - 1) * pageSize,
+		take: pageSize + 1,
+		select: elderSummary,
+	})
+	return { hasMore: rows.length > pageSize, elders: rows.slice(0, pageSize).map(withAge) }
+}
+
+function withAge<T extends { birthDate: Date }>(e: T) {
+	const birthDate = toDateString(e.birthDate)
+	return { ...e, birthDate, age: ageOn(birthDate, shanghaiDate()) }
+}
+
+/** One elder within the user's scope; null (shown as 404) when outside it, so existence does not leak. */
+export async function getElder(user: SessionUser, elderId: string) {
+	if (!z.uuid().safeParse(elderId).success) return null
+	const elder = await prisma.elder.findFirst({
+		where: { AND: [{ id: elderId }, elderScope(user)] },
+		select: { ...elderSummary, families: { select: { relationship: true, user: { select: { id: true, name: true } } } } },
+	})
+	return elder ? withAge(elder) : null
+}
+
+/** Reveals the full identity number to an authorised user and records that they saw it. */
+export async function revealIdNumber(user: SessionUser, elderId: string, ip: string | null) {
+	if (!mayRevealIdNumber(user)) return { ok: false as const, status: 403 }
+	if (!z.uuid().safeParse(elderId).success) return { ok: false as const, status: 404 }
+	const elder = await prisma.elder.findFirst({ where: { AND: [{ id: elderId }, elderScope(user)] }, select: { id: true, districtId: true, idNumberCipher: true } })
+	if (!elder) return { ok: false as const, status: 404 }
+	await audit({ actor: user, action: 'pii.reveal_id_number', entityType: 'elder', entityId: elder.id, districtId: elder.districtId, ip })
+	return { ok: true as const, idNumber: decryptIdNumber(elder.idNumberCipher) }
+}
+
+export async function listDistrictsWithCommunities() {
+	return prisma.district.findMany({
+		orderBy: { sortOrder: 'asc' },
+		select: { id: true, nameZh: true, nameEn: true, communities: { orderBy: { nameZh: 'asc' }, select: { id: true, nameZh: true, nameEn: true, kind: true } } },
+	})
+}

@@ -1,0 +1,26 @@
+import { pool } from '~/lib/db.server.ts'
+import { redis } from '~/lib/redis.server.ts'
+import { stripe } from '~/modules/payments/stripe.server.ts'
+
+type Check = { ok: boolean; ms: number; error?: string }
+
+async function timed(fn: () => Promise<unknown>, timeoutMs = 2000): Promise<Check> {
+	const started = performance.now()
+	try {
+		await Promise.race([fn(), new Promise((_, reject) => setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs))])
+		return { ok: true, ms: Math.round(performance.now() - started) }
+	} catch (error) {
+		return { ok: false, ms: Math.round(performance.now() - started), error: error instanceof Error ? error.message : String(error) }
+	}
+}
+
+/** Reachability of every service the app depends on. */
+export async function checkHealth() {
+	const [database, redisCheck, stripeCheck] = await Promise.all([
+		timed(() => pool.query('SELECT 1')),
+		timed(() => redis.ping()),
+		timed(() => stripe.balance.retrieve({}, { maxNetworkRetries: 0, timeout: 2000 })),
+	])
+	const checks = { database, redis: redisCheck, stripe: stripeCheck }
+	return { ok: Object.values(checks).every((c) => c.ok), checks }
+}

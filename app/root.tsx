@@ -1,0 +1,72 @@
+import { data, type LoaderFunctionArgs, type LinksFunction, type MetaFunction } from '@remix-run/node'
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from '@remix-run/react'
+import { useMemo, type ReactNode } from 'react'
+import { I18nextProvider } from 'react-i18next'
+import { AuthenticityTokenProvider } from 'remix-utils/csrf/react'
+import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { SiteHeader } from '~/components/site-header.tsx'
+import { createI18n, DEFAULT_LOCALE } from '~/lib/i18n.ts'
+import { getPreferences } from '~/lib/preferences.server.ts'
+import { csrf } from '~/modules/auth/csrf.server.ts'
+import { getSessionUser } from '~/modules/auth/session.server.ts'
+import styles from '~/styles/app.css'
+
+export const links: LinksFunction = () => [
+	{ rel: 'stylesheet', href: styles },
+	{ rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
+]
+
+export const meta: MetaFunction = () => [{ title: '颐养 Yiyang' }]
+
+export async function loader({ request }: LoaderFunctionArgs) {
+	const [user, prefs, [csrfToken, csrfCookie]] = await Promise.all([getSessionUser(request), getPreferences(request), csrf.commitToken(request)])
+	return data(
+		{ user: user && { id: user.id, name: user.name, role: user.role }, locale: prefs.locale, textSize: prefs.textSize, csrfToken },
+		csrfCookie ? { headers: { 'Set-Cookie': csrfCookie } } : undefined,
+	)
+}
+
+export type RootLoader = typeof loader
+
+export function Layout({ children }: { children: ReactNode }) {
+	const root = useRouteLoaderData<RootLoader>('root')
+	const locale = root?.locale ?? DEFAULT_LOCALE
+	const i18n = useMemo(() => createI18n(locale), [locale])
+	return (
+		<html lang={locale} data-text-size={root?.textSize ?? 'normal'}>
+			<head>
+				<meta charSet="utf-8" />
+				<meta name="viewport" content="width=device-width, initial-scale=1" />
+				<Meta />
+				<Links />
+			</head>
+			<body>
+				<I18nextProvider i18n={i18n}>
+					{root ? (
+						<AuthenticityTokenProvider token={root.csrfToken}>
+							<SiteHeader user={root.user} textSize={root.textSize} locale={locale} />
+							<main id="main" className="page">
+								{children}
+							</main>
+						</AuthenticityTokenProvider>
+					) : (
+						// The root loader itself failed: no session or form token to offer, only the message.
+						<main id="main" className="page">
+							{children}
+						</main>
+					)}
+				</I18nextProvider>
+				<ScrollRestoration />
+				<Scripts />
+			</body>
+		</html>
+	)
+}
+
+export default function App() {
+	return <Outlet />
+}
+
+export function ErrorBoundary() {
+	return <GeneralErrorBoundary />
+}

@@ -1,0 +1,62 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
+import { Link, useLoaderData } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { NAV_ITEMS } from '~/components/nav-items.ts'
+import { getSessionUser } from '~/modules/auth/session.server.ts'
+
+export async function loader({ request }: LoaderFunctionArgs) {
+	const user = await getSessionUser(request)
+	return { user: user && { name: user.name, role: user.role } }
+}
+
+export default function Index() {
+	const { user } = useLoaderData<typeof loader>()
+	const { t } = useTranslation()
+	const items = user ? NAV_ITEMS.filter((i) => i.roles.includes(user.role)) : []
+	return (
+		<>
+			<section className="hero">
+				<h1>{t('home.title')}</h1>
+				<p className="lead">{t('home.lead')}</p>
+				{!user ? (
+					<p className="actions">
+						<Link to="/register" className="button big">
+							{t('auth.register')}
+						</Link>
+						<Link to="/login" className="button big secondary">
+							{t('auth.signIn')}
+						</Link>
+					</p>
+				) : null}
+			</section>
+			{user ? (
+				<section aria-labelledby="shortcuts">
+					<h2 id="shortcuts">{t('home.shortcuts', { name: user.name })}</h2>
+					<ul className="tiles">
+						{items.map((item) => (
+							<li key={item.to}>
+								<Link to={item.to} className="tile">
+									{t(item.label)}
+								</Link>
+							</li>
+						))}
+					</ul>
+				</section>
+			) : (
+				<section className="three-kinds" aria-labelledby="kinds">
+					<h2 id="kinds">{t('home.kindsTitle')}</h2>
+					<ul className="tiles">
+						<li className="tile static">{t('home.kindHome')}</li>
+						<li className="tile static">{t('home.kindCommunity')}</li>
+						<li className="tile static">{t('home.kindInstitution')}</li>
+					</ul>
+				</section>
+			)}
+		</>
+	)
+}
+
+export function ErrorBoundary() {
+	return <GeneralErrorBoundary />
+}

@@ -1,0 +1,64 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
+import { Link, useLoaderData } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { requireRole } from '~/modules/auth/access.server.ts'
+import { listElders } from '~/modules/elders/elders.server.ts'
+
+export async function loader({ request }: LoaderFunctionArgs) {
+	const user = await requireRole(request, ['family', 'community_officer', 'bureau_district', 'bureau_city', 'admin'])
+	const page = Math.max(1, Number(new URL(request.url).searchParams.get('page')) || 1)
+	const { elders, hasMore } = await listElders(user, { page })
+	return { elders, hasMore, page, isFamily: user.role === 'family' }
+}
+
+export default function Elders() {
+	const { elders, hasMore, page, isFamily } = useLoaderData<typeof loader>()
+	const { t, i18n } = useTranslation()
+	const zh = i18n.language === 'zh-CN'
+	return (
+		<section>
+			<div className="title-row">
+				<h1>{isFamily ? t('elders.myTitle') : t('elders.registryTitle')}</h1>
+				{isFamily ? (
+					<Link to="/elders/new" className="button big">
+						{t('elders.add')}
+					</Link>
+				) : null}
+			</div>
+			{elders.length === 0 ? (
+				<p className="empty">{isFamily ? t('elders.noneYet') : t('elders.none')}</p>
+			) : (
+				<ul className="cards">
+					{elders.map((e) => (
+						<li key={e.id} className="card">
+							<h2>
+								<Link to={`/elders/${e.id}`}>{e.name}</Link>
+							</h2>
+							<dl className="facts">
+								<dt>{t('fields.idNumber')}</dt>
+								<dd className="mono" data-testid="masked-id">
+									{e.idNumberMasked}
+								</dd>
+								<dt>{t('fields.age')}</dt>
+								<dd>{t('elders.ageYears', { count: e.age })}</dd>
+								<dt>{t('fields.community')}</dt>
+								<dd>
+									{zh ? e.district.nameZh : e.district.nameEn} · {e.community ? (zh ? e.community.nameZh : e.community.nameEn ?? e.community.nameZh) : '—'}
+								</dd>
+							</dl>
+						</li>
+					))}
+				</ul>
+			)}
+			<nav className="pager" aria-label={t('a11y.pagination')}>
+				{page > 1 ? <Link to={`?page=${page - 1}`}>{t('pager.previous')}</Link> : null}
+				{hasMore ? <Link to={`?page=${page + 1}`}>{t('pager.next')}</Link> : null}
+			</nav>
+		</section>
+	)
+}
+
+export function ErrorBoundary() {
+	return <GeneralErrorBoundary />
+}

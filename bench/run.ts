@@ -1,0 +1,20 @@
+// `npm run bench -- <name> [<name> ...]`: runs the named benchmarks (all of them without a name).
+import { readdirSync } from 'node:fs'
+
+const available = readdirSync(new URL('.', import.meta.url))
+	.filter((f) => f.endsWith('.ts') && !['run.ts', 'lib.ts'].includes(f))
+	.map((f) => f.replace(/\.ts$/, ''))
+	.sort()
+const names = process.argv.slice(2).filter((a) => !a.startsWith('-'))
+const chosen = names.length ? names : available
+for (const name of chosen) {
+	if (!available.includes(name)) {
+		console.error(`Unknown benchmark "${name}". Available: ${available.join(', ')}`)
+		process.exit(2)
+	}
+}
+for (const name of chosen) {
+	const mod = (await import(`./${name}.ts`)) as { default: () => Promise<void> }
+	await mod.default()
+}
+process.exit(0)

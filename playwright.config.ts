@@ -1,0 +1,38 @@
+import { defineConfig, devices } from '@playwright/test'
+
+const PORT = Number(process.env.E2E_PORT ?? 3100)
+
+// Debian's Chromium, never a downloaded browser (see README: Browser tests).
+export default defineConfig({
+	testDir: 'tests/e2e',
+	timeout: 60_000,
+	expect: { timeout: 10_000 },
+	fullyParallel: false,
+	workers: 1,
+	retries: process.env.CI ? 1 : 0,
+	reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never' }]],
+	use: {
+		baseURL: `http://127.0.0.1:${PORT}`,
+		trace: 'retain-on-failure',
+		screenshot: 'only-on-failure',
+		locale: 'zh-CN',
+		timezoneId: 'Asia/Shanghai',
+		launchOptions: {
+			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+			args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+		},
+	},
+	projects: [
+		{ name: 'desktop', use: { ...devices['Desktop Chrome'], channel: undefined } },
+		{ name: 'phone', use: { ...devices['Pixel 7'], channel: undefined }, grep: /@phone/ },
+	],
+	webServer: {
+		command: `npx tsx scripts/e2e-server.ts`,
+		url: `http://127.0.0.1:${PORT}/healthz`,
+		env: { E2E_PORT: String(PORT) },
+		timeout: 180_000,
+		reuseExistingServer: false,
+		stdout: 'pipe',
+		stderr: 'pipe',
+	},
+})

@@ -1,0 +1,16 @@
+/** Remix v2, classic compiler. */
+/** @type {import('@remix-run/dev').AppConfig} */
+export default {
+	ignoredRouteFiles: ['**/.*', '**/*.test.{ts,tsx}', '**/__*.*'],
+	serverModuleFormat: 'esm',
+	serverPlatform: 'node',
+	// Server-only dependencies stay external (node_modules), as Remix does by default for ESM.
+	serverDependenciesToBundle: [],
+	future: {
+		v3_fetcherPersist: true,
+		v3_relativeSplatPath: true,
+		v3_throwAbortReason: true,
+		v3_lazyRouteDiscovery: true,
+		v3_singleFetch: true,
+	},
+}

@@ -1,0 +1,38 @@
+// Brings up the app for the browser tests: a fresh demo-seeded database, the production build's web
+// server and the worker process. Playwright starts this and stops it with SIGTERM.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { createDatabase, dropDatabase, migrate } from './lib/database.ts'
+import { ensureServices } from './services.ts'
+
+const port = process.env.E2E_PORT ?? '3100'
+const base = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/yiyang'
+const runId = `${Date.now()}_${process.pid}`
+const name = `yiyang_e2e_${runId}`
+
+if (!existsSync('build/index.js')) throw new Error('No production build: run `npm run build` first (npm test does).')
+const { stripeMock } = await ensureServices({ quiet: true })
+const url = await createDatabase(base, name)
+migrate(url)
+const env = { ...process.env, DATABASE_URL: url, QUEUE_PREFIX: `yiyang_e2e_${runId}`, PORT: port, NODE_ENV: 'production' as const, ALLOW_DEV_SECRETS: 'true' }
+await new Promise<void>((resolve, reject) => {
+	const seed = spawn('npx', ['tsx', 'prisma/seed.ts', '--scale', 'demo'], { env, stdio: 'inherit' })
+	seed.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`seed exited with ${code}`))))
+})
+
+const children: ChildProcess[] = [spawn('npx', ['tsx', 'server.ts'], { env, stdio: 'inherit' })]
+if (existsSync('workers/index.ts')) children.push(spawn('npx', ['tsx', 'workers/index.ts'], { env, stdio: 'inherit' }))
+
+let stopping = false
+async function stop() {
+	if (stopping) return
+	stopping = true
+	for (const child of children) child.kill('SIGTERM')
+	await new Promise((r) => setTimeout(r, 1500))
+	stripeMock?.kill()
+	await dropDatabase(base, name).catch(() => {})
+	process.exit(0)
+}
+process.on('SIGTERM', stop)
+process.on('SIGINT', stop)
+for (const child of children) child.on('exit', (code) => { if (!stopping && code) { console.error(`e2e child exited with ${code}`); void stop() } })

@@ -1,0 +1,45 @@
+// `npm start`: the whole app on this machine with demo data. Checks and starts the services
+// (PostgreSQL, Redis, stripe-mock), migrates, seeds demo data when the database is empty, builds,
+// then runs the web server (port 3000) and the BullMQ worker until Ctrl-C.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { ensureServices } from './services.ts'
+
+process.env.NODE_ENV = 'production'
+// The demo runs with the development keys unless real ones are set (never in a deployment).
+process.env.ALLOW_DEV_SECRETS ??= 'true'
+
+function run(label: string, command: string, args: string[]) {
+	console.log(`▶ ${label}`)
+	const result = spawnSync(command, args, { stdio: 'inherit', env: process.env })
+	if (result.status !== 0) {
+		console.error(`✗ ${label} failed`)
+		process.exit(result.status ?? 1)
+	}
+}
+
+let services: Awaited<ReturnType<typeof ensureServices>>
+try {
+	services = await ensureServices()
+} catch (error) {
+	console.error(error instanceof Error ? error.message : error)
+	process.exit(1)
+}
+run('migrate the database', 'npx', ['prisma', 'migrate', 'deploy'])
+run('seed demo data (if empty)', 'npx', ['tsx', 'prisma/seed.ts', '--scale', process.env.SEED_SCALE ?? 'demo', '--if-empty'])
+if (process.env.SKIP_BUILD !== 'true' || !existsSync('build/index.js')) run('build', 'npx', ['remix', 'build'])
+
+const children: ChildProcess[] = [spawn('npx', ['tsx', 'server.ts'], { stdio: 'inherit', env: process.env })]
+if (existsSync('workers/index.ts')) children.push(spawn('npx', ['tsx', 'workers/index.ts'], { stdio: 'inherit', env: process.env }))
+
+let stopping = false
+function stop(code = 0) {
+	if (stopping) return
+	stopping = true
+	for (const child of children) child.kill('SIGTERM')
+	services.stripeMock?.kill()
+	setTimeout(() => process.exit(code), 2000).unref()
+}
+for (const child of children) child.on('exit', (code) => !stopping && stop(code ?? 1))
+process.on('SIGINT', () => stop(0))
+process.on('SIGTERM', () => stop(0))

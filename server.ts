@@ -1,0 +1,47 @@
+// Production and development HTTP server: express with Remix's request handler, security headers,
+// static assets and the operations dashboard. Stateless: sessions and queues live in PostgreSQL/Redis.
+import { createRequestHandler } from '@remix-run/express'
+import type { ServerBuild } from '@remix-run/node'
+import express from 'express'
+import helmet from 'helmet'
+import { getEnv } from './app/lib/env.server.ts'
+
+const env = getEnv()
+const buildPath = new URL('./build/index.js', import.meta.url).href
+
+async function loadBuild(): Promise<ServerBuild> {
+	return (await import(`${buildPath}?t=${env.NODE_ENV === 'development' ? Date.now() : 0}`)) as ServerBuild
+}
+
+export async function createApp() {
+	const app = express()
+	app.disable('x-powered-by')
+	app.set('trust proxy', 'loopback')
+	app.use(
+		helmet({
+			contentSecurityPolicy: {
+				directives: {
+					// Remix inlines its hydration scripts; everything else is same-origin.
+					'script-src': ["'self'", "'unsafe-inline'"],
+					'connect-src': env.NODE_ENV === 'development' ? ["'self'", 'ws:'] : ["'self'"],
+					'upgrade-insecure-requests': env.NODE_ENV === 'production' && env.COOKIE_SECURE === 'true' ? [] : null,
+				},
+			},
+			crossOriginEmbedderPolicy: false,
+			strictTransportSecurity: env.COOKIE_SECURE === 'true',
+		}),
+	)
+	app.use('/build', express.static('public/build', { immutable: true, maxAge: '1y' }))
+	app.use(express.static('public', { maxAge: '1h' }))
+	const build = await loadBuild()
+	app.all('*', createRequestHandler({ build: env.NODE_ENV === 'development' ? loadBuild : build, mode: env.NODE_ENV }))
+	return app
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('server.ts')) {
+	const app = await createApp()
+	const server = app.listen(env.PORT, () => console.log(`Yiyang web listening on http://127.0.0.1:${env.PORT}`))
+	const shutdown = () => server.close(() => process.exit(0))
+	process.on('SIGTERM', shutdown)
+	process.on('SIGINT', shutdown)
+}

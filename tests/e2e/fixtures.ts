@@ -1,0 +1,35 @@
+import AxeBuilder from '@axe-core/playwright'
+import { test as base, expect, type Page } from '@playwright/test'
+
+export const DEMO_PASSWORD = 'Yiyang2026!'
+
+/** Signs in through the real form, as a person would. */
+export async function login(page: Page, phone: string, password = DEMO_PASSWORD) {
+	await page.goto('/login')
+	await page.getByLabel('手机号').fill(phone)
+	await page.getByLabel('密码').fill(password)
+	await page.getByRole('button', { name: '登录' }).last().click()
+	await expect(page.getByRole('navigation', { name: '主菜单' })).toBeVisible()
+}
+
+/** WCAG 2.2 AA scan of the current page; violations fail the test with their ids. */
+export async function expectAccessible(page: Page) {
+	const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze()
+	expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([])
+}
+
+export const test = base.extend<{ consoleErrors: string[] }>({
+	consoleErrors: [
+		async ({ page }, use) => {
+			const errors: string[] = []
+			page.on('console', (msg) => {
+				if (msg.type() === 'error') errors.push(msg.text())
+			})
+			page.on('pageerror', (err) => errors.push(err.message))
+			await use(errors)
+			expect(errors, 'browser console errors').toEqual([])
+		},
+		{ auto: true },
+	],
+})
+export { expect }

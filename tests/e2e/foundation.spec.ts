@@ -1,0 +1,72 @@
+import { expect, expectAccessible, login, test } from './fixtures.ts'
+
+function testIdNumber() {
+	// A generated number with a valid checksum (GB 11643), born 1942-06-18 in 东宝区.
+	const first17 = `42080219420618${String(100 + Math.floor(Math.random() * 800)).padStart(3, '0')}`
+	const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+	const sum = [...first17].reduce((acc, d, i) => acc + Number(d) * weights[i]!, 0)
+	return first17 + '10X98765432'[sum % 11]
+}
+
+test('a family registers, adds an elder, sees the masked number; the bureau sees the audit entry', async ({ page, browser }) => {
+	const phone = `135${String(Date.now()).slice(-8)}`
+	await page.goto('/')
+	await expect(page.getByRole('heading', { level: 1 })).toContainText('颐养')
+	await expectAccessible(page)
+
+	await page.getByRole('link', { name: '注册' }).first().click()
+	await page.getByLabel('您的姓名').fill('陈晓红')
+	await page.getByLabel('手机号').fill(phone)
+	await page.getByLabel('密码', { exact: true }).fill('Chen2026ab')
+	await page.getByLabel('再次输入密码').fill('Chen2026ab')
+	await expectAccessible(page)
+	await page.getByRole('button', { name: '注册' }).last().click()
+	await expect(page.getByRole('heading', { name: '我照顾的老人' })).toBeVisible()
+
+	await page.getByRole('link', { name: '添加老人' }).click()
+	const idNumber = testIdNumber()
+	// A wrong check character is caught with a message that says so.
+	await page.getByLabel('身份证号').fill(idNumber.slice(0, 17) + (idNumber[17] === '1' ? '2' : '1'))
+	await page.getByLabel('老人姓名').fill('陈德胜')
+	await page.getByLabel('与老人的关系').selectOption('child')
+	await page.getByLabel('区县').selectOption('dongbao')
+	await page.getByLabel('社区/村').selectOption({ index: 1 })
+	await page.getByRole('button', { name: '保存' }).click()
+	await expect(page.getByText('身份证号最后一位校验码不正确')).toBeVisible()
+	await expect(page.getByLabel('身份证号')).toHaveAttribute('aria-invalid', 'true')
+	await page.getByLabel('身份证号').fill(idNumber)
+	await expectAccessible(page)
+	await page.getByRole('button', { name: '保存' }).click()
+
+	await expect(page.getByRole('heading', { name: '陈德胜' })).toBeVisible()
+	const masked = `420802********${idNumber.slice(14)}`
+	await expect(page.getByTestId('masked-id')).toHaveText(masked)
+	await expect(page.locator('body')).not.toContainText(idNumber)
+	await page.getByRole('button', { name: '查看完整号码' }).click()
+	await expect(page.getByTestId('full-id')).toHaveText(idNumber)
+
+	const officerContext = await browser.newContext({ locale: 'zh-CN' })
+	const officer = await officerContext.newPage()
+	await login(officer, '13800000031')
+	await officer.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name: '审计日志' }).click()
+	await expect(officer.getByRole('heading', { name: '审计日志' })).toBeVisible()
+	await expect(officer.locator('tr[data-action="pii.reveal_id_number"]').first()).toContainText('陈晓红')
+	await expect(officer.locator('tr[data-action="elder.register"]').first()).toContainText('陈晓红')
+	await expectAccessible(officer)
+	await officerContext.close()
+})
+
+test('switches to English and to larger text @phone', async ({ page }) => {
+	await page.goto('/')
+	await page.getByRole('button', { name: 'English' }).click()
+	await expect(page.getByRole('heading', { level: 1 })).toContainText('Yiyang')
+	await expect(page.locator('html')).toHaveAttribute('lang', 'en')
+	const before = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize))
+	await page.getByRole('button', { name: 'Larger text' }).click()
+	await expect(page.locator('html')).toHaveAttribute('data-text-size', 'large')
+	const after = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize))
+	expect(after).toBeGreaterThan(before)
+	const box = await page.getByRole('link', { name: 'Register' }).first().boundingBox()
+	expect(box!.height).toBeGreaterThanOrEqual(48)
+	await expectAccessible(page)
+})

@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { prisma } from '~/lib/db.server.ts'
+import { verifyPassword } from '~/modules/auth/password.server.ts'
+import { DEMO_PASSWORD } from '../../prisma/seed-data.ts'
+import { HttpClient, startApp } from '../setup/http.ts'
+
+let app: Awaited<ReturnType<typeof startApp>>
+beforeAll(async () => {
+	app = await startApp()
+})
+afterAll(async () => {
+	await app.close()
+})
+
+let phoneCounter = 0
+function uniquePhone() {
+	return `139${String(process.pid % 10000).padStart(4, '0')}${String(++phoneCounter).padStart(4, '0')}`
+}
+
+describe('family registration and sign-in over HTTP', () => {
+	it('registers a family member with an argon2id hash and signs them in', async () => {
+		const client = new HttpClient(app.baseUrl)
+		await client.page('/register')
+		const phone = uniquePhone()
+		const res = await client.post('/register', { name: '王芳', phone, password: 'Abcdef12', confirmPassword: 'Abcdef12' })
+		expect(res.status).toBe(302)
+		expect(res.headers.get('location')).toBe('/elders')
+		const cookie = res.headers.get('set-cookie') ?? ''
+		expect(cookie).toMatch(/yy_session=.*HttpOnly/i)
+		expect(cookie).toMatch(/SameSite=Lax/i)
+		const user = await prisma.user.findUniqueOrThrow({ where: { phone }, select: { role: true, passwordHash: true } })
+		expect(user.role).toBe('family')
+		expect(user.passwordHash).toMatch(/^\$argon2id\$/)
+		expect(await verifyPassword(user.passwordHash, 'Abcdef12')).toBe(true)
+		const page = await client.get('/elders')
+		expect(page.status).toBe(200)
+	})
+
+	it('refuses bad input field by field with 4xx and writes nothing', async () => {
+		const client = new HttpClient(app.baseUrl)
+		await client.page('/register')
+		const before = await prisma.user.count()
+		const weak = await client.post('/register', { name: '', phone: '12345', password: 'short', confirmPassword: 'other' })
+		expect(weak.status).toBe(400)
+		const body = await weak.text()
+		expect(body).toContain('errors.phone.invalid')
+		expect(body).toContain('errors.password.tooShort')
+		expect(body).toContain('errors.required')
+		const letters = await client.post('/register', { name: '王', phone: uniquePhone(), password: 'abcdefghij', confirmPassword: 'abcdefghij' })
+		expect(letters.status).toBe(400)
+		expect(await letters.text()).toContain('errors.password.weak')
+		expect(await prisma.user.count()).toBe(before)
+	})
+
+	it('refuses a phone that is already registered', async () => {
+		const client = new HttpClient(app.baseUrl)
+		await client.page('/register')
+		const res = await client.post('/register', { name: '张伟', phone: '13800000001', password: 'Abcdef12', confirmPassword: 'Abcdef12' })
+		expect(res.status).toBe(409)
+		expect(await res.text()).toContain('errors.phone.taken')
+	})
+
+	it('rejects a form without the CSRF token', async () => {
+		const client = new HttpClient(app.baseUrl)
+		await client.page('/register')
+		const res = await client.post('/register', { name: '王', phone: uniquePhone(), password: 'Abcdef12', confirmPassword: 'Abcdef12' }, { csrf: false })
+		expect(res.status).toBe(403)
+	})
+
+	it('locks a phone out after repeated failed sign-ins, even with the right password', async () => {
+		const client = new HttpClient(app.baseUrl)
+		await client.page('/register')
+		const phone = uniquePhone()
+		expect((await client.post('/register', { name: '赵磊', phone, password: 'Abcdef12', confirmPassword: 'Abcdef12' })).status).toBe(302)
+		const other = new HttpClient(app.baseUrl)
+		await other.page('/login')
+		for (let i = 0; i < 4; i++) expect((await other.post('/login', { phone, password: 'Wrong1234' })).status).toBe(401)
+		expect((await other.post('/login', { phone, password: 'Wrong1234' })).status).toBe(429)
+		const locked = await other.post('/login', { phone, password: 'Abcdef12' })
+		expect(locked.status).toBe(429)
+		expect(await locked.text()).toContain('errors.login.locked')
+	})
+
+	it('signs out, ending the session in the database', async () => {
+		const client = new HttpClient(app.baseUrl)
+		await client.login('13800000041', DEMO_PASSWORD)
+		expect((await client.get('/bureau/audit')).status).toBe(200)
+		const out = await client.post('/logout', {})
+		expect(out.status).toBe(302)
+		const after = await client.get('/bureau/audit')
+		expect(after.status).toBe(302)
+		expect(after.headers.get('location')).toMatch(/^\/login/)
+	})
+})
+
+describe('role and scope', () => {
+	it('keeps families out of bureau pages and bureau officers out of other districts', async () => {
+		const family = new HttpClient(app.baseUrl)
+		await family.login('13800000001', DEMO_PASSWORD)
+		expect((await family.get('/bureau/audit')).status).toBe(403)
+		expect((await family.get('/bureau/staff')).status).toBe(403)
+
+		const dongbao = new HttpClient(app.baseUrl)
+		await dongbao.login('13800000031', DEMO_PASSWORD)
+		const zhongxiangElder = await prisma.elder.findFirstOrThrow({ where: { districtId: 'zhongxiang' }, select: { id: true } })
+		expect((await dongbao.get(`/elders/${zhongxiangElder.id}`)).status).toBe(404)
+		const dongbaoElder = await prisma.elder.findFirstOrThrow({ where: { districtId: 'dongbao' }, select: { id: true } })
+		expect((await dongbao.get(`/elders/${dongbaoElder.id}`)).status).toBe(200)
+	})
+
+	it('lets a district officer create provider staff only within the district', async () => {
+		const officer = new HttpClient(app.baseUrl)
+		await officer.login('13800000031', DEMO_PASSWORD)
+		await officer.page('/bureau/staff')
+		const foreignProvider = await prisma.provider.findFirstOrThrow({ where: { districtId: { not: 'dongbao' } }, select: { id: true } })
+		const phone = uniquePhone()
+		const res = await officer.post('/bureau/staff', { name: '钱进', phone, password: 'Abcdef12', role: 'provider_staff', providerId: foreignProvider.id })
+		expect(res.status).toBe(403)
+		const cityRole = await officer.post('/bureau/staff', { name: '钱进', phone, password: 'Abcdef12', role: 'bureau_city' })
+		expect(cityRole.status).toBe(403)
+		expect(await prisma.user.count({ where: { phone } })).toBe(0)
+		const ownProvider = await prisma.provider.findFirstOrThrow({ where: { districtId: 'dongbao' }, select: { id: true } })
+		const ok = await officer.post('/bureau/staff', { name: '钱进', phone, password: 'Abcdef12', role: 'provider_staff', providerId: ownProvider.id })
+		expect(ok.status).toBe(200)
+		const created = await prisma.user.findUniqueOrThrow({ where: { phone }, select: { id: true, role: true, providerId: true } })
+		expect(created).toMatchObject({ role: 'provider_staff', providerId: ownProvider.id })
+		const entry = await prisma.auditLog.findFirst({ where: { action: 'account.create_staff', entityId: created.id } })
+		expect(entry).not.toBeNull()
+	})
+})

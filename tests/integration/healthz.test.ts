@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startApp } from '../setup/http.ts'
+
+let app: Awaited<ReturnType<typeof startApp>>
+beforeAll(async () => {
+	app = await startApp()
+})
+afterAll(async () => {
+	await app.close()
+})
+
+describe('GET /healthz', () => {
+	it('reports database, Redis and Stripe reachable with 200', async () => {
+		const res = await fetch(`${app.baseUrl}/healthz`)
+		const body = await res.json()
+		expect(body).toMatchObject({ status: 'ok', database: { ok: true }, redis: { ok: true }, stripe: { ok: true } })
+		expect(res.status).toBe(200)
+	})
+
+	it('sends security headers', async () => {
+		const res = await fetch(`${app.baseUrl}/`)
+		expect(res.headers.get('content-security-policy')).toContain("default-src 'self'")
+		expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+		expect(res.headers.get('x-powered-by')).toBeNull()
+	})
+})
+
+describe('GET /healthz with a service down', () => {
+	it('answers 503 and names the unreachable service', async () => {
+		const { spawn } = await import('node:child_process')
+		const port = 3900 + (process.pid % 90)
+		const child = spawn('npx', ['tsx', 'server.ts'], {
+			env: { ...process.env, PORT: String(port), REDIS_URL: 'redis://127.0.0.1:6399', NODE_ENV: 'production', ALLOW_DEV_SECRETS: 'true' },
+			stdio: 'ignore',
+		})
+		try {
+			let res: Response | null = null
+			for (let i = 0; i < 60 && !res; i++) {
+				res = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null)
+				if (!res) await new Promise((r) => setTimeout(r, 250))
+			}
+			expect(res?.status).toBe(503)
+			const body = await res!.json()
+			expect(body).toMatchObject({ status: 'degraded', database: { ok: true }, redis: { ok: false } })
+		} finally {
+			child.kill('SIGTERM')
+		}
+	})
+})

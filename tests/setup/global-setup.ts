@@ -1,0 +1,20 @@
+import { createDatabase, dropDatabase, migrate } from '../../scripts/lib/database.ts'
+import { ensureServices } from '../../scripts/services.ts'
+
+// A fresh, migrated and demo-seeded database for this run; dropped afterwards.
+export default async function setup() {
+	const url = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/yiyang')
+	const name = process.env.TEST_DATABASE_NAME!
+	const { stripeMock } = await ensureServices({ quiet: true })
+	const testUrl = await createDatabase(url.toString(), name)
+	migrate(testUrl)
+	process.env.DATABASE_URL = testUrl
+	const { seed } = await import('../../prisma/seed.ts')
+	await seed({ scale: 'demo', ifEmpty: true, quiet: true })
+	const { disconnectDb } = await import('../../app/lib/db.server.ts')
+	await disconnectDb()
+	return async () => {
+		if (process.env.KEEP_TEST_DB !== 'true') await dropDatabase(testUrl, name)
+		stripeMock?.kill()
+	}
+}

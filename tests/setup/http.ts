@@ -1,0 +1,78 @@
+import type { AddressInfo } from 'node:net'
+import type { Server } from 'node:http'
+
+/** Starts the real express + Remix server (production build) on a free port. */
+export async function startApp(): Promise<{ baseUrl: string; close: () => Promise<void> }> {
+	const { createApp } = await import('../../server.ts')
+	const app = await createApp()
+	const server: Server = await new Promise((resolve) => {
+		const s = app.listen(0, '127.0.0.1', () => resolve(s))
+	})
+	const { port } = server.address() as AddressInfo
+	return {
+		baseUrl: `http://127.0.0.1:${port}`,
+		close: () => new Promise((resolve) => server.close(() => resolve())),
+	}
+}
+
+/** A browser-like HTTP client: keeps cookies, reads the CSRF token from pages, posts forms. */
+export class HttpClient {
+	private cookies = new Map<string, string>()
+	csrfToken: string | null = null
+
+	constructor(readonly baseUrl: string) {}
+
+	private cookieHeader() {
+		return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
+	}
+
+	private remember(res: Response) {
+		for (const header of res.headers.getSetCookie()) {
+			const [pair] = header.split(';')
+			const eq = pair!.indexOf('=')
+			const name = pair!.slice(0, eq).trim()
+			const value = pair!.slice(eq + 1).trim()
+			if (/expires=Thu, 01 Jan 1970/i.test(header) || /max-age=0/i.test(header)) this.cookies.delete(name)
+			else this.cookies.set(name, value)
+		}
+	}
+
+	async get(path: string, init: RequestInit = {}) {
+		const res = await fetch(this.baseUrl + path, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie: this.cookieHeader() } })
+		this.remember(res)
+		return res
+	}
+
+	/** GETs a page and keeps its CSRF token, as a browser rendering the form would. */
+	async page(path: string) {
+		const res = await this.get(path)
+		const html = await res.text()
+		const token = /name="csrf" value="([^"]+)"/.exec(html)?.[1]
+		if (token) this.csrfToken = token
+		return { res, html }
+	}
+
+	/** Posts a form with the CSRF token (unless `csrf: false`) the way Remix's <Form> does without JS. */
+	async post(path: string, fields: Record<string, string | string[]>, opts: { csrf?: boolean; headers?: Record<string, string> } = {}) {
+		if (opts.csrf !== false && !this.csrfToken) await this.page('/')
+		const body = new URLSearchParams()
+		for (const [k, v] of Object.entries(fields)) for (const item of Array.isArray(v) ? v : [v]) body.append(k, item)
+		if (opts.csrf !== false && this.csrfToken) body.set('csrf', this.csrfToken)
+		const res = await fetch(this.baseUrl + path, {
+			method: 'POST',
+			redirect: 'manual',
+			body,
+			headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: this.cookieHeader(), ...opts.headers },
+		})
+		this.remember(res)
+		return res
+	}
+
+	async login(phone: string, password: string) {
+		await this.page('/login')
+		const res = await this.post('/login', { phone, password })
+		if (res.status !== 302) throw new Error(`login of ${phone} failed with ${res.status}`)
+		await this.page('/')
+		return res
+	}
+}

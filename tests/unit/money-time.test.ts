@@ -1,0 +1,43 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { formatFen, parseYuan } from '~/lib/money.ts'
+import { addMonths, ageOn, fromShanghai, shanghaiDate, shanghaiMonth } from '~/lib/time.ts'
+
+describe('money in fen', () => {
+	it('parses yuan strings exactly', () => {
+		expect(parseYuan('12')).toBe(1200)
+		expect(parseYuan('12.5')).toBe(1250)
+		expect(parseYuan('0.07')).toBe(7)
+		expect(parseYuan('12.345')).toBeNull()
+		expect(parseYuan('-1')).toBeNull()
+		expect(parseYuan('abc')).toBeNull()
+	})
+	it('round-trips any amount through its yuan text', () => {
+		fc.assert(fc.property(fc.integer({ min: 0, max: 99_999_999 }), (fen) => {
+			expect(parseYuan(`${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`)).toBe(fen)
+		}))
+	})
+	it('formats CNY', () => {
+		expect(formatFen(123456, 'zh-CN')).toBe('¥1,234.56')
+	})
+})
+
+describe('Asia/Shanghai time', () => {
+	it('takes the calendar date and month in UTC+8', () => {
+		expect(shanghaiDate(new Date('2026-01-31T16:00:00Z'))).toBe('2026-02-01')
+		expect(shanghaiDate(new Date('2026-01-31T15:59:59Z'))).toBe('2026-01-31')
+		expect(shanghaiMonth(new Date('2026-12-31T16:30:00Z'))).toBe('2027-01')
+		expect(fromShanghai('2026-03-01', '02:00').toISOString()).toBe('2026-02-28T18:00:00.000Z')
+	})
+	it('computes ages on birthdays, including 29 February', () => {
+		expect(ageOn('1946-11-29', '2026-11-29')).toBe(80)
+		expect(ageOn('1946-11-30', '2026-11-29')).toBe(79)
+		expect(ageOn('1944-02-29', '2026-02-28')).toBe(81)
+		expect(ageOn('1944-02-29', '2026-03-01')).toBe(82)
+	})
+	it('adds months across years', () => {
+		expect(addMonths('2026-11', 2)).toBe('2027-01')
+		expect(addMonths('2026-01', -1)).toBe('2025-12')
+		expect(addMonths('2026-05', -17)).toBe('2024-12')
+	})
+})

@@ -1,0 +1,47 @@
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vitest/config'
+
+// Each run gets its own database and queue prefix, so runs never share state (see tests/setup).
+const runId = process.env.TEST_RUN_ID ?? `${Date.now()}_${process.pid}`
+process.env.TEST_RUN_ID = runId
+process.env.TEST_DATABASE_NAME ??= `yiyang_test_${runId}`
+const base = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/yiyang'
+const testUrl = new URL(base)
+testUrl.pathname = `/${process.env.TEST_DATABASE_NAME}`
+
+const alias = { '~': fileURLToPath(new URL('./app', import.meta.url)) }
+const env: Record<string, string> = {
+	NODE_ENV: 'test',
+	DATABASE_URL: testUrl.toString(),
+	QUEUE_PREFIX: `yiyang_test_${runId}`,
+	DATABASE_POOL_SIZE: '5',
+}
+
+export default defineConfig({
+	resolve: { alias },
+	test: {
+		projects: [
+			{
+				resolve: { alias },
+				test: { name: 'unit', include: ['tests/unit/**/*.test.ts', 'app/**/*.test.ts'], environment: 'node', env, sequence: { groupOrder: 0 } },
+			},
+			{
+				resolve: { alias },
+				test: {
+					name: 'integration',
+					include: ['tests/integration/**/*.test.ts'],
+					environment: 'node',
+					env,
+					globalSetup: ['tests/setup/global-setup.ts'],
+					setupFiles: ['tests/setup/fail-on-console-error.ts'],
+					testTimeout: 60_000,
+					hookTimeout: 120_000,
+					pool: 'forks',
+					fileParallelism: true,
+					maxWorkers: 2,
+					sequence: { groupOrder: 1 },
+				},
+			},
+		],
+	},
+})
