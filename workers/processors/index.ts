@@ -1,0 +1,15 @@
+import type { Job, WorkerOptions } from 'bullmq'
+
+/**
+ * One entry per queue. Each capability adds its processor file beside this one and one line below.
+ * A processor parses its payload (throwing UnrecoverableError for a malformed one) and calls modules/.
+ */
+export type WorkerDefinition = {
+	queue: string
+	process: (job: Job) => Promise<unknown>
+	options?: Omit<WorkerOptions, 'connection' | 'prefix'>
+	/** Runs once when the worker process starts, e.g. to upsert job schedulers. */
+	onStart?: () => Promise<void>
+}
+
+export const WORKERS: WorkerDefinition[] = []
