@@ -1,11 +1,12 @@
 // Shared benchmark plumbing: a seeded database per scale, the production server in its own
 // process, autocannon load, and results written to bench/results/<name>.json.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import autocannon from 'autocannon'
 import pg from 'pg'
 import { databaseUrlWithName, migrate } from '../scripts/lib/database.ts'
+import { spawnNode } from '../scripts/lib/node-process.ts'
 import { ensureServices } from '../scripts/services.ts'
 
 export const BASE_DATABASE_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/yiyang'
@@ -37,7 +38,7 @@ export async function prepare() {
 
 /** Starts the production web server in its own process and waits until it answers. */
 export async function startServer(databaseUrl: string, port = 3200, extraEnv: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
-	const child = spawn('npx', ['tsx', 'server.ts'], {
+	const child = spawnNode('server.ts', [], {
 		env: { ...process.env, NODE_ENV: 'production', ALLOW_DEV_SECRETS: 'true', DATABASE_URL: databaseUrl, PORT: String(port), QUEUE_PREFIX: 'yiyang_bench', ...extraEnv },
 		stdio: ['ignore', 'ignore', 'inherit'],
 	})
@@ -64,18 +65,30 @@ export type LoadResult = { requestsPerSecond: number; p50: number; p95: number; 
 export async function load(opts: autocannon.Options & { warmupSeconds?: number }): Promise<LoadResult> {
 	const { warmupSeconds = 2, ...rest } = opts
 	if (warmupSeconds > 0) await autocannon({ ...rest, duration: warmupSeconds })
-	const r = await autocannon(rest)
-	const latency = r.latency as unknown as Record<string, number>
+	// autocannon's histogram has no p95; keep every response time and take exact percentiles.
+	const times: number[] = []
+	// Without a callback autocannon returns its instance, an event emitter that is also a promise.
+	const instance = autocannon(rest) as unknown as import('node:events').EventEmitter & Promise<autocannon.Result>
+	instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => times.push(responseTime))
+	const r = await instance
 	return {
 		requestsPerSecond: Math.round(r.requests.average),
-		p50: latency.p50!,
-		p95: latency.p97_5 !== undefined && latency.p95 === undefined ? latency.p97_5 : latency.p95 ?? latency.p97_5!,
-		p99: latency.p99!,
+		p50: percentile(times, 50),
+		p95: percentile(times, 95),
+		p99: percentile(times, 99),
 		mean: Math.round(r.latency.mean * 10) / 10,
 		errors: r.errors + r.timeouts,
 		non2xx: r.non2xx,
 		requests: r.requests.total,
 	}
+}
+
+/** Nearest-rank percentile in milliseconds, one decimal. */
+export function percentile(values: number[], p: number) {
+	if (!values.length) return 0
+	const sorted = [...values].sort((a, b) => a - b)
+	const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
+	return Math.round(sorted[rank]! * 10) / 10
 }
 
 export function ratio(value: number, floor: number) {

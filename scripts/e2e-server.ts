@@ -1,8 +1,9 @@
 // Brings up the app for the browser tests: a fresh demo-seeded database, the production build's web
 // server and the worker process. Playwright starts this and stops it with SIGTERM.
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { createDatabase, dropDatabase, migrate } from './lib/database.ts'
+import { spawnNode } from './lib/node-process.ts'
 import { ensureServices } from './services.ts'
 
 const port = process.env.E2E_PORT ?? '3100'
@@ -16,12 +17,12 @@ const url = await createDatabase(base, name)
 migrate(url)
 const env = { ...process.env, DATABASE_URL: url, QUEUE_PREFIX: `yiyang_e2e_${runId}`, PORT: port, NODE_ENV: 'production' as const, ALLOW_DEV_SECRETS: 'true' }
 await new Promise<void>((resolve, reject) => {
-	const seed = spawn('npx', ['tsx', 'prisma/seed.ts', '--scale', 'demo'], { env, stdio: 'inherit' })
+	const seed = spawnNode('prisma/seed.ts', ['--scale', 'demo'], { env, stdio: 'inherit' })
 	seed.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`seed exited with ${code}`))))
 })
 
-const children: ChildProcess[] = [spawn('npx', ['tsx', 'server.ts'], { env, stdio: 'inherit' })]
-if (existsSync('workers/index.ts')) children.push(spawn('npx', ['tsx', 'workers/index.ts'], { env, stdio: 'inherit' }))
+const children: ChildProcess[] = [spawnNode('server.ts', [], { env, stdio: 'inherit' })]
+if (existsSync('workers/index.ts')) children.push(spawnNode('workers/index.ts', [], { env, stdio: 'inherit' }))
 
 let stopping = false
 async function stop() {

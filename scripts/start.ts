@@ -1,8 +1,9 @@
 // `npm start`: the whole app on this machine with demo data. Checks and starts the services
 // (PostgreSQL, Redis, stripe-mock), migrates, seeds demo data when the database is empty, builds,
 // then runs the web server (port 3000) and the BullMQ worker until Ctrl-C.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { spawnNode } from './lib/node-process.ts'
 import { ensureServices } from './services.ts'
 
 process.env.NODE_ENV = 'production'
@@ -29,8 +30,8 @@ run('migrate the database', 'npx', ['prisma', 'migrate', 'deploy'])
 run('seed demo data (if empty)', 'npx', ['tsx', 'prisma/seed.ts', '--scale', process.env.SEED_SCALE ?? 'demo', '--if-empty'])
 if (process.env.SKIP_BUILD !== 'true' || !existsSync('build/index.js')) run('build', 'npx', ['remix', 'build'])
 
-const children: ChildProcess[] = [spawn('npx', ['tsx', 'server.ts'], { stdio: 'inherit', env: process.env })]
-if (existsSync('workers/index.ts')) children.push(spawn('npx', ['tsx', 'workers/index.ts'], { stdio: 'inherit', env: process.env }))
+const children: ChildProcess[] = [spawnNode('server.ts', [], { stdio: 'inherit', env: process.env })]
+if (existsSync('workers/index.ts')) children.push(spawnNode('workers/index.ts', [], { stdio: 'inherit', env: process.env }))
 
 let stopping = false
 function stop(code = 0) {

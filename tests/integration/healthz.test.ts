@@ -27,9 +27,9 @@ describe('GET /healthz', () => {
 
 describe('GET /healthz with a service down', () => {
 	it('answers 503 and names the unreachable service', async () => {
-		const { spawn } = await import('node:child_process')
+		const { spawnNode } = await import('../../scripts/lib/node-process.ts')
 		const port = 3900 + (process.pid % 90)
-		const child = spawn('npx', ['tsx', 'server.ts'], {
+		const child = spawnNode('server.ts', [], {
 			env: { ...process.env, PORT: String(port), REDIS_URL: 'redis://127.0.0.1:6399', NODE_ENV: 'production', ALLOW_DEV_SECRETS: 'true' },
 			stdio: 'ignore',
 		})
