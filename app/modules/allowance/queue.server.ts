@@ -22,7 +22,13 @@ const COMMON: JobsOptions = {
 }
 
 export function allowanceQueue(): Queue {
-	return getQueue(ALLOWANCE_QUEUE)
+	const queue = getQueue(ALLOWANCE_QUEUE)
+	if (queue.listenerCount('error') === 0) {
+		// A Redis outage surfaces on the calls that fail (start a run: the reconciler queues it later);
+		// the connection's own reconnect errors are not news.
+		queue.on('error', () => {})
+	}
+	return queue
 }
 
 export const runJobId = (runId: string) => `run_${runId}`
