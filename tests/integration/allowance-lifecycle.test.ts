@@ -16,8 +16,8 @@ import { startWorker, waitFor, type Child } from '../setup/processes.ts'
 const M = shanghaiMonth()
 const A = addMonths(M, -3) // back-pay: stopped in A ...
 const B = addMonths(M, -2) // ... paid back in B's run
-const R = addMonths(M, -1) // rejected and recomputed
-const C = addMonths(M, -5) // two simultaneous starts
+const R = addMonths(M, -4) // rejected and recomputed (M - 1 is the seed's paid month)
+const C = addMonths(M, -6) // two simultaneous starts
 
 let app: Awaited<ReturnType<typeof startApp>>
 let worker: Child

@@ -58,15 +58,14 @@ export async function startRun(month: string, actor: Pick<SessionUser, 'id' | 'r
 
 type RunRow = { id: string; month: string; status: string; snapshotAt: Date | null; chunkCount: number; chunksDone: number }
 
-/** Run job: take the snapshot once (in one transaction), then queue every chunk not yet done. */
-export async function processRun(runId: string): Promise<{ chunks: number; snapshot: number }> {
+/** Freezes the registry for a run once (idempotent). Returns the run as it stands. */
+async function takeSnapshot(runId: string): Promise<{ status: string; chunkCount: number; snapshot: number }> {
 	const chunkSize = getEnv().ALLOWANCE_CHUNK_SIZE
-	const state = await withPgTransaction(async (client) => {
+	return withPgTransaction(async (client) => {
 		const { rows } = await client.query<RunRow>(`SELECT id, month, status, "snapshotAt", "chunkCount", "chunksDone" FROM allowance_run WHERE id = $1 FOR UPDATE`, [runId])
 		const run = rows[0]
 		if (!run) throw new PermanentJobError(`no allowance run ${runId}`)
-		if (run.status !== 'computing') return { run, snapshot: 0 }
-		if (run.snapshotAt) return { run, snapshot: -1 }
+		if (run.status !== 'computing' || run.snapshotAt) return { status: run.status, chunkCount: run.chunkCount, snapshot: -1 }
 		const p = monthParams(run.month, settingsForMonth(await loadSettingsVersions(client), run.month))
 		// The frozen registry: only elders old enough for this month can be paid this month or back-paid.
 		const snap = await client.query(
@@ -85,15 +84,27 @@ export async function processRun(runId: string): Promise<{ chunks: number; snaps
 		)
 		await client.query(`UPDATE allowance_run SET "snapshotAt" = now(), "snapshotCount" = $2, "chunkCount" = $3 WHERE id = $1`, [runId, n, chunks])
 		if (chunks === 0) await finishIfComplete(client, runId)
-		return { run: { ...run, chunkCount: chunks }, snapshot: n }
+		return { status: run.status, chunkCount: chunks, snapshot: n }
 	})
-	if (state.run.status !== 'computing') return { chunks: 0, snapshot: 0 }
+}
+
+async function pendingChunks(runId: string) {
 	const { rows } = await pool.query<{ no: number }>(`SELECT no FROM allowance_run_chunk WHERE "runId" = $1 AND NOT done ORDER BY no`, [runId])
-	await enqueueChunks(
-		runId,
-		rows.map((r) => r.no),
-	)
-	return { chunks: state.run.chunkCount, snapshot: state.snapshot }
+	return rows.map((r) => r.no)
+}
+
+/** Run job: take the snapshot once (in one transaction), then queue every chunk not yet done. */
+export async function processRun(runId: string): Promise<{ chunks: number; snapshot: number }> {
+	const state = await takeSnapshot(runId)
+	if (state.status !== 'computing') return { chunks: 0, snapshot: 0 }
+	await enqueueChunks(runId, await pendingChunks(runId))
+	return { chunks: state.chunkCount, snapshot: state.snapshot }
+}
+
+/** The same run computed in this process without the queue: for the seed's demo history only. */
+export async function computeRunInline(runId: string) {
+	await takeSnapshot(runId)
+	for (const no of await pendingChunks(runId)) await processChunk(runId, no)
 }
 
 async function finishIfComplete(client: Queryable, runId: string) {
