@@ -220,11 +220,14 @@ export default function RunPage() {
 			{run.status === 'awaiting_approval' ? (
 				<section className="card">
 					<h2>{t('run.approveTitle')}</h2>
-					<p className="hint">{run.viewerIsMaker ? t('run.makerHint') : t('run.approveHint')}</p>
+					<p className="hint" id="approve-hint">
+						{run.viewerIsMaker ? t('run.makerHint') : t('run.approveHint')}
+					</p>
 					<Form method="post" className="actions">
 						<AuthenticityTokenInput name="csrf" />
 						<input type="hidden" name="intent" value="approve" />
-						<button type="submit" className="button big" disabled={busy}>
+						{/* The maker sees why they cannot approve; the server refuses it anyway (403). */}
+						<button type="submit" className="button big" disabled={busy || run.viewerIsMaker} aria-describedby="approve-hint">
 							{t('run.approve')}
 						</button>
 					</Form>
