@@ -68,9 +68,10 @@ async function takeSnapshot(runId: string): Promise<{ status: string; chunkCount
 		if (run.status !== 'computing' || run.snapshotAt) return { status: run.status, chunkCount: run.chunkCount, snapshot: -1 }
 		const p = monthParams(run.month, settingsForMonth(await loadSettingsVersions(client), run.month))
 		// The frozen registry: only elders old enough for this month can be paid this month or back-paid.
+		// seq is numbered in scan order (no sort): it only has to be fixed once stored, for chunk ranges.
 		const snap = await client.query(
 			`INSERT INTO allowance_snapshot ("runId", seq, "elderId", "districtId", "birthDate", "deathDate", cremated, resident, "movedOutOn", "lastLivenessAt", "bankCardRef")
-			 SELECT $1, row_number() OVER (ORDER BY e.id), e.id, e."districtId", e."birthDate", LEAST(e."deathDate", c."deathDate"), c.id IS NOT NULL,
+			 SELECT $1, row_number() OVER (), e.id, e."districtId", e."birthDate", LEAST(e."deathDate", c."deathDate"), c.id IS NOT NULL,
 			        e."residencyStatus" = 'resident', e."movedOutOn", e."lastLivenessAt", e."bankCardRef"
 			 FROM elder e LEFT JOIN cremation_record c ON c."elderId" = e.id
 			 WHERE e."birthDate" <= $2::date`,

@@ -34,12 +34,25 @@ export function allowanceQueue(): Queue {
 export const runJobId = (runId: string) => `run_${runId}`
 export const chunkJobId = (runId: string, chunkNo: number) => `chunk_${runId}_${chunkNo}`
 
+/**
+ * A job id that is kept in the failed set would make add() a no-op forever (e.g. after the database
+ * was down through every attempt): such a job is retried instead, since the run still needs it.
+ */
+async function retryFailed(queue: Queue, ids: string[]) {
+	for (const id of ids) {
+		const job = await queue.getJob(id)
+		if (job && (await job.isFailed())) await job.retry('failed')
+	}
+}
+
 export async function enqueueRun(runId: string, queue: Queue = allowanceQueue()) {
+	await retryFailed(queue, [runJobId(runId)])
 	await queue.add('run', { runId }, { ...COMMON, jobId: runJobId(runId) })
 }
 
 export async function enqueueChunks(runId: string, chunkNos: number[], queue: Queue = allowanceQueue()) {
 	if (chunkNos.length === 0) return
+	await retryFailed(queue, chunkNos.map((n) => chunkJobId(runId, n)))
 	await queue.addBulk(chunkNos.map((chunkNo) => ({ name: 'chunk', data: { runId, chunkNo }, opts: { ...COMMON, jobId: chunkJobId(runId, chunkNo) } })))
 }
 
