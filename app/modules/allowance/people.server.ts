@@ -1,6 +1,7 @@
 // The allowance as it concerns people: liveness certifications, cremation records, and each
 // elder's status and history for their family and the officials in scope.
 import { z } from 'zod'
+import { Prisma } from '~/generated/prisma/client.ts'
 import { pool, prisma } from '~/lib/db.server.ts'
 import { shanghaiDate, shanghaiMonth, toDateString } from '~/lib/time.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
@@ -139,30 +140,41 @@ export async function importCremationRecords(user: SessionUser, file: File | nul
 		}
 	}
 	const importId = crypto.randomUUID()
-	const matched = await prisma.$transaction(async (tx) => {
-		const elders = await tx.elder.findMany({
-			where: { idNumberHash: { in: candidates.map((c) => c.hash) } },
-			select: { id: true, name: true, idNumberHash: true, districtId: true },
-		})
-		const recorded = new Set((await tx.cremationRecord.findMany({ where: { elderId: { in: elders.map((e) => e.id) } }, select: { elderId: true } })).map((r) => r.elderId))
-		const byHash = new Map(elders.map((e) => [Buffer.from(e.idNumberHash).toString('hex'), e]))
-		let count = 0
-		for (const c of candidates) {
-			const elder = byHash.get(Buffer.from(c.hash).toString('hex'))
-			if (!elder) lines.push({ line: c.line, outcome: 'unmatched', reason: 'allowance:import.reason.unknownPerson' })
-			else if (c.name && c.name !== elder.name) lines.push({ line: c.line, outcome: 'rejected', reason: 'allowance:import.reason.nameMismatch' })
-			else if (recorded.has(elder.id)) lines.push({ line: c.line, outcome: 'rejected', reason: 'allowance:import.reason.alreadyRecorded' })
-			else {
-				await tx.cremationRecord.create({ data: { elderId: elder.id, deathDate: new Date(`${c.deathDate}T00:00:00Z`), crematedOn: c.crematedOn ? new Date(`${c.crematedOn}T00:00:00Z`) : null, importId, importedById: user.id } })
-				// The registry learns the death; an earlier recorded date is kept.
-				await tx.$executeRaw`UPDATE elder SET "deathDate" = LEAST(COALESCE("deathDate", ${c.deathDate}::date), ${c.deathDate}::date), "updatedAt" = now() WHERE id = ${elder.id}::uuid`
-				lines.push({ line: c.line, outcome: 'matched' })
-				count++
+	const lineCount = parsed.rows.length
+	let applied: { count: number; lines: LineReport[] }
+	try {
+		applied = await prisma.$transaction(async (tx) => {
+			const out: LineReport[] = []
+			const elders = await tx.elder.findMany({
+				where: { idNumberHash: { in: candidates.map((c) => c.hash) } },
+				select: { id: true, name: true, idNumberHash: true, districtId: true },
+			})
+			const recorded = new Set((await tx.cremationRecord.findMany({ where: { elderId: { in: elders.map((e) => e.id) } }, select: { elderId: true } })).map((r) => r.elderId))
+			const byHash = new Map(elders.map((e) => [Buffer.from(e.idNumberHash).toString('hex'), e]))
+			let count = 0
+			for (const c of candidates) {
+				const elder = byHash.get(Buffer.from(c.hash).toString('hex'))
+				if (!elder) out.push({ line: c.line, outcome: 'unmatched', reason: 'allowance:import.reason.unknownPerson' })
+				else if (c.name && c.name !== elder.name) out.push({ line: c.line, outcome: 'rejected', reason: 'allowance:import.reason.nameMismatch' })
+				else if (recorded.has(elder.id)) out.push({ line: c.line, outcome: 'rejected', reason: 'allowance:import.reason.alreadyRecorded' })
+				else {
+					await tx.cremationRecord.create({ data: { elderId: elder.id, deathDate: new Date(`${c.deathDate}T00:00:00Z`), crematedOn: c.crematedOn ? new Date(`${c.crematedOn}T00:00:00Z`) : null, importId, importedById: user.id } })
+					// The registry learns the death; an earlier recorded date is kept.
+					await tx.$executeRaw`UPDATE elder SET "deathDate" = LEAST(COALESCE("deathDate", ${c.deathDate}::date), ${c.deathDate}::date), "updatedAt" = now() WHERE id = ${elder.id}::uuid`
+					out.push({ line: c.line, outcome: 'matched' })
+					count++
+				}
 			}
-		}
-		await audit({ actor: user, action: 'allowance.cremation_import', entityType: 'cremation_import', entityId: importId, details: { lines: parsed.rows.length, matched: count }, ip }, tx)
-		return count
-	})
+			await audit({ actor: user, action: 'allowance.cremation_import', entityType: 'cremation_import', entityId: importId, details: { lines: lineCount, matched: count }, ip }, tx)
+			return { count, lines: out }
+		})
+	} catch (error) {
+		// Another import recorded one of these people at the same moment: nothing of this one applied.
+		if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return { ok: false as const, status: 409, error: 'allowance:import.errors.concurrent' }
+		throw error
+	}
+	const matched = applied.count
+	lines.push(...applied.lines)
 	lines.sort((a, b) => a.line - b.line)
 	return { ok: true as const, value: { lines, matched, unmatched: lines.filter((l) => l.outcome === 'unmatched').length, rejected: lines.filter((l) => l.outcome === 'rejected').length } }
 }

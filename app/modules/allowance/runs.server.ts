@@ -168,6 +168,11 @@ export async function rejectAndRecompute(user: SessionUser, runId: string, reaso
 	return { ok: true, value: { newRunId: next.runId } }
 }
 
+/** A cell that a spreadsheet would read as a formula is prefixed with a quote (CSV injection). */
+export function csvSafe(value: string) {
+	return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
+}
+
 const BANK_HEADER = ['序号', '流水号', '姓名', '身份证号', '一卡通账号', '金额（元）', '发放月份', '类型', '区县']
 
 /**
@@ -214,7 +219,7 @@ export async function exportBankFile(user: SessionUser, runId: string, ip: strin
 			}
 			after = rows.at(-1)!.id
 			controller.enqueue(
-				encoder.encode(stringify(rows.map((r) => [++line, r.id, r.name, r.idNumberMasked, maskCardRef(r.bankCardRef), fenToYuanString(r.amountFen), r.month, r.kind === 'back_pay' ? '补发' : '当月', r.district]))),
+				encoder.encode(stringify(rows.map((r) => [++line, r.id, csvSafe(r.name), r.idNumberMasked, maskCardRef(r.bankCardRef), fenToYuanString(r.amountFen), r.month, r.kind === 'back_pay' ? '补发' : '当月', r.district]))),
 			)
 		},
 	})
