@@ -167,12 +167,17 @@ export async function processChunk(runId: string, chunkNo: number): Promise<{ pa
 			cand AS (
 				SELECT s.*, mp.* FROM allowance_snapshot s JOIN mp ON mp.month = $13
 				WHERE s."runId" = $1 AND s.seq BETWEEN $2 AND $3
-				UNION ALL
+				${
+					// Back-pay months exist only when earlier runs do (and the bureau allows it).
+					backPay && params.length > 1
+						? `UNION ALL
 				SELECT s.*, mp.* FROM allowance_snapshot s
 				JOIN allowance_stop st ON st."elderId" = s."elderId" AND st.reason = 'no_liveness'
 				JOIN allowance_run r ON r.id = st."runId" AND r.status <> 'rejected'
 				JOIN mp ON mp.month = st.month AND mp.month < $13
-				WHERE $14 AND s."runId" = $1 AND s.seq BETWEEN $2 AND $3
+				WHERE $14 AND s."runId" = $1 AND s.seq BETWEEN $2 AND $3`
+						: 'AND $14::boolean IS NOT NULL'
+				}
 			)
 			INSERT INTO allowance_payment (id, "runId", "elderId", month, kind, tier, "amountFen", "districtId", "bankCardRef", status)
 			SELECT gen_random_uuid(), $1, c."elderId", c.month,
