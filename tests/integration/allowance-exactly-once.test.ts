@@ -178,4 +178,20 @@ describe('allowance exactly once', () => {
 		expect({ count: run.paymentCount, totalFen: Number(run.totalFen) }).toEqual(floor)
 		expect(await monthPayments(month)).toEqual({ n: floor.count, elders: floor.count, total: floor.totalFen })
 	}, 180_000)
+
+	it('starts the month from the scheduler’s job (no officer): the run belongs to the scheduler and pays exactly', async () => {
+		const month = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7)
+		const floor = await floorTotals(db, month)
+		await spawnWorker()
+		// What the job scheduler adds at 02:00 on the 1st (its template: name 'monthly', no payload).
+		await queues.allowanceQueue().add('monthly', {}, { jobId: `monthly_test_${Date.now()}` })
+		const run = await waitFor(async () => (await db.query<RunRow & { startedById: string | null }>(`SELECT id, status, "startedById", "paymentCount", "totalFen" FROM allowance_run WHERE month = $1 AND status = 'awaiting_approval'`, [month])).rows[0], {
+			timeoutMs: 60_000,
+			what: 'the scheduled run',
+		})
+		expect(run.startedById).toBeNull()
+		expect({ count: run.paymentCount, totalFen: Number(run.totalFen) }).toEqual(floor)
+		const scheduler = await queues.allowanceQueue().getJobScheduler(queues.MONTHLY_SCHEDULER_ID)
+		expect(scheduler).toMatchObject({ pattern: '0 2 1 * *', tz: 'Asia/Shanghai' })
+	}, 120_000)
 })
