@@ -201,8 +201,8 @@ describe('the monthly allowance run over HTTP', () => {
 		expect(run).toMatchObject({ status: 'approved', startedById: makerUser.id, approvedById: checkerUser.id })
 		expect(await prisma.auditLog.count({ where: { entityId: runId, action: 'allowance.run_start', actorId: makerUser.id } })).toBe(1)
 		expect(await prisma.auditLog.count({ where: { entityId: runId, action: 'allowance.run_approve', actorId: checkerUser.id } })).toBe(1)
-		// The database itself refuses maker = checker.
-		await expect(prisma.allowanceRun.update({ where: { id: runId }, data: { approvedById: makerUser.id } })).rejects.toThrow()
+		// The database itself refuses maker = checker (a row trigger).
+		await expect(pool.query(`UPDATE allowance_run SET "approvedById" = $2 WHERE id = $1`, [runId, makerUser.id])).rejects.toThrow(/maker cannot approve/)
 
 		// Disbursement: the bank file, payments marked paid, the run disbursed.
 		await maker.page(path)

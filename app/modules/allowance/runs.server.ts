@@ -114,7 +114,7 @@ export async function runProgress(runId: string) {
 
 /**
  * The checker approves: a city-level officer who did not start the run. The conditional update and
- * the CHECK constraint decide; a second approval finds the status already moved on.
+ * the maker/checker trigger decide; a second approval finds the status already moved on.
  */
 export async function approveRun(user: SessionUser, runId: string, ip: string | null): Promise<ActionOutcome> {
 	if (user.role !== 'bureau_city') return fail('allowance:errors.run.cityOnly', 403)
