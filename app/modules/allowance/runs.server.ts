@@ -17,6 +17,8 @@ const fail = (error: string, status = 409) => ({ ok: false as const, error, stat
 export async function startRunByOfficer(user: SessionUser, month: string, ip: string | null): Promise<ActionOutcome<{ runId: string; created: boolean }>> {
 	// A run pays a month that has begun; future months wait for their registry.
 	if (month > shanghaiMonth()) return fail('allowance:errors.month.future', 400)
+	// Older months are settled by back-pay in a current run, not by a run of their own.
+	if (month < addMonths(shanghaiMonth(), -24)) return fail('allowance:errors.month.tooOld', 400)
 	const r = await startRun(month, user, { ip })
 	return { ok: true, value: { runId: r.runId, created: r.created } }
 }
