@@ -179,7 +179,11 @@ describe('the monthly allowance run over HTTP', () => {
 		expect(self.status).toBe(403)
 		expect(await self.text()).toContain('您发起了这次计算，不能自己审核')
 
-		await district.page(path)
+		// A district officer sees the run, with the figures of their own district only.
+		const districtView = (await district.page(path)).html
+		const table = /data-testid="by-district"[^]*?<\/table>/.exec(districtView)![0]
+		expect(table).toContain('东宝区')
+		expect(table).not.toContain('钟祥市')
 		const byDistrict = await district.post(path, { intent: 'approve' })
 		expect(byDistrict.status).toBe(403)
 		expect(await byDistrict.text()).toContain('只有市级民政干部可以进行此操作')
