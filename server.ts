@@ -5,6 +5,7 @@ import type { ServerBuild } from '@remix-run/node'
 import express from 'express'
 import helmet from 'helmet'
 import { getEnv } from './app/lib/env.server.ts'
+import { mountBullBoard } from './app/modules/operations/bull-board.server.ts'
 
 const env = getEnv()
 const buildPath = new URL('./build/index.js', import.meta.url).href
@@ -33,6 +34,7 @@ export async function createApp() {
 	)
 	app.use('/build', express.static('public/build', { immutable: true, maxAge: '1y' }))
 	app.use(express.static('public', { maxAge: '1h' }))
+	mountBullBoard(app)
 	const build = await loadBuild()
 	app.all('*', createRequestHandler({ build: env.NODE_ENV === 'development' ? loadBuild : build, mode: env.NODE_ENV }))
 	return app

@@ -811,10 +811,48 @@ export async function seed(options: SeedOptions = {}): Promise<SeedResult> {
 		return { skipped: false as const, counts }
 	})
 
+	if (!result.skipped) await seedAllowance({ scale, today, userIds: await demoUserIds(), log: lap })
+
 	const ms = Math.round(performance.now() - started)
 	if (result.skipped) log('Database already seeded (districts exist): nothing to do.')
 	else log(`Seeded ${scale} scale in ${(ms / 1000).toFixed(1)} s`)
 	return { ...result, scale, ms }
+}
+
+// ---------------------------------------------------------------- longevity allowance (高龄津贴)
+
+async function demoUserIds() {
+	const { pool } = await import('~/lib/db.server.ts')
+	const { rows } = await pool.query<{ id: string; phone: string }>(`SELECT id, phone FROM app_user WHERE phone = ANY($1)`, [['13800000041', '13800000042']])
+	return new Map(rows.map((r) => [r.phone, r.id]))
+}
+
+/**
+ * Last month's allowance, already paid: started by the scheduler, approved by the second city
+ * officer, disbursed by the first. Computed by the same set-based code as the worker (without the
+ * queue), so families see a payment history and this month's run has a month to compare with.
+ */
+async function seedAllowance(opts: { scale: SeedScale; today: string; userIds: Map<string, string>; log: (line: string) => void }) {
+	const { pool } = await import('~/lib/db.server.ts')
+	const { addMonths } = await import('~/lib/time.ts')
+	const { computeRunInline } = await import('~/modules/allowance/engine.server.ts')
+	const month = addMonths(opts.today.slice(0, 7), -1)
+	const { rows } = await pool.query<{ id: string }>(
+		`INSERT INTO allowance_run (id, month, status) VALUES (gen_random_uuid(), $1, 'computing') ON CONFLICT (month) WHERE status <> 'rejected' DO NOTHING RETURNING id`,
+		[month],
+	)
+	const runId = rows[0]?.id
+	if (!runId) return
+	await computeRunInline(runId)
+	const checker = opts.userIds.get('13800000042')!
+	const disburser = opts.userIds.get('13800000041')!
+	await pool.query(`UPDATE allowance_payment SET status = 'paid', "paidAt" = now() WHERE "runId" = $1`, [runId])
+	await pool.query(
+		`UPDATE allowance_run SET status = 'disbursed', "approvedById" = $2, "approvedAt" = now(), "disbursedById" = $3, "disbursedAt" = now() WHERE id = $1`,
+		[runId, checker, disburser],
+	)
+	const { rows: done } = await pool.query<{ paymentCount: number }>(`SELECT "paymentCount" FROM allowance_run WHERE id = $1`, [runId])
+	opts.log(`  allowance: ${month} paid to ${done[0]!.paymentCount} elders`)
 }
 
 // ---------------------------------------------------------------- command line

@@ -41,6 +41,14 @@ const schema = z
 		LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
 		/** Lockout length in seconds. */
 		LOGIN_LOCKOUT_SECONDS: z.coerce.number().int().min(1).default(900),
+		/** Allowance: snapshot rows per chunk job (elders aged 80+ per job). */
+		ALLOWANCE_CHUNK_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+		/** Allowance worker lock in ms: a killed worker's chunk is taken over after about this long. */
+		ALLOWANCE_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
+		/** How often a worker re-enqueues unfinished runs from the database (survives a Redis that lost its data). */
+		ALLOWANCE_RECONCILE_MS: z.coerce.number().int().min(200).default(30_000),
+		/** Testing aid: ms a chunk job holds its transaction open, so a test can kill a worker mid-chunk. 0 in production. */
+		ALLOWANCE_CHUNK_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
 	})
 	.superRefine((env, ctx) => {
 		if (env.NODE_ENV !== 'production' || process.env.ALLOW_DEV_SECRETS === 'true') return

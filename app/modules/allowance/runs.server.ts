@@ -1,0 +1,323 @@
+// The bureau's side of the monthly run: list and follow runs, approve (maker/checker), reject and
+// recompute, export the bank file (disbursement) and import the bank's returned payments.
+import { stringify } from 'csv-stringify/sync'
+import { z } from 'zod'
+import { pool, prisma, withPgTransaction } from '~/lib/db.server.ts'
+import { addMonths, shanghaiMonth } from '~/lib/time.ts'
+import { audit } from '~/modules/audit/audit.server.ts'
+import type { SessionUser } from '~/modules/auth/session.server.ts'
+import { loadSettingsVersions, startRun } from './engine.server.ts'
+import { parseCsvUpload, type LineReport } from './csv.server.ts'
+import { fenToYuanString, maskCardRef, settingsForMonth, type SettingsVersion } from './rules.ts'
+
+export type ActionOutcome<T = undefined> = { ok: true; value: T } | { ok: false; error: string; status: number }
+
+const fail = (error: string, status = 409) => ({ ok: false as const, error, status })
+
+export async function startRunByOfficer(user: SessionUser, month: string, ip: string | null): Promise<ActionOutcome<{ runId: string; created: boolean }>> {
+	// A run pays a month that has begun; future months wait for their registry.
+	if (month > shanghaiMonth()) return fail('allowance:errors.month.future', 400)
+	// Older months are settled by back-pay in a current run, not by a run of their own.
+	if (month < addMonths(shanghaiMonth(), -24)) return fail('allowance:errors.month.tooOld', 400)
+	const r = await startRun(month, user, { ip })
+	return { ok: true, value: { runId: r.runId, created: r.created } }
+}
+
+export async function listRuns(opts: { take?: number } = {}) {
+	const runs = await prisma.allowanceRun.findMany({
+		orderBy: [{ month: 'desc' }, { startedAt: 'desc' }],
+		take: opts.take ?? 36,
+		select: { id: true, month: true, status: true, startedAt: true, chunkCount: true, chunksDone: true, paymentCount: true, totalFen: true, snapshotCount: true },
+	})
+	return runs.map((r) => ({ ...r, totalFen: r.totalFen === null ? null : Number(r.totalFen) }))
+}
+
+async function names(ids: (string | null)[]) {
+	const list = ids.filter((x): x is string => !!x)
+	const users = await prisma.user.findMany({ where: { id: { in: list } }, select: { id: true, name: true } })
+	return new Map(users.map((u) => [u.id, u.name]))
+}
+
+/** Progress, who did what, and (once computed) the counts the checker approves. */
+export async function getRun(runId: string, viewer: SessionUser) {
+	if (!z.uuid().safeParse(runId).success) return null
+	const run = await prisma.allowanceRun.findUnique({ where: { id: runId } })
+	if (!run) return null
+	const who = await names([run.startedById, run.approvedById, run.rejectedById, run.disbursedById])
+	const base = {
+		id: run.id,
+		month: run.month,
+		status: run.status,
+		snapshotCount: run.snapshotCount,
+		chunkCount: run.chunkCount,
+		chunksDone: run.chunksDone,
+		paymentCount: run.paymentCount,
+		totalFen: run.totalFen === null ? null : Number(run.totalFen),
+		startedAt: run.startedAt.toISOString(),
+		startedBy: run.startedById ? who.get(run.startedById) ?? null : null,
+		startedByScheduler: run.startedById === null,
+		approvedBy: run.approvedById ? who.get(run.approvedById) ?? null : null,
+		approvedAt: run.approvedAt?.toISOString() ?? null,
+		rejectedBy: run.rejectedById ? who.get(run.rejectedById) ?? null : null,
+		rejectReason: run.rejectReason,
+		disbursedBy: run.disbursedById ? who.get(run.disbursedById) ?? null : null,
+		disbursedAt: run.disbursedAt?.toISOString() ?? null,
+		viewerIsMaker: run.startedById === viewer.id,
+	}
+	if (run.status === 'computing') return { ...base, summary: null }
+	return { ...base, summary: await runSummary(run.id, run.month, viewer) }
+}
+
+async function runSummary(runId: string, month: string, viewer: SessionUser) {
+	const districtFilter = viewer.role === 'bureau_district' ? viewer.districtId : null
+	const [byTier, byDistrict, diff, stops, statuses] = await Promise.all([
+		pool.query<{ tier: number; kind: string; n: number; total: number }>(
+			`SELECT tier, kind, count(*)::int AS n, sum("amountFen")::bigint AS total FROM allowance_payment WHERE "runId" = $1 AND ($2::text IS NULL OR "districtId" = $2) GROUP BY tier, kind ORDER BY tier, kind`,
+			[runId, districtFilter],
+		),
+		pool.query<{ districtId: string; nameZh: string; nameEn: string; n: number; total: number }>(
+			`SELECT p."districtId", d."nameZh", d."nameEn", count(*)::int AS n, sum(p."amountFen")::bigint AS total
+			 FROM allowance_payment p JOIN district d ON d.id = p."districtId" WHERE p."runId" = $1 AND ($2::text IS NULL OR p."districtId" = $2)
+			 GROUP BY p."districtId", d."nameZh", d."nameEn", d."sortOrder" ORDER BY d."sortOrder"`,
+			[runId, districtFilter],
+		),
+		// Month-on-month differences of regular payments: this run's month against the month before.
+		pool.query<{ kind: string; n: number }>(
+			`WITH cur AS (SELECT "elderId", tier FROM allowance_payment WHERE "runId" = $1 AND month = $2 AND ($4::text IS NULL OR "districtId" = $4)),
+			      prev AS (SELECT "elderId", tier FROM allowance_payment WHERE month = $3 AND ($4::text IS NULL OR "districtId" = $4))
+			 SELECT CASE
+			          WHEN prev."elderId" IS NULL AND EXISTS (SELECT 1 FROM allowance_payment e WHERE e."elderId" = cur."elderId" AND e.month < $3) THEN 'resumed'
+			          WHEN prev."elderId" IS NULL THEN 'new'
+			          WHEN cur."elderId" IS NULL THEN 'stopped'
+			          WHEN prev.tier <> cur.tier THEN 'tier_changed'
+			          ELSE 'unchanged' END AS kind,
+			        count(*)::int AS n
+			 FROM cur FULL OUTER JOIN prev ON prev."elderId" = cur."elderId" GROUP BY 1`,
+			[runId, month, addMonths(month, -1), districtFilter],
+		),
+		pool.query<{ reason: string; n: number }>(`SELECT reason, count(*)::int AS n FROM allowance_stop WHERE "runId" = $1 AND ($2::text IS NULL OR "districtId" = $2) GROUP BY reason ORDER BY reason`, [runId, districtFilter]),
+		pool.query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM allowance_payment WHERE "runId" = $1 AND ($2::text IS NULL OR "districtId" = $2) GROUP BY status`, [runId, districtFilter]),
+	])
+	const diffs = Object.fromEntries(['new', 'stopped', 'tier_changed', 'resumed', 'unchanged'].map((k) => [k, diff.rows.find((r) => r.kind === k)?.n ?? 0]))
+	return {
+		byTier: byTier.rows,
+		byDistrict: byDistrict.rows,
+		diffs,
+		stops: stops.rows,
+		statuses: Object.fromEntries(statuses.rows.map((r) => [r.status, r.n])) as Record<string, number>,
+	}
+}
+
+/** Progress only: what the page polls while the run computes. */
+export async function runProgress(runId: string) {
+	if (!z.uuid().safeParse(runId).success) return null
+	return prisma.allowanceRun.findUnique({ where: { id: runId }, select: { status: true, chunkCount: true, chunksDone: true, snapshotCount: true } })
+}
+
+/**
+ * The checker approves: a city-level officer who did not start the run. The conditional update and
+ * the maker/checker trigger decide; a second approval finds the status already moved on.
+ */
+export async function approveRun(user: SessionUser, runId: string, ip: string | null): Promise<ActionOutcome> {
+	if (user.role !== 'bureau_city') return fail('allowance:errors.run.cityOnly', 403)
+	if (!z.uuid().safeParse(runId).success) return fail('allowance:errors.run.notFound', 404)
+	return prisma.$transaction(async (tx) => {
+		const updated = await tx.allowanceRun.updateMany({
+			where: { id: runId, status: 'awaiting_approval', OR: [{ startedById: null }, { startedById: { not: user.id } }] },
+			data: { status: 'approved', approvedById: user.id, approvedAt: new Date() },
+		})
+		if (updated.count === 0) {
+			const run = await tx.allowanceRun.findUnique({ where: { id: runId }, select: { status: true, startedById: true } })
+			if (!run) return fail('allowance:errors.run.notFound', 404)
+			if (run.status === 'approved' || run.status === 'disbursed') return fail('allowance:errors.run.alreadyApproved')
+			if (run.status === 'computing') return fail('allowance:errors.run.stillComputing')
+			if (run.status === 'rejected') return fail('allowance:errors.run.rejected')
+			return fail('allowance:errors.run.makerCannotApprove', 403)
+		}
+		const run = await tx.allowanceRun.findUniqueOrThrow({ where: { id: runId }, select: { month: true, paymentCount: true, totalFen: true, startedById: true } })
+		await audit(
+			{ actor: user, action: 'allowance.run_approve', entityType: 'allowance_run', entityId: runId, details: { month: run.month, payments: run.paymentCount, totalFen: Number(run.totalFen ?? 0), makerId: run.startedById }, ip },
+			tx,
+		)
+		return { ok: true as const, value: undefined }
+	})
+}
+
+/** Rejects a computed run before approval (never after) and starts its recomputation. */
+export async function rejectAndRecompute(user: SessionUser, runId: string, reason: string, ip: string | null): Promise<ActionOutcome<{ newRunId: string }>> {
+	if (user.role !== 'bureau_city') return fail('allowance:errors.run.cityOnly', 403)
+	if (!z.uuid().safeParse(runId).success) return fail('allowance:errors.run.notFound', 404)
+	const outcome = await withPgTransaction(async (client) => {
+		const { rows } = await client.query<{ status: string; month: string }>(`SELECT status, month FROM allowance_run WHERE id = $1 FOR UPDATE`, [runId])
+		const run = rows[0]
+		if (!run) return fail('allowance:errors.run.notFound', 404)
+		if (run.status === 'approved' || run.status === 'disbursed') return fail('allowance:errors.run.rejectAfterApproval')
+		if (run.status === 'computing') return fail('allowance:errors.run.stillComputing')
+		if (run.status === 'rejected') return fail('allowance:errors.run.rejected')
+		// Its payments were never approved: remove them so the recomputation writes them afresh.
+		await client.query(`DELETE FROM allowance_payment WHERE "runId" = $1`, [runId])
+		await client.query(`DELETE FROM allowance_stop WHERE "runId" = $1`, [runId])
+		await client.query(`DELETE FROM allowance_snapshot WHERE "runId" = $1`, [runId])
+		await client.query(`UPDATE allowance_run SET status = 'rejected', "rejectedById" = $2, "rejectedAt" = now(), "rejectReason" = $3 WHERE id = $1`, [runId, user.id, reason])
+		await client.query(
+			`INSERT INTO audit_log (at, "actorId", "actorRole", action, "entityType", "entityId", details, ip) VALUES (now(), $1, $2, 'allowance.run_reject', 'allowance_run', $3, $4, $5)`,
+			[user.id, user.role, runId, JSON.stringify({ month: run.month, reason }), ip],
+		)
+		return { ok: true as const, value: run.month }
+	})
+	if (!outcome.ok) return outcome
+	const next = await startRun(outcome.value, user, { ip })
+	return { ok: true, value: { newRunId: next.runId } }
+}
+
+/** A cell that a spreadsheet would read as a formula is prefixed with a quote (CSV injection). */
+export function csvSafe(value: string) {
+	return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
+}
+
+const BANK_HEADER = ['序号', '流水号', '姓名', '身份证号', '一卡通账号', '金额（元）', '发放月份', '类型', '区县']
+
+/**
+ * Disbursement: marks the approved run disbursed and its payments paid (one transaction), then
+ * returns the 惠民惠农一卡通 file. Exporting again returns the same file and changes nothing.
+ */
+export async function exportBankFile(user: SessionUser, runId: string, ip: string | null): Promise<ActionOutcome<{ filename: string; body: ReadableStream<Uint8Array> }>> {
+	if (user.role !== 'bureau_city') return fail('allowance:errors.run.cityOnly', 403)
+	if (!z.uuid().safeParse(runId).success) return fail('allowance:errors.run.notFound', 404)
+	const month = await withPgTransaction(async (client) => {
+		const { rows } = await client.query<{ status: string; month: string }>(`SELECT status, month FROM allowance_run WHERE id = $1 FOR UPDATE`, [runId])
+		const run = rows[0]
+		if (!run) return fail('allowance:errors.run.notFound', 404)
+		if (run.status !== 'approved' && run.status !== 'disbursed') return fail('allowance:errors.run.exportUnapproved')
+		if (run.status === 'approved') {
+			await client.query(`UPDATE allowance_payment SET status = 'paid', "paidAt" = now() WHERE "runId" = $1 AND status = 'pending'`, [runId])
+			await client.query(`UPDATE allowance_run SET status = 'disbursed', "disbursedById" = $2, "disbursedAt" = now() WHERE id = $1`, [runId, user.id])
+		}
+		await client.query(
+			`INSERT INTO audit_log (at, "actorId", "actorRole", action, "entityType", "entityId", details, ip) VALUES (now(), $1, $2, $3, 'allowance_run', $4, $5, $6)`,
+			[user.id, user.role, run.status === 'approved' ? 'allowance.run_disburse' : 'allowance.bank_file_reexport', runId, JSON.stringify({ month: run.month }), ip],
+		)
+		return { ok: true as const, value: run.month }
+	})
+	if (!month.ok) return month
+	const encoder = new TextEncoder()
+	let after = '00000000-0000-0000-0000-000000000000'
+	let line = 0
+	// Keyset pages of 5,000: the file streams however large the run.
+	const body = new ReadableStream<Uint8Array>({
+		start(controller) {
+			controller.enqueue(encoder.encode(`\uFEFF${stringify([BANK_HEADER])}`))
+		},
+		async pull(controller) {
+			const { rows } = await pool.query<{ id: string; name: string; idNumberMasked: string; bankCardRef: string | null; amountFen: number; month: string; kind: string; district: string }>(
+				`SELECT p.id, e.name, e."idNumberMasked", p."bankCardRef", p."amountFen", p.month, p.kind, d."nameZh" AS district
+				 FROM allowance_payment p JOIN elder e ON e.id = p."elderId" JOIN district d ON d.id = p."districtId"
+				 WHERE p."runId" = $1 AND p.id > $2 ORDER BY p.id LIMIT 5000`,
+				[runId, after],
+			)
+			if (rows.length === 0) {
+				controller.close()
+				return
+			}
+			after = rows.at(-1)!.id
+			controller.enqueue(
+				encoder.encode(stringify(rows.map((r) => [++line, r.id, csvSafe(r.name), r.idNumberMasked, maskCardRef(r.bankCardRef), fenToYuanString(r.amountFen), r.month, r.kind === 'back_pay' ? '补发' : '当月', r.district]))),
+			)
+		},
+	})
+	return { ok: true, value: { filename: `allowance-${month.value}-${runId.slice(0, 8)}.csv`, body } }
+}
+
+/**
+ * The bank's returned payments (流水号, 失败原因): marks those payments failed. Valid lines are
+ * applied together in one transaction; every other line is reported with its reason.
+ */
+export async function importReturnedPayments(user: SessionUser, runId: string, file: File | null, ip: string | null): Promise<ActionOutcome<{ lines: LineReport[]; marked: number }>> {
+	if (user.role !== 'bureau_city') return fail('allowance:errors.run.cityOnly', 403)
+	if (!z.uuid().safeParse(runId).success) return fail('allowance:errors.run.notFound', 404)
+	const run = await prisma.allowanceRun.findUnique({ where: { id: runId }, select: { status: true, month: true } })
+	if (!run) return fail('allowance:errors.run.notFound', 404)
+	if (run.status !== 'disbursed') return fail('allowance:errors.returns.notDisbursed')
+	const parsed = await parseCsvUpload(file, ['流水号', '失败原因'])
+	if (!parsed.ok) return fail(parsed.error, 400)
+	const lines: LineReport[] = []
+	const seen = new Set<string>()
+	const candidates: { line: number; id: string; reason: string }[] = []
+	for (const row of parsed.rows) {
+		const id = (row.fields['流水号'] ?? '').trim().toLowerCase()
+		const reason = (row.fields['失败原因'] ?? '').trim()
+		if (!z.uuid().safeParse(id).success) lines.push({ line: row.line, outcome: 'rejected', reason: 'allowance:import.reason.badPaymentRef' })
+		else if (!reason) lines.push({ line: row.line, outcome: 'rejected', reason: 'allowance:import.reason.missingReason' })
+		else if (seen.has(id)) lines.push({ line: row.line, outcome: 'rejected', reason: 'allowance:import.reason.duplicateInFile' })
+		else {
+			seen.add(id)
+			candidates.push({ line: row.line, id, reason: reason.slice(0, 200) })
+		}
+	}
+	const marked = await prisma.$transaction(async (tx) => {
+		const payments = await tx.allowancePayment.findMany({ where: { runId, id: { in: candidates.map((c) => c.id) } }, select: { id: true, status: true } })
+		const byId = new Map(payments.map((p) => [p.id, p]))
+		let count = 0
+		for (const c of candidates) {
+			const p = byId.get(c.id)
+			if (!p) lines.push({ line: c.line, outcome: 'unmatched', reason: 'allowance:import.reason.unknownPayment' })
+			else if (p.status === 'failed') lines.push({ line: c.line, outcome: 'rejected', reason: 'allowance:import.reason.alreadyFailed' })
+			else {
+				await tx.allowancePayment.update({ where: { id: c.id }, data: { status: 'failed', failedAt: new Date(), failureReason: c.reason } })
+				lines.push({ line: c.line, outcome: 'matched' })
+				count++
+			}
+		}
+		await audit({ actor: user, action: 'allowance.returns_import', entityType: 'allowance_run', entityId: runId, details: { month: run.month, marked: count, lines: parsed.rows.length }, ip }, tx)
+		return count
+	})
+	lines.sort((a, b) => a.line - b.line)
+	return { ok: true, value: { lines, marked } }
+}
+
+// ---------------------------------------------------------------- settings
+
+export async function listSettings() {
+	const versions = await loadSettingsVersions()
+	const current = settingsForMonth(versions, shanghaiMonth())
+	return { versions: [...versions].reverse(), current }
+}
+
+/** Adds (or replaces) the version taking effect in a month no run has computed yet. */
+export async function saveSettingsVersion(user: SessionUser, v: SettingsVersion, ip: string | null): Promise<ActionOutcome> {
+	if (user.role !== 'bureau_city') return fail('allowance:errors.run.cityOnly', 403)
+	return withPgTransaction(async (client) => {
+		// Serialises with run starts: a version never changes a month already being paid.
+		await client.query(`LOCK TABLE allowance_run IN SHARE ROW EXCLUSIVE MODE`)
+		const { rows } = await client.query(`SELECT 1 FROM allowance_run WHERE status <> 'rejected' AND month >= $1 LIMIT 1`, [v.effectiveMonth])
+		if (rows.length) return fail('allowance:errors.settings.monthAlreadyRun', 400)
+		await client.query(
+			`INSERT INTO allowance_setting ("effectiveMonth", "tier80Fen", "tier90Fen", "tier100Fen", "livenessWindowMonths", "backPayAllowed", "createdById")
+			 VALUES ($1, $2, $3, $4, $5, $6, $7)
+			 ON CONFLICT ("effectiveMonth") DO UPDATE SET "tier80Fen" = EXCLUDED."tier80Fen", "tier90Fen" = EXCLUDED."tier90Fen", "tier100Fen" = EXCLUDED."tier100Fen",
+			   "livenessWindowMonths" = EXCLUDED."livenessWindowMonths", "backPayAllowed" = EXCLUDED."backPayAllowed", "createdById" = EXCLUDED."createdById", "createdAt" = now()`,
+			[v.effectiveMonth, v.tier80Fen, v.tier90Fen, v.tier100Fen, v.livenessWindowMonths, v.backPayAllowed, user.id],
+		)
+		await client.query(
+			`INSERT INTO audit_log (at, "actorId", "actorRole", action, "entityType", "entityId", details, ip) VALUES (now(), $1, $2, 'allowance.settings_save', 'allowance_setting', $3, $4, $5)`,
+			[user.id, user.role, v.effectiveMonth, JSON.stringify(v), ip],
+		)
+		return { ok: true as const, value: undefined }
+	})
+}
+
+// ---------------------------------------------------------------- recoveries
+
+/** Months paid after the month of death: amounts to recover, per elder and month. */
+export async function listRecoveries(viewer: SessionUser) {
+	const districtFilter = viewer.role === 'bureau_district' ? viewer.districtId : null
+	const { rows } = await pool.query<{ paymentId: string; elderId: string; name: string; idNumberMasked: string; deathDate: string; month: string; amountFen: number; district: string }>(
+		`SELECT p.id AS "paymentId", e.id AS "elderId", e.name, e."idNumberMasked", e."deathDate"::text AS "deathDate", p.month, p."amountFen", d."nameZh" AS district
+		 FROM allowance_payment p JOIN elder e ON e.id = p."elderId" JOIN district d ON d.id = p."districtId"
+		 WHERE p.status = 'paid' AND e."deathDate" IS NOT NULL AND p.month > to_char(e."deathDate", 'YYYY-MM')
+		   AND ($1::text IS NULL OR p."districtId" = $1)
+		 ORDER BY e.name, p.month LIMIT 2000`,
+		[districtFilter],
+	)
+	return { rows, totalFen: rows.reduce((a, r) => a + r.amountFen, 0) }
+}

@@ -1,0 +1,46 @@
+import { z } from 'zod'
+import { parseYuan } from '~/lib/money.ts'
+import { isMonth } from './rules.ts'
+
+export const LIVENESS_METHODS = ['face_recognition', 'home_visit', 'in_person', 'video_call'] as const
+
+const month = z.string({ error: 'allowance:errors.month.required' }).trim().refine(isMonth, 'allowance:errors.month.invalid')
+
+export const startRunSchema = z.object({ month })
+
+export const rejectRunSchema = z.object({
+	reason: z.string({ error: 'allowance:errors.reason.required' }).trim().min(2, 'allowance:errors.reason.required').max(500, 'allowance:errors.reason.tooLong'),
+})
+
+const yuan = z
+	.string({ error: 'allowance:errors.amount.required' })
+	.trim()
+	.transform((v, ctx) => {
+		const fen = parseYuan(v)
+		if (fen === null || fen <= 0 || fen > 10_000_000) {
+			ctx.addIssue({ code: 'custom', message: 'allowance:errors.amount.invalid' })
+			return z.NEVER
+		}
+		return fen
+	})
+
+export const settingsSchema = z.object({
+	effectiveMonth: month,
+	tier80: yuan,
+	tier90: yuan,
+	tier100: yuan,
+	livenessWindowMonths: z.coerce.number({ error: 'allowance:errors.window.invalid' }).int('allowance:errors.window.invalid').min(1, 'allowance:errors.window.invalid').max(120, 'allowance:errors.window.invalid'),
+	backPayAllowed: z.enum(['yes', 'no'], { error: 'allowance:errors.backPay.required' }),
+})
+
+export function livenessSchema(today: string) {
+	return z.object({
+		certifiedOn: z
+			.string({ error: 'allowance:errors.date.required' })
+			.trim()
+			.regex(/^\d{4}-\d{2}-\d{2}$/, 'allowance:errors.date.invalid')
+			.refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d, 'allowance:errors.date.invalid')
+			.refine((d) => d <= today, 'allowance:errors.date.future'),
+		method: z.enum(LIVENESS_METHODS, { error: 'allowance:errors.method.required' }),
+	})
+}

@@ -1,0 +1,87 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
+import { Link, useLoaderData } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { Money } from '~/components/allowance.tsx'
+import { AllowanceStatus } from '~/components/allowance-status.tsx'
+import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { familyAllowances, livenessDue } from '~/modules/allowance/people.server.ts'
+import { requireRole } from '~/modules/auth/access.server.ts'
+
+export async function loader({ request }: LoaderFunctionArgs) {
+	const user = await requireRole(request, ['family', 'community_officer', 'bureau_district', 'bureau_city'])
+	if (user.role === 'family') return { view: 'family' as const, elders: await familyAllowances(user) }
+	const page = Math.max(1, Number(new URL(request.url).searchParams.get('page')) || 1)
+	return { view: 'officer' as const, page, ...(await livenessDue(user, { page })) }
+}
+
+export default function AllowanceHome() {
+	const loaderData = useLoaderData<typeof loader>()
+	const { t } = useTranslation('allowance')
+	if (loaderData.view === 'family') {
+		return (
+			<section>
+				<h1>{t('family.title')}</h1>
+				<p className="lead">{t('family.lead')}</p>
+				{loaderData.elders.length === 0 ? <p className="empty">{t('family.none')}</p> : null}
+				<ul className="cards">
+					{loaderData.elders.map((a) => (
+						<li key={a.elder.id} className="card" data-testid="elder-allowance">
+							<h2>
+								<Link to={`/allowance/elders/${a.elder.id}`}>{a.elder.name}</Link>
+							</h2>
+							<AllowanceStatus decision={a.decision} month={a.month} firstEligibleMonth={a.firstEligibleMonth} />
+							<h3>{t('family.history')}</h3>
+							{a.payments.length === 0 ? (
+								<p>{t('family.noHistory')}</p>
+							) : (
+								<ul>
+									{a.payments.map((p) => (
+										<li key={p.month} data-testid="payment-line">
+											{p.month} · <Money fen={p.amountFen} /> · {t(`kind.${p.kind}`)} · {t(`paymentStatus.${p.status}`)}
+										</li>
+									))}
+								</ul>
+							)}
+						</li>
+					))}
+				</ul>
+			</section>
+		)
+	}
+	return (
+		<section className="card">
+			<h1>{t('liveness.title')}</h1>
+			<p className="lead">{t('liveness.lead')}</p>
+			<div className="table-wrap">
+				<table>
+					<thead>
+						<tr>
+							<th scope="col">{t('recoveries.name')}</th>
+							<th scope="col">{t('recoveries.idNumber')}</th>
+							<th scope="col">{t('family.lastLiveness')}</th>
+						</tr>
+					</thead>
+					<tbody>
+						{loaderData.elders.map((e) => (
+							<tr key={e.id}>
+								<td>
+									<Link to={`/allowance/elders/${e.id}`}>{e.name}</Link>
+								</td>
+								<td className="mono">{e.idNumberMasked}</td>
+								<td>{e.lastLivenessAt ?? t('family.never')}</td>
+							</tr>
+						))}
+					</tbody>
+				</table>
+			</div>
+			<nav className="pager" aria-label={t('common:a11y.pagination')}>
+				{loaderData.page > 1 ? <Link to={`?page=${loaderData.page - 1}`}>{t('common:pager.previous')}</Link> : null}
+				{loaderData.hasMore ? <Link to={`?page=${loaderData.page + 1}`}>{t('common:pager.next')}</Link> : null}
+			</nav>
+		</section>
+	)
+}
+
+export function ErrorBoundary() {
+	return <GeneralErrorBoundary />
+}

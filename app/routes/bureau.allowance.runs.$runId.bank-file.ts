@@ -1,0 +1,29 @@
+import type { ActionFunctionArgs } from '@remix-run/node'
+import { getT } from '~/lib/i18n.ts'
+import { clientIp } from '~/lib/http.server.ts'
+import { getPreferences } from '~/lib/preferences.server.ts'
+import { exportBankFile } from '~/modules/allowance/runs.server.ts'
+import { BUREAU_ROLES, requireRole } from '~/modules/auth/access.server.ts'
+import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
+
+// The bank file is a POST: its first export disburses the run (marks the payments paid).
+export async function loader() {
+	return new Response('Use the export button on the run page.', { status: 405, headers: { Allow: 'POST' } })
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+	const user = await requireRole(request, BUREAU_ROLES)
+	await readProtectedForm(request)
+	const outcome = await exportBankFile(user, params.runId ?? '', clientIp(request))
+	if (!outcome.ok) {
+		const t = getT((await getPreferences(request)).locale)
+		return new Response(t(outcome.error), { status: outcome.status, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
+	}
+	return new Response(outcome.value.body, {
+		headers: {
+			'Content-Type': 'text/csv; charset=utf-8',
+			'Content-Disposition': `attachment; filename="${outcome.value.filename}"`,
+			'Cache-Control': 'no-store',
+		},
+	})
+}
