@@ -27,7 +27,9 @@ export default defineConfig({
 		{ name: 'phone', use: { ...devices['Pixel 7'], channel: undefined }, grep: /@phone/ },
 	],
 	webServer: {
-		command: `npx tsx scripts/e2e-server.ts`,
+		// node with tsx as a loader (not npx), so the stop signal reaches the script that cleans up.
+		command: 'node --import tsx scripts/e2e-server.ts',
+		gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
 		url: `http://127.0.0.1:${PORT}/healthz`,
 		env: { E2E_PORT: String(PORT) },
 		timeout: 180_000,
