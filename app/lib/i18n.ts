@@ -1,5 +1,7 @@
 import i18next, { type i18n, type TFunction } from 'i18next'
+import enBeds from '~/locales/en/beds.json'
 import enCommon from '~/locales/en/common.json'
+import zhBeds from '~/locales/zh-CN/beds.json'
 import zhCommon from '~/locales/zh-CN/common.json'
 
 // Catalogues are bundled: they are small, and the first paint must already be in the user's language.
@@ -9,8 +11,8 @@ export type Locale = (typeof SUPPORTED_LOCALES)[number]
 export const DEFAULT_LOCALE: Locale = 'zh-CN'
 
 export const resources = {
-	'zh-CN': { common: zhCommon },
-	en: { common: enCommon },
+	'zh-CN': { common: zhCommon, beds: zhBeds },
+	en: { common: enCommon, beds: enBeds },
 } as const
 
 export function isLocale(value: unknown): value is Locale {
