@@ -31,12 +31,17 @@ export async function admitElder(
 				if (!req.rowCount) throw new Refusal('idNumber', 'beds:errors.request.notAccepted', 409)
 				requestId = req.rows[0]!.id
 			}
-			const bed = await client.query(
-				`UPDATE bed SET status = 'occupied', "reservedForId" = NULL, "updatedAt" = now()
-				 WHERE id = $1 AND "providerId" = $2 AND (status = 'vacant' OR (status = 'reserved' AND "reservedForId" = $3::uuid))
-				 RETURNING status`,
-				[input.bedId, staff.providerId, requestId],
-			)
+			// Conditional updates: the bed held for this request, else a vacant bed; never one that changed meanwhile.
+			const take = (from: 'reserved' | 'vacant') =>
+				client.query(
+					`UPDATE bed SET status = 'occupied', "reservedForId" = NULL, "updatedAt" = now()
+					 WHERE id = $1 AND "providerId" = $2 AND status = $3::"BedStatus" AND ($3::text = 'vacant' OR "reservedForId" = $4::uuid) RETURNING id`,
+					[input.bedId, staff.providerId, from, requestId],
+				)
+			let from: 'reserved' | 'vacant' = 'vacant'
+			let bed = requestId ? await take('reserved') : null
+			if (bed?.rowCount) from = 'reserved'
+			else bed = await take('vacant')
 			if (!bed.rowCount) await explainBed(client, staff, input.bedId, 'bedId')
 			const adm = await client.query<{ id: string }>(
 				`INSERT INTO admission (id, "elderId", "bedId", "providerId", "admittedOn", "stayRequestId", "admittedById", "updatedAt")
@@ -44,7 +49,12 @@ export async function admitElder(
 				[e.id, input.bedId, staff.providerId, input.admittedOn, requestId, staff.id],
 			)
 			const admissionId = adm.rows[0]!.id
-			await bedEvent(client, { bedId: input.bedId, providerId: staff.providerId, kind: 'admitted', from: requestId ? 'reserved' : 'vacant', to: 'occupied', elderId: e.id, admissionId, actorId: staff.id, details: { on: input.admittedOn } })
+			// Admitted from a request to another bed than the one held for it: the held bed is free again.
+			const released = requestId
+				? await client.query<{ id: string }>(`UPDATE bed SET status = 'vacant', "reservedForId" = NULL, "updatedAt" = now() WHERE "reservedForId" = $1 RETURNING id`, [requestId])
+				: { rows: [] }
+			for (const b of released.rows) await bedEvent(client, { bedId: b.id, providerId: staff.providerId, kind: 'released', from: 'reserved', to: 'vacant', elderId: e.id, actorId: staff.id })
+			await bedEvent(client, { bedId: input.bedId, providerId: staff.providerId, kind: 'admitted', from, to: 'occupied', elderId: e.id, admissionId, actorId: staff.id, details: { on: input.admittedOn } })
 			return { admissionId, elderId: e.id }
 		})
 		return { ok: true, value }
