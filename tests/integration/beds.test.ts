@@ -342,6 +342,15 @@ describe('the bureau: population, dashboard, CSV, snapshots', () => {
 		expect(await prisma.indicatorSnapshot.count({ where: { month } })).toBe(6)
 		expect(shanghaiMonth()).toMatch(/^\d{4}-\d{2}$/)
 	})
+
+	it('the bed tally the dashboards read always equals the beds themselves', async () => {
+		const diff = await pool.query(
+			`SELECT * FROM (SELECT "providerId", type, status, count(*)::int AS n FROM bed GROUP BY 1, 2, 3) b
+			 FULL JOIN (SELECT "providerId", type, status, n FROM bed_tally WHERE n <> 0) t USING ("providerId", type, status)
+			 WHERE b.n IS DISTINCT FROM t.n`,
+		)
+		expect(diff.rows).toEqual([])
+	})
 })
 
 describe('vacancies and stay requests', () => {

@@ -1,4 +1,5 @@
-import { pool, withPgTransaction } from '~/lib/db.server.ts'
+import { pool } from '~/lib/db.server.ts'
+import { bedsTransaction } from './tx.server.ts'
 import { hashIdNumber } from '~/modules/identity/id-crypto.server.ts'
 import type { InstitutionStaff } from './access.server.ts'
 import { asResult, Refusal, type Result } from './errors.server.ts'
@@ -17,7 +18,7 @@ export async function admitElder(
 	input: { idNumber: string; bedId: string; admittedOn: string; stayRequestId?: string },
 ): Promise<Result<{ admissionId: string; elderId: string }>> {
 	try {
-		const value = await withPgTransaction(async (client) => {
+		const value = await bedsTransaction(async (client) => {
 			const elder = await client.query<{ id: string; deathDate: string | null }>(`SELECT id, "deathDate" FROM elder WHERE "idNumberHash" = $1`, [Buffer.from(hashIdNumber(input.idNumber))])
 			const e = elder.rows[0]
 			if (!e) throw new Refusal('idNumber', 'beds:errors.elder.notRegistered', 404)
@@ -76,7 +77,7 @@ async function lockOpenAdmission(client: import('pg').PoolClient, staff: Institu
 /** Discharges a resident on a date (not before the admission: the database refuses that too). */
 export async function dischargeElder(staff: InstitutionStaff, input: { admissionId: string; on: string; reason: string; note?: string }): Promise<Result<null>> {
 	try {
-		await withPgTransaction(async (client) => {
+		await bedsTransaction(async (client) => {
 			const adm = await lockOpenAdmission(client, staff, input.admissionId)
 			if (input.on < adm.admittedOn) throw new Refusal('on', 'beds:errors.dischargeBeforeAdmission', 400)
 			await client.query(`UPDATE admission SET "dischargedOn" = $2::date, "endReason" = $3, "endNote" = $4, "dischargedById" = $5, "updatedAt" = now() WHERE id = $1`, [
@@ -98,7 +99,7 @@ export async function dischargeElder(staff: InstitutionStaff, input: { admission
 /** Moves a resident to another vacant bed of the same institution: closes one admission, opens the next. */
 export async function transferElder(staff: InstitutionStaff, input: { admissionId: string; bedId: string; on: string }): Promise<Result<{ admissionId: string }>> {
 	try {
-		const value = await withPgTransaction(async (client) => {
+		const value = await bedsTransaction(async (client) => {
 			const adm = await lockOpenAdmission(client, staff, input.admissionId)
 			if (input.on < adm.admittedOn) throw new Refusal('on', 'beds:errors.dischargeBeforeAdmission', 400)
 			if (adm.bedId === input.bedId) throw new Refusal('bedId', 'beds:errors.bed.same', 400)

@@ -6,11 +6,12 @@ import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { asResult, Refusal, type Result } from './errors.server.ts'
 import { computeIndicators, sumCounts, type IndicatorCounts, type Indicators } from './indicators.ts'
 
-// Indicator counts per district in ONE set-based statement: beds aggregated once over the bed table,
+// Indicator counts per district in ONE set-based statement: beds summed from bed_tally (kept by a
+// trigger on bed, a few rows per institution),
 // coverage over the communities; $1 is the population year. Every institution and centre counts,
 // whatever its platform status, as the plan's statistics do.
 const COUNTS_SQL = `
-SELECT d.id AS "districtId", d."nameZh", d."nameEn",
+SELECT d.id AS "districtId", d."nameZh", d."nameEn", y.year AS "populationYear", y.years,
        ps."aged60Plus", ps."aged80Plus",
        coalesce(i.institutions, 0)::int AS institutions,
        coalesce(b.beds, 0)::int AS beds,
@@ -23,15 +24,19 @@ SELECT d.id AS "districtId", d."nameZh", d."nameEn",
        coalesce(c.villages, 0)::int AS villages,
        coalesce(c.village_centre, 0)::int AS "villagesWithCentre"
 FROM district d
-LEFT JOIN population_stat ps ON ps."districtId" = d.id AND ps.year = $1
+CROSS JOIN (
+  -- The requested year if the bureau has figures for it, else the latest; and every year it has.
+  SELECT coalesce(max(year) FILTER (WHERE year = $1), max(year)) AS year, array_agg(DISTINCT year ORDER BY year) AS years FROM population_stat
+) y
+LEFT JOIN population_stat ps ON ps."districtId" = d.id AND ps.year = y.year
 LEFT JOIN (SELECT "districtId", count(*) AS institutions FROM provider WHERE kind = 'institution' GROUP BY 1) i ON i."districtId" = d.id
 LEFT JOIN (
-  SELECT p."districtId", count(*) AS beds,
-         count(*) FILTER (WHERE b.type = 'nursing') AS nursing,
-         count(*) FILTER (WHERE b.type = 'dementia') AS dementia,
-         count(*) FILTER (WHERE b.status <> 'out_of_service') AS in_service,
-         count(*) FILTER (WHERE b.status = 'occupied') AS occupied
-  FROM bed b JOIN provider p ON p.id = b."providerId" GROUP BY 1
+  SELECT "districtId", sum(n) AS beds,
+         sum(n) FILTER (WHERE type = 'nursing') AS nursing,
+         sum(n) FILTER (WHERE type = 'dementia') AS dementia,
+         sum(n) FILTER (WHERE status <> 'out_of_service') AS in_service,
+         sum(n) FILTER (WHERE status = 'occupied') AS occupied
+  FROM bed_tally GROUP BY 1
 ) b ON b."districtId" = d.id
 LEFT JOIN (
   SELECT c."districtId",
@@ -40,7 +45,7 @@ LEFT JOIN (
          count(*) FILTER (WHERE c.kind = 'village') AS villages,
          count(*) FILTER (WHERE c.kind = 'village' AND x.id IS NOT NULL) AS village_centre
   FROM community c
-  LEFT JOIN LATERAL (SELECT p.id FROM provider p WHERE p.kind = 'community_centre' AND p."communityId" = c.id LIMIT 1) x ON true
+  LEFT JOIN (SELECT DISTINCT "communityId" AS id FROM provider WHERE kind = 'community_centre' AND "communityId" IS NOT NULL) x ON x.id = c.id
   GROUP BY 1
 ) c ON c."districtId" = d.id
 WHERE ($2::text IS NULL OR d.id = $2)
@@ -64,10 +69,11 @@ export async function populationYears(): Promise<number[]> {
 /** The dashboard: per district and, for city officers, the city; against a chosen population year (default the latest). */
 export async function dashboard(user: SessionUser, opts: { year?: number | null; districtId?: string | null }) {
 	const scope = indicatorScope(user, opts.districtId)
-	const years = await populationYears()
+	// One statement: the population year is chosen in SQL (requested, else the latest).
+	const res = await pool.query<DistrictRow & { populationYear: number | null; years: number[] | null }>(COUNTS_SQL, [opts.year ?? null, scope])
+	const years = res.rows[0]?.years ?? []
 	const latest = years.at(-1) ?? null
-	const year = opts.year && years.includes(opts.year) ? opts.year : latest
-	const res = await pool.query<DistrictRow>(COUNTS_SQL, [year, scope])
+	const year = res.rows[0]?.populationYear ?? null
 	const districts: DistrictIndicators[] = res.rows.map((r) => ({ ...computeIndicators(r), districtId: r.districtId, nameZh: r.nameZh, nameEn: r.nameEn }))
 	const city = scope ? null : computeIndicators(sumCounts(res.rows))
 	return { year, years, latestYear: latest, scope, districts, city }
@@ -123,7 +129,7 @@ export async function takeSnapshot(month: string, db: Pick<typeof pool, 'query'>
 	const year = Number(month.slice(0, 4))
 	const res = await db.query(
 		`WITH y AS (SELECT coalesce((SELECT max(year) FROM population_stat WHERE year <= $1), (SELECT min(year) FROM population_stat)) AS year),
-		 counts AS (${COUNTS_SQL.replace('ps.year = $1', 'ps.year = (SELECT year FROM y)').replace('$2::text IS NULL OR d.id = $2', 'true')})
+		 counts AS (${COUNTS_SQL.replace('FILTER (WHERE year = $1)', 'FILTER (WHERE year = (SELECT year FROM y))').replace('$2::text IS NULL OR d.id = $2', 'true')})
 		 INSERT INTO indicator_snapshot (id, month, "districtId", "populationYear", "aged60Plus", "aged80Plus", institutions, beds, "nursingBeds", "dementiaBeds",
 		   "bedsInService", "occupiedBeds", "urbanCommunities", "urbanWithCentre", villages, "villagesWithCentre")
 		 SELECT gen_random_uuid(), $2, "districtId", CASE WHEN "aged60Plus" IS NULL THEN NULL ELSE (SELECT year FROM y) END, "aged60Plus", "aged80Plus", institutions, beds, "nursingBeds", "dementiaBeds",

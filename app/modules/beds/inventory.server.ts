@@ -1,5 +1,6 @@
 import type pg from 'pg'
-import { pool, withPgTransaction } from '~/lib/db.server.ts'
+import { pool } from '~/lib/db.server.ts'
+import { bedsTransaction } from './tx.server.ts'
 import type { InstitutionStaff } from './access.server.ts'
 import { asResult, Refusal, type Result } from './errors.server.ts'
 import type { BedTypeName } from './schemas.ts'
@@ -34,7 +35,7 @@ export async function addBeds(staff: InstitutionStaff, input: { roomId: string; 
 	if (!Number.isInteger(input.count) || input.count < 1) return { ok: false, fieldErrors: { count: ['beds:errors.count'] }, status: 400 }
 	if (!Number.isSafeInteger(input.price) || input.price < 0) return { ok: false, fieldErrors: { price: ['beds:errors.price'] }, status: 400 }
 	try {
-		const ids = await withPgTransaction(async (client) => {
+		const ids = await bedsTransaction(async (client) => {
 			// The room row lock serialises two staff adding beds to one room, so labels never collide.
 			const room = await client.query<{ id: string; name: string }>(`SELECT id, name FROM room WHERE id = $1 AND "providerId" = $2 FOR UPDATE`, [input.roomId, staff.providerId])
 			if (!room.rowCount) throw new Refusal('roomId', 'beds:errors.room.notYours', 404)
@@ -63,7 +64,7 @@ export async function addBeds(staff: InstitutionStaff, input: { roomId: string; 
 export async function setBedStatus(staff: InstitutionStaff, input: { bedId: string; status: 'vacant' | 'out_of_service' }): Promise<Result<null>> {
 	const from = input.status === 'vacant' ? 'out_of_service' : 'vacant'
 	try {
-		await withPgTransaction(async (client) => {
+		await bedsTransaction(async (client) => {
 			const res = await client.query(
 				`UPDATE bed SET status = $3::"BedStatus", "updatedAt" = now() WHERE id = $1 AND "providerId" = $2 AND status = $4::"BedStatus" RETURNING id`,
 				[input.bedId, staff.providerId, input.status, from],

@@ -1,4 +1,5 @@
-import { pool, withPgTransaction } from '~/lib/db.server.ts'
+import { pool } from '~/lib/db.server.ts'
+import { bedsTransaction } from './tx.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import type { InstitutionStaff } from './access.server.ts'
 import { asResult, Refusal, type Result } from './errors.server.ts'
@@ -35,7 +36,7 @@ export async function familyElders(user: SessionUser) {
 /** A family asks an approved institution for a stay of one of its own elders. */
 export async function requestStay(user: SessionUser, input: { elderId: string; providerId: string; bedType: BedTypeName; desiredStartOn: string; note?: string }): Promise<Result<{ id: string }>> {
 	try {
-		const value = await withPgTransaction(async (client) => {
+		const value = await bedsTransaction(async (client) => {
 			const own = await client.query(`SELECT 1 FROM family_link WHERE "userId" = $1 AND "elderId" = $2`, [user.id, input.elderId])
 			if (!own.rowCount) throw new Refusal('elderId', 'beds:errors.elder.notYours', 404)
 			const inst = await client.query(`SELECT 1 FROM provider WHERE id = $1 AND kind = 'institution' AND status = 'approved'`, [input.providerId])
@@ -66,7 +67,7 @@ export async function familyRequests(user: SessionUser) {
 /** The family withdraws an open request; a bed held for it is released. */
 export async function cancelStayRequest(user: SessionUser, requestId: string): Promise<Result<null>> {
 	try {
-		await withPgTransaction(async (client) => {
+		await bedsTransaction(async (client) => {
 			const res = await client.query<{ providerId: string }>(
 				`UPDATE stay_request SET status = 'cancelled', reason = 'cancelled by the family', "updatedAt" = now()
 				 WHERE id = $1 AND "familyUserId" = $2 AND status IN ('requested', 'accepted')
@@ -100,7 +101,7 @@ export async function decideStayRequest(
 	input: { intent: 'accept'; requestId: string; bedId: string } | { intent: 'decline'; requestId: string; reason: string },
 ): Promise<Result<null>> {
 	try {
-		await withPgTransaction(async (client) => {
+		await bedsTransaction(async (client) => {
 			const req = await client.query<{ id: string; elderId: string }>(`SELECT id, "elderId" FROM stay_request WHERE id = $1 AND "providerId" = $2 FOR UPDATE`, [input.requestId, staff.providerId])
 			if (!req.rowCount) throw new Refusal('requestId', 'beds:errors.request.notFound', 404)
 			const moved = await client.query(
