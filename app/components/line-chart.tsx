@@ -10,9 +10,12 @@ export function LineChart({ title, summary, points, target, format, targetLabel 
 	const id = useId()
 	const W = 640
 	const H = 240
-	const pad = { l: 56, r: 16, t: 16, b: 40 }
+	const pad = { l: 56, r: 36, t: 16, b: 40 }
 	const values = points.map((p) => p.value).filter((v): v is number => v !== null)
-	const max = Math.max(...values, target ?? 0) * 1.1 || 1
+	// A round top for the axis (e.g. 40, 50), a little above the highest value or target.
+	const top = Math.max(...values, target ?? 0) * 1.1 || 1
+	const unit = 10 ** Math.floor(Math.log10(top)) / 2
+	const max = Math.ceil(top / unit) * unit
 	const min = 0
 	const x = (i: number) => pad.l + (points.length <= 1 ? (W - pad.l - pad.r) / 2 : (i * (W - pad.l - pad.r)) / (points.length - 1))
 	const y = (v: number) => pad.t + (H - pad.t - pad.b) * (1 - (v - min) / (max - min))
