@@ -206,6 +206,29 @@ describe('admit, transfer, discharge and bad input', () => {
 	})
 })
 
+describe('editing beds', () => {
+	it('changes a vacant bed’s type and price with history; refuses a type change while occupied', async () => {
+		const a = await demoStaff()
+		const [bed1, bed2] = await freshBeds(a, 2)
+		expect((await a.post('/institution/beds', { intent: 'update', bedId: bed1!, type: 'dementia', price: '4100' })).status).toBe(200)
+		expect(await prisma.bed.findUniqueOrThrow({ where: { id: bed1! }, select: { type: true, monthlyPriceFen: true } })).toEqual({ type: 'dementia', monthlyPriceFen: 410_000 })
+		const kinds = (await prisma.bedEvent.findMany({ where: { bedId: bed1! }, orderBy: { id: 'asc' }, select: { kind: true } })).map((e) => e.kind)
+		expect(kinds).toEqual(['created', 'type', 'price'])
+		const elder = await newElder()
+		await a.page('/institution/admissions')
+		expect((await a.post('/institution/admissions', { intent: 'admit', idNumber: elder.idNumber, bedId: bed2!, admittedOn: today })).status).toBe(200)
+		await a.page('/institution/beds')
+		const inUse = await a.post('/institution/beds', { intent: 'update', bedId: bed2!, type: 'self_care', price: '3200.50' })
+		expect(inUse.status).toBe(409)
+		expect(await inUse.text()).toContain('床位有人入住或已预留时不能改类型')
+		expect((await prisma.bed.findUniqueOrThrow({ where: { id: bed2! } })).type).toBe('nursing')
+		const intruder = await staffOf(otherProviderId)
+		await intruder.page('/institution/beds')
+		expect((await intruder.post('/institution/beds', { intent: 'update', bedId: bed1!, type: 'nursing', price: '1' })).status).toBe(404)
+		expect((await prisma.bed.findUniqueOrThrow({ where: { id: bed1! } })).monthlyPriceFen).toBe(410_000)
+	})
+})
+
 describe('scoping', () => {
 	it("staff of one institution cannot see or touch another's beds (404), nothing written", async () => {
 		const a = await demoStaff()
@@ -410,6 +433,7 @@ describe('vacancies and stay requests', () => {
 		await a.page('/institution/requests')
 		expect((await a.post('/institution/requests', { intent: 'decline', requestId: request.id, reason: '护理型床位已满' })).status).toBe(200)
 		expect(await (await family.get('/stays')).text()).toContain('护理型床位已满')
+		expect(await prisma.auditLog.count({ where: { action: 'stay_request.decline', entityId: request.id } })).toBe(1)
 		// The family withdraws an open request at another institution.
 		expect((await family.post('/stays', { elderId: elder.id, providerId: otherProviderId, bedType: 'self_care', desiredStartOn: today })).status).toBe(200)
 		const open = await prisma.stayRequest.findFirstOrThrow({ where: { elderId: elder.id, providerId: otherProviderId, status: 'requested' } })

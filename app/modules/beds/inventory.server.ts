@@ -78,6 +78,36 @@ export async function setBedStatus(staff: InstitutionStaff, input: { bedId: stri
 	}
 }
 
+/**
+ * Changes a bed's type or monthly price. The type only while nobody is in it or holding it
+ * (conditional UPDATE on the status), so an occupied bed's indicators never shift under a resident.
+ */
+export async function updateBed(staff: InstitutionStaff, input: { bedId: string; type: BedTypeName; price: number }): Promise<Result<null>> {
+	if (!Number.isSafeInteger(input.price) || input.price < 0) return { ok: false, fieldErrors: { price: ['beds:errors.price'] }, status: 400 }
+	try {
+		await bedsTransaction(async (client) => {
+			const before = await client.query<{ type: BedTypeName; monthlyPriceFen: number; status: string }>(
+				`SELECT type, "monthlyPriceFen", status FROM bed WHERE id = $1 AND "providerId" = $2 FOR UPDATE`,
+				[input.bedId, staff.providerId],
+			)
+			const b = before.rows[0]
+			if (!b) throw new Refusal('bedId', 'beds:errors.bed.notYours', 404)
+			if (b.type !== input.type) {
+				const res = await client.query(`UPDATE bed SET type = $2::"BedType", "updatedAt" = now() WHERE id = $1 AND status IN ('vacant', 'out_of_service') RETURNING id`, [input.bedId, input.type])
+				if (!res.rowCount) throw new Refusal('type', 'beds:errors.bed.typeWhileInUse', 409)
+				await bedEvent(client, { bedId: input.bedId, providerId: staff.providerId, kind: 'type', actorId: staff.id, details: { from: b.type, to: input.type } })
+			}
+			if (b.monthlyPriceFen !== input.price) {
+				await client.query(`UPDATE bed SET "monthlyPriceFen" = $2, "updatedAt" = now() WHERE id = $1`, [input.bedId, input.price])
+				await bedEvent(client, { bedId: input.bedId, providerId: staff.providerId, kind: 'price', actorId: staff.id, details: { from: b.monthlyPriceFen, to: input.price } })
+			}
+		})
+		return { ok: true, value: null }
+	} catch (error) {
+		return asResult(error)
+	}
+}
+
 /** After a conditional UPDATE matched nothing: says why (not this institution's bed → 404, else its state). */
 export async function explainBed(client: pg.PoolClient, staff: InstitutionStaff, bedId: string, field: string): Promise<never> {
 	const bed = UUID.test(bedId) ? await client.query<{ status: string }>(`SELECT status FROM bed WHERE id = $1 AND "providerId" = $2`, [bedId, staff.providerId]) : null

@@ -35,6 +35,13 @@ export const addBedsSchema = z.object({
 		}),
 })
 
+export const updateBedSchema = z.object({
+	intent: z.literal('update'),
+	bedId: uuid('beds:errors.bed.required'),
+	type: z.enum(BED_TYPES, { error: 'beds:errors.bedType' }),
+	price: addBedsSchema.shape.price,
+})
+
 export const bedStatusSchema = z.object({
 	intent: z.literal('status'),
 	bedId: uuid('beds:errors.bed.required'),

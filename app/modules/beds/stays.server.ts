@@ -119,6 +119,11 @@ export async function decideStayRequest(
 				if (!bed.rowCount) await explainBed(client, staff, input.bedId, 'bedId')
 				await bedEvent(client, { bedId: input.bedId, providerId: staff.providerId, kind: 'reserved', from: 'vacant', to: 'reserved', elderId: req.rows[0]!.elderId, actorId: staff.id, details: { stayRequestId: input.requestId } })
 			}
+			// The institution's decision on a family's request is audited with it.
+			await client.query(
+				`INSERT INTO audit_log ("actorId", "actorRole", action, "entityType", "entityId", "districtId", details) VALUES ($1, 'provider_staff', $2, 'stay_request', $3, $4, $5)`,
+				[staff.id, `stay_request.${input.intent}`, input.requestId, staff.districtId, JSON.stringify(input.intent === 'accept' ? { bedId: input.bedId } : { reason: input.reason })],
+			)
 		})
 		return { ok: true, value: null }
 	} catch (error) {
