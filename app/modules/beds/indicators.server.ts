@@ -41,11 +41,10 @@ LEFT JOIN (
 LEFT JOIN (
   SELECT c."districtId",
          count(*) FILTER (WHERE c.kind = 'urban_community') AS urban,
-         count(*) FILTER (WHERE c.kind = 'urban_community' AND x.id IS NOT NULL) AS urban_centre,
+         count(*) FILTER (WHERE c.kind = 'urban_community' AND c.has_centre) AS urban_centre,
          count(*) FILTER (WHERE c.kind = 'village') AS villages,
-         count(*) FILTER (WHERE c.kind = 'village' AND x.id IS NOT NULL) AS village_centre
-  FROM community c
-  LEFT JOIN (SELECT DISTINCT "communityId" AS id FROM provider WHERE kind = 'community_centre' AND "communityId" IS NOT NULL) x ON x.id = c.id
+         count(*) FILTER (WHERE c.kind = 'village' AND c.has_centre) AS village_centre
+  FROM (SELECT "districtId", kind, id IN (SELECT "communityId" FROM provider WHERE kind = 'community_centre') AS has_centre FROM community) c
   GROUP BY 1
 ) c ON c."districtId" = d.id
 WHERE ($2::text IS NULL OR d.id = $2)
