@@ -168,6 +168,11 @@ describe('admit, transfer, discharge and bad input', () => {
 		expect((await admissionOn(elder.id, '2025-03-01'))?.bedId).toBe(bed2)
 		expect((await admissionOn(elder.id, '2025-02-28'))?.bedId).toBe(bed1)
 		expect(await isElderAdmittedOn(elder.id, '2025-06-30')).toBe(false)
+		// A back-dated admission overlapping that stay is refused.
+		const overlapping = await a.post('/institution/admissions', { intent: 'admit', idNumber: elder.idNumber, bedId: bed1!, admittedOn: '2025-05-01' })
+		expect(overlapping.status).toBe(409)
+		expect(await overlapping.text()).toContain('入住日期不能早于上次退住日期')
+		expect(await openAdmissions({ elderId: elder.id })).toBe(0)
 		const history = await (await a.get(`/institution/beds/${bed2}`)).text()
 		expect(history).toContain('周玉梅')
 	})

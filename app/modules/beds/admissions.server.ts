@@ -44,6 +44,12 @@ export async function admitElder(
 			if (bed?.rowCount) from = 'reserved'
 			else bed = await take('vacant')
 			if (!bed.rowCount) await explainBed(client, staff, input.bedId, 'bedId')
+			// A back-dated admission must not overlap an earlier stay of the elder or in the bed.
+			const overlap = await client.query<{ elder: boolean }>(
+				`SELECT "elderId" = $1 AS elder FROM admission WHERE ("elderId" = $1 OR "bedId" = $2) AND "dischargedOn" > $3::date LIMIT 1`,
+				[e.id, input.bedId, input.admittedOn],
+			)
+			if (overlap.rowCount) throw new Refusal('admittedOn', overlap.rows[0]!.elder ? 'beds:errors.overlapElder' : 'beds:errors.overlapBed', 409)
 			const adm = await client.query<{ id: string }>(
 				`INSERT INTO admission (id, "elderId", "bedId", "providerId", "admittedOn", "stayRequestId", "admittedById", "updatedAt")
 				 VALUES (gen_random_uuid(), $1, $2, $3, $4::date, $5, $6, now()) RETURNING id`,
@@ -105,6 +111,8 @@ export async function transferElder(staff: InstitutionStaff, input: { admissionI
 			if (adm.bedId === input.bedId) throw new Refusal('bedId', 'beds:errors.bed.same', 400)
 			const bed = await client.query(`UPDATE bed SET status = 'occupied', "updatedAt" = now() WHERE id = $1 AND "providerId" = $2 AND status = 'vacant' RETURNING id`, [input.bedId, staff.providerId])
 			if (!bed.rowCount) await explainBed(client, staff, input.bedId, 'bedId')
+			const overlap = await client.query(`SELECT 1 FROM admission WHERE "bedId" = $1 AND "dischargedOn" > $2::date LIMIT 1`, [input.bedId, input.on])
+			if (overlap.rowCount) throw new Refusal('on', 'beds:errors.overlapBed', 409)
 			await client.query(`UPDATE admission SET "dischargedOn" = $2::date, "endReason" = 'transferred', "dischargedById" = $3, "updatedAt" = now() WHERE id = $1`, [adm.id, input.on, staff.id])
 			await client.query(`UPDATE bed SET status = 'vacant', "updatedAt" = now() WHERE id = $1 AND status = 'occupied'`, [adm.bedId])
 			const next = await client.query<{ id: string }>(
