@@ -60,11 +60,6 @@ export function indicatorScope(user: SessionUser, requested?: string | null): st
 	return user.districtId
 }
 
-export async function populationYears(): Promise<number[]> {
-	const res = await pool.query<{ year: number }>(`SELECT DISTINCT year FROM population_stat ORDER BY year`)
-	return res.rows.map((r) => r.year)
-}
-
 /** The dashboard: per district and, for city officers, the city; against a chosen population year (default the latest). */
 export async function dashboard(user: SessionUser, opts: { year?: number | null; districtId?: string | null }) {
 	const scope = indicatorScope(user, opts.districtId)
