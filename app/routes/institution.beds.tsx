@@ -8,8 +8,8 @@ import { formatFen } from '~/lib/money.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { requireInstitutionStaff } from '~/modules/beds/access.server.ts'
 import { parseForm, replyTo } from '~/modules/beds/form.server.ts'
-import { addBeds, createRoom, listRoomsAndBeds, setBedStatus, updateBed } from '~/modules/beds/inventory.server.ts'
-import { addBedsSchema, BED_TYPES, bedStatusSchema, roomSchema, updateBedSchema } from '~/modules/beds/schemas.ts'
+import { addBeds, createRoom, listRoomsAndBeds, setBedStatus } from '~/modules/beds/inventory.server.ts'
+import { addBedsSchema, BED_TYPES, bedStatusSchema, roomSchema } from '~/modules/beds/schemas.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const staff = await requireInstitutionStaff(request)
@@ -34,11 +34,6 @@ export async function action({ request }: ActionFunctionArgs) {
 		const parsed = parseForm(formData, bedStatusSchema, intent)
 		if (!parsed.ok) return parsed.response
 		return replyTo(intent, await setBedStatus(staff, parsed.value))
-	}
-	if (intent === 'update') {
-		const parsed = parseForm(formData, updateBedSchema, intent)
-		if (!parsed.ok) return parsed.response
-		return replyTo(intent, await updateBed(staff, parsed.value))
 	}
 	throw new Response('Unknown action', { status: 400 })
 }
@@ -75,7 +70,7 @@ export default function BedsPage() {
 					<Field label={t('fields.price')} errors={errs('beds', 'price')} inputProps={{ name: 'price', type: 'text', inputMode: 'decimal' }} />
 					<button type="submit" className="button big">{t('inventory.saveBeds')}</button>
 				</Form>
-				<ErrorList errors={reply?.intent === 'status' || reply?.intent === 'update' ? Object.values(reply.fieldErrors).flat() : undefined} />
+				<ErrorList errors={reply?.intent === 'status' ? Object.values(reply.fieldErrors).flat() : undefined} />
 			</section>
 			{rooms.map((room) => (
 				<section className="card" key={room.id}>
@@ -102,7 +97,9 @@ export default function BedsPage() {
 									{room.beds.map((b) => (
 										<tr key={b.id} data-bed={b.label}>
 											<td>
-												<Link to={`/institution/beds/${b.id}`}>{b.label}</Link>
+												<Link to={`/institution/beds/${b.id}`} aria-label={t('inventory.edit', { bed: b.label })}>
+													{b.label}
+												</Link>
 											</td>
 											<td>{t(`types.${b.type}`)}</td>
 											<td data-testid="bed-status">{t(`statuses.${b.status}`)}</td>
@@ -120,17 +117,6 @@ export default function BedsPage() {
 														</button>
 													</Form>
 												) : null}
-												<details>
-													<summary>{t('inventory.edit', { bed: b.label })}</summary>
-													<Form method="post">
-														<AuthenticityTokenInput name="csrf" />
-														<input type="hidden" name="intent" value="update" />
-														<input type="hidden" name="bedId" value={b.id} />
-														<SelectField label={t('fields.bedType')} selectProps={{ name: 'type', defaultValue: b.type }} options={BED_TYPES.map((x) => ({ value: x, label: t(`types.${x}`) }))} />
-														<Field label={t('fields.price')} inputProps={{ name: 'price', type: 'text', inputMode: 'decimal', defaultValue: (b.monthlyPriceFen / 100).toFixed(2) }} />
-														<button type="submit" className="button secondary">{t('inventory.saveBed', { bed: b.label })}</button>
-													</Form>
-												</details>
 											</td>
 										</tr>
 									))}

@@ -94,6 +94,14 @@ test('institution staff add beds, admit and discharge an elder; the bureau dashb
 	await expect(staff.getByRole('status')).toHaveText('已办理退住')
 	await expect(staff.locator('li[data-resident="韩德福"]')).toHaveCount(0)
 
+	// The bed's history shows every change.
+	await staff.goto('/institution/beds')
+	await staff.getByRole('link', { name: `修改床位 ${room}-1`, exact: true }).click()
+	await expect(staff.getByRole('heading', { name: `床位 ${room}-1 的变更记录` })).toBeVisible()
+	await expect(staff.locator('tr[data-kind="admitted"]')).toContainText('韩德福')
+	await expect(staff.locator('tr[data-kind="discharged"]')).toContainText('韩德福')
+	await expectAccessible(staff)
+
 	const discharged = await cityFigures(officer)
 	expect(discharged.beds).toBe(admitted.beds)
 	expect(Number(discharged.occupancy.replace('%', ''))).toBeLessThan(Number(admitted.occupancy.replace('%', '')))

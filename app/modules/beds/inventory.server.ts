@@ -131,7 +131,7 @@ export async function listRoomsAndBeds(staff: InstitutionStaff) {
 
 export async function bedHistory(staff: InstitutionStaff, bedId: string) {
 	if (!UUID.test(bedId)) return null
-	const bed = await pool.query<{ id: string; label: string; type: string; status: string }>(`SELECT id, label, type, status FROM bed WHERE id = $1 AND "providerId" = $2`, [bedId, staff.providerId])
+	const bed = await pool.query<{ id: string; label: string; type: BedTypeName; status: string; monthlyPriceFen: number }>(`SELECT id, label, type, status, "monthlyPriceFen" FROM bed WHERE id = $1 AND "providerId" = $2`, [bedId, staff.providerId])
 	if (!bed.rowCount) return null
 	const events = await pool.query<{ id: string; at: Date; kind: string; fromStatus: string | null; toStatus: string | null; elderName: string | null; actorName: string | null }>(
 		`SELECT ev.id::text, ev.at, ev.kind, ev."fromStatus", ev."toStatus", e.name AS "elderName", u.name AS "actorName"
