@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url'
 import { hash } from '@node-rs/argon2'
 import type pg from 'pg'
 import { disconnectDb, withPgTransaction } from '~/lib/db.server.ts'
+import { seedBeds } from './seed-beds.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import {
 	addDays,
@@ -58,6 +59,8 @@ export type SeedOptions = {
 	today?: string
 	/** Silences the progress lines. */
 	quiet?: boolean
+	/** Seeds only one capability's data into an already seeded database (e.g. 'beds' into a copy of the city). */
+	only?: 'beds'
 }
 
 export type SeedResult = {
@@ -645,6 +648,15 @@ export async function seed(options: SeedOptions = {}): Promise<SeedResult> {
 		familyLinks: 0,
 	})
 
+	if (options.only === 'beds') {
+		await withPgTransaction(async (client) => {
+			await client.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCK])
+			await seedBeds(client, { scale, today, log })
+		})
+		log(`Seeded beds in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+		return { skipped: false, scale, ms: Math.round(performance.now() - started), counts: empty() }
+	}
+
 	const result = await withPgTransaction(async (client) => {
 		await client.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCK])
 		await client.query('SET LOCAL synchronous_commit = off')
@@ -808,6 +820,8 @@ export async function seed(options: SeedOptions = {}): Promise<SeedResult> {
 		)
 		counts.familyLinks = links.length
 		lap(`  users: ${counts.users}, family links: ${counts.familyLinks}`)
+		await seedBeds(client, { scale, today, log })
+		lap('  beds, admissions, indicator snapshots')
 		return { skipped: false as const, counts }
 	})
 
@@ -867,7 +881,12 @@ function parseArgs(argv: string[]): SeedOptions {
 			if (value !== 'demo' && value !== 'city') throw new Error(`--scale must be demo or city, not ${value}`)
 			options.scale = value
 		} else if (arg === '--quiet') options.quiet = true
-		else throw new Error(`unknown argument ${arg} (usage: tsx prisma/seed.ts [--scale demo|city] [--if-empty])`)
+		else if (arg === '--only' || arg.startsWith('--only=')) {
+			const value = arg.includes('=') ? arg.slice('--only='.length) : argv[++i]
+			if (value !== 'beds') throw new Error(`--only must be beds, not ${value}`)
+			options.only = value
+		}
+		else throw new Error(`unknown argument ${arg} (usage: tsx prisma/seed.ts [--scale demo|city] [--if-empty] [--only beds])`)
 	}
 	return options
 }

@@ -7,4 +7,7 @@ export const NAV_ITEMS: { to: string; label: string; roles: readonly Role[] }[] 
 	{ to: '/bureau/audit', label: 'nav.audit', roles: ['bureau_district', 'bureau_city', 'admin'] },
 	{ to: '/allowance', label: 'allowance:nav.allowance', roles: ['family', 'community_officer', 'bureau_district', 'bureau_city'] },
 	{ to: '/bureau/allowance', label: 'allowance:nav.runs', roles: ['bureau_district', 'bureau_city', 'admin'] },
+	{ to: '/institution', label: 'beds:nav.institution', roles: ['provider_staff'] },
+	{ to: '/stays', label: 'beds:nav.stays', roles: ['family'] },
+	{ to: '/bureau/beds', label: 'beds:nav.dashboard', roles: ['bureau_district', 'bureau_city', 'admin'] },
 ]

@@ -2,6 +2,8 @@ import i18next, { type i18n, type TFunction } from 'i18next'
 import enAllowance from '~/locales/en/allowance.json'
 import enCommon from '~/locales/en/common.json'
 import zhAllowance from '~/locales/zh-CN/allowance.json'
+import enBeds from '~/locales/en/beds.json'
+import zhBeds from '~/locales/zh-CN/beds.json'
 import zhCommon from '~/locales/zh-CN/common.json'
 
 // Catalogues are bundled: they are small, and the first paint must already be in the user's language.
@@ -11,8 +13,8 @@ export type Locale = (typeof SUPPORTED_LOCALES)[number]
 export const DEFAULT_LOCALE: Locale = 'zh-CN'
 
 export const resources = {
-	'zh-CN': { common: zhCommon, allowance: zhAllowance },
-	en: { common: enCommon, allowance: enAllowance },
+	'zh-CN': { common: zhCommon, allowance: zhAllowance, beds: zhBeds },
+	en: { common: enCommon, allowance: enAllowance, beds: enBeds },
 } as const
 
 export function isLocale(value: unknown): value is Locale {

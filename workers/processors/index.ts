@@ -1,5 +1,6 @@
 import type { Job, WorkerOptions } from 'bullmq'
 import { allowanceWorker } from './allowance.ts'
+import { indicatorSnapshots } from './indicator-snapshots.ts'
 
 /**
  * One entry per queue. Each capability adds its processor file beside this one and one line below.
@@ -13,4 +14,4 @@ export type WorkerDefinition = {
 	onStart?: () => Promise<void>
 }
 
-export const WORKERS: WorkerDefinition[] = [allowanceWorker]
+export const WORKERS: WorkerDefinition[] = [allowanceWorker, indicatorSnapshots]

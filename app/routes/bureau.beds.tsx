@@ -1,0 +1,211 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
+import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { LineChart } from '~/components/line-chart.tsx'
+import { enqueueSnapshot } from '~/jobs/indicator-snapshots.server.ts'
+import { BUREAU_ROLES, requireRole } from '~/modules/auth/access.server.ts'
+import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
+import { dashboard, districtChoices, snapshotHistory, snapshotMonth } from '~/modules/beds/indicators.server.ts'
+import { formatPercent, formatRatio, TARGETS, type Indicators } from '~/modules/beds/indicators.ts'
+
+export async function loader({ request }: LoaderFunctionArgs) {
+	const user = await requireRole(request, BUREAU_ROLES)
+	const url = new URL(request.url)
+	const year = Number(url.searchParams.get('year')) || null
+	const districtId = url.searchParams.get('district') || null
+	const [board, history, districts] = await Promise.all([dashboard(user, { year, districtId }), snapshotHistory(user, { districtId }), districtChoices(user)])
+	return { board, history, districts, cityWide: districts.length > 1 }
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+	await requireRole(request, ['bureau_city', 'admin'])
+	await readProtectedForm(request)
+	// The scheduled job does this on the 1st; this takes this month's snapshot now (once: deterministic job id).
+	const month = snapshotMonth()
+	await enqueueSnapshot(month)
+	return { queued: month }
+}
+
+function Row({ name, d, testId }: { name: string; d: Indicators; testId: string }) {
+	return (
+		<tr data-testid={testId}>
+			<th scope="row">{name}</th>
+			<td>{d.aged60Plus?.toLocaleString() ?? '—'}</td>
+			<td data-testid={`${testId}-beds`}>{d.beds.toLocaleString()}</td>
+			<td data-testid={`${testId}-per1000`}>{formatRatio(d.bedsPer1000)}</td>
+			<td>{formatPercent(d.nursingShare)}</td>
+			<td data-testid={`${testId}-occupancy`}>{formatPercent(d.occupancy)}</td>
+			<td>{d.bedsNeeded?.toLocaleString() ?? '—'}</td>
+			<td>
+				{formatPercent(d.urbanCoverage, 0)} ({d.urbanWithCentre}/{d.urbanCommunities})
+			</td>
+			<td>
+				{formatPercent(d.villageCoverage, 0)} ({d.villagesWithCentre}/{d.villages})
+			</td>
+		</tr>
+	)
+}
+
+export default function BedsDashboard() {
+	const { board, history, districts, cityWide } = useLoaderData<typeof loader>()
+	const queued = useActionData<typeof action>()
+	const { t, i18n } = useTranslation('beds')
+	const zh = i18n.language === 'zh-CN'
+	const headline = board.city ?? board.districts[0]
+	return (
+		<>
+			<section className="card">
+				<h1>{t('dashboard.title')}</h1>
+				<Form method="get" className="grid-form">
+					<div className="field">
+						<label htmlFor="year">{t('fields.populationYear')}</label>
+						<select id="year" name="year" defaultValue={board.year ?? ''}>
+							{board.years.map((y) => (
+								<option key={y} value={y}>
+									{y === board.latestYear ? t('dashboard.latestYear', { year: y }) : y}
+								</option>
+							))}
+						</select>
+					</div>
+					{cityWide ? (
+						<div className="field">
+							<label htmlFor="district">{t('fields.district')}</label>
+							<select id="district" name="district" defaultValue={board.scope ?? ''}>
+								<option value="">{t('dashboard.wholeCity')}</option>
+								{districts.map((d) => (
+									<option key={d.id} value={d.id}>
+										{zh ? d.nameZh : d.nameEn}
+									</option>
+								))}
+							</select>
+						</div>
+					) : null}
+					<button type="submit" className="button big">{t('dashboard.show')}</button>
+				</Form>
+				<p className="hint">{t('dashboard.explain', { year: board.year ?? '—' })}</p>
+				{headline ? (
+					<dl className="facts" data-testid="headline">
+						<dt>{t('fields.bedsPer1000')}</dt>
+						<dd data-testid="headline-per1000">
+							{formatRatio(headline.bedsPer1000)} / {TARGETS.bedsPer1000}
+						</dd>
+						<dt>{t('fields.beds')}</dt>
+						<dd data-testid="headline-beds">{headline.beds.toLocaleString()}</dd>
+						<dt>{t('fields.nursingShare')}</dt>
+						<dd>
+							{formatPercent(headline.nursingShare)} / {formatPercent(TARGETS.nursingShare, 0)}
+						</dd>
+						<dt>{t('fields.occupancy')}</dt>
+						<dd data-testid="headline-occupancy">{formatPercent(headline.occupancy)}</dd>
+						<dt>{t('fields.bedsNeeded')}</dt>
+						<dd>{headline.bedsNeeded?.toLocaleString() ?? '—'}</dd>
+						<dt>{t('fields.institutions')}</dt>
+						<dd>{headline.institutions}</dd>
+					</dl>
+				) : null}
+				<p className="title-row">
+					<a className="button secondary" href={`/bureau/beds.csv?year=${board.year ?? ''}&district=${board.scope ?? ''}`} download>
+						{t('dashboard.csv')}
+					</a>
+					<Link className="button secondary" to="/bureau/plan">{t('nav.plan')}</Link>
+					<Link className="button secondary" to="/bureau/population">{t('nav.population')}</Link>
+				</p>
+			</section>
+			<section className="card">
+				<h2>{t('dashboard.byDistrict')}</h2>
+				<div className="table-wrap">
+					<table>
+						<thead>
+							<tr>
+								<th scope="col">{t('fields.district')}</th>
+								<th scope="col">{t('fields.aged60Plus')}</th>
+								<th scope="col">{t('fields.beds')}</th>
+								<th scope="col">{t('fields.bedsPer1000Target')}</th>
+								<th scope="col">{t('fields.nursingShareTarget')}</th>
+								<th scope="col">{t('fields.occupancy')}</th>
+								<th scope="col">{t('fields.bedsNeeded')}</th>
+								<th scope="col">{t('fields.urbanCoverage')}</th>
+								<th scope="col">{t('fields.villageCoverage')}</th>
+							</tr>
+						</thead>
+						<tbody>
+							{board.districts.map((d) => (
+								<Row key={d.districtId} name={zh ? d.nameZh : d.nameEn} d={d} testId={`district-${d.districtId}`} />
+							))}
+							{board.city ? <Row name={t('dashboard.city')} d={board.city} testId="city" /> : null}
+						</tbody>
+					</table>
+				</div>
+			</section>
+			<section className="card">
+				<h2>{t('dashboard.history')}</h2>
+				{history.length === 0 ? (
+					<p className="empty">{t('dashboard.noHistory')}</p>
+				) : (
+					<>
+						<LineChart
+							title={t('dashboard.chartPer1000')}
+							summary={t('dashboard.chartSummary', { from: history[0]!.month, to: history.at(-1)!.month, first: formatRatio(history[0]!.bedsPer1000), last: formatRatio(history.at(-1)!.bedsPer1000) })}
+							points={history.map((h) => ({ label: h.month, value: h.bedsPer1000 }))}
+							target={TARGETS.bedsPer1000}
+							targetLabel={t('dashboard.target', { value: TARGETS.bedsPer1000 })}
+							format={(v) => v.toFixed(0)}
+						/>
+						<LineChart
+							title={t('dashboard.chartNursing')}
+							summary={t('dashboard.chartSummary', { from: history[0]!.month, to: history.at(-1)!.month, first: formatPercent(history[0]!.nursingShare), last: formatPercent(history.at(-1)!.nursingShare) })}
+							points={history.map((h) => ({ label: h.month, value: h.nursingShare === null ? null : h.nursingShare * 100 }))}
+							target={TARGETS.nursingShare * 100}
+							targetLabel={t('dashboard.target', { value: '40%' })}
+							format={(v) => `${v.toFixed(0)}%`}
+						/>
+						<details>
+							<summary>{t('dashboard.historyTable')}</summary>
+							<div className="table-wrap">
+								<table>
+									<thead>
+										<tr>
+											<th scope="col">{t('fields.month')}</th>
+											<th scope="col">{t('fields.beds')}</th>
+											<th scope="col">{t('fields.bedsPer1000')}</th>
+											<th scope="col">{t('fields.nursingShare')}</th>
+											<th scope="col">{t('fields.occupancy')}</th>
+										</tr>
+									</thead>
+									<tbody>
+										{history.map((h) => (
+											<tr key={h.month}>
+												<th scope="row">{h.month}</th>
+												<td>{h.beds.toLocaleString()}</td>
+												<td>{formatRatio(h.bedsPer1000)}</td>
+												<td>{formatPercent(h.nursingShare)}</td>
+												<td>{formatPercent(h.occupancy)}</td>
+											</tr>
+										))}
+									</tbody>
+								</table>
+							</div>
+						</details>
+					</>
+				)}
+				{cityWide ? (
+					<Form method="post">
+						<AuthenticityTokenInput name="csrf" />
+						{queued ? (
+							<p className="notice" role="status">
+								{t('dashboard.snapshotQueued', { month: queued.queued })}
+							</p>
+						) : null}
+						<button type="submit" className="button secondary">{t('dashboard.snapshotNow')}</button>
+					</Form>
+				) : null}
+			</section>
+		</>
+	)
+}
+
+export function ErrorBoundary() {
+	return <GeneralErrorBoundary />
+}

@@ -1,0 +1,88 @@
+// The bureau's bed dashboards at city scale (515,700 elders, 80 institutions, 15,472 beds): requests
+// per second and latency of the city and a district dashboard, at 16 connections, against the bare
+// Remix route /floor measured in the same server and run.
+//
+// Database: yiyang_bench_beds, a copy of the shared yiyang_bench_city (which predates the beds
+// tables) with the beds migration applied and the bed seed run on it (`prisma/seed.ts --only beds`).
+import { spawnSync } from 'node:child_process'
+import pg from 'pg'
+import { databaseUrlWithName, migrate } from '../scripts/lib/database.ts'
+import { HttpClient } from '../tests/setup/http.ts'
+import { BASE_DATABASE_URL, benchDatabase, load, prepare, ratio, report, startServer } from './lib.ts'
+
+const NAME = 'yiyang_bench_beds'
+
+async function bedsDatabase(): Promise<string> {
+	const admin = new pg.Client({ connectionString: databaseUrlWithName(BASE_DATABASE_URL, 'postgres') })
+	await admin.connect()
+	try {
+		const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [NAME])).rowCount
+		if (!exists) {
+			await benchDatabase('city')
+			// Copying needs nobody connected to the template: retry a little.
+			for (let i = 0; ; i++) {
+				try {
+					await admin.query(`CREATE DATABASE "${NAME}" TEMPLATE yiyang_bench_city`)
+					break
+				} catch (error) {
+					if (i > 20) throw error
+					await new Promise((r) => setTimeout(r, 3000))
+				}
+			}
+		}
+	} finally {
+		await admin.end()
+	}
+	const url = databaseUrlWithName(BASE_DATABASE_URL, NAME)
+	migrate(url)
+	const c = new pg.Client({ connectionString: url })
+	await c.connect()
+	const beds = (await c.query<{ n: number }>('SELECT count(*)::int AS n FROM bed')).rows[0]!.n
+	if (beds === 0) {
+		const seed = spawnSync('npx', ['tsx', 'prisma/seed.ts', '--scale', 'city', '--only', 'beds'], { env: { ...process.env, DATABASE_URL: url }, stdio: 'inherit' })
+		if (seed.status !== 0) throw new Error('seeding beds failed')
+		await c.query('ANALYZE')
+	}
+	const check = (await c.query<{ beds: number; pop: number }>(`SELECT (SELECT count(*)::int FROM bed) AS beds, (SELECT sum("aged60Plus")::int FROM population_stat WHERE year = 2015) AS pop`)).rows[0]!
+	await c.end()
+	console.log(`${NAME}: ${check.beds.toLocaleString('en')} beds, 2015 population ${check.pop.toLocaleString('en')}: ${((check.beds * 1000) / check.pop).toFixed(1)} per 1,000`)
+	return url
+}
+
+export default async function dashboardBench() {
+	const connections = Number(process.env.BENCH_CONNECTIONS ?? 16)
+	const duration = Number(process.env.BENCH_SECONDS ?? 10)
+	await prepare()
+	const url = await bedsDatabase()
+	const server = await startServer(url, Number(process.env.BENCH_PORT ?? 3231), { DATABASE_POOL_SIZE: '16' })
+	try {
+		const officer = new HttpClient(server.url)
+		await officer.login('13800000041', 'Yiyang2026!')
+		const cookie = (officer as unknown as { cookieHeader(): string }).cookieHeader()
+		const page = await (await officer.get('/bureau/beds?year=2015')).text()
+		const per1000 = /data-testid="city-per1000"[^>]*>([^<]*)</.exec(page)?.[1]
+		const beds = /data-testid="city-beds"[^>]*>([^<]*)</.exec(page)?.[1]
+		if (per1000 !== '30.0' || beds !== '15,472') throw new Error(`the 2015 city dashboard shows ${beds} beds, ${per1000} per 1,000 (expected 15,472 and 30.0)`)
+		const headers = { cookie }
+		const floor = await load({ url: `${server.url}/floor`, connections, duration })
+		const city = await load({ url: `${server.url}/bureau/beds`, connections, duration, headers })
+		const district = await load({ url: `${server.url}/bureau/beds?district=zhongxiang&year=2015`, connections, duration, headers })
+		for (const [name, r] of [['city', city], ['district', district]] as const) {
+			if (r.non2xx || r.errors) throw new Error(`${name}: ${r.non2xx} non-2xx answers, ${r.errors} errors`)
+		}
+		report('dashboard', {
+			parameters: { connections, durationSeconds: duration, database: `${NAME} (515,700 elders, 80 institutions, 15,472 beds)`, build: 'production', user: 'city bureau officer (13800000041)', loadGenerator: 'autocannon, same machine' },
+			floor: { route: '/floor', ...floor },
+			result: { city: { route: '/bureau/beds', ...city }, district: { route: '/bureau/beds?district=zhongxiang&year=2015', ...district } },
+			ratios: {
+				'rps city / floor': ratio(city.requestsPerSecond, floor.requestsPerSecond),
+				'p95 city / floor': ratio(city.p95, floor.p95),
+				'rps district / floor': ratio(district.requestsPerSecond, floor.requestsPerSecond),
+				'p95 district / floor': ratio(district.p95, floor.p95),
+			},
+			notes: [`2015 city dashboard checked: ${beds} beds, ${per1000} beds per 1,000 elders`],
+		})
+	} finally {
+		await server.stop()
+	}
+}
