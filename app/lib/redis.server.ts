@@ -15,3 +15,19 @@ export function createRedis(options: RedisOptions = {}) {
 	})
 	return client
 }
+
+/** Waits until a client is connected (commands fail at once while it connects: no offline queue). */
+export async function redisReady(client = redis, timeoutMs = 2000) {
+	if (client.status === 'ready') return
+	await new Promise<void>((resolve, reject) => {
+		const timer = setTimeout(() => {
+			client.off('ready', onReady)
+			reject(new Error(`Redis not ready (${client.status}) after ${timeoutMs} ms`))
+		}, timeoutMs)
+		const onReady = () => {
+			clearTimeout(timer)
+			resolve()
+		}
+		client.once('ready', onReady)
+	})
+}

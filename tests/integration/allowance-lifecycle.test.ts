@@ -219,7 +219,7 @@ describe('the monthly allowance run over HTTP', () => {
 		expect(lines).toHaveLength(run.paymentCount! + 1)
 		const payments = await prisma.allowancePayment.findMany({ where: { runId } })
 		expect(payments.every((p) => p.status === 'paid' && p.paidAt)).toBe(true)
-		const first = payments.find((p) => csv.includes(p.id))!
+		const first = payments.find((p) => p.bankCardRef && csv.includes(p.id))!
 		const row = lines.find((l) => l.includes(first.id))!.split(',')
 		expect(row[4]).toBe(maskCardRef(first.bankCardRef))
 		expect(row[4]).toMatch(/^\*{4}\d{4}$/)

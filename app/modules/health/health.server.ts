@@ -1,5 +1,5 @@
 import { pool } from '~/lib/db.server.ts'
-import { redis } from '~/lib/redis.server.ts'
+import { redis, redisReady } from '~/lib/redis.server.ts'
 import { stripe } from '~/modules/payments/stripe.server.ts'
 
 type Check = { ok: boolean; ms: number; error?: string }
@@ -18,7 +18,10 @@ async function timed(fn: () => Promise<unknown>, timeoutMs = 2000): Promise<Chec
 export async function checkHealth() {
 	const [database, redisCheck, stripeCheck] = await Promise.all([
 		timed(() => pool.query('SELECT 1')),
-		timed(() => redis.ping()),
+		timed(async () => {
+			await redisReady(redis, 1500)
+			return redis.ping()
+		}),
 		timed(() => stripe.balance.retrieve({}, { maxNetworkRetries: 0, timeout: 2000 })),
 	])
 	const checks = { database, redis: redisCheck, stripe: stripeCheck }
