@@ -1,4 +1,5 @@
 import type { Job, WorkerOptions } from 'bullmq'
+import { marketplaceWorker } from './marketplace.ts'
 
 /**
  * One entry per queue. Each capability adds its processor file beside this one and one line below.
@@ -12,4 +13,4 @@ export type WorkerDefinition = {
 	onStart?: () => Promise<void>
 }
 
-export const WORKERS: WorkerDefinition[] = []
+export const WORKERS: WorkerDefinition[] = [marketplaceWorker]
