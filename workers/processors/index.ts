@@ -1,4 +1,5 @@
 import type { Job, WorkerOptions } from 'bullmq'
+import { marketplaceWorker } from './marketplace.ts'
 import { subsidyGrantWorker } from './subsidy-grant.ts'
 
 /**
@@ -14,5 +15,6 @@ export type WorkerDefinition = {
 }
 
 export const WORKERS: WorkerDefinition[] = [
+	marketplaceWorker,
 	subsidyGrantWorker,
 ]
