@@ -10,7 +10,8 @@ import { audit } from '~/modules/audit/audit.server.ts'
 import { isCityWide } from '~/modules/auth/access.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { notify, type NotificationKind } from './notify.server.ts'
-import { holdBookingSubsidy, quoteBooking, releaseBookingSubsidy, type HeldBooking } from './pricing.server.ts'
+import { SubsidyUnavailable } from '~/modules/subsidies/booking.server.ts'
+import { captureBookingSubsidy, holdBookingSubsidy, quoteBooking, releaseBookingSubsidy, type HeldBooking } from './pricing.server.ts'
 import { cancellationFee, holdExpiry, RELEASING, TRANSITIONS, type Transition } from './rules.ts'
 import { scheduledSlot, type Rule } from './schedule.ts'
 import type { bookingSchema } from './schemas.ts'
@@ -192,7 +193,7 @@ export async function createBooking(user: SessionUser, offeringId: string, input
 		return { ok: true, bookingId: booking.id, status, duplicate: false }
 	} catch (error) {
 		if (error instanceof SlotFull) return fail('full', 409, 'startsAt')
-		if (error instanceof PriceChanged) return fail('priceChanged', 409)
+		if (error instanceof PriceChanged || error instanceof SubsidyUnavailable) return fail('priceChanged', 409)
 		if (isUniqueViolation(error)) {
 			// The same form submitted twice at once: the other submission made the booking.
 			const winner = await prisma.booking.findUnique({
@@ -356,6 +357,7 @@ async function transition(
 		await tx.$executeRaw`UPDATE slot SET booked = booked - 1 WHERE id = ${b.slotId}::uuid`
 		await releaseBookingSubsidy(tx, b as HeldBooking)
 	}
+	if (to === 'completed') await captureBookingSubsidy(tx, b)
 	await tx.bookingEvent.create({ data: { bookingId: b.id, fromStatus: b.status, toStatus: to, actorId: actor.id, actorRole: actor.role as Role | null, note: opts.reason ?? null } })
 	const params = { offering: b.offering.title, provider: b.provider.name, startsAt: b.startsAt.toISOString(), reason: opts.reason ?? '', feeFen: fee }
 	const kind = `booking.${to}` as NotificationKind

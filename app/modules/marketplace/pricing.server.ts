@@ -5,6 +5,7 @@
 import type { ServiceCategory } from '~/generated/prisma/enums.ts'
 import type { Db, Tx } from '~/lib/db.server.ts'
 import { assertFen, type Fen } from '~/lib/money.ts'
+import { captureForBooking, holdForBooking, quoteSubsidy, releaseForBooking } from '~/modules/subsidies/booking.server.ts'
 
 export type QuoteInput = {
 	elderId: string
@@ -29,10 +30,10 @@ export type Quote = {
  * transaction, whose result is what the booking records. Must return priceFen = subsidyFen + copayFen
  * (the database refuses anything else).
  */
-export async function quoteBooking(_db: Db | Tx, input: QuoteInput): Promise<Quote> {
+export async function quoteBooking(db: Db | Tx, input: QuoteInput): Promise<Quote> {
 	const priceFen = assertFen(input.priceFen)
-	const subsidyFen = 0
-	return { priceFen, subsidyFen, copayFen: priceFen - subsidyFen, subsidyRef: null }
+	const split = await quoteSubsidy(db, { elderId: input.elderId, category: input.category, priceFen, startsAt: input.startsAt })
+	return { priceFen, subsidyFen: split.subsidyFen, copayFen: split.copayFen, subsidyRef: split.grantId }
 }
 
 export type HeldBooking = { id: string; elderId: string; providerId: string; startsAt: Date; priceFen: Fen; subsidyFen: Fen; subsidyRef: string | null }
@@ -41,11 +42,16 @@ export type HeldBooking = { id: string; elderId: string; providerId: string; sta
  * Inside the booking transaction, after the slot place is taken and the booking row written.
  * The subsidy module reserves credit here; throwing aborts the whole booking (nothing is written).
  */
-export async function holdBookingSubsidy(_tx: Tx, booking: HeldBooking): Promise<void> {
-	if (booking.subsidyFen !== 0) throw new Error('subsidy hold requested but no subsidy module is wired in')
+export async function holdBookingSubsidy(tx: Tx, booking: HeldBooking): Promise<void> {
+	await holdForBooking(tx, booking)
 }
 
 /** Inside the transaction that ends a booking without service (cancelled, declined, expired). */
-export async function releaseBookingSubsidy(_tx: Tx, booking: HeldBooking): Promise<void> {
-	if (booking.subsidyFen !== 0) throw new Error('subsidy release requested but no subsidy module is wired in')
+export async function releaseBookingSubsidy(tx: Tx, booking: HeldBooking): Promise<void> {
+	await releaseForBooking(tx, booking)
+}
+
+/** Inside the transaction that completes a booking (check-out): the held credit is spent. */
+export async function captureBookingSubsidy(tx: Tx, booking: Pick<HeldBooking, 'id' | 'subsidyFen'>): Promise<void> {
+	await captureForBooking(tx, booking)
 }

@@ -1,22 +1,8 @@
-// Service categories a subsidy policy can cover. The keys are the marketplace's service categories
-// (home-based 居家, community 社区, institutional 机构); labels live in the `subsidies` catalogue.
-export const SERVICE_CATEGORIES = [
-	'meals',
-	'bathing',
-	'cleaning',
-	'medical_escort',
-	'emergency',
-	'mobility',
-	'nursing',
-	'rehabilitation',
-	'respite',
-	'day_care',
-	'canteen',
-	'activities',
-	'short_stay',
-	'residential',
-] as const
+// Service categories a subsidy policy can cover: the marketplace's own (the ServiceCategory enum),
+// so a policy's covered list and a booking's category compare directly.
+import { ALL_CATEGORIES } from '~/modules/marketplace/categories.ts'
 
+export const SERVICE_CATEGORIES = ALL_CATEGORIES
 export type ServiceCategory = (typeof SERVICE_CATEGORIES)[number]
 
 export function isServiceCategory(value: unknown): value is ServiceCategory {
