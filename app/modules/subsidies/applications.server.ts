@@ -16,8 +16,9 @@ import type { ApplyInput, BureauDecisionInput, CommunityReviewInput } from './sc
 
 const fail = (formError: string, status = 400, fieldErrors: Record<string, string[]> = {}) => ({ ok: false as const, fieldErrors, formError, status })
 
-export async function notify(tx: Tx | typeof prisma, userId: string, kind: string, applicationId: string | null, params: Prisma.InputJsonValue = {}) {
-	await tx.subsidyNotification.create({ data: { userId, kind, applicationId, params } })
+/** Into the marketplace's in-app notifications, so the family has one inbox; kinds are `subsidy.*`. */
+export async function notify(tx: Tx | typeof prisma, userId: string, kind: string, applicationId: string | null, params: Record<string, string | number> = {}) {
+	await tx.notification.create({ data: { userId, kind: `subsidy.${kind}`, params: { ...params, applicationId: applicationId ?? '' } } })
 }
 
 const elderFactsSelect = { id: true, birthDate: true, districtId: true, communityId: true, categories: true, disabilityLevel: true, deathDate: true, residencyStatus: true, name: true } as const
@@ -217,7 +218,7 @@ function serialiseApp<T extends { createdAt: Date; economicCheckDate: Date | nul
 export async function familyOverview(user: SessionUser) {
 	const [apps, notices, elders] = await Promise.all([
 		prisma.subsidyApplication.findMany({ where: { applicantId: user.id }, orderBy: { createdAt: 'desc' }, take: 50, select: appListSelect }),
-		prisma.subsidyNotification.findMany({ where: { userId: user.id }, orderBy: { createdAt: 'desc' }, take: 20, select: { id: true, kind: true, params: true, createdAt: true, readAt: true } }),
+		prisma.notification.findMany({ where: { userId: user.id, kind: { startsWith: 'subsidy.' } }, orderBy: { id: 'desc' }, take: 20, select: { id: true, kind: true, params: true, createdAt: true, readAt: true } }),
 		prisma.elder.findMany({ where: { families: { some: { userId: user.id } } }, orderBy: { name: 'asc' }, select: { id: true, name: true } }),
 	])
 	const grantIds = apps.flatMap((a) => (a.grant ? [a.grant.id] : []))
@@ -235,7 +236,7 @@ export async function familyOverview(user: SessionUser) {
 					}
 				: null,
 		})),
-		notices: notices.map((n) => ({ ...n, createdAt: n.createdAt.toISOString(), readAt: n.readAt?.toISOString() ?? null })),
+		notices: notices.map((n) => ({ ...n, id: String(n.id), createdAt: n.createdAt.toISOString(), readAt: n.readAt?.toISOString() ?? null })),
 	}
 }
 
