@@ -5,4 +5,11 @@ export const NAV_ITEMS: { to: string; label: string; roles: readonly Role[] }[] 
 	{ to: '/elders', label: 'nav.elders', roles: ['family', 'community_officer', 'bureau_district', 'bureau_city', 'admin'] },
 	{ to: '/bureau/staff', label: 'nav.staff', roles: ['bureau_district', 'bureau_city', 'admin'] },
 	{ to: '/bureau/audit', label: 'nav.audit', roles: ['bureau_district', 'bureau_city', 'admin'] },
+	{ to: '/subsidies', label: 'subsidies:nav.mine', roles: ['family'] },
+	{ to: '/subsidies/review', label: 'subsidies:nav.review', roles: ['community_officer'] },
+	{ to: '/subsidies/approvals', label: 'subsidies:nav.approvals', roles: ['bureau_district', 'bureau_city', 'admin'] },
+	{ to: '/subsidies/policies', label: 'subsidies:nav.policies', roles: ['bureau_district', 'bureau_city', 'admin'] },
+	{ to: '/subsidies/budget', label: 'subsidies:nav.budget', roles: ['bureau_district', 'bureau_city', 'admin'] },
+	{ to: '/subsidies/reports', label: 'subsidies:nav.reports', roles: ['bureau_district', 'bureau_city', 'admin'] },
+	{ to: '/subsidies/claims', label: 'subsidies:nav.claims', roles: ['provider_staff', 'bureau_district', 'bureau_city', 'admin'] },
 ]
