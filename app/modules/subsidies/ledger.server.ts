@@ -61,7 +61,7 @@ export async function openGrantAccounts(sql: Sql, grant: { id: string; policyId:
 /** Due grants of a month: active, started, version valid in the month, elder alive and resident. */
 function dueGrantsSql(filter: string) {
 	return `
-	SELECT g.id AS grant_id, v."monthlyCreditFen"::bigint AS amount, av.id AS avail_id, src.id AS src_id
+	SELECT g.id AS grant_id, v."monthlyCreditFen"::bigint AS amount
 	FROM subsidy_grant g
 	JOIN subsidy_policy_version v ON v.id = g."policyVersionId"
 	JOIN elder e ON e.id = g."elderId"
@@ -89,11 +89,15 @@ export function monthlyGrantSql(scope: 'all' | 'district' | 'grant') {
 		ON CONFLICT ("grantId", kind, month) DO NOTHING
 		RETURNING id, "grantId", "amountFen"
 	),
+	-- Accounts are found again by index from the inserted rows: joining two CTEs, whose sizes the
+	-- planner cannot estimate, risks a nested loop that is quadratic in the number of grants.
 	e AS (
 		INSERT INTO ledger_entry ("txnId", "accountId", "amountFen")
-		SELECT t.id, due.avail_id, t."amountFen" FROM t JOIN due ON due.grant_id = t."grantId"
+		SELECT t.id, av.id, t."amountFen" FROM t JOIN ledger_account av ON av."grantId" = t."grantId" AND av.kind = 'elder_available'
 		UNION ALL
-		SELECT t.id, due.src_id, -t."amountFen" FROM t JOIN due ON due.grant_id = t."grantId"
+		SELECT t.id, src.id, -t."amountFen" FROM t
+		JOIN subsidy_grant g ON g.id = t."grantId"
+		JOIN ledger_account src ON src."policyId" = g."policyId" AND src."districtId" = g."districtId" AND src.kind = 'bureau_issued'
 	)
 	SELECT count(*)::int AS granted, coalesce(sum("amountFen"), 0)::bigint AS "totalFen" FROM t`
 }
@@ -215,8 +219,11 @@ export async function expireMonth(sql: Sql, month: string, scope: { grantId?: st
 		),
 		e AS (
 			INSERT INTO ledger_entry ("txnId", "accountId", "amountFen")
-			SELECT t.id, a.avail_id, -t."amountFen" FROM t JOIN a USING ("grantId")
-			UNION ALL SELECT t.id, a.expired_id, t."amountFen" FROM t JOIN a USING ("grantId")
+			SELECT t.id, av.id, -t."amountFen" FROM t JOIN ledger_account av ON av."grantId" = t."grantId" AND av.kind = 'elder_available'
+			UNION ALL
+			SELECT t.id, ex.id, t."amountFen" FROM t
+			JOIN subsidy_grant g ON g.id = t."grantId"
+			JOIN ledger_account ex ON ex."policyId" = g."policyId" AND ex."districtId" = g."districtId" AND ex.kind = 'expired'
 		)
 		SELECT count(*)::int AS expired, coalesce(sum("amountFen"), 0)::bigint AS "totalFen" FROM t`,
 		scope.grantId ? [first, scope.grantId] : scope.districtId ? [first, scope.districtId] : [first],
