@@ -86,15 +86,15 @@ async function ensureGrants(db: pg.Client) {
 	return GRANTS
 }
 
-/** The next two months no bench grant has been credited for, so every run grants fresh months. */
-async function freshMonths(db: pg.Client): Promise<[string, string]> {
+/** The next three months no bench grant has been credited for, so every run grants fresh months. */
+async function freshMonths(db: pg.Client): Promise<[string, string, string]> {
 	const { rows } = await db.query<{ m: string | null }>(`SELECT to_char(max(month), 'YYYY-MM') AS m FROM ledger_txn WHERE kind = 'grant' AND month >= '2040-01-01'`)
 	const last = rows[0]!.m ?? '2039-12'
 	const next = (m: string, n: number) => {
 		const idx = Number(m.slice(0, 4)) * 12 + Number(m.slice(5)) - 1 + n
 		return `${Math.floor(idx / 12)}-${String((idx % 12) + 1).padStart(2, '0')}`
 	}
-	return [next(last, 1), next(last, 2)]
+	return [next(last, 1), next(last, 2), next(last, 3)]
 }
 
 async function countMonth(db: pg.Client, month: string) {
@@ -114,7 +114,7 @@ export default async function subsidyGrantBench() {
 	const ready = new Promise<void>((resolve) => worker.stdout!.on('data', (d: Buffer) => String(d).includes('running') && resolve()))
 	try {
 		const grants = await ensureGrants(db)
-		const [floorMonth, queueMonth] = await freshMonths(db)
+		const [floorMonth, queueMonth, floorMonth2] = await freshMonths(db)
 		const { monthlyGrantSql } = await import('../app/modules/subsidies/ledger.server.ts')
 		const { enqueueMonthlyGrant, SUBSIDY_QUEUE } = await import('../app/jobs/subsidy.server.ts')
 		const { QueueEvents } = await import('bullmq')
@@ -139,6 +139,11 @@ export default async function subsidyGrantBench() {
 		}
 		const first = await runQueue(queueMonth)
 		const queueCount = await countMonth(db, queueMonth)
+		// The floor again after the queued run, on a third month: the faster of the two counts, so
+		// a cold cache on the first statement does not flatter the ratio.
+		const f1 = performance.now()
+		await db.query(monthlyGrantSql('all'), [`${floorMonth2}-01`])
+		const floorMs2 = performance.now() - f1
 		const second = await runQueue(queueMonth, 'again')
 		const afterSecond = await countMonth(db, queueMonth)
 		const broken = await db.query(`SELECT count(*)::int AS n FROM ledger_account a WHERE a."balanceFen" <> coalesce((SELECT sum("amountFen") FROM ledger_entry e WHERE e."accountId" = a.id), 0) AND a."policyId" IS NOT NULL`)
@@ -147,10 +152,10 @@ export default async function subsidyGrantBench() {
 		await getQueue(SUBSIDY_QUEUE).close()
 
 		report('subsidy-grant', {
-			parameters: { approvedGrants: grants, districts: districts.length, jobs: `${districts.length} per month (one per district), worker concurrency 2, one worker process`, database: DB, floorMonth, queueMonth },
-			floor: { what: 'one INSERT ... SELECT ... ON CONFLICT DO NOTHING statement (all districts), direct', ms: Math.round(floorMs), granted: Number(floorRun.rows[0].granted), txns: floorCount.txns, totalFen: floorCount.totalFen },
+			parameters: { approvedGrants: grants, districts: districts.length, jobs: `${districts.length} per month (one per district), worker concurrency 2, one worker process`, database: DB, floorMonth, queueMonth, floorMonth2 },
+			floor: { what: 'one INSERT ... SELECT ... ON CONFLICT DO NOTHING statement (all districts), direct; faster of a run before and after the queued one', ms: Math.round(Math.min(floorMs, floorMs2)), runsMs: `${Math.round(floorMs)} / ${Math.round(floorMs2)}`, granted: Number(floorRun.rows[0].granted), txns: floorCount.txns, totalFen: floorCount.totalFen },
 			result: { what: 'BullMQ jobs through the worker process (expiry check + grant per district)', ms: Math.round(first.ms), granted: first.granted, txns: queueCount.txns, totalFen: queueCount.totalFen, secondRunMs: Math.round(second.ms), secondRunGranted: second.granted, txnsAfterSecondRun: afterSecond.txns },
-			ratios: { 'queue / floor (time)': ratio(first.ms, floorMs) },
+			ratios: { 'queue / floor (time)': ratio(first.ms, Math.min(floorMs, floorMs2)) },
 			notes: [
 				`second run of ${queueMonth} through the queue added ${afterSecond.txns - queueCount.txns} transactions (granted ${second.granted})`,
 				`bureau accounts whose balance differs from their entries: ${broken.rows[0].n}`,
