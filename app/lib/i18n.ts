@@ -1,6 +1,8 @@
 import i18next, { type i18n, type TFunction } from 'i18next'
 import enCommon from '~/locales/en/common.json'
 import zhCommon from '~/locales/zh-CN/common.json'
+import enMarketplace from '~/locales/en/marketplace.json'
+import zhMarketplace from '~/locales/zh-CN/marketplace.json'
 
 // Catalogues are bundled: they are small, and the first paint must already be in the user's language.
 // Each capability adds its own namespace file beside common.json.
@@ -9,8 +11,8 @@ export type Locale = (typeof SUPPORTED_LOCALES)[number]
 export const DEFAULT_LOCALE: Locale = 'zh-CN'
 
 export const resources = {
-	'zh-CN': { common: zhCommon },
-	en: { common: enCommon },
+	'zh-CN': { common: zhCommon, marketplace: zhMarketplace },
+	en: { common: enCommon, marketplace: enMarketplace },
 } as const
 
 export function isLocale(value: unknown): value is Locale {

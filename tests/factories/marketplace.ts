@@ -3,6 +3,7 @@
 import { hash } from '@node-rs/argon2'
 import { prisma } from '~/lib/db.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
+import { DEMO_PASSWORD } from '../../prisma/seed-data.ts'
 import { HttpClient } from '../setup/http.ts'
 import { addDays, makeElder, Rng } from './index.ts'
 
@@ -87,9 +88,10 @@ export async function makeFamily(): Promise<TestFamily> {
 	return { userId: user.id, phone, elderId: row.id }
 }
 
+/** A signed-in client; demo accounts (1380000xxxx) use the demo password. */
 export async function signIn(baseUrl: string, phone: string) {
 	const client = new HttpClient(baseUrl)
-	await client.login(phone, TEST_PASSWORD)
+	await client.login(phone, phone.startsWith('1380000') ? DEMO_PASSWORD : TEST_PASSWORD)
 	return client
 }
 
