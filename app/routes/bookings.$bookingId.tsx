@@ -117,6 +117,14 @@ export default function BookingPage() {
 				</dd>
 				<dt>{t('booking.payment')}</dt>
 				<dd data-testid="payment-status">{t(`payment.${b.paymentStatus}`)}</dd>
+				{family && b.payments[0]?.stripePaymentIntentId ? (
+					<>
+						<dt>{t('booking.paymentRef')}</dt>
+						<dd className="mono" data-testid="payment-ref">
+							{b.payments[0].stripePaymentIntentId}
+						</dd>
+					</>
+				) : null}
 				{b.cancellationFeeFen > 0 ? (
 					<>
 						<dt>{t('booking.fee')}</dt>

@@ -101,11 +101,11 @@ export default function EditOffering() {
 				</fieldset>
 				<div className="field">
 					<label htmlFor="rule-start">{t('schedule.start')}</label>
-					<input id="rule-start" name="start" type="time" defaultValue="08:00" step={900} />
+					<input id="rule-start" name="start" type="time" defaultValue="08:00" />
 				</div>
 				<div className="field">
 					<label htmlFor="rule-end">{t('schedule.end')}</label>
-					<input id="rule-end" name="end" type="time" defaultValue="18:00" step={900} />
+					<input id="rule-end" name="end" type="time" defaultValue="18:00" />
 				</div>
 				<div className="field">
 					<label htmlFor="rule-capacity">{t('schedule.capacity')}</label>

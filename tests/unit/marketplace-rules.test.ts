@@ -71,3 +71,12 @@ describe('visit flags', () => {
 		expect(Math.round(distanceMetres({ lat: 31.0335, lng: 112.2042 }, { lat: 31.0335 + 0.0027, lng: 112.2042 }))).toBe(300)
 	})
 })
+
+describe('search parameters', () => {
+	it('reads empty form fields as "any", never as 0', async () => {
+		const { searchSchema } = await import('~/modules/marketplace/schemas.ts')
+		const p = searchSchema.parse({ q: ' 助浴 ', district: 'dongbao', community: '', category: '', date: '', minPrice: '', maxPrice: '', minGrade: '', minRating: '', sort: 'bogus', page: 'x' })
+		expect(p).toEqual({ q: '助浴', district: 'dongbao', community: '', category: undefined, date: undefined, minPrice: undefined, maxPrice: undefined, minGrade: undefined, minRating: undefined, sort: 'relevance', page: 1 })
+		expect(searchSchema.parse({ maxPrice: '80', minGrade: '4', category: 'bathing' })).toMatchObject({ maxPrice: 80, minGrade: 4, category: 'bathing' })
+	})
+})

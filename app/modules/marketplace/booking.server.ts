@@ -254,7 +254,7 @@ const bookingDetail = {
 	events: { orderBy: { at: 'asc' }, select: { id: true, at: true, fromStatus: true, toStatus: true, actorRole: true, note: true } },
 	visit: { select: { checkInAt: true, checkOutAt: true, checkInMethod: true, checkOutMethod: true, flags: true, verified: true, caregiver: { select: { name: true } } } },
 	review: { select: { rating: true, comment: true, reply: true, repliedAt: true, createdAt: true } },
-	payments: { orderBy: { createdAt: 'desc' }, take: 1, select: { state: true, lastError: true } },
+	payments: { orderBy: { createdAt: 'desc' }, take: 1, select: { state: true, stripePaymentIntentId: true } },
 } satisfies Prisma.BookingSelect
 
 export async function getBooking(user: SessionUser, bookingId: string) {
