@@ -48,6 +48,7 @@ import {
 	type ProviderKindName,
 	type SettlementKindName,
 } from './seed-data.ts'
+import { seedMarketplace } from './seed-marketplace.ts'
 
 export type SeedScale = 'demo' | 'city'
 
@@ -876,6 +877,9 @@ export async function seed(options: SeedOptions = {}): Promise<SeedResult> {
 		)
 		counts.familyLinks = links.length
 		lap(`  users: ${counts.users}, family links: ${counts.familyLinks}`)
+
+		const offerings = await seedMarketplace(client, SEED)
+		lap(`  marketplace: ${offerings} offerings with weekly schedules`)
 		await seedSubsidies(client, scale, today, userIds.get('13800000041')!)
 		lap('  subsidy policies and budgets')
 		return { skipped: false as const, counts }

@@ -5,6 +5,14 @@ export const NAV_ITEMS: { to: string; label: string; roles: readonly Role[] }[] 
 	{ to: '/elders', label: 'nav.elders', roles: ['family', 'community_officer', 'bureau_district', 'bureau_city', 'admin'] },
 	{ to: '/bureau/staff', label: 'nav.staff', roles: ['bureau_district', 'bureau_city', 'admin'] },
 	{ to: '/bureau/audit', label: 'nav.audit', roles: ['bureau_district', 'bureau_city', 'admin'] },
+	// marketplace
+	{ to: '/services', label: 'marketplace:nav.services', roles: ['family', 'provider_staff', 'community_officer', 'bureau_district', 'bureau_city', 'admin'] },
+	{ to: '/bookings', label: 'marketplace:nav.bookings', roles: ['family', 'provider_staff', 'bureau_district', 'bureau_city', 'admin'] },
+	{ to: '/provider', label: 'marketplace:nav.provider', roles: ['provider_staff'] },
+	{ to: '/bureau/providers', label: 'marketplace:nav.providers', roles: ['bureau_district', 'bureau_city', 'admin'] },
+	{ to: '/bureau/visits', label: 'marketplace:nav.visits', roles: ['bureau_district', 'bureau_city', 'admin'] },
+	{ to: '/notifications', label: 'marketplace:nav.notifications', roles: ['family', 'provider_staff', 'community_officer', 'bureau_district', 'bureau_city', 'admin'] },
+	// subsidies
 	{ to: '/subsidies', label: 'subsidies:nav.mine', roles: ['family'] },
 	{ to: '/subsidies/review', label: 'subsidies:nav.review', roles: ['community_officer'] },
 	{ to: '/subsidies/approvals', label: 'subsidies:nav.approvals', roles: ['bureau_district', 'bureau_city', 'admin'] },

@@ -1,6 +1,8 @@
 import i18next, { type i18n, type TFunction } from 'i18next'
 import enCommon from '~/locales/en/common.json'
 import zhCommon from '~/locales/zh-CN/common.json'
+import enMarketplace from '~/locales/en/marketplace.json'
+import zhMarketplace from '~/locales/zh-CN/marketplace.json'
 import enSubsidies from '~/locales/en/subsidies.json'
 import zhSubsidies from '~/locales/zh-CN/subsidies.json'
 
@@ -11,8 +13,8 @@ export type Locale = (typeof SUPPORTED_LOCALES)[number]
 export const DEFAULT_LOCALE: Locale = 'zh-CN'
 
 export const resources = {
-	'zh-CN': { common: zhCommon, subsidies: zhSubsidies },
-	en: { common: enCommon, subsidies: enSubsidies },
+	'zh-CN': { common: zhCommon, marketplace: zhMarketplace, subsidies: zhSubsidies },
+	en: { common: enCommon, marketplace: enMarketplace, subsidies: enSubsidies },
 } as const
 
 export function isLocale(value: unknown): value is Locale {

@@ -255,7 +255,7 @@ const bookingDetail = {
 	events: { orderBy: { at: 'asc' }, select: { id: true, at: true, fromStatus: true, toStatus: true, actorRole: true, note: true } },
 	visit: { select: { checkInAt: true, checkOutAt: true, checkInMethod: true, checkOutMethod: true, flags: true, verified: true, caregiver: { select: { name: true } } } },
 	review: { select: { rating: true, comment: true, reply: true, repliedAt: true, createdAt: true } },
-	payments: { orderBy: { createdAt: 'desc' }, take: 1, select: { state: true, lastError: true } },
+	payments: { orderBy: { createdAt: 'desc' }, take: 1, select: { state: true, stripePaymentIntentId: true } },
 } satisfies Prisma.BookingSelect
 
 export async function getBooking(user: SessionUser, bookingId: string) {
@@ -456,4 +456,25 @@ async function afterCommit(result: ChangeResult): Promise<ChangeResult> {
 
 export async function auditMoney(user: SessionUser, action: string, bookingId: string, details: Prisma.InputJsonValue, tx: Tx) {
 	await audit({ actor: user, action, entityType: 'booking', entityId: bookingId, details }, tx)
+}
+
+/** The booking page for one elder: the split of the price for that elder, and the free slots. */
+export async function bookingPage(user: SessionUser, offeringId: string, elderId: string | null, now = new Date()) {
+	const bookable = await getBookable(user, offeringId)
+	if (!bookable) return null
+	const elder = bookable.elders.find((e) => e.id === elderId) ?? (bookable.elders.length === 1 ? bookable.elders[0]! : null)
+	const { freeSlotsOf } = await import('./search.server.ts')
+	const slots = elder ? await freeSlotsOf(bookable.offering, now) : []
+	const quote = elder
+		? await quoteBooking(prisma, {
+				elderId: elder.id,
+				providerId: bookable.offering.providerId,
+				offeringId: bookable.offering.id,
+				category: bookable.offering.category,
+				priceFen: bookable.offering.priceFen,
+				startsAt: now,
+			})
+		: null
+	const served = elder ? bookable.offering.districtIds.includes(elder.districtId) : true
+	return { ...bookable, elder, slots, quote, served, idempotencyKey: crypto.randomUUID().replaceAll('-', '') }
 }

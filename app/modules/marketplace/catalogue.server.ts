@@ -151,3 +151,13 @@ export async function updateTerms(user: SessionUser, input: z.infer<typeof terms
 	const data = { autoConfirm: input.autoConfirm, holdMinutes: input.holdMinutes, freeCancelHours: input.freeCancelHours, lateCancelFeePercent: input.lateCancelFeePercent }
 	await prisma.providerProfile.upsert({ where: { providerId }, create: { providerId, ...data }, update: data })
 }
+
+/** The categories and districts a provider may offer in (for the offering form). */
+export async function offeringFormOptions(user: SessionUser) {
+	const providerId = providerIdOf(user)
+	const provider = await prisma.provider.findUniqueOrThrow({
+		where: { id: providerId },
+		select: { kind: true, districtsServed: { select: { district: { select: { id: true, nameZh: true, nameEn: true } } } } },
+	})
+	return { categories: CATEGORIES_BY_KIND[provider.kind], districts: provider.districtsServed.map((d) => d.district) }
+}

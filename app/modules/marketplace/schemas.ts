@@ -129,20 +129,20 @@ export const replySchema = z.object({ intent: z.literal('reply'), reply: require
 
 export const SORTS = ['relevance', 'price_asc', 'price_desc', 'rating', 'grade'] as const
 
+// Empty form fields mean "any": they must not coerce to 0.
+const blank = (v: unknown) => (v === '' || v === null ? undefined : v)
+const optionalInt = (min: number, max: number) => z.preprocess(blank, z.coerce.number().int().min(min).max(max).optional()).catch(undefined)
+
 export const searchSchema = z.object({
-	q: z.string().trim().max(50).optional().default(''),
-	district: z.string().trim().max(40).optional().default(''),
-	community: z.string().trim().max(40).optional().default(''),
-	category: z.enum(ALL_CATEGORIES).optional().catch(undefined),
-	date: z
-		.string()
-		.regex(/^\d{4}-\d{2}-\d{2}$/)
-		.optional()
-		.catch(undefined),
-	minPrice: z.coerce.number().int().min(0).optional().catch(undefined),
-	maxPrice: z.coerce.number().int().min(0).optional().catch(undefined),
-	minGrade: z.coerce.number().int().min(1).max(5).optional().catch(undefined),
-	minRating: z.coerce.number().min(1).max(5).optional().catch(undefined),
+	q: z.string().trim().max(50).optional().default('').catch(''),
+	district: z.string().trim().max(40).optional().default('').catch(''),
+	community: z.string().trim().max(40).optional().default('').catch(''),
+	category: z.preprocess(blank, z.enum(ALL_CATEGORIES).optional()).catch(undefined),
+	date: z.preprocess(blank, z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional()).catch(undefined),
+	minPrice: optionalInt(0, 10_000_000),
+	maxPrice: optionalInt(0, 10_000_000),
+	minGrade: optionalInt(1, 5),
+	minRating: z.preprocess(blank, z.coerce.number().min(1).max(5).optional()).catch(undefined),
 	sort: z.enum(SORTS).optional().default('relevance').catch('relevance'),
 	page: z.coerce.number().int().min(1).max(500).optional().default(1).catch(1),
 })
