@@ -34,12 +34,20 @@ async function sessionUser(phone: string): Promise<SessionUser> {
 }
 
 const policy = (code: string) => prisma.subsidyPolicy.findUniqueOrThrow({ where: { code }, select: { id: true } })
-const counts = async () => ({
-	applications: await prisma.subsidyApplication.count(),
-	grants: await prisma.subsidyGrant.count(),
-	txns: await prisma.ledgerTxn.count(),
-	notices: await prisma.notification.count(),
-})
+/** What a refused request must not have written, scoped to the demo families (other test files share the database). */
+const counts = async () => {
+	const families = await prisma.user.findMany({ where: { phone: { in: ['13800000001', '13800000002'] } }, select: { id: true } })
+	const userId = { in: families.map((f) => f.id) }
+	const elderIds = (await prisma.familyLink.findMany({ where: { userId }, select: { elderId: true } })).map((l) => l.elderId)
+	const grantIds = (await prisma.subsidyGrant.findMany({ where: { elderId: { in: elderIds } }, select: { id: true } })).map((g) => g.id)
+	return {
+		applications: await prisma.subsidyApplication.count({ where: { elderId: { in: elderIds } } }),
+		grants: grantIds.length,
+		txns: await prisma.ledgerTxn.count({ where: { grantId: { in: grantIds } } }),
+		notices: await prisma.notification.count({ where: { userId } }),
+		bookings: await prisma.booking.count({ where: { elderId: { in: elderIds } } }),
+	}
+}
 
 const rng = new Rng(`subsidy-test-${process.pid}`)
 /** A new elder linked to a family, with the given categories, in a district's first urban community. */
