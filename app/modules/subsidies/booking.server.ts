@@ -52,7 +52,9 @@ export async function quoteSubsidy(db: Db | Tx, input: { elderId: string; catego
 	if (!grants.length) return none(null)
 	const covering = grants.filter((g) => g.coveredCategories.includes(input.category) && g.effectiveFrom <= day && (!g.validUntil || g.validUntil >= day))
 	if (!covering.length) return none('notCovered')
-	const activePolicies = grants.map((g) => g.policyId)
+	// Every active grant counts for stacking, whether or not it could pay for this service.
+	const active = await db.subsidyGrant.findMany({ where: { elderId: input.elderId, status: 'active' }, select: { policyId: true } })
+	const activePolicies = active.map((g) => g.policyId)
 	const exclusions = await db.subsidyPolicyExclusion.findMany({
 		where: { OR: [{ policyId: { in: activePolicies } }, { excludedPolicyId: { in: activePolicies } }] },
 		select: { policyId: true, excludedPolicyId: true },
