@@ -36,7 +36,7 @@ function RuleFields({ prefix, errors, today }: { prefix: string; errors: Record<
 	const { t } = useTranslation('subsidies')
 	return (
 		<>
-			<Field label={t('fields.effectiveFrom')} errors={errors.effectiveFrom} inputProps={{ type: 'date', name: 'effectiveFrom', id: `${prefix}-from`, defaultValue: today, required: true }} />
+			<Field label={t('fields.effectiveFrom')} errors={errors.effectiveFrom} inputProps={{ type: 'date', name: 'effectiveFrom', id: `${prefix}-from`, defaultValue: today, min: today, required: true }} />
 			<Field label={t('fields.validUntil')} errors={errors.validUntil} inputProps={{ type: 'date', name: 'validUntil', id: `${prefix}-until` }} />
 			<CheckboxGroup legend={t('fields.eligibleCategories')} name="categories" options={ELDER_CATEGORIES.map((c) => ({ value: c, label: t(`elderCategories.${c}`) }))} errors={errors.categories} />
 			<SelectField label={t('fields.minDisability')} errors={errors.minDisability} selectProps={{ name: 'minDisability', id: `${prefix}-dis`, defaultValue: 'none' }} options={DISABILITY_LEVELS.map((d) => ({ value: d, label: t(`disability.${d}`) }))} />

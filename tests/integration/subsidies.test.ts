@@ -207,6 +207,34 @@ describe('applications: family → community → bureau', () => {
 	})
 })
 
+describe('policies', () => {
+	it('only the city changes a policy; a new version starts today or later, after the latest; the old version stays for existing grants', async () => {
+		const { id: policyId } = await policy('care-needs')
+		const fields = { intent: 'version', policyId, effectiveFrom: '2020-01-01', minDisability: 'partial', minAge: '60', monthlyCredit: '250', copayPercent: '25', coveredCategories: ['nursing', 'bathing'], expiresAtMonthEnd: 'on' }
+		const district = await client('13800000031')
+		await district.page('/subsidies/policies')
+		const notCity = await district.post('/subsidies/policies', { ...fields, effectiveFrom: '2099-01-01' })
+		expect(notCity.status).toBe(403)
+		expect(await notCity.text()).toContain('subsidies:errors.cityOnly')
+		const city = await client('13800000041')
+		await city.page('/subsidies/policies')
+		const past = await city.post('/subsidies/policies', fields)
+		expect(past.status).toBe(400)
+		expect(await past.text()).toContain('subsidies:errors.versionInPast')
+		const badCopay = await city.post('/subsidies/policies', { ...fields, effectiveFrom: '2099-01-01', copayPercent: '120' })
+		expect(badCopay.status).toBe(400)
+		expect((await city.post('/subsidies/policies', { ...fields, effectiveFrom: '2099-01-01' })).status).toBe(200)
+		const earlier = await city.post('/subsidies/policies', { ...fields, effectiveFrom: '2098-06-01' })
+		expect(earlier.status).toBe(400)
+		expect(await earlier.text()).toContain('subsidies:errors.versionOrder')
+		const versions = await prisma.subsidyPolicyVersion.findMany({ where: { policyId }, orderBy: { version: 'asc' }, select: { version: true, monthlyCreditFen: true, copayBps: true } })
+		expect(versions).toEqual([
+			{ version: 1, monthlyCreditFen: 20_000, copayBps: 3_000 },
+			{ version: 2, monthlyCreditFen: 25_000, copayBps: 2_500 },
+		])
+	})
+})
+
 describe('booking a covered service: split, hold, release, capture, claim', () => {
 	it('splits the price, pays only the co-pay, releases on cancel, captures a verified visit, claims it once and exports', async () => {
 		const family = await sessionUser('13800000001')
