@@ -142,6 +142,11 @@ export async function createBooking(user: SessionUser, offeringId: string, input
 
 	const autoConfirm = offering.provider.profile?.autoConfirm ?? false
 	const status: BookingStatus = autoConfirm ? 'confirmed' : 'requested'
+	// Fast answer for a slot already full: a read, never a write decision (the conditional UPDATE
+	// below decides). It spares a transaction to the many families who arrive after the last place.
+	const seen = await prisma.slot.findUnique({ where: { offeringId_startsAt: { offeringId: offering.id, startsAt: scheduled.startsAt } }, select: { booked: true, capacity: true } })
+	if (seen && seen.booked >= seen.capacity) return fail('full', 409, 'startsAt')
+	const bookingId = crypto.randomUUID()
 	try {
 		const booking = await prisma.$transaction(async (tx) => {
 			const quote = await quoteBooking(tx, quoteInput)
@@ -150,6 +155,11 @@ export async function createBooking(user: SessionUser, offeringId: string, input
 				INSERT INTO slot (id, "offeringId", "providerId", "startsAt", "endsAt", capacity)
 				VALUES (gen_random_uuid(), ${offering.id}::uuid, ${offering.providerId}::uuid, ${scheduled.startsAt}, ${scheduled.endsAt}, ${scheduled.capacity})
 				ON CONFLICT ("offeringId", "startsAt") DO NOTHING`
+			// Notifications first: they roll back with everything else if the place is not taken, and
+			// the slot row's lock below is then held only for the booking's own insert and the commit.
+			const params = { offering: offering.title, provider: offering.provider.name, elder: elder.name, startsAt: scheduled.startsAt.toISOString() }
+			await notify(tx, { providerId: offering.providerId, phone: offering.provider.phone }, 'booking.requested', { bookingId, params, dedupe: bookingId })
+			if (autoConfirm) await notify(tx, { userId: user.id, phone: user.phone }, 'booking.confirmed', { bookingId, params, dedupe: bookingId })
 			// The place is taken here or not at all: concurrent bookings queue on the slot row.
 			const taken = await tx.$queryRaw<{ id: string }[]>`
 				UPDATE slot SET booked = booked + 1
@@ -158,6 +168,7 @@ export async function createBooking(user: SessionUser, offeringId: string, input
 			if (taken.length === 0) throw new SlotFull()
 			const created = await tx.booking.create({
 				data: {
+					id: bookingId,
 					idempotencyKey: input.idempotencyKey,
 					familyUserId: user.id,
 					elderId: elder.id,
@@ -184,9 +195,6 @@ export async function createBooking(user: SessionUser, offeringId: string, input
 				select: { id: true, elderId: true, providerId: true, startsAt: true, priceFen: true, subsidyFen: true, subsidyRef: true },
 			})
 			await holdBookingSubsidy(tx, created)
-			const params = { offering: offering.title, provider: offering.provider.name, elder: elder.name, startsAt: scheduled.startsAt.toISOString() }
-			await notify(tx, { providerId: offering.providerId, phone: offering.provider.phone }, 'booking.requested', { bookingId: created.id, params, dedupe: created.id })
-			if (autoConfirm) await notify(tx, { userId: user.id, phone: user.phone }, 'booking.confirmed', { bookingId: created.id, params, dedupe: created.id })
 			return created
 		}, TX_OPTIONS)
 		return { ok: true, bookingId: booking.id, status, duplicate: false }

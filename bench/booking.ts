@@ -1,0 +1,92 @@
+// 1,000 concurrent booking attempts through the real HTTP action (signed-in families, CSRF tokens)
+// for 100 places in one slot: exactly 100 bookings, every other attempt answered "full", no error.
+// Floor: the same 1,000 concurrent POSTs to the bare Remix action /floor, same server, same run.
+import { performance } from 'node:perf_hooks'
+import pg from 'pg'
+import { prepare, ratio, report, startServer } from './lib.ts'
+import { addBookingProvider, addFamilies, marketDatabase, percentile, type BenchFamily } from './market/setup.ts'
+
+const ATTEMPTS = Number(process.env.BENCH_ATTEMPTS ?? 1000)
+const PLACES = Number(process.env.BENCH_PLACES ?? 100)
+const PORT = Number(process.env.BENCH_PORT ?? 3211)
+
+type Shot = { status: number; ms: number; body?: string; error?: string }
+
+async function burst(n: number, send: (i: number) => Promise<Response>, readBody: boolean): Promise<{ shots: Shot[]; wallMs: number }> {
+	const started = performance.now()
+	const shots = await Promise.all(
+		Array.from({ length: n }, async (_, i) => {
+			const t0 = performance.now()
+			try {
+				const res = await send(i)
+				const body = readBody && res.status !== 302 ? await res.text() : (await res.arrayBuffer(), undefined)
+				return { status: res.status, ms: performance.now() - t0, body }
+			} catch (error) {
+				return { status: 0, ms: performance.now() - t0, error: String(error) }
+			}
+		}),
+	)
+	return { shots, wallMs: performance.now() - started }
+}
+
+function stats(shots: Shot[], wallMs: number) {
+	const ms = shots.map((s) => s.ms).sort((a, b) => a - b)
+	return { attempts: shots.length, wallMs: Math.round(wallMs), perSecond: Math.round((shots.length / wallMs) * 1000), p50: percentile(ms, 50), p99: percentile(ms, 99), max: percentile(ms, 100) }
+}
+
+export default async function bookingBench() {
+	await prepare()
+	const url = await marketDatabase()
+	const { offeringId, priceFen } = await addBookingProvider(url, PLACES)
+	const families: BenchFamily[] = await addFamilies(url, ATTEMPTS)
+	// Tomorrow 10:00 in Shanghai: on the schedule, in the future.
+	const tomorrow = new Date(Date.now() + 8 * 3_600_000 + 86_400_000).toISOString().slice(0, 10)
+	const startsAt = new Date(`${tomorrow}T10:00:00+08:00`).toISOString()
+	const server = await startServer(url, PORT)
+	try {
+		// Warm up the server (route modules, connection pool) without touching the slot under test.
+		await burst(50, () => fetch(`${server.url}/floor`, { method: 'POST' }), false)
+		const floor = await burst(ATTEMPTS, () => fetch(`${server.url}/floor`, { method: 'POST', body: new URLSearchParams({ x: '1' }), headers: { 'content-type': 'application/x-www-form-urlencoded' } }), false)
+		const booking = await burst(
+			ATTEMPTS,
+			(i) => {
+				const f = families[i]!
+				const body = new URLSearchParams({
+					csrf: f.csrf,
+					idempotencyKey: crypto.randomUUID().replaceAll('-', ''),
+					elderId: f.elderId,
+					startsAt,
+					expectedPriceFen: String(priceFen),
+					expectedCopayFen: String(priceFen),
+					serviceAddress: '东宝区龙泉社区',
+				})
+				return fetch(`${server.url}/services/book/${offeringId}`, { method: 'POST', body, redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: f.cookie } })
+			},
+			true,
+		)
+		const booked = booking.shots.filter((s) => s.status === 302).length
+		const full = booking.shots.filter((s) => s.status === 409 && s.body?.includes('marketplace:errors.booking.full')).length
+		const other = booking.shots.filter((s) => s.status !== 302 && !(s.status === 409 && s.body?.includes('marketplace:errors.booking.full')))
+		const db = new pg.Client({ connectionString: url })
+		await db.connect()
+		const { rows } = await db.query<{ bookings: number; booked: number; capacity: number }>(
+			`SELECT (SELECT count(*)::int FROM booking WHERE "offeringId" = $1) AS bookings, s.booked, s.capacity FROM slot s WHERE s."offeringId" = $1 AND s."startsAt" = $2`,
+			[offeringId, startsAt],
+		)
+		await db.end()
+		const check = rows[0]!
+		const ok = booked === PLACES && full === ATTEMPTS - PLACES && other.length === 0 && check.bookings === PLACES && check.booked === PLACES
+		const b = stats(booking.shots, booking.wallMs)
+		const f = stats(floor.shots, floor.wallMs)
+		report('booking', {
+			parameters: { attempts: ATTEMPTS, places: PLACES, concurrency: ATTEMPTS, families: ATTEMPTS, route: 'POST /services/book/:offeringId (session + CSRF)', server: 'production build, 1 process, pool 10', loadGenerator: 'node fetch, same machine' },
+			floor: { route: 'POST /floor', ...f, errors: floor.shots.filter((s) => s.status !== 200).length },
+			result: { ...b, booked, full, otherAnswers: other.length, dbBookings: check.bookings, slotBooked: check.booked, slotCapacity: check.capacity, correct: ok, bookingsPerSecond: Math.round((booked / booking.wallMs) * 1000) },
+			ratios: { 'attempts/s booking / floor': ratio(b.perSecond, f.perSecond), 'p99 booking / floor': ratio(b.p99, f.p99), 'p50 booking / floor': ratio(b.p50, f.p50) },
+			notes: other.slice(0, 5).map((s) => `unexpected answer ${s.status}: ${(s.error ?? s.body ?? '').slice(0, 200)}`),
+		})
+		if (!ok) throw new Error(`booking benchmark incorrect: booked ${booked}, full ${full}, other ${other.length}, db ${JSON.stringify(check)}`)
+	} finally {
+		await server.stop()
+	}
+}
