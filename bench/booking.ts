@@ -4,6 +4,7 @@
 // Both are posted the way Remix's <Form> does with JavaScript (single fetch: POST <route>.data runs
 // the action only; the page's loaders revalidate in a separate GET). BENCH_DOCUMENT=true posts like
 // a browser without JavaScript instead (action + full page render on every answer).
+import http from 'node:http'
 import { performance } from 'node:perf_hooks'
 import pg from 'pg'
 import { prepare, ratio, report, startServer } from './lib.ts'
@@ -17,17 +18,32 @@ const suffix = DOCUMENT ? '' : '.data'
 
 type Shot = { status: number; ms: number; body?: string; error?: string }
 
-async function burst(n: number, send: (i: number) => Promise<Response>, readBody: boolean): Promise<{ shots: Shot[]; wallMs: number }> {
+/** One POST on its own connection (no keep-alive reuse between bursts), as 1,000 separate browsers would. */
+function post(url: string, body: URLSearchParams, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+	return new Promise((resolve, reject) => {
+		const payload = body.toString()
+		const req = http.request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(payload), ...headers } }, (res) => {
+			const chunks: Buffer[] = []
+			res.on('data', (c: Buffer) => chunks.push(c))
+			res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }))
+			res.on('error', reject)
+		})
+		req.setTimeout(180_000, () => req.destroy(new Error('timeout')))
+		req.on('error', reject)
+		req.end(payload)
+	})
+}
+
+async function burst(n: number, send: (i: number) => Promise<{ status: number; body: string }>): Promise<{ shots: Shot[]; wallMs: number }> {
 	const started = performance.now()
 	const shots = await Promise.all(
-		Array.from({ length: n }, async (_, i) => {
+		Array.from({ length: n }, async (_, i): Promise<Shot> => {
 			const t0 = performance.now()
 			try {
 				const res = await send(i)
-				const body = readBody ? await res.text() : (await res.arrayBuffer(), undefined)
-				return { status: res.status, ms: performance.now() - t0, body }
+				return { status: res.status, ms: performance.now() - t0, body: res.body }
 			} catch (error) {
-				return { status: 0, ms: performance.now() - t0, error: String(error) }
+				return { status: 0, ms: performance.now() - t0, error: `${String(error)} ${(error as { code?: string }).code ?? ''}` }
 			}
 		}),
 	)
@@ -50,8 +66,8 @@ export default async function bookingBench() {
 	const server = await startServer(url, PORT)
 	try {
 		// Warm up the server (route modules, connection pool) without touching the slot under test.
-		await burst(50, () => fetch(`${server.url}/floor`, { method: 'POST' }), false)
-		const floor = await burst(ATTEMPTS, () => fetch(`${server.url}/floor${suffix}`, { method: 'POST', body: new URLSearchParams({ x: '1' }), headers: { 'content-type': 'application/x-www-form-urlencoded' } }), false)
+		await burst(50, () => post(`${server.url}/floor${suffix}`, new URLSearchParams({ x: '1' })))
+		const floor = await burst(ATTEMPTS, () => post(`${server.url}/floor${suffix}`, new URLSearchParams({ x: '1' })))
 		const booking = await burst(
 			ATTEMPTS,
 			(i) => {
@@ -65,9 +81,8 @@ export default async function bookingBench() {
 					expectedCopayFen: String(priceFen),
 					serviceAddress: '东宝区龙泉社区',
 				})
-				return fetch(`${server.url}/services/book/${offeringId}${suffix}`, { method: 'POST', body, redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: f.cookie } })
+				return post(`${server.url}/services/book/${offeringId}${suffix}`, body, { cookie: f.cookie })
 			},
-			true,
 		)
 		// A booking answers with a redirect to /bookings/<id> (302, or its single-fetch encoding).
 		const isBooked = (s: Shot) => (s.status === 302 || s.status === 202 || s.status === 200) && !!s.body?.includes('/bookings/')
