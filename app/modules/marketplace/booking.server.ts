@@ -109,6 +109,7 @@ type PreBooking = {
 		rules: Rule[]
 		closed: boolean
 	} | null
+	slot: { booked: number; capacity: number } | null
 }
 
 export async function createBooking(user: SessionUser, offeringId: string, input: BookingInput, now = new Date()): Promise<BookingResult> {
@@ -133,7 +134,9 @@ export async function createBooking(user: SessionUser, offeringId: string, input
 				                   FROM availability_rule r WHERE r."offeringId" = o.id), '[]'::json),
 				'closed', EXISTS (SELECT 1 FROM availability_exception x WHERE x."providerId" = o."providerId" AND x.date = ${date}::date AND (x."offeringId" IS NULL OR x."offeringId" = o.id)))
 			  FROM offering o JOIN provider p ON p.id = o."providerId" LEFT JOIN provider_profile pp ON pp."providerId" = p.id
-			  WHERE o.id = ${offeringId}::uuid) AS offering`
+			  WHERE o.id = ${offeringId}::uuid) AS offering,
+			(SELECT json_build_object('booked', s.booked, 'capacity', s.capacity) FROM slot s
+			  WHERE s."offeringId" = ${offeringId}::uuid AND s."startsAt" = ${startsAt}) AS slot`
 	// A resubmission of a form that already booked answers with that booking, whatever else changed.
 	const existing = facts?.existing
 	if (existing) return existing.offeringId === offeringId ? { ok: true, bookingId: existing.id, status: existing.status, duplicate: true } : fail('formExpired', 409)
@@ -162,7 +165,7 @@ export async function createBooking(user: SessionUser, offeringId: string, input
 	const status: BookingStatus = autoConfirm ? 'confirmed' : 'requested'
 	// Fast answer for a slot already full: a read, never a write decision (the conditional UPDATE
 	// below decides). It spares a transaction to the many families who arrive after the last place.
-	const seen = await prisma.slot.findUnique({ where: { offeringId_startsAt: { offeringId: offering.id, startsAt: scheduled.startsAt } }, select: { booked: true, capacity: true } })
+	const seen = facts?.slot
 	if (seen && seen.booked >= seen.capacity) return fail('full', 409, 'startsAt')
 	const bookingId = crypto.randomUUID()
 	try {
