@@ -2,18 +2,25 @@ import { Form } from '@remix-run/react'
 import type { ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
-import { formatFen } from '~/lib/money.ts'
-import { formatShanghai } from '~/lib/time.ts'
+import { TIME_ZONE } from '~/lib/time.ts'
+
+// Intl formatters are costly to build and a results page formats dozens of values: one per locale.
+const money = new Map<string, Intl.NumberFormat>()
+const moments = new Map<string, Intl.DateTimeFormat>()
 
 export function Money({ fen }: { fen: number }) {
 	const { i18n } = useTranslation()
-	return <span className="money">{formatFen(fen, i18n.language)}</span>
+	let f = money.get(i18n.language)
+	if (!f) money.set(i18n.language, (f = new Intl.NumberFormat(i18n.language, { style: 'currency', currency: 'CNY' })))
+	return <span className="money">{f.format(fen / 100)}</span>
 }
 
 export function When({ at }: { at: string | Date }) {
 	const { i18n } = useTranslation()
 	const date = typeof at === 'string' ? new Date(at) : at
-	return <time dateTime={date.toISOString()}>{formatShanghai(date, i18n.language)}</time>
+	let f = moments.get(i18n.language)
+	if (!f) moments.set(i18n.language, (f = new Intl.DateTimeFormat(i18n.language, { timeZone: TIME_ZONE, dateStyle: 'medium', timeStyle: 'short' })))
+	return <time dateTime={date.toISOString()}>{f.format(date)}</time>
 }
 
 export function StatusBadge({ status }: { status: string }) {

@@ -3,17 +3,16 @@ import { Form, Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { Money, Stars, When } from '~/components/marketplace.tsx'
-import { listDistrictsWithCommunities } from '~/modules/elders/elders.server.ts'
 import { requireUser } from '~/modules/auth/access.server.ts'
 import { ALL_CATEGORIES } from '~/modules/marketplace/categories.ts'
 import { searchSchema, SORTS } from '~/modules/marketplace/schemas.ts'
-import { PAGE_SIZE, searchOfferings } from '~/modules/marketplace/search.server.ts'
+import { PAGE_SIZE, searchOfferings, searchPlaces } from '~/modules/marketplace/search.server.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireUser(request)
 	const url = new URL(request.url)
 	const params = searchSchema.parse(Object.fromEntries(url.searchParams))
-	const [results, districts] = await Promise.all([searchOfferings(params), listDistrictsWithCommunities()])
+	const [results, districts] = await Promise.all([searchOfferings(params), searchPlaces()])
 	return { ...results, params, districts, canBook: user.role === 'family' }
 }
 

@@ -3,7 +3,7 @@
 // trigger); the same submission twice makes one booking (unique idempotency key per family).
 import { z } from 'zod'
 import { Prisma } from '~/generated/prisma/client.ts'
-import type { BookingStatus, Role } from '~/generated/prisma/enums.ts'
+import type { BookingStatus, Role, ServiceCategory } from '~/generated/prisma/enums.ts'
 import { prisma, type Tx } from '~/lib/db.server.ts'
 import { dateOnly, shanghaiDate, toDateString } from '~/lib/time.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
@@ -89,52 +89,73 @@ export { closedDatesFor }
 
 type BookingInput = z.infer<typeof bookingSchema>
 
+type PreBooking = {
+	existing: { id: string; status: BookingStatus; offeringId: string } | null
+	elder: { id: string; name: string; districtId: string; communityId: string | null; deceased: boolean } | null
+	offering: {
+		id: string
+		title: string
+		category: ServiceCategory
+		priceFen: number
+		durationMinutes: number
+		districtIds: string[]
+		communityIds: string[]
+		active: boolean
+		providerId: string
+		providerStatus: string
+		providerName: string
+		providerPhone: string | null
+		autoConfirm: boolean
+		holdMinutes: number
+		rules: Rule[]
+		closed: boolean
+	} | null
+	slot: { booked: number; capacity: number } | null
+}
+
 export async function createBooking(user: SessionUser, offeringId: string, input: BookingInput, now = new Date()): Promise<BookingResult> {
 	if (user.role !== 'family') return fail('familiesOnly', 403)
-	// A resubmission of a form that already booked answers with that booking, whatever else changed.
-	const existing = await prisma.booking.findUnique({
-		where: { familyUserId_idempotencyKey: { familyUserId: user.id, idempotencyKey: input.idempotencyKey } },
-		select: { id: true, status: true, offeringId: true },
-	})
-	if (existing) return existing.offeringId === offeringId ? { ok: true, bookingId: existing.id, status: existing.status, duplicate: true } : fail('formExpired', 409)
-
 	if (!z.uuid().safeParse(input.elderId).success) return fail('elderNotYours', 403, 'elderId')
-	const elder = await prisma.elder.findFirst({
-		where: { id: input.elderId, families: { some: { userId: user.id } } },
-		select: { id: true, name: true, districtId: true, communityId: true, deathDate: true },
-	})
-	if (!elder) return fail('elderNotYours', 403, 'elderId')
-	if (elder.deathDate) return fail('elderDeceased', 400, 'elderId')
-
 	if (!z.uuid().safeParse(offeringId).success) return fail('notBookable', 404)
-	const offering = await prisma.offering.findUnique({
-		where: { id: offeringId },
-		select: {
-			id: true,
-			title: true,
-			category: true,
-			priceFen: true,
-			durationMinutes: true,
-			districtIds: true,
-			communityIds: true,
-			active: true,
-			providerId: true,
-			provider: { select: { status: true, name: true, phone: true, profile: { select: { autoConfirm: true, holdMinutes: true } } } },
-			rules: { select: { weekday: true, startMinute: true, endMinute: true, capacity: true } },
-		},
-	})
-	if (!offering || !offering.active) return fail('notBookable', 404)
+	const startsAt = new Date(input.startsAt)
+	const date = shanghaiDate(startsAt)
+	// Everything the checks below need, in one round trip: under a booking rush every query counts.
+	const [facts] = await prisma.$queryRaw<PreBooking[]>`
+		SELECT
+			(SELECT json_build_object('id', b.id, 'status', b.status, 'offeringId', b."offeringId") FROM booking b
+			  WHERE b."familyUserId" = ${user.id}::uuid AND b."idempotencyKey" = ${input.idempotencyKey}) AS existing,
+			(SELECT json_build_object('id', e.id, 'name', e.name, 'districtId', e."districtId", 'communityId', e."communityId", 'deceased', e."deathDate" IS NOT NULL)
+			  FROM elder e JOIN family_link fl ON fl."elderId" = e.id AND fl."userId" = ${user.id}::uuid WHERE e.id = ${input.elderId}::uuid) AS elder,
+			(SELECT json_build_object(
+				'id', o.id, 'title', o.title, 'category', o.category, 'priceFen', o."priceFen", 'durationMinutes', o."durationMinutes",
+				'districtIds', o."districtIds", 'communityIds', o."communityIds", 'active', o.active, 'providerId', o."providerId",
+				'providerStatus', p.status, 'providerName', p.name, 'providerPhone', p.phone,
+				'autoConfirm', COALESCE(pp."autoConfirm", false), 'holdMinutes', COALESCE(pp."holdMinutes", 720),
+				'rules', COALESCE((SELECT json_agg(json_build_object('weekday', r.weekday, 'startMinute', r."startMinute", 'endMinute', r."endMinute", 'capacity', r.capacity))
+				                   FROM availability_rule r WHERE r."offeringId" = o.id), '[]'::json),
+				'closed', EXISTS (SELECT 1 FROM availability_exception x WHERE x."providerId" = o."providerId" AND x.date = ${date}::date AND (x."offeringId" IS NULL OR x."offeringId" = o.id)))
+			  FROM offering o JOIN provider p ON p.id = o."providerId" LEFT JOIN provider_profile pp ON pp."providerId" = p.id
+			  WHERE o.id = ${offeringId}::uuid) AS offering,
+			(SELECT json_build_object('booked', s.booked, 'capacity', s.capacity) FROM slot s
+			  WHERE s."offeringId" = ${offeringId}::uuid AND s."startsAt" = ${startsAt}) AS slot`
+	// A resubmission of a form that already booked answers with that booking, whatever else changed.
+	const existing = facts?.existing
+	if (existing) return existing.offeringId === offeringId ? { ok: true, bookingId: existing.id, status: existing.status, duplicate: true } : fail('formExpired', 409)
+	const elder = facts?.elder
+	if (!elder) return fail('elderNotYours', 403, 'elderId')
+	if (elder.deceased) return fail('elderDeceased', 400, 'elderId')
+	const o = facts?.offering
+	if (!o || !o.active) return fail('notBookable', 404)
+	const offering = { ...o, provider: { status: o.providerStatus, name: o.providerName, phone: o.providerPhone, profile: { autoConfirm: o.autoConfirm, holdMinutes: o.holdMinutes } } }
 	if (offering.provider.status !== 'approved') return fail('providerNotApproved', 409)
 	if (!offering.districtIds.includes(elder.districtId) || (offering.communityIds.length > 0 && !offering.communityIds.includes(elder.communityId ?? ''))) {
 		return fail('areaNotServed', 400, 'elderId')
 	}
 
-	const startsAt = new Date(input.startsAt)
 	if (startsAt.getTime() <= now.getTime()) return fail('past', 400, 'startsAt')
 	if (startsAt.getTime() > now.getTime() + MAX_DAYS_AHEAD * 86_400_000) return fail('tooFarAhead', 400, 'startsAt')
-	const date = shanghaiDate(startsAt)
-	const closed = await closedDatesFor(offering.providerId, offering.id, date, date)
-	const scheduled = scheduledSlot(startsAt, offering.rules as Rule[], offering.durationMinutes, closed)
+	const closed = new Set(o.closed ? [date] : [])
+	const scheduled = scheduledSlot(startsAt, offering.rules, offering.durationMinutes, closed)
 	if (!scheduled) return fail(closed.has(date) ? 'closed' : 'outsideSchedule', 400, 'startsAt')
 
 	const quoteInput = { elderId: elder.id, providerId: offering.providerId, offeringId: offering.id, category: offering.category, priceFen: offering.priceFen, startsAt }
@@ -143,6 +164,11 @@ export async function createBooking(user: SessionUser, offeringId: string, input
 
 	const autoConfirm = offering.provider.profile?.autoConfirm ?? false
 	const status: BookingStatus = autoConfirm ? 'confirmed' : 'requested'
+	// Fast answer for a slot already full: a read, never a write decision (the conditional UPDATE
+	// below decides). It spares a transaction to the many families who arrive after the last place.
+	const seen = facts?.slot
+	if (seen && seen.booked >= seen.capacity) return fail('full', 409, 'startsAt')
+	const bookingId = crypto.randomUUID()
 	try {
 		const booking = await prisma.$transaction(async (tx) => {
 			const quote = await quoteBooking(tx, quoteInput)
@@ -151,6 +177,11 @@ export async function createBooking(user: SessionUser, offeringId: string, input
 				INSERT INTO slot (id, "offeringId", "providerId", "startsAt", "endsAt", capacity)
 				VALUES (gen_random_uuid(), ${offering.id}::uuid, ${offering.providerId}::uuid, ${scheduled.startsAt}, ${scheduled.endsAt}, ${scheduled.capacity})
 				ON CONFLICT ("offeringId", "startsAt") DO NOTHING`
+			// Notifications first: they roll back with everything else if the place is not taken, and
+			// the slot row's lock below is then held only for the booking's own insert and the commit.
+			const params = { offering: offering.title, provider: offering.provider.name, elder: elder.name, startsAt: scheduled.startsAt.toISOString() }
+			await notify(tx, { providerId: offering.providerId, phone: offering.provider.phone }, 'booking.requested', { bookingId, params, dedupe: bookingId })
+			if (autoConfirm) await notify(tx, { userId: user.id, phone: user.phone }, 'booking.confirmed', { bookingId, params, dedupe: bookingId })
 			// The place is taken here or not at all: concurrent bookings queue on the slot row.
 			const taken = await tx.$queryRaw<{ id: string }[]>`
 				UPDATE slot SET booked = booked + 1
@@ -159,6 +190,7 @@ export async function createBooking(user: SessionUser, offeringId: string, input
 			if (taken.length === 0) throw new SlotFull()
 			const created = await tx.booking.create({
 				data: {
+					id: bookingId,
 					idempotencyKey: input.idempotencyKey,
 					familyUserId: user.id,
 					elderId: elder.id,
@@ -185,9 +217,6 @@ export async function createBooking(user: SessionUser, offeringId: string, input
 				select: { id: true, elderId: true, providerId: true, startsAt: true, priceFen: true, subsidyFen: true, subsidyRef: true },
 			})
 			await holdBookingSubsidy(tx, created)
-			const params = { offering: offering.title, provider: offering.provider.name, elder: elder.name, startsAt: scheduled.startsAt.toISOString() }
-			await notify(tx, { providerId: offering.providerId, phone: offering.provider.phone }, 'booking.requested', { bookingId: created.id, params, dedupe: created.id })
-			if (autoConfirm) await notify(tx, { userId: user.id, phone: user.phone }, 'booking.confirmed', { bookingId: created.id, params, dedupe: created.id })
 			return created
 		}, TX_OPTIONS)
 		return { ok: true, bookingId: booking.id, status, duplicate: false }
