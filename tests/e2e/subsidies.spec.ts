@@ -52,6 +52,7 @@ test('a family applies, the community reviews, the bureau approves; a covered se
 	await expect(page.getByTestId('application-status').first()).toHaveText('已批准')
 	await expect(page.getByTestId('credit-left').first()).toContainText('¥300.00')
 	await expect(page.getByTestId('notice').first()).toContainText('已批准')
+	await expectAccessible(page)
 
 	// 4. The demo home-care provider publishes a covered service (meals) bookable all day.
 	const providerContext = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
