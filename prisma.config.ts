@@ -37,6 +37,25 @@ function wholeScripts<T extends { executeScript(script: string): Promise<void>; 
 	adapter.executeScript = async (script: string) => {
 		await (adapter.underlyingDriver() as pg.Pool).query(script)
 	}
+	return withCharColumns(adapter)
+}
+
+// The schema engine reads pg_constraint.contype ("char", reported as text above) as a Character
+// value and panics ("RuntimeError: unreachable") on text once a CHECK or exclusion constraint
+// exists. Report that column as Character (ColumnTypeEnum 6), its single letter as the value.
+const CHARACTER_COLUMN_TYPE = 6
+const TEXT_COLUMN_TYPE = 7
+const CHAR_COLUMNS = new Set(['constraint_type'])
+function withCharColumns<T>(adapter: T): T {
+	const target = adapter as unknown as { queryRaw(query: unknown): Promise<{ columnNames: string[]; columnTypes: number[] }> }
+	const queryRaw = target.queryRaw.bind(target)
+	target.queryRaw = async (query) => {
+		const result = await queryRaw(query)
+		result.columnNames.forEach((name, i) => {
+			if (CHAR_COLUMNS.has(name) && result.columnTypes[i] === TEXT_COLUMN_TYPE) result.columnTypes[i] = CHARACTER_COLUMN_TYPE
+		})
+		return result
+	}
 	return adapter
 }
 

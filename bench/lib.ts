@@ -41,6 +41,8 @@ export async function startServer(databaseUrl: string, port = 3200, extraEnv: Re
 	const child = spawnNode('server.ts', [], {
 		env: { ...process.env, NODE_ENV: 'production', ALLOW_DEV_SECRETS: 'true', DATABASE_URL: databaseUrl, PORT: String(port), QUEUE_PREFIX: 'yiyang_bench', ...extraEnv },
 		stdio: ['ignore', 'ignore', 'inherit'],
+		// Its own process group, so stop() reaches the node process behind npx and tsx too.
+		detached: true,
 	})
 	const url = `http://127.0.0.1:${port}`
 	for (let i = 0; i < 120; i++) {
@@ -54,7 +56,11 @@ export async function startServer(databaseUrl: string, port = 3200, extraEnv: Re
 		stop: () =>
 			new Promise((resolve) => {
 				child.once('exit', () => resolve())
-				child.kill('SIGTERM')
+				try {
+					process.kill(-child.pid!, 'SIGTERM')
+				} catch {
+					child.kill('SIGTERM')
+				}
 			}),
 	}
 }

@@ -49,6 +49,7 @@ import {
 	type ProviderKindName,
 	type SettlementKindName,
 } from './seed-data.ts'
+import { seedMarketplace } from './seed-marketplace.ts'
 
 export type SeedScale = 'demo' | 'city'
 
@@ -617,6 +618,74 @@ async function insertElders(
 	return total
 }
 
+// ---------------------------------------------------------------- subsidies
+
+const HOME_CARE_CATEGORIES = ['meals', 'bathing', 'cleaning', 'medical_escort', 'emergency_response', 'mobility', 'nursing', 'rehabilitation', 'respite']
+
+/**
+ * Subsidy policies (政府购买养老服务) with this year's budget per district: a home-care credit for
+ * 低保/特困/三无 elders, a care credit for elders with care needs, and an institution-bed subsidy that
+ * cannot be combined with the home-care credit. 屈家岭's budget is deliberately small, so approving
+ * beyond it (and the city-level override) can be tried in the demo.
+ */
+async function seedSubsidies(client: pg.PoolClient, scale: SeedScale, today: string, cityOfficerId: string) {
+	const rng = Rng.for('subsidies', SEED)
+	const yearStart = `${today.slice(0, 4)}-01-01`
+	const policies = [
+		{ id: rng.uuid(), code: 'home-care-basic', nameZh: '居家养老服务补贴（低保、特困、三无）', nameEn: 'Home-care credit (minimum-living, extreme-poverty, three-without)', categories: '{dibao,tekun,sanwu}', minDisability: 'none', creditFen: 30_000, covered: HOME_CARE_CATEGORIES, copayBps: 2_000 },
+		{ id: rng.uuid(), code: 'care-needs', nameZh: '失能半失能老人护理补贴', nameEn: 'Care credit for dependent elders', categories: '{}', minDisability: 'partial', creditFen: 20_000, covered: ['nursing', 'rehabilitation', 'respite', 'bathing', 'day_care'], copayBps: 3_000 },
+		{ id: rng.uuid(), code: 'institution-bed', nameZh: '特困老人机构入住补贴', nameEn: 'Institution bed subsidy (extreme poverty)', categories: '{tekun,sanwu}', minDisability: 'none', creditFen: 80_000, covered: ['residential_stay', 'short_stay'], copayBps: 1_000 },
+	]
+	await insertRows(
+		client,
+		'subsidy_policy',
+		[
+			{ name: 'id', type: 'uuid' },
+			{ name: 'code', type: 'text' },
+			{ name: 'nameZh', type: 'text' },
+			{ name: 'nameEn', type: 'text' },
+			{ name: 'createdById', type: 'uuid' },
+		],
+		policies.map((p) => ({ ...p, createdById: cityOfficerId })),
+	)
+	await insertRows(
+		client,
+		'subsidy_policy_version',
+		[
+			{ name: 'id', type: 'uuid' },
+			{ name: 'policyId', type: 'uuid' },
+			{ name: 'version', type: 'int' },
+			{ name: 'effectiveFrom', type: 'date' },
+			{ name: 'categories', type: '"ElderCategory"', array: true },
+			{ name: 'minDisability', type: '"DisabilityLevel"' },
+			{ name: 'monthlyCreditFen', type: 'int' },
+			{ name: 'coveredCategories', type: 'text', array: true },
+			{ name: 'copayBps', type: 'int' },
+			{ name: 'createdById', type: 'uuid' },
+		],
+		policies.map((p) => ({ id: rng.uuid(), policyId: p.id, version: 1, effectiveFrom: yearStart, categories: p.categories, minDisability: p.minDisability, monthlyCreditFen: p.creditFen, coveredCategories: arrayLiteral(p.covered), copayBps: p.copayBps, createdById: cityOfficerId })),
+	)
+	await client.query(`INSERT INTO subsidy_policy_exclusion ("policyId", "excludedPolicyId") VALUES ($1, $2)`, [policies[2]!.id, policies[0]!.id])
+	// Yuan per district and year: demo figures, scaled up for the city (about 6% of elders are 低保).
+	const factor = scale === 'city' ? 1_000 : 1
+	const budgetYuan: Record<DistrictId, number> = { dongbao: 600_000, duodao: 400_000, jingshan: 500_000, shayang: 450_000, zhongxiang: 700_000, qujialing: 2_000 }
+	const budgets = policies.flatMap((p) =>
+		DISTRICTS.map((d) => ({ policyId: p.id, districtId: d.id, year: Number(today.slice(0, 4)), amountFen: budgetYuan[d.id] * 100 * (d.id === 'qujialing' ? 1 : factor) })),
+	)
+	await insertRows(
+		client,
+		'subsidy_budget',
+		[
+			{ name: 'policyId', type: 'uuid' },
+			{ name: 'districtId', type: 'text' },
+			{ name: 'year', type: 'int' },
+			{ name: 'amountFen', type: 'bigint' },
+		],
+		budgets,
+		[{ name: 'updatedAt', expr: UTC_NOW }],
+	)
+}
+
 // ---------------------------------------------------------------- main
 
 export async function seed(options: SeedOptions = {}): Promise<SeedResult> {
@@ -822,6 +891,11 @@ export async function seed(options: SeedOptions = {}): Promise<SeedResult> {
 		lap(`  users: ${counts.users}, family links: ${counts.familyLinks}`)
 		await seedBeds(client, { scale, today, log })
 		lap('  beds, admissions, indicator snapshots')
+
+		const offerings = await seedMarketplace(client, SEED)
+		lap(`  marketplace: ${offerings} offerings with weekly schedules`)
+		await seedSubsidies(client, scale, today, userIds.get('13800000041')!)
+		lap('  subsidy policies and budgets')
 		return { skipped: false as const, counts }
 	})
 

@@ -10,4 +10,19 @@ export const NAV_ITEMS: { to: string; label: string; roles: readonly Role[] }[] 
 	{ to: '/institution', label: 'beds:nav.institution', roles: ['provider_staff'] },
 	{ to: '/stays', label: 'beds:nav.stays', roles: ['family'] },
 	{ to: '/bureau/beds', label: 'beds:nav.dashboard', roles: ['bureau_district', 'bureau_city', 'admin'] },
+	// marketplace
+	{ to: '/services', label: 'marketplace:nav.services', roles: ['family', 'provider_staff', 'community_officer', 'bureau_district', 'bureau_city', 'admin'] },
+	{ to: '/bookings', label: 'marketplace:nav.bookings', roles: ['family', 'provider_staff', 'bureau_district', 'bureau_city', 'admin'] },
+	{ to: '/provider', label: 'marketplace:nav.provider', roles: ['provider_staff'] },
+	{ to: '/bureau/providers', label: 'marketplace:nav.providers', roles: ['bureau_district', 'bureau_city', 'admin'] },
+	{ to: '/bureau/visits', label: 'marketplace:nav.visits', roles: ['bureau_district', 'bureau_city', 'admin'] },
+	{ to: '/notifications', label: 'marketplace:nav.notifications', roles: ['family', 'provider_staff', 'community_officer', 'bureau_district', 'bureau_city', 'admin'] },
+	// subsidies
+	{ to: '/subsidies', label: 'subsidies:nav.mine', roles: ['family'] },
+	{ to: '/subsidies/review', label: 'subsidies:nav.review', roles: ['community_officer'] },
+	{ to: '/subsidies/approvals', label: 'subsidies:nav.approvals', roles: ['bureau_district', 'bureau_city', 'admin'] },
+	{ to: '/subsidies/policies', label: 'subsidies:nav.policies', roles: ['bureau_district', 'bureau_city', 'admin'] },
+	{ to: '/subsidies/budget', label: 'subsidies:nav.budget', roles: ['bureau_district', 'bureau_city', 'admin'] },
+	{ to: '/subsidies/reports', label: 'subsidies:nav.reports', roles: ['bureau_district', 'bureau_city', 'admin'] },
+	{ to: '/subsidies/claims', label: 'subsidies:nav.claims', roles: ['provider_staff', 'bureau_district', 'bureau_city', 'admin'] },
 ]

@@ -5,6 +5,10 @@ import zhAllowance from '~/locales/zh-CN/allowance.json'
 import enBeds from '~/locales/en/beds.json'
 import zhBeds from '~/locales/zh-CN/beds.json'
 import zhCommon from '~/locales/zh-CN/common.json'
+import enMarketplace from '~/locales/en/marketplace.json'
+import zhMarketplace from '~/locales/zh-CN/marketplace.json'
+import enSubsidies from '~/locales/en/subsidies.json'
+import zhSubsidies from '~/locales/zh-CN/subsidies.json'
 
 // Catalogues are bundled: they are small, and the first paint must already be in the user's language.
 // Each capability adds its own namespace file beside common.json.
@@ -13,8 +17,8 @@ export type Locale = (typeof SUPPORTED_LOCALES)[number]
 export const DEFAULT_LOCALE: Locale = 'zh-CN'
 
 export const resources = {
-	'zh-CN': { common: zhCommon, allowance: zhAllowance, beds: zhBeds },
-	en: { common: enCommon, allowance: enAllowance, beds: enBeds },
+	'zh-CN': { common: zhCommon, allowance: zhAllowance, beds: zhBeds, marketplace: zhMarketplace, subsidies: zhSubsidies },
+	en: { common: enCommon, allowance: enAllowance, beds: enBeds, marketplace: enMarketplace, subsidies: enSubsidies },
 } as const
 
 export function isLocale(value: unknown): value is Locale {

@@ -1,6 +1,8 @@
 import type { Job, WorkerOptions } from 'bullmq'
 import { allowanceWorker } from './allowance.ts'
 import { indicatorSnapshots } from './indicator-snapshots.ts'
+import { marketplaceWorker } from './marketplace.ts'
+import { subsidyGrantWorker } from './subsidy-grant.ts'
 
 /**
  * One entry per queue. Each capability adds its processor file beside this one and one line below.
@@ -14,4 +16,4 @@ export type WorkerDefinition = {
 	onStart?: () => Promise<void>
 }
 
-export const WORKERS: WorkerDefinition[] = [allowanceWorker, indicatorSnapshots]
+export const WORKERS: WorkerDefinition[] = [allowanceWorker, indicatorSnapshots, marketplaceWorker, subsidyGrantWorker]

@@ -1,0 +1,60 @@
+import { Form } from '@remix-run/react'
+import type { ReactNode } from 'react'
+import { useTranslation } from 'react-i18next'
+import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
+import { TIME_ZONE } from '~/lib/time.ts'
+
+// Intl formatters are costly to build and a results page formats dozens of values: one per locale.
+const money = new Map<string, Intl.NumberFormat>()
+const moments = new Map<string, Intl.DateTimeFormat>()
+
+export function Money({ fen }: { fen: number }) {
+	const { i18n } = useTranslation()
+	let f = money.get(i18n.language)
+	if (!f) money.set(i18n.language, (f = new Intl.NumberFormat(i18n.language, { style: 'currency', currency: 'CNY' })))
+	return <span className="money">{f.format(fen / 100)}</span>
+}
+
+export function When({ at }: { at: string | Date }) {
+	const { i18n } = useTranslation()
+	const date = typeof at === 'string' ? new Date(at) : at
+	let f = moments.get(i18n.language)
+	if (!f) moments.set(i18n.language, (f = new Intl.DateTimeFormat(i18n.language, { timeZone: TIME_ZONE, dateStyle: 'medium', timeStyle: 'short' })))
+	return <time dateTime={date.toISOString()}>{f.format(date)}</time>
+}
+
+export function StatusBadge({ status }: { status: string }) {
+	const { t } = useTranslation('marketplace')
+	return <span className={`badge badge-${status}`}>{t(`status.${status}`)}</span>
+}
+
+export function Stars({ value }: { value: number | null }) {
+	const { t } = useTranslation('marketplace')
+	if (value === null) return <span>{t('rating.none')}</span>
+	return <span aria-label={t('rating.value', { value })}>{'★'.repeat(Math.round(value))}{'☆'.repeat(5 - Math.round(value))} {value}</span>
+}
+
+/** A one-button form for a state change, with its CSRF token and intent. */
+export function IntentForm({ intent, label, children, secondary }: { intent: string; label: string; children?: ReactNode; secondary?: boolean }) {
+	return (
+		<Form method="post" className="intent-form">
+			<AuthenticityTokenInput name="csrf" />
+			<input type="hidden" name="intent" value={intent} />
+			{children}
+			<button type="submit" className={`button big${secondary ? ' secondary' : ''}`}>
+				{label}
+			</button>
+		</Form>
+	)
+}
+
+/** Form-level error (an i18n key) shown as an alert. */
+export function FormError({ error }: { error?: string | null }) {
+	const { t } = useTranslation()
+	if (!error) return null
+	return (
+		<p role="alert" className="form-error">
+			{t(error)}
+		</p>
+	)
+}

@@ -1,0 +1,163 @@
+// A provider's catalogue: offerings, their weekly schedule, closures and booking terms. Every
+// function is scoped to the staff member's own provider.
+import { z } from 'zod'
+import { prisma } from '~/lib/db.server.ts'
+import { dateOnly, shanghaiDate, toDateString } from '~/lib/time.ts'
+import type { Outcome } from '~/modules/accounts/accounts.server.ts'
+import type { SessionUser } from '~/modules/auth/session.server.ts'
+import { CATEGORIES_BY_KIND } from './categories.ts'
+import type { exceptionSchema, offeringSchema, ruleSchema, termsSchema } from './schemas.ts'
+
+function providerIdOf(user: SessionUser): string {
+	if (user.role !== 'provider_staff' || !user.providerId) throw new Response('Only provider staff can do this.', { status: 403 })
+	return user.providerId
+}
+
+export async function getOwnProvider(user: SessionUser) {
+	const providerId = providerIdOf(user)
+	return prisma.provider.findUniqueOrThrow({
+		where: { id: providerId },
+		select: {
+			id: true,
+			name: true,
+			kind: true,
+			status: true,
+			statusReason: true,
+			grade: true,
+			gradedAt: true,
+			districtId: true,
+			districtsServed: { select: { districtId: true } },
+			profile: true,
+			offerings: {
+				orderBy: { createdAt: 'asc' },
+				select: { id: true, title: true, category: true, priceFen: true, unit: true, durationMinutes: true, active: true, districtIds: true, _count: { select: { rules: true } } },
+			},
+		},
+	})
+}
+
+type OfferingInput = z.infer<typeof offeringSchema>
+
+async function checkOffering(providerId: string, input: OfferingInput): Promise<Outcome<null> | null> {
+	const provider = await prisma.provider.findUniqueOrThrow({ where: { id: providerId }, select: { kind: true, districtsServed: { select: { districtId: true } } } })
+	if (!CATEGORIES_BY_KIND[provider.kind].includes(input.category)) return { ok: false, fieldErrors: { category: ['marketplace:errors.category.notForKind'] } }
+	const served = new Set(provider.districtsServed.map((d) => d.districtId))
+	if (input.districtIds.some((d) => !served.has(d))) return { ok: false, fieldErrors: { districtIds: ['marketplace:errors.districts.notServed'] } }
+	return null
+}
+
+export async function createOffering(user: SessionUser, input: OfferingInput): Promise<Outcome<{ id: string }>> {
+	const providerId = providerIdOf(user)
+	const problem = await checkOffering(providerId, input)
+	if (problem && !problem.ok) return problem
+	const offering = await prisma.offering.create({
+		data: {
+			providerId,
+			category: input.category,
+			title: input.title,
+			description: input.description,
+			priceFen: input.price,
+			unit: input.unit,
+			durationMinutes: input.durationMinutes,
+			districtIds: [...new Set(input.districtIds)],
+			active: input.active,
+		},
+		select: { id: true },
+	})
+	return { ok: true, value: offering }
+}
+
+export async function updateOffering(user: SessionUser, offeringId: string, input: OfferingInput): Promise<Outcome<{ id: string }>> {
+	const providerId = providerIdOf(user)
+	const problem = await checkOffering(providerId, input)
+	if (problem && !problem.ok) return problem
+	// Existing bookings keep the price they were booked at; only new bookings see the new one.
+	const changed = await prisma.offering.updateMany({
+		where: { id: offeringId, providerId },
+		data: {
+			category: input.category,
+			title: input.title,
+			description: input.description,
+			priceFen: input.price,
+			unit: input.unit,
+			durationMinutes: input.durationMinutes,
+			districtIds: [...new Set(input.districtIds)],
+			active: input.active,
+		},
+	})
+	if (changed.count === 0) throw new Response('Not found', { status: 404 })
+	return { ok: true, value: { id: offeringId } }
+}
+
+export async function getOwnOffering(user: SessionUser, offeringId: string) {
+	const providerId = providerIdOf(user)
+	if (!z.uuid().safeParse(offeringId).success) return null
+	const offering = await prisma.offering.findFirst({
+		where: { id: offeringId, providerId },
+		select: {
+			id: true,
+			category: true,
+			title: true,
+			description: true,
+			priceFen: true,
+			unit: true,
+			durationMinutes: true,
+			districtIds: true,
+			active: true,
+			rules: { orderBy: [{ weekday: 'asc' }, { startMinute: 'asc' }], select: { id: true, weekday: true, startMinute: true, endMinute: true, capacity: true } },
+		},
+	})
+	if (!offering) return null
+	const closures = await prisma.availabilityException.findMany({
+		where: { providerId, OR: [{ offeringId: null }, { offeringId }], date: { gte: dateOnly(shanghaiDate()) } },
+		orderBy: { date: 'asc' },
+		select: { id: true, date: true, reason: true, offeringId: true },
+	})
+	return { offering, closures: closures.map((c) => ({ ...c, date: toDateString(c.date) })) }
+}
+
+export async function addRules(user: SessionUser, offeringId: string, input: z.infer<typeof ruleSchema>): Promise<Outcome<null>> {
+	const providerId = providerIdOf(user)
+	const offering = await prisma.offering.findFirst({ where: { id: offeringId, providerId }, select: { id: true, durationMinutes: true, rules: true } })
+	if (!offering) throw new Response('Not found', { status: 404 })
+	if (input.end - input.start < offering.durationMinutes) return { ok: false, fieldErrors: { end: ['marketplace:errors.time.tooShortForDuration'] } }
+	for (const weekday of input.weekdays) {
+		const clash = offering.rules.find((r) => r.weekday === weekday && r.startMinute < input.end && input.start < r.endMinute)
+		if (clash) return { ok: false, fieldErrors: { start: ['marketplace:errors.time.overlapsRule'] } }
+	}
+	await prisma.availabilityRule.createMany({
+		data: [...new Set(input.weekdays)].map((weekday) => ({ offeringId, weekday, startMinute: input.start, endMinute: input.end, capacity: input.capacity })),
+	})
+	return { ok: true, value: null }
+}
+
+export async function removeRule(user: SessionUser, offeringId: string, ruleId: string) {
+	const providerId = providerIdOf(user)
+	if (!z.uuid().safeParse(ruleId).success) throw new Response('Not found', { status: 404 })
+	// Bookings already made keep their slot; the rule only stops new ones.
+	await prisma.availabilityRule.deleteMany({ where: { id: ruleId, offeringId, offering: { providerId } } })
+}
+
+export async function addClosure(user: SessionUser, offeringId: string | null, input: z.infer<typeof exceptionSchema>): Promise<Outcome<null>> {
+	const providerId = providerIdOf(user)
+	if (input.date < shanghaiDate()) return { ok: false, fieldErrors: { date: ['marketplace:errors.date.past'] } }
+	if (offeringId && !(await prisma.offering.count({ where: { id: offeringId, providerId } }))) throw new Response('Not found', { status: 404 })
+	await prisma.availabilityException.create({ data: { providerId, offeringId, date: dateOnly(input.date), reason: input.reason } })
+	return { ok: true, value: null }
+}
+
+export async function updateTerms(user: SessionUser, input: z.infer<typeof termsSchema>) {
+	const providerId = providerIdOf(user)
+	const data = { autoConfirm: input.autoConfirm, holdMinutes: input.holdMinutes, freeCancelHours: input.freeCancelHours, lateCancelFeePercent: input.lateCancelFeePercent }
+	await prisma.providerProfile.upsert({ where: { providerId }, create: { providerId, ...data }, update: data })
+}
+
+/** The categories and districts a provider may offer in (for the offering form). */
+export async function offeringFormOptions(user: SessionUser) {
+	const providerId = providerIdOf(user)
+	const provider = await prisma.provider.findUniqueOrThrow({
+		where: { id: providerId },
+		select: { kind: true, districtsServed: { select: { district: { select: { id: true, nameZh: true, nameEn: true } } } } },
+	})
+	return { categories: CATEGORIES_BY_KIND[provider.kind], districts: provider.districtsServed.map((d) => d.district) }
+}

@@ -1,0 +1,70 @@
+// In-app notifications and the SMS outbox, written in the same transaction as the change they
+// report, so a notification exists exactly when the change does. A future SMS sender drains
+// `outbox` (rows with sentAt null); dedupeKey makes a retried change write one message.
+import type { Prisma } from '~/generated/prisma/client.ts'
+import { prisma, type Tx } from '~/lib/db.server.ts'
+import type { SessionUser } from '~/modules/auth/session.server.ts'
+
+export type NotificationKind =
+	| 'booking.requested'
+	| 'booking.confirmed'
+	| 'booking.declined'
+	| 'booking.cancelled'
+	| 'booking.expired'
+	| 'booking.in_service'
+	| 'booking.completed'
+	| 'booking.no_show'
+	| 'booking.disputed'
+	| 'payment.succeeded'
+	| 'payment.failed'
+	| 'refund.issued'
+	| 'review.posted'
+	| 'review.replied'
+	| 'provider.approved'
+	| 'provider.rejected'
+	| 'provider.graded'
+
+type Recipient = { userId: string; phone?: string | null } | { providerId: string; phone?: string | null }
+
+export async function notify(tx: Tx, to: Recipient, kind: NotificationKind, opts: { bookingId?: string; params?: Prisma.InputJsonValue; dedupe: string }) {
+	await tx.notification.create({
+		data: {
+			userId: 'userId' in to ? to.userId : null,
+			providerId: 'providerId' in to ? to.providerId : null,
+			kind,
+			bookingId: opts.bookingId ?? null,
+			params: opts.params ?? {},
+		},
+	})
+	if (to.phone) {
+		await tx.outbox.upsert({
+			where: { dedupeKey: `${kind}:${opts.dedupe}:${'userId' in to ? to.userId : to.providerId}` },
+			create: { dedupeKey: `${kind}:${opts.dedupe}:${'userId' in to ? to.userId : to.providerId}`, toPhone: to.phone, template: kind, params: opts.params ?? {} },
+			update: {},
+		})
+	}
+}
+
+function scope(user: SessionUser): Prisma.NotificationWhereInput {
+	return user.role === 'provider_staff' && user.providerId ? { OR: [{ userId: user.id }, { providerId: user.providerId }] } : { userId: user.id }
+}
+
+export async function listNotifications(user: SessionUser, opts: { page: number }) {
+	const pageSize = 30
+	const rows = await prisma.notification.findMany({
+		where: scope(user),
+		orderBy: { id: 'desc' },
+		skip: (opts.page - 1) * pageSize,
+		take: pageSize + 1,
+		select: { id: true, kind: true, params: true, bookingId: true, readAt: true, createdAt: true },
+	})
+	return { hasMore: rows.length > pageSize, items: rows.slice(0, pageSize).map((r) => ({ ...r, id: String(r.id) })) }
+}
+
+export async function countUnread(user: SessionUser) {
+	return prisma.notification.count({ where: { AND: [scope(user), { readAt: null }] } })
+}
+
+export async function markAllRead(user: SessionUser) {
+	await prisma.notification.updateMany({ where: { AND: [scope(user), { readAt: null }] }, data: { readAt: new Date() } })
+}

@@ -1,0 +1,211 @@
+// The family's share is paid through Stripe PaymentIntents (CNY, amounts in fen), every call with
+// an idempotency key stored before the call, so a retry after a lost answer reuses the same intent.
+// Payment success comes only from Stripe's signed webhook, each event processed once (stripe_event).
+import type Stripe from 'stripe'
+import { z } from 'zod'
+import { prisma, type Tx } from '~/lib/db.server.ts'
+import { getEnv } from '~/lib/env.server.ts'
+import { audit } from '~/modules/audit/audit.server.ts'
+import type { SessionUser } from '~/modules/auth/session.server.ts'
+import { stripe as defaultStripe } from '~/modules/payments/stripe.server.ts'
+import { notify } from './notify.server.ts'
+
+export type PaymentResult = { ok: true; paymentIntentId: string; clientSecret: string | null } | { ok: false; error: string; status: number }
+
+const fail = (key: string, status: number) => ({ ok: false as const, error: `marketplace:errors.payment.${key}`, status })
+
+function isUnreachable(error: unknown) {
+	const type = (error as { type?: string } | null)?.type
+	return type === 'StripeConnectionError' || type === 'StripeAPIError' || type === 'StripeRateLimitError'
+}
+
+/**
+ * Starts (or resumes) the payment of a booking's co-pay. The Payment row and its idempotency key
+ * are committed before Stripe is called: if Stripe is unreachable the booking waits with a clear
+ * message and the retry sends the same key, so Stripe never creates a second intent.
+ */
+export async function startPayment(user: SessionUser, bookingId: string, client: Stripe = defaultStripe): Promise<PaymentResult> {
+	if (!z.uuid().safeParse(bookingId).success) return fail('notFound', 404)
+	const booking = await prisma.booking.findFirst({
+		where: { id: bookingId, familyUserId: user.id },
+		select: { id: true, status: true, copayFen: true, paymentStatus: true, offering: { select: { title: true } } },
+	})
+	if (!booking) return fail('notFound', 404)
+	if (!['requested', 'confirmed'].includes(booking.status)) return fail('bookingClosed', 409)
+	if (booking.paymentStatus === 'paid') return fail('alreadyPaid', 409)
+	if (booking.paymentStatus === 'not_required' || booking.copayFen <= 0) return fail('nothingToPay', 409)
+
+	const payment = await prisma.$transaction(async (tx) => {
+		await tx.$queryRaw`SELECT id FROM booking WHERE id = ${booking.id}::uuid FOR UPDATE`
+		const live = await tx.payment.findFirst({ where: { bookingId: booking.id, state: { in: ['created', 'succeeded'] } }, select: { id: true, idempotencyKey: true, amountFen: true, stripePaymentIntentId: true, state: true } })
+		if (live) return live
+		const attempts = await tx.payment.count({ where: { bookingId: booking.id } })
+		return tx.payment.create({
+			data: { bookingId: booking.id, amountFen: booking.copayFen, idempotencyKey: `yy_pay_${booking.id}_${attempts + 1}` },
+			select: { id: true, idempotencyKey: true, amountFen: true, stripePaymentIntentId: true, state: true },
+		})
+	})
+	if (payment.state === 'succeeded') return fail('alreadyPaid', 409)
+
+	let intent: Stripe.PaymentIntent
+	try {
+		intent = await client.paymentIntents.create(
+			{
+				amount: payment.amountFen,
+				currency: 'cny',
+				description: booking.offering.title,
+				metadata: { bookingId: booking.id, paymentId: payment.id },
+				automatic_payment_methods: { enabled: true },
+			},
+			{ idempotencyKey: payment.idempotencyKey },
+		)
+	} catch (error) {
+		await prisma.payment.update({ where: { id: payment.id }, data: { lastError: String((error as Error).message).slice(0, 500) } })
+		if (isUnreachable(error)) return fail('unreachable', 503)
+		return fail('refused', 502)
+	}
+	await prisma.$transaction(async (tx) => {
+		await tx.payment.update({ where: { id: payment.id }, data: { stripePaymentIntentId: intent.id, lastError: null } })
+		await tx.booking.updateMany({ where: { id: booking.id, paymentStatus: { in: ['awaiting', 'failed'] } }, data: { paymentStatus: 'processing' } })
+	})
+	return { ok: true, paymentIntentId: intent.id, clientSecret: intent.client_secret }
+}
+
+/** Verifies the signature; a bad one is refused (400) before anything is read or written. */
+export function verifyWebhook(rawBody: string, signature: string | null): Stripe.Event | null {
+	if (!signature) return null
+	try {
+		return defaultStripe.webhooks.constructEvent(rawBody, signature, getEnv().STRIPE_WEBHOOK_SECRET)
+	} catch {
+		return null
+	}
+}
+
+export type WebhookOutcome = { processed: boolean; duplicate: boolean; refundId?: string | null }
+
+/**
+ * Processes one verified event exactly once: the event id is inserted into stripe_event in the same
+ * transaction as its effects, so a redelivery (or two at once) finds it there and does nothing, and
+ * a failure rolls both back so Stripe's next delivery tries again.
+ */
+export async function processStripeEvent(event: Stripe.Event): Promise<WebhookOutcome> {
+	const outcome = await prisma.$transaction(async (tx) => {
+		const inserted = await tx.$executeRaw`INSERT INTO stripe_event (id, type) VALUES (${event.id}, ${event.type}) ON CONFLICT (id) DO NOTHING`
+		if (inserted === 0) return { processed: false, duplicate: true }
+		switch (event.type) {
+			case 'payment_intent.succeeded':
+				return { processed: true, duplicate: false, refundId: await onSucceeded(tx, event.data.object) }
+			case 'payment_intent.payment_failed':
+			case 'payment_intent.canceled':
+				await onFailed(tx, event.data.object, event.type === 'payment_intent.canceled' ? 'canceled' : 'failed')
+				return { processed: true, duplicate: false }
+			case 'charge.refunded':
+				return { processed: true, duplicate: false }
+			default:
+				return { processed: false, duplicate: false }
+		}
+	})
+	if (outcome.refundId) await issueRefund(outcome.refundId).catch(() => {})
+	return outcome
+}
+
+async function paymentOf(tx: Tx, intent: Stripe.PaymentIntent) {
+	const payment = await tx.payment.findUnique({
+		where: { stripePaymentIntentId: intent.id },
+		select: { id: true, state: true, amountFen: true, currency: true, bookingId: true },
+	})
+	if (payment) return payment
+	// The webhook can arrive before our own update stored the intent id: find it by our metadata.
+	const paymentId = intent.metadata?.paymentId
+	if (!paymentId || !z.uuid().safeParse(paymentId).success) return null
+	const byMeta = await tx.payment.findUnique({ where: { id: paymentId }, select: { id: true, state: true, amountFen: true, currency: true, bookingId: true, stripePaymentIntentId: true } })
+	if (byMeta && !byMeta.stripePaymentIntentId) await tx.payment.update({ where: { id: byMeta.id }, data: { stripePaymentIntentId: intent.id } })
+	return byMeta
+}
+
+async function onSucceeded(tx: Tx, intent: Stripe.PaymentIntent): Promise<string | null> {
+	const payment = await paymentOf(tx, intent)
+	if (!payment) return null
+	if (intent.amount !== payment.amountFen || intent.currency !== payment.currency) {
+		await tx.payment.update({ where: { id: payment.id }, data: { lastError: `amount mismatch: ${intent.amount} ${intent.currency}` } })
+		return null
+	}
+	const changed = await tx.payment.updateMany({ where: { id: payment.id, state: { in: ['created', 'failed', 'canceled'] } }, data: { state: 'succeeded', lastError: null } })
+	if (changed.count === 0) return null
+	await tx.$queryRaw`SELECT id FROM booking WHERE id = ${payment.bookingId}::uuid FOR UPDATE`
+	const booking = await tx.booking.findUniqueOrThrow({
+		where: { id: payment.bookingId },
+		select: { id: true, status: true, familyUserId: true, providerId: true, familyUser: { select: { phone: true } }, offering: { select: { title: true } } },
+	})
+	await tx.booking.update({ where: { id: booking.id }, data: { paymentStatus: 'paid' } })
+	await audit({ actor: null, action: 'payment.succeeded', entityType: 'booking', entityId: booking.id, details: { paymentIntent: intent.id, amountFen: intent.amount } }, tx)
+	const params = { offering: booking.offering.title, amountFen: intent.amount }
+	await notify(tx, { userId: booking.familyUserId, phone: booking.familyUser.phone }, 'payment.succeeded', { bookingId: booking.id, params, dedupe: payment.id })
+	await notify(tx, { providerId: booking.providerId }, 'payment.succeeded', { bookingId: booking.id, params, dedupe: payment.id })
+	if (['cancelled', 'declined', 'expired'].includes(booking.status)) {
+		// Paid after the booking ended (the family paid while it was being cancelled): give it all back.
+		const refund = await tx.refund.upsert({
+			where: { idempotencyKey: `refund_${booking.id}` },
+			create: { bookingId: booking.id, paymentId: payment.id, amountFen: intent.amount, idempotencyKey: `refund_${booking.id}` },
+			update: {},
+			select: { id: true },
+		})
+		return refund.id
+	}
+	return null
+}
+
+async function onFailed(tx: Tx, intent: Stripe.PaymentIntent, state: 'failed' | 'canceled') {
+	const payment = await paymentOf(tx, intent)
+	if (!payment) return
+	const changed = await tx.payment.updateMany({ where: { id: payment.id, state: 'created' }, data: { state, lastError: intent.last_payment_error?.message ?? state } })
+	if (changed.count === 0) return
+	const booking = await tx.booking.findUniqueOrThrow({ where: { id: payment.bookingId }, select: { id: true, status: true, familyUserId: true, familyUser: { select: { phone: true } }, offering: { select: { title: true } } } })
+	if (['requested', 'confirmed'].includes(booking.status)) {
+		await tx.booking.updateMany({ where: { id: booking.id, paymentStatus: 'processing' }, data: { paymentStatus: 'failed' } })
+		await notify(tx, { userId: booking.familyUserId, phone: booking.familyUser.phone }, 'payment.failed', { bookingId: booking.id, params: { offering: booking.offering.title }, dedupe: payment.id })
+	}
+}
+
+/**
+ * Sends a pending refund to Stripe with its stored idempotency key and records the result once
+ * (the conditional update on state = pending). Safe to call any number of times, from the request
+ * that cancelled the booking or from the retry job.
+ */
+export async function issueRefund(refundId: string, client: Stripe = defaultStripe): Promise<'succeeded' | 'pending' | 'done'> {
+	const refund = await prisma.refund.findUnique({
+		where: { id: refundId },
+		select: { id: true, state: true, amountFen: true, idempotencyKey: true, bookingId: true, payment: { select: { stripePaymentIntentId: true, amountFen: true } } },
+	})
+	if (!refund || refund.state !== 'pending') return 'done'
+	let stripeRefund: Stripe.Refund
+	try {
+		stripeRefund = await client.refunds.create(
+			{ payment_intent: refund.payment.stripePaymentIntentId!, amount: refund.amountFen, metadata: { bookingId: refund.bookingId, refundId: refund.id } },
+			{ idempotencyKey: refund.idempotencyKey },
+		)
+	} catch (error) {
+		await prisma.refund.update({ where: { id: refund.id }, data: { lastError: String((error as Error).message).slice(0, 500) } })
+		const { enqueueRefundRetry } = await import('./jobs.server.ts')
+		await enqueueRefundRetry(refund.id).catch(() => {})
+		return 'pending'
+	}
+	await prisma.$transaction(async (tx) => {
+		const changed = await tx.refund.updateMany({ where: { id: refund.id, state: 'pending' }, data: { state: 'succeeded', stripeRefundId: stripeRefund.id, lastError: null } })
+		if (changed.count === 0) return
+		const booking = await tx.booking.update({
+			where: { id: refund.bookingId },
+			data: { refundedFen: { increment: refund.amountFen } },
+			select: { id: true, refundedFen: true, copayFen: true, familyUserId: true, familyUser: { select: { phone: true } } },
+		})
+		await tx.booking.update({ where: { id: booking.id }, data: { paymentStatus: booking.refundedFen >= refund.payment.amountFen ? 'refunded' : 'partially_refunded' } })
+		await audit({ actor: null, action: 'payment.refund', entityType: 'booking', entityId: booking.id, details: { refund: stripeRefund.id, amountFen: refund.amountFen } }, tx)
+		await notify(tx, { userId: booking.familyUserId, phone: booking.familyUser.phone }, 'refund.issued', { bookingId: booking.id, params: { amountFen: refund.amountFen }, dedupe: refund.id })
+	})
+	return 'succeeded'
+}
+
+/** An intent that was started but not paid, for a booking that ended: cancel it so it cannot be paid. */
+export async function cancelPaymentIntent(paymentIntentId: string, client: Stripe = defaultStripe) {
+	await client.paymentIntents.cancel(paymentIntentId, {}, { idempotencyKey: `yy_cancel_${paymentIntentId}` })
+}

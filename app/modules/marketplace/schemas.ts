@@ -1,0 +1,150 @@
+// Form schemas of the marketplace. Messages are i18n keys in the `marketplace` namespace
+// (or `common` for the shared ones) that the form components translate.
+import { z } from 'zod'
+import { nameSchema, passwordSchema, phoneSchema } from '~/modules/auth/schemas.ts'
+import { ALL_CATEGORIES, PRICE_UNITS, PROVIDER_KINDS } from './categories.ts'
+import { timeToMinute } from './schedule.ts'
+
+const E = (key: string) => `marketplace:errors.${key}`
+const required = z.string({ error: 'errors.required' }).trim().min(1, 'errors.required')
+const text = (max: number) => z.string().trim().max(max, E('tooLong')).optional().default('')
+const asArray = (v: unknown) => (v === undefined ? [] : Array.isArray(v) ? v : [v])
+
+/** Yuan as typed ("35" or "35.50") to integer fen; no floating point. */
+export const yuanToFen = z
+	.string({ error: 'errors.required' })
+	.trim()
+	.regex(/^\d{1,7}(\.\d{1,2})?$/, E('price.format'))
+	.transform((v) => {
+		const [whole, frac = ''] = v.split('.')
+		return Number(whole) * 100 + Number(frac.padEnd(2, '0'))
+	})
+	.refine((fen) => fen > 0, E('price.positive'))
+
+export const applyProviderSchema = z.object({
+	applicantName: nameSchema,
+	phone: phoneSchema,
+	password: passwordSchema,
+	providerName: required.pipe(z.string().max(80, E('tooLong'))),
+	kind: z.enum(PROVIDER_KINDS, { error: E('kind.invalid') }),
+	licenceNo: required.pipe(z.string().max(40, E('tooLong')).regex(/^[A-Za-z0-9-]+$/, E('licence.format'))),
+	districtId: required,
+	districtIds: z.preprocess(asArray, z.array(z.string()).min(1, E('districts.required'))),
+	address: text(200),
+	providerPhone: text(30),
+	description: text(1000),
+})
+
+export const reviewProviderSchema = z.discriminatedUnion('decision', [
+	z.object({ decision: z.literal('approve'), providerId: z.uuid(), reason: text(500) }),
+	z.object({ decision: z.literal('reject'), providerId: z.uuid(), reason: required.pipe(z.string().max(500, E('tooLong'))) }),
+])
+
+export const gradeProviderSchema = z.object({
+	providerId: z.uuid(),
+	grade: z.coerce.number({ error: E('grade.range') }).int(E('grade.range')).min(1, E('grade.range')).max(5, E('grade.range')),
+	assessedOn: z.string({ error: 'errors.required' }).regex(/^\d{4}-\d{2}-\d{2}$/, E('date.format')),
+})
+
+export const offeringSchema = z.object({
+	category: z.enum(ALL_CATEGORIES, { error: E('category.invalid') }),
+	title: required.pipe(z.string().max(60, E('tooLong'))),
+	description: text(2000),
+	price: yuanToFen,
+	unit: z.enum(PRICE_UNITS, { error: E('unit.invalid') }),
+	durationMinutes: z.coerce.number({ error: E('duration.range') }).int(E('duration.range')).min(15, E('duration.range')).max(1440, E('duration.range')),
+	districtIds: z.preprocess(asArray, z.array(z.string()).min(1, E('districts.required'))),
+	active: z.preprocess((v) => v === 'on' || v === 'true', z.boolean()),
+})
+
+const timeField = z
+	.string({ error: 'errors.required' })
+	.transform((v, ctx) => {
+		const m = timeToMinute(v)
+		if (m === null) {
+			ctx.addIssue({ code: 'custom', message: E('time.format') })
+			return z.NEVER
+		}
+		return m
+	})
+
+export const ruleSchema = z
+	.object({
+		intent: z.literal('add-rule'),
+		weekdays: z.preprocess(asArray, z.array(z.coerce.number().int().min(1).max(7)).min(1, E('weekdays.required'))),
+		start: timeField,
+		end: timeField,
+		capacity: z.coerce.number({ error: E('capacity.range') }).int(E('capacity.range')).min(1, E('capacity.range')).max(1000, E('capacity.range')),
+	})
+	.refine((v) => v.start < v.end, { path: ['end'], message: E('time.order') })
+
+export const exceptionSchema = z.object({
+	intent: z.literal('add-closure'),
+	date: z.string({ error: 'errors.required' }).regex(/^\d{4}-\d{2}-\d{2}$/, E('date.format')),
+	reason: text(200),
+})
+
+export const termsSchema = z.object({
+	intent: z.literal('terms'),
+	autoConfirm: z.preprocess((v) => v === 'on' || v === 'true', z.boolean()),
+	holdMinutes: z.coerce.number().int().min(5, E('terms.range')).max(10080, E('terms.range')),
+	freeCancelHours: z.coerce.number().int().min(0, E('terms.range')).max(720, E('terms.range')),
+	lateCancelFeePercent: z.coerce.number().int().min(0, E('terms.range')).max(100, E('terms.range')),
+})
+
+const fenField = z.coerce.number({ error: E('booking.priceChanged') }).int(E('booking.priceChanged')).min(0, E('booking.priceChanged'))
+
+export const bookingSchema = z.object({
+	idempotencyKey: z.string({ error: E('booking.formExpired') }).regex(/^[A-Za-z0-9_-]{16,64}$/, E('booking.formExpired')),
+	elderId: z.string({ error: E('booking.chooseElder') }).trim().min(1, E('booking.chooseElder')),
+	startsAt: z.iso.datetime({ offset: true, error: E('booking.chooseSlot') }),
+	expectedPriceFen: fenField,
+	expectedCopayFen: fenField,
+	serviceAddress: text(200),
+	homeLat: z.coerce.number().min(-90).max(90).optional(),
+	homeLng: z.coerce.number().min(-180).max(180).optional(),
+	note: text(500),
+})
+
+export const cancelSchema = z.object({ intent: z.literal('cancel'), reason: text(300) })
+export const declineSchema = z.object({ intent: z.literal('decline'), reason: required.pipe(z.string().max(300, E('tooLong'))) })
+
+export const checkSchema = z
+	.object({
+		intent: z.enum(['check-in', 'check-out']),
+		method: z.enum(['geo', 'code'], { error: E('visit.method') }),
+		lat: z.coerce.number().min(-90).max(90).optional(),
+		lng: z.coerce.number().min(-180).max(180).optional(),
+		code: z.string().trim().max(12).optional(),
+	})
+	.refine((v) => (v.method === 'geo' ? v.lat !== undefined && v.lng !== undefined : !!v.code), { path: ['method'], message: E('visit.evidence') })
+
+export const reviewSchema = z.object({
+	intent: z.literal('review'),
+	rating: z.coerce.number({ error: E('rating.range') }).int(E('rating.range')).min(1, E('rating.range')).max(5, E('rating.range')),
+	comment: text(1000),
+})
+
+export const replySchema = z.object({ intent: z.literal('reply'), reply: required.pipe(z.string().max(1000, E('tooLong'))) })
+
+export const SORTS = ['relevance', 'price_asc', 'price_desc', 'rating', 'grade'] as const
+
+// Empty form fields mean "any": they must not coerce to 0.
+const blank = (v: unknown) => (v === '' || v === null ? undefined : v)
+const optionalInt = (min: number, max: number) => z.preprocess(blank, z.coerce.number().int().min(min).max(max).optional()).catch(undefined)
+
+export const searchSchema = z.object({
+	q: z.string().trim().max(50).optional().default('').catch(''),
+	district: z.string().trim().max(40).optional().default('').catch(''),
+	community: z.string().trim().max(40).optional().default('').catch(''),
+	category: z.preprocess(blank, z.enum(ALL_CATEGORIES).optional()).catch(undefined),
+	date: z.preprocess(blank, z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional()).catch(undefined),
+	minPrice: optionalInt(0, 10_000_000),
+	maxPrice: optionalInt(0, 10_000_000),
+	minGrade: optionalInt(1, 5),
+	minRating: z.preprocess(blank, z.coerce.number().min(1).max(5).optional()).catch(undefined),
+	sort: z.enum(SORTS).optional().default('relevance').catch('relevance'),
+	page: z.coerce.number().int().min(1).max(500).optional().default(1).catch(1),
+})
+
+export type SearchParams = z.infer<typeof searchSchema>

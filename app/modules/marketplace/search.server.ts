@@ -1,0 +1,180 @@
+// Family search over approved providers' active offerings: district and community served,
+// category, date (the schedule has slots that day), price, grade, rating, and Chinese text by
+// pg_trgm (ILIKE over a trigram GIN index, ranked by similarity); each result carries its next
+// free slots. The provider page shows offerings, grade, rating and reviews.
+import { z } from 'zod'
+import { Prisma } from '~/generated/prisma/client.ts'
+import { prisma } from '~/lib/db.server.ts'
+import { dateOnly, fromShanghai, shanghaiDate } from '~/lib/time.ts'
+import type { SessionUser } from '~/modules/auth/session.server.ts'
+import { listDistrictsWithCommunities } from '~/modules/elders/elders.server.ts'
+import { fullSlots } from './booking.server.ts'
+import { addDaysTo, isoWeekday, nextFreeSlots, type Rule } from './schedule.ts'
+import type { SearchParams } from './schemas.ts'
+
+export const PAGE_SIZE = 20
+
+// Districts and communities change a few times a year: one read a minute per process is plenty.
+let placesCache: { at: number; value: Promise<Awaited<ReturnType<typeof listDistrictsWithCommunities>>> } | null = null
+export function searchPlaces() {
+	if (!placesCache || Date.now() - placesCache.at > 60_000) {
+		const value = listDistrictsWithCommunities()
+		value.catch(() => {
+			placesCache = null
+		})
+		placesCache = { at: Date.now(), value }
+	}
+	return placesCache.value
+}
+const SLOT_WINDOW_DAYS = 14
+
+export type SearchHit = {
+	id: string
+	title: string
+	description: string
+	category: string
+	priceFen: number
+	unit: string
+	durationMinutes: number
+	providerId: string
+	providerName: string
+	providerKind: string
+	grade: number | null
+	ratingCount: number
+	rating: number | null
+	nextSlots: string[]
+}
+
+function escapeLike(q: string) {
+	return q.replace(/[\\%_]/g, (c) => `\\${c}`)
+}
+
+export async function searchOfferings(params: SearchParams, now = new Date()): Promise<{ total: number; hits: SearchHit[] }> {
+	const where: Prisma.Sql[] = [Prisma.sql`o.active`, Prisma.sql`p.status = 'approved'`]
+	if (params.district) where.push(Prisma.sql`o."districtIds" @> ARRAY[${params.district}]::text[]`)
+	if (params.community) where.push(Prisma.sql`(cardinality(o."communityIds") = 0 OR ${params.community} = ANY(o."communityIds"))`)
+	if (params.category) where.push(Prisma.sql`o.category = ${params.category}::"ServiceCategory"`)
+	if (params.minPrice !== undefined) where.push(Prisma.sql`o."priceFen" >= ${params.minPrice * 100}`)
+	if (params.maxPrice !== undefined) where.push(Prisma.sql`o."priceFen" <= ${params.maxPrice * 100}`)
+	if (params.minGrade !== undefined) where.push(Prisma.sql`p.grade >= ${params.minGrade}`)
+	if (params.minRating !== undefined) where.push(Prisma.sql`pp."ratingCount" > 0 AND pp."ratingSum" >= ${params.minRating} * pp."ratingCount"`)
+	const q = params.q.trim()
+	if (q) {
+		const like = `%${escapeLike(q)}%`
+		where.push(Prisma.sql`((o.title || ' ' || o.description) ILIKE ${like} OR p.name ILIKE ${like})`)
+	}
+	if (params.date) {
+		where.push(Prisma.sql`EXISTS (SELECT 1 FROM availability_rule r WHERE r."offeringId" = o.id AND r.weekday = ${isoWeekday(params.date)})`)
+		where.push(
+			Prisma.sql`NOT EXISTS (SELECT 1 FROM availability_exception e WHERE e."providerId" = p.id AND e.date = ${params.date}::date AND (e."offeringId" IS NULL OR e."offeringId" = o.id))`,
+		)
+	}
+	const rating = Prisma.sql`CASE WHEN pp."ratingCount" > 0 THEN pp."ratingSum"::float / pp."ratingCount" ELSE 0 END`
+	const order =
+		params.sort === 'price_asc'
+			? Prisma.sql`o."priceFen" ASC, o.id`
+			: params.sort === 'price_desc'
+				? Prisma.sql`o."priceFen" DESC, o.id`
+				: params.sort === 'rating'
+					? Prisma.sql`${rating} DESC, o.id`
+					: params.sort === 'grade'
+						? Prisma.sql`p.grade DESC NULLS LAST, o.id`
+						: q
+							? Prisma.sql`(o.title ILIKE ${`%${escapeLike(q)}%`}) DESC, similarity(o.title || ' ' || o.description, ${q}) DESC, ${rating} DESC, o.id`
+							: Prisma.sql`p.grade DESC NULLS LAST, ${rating} DESC, o.id`
+	const rows = await prisma.$queryRaw<(Omit<SearchHit, 'nextSlots' | 'rating'> & { ratingSum: number; total: number })[]>`
+		SELECT o.id, o.title, o.description, o.category::text AS category, o."priceFen", o.unit::text AS unit, o."durationMinutes",
+		       p.id AS "providerId", p.name AS "providerName", p.kind::text AS "providerKind", p.grade,
+		       COALESCE(pp."ratingCount", 0) AS "ratingCount", COALESCE(pp."ratingSum", 0) AS "ratingSum",
+		       count(*) OVER ()::int AS total
+		FROM offering o
+		JOIN provider p ON p.id = o."providerId"
+		LEFT JOIN provider_profile pp ON pp."providerId" = p.id
+		WHERE ${Prisma.join(where, ' AND ')}
+		ORDER BY ${order}
+		LIMIT ${PAGE_SIZE} OFFSET ${(params.page - 1) * PAGE_SIZE}`
+	const from = params.date && params.date > shanghaiDate(now) ? fromShanghai(params.date) : now
+	const slots = await nextSlotsFor(
+		rows.map((r) => ({ id: r.id, providerId: r.providerId, durationMinutes: r.durationMinutes })),
+		from,
+		3,
+	)
+	return {
+		total: rows[0]?.total ?? 0,
+		hits: rows.map(({ ratingSum, total: _t, ...r }) => ({
+			...r,
+			rating: r.ratingCount > 0 ? Math.round((ratingSum / r.ratingCount) * 10) / 10 : null,
+			nextSlots: slots.get(r.id) ?? [],
+		})),
+	}
+}
+
+/** Next free slot starts (ISO) of each offering from `from`, within two weeks. */
+export async function nextSlotsFor(offerings: { id: string; providerId: string; durationMinutes: number }[], from: Date, count: number) {
+	const out = new Map<string, string[]>()
+	if (offerings.length === 0) return out
+	const ids = offerings.map((o) => o.id)
+	const firstDate = shanghaiDate(from)
+	const lastDate = addDaysTo(firstDate, SLOT_WINDOW_DAYS)
+	const [rules, closures, full] = await Promise.all([
+		prisma.availabilityRule.findMany({ where: { offeringId: { in: ids } }, select: { offeringId: true, weekday: true, startMinute: true, endMinute: true, capacity: true } }),
+		prisma.availabilityException.findMany({
+			where: { providerId: { in: [...new Set(offerings.map((o) => o.providerId))] }, date: { gte: dateOnly(firstDate), lte: dateOnly(lastDate) } },
+			select: { providerId: true, offeringId: true, date: true },
+		}),
+		fullSlots(ids, from, fromShanghai(lastDate)),
+	])
+	for (const o of offerings) {
+		const closed = new Set(closures.filter((c) => c.providerId === o.providerId && (!c.offeringId || c.offeringId === o.id)).map((c) => c.date.toISOString().slice(0, 10)))
+		const mine = rules.filter((r) => r.offeringId === o.id) as Rule[]
+		const free = nextFreeSlots({ from, days: SLOT_WINDOW_DAYS, count, rules: mine, durationMinutes: o.durationMinutes, closedDates: closed, full: full.get(o.id) ?? new Set() })
+		out.set(
+			o.id,
+			free.map((s) => s.startsAt.toISOString()),
+		)
+	}
+	return out
+}
+
+/** Free slots of one offering over the next `days` days (the booking page's choices). */
+export async function freeSlotsOf(offering: { id: string; providerId: string; durationMinutes: number }, now = new Date(), count = 40) {
+	return (await nextSlotsFor([offering], now, count)).get(offering.id) ?? []
+}
+
+/** A provider's public page: approved providers for everyone; staff and the bureau also see others. */
+export async function getProviderPage(user: SessionUser | null, providerId: string) {
+	if (!z.uuid().safeParse(providerId).success) return null
+	const privileged = user && ((user.role === 'provider_staff' && user.providerId === providerId) || ['bureau_district', 'bureau_city', 'admin'].includes(user.role))
+	const provider = await prisma.provider.findFirst({
+		where: { id: providerId, ...(privileged ? {} : { status: 'approved' }) },
+		select: {
+			id: true,
+			name: true,
+			kind: true,
+			address: true,
+			phone: true,
+			description: true,
+			status: true,
+			grade: true,
+			gradedAt: true,
+			district: { select: { nameZh: true, nameEn: true } },
+			districtsServed: { select: { district: { select: { id: true, nameZh: true, nameEn: true } } } },
+			profile: { select: { ratingCount: true, ratingSum: true, freeCancelHours: true, lateCancelFeePercent: true, autoConfirm: true } },
+			offerings: {
+				where: { active: true },
+				orderBy: [{ category: 'asc' }, { priceFen: 'asc' }],
+				select: { id: true, title: true, description: true, category: true, priceFen: true, unit: true, durationMinutes: true, providerId: true },
+			},
+			reviews: { orderBy: { createdAt: 'desc' }, take: 20, select: { id: true, rating: true, comment: true, reply: true, repliedAt: true, createdAt: true } },
+		},
+	})
+	if (!provider) return null
+	const slots = await nextSlotsFor(provider.offerings, new Date(), 3)
+	const count = provider.profile?.ratingCount ?? 0
+	return {
+		...provider,
+		rating: count > 0 ? Math.round(((provider.profile?.ratingSum ?? 0) / count) * 10) / 10 : null,
+		ratingCount: count,
+		offerings: provider.offerings.map((o) => ({ ...o, nextSlots: slots.get(o.id) ?? [] })),
+	}
+}

@@ -1,0 +1,161 @@
+// Electronic visit verification (EVV): the six data elements are the service type (offering
+// category), who received it (elder), the date and start/end times (check-in/out), where (browser
+// location or the code shown at the elder's home) and who gave it (the caregiver's account).
+// Suspicious visits are flagged for review; only verified visits count for subsidy settlement.
+import { z } from 'zod'
+import type { Prisma } from '~/generated/prisma/client.ts'
+import { prisma, type Tx } from '~/lib/db.server.ts'
+import { audit } from '~/modules/audit/audit.server.ts'
+import { isCityWide } from '~/modules/auth/access.server.ts'
+import type { SessionUser } from '~/modules/auth/session.server.ts'
+import { visitTransition } from './booking.server.ts'
+import { HOME_VISIT_CATEGORIES } from './categories.ts'
+import { checkInFlags, checkOutFlags, distanceMetres, VISIT_RULES, type VisitFlag } from './rules.ts'
+import type { checkSchema } from './schemas.ts'
+
+/**
+ * Whether the elder was admitted to an institution at any time in [from, to). Bed admissions are
+ * another capability (issue 6, an `Admission` model with elderId, admittedOn, dischargedOn); until
+ * it is on main this answers false. Wire it with one query, e.g.
+ *   tx.admission.count({ where: { elderId, admittedOn: { lt: to }, OR: [{ dischargedOn: null }, { dischargedOn: { gte: from } }] } })
+ */
+export type AdmissionCheck = (tx: Tx, elderId: string, from: Date, to: Date) => Promise<boolean>
+export const elderAdmittedDuring: AdmissionCheck = async () => false
+
+type CheckInput = z.infer<typeof checkSchema>
+
+export type VisitResult = { ok: true; flags: string[]; verified: boolean } | { ok: false; error: string; status: number }
+const fail = (key: string, status = 400): VisitResult => ({ ok: false, error: `marketplace:errors.visit.${key}`, status })
+
+/** The phone page of a visit: only the provider's staff of that booking. No home code in here. */
+export async function getVisitPage(user: SessionUser, bookingId: string) {
+	if (user.role !== 'provider_staff' || !user.providerId || !z.uuid().safeParse(bookingId).success) return null
+	return prisma.booking.findFirst({
+		where: { id: bookingId, providerId: user.providerId },
+		select: {
+			id: true,
+			status: true,
+			startsAt: true,
+			endsAt: true,
+			serviceAddress: true,
+			elder: { select: { name: true } },
+			offering: { select: { title: true, category: true, durationMinutes: true } },
+			visit: { select: { checkInAt: true, checkOutAt: true, flags: true, verified: true, caregiver: { select: { name: true } } } },
+		},
+	})
+}
+
+function placeOk(input: CheckInput, booking: { homeLat: number | null; homeLng: number | null; visitCode: string }) {
+	if (input.method === 'code') return input.code === booking.visitCode
+	if (booking.homeLat === null || booking.homeLng === null || input.lat === undefined || input.lng === undefined) return false
+	return distanceMetres({ lat: input.lat, lng: input.lng }, { lat: booking.homeLat, lng: booking.homeLng }) <= VISIT_RULES.maxDistanceMetres
+}
+
+async function bookingForVisit(tx: Tx, user: SessionUser, bookingId: string) {
+	if (user.role !== 'provider_staff' || !user.providerId || !z.uuid().safeParse(bookingId).success) return null
+	await tx.$queryRaw`SELECT id FROM booking WHERE id = ${bookingId}::uuid FOR UPDATE`
+	return tx.booking.findFirst({
+		where: { id: bookingId, providerId: user.providerId },
+		select: { id: true, status: true, startsAt: true, endsAt: true, elderId: true, providerId: true, homeLat: true, homeLng: true, visitCode: true, offering: { select: { category: true, durationMinutes: true } } },
+	})
+}
+
+export async function checkIn(user: SessionUser, bookingId: string, input: CheckInput, now = new Date()): Promise<VisitResult> {
+	return prisma.$transaction(async (tx) => {
+		const booking = await bookingForVisit(tx, user, bookingId)
+		if (!booking) return fail('notFound', 404)
+		if (!HOME_VISIT_CATEGORIES.includes(booking.offering.category)) return fail('notHomeVisit', 400)
+		if (booking.status !== 'confirmed') return fail('notConfirmed', 409)
+		if (now.getTime() < booking.startsAt.getTime() - VISIT_RULES.earliestCheckInMinutes * 60_000) return fail('tooEarly', 409)
+		const ok = placeOk(input, booking)
+		// Another visit by this caregiver still open, or running into this one's booked time.
+		const overlapping = await tx.visit.count({
+			where: {
+				caregiverId: user.id,
+				bookingId: { not: booking.id },
+				OR: [{ checkOutAt: null }, { checkOutAt: { gt: now } }],
+			},
+		})
+		const flags = checkInFlags({ at: now, startsAt: booking.startsAt, placeOk: ok, overlaps: overlapping > 0 })
+		const moved = await visitTransition(tx, booking.id, 'checkIn', user, now)
+		if (!moved.ok) return fail('notConfirmed', 409)
+		await tx.visit.create({
+			data: {
+				bookingId: booking.id,
+				providerId: booking.providerId,
+				elderId: booking.elderId,
+				caregiverId: user.id,
+				checkInAt: now,
+				checkInMethod: input.method,
+				checkInLat: input.lat ?? null,
+				checkInLng: input.lng ?? null,
+				checkInCodeOk: input.method === 'code' ? ok : null,
+				flags,
+			},
+		})
+		return { ok: true, flags, verified: false }
+	})
+}
+
+export async function checkOut(user: SessionUser, bookingId: string, input: CheckInput, now = new Date(), admitted: AdmissionCheck = elderAdmittedDuring): Promise<VisitResult> {
+	return prisma.$transaction(async (tx) => {
+		const booking = await bookingForVisit(tx, user, bookingId)
+		if (!booking) return fail('notFound', 404)
+		const visit = await tx.visit.findUnique({ where: { bookingId: booking.id }, select: { id: true, checkInAt: true, checkOutAt: true, caregiverId: true, flags: true } })
+		if (!visit || booking.status !== 'in_service' || visit.checkOutAt) return fail('notCheckedIn', 409)
+		if (visit.caregiverId !== user.id) return fail('otherCaregiver', 403)
+		const ok = placeOk(input, booking)
+		const wasAdmitted = await admitted(tx, booking.elderId, visit.checkInAt, now)
+		const more = checkOutFlags({ checkInAt: visit.checkInAt, checkOutAt: now, durationMinutes: booking.offering.durationMinutes, placeOk: ok, admitted: wasAdmitted })
+		const flags = [...new Set<string>([...visit.flags, ...more])] as VisitFlag[]
+		const verified = flags.length === 0
+		const moved = await visitTransition(tx, booking.id, 'checkOut', user, now)
+		if (!moved.ok) return fail('notCheckedIn', 409)
+		await tx.visit.update({
+			where: { id: visit.id },
+			data: { checkOutAt: now, checkOutMethod: input.method, checkOutLat: input.lat ?? null, checkOutLng: input.lng ?? null, checkOutCodeOk: input.method === 'code' ? ok : null, flags, verified },
+		})
+		return { ok: true, flags, verified }
+	})
+}
+
+function visitScope(user: SessionUser): Prisma.VisitWhereInput {
+	if (isCityWide(user)) return {}
+	if (user.role === 'bureau_district') return { booking: { elder: { districtId: user.districtId ?? '-' } } }
+	if (user.role === 'provider_staff') return { providerId: user.providerId ?? '00000000-0000-0000-0000-000000000000' }
+	return { id: '00000000-0000-0000-0000-000000000000' }
+}
+
+/** Flagged visits waiting for a bureau officer's review. */
+export async function listFlaggedVisits(user: SessionUser, opts: { page: number }) {
+	const pageSize = 30
+	const rows = await prisma.visit.findMany({
+		where: { AND: [visitScope(user), { verified: false, reviewedAt: null, checkOutAt: { not: null } }] },
+		orderBy: { checkInAt: 'desc' },
+		skip: (opts.page - 1) * pageSize,
+		take: pageSize + 1,
+		select: {
+			id: true,
+			checkInAt: true,
+			checkOutAt: true,
+			flags: true,
+			checkInMethod: true,
+			caregiver: { select: { name: true } },
+			booking: { select: { id: true, startsAt: true, endsAt: true, elder: { select: { name: true } }, offering: { select: { title: true, category: true } }, provider: { select: { name: true } } } },
+		},
+	})
+	return { hasMore: rows.length > pageSize, visits: rows.slice(0, pageSize) }
+}
+
+/** A bureau officer accepts (verified) or rejects a flagged visit, with a note. Audited. */
+export async function reviewVisit(user: SessionUser, visitId: string, accept: boolean, note: string, ip: string | null) {
+	if (!z.uuid().safeParse(visitId).success) return false
+	return prisma.$transaction(async (tx) => {
+		const visit = await tx.visit.findFirst({ where: { AND: [{ id: visitId }, visitScope(user)] }, select: { id: true, booking: { select: { elder: { select: { districtId: true } } } } } })
+		if (!visit || user.role === 'provider_staff') return false
+		const changed = await tx.visit.updateMany({ where: { id: visit.id, reviewedAt: null, checkOutAt: { not: null } }, data: { verified: accept, reviewedAt: new Date(), reviewedById: user.id, reviewNote: note } })
+		if (changed.count === 0) return false
+		await audit({ actor: user, action: accept ? 'visit.accept' : 'visit.reject', entityType: 'visit', entityId: visit.id, districtId: visit.booking.elder.districtId, ip, details: { note } }, tx)
+		return true
+	})
+}

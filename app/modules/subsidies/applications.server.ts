@@ -1,0 +1,265 @@
+// Applications: family applies → community reviews (with the household economic-status check) →
+// a bureau officer of the elder's district approves (grant, accounts, first month's credit, budget
+// commitment) or rejects. Each step notifies the family and is audited; each is a conditional
+// update on the expected status, so a step out of order or a double submission changes nothing.
+import { Prisma } from '~/generated/prisma/client.ts'
+import { prisma, type Tx } from '~/lib/db.server.ts'
+import { dateOnly, shanghaiDate, shanghaiMonth, toDateString } from '~/lib/time.ts'
+import type { Outcome } from '~/modules/accounts/accounts.server.ts'
+import { audit } from '~/modules/audit/audit.server.ts'
+import { canActInDistrict, isCityWide } from '~/modules/auth/access.server.ts'
+import type { SessionUser } from '~/modules/auth/session.server.ts'
+import { grantMonthlyCredit, isUniqueViolation, openGrantAccounts, txSql } from './ledger.server.ts'
+import { exclusiveWith, versionOn, versionRules } from './policies.server.ts'
+import { ineligibility, monthStart, yearCommitmentFen, type ElderFacts } from './rules.ts'
+import type { ApplyInput, BureauDecisionInput, CommunityReviewInput } from './schemas.ts'
+
+const fail = (formError: string, status = 400, fieldErrors: Record<string, string[]> = {}) => ({ ok: false as const, fieldErrors, formError, status })
+
+/** Into the marketplace's in-app notifications, so the family has one inbox; kinds are `subsidy.*`. */
+export async function notify(tx: Tx | typeof prisma, userId: string, kind: string, applicationId: string | null, params: Record<string, string | number> = {}) {
+	await tx.notification.create({ data: { userId, kind: `subsidy.${kind}`, params: { ...params, applicationId: applicationId ?? '' } } })
+}
+
+const elderFactsSelect = { id: true, birthDate: true, districtId: true, communityId: true, categories: true, disabilityLevel: true, deathDate: true, residencyStatus: true, name: true } as const
+
+function facts(e: { birthDate: Date; districtId: string; categories: string[]; disabilityLevel: ElderFacts['disabilityLevel']; deathDate: Date | null; residencyStatus: ElderFacts['residencyStatus'] }): ElderFacts {
+	return { birthDate: toDateString(e.birthDate), districtId: e.districtId, categories: e.categories, disabilityLevel: e.disabilityLevel, deathDate: e.deathDate ? toDateString(e.deathDate) : null, residencyStatus: e.residencyStatus }
+}
+
+export async function applyForSubsidy(user: SessionUser, input: ApplyInput): Promise<Outcome<{ id: string }>> {
+	if (user.role !== 'family') return fail('subsidies:errors.familyOnly', 403)
+	const today = shanghaiDate()
+	const elder = await prisma.elder.findFirst({ where: { id: input.elderId, families: { some: { userId: user.id } } }, select: elderFactsSelect })
+	if (!elder) return fail('subsidies:errors.notYourElder', 403, { elderId: ['subsidies:errors.notYourElder'] })
+	const policy = await prisma.subsidyPolicy.findUnique({ where: { id: input.policyId }, select: { id: true, nameZh: true } })
+	const version = policy ? await versionOn(policy.id, today) : null
+	if (!policy || !version) return fail('subsidies:errors.policy', 400, { policyId: ['subsidies:errors.policy'] })
+	const why = ineligibility(facts(elder), versionRules(version), today)
+	if (why) return fail(`subsidies:errors.ineligible.${why}`, 400, { policyId: [`subsidies:errors.ineligible.${why}`] })
+	const active = await prisma.subsidyGrant.findFirst({ where: { elderId: elder.id, policyId: policy.id, status: 'active' }, select: { id: true } })
+	if (active) return fail('subsidies:errors.alreadyGranted', 409, { policyId: ['subsidies:errors.alreadyGranted'] })
+	try {
+		const created = await prisma.$transaction(async (tx) => {
+			const app = await tx.subsidyApplication.create({
+				data: {
+					policyId: policy.id,
+					policyVersionId: version.id,
+					elderId: elder.id,
+					applicantId: user.id,
+					districtId: elder.districtId,
+					communityId: elder.communityId,
+					householdSize: input.householdSize,
+					householdIncomeFen: input.householdIncome,
+					statement: input.statement || null,
+				},
+				select: { id: true },
+			})
+			await notify(tx, user.id, 'submitted', app.id, { elder: elder.name, policy: policy.nameZh })
+			await audit({ actor: user, action: 'subsidy.apply', entityType: 'subsidy_application', entityId: app.id, districtId: elder.districtId }, tx)
+			return app
+		})
+		return { ok: true, value: created }
+	} catch (error) {
+		// The partial unique index keeps one application in progress per elder and policy.
+		if (isUniqueViolation(error, 'subsidy_application_one_open') || (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')) {
+			return fail('subsidies:errors.alreadyOpen', 409, { policyId: ['subsidies:errors.alreadyOpen'] })
+		}
+		throw error
+	}
+}
+
+/** Whether a community officer (or a bureau officer) may review applications of this place. */
+function mayReviewInCommunity(user: SessionUser, app: { districtId: string; communityId: string | null }) {
+	if (user.role === 'community_officer') return user.districtId === app.districtId && (!user.communityId || user.communityId === app.communityId)
+	return false
+}
+
+export async function communityReview(user: SessionUser, input: CommunityReviewInput, ip: string | null): Promise<Outcome<null>> {
+	const app = await prisma.subsidyApplication.findUnique({ where: { id: input.applicationId }, select: { id: true, districtId: true, communityId: true, status: true, applicantId: true, elder: { select: { name: true } } } })
+	if (!app || !mayReviewInCommunity(user, app)) return fail('subsidies:errors.notInScope', 404)
+	if (input.economicCheckDate > shanghaiDate()) return fail('subsidies:errors.checkDateFuture', 400, { economicCheckDate: ['subsidies:errors.checkDateFuture'] })
+	if (input.decision === 'approve' && input.economicCheckResult === 'fail') return fail('subsidies:errors.economicCheckFailed', 400, { economicCheckResult: ['subsidies:errors.economicCheckFailed'] })
+	if (input.decision === 'reject' && !input.note) return fail('subsidies:errors.reasonRequired', 400, { note: ['subsidies:errors.reasonRequired'] })
+	const status = input.decision === 'approve' ? 'community_approved' : 'community_rejected'
+	const done = await prisma.$transaction(async (tx) => {
+		const { count } = await tx.subsidyApplication.updateMany({
+			where: { id: app.id, status: 'submitted' },
+			data: {
+				status,
+				communityReviewerId: user.id,
+				communityReviewedAt: new Date(),
+				communityNote: input.note || null,
+				economicCheckResult: input.economicCheckResult,
+				economicCheckDate: dateOnly(input.economicCheckDate),
+			},
+		})
+		if (count === 0) return false
+		await notify(tx, app.applicantId, status, app.id, { elder: app.elder.name, note: input.note ?? '' })
+		await audit({ actor: user, action: `subsidy.community_${input.decision}`, entityType: 'subsidy_application', entityId: app.id, districtId: app.districtId, ip, details: { economicCheckResult: input.economicCheckResult, economicCheckDate: input.economicCheckDate } }, tx)
+		return true
+	})
+	if (!done) return fail('subsidies:errors.outOfOrder', 409)
+	return { ok: true, value: null }
+}
+
+type Refusal = { formError: string; status: number }
+class Refuse extends Error {
+	constructor(readonly refusal: Refusal) {
+		super(refusal.formError)
+	}
+}
+
+/** The bureau's decision. Approval runs in one transaction with the elder row locked (stacking), the budget's conditional update, the grant, its accounts and the current month's credit. */
+export async function bureauDecide(user: SessionUser, input: BureauDecisionInput, ip: string | null): Promise<Outcome<{ grantId: string | null }>> {
+	if (user.role !== 'bureau_district' && !isCityWide(user)) return fail('subsidies:errors.bureauOnly', 403)
+	const app = await prisma.subsidyApplication.findUnique({ where: { id: input.applicationId }, select: { id: true, districtId: true, status: true, policyId: true, elderId: true, applicantId: true, elder: { select: { name: true } }, policy: { select: { nameZh: true } } } })
+	if (!app) return fail('subsidies:errors.notInScope', 404)
+	if (!canActInDistrict(user, app.districtId)) return fail('subsidies:errors.otherDistrict', 403)
+	if (app.status !== 'community_approved') return fail('subsidies:errors.outOfOrder', 409)
+	if (input.override && !isCityWide(user)) return fail('subsidies:errors.overrideCityOnly', 403, { override: ['subsidies:errors.overrideCityOnly'] })
+	const today = shanghaiDate()
+	const month = shanghaiMonth()
+	try {
+		const grantId = await prisma.$transaction(async (tx) => {
+			const decided = { bureauReviewerId: user.id, bureauDecidedAt: new Date(), bureauReason: input.reason || null }
+			if (input.decision === 'reject') {
+				const { count } = await tx.subsidyApplication.updateMany({ where: { id: app.id, status: 'community_approved' }, data: { status: 'rejected', ...decided } })
+				if (count === 0) throw new Refuse({ formError: 'subsidies:errors.outOfOrder', status: 409 })
+				await notify(tx, app.applicantId, 'rejected', app.id, { elder: app.elder.name, reason: input.reason ?? '' })
+				await audit({ actor: user, action: 'subsidy.reject', entityType: 'subsidy_application', entityId: app.id, districtId: app.districtId, ip, details: { reason: input.reason ?? '' } }, tx)
+				return null
+			}
+			// One decision per elder at a time: stacking and one-active-grant are decided under this lock.
+			const [elder] = await tx.$queryRawUnsafe<{ id: string }[]>(`SELECT id FROM elder WHERE id = $1::uuid FOR UPDATE`, app.elderId)
+			if (!elder) throw new Refuse({ formError: 'subsidies:errors.notInScope', status: 404 })
+			const elderRow = await tx.elder.findUniqueOrThrow({ where: { id: app.elderId }, select: elderFactsSelect })
+			const version = await versionOn(app.policyId, today, tx)
+			if (!version) throw new Refuse({ formError: 'subsidies:errors.policy', status: 400 })
+			const why = ineligibility(facts(elderRow), versionRules(version), today)
+			if (why) throw new Refuse({ formError: `subsidies:errors.ineligible.${why}`, status: 400 })
+			const exclusive = await exclusiveWith(app.policyId, tx)
+			if (exclusive.length) {
+				const clash = await tx.subsidyGrant.findFirst({ where: { elderId: app.elderId, status: 'active', policyId: { in: exclusive } }, select: { id: true } })
+				if (clash) throw new Refuse({ formError: 'subsidies:errors.stacking', status: 409 })
+			}
+			// Budget: a conditional update refuses a commitment beyond the budget; only a city officer may override.
+			const commitment = yearCommitmentFen(version.monthlyCreditFen, month, version.validUntil ? toDateString(version.validUntil) : null)
+			const year = Number(month.slice(0, 4))
+			const within = await tx.$queryRawUnsafe<{ committedFen: number }[]>(
+				`UPDATE subsidy_budget SET "committedFen" = "committedFen" + $4, "updatedAt" = now()
+				 WHERE "policyId" = $1::uuid AND "districtId" = $2 AND year = $3 AND "committedFen" + $4 <= "amountFen" RETURNING "committedFen"`,
+				app.policyId,
+				app.districtId,
+				year,
+				commitment,
+			)
+			if (!within.length) {
+				if (!input.override) throw new Refuse({ formError: 'subsidies:errors.overBudget', status: 409 })
+				await tx.$executeRawUnsafe(
+					`INSERT INTO subsidy_budget ("policyId", "districtId", year, "amountFen", "committedFen", "updatedAt") VALUES ($1::uuid, $2, $3, 0, $4, now())
+					 ON CONFLICT ("policyId", "districtId", year) DO UPDATE SET "committedFen" = subsidy_budget."committedFen" + $4, "updatedAt" = now()`,
+					app.policyId,
+					app.districtId,
+					year,
+					commitment,
+				)
+				await audit({ actor: user, action: 'subsidy.budget_override', entityType: 'subsidy_application', entityId: app.id, districtId: app.districtId, ip, details: { reason: input.overrideReason ?? '', commitmentFen: commitment, year } }, tx)
+			}
+			const { count } = await tx.subsidyApplication.updateMany({
+				where: { id: app.id, status: 'community_approved' },
+				data: { status: 'approved', ...decided, budgetOverride: !within.length, overrideReason: within.length ? null : input.overrideReason ?? null },
+			})
+			if (count === 0) throw new Refuse({ formError: 'subsidies:errors.outOfOrder', status: 409 })
+			const grant = await tx.subsidyGrant.create({
+				data: { applicationId: app.id, policyId: app.policyId, policyVersionId: version.id, elderId: app.elderId, districtId: app.districtId, startMonth: dateOnly(monthStart(month)) },
+				select: { id: true, policyId: true, districtId: true },
+			})
+			const sql = txSql(tx)
+			await openGrantAccounts(sql, grant)
+			// The month of approval is credited at once; the monthly job skips it (one grant per month).
+			await grantMonthlyCredit(sql, month, { grantId: grant.id })
+			await notify(tx, app.applicantId, 'approved', app.id, { elder: app.elder.name, policy: app.policy.nameZh, monthlyCreditFen: version.monthlyCreditFen })
+			await audit({ actor: user, action: 'subsidy.approve', entityType: 'subsidy_application', entityId: app.id, districtId: app.districtId, ip, details: { grantId: grant.id, policyVersion: version.version, commitmentFen: commitment, reason: input.reason ?? '' } }, tx)
+			return grant.id
+		})
+		return { ok: true, value: { grantId } }
+	} catch (error) {
+		if (error instanceof Refuse) return fail(error.refusal.formError, error.refusal.status)
+		if (isUniqueViolation(error, 'subsidy_grant_one_active') || (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')) return fail('subsidies:errors.alreadyGranted', 409)
+		throw error
+	}
+}
+
+const appListSelect = {
+	id: true,
+	status: true,
+	createdAt: true,
+	districtId: true,
+	householdSize: true,
+	householdIncomeFen: true,
+	statement: true,
+	communityNote: true,
+	economicCheckResult: true,
+	economicCheckDate: true,
+	bureauReason: true,
+	budgetOverride: true,
+	elder: { select: { id: true, name: true, idNumberMasked: true, categories: true, disabilityLevel: true, community: { select: { nameZh: true } } } },
+	policy: { select: { id: true, nameZh: true, nameEn: true } },
+	policyVersion: { select: { version: true, monthlyCreditFen: true, copayBps: true } },
+	grant: { select: { id: true, status: true } },
+} as const
+
+function serialiseApp<T extends { createdAt: Date; economicCheckDate: Date | null }>(a: T) {
+	return { ...a, createdAt: a.createdAt.toISOString(), economicCheckDate: a.economicCheckDate ? toDateString(a.economicCheckDate) : null }
+}
+
+/** The family's applications, grants with their credit left, and notices. */
+export async function familyOverview(user: SessionUser) {
+	const [apps, notices, elders] = await Promise.all([
+		prisma.subsidyApplication.findMany({ where: { applicantId: user.id }, orderBy: { createdAt: 'desc' }, take: 50, select: appListSelect }),
+		prisma.notification.findMany({ where: { userId: user.id, kind: { startsWith: 'subsidy.' } }, orderBy: { id: 'desc' }, take: 20, select: { id: true, kind: true, params: true, createdAt: true, readAt: true } }),
+		prisma.elder.findMany({ where: { families: { some: { userId: user.id } } }, orderBy: { name: 'asc' }, select: { id: true, name: true } }),
+	])
+	const grantIds = apps.flatMap((a) => (a.grant ? [a.grant.id] : []))
+	const balances = grantIds.length
+		? await prisma.ledgerAccount.findMany({ where: { grantId: { in: grantIds } }, select: { grantId: true, kind: true, balanceFen: true } })
+		: []
+	return {
+		elders,
+		applications: apps.map((a) => ({
+			...serialiseApp(a),
+			credit: a.grant
+				? {
+						availableFen: Number(balances.find((b) => b.grantId === a.grant!.id && b.kind === 'elder_available')?.balanceFen ?? 0),
+						heldFen: Number(balances.find((b) => b.grantId === a.grant!.id && b.kind === 'elder_held')?.balanceFen ?? 0),
+					}
+				: null,
+		})),
+		notices: notices.map((n) => ({ ...n, id: String(n.id), createdAt: n.createdAt.toISOString(), readAt: n.readAt?.toISOString() ?? null })),
+	}
+}
+
+/** Applications waiting for the community review in the officer's community. */
+export async function communityQueue(user: SessionUser) {
+	if (user.role !== 'community_officer') return []
+	const rows = await prisma.subsidyApplication.findMany({
+		where: { status: 'submitted', districtId: user.districtId ?? '-', ...(user.communityId ? { communityId: user.communityId } : {}) },
+		orderBy: { createdAt: 'asc' },
+		take: 100,
+		select: appListSelect,
+	})
+	return rows.map(serialiseApp)
+}
+
+/** Applications waiting for the bureau's decision in the officer's district (all districts for the city). */
+export async function bureauQueue(user: SessionUser) {
+	if (user.role !== 'bureau_district' && !isCityWide(user)) return []
+	const rows = await prisma.subsidyApplication.findMany({
+		where: { status: 'community_approved', ...(isCityWide(user) ? {} : { districtId: user.districtId ?? '-' }) },
+		orderBy: { createdAt: 'asc' },
+		take: 100,
+		select: appListSelect,
+	})
+	return rows.map(serialiseApp)
+}

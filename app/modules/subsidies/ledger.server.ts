@@ -1,0 +1,253 @@
+// The credit ledger: double entry, balances kept by the database. Each operation is ONE SQL
+// statement (data-modifying CTEs), so it is atomic on its own and composes into a caller's
+// transaction (a booking, an approval). The database refuses what must never happen: a negative
+// elder balance (CHECK), entries of a transaction that do not sum to zero, a second grant for a
+// month, a second capture or release of a hold (unique indexes), edits of past entries (triggers).
+import type pg from 'pg'
+import { pool, type Tx } from '~/lib/db.server.ts'
+
+/** Runs SQL on a pg client/pool or inside a Prisma transaction. */
+export type Sql = { query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]> }
+
+export function pgSql(client: pg.Pool | pg.PoolClient | pg.Client = pool): Sql {
+	return { query: async <T,>(text: string, params: unknown[] = []) => (await client.query(text, params)).rows as T[] }
+}
+
+export function txSql(tx: Tx): Sql {
+	return { query: <T,>(text: string, params: unknown[] = []) => tx.$queryRawUnsafe<T[]>(text, ...params) }
+}
+
+/** PostgreSQL error code and message of a pg or Prisma (driver adapter) error. */
+export function pgErrorOf(error: unknown): { code: string; message: string } | null {
+	const e = error as { code?: unknown; message?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: string; originalMessage?: string } } } }
+	const cause = e?.meta?.driverAdapterError?.cause
+	if (cause?.originalCode) return { code: cause.originalCode, message: cause.originalMessage ?? '' }
+	if (typeof e?.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return { code: e.code, message: String(e.message ?? '') }
+	return null
+}
+
+export function isInsufficientCredit(error: unknown) {
+	const pgErr = pgErrorOf(error)
+	return pgErr?.code === '23514' && pgErr.message.includes('ledger_account_balance_nonnegative')
+}
+
+export function isUniqueViolation(error: unknown, index?: string) {
+	const pgErr = pgErrorOf(error)
+	return pgErr?.code === '23505' && (!index || pgErr.message.includes(index))
+}
+
+export class LedgerError extends Error {
+	constructor(readonly reason: 'insufficientCredit' | 'noHold' | 'alreadySettled' | 'noAccounts') {
+		super(`ledger: ${reason}`)
+	}
+}
+
+/** The accounts of a grant and the policy/district accounts it moves money between (idempotent). */
+export async function openGrantAccounts(sql: Sql, grant: { id: string; policyId: string; districtId: string }) {
+	await sql.query(
+		`INSERT INTO ledger_account (kind, "policyId", "districtId")
+		 SELECT k::"LedgerAccountKind", $1::uuid, $2 FROM unnest(ARRAY['bureau_issued', 'spent', 'expired']) AS k
+		 ON CONFLICT ("policyId", "districtId", kind) DO NOTHING`,
+		[grant.policyId, grant.districtId],
+	)
+	await sql.query(
+		`INSERT INTO ledger_account (kind, "grantId")
+		 SELECT k::"LedgerAccountKind", $1::uuid FROM unnest(ARRAY['elder_available', 'elder_held']) AS k
+		 ON CONFLICT ("grantId", kind) DO NOTHING`,
+		[grant.id],
+	)
+}
+
+/** Due grants of a month: active, started, version valid in the month, elder alive and resident. */
+function dueGrantsSql(filter: string) {
+	return `
+	SELECT g.id AS grant_id, v."monthlyCreditFen"::bigint AS amount
+	FROM subsidy_grant g
+	JOIN subsidy_policy_version v ON v.id = g."policyVersionId"
+	JOIN elder e ON e.id = g."elderId"
+	JOIN ledger_account av ON av."grantId" = g.id AND av.kind = 'elder_available'
+	JOIN ledger_account src ON src."policyId" = g."policyId" AND src."districtId" = g."districtId" AND src.kind = 'bureau_issued'
+	WHERE g.status = 'active' AND g."startMonth" <= $1::date
+	  AND v."effectiveFrom" <= ($1::date + interval '1 month' - interval '1 day')::date
+	  AND (v."validUntil" IS NULL OR v."validUntil" >= $1::date)
+	  AND e."deathDate" IS NULL AND e."residencyStatus" = 'resident'
+	  ${filter}`
+}
+
+/**
+ * The monthly credit as one set-based statement: a grant transaction per due grant, skipped by
+ * ON CONFLICT when that grant already has the month's credit, and its two entries. Running it
+ * again for the same month adds nothing.
+ */
+export function monthlyGrantSql(scope: 'all' | 'district' | 'grant') {
+	const filter = scope === 'district' ? `AND g."districtId" = $2` : scope === 'grant' ? `AND g.id = $2::uuid` : ''
+	return `
+	WITH due AS (${dueGrantsSql(filter)}),
+	t AS (
+		INSERT INTO ledger_txn (kind, "grantId", month, "amountFen")
+		SELECT 'grant', grant_id, $1::date, amount FROM due
+		ON CONFLICT ("grantId", kind, month) DO NOTHING
+		RETURNING id, "grantId", "amountFen"
+	),
+	-- Accounts are found again by index from the inserted rows: joining two CTEs, whose sizes the
+	-- planner cannot estimate, risks a nested loop that is quadratic in the number of grants.
+	e AS (
+		INSERT INTO ledger_entry ("txnId", "accountId", "amountFen")
+		SELECT t.id, av.id, t."amountFen" FROM t JOIN ledger_account av ON av."grantId" = t."grantId" AND av.kind = 'elder_available'
+		UNION ALL
+		SELECT t.id, src.id, -t."amountFen" FROM t
+		JOIN subsidy_grant g ON g.id = t."grantId"
+		JOIN ledger_account src ON src."policyId" = g."policyId" AND src."districtId" = g."districtId" AND src.kind = 'bureau_issued'
+	)
+	SELECT count(*)::int AS granted, coalesce(sum("amountFen"), 0)::bigint AS "totalFen" FROM t`
+}
+
+export type GrantRun = { granted: number; totalFen: number }
+
+/** Grants a month's credit (month = 'YYYY-MM') to every due grant, or to those of one district or one grant. */
+export async function grantMonthlyCredit(sql: Sql, month: string, scope: { districtId?: string; grantId?: string } = {}): Promise<GrantRun> {
+	const first = `${month}-01`
+	const [row] = scope.grantId
+		? await sql.query<GrantRun>(monthlyGrantSql('grant'), [first, scope.grantId])
+		: scope.districtId
+			? await sql.query<GrantRun>(monthlyGrantSql('district'), [first, scope.districtId])
+			: await sql.query<GrantRun>(monthlyGrantSql('all'), [first])
+	return { granted: Number(row!.granted), totalFen: Number(row!.totalFen) }
+}
+
+/**
+ * Holds `amountFen` of a grant's credit for `ref` (a booking). Idempotent per ref: holding again
+ * returns the first hold. Refused by the database when the credit left is smaller.
+ */
+export async function holdCredit(sql: Sql, input: { grantId: string; ref: string; amountFen: number; category?: string | null; providerId?: string | null }): Promise<{ txnId: string; amountFen: number }> {
+	if (!Number.isSafeInteger(input.amountFen) || input.amountFen <= 0) throw new RangeError(`bad hold amount ${input.amountFen}`)
+	const existing = await sql.query<{ id: string; amountFen: number; grantId: string }>(`SELECT id, "amountFen", "grantId" FROM ledger_txn WHERE kind = 'hold' AND ref = $1`, [input.ref])
+	if (existing[0]) return { txnId: existing[0].id, amountFen: Number(existing[0].amountFen) }
+	try {
+		const rows = await sql.query<{ id: string }>(
+			`WITH acc AS (
+				SELECT av.id AS avail_id, hd.id AS held_id FROM ledger_account av
+				JOIN ledger_account hd ON hd."grantId" = av."grantId" AND hd.kind = 'elder_held'
+				WHERE av."grantId" = $1::uuid AND av.kind = 'elder_available'
+			),
+			t AS (
+				INSERT INTO ledger_txn (kind, "grantId", ref, "amountFen", category, "providerId")
+				SELECT 'hold', $1::uuid, $2, $3::bigint, $4, $5::uuid FROM acc RETURNING id
+			),
+			e AS (
+				INSERT INTO ledger_entry ("txnId", "accountId", "amountFen")
+				SELECT t.id, acc.avail_id, -$3::bigint FROM t, acc UNION ALL SELECT t.id, acc.held_id, $3::bigint FROM t, acc
+			)
+			SELECT id FROM t`,
+			[input.grantId, input.ref, input.amountFen, input.category ?? null, input.providerId ?? null],
+		)
+		if (!rows[0]) throw new LedgerError('noAccounts')
+		return { txnId: rows[0].id, amountFen: input.amountFen }
+	} catch (error) {
+		if (isInsufficientCredit(error)) throw new LedgerError('insufficientCredit')
+		throw error
+	}
+}
+
+async function settleHold(sql: Sql, kind: 'capture' | 'release', ref: string): Promise<{ txnId: string; amountFen: number; grantId: string }> {
+	// Capture moves held credit to the policy's spent account; release returns it to the elder.
+	const target =
+		kind === 'capture'
+			? `SELECT x.id FROM ledger_account x JOIN subsidy_grant g ON g."policyId" = x."policyId" AND g."districtId" = x."districtId" WHERE g.id = h."grantId" AND x.kind = 'spent'`
+			: `SELECT x.id FROM ledger_account x WHERE x."grantId" = h."grantId" AND x.kind = 'elder_available'`
+	try {
+		const rows = await sql.query<{ id: string; amountFen: number; grantId: string }>(
+			`WITH h AS (
+				SELECT ht."grantId", ht."amountFen", ht.category, ht."providerId",
+					(SELECT hd.id FROM ledger_account hd WHERE hd."grantId" = ht."grantId" AND hd.kind = 'elder_held') AS held_id
+				FROM ledger_txn ht WHERE ht.kind = 'hold' AND ht.ref = $1
+			),
+			acc AS (SELECT h.*, (${target}) AS target_id FROM h),
+			t AS (
+				INSERT INTO ledger_txn (kind, "grantId", ref, "amountFen", category, "providerId")
+				SELECT $2::"LedgerTxnKind", "grantId", $1, "amountFen", category, "providerId" FROM acc RETURNING id, "grantId", "amountFen"
+			),
+			e AS (
+				INSERT INTO ledger_entry ("txnId", "accountId", "amountFen")
+				SELECT t.id, acc.held_id, -t."amountFen" FROM t, acc UNION ALL SELECT t.id, acc.target_id, t."amountFen" FROM t, acc
+			)
+			SELECT id, "amountFen", "grantId" FROM t`,
+			[ref, kind],
+		)
+		if (!rows[0]) throw new LedgerError('noHold')
+		return { txnId: rows[0].id, amountFen: Number(rows[0].amountFen), grantId: rows[0].grantId }
+	} catch (error) {
+		if (isUniqueViolation(error, 'ledger_txn_hold_settled_once') || isUniqueViolation(error, 'ledger_txn_ref_kind_key')) throw new LedgerError('alreadySettled')
+		throw error
+	}
+}
+
+/** Completion: the held credit is spent. */
+export function captureHold(sql: Sql, ref: string) {
+	return settleHold(sql, 'capture', ref)
+}
+
+/** Cancellation: the held credit returns to the elder. */
+export function releaseHold(sql: Sql, ref: string) {
+	return settleHold(sql, 'release', ref)
+}
+
+/**
+ * Month-end expiry (month = 'YYYY-MM' that ended) for grants whose version says unused credit
+ * lapses: what is available, less credit already granted for later months, moves to `expired`.
+ * Locks the accounts first, so a concurrent hold either happens before (and is not expired) or
+ * fails on the CHECK. Once per grant and month.
+ */
+export async function expireMonth(sql: Sql, month: string, scope: { grantId?: string; districtId?: string } = {}): Promise<{ expired: number; totalFen: number }> {
+	const first = `${month}-01`
+	const [row] = await sql.query<{ expired: number; totalFen: number }>(
+		`WITH a AS (
+			SELECT av.id AS avail_id, av."grantId", ex.id AS expired_id,
+				av."balanceFen" - coalesce((SELECT sum(l."amountFen") FROM ledger_txn l WHERE l."grantId" = av."grantId" AND l.kind = 'grant' AND l.month > $1::date), 0) AS amount
+			FROM ledger_account av
+			JOIN subsidy_grant g ON g.id = av."grantId"
+			JOIN subsidy_policy_version v ON v.id = g."policyVersionId"
+			JOIN ledger_account ex ON ex."policyId" = g."policyId" AND ex."districtId" = g."districtId" AND ex.kind = 'expired'
+			WHERE av.kind = 'elder_available' AND av."balanceFen" > 0 AND v."expiresAtMonthEnd" ${scope.grantId ? `AND g.id = $2::uuid` : scope.districtId ? `AND g."districtId" = $2` : ''}
+			FOR UPDATE OF av
+		),
+		t AS (
+			INSERT INTO ledger_txn (kind, "grantId", month, "amountFen")
+			SELECT 'expiry', "grantId", $1::date, amount FROM a WHERE amount > 0
+			ON CONFLICT ("grantId", kind, month) DO NOTHING
+			RETURNING id, "grantId", "amountFen"
+		),
+		e AS (
+			INSERT INTO ledger_entry ("txnId", "accountId", "amountFen")
+			SELECT t.id, av.id, -t."amountFen" FROM t JOIN ledger_account av ON av."grantId" = t."grantId" AND av.kind = 'elder_available'
+			UNION ALL
+			SELECT t.id, ex.id, t."amountFen" FROM t
+			JOIN subsidy_grant g ON g.id = t."grantId"
+			JOIN ledger_account ex ON ex."policyId" = g."policyId" AND ex."districtId" = g."districtId" AND ex.kind = 'expired'
+		)
+		SELECT count(*)::int AS expired, coalesce(sum("amountFen"), 0)::bigint AS "totalFen" FROM t`,
+		scope.grantId ? [first, scope.grantId] : scope.districtId ? [first, scope.districtId] : [first],
+	)
+	return { expired: Number(row!.expired), totalFen: Number(row!.totalFen) }
+}
+
+export type GrantBalance = { availableFen: number; heldFen: number }
+
+export async function grantBalance(sql: Sql, grantId: string): Promise<GrantBalance> {
+	const rows = await sql.query<{ kind: string; balanceFen: number }>(`SELECT kind::text, "balanceFen" FROM ledger_account WHERE "grantId" = $1::uuid`, [grantId])
+	return {
+		availableFen: Number(rows.find((r) => r.kind === 'elder_available')?.balanceFen ?? 0),
+		heldFen: Number(rows.find((r) => r.kind === 'elder_held')?.balanceFen ?? 0),
+	}
+}
+
+/** Invariant check: accounts whose balance differs from the sum of their entries, or elder balances below zero. */
+export async function ledgerDiscrepancies(sql: Sql) {
+	return sql.query<{ id: string; kind: string; balanceFen: number; entriesFen: number }>(
+		`SELECT a.id, a.kind::text, a."balanceFen", coalesce(s.total, 0)::bigint AS "entriesFen"
+		 FROM ledger_account a LEFT JOIN (SELECT "accountId", sum("amountFen") AS total FROM ledger_entry GROUP BY "accountId") s ON s."accountId" = a.id
+		 WHERE a."balanceFen" <> coalesce(s.total, 0) OR (a.kind <> 'bureau_issued' AND a."balanceFen" < 0)
+		 UNION ALL
+		 SELECT t.id, 'txn:' || t.kind::text, 0, sum(e."amountFen")::bigint FROM ledger_txn t JOIN ledger_entry e ON e."txnId" = t.id GROUP BY t.id HAVING sum(e."amountFen") <> 0`,
+	)
+}

@@ -1,0 +1,187 @@
+// Subsidy policies, their versions, exclusions (stacking rules) and budgets.
+import { Prisma } from '~/generated/prisma/client.ts'
+import { prisma, type Tx } from '~/lib/db.server.ts'
+import { dateOnly, shanghaiDate, toDateString } from '~/lib/time.ts'
+import type { Outcome } from '~/modules/accounts/accounts.server.ts'
+import { audit } from '~/modules/audit/audit.server.ts'
+import type { SessionUser } from '~/modules/auth/session.server.ts'
+import type { BudgetInput, CreatePolicyInput, PolicyRulesInput } from './schemas.ts'
+
+/** Policy definitions are the city bureau's; district officers read them. */
+export const POLICY_ADMIN_ROLES = ['bureau_city', 'admin'] as const
+
+export function canManagePolicies(user: SessionUser) {
+	return (POLICY_ADMIN_ROLES as readonly string[]).includes(user.role)
+}
+
+const versionSelect = {
+	id: true,
+	policyId: true,
+	version: true,
+	effectiveFrom: true,
+	validUntil: true,
+	categories: true,
+	minDisability: true,
+	minAge: true,
+	districtIds: true,
+	monthlyCreditFen: true,
+	coveredCategories: true,
+	copayBps: true,
+	expiresAtMonthEnd: true,
+} as const
+
+export type PolicyVersion = Prisma.SubsidyPolicyVersionGetPayload<{ select: typeof versionSelect }>
+
+export function versionRules(v: PolicyVersion) {
+	return {
+		effectiveFrom: toDateString(v.effectiveFrom),
+		validUntil: v.validUntil ? toDateString(v.validUntil) : null,
+		categories: v.categories,
+		minDisability: v.minDisability,
+		minAge: v.minAge,
+		districtIds: v.districtIds,
+	}
+}
+
+/** The version in force on a date: the latest one effective on or before it. */
+export async function versionOn(policyId: string, on: string, tx: Tx | typeof prisma = prisma): Promise<PolicyVersion | null> {
+	return tx.subsidyPolicyVersion.findFirst({
+		where: { policyId, effectiveFrom: { lte: dateOnly(on) } },
+		orderBy: { effectiveFrom: 'desc' },
+		select: versionSelect,
+	})
+}
+
+function versionData(input: PolicyRulesInput | CreatePolicyInput) {
+	return {
+		effectiveFrom: dateOnly(input.effectiveFrom),
+		validUntil: input.validUntil ? dateOnly(input.validUntil) : null,
+		categories: input.categories,
+		minDisability: input.minDisability,
+		minAge: input.minAge,
+		districtIds: input.districtIds,
+		monthlyCreditFen: input.monthlyCredit,
+		coveredCategories: input.coveredCategories,
+		copayBps: input.copayPercent,
+		expiresAtMonthEnd: input.expiresAtMonthEnd,
+	}
+}
+
+async function unknownDistricts(ids: readonly string[]) {
+	if (!ids.length) return []
+	const found = await prisma.district.findMany({ where: { id: { in: [...ids] } }, select: { id: true } })
+	return ids.filter((id) => !found.some((d) => d.id === id))
+}
+
+export async function createPolicy(user: SessionUser, input: CreatePolicyInput): Promise<Outcome<{ id: string }>> {
+	if (!canManagePolicies(user)) return { ok: false, fieldErrors: {}, formError: 'subsidies:errors.cityOnly', status: 403 }
+	if ((await unknownDistricts(input.districtIds)).length) return { ok: false, fieldErrors: { districtIds: ['subsidies:errors.district'] } }
+	if (input.excludes.length) {
+		const n = await prisma.subsidyPolicy.count({ where: { id: { in: input.excludes } } })
+		if (n !== input.excludes.length) return { ok: false, fieldErrors: { excludes: ['subsidies:errors.policy'] } }
+	}
+	try {
+		const policy = await prisma.$transaction(async (tx) => {
+			const created = await tx.subsidyPolicy.create({ data: { code: input.code, nameZh: input.nameZh, nameEn: input.nameEn, createdById: user.id }, select: { id: true } })
+			await tx.subsidyPolicyVersion.create({ data: { policyId: created.id, version: 1, createdById: user.id, ...versionData(input) } })
+			if (input.excludes.length) await tx.subsidyPolicyExclusion.createMany({ data: input.excludes.map((excludedPolicyId) => ({ policyId: created.id, excludedPolicyId })) })
+			await audit({ actor: user, action: 'subsidy.policy_create', entityType: 'subsidy_policy', entityId: created.id, details: { code: input.code, monthlyCreditFen: input.monthlyCredit, copayBps: input.copayPercent } }, tx)
+			return created
+		})
+		return { ok: true, value: policy }
+	} catch (error) {
+		if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return { ok: false, fieldErrors: { code: ['subsidies:errors.codeTaken'] } }
+		throw error
+	}
+}
+
+/** A change to a policy: a new version from a date no earlier than today and after the latest version's. */
+export async function addPolicyVersion(user: SessionUser, input: PolicyRulesInput): Promise<Outcome<{ id: string; version: number }>> {
+	if (!canManagePolicies(user)) return { ok: false, fieldErrors: {}, formError: 'subsidies:errors.cityOnly', status: 403 }
+	if ((await unknownDistricts(input.districtIds)).length) return { ok: false, fieldErrors: { districtIds: ['subsidies:errors.district'] } }
+	if (input.effectiveFrom < shanghaiDate()) return { ok: false, fieldErrors: { effectiveFrom: ['subsidies:errors.versionInPast'] } }
+	try {
+		const created = await prisma.$transaction(async (tx) => {
+			// Lock the policy so two officers adding versions at once get consecutive numbers.
+			const locked = await tx.$queryRawUnsafe<{ id: string }[]>(`SELECT id FROM subsidy_policy WHERE id = $1::uuid FOR UPDATE`, input.policyId)
+			if (!locked.length) return null
+			const latest = await tx.subsidyPolicyVersion.findFirst({ where: { policyId: input.policyId }, orderBy: { version: 'desc' }, select: { version: true, effectiveFrom: true } })
+			if (latest && toDateString(latest.effectiveFrom) >= input.effectiveFrom) return 'order' as const
+			const v = await tx.subsidyPolicyVersion.create({ data: { policyId: input.policyId, version: (latest?.version ?? 0) + 1, createdById: user.id, ...versionData(input) }, select: { id: true, version: true } })
+			await audit({ actor: user, action: 'subsidy.policy_version', entityType: 'subsidy_policy', entityId: input.policyId, details: { version: v.version, effectiveFrom: input.effectiveFrom, monthlyCreditFen: input.monthlyCredit, copayBps: input.copayPercent } }, tx)
+			return v
+		})
+		if (created === null) return { ok: false, fieldErrors: { policyId: ['subsidies:errors.policy'] }, status: 404 }
+		if (created === 'order') return { ok: false, fieldErrors: { effectiveFrom: ['subsidies:errors.versionOrder'] } }
+		return { ok: true, value: created }
+	} catch (error) {
+		if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return { ok: false, fieldErrors: { effectiveFrom: ['subsidies:errors.versionOrder'] } }
+		throw error
+	}
+}
+
+export async function setBudget(user: SessionUser, input: BudgetInput): Promise<Outcome<null>> {
+	if (!canManagePolicies(user)) return { ok: false, fieldErrors: {}, formError: 'subsidies:errors.cityOnly', status: 403 }
+	const [policy, district] = await Promise.all([
+		prisma.subsidyPolicy.findUnique({ where: { id: input.policyId }, select: { id: true } }),
+		prisma.district.findUnique({ where: { id: input.districtId }, select: { id: true } }),
+	])
+	if (!policy) return { ok: false, fieldErrors: { policyId: ['subsidies:errors.policy'] } }
+	if (!district) return { ok: false, fieldErrors: { districtId: ['subsidies:errors.district'] } }
+	// A budget cannot drop below what approvals already committed (conditional update, not a read-then-write).
+	const updated = await prisma.$transaction(async (tx) => {
+		const rows = await tx.$queryRawUnsafe<{ committedFen: number }[]>(
+			`INSERT INTO subsidy_budget ("policyId", "districtId", year, "amountFen", "updatedAt") VALUES ($1::uuid, $2, $3, $4, now())
+			 ON CONFLICT ("policyId", "districtId", year) DO UPDATE SET "amountFen" = EXCLUDED."amountFen", "updatedAt" = now()
+			 WHERE subsidy_budget."committedFen" <= EXCLUDED."amountFen"
+			 RETURNING "committedFen"`,
+			input.policyId,
+			input.districtId,
+			input.year,
+			input.amount,
+		)
+		if (rows.length) await audit({ actor: user, action: 'subsidy.budget_set', entityType: 'subsidy_policy', entityId: input.policyId, districtId: input.districtId, details: { year: input.year, amountFen: input.amount } }, tx)
+		return rows.length > 0
+	})
+	if (!updated) return { ok: false, fieldErrors: { amount: ['subsidies:errors.budgetBelowCommitted'] } }
+	return { ok: true, value: null }
+}
+
+export async function listPolicies(on = shanghaiDate()) {
+	const policies = await prisma.subsidyPolicy.findMany({
+		orderBy: { createdAt: 'asc' },
+		select: {
+			id: true,
+			code: true,
+			nameZh: true,
+			nameEn: true,
+			versions: { orderBy: { version: 'desc' }, select: versionSelect },
+			excludes: { select: { excludedPolicyId: true } },
+			excludedBy: { select: { policyId: true } },
+		},
+	})
+	return policies.map((p) => {
+		const current = p.versions.find((v) => toDateString(v.effectiveFrom) <= on) ?? null
+		const upcoming = p.versions.filter((v) => toDateString(v.effectiveFrom) > on)
+		return {
+			id: p.id,
+			code: p.code,
+			nameZh: p.nameZh,
+			nameEn: p.nameEn,
+			excludes: [...new Set([...p.excludes.map((e) => e.excludedPolicyId), ...p.excludedBy.map((e) => e.policyId)])],
+			current: current && serialiseVersion(current),
+			upcoming: upcoming.map(serialiseVersion),
+			versionCount: p.versions.length,
+		}
+	})
+}
+
+function serialiseVersion(v: PolicyVersion) {
+	return { ...v, effectiveFrom: toDateString(v.effectiveFrom), validUntil: v.validUntil ? toDateString(v.validUntil) : null }
+}
+
+/** Policy ids that cannot be held together with `policyId` (exclusions either way). */
+export async function exclusiveWith(policyId: string, tx: Tx | typeof prisma = prisma): Promise<string[]> {
+	const rows = await tx.subsidyPolicyExclusion.findMany({ where: { OR: [{ policyId }, { excludedPolicyId: policyId }] }, select: { policyId: true, excludedPolicyId: true } })
+	return [...new Set(rows.map((r) => (r.policyId === policyId ? r.excludedPolicyId : r.policyId)))]
+}

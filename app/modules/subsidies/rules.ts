@@ -1,0 +1,71 @@
+// Pure subsidy rules: eligibility, the price split, budget commitments. No I/O.
+import { ageOn } from '~/lib/time.ts'
+import { DISABILITY_LEVELS, type DisabilityLevelName } from './categories.ts'
+
+export const BPS = 10_000
+
+export type EligibilityRules = {
+	effectiveFrom: string
+	validUntil: string | null
+	categories: readonly string[]
+	minDisability: DisabilityLevelName
+	minAge: number
+	districtIds: readonly string[]
+}
+
+export type ElderFacts = {
+	birthDate: string
+	districtId: string
+	categories: readonly string[]
+	disabilityLevel: DisabilityLevelName
+	deathDate: string | null
+	residencyStatus: 'resident' | 'moved_out'
+}
+
+export type Ineligibility = 'deceased' | 'movedOut' | 'notYetValid' | 'expired' | 'district' | 'age' | 'category' | 'disability'
+
+/** Why an elder is not eligible under a policy version on a date, or null when eligible. */
+export function ineligibility(elder: ElderFacts, rules: EligibilityRules, on: string): Ineligibility | null {
+	if (elder.deathDate) return 'deceased'
+	if (elder.residencyStatus !== 'resident') return 'movedOut'
+	if (on < rules.effectiveFrom) return 'notYetValid'
+	if (rules.validUntil && on > rules.validUntil) return 'expired'
+	if (rules.districtIds.length > 0 && !rules.districtIds.includes(elder.districtId)) return 'district'
+	if (ageOn(elder.birthDate, on) < rules.minAge) return 'age'
+	if (rules.categories.length > 0 && !rules.categories.some((c) => elder.categories.includes(c))) return 'category'
+	if (DISABILITY_LEVELS.indexOf(elder.disabilityLevel) < DISABILITY_LEVELS.indexOf(rules.minDisability)) return 'disability'
+	return null
+}
+
+export type PriceSplit = { priceFen: number; subsidyFen: number; copayFen: number }
+
+/**
+ * The subsidy part of a covered price: the policy's share (1 − co-pay), rounded down to the fen so
+ * the family never pays less than its share, and never more than the credit left.
+ */
+export function splitPrice(priceFen: number, creditLeftFen: number, copayBps: number): PriceSplit {
+	if (!Number.isSafeInteger(priceFen) || priceFen < 0) throw new RangeError(`bad price ${priceFen}`)
+	if (!Number.isSafeInteger(copayBps) || copayBps < 0 || copayBps > BPS) throw new RangeError(`bad co-pay ${copayBps}`)
+	const share = Math.floor((priceFen * (BPS - copayBps)) / BPS)
+	const subsidyFen = Math.max(0, Math.min(share, creditLeftFen))
+	return { priceFen, subsidyFen, copayFen: priceFen - subsidyFen }
+}
+
+/** First day of a YYYY-MM month. */
+export function monthStart(month: string): string {
+	return `${month}-01`
+}
+
+/** Months from `fromMonth` to December of its year, stopping at the month of `validUntil`. */
+export function monthsLeftInYear(fromMonth: string, validUntil: string | null): number {
+	const year = fromMonth.slice(0, 4)
+	let last = `${year}-12`
+	if (validUntil && validUntil.slice(0, 7) < last) last = validUntil.slice(0, 7)
+	if (last < fromMonth) return 0
+	return Number(last.slice(5, 7)) - Number(fromMonth.slice(5, 7)) + 1
+}
+
+/** What approving a grant commits against this year's budget: the credit of every remaining month. */
+export function yearCommitmentFen(monthlyCreditFen: number, fromMonth: string, validUntil: string | null): number {
+	return monthlyCreditFen * monthsLeftInYear(fromMonth, validUntil)
+}

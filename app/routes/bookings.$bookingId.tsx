@@ -1,0 +1,275 @@
+import { parseWithZod } from '@conform-to/zod/v4'
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { FormError, IntentForm, Money, StatusBadge, When } from '~/components/marketplace.tsx'
+import { requireRole } from '~/modules/auth/access.server.ts'
+import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
+import { cancelBooking, confirmBooking, declineBooking, disputeBooking, getBooking, markNoShow } from '~/modules/marketplace/booking.server.ts'
+import { startPayment } from '~/modules/marketplace/payments.server.ts'
+import { postReview, replyToReview } from '~/modules/marketplace/reviews.server.ts'
+import { cancelSchema, declineSchema, replySchema, reviewSchema } from '~/modules/marketplace/schemas.ts'
+
+const ROLES = ['family', 'provider_staff', 'bureau_district', 'bureau_city', 'admin'] as const
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+	const user = await requireRole(request, ROLES)
+	const booking = await getBooking(user, params.bookingId ?? '')
+	if (!booking) throw new Response('Not found', { status: 404 })
+	return { booking, role: user.role, now: new Date().toISOString() }
+}
+
+type ActionReply = { error: string | null; done?: string }
+
+export async function action({ request, params }: ActionFunctionArgs) {
+	const user = await requireRole(request, ROLES)
+	const formData = await readProtectedForm(request)
+	const id = params.bookingId ?? ''
+	const intent = String(formData.get('intent') ?? '')
+	const reply = (r: { ok: true } | { ok: false; error: string; status: number }, done: string) =>
+		r.ok ? data<ActionReply>({ error: null, done }) : data<ActionReply>({ error: r.error }, { status: r.status })
+	const invalid = (error = 'marketplace:errors.form.invalid') => data<ActionReply>({ error }, { status: 400 })
+	switch (intent) {
+		case 'pay': {
+			const r = await startPayment(user, id)
+			return reply(r, 'payment.started')
+		}
+		case 'cancel': {
+			const s = parseWithZod(formData, { schema: cancelSchema })
+			if (s.status !== 'success') return invalid()
+			return reply(await cancelBooking(user, id, s.value.reason), 'booking.cancelled')
+		}
+		case 'confirm':
+			return reply(await confirmBooking(user, id), 'booking.confirmed')
+		case 'decline': {
+			const s = parseWithZod(formData, { schema: declineSchema })
+			if (s.status !== 'success') return invalid('marketplace:errors.decline.reason')
+			return reply(await declineBooking(user, id, s.value.reason), 'booking.declined')
+		}
+		case 'no-show':
+			return reply(await markNoShow(user, id), 'booking.no_show')
+		case 'dispute': {
+			const reason = String(formData.get('reason') ?? '').trim().slice(0, 300)
+			return reply(await disputeBooking(user, id, reason), 'booking.disputed')
+		}
+		case 'review': {
+			const s = parseWithZod(formData, { schema: reviewSchema })
+			if (s.status !== 'success') return invalid('marketplace:errors.rating.range')
+			if (user.role !== 'family') throw new Response('Forbidden', { status: 403 })
+			return reply(await postReview(user, id, s.value), 'review.posted')
+		}
+		case 'reply': {
+			const s = parseWithZod(formData, { schema: replySchema })
+			if (s.status !== 'success') return invalid('errors.required')
+			return reply(await replyToReview(user, id, s.value.reply), 'review.replied')
+		}
+		default:
+			throw new Response('Unknown action', { status: 400 })
+	}
+}
+
+export default function BookingPage() {
+	const { booking: b, role } = useLoaderData<typeof loader>()
+	const actionData = useActionData<typeof action>()
+	const [search] = useSearchParams()
+	const { t } = useTranslation('marketplace')
+	const family = role === 'family'
+	const provider = role === 'provider_staff'
+	const live = b.status === 'requested' || b.status === 'confirmed'
+	const payable = family && live && (b.paymentStatus === 'awaiting' || b.paymentStatus === 'failed')
+	return (
+		<section className="card">
+			<h1>
+				{b.offering.title} <StatusBadge status={b.status} />
+			</h1>
+			{search.get('again') ? <p className="notice">{t('booking.alreadyMade')}</p> : null}
+			{actionData?.done ? (
+				<p className="notice" role="status">
+					{t(`done.${actionData.done}`)}
+				</p>
+			) : null}
+			<FormError error={actionData?.error} />
+			<dl className="facts">
+				<dt>{t('booking.provider')}</dt>
+				<dd>
+					<Link to={`/services/providers/${b.provider.id}`}>{b.provider.name}</Link>
+				</dd>
+				<dt>{t('booking.elder')}</dt>
+				<dd>{b.elder.name}</dd>
+				<dt>{t('booking.when')}</dt>
+				<dd>
+					<When at={b.startsAt} />
+				</dd>
+				<dt>{t('booking.address')}</dt>
+				<dd>{b.serviceAddress || '—'}</dd>
+				<dt>{t('book.priceTotal')}</dt>
+				<dd>
+					<Money fen={b.priceFen} />
+				</dd>
+				<dt>{t('book.subsidy')}</dt>
+				<dd>
+					<Money fen={b.subsidyFen} />
+				</dd>
+				<dt>{t('book.copay')}</dt>
+				<dd>
+					<Money fen={b.copayFen} />
+				</dd>
+				<dt>{t('booking.payment')}</dt>
+				<dd data-testid="payment-status">{t(`payment.${b.paymentStatus}`)}</dd>
+				{family && b.payments[0]?.stripePaymentIntentId ? (
+					<>
+						<dt>{t('booking.paymentRef')}</dt>
+						<dd className="mono" data-testid="payment-ref">
+							{b.payments[0].stripePaymentIntentId}
+						</dd>
+					</>
+				) : null}
+				{b.cancellationFeeFen > 0 ? (
+					<>
+						<dt>{t('booking.fee')}</dt>
+						<dd>
+							<Money fen={b.cancellationFeeFen} />
+						</dd>
+					</>
+				) : null}
+				{b.refundedFen > 0 ? (
+					<>
+						<dt>{t('booking.refunded')}</dt>
+						<dd>
+							<Money fen={b.refundedFen} />
+						</dd>
+					</>
+				) : null}
+				{b.statusReason ? (
+					<>
+						<dt>{t('booking.reason')}</dt>
+						<dd>{b.statusReason}</dd>
+					</>
+				) : null}
+				{family && b.visitCode && (b.status === 'confirmed' || b.status === 'in_service') ? (
+					<>
+						<dt>{t('booking.visitCode')}</dt>
+						<dd className="mono" data-testid="visit-code">
+							{b.visitCode}
+						</dd>
+					</>
+				) : null}
+				{provider ? (
+					<>
+						<dt>{t('booking.family')}</dt>
+						<dd>
+							{b.familyUser.name} · {b.familyUser.phone}
+						</dd>
+					</>
+				) : null}
+			</dl>
+			{b.paymentStatus === 'processing' && family ? <p className="notice">{t('payment.waiting')}</p> : null}
+			<div className="actions">
+				{payable ? <IntentForm intent="pay" label={t('actions.pay', { amount: (b.copayFen / 100).toFixed(2) })} /> : null}
+				{provider && b.status === 'requested' ? <IntentForm intent="confirm" label={t('actions.confirm')} /> : null}
+				{provider && b.status === 'confirmed' ? (
+					<Link to={`/visits/${b.id}`} className="button big">
+						{t('actions.visit')}
+					</Link>
+				) : null}
+				{provider && b.status === 'in_service' ? (
+					<Link to={`/visits/${b.id}`} className="button big">
+						{t('actions.visit')}
+					</Link>
+				) : null}
+			</div>
+			{provider && b.status === 'requested' ? (
+				<IntentForm intent="decline" label={t('actions.decline')} secondary>
+					<div className="field">
+						<label htmlFor="decline-reason">{t('booking.declineReason')}</label>
+						<input id="decline-reason" name="reason" type="text" maxLength={300} />
+					</div>
+				</IntentForm>
+			) : null}
+			{(family || provider) && live ? (
+				<IntentForm intent="cancel" label={t('actions.cancel')} secondary>
+					<div className="field">
+						<label htmlFor="cancel-reason">{t('booking.cancelReason')}</label>
+						<input id="cancel-reason" name="reason" type="text" maxLength={300} />
+					</div>
+				</IntentForm>
+			) : null}
+			{provider && b.status === 'confirmed' && new Date(b.startsAt) < new Date() ? <IntentForm intent="no-show" label={t('actions.noShow')} secondary /> : null}
+			{family && b.status === 'completed' && !b.review ? (
+				<IntentForm intent="review" label={t('actions.review')}>
+					<fieldset className="checks">
+						<legend>{t('review.rating')}</legend>
+						{[5, 4, 3, 2, 1].map((n) => (
+							<label key={n}>
+								<input type="radio" name="rating" value={n} defaultChecked={n === 5} /> {t('review.stars', { count: n })}
+							</label>
+						))}
+					</fieldset>
+					<div className="field">
+						<label htmlFor="review-comment">{t('review.comment')}</label>
+						<textarea id="review-comment" name="comment" maxLength={1000} rows={3} />
+					</div>
+				</IntentForm>
+			) : null}
+			{family && b.status === 'completed' ? (
+				<IntentForm intent="dispute" label={t('actions.dispute')} secondary>
+					<div className="field">
+						<label htmlFor="dispute-reason">{t('booking.disputeReason')}</label>
+						<input id="dispute-reason" name="reason" type="text" maxLength={300} />
+					</div>
+				</IntentForm>
+			) : null}
+			{b.review ? (
+				<section aria-labelledby="review-h">
+					<h2 id="review-h">{t('review.title')}</h2>
+					<p>
+						{t('review.stars', { count: b.review.rating })} · {b.review.comment}
+					</p>
+					{b.review.reply ? <p>{t('review.reply', { reply: b.review.reply })}</p> : null}
+					{provider && !b.review.reply ? (
+						<IntentForm intent="reply" label={t('actions.reply')}>
+							<div className="field">
+								<label htmlFor="reply-text">{t('review.replyLabel')}</label>
+								<textarea id="reply-text" name="reply" maxLength={1000} rows={3} />
+							</div>
+						</IntentForm>
+					) : null}
+				</section>
+			) : null}
+			{b.visit ? (
+				<section aria-labelledby="visit-h">
+					<h2 id="visit-h">{t('visit.title')}</h2>
+					<dl className="facts">
+						<dt>{t('visit.caregiver')}</dt>
+						<dd>{b.visit.caregiver.name}</dd>
+						<dt>{t('visit.checkIn')}</dt>
+						<dd>
+							<When at={b.visit.checkInAt} /> ({t(`visit.method.${b.visit.checkInMethod}`)})
+						</dd>
+						<dt>{t('visit.checkOut')}</dt>
+						<dd>{b.visit.checkOutAt ? <When at={b.visit.checkOutAt} /> : '—'}</dd>
+						<dt>{t('visit.verified')}</dt>
+						<dd>{b.visit.verified ? t('visit.yes') : b.visit.flags.length ? b.visit.flags.map((f) => t(`visit.flag.${f}`)).join('、') : t('visit.no')}</dd>
+					</dl>
+				</section>
+			) : null}
+			<section aria-labelledby="timeline-h">
+				<h2 id="timeline-h">{t('booking.timeline')}</h2>
+				<ol className="timeline">
+					{b.events.map((e) => (
+						<li key={e.id}>
+							<When at={e.at} /> · {t(`status.${e.toStatus}`)}
+							{e.actorRole ? ` · ${t(`actor.${e.actorRole}`)}` : ''}
+							{e.note ? ` · ${e.note}` : ''}
+						</li>
+					))}
+				</ol>
+			</section>
+		</section>
+	)
+}
+
+export function ErrorBoundary() {
+	return <GeneralErrorBoundary />
+}

@@ -1,0 +1,67 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { Link, useLoaderData } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { IntentForm, When } from '~/components/marketplace.tsx'
+import { requireUser } from '~/modules/auth/access.server.ts'
+import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
+import { listNotifications, markAllRead } from '~/modules/marketplace/notify.server.ts'
+
+export async function loader({ request }: LoaderFunctionArgs) {
+	const user = await requireUser(request)
+	const page = Math.max(1, Number(new URL(request.url).searchParams.get('page')) || 1)
+	return { ...(await listNotifications(user, { page })), page }
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+	const user = await requireUser(request)
+	await readProtectedForm(request)
+	await markAllRead(user)
+	return { ok: true }
+}
+
+export default function Notifications() {
+	const { items, hasMore, page } = useLoaderData<typeof loader>()
+	const { t } = useTranslation('marketplace')
+	return (
+		<section>
+			<div className="title-row">
+				<h1>{t('notifications.title')}</h1>
+				{items.some((i) => !i.readAt) ? <IntentForm intent="read" label={t('notifications.markRead')} secondary /> : null}
+			</div>
+			{items.length === 0 ? <p className="empty">{t('notifications.none')}</p> : null}
+			<ul className="cards">
+				{items.map((n) => {
+					const params = (n.params ?? {}) as Record<string, string | number>
+					return (
+						<li key={n.id} className="card" data-unread={n.readAt ? undefined : 'true'}>
+							<p>
+								{n.readAt ? null : <strong>{t('notifications.new')} · </strong>}
+								{n.kind.startsWith('subsidy.')
+									? t(`subsidies:notices.${n.kind.slice('subsidy.'.length)}`, { ...params, reason: params.reason ?? params.note ?? '' })
+									: t(`notify.${n.kind}`, { ...params, amount: typeof params.amountFen === 'number' ? (params.amountFen / 100).toFixed(2) : '' })}
+							</p>
+							<p>
+								<When at={n.createdAt} />
+								{n.bookingId ? (
+									<>
+										{' · '}
+										<Link to={`/bookings/${n.bookingId}`}>{t('notifications.open')}</Link>
+									</>
+								) : null}
+							</p>
+						</li>
+					)
+				})}
+			</ul>
+			<nav className="pager" aria-label={t('pager')}>
+				{page > 1 ? <Link to={`?page=${page - 1}`}>{t('previous')}</Link> : null}
+				{hasMore ? <Link to={`?page=${page + 1}`}>{t('next')}</Link> : null}
+			</nav>
+		</section>
+	)
+}
+
+export function ErrorBoundary() {
+	return <GeneralErrorBoundary />
+}

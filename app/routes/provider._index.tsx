@@ -1,0 +1,101 @@
+import { parseWithZod } from '@conform-to/zod/v4'
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
+import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { FormError, Money } from '~/components/marketplace.tsx'
+import { requireRole } from '~/modules/auth/access.server.ts'
+import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
+import { getOwnProvider, updateTerms } from '~/modules/marketplace/catalogue.server.ts'
+import { termsSchema } from '~/modules/marketplace/schemas.ts'
+
+export async function loader({ request }: LoaderFunctionArgs) {
+	const user = await requireRole(request, ['provider_staff'])
+	return { provider: await getOwnProvider(user) }
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+	const user = await requireRole(request, ['provider_staff'])
+	const formData = await readProtectedForm(request)
+	const s = parseWithZod(formData, { schema: termsSchema })
+	if (s.status !== 'success') return data({ error: 'marketplace:errors.terms.range', done: false }, { status: 400 })
+	await updateTerms(user, s.value)
+	return { error: null, done: true }
+}
+
+export default function ProviderHome() {
+	const { provider: p } = useLoaderData<typeof loader>()
+	const actionData = useActionData<typeof action>()
+	const { t } = useTranslation('marketplace')
+	const terms = p.profile
+	return (
+		<section>
+			<div className="title-row">
+				<h1>{p.name}</h1>
+				<Link to="/provider/offerings/new" className="button big">
+					{t('catalogue.add')}
+				</Link>
+			</div>
+			<p className={p.status === 'approved' ? 'notice' : 'form-error'} data-testid="provider-status">
+				{t(`providerStatus.${p.status}`)}
+				{p.status === 'pending' ? ` · ${t('catalogue.pendingHint')}` : ''}
+				{p.statusReason ? ` · ${p.statusReason}` : ''}
+			</p>
+			<p>
+				{t('fields.grade')}: {p.grade ? t('grade.stars', { count: p.grade }) : t('grade.none')} ·{' '}
+				<Link to={`/services/providers/${p.id}`}>{t('catalogue.publicPage')}</Link> · <Link to="/bookings">{t('nav.bookings')}</Link>
+			</p>
+			<h2>{t('catalogue.title')}</h2>
+			{p.offerings.length === 0 ? <p className="empty">{t('catalogue.none')}</p> : null}
+			<ul className="cards">
+				{p.offerings.map((o) => (
+					<li key={o.id} className="card">
+						<h3>
+							<Link to={`/provider/offerings/${o.id}`}>{o.title}</Link>
+						</h3>
+						<p>
+							{t(`category.${o.category}`)} · <Money fen={o.priceFen} /> {t(`unit.${o.unit}`)} · {t('unit.duration', { minutes: o.durationMinutes })} ·{' '}
+							{o.active ? t('catalogue.active') : t('catalogue.inactive')} · {o._count.rules === 0 ? t('catalogue.noSchedule') : t('catalogue.rules', { count: o._count.rules })}
+						</p>
+					</li>
+				))}
+			</ul>
+			<h2>{t('terms.title')}</h2>
+			{actionData?.done ? (
+				<p className="notice" role="status">
+					{t('terms.saved')}
+				</p>
+			) : null}
+			<FormError error={actionData?.error} />
+			<Form method="post" className="grid-form">
+				<AuthenticityTokenInput name="csrf" />
+				<input type="hidden" name="intent" value="terms" />
+				<div className="checks">
+					<label>
+						<input type="checkbox" name="autoConfirm" defaultChecked={terms?.autoConfirm ?? false} /> {t('terms.autoConfirm')}
+					</label>
+				</div>
+				<div className="field">
+					<label htmlFor="holdMinutes">{t('terms.holdMinutes')}</label>
+					<input id="holdMinutes" name="holdMinutes" type="number" min={5} max={10080} defaultValue={terms?.holdMinutes ?? 720} />
+				</div>
+				<div className="field">
+					<label htmlFor="freeCancelHours">{t('terms.freeCancelHours')}</label>
+					<input id="freeCancelHours" name="freeCancelHours" type="number" min={0} max={720} defaultValue={terms?.freeCancelHours ?? 24} />
+				</div>
+				<div className="field">
+					<label htmlFor="lateCancelFeePercent">{t('terms.lateCancelFeePercent')}</label>
+					<input id="lateCancelFeePercent" name="lateCancelFeePercent" type="number" min={0} max={100} defaultValue={terms?.lateCancelFeePercent ?? 30} />
+				</div>
+				<button type="submit" className="button big">
+					{t('terms.save')}
+				</button>
+			</Form>
+		</section>
+	)
+}
+
+export function ErrorBoundary() {
+	return <GeneralErrorBoundary />
+}

@@ -1,0 +1,165 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
+import { Form, Link, useLoaderData } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { Money, Stars, When } from '~/components/marketplace.tsx'
+import { requireUser } from '~/modules/auth/access.server.ts'
+import { ALL_CATEGORIES } from '~/modules/marketplace/categories.ts'
+import { searchSchema, SORTS } from '~/modules/marketplace/schemas.ts'
+import { PAGE_SIZE, searchOfferings, searchPlaces } from '~/modules/marketplace/search.server.ts'
+
+export async function loader({ request }: LoaderFunctionArgs) {
+	const user = await requireUser(request)
+	const url = new URL(request.url)
+	const params = searchSchema.parse(Object.fromEntries(url.searchParams))
+	const [results, districts] = await Promise.all([searchOfferings(params), searchPlaces()])
+	return { ...results, params, districts, canBook: user.role === 'family' }
+}
+
+export default function Services() {
+	const { hits, total, params, districts, canBook } = useLoaderData<typeof loader>()
+	const { t, i18n } = useTranslation('marketplace')
+	const zh = i18n.language === 'zh-CN'
+	const communities = districts.find((d) => d.id === params.district)?.communities ?? []
+	const pages = Math.ceil(total / PAGE_SIZE)
+	const link = (page: number) => {
+		const sp = new URLSearchParams()
+		for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '' && k !== 'page') sp.set(k, String(v))
+		sp.set('page', String(page))
+		return `?${sp}`
+	}
+	return (
+		<section>
+			<h1>{t('search.title')}</h1>
+			<Form method="get" className="grid-form" role="search" aria-label={t('search.title')}>
+				<div className="field">
+					<label htmlFor="q">{t('search.q')}</label>
+					<input id="q" name="q" type="search" defaultValue={params.q} placeholder={t('search.qPlaceholder')} />
+				</div>
+				<div className="field">
+					<label htmlFor="district">{t('search.district')}</label>
+					<select id="district" name="district" defaultValue={params.district}>
+						<option value="">{t('search.any')}</option>
+						{districts.map((d) => (
+							<option key={d.id} value={d.id}>
+								{zh ? d.nameZh : d.nameEn}
+							</option>
+						))}
+					</select>
+				</div>
+				<div className="field">
+					<label htmlFor="community">{t('search.community')}</label>
+					<select id="community" name="community" defaultValue={params.community}>
+						<option value="">{t('search.any')}</option>
+						{communities.map((c) => (
+							<option key={c.id} value={c.id}>
+								{zh ? c.nameZh : c.nameEn ?? c.nameZh}
+							</option>
+						))}
+					</select>
+				</div>
+				<div className="field">
+					<label htmlFor="category">{t('search.category')}</label>
+					<select id="category" name="category" defaultValue={params.category ?? ''}>
+						<option value="">{t('search.any')}</option>
+						{ALL_CATEGORIES.map((c) => (
+							<option key={c} value={c}>
+								{t(`category.${c}`)}
+							</option>
+						))}
+					</select>
+				</div>
+				<div className="field">
+					<label htmlFor="date">{t('search.date')}</label>
+					<input id="date" name="date" type="date" defaultValue={params.date ?? ''} />
+				</div>
+				<div className="field">
+					<label htmlFor="minPrice">{t('search.minPrice')}</label>
+					<input id="minPrice" name="minPrice" type="number" min={0} inputMode="numeric" defaultValue={params.minPrice ?? ''} />
+				</div>
+				<div className="field">
+					<label htmlFor="maxPrice">{t('search.maxPrice')}</label>
+					<input id="maxPrice" name="maxPrice" type="number" min={0} inputMode="numeric" defaultValue={params.maxPrice ?? ''} />
+				</div>
+				<div className="field">
+					<label htmlFor="minGrade">{t('search.minGrade')}</label>
+					<select id="minGrade" name="minGrade" defaultValue={params.minGrade ?? ''}>
+						<option value="">{t('search.any')}</option>
+						{[1, 2, 3, 4, 5].map((g) => (
+							<option key={g} value={g}>
+								{t('grade.atLeast', { count: g })}
+							</option>
+						))}
+					</select>
+				</div>
+				<div className="field">
+					<label htmlFor="minRating">{t('search.minRating')}</label>
+					<select id="minRating" name="minRating" defaultValue={params.minRating ?? ''}>
+						<option value="">{t('search.any')}</option>
+						{[3, 4, 4.5].map((r) => (
+							<option key={r} value={r}>
+								{t('rating.atLeast', { value: r })}
+							</option>
+						))}
+					</select>
+				</div>
+				<div className="field">
+					<label htmlFor="sort">{t('search.sort')}</label>
+					<select id="sort" name="sort" defaultValue={params.sort}>
+						{SORTS.map((s) => (
+							<option key={s} value={s}>
+								{t(`search.sorts.${s}`)}
+							</option>
+						))}
+					</select>
+				</div>
+				<button type="submit" className="button big">
+					{t('search.submit')}
+				</button>
+			</Form>
+			<p role="status">{t('search.count', { count: total })}</p>
+			<ul className="cards" data-testid="results">
+				{hits.map((h) => (
+					<li key={h.id} className="card">
+						<h2>{h.title}</h2>
+						<p>
+							<Link to={`/services/providers/${h.providerId}`}>{h.providerName}</Link> · {t(`category.${h.category}`)} · {h.grade ? t('grade.stars', { count: h.grade }) : t('grade.none')} ·{' '}
+							<Stars value={h.rating} /> ({t('rating.count', { count: h.ratingCount })})
+						</p>
+						<p>{h.description}</p>
+						<p>
+							<strong>
+								<Money fen={h.priceFen} />
+							</strong>{' '}
+							{t(`unit.${h.unit}`)} · {t('unit.duration', { minutes: h.durationMinutes })}
+						</p>
+						<p>
+							{t('search.nextSlots')}:{' '}
+							{h.nextSlots.length === 0
+								? t('search.noSlots')
+								: h.nextSlots.map((s, i) => (
+										<span key={s}>
+											{i > 0 ? '、' : ''}
+											<When at={s} />
+										</span>
+									))}
+						</p>
+						{canBook ? (
+							<Link to={`/services/book/${h.id}`} className="button big">
+								{t('search.book')}
+							</Link>
+						) : null}
+					</li>
+				))}
+			</ul>
+			<nav className="pager" aria-label={t('pager')}>
+				{params.page > 1 ? <Link to={link(params.page - 1)}>{t('previous')}</Link> : null}
+				{params.page < pages ? <Link to={link(params.page + 1)}>{t('next')}</Link> : null}
+			</nav>
+		</section>
+	)
+}
+
+export function ErrorBoundary() {
+	return <GeneralErrorBoundary />
+}

@@ -1,0 +1,90 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
+import { Link, useLoaderData } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { Money, Stars, When } from '~/components/marketplace.tsx'
+import { requireUser } from '~/modules/auth/access.server.ts'
+import { getProviderPage } from '~/modules/marketplace/search.server.ts'
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+	const user = await requireUser(request)
+	const provider = await getProviderPage(user, params.providerId ?? '')
+	if (!provider) throw new Response('Not found', { status: 404 })
+	return { provider, canBook: user.role === 'family' }
+}
+
+export default function ProviderPage() {
+	const { provider: p, canBook } = useLoaderData<typeof loader>()
+	const { t, i18n } = useTranslation('marketplace')
+	const zh = i18n.language === 'zh-CN'
+	return (
+		<section>
+			<h1>{p.name}</h1>
+			<dl className="facts card">
+				<dt>{t('fields.kind')}</dt>
+				<dd>{t(`kind.${p.kind}`)}</dd>
+				<dt>{t('fields.grade')}</dt>
+				<dd data-testid="grade">
+					{p.grade ? t('grade.stars', { count: p.grade }) : t('grade.none')}
+					{p.gradedAt ? ` (${new Date(p.gradedAt).toISOString().slice(0, 10)})` : ''}
+				</dd>
+				<dt>{t('rating.title')}</dt>
+				<dd data-testid="rating">
+					<Stars value={p.rating} /> ({t('rating.count', { count: p.ratingCount })})
+				</dd>
+				<dt>{t('fields.districtsServed')}</dt>
+				<dd>{p.districtsServed.map((d) => (zh ? d.district.nameZh : d.district.nameEn)).join('、')}</dd>
+				<dt>{t('fields.address')}</dt>
+				<dd>{p.address ?? '—'}</dd>
+				<dt>{t('fields.providerPhone')}</dt>
+				<dd>{p.phone ?? '—'}</dd>
+			</dl>
+			{p.description ? <p>{p.description}</p> : null}
+			<h2>{t('catalogue.title')}</h2>
+			<ul className="cards">
+				{p.offerings.map((o) => (
+					<li key={o.id} className="card">
+						<h3>{o.title}</h3>
+						<p>
+							{t(`category.${o.category}`)} · <Money fen={o.priceFen} /> {t(`unit.${o.unit}`)} · {t('unit.duration', { minutes: o.durationMinutes })}
+						</p>
+						<p>{o.description}</p>
+						<p>
+							{t('search.nextSlots')}:{' '}
+							{o.nextSlots.length === 0
+								? t('search.noSlots')
+								: o.nextSlots.map((s, i) => (
+										<span key={s}>
+											{i > 0 ? '、' : ''}
+											<When at={s} />
+										</span>
+									))}
+						</p>
+						{canBook && p.status === 'approved' ? (
+							<Link to={`/services/book/${o.id}`} className="button big">
+								{t('search.book')}
+							</Link>
+						) : null}
+					</li>
+				))}
+			</ul>
+			<h2>{t('review.listTitle')}</h2>
+			{p.reviews.length === 0 ? <p className="empty">{t('review.none')}</p> : null}
+			<ul className="cards">
+				{p.reviews.map((r) => (
+					<li key={r.id} className="card">
+						<p>
+							{t('review.stars', { count: r.rating })} · <When at={r.createdAt} />
+						</p>
+						<p>{r.comment}</p>
+						{r.reply ? <p>{t('review.reply', { reply: r.reply })}</p> : null}
+					</li>
+				))}
+			</ul>
+		</section>
+	)
+}
+
+export function ErrorBoundary() {
+	return <GeneralErrorBoundary />
+}

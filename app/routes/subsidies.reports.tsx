@@ -1,0 +1,127 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
+import { Link, useLoaderData } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { Money, MonthlyBarChart } from '~/components/subsidy-ui.tsx'
+import { formatFen } from '~/lib/money.ts'
+import { shanghaiDate } from '~/lib/time.ts'
+import { BUREAU_ROLES, requireRole } from '~/modules/auth/access.server.ts'
+import { listDistrictsWithCommunities } from '~/modules/elders/elders.server.ts'
+import { spendingReport } from '~/modules/subsidies/reports.server.ts'
+
+export async function loader({ request }: LoaderFunctionArgs) {
+	const user = await requireRole(request, BUREAU_ROLES)
+	const y = Number(new URL(request.url).searchParams.get('year'))
+	const year = Number.isInteger(y) && y >= 2016 && y <= 2100 ? y : Number(shanghaiDate().slice(0, 4))
+	const [report, districts] = await Promise.all([spendingReport(user, year), listDistrictsWithCommunities()])
+	return { report, districts: districts.map((d) => ({ id: d.id, nameZh: d.nameZh, nameEn: d.nameEn })) }
+}
+
+export default function Reports() {
+	const { report, districts } = useLoaderData<typeof loader>()
+	const { t, i18n } = useTranslation('subsidies')
+	const zh = i18n.language === 'zh-CN'
+	const peak = report.byMonth.reduce((a, b) => (b.spentFen > a.spentFen ? b : a), report.byMonth[0]!)
+	const summary = t('reports.chartSummary', { year: report.year, total: formatFen(report.totals.spentFen, i18n.language), peakMonth: peak.month, peak: formatFen(peak.spentFen, i18n.language) })
+	return (
+		<>
+			<section className="card">
+				<h1>{t('reports.title', { year: report.year })}</h1>
+				<nav className="pager" aria-label={t('budget.years')}>
+					<Link to={`?year=${report.year - 1}`}>{report.year - 1}</Link>
+					<Link to={`?year=${report.year + 1}`}>{report.year + 1}</Link>
+				</nav>
+				<ul className="stat-row">
+					<li>
+						{t('reports.spent')}
+						<strong data-testid="total-spent">
+							<Money fen={report.totals.spentFen} />
+						</strong>
+					</li>
+					<li>
+						{t('reports.eldersServed')}
+						<strong data-testid="elders-served">{report.totals.eldersServed}</strong>
+					</li>
+					<li>
+						{t('reports.services')}
+						<strong data-testid="services">{report.totals.services}</strong>
+					</li>
+				</ul>
+				<h2>{t('reports.byMonth')}</h2>
+				<MonthlyBarChart title={t('reports.chartTitle', { year: report.year })} summary={summary} data={report.byMonth} locale={i18n.language} />
+				<div className="table-wrap">
+					<table>
+						<caption>{t('reports.byMonth')}</caption>
+						<thead>
+							<tr>
+								<th scope="col">{t('reports.month')}</th>
+								<th scope="col">{t('reports.spent')}</th>
+								<th scope="col">{t('reports.services')}</th>
+							</tr>
+						</thead>
+						<tbody>
+							{report.byMonth.map((m) => (
+								<tr key={m.month}>
+									<th scope="row">{m.month}</th>
+									<td><Money fen={m.spentFen} /></td>
+									<td>{m.services}</td>
+								</tr>
+							))}
+						</tbody>
+					</table>
+				</div>
+			</section>
+			<section className="card">
+				<h2>{t('reports.byDistrict')}</h2>
+				<div className="table-wrap">
+					<table>
+						<thead>
+							<tr>
+								<th scope="col">{t('fields.district')}</th>
+								<th scope="col">{t('reports.spent')}</th>
+								<th scope="col">{t('reports.services')}</th>
+							</tr>
+						</thead>
+						<tbody>
+							{report.byDistrict.map((r) => {
+								const d = districts.find((x) => x.id === r.key)
+								return (
+									<tr key={r.key}>
+										<th scope="row">{(zh ? d?.nameZh : d?.nameEn) ?? r.key}</th>
+										<td><Money fen={r.spentFen} /></td>
+										<td>{r.services}</td>
+									</tr>
+								)
+							})}
+						</tbody>
+					</table>
+				</div>
+				<h2>{t('reports.byCategory')}</h2>
+				<div className="table-wrap">
+					<table>
+						<thead>
+							<tr>
+								<th scope="col">{t('fields.category')}</th>
+								<th scope="col">{t('reports.spent')}</th>
+								<th scope="col">{t('reports.services')}</th>
+							</tr>
+						</thead>
+						<tbody>
+							{report.byCategory.map((r) => (
+								<tr key={r.key}>
+									<th scope="row">{t(`serviceCategories.${r.key}`, { defaultValue: r.key })}</th>
+									<td><Money fen={r.spentFen} /></td>
+									<td>{r.services}</td>
+								</tr>
+							))}
+						</tbody>
+					</table>
+				</div>
+			</section>
+		</>
+	)
+}
+
+export function ErrorBoundary() {
+	return <GeneralErrorBoundary />
+}

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "ledger_txn" ADD COLUMN     "category" TEXT,
+ADD COLUMN     "providerId" UUID;
