@@ -21,7 +21,7 @@ export const meta: MetaFunction = () => [{ title: '颐养 Yiyang' }]
 export async function loader({ request }: LoaderFunctionArgs) {
 	const [user, prefs, [csrfToken, csrfCookie]] = await Promise.all([getSessionUser(request), getPreferences(request), csrf.commitToken(request)])
 	return data(
-		{ user: user && { id: user.id, name: user.name, role: user.role }, locale: prefs.locale, textSize: prefs.textSize, csrfToken },
+		{ user: user && { id: user.id, name: user.name, role: user.role, providerKind: user.providerKind }, locale: prefs.locale, textSize: prefs.textSize, csrfToken },
 		csrfCookie ? { headers: { 'Set-Cookie': csrfCookie } } : undefined,
 	)
 }

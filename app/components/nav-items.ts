@@ -1,13 +1,17 @@
-import type { Role } from '~/generated/prisma/enums.ts'
+import type { ProviderKind, Role } from '~/generated/prisma/enums.ts'
 
 /** Main navigation per role; each capability adds its own entries here. Labels are i18n keys. */
-export const NAV_ITEMS: { to: string; label: string; roles: readonly Role[] }[] = [
+type NavItem = { to: string; label: string; roles: readonly Role[]; /** provider staff only: the kinds of provider it serves */ providerKinds?: readonly ProviderKind[] }
+
+export type NavUser = { role: Role; providerKind?: ProviderKind | null }
+
+export const NAV_ITEMS: NavItem[] = [
 	{ to: '/elders', label: 'nav.elders', roles: ['family', 'community_officer', 'bureau_district', 'bureau_city', 'admin'] },
 	{ to: '/bureau/staff', label: 'nav.staff', roles: ['bureau_district', 'bureau_city', 'admin'] },
 	{ to: '/bureau/audit', label: 'nav.audit', roles: ['bureau_district', 'bureau_city', 'admin'] },
 	{ to: '/allowance', label: 'allowance:nav.allowance', roles: ['family', 'community_officer', 'bureau_district', 'bureau_city'] },
 	{ to: '/bureau/allowance', label: 'allowance:nav.runs', roles: ['bureau_district', 'bureau_city', 'admin'] },
-	{ to: '/institution', label: 'beds:nav.institution', roles: ['provider_staff'] },
+	{ to: '/institution', label: 'beds:nav.institution', roles: ['provider_staff'], providerKinds: ['institution'] },
 	{ to: '/stays', label: 'beds:nav.stays', roles: ['family'] },
 	{ to: '/bureau/beds', label: 'beds:nav.dashboard', roles: ['bureau_district', 'bureau_city', 'admin'] },
 	// marketplace
@@ -26,3 +30,9 @@ export const NAV_ITEMS: { to: string; label: string; roles: readonly Role[] }[] 
 	{ to: '/subsidies/reports', label: 'subsidies:nav.reports', roles: ['bureau_district', 'bureau_city', 'admin'] },
 	{ to: '/subsidies/claims', label: 'subsidies:nav.claims', roles: ['provider_staff', 'bureau_district', 'bureau_city', 'admin'] },
 ]
+
+/** The entries a user sees: by role, and for provider staff by the kind of their provider. */
+export function navItemsFor(user: NavUser | null) {
+	if (!user) return []
+	return NAV_ITEMS.filter((item) => item.roles.includes(user.role) && (!item.providerKinds || (!!user.providerKind && item.providerKinds.includes(user.providerKind))))
+}

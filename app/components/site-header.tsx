@@ -1,17 +1,17 @@
 import { Form, Link, NavLink, useLocation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
-import type { Role } from '~/generated/prisma/enums.ts'
+import type { ProviderKind, Role } from '~/generated/prisma/enums.ts'
 import type { Locale } from '~/lib/i18n.ts'
-import { NAV_ITEMS } from './nav-items.ts'
+import { navItemsFor } from './nav-items.ts'
 
-type HeaderUser = { id: string; name: string; role: Role } | null
+type HeaderUser = { id: string; name: string; role: Role; providerKind?: ProviderKind | null } | null
 
 export function SiteHeader({ user, textSize, locale }: { user: HeaderUser; textSize: 'normal' | 'large'; locale: Locale }) {
 	const { t } = useTranslation()
 	const location = useLocation()
 	const back = location.pathname + location.search
-	const items = user ? NAV_ITEMS.filter((item) => item.roles.includes(user.role)) : []
+	const items = navItemsFor(user)
 	return (
 		<header className="site-header">
 			<a href="#main" className="skip-link">

@@ -2,18 +2,18 @@ import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { NAV_ITEMS } from '~/components/nav-items.ts'
+import { navItemsFor } from '~/components/nav-items.ts'
 import { getSessionUser } from '~/modules/auth/session.server.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await getSessionUser(request)
-	return { user: user && { name: user.name, role: user.role } }
+	return { user: user && { name: user.name, role: user.role, providerKind: user.providerKind } }
 }
 
 export default function Index() {
 	const { user } = useLoaderData<typeof loader>()
 	const { t } = useTranslation()
-	const items = user ? NAV_ITEMS.filter((i) => i.roles.includes(user.role)) : []
+	const items = navItemsFor(user)
 	return (
 		<>
 			<section className="hero">

@@ -44,7 +44,7 @@ test('institution staff add beds, admit and discharge an elder; the bureau dashb
 	const staffContext = await browser.newContext({ locale: 'zh-CN' })
 	const staff = await staffContext.newPage()
 	await login(staff, '13800000012')
-	await staff.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name: '本机构' }).click()
+	await staff.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name: '床位管理' }).click()
 	await staff.getByRole('link', { name: '房间与床位' }).click()
 	await staff.getByLabel('房间名称').fill(room)
 	await staff.getByLabel('楼层').fill('2')

@@ -2,7 +2,7 @@ import { createCookieSessionStorage, redirect } from '@remix-run/node'
 import { prisma } from '~/lib/db.server.ts'
 import { getEnv, isSecureCookies } from '~/lib/env.server.ts'
 import { singleton } from '~/lib/singleton.server.ts'
-import type { Role } from '~/generated/prisma/enums.ts'
+import type { ProviderKind, Role } from '~/generated/prisma/enums.ts'
 
 const SESSION_TTL_MS = 1000 * 60 * 60 * 24 * 14
 const SESSION_KEY = 'sid'
@@ -32,9 +32,11 @@ export type SessionUser = {
 	districtId: string | null
 	communityId: string | null
 	providerId: string | null
+	/** Kind of the provider for provider staff, else null. */
+	providerKind?: ProviderKind | null
 }
 
-const userSelect = { id: true, name: true, phone: true, role: true, districtId: true, communityId: true, providerId: true } as const
+const userSelect = { id: true, name: true, phone: true, role: true, districtId: true, communityId: true, providerId: true, provider: { select: { kind: true } } } as const
 
 const perRequest = new WeakMap<Request, Promise<SessionUser | null>>()
 
@@ -46,7 +48,9 @@ async function loadSessionUser(request: Request): Promise<SessionUser | null> {
 		where: { id: sid, expiresAt: { gt: new Date() }, user: { active: true } },
 		select: { user: { select: userSelect } },
 	})
-	return row?.user ?? null
+	if (!row) return null
+	const { provider, ...user } = row.user
+	return { ...user, providerKind: provider?.kind ?? null }
 }
 
 /** The signed-in user, or null. Loaded once per request however many loaders ask. */
