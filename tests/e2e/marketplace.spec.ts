@@ -103,6 +103,9 @@ test('the bureau approves a provider; a family searches, books and pays; the pro
 	await caregiver.getByLabel('老人家中的核验码（6 位数字）').fill(code)
 	await caregiver.getByRole('button', { name: '到达签到 · 使用核验码' }).click()
 	await expect(caregiver.getByTestId('visit-result')).toContainText('已签到')
+	// The page has switched to the check-out form (the booking is now in service).
+	await expect(caregiver.getByRole('heading', { level: 1 })).toContainText('服务中')
+	await expect(caregiver.getByRole('button', { name: '完成签退 · 使用核验码' })).toBeVisible()
 	await caregiver.getByLabel('老人家中的核验码（6 位数字）').fill(code)
 	await caregiver.getByRole('button', { name: '完成签退 · 使用核验码' }).click()
 	// Seconds instead of fifteen minutes: the visit is completed but flagged for review.

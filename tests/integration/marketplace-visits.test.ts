@@ -166,6 +166,9 @@ describe('provider onboarding', () => {
 		const found = await (await family.get(`/services?q=${encodeURIComponent('上门助浴')}&district=zhongxiang&category=bathing&minPrice=70&maxPrice=80&minGrade=4&sort=price_asc`)).text()
 		expect(found).toContain(`/services/providers/${provider.id}`)
 		expect(found).toContain('75.50')
+		// Its next free slots are listed (tomorrow at the latest: every day from 08:00).
+		const card = found.slice(found.indexOf(`/services/providers/${provider.id}`))
+		expect(card.slice(0, 3000)).toMatch(/<time dateTime="\d{4}-\d{2}-\d{2}T/)
 		const tooCheap = await (await family.get(`/services?q=${encodeURIComponent('助浴')}&district=zhongxiang&maxPrice=50`)).text()
 		expect(tooCheap).not.toContain(`/services/providers/${provider.id}`)
 		const otherDistrict = await (await family.get(`/services?q=${encodeURIComponent('钟祥上门助浴')}&district=dongbao`)).text()

@@ -82,29 +82,48 @@ export async function searchOfferings(params: SearchParams, now = new Date()): P
 						: q
 							? Prisma.sql`(o.title ILIKE ${`%${escapeLike(q)}%`}) DESC, similarity(o.title || ' ' || o.description, ${q}) DESC, ${rating} DESC, o.id`
 							: Prisma.sql`p.grade DESC NULLS LAST, ${rating} DESC, o.id`
-	const rows = await prisma.$queryRaw<(Omit<SearchHit, 'nextSlots' | 'rating'> & { ratingSum: number; total: number })[]>`
-		SELECT o.id, o.title, o.description, o.category::text AS category, o."priceFen", o.unit::text AS unit, o."durationMinutes",
-		       p.id AS "providerId", p.name AS "providerName", p.kind::text AS "providerKind", p.grade,
-		       COALESCE(pp."ratingCount", 0) AS "ratingCount", COALESCE(pp."ratingSum", 0) AS "ratingSum",
-		       count(*) OVER ()::int AS total
-		FROM offering o
-		JOIN provider p ON p.id = o."providerId"
-		LEFT JOIN provider_profile pp ON pp."providerId" = p.id
-		WHERE ${Prisma.join(where, ' AND ')}
-		ORDER BY ${order}
-		LIMIT ${PAGE_SIZE} OFFSET ${(params.page - 1) * PAGE_SIZE}`
 	const from = params.date && params.date > shanghaiDate(now) ? fromShanghai(params.date) : now
-	const slots = await nextSlotsFor(
-		rows.map((r) => ({ id: r.id, providerId: r.providerId, durationMinutes: r.durationMinutes })),
-		from,
-		3,
-	)
+	const firstDate = shanghaiDate(from)
+	const lastDate = addDaysTo(firstDate, SLOT_WINDOW_DAYS)
+	const until = fromShanghai(lastDate)
+	// One round trip: the page of hits, then (for those 20 only) their schedules, closed dates and
+	// full slots, from which the next free slots are computed here.
+	const rows = await prisma.$queryRaw<(Omit<SearchHit, 'nextSlots' | 'rating'> & { ratingSum: number; total: number; rn: number; rules: Rule[] | null; closed: string[] | null; full: string[] | null })[]>`
+		WITH hits AS (
+			SELECT o.id, o.title, o.description, o.category::text AS category, o."priceFen", o.unit::text AS unit, o."durationMinutes",
+			       p.id AS "providerId", p.name AS "providerName", p.kind::text AS "providerKind", p.grade,
+			       COALESCE(pp."ratingCount", 0) AS "ratingCount", COALESCE(pp."ratingSum", 0) AS "ratingSum",
+			       count(*) OVER ()::int AS total, row_number() OVER (ORDER BY ${order})::int AS rn
+			FROM offering o
+			JOIN provider p ON p.id = o."providerId"
+			LEFT JOIN provider_profile pp ON pp."providerId" = p.id
+			WHERE ${Prisma.join(where, ' AND ')}
+			ORDER BY rn
+			LIMIT ${PAGE_SIZE} OFFSET ${(params.page - 1) * PAGE_SIZE}
+		)
+		SELECT h.*,
+			(SELECT json_agg(json_build_object('weekday', r.weekday, 'startMinute', r."startMinute", 'endMinute', r."endMinute", 'capacity', r.capacity))
+			   FROM availability_rule r WHERE r."offeringId" = h.id) AS rules,
+			(SELECT json_agg(x.date::text) FROM availability_exception x
+			   WHERE x."providerId" = h."providerId" AND (x."offeringId" IS NULL OR x."offeringId" = h.id) AND x.date BETWEEN ${firstDate}::date AND ${lastDate}::date) AS closed,
+			(SELECT json_agg(s."startsAt") FROM slot s
+			   WHERE s."offeringId" = h.id AND s."startsAt" >= ${from} AND s."startsAt" < ${until} AND s.booked >= s.capacity) AS full
+		FROM hits h
+		ORDER BY h.rn`
 	return {
 		total: rows[0]?.total ?? 0,
-		hits: rows.map(({ ratingSum, total: _t, ...r }) => ({
+		hits: rows.map(({ ratingSum, total: _t, rn: _rn, rules, closed, full, ...r }) => ({
 			...r,
 			rating: r.ratingCount > 0 ? Math.round((ratingSum / r.ratingCount) * 10) / 10 : null,
-			nextSlots: slots.get(r.id) ?? [],
+			nextSlots: nextFreeSlots({
+				from,
+				days: SLOT_WINDOW_DAYS,
+				count: 3,
+				rules: rules ?? [],
+				durationMinutes: r.durationMinutes,
+				closedDates: new Set(closed ?? []),
+				full: new Set((full ?? []).map((f) => new Date(f).toISOString())),
+			}).map((slot) => slot.startsAt.toISOString()),
 		})),
 	}
 }
