@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { prisma } from '~/lib/db.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
-import { checkIn, checkOut } from '~/modules/marketplace/visits.server.ts'
+import { checkIn, checkOut, elderAdmittedDuring } from '~/modules/marketplace/visits.server.ts'
+import { admitElder } from '~/modules/beds/admissions.server.ts'
+import { decryptIdNumber } from '~/modules/identity/id-crypto.server.ts'
+import { dateOnly, shanghaiDate } from '~/lib/time.ts'
+import { addDays } from '../factories/index.ts'
 import { bookingFields, makeFamily, makeProvider, signIn, slotAt, type TestProvider } from '../factories/marketplace.ts'
 import { startApp } from '../setup/http.ts'
 
@@ -89,6 +93,29 @@ describe('visit verification', () => {
 		expect((await officer.post('/bureau/visits', { visitId: visit.id, decision: 'accept', note: '电话回访确认' })).status).toBe(200)
 		expect((await prisma.visit.findUniqueOrThrow({ where: { id: visit.id } })).verified).toBe(true)
 		expect(await prisma.auditLog.count({ where: { action: 'visit.accept', entityId: visit.id } })).toBe(1)
+	})
+
+	it('flags a home visit billed while the elder held an institution bed, and not after the discharge', async () => {
+		const provider = await makeProvider({ capacity: 2 })
+		const user = staffUser(provider)
+		const { booking, bookingId } = await confirmedBooking(provider, 4, '10:00')
+		// The elder is admitted to a demo institution (东宝区) the day before the visit, by its staff.
+		const staffRow = await prisma.user.findUniqueOrThrow({ where: { phone: '13800000012' }, select: { id: true, name: true, phone: true, role: true, districtId: true, communityId: true, providerId: true, provider: { select: { name: true, districtId: true } } } })
+		const institution = { ...staffRow, providerId: staffRow.providerId!, providerName: staffRow.provider!.name, districtId: staffRow.provider!.districtId }
+		const bed = await prisma.bed.findFirstOrThrow({ where: { providerId: institution.providerId, status: 'vacant' }, select: { id: true } })
+		const elder = await prisma.elder.findUniqueOrThrow({ where: { id: booking.elderId }, select: { idNumberCipher: true } })
+		const visitDay = shanghaiDate(booking.startsAt)
+		const admitted = await admitElder(institution, { idNumber: decryptIdNumber(elder.idNumberCipher), bedId: bed.id, admittedOn: addDays(visitDay, -1) })
+		expect(admitted.ok).toBe(true)
+		const start = booking.startsAt
+		await checkIn(user, bookingId, { intent: 'check-in', method: 'code', code: booking.visitCode }, start)
+		const out = await checkOut(user, bookingId, { intent: 'check-out', method: 'code', code: booking.visitCode }, new Date(start.getTime() + 58 * 60_000))
+		expect(out).toEqual({ ok: true, flags: ['admitted'], verified: false })
+		// A stay that ended on the visit day (discharged that morning) does not flag it.
+		expect(await elderAdmittedDuring(prisma, booking.elderId, start, new Date(start.getTime() + 60_000))).toBe(true)
+		await prisma.admission.updateMany({ where: { elderId: booking.elderId, dischargedOn: null }, data: { dischargedOn: dateOnly(visitDay), endReason: 'discharged' } })
+		await prisma.bed.update({ where: { id: bed.id }, data: { status: 'vacant' } })
+		expect(await elderAdmittedDuring(prisma, booking.elderId, start, new Date(start.getTime() + 60_000))).toBe(false)
 	})
 
 	it('refuses check-in before the window, on unconfirmed bookings, and by another provider', async () => {

@@ -1,4 +1,4 @@
-import { pool } from '~/lib/db.server.ts'
+import { pool, type Tx } from '~/lib/db.server.ts'
 import { bedsTransaction } from './tx.server.ts'
 import { hashIdNumber } from '~/modules/identity/id-crypto.server.ts'
 import type { InstitutionStaff } from './access.server.ts'
@@ -213,4 +213,18 @@ export async function institutionOverview(staff: InstitutionStaff, today: string
 		// Discharges in the last 12 months per bed in service: how often a bed changes hands in a year.
 		turnover: inService > 0 ? r.discharged365 / inService : null,
 	}
+}
+
+/**
+ * Whether an elder held an institution bed on any day from `fromDate` to `toDate` (Shanghai
+ * dates, inclusive). A stay covers admittedOn <= D < dischargedOn. Takes the caller's transaction,
+ * so visit verification reads it in the same snapshot as the visit it flags.
+ */
+export async function wasAdmittedBetween(db: Pick<Tx, '$queryRaw'>, elderId: string, fromDate: string, toDate: string): Promise<boolean> {
+	const rows = await db.$queryRaw<{ found: boolean }[]>`
+		SELECT EXISTS (
+			SELECT 1 FROM admission
+			WHERE "elderId" = ${elderId}::uuid AND "admittedOn" <= ${toDate}::date AND ("dischargedOn" IS NULL OR "dischargedOn" > ${fromDate}::date)
+		) AS found`
+	return rows[0]?.found === true
 }

@@ -6,21 +6,19 @@ import { z } from 'zod'
 import type { Prisma } from '~/generated/prisma/client.ts'
 import { prisma, type Tx } from '~/lib/db.server.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
+import { shanghaiDate } from '~/lib/time.ts'
 import { isCityWide } from '~/modules/auth/access.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
+import { wasAdmittedBetween } from '~/modules/beds/admissions.server.ts'
 import { visitTransition } from './booking.server.ts'
 import { HOME_VISIT_CATEGORIES } from './categories.ts'
 import { checkInFlags, checkOutFlags, distanceMetres, VISIT_RULES, type VisitFlag } from './rules.ts'
 import type { checkSchema } from './schemas.ts'
 
-/**
- * Whether the elder was admitted to an institution at any time in [from, to). Bed admissions are
- * another capability (issue 6, an `Admission` model with elderId, admittedOn, dischargedOn); until
- * it is on main this answers false. Wire it with one query, e.g.
- *   tx.admission.count({ where: { elderId, admittedOn: { lt: to }, OR: [{ dischargedOn: null }, { dischargedOn: { gte: from } }] } })
- */
+/** Whether the elder held an institution bed during the visit (a parameter so tests can fix it). */
 export type AdmissionCheck = (tx: Tx, elderId: string, from: Date, to: Date) => Promise<boolean>
-export const elderAdmittedDuring: AdmissionCheck = async () => false
+/** A home visit billed while the elder held an institution bed (any Shanghai day of the visit) is flagged. */
+export const elderAdmittedDuring: AdmissionCheck = (tx, elderId, from, to) => wasAdmittedBetween(tx, elderId, shanghaiDate(from), shanghaiDate(to))
 
 type CheckInput = z.infer<typeof checkSchema>
 
