@@ -13,6 +13,7 @@ import { makeIdNumber, maskIdNumber } from '~/modules/identity/id-number.ts'
 import { processSnapshot } from '../../workers/processors/indicator-snapshots.ts'
 import { DEMO_PASSWORD } from '../../prisma/seed-data.ts'
 import { HttpClient, startApp } from '../setup/http.ts'
+import { makeFamily, signIn } from '../factories/marketplace.ts'
 
 let app: Awaited<ReturnType<typeof startApp>>
 let providerId: string
@@ -387,12 +388,13 @@ describe('vacancies and stay requests', () => {
 	it('a family finds vacancies and requests a stay; the institution accepts holding a bed, then admits from the request', async () => {
 		const a = await demoStaff()
 		const [bedId, otherBed] = await freshBeds(a, 2, 'dementia')
-		const family = new HttpClient(app.baseUrl)
-		await family.login('13800000001', DEMO_PASSWORD)
+		// A family of its own: admitting a shared demo elder would change what other test files see.
+		const own = await makeFamily()
+		const family = await signIn(app.baseUrl, own.phone)
 		const list = await (await family.get(`/stays?district=dongbao&type=dementia&institution=${providerId}`)).text()
 		expect(list).toContain('失智照护床位')
 		expect(list).toContain('¥3,200.50')
-		const elder = await prisma.elder.findFirstOrThrow({ where: { families: { some: { user: { phone: '13800000001' } } }, admissions: { none: { dischargedOn: null } } }, select: { id: true, name: true } })
+		const elder = await prisma.elder.findUniqueOrThrow({ where: { id: own.elderId }, select: { id: true, name: true } })
 		await family.page('/stays')
 		const past = await family.post('/stays', { elderId: elder.id, providerId, bedType: 'dementia', desiredStartOn: '2020-01-01' })
 		expect(past.status).toBe(400)
