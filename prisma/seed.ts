@@ -934,7 +934,8 @@ async function seedAllowance(opts: { scale: SeedScale; today: string; userIds: M
 	await computeRunInline(runId)
 	const checker = opts.userIds.get('13800000042')!
 	const disburser = opts.userIds.get('13800000041')!
-	await pool.query(`UPDATE allowance_payment SET status = 'paid', "paidAt" = now() WHERE "runId" = $1`, [runId])
+	// As the first bank file would: payments held for want of a card stay held.
+	await pool.query(`UPDATE allowance_payment SET status = 'paid', "paidAt" = now(), "bankFileNo" = 1 WHERE "runId" = $1 AND status = 'pending'`, [runId])
 	await pool.query(
 		`UPDATE allowance_run SET status = 'disbursed', "approvedById" = $2, "approvedAt" = now(), "disbursedById" = $3, "disbursedAt" = now() WHERE id = $1`,
 		[runId, checker, disburser],

@@ -10,8 +10,8 @@ import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { Field, SelectField } from '~/components/forms.tsx'
 import { clientIp } from '~/lib/http.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
-import { elderAllowance, LIVENESS_ROLES, recordLiveness } from '~/modules/allowance/people.server.ts'
-import { LIVENESS_METHODS, livenessSchema } from '~/modules/allowance/schemas.ts'
+import { CARD_ROLES, elderAllowance, LIVENESS_ROLES, recordCardRef, recordLiveness } from '~/modules/allowance/people.server.ts'
+import { cardRefSchema, LIVENESS_METHODS, livenessSchema } from '~/modules/allowance/schemas.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 
@@ -23,18 +23,29 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-	const user = await requireRole(request, LIVENESS_ROLES)
+	const user = await requireRole(request, [...new Set([...LIVENESS_ROLES, ...CARD_ROLES])])
 	const formData = await readProtectedForm(request)
+	if (formData.get('intent') === 'card') {
+		const submission = parseWithZod(formData, { schema: cardRefSchema })
+		if (submission.status !== 'success') return data({ result: submission.reply(), recorded: false, card: null }, { status: 400 })
+		const outcome = await recordCardRef(user, params.elderId ?? '', submission.value, clientIp(request))
+		if (!outcome.ok) {
+			if (outcome.status === 404) throw new Response('Not found', { status: 404 })
+			throw new Response('Forbidden', { status: 403 })
+		}
+		return data({ result: submission.reply({ resetForm: true }), recorded: false, card: outcome.value })
+	}
+	if (!(LIVENESS_ROLES as readonly string[]).includes(user.role)) throw new Response('You do not have access to this page.', { status: 403 })
 	const schema = livenessSchema(shanghaiDate())
 	const submission = parseWithZod(formData, { schema })
-	if (submission.status !== 'success') return data({ result: submission.reply(), recorded: false }, { status: 400 })
+	if (submission.status !== 'success') return data({ result: submission.reply(), recorded: false, card: null }, { status: 400 })
 	const outcome = await recordLiveness(user, params.elderId ?? '', submission.value, clientIp(request))
 	if (!outcome.ok) {
 		if (outcome.status === 404) throw new Response('Not found', { status: 404 })
 		if (outcome.status === 403) throw new Response('Forbidden', { status: 403 })
-		return data({ result: submission.reply({ fieldErrors: outcome.fieldErrors }), recorded: false }, { status: outcome.status })
+		return data({ result: submission.reply({ fieldErrors: outcome.fieldErrors }), recorded: false, card: null }, { status: outcome.status })
 	}
-	return data({ result: submission.reply({ resetForm: true }), recorded: true })
+	return data({ result: submission.reply({ resetForm: true }), recorded: true, card: null })
 }
 
 export default function ElderAllowance() {
@@ -42,12 +53,19 @@ export default function ElderAllowance() {
 	const actionData = useActionData<typeof action>()
 	const navigation = useNavigation()
 	const { t } = useTranslation('allowance')
+	const isCard = actionData?.card !== undefined && (actionData.card !== null || actionData.result?.initialValue?.intent === 'card')
 	const [form, fields] = useForm({
 		id: 'liveness',
-		lastResult: actionData?.result,
+		lastResult: isCard ? undefined : actionData?.result,
 		defaultValue: { certifiedOn: today },
 		onValidate: ({ formData }) => parseWithZod(formData, { schema: livenessSchema(today) }),
 		shouldRevalidate: 'onInput',
+	})
+	const [cardForm, cardFields] = useForm({
+		id: 'card',
+		lastResult: isCard ? actionData?.result : undefined,
+		onValidate: ({ formData }) => parseWithZod(formData, { schema: cardRefSchema }),
+		shouldRevalidate: 'onBlur',
 	})
 	return (
 		<>
@@ -59,8 +77,31 @@ export default function ElderAllowance() {
 					<dd className="mono">{a.elder.idNumberMasked}</dd>
 					<dt>{t('family.lastLiveness')}</dt>
 					<dd data-testid="last-liveness">{a.elder.lastLivenessAt ?? t('family.never')}</dd>
+					<dt>{t('card.label')}</dt>
+					<dd className="mono" data-testid="card-ref">
+						{a.elder.bankCardRef ?? t('card.none')}
+					</dd>
 				</dl>
 			</section>
+			{a.canRecordCard ? (
+				<section className="card">
+					<h2>{t('card.formTitle')}</h2>
+					<p className="hint">{t('card.hint')}</p>
+					{actionData?.card ? (
+						<p className="notice" role="status" data-testid="card-recorded">
+							{t('card.recorded', { card: actionData.card.masked, count: actionData.card.released })}
+						</p>
+					) : null}
+					<Form method="post" {...getFormProps(cardForm)} className="grid-form">
+						<AuthenticityTokenInput name="csrf" />
+						<input type="hidden" name="intent" value="card" />
+						<Field label={t('card.number')} errors={cardFields.cardNumber.errors} inputProps={{ ...getInputProps(cardFields.cardNumber, { type: 'text' }), inputMode: 'numeric', autoComplete: 'off' }} />
+						<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
+							{t('card.record')}
+						</button>
+					</Form>
+				</section>
+			) : null}
 			{a.canCertify ? (
 				<section className="card">
 					<h2>{t('liveness.formTitle')}</h2>

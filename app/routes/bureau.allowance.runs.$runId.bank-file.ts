@@ -13,8 +13,11 @@ export async function loader() {
 
 export async function action({ request, params }: ActionFunctionArgs) {
 	const user = await requireRole(request, BUREAU_ROLES)
-	await readProtectedForm(request)
-	const outcome = await exportBankFile(user, params.runId ?? '', clientIp(request))
+	const formData = await readProtectedForm(request)
+	// A file number re-downloads a file already made; without one, the next file is made.
+	const raw = String(formData.get('fileNo') ?? '').trim()
+	const fileNo = raw === '' ? null : /^\d{1,4}$/.test(raw) ? Number(raw) : 0
+	const outcome = await exportBankFile(user, params.runId ?? '', clientIp(request), fileNo)
 	if (!outcome.ok) {
 		const t = getT((await getPreferences(request)).locale)
 		return new Response(t(outcome.error), { status: outcome.status, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })

@@ -217,6 +217,44 @@ export default function RunPage() {
 				</section>
 			) : null}
 
+			{s && s.heldCount > 0 ? (
+				<section className="card" aria-labelledby="held-title">
+					<h2 id="held-title">{t('held.title')}</h2>
+					<p className="notice" role="status" data-testid="held-count" data-count={s.heldCount}>
+						{t('held.count', { count: s.heldCount })}
+					</p>
+					<p className="hint">{t('held.hint')}</p>
+					<div className="table-wrap">
+						<table data-testid="held">
+							<thead>
+								<tr>
+									<th scope="col">{t('held.name')}</th>
+									<th scope="col">{t('recoveries.idNumber')}</th>
+									<th scope="col">{t('run.district')}</th>
+									<th scope="col">{t('family.month')}</th>
+									<th scope="col">{t('run.amount')}</th>
+								</tr>
+							</thead>
+							<tbody>
+								{s.held.map((h) => (
+									<tr key={h.paymentId} data-payment={h.paymentId}>
+										<td>
+											<Link to={`/allowance/elders/${h.elderId}`}>{h.name}</Link>
+										</td>
+										<td className="mono">{h.idNumberMasked}</td>
+										<td>{h.district}</td>
+										<td>{h.month}</td>
+										<td>
+											<Money fen={h.amountFen} />
+										</td>
+									</tr>
+								))}
+							</tbody>
+						</table>
+					</div>
+				</section>
+			) : null}
+
 			{run.status === 'awaiting_approval' ? (
 				<section className="card">
 					<h2>{t('run.approveTitle')}</h2>
@@ -248,7 +286,7 @@ export default function RunPage() {
 				</section>
 			) : null}
 
-			{(run.status === 'approved' || run.status === 'disbursed') && isCity ? (
+			{run.status === 'approved' && isCity ? (
 				<section className="card">
 					<h2>{t('run.exportTitle')}</h2>
 					<p className="hint">{t('run.exportHint')}</p>
@@ -258,6 +296,43 @@ export default function RunPage() {
 							{t('run.export')}
 						</button>
 					</Form>
+				</section>
+			) : null}
+
+			{run.status === 'disbursed' && isCity && s ? (
+				<section className="card">
+					<h2>{t('files.title')}</h2>
+					{s.releasable > 0 ? (
+						<>
+							<p className="notice" role="status" data-testid="releasable">
+								{t('files.releasable', { count: s.releasable })}
+							</p>
+							<Form method="post" action={`/bureau/allowance/runs/${run.id}/bank-file`} reloadDocument>
+								<AuthenticityTokenInput name="csrf" />
+								<button type="submit" className="button big">
+									{t('files.followUp')}
+								</button>
+							</Form>
+						</>
+					) : null}
+					<p className="hint">{t('files.redownloadHint')}</p>
+					<ul className="plain-list" data-testid="bank-files">
+						{s.files.map((f) => (
+							<li key={f.fileNo}>
+								<Form method="post" action={`/bureau/allowance/runs/${run.id}/bank-file`} reloadDocument className="actions">
+									<AuthenticityTokenInput name="csrf" />
+									<input type="hidden" name="fileNo" value={f.fileNo} />
+									<span>
+										{t('files.line', { no: f.fileNo, count: f.n })} · <Money fen={f.total} />
+										{f.at ? ` · ${formatShanghai(new Date(f.at), i18n.language)}` : ''}
+									</span>
+									<button type="submit" className="button secondary">
+										{t('files.redownload', { no: f.fileNo })}
+									</button>
+								</Form>
+							</li>
+						))}
+					</ul>
 				</section>
 			) : null}
 

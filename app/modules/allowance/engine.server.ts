@@ -184,7 +184,9 @@ export async function processChunk(runId: string, chunkNo: number): Promise<{ pa
 			       (CASE WHEN c.month = $13 THEN 'regular' ELSE 'back_pay' END)::"AllowancePaymentKind",
 			       CASE WHEN c."birthDate" <= c.t100 THEN 100 WHEN c."birthDate" <= c.t90 THEN 90 ELSE 80 END,
 			       CASE WHEN c."birthDate" <= c.t100 THEN c.a100 WHEN c."birthDate" <= c.t90 THEN c.a90 ELSE c.a80 END,
-			       c."districtId", c."bankCardRef", 'pending'
+			       c."districtId", c."bankCardRef",
+			       -- No card reference: the money has nowhere to go, so it waits out of the bank file.
+			       (CASE WHEN c."bankCardRef" IS NULL THEN 'held_no_account' ELSE 'pending' END)::"AllowancePaymentStatus"
 			FROM cand c WHERE ${PAYABLE}
 			ON CONFLICT ("elderId", month) DO NOTHING`,
 			args,

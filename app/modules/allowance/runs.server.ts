@@ -70,7 +70,7 @@ export async function getRun(runId: string, viewer: SessionUser) {
 
 async function runSummary(runId: string, month: string, viewer: SessionUser) {
 	const districtFilter = viewer.role === 'bureau_district' ? viewer.districtId : null
-	const [byTier, byDistrict, diff, stops, statuses] = await Promise.all([
+	const [byTier, byDistrict, diff, stops, statuses, held, files, releasable] = await Promise.all([
 		pool.query<{ tier: number; kind: string; n: number; total: number }>(
 			`SELECT tier, kind, count(*)::int AS n, sum("amountFen")::bigint AS total FROM allowance_payment WHERE "runId" = $1 AND ($2::text IS NULL OR "districtId" = $2) GROUP BY tier, kind ORDER BY tier, kind`,
 			[runId, districtFilter],
@@ -97,6 +97,25 @@ async function runSummary(runId: string, month: string, viewer: SessionUser) {
 		),
 		pool.query<{ reason: string; n: number }>(`SELECT reason, count(*)::int AS n FROM allowance_stop WHERE "runId" = $1 AND ($2::text IS NULL OR "districtId" = $2) GROUP BY reason ORDER BY reason`, [runId, districtFilter]),
 		pool.query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM allowance_payment WHERE "runId" = $1 AND ($2::text IS NULL OR "districtId" = $2) GROUP BY status`, [runId, districtFilter]),
+		// Payments waiting for a card reference, with the elder to open and record it on.
+		pool.query<{ paymentId: string; elderId: string; name: string; idNumberMasked: string; month: string; amountFen: number; district: string }>(
+			`SELECT p.id AS "paymentId", e.id AS "elderId", e.name, e."idNumberMasked", p.month, p."amountFen", d."nameZh" AS district
+			 FROM allowance_payment p JOIN elder e ON e.id = p."elderId" JOIN district d ON d.id = p."districtId"
+			 WHERE p."runId" = $1 AND p.status = 'held_no_account' AND ($2::text IS NULL OR p."districtId" = $2)
+			 ORDER BY d."sortOrder", e.name, p.month LIMIT 200`,
+			[runId, districtFilter],
+		),
+		pool.query<{ fileNo: number; n: number; total: number; at: Date }>(
+			`SELECT "bankFileNo" AS "fileNo", count(*)::int AS n, sum("amountFen")::bigint AS total, min("paidAt") AS at
+			 FROM allowance_payment WHERE "runId" = $1 AND "bankFileNo" IS NOT NULL GROUP BY "bankFileNo" ORDER BY "bankFileNo"`,
+			[runId],
+		),
+		// Released from hold (card recorded) and not yet in a bank file: what a follow-up export carries.
+		pool.query<{ n: number }>(
+			`SELECT count(*)::int AS n FROM allowance_payment p JOIN elder e ON e.id = p."elderId"
+			 WHERE p."runId" = $1 AND p."bankFileNo" IS NULL AND (p.status = 'pending' OR (p.status = 'held_no_account' AND e."bankCardRef" IS NOT NULL))`,
+			[runId],
+		),
 	])
 	const diffs = Object.fromEntries(['new', 'stopped', 'tier_changed', 'resumed', 'unchanged'].map((k) => [k, diff.rows.find((r) => r.kind === k)?.n ?? 0]))
 	return {
@@ -105,6 +124,10 @@ async function runSummary(runId: string, month: string, viewer: SessionUser) {
 		diffs,
 		stops: stops.rows,
 		statuses: Object.fromEntries(statuses.rows.map((r) => [r.status, r.n])) as Record<string, number>,
+		heldCount: statuses.rows.find((r) => r.status === 'held_no_account')?.n ?? 0,
+		held: held.rows,
+		files: files.rows.map((f) => ({ fileNo: f.fileNo, n: f.n, total: Number(f.total), at: f.at ? new Date(f.at).toISOString() : null })),
+		releasable: releasable.rows[0]?.n ?? 0,
 	}
 }
 
@@ -178,28 +201,54 @@ export function csvSafe(value: string) {
 const BANK_HEADER = ['序号', '流水号', '姓名', '身份证号', '一卡通账号', '金额（元）', '发放月份', '类型', '区县']
 
 /**
- * Disbursement: marks the approved run disbursed and its payments paid (one transaction), then
- * returns the 惠民惠农一卡通 file. Exporting again returns the same file and changes nothing.
+ * Disbursement. The first export of an approved run marks its payable payments paid (bank file 1)
+ * and the run disbursed. A later export carries only payments released since (a card reference
+ * recorded for an elder whose payment was held): each goes into exactly one file, because the
+ * conditional UPDATE moves it from pending to paid once, under the run's row lock. Payments still
+ * without a card stay out of every file. `fileNo` re-downloads a file already made (audited),
+ * changing nothing.
  */
-export async function exportBankFile(user: SessionUser, runId: string, ip: string | null): Promise<ActionOutcome<{ filename: string; body: ReadableStream<Uint8Array> }>> {
+export async function exportBankFile(user: SessionUser, runId: string, ip: string | null, fileNo: number | null = null): Promise<ActionOutcome<{ filename: string; body: ReadableStream<Uint8Array> }>> {
 	if (user.role !== 'bureau_city') return fail('allowance:errors.run.cityOnly', 403)
 	if (!z.uuid().safeParse(runId).success) return fail('allowance:errors.run.notFound', 404)
-	const month = await withPgTransaction(async (client) => {
+	const made = await withPgTransaction(async (client) => {
 		const { rows } = await client.query<{ status: string; month: string }>(`SELECT status, month FROM allowance_run WHERE id = $1 FOR UPDATE`, [runId])
 		const run = rows[0]
 		if (!run) return fail('allowance:errors.run.notFound', 404)
 		if (run.status !== 'approved' && run.status !== 'disbursed') return fail('allowance:errors.run.exportUnapproved')
-		if (run.status === 'approved') {
-			await client.query(`UPDATE allowance_payment SET status = 'paid', "paidAt" = now() WHERE "runId" = $1 AND status = 'pending'`, [runId])
-			await client.query(`UPDATE allowance_run SET status = 'disbursed', "disbursedById" = $2, "disbursedAt" = now() WHERE id = $1`, [runId, user.id])
+		const { rows: last } = await client.query<{ n: number | null }>(`SELECT max("bankFileNo")::int AS n FROM allowance_payment WHERE "runId" = $1`, [runId])
+		const lastNo = last[0]?.n ?? 0
+		if (fileNo !== null) {
+			if (fileNo < 1 || fileNo > lastNo) return fail('allowance:errors.run.noSuchFile', 404)
+			await client.query(
+				`INSERT INTO audit_log (at, "actorId", "actorRole", action, "entityType", "entityId", details, ip) VALUES (now(), $1, $2, 'allowance.bank_file_reexport', 'allowance_run', $3, $4, $5)`,
+				[user.id, user.role, runId, JSON.stringify({ month: run.month, fileNo }), ip],
+			)
+			return { ok: true as const, value: { month: run.month, fileNo } }
 		}
+		// Holds whose elder has a card by now (recorded while the run computed) are released here too.
+		await client.query(
+			`UPDATE allowance_payment p SET status = 'pending', "bankCardRef" = e."bankCardRef"
+			 FROM elder e WHERE e.id = p."elderId" AND p."runId" = $1 AND p.status = 'held_no_account' AND e."bankCardRef" IS NOT NULL`,
+			[runId],
+		)
+		const next = lastNo + 1
+		const marked = await client.query(
+			`UPDATE allowance_payment SET status = 'paid', "paidAt" = now(), "bankFileNo" = $2 WHERE "runId" = $1 AND status = 'pending' AND "bankCardRef" IS NOT NULL`,
+			[runId, next],
+		)
+		const count = marked.rowCount ?? 0
+		// The first export disburses the run even if every payment is held; later ones need something new.
+		if (run.status === 'disbursed' && count === 0) return fail('allowance:errors.run.nothingToExport')
+		if (run.status === 'approved') await client.query(`UPDATE allowance_run SET status = 'disbursed', "disbursedById" = $2, "disbursedAt" = now() WHERE id = $1`, [runId, user.id])
 		await client.query(
 			`INSERT INTO audit_log (at, "actorId", "actorRole", action, "entityType", "entityId", details, ip) VALUES (now(), $1, $2, $3, 'allowance_run', $4, $5, $6)`,
-			[user.id, user.role, run.status === 'approved' ? 'allowance.run_disburse' : 'allowance.bank_file_reexport', runId, JSON.stringify({ month: run.month }), ip],
+			[user.id, user.role, run.status === 'approved' ? 'allowance.run_disburse' : 'allowance.bank_file_followup', runId, JSON.stringify({ month: run.month, fileNo: next, payments: count }), ip],
 		)
-		return { ok: true as const, value: run.month }
+		return { ok: true as const, value: { month: run.month, fileNo: next } }
 	})
-	if (!month.ok) return month
+	if (!made.ok) return made
+	const { month, fileNo: no } = made.value
 	const encoder = new TextEncoder()
 	let after = '00000000-0000-0000-0000-000000000000'
 	let line = 0
@@ -212,8 +261,8 @@ export async function exportBankFile(user: SessionUser, runId: string, ip: strin
 			const { rows } = await pool.query<{ id: string; name: string; idNumberMasked: string; bankCardRef: string | null; amountFen: number; month: string; kind: string; district: string }>(
 				`SELECT p.id, e.name, e."idNumberMasked", p."bankCardRef", p."amountFen", p.month, p.kind, d."nameZh" AS district
 				 FROM allowance_payment p JOIN elder e ON e.id = p."elderId" JOIN district d ON d.id = p."districtId"
-				 WHERE p."runId" = $1 AND p.id > $2 ORDER BY p.id LIMIT 5000`,
-				[runId, after],
+				 WHERE p."runId" = $1 AND p."bankFileNo" = $3 AND p.id > $2 ORDER BY p.id LIMIT 5000`,
+				[runId, after, no],
 			)
 			if (rows.length === 0) {
 				controller.close()
@@ -225,7 +274,8 @@ export async function exportBankFile(user: SessionUser, runId: string, ip: strin
 			)
 		},
 	})
-	return { ok: true, value: { filename: `allowance-${month.value}-${runId.slice(0, 8)}.csv`, body } }
+	const suffix = no > 1 ? `-${no}` : ''
+	return { ok: true, value: { filename: `allowance-${month}-${runId.slice(0, 8)}${suffix}.csv`, body } }
 }
 
 /**
@@ -262,6 +312,7 @@ export async function importReturnedPayments(user: SessionUser, runId: string, f
 			const p = byId.get(c.id)
 			if (!p) lines.push({ line: c.line, outcome: 'unmatched', reason: 'allowance:import.reason.unknownPayment' })
 			else if (p.status === 'failed') lines.push({ line: c.line, outcome: 'rejected', reason: 'allowance:import.reason.alreadyFailed' })
+			else if (p.status !== 'paid') lines.push({ line: c.line, outcome: 'rejected', reason: 'allowance:import.reason.notInBankFile' })
 			else {
 				await tx.allowancePayment.update({ where: { id: c.id }, data: { status: 'failed', failedAt: new Date(), failureReason: c.reason } })
 				lines.push({ line: c.line, outcome: 'matched' })

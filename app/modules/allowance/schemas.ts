@@ -44,3 +44,11 @@ export function livenessSchema(today: string) {
 		method: z.enum(LIVENESS_METHODS, { error: 'allowance:errors.method.required' }),
 	})
 }
+
+/** The subsidy card number as typed (spaces between groups allowed): 16 to 19 digits. Only its mask is kept. */
+export const cardRefSchema = z.object({
+	cardNumber: z
+		.string({ error: 'allowance:errors.card.required' })
+		.transform((v) => v.replace(/\s+/g, ''))
+		.pipe(z.string().min(1, 'allowance:errors.card.required').regex(/^\d+$/, 'allowance:errors.card.digitsOnly').min(16, 'allowance:errors.card.length').max(19, 'allowance:errors.card.length')),
+})

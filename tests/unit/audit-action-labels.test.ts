@@ -1,0 +1,44 @@
+// Every audit action the code writes has a zh-CN and an English label on the audit log page.
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import en from '../../app/locales/en/common.json' with { type: 'json' }
+import zh from '../../app/locales/zh-CN/common.json' with { type: 'json' }
+
+function files(dir: string): string[] {
+	return readdirSync(dir).flatMap((f) => {
+		const p = join(dir, f)
+		return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : []
+	})
+}
+
+// Actions built from a value at run time, spelled out (keep in step with the code named).
+const DYNAMIC = [
+	'provider.approve', 'provider.reject', // marketplace/providers.server.ts
+	'visit.accept', 'visit.reject', // marketplace/visits.server.ts
+	'subsidy.community_approve', 'subsidy.community_reject', // subsidies/applications.server.ts
+	'stay_request.accept', 'stay_request.decline', // beds/stays.server.ts
+	'allowance.run_disburse', 'allowance.bank_file_followup', // allowance/runs.server.ts
+]
+
+function writtenActions() {
+	const found = new Set(DYNAMIC)
+	for (const file of files('app/modules')) {
+		const src = readFileSync(file, 'utf8')
+		for (const m of src.matchAll(/action: '([a-z_]+\.[a-z_]+)'/g)) found.add(m[1]!)
+		// Raw SQL inserts name the action as a literal in the VALUES list.
+		for (const m of src.matchAll(/INSERT INTO audit_log[^`]*`/g)) for (const a of m[0].matchAll(/'([a-z_]+\.[a-z_]+)'/g)) found.add(a[1]!)
+	}
+	return [...found].sort()
+}
+
+describe('audit action labels', () => {
+	it('labels every action in both languages, under the key exactly as written', () => {
+		const actions = writtenActions()
+		expect(actions.length).toBeGreaterThan(30)
+		const zhActions = zh.audit.actions as Record<string, string>
+		const enActions = en.audit.actions as Record<string, string>
+		expect(actions.filter((a) => !zhActions[a])).toEqual([])
+		expect(actions.filter((a) => !enActions[a])).toEqual([])
+	})
+})
