@@ -8,7 +8,7 @@ import { grantBalance, ledgerDiscrepancies, pgSql } from '~/modules/subsidies/le
 import { approveClaim, prepareClaim, rejectClaim } from '~/modules/subsidies/settlement.server.ts'
 import { DEMO_PASSWORD } from '../../prisma/seed-data.ts'
 import { HttpClient, startApp } from '../setup/http.ts'
-import { completedVisit, elderWithCredit, sessionUser } from '../setup/subsidy-visits.ts'
+import { completedVisit, elderWithCredit, newProviderStaff, sessionUser } from '../setup/subsidy-visits.ts'
 
 let app: Awaited<ReturnType<typeof startApp>>
 beforeAll(async () => {
@@ -24,12 +24,10 @@ async function client(phone: string) {
 	return c
 }
 
-// The community centre's staff: no other test file claims for this provider.
-const STAFF = '13800000013'
 
 describe('a flagged visit rejected by the bureau', () => {
 	it('returns the captured credit to the elder once, audits it, tells the family, and is never claimed', async () => {
-		const staff = await sessionUser(STAFF)
+		const staff = await newProviderStaff('reject-visit')
 		const { elderId, grantId, family } = await elderWithCredit('13800000001', 'reject-visit')
 		const { bookingId, visitId } = await completedVisit(staff, family, elderId, '2026-04-14', { flagged: true })
 		// Captured at check-out although the visit is flagged.
@@ -78,7 +76,7 @@ describe('a flagged visit rejected by the bureau', () => {
 
 describe('returning a settlement claim', () => {
 	it('needs a reason and an officer of the district, frees the lines for a corrected claim, and the database keeps one live claim per visit', async () => {
-		const staff = await sessionUser(STAFF)
+		const staff = await newProviderStaff('reject-claim')
 		const { elderId, family } = await elderWithCredit('13800000002', 'reject-claim')
 		const { bookingId, visitId } = await completedVisit(staff, family, elderId, '2026-05-12', { flagged: false })
 		const prepared = await prepareClaim(staff, '2026-05')
