@@ -4,7 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { prisma } from '~/lib/db.server.ts'
 import { reverseBookingSubsidy } from '~/modules/marketplace/pricing.server.ts'
-import { grantBalance, ledgerDiscrepancies, pgSql } from '~/modules/subsidies/ledger.server.ts'
+import { reviewVisit } from '~/modules/marketplace/visits.server.ts'
+import { shanghaiMonth } from '~/lib/time.ts'
+import { expireMonth, grantBalance, ledgerDiscrepancies, pgSql } from '~/modules/subsidies/ledger.server.ts'
 import { approveClaim, prepareClaim, rejectClaim } from '~/modules/subsidies/settlement.server.ts'
 import { DEMO_PASSWORD } from '../../prisma/seed-data.ts'
 import { HttpClient, startApp } from '../setup/http.ts'
@@ -71,6 +73,25 @@ describe('a flagged visit rejected by the bureau', () => {
 		// Never claimable, however the claim is prepared.
 		expect(await prepareClaim(staff, '2026-04')).toMatchObject({ ok: true, value: { added: 0 } })
 		expect(await prisma.subsidyClaimLine.count({ where: { bookingId } })).toBe(0)
+	})
+})
+
+describe('a rejection after the month ended, under a policy that lapses unused credit', () => {
+	it('returns the credit to this month, where it lapses at this month end like any other credit', async () => {
+		const staff = await newProviderStaff('reject-late')
+		const { elderId, grantId, family } = await elderWithCredit('13800000002', 'reject-late', { expires: true })
+		const { bookingId, visitId } = await completedVisit(staff, family, elderId, '2026-06-10', { flagged: true })
+		// June is long over (its expiry, had there been June credit, has run).
+		expect(await expireMonth(pgSql(), '2026-06', { grantId })).toEqual({ expired: 0, totalFen: 0 })
+		expect(await grantBalance(pgSql(), grantId)).toEqual({ availableFen: 20_400, heldFen: 0 })
+		expect(await reviewVisit(await sessionUser('13800000031'), visitId, false, '未上门', null)).toBe(true)
+		expect(await grantBalance(pgSql(), grantId)).toEqual({ availableFen: 30_000, heldFen: 0 })
+		const audit = await prisma.auditLog.findFirstOrThrow({ where: { action: 'subsidy.capture_reversed', entityId: bookingId }, select: { details: true } })
+		expect(audit.details).toMatchObject({ serviceMonth: '2026-06', creditedMonth: shanghaiMonth(), amountFen: 9_600 })
+		// At this month's end the returned credit lapses with the rest of the month's credit.
+		expect(await expireMonth(pgSql(), shanghaiMonth(), { grantId })).toEqual({ expired: 1, totalFen: 30_000 })
+		expect(await grantBalance(pgSql(), grantId)).toEqual({ availableFen: 0, heldFen: 0 })
+		expect(await ledgerDiscrepancies(pgSql())).toEqual([])
 	})
 })
 
