@@ -8,7 +8,7 @@ import { FormMessage, Money } from '~/components/subsidy-ui.tsx'
 import { clientIp } from '~/lib/http.server.ts'
 import { BUREAU_ROLES, isCityWide, requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
-import { approveClaim, getClaim } from '~/modules/subsidies/settlement.server.ts'
+import { approveClaim, getClaim, rejectClaim } from '~/modules/subsidies/settlement.server.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const user = await requireRole(request, ['provider_staff', ...BUREAU_ROLES])
@@ -22,9 +22,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	const user = await requireRole(request, BUREAU_ROLES)
 	const formData = await readProtectedForm(request)
 	const note = String(formData.get('note') ?? '').trim().slice(0, 500)
-	const outcome = await approveClaim(user, params.claimId ?? '', note, clientIp(request))
-	if (!outcome.ok) return data({ formError: outcome.formError ?? null, done: false }, { status: outcome.status ?? 400 })
-	return data({ formError: null, done: true })
+	const intent = formData.get('intent') === 'reject' ? 'reject' : 'approve'
+	const outcome = intent === 'reject' ? await rejectClaim(user, params.claimId ?? '', note, clientIp(request)) : await approveClaim(user, params.claimId ?? '', note, clientIp(request))
+	if (!outcome.ok) return data({ formError: outcome.formError ?? null, done: null }, { status: outcome.status ?? 400 })
+	return data({ formError: null, done: intent })
 }
 
 export default function ClaimPage() {
@@ -41,7 +42,12 @@ export default function ClaimPage() {
 					<Money fen={claim.totalFen} />
 				</strong>
 			</p>
-			<FormMessage error={actionData?.formError} ok={actionData?.done ? t('claims.approved') : null} />
+			{claim.status === 'rejected' && claim.reviewNote ? (
+				<p data-testid="claim-reject-reason">
+					{t('claims.rejectReason')}：{claim.reviewNote}
+				</p>
+			) : null}
+			<FormMessage error={actionData?.formError} ok={actionData?.done === 'reject' ? t('claims.rejectedDone') : actionData?.done ? t('claims.approved') : null} />
 			<div className="table-wrap">
 				<table>
 					<thead>
@@ -76,9 +82,12 @@ export default function ClaimPage() {
 			{canApprove && claim.status === 'submitted' ? (
 				<Form method="post" className="grid-form">
 					<AuthenticityTokenInput name="csrf" />
-					<Field label={t('fields.note')} inputProps={{ type: 'text', name: 'note', id: 'claim-note' }} />
-					<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
+					<Field label={t('claims.noteOrReason')} inputProps={{ type: 'text', name: 'note', id: 'claim-note', maxLength: 500 }} />
+					<button type="submit" name="intent" value="approve" className="button big" disabled={navigation.state === 'submitting'}>
 						{t('claims.approve')}
+					</button>
+					<button type="submit" name="intent" value="reject" className="button big secondary" disabled={navigation.state === 'submitting'}>
+						{t('claims.reject')}
 					</button>
 				</Form>
 			) : null}

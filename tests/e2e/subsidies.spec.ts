@@ -6,7 +6,7 @@ import { expect, expectAccessible, login, test } from './fixtures.ts'
 const WEBHOOK_SECRET = process.env.STRIPE_WEBHOOK_SECRET ?? 'whsec_yiyang_local_webhook_secret'
 const POLICY = '居家养老服务补贴（低保、特困、三无）'
 
-test('a family applies, the community reviews, the bureau approves; a covered service is paid in part; the verified visit is claimed, approved and exported', async ({ page, browser, request }) => {
+test('a family applies, the community reviews, the bureau approves; a covered service is paid in part; the verified visit is claimed, returned, claimed again, approved and exported', async ({ page, browser, request }) => {
 	test.setTimeout(240_000)
 	const stamp = String(Date.now()).slice(-6)
 	const title = `爱心送餐${stamp}`
@@ -137,7 +137,20 @@ test('a family applies, the community reviews, the bureau approves; a covered se
 	await provider.getByRole('button', { name: '生成本月结算单' }).click()
 	await expect(provider.getByTestId('claim-status')).toHaveText('待审核')
 	await expect(provider.getByTestId('claim-line').filter({ hasText: '李桂英' })).toContainText('¥40.00')
+	const firstClaimUrl = provider.url()
+
+	// The officer first returns it with a reason; the provider prepares the corrected claim.
+	await officer.goto(firstClaimUrl)
+	await officer.getByLabel('备注').fill('请核对服务日期后重新提交')
+	await officer.getByRole('button', { name: '退回结算单' }).click()
+	await expect(officer.getByTestId('claim-status')).toHaveText('已退回')
+	await expect(officer.getByTestId('claim-reject-reason')).toContainText('请核对服务日期后重新提交')
+	await nav(provider).getByRole('link', { name: '补贴结算' }).click()
+	await provider.getByRole('button', { name: '生成本月结算单' }).click()
+	await expect(provider.getByTestId('claim-status')).toHaveText('待审核')
+	await expect(provider.getByTestId('claim-line').filter({ hasText: '李桂英' })).toContainText('¥40.00')
 	const claimUrl = provider.url()
+	expect(claimUrl).not.toBe(firstClaimUrl)
 
 	await officer.goto(claimUrl)
 	await officer.getByLabel('备注').fill('核对无误')

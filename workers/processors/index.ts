@@ -2,6 +2,7 @@ import type { Job, WorkerOptions } from 'bullmq'
 import { allowanceWorker } from './allowance.ts'
 import { indicatorSnapshots } from './indicator-snapshots.ts'
 import { marketplaceWorker } from './marketplace.ts'
+import { subsidyClaimsWorker } from './subsidy-claims.ts'
 import { subsidyGrantWorker } from './subsidy-grant.ts'
 
 /**
@@ -16,4 +17,4 @@ export type WorkerDefinition = {
 	onStart?: () => Promise<void>
 }
 
-export const WORKERS: WorkerDefinition[] = [allowanceWorker, indicatorSnapshots, marketplaceWorker, subsidyGrantWorker]
+export const WORKERS: WorkerDefinition[] = [allowanceWorker, indicatorSnapshots, marketplaceWorker, subsidyGrantWorker, subsidyClaimsWorker]

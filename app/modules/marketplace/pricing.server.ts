@@ -5,7 +5,7 @@
 import type { ServiceCategory } from '~/generated/prisma/enums.ts'
 import type { Db, Tx } from '~/lib/db.server.ts'
 import { assertFen, type Fen } from '~/lib/money.ts'
-import { captureForBooking, holdForBooking, quoteSubsidy, releaseForBooking } from '~/modules/subsidies/booking.server.ts'
+import { captureForBooking, holdForBooking, quoteSubsidy, releaseForBooking, reverseForBooking } from '~/modules/subsidies/booking.server.ts'
 
 export type QuoteInput = {
 	elderId: string
@@ -54,4 +54,9 @@ export async function releaseBookingSubsidy(tx: Tx, booking: HeldBooking): Promi
 /** Inside the transaction that completes a booking (check-out): the held credit is spent. */
 export async function captureBookingSubsidy(tx: Tx, booking: Pick<HeldBooking, 'id' | 'subsidyFen'>): Promise<void> {
 	await captureForBooking(tx, booking)
+}
+
+/** Inside the transaction where the bureau rejects a flagged visit: captured credit goes back to the elder (once). */
+export async function reverseBookingSubsidy(tx: Tx, booking: { id: string; familyUserId: string; elderName: string }): Promise<{ amountFen: number; txnId: string } | null> {
+	return reverseForBooking(tx, booking)
 }

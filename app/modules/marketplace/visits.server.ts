@@ -11,6 +11,7 @@ import { isCityWide } from '~/modules/auth/access.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { wasAdmittedBetween } from '~/modules/beds/admissions.server.ts'
 import { visitTransition } from './booking.server.ts'
+import { reverseBookingSubsidy } from './pricing.server.ts'
 import { HOME_VISIT_CATEGORIES } from './categories.ts'
 import { checkInFlags, checkOutFlags, distanceMetres, VISIT_RULES, type VisitFlag } from './rules.ts'
 import type { checkSchema } from './schemas.ts'
@@ -145,15 +146,33 @@ export async function listFlaggedVisits(user: SessionUser, opts: { page: number 
 	return { hasMore: rows.length > pageSize, visits: rows.slice(0, pageSize) }
 }
 
-/** A bureau officer accepts (verified) or rejects a flagged visit, with a note. Audited. */
+/**
+ * A bureau officer accepts (verified) or rejects a flagged visit, with a note. Audited. Rejecting
+ * gives the elder back the subsidy credit captured at check-out (a reversing ledger transaction in
+ * the same database transaction, audited as a money decision) and tells the family.
+ */
 export async function reviewVisit(user: SessionUser, visitId: string, accept: boolean, note: string, ip: string | null) {
 	if (!z.uuid().safeParse(visitId).success) return false
 	return prisma.$transaction(async (tx) => {
-		const visit = await tx.visit.findFirst({ where: { AND: [{ id: visitId }, visitScope(user)] }, select: { id: true, booking: { select: { elder: { select: { districtId: true } } } } } })
+		const visit = await tx.visit.findFirst({
+			where: { AND: [{ id: visitId }, visitScope(user)] },
+			select: { id: true, checkOutAt: true, booking: { select: { id: true, familyUserId: true, subsidyFen: true, elder: { select: { districtId: true, name: true } } } } },
+		})
 		if (!visit || user.role === 'provider_staff') return false
 		const changed = await tx.visit.updateMany({ where: { id: visit.id, reviewedAt: null, checkOutAt: { not: null } }, data: { verified: accept, reviewedAt: new Date(), reviewedById: user.id, reviewNote: note } })
 		if (changed.count === 0) return false
-		await audit({ actor: user, action: accept ? 'visit.accept' : 'visit.reject', entityType: 'visit', entityId: visit.id, districtId: visit.booking.elder.districtId, ip, details: { note } }, tx)
+		const districtId = visit.booking.elder.districtId
+		await audit({ actor: user, action: accept ? 'visit.accept' : 'visit.reject', entityType: 'visit', entityId: visit.id, districtId, ip, details: { note } }, tx)
+		if (!accept) {
+			const reversed = await reverseBookingSubsidy(tx, { id: visit.booking.id, familyUserId: visit.booking.familyUserId, elderName: visit.booking.elder.name })
+			if (reversed) {
+				const serviceMonth = visit.checkOutAt ? shanghaiDate(visit.checkOutAt).slice(0, 7) : null
+				await audit(
+					{ actor: user, action: 'subsidy.capture_reversed', entityType: 'booking', entityId: visit.booking.id, districtId, ip, details: { visitId: visit.id, amountFen: reversed.amountFen, ledgerTxnId: reversed.txnId, serviceMonth, creditedMonth: shanghaiDate().slice(0, 7), note } },
+					tx,
+				)
+			}
+		}
 		return true
 	})
 }

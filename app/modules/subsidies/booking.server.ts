@@ -4,7 +4,8 @@
 // ledger reference of the hold is the booking id, so each booking holds, captures or releases once.
 import type { Db, Tx } from '~/lib/db.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
-import { captureHold, holdCredit, LedgerError, releaseHold, txSql, pgSql, type Sql } from './ledger.server.ts'
+import { captureHold, holdCredit, LedgerError, releaseHold, reverseCapture, txSql, pgSql, type Sql } from './ledger.server.ts'
+import { notify } from './applications.server.ts'
 import { splitPrice } from './rules.ts'
 
 export type SubsidyQuote = {
@@ -109,6 +110,17 @@ export async function captureForBooking(tx: Tx, booking: { id: string; subsidyFe
 		if (error instanceof LedgerError && error.reason === 'alreadySettled') return
 		throw error
 	}
+}
+
+/**
+ * The bureau rejected the booking's flagged visit: the captured credit goes back to the elder
+ * (once; null when there was nothing captured or it was already given back). Settlement never
+ * claims it: claims take verified visits only, and a reversed capture is excluded as well.
+ */
+export async function reverseForBooking(tx: Tx, booking: { id: string; familyUserId: string; elderName: string }) {
+	const reversed = await reverseCapture(txSql(tx), booking.id)
+	if (reversed) await notify(tx, booking.familyUserId, 'visit_rejected', null, { elder: booking.elderName, amountFen: reversed.amountFen, amount: (reversed.amountFen / 100).toFixed(2) })
+	return reversed
 }
 
 /** For the family's pages: each elder's grants and the credit left. */

@@ -193,6 +193,36 @@ export function releaseHold(sql: Sql, ref: string) {
 }
 
 /**
+ * A captured hold given back to the elder (the bureau rejected the visit): spent → elder_available,
+ * for the captured amount. Once per ref (UNIQUE (ref, kind)): a second call returns null. The
+ * credit goes to the elder's available balance today even when the capture's month has ended: it
+ * counts as this month's credit and, if the policy lapses unused credit, lapses at this month's end.
+ */
+export async function reverseCapture(sql: Sql, ref: string): Promise<{ txnId: string; amountFen: number; grantId: string } | null> {
+	const rows = await sql.query<{ id: string; amountFen: number; grantId: string }>(
+		`WITH c AS (
+			SELECT ct."grantId", ct."amountFen", ct.category, ct."providerId",
+				(SELECT av.id FROM ledger_account av WHERE av."grantId" = ct."grantId" AND av.kind = 'elder_available') AS avail_id,
+				(SELECT x.id FROM ledger_account x JOIN subsidy_grant g ON g."policyId" = x."policyId" AND g."districtId" = x."districtId" WHERE g.id = ct."grantId" AND x.kind = 'spent') AS spent_id
+			FROM ledger_txn ct WHERE ct.kind = 'capture' AND ct.ref = $1
+		),
+		t AS (
+			INSERT INTO ledger_txn (kind, "grantId", ref, "amountFen", category, "providerId")
+			SELECT 'reversal', "grantId", $1, "amountFen", category, "providerId" FROM c
+			ON CONFLICT (ref, kind) DO NOTHING
+			RETURNING id, "grantId", "amountFen"
+		),
+		e AS (
+			INSERT INTO ledger_entry ("txnId", "accountId", "amountFen")
+			SELECT t.id, c.spent_id, -t."amountFen" FROM t, c UNION ALL SELECT t.id, c.avail_id, t."amountFen" FROM t, c
+		)
+		SELECT id, "amountFen", "grantId" FROM t`,
+		[ref],
+	)
+	return rows[0] ? { txnId: rows[0].id, amountFen: Number(rows[0].amountFen), grantId: rows[0].grantId } : null
+}
+
+/**
  * Month-end expiry (month = 'YYYY-MM' that ended) for grants whose version says unused credit
  * lapses: what is available, less credit already granted for later months, moves to `expired`.
  * Locks the accounts first, so a concurrent hold either happens before (and is not expired) or

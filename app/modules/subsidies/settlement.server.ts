@@ -16,33 +16,56 @@ const fail = (formError: string, status = 400) => ({ ok: false as const, fieldEr
 
 export const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'subsidies:errors.month')
 
+/** Visits whose subsidy can be claimed, checked out before $3 (the month's end). */
+const CLAIMABLE_FROM = `FROM booking b
+	JOIN visit v ON v."bookingId" = b.id
+	JOIN ledger_txn c ON c.kind = 'capture' AND c.ref = b.id::text
+	WHERE b.status = 'completed' AND v.verified AND v."checkOutAt" < $3::timestamptz
+	  AND NOT EXISTS (SELECT 1 FROM ledger_txn r WHERE r.kind = 'reversal' AND r.ref = c.ref)
+	  AND NOT EXISTS (SELECT 1 FROM subsidy_claim_line l WHERE l."visitId" = v.id AND l.active)`
+
 /** Creates (or tops up, while still under review) the provider's claim for a month. */
 export async function prepareClaim(user: SessionUser, month: string): Promise<Outcome<{ claimId: string; added: number }>> {
 	if (user.role !== 'provider_staff' || !user.providerId) return fail('subsidies:errors.providerOnly', 403)
-	const provider = await prisma.provider.findUnique({ where: { id: user.providerId }, select: { id: true, districtId: true } })
-	if (!provider) return fail('subsidies:errors.providerOnly', 403)
+	const result = await prepareClaimForProvider(user, user.providerId, month)
+	if (!result) return fail('subsidies:errors.providerOnly', 403)
+	if (result.closed) return fail('subsidies:errors.claimClosed', 409)
+	return { ok: true, value: { claimId: result.claimId, added: result.added } }
+}
+
+/**
+ * The claim of one provider for a month, by its staff or by the monthly job (actor null). One
+ * non-rejected claim per provider and month (partial unique index): a rejected claim is followed by
+ * a corrected one. Lines: completed bookings with verified visits checked out before the month's
+ * end, whose capture was not reversed and which are in no other non-rejected claim (partial unique
+ * indexes on active lines; ON CONFLICT skips them), so concurrent runs never claim a visit twice.
+ */
+export async function prepareClaimForProvider(actor: SessionUser | null, providerId: string, month: string): Promise<{ claimId: string; added: number; closed: boolean; created: boolean } | null> {
+	const provider = await prisma.provider.findUnique({ where: { id: providerId }, select: { id: true, districtId: true } })
+	if (!provider) return null
 	const first = `${month}-01`
 	// The month ends at midnight Shanghai time of the next month's first day.
 	const end = `${addMonths(month, 1)}-01T00:00:00+08:00`
-	const result = await prisma.$transaction(async (tx) => {
-		await tx.$executeRawUnsafe(
+	return prisma.$transaction(async (tx) => {
+		const inserted = await tx.$queryRawUnsafe<{ id: string }[]>(
 			`INSERT INTO subsidy_claim (id, "providerId", month, "districtId", "createdById") VALUES (gen_random_uuid(), $1::uuid, $2::date, $3, $4::uuid)
-			 ON CONFLICT ("providerId", month) DO NOTHING`,
+			 ON CONFLICT ("providerId", month) WHERE status <> 'rejected' DO NOTHING RETURNING id`,
 			provider.id,
 			first,
 			provider.districtId,
-			user.id,
+			actor?.id ?? null,
 		)
-		const [claim] = await tx.$queryRawUnsafe<{ id: string; status: string }[]>(`SELECT id, status::text FROM subsidy_claim WHERE "providerId" = $1::uuid AND month = $2::date FOR UPDATE`, provider.id, first)
-		if (!claim || claim.status !== 'submitted') return { claimId: claim?.id ?? '', added: 0, closed: true }
+		const [claim] = await tx.$queryRawUnsafe<{ id: string; status: string }[]>(
+			`SELECT id, status::text FROM subsidy_claim WHERE "providerId" = $1::uuid AND month = $2::date AND status <> 'rejected' FOR UPDATE`,
+			provider.id,
+			first,
+		)
+		if (!claim || claim.status !== 'submitted') return { claimId: claim?.id ?? '', added: 0, closed: true, created: false }
 		const [added] = await tx.$queryRawUnsafe<{ n: number }[]>(
 			`WITH ins AS (
 				INSERT INTO subsidy_claim_line (id, "claimId", "bookingId", "visitId", "elderId", category, "amountFen", "serviceDate")
 				SELECT gen_random_uuid(), $1::uuid, b.id, v.id, b."elderId", c.category, c."amountFen"::int, (v."checkOutAt" AT TIME ZONE 'Asia/Shanghai')::date
-				FROM booking b
-				JOIN visit v ON v."bookingId" = b.id
-				JOIN ledger_txn c ON c.kind = 'capture' AND c.ref = b.id::text
-				WHERE b."providerId" = $2::uuid AND b.status = 'completed' AND v.verified AND v."checkOutAt" < $3::timestamptz
+				${CLAIMABLE_FROM} AND b."providerId" = $2::uuid
 				ON CONFLICT DO NOTHING
 				RETURNING 1
 			) SELECT count(*)::int AS n FROM ins`,
@@ -50,11 +73,30 @@ export async function prepareClaim(user: SessionUser, month: string): Promise<Ou
 			provider.id,
 			end,
 		)
-		await audit({ actor: user, action: 'subsidy.claim_prepare', entityType: 'subsidy_claim', entityId: claim.id, districtId: provider.districtId, details: { month, added: added?.n ?? 0 } }, tx)
-		return { claimId: claim.id, added: added?.n ?? 0, closed: false }
+		const n = added?.n ?? 0
+		if (inserted.length || n > 0 || actor) {
+			await audit({ actor, action: 'subsidy.claim_prepare', entityType: 'subsidy_claim', entityId: claim.id, districtId: provider.districtId, details: { month, added: n, by: actor ? 'staff' : 'monthly_job' } }, tx)
+		}
+		return { claimId: claim.id, added: n, closed: false, created: inserted.length > 0 }
 	})
-	if (result.closed) return fail('subsidies:errors.claimClosed', 409)
-	return { ok: true, value: { claimId: result.claimId, added: result.added } }
+}
+
+/**
+ * The monthly job: the claim for `month` of every provider with something to claim (so no empty
+ * claims). Idempotent: a second run finds the claims and adds nothing.
+ */
+export async function prepareMonthlyClaims(month: string): Promise<{ providers: number; created: number; lines: number }> {
+	const end = `${addMonths(month, 1)}-01T00:00:00+08:00`
+	// $1, $2 are unused placeholders so the shared fragment's $3 lines up.
+	const providers = await prisma.$queryRawUnsafe<{ providerId: string }[]>(`SELECT DISTINCT b."providerId" ${CLAIMABLE_FROM} AND $1::int IS NULL AND $2::int IS NULL ORDER BY 1`, null, null, end)
+	let created = 0
+	let lines = 0
+	for (const p of providers) {
+		const r = await prepareClaimForProvider(null, p.providerId, month)
+		if (r?.created) created++
+		lines += r?.added ?? 0
+	}
+	return { providers: providers.length, created, lines }
 }
 
 function claimScope(user: SessionUser) {
@@ -114,6 +156,32 @@ export async function approveClaim(user: SessionUser, claimId: string, note: str
 		if (count === 0) return false
 		const fresh = await tx.subsidyClaim.findUniqueOrThrow({ where: { id: claim.id }, select: { totalFen: true, lineCount: true } })
 		await audit({ actor: user, action: 'subsidy.claim_approve', entityType: 'subsidy_claim', entityId: claim.id, districtId: claim.districtId, ip, details: { totalFen: Number(fresh.totalFen), lines: fresh.lineCount, note } }, tx)
+		return true
+	})
+	if (!done) return fail('subsidies:errors.outOfOrder', 409)
+	return { ok: true, value: null }
+}
+
+/**
+ * A bureau officer of the provider's district (or the city) returns a submitted claim with a
+ * reason. The database deactivates its lines (trigger), so the provider can prepare a corrected
+ * claim for the month that claims those visits again. Audited; the provider is notified.
+ */
+export async function rejectClaim(user: SessionUser, claimId: string, reason: string, ip: string | null): Promise<Outcome<null>> {
+	if (user.role !== 'bureau_district' && !isCityWide(user)) return fail('subsidies:errors.bureauOnly', 403)
+	if (!z.uuid().safeParse(claimId).success) return fail('subsidies:errors.notInScope', 404)
+	const trimmed = reason.trim()
+	if (!trimmed) return { ok: false, fieldErrors: { reason: ['subsidies:errors.reasonRequired'] }, formError: 'subsidies:errors.reasonRequired', status: 400 }
+	const claim = await prisma.subsidyClaim.findUnique({ where: { id: claimId }, select: { id: true, districtId: true, providerId: true, month: true } })
+	if (!claim) return fail('subsidies:errors.notInScope', 404)
+	if (!canActInDistrict(user, claim.districtId)) return fail('subsidies:errors.otherDistrict', 403)
+	const done = await prisma.$transaction(async (tx) => {
+		const { count } = await tx.subsidyClaim.updateMany({ where: { id: claim.id, status: 'submitted' }, data: { status: 'rejected', reviewedById: user.id, reviewedAt: new Date(), reviewNote: trimmed } })
+		if (count === 0) return false
+		const fresh = await tx.subsidyClaim.findUniqueOrThrow({ where: { id: claim.id }, select: { totalFen: true, lineCount: true } })
+		const month = toDateString(claim.month).slice(0, 7)
+		await audit({ actor: user, action: 'subsidy.claim_reject', entityType: 'subsidy_claim', entityId: claim.id, districtId: claim.districtId, ip, details: { totalFen: Number(fresh.totalFen), lines: fresh.lineCount, reason: trimmed, month } }, tx)
+		await tx.notification.create({ data: { providerId: claim.providerId, kind: 'subsidy.claim_rejected', params: { month, reason: trimmed, claimId: claim.id } } })
 		return true
 	})
 	if (!done) return fail('subsidies:errors.outOfOrder', 409)
