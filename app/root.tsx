@@ -1,11 +1,11 @@
 import { data, type LoaderFunctionArgs, type LinksFunction, type MetaFunction } from '@remix-run/node'
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from '@remix-run/react'
-import { useMemo, type ReactNode } from 'react'
+import type { ReactNode } from 'react'
 import { I18nextProvider } from 'react-i18next'
 import { AuthenticityTokenProvider } from 'remix-utils/csrf/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { SiteHeader } from '~/components/site-header.tsx'
-import { createI18n, DEFAULT_LOCALE } from '~/lib/i18n.ts'
+import { DEFAULT_LOCALE, i18nFor } from '~/lib/i18n.ts'
 import { getPreferences } from '~/lib/preferences.server.ts'
 import { csrf } from '~/modules/auth/csrf.server.ts'
 import { getSessionUser } from '~/modules/auth/session.server.ts'
@@ -31,7 +31,7 @@ export type RootLoader = typeof loader
 export function Layout({ children }: { children: ReactNode }) {
 	const root = useRouteLoaderData<RootLoader>('root')
 	const locale = root?.locale ?? DEFAULT_LOCALE
-	const i18n = useMemo(() => createI18n(locale), [locale])
+	const i18n = i18nFor(locale)
 	return (
 		<html lang={locale} data-text-size={root?.textSize ?? 'normal'}>
 			<head>

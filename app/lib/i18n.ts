@@ -40,13 +40,21 @@ export function createI18n(locale: Locale): i18n {
 	return instance
 }
 
-const fixed = new Map<Locale, TFunction>()
+const perLocale = new Map<Locale, i18n>()
+/**
+ * One initialised instance per locale and process: the catalogues are fixed at build time and an
+ * instance never changes language, so every render can share it instead of building its own.
+ */
+export function i18nFor(locale: Locale): i18n {
+	let instance = perLocale.get(locale)
+	if (!instance) {
+		instance = createI18n(locale)
+		perLocale.set(locale, instance)
+	}
+	return instance
+}
+
 /** Server-side translation, for messages built in actions and workers. */
 export function getT(locale: Locale): TFunction {
-	let t = fixed.get(locale)
-	if (!t) {
-		t = createI18n(locale).t
-		fixed.set(locale, t)
-	}
-	return t
+	return i18nFor(locale).t
 }
