@@ -2,6 +2,9 @@ import { z } from 'zod'
 
 // Local defaults make a fresh clone run with nothing set. Production refuses the development keys.
 const DEV_SESSION_SECRET = 'dev-session-secret-change-me-0123456789'
+const DEV_STRIPE_SECRET_KEY = 'sk_test_yiyanglocaldev'
+const DEV_STRIPE_WEBHOOK_SECRET = 'whsec_yiyang_local_webhook_secret'
+const LOCAL_STRIPE_MOCK = 'http://127.0.0.1:12111'
 // 32-byte keys, base64. Development only: production must set its own.
 const DEV_ID_ENCRYPTION_KEY = 'ZGV2LWlkLWVuY3J5cHRpb24ta2V5LTMyLWJ5dGVzISE='
 const DEV_ID_HASH_KEY = 'ZGV2LWlkLWhhc2gta2V5LTMyLWJ5dGVzLWxvbmchISE='
@@ -24,11 +27,14 @@ const schema = z
 		/** Prefix of every BullMQ key, so test runs and deployments never share queues. */
 		QUEUE_PREFIX: z.string().regex(/^[a-zA-Z0-9:_-]+$/).default('yiyang'),
 		/** Stripe secret key; stripe-mock accepts any sk_test_ key. */
-		STRIPE_SECRET_KEY: z.string().startsWith('sk_').default('sk_test_yiyanglocaldev'),
-		/** Base URL of the Stripe API; stripe-mock locally. Unset in production to use api.stripe.com. */
-		STRIPE_API_BASE: z.url().optional().default('http://127.0.0.1:12111'),
+		STRIPE_SECRET_KEY: z.string().startsWith('sk_').default(DEV_STRIPE_SECRET_KEY),
+		/**
+		 * Base URL of the Stripe API. Unset: stripe-mock on 127.0.0.1:12111 for local and test runs,
+		 * api.stripe.com in production (a deployment never talks to a mock by accident).
+		 */
+		STRIPE_API_BASE: z.url().optional(),
 		/** Secret that signs webhook events (whsec_...). */
-		STRIPE_WEBHOOK_SECRET: z.string().min(8).default('whsec_yiyang_local_webhook_secret'),
+		STRIPE_WEBHOOK_SECRET: z.string().min(8).default(DEV_STRIPE_WEBHOOK_SECRET),
 		/** Signs the session and CSRF cookies. */
 		SESSION_SECRET: z.string().min(32).default(DEV_SESSION_SECRET),
 		/** AES-256-GCM key for identity numbers at rest (base64, 32 bytes). */
@@ -49,10 +55,14 @@ const schema = z
 		ALLOWANCE_RECONCILE_MS: z.coerce.number().int().min(200).default(30_000),
 		/** Testing aid: ms a chunk job holds its transaction open, so a test can kill a worker mid-chunk. 0 in production. */
 		ALLOWANCE_CHUNK_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
+		/** "true" lets a production build run with the development secrets and stripe-mock: the local demo, e2e and benchmarks only. */
+		ALLOW_DEV_SECRETS: z.enum(['true', 'false']).default('false'),
 	})
 	.superRefine((env, ctx) => {
-		if (env.NODE_ENV !== 'production' || process.env.ALLOW_DEV_SECRETS === 'true') return
+		if (env.NODE_ENV !== 'production' || env.ALLOW_DEV_SECRETS === 'true') return
 		for (const [name, dev] of [
+			['STRIPE_SECRET_KEY', DEV_STRIPE_SECRET_KEY],
+			['STRIPE_WEBHOOK_SECRET', DEV_STRIPE_WEBHOOK_SECRET],
 			['SESSION_SECRET', DEV_SESSION_SECRET],
 			['ID_ENCRYPTION_KEY', DEV_ID_ENCRYPTION_KEY],
 			['ID_HASH_KEY', DEV_ID_HASH_KEY],
@@ -65,15 +75,22 @@ export type Env = z.infer<typeof schema>
 
 let cached: Env | undefined
 
-/** Validates the environment once; a wrong value stops start-up with a message naming the variable. */
-export function getEnv(): Env {
-	if (cached) return cached
-	const parsed = schema.safeParse(process.env)
+/** Parses an environment; throws an error naming every wrong variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+	const parsed = schema.safeParse(source)
 	if (!parsed.success) {
 		const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)
 		throw new Error(`Invalid environment configuration:\n${lines.join('\n')}`)
 	}
-	cached = parsed.data
+	const env = parsed.data
+	// Local runs (development, tests, and the production-mode demo that allows the dev secrets) use stripe-mock.
+	if (!env.STRIPE_API_BASE && (env.NODE_ENV !== 'production' || env.ALLOW_DEV_SECRETS === 'true')) env.STRIPE_API_BASE = LOCAL_STRIPE_MOCK
+	return env
+}
+
+/** Validates the process environment once; a wrong value stops start-up with a message naming the variable. */
+export function getEnv(): Env {
+	cached ??= parseEnv(process.env)
 	return cached
 }
 
