@@ -20,6 +20,7 @@ export const NAV_ITEMS: NavItem[] = [
 	{ to: '/provider', label: 'marketplace:nav.provider', roles: ['provider_staff'] },
 	{ to: '/bureau/providers', label: 'marketplace:nav.providers', roles: ['bureau_district', 'bureau_city', 'admin'] },
 	{ to: '/bureau/visits', label: 'marketplace:nav.visits', roles: ['bureau_district', 'bureau_city', 'admin'] },
+	{ to: '/bureau/disputes', label: 'marketplace:nav.disputes', roles: ['bureau_district', 'bureau_city', 'admin'] },
 	{ to: '/notifications', label: 'marketplace:nav.notifications', roles: ['family', 'provider_staff', 'community_officer', 'bureau_district', 'bureau_city', 'admin'] },
 	// subsidies
 	{ to: '/subsidies', label: 'subsidies:nav.mine', roles: ['family'] },

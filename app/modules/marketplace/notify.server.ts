@@ -15,6 +15,8 @@ export type NotificationKind =
 	| 'booking.completed'
 	| 'booking.no_show'
 	| 'booking.disputed'
+	| 'booking.dispute_family'
+	| 'booking.dispute_provider'
 	| 'payment.succeeded'
 	| 'payment.failed'
 	| 'refund.issued'

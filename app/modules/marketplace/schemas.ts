@@ -148,3 +148,14 @@ export const searchSchema = z.object({
 })
 
 export type SearchParams = z.infer<typeof searchSchema>
+
+/** A bureau officer's decision on a disputed booking; the written reason is required. */
+export const resolveDisputeSchema = z.object({
+	bookingId: z.uuid({ error: 'marketplace:errors.dispute.notFound' }),
+	outcome: z.enum(['family', 'provider'], { error: 'marketplace:errors.dispute.outcome' }),
+	reason: z
+		.string({ error: 'marketplace:errors.dispute.reasonRequired' })
+		.trim()
+		.min(1, { error: 'marketplace:errors.dispute.reasonRequired' })
+		.max(500, { error: 'marketplace:errors.tooLong' }),
+})
