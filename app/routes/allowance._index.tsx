@@ -6,6 +6,7 @@ import { AllowanceStatus } from '~/components/allowance-status.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { familyAllowances, livenessDue } from '~/modules/allowance/people.server.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
+import { Pager } from '~/components/pager.tsx'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, ['family', 'community_officer', 'bureau_district', 'bureau_city'])
@@ -74,10 +75,7 @@ export default function AllowanceHome() {
 					</tbody>
 				</table>
 			</div>
-			<nav className="pager" aria-label={t('common:a11y.pagination')}>
-				{loaderData.page > 1 ? <Link to={`?page=${loaderData.page - 1}`}>{t('common:pager.previous')}</Link> : null}
-				{loaderData.hasMore ? <Link to={`?page=${loaderData.page + 1}`}>{t('common:pager.next')}</Link> : null}
-			</nav>
+			<Pager page={loaderData.page} hasMore={loaderData.hasMore} />
 		</section>
 	)
 }

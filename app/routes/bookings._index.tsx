@@ -5,6 +5,7 @@ import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { Money, StatusBadge, When } from '~/components/marketplace.tsx'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { listBookings } from '~/modules/marketplace/booking.server.ts'
+import { Pager } from '~/components/pager.tsx'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, ['family', 'provider_staff', 'bureau_district', 'bureau_city', 'admin'])
@@ -41,10 +42,7 @@ export default function Bookings() {
 					))}
 				</ul>
 			)}
-			<nav className="pager" aria-label={t('pager')}>
-				{page > 1 ? <Link to={`?page=${page - 1}`}>{t('previous')}</Link> : null}
-				{hasMore ? <Link to={`?page=${page + 1}`}>{t('next')}</Link> : null}
-			</nav>
+			<Pager page={page} hasMore={hasMore} />
 		</section>
 	)
 }

@@ -1,10 +1,11 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
+import { useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { formatShanghai } from '~/lib/time.ts'
 import { listAuditLog } from '~/modules/audit/audit.server.ts'
 import { BUREAU_ROLES, requireRole } from '~/modules/auth/access.server.ts'
+import { Pager } from '~/components/pager.tsx'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, BUREAU_ROLES)
@@ -49,10 +50,7 @@ export default function AuditPage() {
 					</tbody>
 				</table>
 			</div>
-			<nav className="pager" aria-label={t('a11y.pagination')}>
-				{page > 1 ? <Link to={`?page=${page - 1}${q}`}>{t('pager.previous')}</Link> : null}
-				{hasMore ? <Link to={`?page=${page + 1}${q}`}>{t('pager.next')}</Link> : null}
-			</nav>
+			<Pager page={page} hasMore={hasMore} href={(p) => `?page=${p}${q}`} />
 		</section>
 	)
 }

@@ -9,6 +9,7 @@ import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { listDisputes, resolveDispute } from '~/modules/marketplace/disputes.server.ts'
 import { resolveDisputeSchema } from '~/modules/marketplace/schemas.ts'
+import { Pager } from '~/components/pager.tsx'
 
 const ROLES = ['bureau_district', 'bureau_city', 'admin'] as const
 
@@ -72,10 +73,7 @@ export default function Disputes() {
 					</li>
 				))}
 			</ul>
-			<nav className="pager" aria-label={t('pager')}>
-				{page > 1 ? <Link to={`?page=${page - 1}`}>{t('previous')}</Link> : null}
-				{hasMore ? <Link to={`?page=${page + 1}`}>{t('next')}</Link> : null}
-			</nav>
+			<Pager page={page} hasMore={hasMore} />
 		</section>
 	)
 }

@@ -11,6 +11,7 @@ import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { gradeProvider, listProvidersForReview, reviewProvider } from '~/modules/marketplace/providers.server.ts'
 import { gradeProviderSchema, reviewProviderSchema } from '~/modules/marketplace/schemas.ts'
+import { Pager } from '~/components/pager.tsx'
 
 const ROLES = ['bureau_district', 'bureau_city', 'admin'] as const
 const STATUSES = ['pending', 'approved', 'rejected', 'suspended'] as const
@@ -142,10 +143,7 @@ export default function BureauProviders() {
 					</li>
 				))}
 			</ul>
-			<nav className="pager" aria-label={t('pager')}>
-				{page > 1 ? <Link to={`?status=${status}&page=${page - 1}`}>{t('previous')}</Link> : null}
-				{hasMore ? <Link to={`?status=${status}&page=${page + 1}`}>{t('next')}</Link> : null}
-			</nav>
+			<Pager page={page} hasMore={hasMore} href={(p) => `?status=${status}&page=${p}`} />
 		</section>
 	)
 }

@@ -8,6 +8,7 @@ import { clientIp } from '~/lib/http.server.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { listFlaggedVisits, reviewVisit } from '~/modules/marketplace/visits.server.ts'
+import { Pager } from '~/components/pager.tsx'
 
 const ROLES = ['bureau_district', 'bureau_city', 'admin'] as const
 
@@ -66,10 +67,7 @@ export default function FlaggedVisits() {
 					</li>
 				))}
 			</ul>
-			<nav className="pager" aria-label={t('pager')}>
-				{page > 1 ? <Link to={`?page=${page - 1}`}>{t('previous')}</Link> : null}
-				{hasMore ? <Link to={`?page=${page + 1}`}>{t('next')}</Link> : null}
-			</nav>
+			<Pager page={page} hasMore={hasMore} />
 		</section>
 	)
 }

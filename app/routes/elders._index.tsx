@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { listElders } from '~/modules/elders/elders.server.ts'
+import { Pager } from '~/components/pager.tsx'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, ['family', 'community_officer', 'bureau_district', 'bureau_city', 'admin'])
@@ -51,10 +52,7 @@ export default function Elders() {
 					))}
 				</ul>
 			)}
-			<nav className="pager" aria-label={t('a11y.pagination')}>
-				{page > 1 ? <Link to={`?page=${page - 1}`}>{t('pager.previous')}</Link> : null}
-				{hasMore ? <Link to={`?page=${page + 1}`}>{t('pager.next')}</Link> : null}
-			</nav>
+			<Pager page={page} hasMore={hasMore} />
 		</section>
 	)
 }

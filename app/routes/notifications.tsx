@@ -6,6 +6,7 @@ import { IntentForm, When } from '~/components/marketplace.tsx'
 import { requireUser } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { listNotifications, markAllRead } from '~/modules/marketplace/notify.server.ts'
+import { Pager } from '~/components/pager.tsx'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireUser(request)
@@ -54,10 +55,7 @@ export default function Notifications() {
 					)
 				})}
 			</ul>
-			<nav className="pager" aria-label={t('pager')}>
-				{page > 1 ? <Link to={`?page=${page - 1}`}>{t('previous')}</Link> : null}
-				{hasMore ? <Link to={`?page=${page + 1}`}>{t('next')}</Link> : null}
-			</nav>
+			<Pager page={page} hasMore={hasMore} />
 		</section>
 	)
 }

@@ -7,6 +7,7 @@ import { requireUser } from '~/modules/auth/access.server.ts'
 import { ALL_CATEGORIES } from '~/modules/marketplace/categories.ts'
 import { searchSchema, SORTS } from '~/modules/marketplace/schemas.ts'
 import { PAGE_SIZE, searchOfferings, searchPlaces } from '~/modules/marketplace/search.server.ts'
+import { Pager } from '~/components/pager.tsx'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireUser(request)
@@ -152,10 +153,7 @@ export default function Services() {
 					</li>
 				))}
 			</ul>
-			<nav className="pager" aria-label={t('pager')}>
-				{params.page > 1 ? <Link to={link(params.page - 1)}>{t('previous')}</Link> : null}
-				{params.page < pages ? <Link to={link(params.page + 1)}>{t('next')}</Link> : null}
-			</nav>
+			<Pager page={params.page} hasMore={params.page < pages} href={link} />
 		</section>
 	)
 }
