@@ -34,10 +34,6 @@ export function canActInDistrict(user: SessionUser, districtId: string) {
 	return (user.role === 'bureau_district' || user.role === 'community_officer') && user.districtId === districtId
 }
 
-export function requireDistrict(user: SessionUser, districtId: string) {
-	if (!canActInDistrict(user, districtId)) throw new Response('This belongs to another district.', { status: 403 })
-}
-
 /** The elders a user may see, as a Prisma filter. Provider staff see elders through their bookings. */
 export function elderScope(user: SessionUser): Prisma.ElderWhereInput {
 	switch (user.role) {
