@@ -33,7 +33,7 @@ export default defineConfig({
 					environment: 'node',
 					env,
 					globalSetup: ['tests/setup/global-setup.ts'],
-					setupFiles: ['tests/setup/fail-on-console-error.ts'],
+					setupFiles: ['tests/setup/queue-prefix.ts', 'tests/setup/fail-on-console-error.ts'],
 					testTimeout: 60_000,
 					hookTimeout: 120_000,
 					pool: 'forks',
