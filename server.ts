@@ -4,6 +4,7 @@ import { createRequestHandler } from '@remix-run/express'
 import type { ServerBuild } from '@remix-run/node'
 import express from 'express'
 import helmet from 'helmet'
+import { contentSecurityPolicy } from './app/lib/csp.server.ts'
 import { getEnv } from './app/lib/env.server.ts'
 import { mountBullBoard } from './app/modules/operations/bull-board.server.ts'
 
@@ -21,12 +22,7 @@ export async function createApp() {
 	app.use(
 		helmet({
 			contentSecurityPolicy: {
-				directives: {
-					// Remix inlines its hydration scripts; everything else is same-origin.
-					'script-src': ["'self'", "'unsafe-inline'"],
-					'connect-src': env.NODE_ENV === 'development' ? ["'self'", 'ws:'] : ["'self'"],
-					'upgrade-insecure-requests': env.NODE_ENV === 'production' && env.COOKIE_SECURE === 'true' ? [] : null,
-				},
+				directives: contentSecurityPolicy(env),
 			},
 			crossOriginEmbedderPolicy: false,
 			strictTransportSecurity: env.COOKIE_SECURE === 'true',

@@ -15,7 +15,7 @@ if (!existsSync('build/index.js')) throw new Error('No production build: run `np
 const { stripeMock } = await ensureServices({ quiet: true })
 const url = await createDatabase(base, name)
 migrate(url)
-const env = { ...process.env, DATABASE_URL: url, QUEUE_PREFIX: `yiyang_e2e_${runId}`, PORT: port, NODE_ENV: 'production' as const, ALLOW_DEV_SECRETS: 'true' }
+const env = { ...process.env, DATABASE_URL: url, QUEUE_PREFIX: `yiyang_e2e_${runId}`, PORT: port, NODE_ENV: 'production' as const, ALLOW_DEV_SECRETS: 'true', STRIPE_PUBLISHABLE_KEY: 'pk_test_yiyang_e2e' }
 await new Promise<void>((resolve, reject) => {
 	const seed = spawnNode('prisma/seed.ts', ['--scale', 'demo'], { env, stdio: 'inherit' })
 	seed.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`seed exited with ${code}`))))

@@ -33,6 +33,12 @@ const schema = z
 		 * api.stripe.com in production (a deployment never talks to a mock by accident).
 		 */
 		STRIPE_API_BASE: z.url().optional(),
+		/**
+		 * Publishable key (pk_...) for Stripe's Payment Element in the browser. Unset: the booking page
+		 * starts the payment but cannot show the card form (local runs against stripe-mock, which has no
+		 * Stripe.js); the booking is still marked paid only by Stripe's webhook.
+		 */
+		STRIPE_PUBLISHABLE_KEY: z.string().startsWith('pk_').optional(),
 		/** Secret that signs webhook events (whsec_...). */
 		STRIPE_WEBHOOK_SECRET: z.string().min(8).default(DEV_STRIPE_WEBHOOK_SECRET),
 		/** Signs the session and CSRF cookies. */

@@ -1,9 +1,12 @@
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
+import { Link, useActionData, useLoaderData, useRevalidator, useSearchParams } from '@remix-run/react'
+import { useEffect, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
+import { CardPayment } from '~/components/card-payment.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { FormError, IntentForm, Money, StatusBadge, When } from '~/components/marketplace.tsx'
+import { getEnv } from '~/lib/env.server.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { cancelBooking, confirmBooking, declineBooking, disputeBooking, getBooking, markNoShow } from '~/modules/marketplace/booking.server.ts'
@@ -17,10 +20,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const user = await requireRole(request, ROLES)
 	const booking = await getBooking(user, params.bookingId ?? '')
 	if (!booking) throw new Response('Not found', { status: 404 })
-	return { booking, role: user.role, now: new Date().toISOString() }
+	return { booking, role: user.role, now: new Date().toISOString(), publishableKey: getEnv().STRIPE_PUBLISHABLE_KEY ?? null }
 }
 
-type ActionReply = { error: string | null; done?: string }
+type ActionReply = { error: string | null; done?: string; clientSecret?: string | null }
 
 export async function action({ request, params }: ActionFunctionArgs) {
 	const user = await requireRole(request, ROLES)
@@ -33,7 +36,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	switch (intent) {
 		case 'pay': {
 			const r = await startPayment(user, id)
-			return reply(r, 'payment.started')
+			return r.ok ? data<ActionReply>({ error: null, done: 'payment.started', clientSecret: r.clientSecret }) : data<ActionReply>({ error: r.error }, { status: r.status })
 		}
 		case 'cancel': {
 			const s = parseWithZod(formData, { schema: cancelSchema })
@@ -70,14 +73,19 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function BookingPage() {
-	const { booking: b, role } = useLoaderData<typeof loader>()
+	const { booking: b, role, publishableKey } = useLoaderData<typeof loader>()
 	const actionData = useActionData<typeof action>()
 	const [search] = useSearchParams()
 	const { t } = useTranslation('marketplace')
 	const family = role === 'family'
 	const provider = role === 'provider_staff'
 	const live = b.status === 'requested' || b.status === 'confirmed'
-	const payable = family && live && (b.paymentStatus === 'awaiting' || b.paymentStatus === 'failed')
+	// Stripe sends the family back here with redirect_status after the card form.
+	const returned = search.get('redirect_status')
+	const confirming = family && b.paymentStatus === 'processing' && returned === 'succeeded'
+	useAwaitWebhook(confirming)
+	const clientSecret = actionData?.clientSecret
+	const payable = family && live && !confirming && !clientSecret && ['awaiting', 'failed', 'processing'].includes(b.paymentStatus)
 	return (
 		<section className="card">
 			<h1>
@@ -164,9 +172,25 @@ export default function BookingPage() {
 					</>
 				) : null}
 			</dl>
-			{b.paymentStatus === 'processing' && family ? <p className="notice">{t('payment.waiting')}</p> : null}
+			{confirming ? (
+				<p className="notice" role="status">
+					{t('payment.waiting')}
+				</p>
+			) : null}
+			{family && returned && returned !== 'succeeded' && b.paymentStatus !== 'paid' ? (
+				<p role="alert" className="form-error">
+					{t('card.notCompleted')}
+				</p>
+			) : null}
+			{family && live && clientSecret && b.paymentStatus !== 'paid' ? (
+				publishableKey ? (
+					<CardPayment publishableKey={publishableKey} clientSecret={clientSecret} returnPath={`/bookings/${b.id}`} amountFen={b.copayFen} />
+				) : (
+					<p className="notice">{t('card.notConfigured')}</p>
+				)
+			) : null}
 			<div className="actions">
-				{payable ? <IntentForm intent="pay" label={t('actions.pay', { amount: (b.copayFen / 100).toFixed(2) })} /> : null}
+				{payable ? <IntentForm intent="pay" label={t(b.paymentStatus === 'processing' ? 'actions.payResume' : 'actions.pay', { amount: (b.copayFen / 100).toFixed(2) })} /> : null}
 				{provider && b.status === 'requested' ? <IntentForm intent="confirm" label={t('actions.confirm')} /> : null}
 				{provider && b.status === 'confirmed' ? (
 					<Link to={`/visits/${b.id}`} className="button big">
@@ -268,6 +292,22 @@ export default function BookingPage() {
 			</section>
 		</section>
 	)
+}
+
+/** After Stripe's redirect the webhook usually lands within seconds: re-read the booking until it has (for a minute). */
+function useAwaitWebhook(waiting: boolean) {
+	const revalidator = useRevalidator()
+	const latest = useRef(revalidator)
+	latest.current = revalidator
+	useEffect(() => {
+		if (!waiting) return
+		let rounds = 0
+		const timer = setInterval(() => {
+			if (++rounds > 30) return clearInterval(timer)
+			if (latest.current.state === 'idle') latest.current.revalidate()
+		}, 2000)
+		return () => clearInterval(timer)
+	}, [waiting])
 }
 
 export function ErrorBoundary() {

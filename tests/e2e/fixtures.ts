@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import AxeBuilder from '@axe-core/playwright'
 import { test as base, expect, type Page } from '@playwright/test'
 
@@ -18,7 +19,17 @@ export async function expectAccessible(page: Page) {
 	expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([])
 }
 
-export const test = base.extend<{ consoleErrors: string[] }>({
+const stripeJsDouble = readFileSync(new URL('./support/stripe-js-double.js', import.meta.url), 'utf8')
+
+export const test = base.extend<{ consoleErrors: string[]; stripeJs: void }>({
+	// Stripe.js cannot be reached from this network: every page gets the stand-in instead.
+	stripeJs: [
+		async ({ context }, use) => {
+			await context.route('https://js.stripe.com/**', (route) => route.fulfill({ contentType: 'application/javascript', body: stripeJsDouble }))
+			await use()
+		},
+		{ auto: true },
+	],
 	consoleErrors: [
 		async ({ page }, use) => {
 			const errors: string[] = []

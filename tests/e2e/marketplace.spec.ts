@@ -76,19 +76,37 @@ test('the bureau approves a provider; a family searches, books and pays; the pro
 	await page.getByRole('button', { name: '确认预约' }).click()
 	await expect(page.getByText('待确认').first()).toBeVisible()
 	await page.getByRole('button', { name: '支付 ¥60.00' }).click()
+	// Stripe's Payment Element opens with the intent's client secret and the publishable key.
 	await expect(page.getByTestId('payment-status')).toHaveText('支付处理中')
 	const paymentIntentId = (await page.getByTestId('payment-ref').textContent())!.trim()
-	const bookingUrl = page.url()
+	const cardForm = page.getByRole('region', { name: '银行卡支付 ¥60.00' })
+	await expect(cardForm.getByLabel('卡号')).toBeVisible()
+	const stripeSaw = await page.evaluate(() => (window as unknown as { __stripeDouble: { key: string; locale: string; clientSecret: string } }).__stripeDouble)
+	expect(stripeSaw).toMatchObject({ key: 'pk_test_yiyang_e2e', locale: 'zh' })
+	// stripe-mock is stateless: its client secret is a fixture's, not derived from the intent id.
+	expect(stripeSaw.clientSecret).toMatch(/^pi_\w+_secret_\w+$/)
+	await expectAccessible(page)
+	// A declined card: Stripe's message, the form stays, nothing is paid.
+	await cardForm.getByLabel('卡号').fill('4000 0000 0000 0002')
+	await cardForm.getByRole('button', { name: '确认支付 ¥60.00' }).click()
+	await expect(cardForm.getByRole('alert')).toHaveText('您的银行卡被拒绝了。')
+	await cardForm.getByLabel('卡号').fill('4242 4242 4242 4242')
+	await cardForm.getByRole('button', { name: '确认支付 ¥60.00' }).click()
+	// Stripe sends the family back; the booking waits for Stripe's webhook, not for the redirect.
+	await expect(page).toHaveURL(/redirect_status=succeeded/)
+	await expect(page.getByRole('status')).toContainText('正在等待 Stripe 确认')
+	await expect(page.getByTestId('payment-status')).toHaveText('支付处理中')
+	const bookingUrl = page.url().split('?')[0]!
 
-	// Stripe reports the payment (signed webhook), twice: it counts once.
+	// Stripe reports the payment (signed webhook), twice: it counts once; the open page sees it by itself.
 	const payload = JSON.stringify({ id: `evt_e2e_${stamp}`, object: 'event', type: 'payment_intent.succeeded', created: Math.floor(Date.now() / 1000), data: { object: { id: paymentIntentId, object: 'payment_intent', amount: 6000, currency: 'cny', metadata: {} } } })
 	const signature = new Stripe('sk_test_e2e').webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET })
 	for (let i = 0; i < 2; i++) {
 		const res = await request.post('/resources/stripe-webhook', { data: payload, headers: { 'content-type': 'application/json', 'stripe-signature': signature } })
 		expect(res.status()).toBe(200)
 	}
-	await page.reload()
-	await expect(page.getByTestId('payment-status')).toHaveText('已支付')
+	await expect(page.getByTestId('payment-status')).toHaveText('已支付', { timeout: 10_000 })
+	await expect(page.getByRole('button', { name: /支付/ })).toHaveCount(0)
 
 	// 5. The provider confirms, and the caregiver checks in and out on a phone with the home code.
 	await provider.goto(bookingUrl)

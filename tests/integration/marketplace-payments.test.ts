@@ -72,6 +72,22 @@ describe('payment by Stripe', () => {
 		expect(await prisma.auditLog.count({ where: { action: 'payment.succeeded', entityId: bookingId } })).toBe(1)
 	})
 
+	it('lets a family who left the card form resume the same payment, never a second one', async () => {
+		const { bookingId, payment, client, path } = await bookAndPay()
+		// Without a publishable key (this test app) the page says card payment is not configured.
+		const page = await client.page(path)
+		expect(page.html).toContain('继续支付 ¥100.00')
+		const resumed = await client.post(path, { intent: 'pay' })
+		expect(resumed.status).toBe(200)
+		expect(await resumed.text()).toContain('本环境未配置银行卡支付')
+		const payments = await prisma.payment.findMany({ where: { bookingId } })
+		expect(payments.map((p) => p.id)).toEqual([payment.id])
+		// Stripe's redirect back does not mark anything paid: only the webhook does.
+		const back = await client.page(`${path}?payment_intent=${payment.stripePaymentIntentId}&redirect_status=succeeded`)
+		expect(back.html).toContain('正在等待 Stripe 确认')
+		expect((await prisma.booking.findUniqueOrThrow({ where: { id: bookingId } })).paymentStatus).toBe('processing')
+	})
+
 	it('answers a bad signature with 400 and changes nothing', async () => {
 		const { bookingId, payment } = await bookAndPay()
 		const event = signedEvent('payment_intent.succeeded', { id: payment.stripePaymentIntentId!, amount: 10_000 })
