@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
-// Each run gets its own database and queue prefix, so runs never share state (see tests/setup).
+// Each run gets its own database and queue prefix, so runs never share state; each integration test
+// file then gets its own copy of that database and its own queue prefix (see tests/setup).
 const runId = process.env.TEST_RUN_ID ?? `${Date.now()}_${process.pid}`
 process.env.TEST_RUN_ID = runId
 process.env.TEST_DATABASE_NAME ??= `yiyang_test_${runId}`
@@ -33,7 +34,7 @@ export default defineConfig({
 					environment: 'node',
 					env,
 					globalSetup: ['tests/setup/global-setup.ts'],
-					setupFiles: ['tests/setup/queue-prefix.ts', 'tests/setup/fail-on-console-error.ts'],
+					setupFiles: ['tests/setup/database-per-file.ts', 'tests/setup/queue-prefix.ts', 'tests/setup/fail-on-console-error.ts'],
 					testTimeout: 60_000,
 					hookTimeout: 120_000,
 					pool: 'forks',
