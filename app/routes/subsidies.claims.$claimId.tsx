@@ -73,8 +73,11 @@ export default function ClaimPage() {
 				</table>
 			</div>
 			{claim.status === 'approved' ? (
-				<p>
-					<a href={`/subsidies/claims/${claim.id}/export`} className="button big" download>
+				<p className="actions">
+					<a href={`/subsidies/claims/${claim.id}/export?format=xlsx`} className="button big" download>
+						{t('claims.exportXlsx')}
+					</a>
+					<a href={`/subsidies/claims/${claim.id}/export`} className="button big secondary" download>
 						{t('claims.exportCsv')}
 					</a>
 				</p>

@@ -161,6 +161,8 @@ test('a family applies, the community reviews, the bureau approves; a covered se
 	const csv = await readFile((await download.path())!, 'utf8')
 	expect(csv).toContain('李桂英')
 	expect(csv).toContain('40.00')
+	const [workbook] = await Promise.all([officer.waitForEvent('download'), officer.getByRole('link', { name: '导出 Excel 文件' }).click()])
+	expect(workbook.suggestedFilename()).toMatch(/\.xlsx$/)
 
 	// 8. The bureau's report shows the spending with its chart; the family's credit shows what is left.
 	await nav(officer).getByRole('link', { name: '补贴统计' }).click()

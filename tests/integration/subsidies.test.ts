@@ -1,3 +1,4 @@
+import { readSheet } from 'read-excel-file/node'
 // The subsidy journey over real HTTP and the real database: apply → community review → bureau
 // approval (with every refusal the issue lists), then a covered booking split into subsidy and
 // co-pay, a cancellation that releases the hold, a verified visit that captures it, and the
@@ -296,6 +297,19 @@ describe('booking a covered service: split, hold, release, capture, claim', () =
 		expect(text).toContain('96.00')
 		expect(text).toContain('李桂英')
 		expect(text).not.toMatch(/\d{17}[\dX]/)
+		// The same file as a spreadsheet: amounts are numbers, the total row adds up.
+		const xlsx = await officer.get(`/subsidies/claims/${claimId}/export?format=xlsx`)
+		expect(xlsx.status).toBe(200)
+		expect(xlsx.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+		expect(xlsx.headers.get('content-disposition')).toMatch(/filename="subsidy-claim-\d{4}-\d{2}-[0-9a-f]{8}\.xlsx"/)
+		const sheet = await readSheet(Buffer.from(await xlsx.arrayBuffer()))
+		expect(sheet[0]![9]).toBe('补贴金额(元) subsidy CNY')
+		expect(sheet.find((r) => r[6] === '李桂英')?.[9]).toBe(96)
+		expect(sheet.at(-1)?.[0]).toBe('合计 total')
+		expect(sheet.at(-1)?.[9]).toBe(96)
+		expect(JSON.stringify(sheet)).not.toMatch(/\d{17}[\dX]/)
+		expect((await officer.get(`/subsidies/claims/${claimId}/export?format=pdf`)).status).toBe(400)
+		expect(await prisma.auditLog.count({ where: { action: 'subsidy.claim_export', entityId: claimId } })).toBe(2)
 		expect(await ledgerDiscrepancies(pgSql())).toEqual([])
 
 		const reports = await (await officer.get(`/subsidies/reports?year=${shanghaiDate().slice(0, 4)}`)).text()

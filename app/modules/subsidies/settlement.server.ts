@@ -4,6 +4,7 @@
 // approves a claim and exports it for the finance office. UNIQUE(bookingId) and UNIQUE(visitId) on
 // the claim lines make sure nothing is claimed twice, whoever prepares claims at the same time.
 import { stringify } from 'csv-stringify/sync'
+import writeXlsxFile from 'write-excel-file/node'
 import { z } from 'zod'
 import { prisma } from '~/lib/db.server.ts'
 import { addMonths, toDateString } from '~/lib/time.ts'
@@ -188,12 +189,37 @@ export async function rejectClaim(user: SessionUser, claimId: string, reason: st
 	return { ok: true, value: null }
 }
 
-/** CSV for the finance office (UTF-8 with BOM so spreadsheet programs read the Chinese). Approved claims only. */
-export async function exportClaimCsv(user: SessionUser, claimId: string, ip: string | null): Promise<{ filename: string; body: string } | null> {
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+const EXPORT_HEADER = ['服务商 provider', '许可证号 licence', '结算月份 month', '服务日期 service date', '订单 booking', '服务记录 visit', '老人 elder', '身份证号 ID (masked)', '服务类别 category', '补贴金额(元) subsidy CNY']
+
+export type ClaimFile = { filename: string; contentType: string; body: string | Uint8Array<ArrayBuffer> }
+
+/**
+ * The finance office's file of an approved claim: CSV (UTF-8 with BOM so spreadsheet programs read
+ * the Chinese) or XLSX (write-excel-file; amounts as numbers in yuan with two decimals). Audited.
+ */
+export async function exportClaim(user: SessionUser, claimId: string, format: 'csv' | 'xlsx', ip: string | null): Promise<ClaimFile | null> {
 	const claim = await getClaim(user, claimId)
 	if (!claim || claim.status !== 'approved') return null
-	const rows = claim.lines.map((l) => [claim.provider?.name ?? '', claim.provider?.licenceNo ?? '', claim.month, l.serviceDate, l.bookingId, l.visitId, l.elderName, l.elderIdMasked, l.category, (l.amountFen / 100).toFixed(2)])
-	const body = stringify([['服务商 provider', '许可证号 licence', '结算月份 month', '服务日期 service date', '订单 booking', '服务记录 visit', '老人 elder', '身份证号 ID (masked)', '服务类别 category', '补贴金额(元) subsidy CNY'], ...rows, ['合计 total', '', claim.month, '', '', '', '', '', String(claim.lineCount), (claim.totalFen / 100).toFixed(2)]])
-	await audit({ actor: user, action: 'subsidy.claim_export', entityType: 'subsidy_claim', entityId: claim.id, districtId: claim.districtId, ip, details: { lines: claim.lineCount } })
-	return { filename: `subsidy-claim-${claim.month}-${claim.id.slice(0, 8)}.csv`, body: `\uFEFF${body}` }
+	const provider = [claim.provider?.name ?? '', claim.provider?.licenceNo ?? '', claim.month]
+	const lines = claim.lines.map((l) => ({ text: [...provider, l.serviceDate, l.bookingId, l.visitId, l.elderName, l.elderIdMasked, l.category], fen: l.amountFen }))
+	const totalText = ['合计 total', '', claim.month, '', '', '', '', '', String(claim.lineCount)]
+	const filename = `subsidy-claim-${claim.month}-${claim.id.slice(0, 8)}.${format}`
+	let file: ClaimFile
+	if (format === 'csv') {
+		const yuan = (fen: number) => (fen / 100).toFixed(2)
+		const body = stringify([EXPORT_HEADER, ...lines.map((l) => [...l.text, yuan(l.fen)]), [...totalText, yuan(claim.totalFen)]])
+		file = { filename, contentType: 'text/csv; charset=utf-8', body: `\uFEFF${body}` }
+	} else {
+		const amount = (fen: number, bold = false) => ({ value: fen / 100, type: Number, format: '#,##0.00', ...(bold ? { fontWeight: 'bold' as const } : {}) })
+		const sheet = [
+			EXPORT_HEADER.map((value) => ({ value, fontWeight: 'bold' as const })),
+			...lines.map((l) => [...l.text.map((value) => ({ value })), amount(l.fen)]),
+			[...totalText.map((value) => ({ value, fontWeight: 'bold' as const })), amount(claim.totalFen, true)],
+		]
+		const body = await writeXlsxFile(sheet, { sheet: claim.month, columns: EXPORT_HEADER.map((h) => ({ width: Math.max(12, h.length + 4) })), stickyRowsCount: 1 }).toBuffer()
+		file = { filename, contentType: XLSX_TYPE, body: new Uint8Array(body) }
+	}
+	await audit({ actor: user, action: 'subsidy.claim_export', entityType: 'subsidy_claim', entityId: claim.id, districtId: claim.districtId, ip, details: { lines: claim.lineCount, format } })
+	return file
 }
