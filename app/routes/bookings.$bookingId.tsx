@@ -12,7 +12,7 @@ import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { cancelBooking, confirmBooking, declineBooking, disputeBooking, getBooking, markNoShow } from '~/modules/marketplace/booking.server.ts'
 import { startPayment } from '~/modules/marketplace/payments.server.ts'
 import { postReview, replyToReview } from '~/modules/marketplace/reviews.server.ts'
-import { cancelSchema, declineSchema, replySchema, reviewSchema } from '~/modules/marketplace/schemas.ts'
+import { cancelSchema, declineSchema, disputeSchema, replySchema, reviewSchema } from '~/modules/marketplace/schemas.ts'
 
 const ROLES = ['family', 'provider_staff', 'bureau_district', 'bureau_city', 'admin'] as const
 
@@ -53,8 +53,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
 		case 'no-show':
 			return reply(await markNoShow(user, id), 'booking.no_show')
 		case 'dispute': {
-			const reason = String(formData.get('reason') ?? '').trim().slice(0, 300)
-			return reply(await disputeBooking(user, id, reason), 'booking.disputed')
+			const s = parseWithZod(formData, { schema: disputeSchema })
+			if (s.status !== 'success') return invalid(s.error?.reason?.[0] ?? 'marketplace:errors.form.invalid')
+			return reply(await disputeBooking(user, id, s.value.reason), 'booking.disputed')
 		}
 		case 'review': {
 			const s = parseWithZod(formData, { schema: reviewSchema })
@@ -240,7 +241,7 @@ export default function BookingPage() {
 				<IntentForm intent="dispute" label={t('actions.dispute')} secondary>
 					<div className="field">
 						<label htmlFor="dispute-reason">{t('booking.disputeReason')}</label>
-						<input id="dispute-reason" name="reason" type="text" maxLength={300} />
+						<input id="dispute-reason" name="reason" type="text" maxLength={300} required />
 					</div>
 				</IntentForm>
 			) : null}

@@ -7,6 +7,7 @@ import { FormError, When } from '~/components/marketplace.tsx'
 import { clientIp } from '~/lib/http.server.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
+import { visitReviewSchema } from '~/modules/marketplace/schemas.ts'
 import { listFlaggedVisits, reviewVisit } from '~/modules/marketplace/visits.server.ts'
 import { Pager } from '~/components/pager.tsx'
 
@@ -21,9 +22,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
 	const user = await requireRole(request, ROLES)
 	const formData = await readProtectedForm(request)
-	const decision = formData.get('decision')
-	if (decision !== 'accept' && decision !== 'reject') return data({ error: 'marketplace:errors.form.invalid' }, { status: 400 })
-	const ok = await reviewVisit(user, String(formData.get('visitId') ?? ''), decision === 'accept', String(formData.get('note') ?? '').slice(0, 500), clientIp(request))
+	const submission = visitReviewSchema.safeParse(Object.fromEntries(formData))
+	if (!submission.success) return data({ error: submission.error.issues[0]?.message ?? 'marketplace:errors.form.invalid' }, { status: 400 })
+	const { visitId, decision, note } = submission.data
+	const ok = await reviewVisit(user, visitId, decision === 'accept', note, clientIp(request))
 	if (!ok) return data({ error: 'marketplace:errors.visit.notFound' }, { status: 404 })
 	return { error: null }
 }

@@ -8,6 +8,7 @@ import { FormMessage, Money } from '~/components/subsidy-ui.tsx'
 import { clientIp } from '~/lib/http.server.ts'
 import { BUREAU_ROLES, isCityWide, requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
+import { claimDecisionSchema } from '~/modules/subsidies/schemas.ts'
 import { approveClaim, getClaim, rejectClaim } from '~/modules/subsidies/settlement.server.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -21,8 +22,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
 	const user = await requireRole(request, BUREAU_ROLES)
 	const formData = await readProtectedForm(request)
-	const note = String(formData.get('note') ?? '').trim().slice(0, 500)
-	const intent = formData.get('intent') === 'reject' ? 'reject' : 'approve'
+	const submission = claimDecisionSchema.safeParse(Object.fromEntries(formData))
+	if (!submission.success) return data({ formError: submission.error.issues[0]?.message ?? 'subsidies:errors.checkForm', done: null }, { status: 400 })
+	const { intent, note } = submission.data
 	const outcome = intent === 'reject' ? await rejectClaim(user, params.claimId ?? '', note, clientIp(request)) : await approveClaim(user, params.claimId ?? '', note, clientIp(request))
 	if (!outcome.ok) return data({ formError: outcome.formError ?? null, done: null }, { status: outcome.status ?? 400 })
 	return data({ formError: null, done: intent })

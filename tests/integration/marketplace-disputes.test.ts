@@ -48,6 +48,10 @@ async function disputedBooking() {
 	// visits tests); here the booking is put straight into the state the visit would leave it in.
 	await prisma.booking.update({ where: { id: bookingId }, data: { status: 'completed' } })
 	await prisma.bookingEvent.create({ data: { bookingId, fromStatus: 'in_service', toStatus: 'completed' } })
+	const blank = await client.post(path, { intent: 'dispute', reason: '   ' })
+	expect(blank.status).toBe(400)
+	expect(await blank.text()).toContain('请写明服务有什么问题')
+	expect((await prisma.booking.findUniqueOrThrow({ where: { id: bookingId } })).status).toBe('completed')
 	const disputed = await client.post(path, { intent: 'dispute', reason: '护理员只待了十分钟' })
 	expect(disputed.status).toBe(200)
 	expect((await prisma.booking.findUniqueOrThrow({ where: { id: bookingId } })).status).toBe('disputed')

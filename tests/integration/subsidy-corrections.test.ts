@@ -109,6 +109,7 @@ describe('returning a settlement claim', () => {
 		expect(await rejectClaim(staff, claimId, '金额有误', null)).toMatchObject({ ok: false, status: 403 })
 		const officer = await client('13800000031')
 		await officer.page(`/subsidies/claims/${claimId}`)
+		expect((await officer.post(`/subsidies/claims/${claimId}`, { intent: 'shred', note: 'x' })).status).toBe(400)
 		const blank = await officer.post(`/subsidies/claims/${claimId}`, { intent: 'reject', note: '  ' })
 		expect(blank.status).toBe(400)
 		expect(await prisma.subsidyClaim.findUniqueOrThrow({ where: { id: claimId }, select: { status: true } })).toEqual({ status: 'submitted' })

@@ -125,6 +125,16 @@ export const reviewSchema = z.object({
 	comment: text(1000),
 })
 
+/** The family's dispute of a completed booking: what went wrong is required, so the bureau can judge it. */
+export const disputeSchema = z.object({ intent: z.literal('dispute'), reason: z.string({ error: E('dispute.claimRequired') }).trim().min(1, E('dispute.claimRequired')).max(300, E('tooLong')) })
+
+/** A bureau officer's review of a flagged visit. */
+export const visitReviewSchema = z.object({
+	visitId: z.uuid({ error: E('visit.notFound') }),
+	decision: z.enum(['accept', 'reject'], { error: E('form.invalid') }),
+	note: text(500),
+})
+
 export const replySchema = z.object({ intent: z.literal('reply'), reply: required.pipe(z.string().max(1000, E('tooLong'))) })
 
 export const SORTS = ['relevance', 'price_asc', 'price_desc', 'rating', 'grade'] as const

@@ -112,3 +112,9 @@ export type BudgetInput = z.infer<typeof budgetSchema>
 export type ApplyInput = z.infer<typeof applySchema>
 export type CommunityReviewInput = z.infer<typeof communityReviewSchema>
 export type BureauDecisionInput = z.infer<typeof bureauDecisionSchema>
+
+/** A bureau officer's decision on a submitted claim; returning it needs a reason (checked with the claim). */
+export const claimDecisionSchema = z.object({
+	intent: z.enum(['approve', 'reject'], { error: E('checkForm') }).default('approve'),
+	note: z.string().trim().max(500, E('tooLong')).optional().default(''),
+})
