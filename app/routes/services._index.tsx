@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { Money, Stars, When } from '~/components/marketplace.tsx'
+import { CommunityLimit, Money, Stars, When } from '~/components/marketplace.tsx'
 import { requireUser } from '~/modules/auth/access.server.ts'
 import { ALL_CATEGORIES } from '~/modules/marketplace/categories.ts'
 import { searchSchema, SORTS } from '~/modules/marketplace/schemas.ts'
@@ -127,6 +127,7 @@ export default function Services() {
 							<Link to={`/services/providers/${h.providerId}`}>{h.providerName}</Link> · {t(`category.${h.category}`)} · {h.grade ? t('grade.stars', { count: h.grade }) : t('grade.none')} ·{' '}
 							<Stars value={h.rating} /> ({t('rating.count', { count: h.ratingCount })})
 						</p>
+						<CommunityLimit communities={h.communities} />
 						<p>{h.description}</p>
 						<p>
 							<strong>
