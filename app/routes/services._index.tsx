@@ -14,15 +14,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
 	const url = new URL(request.url)
 	const params = searchSchema.parse(Object.fromEntries(url.searchParams))
 	const [results, districts] = await Promise.all([searchOfferings(params), searchPlaces()])
-	return { ...results, params, districts, canBook: user.role === 'family' }
+	// Computed here: PAGE_SIZE lives in a server module, which the browser bundle does not have.
+	return { ...results, hasMore: params.page * PAGE_SIZE < results.total, params, districts, canBook: user.role === 'family' }
 }
 
 export default function Services() {
-	const { hits, total, params, districts, canBook } = useLoaderData<typeof loader>()
+	const { hits, total, hasMore, params, districts, canBook } = useLoaderData<typeof loader>()
 	const { t, i18n } = useTranslation('marketplace')
 	const zh = i18n.language === 'zh-CN'
 	const communities = districts.find((d) => d.id === params.district)?.communities ?? []
-	const pages = Math.ceil(total / PAGE_SIZE)
 	const link = (page: number) => {
 		const sp = new URLSearchParams()
 		for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '' && k !== 'page') sp.set(k, String(v))
@@ -154,7 +154,7 @@ export default function Services() {
 					</li>
 				))}
 			</ul>
-			<Pager page={params.page} hasMore={params.page < pages} href={link} />
+			<Pager page={params.page} hasMore={hasMore} href={link} />
 		</section>
 	)
 }
