@@ -1,4 +1,4 @@
-import { PassThrough } from 'node:stream'
+import { Transform } from 'node:stream'
 import { createReadableStreamFromReadable, type EntryContext } from '@remix-run/node'
 import { RemixServer } from '@remix-run/react'
 import { isbot } from 'isbot'
@@ -9,6 +9,20 @@ import { getEnv } from '~/lib/env.server.ts'
 getEnv()
 
 const ABORT_DELAY = 5_000
+
+/**
+ * React 18.3's streaming renderer flushes its whole 2 KB buffer when a multi-byte character (any
+ * Chinese text) does not fit at its end, so the unwritten tail goes out as NUL bytes (react#31134).
+ * HTML never carries U+0000 (browsers drop it from text but turn it into U+FFFD inside scripts and
+ * attributes, which corrupts hydration data), so every NUL byte is removed on the way out.
+ */
+function withoutNulBytes() {
+	return new Transform({
+		transform(chunk: Buffer, _encoding, done) {
+			done(null, chunk.includes(0) ? Buffer.from(chunk.filter((byte) => byte !== 0)) : chunk)
+		},
+	})
+}
 export const streamTimeout = ABORT_DELAY
 
 export default function handleRequest(request: Request, responseStatusCode: number, responseHeaders: Headers, remixContext: EntryContext) {
@@ -18,7 +32,7 @@ export default function handleRequest(request: Request, responseStatusCode: numb
 		const { pipe, abort } = renderToPipeableStream(<RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />, {
 			[waitForAll ? 'onAllReady' : 'onShellReady']() {
 				shellRendered = true
-				const body = new PassThrough()
+				const body = withoutNulBytes()
 				responseHeaders.set('Content-Type', 'text/html; charset=utf-8')
 				resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }))
 				pipe(body)

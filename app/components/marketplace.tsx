@@ -1,4 +1,4 @@
-import { Form } from '@remix-run/react'
+import { Form, Link, isRouteErrorResponse, useRouteError } from '@remix-run/react'
 import type { ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
@@ -57,4 +57,42 @@ export function FormError({ error }: { error?: string | null }) {
 			{t(error)}
 		</p>
 	)
+}
+
+/** An offering limited to some communities says which ("仅限：龙泉社区、泉口社区"); nothing when it covers whole districts. */
+export function CommunityLimit({ communities }: { communities: { nameZh: string; nameEn: string | null }[] }) {
+	const { t, i18n } = useTranslation('marketplace')
+	if (communities.length === 0) return null
+	const zh = i18n.language === 'zh-CN'
+	const names = communities.map((c) => (zh ? c.nameZh : (c.nameEn ?? c.nameZh))).join(zh ? '、' : ', ')
+	return (
+		<p className="community-limit" data-testid="community-limit">
+			{t('area.onlyCommunities', { names })}
+		</p>
+	)
+}
+
+/** What a family sees instead of a suspended provider's page or booking form. */
+export function ProviderSuspendedNotice() {
+	const { t } = useTranslation('marketplace')
+	return (
+		<section className="card error-card" role="alert" data-testid="provider-suspended">
+			<h1>{t('suspended.title')}</h1>
+			<p>{t('suspended.body')}</p>
+			<p>
+				<Link to="/services" className="button secondary">
+					{t('suspended.findOther')}
+				</Link>
+			</p>
+		</section>
+	)
+}
+
+/** The body of the 404 a suspended provider's page or offering answers with (see ProviderSuspendedNotice). */
+export const PROVIDER_SUSPENDED = 'provider-suspended'
+
+/** True inside an error boundary showing that 404. */
+export function useProviderSuspendedError() {
+	const error = useRouteError()
+	return isRouteErrorResponse(error) && error.status === 404 && error.data === PROVIDER_SUSPENDED
 }

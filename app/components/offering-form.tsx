@@ -1,13 +1,14 @@
 import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm, type SubmissionResult } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { Form } from '@remix-run/react'
+import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { ErrorList, Field, SelectField } from '~/components/forms.tsx'
 import { PRICE_UNITS } from '~/modules/marketplace/categories.ts'
 import { offeringSchema } from '~/modules/marketplace/schemas.ts'
 
-type Defaults = { category: string; title: string; description: string; price: string; unit: string; durationMinutes: number; districtIds: string[]; active: boolean }
+type Defaults = { category: string; title: string; description: string; price: string; unit: string; durationMinutes: number; districtIds: string[]; communityIds: string[]; active: boolean }
 
 export function OfferingForm({
 	lastResult,
@@ -18,7 +19,7 @@ export function OfferingForm({
 }: {
 	lastResult?: SubmissionResult<string[]> | null
 	categories: readonly string[]
-	districts: { id: string; name: string }[]
+	districts: { id: string; name: string; communities: { id: string; name: string }[] }[]
 	defaults?: Defaults
 	submitLabel: string
 }) {
@@ -30,7 +31,15 @@ export function OfferingForm({
 		onValidate: ({ formData }) => parseWithZod(formData, { schema: offeringSchema }),
 		shouldRevalidate: 'onInput',
 	})
-	const chosen = new Set(defaults?.districtIds ?? districts.map((d) => d.id))
+	const [chosen, setChosen] = useState(() => new Set(defaults?.districtIds ?? districts.map((d) => d.id)))
+	const limitedTo = new Set(defaults?.communityIds ?? [])
+	const toggleDistrict = (id: string, on: boolean) =>
+		setChosen((prev) => {
+			const next = new Set(prev)
+			if (on) next.add(id)
+			else next.delete(id)
+			return next
+		})
 	return (
 		<Form method="post" {...getFormProps(form)}>
 			<AuthenticityTokenInput name="csrf" />
@@ -49,11 +58,31 @@ export function OfferingForm({
 				<legend>{t('fields.area')}</legend>
 				{districts.map((d) => (
 					<label key={d.id}>
-						<input type="checkbox" name="districtIds" value={d.id} defaultChecked={chosen.has(d.id)} /> {d.name}
+						<input type="checkbox" name="districtIds" value={d.id} defaultChecked={chosen.has(d.id)} onChange={(e) => toggleDistrict(d.id, e.currentTarget.checked)} /> {d.name}
 					</label>
 				))}
 			</fieldset>
 			<ErrorList errors={fields.districtIds.errors} />
+			<fieldset className="community-choice" aria-describedby="community-hint">
+				<legend>{t('fields.communities')}</legend>
+				<p id="community-hint" className="hint">
+					{t('hints.communities')}
+				</p>
+				{/* Only the chosen districts' communities; a group hidden with its district is disabled, so it is not sent. */}
+				{districts.map((d) =>
+					d.communities.length === 0 ? null : (
+						<fieldset key={d.id} className="checks" hidden={!chosen.has(d.id)} disabled={!chosen.has(d.id)} data-testid={`communities-${d.id}`}>
+							<legend>{t('catalogue.communitiesOf', { district: d.name })}</legend>
+							{d.communities.map((c) => (
+								<label key={c.id}>
+									<input type="checkbox" name="communityIds" value={c.id} defaultChecked={limitedTo.has(c.id)} /> {c.name}
+								</label>
+							))}
+						</fieldset>
+					),
+				)}
+			</fieldset>
+			<ErrorList errors={fields.communityIds.errors} />
 			<div className="checks">
 				<label>
 					<input type="checkbox" name="active" defaultChecked={defaults ? defaults.active : true} /> {t('catalogue.activeLabel')}

@@ -9,8 +9,8 @@ import { clientIp } from '~/lib/http.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
-import { gradeProvider, listProvidersForReview, reviewProvider } from '~/modules/marketplace/providers.server.ts'
-import { gradeProviderSchema, reviewProviderSchema } from '~/modules/marketplace/schemas.ts'
+import { gradeProvider, listProvidersForReview, reviewProvider, setProviderSuspension } from '~/modules/marketplace/providers.server.ts'
+import { gradeProviderSchema, reviewProviderSchema, suspensionSchema } from '~/modules/marketplace/schemas.ts'
 import { Pager } from '~/components/pager.tsx'
 
 const ROLES = ['bureau_district', 'bureau_city', 'admin'] as const
@@ -34,6 +34,14 @@ export async function action({ request }: ActionFunctionArgs) {
 		const r = await gradeProvider(user, s.value, ip)
 		if (!r.ok) return data({ error: r.formError ?? Object.values(r.fieldErrors)[0]?.[0] ?? 'marketplace:errors.form.invalid', done: null }, { status: r.status ?? 400 })
 		return { error: null, done: 'graded' }
+	}
+	const intent = formData.get('intent')
+	if (intent === 'suspend' || intent === 'reinstate') {
+		const parsed = suspensionSchema.safeParse(Object.fromEntries(formData))
+		if (!parsed.success) return data({ error: parsed.error.issues[0]?.message ?? 'marketplace:errors.form.invalid', done: null }, { status: 400 })
+		const r = await setProviderSuspension(user, parsed.data, ip)
+		if (!r.ok) return data({ error: r.formError ?? 'marketplace:errors.form.invalid', done: null }, { status: r.status ?? 400 })
+		return { error: null, done: intent === 'suspend' ? 'suspended' : 'reinstated' }
 	}
 	const s = parseWithZod(formData, { schema: reviewProviderSchema })
 	if (s.status !== 'success') return data({ error: 'marketplace:errors.reject.reason', done: null }, { status: 400 })
@@ -116,6 +124,25 @@ export default function BureauProviders() {
 								</Form>
 							</div>
 						) : null}
+						{p.status === 'approved' || p.status === 'suspended' ? (
+							<p className="hint" data-testid="open-bookings">
+								{t('bureau.openBookings', { count: p.openBookings })}
+							</p>
+						) : null}
+						{p.status === 'suspended' ? (
+							<Form method="post" className="grid-form suspend-form">
+								<AuthenticityTokenInput name="csrf" />
+								<input type="hidden" name="intent" value="reinstate" />
+								<input type="hidden" name="providerId" value={p.id} />
+								<div className="field">
+									<label htmlFor={`reinstate-${p.id}`}>{t('bureau.reinstateNote')}</label>
+									<input id={`reinstate-${p.id}`} name="reason" type="text" maxLength={500} />
+								</div>
+								<button type="submit" className="button big">
+									{t('bureau.reinstate')}
+								</button>
+							</Form>
+						) : null}
 						{p.status === 'approved' ? (
 							<Form method="post" className="grid-form">
 								<AuthenticityTokenInput name="csrf" />
@@ -137,6 +164,23 @@ export default function BureauProviders() {
 								</div>
 								<button type="submit" className="button big">
 									{t('bureau.grade')}
+								</button>
+							</Form>
+						) : null}
+						{p.status === 'approved' ? (
+							<Form method="post" className="grid-form suspend-form">
+								<AuthenticityTokenInput name="csrf" />
+								<input type="hidden" name="intent" value="suspend" />
+								<input type="hidden" name="providerId" value={p.id} />
+								<div className="field">
+									<label htmlFor={`suspend-${p.id}`}>{t('bureau.suspendReason')}</label>
+									<p id={`suspend-hint-${p.id}`} className="hint">
+										{t('bureau.suspendHint')}
+									</p>
+									<input id={`suspend-${p.id}`} name="reason" type="text" required maxLength={500} aria-describedby={`suspend-hint-${p.id}`} />
+								</div>
+								<button type="submit" className="button big secondary">
+									{t('bureau.suspend')}
 								</button>
 							</Form>
 						) : null}

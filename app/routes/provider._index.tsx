@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { FormError, Money } from '~/components/marketplace.tsx'
+import { CommunityLimit, FormError, Money } from '~/components/marketplace.tsx'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { getOwnProvider, updateTerms } from '~/modules/marketplace/catalogue.server.ts'
@@ -42,6 +42,11 @@ export default function ProviderHome() {
 				{p.status === 'pending' ? ` · ${t('catalogue.pendingHint')}` : ''}
 				{p.statusReason ? ` · ${p.statusReason}` : ''}
 			</p>
+			{p.status === 'suspended' ? (
+				<p className="notice" data-testid="suspended-hint">
+					{t('catalogue.suspendedHint')}
+				</p>
+			) : null}
 			<p>
 				{t('fields.grade')}: {p.grade ? t('grade.stars', { count: p.grade }) : t('grade.none')} ·{' '}
 				<Link to={`/services/providers/${p.id}`}>{t('catalogue.publicPage')}</Link> · <Link to="/bookings">{t('nav.bookings')}</Link>
@@ -58,6 +63,7 @@ export default function ProviderHome() {
 							{t(`category.${o.category}`)} · <Money fen={o.priceFen} /> {t(`unit.${o.unit}`)} · {t('unit.duration', { minutes: o.durationMinutes })} ·{' '}
 							{o.active ? t('catalogue.active') : t('catalogue.inactive')} · {o._count.rules === 0 ? t('catalogue.noSchedule') : t('catalogue.rules', { count: o._count.rules })}
 						</p>
+						<CommunityLimit communities={o.communities} />
 					</li>
 				))}
 			</ul>

@@ -147,8 +147,8 @@ export default function EditOffering() {
 			<OfferingForm
 				lastResult={actionData?.result}
 				categories={categories}
-				districts={districts.map((d) => ({ id: d.id, name: zh ? d.nameZh : d.nameEn }))}
-				defaults={{ category: o.category, title: o.title, description: o.description, price: (o.priceFen / 100).toFixed(2), unit: o.unit, durationMinutes: o.durationMinutes, districtIds: o.districtIds, active: o.active }}
+				districts={districts.map((d) => ({ id: d.id, name: zh ? d.nameZh : d.nameEn, communities: d.communities.map((c) => ({ id: c.id, name: zh ? c.nameZh : (c.nameEn ?? c.nameZh) })) }))}
+				defaults={{ category: o.category, title: o.title, description: o.description, price: (o.priceFen / 100).toFixed(2), unit: o.unit, durationMinutes: o.durationMinutes, districtIds: o.districtIds, communityIds: o.communityIds, active: o.active }}
 				submitLabel={t('catalogue.save')}
 			/>
 		</section>

@@ -32,7 +32,7 @@ export default function NewOffering() {
 	return (
 		<section className="card narrow">
 			<h1>{t('catalogue.add')}</h1>
-			<OfferingForm lastResult={actionData?.result} categories={categories} districts={districts.map((d) => ({ id: d.id, name: zh ? d.nameZh : d.nameEn }))} submitLabel={t('catalogue.save')} />
+			<OfferingForm lastResult={actionData?.result} categories={categories} districts={districts.map((d) => ({ id: d.id, name: zh ? d.nameZh : d.nameEn, communities: d.communities.map((c) => ({ id: c.id, name: zh ? c.nameZh : (c.nameEn ?? c.nameZh) })) }))} submitLabel={t('catalogue.save')} />
 		</section>
 	)
 }

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { Money, Stars, When } from '~/components/marketplace.tsx'
+import { CommunityLimit, Money, Stars, When } from '~/components/marketplace.tsx'
 import { requireUser } from '~/modules/auth/access.server.ts'
 import { ALL_CATEGORIES } from '~/modules/marketplace/categories.ts'
 import { searchSchema, SORTS } from '~/modules/marketplace/schemas.ts'
@@ -14,15 +14,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
 	const url = new URL(request.url)
 	const params = searchSchema.parse(Object.fromEntries(url.searchParams))
 	const [results, districts] = await Promise.all([searchOfferings(params), searchPlaces()])
-	return { ...results, params, districts, canBook: user.role === 'family' }
+	// Computed here: PAGE_SIZE lives in a server module, which the browser bundle does not have.
+	return { ...results, hasMore: params.page * PAGE_SIZE < results.total, params, districts, canBook: user.role === 'family' }
 }
 
 export default function Services() {
-	const { hits, total, params, districts, canBook } = useLoaderData<typeof loader>()
+	const { hits, total, hasMore, params, districts, canBook } = useLoaderData<typeof loader>()
 	const { t, i18n } = useTranslation('marketplace')
 	const zh = i18n.language === 'zh-CN'
 	const communities = districts.find((d) => d.id === params.district)?.communities ?? []
-	const pages = Math.ceil(total / PAGE_SIZE)
 	const link = (page: number) => {
 		const sp = new URLSearchParams()
 		for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '' && k !== 'page') sp.set(k, String(v))
@@ -127,6 +127,7 @@ export default function Services() {
 							<Link to={`/services/providers/${h.providerId}`}>{h.providerName}</Link> · {t(`category.${h.category}`)} · {h.grade ? t('grade.stars', { count: h.grade }) : t('grade.none')} ·{' '}
 							<Stars value={h.rating} /> ({t('rating.count', { count: h.ratingCount })})
 						</p>
+						<CommunityLimit communities={h.communities} />
 						<p>{h.description}</p>
 						<p>
 							<strong>
@@ -153,7 +154,7 @@ export default function Services() {
 					</li>
 				))}
 			</ul>
-			<Pager page={params.page} hasMore={params.page < pages} href={link} />
+			<Pager page={params.page} hasMore={hasMore} href={link} />
 		</section>
 	)
 }

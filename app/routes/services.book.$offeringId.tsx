@@ -6,17 +6,20 @@ import { useTranslation } from 'react-i18next'
 import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ErrorList, Field } from '~/components/forms.tsx'
-import { FormError, Money, When } from '~/components/marketplace.tsx'
+import { CommunityLimit, FormError, Money, PROVIDER_SUSPENDED, ProviderSuspendedNotice, useProviderSuspendedError, When } from '~/components/marketplace.tsx'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
-import { bookingPage, createBooking } from '~/modules/marketplace/booking.server.ts'
+import { bookingPage, createBooking, offeringProviderSuspended } from '~/modules/marketplace/booking.server.ts'
 import { bookingSchema } from '~/modules/marketplace/schemas.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const user = await requireRole(request, ['family'])
 	const elderId = new URL(request.url).searchParams.get('elderId')
 	const page = await bookingPage(user, params.offeringId ?? '', elderId)
-	if (!page) throw new Response('Not found', { status: 404 })
+	if (!page) {
+		if (await offeringProviderSuspended(params.offeringId ?? '')) throw new Response(PROVIDER_SUSPENDED, { status: 404 })
+		throw new Response('Not found', { status: 404 })
+	}
 	return page
 }
 
@@ -47,6 +50,7 @@ export default function BookOffering() {
 				<Link to={`/services/providers/${offering.provider.id}`}>{offering.provider.name}</Link> · {t(`category.${offering.category}`)} ·{' '}
 				{t('unit.duration', { minutes: offering.durationMinutes })}
 			</p>
+			<CommunityLimit communities={offering.communities} />
 			{elders.length === 0 ? (
 				<p className="notice">
 					{t('book.noElders')} <Link to="/elders/new">{t('book.addElder')}</Link>
@@ -128,5 +132,5 @@ export default function BookOffering() {
 }
 
 export function ErrorBoundary() {
-	return <GeneralErrorBoundary />
+	return useProviderSuspendedError() ? <ProviderSuspendedNotice /> : <GeneralErrorBoundary />
 }

@@ -2,14 +2,18 @@ import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { Money, Stars, When } from '~/components/marketplace.tsx'
+import { CommunityLimit, Money, PROVIDER_SUSPENDED, ProviderSuspendedNotice, Stars, useProviderSuspendedError, When } from '~/components/marketplace.tsx'
 import { requireUser } from '~/modules/auth/access.server.ts'
-import { getProviderPage } from '~/modules/marketplace/search.server.ts'
+import { getProviderPage, isProviderSuspended } from '~/modules/marketplace/search.server.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const user = await requireUser(request)
 	const provider = await getProviderPage(user, params.providerId ?? '')
-	if (!provider) throw new Response('Not found', { status: 404 })
+	if (!provider) {
+		// A suspended provider is gone for families, with a plain word why; others stay an unknown page.
+		if (await isProviderSuspended(params.providerId ?? '')) throw new Response(PROVIDER_SUSPENDED, { status: 404 })
+		throw new Response('Not found', { status: 404 })
+	}
 	return { provider, canBook: user.role === 'family' }
 }
 
@@ -20,6 +24,12 @@ export default function ProviderPage() {
 	return (
 		<section>
 			<h1>{p.name}</h1>
+			{p.status !== 'approved' ? (
+				<p className="form-error" data-testid="provider-status">
+					{t(`providerStatus.${p.status}`)}
+					{p.status === 'suspended' ? ` · ${t('suspended.staffView')}` : ''}
+				</p>
+			) : null}
 			<dl className="facts card">
 				<dt>{t('fields.kind')}</dt>
 				<dd>{t(`kind.${p.kind}`)}</dd>
@@ -48,6 +58,7 @@ export default function ProviderPage() {
 						<p>
 							{t(`category.${o.category}`)} · <Money fen={o.priceFen} /> {t(`unit.${o.unit}`)} · {t('unit.duration', { minutes: o.durationMinutes })}
 						</p>
+						<CommunityLimit communities={o.communities} />
 						<p>{o.description}</p>
 						<p>
 							{t('search.nextSlots')}:{' '}
@@ -86,5 +97,5 @@ export default function ProviderPage() {
 }
 
 export function ErrorBoundary() {
-	return <GeneralErrorBoundary />
+	return useProviderSuspendedError() ? <ProviderSuspendedNotice /> : <GeneralErrorBoundary />
 }

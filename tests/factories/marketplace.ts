@@ -24,8 +24,8 @@ export async function dongbaoCommunity() {
 
 export type TestProvider = { providerId: string; offeringId: string; staffPhone: string; staffId: string; priceFen: number }
 
-/** An approved home-care provider in 东宝区 with one offering: every day 08:00–20:00, `capacity` at once. */
-export async function makeProvider(opts: { capacity?: number; autoConfirm?: boolean; status?: 'approved' | 'pending'; priceFen?: number; durationMinutes?: number; freeCancelHours?: number; lateCancelFeePercent?: number; holdMinutes?: number } = {}): Promise<TestProvider> {
+/** An approved home-care provider in 东宝区 with one offering: every day 08:00–20:00, `capacity` at once. `districtsServed` adds served districts beyond 东宝区. */
+export async function makeProvider(opts: { districtsServed?: string[]; capacity?: number; autoConfirm?: boolean; status?: 'approved' | 'pending'; priceFen?: number; durationMinutes?: number; freeCancelHours?: number; lateCancelFeePercent?: number; holdMinutes?: number } = {}): Promise<TestProvider> {
 	const staffPhone = uniquePhone()
 	const priceFen = opts.priceFen ?? 8800
 	const provider = await prisma.provider.create({
@@ -37,7 +37,7 @@ export async function makeProvider(opts: { capacity?: number; autoConfirm?: bool
 			phone: '0724-1234567',
 			status: opts.status ?? 'approved',
 			grade: 4,
-			districtsServed: { create: [{ districtId: 'dongbao' }] },
+			districtsServed: { create: [...new Set(['dongbao', ...(opts.districtsServed ?? [])])].map((districtId) => ({ districtId })) },
 			profile: {
 				create: {
 					autoConfirm: opts.autoConfirm ?? true,

@@ -9,6 +9,7 @@ import { dateOnly, shanghaiDate, toDateString } from '~/lib/time.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import { isCityWide } from '~/modules/auth/access.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
+import { communityNames } from './catalogue.server.ts'
 import { notify, type NotificationKind } from './notify.server.ts'
 import { SubsidyUnavailable } from '~/modules/subsidies/booking.server.ts'
 import { captureBookingSubsidy, holdBookingSubsidy, quoteBooking, releaseBookingSubsidy, type HeldBooking } from './pricing.server.ts'
@@ -45,6 +46,7 @@ export async function getBookable(user: SessionUser, offeringId: string) {
 			unit: true,
 			durationMinutes: true,
 			districtIds: true,
+			communityIds: true,
 			providerId: true,
 			provider: { select: { id: true, name: true, grade: true, profile: { select: { autoConfirm: true, freeCancelHours: true, lateCancelFeePercent: true, ratingCount: true, ratingSum: true } } } },
 			rules: { select: { weekday: true, startMinute: true, endMinute: true, capacity: true } },
@@ -56,10 +58,11 @@ export async function getBookable(user: SessionUser, offeringId: string) {
 			? await prisma.elder.findMany({
 					where: { families: { some: { userId: user.id } }, deathDate: null },
 					orderBy: { name: 'asc' },
-					select: { id: true, name: true, districtId: true },
+					select: { id: true, name: true, districtId: true, communityId: true },
 				})
 			: []
-	return { offering, elders }
+	const names = await communityNames(offering.communityIds)
+	return { offering: { ...offering, communities: offering.communityIds.flatMap((id) => names.get(id) ?? []) }, elders }
 }
 
 async function closedDatesFor(providerId: string, offeringId: string, from: string, to: string) {
@@ -86,6 +89,17 @@ export async function fullSlots(offeringIds: string[], from: Date, to: Date) {
 }
 
 export { closedDatesFor }
+
+/** Whether an offering's area (its districts, narrowed to its communities if any) includes the elder's home. */
+export function offeringServes(offering: { districtIds: string[]; communityIds: string[] }, elder: { districtId: string; communityId: string | null }) {
+	return offering.districtIds.includes(elder.districtId) && (offering.communityIds.length === 0 || offering.communityIds.includes(elder.communityId ?? ''))
+}
+
+/** Whether an offering exists but its provider is suspended (the booking page then says so). */
+export async function offeringProviderSuspended(offeringId: string) {
+	if (!z.uuid().safeParse(offeringId).success) return false
+	return (await prisma.offering.count({ where: { id: offeringId, provider: { status: 'suspended' } } })) > 0
+}
 
 type BookingInput = z.infer<typeof bookingSchema>
 
@@ -147,8 +161,9 @@ export async function createBooking(user: SessionUser, offeringId: string, input
 	const o = facts?.offering
 	if (!o || !o.active) return fail('notBookable', 404)
 	const offering = { ...o, provider: { status: o.providerStatus, name: o.providerName, phone: o.providerPhone, profile: { autoConfirm: o.autoConfirm, holdMinutes: o.holdMinutes } } }
+	if (offering.provider.status === 'suspended') return fail('providerSuspended', 409)
 	if (offering.provider.status !== 'approved') return fail('providerNotApproved', 409)
-	if (!offering.districtIds.includes(elder.districtId) || (offering.communityIds.length > 0 && !offering.communityIds.includes(elder.communityId ?? ''))) {
+	if (!offeringServes(offering, elder)) {
 		return fail('areaNotServed', 400, 'elderId')
 	}
 
@@ -171,6 +186,10 @@ export async function createBooking(user: SessionUser, offeringId: string, input
 	const bookingId = crypto.randomUUID()
 	try {
 		const booking = await prisma.$transaction(async (tx) => {
+			// The provider must still be approved when the booking commits: FOR SHARE makes a suspension
+			// wait for bookings already past this line, and bookings after it see the suspension.
+			const [live] = await tx.$queryRaw<{ status: string }[]>`SELECT status::text FROM provider WHERE id = ${offering.providerId}::uuid FOR SHARE`
+			if (live?.status !== 'approved') throw new ProviderUnavailable(live?.status ?? 'missing')
 			const quote = await quoteBooking(tx, quoteInput)
 			if (quote.priceFen !== input.expectedPriceFen || quote.copayFen !== input.expectedCopayFen) throw new PriceChanged()
 			await tx.$executeRaw`
@@ -222,6 +241,7 @@ export async function createBooking(user: SessionUser, offeringId: string, input
 		return { ok: true, bookingId: booking.id, status, duplicate: false }
 	} catch (error) {
 		if (error instanceof SlotFull) return fail('full', 409, 'startsAt')
+		if (error instanceof ProviderUnavailable) return fail(error.message === 'suspended' ? 'providerSuspended' : 'providerNotApproved', 409)
 		if (error instanceof PriceChanged || error instanceof SubsidyUnavailable) return fail('priceChanged', 409)
 		if (isUniqueViolation(error)) {
 			// The same form submitted twice at once: the other submission made the booking.
@@ -236,6 +256,7 @@ export async function createBooking(user: SessionUser, offeringId: string, input
 }
 
 class PriceChanged extends Error {}
+class ProviderUnavailable extends Error {}
 
 function visitCode() {
 	// Six digits shown to the family at the elder's home; the caregiver types it at check-in.
@@ -504,6 +525,6 @@ export async function bookingPage(user: SessionUser, offeringId: string, elderId
 				startsAt: now,
 			})
 		: null
-	const served = elder ? bookable.offering.districtIds.includes(elder.districtId) : true
+	const served = elder ? offeringServes(bookable.offering, elder) : true
 	return { ...bookable, elder, slots, quote, served, idempotencyKey: crypto.randomUUID().replaceAll('-', '') }
 }

@@ -15,7 +15,7 @@ function providerIdOf(user: SessionUser): string {
 
 export async function getOwnProvider(user: SessionUser) {
 	const providerId = providerIdOf(user)
-	return prisma.provider.findUniqueOrThrow({
+	const provider = await prisma.provider.findUniqueOrThrow({
 		where: { id: providerId },
 		select: {
 			id: true,
@@ -30,10 +30,12 @@ export async function getOwnProvider(user: SessionUser) {
 			profile: true,
 			offerings: {
 				orderBy: { createdAt: 'asc' },
-				select: { id: true, title: true, category: true, priceFen: true, unit: true, durationMinutes: true, active: true, districtIds: true, _count: { select: { rules: true } } },
+				select: { id: true, title: true, category: true, priceFen: true, unit: true, durationMinutes: true, active: true, districtIds: true, communityIds: true, _count: { select: { rules: true } } },
 			},
 		},
 	})
+	const names = await communityNames(provider.offerings.flatMap((o) => o.communityIds))
+	return { ...provider, offerings: provider.offerings.map((o) => ({ ...o, communities: o.communityIds.flatMap((id) => names.get(id) ?? []) })) }
 }
 
 type OfferingInput = z.infer<typeof offeringSchema>
@@ -43,7 +45,23 @@ async function checkOffering(providerId: string, input: OfferingInput): Promise<
 	if (!CATEGORIES_BY_KIND[provider.kind].includes(input.category)) return { ok: false, fieldErrors: { category: ['marketplace:errors.category.notForKind'] } }
 	const served = new Set(provider.districtsServed.map((d) => d.districtId))
 	if (input.districtIds.some((d) => !served.has(d))) return { ok: false, fieldErrors: { districtIds: ['marketplace:errors.districts.notServed'] } }
+	// Each chosen community must exist and lie in one of the offering's own districts.
+	const communityIds = [...new Set(input.communityIds)]
+	if (communityIds.length > 0) {
+		const found = await prisma.community.findMany({ where: { id: { in: communityIds } }, select: { districtId: true } })
+		if (found.length !== communityIds.length) return { ok: false, fieldErrors: { communityIds: ['marketplace:errors.communities.unknown'] } }
+		const chosen = new Set(input.districtIds)
+		if (found.some((c) => !chosen.has(c.districtId))) return { ok: false, fieldErrors: { communityIds: ['marketplace:errors.communities.outsideArea'] } }
+	}
 	return null
+}
+
+/** Names of communities by id, for showing an offering's limit ("仅限：…"). */
+export async function communityNames(ids: string[]) {
+	const unique = [...new Set(ids)]
+	if (unique.length === 0) return new Map<string, { nameZh: string; nameEn: string | null }>()
+	const rows = await prisma.community.findMany({ where: { id: { in: unique } }, orderBy: { nameZh: 'asc' }, select: { id: true, nameZh: true, nameEn: true } })
+	return new Map(rows.map((r) => [r.id, { nameZh: r.nameZh, nameEn: r.nameEn }]))
 }
 
 export async function createOffering(user: SessionUser, input: OfferingInput): Promise<Outcome<{ id: string }>> {
@@ -60,6 +78,7 @@ export async function createOffering(user: SessionUser, input: OfferingInput): P
 			unit: input.unit,
 			durationMinutes: input.durationMinutes,
 			districtIds: [...new Set(input.districtIds)],
+			communityIds: [...new Set(input.communityIds)],
 			active: input.active,
 		},
 		select: { id: true },
@@ -82,6 +101,7 @@ export async function updateOffering(user: SessionUser, offeringId: string, inpu
 			unit: input.unit,
 			durationMinutes: input.durationMinutes,
 			districtIds: [...new Set(input.districtIds)],
+			communityIds: [...new Set(input.communityIds)],
 			active: input.active,
 		},
 	})
@@ -103,6 +123,7 @@ export async function getOwnOffering(user: SessionUser, offeringId: string) {
 			unit: true,
 			durationMinutes: true,
 			districtIds: true,
+			communityIds: true,
 			active: true,
 			rules: { orderBy: [{ weekday: 'asc' }, { startMinute: 'asc' }], select: { id: true, weekday: true, startMinute: true, endMinute: true, capacity: true } },
 		},
@@ -152,12 +173,18 @@ export async function updateTerms(user: SessionUser, input: z.infer<typeof terms
 	await prisma.providerProfile.upsert({ where: { providerId }, create: { providerId, ...data }, update: data })
 }
 
-/** The categories and districts a provider may offer in (for the offering form). */
+/** The categories, districts and their communities a provider may offer in (for the offering form). */
 export async function offeringFormOptions(user: SessionUser) {
 	const providerId = providerIdOf(user)
 	const provider = await prisma.provider.findUniqueOrThrow({
 		where: { id: providerId },
-		select: { kind: true, districtsServed: { select: { district: { select: { id: true, nameZh: true, nameEn: true } } } } },
+		select: {
+			kind: true,
+			districtsServed: {
+				orderBy: { district: { sortOrder: 'asc' } },
+				select: { district: { select: { id: true, nameZh: true, nameEn: true, communities: { orderBy: [{ kind: 'asc' }, { nameZh: 'asc' }], select: { id: true, nameZh: true, nameEn: true } } } } },
+			},
+		},
 	})
 	return { categories: CATEGORIES_BY_KIND[provider.kind], districts: provider.districtsServed.map((d) => d.district) }
 }

@@ -25,6 +25,8 @@ export type NotificationKind =
 	| 'provider.approved'
 	| 'provider.rejected'
 	| 'provider.graded'
+	| 'provider.suspended'
+	| 'provider.reinstated'
 
 type Recipient = { userId: string; phone?: string | null } | { providerId: string; phone?: string | null }
 

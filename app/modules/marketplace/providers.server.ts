@@ -10,7 +10,7 @@ import { canActInDistrict, isCityWide } from '~/modules/auth/access.server.ts'
 import { hashPassword } from '~/modules/auth/password.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { notify } from './notify.server.ts'
-import type { applyProviderSchema, gradeProviderSchema, reviewProviderSchema } from './schemas.ts'
+import type { applyProviderSchema, gradeProviderSchema, reviewProviderSchema, suspensionSchema } from './schemas.ts'
 
 export async function applyAsProvider(input: z.infer<typeof applyProviderSchema>, ip: string | null): Promise<Outcome<{ userId: string; providerId: string }>> {
 	const districts = await prisma.district.findMany({ where: { id: { in: [input.districtId, ...input.districtIds] } }, select: { id: true } })
@@ -84,7 +84,14 @@ export async function listProvidersForReview(user: SessionUser, opts: { status: 
 			districtsServed: { select: { districtId: true } },
 		},
 	})
-	return { hasMore: rows.length > pageSize, providers: rows.slice(0, pageSize) }
+	const providers = rows.slice(0, pageSize)
+	// Bookings still to be delivered: a suspension leaves them as they are, and the officer is told how many.
+	const open =
+		opts.status === 'approved' || opts.status === 'suspended'
+			? await prisma.booking.groupBy({ by: ['providerId'], where: { providerId: { in: providers.map((p) => p.id) }, status: { in: ['requested', 'confirmed', 'in_service'] } }, _count: { _all: true } })
+			: []
+	const openCount = new Map(open.map((o) => [o.providerId, o._count._all]))
+	return { hasMore: rows.length > pageSize, providers: providers.map((p) => ({ ...p, openBookings: openCount.get(p.id) ?? 0 })) }
 }
 
 type ReviewInput = z.infer<typeof reviewProviderSchema>
@@ -106,6 +113,33 @@ export async function reviewProvider(user: SessionUser, input: ReviewInput, ip: 
 			params: { reason: input.reason },
 			dedupe: provider.id,
 		})
+		return { ok: true as const, value: { id: provider.id } }
+	})
+}
+
+const SUSPENSION = {
+	suspend: { from: 'approved', to: 'suspended', action: 'provider.suspend', notice: 'provider.suspended', conflict: 'marketplace:errors.provider.notApprovedToSuspend' },
+	reinstate: { from: 'suspended', to: 'approved', action: 'provider.reinstate', notice: 'provider.reinstated', conflict: 'marketplace:errors.provider.notSuspended' },
+} as const
+
+/**
+ * Suspends an approved provider (reason required) or reinstates a suspended one; the same officers
+ * as approval: the bureau of the provider's home district, or city-wide. While suspended the
+ * provider is out of search, its pages and booking; bookings already made are left as they are.
+ * Conditional on the current status (two officers at once: one wins, the other gets 409). Audited,
+ * and the provider's staff are told.
+ */
+export async function setProviderSuspension(user: SessionUser, input: z.infer<typeof suspensionSchema>, ip: string | null, now = new Date()): Promise<Outcome<{ id: string }>> {
+	const provider = await prisma.provider.findUnique({ where: { id: input.providerId }, select: { id: true, districtId: true, status: true, phone: true, statusReason: true } })
+	if (!provider || !canActInDistrict(user, provider.districtId) || user.role === 'community_officer') return { ok: false, fieldErrors: {}, formError: 'marketplace:errors.provider.notInScope', status: 403 }
+	const step = SUSPENSION[input.intent]
+	const reason = input.reason || null
+	return prisma.$transaction(async (tx) => {
+		// Waits for bookings in flight that hold the provider row (FOR SHARE); later ones see the new status.
+		const changed = await tx.provider.updateMany({ where: { id: provider.id, status: step.from }, data: { status: step.to, statusReason: input.intent === 'suspend' ? reason : null } })
+		if (changed.count === 0) return { ok: false as const, fieldErrors: {}, formError: step.conflict, status: 409 }
+		await audit({ actor: user, action: step.action, entityType: 'provider', entityId: provider.id, districtId: provider.districtId, ip, details: { reason, from: step.from, to: step.to } }, tx)
+		await notify(tx, { providerId: provider.id, phone: provider.phone }, step.notice, { params: { reason: reason ?? '' }, dedupe: `${provider.id}:${now.toISOString()}` })
 		return { ok: true as const, value: { id: provider.id } }
 	})
 }

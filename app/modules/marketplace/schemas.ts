@@ -40,6 +40,12 @@ export const reviewProviderSchema = z.discriminatedUnion('decision', [
 	z.object({ decision: z.literal('reject'), providerId: z.uuid(), reason: required.pipe(z.string().max(500, E('tooLong'))) }),
 ])
 
+/** Suspending an approved provider needs a written reason; reinstating takes an optional note. */
+export const suspensionSchema = z.discriminatedUnion('intent', [
+	z.object({ intent: z.literal('suspend'), providerId: z.uuid({ error: E('provider.notInScope') }), reason: z.string({ error: E('suspend.reason') }).trim().min(1, E('suspend.reason')).max(500, E('tooLong')) }),
+	z.object({ intent: z.literal('reinstate'), providerId: z.uuid({ error: E('provider.notInScope') }), reason: text(500) }),
+])
+
 export const gradeProviderSchema = z.object({
 	providerId: z.uuid(),
 	grade: z.coerce.number({ error: E('grade.range') }).int(E('grade.range')).min(1, E('grade.range')).max(5, E('grade.range')),
@@ -54,6 +60,15 @@ export const offeringSchema = z.object({
 	unit: z.enum(PRICE_UNITS, { error: E('unit.invalid') }),
 	durationMinutes: z.coerce.number({ error: E('duration.range') }).int(E('duration.range')).min(15, E('duration.range')).max(1440, E('duration.range')),
 	districtIds: z.preprocess(asArray, z.array(z.string()).min(1, E('districts.required'))),
+	/** Communities the offering is limited to, inside its districts; none: the whole districts. */
+	// Checked as a whole so the message lands on the field (not on communityIds[i], which no input shows).
+	communityIds: z.preprocess(
+		asArray,
+		z
+			.array(z.string())
+			.max(500, E('communities.unknown'))
+			.refine((ids) => ids.every((id) => z.uuid().safeParse(id).success), E('communities.unknown')),
+	),
 	active: z.preprocess((v) => v === 'on' || v === 'true', z.boolean()),
 })
 

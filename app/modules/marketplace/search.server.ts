@@ -9,6 +9,7 @@ import { dateOnly, fromShanghai, shanghaiDate } from '~/lib/time.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { listDistrictsWithCommunities } from '~/modules/elders/elders.server.ts'
 import { fullSlots } from './booking.server.ts'
+import { communityNames } from './catalogue.server.ts'
 import { addDaysTo, isoWeekday, nextFreeSlots, type Rule } from './schedule.ts'
 import type { SearchParams } from './schemas.ts'
 
@@ -43,6 +44,8 @@ export type SearchHit = {
 	ratingCount: number
 	rating: number | null
 	nextSlots: string[]
+	/** Communities the offering is limited to (empty: its whole districts). */
+	communities: { nameZh: string; nameEn: string | null }[]
 }
 
 function escapeLike(q: string) {
@@ -88,9 +91,9 @@ export async function searchOfferings(params: SearchParams, now = new Date()): P
 	const until = fromShanghai(lastDate)
 	// One round trip: the page of hits, then (for those 20 only) their schedules, closed dates and
 	// full slots, from which the next free slots are computed here.
-	const rows = await prisma.$queryRaw<(Omit<SearchHit, 'nextSlots' | 'rating'> & { ratingSum: number; total: number; rn: number; rules: Rule[] | null; closed: string[] | null; full: string[] | null })[]>`
+	const rows = await prisma.$queryRaw<(Omit<SearchHit, 'nextSlots' | 'rating' | 'communities'> & { communities: SearchHit['communities'] | null; ratingSum: number; total: number; rn: number; rules: Rule[] | null; closed: string[] | null; full: string[] | null })[]>`
 		WITH hits AS (
-			SELECT o.id, o.title, o.description, o.category::text AS category, o."priceFen", o.unit::text AS unit, o."durationMinutes",
+			SELECT o.id, o.title, o.description, o.category::text AS category, o."priceFen", o.unit::text AS unit, o."durationMinutes", o."communityIds",
 			       p.id AS "providerId", p.name AS "providerName", p.kind::text AS "providerKind", p.grade,
 			       COALESCE(pp."ratingCount", 0) AS "ratingCount", COALESCE(pp."ratingSum", 0) AS "ratingSum",
 			       count(*) OVER ()::int AS total, row_number() OVER (ORDER BY ${order})::int AS rn
@@ -101,7 +104,10 @@ export async function searchOfferings(params: SearchParams, now = new Date()): P
 			ORDER BY rn
 			LIMIT ${PAGE_SIZE} OFFSET ${(params.page - 1) * PAGE_SIZE}
 		)
-		SELECT h.*,
+		SELECT h.id, h.title, h.description, h.category, h."priceFen", h.unit, h."durationMinutes", h."providerId", h."providerName", h."providerKind", h.grade,
+			h."ratingCount", h."ratingSum", h.total, h.rn,
+			(SELECT json_agg(json_build_object('nameZh', c."nameZh", 'nameEn', c."nameEn") ORDER BY c."nameZh")
+			   FROM community c WHERE c.id = ANY(h."communityIds"::uuid[])) AS communities,
 			(SELECT json_agg(json_build_object('weekday', r.weekday, 'startMinute', r."startMinute", 'endMinute', r."endMinute", 'capacity', r.capacity))
 			   FROM availability_rule r WHERE r."offeringId" = h.id) AS rules,
 			(SELECT json_agg(x.date::text) FROM availability_exception x
@@ -112,8 +118,9 @@ export async function searchOfferings(params: SearchParams, now = new Date()): P
 		ORDER BY h.rn`
 	return {
 		total: rows[0]?.total ?? 0,
-		hits: rows.map(({ ratingSum, total: _t, rn: _rn, rules, closed, full, ...r }) => ({
+		hits: rows.map(({ ratingSum, total: _t, rn: _rn, rules, closed, full, communities, ...r }) => ({
 			...r,
+			communities: communities ?? [],
 			rating: r.ratingCount > 0 ? Math.round((ratingSum / r.ratingCount) * 10) / 10 : null,
 			nextSlots: nextFreeSlots({
 				from,
@@ -160,6 +167,12 @@ export async function freeSlotsOf(offering: { id: string; providerId: string; du
 	return (await nextSlotsFor([offering], now, count)).get(offering.id) ?? []
 }
 
+/** Whether a provider exists and is suspended (its page then says so instead of "not found"). */
+export async function isProviderSuspended(providerId: string) {
+	if (!z.uuid().safeParse(providerId).success) return false
+	return (await prisma.provider.count({ where: { id: providerId, status: 'suspended' } })) > 0
+}
+
 /** A provider's public page: approved providers for everyone; staff and the bureau also see others. */
 export async function getProviderPage(user: SessionUser | null, providerId: string) {
 	if (!z.uuid().safeParse(providerId).success) return null
@@ -182,18 +195,19 @@ export async function getProviderPage(user: SessionUser | null, providerId: stri
 			offerings: {
 				where: { active: true },
 				orderBy: [{ category: 'asc' }, { priceFen: 'asc' }],
-				select: { id: true, title: true, description: true, category: true, priceFen: true, unit: true, durationMinutes: true, providerId: true },
+				select: { id: true, title: true, description: true, category: true, priceFen: true, unit: true, durationMinutes: true, providerId: true, communityIds: true },
 			},
 			reviews: { orderBy: { createdAt: 'desc' }, take: 20, select: { id: true, rating: true, comment: true, reply: true, repliedAt: true, createdAt: true } },
 		},
 	})
 	if (!provider) return null
-	const slots = await nextSlotsFor(provider.offerings, new Date(), 3)
+	const [slots, names] = await Promise.all([nextSlotsFor(provider.offerings, new Date(), 3), communityNames(provider.offerings.flatMap((o) => o.communityIds))])
 	const count = provider.profile?.ratingCount ?? 0
 	return {
 		...provider,
+		suspended: false as const,
 		rating: count > 0 ? Math.round(((provider.profile?.ratingSum ?? 0) / count) * 10) / 10 : null,
 		ratingCount: count,
-		offerings: provider.offerings.map((o) => ({ ...o, nextSlots: slots.get(o.id) ?? [] })),
+		offerings: provider.offerings.map(({ communityIds, ...o }) => ({ ...o, nextSlots: slots.get(o.id) ?? [], communities: communityIds.flatMap((id) => names.get(id) ?? []) })),
 	}
 }
