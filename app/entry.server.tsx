@@ -1,6 +1,6 @@
 import { Transform } from 'node:stream'
 import { createReadableStreamFromReadable, type EntryContext } from '@remix-run/node'
-import { RemixServer } from '@remix-run/react'
+import { isRouteErrorResponse, RemixServer } from '@remix-run/react'
 import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
 import { getEnv } from '~/lib/env.server.ts'
@@ -50,6 +50,7 @@ export default function handleRequest(request: Request, responseStatusCode: numb
 }
 
 export function handleError(error: unknown, { request }: { request: Request }) {
-	if (request.signal.aborted) return
+	// An aborted request, or a 4xx the app answered on purpose (unknown page, no access), is not a fault.
+	if (request.signal.aborted || (isRouteErrorResponse(error) && error.status < 500)) return
 	console.error(error)
 }
