@@ -85,7 +85,7 @@ export async function seedBeds(client: pg.PoolClient, opts: { scale: 'demo' | 'c
 	// to a demo family stay free, so the demo can admit them. At most a quarter of a district's elders
 	// live in an institution; past that a bed stays vacant (the demo registry is small).
 	const wanted = bed.id.filter((_, i) => bed.occupy[i])
-	const admitted = await client.query<{ n: number }>(
+	await client.query(
 		`WITH beds AS (
 		   SELECT b.id, b."providerId", p."districtId", row_number() OVER (PARTITION BY p."districtId" ORDER BY md5(b.id::text)) AS k
 		   FROM bed b JOIN provider p ON p.id = b."providerId" WHERE b.id = ANY($1::uuid[])

@@ -4,7 +4,7 @@ import type { ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { createDatabase, dropDatabase, migrate } from './lib/database.ts'
 import { spawnNode } from './lib/node-process.ts'
-import { usePrivateStripeMock } from './lib/ports.ts'
+import { choosePrivateStripeMock } from './lib/ports.ts'
 import { ensureServices } from './services.ts'
 
 const port = process.env.E2E_PORT ?? '3100'
@@ -13,7 +13,7 @@ const runId = `${Date.now()}_${process.pid}`
 const name = `yiyang_e2e_${runId}`
 
 if (!existsSync('build/index.js')) throw new Error('No production build: run `npm run build` first (npm test does).')
-await usePrivateStripeMock()
+await choosePrivateStripeMock()
 const { stripeMock } = await ensureServices({ quiet: true })
 const url = await createDatabase(base, name)
 migrate(url)

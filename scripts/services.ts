@@ -103,7 +103,7 @@ async function createDatabase(url: string, database: string, where: string): Pro
 		// 42P04 / 23505: a parallel run created it first
 		const code = (e as { code?: unknown }).code
 		if (code !== '42P04' && code !== '23505') {
-			throw new Error(`PostgreSQL at ${where}: database "${database}" does not exist and creating it through the "postgres" database failed: ${message(e)}`)
+			throw new Error(`PostgreSQL at ${where}: database "${database}" does not exist and creating it through the "postgres" database failed: ${message(e)}`, { cause: e })
 		}
 	} finally {
 		await client.end().catch(() => {})

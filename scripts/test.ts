@@ -19,6 +19,7 @@ let ok = true
 try {
 	await dropStaleDatabases(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/yiyang', 'yiyang_test_').catch(() => {})
 	ok = step('typecheck', 'npx', ['tsc', '--noEmit']) && ok
+	ok = step('lint', 'npx', ['eslint', '.']) && ok
 	ok = step('build', 'npx', ['remix', 'build']) && ok
 	ok = step('unit + integration tests (vitest)', 'npx', ['vitest', 'run']) && ok
 	ok = step('browser tests (playwright)', 'npx', ['playwright', 'test']) && ok

@@ -297,18 +297,17 @@ export default function BookingPage() {
 
 /** After Stripe's redirect the webhook usually lands within seconds: re-read the booking until it has (for a minute). */
 function useAwaitWebhook(waiting: boolean) {
-	const revalidator = useRevalidator()
-	const latest = useRef(revalidator)
-	latest.current = revalidator
+	const { revalidate, state } = useRevalidator()
+	const rounds = useRef(0)
 	useEffect(() => {
-		if (!waiting) return
-		let rounds = 0
-		const timer = setInterval(() => {
-			if (++rounds > 30) return clearInterval(timer)
-			if (latest.current.state === 'idle') latest.current.revalidate()
+		// Each time a re-read has finished, wait two seconds and read again.
+		if (!waiting || state !== 'idle' || rounds.current >= 30) return
+		const timer = setTimeout(() => {
+			rounds.current++
+			revalidate()
 		}, 2000)
-		return () => clearInterval(timer)
-	}, [waiting])
+		return () => clearTimeout(timer)
+	}, [waiting, state, revalidate])
 }
 
 export function ErrorBoundary() {

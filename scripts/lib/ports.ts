@@ -24,6 +24,6 @@ export async function freePortPair(): Promise<number> {
  * Test runs and the browser-test server use a stripe-mock of their own on free ports: another run
  * finishing (and stopping its stripe-mock) cannot pull it away mid-test.
  */
-export async function usePrivateStripeMock() {
+export async function choosePrivateStripeMock() {
 	process.env.STRIPE_API_BASE ??= `http://127.0.0.1:${await freePortPair()}`
 }

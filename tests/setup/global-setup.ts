@@ -1,5 +1,5 @@
 import { createDatabase, dropDatabase, dropDatabasesWithPrefix, migrate } from '../../scripts/lib/database.ts'
-import { usePrivateStripeMock } from '../../scripts/lib/ports.ts'
+import { choosePrivateStripeMock } from '../../scripts/lib/ports.ts'
 import { ensureServices } from '../../scripts/services.ts'
 
 // A fresh, migrated and demo-seeded database for this run: the template each test file copies
@@ -8,7 +8,7 @@ export default async function setup() {
 	const url = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/yiyang')
 	const name = process.env.TEST_DATABASE_NAME!
 	// The forked test workers inherit STRIPE_API_BASE.
-	await usePrivateStripeMock()
+	await choosePrivateStripeMock()
 	const { stripeMock } = await ensureServices({ quiet: true })
 	const testUrl = await createDatabase(url.toString(), name)
 	migrate(testUrl)
