@@ -1,9 +1,6 @@
 import { devices, type Browser, type Page } from '@playwright/test'
-import Stripe from 'stripe'
-import { expect, expectAccessible, login, test } from './fixtures.ts'
+import { expect, expectAccessible, login, stripeReportsPayment, test } from './fixtures.ts'
 
-// The app's local webhook secret (app/lib/env.server.ts default): the test plays Stripe's part.
-const WEBHOOK_SECRET = process.env.STRIPE_WEBHOOK_SECRET ?? 'whsec_yiyang_local_webhook_secret'
 const ZH = { locale: 'zh-CN', timezoneId: 'Asia/Shanghai' } as const
 const nav = (p: Page) => p.getByRole('navigation', { name: '主菜单' })
 
@@ -49,9 +46,7 @@ test('a district officer resolves a family’s dispute over a delivered, paid vi
 	await expect(page.getByTestId('payment-status')).toHaveText('支付处理中')
 	const paymentIntentId = (await page.getByTestId('payment-ref').textContent())!.trim()
 	const bookingUrl = page.url()
-	const payload = JSON.stringify({ id: `evt_dispute_${stamp}`, object: 'event', type: 'payment_intent.succeeded', created: Math.floor(Date.now() / 1000), data: { object: { id: paymentIntentId, object: 'payment_intent', amount: 8000, currency: 'cny', metadata: {} } } })
-	const signature = new Stripe('sk_test_e2e').webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET })
-	expect((await request.post('/resources/stripe-webhook', { data: payload, headers: { 'content-type': 'application/json', 'stripe-signature': signature } })).status()).toBe(200)
+	await stripeReportsPayment(request, { eventId: `evt_dispute_${stamp}`, paymentIntentId, amountFen: 8000 })
 	await page.reload()
 	await expect(page.getByTestId('payment-status')).toHaveText('已支付')
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import AxeBuilder from '@axe-core/playwright'
-import { test as base, expect, type Page } from '@playwright/test'
+import { test as base, expect, type APIRequestContext, type Page } from '@playwright/test'
+import Stripe from 'stripe'
 
 export const DEMO_PASSWORD = 'Yiyang2026!'
 
@@ -44,3 +45,16 @@ export const test = base.extend<{ consoleErrors: string[]; stripeJs: void }>({
 	],
 })
 export { expect }
+
+// The app's local webhook secret (app/lib/env.server.ts default): the tests play Stripe's part.
+const WEBHOOK_SECRET = process.env.STRIPE_WEBHOOK_SECRET ?? 'whsec_yiyang_local_webhook_secret'
+
+/** Stripe's signed payment_intent.succeeded webhook for an intent, delivered `times` times (each must be 200). */
+export async function stripeReportsPayment(request: APIRequestContext, { eventId, paymentIntentId, amountFen, times = 1 }: { eventId: string; paymentIntentId: string; amountFen: number; times?: number }) {
+	const payload = JSON.stringify({ id: eventId, object: 'event', type: 'payment_intent.succeeded', created: Math.floor(Date.now() / 1000), data: { object: { id: paymentIntentId, object: 'payment_intent', amount: amountFen, currency: 'cny', metadata: {} } } })
+	const signature = new Stripe('sk_test_e2e').webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET })
+	for (let i = 0; i < times; i++) {
+		const res = await request.post('/resources/stripe-webhook', { data: payload, headers: { 'content-type': 'application/json', 'stripe-signature': signature } })
+		expect(res.status()).toBe(200)
+	}
+}

@@ -1,9 +1,5 @@
 import { devices } from '@playwright/test'
-import Stripe from 'stripe'
-import { expect, expectAccessible, login, test } from './fixtures.ts'
-
-// The app's local webhook secret (app/lib/env.server.ts default): the test plays Stripe's part.
-const WEBHOOK_SECRET = process.env.STRIPE_WEBHOOK_SECRET ?? 'whsec_yiyang_local_webhook_secret'
+import { expect, expectAccessible, login, stripeReportsPayment, test } from './fixtures.ts'
 
 test('the bureau approves a provider; a family searches, books and pays; the provider confirms, checks in and out; the family reviews', async ({ page, browser, request }) => {
 	test.setTimeout(180_000)
@@ -99,12 +95,7 @@ test('the bureau approves a provider; a family searches, books and pays; the pro
 	const bookingUrl = page.url().split('?')[0]!
 
 	// Stripe reports the payment (signed webhook), twice: it counts once; the open page sees it by itself.
-	const payload = JSON.stringify({ id: `evt_e2e_${stamp}`, object: 'event', type: 'payment_intent.succeeded', created: Math.floor(Date.now() / 1000), data: { object: { id: paymentIntentId, object: 'payment_intent', amount: 6000, currency: 'cny', metadata: {} } } })
-	const signature = new Stripe('sk_test_e2e').webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET })
-	for (let i = 0; i < 2; i++) {
-		const res = await request.post('/resources/stripe-webhook', { data: payload, headers: { 'content-type': 'application/json', 'stripe-signature': signature } })
-		expect(res.status()).toBe(200)
-	}
+	await stripeReportsPayment(request, { eventId: `evt_e2e_${stamp}`, paymentIntentId, amountFen: 6000, times: 2 })
 	await expect(page.getByTestId('payment-status')).toHaveText('已支付', { timeout: 10_000 })
 	await expect(page.getByRole('button', { name: /支付/ })).toHaveCount(0)
 

@@ -1,9 +1,7 @@
 import { devices } from '@playwright/test'
 import { readFile } from 'node:fs/promises'
-import Stripe from 'stripe'
-import { expect, expectAccessible, login, test } from './fixtures.ts'
+import { expect, expectAccessible, login, stripeReportsPayment, test } from './fixtures.ts'
 
-const WEBHOOK_SECRET = process.env.STRIPE_WEBHOOK_SECRET ?? 'whsec_yiyang_local_webhook_secret'
 const POLICY = '居家养老服务补贴（低保、特困、三无）'
 
 test('a family applies, the community reviews, the bureau approves; a covered service is paid in part; the verified visit is claimed, returned, claimed again, approved and exported', async ({ page, browser, request }) => {
@@ -91,9 +89,7 @@ test('a family applies, the community reviews, the bureau approves; a covered se
 	await expect(page.getByTestId('payment-status')).toHaveText('支付处理中')
 	const paymentIntentId = (await page.getByTestId('payment-ref').textContent())!.trim()
 	const bookingUrl = page.url()
-	const payload = JSON.stringify({ id: `evt_sub_${stamp}`, object: 'event', type: 'payment_intent.succeeded', created: Math.floor(Date.now() / 1000), data: { object: { id: paymentIntentId, object: 'payment_intent', amount: 1000, currency: 'cny', metadata: {} } } })
-	const signature = new Stripe('sk_test_e2e').webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET })
-	expect((await request.post('/resources/stripe-webhook', { data: payload, headers: { 'content-type': 'application/json', 'stripe-signature': signature } })).status()).toBe(200)
+	await stripeReportsPayment(request, { eventId: `evt_sub_${stamp}`, paymentIntentId, amountFen: 1000 })
 	await page.reload()
 	await expect(page.getByTestId('payment-status')).toHaveText('已支付')
 
