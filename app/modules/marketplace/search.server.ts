@@ -4,7 +4,7 @@
 // free slots. The provider page shows offerings, grade, rating and reviews.
 import { z } from 'zod'
 import { Prisma } from '~/generated/prisma/client.ts'
-import { prisma } from '~/lib/db.server.ts'
+import { prisma, queryRows } from '~/lib/db.server.ts'
 import { dateOnly, fromShanghai, shanghaiDate } from '~/lib/time.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { listDistrictsWithCommunities } from '~/modules/elders/elders.server.ts'
@@ -88,7 +88,7 @@ export async function searchOfferings(params: SearchParams, now = new Date()): P
 	const until = fromShanghai(lastDate)
 	// One round trip: the page of hits, then (for those 20 only) their schedules, closed dates and
 	// full slots, from which the next free slots are computed here.
-	const rows = await prisma.$queryRaw<(Omit<SearchHit, 'nextSlots' | 'rating'> & { ratingSum: number; total: number; rn: number; rules: Rule[] | null; closed: string[] | null; full: string[] | null })[]>`
+	const rows = await queryRows<Omit<SearchHit, 'nextSlots' | 'rating'> & { ratingSum: number; total: number; rn: number; rules: Rule[] | null; closed: string[] | null; full: string[] | null }>(Prisma.sql`
 		WITH hits AS (
 			SELECT o.id, o.title, o.description, o.category::text AS category, o."priceFen", o.unit::text AS unit, o."durationMinutes",
 			       p.id AS "providerId", p.name AS "providerName", p.kind::text AS "providerKind", p.grade,
@@ -109,7 +109,7 @@ export async function searchOfferings(params: SearchParams, now = new Date()): P
 			(SELECT json_agg(s."startsAt") FROM slot s
 			   WHERE s."offeringId" = h.id AND s."startsAt" >= ${from} AND s."startsAt" < ${until} AND s.booked >= s.capacity) AS full
 		FROM hits h
-		ORDER BY h.rn`
+		ORDER BY h.rn`)
 	return {
 		total: rows[0]?.total ?? 0,
 		hits: rows.map(({ ratingSum, total: _t, rn: _rn, rules, closed, full, ...r }) => ({
