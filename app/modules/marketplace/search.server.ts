@@ -38,7 +38,6 @@ export type SearchHit = {
 	durationMinutes: number
 	providerId: string
 	providerName: string
-	providerKind: string
 	grade: number | null
 	ratingCount: number
 	rating: number | null
@@ -91,7 +90,7 @@ export async function searchOfferings(params: SearchParams, now = new Date()): P
 	const rows = await queryRows<Omit<SearchHit, 'nextSlots' | 'rating'> & { ratingSum: number; total: number; rn: number; rules: Rule[] | null; closed: string[] | null; full: string[] | null }>(Prisma.sql`
 		WITH hits AS (
 			SELECT o.id, o.title, o.description, o.category::text AS category, o."priceFen", o.unit::text AS unit, o."durationMinutes",
-			       p.id AS "providerId", p.name AS "providerName", p.kind::text AS "providerKind", p.grade,
+			       p.id AS "providerId", p.name AS "providerName", p.grade,
 			       COALESCE(pp."ratingCount", 0) AS "ratingCount", COALESCE(pp."ratingSum", 0) AS "ratingSum",
 			       count(*) OVER ()::int AS total, row_number() OVER (ORDER BY ${order})::int AS rn
 			FROM offering o
