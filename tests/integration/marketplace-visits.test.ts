@@ -200,6 +200,10 @@ describe('provider onboarding', () => {
 		expect(tooCheap).not.toContain(`/services/providers/${provider.id}`)
 		const otherDistrict = await (await family.get(`/services?q=${encodeURIComponent('钟祥上门助浴')}&district=dongbao`)).text()
 		expect(otherDistrict).not.toContain(`/services/providers/${provider.id}`)
+		// The form offers 4.5 stars as a minimum rating: a fraction, not an integer (no reviews yet here).
+		const rated = await family.get(`/services?q=${encodeURIComponent('上门助浴')}&district=zhongxiang&minRating=4.5`)
+		expect(rated.status).toBe(200)
+		expect(await rated.text()).not.toContain(`/services/providers/${provider.id}`)
 		expect((await family.get(`/services/providers/${provider.id}`)).status).toBe(200)
 	})
 })

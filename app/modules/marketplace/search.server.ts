@@ -56,7 +56,7 @@ export async function searchOfferings(params: SearchParams, now = new Date()): P
 	if (params.minPrice !== undefined) where.push(Prisma.sql`o."priceFen" >= ${params.minPrice * 100}`)
 	if (params.maxPrice !== undefined) where.push(Prisma.sql`o."priceFen" <= ${params.maxPrice * 100}`)
 	if (params.minGrade !== undefined) where.push(Prisma.sql`p.grade >= ${params.minGrade}`)
-	if (params.minRating !== undefined) where.push(Prisma.sql`pp."ratingCount" > 0 AND pp."ratingSum" >= ${params.minRating} * pp."ratingCount"`)
+	if (params.minRating !== undefined) where.push(Prisma.sql`pp."ratingCount" > 0 AND pp."ratingSum" >= ${params.minRating}::numeric * pp."ratingCount"`)
 	const q = params.q.trim()
 	if (q) {
 		const like = `%${escapeLike(q)}%`
