@@ -1,6 +1,6 @@
 import { PrismaPg } from '@prisma/adapter-pg'
 import pg from 'pg'
-import { PrismaClient } from '~/generated/prisma/client.ts'
+import { PrismaClient, type Prisma } from '~/generated/prisma/client.ts'
 import { getEnv } from './env.server.ts'
 import { singleton } from './singleton.server.ts'
 
@@ -22,6 +22,16 @@ export const pool = singleton('pg-pool', () => {
 })
 
 export const prisma = singleton('prisma', () => new PrismaClient({ adapter: new PrismaPg(pool) }))
+
+/**
+ * Runs a `Prisma.sql` template (parameters bound, never spliced) on the pool and returns its rows.
+ * For hot read paths: `prisma.$queryRaw` of the same statement cost about 2 ms more CPU per call
+ * (20 rows; measured under the search benchmark), spent in Prisma's engine rather than PostgreSQL.
+ * Rows come back as node-postgres gives them (DATE as 'YYYY-MM-DD', BIGINT as number; see above).
+ */
+export async function queryRows<T>(query: Prisma.Sql): Promise<T[]> {
+	return (await pool.query(query.text, query.values)).rows as T[]
+}
 
 export type Db = typeof prisma
 export type Tx = Parameters<Parameters<typeof prisma.$transaction>[0]>[0]

@@ -16,8 +16,33 @@ export async function loader({ request }: LoaderFunctionArgs) {
 	const year = Number(url.searchParams.get('year')) || null
 	const districtId = url.searchParams.get('district') || null
 	const [board, history, districts] = await Promise.all([dashboard(user, { year, districtId }), snapshotHistory(user, { districtId }), districtChoices(user)])
-	return { board, history, districts, cityWide: districts.length > 1 }
+	// Only the figures the page shows go into its data (the CSV export has all of them).
+	return {
+		board: { ...board, districts: board.districts.map((d) => ({ ...shown(d), districtId: d.districtId, nameZh: d.nameZh, nameEn: d.nameEn })), city: board.city && shown(board.city) },
+		history: history.map((h) => ({ month: h.month, beds: h.beds, bedsPer1000: h.bedsPer1000, nursingShare: h.nursingShare, occupancy: h.occupancy })),
+		districts,
+		cityWide: districts.length > 1,
+	}
 }
+
+function shown(d: Indicators) {
+	return {
+		aged60Plus: d.aged60Plus,
+		beds: d.beds,
+		institutions: d.institutions,
+		bedsPer1000: d.bedsPer1000,
+		nursingShare: d.nursingShare,
+		occupancy: d.occupancy,
+		bedsNeeded: d.bedsNeeded,
+		urbanCoverage: d.urbanCoverage,
+		urbanWithCentre: d.urbanWithCentre,
+		urbanCommunities: d.urbanCommunities,
+		villageCoverage: d.villageCoverage,
+		villagesWithCentre: d.villagesWithCentre,
+		villages: d.villages,
+	}
+}
+type Shown = ReturnType<typeof shown>
 
 export async function action({ request }: ActionFunctionArgs) {
 	await requireRole(request, ['bureau_city', 'admin'])
@@ -28,7 +53,7 @@ export async function action({ request }: ActionFunctionArgs) {
 	return { queued: month }
 }
 
-function Row({ name, d, testId }: { name: string; d: Indicators; testId: string }) {
+function Row({ name, d, testId }: { name: string; d: Shown; testId: string }) {
 	return (
 		<tr data-testid={testId}>
 			<th scope="row">{name}</th>

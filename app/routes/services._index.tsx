@@ -13,16 +13,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireUser(request)
 	const url = new URL(request.url)
 	const params = searchSchema.parse(Object.fromEntries(url.searchParams))
-	const [results, districts] = await Promise.all([searchOfferings(params), searchPlaces()])
+	const [results, places] = await Promise.all([searchOfferings(params), searchPlaces()])
+	// Only what the form shows: the districts, and the communities of the chosen one (the city has
+	// about 1,500 communities; sending them all made every results page carry them in its data).
+	const districts = places.map(({ id, nameZh, nameEn }) => ({ id, nameZh, nameEn }))
+	const communities = (places.find((d) => d.id === params.district)?.communities ?? []).map(({ id, nameZh, nameEn }) => ({ id, nameZh, nameEn }))
 	// Computed here: PAGE_SIZE lives in a server module, which the browser bundle does not have.
-	return { ...results, hasMore: params.page * PAGE_SIZE < results.total, params, districts, canBook: user.role === 'family' }
+	return { ...results, hasMore: params.page * PAGE_SIZE < results.total, params, districts, communities, canBook: user.role === 'family' }
 }
 
 export default function Services() {
-	const { hits, total, hasMore, params, districts, canBook } = useLoaderData<typeof loader>()
+	const { hits, total, hasMore, params, districts, communities, canBook } = useLoaderData<typeof loader>()
 	const { t, i18n } = useTranslation('marketplace')
 	const zh = i18n.language === 'zh-CN'
-	const communities = districts.find((d) => d.id === params.district)?.communities ?? []
 	const link = (page: number) => {
 		const sp = new URLSearchParams()
 		for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '' && k !== 'page') sp.set(k, String(v))

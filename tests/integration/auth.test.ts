@@ -81,6 +81,29 @@ describe('family registration and sign-in over HTTP', () => {
 		expect(await locked.text()).toContain('errors.login.locked')
 	})
 
+	it('stops honouring a session once it has expired or its account is deactivated', async () => {
+		const register = async () => {
+			const client = new HttpClient(app.baseUrl)
+			await client.page('/register')
+			const phone = uniquePhone()
+			expect((await client.post('/register', { name: '李强', phone, password: 'Abcdef12', confirmPassword: 'Abcdef12' })).status).toBe(302)
+			expect((await client.get('/elders')).status).toBe(200)
+			return { client, user: await prisma.user.findUniqueOrThrow({ where: { phone }, select: { id: true } }) }
+		}
+		const expired = await register()
+		// A minute ago in UTC, as Prisma stores it: the lookup compares in UTC whatever the server's zone.
+		await prisma.session.updateMany({ where: { userId: expired.user.id }, data: { expiresAt: new Date(Date.now() - 60_000) } })
+		const afterExpiry = await expired.client.get('/elders')
+		expect(afterExpiry.status).toBe(302)
+		expect(afterExpiry.headers.get('location')).toMatch(/^\/login/)
+
+		const deactivated = await register()
+		await prisma.user.update({ where: { id: deactivated.user.id }, data: { active: false } })
+		const afterDeactivation = await deactivated.client.get('/elders')
+		expect(afterDeactivation.status).toBe(302)
+		expect(afterDeactivation.headers.get('location')).toMatch(/^\/login/)
+	})
+
 	it('signs out, ending the session in the database', async () => {
 		const client = new HttpClient(app.baseUrl)
 		await client.login('13800000041', DEMO_PASSWORD)

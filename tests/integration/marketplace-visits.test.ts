@@ -204,6 +204,30 @@ describe('provider onboarding', () => {
 		expect(tooCheap).not.toContain(`/services/providers/${provider.id}`)
 		const otherDistrict = await (await family.get(`/services?q=${encodeURIComponent('钟祥上门助浴')}&district=dongbao`)).text()
 		expect(otherDistrict).not.toContain(`/services/providers/${provider.id}`)
+		// The form offers 4.5 stars as a minimum rating: a fraction, not an integer (no reviews yet here).
+		const rated = await family.get(`/services?q=${encodeURIComponent('上门助浴')}&district=zhongxiang&minRating=4.5`)
+		expect(rated.status).toBe(200)
+		expect(await rated.text()).not.toContain(`/services/providers/${provider.id}`)
 		expect((await family.get(`/services/providers/${provider.id}`)).status).toBe(200)
+	})
+})
+
+describe('search by date', () => {
+	it('leaves out offerings closed that day, for the offering alone or for the whole provider', async () => {
+		const provider = await makeProvider()
+		const { name } = await prisma.provider.findUniqueOrThrow({ where: { id: provider.providerId }, select: { name: true } })
+		const family = await makeFamily()
+		const client = await signIn(app.baseUrl, family.phone)
+		const today = shanghaiDate()
+		const [d1, d2, d3] = [addDays(today, 3), addDays(today, 4), addDays(today, 5)]
+		const found = async (date: string) => {
+			const res = await client.get(`/services?q=${encodeURIComponent(name)}&district=dongbao&date=${date}`)
+			expect(res.status).toBe(200)
+			return (await res.text()).includes(`/services/book/${provider.offeringId}`)
+		}
+		expect(await found(d1)).toBe(true)
+		await prisma.availabilityException.create({ data: { providerId: provider.providerId, offeringId: provider.offeringId, date: dateOnly(d1), reason: '护理员培训' } })
+		await prisma.availabilityException.create({ data: { providerId: provider.providerId, date: dateOnly(d2), reason: '停业一天' } })
+		expect([await found(d1), await found(d2), await found(d3)]).toEqual([false, false, true])
 	})
 })
