@@ -1,6 +1,7 @@
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import type { ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
@@ -102,26 +103,13 @@ export default function BureauProviders() {
 						</dl>
 						{p.status === 'pending' ? (
 							<div className="actions">
-								<Form method="post" className="intent-form">
-									<AuthenticityTokenInput name="csrf" />
-									<input type="hidden" name="providerId" value={p.id} />
-									<input type="hidden" name="decision" value="approve" />
-									<button type="submit" className="button big">
-										{t('bureau.approve')}
-									</button>
-								</Form>
-								<Form method="post" className="intent-form">
-									<AuthenticityTokenInput name="csrf" />
-									<input type="hidden" name="providerId" value={p.id} />
-									<input type="hidden" name="decision" value="reject" />
+								<ProviderForm providerId={p.id} fields={{ decision: 'approve' }} className="intent-form" submit={t('bureau.approve')} />
+								<ProviderForm providerId={p.id} fields={{ decision: 'reject' }} className="intent-form" submit={t('bureau.reject')} secondary>
 									<div className="field">
 										<label htmlFor={`reason-${p.id}`}>{t('bureau.rejectReason')}</label>
 										<input id={`reason-${p.id}`} name="reason" type="text" maxLength={500} />
 									</div>
-									<button type="submit" className="button big secondary">
-										{t('bureau.reject')}
-									</button>
-								</Form>
+								</ProviderForm>
 							</div>
 						) : null}
 						{p.status === 'approved' || p.status === 'suspended' ? (
@@ -130,24 +118,15 @@ export default function BureauProviders() {
 							</p>
 						) : null}
 						{p.status === 'suspended' ? (
-							<Form method="post" className="grid-form suspend-form">
-								<AuthenticityTokenInput name="csrf" />
-								<input type="hidden" name="intent" value="reinstate" />
-								<input type="hidden" name="providerId" value={p.id} />
+							<ProviderForm providerId={p.id} fields={{ intent: 'reinstate' }} className="grid-form suspend-form" submit={t('bureau.reinstate')}>
 								<div className="field">
 									<label htmlFor={`reinstate-${p.id}`}>{t('bureau.reinstateNote')}</label>
 									<input id={`reinstate-${p.id}`} name="reason" type="text" maxLength={500} />
 								</div>
-								<button type="submit" className="button big">
-									{t('bureau.reinstate')}
-								</button>
-							</Form>
+							</ProviderForm>
 						) : null}
 						{p.status === 'approved' ? (
-							<Form method="post" className="grid-form">
-								<AuthenticityTokenInput name="csrf" />
-								<input type="hidden" name="intent" value="grade" />
-								<input type="hidden" name="providerId" value={p.id} />
+							<ProviderForm providerId={p.id} fields={{ intent: 'grade' }} className="grid-form" submit={t('bureau.grade')}>
 								<div className="field">
 									<label htmlFor={`grade-${p.id}`}>{t('fields.grade')}</label>
 									<select id={`grade-${p.id}`} name="grade" defaultValue={p.grade ?? 3}>
@@ -162,16 +141,10 @@ export default function BureauProviders() {
 									<label htmlFor={`assessed-${p.id}`}>{t('fields.assessedOn')}</label>
 									<input id={`assessed-${p.id}`} name="assessedOn" type="date" defaultValue={today} max={today} />
 								</div>
-								<button type="submit" className="button big">
-									{t('bureau.grade')}
-								</button>
-							</Form>
+							</ProviderForm>
 						) : null}
 						{p.status === 'approved' ? (
-							<Form method="post" className="grid-form suspend-form">
-								<AuthenticityTokenInput name="csrf" />
-								<input type="hidden" name="intent" value="suspend" />
-								<input type="hidden" name="providerId" value={p.id} />
+							<ProviderForm providerId={p.id} fields={{ intent: 'suspend' }} className="grid-form suspend-form" submit={t('bureau.suspend')} secondary>
 								<div className="field">
 									<label htmlFor={`suspend-${p.id}`}>{t('bureau.suspendReason')}</label>
 									<p id={`suspend-hint-${p.id}`} className="hint">
@@ -179,16 +152,30 @@ export default function BureauProviders() {
 									</p>
 									<input id={`suspend-${p.id}`} name="reason" type="text" required maxLength={500} aria-describedby={`suspend-hint-${p.id}`} />
 								</div>
-								<button type="submit" className="button big secondary">
-									{t('bureau.suspend')}
-								</button>
-							</Form>
+							</ProviderForm>
 						) : null}
 					</li>
 				))}
 			</ul>
 			<Pager page={page} hasMore={hasMore} href={(p) => `?status=${status}&page=${p}`} />
 		</section>
+	)
+}
+
+/** One decision on one provider: its CSRF token, the provider, the decision's hidden fields, then the visible ones. */
+function ProviderForm({ providerId, fields, className, submit, secondary, children }: { providerId: string; fields: Record<string, string>; className: string; submit: string; secondary?: boolean; children?: ReactNode }) {
+	return (
+		<Form method="post" className={className}>
+			<AuthenticityTokenInput name="csrf" />
+			<input type="hidden" name="providerId" value={providerId} />
+			{Object.entries(fields).map(([name, value]) => (
+				<input key={name} type="hidden" name={name} value={value} />
+			))}
+			{children}
+			<button type="submit" className={`button big${secondary ? ' secondary' : ''}`}>
+				{submit}
+			</button>
+		</Form>
 	)
 }
 
