@@ -1,5 +1,5 @@
 import { devices, type Browser, type Page } from '@playwright/test'
-import { expect, expectAccessible, login, stripeReportsPayment, test } from './fixtures.ts'
+import { chooseSlotSoonAfter, expect, expectAccessible, login, stripeReportsPayment, test } from './fixtures.ts'
 
 const ZH = { locale: 'zh-CN', timezoneId: 'Asia/Shanghai' } as const
 const nav = (p: Page) => p.getByRole('navigation', { name: '主菜单' })
@@ -40,6 +40,7 @@ test('a district officer resolves a family’s dispute over a delivered, paid vi
 	await page.getByTestId('results').getByRole('listitem').filter({ hasText: title }).getByRole('link', { name: '预约' }).click()
 	await page.getByLabel('为哪位老人预约').selectOption({ label: '张德明' })
 	await page.getByRole('button', { name: '查看价格和时间' }).click()
+	await chooseSlotSoonAfter(page)
 	await page.getByLabel('服务地址').fill('东宝区龙泉社区3栋2单元501')
 	await page.getByRole('button', { name: '确认预约' }).click()
 	await page.getByRole('button', { name: '支付 ¥80.00' }).click()

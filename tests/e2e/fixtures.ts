@@ -58,3 +58,18 @@ export async function stripeReportsPayment(request: APIRequestContext, { eventId
 		expect(res.status()).toBe(200)
 	}
 }
+
+/**
+ * Chooses the first offered slot starting at least ten minutes from now. The earliest slot can start
+ * a minute or two after the test books it, and a requested booking's hold ends at the slot's start,
+ * so the provider's confirmation later in the test would come too late. The caregiver may check in
+ * from an hour before the start, so the slot must not be much further away than that either.
+ */
+export async function chooseSlotSoonAfter(page: Page, minutes = 10) {
+	await expect(page.locator('input[name="startsAt"]').first()).toBeAttached()
+	const starts = await page.locator('input[name="startsAt"]').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value))
+	const start = starts.find((s) => Date.parse(s) - Date.now() >= minutes * 60_000)
+	expect(start, `a slot at least ${minutes} minutes away among ${starts.join(', ')}`).toBeDefined()
+	expect(Date.parse(start!) - Date.now(), 'the chosen slot starts within the check-in window').toBeLessThan(60 * 60_000)
+	await page.locator(`input[name="startsAt"][value="${start}"]`).check()
+}

@@ -1,5 +1,5 @@
 import { devices } from '@playwright/test'
-import { expect, expectAccessible, login, stripeReportsPayment, test } from './fixtures.ts'
+import { chooseSlotSoonAfter, expect, expectAccessible, login, stripeReportsPayment, test } from './fixtures.ts'
 
 test('the bureau approves a provider; a family searches, books and pays; the provider confirms, checks in and out; the family reviews', async ({ page, browser, request }) => {
 	test.setTimeout(180_000)
@@ -66,6 +66,7 @@ test('the bureau approves a provider; a family searches, books and pays; the pro
 	await result.getByRole('link', { name: '预约' }).click()
 	await page.getByLabel('为哪位老人预约').selectOption({ label: '张德明' })
 	await page.getByRole('button', { name: '查看价格和时间' }).click()
+	await chooseSlotSoonAfter(page)
 	await expect(page.getByTestId('price-split')).toContainText('¥60.00')
 	await page.getByLabel('服务地址').fill('东宝区龙泉社区3栋2单元501')
 	await expectAccessible(page)

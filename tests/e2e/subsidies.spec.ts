@@ -1,6 +1,6 @@
 import { devices } from '@playwright/test'
 import { readFile } from 'node:fs/promises'
-import { expect, expectAccessible, login, stripeReportsPayment, test } from './fixtures.ts'
+import { chooseSlotSoonAfter, expect, expectAccessible, login, stripeReportsPayment, test } from './fixtures.ts'
 
 const POLICY = '居家养老服务补贴（低保、特困、三无）'
 
@@ -78,6 +78,7 @@ test('a family applies, the community reviews, the bureau approves; a covered se
 	await page.getByTestId('results').getByRole('listitem').filter({ hasText: title }).getByRole('link', { name: '预约' }).click()
 	await page.getByLabel('为哪位老人预约').selectOption({ label: '李桂英' })
 	await page.getByRole('button', { name: '查看价格和时间' }).click()
+	await chooseSlotSoonAfter(page)
 	const split = page.getByTestId('price-split')
 	await expect(split).toContainText('¥50.00')
 	await expect(split).toContainText('¥40.00')
