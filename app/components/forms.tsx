@@ -71,3 +71,16 @@ export function SelectField({
 		</div>
 	)
 }
+
+/** The submit buttons of a decision form: each sends `name=value` (approve/reject, accept/reject, …). */
+export function DecisionButtons({ name, choices, disabled }: { name: string; choices: { value: string; label: string; tone?: 'secondary' | 'danger' }[]; disabled?: boolean }) {
+	return (
+		<>
+			{choices.map((c) => (
+				<button key={c.value} type="submit" name={name} value={c.value} className={`button big${c.tone ? ` ${c.tone}` : ''}`} disabled={disabled}>
+					{c.label}
+				</button>
+			))}
+		</>
+	)
+}

@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { DecisionButtons } from '~/components/forms.tsx'
 import { FormError, When } from '~/components/marketplace.tsx'
 import { clientIp } from '~/lib/http.server.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
@@ -63,12 +64,7 @@ export default function Disputes() {
 								<label htmlFor={`reason-${b.id}`}>{t('bureau.disputeReason')}</label>
 								<input id={`reason-${b.id}`} name="reason" type="text" required maxLength={500} />
 							</div>
-							<button type="submit" name="outcome" value="family" className="button big">
-								{t('bureau.upholdFamily')}
-							</button>
-							<button type="submit" name="outcome" value="provider" className="button big secondary">
-								{t('bureau.upholdProvider')}
-							</button>
+							<DecisionButtons name="outcome" choices={[{ value: 'family', label: t('bureau.upholdFamily') }, { value: 'provider', label: t('bureau.upholdProvider'), tone: 'secondary' }]} />
 						</Form>
 					</li>
 				))}

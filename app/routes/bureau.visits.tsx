@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { DecisionButtons } from '~/components/forms.tsx'
 import { FormError, When } from '~/components/marketplace.tsx'
 import { clientIp } from '~/lib/http.server.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
@@ -59,12 +60,7 @@ export default function FlaggedVisits() {
 								<label htmlFor={`note-${v.id}`}>{t('bureau.visitNote')}</label>
 								<input id={`note-${v.id}`} name="note" type="text" maxLength={500} />
 							</div>
-							<button type="submit" name="decision" value="accept" className="button big">
-								{t('bureau.acceptVisit')}
-							</button>
-							<button type="submit" name="decision" value="reject" className="button big secondary">
-								{t('bureau.rejectVisit')}
-							</button>
+							<DecisionButtons name="decision" choices={[{ value: 'accept', label: t('bureau.acceptVisit') }, { value: 'reject', label: t('bureau.rejectVisit'), tone: 'secondary' }]} />
 						</Form>
 					</li>
 				))}

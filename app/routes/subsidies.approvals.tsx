@@ -4,7 +4,7 @@ import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/re
 import { useTranslation } from 'react-i18next'
 import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { Field } from '~/components/forms.tsx'
+import { DecisionButtons, Field } from '~/components/forms.tsx'
 import { FormMessage, Money } from '~/components/subsidy-ui.tsx'
 import { clientIp } from '~/lib/http.server.ts'
 import { BUREAU_ROLES, isCityWide, requireRole } from '~/modules/auth/access.server.ts'
@@ -70,12 +70,11 @@ export default function BureauApprovals() {
 								</>
 							) : null}
 							<div className="button-row">
-								<button type="submit" name="decision" value="approve" className="button big" disabled={navigation.state === 'submitting'}>
-									{t('approvals.approve')}
-								</button>
-								<button type="submit" name="decision" value="reject" className="button big danger" disabled={navigation.state === 'submitting'}>
-									{t('approvals.reject')}
-								</button>
+								<DecisionButtons
+									name="decision"
+									choices={[{ value: 'approve', label: t('approvals.approve') }, { value: 'reject', label: t('approvals.reject'), tone: 'danger' }]}
+									disabled={navigation.state === 'submitting'}
+								/>
 							</div>
 						</Form>
 					</article>

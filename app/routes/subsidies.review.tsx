@@ -4,7 +4,7 @@ import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/re
 import { useTranslation } from 'react-i18next'
 import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { Field, SelectField } from '~/components/forms.tsx'
+import { DecisionButtons, Field, SelectField } from '~/components/forms.tsx'
 import { FormMessage, Money } from '~/components/subsidy-ui.tsx'
 import { clientIp } from '~/lib/http.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
@@ -73,12 +73,11 @@ export default function CommunityReview() {
 							<Field label={t('fields.economicCheckDate')} errors={errors.economicCheckDate} inputProps={{ type: 'date', name: 'economicCheckDate', id: `date-${a.id}`, max: today, defaultValue: today, required: true }} />
 							<Field label={t('fields.communityNote')} errors={errors.note} inputProps={{ type: 'text', name: 'note', id: `note-${a.id}` }} />
 							<div className="button-row">
-								<button type="submit" name="decision" value="approve" className="button big" disabled={navigation.state === 'submitting'}>
-									{t('review.approve')}
-								</button>
-								<button type="submit" name="decision" value="reject" className="button big danger" disabled={navigation.state === 'submitting'}>
-									{t('review.reject')}
-								</button>
+								<DecisionButtons
+									name="decision"
+									choices={[{ value: 'approve', label: t('review.approve') }, { value: 'reject', label: t('review.reject'), tone: 'danger' }]}
+									disabled={navigation.state === 'submitting'}
+								/>
 							</div>
 						</Form>
 					</article>
