@@ -3,6 +3,7 @@
 // against the production build.
 import { spawnSync } from 'node:child_process'
 import { dropStaleDatabases } from './lib/database.ts'
+import { choosePrivateStripeMock } from './lib/ports.ts'
 import { ensureServices } from './services.ts'
 
 const started = Date.now()
@@ -14,6 +15,9 @@ function step(label: string, command: string, args: string[]) {
 	return result.status === 0
 }
 
+// One stripe-mock of this run's own on free ports; vitest and the browser-test server inherit
+// STRIPE_API_BASE and use it instead of starting their own.
+await choosePrivateStripeMock()
 const { stripeMock } = await ensureServices()
 let ok = true
 try {
