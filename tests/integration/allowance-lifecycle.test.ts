@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pool, prisma } from '~/lib/db.server.ts'
 import { addMonths, shanghaiDate, shanghaiMonth, toDateString } from '~/lib/time.ts'
-import { allowanceQueue, MONTHLY_PATTERN, MONTHLY_SCHEDULER_ID, MONTHLY_TZ } from '~/modules/allowance/queue.server.ts'
+import { allowanceQueue, MONTHLY_PATTERN, MONTHLY_SCHEDULER_ID, MONTHLY_TZ } from '~/jobs/allowance.server.ts'
 import { decideMonth, DEFAULT_SETTINGS, maskCardRef } from '~/modules/allowance/rules.ts'
 import { decryptIdNumber } from '~/modules/identity/id-crypto.server.ts'
 import { makeIdNumber } from '~/modules/identity/id-number.ts'
