@@ -1,5 +1,5 @@
-// Deterministic test and seed data: a seeded PRNG, Chinese names, and elder rows with generated
-// (never real) identity numbers. Shared by prisma/seed.ts and the tests.
+// Deterministic random data for the seed and the tests: a seeded PRNG, Chinese names, and elder rows
+// with generated (never real) identity numbers. The tests reach it through tests/factories/.
 import { ageOn, dateOnly, shanghaiDate } from '~/lib/time.ts'
 import { encryptIdNumber, hashIdNumber } from '~/modules/identity/id-crypto.server.ts'
 import { makeIdNumber, maskIdNumber } from '~/modules/identity/id-number.ts'
