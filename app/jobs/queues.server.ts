@@ -1,6 +1,6 @@
 import { Queue, UnrecoverableError, type ConnectionOptions, type Job, type QueueOptions } from 'bullmq'
 import { Redis } from 'ioredis'
-import type { z } from 'zod'
+import { z } from 'zod'
 import { getEnv } from '~/lib/env.server.ts'
 import { singleton } from '~/lib/singleton.server.ts'
 
@@ -36,9 +36,9 @@ export function getQueue<Data = unknown>(name: string, options: Partial<QueueOpt
 }
 
 /** A job's payload checked against its schema; a malformed one fails at once (never retried). */
-export function parsePayload<T>(schema: z.ZodType<T>, job: Pick<Job, 'name' | 'data'>): T {
+export function parsePayload<T>(schema: z.ZodType<T>, job: Pick<Job, 'queueName' | 'name' | 'data'>): T {
 	const parsed = schema.safeParse(job.data)
-	if (!parsed.success) throw new UnrecoverableError(`bad ${job.name} payload: ${parsed.error.message}`)
+	if (!parsed.success) throw new UnrecoverableError(`bad payload for a ${job.name} job on ${job.queueName}: ${z.prettifyError(parsed.error)}`)
 	return parsed.data
 }
 

@@ -6,8 +6,8 @@ import { snapshotMonth, takeSnapshot } from '~/modules/beds/indicators.server.ts
 import type { WorkerDefinition } from './index.ts'
 
 /** Records every district's indicators for the month; idempotent (UNIQUE(month, district), ON CONFLICT DO NOTHING). */
-export async function processSnapshot(job: Pick<Job, 'name' | 'data'>) {
-	const month = parsePayload(snapshotPayload, { name: job.name, data: job.data ?? {} }).month ?? snapshotMonth()
+export async function processSnapshot(job: Pick<Job, 'queueName' | 'name' | 'data'>) {
+	const month = parsePayload(snapshotPayload, { queueName: job.queueName, name: job.name, data: job.data ?? {} }).month ?? snapshotMonth()
 	const written = await takeSnapshot(month)
 	return { month, written }
 }
