@@ -1,10 +1,11 @@
 // `npm test`: every test, against real services, on a fresh machine of this kind with nothing
 // installed by hand (it brings stripe-mock and, as root, Debian's Chromium).
-//   1. typecheck, lint, the production build and the run's template database (migrated and
-//      demo-seeded once) side by side;
-//   2. unit and integration tests (Vitest: each integration file works in its own copy of the
-//      template and its own queue prefix);
-//   3. browser tests (Playwright + Debian's Chromium) against the production build and another copy.
+//   - typecheck and lint, beside
+//   - the test chain: the production build and the run's template database (migrated and
+//     demo-seeded once) side by side, then unit and integration tests (Vitest: each integration
+//     file works in its own copy of the template and its own queue prefix), then browser tests
+//     (Playwright + Debian's Chromium) against the production build and another copy.
+// typecheck, lint and build print their output as one block when they end; the tests stream theirs.
 import { dropDatabase, dropDatabasesWithPrefix, dropStaleDatabases, prepareTemplate, TEMPLATE_READY_ENV } from './lib/database.ts'
 import { ensureChromium } from './lib/chromium.ts'
 import { choosePrivateStripeMock } from './lib/ports.ts'
@@ -41,24 +42,28 @@ const results: StepResult[] = []
 try {
 	await dropStaleDatabases(base, 'yiyang_test_').catch(() => {})
 	await dropStaleDatabases(base, 'yiyang_e2e_').catch(() => {})
-	const first = await Promise.all([
-		runStep('typecheck', 'npx', ['tsc', '--noEmit'], { buffer: true }),
-		runStep('lint', 'npx', ['eslint', '.'], { buffer: true }),
-		runStep('build', 'npx', ['remix', 'build'], { buffer: true }),
-		runTask('template database (migrate + demo seed, once)', async () => {
-			await prepareTemplate(base, process.env.TEST_DATABASE_NAME!, { quiet: true })
-			process.env[TEMPLATE_READY_ENV] = '1'
-		}),
-	])
-	results.push(...first)
-	const built = first[2]!.ok
-	const template = first[3]!.ok
-	if (template) {
-		// Integration tests that go through HTTP start the production build's server.
-		if (built) results.push(await runStep('unit + integration tests (vitest)', 'npx', ['vitest', 'run']))
-		else results.push(await runStep('unit tests only: the build failed (vitest)', 'npx', ['vitest', 'run', '--project', 'unit']), { label: 'integration tests (skipped: no build)', ok: false, seconds: 0 })
-		if (built) results.push(await runStep('browser tests (playwright)', 'npx', ['playwright', 'test']))
-	}
+	// typecheck and lint need nothing else: they run beside the test chain, which needs the build
+	// (browser tests, and the integration tests that go through HTTP) and the template database.
+	const checks = Promise.all([runStep('typecheck', 'npx', ['tsc', '--noEmit'], { buffer: true }), runStep('lint', 'npx', ['eslint', '.'], { buffer: true })])
+	const chain = (async () => {
+		const [build, template] = await Promise.all([
+			runStep('build', 'npx', ['remix', 'build'], { buffer: true }),
+			runTask('template database (migrate + demo seed, once)', async () => {
+				await prepareTemplate(base, process.env.TEST_DATABASE_NAME!, { quiet: true })
+				process.env[TEMPLATE_READY_ENV] = '1'
+			}),
+		])
+		const out: StepResult[] = [build, template]
+		if (!template.ok) return out
+		if (!build.ok) {
+			out.push(await runStep('unit tests only, the build failed (vitest)', 'npx', ['vitest', 'run', '--project', 'unit'], { buffer: true }))
+			return out
+		}
+		out.push(await runStep('unit + integration tests (vitest)', 'npx', ['vitest', 'run']))
+		out.push(await runStep('browser tests (playwright)', 'npx', ['playwright', 'test']))
+		return out
+	})()
+	results.push(...(await checks), ...(await chain))
 } finally {
 	stripeMock?.kill()
 	if (process.env.KEEP_TEST_DB !== 'true') {
@@ -66,7 +71,7 @@ try {
 		await dropDatabase(base, process.env.TEST_DATABASE_NAME!).catch(() => {})
 	}
 }
-const ok = results.length > 0 && results.every((r) => r.ok) && results.some((r) => r.label.startsWith('browser'))
+const ok = results.every((r) => r.ok) && results.some((r) => r.label.startsWith('browser'))
 console.log('\nSteps:')
 for (const r of results) console.log(`  ${r.ok ? '✓' : '✗'} ${r.label.padEnd(52)} ${String(r.seconds).padStart(6)} s`)
 console.log(`\n${ok ? 'All tests passed' : 'Some tests failed'} in ${Math.round((Date.now() - started) / 1000)} s`)
