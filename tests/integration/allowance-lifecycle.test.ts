@@ -11,6 +11,7 @@ import { decryptIdNumber } from '~/modules/identity/id-crypto.server.ts'
 import { makeIdNumber } from '~/modules/identity/id-number.ts'
 import { DEMO_PASSWORD } from '../../prisma/seed-data.ts'
 import { HttpClient, startApp } from '../setup/http.ts'
+import { waitForRun } from '../factories/allowance.ts'
 import { startWorker, waitFor, type Child } from '../setup/processes.ts'
 
 const M = shanghaiMonth()
@@ -57,12 +58,7 @@ async function startViaUi(month: string, phone = MAKER) {
 	return res.headers.get('location')!.split('/').at(-1)!
 }
 
-async function waitAwaiting(runId: string) {
-	return waitFor(async () => {
-		const r = await prisma.allowanceRun.findUniqueOrThrow({ where: { id: runId } })
-		return r.status === 'awaiting_approval' ? r : null
-	}, { timeoutMs: 60_000, what: `run ${runId}` })
-}
+const waitAwaiting = (runId: string) => waitForRun(runId)
 
 beforeAll(async () => {
 	app = await startApp()
