@@ -1,30 +1,18 @@
-// Corrections in settlement, against the real server and database: the bureau rejecting a flagged
+// Corrections in settlement, against the real database (modules, loaders and actions called directly): the bureau rejecting a flagged
 // visit gives the captured credit back (once) and keeps it out of claims; a returned claim frees its
 // visits for a corrected claim, and the database never lets a visit sit in two live claims.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { prisma } from '~/lib/db.server.ts'
 import { reverseBookingSubsidy } from '~/modules/marketplace/pricing.server.ts'
 import { reviewVisit } from '~/modules/marketplace/visits.server.ts'
 import { shanghaiMonth } from '~/lib/time.ts'
 import { expireMonth, grantBalance, ledgerDiscrepancies, pgSql } from '~/modules/subsidies/ledger.server.ts'
 import { approveClaim, prepareClaim, rejectClaim } from '~/modules/subsidies/settlement.server.ts'
-import { DEMO_PASSWORD } from '../../prisma/seed-data.ts'
-import { HttpClient, startApp } from '../setup/http.ts'
+import * as bureauVisits from '~/routes/bureau.visits.tsx'
+import * as notifications from '~/routes/notifications.tsx'
+import * as claimPage from '~/routes/subsidies.claims.$claimId.tsx'
 import { completedVisit, elderWithCredit, newProviderStaff, sessionUser } from '../factories/subsidies.ts'
-
-let app: Awaited<ReturnType<typeof startApp>>
-beforeAll(async () => {
-	app = await startApp()
-})
-afterAll(async () => {
-	await app.close()
-})
-
-async function client(phone: string) {
-	const c = new HttpClient(app.baseUrl)
-	await c.login(phone, DEMO_PASSWORD)
-	return c
-}
+import { callAction, callLoader, signIn } from '../setup/route.ts'
 
 
 describe('a flagged visit rejected by the bureau', () => {
@@ -39,17 +27,16 @@ describe('a flagged visit rejected by the bureau', () => {
 		expect(await prepareClaim(staff, '2026-04')).toMatchObject({ ok: true, value: { added: 0 } })
 
 		// An officer of another district cannot see it; the Dongbao officer rejects it over HTTP.
-		const other = await client('13800000032')
-		await other.page('/bureau/visits')
-		expect((await other.post('/bureau/visits', { visitId, decision: 'reject', note: '定位不符' })).status).toBe(404)
+		const other = await signIn('13800000032')
+		expect((await callAction(bureauVisits, '/bureau/visits', { visitId, decision: 'reject', note: '定位不符' }, { as: other })).status).toBe(404)
 		expect(await grantBalance(pgSql(), grantId)).toEqual({ availableFen: 20_400, heldFen: 0 })
-		const officer = await client('13800000031')
-		await officer.page('/bureau/visits')
-		expect((await officer.post('/bureau/visits', { visitId, decision: 'reject', note: '定位不符' })).status).toBe(200)
+		const officer = await signIn('13800000031')
+		expect((await callLoader(bureauVisits, '/bureau/visits', { as: officer })).status).toBe(200)
+		expect((await callAction(bureauVisits, '/bureau/visits', { visitId, decision: 'reject', note: '定位不符' }, { as: officer })).status).toBe(200)
 		expect(await grantBalance(pgSql(), grantId)).toEqual({ availableFen: 30_000, heldFen: 0 })
 
 		// Rejecting twice reverses once (the second review is refused; the ledger call itself is idempotent too).
-		expect((await officer.post('/bureau/visits', { visitId, decision: 'reject', note: '再次' })).status).toBe(404)
+		expect((await callAction(bureauVisits, '/bureau/visits', { visitId, decision: 'reject', note: '再次' }, { as: officer })).status).toBe(404)
 		const family1 = await prisma.user.findUniqueOrThrow({ where: { id: family.id }, select: { id: true } })
 		expect(await prisma.$transaction((tx) => reverseBookingSubsidy(tx, { id: bookingId, familyUserId: family1.id, elderName: 'x' }))).toBeNull()
 		await expect(prisma.$executeRawUnsafe(`INSERT INTO ledger_txn (kind, "grantId", ref, "amountFen") VALUES ('reversal', $1::uuid, $2, 9600)`, grantId, bookingId)).rejects.toThrow()
@@ -67,8 +54,8 @@ describe('a flagged visit rejected by the bureau', () => {
 		expect(audits).toHaveLength(1)
 		expect(audits[0]!.details).toMatchObject({ visitId, amountFen: 9_600, serviceMonth: '2026-04' })
 		expect(await prisma.notification.count({ where: { userId: family.id, kind: 'subsidy.visit_rejected' } })).toBe(1)
-		const inbox = await (await client('13800000001')).get('/notifications')
-		expect(await inbox.text()).toContain('96.00')
+		const inbox = await callLoader(notifications, '/notifications', { as: await signIn('13800000001') })
+		expect(JSON.stringify(inbox.data)).toContain('96.00')
 
 		// Never claimable, however the claim is prepared.
 		expect(await prepareClaim(staff, '2026-04')).toMatchObject({ ok: true, value: { added: 0 } })
@@ -107,13 +94,15 @@ describe('returning a settlement claim', () => {
 		const zhongxiang = await sessionUser('13800000032')
 		expect(await rejectClaim(zhongxiang, claimId, '金额有误', null)).toMatchObject({ ok: false, status: 403 })
 		expect(await rejectClaim(staff, claimId, '金额有误', null)).toMatchObject({ ok: false, status: 403 })
-		const officer = await client('13800000031')
-		await officer.page(`/subsidies/claims/${claimId}`)
-		expect((await officer.post(`/subsidies/claims/${claimId}`, { intent: 'shred', note: 'x' })).status).toBe(400)
-		const blank = await officer.post(`/subsidies/claims/${claimId}`, { intent: 'reject', note: '  ' })
+		const officer = await signIn('13800000031')
+		const claimPath = `/subsidies/claims/${claimId}`
+		const params = { claimId }
+		expect((await callLoader(claimPage, claimPath, { as: officer, params })).status).toBe(200)
+		expect((await callAction(claimPage, claimPath, { intent: 'shred', note: 'x' }, { as: officer, params })).status).toBe(400)
+		const blank = await callAction(claimPage, claimPath, { intent: 'reject', note: '  ' }, { as: officer, params })
 		expect(blank.status).toBe(400)
 		expect(await prisma.subsidyClaim.findUniqueOrThrow({ where: { id: claimId }, select: { status: true } })).toEqual({ status: 'submitted' })
-		const rejected = await officer.post(`/subsidies/claims/${claimId}`, { intent: 'reject', note: '服务记录与排班不符' })
+		const rejected = await callAction(claimPage, claimPath, { intent: 'reject', note: '服务记录与排班不符' }, { as: officer, params })
 		expect(rejected.status).toBe(200)
 		expect(await prisma.subsidyClaim.findUniqueOrThrow({ where: { id: claimId }, select: { status: true, reviewNote: true } })).toEqual({ status: 'rejected', reviewNote: '服务记录与排班不符' })
 		expect(await prisma.subsidyClaimLine.findMany({ where: { claimId }, select: { active: true } })).toEqual([{ active: false }])
