@@ -1,6 +1,8 @@
 // PostgreSQL errors as they reach us either way: thrown by node-postgres (`sql` on the pool or in a
 // transaction) or wrapped by Prisma's driver adapter (row work, `P2002` and friends).
 
+type AdapterCause = { originalCode?: string; originalMessage?: string }
+
 export type PgError = { code: string; message: string; constraint?: string }
 
 /** SQLSTATE, message and constraint (or the rule a trigger raised with) of a pg or Prisma error; null otherwise. */
@@ -9,10 +11,14 @@ export function pgErrorOf(error: unknown): PgError | null {
 		code?: unknown
 		message?: unknown
 		constraint?: unknown
-		meta?: { target?: unknown; constraint?: unknown; driverAdapterError?: { cause?: { originalCode?: string; originalMessage?: string; constraint?: unknown } } }
+		meta?: { driverAdapterError?: { cause?: AdapterCause } }
+		name?: unknown
+		cause?: AdapterCause
 	}
 	if (!e || typeof e !== 'object') return null
-	const cause = e.meta?.driverAdapterError?.cause
+	// PrismaClientKnownRequestError (P2002...) keeps the adapter's error in meta; other refusals
+	// (a trigger's check_violation) reach us as the DriverAdapterError itself.
+	const cause = e.meta?.driverAdapterError?.cause ?? (e.name === 'DriverAdapterError' ? e.cause : undefined)
 	if (cause?.originalCode) {
 		// Prisma's adapter keeps PostgreSQL's message but not the constraint field: read it from the message.
 		const message = cause.originalMessage ?? ''
