@@ -4,17 +4,20 @@
 // elder balance (CHECK), entries of a transaction that do not sum to zero, a second grant for a
 // month, a second capture or release of a hold (unique indexes), edits of past entries (triggers).
 import type pg from 'pg'
-import { pool, type Tx } from '~/lib/db.server.ts'
+import { connectionOf, pool, type Tx } from '~/lib/db.server.ts'
 import { ruleNameOf } from '~/lib/db-rules.server.ts'
 
-/** Runs SQL on a pg client/pool or inside a Prisma transaction. */
+/** @deprecated Runs SQL on a pg client/pool or inside a Prisma transaction; use `sql` (~/lib/sql.server.ts). Kept for the booking core and tests. */
 export type Sql = { query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]> }
 
 export function pgSql(client: pg.Pool | pg.PoolClient | pg.Client = pool): Sql {
 	return { query: async <T,>(text: string, params: unknown[] = []) => (await client.query(text, params)).rows as T[] }
 }
 
+/** @deprecated Pass the `tx` of transaction() and use `sql` (~/lib/sql.server.ts). Kept for the booking core. */
 export function txSql(tx: Tx): Sql {
+	const connection = connectionOf(tx)
+	if (connection) return pgSql(connection)
 	return { query: <T,>(text: string, params: unknown[] = []) => tx.$queryRawUnsafe<T[]>(text, ...params) }
 }
 
