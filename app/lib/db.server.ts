@@ -28,11 +28,12 @@ export const pool = singleton('pg-pool', () => {
 	return p
 })
 
-/** The connection a Prisma transaction is starting on, caught for the `transaction()` that opened it. */
-// A singleton like the client it serves: server.ts (run by tsx) and the Remix build each load their
-// own copy of this file, and the one Prisma client, made by whichever copy came first, must see the
-// scope that either copy's transaction() opens.
-const opening = singleton('prisma-transaction-opening', () => new AsyncLocalStorage<{ client?: pg.PoolClient }>())
+/**
+ * The connection a Prisma transaction is starting on, caught for the `transaction()` that opened it.
+ * A singleton like the client itself: a second copy of this module (the test runner beside the
+ * server build, a dev rebuild) must find the same scope and map as the Prisma client it reuses.
+ */
+const opening = singleton('pg-tx-opening', () => new AsyncLocalStorage<{ client?: pg.PoolClient }>())
 
 /**
  * Prisma's pg adapter, noting which pool connection each interactive transaction runs on. The
@@ -66,7 +67,7 @@ export type Db = typeof prisma
 export type Tx = Parameters<Parameters<typeof prisma.$transaction>[0]>[0]
 
 /** Each open transaction's pool connection, for the `sql` run in it. */
-const connections = singleton('prisma-transaction-connections', () => new WeakMap<object, pg.PoolClient>())
+const connections = singleton('pg-tx-connections', () => new WeakMap<object, pg.PoolClient>())
 
 /** The pool connection of a transaction opened by `transaction()`; undefined for any other client. */
 export function connectionOf(tx: Tx): pg.PoolClient | undefined {

@@ -1,8 +1,9 @@
 // The allowance as it concerns people: liveness certifications, cremation records, and each
 // elder's status and history for their family and the officials in scope.
 import { z } from 'zod'
-import { Prisma } from '~/generated/prisma/client.ts'
-import { pool, prisma } from '~/lib/db.server.ts'
+import { prisma, transaction } from '~/lib/db.server.ts'
+import { refusalOf } from '~/lib/db-rules.server.ts'
+import { sql } from '~/lib/sql.server.ts'
 import { shanghaiDate, shanghaiMonth, toDateString } from '~/lib/time.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import { canActInDistrict, elderScope } from '~/modules/auth/access.server.ts'
@@ -31,10 +32,7 @@ export async function elderAllowance(user: SessionUser, elderId: string) {
 	const [cremation, payments, stops, certs, versions] = await Promise.all([
 		prisma.cremationRecord.findUnique({ where: { elderId }, select: { deathDate: true } }),
 		prisma.allowancePayment.findMany({ where: { elderId }, orderBy: { month: 'desc' }, take: 120, select: { month: true, kind: true, tier: true, amountFen: true, status: true, run: { select: { status: true } } } }),
-		pool.query<{ month: string; reason: string }>(
-			`SELECT s.month, s.reason FROM allowance_stop s JOIN allowance_run r ON r.id = s."runId" AND r.status <> 'rejected' WHERE s."elderId" = $1 ORDER BY s.month DESC LIMIT 60`,
-			[elderId],
-		),
+		sql`SELECT s.month, s.reason FROM allowance_stop s JOIN allowance_run r ON r.id = s."runId" AND r.status <> 'rejected' WHERE s."elderId" = ${elderId} ORDER BY s.month DESC LIMIT 60`.rows<{ month: string; reason: string }>(),
 		prisma.livenessCertification.findMany({ where: { elderId }, orderBy: { certifiedOn: 'desc' }, take: 10, select: { certifiedOn: true, method: true, createdAt: true } }),
 		loadSettingsVersions(),
 	])
@@ -53,7 +51,7 @@ export async function elderAllowance(user: SessionUser, elderId: string) {
 		firstEligibleMonth: firstEligibleMonth(birthDate),
 		// Payments of runs not yet approved are shown as "being prepared", never as money on its way.
 		payments: payments.map((p) => ({ month: p.month, kind: p.kind, tier: p.tier, amountFen: p.amountFen, status: p.status === 'held_no_account' ? p.status : p.run.status === 'computing' || p.run.status === 'awaiting_approval' ? 'preparing' : p.run.status === 'approved' ? 'approved' : p.status })),
-		stops: stops.rows,
+		stops: stops,
 		certifications: certs.map((c) => ({ certifiedOn: toDateString(c.certifiedOn), method: c.method })),
 		canCertify: (LIVENESS_ROLES as readonly string[]).includes(user.role) && canActInDistrict(user, elder.districtId),
 		canRecordCard: mayRecordCard(user, elder.districtId),
@@ -92,10 +90,10 @@ export async function recordLiveness(user: SessionUser, elderId: string, input: 
 	if (!elder || !canActInDistrict(user, elder.districtId)) return { ok: false as const, status: 404, fieldErrors: {} as Record<string, string[]> }
 	if (elder.deathDate && input.certifiedOn > toDateString(elder.deathDate)) return { ok: false as const, status: 400, fieldErrors: { certifiedOn: ['allowance:errors.date.afterDeath'] } as Record<string, string[]> }
 	if (input.certifiedOn < toDateString(elder.birthDate)) return { ok: false as const, status: 400, fieldErrors: { certifiedOn: ['allowance:errors.date.invalid'] } as Record<string, string[]> }
-	await prisma.$transaction(async (tx) => {
+	await transaction(async (tx) => {
 		await tx.livenessCertification.create({ data: { elderId, certifiedOn: new Date(`${input.certifiedOn}T00:00:00Z`), method: input.method, recordedById: user.id } })
 		// Only ever moves forward: recording an older certification never shortens the window.
-		await tx.$executeRaw`UPDATE elder SET "lastLivenessAt" = GREATEST(COALESCE("lastLivenessAt", ${input.certifiedOn}::date), ${input.certifiedOn}::date), "updatedAt" = now() WHERE id = ${elderId}::uuid`
+		await sql`UPDATE elder SET "lastLivenessAt" = GREATEST(COALESCE("lastLivenessAt", ${input.certifiedOn}::date), ${input.certifiedOn}::date), "updatedAt" = now() WHERE id = ${elderId}::uuid`.run(tx)
 		await audit({ actor: user, action: 'allowance.liveness_record', entityType: 'elder', entityId: elderId, districtId: elder.districtId, details: { certifiedOn: input.certifiedOn, method: input.method }, ip }, tx)
 	})
 	return { ok: true as const }
@@ -118,11 +116,11 @@ export async function recordCardRef(user: SessionUser, elderId: string, input: z
 	if (!elder) return { ok: false as const, status: 404 }
 	if (!mayRecordCard(user, elder.districtId)) return { ok: false as const, status: 403 }
 	const masked = maskCardNumber(input.cardNumber)
-	const released = await prisma.$transaction(async (tx) => {
+	const released = await transaction(async (tx) => {
 		await tx.elder.update({ where: { id: elderId }, data: { bankCardRef: masked } })
 		// Conditional on status: a payment already in a bank file (paid/failed) is never touched.
-		const released = await tx.$executeRaw`UPDATE allowance_payment SET status = 'pending', "bankCardRef" = ${masked} WHERE "elderId" = ${elderId}::uuid AND status = 'held_no_account'`
-		await tx.$executeRaw`UPDATE allowance_payment SET "bankCardRef" = ${masked} WHERE "elderId" = ${elderId}::uuid AND status = 'pending' AND "bankFileNo" IS NULL`
+		const released = await sql`UPDATE allowance_payment SET status = 'pending', "bankCardRef" = ${masked} WHERE "elderId" = ${elderId}::uuid AND status = 'held_no_account'`.run(tx)
+		await sql`UPDATE allowance_payment SET "bankCardRef" = ${masked} WHERE "elderId" = ${elderId}::uuid AND status = 'pending' AND "bankFileNo" IS NULL`.run(tx)
 		await audit({ actor: user, action: 'allowance.card_record', entityType: 'elder', entityId: elderId, districtId: elder.districtId, details: { before: elder.bankCardRef, after: masked, released }, ip }, tx)
 		return released
 	})
@@ -174,7 +172,7 @@ export async function importCremationRecords(user: SessionUser, file: File | nul
 	const lineCount = parsed.rows.length
 	let applied: { count: number; lines: LineReport[] }
 	try {
-		applied = await prisma.$transaction(async (tx) => {
+		applied = await transaction(async (tx) => {
 			const out: LineReport[] = []
 			const elders = await tx.elder.findMany({
 				where: { idNumberHash: { in: candidates.map((c) => c.hash) } },
@@ -191,7 +189,7 @@ export async function importCremationRecords(user: SessionUser, file: File | nul
 				else {
 					await tx.cremationRecord.create({ data: { elderId: elder.id, deathDate: new Date(`${c.deathDate}T00:00:00Z`), crematedOn: c.crematedOn ? new Date(`${c.crematedOn}T00:00:00Z`) : null, importId, importedById: user.id } })
 					// The registry learns the death; an earlier recorded date is kept.
-					await tx.$executeRaw`UPDATE elder SET "deathDate" = LEAST(COALESCE("deathDate", ${c.deathDate}::date), ${c.deathDate}::date), "updatedAt" = now() WHERE id = ${elder.id}::uuid`
+					await sql`UPDATE elder SET "deathDate" = LEAST(COALESCE("deathDate", ${c.deathDate}::date), ${c.deathDate}::date), "updatedAt" = now() WHERE id = ${elder.id}::uuid`.run(tx)
 					out.push({ line: c.line, outcome: 'matched' })
 					count++
 				}
@@ -201,7 +199,8 @@ export async function importCremationRecords(user: SessionUser, file: File | nul
 		})
 	} catch (error) {
 		// Another import recorded one of these people at the same moment: nothing of this one applied.
-		if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return { ok: false as const, status: 409, error: 'allowance:import.errors.concurrent' }
+		const refused = refusalOf(error)
+		if (refused?.formError) return { ok: false as const, status: refused.status, error: refused.formError }
 		throw error
 	}
 	const matched = applied.count

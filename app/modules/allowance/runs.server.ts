@@ -2,7 +2,8 @@
 // recompute, export the bank file (disbursement) and import the bank's returned payments.
 import { stringify } from 'csv-stringify/sync'
 import { z } from 'zod'
-import { pool, prisma, withPgTransaction } from '~/lib/db.server.ts'
+import { prisma, transaction } from '~/lib/db.server.ts'
+import { sql } from '~/lib/sql.server.ts'
 import { addMonths, shanghaiMonth } from '~/lib/time.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
@@ -71,63 +72,45 @@ export async function getRun(runId: string, viewer: SessionUser) {
 async function runSummary(runId: string, month: string, viewer: SessionUser) {
 	const districtFilter = viewer.role === 'bureau_district' ? viewer.districtId : null
 	const [byTier, byDistrict, diff, stops, statuses, held, files, releasable] = await Promise.all([
-		pool.query<{ tier: number; kind: string; n: number; total: number }>(
-			`SELECT tier, kind, count(*)::int AS n, sum("amountFen")::bigint AS total FROM allowance_payment WHERE "runId" = $1 AND ($2::text IS NULL OR "districtId" = $2) GROUP BY tier, kind ORDER BY tier, kind`,
-			[runId, districtFilter],
-		),
-		pool.query<{ districtId: string; nameZh: string; nameEn: string; n: number; total: number }>(
-			`SELECT p."districtId", d."nameZh", d."nameEn", count(*)::int AS n, sum(p."amountFen")::bigint AS total
-			 FROM allowance_payment p JOIN district d ON d.id = p."districtId" WHERE p."runId" = $1 AND ($2::text IS NULL OR p."districtId" = $2)
-			 GROUP BY p."districtId", d."nameZh", d."nameEn", d."sortOrder" ORDER BY d."sortOrder"`,
-			[runId, districtFilter],
-		),
+		sql`SELECT tier, kind, count(*)::int AS n, sum("amountFen")::bigint AS total FROM allowance_payment WHERE "runId" = ${runId} AND (${districtFilter}::text IS NULL OR "districtId" = ${districtFilter}) GROUP BY tier, kind ORDER BY tier, kind`.rows<{ tier: number; kind: string; n: number; total: number }>(),
+		sql`SELECT p."districtId", d."nameZh", d."nameEn", count(*)::int AS n, sum(p."amountFen")::bigint AS total
+			 FROM allowance_payment p JOIN district d ON d.id = p."districtId" WHERE p."runId" = ${runId} AND (${districtFilter}::text IS NULL OR p."districtId" = ${districtFilter})
+			 GROUP BY p."districtId", d."nameZh", d."nameEn", d."sortOrder" ORDER BY d."sortOrder"`.rows<{ districtId: string; nameZh: string; nameEn: string; n: number; total: number }>(),
 		// Month-on-month differences of regular payments: this run's month against the month before.
-		pool.query<{ kind: string; n: number }>(
-			`WITH cur AS (SELECT "elderId", tier FROM allowance_payment WHERE "runId" = $1 AND month = $2 AND ($4::text IS NULL OR "districtId" = $4)),
-			      prev AS (SELECT "elderId", tier FROM allowance_payment WHERE month = $3 AND ($4::text IS NULL OR "districtId" = $4))
+		sql`WITH cur AS (SELECT "elderId", tier FROM allowance_payment WHERE "runId" = ${runId} AND month = ${month} AND (${districtFilter}::text IS NULL OR "districtId" = ${districtFilter})),
+			      prev AS (SELECT "elderId", tier FROM allowance_payment WHERE month = ${addMonths(month, -1)} AND (${districtFilter}::text IS NULL OR "districtId" = ${districtFilter}))
 			 SELECT CASE
-			          WHEN prev."elderId" IS NULL AND EXISTS (SELECT 1 FROM allowance_payment e WHERE e."elderId" = cur."elderId" AND e.month < $3) THEN 'resumed'
+			          WHEN prev."elderId" IS NULL AND EXISTS (SELECT 1 FROM allowance_payment e WHERE e."elderId" = cur."elderId" AND e.month < ${addMonths(month, -1)}) THEN 'resumed'
 			          WHEN prev."elderId" IS NULL THEN 'new'
 			          WHEN cur."elderId" IS NULL THEN 'stopped'
 			          WHEN prev.tier <> cur.tier THEN 'tier_changed'
 			          ELSE 'unchanged' END AS kind,
 			        count(*)::int AS n
-			 FROM cur FULL OUTER JOIN prev ON prev."elderId" = cur."elderId" GROUP BY 1`,
-			[runId, month, addMonths(month, -1), districtFilter],
-		),
-		pool.query<{ reason: string; n: number }>(`SELECT reason, count(*)::int AS n FROM allowance_stop WHERE "runId" = $1 AND ($2::text IS NULL OR "districtId" = $2) GROUP BY reason ORDER BY reason`, [runId, districtFilter]),
-		pool.query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM allowance_payment WHERE "runId" = $1 AND ($2::text IS NULL OR "districtId" = $2) GROUP BY status`, [runId, districtFilter]),
+			 FROM cur FULL OUTER JOIN prev ON prev."elderId" = cur."elderId" GROUP BY 1`.rows<{ kind: string; n: number }>(),
+		sql`SELECT reason, count(*)::int AS n FROM allowance_stop WHERE "runId" = ${runId} AND (${districtFilter}::text IS NULL OR "districtId" = ${districtFilter}) GROUP BY reason ORDER BY reason`.rows<{ reason: string; n: number }>(),
+		sql`SELECT status, count(*)::int AS n FROM allowance_payment WHERE "runId" = ${runId} AND (${districtFilter}::text IS NULL OR "districtId" = ${districtFilter}) GROUP BY status`.rows<{ status: string; n: number }>(),
 		// Payments waiting for a card reference, with the elder to open and record it on.
-		pool.query<{ paymentId: string; elderId: string; name: string; idNumberMasked: string; month: string; amountFen: number; district: string }>(
-			`SELECT p.id AS "paymentId", e.id AS "elderId", e.name, e."idNumberMasked", p.month, p."amountFen", d."nameZh" AS district
+		sql`SELECT p.id AS "paymentId", e.id AS "elderId", e.name, e."idNumberMasked", p.month, p."amountFen", d."nameZh" AS district
 			 FROM allowance_payment p JOIN elder e ON e.id = p."elderId" JOIN district d ON d.id = p."districtId"
-			 WHERE p."runId" = $1 AND p.status = 'held_no_account' AND ($2::text IS NULL OR p."districtId" = $2)
-			 ORDER BY d."sortOrder", e.name, p.month LIMIT 200`,
-			[runId, districtFilter],
-		),
-		pool.query<{ fileNo: number; n: number; total: number; at: Date }>(
-			`SELECT "bankFileNo" AS "fileNo", count(*)::int AS n, sum("amountFen")::bigint AS total, min("paidAt") AS at
-			 FROM allowance_payment WHERE "runId" = $1 AND "bankFileNo" IS NOT NULL GROUP BY "bankFileNo" ORDER BY "bankFileNo"`,
-			[runId],
-		),
+			 WHERE p."runId" = ${runId} AND p.status = 'held_no_account' AND (${districtFilter}::text IS NULL OR p."districtId" = ${districtFilter})
+			 ORDER BY d."sortOrder", e.name, p.month LIMIT 200`.rows<{ paymentId: string; elderId: string; name: string; idNumberMasked: string; month: string; amountFen: number; district: string }>(),
+		sql`SELECT "bankFileNo" AS "fileNo", count(*)::int AS n, sum("amountFen")::bigint AS total, min("paidAt") AS at
+			 FROM allowance_payment WHERE "runId" = ${runId} AND "bankFileNo" IS NOT NULL GROUP BY "bankFileNo" ORDER BY "bankFileNo"`.rows<{ fileNo: number; n: number; total: number; at: Date }>(),
 		// Released from hold (card recorded) and not yet in a bank file: what a follow-up export carries.
-		pool.query<{ n: number }>(
-			`SELECT count(*)::int AS n FROM allowance_payment p JOIN elder e ON e.id = p."elderId"
-			 WHERE p."runId" = $1 AND p."bankFileNo" IS NULL AND (p.status = 'pending' OR (p.status = 'held_no_account' AND e."bankCardRef" IS NOT NULL))`,
-			[runId],
-		),
+		sql`SELECT count(*)::int AS n FROM allowance_payment p JOIN elder e ON e.id = p."elderId"
+			 WHERE p."runId" = ${runId} AND p."bankFileNo" IS NULL AND (p.status = 'pending' OR (p.status = 'held_no_account' AND e."bankCardRef" IS NOT NULL))`.rows<{ n: number }>(),
 	])
-	const diffs = Object.fromEntries(['new', 'stopped', 'tier_changed', 'resumed', 'unchanged'].map((k) => [k, diff.rows.find((r) => r.kind === k)?.n ?? 0]))
+	const diffs = Object.fromEntries(['new', 'stopped', 'tier_changed', 'resumed', 'unchanged'].map((k) => [k, diff.find((r) => r.kind === k)?.n ?? 0]))
 	return {
-		byTier: byTier.rows,
-		byDistrict: byDistrict.rows,
+		byTier: byTier,
+		byDistrict: byDistrict,
 		diffs,
-		stops: stops.rows,
-		statuses: Object.fromEntries(statuses.rows.map((r) => [r.status, r.n])) as Record<string, number>,
-		heldCount: statuses.rows.find((r) => r.status === 'held_no_account')?.n ?? 0,
-		held: held.rows,
-		files: files.rows.map((f) => ({ fileNo: f.fileNo, n: f.n, total: Number(f.total), at: f.at ? new Date(f.at).toISOString() : null })),
-		releasable: releasable.rows[0]?.n ?? 0,
+		stops: stops,
+		statuses: Object.fromEntries(statuses.map((r) => [r.status, r.n])) as Record<string, number>,
+		heldCount: statuses.find((r) => r.status === 'held_no_account')?.n ?? 0,
+		held: held,
+		files: files.map((f) => ({ fileNo: f.fileNo, n: f.n, total: Number(f.total), at: f.at ? new Date(f.at).toISOString() : null })),
+		releasable: releasable[0]?.n ?? 0,
 	}
 }
 
@@ -170,22 +153,19 @@ export async function approveRun(user: SessionUser, runId: string, ip: string | 
 export async function rejectAndRecompute(user: SessionUser, runId: string, reason: string, ip: string | null): Promise<ActionOutcome<{ newRunId: string }>> {
 	if (user.role !== 'bureau_city') return fail('allowance:errors.run.cityOnly', 403)
 	if (!z.uuid().safeParse(runId).success) return fail('allowance:errors.run.notFound', 404)
-	const outcome = await withPgTransaction(async (client) => {
-		const { rows } = await client.query<{ status: string; month: string }>(`SELECT status, month FROM allowance_run WHERE id = $1 FOR UPDATE`, [runId])
+	const outcome = await transaction(async (tx) => {
+		const rows = await sql`SELECT status, month FROM allowance_run WHERE id = ${runId} FOR UPDATE`.rows<{ status: string; month: string }>(tx)
 		const run = rows[0]
 		if (!run) return fail('allowance:errors.run.notFound', 404)
 		if (run.status === 'approved' || run.status === 'disbursed') return fail('allowance:errors.run.rejectAfterApproval')
 		if (run.status === 'computing') return fail('allowance:errors.run.stillComputing')
 		if (run.status === 'rejected') return fail('allowance:errors.run.rejected')
 		// Its payments were never approved: remove them so the recomputation writes them afresh.
-		await client.query(`DELETE FROM allowance_payment WHERE "runId" = $1`, [runId])
-		await client.query(`DELETE FROM allowance_stop WHERE "runId" = $1`, [runId])
-		await client.query(`DELETE FROM allowance_snapshot WHERE "runId" = $1`, [runId])
-		await client.query(`UPDATE allowance_run SET status = 'rejected', "rejectedById" = $2, "rejectedAt" = now(), "rejectReason" = $3 WHERE id = $1`, [runId, user.id, reason])
-		await client.query(
-			`INSERT INTO audit_log (at, "actorId", "actorRole", action, "entityType", "entityId", details, ip) VALUES (now(), $1, $2, 'allowance.run_reject', 'allowance_run', $3, $4, $5)`,
-			[user.id, user.role, runId, JSON.stringify({ month: run.month, reason }), ip],
-		)
+		await sql`DELETE FROM allowance_payment WHERE "runId" = ${runId}`.run(tx)
+		await sql`DELETE FROM allowance_stop WHERE "runId" = ${runId}`.run(tx)
+		await sql`DELETE FROM allowance_snapshot WHERE "runId" = ${runId}`.run(tx)
+		await sql`UPDATE allowance_run SET status = 'rejected', "rejectedById" = ${user.id}, "rejectedAt" = now(), "rejectReason" = ${reason} WHERE id = ${runId}`.run(tx)
+		await audit({ actor: user, action: 'allowance.run_reject', entityType: 'allowance_run', entityId: runId, details: { month: run.month, reason }, ip }, tx)
 		return { ok: true as const, value: run.month }
 	})
 	if (!outcome.ok) return outcome
@@ -211,40 +191,27 @@ const BANK_HEADER = ['序号', '流水号', '姓名', '身份证号', '一卡通
 export async function exportBankFile(user: SessionUser, runId: string, ip: string | null, fileNo: number | null = null): Promise<ActionOutcome<{ filename: string; body: ReadableStream<Uint8Array> }>> {
 	if (user.role !== 'bureau_city') return fail('allowance:errors.run.cityOnly', 403)
 	if (!z.uuid().safeParse(runId).success) return fail('allowance:errors.run.notFound', 404)
-	const made = await withPgTransaction(async (client) => {
-		const { rows } = await client.query<{ status: string; month: string }>(`SELECT status, month FROM allowance_run WHERE id = $1 FOR UPDATE`, [runId])
+	const made = await transaction(async (tx) => {
+		const rows = await sql`SELECT status, month FROM allowance_run WHERE id = ${runId} FOR UPDATE`.rows<{ status: string; month: string }>(tx)
 		const run = rows[0]
 		if (!run) return fail('allowance:errors.run.notFound', 404)
 		if (run.status !== 'approved' && run.status !== 'disbursed') return fail('allowance:errors.run.exportUnapproved')
-		const { rows: last } = await client.query<{ n: number | null }>(`SELECT max("bankFileNo")::int AS n FROM allowance_payment WHERE "runId" = $1`, [runId])
+		const last = await sql`SELECT max("bankFileNo")::int AS n FROM allowance_payment WHERE "runId" = ${runId}`.rows<{ n: number | null }>(tx)
 		const lastNo = last[0]?.n ?? 0
 		if (fileNo !== null) {
 			if (fileNo < 1 || fileNo > lastNo) return fail('allowance:errors.run.noSuchFile', 404)
-			await client.query(
-				`INSERT INTO audit_log (at, "actorId", "actorRole", action, "entityType", "entityId", details, ip) VALUES (now(), $1, $2, 'allowance.bank_file_reexport', 'allowance_run', $3, $4, $5)`,
-				[user.id, user.role, runId, JSON.stringify({ month: run.month, fileNo }), ip],
-			)
+			await audit({ actor: user, action: 'allowance.bank_file_reexport', entityType: 'allowance_run', entityId: runId, details: { month: run.month, fileNo }, ip }, tx)
 			return { ok: true as const, value: { month: run.month, fileNo } }
 		}
 		// Holds whose elder has a card by now (recorded while the run computed) are released here too.
-		await client.query(
-			`UPDATE allowance_payment p SET status = 'pending', "bankCardRef" = e."bankCardRef"
-			 FROM elder e WHERE e.id = p."elderId" AND p."runId" = $1 AND p.status = 'held_no_account' AND e."bankCardRef" IS NOT NULL`,
-			[runId],
-		)
+		await sql`UPDATE allowance_payment p SET status = 'pending', "bankCardRef" = e."bankCardRef"
+			 FROM elder e WHERE e.id = p."elderId" AND p."runId" = ${runId} AND p.status = 'held_no_account' AND e."bankCardRef" IS NOT NULL`.run(tx)
 		const next = lastNo + 1
-		const marked = await client.query(
-			`UPDATE allowance_payment SET status = 'paid', "paidAt" = now(), "bankFileNo" = $2 WHERE "runId" = $1 AND status = 'pending' AND "bankCardRef" IS NOT NULL`,
-			[runId, next],
-		)
-		const count = marked.rowCount ?? 0
+		const count = await sql`UPDATE allowance_payment SET status = 'paid', "paidAt" = now(), "bankFileNo" = ${next} WHERE "runId" = ${runId} AND status = 'pending' AND "bankCardRef" IS NOT NULL`.run(tx)
 		// The first export disburses the run even if every payment is held; later ones need something new.
 		if (run.status === 'disbursed' && count === 0) return fail('allowance:errors.run.nothingToExport')
-		if (run.status === 'approved') await client.query(`UPDATE allowance_run SET status = 'disbursed', "disbursedById" = $2, "disbursedAt" = now() WHERE id = $1`, [runId, user.id])
-		await client.query(
-			`INSERT INTO audit_log (at, "actorId", "actorRole", action, "entityType", "entityId", details, ip) VALUES (now(), $1, $2, $3, 'allowance_run', $4, $5, $6)`,
-			[user.id, user.role, run.status === 'approved' ? 'allowance.run_disburse' : 'allowance.bank_file_followup', runId, JSON.stringify({ month: run.month, fileNo: next, payments: count }), ip],
-		)
+		if (run.status === 'approved') await sql`UPDATE allowance_run SET status = 'disbursed', "disbursedById" = ${user.id}, "disbursedAt" = now() WHERE id = ${runId}`.run(tx)
+		await audit({ actor: user, action: run.status === 'approved' ? 'allowance.run_disburse' : 'allowance.bank_file_followup', entityType: 'allowance_run', entityId: runId, details: { month: run.month, fileNo: next, payments: count }, ip }, tx)
 		return { ok: true as const, value: { month: run.month, fileNo: next } }
 	})
 	if (!made.ok) return made
@@ -258,12 +225,9 @@ export async function exportBankFile(user: SessionUser, runId: string, ip: strin
 			controller.enqueue(encoder.encode(`\uFEFF${stringify([BANK_HEADER])}`))
 		},
 		async pull(controller) {
-			const { rows } = await pool.query<{ id: string; name: string; idNumberMasked: string; bankCardRef: string | null; amountFen: number; month: string; kind: string; district: string }>(
-				`SELECT p.id, e.name, e."idNumberMasked", p."bankCardRef", p."amountFen", p.month, p.kind, d."nameZh" AS district
+			const rows = await sql`SELECT p.id, e.name, e."idNumberMasked", p."bankCardRef", p."amountFen", p.month, p.kind, d."nameZh" AS district
 				 FROM allowance_payment p JOIN elder e ON e.id = p."elderId" JOIN district d ON d.id = p."districtId"
-				 WHERE p."runId" = $1 AND p."bankFileNo" = $3 AND p.id > $2 ORDER BY p.id LIMIT 5000`,
-				[runId, after, no],
-			)
+				 WHERE p."runId" = ${runId} AND p."bankFileNo" = ${no} AND p.id > ${after} ORDER BY p.id LIMIT 5000`.rows<{ id: string; name: string; idNumberMasked: string; bankCardRef: string | null; amountFen: number; month: string; kind: string; district: string }>()
 			if (rows.length === 0) {
 				controller.close()
 				return
@@ -337,22 +301,16 @@ export async function listSettings() {
 /** Adds (or replaces) the version taking effect in a month no run has computed yet. */
 export async function saveSettingsVersion(user: SessionUser, v: SettingsVersion, ip: string | null): Promise<ActionOutcome> {
 	if (user.role !== 'bureau_city') return fail('allowance:errors.run.cityOnly', 403)
-	return withPgTransaction(async (client) => {
+	return transaction(async (tx) => {
 		// Serialises with run starts: a version never changes a month already being paid.
-		await client.query(`LOCK TABLE allowance_run IN SHARE ROW EXCLUSIVE MODE`)
-		const { rows } = await client.query(`SELECT 1 FROM allowance_run WHERE status <> 'rejected' AND month >= $1 LIMIT 1`, [v.effectiveMonth])
+		await sql`LOCK TABLE allowance_run IN SHARE ROW EXCLUSIVE MODE`.run(tx)
+		const rows = await sql`SELECT 1 FROM allowance_run WHERE status <> 'rejected' AND month >= ${v.effectiveMonth} LIMIT 1`.rows(tx)
 		if (rows.length) return fail('allowance:errors.settings.monthAlreadyRun', 400)
-		await client.query(
-			`INSERT INTO allowance_setting ("effectiveMonth", "tier80Fen", "tier90Fen", "tier100Fen", "livenessWindowMonths", "backPayAllowed", "createdById")
-			 VALUES ($1, $2, $3, $4, $5, $6, $7)
+		await sql`INSERT INTO allowance_setting ("effectiveMonth", "tier80Fen", "tier90Fen", "tier100Fen", "livenessWindowMonths", "backPayAllowed", "createdById")
+			 VALUES (${v.effectiveMonth}, ${v.tier80Fen}, ${v.tier90Fen}, ${v.tier100Fen}, ${v.livenessWindowMonths}, ${v.backPayAllowed}, ${user.id})
 			 ON CONFLICT ("effectiveMonth") DO UPDATE SET "tier80Fen" = EXCLUDED."tier80Fen", "tier90Fen" = EXCLUDED."tier90Fen", "tier100Fen" = EXCLUDED."tier100Fen",
-			   "livenessWindowMonths" = EXCLUDED."livenessWindowMonths", "backPayAllowed" = EXCLUDED."backPayAllowed", "createdById" = EXCLUDED."createdById", "createdAt" = now()`,
-			[v.effectiveMonth, v.tier80Fen, v.tier90Fen, v.tier100Fen, v.livenessWindowMonths, v.backPayAllowed, user.id],
-		)
-		await client.query(
-			`INSERT INTO audit_log (at, "actorId", "actorRole", action, "entityType", "entityId", details, ip) VALUES (now(), $1, $2, 'allowance.settings_save', 'allowance_setting', $3, $4, $5)`,
-			[user.id, user.role, v.effectiveMonth, JSON.stringify(v), ip],
-		)
+			   "livenessWindowMonths" = EXCLUDED."livenessWindowMonths", "backPayAllowed" = EXCLUDED."backPayAllowed", "createdById" = EXCLUDED."createdById", "createdAt" = now()`.run(tx)
+		await audit({ actor: user, action: 'allowance.settings_save', entityType: 'allowance_setting', entityId: v.effectiveMonth, details: v, ip }, tx)
 		return { ok: true as const, value: undefined }
 	})
 }
@@ -362,13 +320,10 @@ export async function saveSettingsVersion(user: SessionUser, v: SettingsVersion,
 /** Months paid after the month of death: amounts to recover, per elder and month. */
 export async function listRecoveries(viewer: SessionUser) {
 	const districtFilter = viewer.role === 'bureau_district' ? viewer.districtId : null
-	const { rows } = await pool.query<{ paymentId: string; elderId: string; name: string; idNumberMasked: string; deathDate: string; month: string; amountFen: number; district: string }>(
-		`SELECT p.id AS "paymentId", e.id AS "elderId", e.name, e."idNumberMasked", e."deathDate"::text AS "deathDate", p.month, p."amountFen", d."nameZh" AS district
+	const rows = await sql`SELECT p.id AS "paymentId", e.id AS "elderId", e.name, e."idNumberMasked", e."deathDate"::text AS "deathDate", p.month, p."amountFen", d."nameZh" AS district
 		 FROM allowance_payment p JOIN elder e ON e.id = p."elderId" JOIN district d ON d.id = p."districtId"
 		 WHERE p.status = 'paid' AND e."deathDate" IS NOT NULL AND p.month > to_char(e."deathDate", 'YYYY-MM')
-		   AND ($1::text IS NULL OR p."districtId" = $1)
-		 ORDER BY e.name, p.month LIMIT 2000`,
-		[districtFilter],
-	)
+		   AND (${districtFilter}::text IS NULL OR p."districtId" = ${districtFilter})
+		 ORDER BY e.name, p.month LIMIT 2000`.rows<{ paymentId: string; elderId: string; name: string; idNumberMasked: string; deathDate: string; month: string; amountFen: number; district: string }>()
 	return { rows, totalFen: rows.reduce((a, r) => a + r.amountFen, 0) }
 }

@@ -1,4 +1,4 @@
-import { transaction, type Tx } from '~/lib/db.server.ts'
+import { transaction } from '~/lib/db.server.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import type { InstitutionStaff } from './access.server.ts'

@@ -2,14 +2,15 @@
 // a bureau officer of the elder's district approves (grant, accounts, first month's credit, budget
 // commitment) or rejects. Each step notifies the family and is audited; each is a conditional
 // update on the expected status, so a step out of order or a double submission changes nothing.
-import { Prisma } from '~/generated/prisma/client.ts'
-import { prisma, type Tx } from '~/lib/db.server.ts'
+import { prisma, transaction, type Tx } from '~/lib/db.server.ts'
+import { failureOf, refuse } from '~/lib/db-rules.server.ts'
+import { sql } from '~/lib/sql.server.ts'
 import { dateOnly, shanghaiDate, shanghaiMonth, toDateString } from '~/lib/time.ts'
 import type { Outcome } from '~/modules/accounts/accounts.server.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import { canActInDistrict, isCityWide } from '~/modules/auth/access.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
-import { grantMonthlyCredit, isUniqueViolation, openGrantAccounts, txSql } from './ledger.server.ts'
+import { grantMonthlyCredit, openGrantAccounts, txSql } from './ledger.server.ts'
 import { exclusiveWith, versionOn, versionRules } from './policies.server.ts'
 import { ineligibility, monthStart, yearCommitmentFen, type ElderFacts } from './rules.ts'
 import type { ApplyInput, BureauDecisionInput, CommunityReviewInput } from './schemas.ts'
@@ -40,7 +41,7 @@ export async function applyForSubsidy(user: SessionUser, input: ApplyInput): Pro
 	const active = await prisma.subsidyGrant.findFirst({ where: { elderId: elder.id, policyId: policy.id, status: 'active' }, select: { id: true } })
 	if (active) return fail('subsidies:errors.alreadyGranted', 409, { policyId: ['subsidies:errors.alreadyGranted'] })
 	try {
-		const created = await prisma.$transaction(async (tx) => {
+		const created = await transaction(async (tx) => {
 			const app = await tx.subsidyApplication.create({
 				data: {
 					policyId: policy.id,
@@ -62,10 +63,8 @@ export async function applyForSubsidy(user: SessionUser, input: ApplyInput): Pro
 		return { ok: true, value: created }
 	} catch (error) {
 		// The partial unique index keeps one application in progress per elder and policy.
-		if (isUniqueViolation(error, 'subsidy_application_one_open') || (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')) {
-			return fail('subsidies:errors.alreadyOpen', 409, { policyId: ['subsidies:errors.alreadyOpen'] })
-		}
-		throw error
+		const refused = failureOf(error)
+		return refused.formError ? fail(refused.formError, refused.status, { policyId: [refused.formError] }) : refused
 	}
 }
 
@@ -82,7 +81,7 @@ export async function communityReview(user: SessionUser, input: CommunityReviewI
 	if (input.decision === 'approve' && input.economicCheckResult === 'fail') return fail('subsidies:errors.economicCheckFailed', 400, { economicCheckResult: ['subsidies:errors.economicCheckFailed'] })
 	if (input.decision === 'reject' && !input.note) return fail('subsidies:errors.reasonRequired', 400, { note: ['subsidies:errors.reasonRequired'] })
 	const status = input.decision === 'approve' ? 'community_approved' : 'community_rejected'
-	const done = await prisma.$transaction(async (tx) => {
+	const done = await transaction(async (tx) => {
 		const { count } = await tx.subsidyApplication.updateMany({
 			where: { id: app.id, status: 'submitted' },
 			data: {
@@ -103,13 +102,6 @@ export async function communityReview(user: SessionUser, input: CommunityReviewI
 	return { ok: true, value: null }
 }
 
-type Refusal = { formError: string; status: number }
-class Refuse extends Error {
-	constructor(readonly refusal: Refusal) {
-		super(refusal.formError)
-	}
-}
-
 /** The bureau's decision. Approval runs in one transaction with the elder row locked (stacking), the budget's conditional update, the grant, its accounts and the current month's credit. */
 export async function bureauDecide(user: SessionUser, input: BureauDecisionInput, ip: string | null): Promise<Outcome<{ grantId: string | null }>> {
 	if (user.role !== 'bureau_district' && !isCityWide(user)) return fail('subsidies:errors.bureauOnly', 403)
@@ -121,73 +113,58 @@ export async function bureauDecide(user: SessionUser, input: BureauDecisionInput
 	const today = shanghaiDate()
 	const month = shanghaiMonth()
 	try {
-		const grantId = await prisma.$transaction(async (tx) => {
+		const grantId = await transaction(async (tx) => {
 			const decided = { bureauReviewerId: user.id, bureauDecidedAt: new Date(), bureauReason: input.reason || null }
 			if (input.decision === 'reject') {
 				const { count } = await tx.subsidyApplication.updateMany({ where: { id: app.id, status: 'community_approved' }, data: { status: 'rejected', ...decided } })
-				if (count === 0) throw new Refuse({ formError: 'subsidies:errors.outOfOrder', status: 409 })
+				if (count === 0) refuse(null, 'subsidies:errors.outOfOrder', 409)
 				await notify(tx, app.applicantId, 'rejected', app.id, { elder: app.elder.name, reason: input.reason ?? '' })
 				await audit({ actor: user, action: 'subsidy.reject', entityType: 'subsidy_application', entityId: app.id, districtId: app.districtId, ip, details: { reason: input.reason ?? '' } }, tx)
 				return null
 			}
 			// One decision per elder at a time: stacking and one-active-grant are decided under this lock.
-			const [elder] = await tx.$queryRawUnsafe<{ id: string }[]>(`SELECT id FROM elder WHERE id = $1::uuid FOR UPDATE`, app.elderId)
-			if (!elder) throw new Refuse({ formError: 'subsidies:errors.notInScope', status: 404 })
+			const elder = await sql`SELECT id FROM elder WHERE id = ${app.elderId}::uuid FOR UPDATE`.first<{ id: string }>(tx)
+			if (!elder) refuse(null, 'subsidies:errors.notInScope', 404)
 			const elderRow = await tx.elder.findUniqueOrThrow({ where: { id: app.elderId }, select: elderFactsSelect })
 			const version = await versionOn(app.policyId, today, tx)
-			if (!version) throw new Refuse({ formError: 'subsidies:errors.policy', status: 400 })
+			if (!version) refuse(null, 'subsidies:errors.policy', 400)
 			const why = ineligibility(facts(elderRow), versionRules(version), today)
-			if (why) throw new Refuse({ formError: `subsidies:errors.ineligible.${why}`, status: 400 })
+			if (why) refuse(null, `subsidies:errors.ineligible.${why}`, 400)
 			const exclusive = await exclusiveWith(app.policyId, tx)
 			if (exclusive.length) {
 				const clash = await tx.subsidyGrant.findFirst({ where: { elderId: app.elderId, status: 'active', policyId: { in: exclusive } }, select: { id: true } })
-				if (clash) throw new Refuse({ formError: 'subsidies:errors.stacking', status: 409 })
+				if (clash) refuse(null, 'subsidies:errors.stacking', 409)
 			}
 			// Budget: a conditional update refuses a commitment beyond the budget; only a city officer may override.
 			const commitment = yearCommitmentFen(version.monthlyCreditFen, month, version.validUntil ? toDateString(version.validUntil) : null)
 			const year = Number(month.slice(0, 4))
-			const within = await tx.$queryRawUnsafe<{ committedFen: number }[]>(
-				`UPDATE subsidy_budget SET "committedFen" = "committedFen" + $4, "updatedAt" = now()
-				 WHERE "policyId" = $1::uuid AND "districtId" = $2 AND year = $3 AND "committedFen" + $4 <= "amountFen" RETURNING "committedFen"`,
-				app.policyId,
-				app.districtId,
-				year,
-				commitment,
-			)
+			const within = await sql`UPDATE subsidy_budget SET "committedFen" = "committedFen" + ${commitment}, "updatedAt" = now()
+				 WHERE "policyId" = ${app.policyId}::uuid AND "districtId" = ${app.districtId} AND year = ${year} AND "committedFen" + ${commitment} <= "amountFen" RETURNING "committedFen"`.rows<{ committedFen: number }>(tx)
 			if (!within.length) {
-				if (!input.override) throw new Refuse({ formError: 'subsidies:errors.overBudget', status: 409 })
-				await tx.$executeRawUnsafe(
-					`INSERT INTO subsidy_budget ("policyId", "districtId", year, "amountFen", "committedFen", "updatedAt") VALUES ($1::uuid, $2, $3, 0, $4, now())
-					 ON CONFLICT ("policyId", "districtId", year) DO UPDATE SET "committedFen" = subsidy_budget."committedFen" + $4, "updatedAt" = now()`,
-					app.policyId,
-					app.districtId,
-					year,
-					commitment,
-				)
+				if (!input.override) refuse(null, 'subsidies:errors.overBudget', 409)
+				await sql`INSERT INTO subsidy_budget ("policyId", "districtId", year, "amountFen", "committedFen", "updatedAt") VALUES (${app.policyId}::uuid, ${app.districtId}, ${year}, 0, ${commitment}, now())
+					 ON CONFLICT ("policyId", "districtId", year) DO UPDATE SET "committedFen" = subsidy_budget."committedFen" + EXCLUDED."committedFen", "updatedAt" = now()`.run(tx)
 				await audit({ actor: user, action: 'subsidy.budget_override', entityType: 'subsidy_application', entityId: app.id, districtId: app.districtId, ip, details: { reason: input.overrideReason ?? '', commitmentFen: commitment, year } }, tx)
 			}
 			const { count } = await tx.subsidyApplication.updateMany({
 				where: { id: app.id, status: 'community_approved' },
 				data: { status: 'approved', ...decided, budgetOverride: !within.length, overrideReason: within.length ? null : input.overrideReason ?? null },
 			})
-			if (count === 0) throw new Refuse({ formError: 'subsidies:errors.outOfOrder', status: 409 })
+			if (count === 0) refuse(null, 'subsidies:errors.outOfOrder', 409)
 			const grant = await tx.subsidyGrant.create({
 				data: { applicationId: app.id, policyId: app.policyId, policyVersionId: version.id, elderId: app.elderId, districtId: app.districtId, startMonth: dateOnly(monthStart(month)) },
 				select: { id: true, policyId: true, districtId: true },
 			})
-			const sql = txSql(tx)
-			await openGrantAccounts(sql, grant)
+			await openGrantAccounts(txSql(tx), grant)
 			// The month of approval is credited at once; the monthly job skips it (one grant per month).
-			await grantMonthlyCredit(sql, month, { grantId: grant.id })
+			await grantMonthlyCredit(txSql(tx), month, { grantId: grant.id })
 			await notify(tx, app.applicantId, 'approved', app.id, { elder: app.elder.name, policy: app.policy.nameZh, monthlyCreditFen: version.monthlyCreditFen })
 			await audit({ actor: user, action: 'subsidy.approve', entityType: 'subsidy_application', entityId: app.id, districtId: app.districtId, ip, details: { grantId: grant.id, policyVersion: version.version, commitmentFen: commitment, reason: input.reason ?? '' } }, tx)
 			return grant.id
 		})
 		return { ok: true, value: { grantId } }
 	} catch (error) {
-		if (error instanceof Refuse) return fail(error.refusal.formError, error.refusal.status)
-		if (isUniqueViolation(error, 'subsidy_grant_one_active') || (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')) return fail('subsidies:errors.alreadyGranted', 409)
-		throw error
+		return failureOf(error)
 	}
 }
 

@@ -4,36 +4,36 @@
 // elder balance (CHECK), entries of a transaction that do not sum to zero, a second grant for a
 // month, a second capture or release of a hold (unique indexes), edits of past entries (triggers).
 import type pg from 'pg'
-import { pool, type Tx } from '~/lib/db.server.ts'
+import { connectionOf, pool, type Tx } from '~/lib/db.server.ts'
+import { ruleNameOf } from '~/lib/db-rules.server.ts'
 
-/** Runs SQL on a pg client/pool or inside a Prisma transaction. */
+/** @deprecated Runs SQL on a pg client/pool or inside a Prisma transaction; use `sql` (~/lib/sql.server.ts). Kept for the booking core and tests. */
 export type Sql = { query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]> }
 
 export function pgSql(client: pg.Pool | pg.PoolClient | pg.Client = pool): Sql {
 	return { query: async <T,>(text: string, params: unknown[] = []) => (await client.query(text, params)).rows as T[] }
 }
 
+/** @deprecated Pass the `tx` of transaction() and use `sql` (~/lib/sql.server.ts). Kept for the booking core. */
 export function txSql(tx: Tx): Sql {
+	const connection = connectionOf(tx)
+	if (connection) return pgSql(connection)
 	return { query: <T,>(text: string, params: unknown[] = []) => tx.$queryRawUnsafe<T[]>(text, ...params) }
 }
 
-/** PostgreSQL error code and message of a pg or Prisma (driver adapter) error. */
-export function pgErrorOf(error: unknown): { code: string; message: string } | null {
-	const e = error as { code?: unknown; message?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: string; originalMessage?: string } } } }
-	const cause = e?.meta?.driverAdapterError?.cause
-	if (cause?.originalCode) return { code: cause.originalCode, message: cause.originalMessage ?? '' }
-	if (typeof e?.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return { code: e.code, message: String(e.message ?? '') }
-	return null
+/** @deprecated Import from ~/lib/db-errors.server.ts; re-exported for the booking core until it moves. */
+export { isUniqueViolation, pgErrorOf } from '~/lib/db-errors.server.ts'
+
+/** Why the ledger refused, read from the rule the database names (see ~/lib/db-rules.server.ts). */
+const LEDGER_REFUSALS: Record<string, LedgerError['reason']> = {
+	ledger_account_balance_nonnegative: 'insufficientCredit',
+	ledger_txn_hold_settled_once: 'alreadySettled',
+	ledger_txn_ref_kind_key: 'alreadySettled',
 }
 
-export function isInsufficientCredit(error: unknown) {
-	const pgErr = pgErrorOf(error)
-	return pgErr?.code === '23514' && pgErr.message.includes('ledger_account_balance_nonnegative')
-}
-
-export function isUniqueViolation(error: unknown, index?: string) {
-	const pgErr = pgErrorOf(error)
-	return pgErr?.code === '23505' && (!index || pgErr.message.includes(index))
+function ledgerRefusal(error: unknown): LedgerError['reason'] | undefined {
+	const rule = ruleNameOf(error)
+	return rule ? LEDGER_REFUSALS[rule] : undefined
 }
 
 export class LedgerError extends Error {
@@ -144,7 +144,7 @@ export async function holdCredit(sql: Sql, input: { grantId: string; ref: string
 		if (!rows[0]) throw new LedgerError('noAccounts')
 		return { txnId: rows[0].id, amountFen: input.amountFen }
 	} catch (error) {
-		if (isInsufficientCredit(error)) throw new LedgerError('insufficientCredit')
+		if (ledgerRefusal(error) === 'insufficientCredit') throw new LedgerError('insufficientCredit')
 		throw error
 	}
 }
@@ -177,7 +177,7 @@ async function settleHold(sql: Sql, kind: 'capture' | 'release', ref: string): P
 		if (!rows[0]) throw new LedgerError('noHold')
 		return { txnId: rows[0].id, amountFen: Number(rows[0].amountFen), grantId: rows[0].grantId }
 	} catch (error) {
-		if (isUniqueViolation(error, 'ledger_txn_hold_settled_once') || isUniqueViolation(error, 'ledger_txn_ref_kind_key')) throw new LedgerError('alreadySettled')
+		if (ledgerRefusal(error) === 'alreadySettled') throw new LedgerError('alreadySettled')
 		throw error
 	}
 }
