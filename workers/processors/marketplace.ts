@@ -2,7 +2,7 @@
 // places go back to the slot), and refunds that Stripe could not take at once are retried.
 import { UnrecoverableError, type Job } from 'bullmq'
 import { z } from 'zod'
-import { expireHeldBookings } from '~/modules/marketplace/booking.server.ts'
+import { expireHeldBookings } from '~/modules/marketplace/booking-lifecycle.server.ts'
 import { MARKETPLACE_QUEUE, marketplaceQueue } from '~/modules/marketplace/jobs.server.ts'
 import { issueRefund } from '~/modules/marketplace/payments.server.ts'
 import type { WorkerDefinition } from './index.ts'
