@@ -7,7 +7,7 @@ import { z } from 'zod'
 import { getEnv } from '~/lib/env.server.ts'
 import { PermanentJobError, processChunk, processMonthly, processRun, reconcileRuns } from '~/modules/allowance/engine.server.ts'
 import { ALLOWANCE_QUEUE, upsertMonthlyScheduler } from '~/modules/allowance/queue.server.ts'
-import type { WorkerDefinition } from './index.ts'
+import type { WorkerDefinition } from './definition.ts'
 
 const runData = z.object({ runId: z.uuid() })
 const chunkData = z.object({ runId: z.uuid(), chunkNo: z.number().int().min(1) })

@@ -1,7 +1,7 @@
 import { UnrecoverableError, type Job } from 'bullmq'
 import { ensureSnapshotScheduler, INDICATOR_SNAPSHOT_QUEUE, type SnapshotJob } from '~/jobs/indicator-snapshots.server.ts'
 import { snapshotMonth, takeSnapshot } from '~/modules/beds/indicators.server.ts'
-import type { WorkerDefinition } from './index.ts'
+import type { WorkerDefinition } from './definition.ts'
 
 /** Records every district's indicators for the month; idempotent (UNIQUE(month, district), ON CONFLICT DO NOTHING). */
 export async function processSnapshot(job: Job<SnapshotJob>) {

@@ -5,7 +5,7 @@ import { z } from 'zod'
 import { expireHeldBookings } from '~/modules/marketplace/booking-lifecycle.server.ts'
 import { MARKETPLACE_QUEUE, marketplaceQueue } from '~/modules/marketplace/jobs.server.ts'
 import { issueRefund } from '~/modules/marketplace/payments.server.ts'
-import type { WorkerDefinition } from './index.ts'
+import type { WorkerDefinition } from './definition.ts'
 
 const payload = z.discriminatedUnion('kind', [z.object({ kind: z.literal('expire-holds') }), z.object({ kind: z.literal('refund'), refundId: z.uuid() })])
 

@@ -7,7 +7,7 @@ import { claimsMonthSchema, enqueueMonthlyClaims, SUBSIDY_CLAIMS_QUEUE } from '~
 import { getQueue } from '~/jobs/queues.server.ts'
 import { addMonths, shanghaiMonth } from '~/lib/time.ts'
 import { prepareMonthlyClaims } from '~/modules/subsidies/settlement.server.ts'
-import type { WorkerDefinition } from './index.ts'
+import type { WorkerDefinition } from './definition.ts'
 
 async function process(job: Job) {
 	if (job.name === 'month-start') {

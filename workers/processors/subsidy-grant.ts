@@ -7,7 +7,7 @@ import { getQueue } from '~/jobs/queues.server.ts'
 import { prisma } from '~/lib/db.server.ts'
 import { addMonths, shanghaiMonth } from '~/lib/time.ts'
 import { expireMonth, grantMonthlyCredit, pgSql } from '~/modules/subsidies/ledger.server.ts'
-import type { WorkerDefinition } from './index.ts'
+import type { WorkerDefinition } from './definition.ts'
 
 async function process(job: Job) {
 	if (job.name === 'month-start') {

@@ -8,6 +8,7 @@ import { getEnv } from '~/lib/env.server.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { stripe as defaultStripe } from '~/modules/payments/stripe.server.ts'
+import { enqueueRefundRetry } from './jobs.server.ts'
 import { notify } from './notify.server.ts'
 
 export type PaymentResult = { ok: true; paymentIntentId: string; clientSecret: string | null } | { ok: false; error: string; status: number }
@@ -186,7 +187,6 @@ export async function issueRefund(refundId: string, client: Stripe = defaultStri
 		)
 	} catch (error) {
 		await prisma.refund.update({ where: { id: refund.id }, data: { lastError: String((error as Error).message).slice(0, 500) } })
-		const { enqueueRefundRetry } = await import('./jobs.server.ts')
 		await enqueueRefundRetry(refund.id).catch(() => {})
 		return 'pending'
 	}
