@@ -1,11 +1,13 @@
 // Making a booking: a family books a place in a slot for an elder it cares for. Every check and the
-// price quote happen before the transaction; the transaction only re-checks the provider, writes
-// the booking, takes a free place of the slot (one row per place, FOR UPDATE SKIP LOCKED: see
-// booking-slots.server.ts) and holds the subsidy credit. The same submission twice makes one
+// price quote happen before anything is written; the write itself is one statement (writeBooking)
+// that re-checks the provider, takes a free place of the slot (one row per place, FOR UPDATE SKIP
+// LOCKED: see booking-slots.server.ts) and writes the booking with its events and notifications;
+// with a subsidy, the credit is held in the same transaction. The same submission twice makes one
 // booking (unique idempotency key per family).
 import { z } from 'zod'
 import type { BookingStatus, ServiceCategory } from '~/generated/prisma/enums.ts'
-import { prisma } from '~/lib/db.server.ts'
+import { Prisma } from '~/generated/prisma/client.ts'
+import { prisma, type Db, type Tx } from '~/lib/db.server.ts'
 import { assertFen } from '~/lib/money.ts'
 import { fail, fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
 import { shanghaiDate } from '~/lib/time.ts'
@@ -13,8 +15,7 @@ import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { holdForBooking, quoteSubsidy, SubsidyUnavailable } from '~/modules/subsidies/booking.server.ts'
 import { TX_OPTIONS } from './booking-lifecycle.server.ts'
 import { offeringServes } from './booking-read.server.ts'
-import { ensureSlot, takePlace } from './booking-slots.server.ts'
-import { notify } from './notify.server.ts'
+import { ensureSlot } from './booking-slots.server.ts'
 import { holdExpiry } from './rules.ts'
 import { scheduledSlot, type Rule } from './schedule.ts'
 import type { bookingSchema } from './schemas.ts'
@@ -27,11 +28,10 @@ const key = (error: string) => `marketplace:errors.booking.${error}`
 const refuse = (error: string, status = 400) => fail(key(error), status)
 const refuseField = (field: string, error: string, status = 400) => fieldFail(field, key(error), status)
 
-class SlotFull extends Error {}
-class ProviderUnavailable extends Error {}
-
+/** The idempotency key's unique index refused the booking (Prisma reports it as P2002, or as P2010 with 23505 for raw SQL). */
 function isUniqueViolation(error: unknown) {
-	return (error as { code?: string } | null)?.code === 'P2002'
+	const e = error as { code?: string; meta?: { code?: string; driverAdapterError?: { cause?: { originalCode?: string; kind?: string } } }; message?: string } | null
+	return e?.code === 'P2002' || e?.meta?.code === '23505' || e?.meta?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation' || /idempotencyKey/.test(e?.message ?? '') && /unique/i.test(e?.message ?? '')
 }
 
 type BookingInput = z.infer<typeof bookingSchema>
@@ -114,53 +114,49 @@ export async function createBooking(user: SessionUser, offeringId: string, input
 	const autoConfirm = offering.autoConfirm
 	const status: BookingStatus = autoConfirm ? 'confirmed' : 'requested'
 	const bookingId = crypto.randomUUID()
-	const params = { offering: offering.title, provider: offering.providerName, elder: elder.name, startsAt: scheduled.startsAt.toISOString() }
+	const row: BookingRow = {
+		id: bookingId,
+		idempotencyKey: input.idempotencyKey,
+		familyUserId: user.id,
+		familyRole: user.role,
+		familyPhone: user.phone,
+		elderId: elder.id,
+		providerId: offering.providerId,
+		providerPhone: offering.providerPhone,
+		offeringId: offering.id,
+		slotId,
+		startsAt: scheduled.startsAt,
+		endsAt: scheduled.endsAt,
+		status,
+		priceFen: quote.priceFen,
+		subsidyFen: quote.subsidyFen,
+		copayFen: quote.copayFen,
+		subsidyRef: quote.grantId,
+		paymentStatus: quote.copayFen > 0 ? 'awaiting' : 'not_required',
+		serviceAddress: input.serviceAddress,
+		homeLat: input.homeLat ?? null,
+		homeLng: input.homeLng ?? null,
+		visitCode: visitCode(),
+		note: input.note,
+		expiresAt: autoConfirm ? null : holdExpiry(now, offering.holdMinutes, scheduled.startsAt),
+		confirmedAt: autoConfirm ? now : null,
+		params: { offering: offering.title, provider: offering.providerName, elder: elder.name, startsAt: scheduled.startsAt.toISOString() },
+	}
 	try {
-		await prisma.$transaction(async (tx) => {
-			// The provider must still be approved when the booking commits: FOR SHARE makes a suspension
-			// wait for bookings already past this line, and bookings after it see the suspension.
-			const [live] = await tx.$queryRaw<{ status: string }[]>`SELECT status::text FROM provider WHERE id = ${offering.providerId}::uuid FOR SHARE`
-			if (live?.status !== 'approved') throw new ProviderUnavailable(live?.status ?? 'missing')
-			// The booking row first: a concurrent resubmission of the same form waits here on the
-			// idempotency key and never takes a second place.
-			await tx.booking.create({
-				data: {
-					id: bookingId,
-					idempotencyKey: input.idempotencyKey,
-					familyUserId: user.id,
-					elderId: elder.id,
-					providerId: offering.providerId,
-					offeringId: offering.id,
-					slotId,
-					startsAt: scheduled.startsAt,
-					endsAt: scheduled.endsAt,
-					status,
-					priceFen: quote.priceFen,
-					subsidyFen: quote.subsidyFen,
-					copayFen: quote.copayFen,
-					subsidyRef: quote.grantId,
-					paymentStatus: quote.copayFen > 0 ? 'awaiting' : 'not_required',
-					serviceAddress: input.serviceAddress,
-					homeLat: input.homeLat ?? null,
-					homeLng: input.homeLng ?? null,
-					visitCode: visitCode(),
-					note: input.note,
-					expiresAt: autoConfirm ? null : holdExpiry(now, offering.holdMinutes, scheduled.startsAt),
-					confirmedAt: autoConfirm ? now : null,
-					events: { create: [{ toStatus: 'requested', actorId: user.id, actorRole: user.role }, ...(autoConfirm ? [{ fromStatus: 'requested' as const, toStatus: 'confirmed' as const, note: 'auto' }] : [])] },
-				},
-				select: { id: true },
-			})
-			// The place is taken here or not at all (a deferred trigger checks the booking holds it).
-			if ((await takePlace(tx, bookingId, slotId)) === null) throw new SlotFull()
-			await notify(tx, { providerId: offering.providerId, phone: offering.providerPhone }, 'booking.requested', { bookingId, params, dedupe: bookingId })
-			if (autoConfirm) await notify(tx, { userId: user.id, phone: user.phone }, 'booking.confirmed', { bookingId, params, dedupe: bookingId })
-			await holdForBooking(tx, { id: bookingId, subsidyFen: quote.subsidyFen, subsidyRef: quote.grantId, providerId: offering.providerId, category: offering.category })
-		}, TX_OPTIONS)
+		// Without subsidy the booking is one statement (its own transaction); with subsidy the credit
+		// is held in the same transaction, after the place is taken.
+		const taken =
+			quote.subsidyFen > 0
+				? await prisma.$transaction(async (tx) => {
+						const placed = await writeBooking(tx, row)
+						if (placed === 'booked') await holdForBooking(tx, { id: bookingId, subsidyFen: quote.subsidyFen, subsidyRef: quote.grantId, providerId: offering.providerId, category: offering.category })
+						return placed
+					}, TX_OPTIONS)
+				: await writeBooking(prisma, row)
+		if (taken === 'full') return refuseField('startsAt', 'full', 409)
+		if (taken !== 'booked') return refuse(taken === 'suspended' ? 'providerSuspended' : 'providerNotApproved', 409)
 		return ok({ bookingId, status, duplicate: false })
 	} catch (error) {
-		if (error instanceof SlotFull) return refuseField('startsAt', 'full', 409)
-		if (error instanceof ProviderUnavailable) return refuse(error.message === 'suspended' ? 'providerSuspended' : 'providerNotApproved', 409)
 		if (error instanceof SubsidyUnavailable) return refuse('priceChanged', 409)
 		if (isUniqueViolation(error)) {
 			// The same form submitted twice at once: the other submission made the booking.
@@ -172,6 +168,103 @@ export async function createBooking(user: SessionUser, offeringId: string, input
 		}
 		throw error
 	}
+}
+
+type BookingRow = {
+	id: string
+	idempotencyKey: string
+	familyUserId: string
+	familyRole: string
+	familyPhone: string | null
+	elderId: string
+	providerId: string
+	providerPhone: string | null
+	offeringId: string
+	slotId: string
+	startsAt: Date
+	endsAt: Date
+	status: BookingStatus
+	priceFen: number
+	subsidyFen: number
+	copayFen: number
+	subsidyRef: string | null
+	paymentStatus: 'awaiting' | 'not_required'
+	serviceAddress: string
+	homeLat: number | null
+	homeLng: number | null
+	visitCode: string
+	note: string
+	expiresAt: Date | null
+	confirmedAt: Date | null
+	params: Record<string, string>
+}
+
+/**
+ * The booking's write, as ONE statement: under a rush every round trip holds a pooled connection,
+ * and a family that arrives after the last place costs one statement, not a transaction.
+ * In order: the provider row FOR SHARE (a suspension committing meanwhile is seen here, and one
+ * still running waits for this booking to commit); a free place taken, skipping places that other
+ * bookings are taking right now (FOR UPDATE SKIP LOCKED, so nobody queues on one row); then, only
+ * if a place was taken, the booking, its events and the notifications for both sides (the same
+ * rows notify() writes). A unique violation on the idempotency key (the same form submitted twice
+ * at once) undoes it all. Deferred triggers check at commit that the booking and its place agree.
+ *
+ * When no place was free to take but some were free in this statement's snapshot, bookings still
+ * running hold them and one may roll back: the statement is repeated waiting for them (FOR UPDATE
+ * without SKIP LOCKED), which happens only for the last places.
+ */
+async function writeBooking(db: Db | Tx, row: BookingRow): Promise<'booked' | 'full' | 'suspended' | 'notApproved'> {
+	for (const wait of [false, true]) {
+		const lock = wait ? Prisma.sql`FOR UPDATE` : Prisma.sql`FOR UPDATE SKIP LOCKED`
+		const params = JSON.stringify(row.params)
+		const requested = { kind: 'booking.requested', dedupe: `booking.requested:${row.id}:${row.providerId}` }
+		const confirmed = { kind: 'booking.confirmed', dedupe: `booking.confirmed:${row.id}:${row.familyUserId}` }
+		const auto = row.status === 'confirmed'
+		const [result] = await db.$queryRaw<{ live: string | null; placeNo: number | null; freeSeen: boolean }[]>`
+			WITH live AS (
+				SELECT status::text AS status FROM provider WHERE id = ${row.providerId}::uuid FOR SHARE
+			), place AS (
+				UPDATE slot_place SET "bookingId" = ${row.id}::uuid
+				WHERE ("slotId", "placeNo") = (
+					SELECT "slotId", "placeNo" FROM slot_place WHERE "slotId" = ${row.slotId}::uuid AND "bookingId" IS NULL
+					ORDER BY "placeNo" LIMIT 1 ${lock})
+				  AND (SELECT status FROM live) = 'approved'
+				RETURNING "placeNo"
+			), b AS (
+				INSERT INTO booking (id, "idempotencyKey", "familyUserId", "elderId", "providerId", "offeringId", "slotId", "startsAt", "endsAt", status,
+					"priceFen", "subsidyFen", "copayFen", "subsidyRef", "paymentStatus", "serviceAddress", "homeLat", "homeLng", "visitCode", note,
+					"expiresAt", "confirmedAt", "updatedAt")
+				SELECT ${row.id}::uuid, ${row.idempotencyKey}, ${row.familyUserId}::uuid, ${row.elderId}::uuid, ${row.providerId}::uuid, ${row.offeringId}::uuid,
+					${row.slotId}::uuid, ${row.startsAt}::timestamptz, ${row.endsAt}::timestamptz, ${row.status}::"BookingStatus",
+					${row.priceFen}::int, ${row.subsidyFen}::int, ${row.copayFen}::int, ${row.subsidyRef}::text, ${row.paymentStatus}::"PaymentStatus",
+					${row.serviceAddress}, ${row.homeLat}::float8, ${row.homeLng}::float8, ${row.visitCode}, ${row.note},
+					${row.expiresAt}::timestamptz, ${row.confirmedAt}::timestamptz, now()
+				FROM place
+				RETURNING id
+			), events AS (
+				INSERT INTO booking_event ("bookingId", "fromStatus", "toStatus", "actorId", "actorRole", note)
+				SELECT b.id, NULL, 'requested'::"BookingStatus", ${row.familyUserId}::uuid, ${row.familyRole}::"Role", NULL FROM b
+				UNION ALL
+				SELECT b.id, 'requested'::"BookingStatus", 'confirmed'::"BookingStatus", NULL, NULL, 'auto' FROM b WHERE ${auto}
+			), inbox AS (
+				INSERT INTO notification ("userId", "providerId", kind, "bookingId", params)
+				SELECT NULL, ${row.providerId}::uuid, ${requested.kind}, b.id, ${params}::jsonb FROM b
+				UNION ALL
+				SELECT ${row.familyUserId}::uuid, NULL, ${confirmed.kind}, b.id, ${params}::jsonb FROM b WHERE ${auto}
+			), sms AS (
+				INSERT INTO outbox ("toPhone", template, params, "dedupeKey")
+				SELECT ${row.providerPhone}::text, ${requested.kind}, ${params}::jsonb, ${requested.dedupe} FROM b WHERE ${row.providerPhone}::text IS NOT NULL
+				UNION ALL
+				SELECT ${row.familyPhone}::text, ${confirmed.kind}, ${params}::jsonb, ${confirmed.dedupe} FROM b WHERE ${auto} AND ${row.familyPhone}::text IS NOT NULL
+				ON CONFLICT ("dedupeKey") DO NOTHING
+			)
+			SELECT (SELECT status FROM live) AS live, (SELECT "placeNo" FROM place) AS "placeNo",
+				EXISTS (SELECT 1 FROM slot_place WHERE "slotId" = ${row.slotId}::uuid AND "bookingId" IS NULL) AS "freeSeen"`
+		if (result?.live !== 'approved') return result?.live === 'suspended' ? 'suspended' : 'notApproved'
+		if (result.placeNo !== null) return 'booked'
+		if (!result.freeSeen) return 'full'
+	}
+	return 'full'
 }
 
 function visitCode() {

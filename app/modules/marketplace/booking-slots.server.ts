@@ -24,30 +24,6 @@ export async function ensureSlot(offering: { id: string; providerId: string }, s
 	return existing!.id
 }
 
-/**
- * Inside the booking's transaction, after its row is written: gives it a free place of its slot,
- * or returns null when none is left. First a free place no one else is taking (SKIP LOCKED: other
- * bookings' locked rows are passed over, so nobody waits); only when every free place is being
- * taken by transactions still running does it wait for them (one of them may roll back and leave
- * its place free), which happens for the last few places only.
- */
-export async function takePlace(tx: Tx, bookingId: string, slotId: string): Promise<number | null> {
-	const free = await tx.$queryRaw<{ placeNo: number }[]>`
-		UPDATE slot_place SET "bookingId" = ${bookingId}::uuid
-		WHERE ("slotId", "placeNo") = (
-			SELECT "slotId", "placeNo" FROM slot_place WHERE "slotId" = ${slotId}::uuid AND "bookingId" IS NULL
-			ORDER BY "placeNo" LIMIT 1 FOR UPDATE SKIP LOCKED)
-		RETURNING "placeNo"`
-	if (free[0]) return free[0].placeNo
-	const waited = await tx.$queryRaw<{ placeNo: number }[]>`
-		UPDATE slot_place SET "bookingId" = ${bookingId}::uuid
-		WHERE ("slotId", "placeNo") = (
-			SELECT "slotId", "placeNo" FROM slot_place WHERE "slotId" = ${slotId}::uuid AND "bookingId" IS NULL
-			ORDER BY "placeNo" LIMIT 1 FOR UPDATE)
-		RETURNING "placeNo"`
-	return waited[0]?.placeNo ?? null
-}
-
 /** Inside the transaction that lets a booking go: its place becomes free again (lifecycle only). */
 export async function freePlace(tx: Tx, bookingId: string) {
 	await tx.$executeRaw`UPDATE slot_place SET "bookingId" = NULL WHERE "bookingId" = ${bookingId}::uuid`
