@@ -12,7 +12,7 @@ import { assertFen } from '~/lib/money.ts'
 import { fail, fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
-import { holdForBooking, quoteSubsidy, SubsidyUnavailable } from '~/modules/subsidies/booking.server.ts'
+import { HAS_ACTIVE_GRANT, holdForBooking, quoteSubsidy, SubsidyUnavailable, unsubsidised } from '~/modules/subsidies/booking.server.ts'
 import { TX_OPTIONS } from './booking-lifecycle.server.ts'
 import { offeringServes } from './booking-read.server.ts'
 import { ensureSlot } from './booking-slots.server.ts'
@@ -38,7 +38,7 @@ type BookingInput = z.infer<typeof bookingSchema>
 
 type PreBooking = {
 	existing: { id: string; status: BookingStatus; offeringId: string } | null
-	elder: { id: string; name: string; districtId: string; communityId: string | null; deceased: boolean } | null
+	elder: { id: string; name: string; districtId: string; communityId: string | null; deceased: boolean; hasGrant: boolean } | null
 	offering: {
 		id: string
 		title: string
@@ -71,7 +71,8 @@ export async function createBooking(user: SessionUser, offeringId: string, input
 		SELECT
 			(SELECT json_build_object('id', b.id, 'status', b.status, 'offeringId', b."offeringId") FROM booking b
 			  WHERE b."familyUserId" = ${user.id}::uuid AND b."idempotencyKey" = ${input.idempotencyKey}) AS existing,
-			(SELECT json_build_object('id', e.id, 'name', e.name, 'districtId', e."districtId", 'communityId', e."communityId", 'deceased', e."deathDate" IS NOT NULL)
+			(SELECT json_build_object('id', e.id, 'name', e.name, 'districtId', e."districtId", 'communityId', e."communityId", 'deceased', e."deathDate" IS NOT NULL,
+			                          'hasGrant', ${Prisma.raw(HAS_ACTIVE_GRANT('e.id'))})
 			  FROM elder e JOIN family_link fl ON fl."elderId" = e.id AND fl."userId" = ${user.id}::uuid WHERE e.id = ${input.elderId}::uuid) AS elder,
 			(SELECT json_build_object(
 				'id', o.id, 'title', o.title, 'category', o.category, 'priceFen', o."priceFen", 'durationMinutes', o."durationMinutes",
@@ -107,7 +108,9 @@ export async function createBooking(user: SessionUser, offeringId: string, input
 
 	// The one quote of this request. The transaction does not quote again: holding the credit
 	// fails if another booking spent it meanwhile, and the family is then asked to look again.
-	const quote = await quoteSubsidy(prisma, { elderId: elder.id, category: offering.category, priceFen: assertFen(offering.priceFen), startsAt })
+	// (An elder without an active grant pays the whole price: no query needed.)
+	const priceFen = assertFen(offering.priceFen)
+	const quote = elder.hasGrant ? await quoteSubsidy(prisma, { elderId: elder.id, category: offering.category, priceFen, startsAt }) : unsubsidised(priceFen)
 	if (quote.priceFen !== input.expectedPriceFen || quote.copayFen !== input.expectedCopayFen) return refuse('priceChanged', 409)
 
 	const slotId = facts?.slot?.id ?? (await ensureSlot(offering, scheduled))

@@ -22,6 +22,14 @@ export type SubsidyQuote = {
 
 type GrantRow = { id: string; policyId: string; coveredCategories: string[]; copayBps: number; effectiveFrom: string; validUntil: string | null; availableFen: number; policyCode: string }
 
+/** The quote of an elder who holds no active grant: the family pays the whole price. */
+export function unsubsidised(priceFen: number): SubsidyQuote {
+	return { priceFen, subsidyFen: 0, copayFen: priceFen, grantId: null, note: null, creditLeftFen: 0, copayBps: null }
+}
+
+/** SQL condition true when elder `elderIdColumn` holds an active grant (when false, the quote is unsubsidised()). */
+export const HAS_ACTIVE_GRANT = (elderIdColumn: string) => `EXISTS (SELECT 1 FROM subsidy_grant g WHERE g."elderId" = ${elderIdColumn} AND g.status = 'active')`
+
 /**
  * Splits a price for an elder: among the elder's active grants whose version covers the category
  * and is valid on the service date, the one with the most credit left pays min(credit left,
@@ -43,7 +51,7 @@ export async function quoteSubsidy(db: Db | Tx, input: { elderId: string; catego
 		input.elderId,
 	)
 	const none = (note: SubsidyQuote['note'], creditLeftFen = 0, copayBps: number | null = null): SubsidyQuote => ({ priceFen: input.priceFen, subsidyFen: 0, copayFen: input.priceFen, grantId: null, note, creditLeftFen, copayBps })
-	if (!grants.length) return none(null)
+	if (!grants.length) return unsubsidised(input.priceFen)
 	const covering = grants.filter((g) => g.coveredCategories.includes(input.category) && g.effectiveFrom <= day && (!g.validUntil || g.validUntil >= day))
 	if (!covering.length) return none('notCovered')
 	// Every active grant counts for stacking, whether or not it could pay for this service.
