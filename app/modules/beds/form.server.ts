@@ -1,7 +1,7 @@
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data } from '@remix-run/node'
 import type { z } from 'zod'
-import type { Result } from './errors.server.ts'
+import type { Outcome } from '~/lib/outcome.ts'
 
 export type FormReply = { intent: string; ok: boolean; fieldErrors: Record<string, string[]> }
 
@@ -15,7 +15,7 @@ export function parseForm<S extends z.ZodType>(formData: FormData, schema: S, in
 }
 
 /** Answers a module outcome: 200 with ok, or its 4xx status with the field errors. */
-export function replyTo(intent: string, outcome: Result<unknown>) {
+export function replyTo(intent: string, outcome: Outcome<unknown>) {
 	if (outcome.ok) return data<FormReply>({ intent, ok: true, fieldErrors: {} })
 	return data<FormReply>({ intent, ok: false, fieldErrors: outcome.fieldErrors }, { status: outcome.status })
 }

@@ -9,6 +9,7 @@ import type { BookingStatus, ServiceCategory } from '~/generated/prisma/enums.ts
 import { Prisma } from '~/generated/prisma/client.ts'
 import { prisma, type Db, type Tx } from '~/lib/db.server.ts'
 import { assertFen } from '~/lib/money.ts'
+import { isUniqueViolation } from '~/lib/db-errors.server.ts'
 import { fail, fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
@@ -27,12 +28,6 @@ export type BookingOutcome = Outcome<{ bookingId: string; status: BookingStatus;
 const key = (error: string) => `marketplace:errors.booking.${error}`
 const refuse = (error: string, status = 400) => fail(key(error), status)
 const refuseField = (field: string, error: string, status = 400) => fieldFail(field, key(error), status)
-
-/** The idempotency key's unique index refused the booking (Prisma reports it as P2002, or as P2010 with 23505 for raw SQL). */
-function isUniqueViolation(error: unknown) {
-	const e = error as { code?: string; meta?: { code?: string; driverAdapterError?: { cause?: { originalCode?: string; kind?: string } } }; message?: string } | null
-	return e?.code === 'P2002' || e?.meta?.code === '23505' || e?.meta?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation' || /idempotencyKey/.test(e?.message ?? '') && /unique/i.test(e?.message ?? '')
-}
 
 type BookingInput = z.infer<typeof bookingSchema>
 
@@ -161,7 +156,7 @@ export async function createBooking(user: SessionUser, offeringId: string, input
 		return ok({ bookingId, status, duplicate: false })
 	} catch (error) {
 		if (error instanceof SubsidyUnavailable) return refuse('priceChanged', 409)
-		if (isUniqueViolation(error)) {
+		if (isUniqueViolation(error, 'booking_familyUserId_idempotencyKey_key')) {
 			// The same form submitted twice at once: the other submission made the booking.
 			const winner = await prisma.booking.findUnique({
 				where: { familyUserId_idempotencyKey: { familyUserId: user.id, idempotencyKey: input.idempotencyKey } },

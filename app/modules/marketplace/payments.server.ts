@@ -5,10 +5,10 @@ import type Stripe from 'stripe'
 import { z } from 'zod'
 import { prisma, type Tx } from '~/lib/db.server.ts'
 import { getEnv } from '~/lib/env.server.ts'
+import { enqueueRefundRetry } from '~/jobs/marketplace.server.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { stripe as defaultStripe } from '~/modules/payments/stripe.server.ts'
-import { enqueueRefundRetry } from './jobs.server.ts'
 import { notify } from './notify.server.ts'
 
 export type PaymentResult = { ok: true; paymentIntentId: string; clientSecret: string | null } | { ok: false; error: string; status: number }
