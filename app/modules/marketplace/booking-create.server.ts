@@ -6,15 +6,14 @@
 // booking (unique idempotency key per family).
 import { z } from 'zod'
 import type { BookingStatus, ServiceCategory } from '~/generated/prisma/enums.ts'
-import { Prisma } from '~/generated/prisma/client.ts'
-import { prisma, type Db, type Tx } from '~/lib/db.server.ts'
+import { prisma, transaction, type Tx } from '~/lib/db.server.ts'
 import { assertFen } from '~/lib/money.ts'
 import { isUniqueViolation } from '~/lib/db-errors.server.ts'
 import { fail, fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
+import { sql } from '~/lib/sql.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { HAS_ACTIVE_GRANT, holdForBooking, quoteSubsidy, SubsidyUnavailable, unsubsidised } from '~/modules/subsidies/booking.server.ts'
-import { TX_OPTIONS } from './booking-lifecycle.server.ts'
 import { offeringServes } from './booking-read.server.ts'
 import { ensureSlot } from './booking-slots.server.ts'
 import { holdExpiry } from './rules.ts'
@@ -62,12 +61,12 @@ export async function createBooking(user: SessionUser, offeringId: string, input
 	const startsAt = new Date(input.startsAt)
 	const date = shanghaiDate(startsAt)
 	// Everything the checks below need, in one round trip: under a booking rush every query counts.
-	const [facts] = await prisma.$queryRaw<PreBooking[]>`
+	const facts = await sql`
 		SELECT
 			(SELECT json_build_object('id', b.id, 'status', b.status, 'offeringId', b."offeringId") FROM booking b
 			  WHERE b."familyUserId" = ${user.id}::uuid AND b."idempotencyKey" = ${input.idempotencyKey}) AS existing,
 			(SELECT json_build_object('id', e.id, 'name', e.name, 'districtId', e."districtId", 'communityId', e."communityId", 'deceased', e."deathDate" IS NOT NULL,
-			                          'hasGrant', ${Prisma.raw(HAS_ACTIVE_GRANT('e.id'))})
+			                          'hasGrant', ${sql.raw(HAS_ACTIVE_GRANT('e.id'))})
 			  FROM elder e JOIN family_link fl ON fl."elderId" = e.id AND fl."userId" = ${user.id}::uuid WHERE e.id = ${input.elderId}::uuid) AS elder,
 			(SELECT json_build_object(
 				'id', o.id, 'title', o.title, 'category', o.category, 'priceFen', o."priceFen", 'durationMinutes', o."durationMinutes",
@@ -80,7 +79,7 @@ export async function createBooking(user: SessionUser, offeringId: string, input
 			  FROM offering o JOIN provider p ON p.id = o."providerId" LEFT JOIN provider_profile pp ON pp."providerId" = p.id
 			  WHERE o.id = ${offeringId}::uuid) AS offering,
 			(SELECT json_build_object('id', s.id, 'free', EXISTS (SELECT 1 FROM slot_place sp WHERE sp."slotId" = s.id AND sp."bookingId" IS NULL)) FROM slot s
-			  WHERE s."offeringId" = ${offeringId}::uuid AND s."startsAt" = ${startsAt}) AS slot`
+			  WHERE s."offeringId" = ${offeringId}::uuid AND s."startsAt" = ${startsAt}) AS slot`.first<PreBooking>()
 	// A resubmission of a form that already booked answers with that booking, whatever else changed.
 	const existing = facts?.existing
 	if (existing) return existing.offeringId === offeringId ? ok({ bookingId: existing.id, status: existing.status, duplicate: true }) : refuse('formExpired', 409)
@@ -145,12 +144,12 @@ export async function createBooking(user: SessionUser, offeringId: string, input
 		// is held in the same transaction, after the place is taken.
 		const taken =
 			quote.subsidyFen > 0
-				? await prisma.$transaction(async (tx) => {
+				? await transaction(async (tx) => {
 						const placed = await writeBooking(tx, row)
 						if (placed === 'booked') await holdForBooking(tx, { id: bookingId, subsidyFen: quote.subsidyFen, subsidyRef: quote.grantId, providerId: offering.providerId, category: offering.category })
 						return placed
-					}, TX_OPTIONS)
-				: await writeBooking(prisma, row)
+					})
+				: await writeBooking(undefined, row)
 		if (taken === 'full') return refuseField('startsAt', 'full', 409)
 		if (taken !== 'booked') return refuse(taken === 'suspended' ? 'providerSuspended' : 'providerNotApproved', 409)
 		return ok({ bookingId, status, duplicate: false })
@@ -211,14 +210,14 @@ type BookingRow = {
  * running hold them and one may roll back: the statement is repeated waiting for them (FOR UPDATE
  * without SKIP LOCKED), which happens only for the last places.
  */
-async function writeBooking(db: Db | Tx, row: BookingRow): Promise<'booked' | 'full' | 'suspended' | 'notApproved'> {
+async function writeBooking(tx: Tx | undefined, row: BookingRow): Promise<'booked' | 'full' | 'suspended' | 'notApproved'> {
 	for (const wait of [false, true]) {
-		const lock = wait ? Prisma.sql`FOR UPDATE` : Prisma.sql`FOR UPDATE SKIP LOCKED`
+		const lock = sql.raw(wait ? 'FOR UPDATE' : 'FOR UPDATE SKIP LOCKED')
 		const params = JSON.stringify(row.params)
 		const requested = { kind: 'booking.requested', dedupe: `booking.requested:${row.id}:${row.providerId}` }
 		const confirmed = { kind: 'booking.confirmed', dedupe: `booking.confirmed:${row.id}:${row.familyUserId}` }
 		const auto = row.status === 'confirmed'
-		const [result] = await db.$queryRaw<{ live: string | null; placeNo: number | null; freeSeen: boolean }[]>`
+		const result = await sql`
 			WITH live AS (
 				SELECT status::text AS status FROM provider WHERE id = ${row.providerId}::uuid FOR SHARE
 			), place AS (
@@ -257,7 +256,7 @@ async function writeBooking(db: Db | Tx, row: BookingRow): Promise<'booked' | 'f
 				ON CONFLICT ("dedupeKey") DO NOTHING
 			)
 			SELECT (SELECT status FROM live) AS live, (SELECT "placeNo" FROM place) AS "placeNo",
-				EXISTS (SELECT 1 FROM slot_place WHERE "slotId" = ${row.slotId}::uuid AND "bookingId" IS NULL) AS "freeSeen"`
+				EXISTS (SELECT 1 FROM slot_place WHERE "slotId" = ${row.slotId}::uuid AND "bookingId" IS NULL) AS "freeSeen"`.first<{ live: string | null; placeNo: number | null; freeSeen: boolean }>(tx)
 		if (result?.live !== 'approved') return result?.live === 'suspended' ? 'suspended' : 'notApproved'
 		if (result.placeNo !== null) return 'booked'
 		if (!result.freeSeen) return 'full'

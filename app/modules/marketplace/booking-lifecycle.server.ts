@@ -4,17 +4,15 @@
 import { z } from 'zod'
 import type { Prisma } from '~/generated/prisma/client.ts'
 import type { BookingStatus, Role } from '~/generated/prisma/enums.ts'
-import { prisma, type Tx } from '~/lib/db.server.ts'
+import { prisma, transaction, type Tx } from '~/lib/db.server.ts'
 import { fail, ok, type Outcome } from '~/lib/outcome.ts'
+import { sql } from '~/lib/sql.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { captureForBooking, releaseForBooking, reverseForBooking } from '~/modules/subsidies/booking.server.ts'
 import { freePlace } from './booking-slots.server.ts'
 import { notify, type NotificationKind } from './notify.server.ts'
 import { cancelPaymentIntent, issueRefund } from './payments.server.ts'
 import { cancellationFee, RELEASING, TRANSITIONS, type Transition } from './rules.ts'
-
-// Long waits for a pooled connection are normal under a booking rush; the work itself is short.
-export const TX_OPTIONS = { maxWait: 60_000, timeout: 30_000 } as const
 
 /** What a state change leaves to do after commit (Stripe calls never run inside a transaction). */
 export type AfterCommit = { refundId: string | null; cancelPaymentIntent: string | null }
@@ -128,13 +126,13 @@ async function transition(
 
 async function change(bookingId: string, allowed: (b: Loaded) => boolean, run: (tx: Tx, b: Loaded) => Promise<ChangeOutcome>): Promise<ChangeOutcome> {
 	if (!z.uuid().safeParse(bookingId).success) return refuse('notFound', 404)
-	return prisma.$transaction(async (tx) => {
+	return transaction(async (tx) => {
 		// Row lock: two changes to one booking run one after the other.
-		await tx.$queryRaw`SELECT id FROM booking WHERE id = ${bookingId}::uuid FOR UPDATE`
+		await sql`SELECT id FROM booking WHERE id = ${bookingId}::uuid FOR UPDATE`.run(tx)
 		const b = await loadForChange(tx, bookingId)
 		if (!b || !allowed(b)) return refuse('notFound', 404)
 		return run(tx, b)
-	}, TX_OPTIONS)
+	})
 }
 
 const ownFamily = (user: SessionUser) => (b: Loaded) => user.role === 'family' && b.familyUserId === user.id

@@ -3,6 +3,7 @@
 // booking takes a free place row, skipping rows other bookings have locked, so concurrent bookings
 // of one slot do not queue on one row. Free slots for search and the booking page are read here.
 import { prisma, type Tx } from '~/lib/db.server.ts'
+import { sql } from '~/lib/sql.server.ts'
 import { dateOnly, fromShanghai, shanghaiDate } from '~/lib/time.ts'
 import { addDaysTo, nextFreeSlots, type Rule, type SlotStart } from './schedule.ts'
 
@@ -14,28 +15,28 @@ export const SLOT_WINDOW_DAYS = 14
  * for this insert, not for each other's whole booking.
  */
 export async function ensureSlot(offering: { id: string; providerId: string }, slot: SlotStart): Promise<string> {
-	const made = await prisma.$queryRaw<{ id: string }[]>`
+	const made = await sql`
 		INSERT INTO slot (id, "offeringId", "providerId", "startsAt", "endsAt", capacity)
 		VALUES (gen_random_uuid(), ${offering.id}::uuid, ${offering.providerId}::uuid, ${slot.startsAt}, ${slot.endsAt}, ${slot.capacity})
-		ON CONFLICT ("offeringId", "startsAt") DO NOTHING RETURNING id`
-	if (made[0]) return made[0].id
+		ON CONFLICT ("offeringId", "startsAt") DO NOTHING RETURNING id`.first<{ id: string }>()
+	if (made) return made.id
 	// Made meanwhile by a concurrent booking (this statement waited for it): a new snapshot sees it.
-	const [existing] = await prisma.$queryRaw<{ id: string }[]>`SELECT id FROM slot WHERE "offeringId" = ${offering.id}::uuid AND "startsAt" = ${slot.startsAt}`
+	const existing = await sql`SELECT id FROM slot WHERE "offeringId" = ${offering.id}::uuid AND "startsAt" = ${slot.startsAt}`.first<{ id: string }>()
 	return existing!.id
 }
 
 /** Inside the transaction that lets a booking go: its place becomes free again (lifecycle only). */
 export async function freePlace(tx: Tx, bookingId: string) {
-	await tx.$executeRaw`UPDATE slot_place SET "bookingId" = NULL WHERE "bookingId" = ${bookingId}::uuid`
+	await sql`UPDATE slot_place SET "bookingId" = NULL WHERE "bookingId" = ${bookingId}::uuid`.run(tx)
 }
 
 /** Full slots of some offerings in a window, as ISO start strings per offering. */
 export async function fullSlots(offeringIds: string[], from: Date, to: Date) {
 	if (offeringIds.length === 0) return new Map<string, Set<string>>()
-	const rows = await prisma.$queryRaw<{ offeringId: string; startsAt: Date }[]>`
+	const rows = await sql`
 		SELECT s."offeringId", s."startsAt" FROM slot s
 		WHERE s."offeringId" = ANY(${offeringIds}::uuid[]) AND s."startsAt" >= ${from} AND s."startsAt" < ${to}
-		  AND NOT EXISTS (SELECT 1 FROM slot_place sp WHERE sp."slotId" = s.id AND sp."bookingId" IS NULL)`
+		  AND NOT EXISTS (SELECT 1 FROM slot_place sp WHERE sp."slotId" = s.id AND sp."bookingId" IS NULL)`.rows<{ offeringId: string; startsAt: Date }>()
 	const out = new Map<string, Set<string>>()
 	for (const r of rows) {
 		let set = out.get(r.offeringId)

@@ -5,12 +5,13 @@
 import { z } from 'zod'
 import type { Prisma } from '~/generated/prisma/client.ts'
 import type { BookingStatus } from '~/generated/prisma/enums.ts'
-import { prisma } from '~/lib/db.server.ts'
+import { prisma, transaction } from '~/lib/db.server.ts'
 import { fail as refuse, ok, type Outcome } from '~/lib/outcome.ts'
+import { sql } from '~/lib/sql.server.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import { isCityWide } from '~/modules/auth/access.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
-import { afterCommit, releaseBooking, releasingData, TX_OPTIONS } from './booking-lifecycle.server.ts'
+import { afterCommit, releaseBooking, releasingData } from './booking-lifecycle.server.ts'
 import { notify } from './notify.server.ts'
 
 export type DisputeOutcome = 'family' | 'provider'
@@ -49,10 +50,10 @@ export async function listDisputes(user: SessionUser, opts: { page: number }) {
 export async function resolveDispute(user: SessionUser, bookingId: string, outcome: DisputeOutcome, reason: string, ip: string | null, now = new Date()): Promise<DisputeResult> {
 	if (!z.uuid().safeParse(bookingId).success) return fail('notFound', 404).result
 	if (user.role !== 'bureau_district' && !isCityWide(user)) return fail('notFound', 404).result
-	const result = await prisma.$transaction(
+	const result = await transaction(
 		async (tx) => {
 			// Row lock: concurrent resolves run one after the other; the loser sees the new status.
-			await tx.$queryRaw`SELECT id FROM booking WHERE id = ${bookingId}::uuid FOR UPDATE`
+			await sql`SELECT id FROM booking WHERE id = ${bookingId}::uuid FOR UPDATE`.run(tx)
 			const b = await tx.booking.findFirst({
 				where: { AND: [{ id: bookingId }, disputeScope(user)] },
 				select: {
@@ -113,7 +114,6 @@ export async function resolveDispute(user: SessionUser, bookingId: string, outco
 			)
 			return { result: ok({ status: to, refundFen }) as DisputeResult, refundId }
 		},
-		TX_OPTIONS,
 	)
 	if (!result.result.ok) return result.result
 	await afterCommit(ok({ refundId: result.refundId, cancelPaymentIntent: null }))

@@ -3,6 +3,7 @@
 // release when a booking ends without service and the capture when it is completed. The grant paying is recorded as the booking's subsidyRef; the
 // ledger reference of the hold is the booking id, so each booking holds, captures or releases once.
 import type { Db, Tx } from '~/lib/db.server.ts'
+import { sql } from '~/lib/sql.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import { captureHold, holdCredit, LedgerError, releaseHold, reverseCapture, txSql, pgSql, type Sql } from './ledger.server.ts'
 import { notify } from './applications.server.ts'
@@ -39,17 +40,15 @@ export const HAS_ACTIVE_GRANT = (elderIdColumn: string) => `EXISTS (SELECT 1 FRO
  */
 export async function quoteSubsidy(db: Db | Tx, input: { elderId: string; category: string; priceFen: number; startsAt: Date }): Promise<SubsidyQuote> {
 	const day = shanghaiDate(input.startsAt)
-	const grants = await db.$queryRawUnsafe<GrantRow[]>(
-		`SELECT g.id, g."policyId", v."coveredCategories", v."copayBps", v."effectiveFrom"::text AS "effectiveFrom", v."validUntil"::text AS "validUntil",
+	const grants = await sql`
+		SELECT g.id, g."policyId", v."coveredCategories", v."copayBps", v."effectiveFrom"::text AS "effectiveFrom", v."validUntil"::text AS "validUntil",
 			av."balanceFen"::bigint AS "availableFen", p.code AS "policyCode"
-		 FROM subsidy_grant g
-		 JOIN subsidy_policy_version v ON v.id = g."policyVersionId"
-		 JOIN subsidy_policy p ON p.id = g."policyId"
-		 JOIN ledger_account av ON av."grantId" = g.id AND av.kind = 'elder_available'
-		 WHERE g."elderId" = $1::uuid AND g.status = 'active'
-		 ORDER BY av."balanceFen" DESC, g.id`,
-		input.elderId,
-	)
+		FROM subsidy_grant g
+		JOIN subsidy_policy_version v ON v.id = g."policyVersionId"
+		JOIN subsidy_policy p ON p.id = g."policyId"
+		JOIN ledger_account av ON av."grantId" = g.id AND av.kind = 'elder_available'
+		WHERE g."elderId" = ${input.elderId}::uuid AND g.status = 'active'
+		ORDER BY av."balanceFen" DESC, g.id`.rows<GrantRow>()
 	const none = (note: SubsidyQuote['note'], creditLeftFen = 0, copayBps: number | null = null): SubsidyQuote => ({ priceFen: input.priceFen, subsidyFen: 0, copayFen: input.priceFen, grantId: null, note, creditLeftFen, copayBps })
 	if (!grants.length) return unsubsidised(input.priceFen)
 	const covering = grants.filter((g) => g.coveredCategories.includes(input.category) && g.effectiveFrom <= day && (!g.validUntil || g.validUntil >= day))
