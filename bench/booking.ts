@@ -93,7 +93,9 @@ export default async function bookingBench() {
 		const db = new pg.Client({ connectionString: url })
 		await db.connect()
 		const { rows } = await db.query<{ bookings: number; booked: number; capacity: number }>(
-			`SELECT (SELECT count(*)::int FROM booking WHERE "offeringId" = $1) AS bookings, s.booked, s.capacity FROM slot s WHERE s."offeringId" = $1 AND s."startsAt" = $2`,
+			`SELECT (SELECT count(*)::int FROM booking WHERE "offeringId" = $1) AS bookings,
+			        (SELECT count(*)::int FROM slot_place p WHERE p."slotId" = s.id AND p."bookingId" IS NOT NULL) AS booked, s.capacity
+			 FROM slot s WHERE s."offeringId" = $1 AND s."startsAt" = $2`,
 			[offeringId, startsAt],
 		)
 		await db.end()

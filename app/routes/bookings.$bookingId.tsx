@@ -9,7 +9,8 @@ import { FormError, IntentForm, Money, StatusBadge, When } from '~/components/ma
 import { getEnv } from '~/lib/env.server.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
-import { cancelBooking, confirmBooking, declineBooking, disputeBooking, getBooking, markNoShow } from '~/modules/marketplace/booking.server.ts'
+import { cancelBooking, confirmBooking, declineBooking, disputeBooking, markNoShow } from '~/modules/marketplace/booking-lifecycle.server.ts'
+import { getBooking } from '~/modules/marketplace/booking-read.server.ts'
 import { startPayment } from '~/modules/marketplace/payments.server.ts'
 import { postReview, replyToReview } from '~/modules/marketplace/reviews.server.ts'
 import { cancelSchema, declineSchema, disputeSchema, replySchema, reviewSchema } from '~/modules/marketplace/schemas.ts'
@@ -30,8 +31,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	const formData = await readProtectedForm(request)
 	const id = params.bookingId ?? ''
 	const intent = String(formData.get('intent') ?? '')
-	const reply = (r: { ok: true } | { ok: false; error: string; status: number }, done: string) =>
-		r.ok ? data<ActionReply>({ error: null, done }) : data<ActionReply>({ error: r.error }, { status: r.status })
+	// Booking changes answer with an Outcome (formError); reviews still with their own error field.
+	const reply = (r: { ok: true } | { ok: false; status: number; formError?: string; error?: string }, done: string) =>
+		r.ok ? data<ActionReply>({ error: null, done }) : data<ActionReply>({ error: r.formError ?? r.error ?? null }, { status: r.status })
 	const invalid = (error = 'marketplace:errors.form.invalid') => data<ActionReply>({ error }, { status: 400 })
 	switch (intent) {
 		case 'pay': {

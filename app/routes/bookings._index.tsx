@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { Money, StatusBadge, When } from '~/components/marketplace.tsx'
 import { requireRole } from '~/modules/auth/access.server.ts'
-import { listBookings } from '~/modules/marketplace/booking.server.ts'
+import { listBookings } from '~/modules/marketplace/booking-read.server.ts'
 import { Pager } from '~/components/pager.tsx'
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -26,7 +26,7 @@ export async function action({ request }: ActionFunctionArgs) {
 	const parsed = resolveDisputeSchema.safeParse(Object.fromEntries(formData))
 	if (!parsed.success) return data({ error: parsed.error.issues[0]?.message ?? 'marketplace:errors.form.invalid', done: null }, { status: 400 })
 	const result = await resolveDispute(user, parsed.data.bookingId, parsed.data.outcome, parsed.data.reason, clientIp(request))
-	if (!result.ok) return data({ error: result.error, done: null }, { status: result.status })
+	if (!result.ok) return data({ error: result.formError ?? null, done: null }, { status: result.status })
 	return { error: null, done: parsed.data.outcome }
 }
 

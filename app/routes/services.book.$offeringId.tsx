@@ -9,7 +9,8 @@ import { ErrorList, Field } from '~/components/forms.tsx'
 import { CommunityLimit, FormError, Money, PROVIDER_SUSPENDED, ProviderSuspendedNotice, useProviderSuspendedError, When } from '~/components/marketplace.tsx'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
-import { bookingPage, createBooking, offeringProviderSuspended } from '~/modules/marketplace/booking.server.ts'
+import { createBooking } from '~/modules/marketplace/booking-create.server.ts'
+import { bookingPage, offeringProviderSuspended } from '~/modules/marketplace/booking-read.server.ts'
 import { bookingSchema } from '~/modules/marketplace/schemas.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -30,10 +31,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	if (submission.status !== 'success') return data({ result: submission.reply(), error: null }, { status: 400 })
 	const outcome = await createBooking(user, params.offeringId ?? '', submission.value)
 	if (!outcome.ok) {
-		const reply = outcome.field ? submission.reply({ fieldErrors: { [outcome.field]: [outcome.error] } }) : submission.reply({ formErrors: [outcome.error] })
-		return data({ result: reply, error: outcome.error }, { status: outcome.status })
+		const reply = outcome.formError ? submission.reply({ formErrors: [outcome.formError] }) : submission.reply({ fieldErrors: outcome.fieldErrors })
+		return data({ result: reply, error: outcome.formError ?? Object.values(outcome.fieldErrors)[0]?.[0] ?? null }, { status: outcome.status })
 	}
-	return redirect(`/bookings/${outcome.bookingId}${outcome.duplicate ? '?again=1' : ''}`)
+	return redirect(`/bookings/${outcome.value.bookingId}${outcome.value.duplicate ? '?again=1' : ''}`)
 }
 
 export default function BookOffering() {

@@ -10,7 +10,8 @@ import { shanghaiDate } from '~/lib/time.ts'
 import { BUREAU_ROLES, requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { listDistrictsWithCommunities } from '~/modules/elders/elders.server.ts'
-import { DISABILITY_LEVELS, ELDER_CATEGORIES, SERVICE_CATEGORIES } from '~/modules/subsidies/categories.ts'
+import { ALL_CATEGORIES } from '~/modules/marketplace/categories.ts'
+import { DISABILITY_LEVELS, ELDER_CATEGORIES } from '~/modules/subsidies/categories.ts'
 import { addPolicyVersion, canManagePolicies, createPolicy, listPolicies, setBudget } from '~/modules/subsidies/policies.server.ts'
 import { policyFormSchema } from '~/modules/subsidies/schemas.ts'
 
@@ -43,7 +44,7 @@ function RuleFields({ prefix, errors, today }: { prefix: string; errors: Record<
 			<Field label={t('fields.minAge')} errors={errors.minAge} inputProps={{ type: 'number', name: 'minAge', id: `${prefix}-age`, min: 60, max: 120, defaultValue: 60 }} />
 			<Field label={t('fields.monthlyCreditYuan')} errors={errors.monthlyCredit} inputProps={{ type: 'text', inputMode: 'decimal', name: 'monthlyCredit', id: `${prefix}-credit`, required: true }} />
 			<Field label={t('fields.copayPercent')} errors={errors.copayPercent} inputProps={{ type: 'text', inputMode: 'decimal', name: 'copayPercent', id: `${prefix}-copay`, required: true }} />
-			<CheckboxGroup legend={t('fields.coveredCategories')} name="coveredCategories" options={SERVICE_CATEGORIES.map((c) => ({ value: c, label: t(`serviceCategories.${c}`) }))} errors={errors.coveredCategories} />
+			<CheckboxGroup legend={t('fields.coveredCategories')} name="coveredCategories" options={ALL_CATEGORIES.map((c) => ({ value: c, label: t(`serviceCategories.${c}`) }))} errors={errors.coveredCategories} />
 			<label className="checkbox">
 				<input type="checkbox" name="expiresAtMonthEnd" id={`${prefix}-expires`} defaultChecked />
 				{t('fields.expiresAtMonthEnd')}

@@ -3,7 +3,7 @@
 import { prisma } from '~/lib/db.server.ts'
 import { shanghaiMonth } from '~/lib/time.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
-import { createBooking } from '~/modules/marketplace/booking.server.ts'
+import { createBooking } from '~/modules/marketplace/booking-create.server.ts'
 import { checkIn, checkOut } from '~/modules/marketplace/visits.server.ts'
 import { quoteSubsidy } from '~/modules/subsidies/booking.server.ts'
 import { grantMonthlyCredit, openGrantAccounts, pgSql } from '~/modules/subsidies/ledger.server.ts'
@@ -44,7 +44,7 @@ export async function completedVisit(staff: SessionUser, family: SessionUser, el
 	const made = await createBooking(family, offering.id, { elderId, startsAt: future.toISOString(), expectedPriceFen: 12_000, expectedCopayFen: 2_400, serviceAddress: '龙泉社区 5 栋', note: '', idempotencyKey: `visit-${process.pid}-${rng.int(0, 1e9)}-aaaaaaaa` })
 	if (!made.ok) throw new Error(`booking failed: ${JSON.stringify(made)} ${JSON.stringify(await quoteSubsidy(prisma, { elderId, category: 'meals', priceFen: 12_000, startsAt: future }))}`)
 	const startsAt = new Date(`${day}T10:00:00+08:00`)
-	const booking = await prisma.booking.update({ where: { id: made.bookingId }, data: { startsAt, endsAt: new Date(startsAt.getTime() + 3_600_000) }, select: { id: true, visitCode: true } })
+	const booking = await prisma.booking.update({ where: { id: made.value.bookingId }, data: { startsAt, endsAt: new Date(startsAt.getTime() + 3_600_000) }, select: { id: true, visitCode: true } })
 	const wrong = booking.visitCode === '000000' ? '111111' : '000000'
 	const inn = await checkIn(staff, booking.id, { intent: 'check-in', method: 'code', code: opts.flagged ? wrong : booking.visitCode }, startsAt)
 	if (!inn.ok) throw new Error(`check-in failed: ${JSON.stringify(inn)}`)

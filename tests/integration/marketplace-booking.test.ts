@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { prisma } from '~/lib/db.server.ts'
-import { expireHeldBookings } from '~/modules/marketplace/booking.server.ts'
+import { expireHeldBookings } from '~/modules/marketplace/booking-lifecycle.server.ts'
 import { bookingFields, makeFamily, makeProvider, signIn, slotAt } from '../factories/marketplace.ts'
 import { startApp } from '../setup/http.ts'
 
@@ -13,8 +13,9 @@ afterAll(async () => {
 })
 
 async function slotBooked(offeringId: string, startsAt: string) {
-	const slot = await prisma.slot.findUnique({ where: { offeringId_startsAt: { offeringId, startsAt: new Date(startsAt) } }, select: { booked: true, capacity: true } })
-	return slot
+	const slot = await prisma.slot.findUnique({ where: { offeringId_startsAt: { offeringId, startsAt: new Date(startsAt) } }, select: { capacity: true, places: { select: { bookingId: true } } } })
+	// Places taken are the slot's place rows held by a booking; there is one row per place.
+	return slot && { booked: slot.places.filter((p) => p.bookingId).length, capacity: slot.capacity, places: slot.places.length }
 }
 
 describe('booking', () => {
@@ -32,7 +33,7 @@ describe('booking', () => {
 		expect(booking.startsAt.toISOString()).toBe(startsAt)
 		expect(booking.expiresAt!.getTime()).toBeGreaterThan(Date.now())
 		expect(booking.events.map((e) => e.toStatus)).toEqual(['requested'])
-		expect(await slotBooked(provider.offeringId, startsAt)).toEqual({ booked: 1, capacity: 2 })
+		expect(await slotBooked(provider.offeringId, startsAt)).toEqual({ booked: 1, capacity: 2, places: 2 })
 		expect(await prisma.notification.count({ where: { providerId: provider.providerId, kind: 'booking.requested', bookingId } })).toBe(1)
 		expect(await prisma.outbox.count({ where: { dedupeKey: { startsWith: `booking.requested:${bookingId}` } } })).toBe(1)
 		const page = await (await client.get(`/bookings/${bookingId}`)).text()
@@ -51,7 +52,7 @@ describe('booking', () => {
 		expect(statuses.filter((s) => s === 409)).toHaveLength(19)
 		for (const r of results.filter((r) => r.status === 409)) expect(await r.text()).toContain('marketplace:errors.booking.full')
 		expect(await prisma.booking.count({ where: { offeringId: provider.offeringId } })).toBe(5)
-		expect(await slotBooked(provider.offeringId, startsAt)).toEqual({ booked: 5, capacity: 5 })
+		expect(await slotBooked(provider.offeringId, startsAt)).toEqual({ booked: 5, capacity: 5, places: 5 })
 	})
 
 	it('makes one booking when the same form is submitted twice, at once or after a lost response', async () => {
@@ -67,7 +68,7 @@ describe('booking', () => {
 		const retry = await client.post(`/services/book/${provider.offeringId}`, fields)
 		expect(retry.headers.get('location')).toBe(`${[...locations][0]}?again=1`)
 		expect(await prisma.booking.count({ where: { offeringId: provider.offeringId } })).toBe(1)
-		expect(await slotBooked(provider.offeringId, startsAt)).toEqual({ booked: 1, capacity: 10 })
+		expect(await slotBooked(provider.offeringId, startsAt)).toEqual({ booked: 1, capacity: 10, places: 10 })
 	})
 
 	it('holds the place of a requested booking until it is confirmed, declined or expires', async () => {
@@ -85,7 +86,7 @@ describe('booking', () => {
 		expect(await expireHeldBookings(new Date(Date.now() + 31 * 60_000))).toBeGreaterThanOrEqual(1)
 		const firstId = first.headers.get('location')!.split('/').at(-1)!
 		expect(await prisma.booking.findUniqueOrThrow({ where: { id: firstId }, select: { status: true, holdsPlace: true } })).toEqual({ status: 'expired', holdsPlace: false })
-		expect(await slotBooked(provider.offeringId, startsAt)).toEqual({ booked: 0, capacity: 1 })
+		expect(await slotBooked(provider.offeringId, startsAt)).toEqual({ booked: 0, capacity: 1, places: 1 })
 		const staff = await signIn(app.baseUrl, provider.staffPhone)
 		await staff.page(`/bookings/${firstId}`)
 		const late = await staff.post(`/bookings/${firstId}`, { intent: 'confirm' })
@@ -98,7 +99,7 @@ describe('booking', () => {
 		const confirms = await Promise.all([staff.post(`/bookings/${secondId}`, { intent: 'confirm' }), staff.post(`/bookings/${secondId}`, { intent: 'confirm' })])
 		expect(confirms.map((r) => r.status).sort()).toEqual([200, 409])
 		expect(await prisma.bookingEvent.count({ where: { bookingId: secondId, toStatus: 'confirmed' } })).toBe(1)
-		expect(await slotBooked(provider.offeringId, startsAt)).toEqual({ booked: 1, capacity: 1 })
+		expect(await slotBooked(provider.offeringId, startsAt)).toEqual({ booked: 1, capacity: 1, places: 1 })
 
 		// Declining gives the place back, with the reason shown to the family.
 		const third = await makeProvider({ capacity: 1, autoConfirm: false })
@@ -108,7 +109,7 @@ describe('booking', () => {
 		await staff3.page(`/bookings/${thirdId}`)
 		expect((await staff3.post(`/bookings/${thirdId}`, { intent: 'decline', reason: '' })).status).toBe(400)
 		expect((await staff3.post(`/bookings/${thirdId}`, { intent: 'decline', reason: '护理员不足' })).status).toBe(200)
-		expect(await slotBooked(third.offeringId, startsAt)).toEqual({ booked: 0, capacity: 1 })
+		expect(await slotBooked(third.offeringId, startsAt)).toEqual({ booked: 0, capacity: 1, places: 1 })
 		expect(await (await ca.get(`/bookings/${thirdId}`)).text()).toContain('护理员不足')
 	})
 
@@ -169,8 +170,12 @@ describe('booking', () => {
 
 	it('the database itself refuses an overbooked slot and a price split that does not add up', async () => {
 		const provider = await makeProvider({ capacity: 1 })
-		const slot = await prisma.slot.create({ data: { offeringId: provider.offeringId, providerId: provider.providerId, startsAt: new Date(slotAt(20)), endsAt: new Date(new Date(slotAt(20)).getTime() + 3_600_000), capacity: 1, booked: 1 } })
-		await expect(prisma.slot.update({ where: { id: slot.id }, data: { booked: 2 } })).rejects.toThrow(/slot_booked_within_capacity/)
+		const slot = await prisma.slot.create({ data: { offeringId: provider.offeringId, providerId: provider.providerId, startsAt: new Date(slotAt(20)), endsAt: new Date(new Date(slotAt(20)).getTime() + 3_600_000), capacity: 1 } })
+		// A slot comes with exactly its places; no place beyond capacity, no change of capacity, no place removed.
+		expect(await prisma.slotPlace.findMany({ where: { slotId: slot.id }, select: { placeNo: true, bookingId: true } })).toEqual([{ placeNo: 1, bookingId: null }])
+		await expect(prisma.slotPlace.create({ data: { slotId: slot.id, placeNo: 2 } })).rejects.toThrow(/slot_booked_within_capacity/)
+		await expect(prisma.slot.update({ where: { id: slot.id }, data: { capacity: 2 } })).rejects.toThrow(/slot_capacity_fixed/)
+		await expect(prisma.slotPlace.deleteMany({ where: { slotId: slot.id } })).rejects.toThrow(/slot_place_kept/)
 		await expect(prisma.$executeRawUnsafe(`UPDATE booking SET "subsidyFen" = "subsidyFen" + 1 WHERE "providerId" = '${provider.providerId}'`)).resolves.toBe(0)
 		const family = await makeFamily()
 		await expect(

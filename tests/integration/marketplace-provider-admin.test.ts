@@ -199,7 +199,7 @@ describe('provider suspension', () => {
 		expect(bookPage.res.status).toBe(404)
 		expect(bookPage.html).toContain('该服务机构暂停服务')
 		const bookingsBefore = await prisma.booking.count({ where: { providerId: provider.providerId } })
-		const slotsBefore = await prisma.slot.findMany({ where: { offeringId: provider.offeringId }, select: { id: true, booked: true } })
+		const slotsBefore = await prisma.slot.findMany({ where: { offeringId: provider.offeringId }, select: { id: true, places: { select: { placeNo: true, bookingId: true } } } })
 		const refused = await client.post(`/services/book/${provider.offeringId}`, bookingFields(family, provider, slotAt(4, '09:00')))
 		expect(refused.status).toBe(409)
 		// The refusal, and (the page reloading its data) the notice that the provider is suspended.
@@ -207,7 +207,7 @@ describe('provider suspension', () => {
 		expect(refusedHtml).toContain('marketplace:errors.booking.providerSuspended')
 		expect(refusedHtml).toContain('该服务机构暂停服务')
 		expect(await prisma.booking.count({ where: { providerId: provider.providerId } })).toBe(bookingsBefore)
-		expect(await prisma.slot.findMany({ where: { offeringId: provider.offeringId }, select: { id: true, booked: true } })).toEqual(slotsBefore)
+		expect(await prisma.slot.findMany({ where: { offeringId: provider.offeringId }, select: { id: true, places: { select: { placeNo: true, bookingId: true } } } })).toEqual(slotsBefore)
 
 		// The booking made before stays as it was, and the family still sees it.
 		expect(await prisma.booking.findUniqueOrThrow({ where: { id: existingId } })).toMatchObject({ status: 'confirmed', holdsPlace: true })

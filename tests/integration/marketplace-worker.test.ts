@@ -31,8 +31,7 @@ describe('marketplace queue', () => {
 			const b = await prisma.booking.findUniqueOrThrow({ where: { id: bookingId }, include: { events: true } })
 			expect(b).toMatchObject({ status: 'expired', holdsPlace: false })
 			expect(b.events.map((e) => e.toStatus)).toEqual(['requested', 'expired'])
-			const slot = await prisma.slot.findUniqueOrThrow({ where: { id: b.slotId } })
-			expect(slot.booked).toBe(0)
+			expect(await prisma.slotPlace.count({ where: { slotId: b.slotId, bookingId: { not: null } } })).toBe(0)
 			expect(await prisma.notification.count({ where: { userId: family.userId, kind: 'booking.expired', bookingId } })).toBe(1)
 
 			const bad = await queue.add('refund', { kind: 'refund', refundId: 'not-a-uuid' }, { attempts: 5 })

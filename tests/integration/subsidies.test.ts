@@ -6,7 +6,8 @@ import { readSheet } from 'read-excel-file/node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { prisma } from '~/lib/db.server.ts'
 import { shanghaiDate, shanghaiMonth } from '~/lib/time.ts'
-import { cancelBooking, createBooking } from '~/modules/marketplace/booking.server.ts'
+import { createBooking } from '~/modules/marketplace/booking-create.server.ts'
+import { cancelBooking } from '~/modules/marketplace/booking-lifecycle.server.ts'
 import { checkIn, checkOut } from '~/modules/marketplace/visits.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { bureauDecide, communityReview } from '~/modules/subsidies/applications.server.ts'
@@ -253,11 +254,11 @@ describe('booking a covered service: split, hold, release, capture, claim', () =
 		// 80% of 120.00 = 96.00 from the credit (300.00 left); the family pays 24.00.
 		const before = await counts()
 		const tampered = await createBooking(family, offering.id, { ...base, idempotencyKey: `tamper-${process.pid}-aaaaaaaa`, expectedCopayFen: 0 })
-		expect(tampered).toMatchObject({ ok: false, error: 'marketplace:errors.booking.priceChanged', status: 409 })
+		expect(tampered).toMatchObject({ ok: false, formError: 'marketplace:errors.booking.priceChanged', status: 409 })
 		expect(await counts()).toEqual(before)
 		const first = await createBooking(family, offering.id, { ...base, idempotencyKey: `first-${process.pid}-aaaaaaaaa`, expectedCopayFen: 2_400 })
 		expect(first.ok).toBe(true)
-		const firstId = first.ok ? first.bookingId : ''
+		const firstId = first.ok ? first.value.bookingId : ''
 		expect(await prisma.booking.findUniqueOrThrow({ where: { id: firstId }, select: { subsidyFen: true, copayFen: true, subsidyRef: true, paymentStatus: true } })).toEqual({ subsidyFen: 9_600, copayFen: 2_400, subsidyRef: grant.id, paymentStatus: 'awaiting' })
 		expect(await grantBalance(pgSql(), grant.id)).toEqual({ availableFen: 20_400, heldFen: 9_600 })
 		const cancelled = await cancelBooking(family, firstId, '家里有事')
@@ -266,7 +267,7 @@ describe('booking a covered service: split, hold, release, capture, claim', () =
 
 		const second = await createBooking(family, offering.id, { ...base, startsAt: new Date(startsAt.getTime() + 3_600_000).toISOString(), idempotencyKey: `second-${process.pid}-aaaaaaaa`, expectedCopayFen: 2_400 })
 		expect(second.ok).toBe(true)
-		const secondId = second.ok ? second.bookingId : ''
+		const secondId = second.ok ? second.value.bookingId : ''
 		const booking = await prisma.booking.findUniqueOrThrow({ where: { id: secondId }, select: { visitCode: true, startsAt: true } })
 		expect((await checkIn(staff, secondId, { intent: 'check-in', method: 'code', code: booking.visitCode }, booking.startsAt)).ok).toBe(true)
 		const out = await checkOut(staff, secondId, { intent: 'check-out', method: 'code', code: booking.visitCode }, new Date(booking.startsAt.getTime() + 62 * 60_000))

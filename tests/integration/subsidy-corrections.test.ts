@@ -3,7 +3,7 @@
 // visits for a corrected claim, and the database never lets a visit sit in two live claims.
 import { describe, expect, it } from 'vitest'
 import { prisma } from '~/lib/db.server.ts'
-import { reverseBookingSubsidy } from '~/modules/marketplace/pricing.server.ts'
+import { reverseForBooking } from '~/modules/subsidies/booking.server.ts'
 import { reviewVisit } from '~/modules/marketplace/visits.server.ts'
 import { shanghaiMonth } from '~/lib/time.ts'
 import { expireMonth, grantBalance, ledgerDiscrepancies, pgSql } from '~/modules/subsidies/ledger.server.ts'
@@ -38,7 +38,7 @@ describe('a flagged visit rejected by the bureau', () => {
 		// Rejecting twice reverses once (the second review is refused; the ledger call itself is idempotent too).
 		expect((await callAction(bureauVisits, '/bureau/visits', { visitId, decision: 'reject', note: '再次' }, { as: officer })).status).toBe(404)
 		const family1 = await prisma.user.findUniqueOrThrow({ where: { id: family.id }, select: { id: true } })
-		expect(await prisma.$transaction((tx) => reverseBookingSubsidy(tx, { id: bookingId, familyUserId: family1.id, elderName: 'x' }))).toBeNull()
+		expect(await prisma.$transaction((tx) => reverseForBooking(tx, { id: bookingId, familyUserId: family1.id, elderName: 'x' }))).toBeNull()
 		await expect(prisma.$executeRawUnsafe(`INSERT INTO ledger_txn (kind, "grantId", ref, "amountFen") VALUES ('reversal', $1::uuid, $2, 9600)`, grantId, bookingId)).rejects.toThrow()
 		const reversals = await prisma.ledgerTxn.findMany({ where: { ref: bookingId, kind: 'reversal' }, select: { amountFen: true, entries: { select: { amountFen: true, account: { select: { kind: true } } } } } })
 		expect(reversals).toHaveLength(1)

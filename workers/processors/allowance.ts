@@ -6,7 +6,7 @@ import { ALLOWANCE_QUEUE, chunkPayload, runPayload, upsertMonthlyScheduler } fro
 import { parsePayload } from '~/jobs/queues.server.ts'
 import { getEnv } from '~/lib/env.server.ts'
 import { PermanentJobError, processChunk, processMonthly, processRun, reconcileRuns } from '~/modules/allowance/engine.server.ts'
-import type { WorkerDefinition } from './index.ts'
+import type { WorkerDefinition } from './definition.ts'
 
 async function processAllowance(job: Job) {
 	try {

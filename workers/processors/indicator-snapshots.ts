@@ -3,7 +3,7 @@ import type { Job } from 'bullmq'
 import { ensureSnapshotScheduler, INDICATOR_SNAPSHOT_QUEUE, snapshotPayload } from '~/jobs/indicator-snapshots.server.ts'
 import { parsePayload } from '~/jobs/queues.server.ts'
 import { snapshotMonth, takeSnapshot } from '~/modules/beds/indicators.server.ts'
-import type { WorkerDefinition } from './index.ts'
+import type { WorkerDefinition } from './definition.ts'
 
 /** Records every district's indicators for the month; idempotent (UNIQUE(month, district), ON CONFLICT DO NOTHING). */
 export async function processSnapshot(job: Pick<Job, 'queueName' | 'name' | 'data'>) {

@@ -2,9 +2,9 @@
 import type { Job } from 'bullmq'
 import { ensureExpireHoldsScheduler, MARKETPLACE_QUEUE, marketplacePayload } from '~/jobs/marketplace.server.ts'
 import { parsePayload } from '~/jobs/queues.server.ts'
-import { expireHeldBookings } from '~/modules/marketplace/booking.server.ts'
+import { expireHeldBookings } from '~/modules/marketplace/booking-lifecycle.server.ts'
 import { issueRefund } from '~/modules/marketplace/payments.server.ts'
-import type { WorkerDefinition } from './index.ts'
+import type { WorkerDefinition } from './definition.ts'
 
 export const marketplaceWorker: WorkerDefinition = {
 	queue: MARKETPLACE_QUEUE,

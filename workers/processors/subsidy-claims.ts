@@ -4,7 +4,7 @@ import { UnrecoverableError, type Job } from 'bullmq'
 import { claimsMonthSchema, enqueueClaimsOfLastMonth, ensureClaimsScheduler, SUBSIDY_CLAIMS_QUEUE } from '~/jobs/subsidy-claims.server.ts'
 import { parsePayload } from '~/jobs/queues.server.ts'
 import { prepareMonthlyClaims } from '~/modules/subsidies/settlement.server.ts'
-import type { WorkerDefinition } from './index.ts'
+import type { WorkerDefinition } from './definition.ts'
 
 async function process(job: Job) {
 	if (job.name === 'month-start') return { month: await enqueueClaimsOfLastMonth() }

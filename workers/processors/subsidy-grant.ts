@@ -3,7 +3,7 @@ import { UnrecoverableError, type Job } from 'bullmq'
 import { ensureMonthStartScheduler, monthJobSchema, SUBSIDY_QUEUE } from '~/jobs/subsidy-grant.server.ts'
 import { parsePayload } from '~/jobs/queues.server.ts'
 import { runMonthlyGrant, startMonthlyGrant } from '~/modules/subsidies/grant-run.server.ts'
-import type { WorkerDefinition } from './index.ts'
+import type { WorkerDefinition } from './definition.ts'
 
 async function process(job: Job) {
 	if (job.name === 'month-start') return startMonthlyGrant()

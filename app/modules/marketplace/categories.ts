@@ -1,4 +1,4 @@
-import type { PriceUnit, ProviderKind, ServiceCategory } from '~/generated/prisma/enums.ts'
+import { ServiceCategory, type PriceUnit, type ProviderKind } from '~/generated/prisma/enums.ts'
 
 // Categories per kind of provider (domain.md: 居家 / 社区 / 机构).
 export const CATEGORIES_BY_KIND: Record<ProviderKind, readonly ServiceCategory[]> = {
@@ -7,22 +7,11 @@ export const CATEGORIES_BY_KIND: Record<ProviderKind, readonly ServiceCategory[]
 	institution: ['residential_stay', 'short_stay', 'respite'],
 }
 
-export const ALL_CATEGORIES = [
-	'meals',
-	'bathing',
-	'cleaning',
-	'medical_escort',
-	'emergency_response',
-	'mobility',
-	'nursing',
-	'rehabilitation',
-	'respite',
-	'day_care',
-	'canteen_meals',
-	'activities',
-	'short_stay',
-	'residential_stay',
-] as const satisfies readonly ServiceCategory[]
+/**
+ * Every service category, in the schema's order: the one list (the ServiceCategory enum of
+ * schema.prisma), shared by the marketplace and subsidy policies.
+ */
+export const ALL_CATEGORIES = Object.values(ServiceCategory) as [ServiceCategory, ...ServiceCategory[]]
 
 /** Home visits are the ones verified by check-in and check-out at the elder's home. */
 export const HOME_VISIT_CATEGORIES: readonly ServiceCategory[] = CATEGORIES_BY_KIND.home_care

@@ -1,20 +1,22 @@
 // A bureau officer resolves a family's dispute on a booking. Upholding the family cancels the
 // booking, refunds the whole co-pay through the usual refund row (sent to Stripe after commit) and
-// gives back the subsidy credit; upholding the provider puts the booking back where it was before
+// gives back the subsidy credit (both through the booking lifecycle); upholding the provider puts the booking back where it was before
 // the dispute. One transaction with a row lock and a conditional UPDATE: a second resolve gets 409.
 import { z } from 'zod'
 import type { Prisma } from '~/generated/prisma/client.ts'
 import type { BookingStatus } from '~/generated/prisma/enums.ts'
-import { prisma } from '~/lib/db.server.ts'
+import { prisma, transaction } from '~/lib/db.server.ts'
+import { fail as refuse, ok, type Outcome } from '~/lib/outcome.ts'
+import { sql } from '~/lib/sql.server.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import { isCityWide } from '~/modules/auth/access.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
+import { afterCommit, releaseBooking, releasingData } from './booking-lifecycle.server.ts'
 import { notify } from './notify.server.ts'
-import { releaseBookingSubsidy, reverseBookingSubsidy } from './pricing.server.ts'
 
 export type DisputeOutcome = 'family' | 'provider'
-export type DisputeResult = { ok: true; status: BookingStatus; refundFen: number } | { ok: false; error: string; status: number }
-const fail = (key: string, status: number): DisputeResult => ({ ok: false, error: `marketplace:errors.dispute.${key}`, status })
+export type DisputeResult = Outcome<{ status: BookingStatus; refundFen: number }>
+const fail = (key: string, status: number) => ({ result: refuse(`marketplace:errors.dispute.${key}`, status), refundId: null })
 const NONE = '00000000-0000-0000-0000-000000000000'
 
 /** The bureau of the elder's district or of the provider's home district; city-wide roles see all. */
@@ -46,12 +48,12 @@ export async function listDisputes(user: SessionUser, opts: { page: number }) {
 }
 
 export async function resolveDispute(user: SessionUser, bookingId: string, outcome: DisputeOutcome, reason: string, ip: string | null, now = new Date()): Promise<DisputeResult> {
-	if (!z.uuid().safeParse(bookingId).success) return fail('notFound', 404)
-	if (user.role !== 'bureau_district' && !isCityWide(user)) return fail('notFound', 404)
-	const result = await prisma.$transaction(
+	if (!z.uuid().safeParse(bookingId).success) return fail('notFound', 404).result
+	if (user.role !== 'bureau_district' && !isCityWide(user)) return fail('notFound', 404).result
+	const result = await transaction(
 		async (tx) => {
 			// Row lock: concurrent resolves run one after the other; the loser sees the new status.
-			await tx.$queryRaw`SELECT id FROM booking WHERE id = ${bookingId}::uuid FOR UPDATE`
+			await sql`SELECT id FROM booking WHERE id = ${bookingId}::uuid FOR UPDATE`.run(tx)
 			const b = await tx.booking.findFirst({
 				where: { AND: [{ id: bookingId }, disputeScope(user)] },
 				select: {
@@ -59,7 +61,6 @@ export async function resolveDispute(user: SessionUser, bookingId: string, outco
 					status: true,
 					familyUserId: true,
 					providerId: true,
-					slotId: true,
 					holdsPlace: true,
 					subsidyFen: true,
 					elderId: true,
@@ -74,8 +75,8 @@ export async function resolveDispute(user: SessionUser, bookingId: string, outco
 					events: { where: { toStatus: 'disputed' }, orderBy: { at: 'desc' }, take: 1, select: { fromStatus: true } },
 				},
 			})
-			if (!b) return { result: fail('notFound', 404), refundId: null }
-			if (b.status !== 'disputed') return { result: fail('notDisputed', 409), refundId: null }
+			if (!b) return fail('notFound', 404)
+			if (b.status !== 'disputed') return fail('notDisputed', 409)
 			const prior: BookingStatus = b.events[0]?.fromStatus === 'confirmed' ? 'confirmed' : 'completed'
 			const to: BookingStatus = outcome === 'family' ? 'cancelled' : prior
 			const changed = await tx.booking.updateMany({
@@ -83,23 +84,17 @@ export async function resolveDispute(user: SessionUser, bookingId: string, outco
 				data: {
 					status: to,
 					statusReason: reason,
-					...(outcome === 'family' ? { holdsPlace: false, cancelledAt: now, cancelledById: user.id, cancellationFeeFen: 0 } : {}),
+					...(outcome === 'family' ? releasingData(now, user.id, 0) : {}),
 				},
 			})
-			if (changed.count === 0) return { result: fail('notDisputed', 409), refundId: null }
+			if (changed.count === 0) return fail('notDisputed', 409)
 
 			let refundId: string | null = null
 			let refundFen = 0
 			let reversedFen = 0
 			if (outcome === 'family') {
-				if (b.holdsPlace) await tx.$executeRaw`UPDATE slot SET booked = booked - 1 WHERE id = ${b.slotId}::uuid`
-				// A completed booking's credit was captured at check-out: give it back; a held one is released.
-				if (prior === 'completed') {
-					const reversed = await reverseBookingSubsidy(tx, { id: b.id, familyUserId: b.familyUserId, elderName: b.elder.name })
-					reversedFen = reversed?.amountFen ?? 0
-				} else {
-					await releaseBookingSubsidy(tx, b)
-				}
+				// A completed booking's credit was captured at check-out: given back; a held one is released.
+				reversedFen = await releaseBooking(tx, b, { captured: prior === 'completed', elderName: b.elder.name })
 				const paid = b.payments[0]
 				if (paid && paid.amountFen > 0) {
 					// Same idempotency key as a cancellation refund: a booking is refunded once.
@@ -117,14 +112,10 @@ export async function resolveDispute(user: SessionUser, bookingId: string, outco
 				{ actor: user, action: 'booking.dispute_resolve', entityType: 'booking', entityId: b.id, districtId: b.elder.districtId, ip, details: { outcome, reason, from: 'disputed', to, refundFen, subsidyReversedFen: reversedFen } },
 				tx,
 			)
-			return { result: { ok: true, status: to, refundFen } as DisputeResult, refundId }
+			return { result: ok({ status: to, refundFen }) as DisputeResult, refundId }
 		},
-		{ maxWait: 60_000, timeout: 30_000 },
 	)
-	if (result.refundId) {
-		const { issueRefund } = await import('./payments.server.ts')
-		// A failure here leaves the refund pending; issueRefund queues its own retry.
-		await issueRefund(result.refundId).catch(() => {})
-	}
+	if (!result.result.ok) return result.result
+	await afterCommit(ok({ refundId: result.refundId, cancelPaymentIntent: null }))
 	return result.result
 }

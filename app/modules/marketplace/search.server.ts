@@ -5,10 +5,10 @@
 import { z } from 'zod'
 import { Prisma } from '~/generated/prisma/client.ts'
 import { prisma, queryRows } from '~/lib/db.server.ts'
-import { dateOnly, fromShanghai, shanghaiDate } from '~/lib/time.ts'
+import { fromShanghai, shanghaiDate } from '~/lib/time.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { listDistrictsWithCommunities } from '~/modules/elders/elders.server.ts'
-import { fullSlots } from './booking.server.ts'
+import { nextSlotsFor, SLOT_WINDOW_DAYS } from './booking-slots.server.ts'
 import { communityNames } from './catalogue.server.ts'
 import { addDaysTo, isoWeekday, nextFreeSlots, type Rule } from './schedule.ts'
 import type { SearchParams } from './schemas.ts'
@@ -27,7 +27,6 @@ export function searchPlaces() {
 	}
 	return placesCache.value
 }
-const SLOT_WINDOW_DAYS = 14
 
 export type SearchHit = {
 	id: string
@@ -128,7 +127,8 @@ export async function searchOfferings(params: SearchParams, now = new Date()): P
 			(SELECT json_agg(x.date::text) FROM availability_exception x
 			   WHERE x."providerId" = h."providerId" AND (x."offeringId" IS NULL OR x."offeringId" = h.id) AND x.date BETWEEN ${firstDate}::date AND ${lastDate}::date) AS closed,
 			(SELECT json_agg(s."startsAt") FROM slot s
-			   WHERE s."offeringId" = h.id AND s."startsAt" >= ${from} AND s."startsAt" < ${until} AND s.booked >= s.capacity) AS full
+			   WHERE s."offeringId" = h.id AND s."startsAt" >= ${from} AND s."startsAt" < ${until}
+			     AND NOT EXISTS (SELECT 1 FROM slot_place sp WHERE sp."slotId" = s.id AND sp."bookingId" IS NULL)) AS full
 		FROM hits h
 		ORDER BY ${orderBy('h.')}`)
 	return {
@@ -148,38 +148,6 @@ export async function searchOfferings(params: SearchParams, now = new Date()): P
 			}).map((slot) => slot.startsAt.toISOString()),
 		})),
 	}
-}
-
-/** Next free slot starts (ISO) of each offering from `from`, within two weeks. */
-export async function nextSlotsFor(offerings: { id: string; providerId: string; durationMinutes: number }[], from: Date, count: number) {
-	const out = new Map<string, string[]>()
-	if (offerings.length === 0) return out
-	const ids = offerings.map((o) => o.id)
-	const firstDate = shanghaiDate(from)
-	const lastDate = addDaysTo(firstDate, SLOT_WINDOW_DAYS)
-	const [rules, closures, full] = await Promise.all([
-		prisma.availabilityRule.findMany({ where: { offeringId: { in: ids } }, select: { offeringId: true, weekday: true, startMinute: true, endMinute: true, capacity: true } }),
-		prisma.availabilityException.findMany({
-			where: { providerId: { in: [...new Set(offerings.map((o) => o.providerId))] }, date: { gte: dateOnly(firstDate), lte: dateOnly(lastDate) } },
-			select: { providerId: true, offeringId: true, date: true },
-		}),
-		fullSlots(ids, from, fromShanghai(lastDate)),
-	])
-	for (const o of offerings) {
-		const closed = new Set(closures.filter((c) => c.providerId === o.providerId && (!c.offeringId || c.offeringId === o.id)).map((c) => c.date.toISOString().slice(0, 10)))
-		const mine = rules.filter((r) => r.offeringId === o.id) as Rule[]
-		const free = nextFreeSlots({ from, days: SLOT_WINDOW_DAYS, count, rules: mine, durationMinutes: o.durationMinutes, closedDates: closed, full: full.get(o.id) ?? new Set() })
-		out.set(
-			o.id,
-			free.map((s) => s.startsAt.toISOString()),
-		)
-	}
-	return out
-}
-
-/** Free slots of one offering over the next `days` days (the booking page's choices). */
-export async function freeSlotsOf(offering: { id: string; providerId: string; durationMinutes: number }, now = new Date(), count = 40) {
-	return (await nextSlotsFor([offering], now, count)).get(offering.id) ?? []
 }
 
 /** Whether a provider exists and is suspended (its page then says so instead of "not found"). */

@@ -10,8 +10,8 @@ import { shanghaiDate } from '~/lib/time.ts'
 import { isCityWide } from '~/modules/auth/access.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { wasAdmittedBetween } from '~/modules/beds/admissions.server.ts'
-import { visitTransition } from './booking.server.ts'
-import { reverseBookingSubsidy } from './pricing.server.ts'
+import { reverseForBooking } from '~/modules/subsidies/booking.server.ts'
+import { visitTransition } from './booking-lifecycle.server.ts'
 import { HOME_VISIT_CATEGORIES } from './categories.ts'
 import { checkInFlags, checkOutFlags, distanceMetres, VISIT_RULES, type VisitFlag } from './rules.ts'
 import type { checkSchema } from './schemas.ts'
@@ -164,7 +164,7 @@ export async function reviewVisit(user: SessionUser, visitId: string, accept: bo
 		const districtId = visit.booking.elder.districtId
 		await audit({ actor: user, action: accept ? 'visit.accept' : 'visit.reject', entityType: 'visit', entityId: visit.id, districtId, ip, details: { note } }, tx)
 		if (!accept) {
-			const reversed = await reverseBookingSubsidy(tx, { id: visit.booking.id, familyUserId: visit.booking.familyUserId, elderName: visit.booking.elder.name })
+			const reversed = await reverseForBooking(tx, { id: visit.booking.id, familyUserId: visit.booking.familyUserId, elderName: visit.booking.elder.name })
 			if (reversed) {
 				const serviceMonth = visit.checkOutAt ? shanghaiDate(visit.checkOutAt).slice(0, 7) : null
 				await audit(

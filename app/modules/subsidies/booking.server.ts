@@ -1,8 +1,9 @@
-// The subsidy side of a booking, plugged into the marketplace's pricing hooks: the quote's split,
-// the hold in the booking's transaction, the release when a booking ends without service and the
-// capture when it is completed. The grant paying is recorded as the booking's subsidyRef; the
+// The subsidy side of a booking, called by the marketplace's booking core: the quote's split
+// (once per request, before the booking's transaction), the hold in the booking's transaction, the
+// release when a booking ends without service and the capture when it is completed. The grant paying is recorded as the booking's subsidyRef; the
 // ledger reference of the hold is the booking id, so each booking holds, captures or releases once.
 import type { Db, Tx } from '~/lib/db.server.ts'
+import { sql } from '~/lib/sql.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import { captureHold, holdCredit, LedgerError, releaseHold, reverseCapture, txSql, pgSql, type Sql } from './ledger.server.ts'
 import { notify } from './applications.server.ts'
@@ -22,35 +23,34 @@ export type SubsidyQuote = {
 
 type GrantRow = { id: string; policyId: string; coveredCategories: string[]; copayBps: number; effectiveFrom: string; validUntil: string | null; availableFen: number; policyCode: string }
 
-function isTx(db: Db | Tx): boolean {
-	// An interactive transaction client has no $transaction of its own.
-	return !('$transaction' in db)
+/** The quote of an elder who holds no active grant: the family pays the whole price. */
+export function unsubsidised(priceFen: number): SubsidyQuote {
+	return { priceFen, subsidyFen: 0, copayFen: priceFen, grantId: null, note: null, creditLeftFen: 0, copayBps: null }
 }
+
+/** SQL condition true when elder `elderIdColumn` holds an active grant (when false, the quote is unsubsidised()). */
+export const HAS_ACTIVE_GRANT = (elderIdColumn: string) => `EXISTS (SELECT 1 FROM subsidy_grant g WHERE g."elderId" = ${elderIdColumn} AND g.status = 'active')`
 
 /**
  * Splits a price for an elder: among the elder's active grants whose version covers the category
  * and is valid on the service date, the one with the most credit left pays min(credit left,
  * price × (1 − co-pay share)). A grant whose policy excludes another active grant of the elder
- * (stacking) pays nothing. Inside a transaction the grant's credit row is locked, so two bookings
- * racing for the same credit are split one after the other.
+ * (stacking) pays nothing. A quote locks nothing: the hold in the booking's transaction is what
+ * takes the credit, and the ledger refuses a hold larger than what is left (SubsidyUnavailable).
  */
 export async function quoteSubsidy(db: Db | Tx, input: { elderId: string; category: string; priceFen: number; startsAt: Date }): Promise<SubsidyQuote> {
 	const day = shanghaiDate(input.startsAt)
-	const inTx = isTx(db)
-	const grants = await db.$queryRawUnsafe<GrantRow[]>(
-		`SELECT g.id, g."policyId", v."coveredCategories", v."copayBps", v."effectiveFrom"::text AS "effectiveFrom", v."validUntil"::text AS "validUntil",
+	const grants = await sql`
+		SELECT g.id, g."policyId", v."coveredCategories", v."copayBps", v."effectiveFrom"::text AS "effectiveFrom", v."validUntil"::text AS "validUntil",
 			av."balanceFen"::bigint AS "availableFen", p.code AS "policyCode"
-		 FROM subsidy_grant g
-		 JOIN subsidy_policy_version v ON v.id = g."policyVersionId"
-		 JOIN subsidy_policy p ON p.id = g."policyId"
-		 JOIN ledger_account av ON av."grantId" = g.id AND av.kind = 'elder_available'
-		 WHERE g."elderId" = $1::uuid AND g.status = 'active'
-		 ORDER BY av."balanceFen" DESC, g.id
-		 ${inTx ? 'FOR UPDATE OF av' : ''}`,
-		input.elderId,
-	)
+		FROM subsidy_grant g
+		JOIN subsidy_policy_version v ON v.id = g."policyVersionId"
+		JOIN subsidy_policy p ON p.id = g."policyId"
+		JOIN ledger_account av ON av."grantId" = g.id AND av.kind = 'elder_available'
+		WHERE g."elderId" = ${input.elderId}::uuid AND g.status = 'active'
+		ORDER BY av."balanceFen" DESC, g.id`.rows<GrantRow>()
 	const none = (note: SubsidyQuote['note'], creditLeftFen = 0, copayBps: number | null = null): SubsidyQuote => ({ priceFen: input.priceFen, subsidyFen: 0, copayFen: input.priceFen, grantId: null, note, creditLeftFen, copayBps })
-	if (!grants.length) return none(null)
+	if (!grants.length) return unsubsidised(input.priceFen)
 	const covering = grants.filter((g) => g.coveredCategories.includes(input.category) && g.effectiveFrom <= day && (!g.validUntil || g.validUntil >= day))
 	if (!covering.length) return none('notCovered')
 	// Every active grant counts for stacking, whether or not it could pay for this service.
@@ -78,12 +78,11 @@ export class SubsidyUnavailable extends Error {
 	}
 }
 
-export async function holdForBooking(tx: Tx, booking: { id: string; subsidyFen: number; subsidyRef: string | null; providerId: string }) {
+export async function holdForBooking(tx: Tx, booking: { id: string; subsidyFen: number; subsidyRef: string | null; providerId: string; category: string }) {
 	if (booking.subsidyFen <= 0) return
 	if (!booking.subsidyRef) throw new SubsidyUnavailable()
-	const offering = await tx.booking.findUnique({ where: { id: booking.id }, select: { offering: { select: { category: true } } } })
 	try {
-		await holdCredit(txSql(tx), { grantId: booking.subsidyRef, ref: booking.id, amountFen: booking.subsidyFen, category: offering?.offering.category ?? null, providerId: booking.providerId })
+		await holdCredit(txSql(tx), { grantId: booking.subsidyRef, ref: booking.id, amountFen: booking.subsidyFen, category: booking.category, providerId: booking.providerId })
 	} catch (error) {
 		if (error instanceof LedgerError) throw new SubsidyUnavailable()
 		throw error

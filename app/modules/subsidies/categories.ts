@@ -1,14 +1,5 @@
-// Service categories a subsidy policy can cover: the marketplace's own (the ServiceCategory enum),
-// so a policy's covered list and a booking's category compare directly.
-import { ALL_CATEGORIES } from '~/modules/marketplace/categories.ts'
-
-export const SERVICE_CATEGORIES = ALL_CATEGORIES
-export type ServiceCategory = (typeof SERVICE_CATEGORIES)[number]
-
-export function isServiceCategory(value: unknown): value is ServiceCategory {
-	return typeof value === 'string' && (SERVICE_CATEGORIES as readonly string[]).includes(value)
-}
-
+// Who a subsidy policy is for. The service categories a policy covers are the ServiceCategory enum
+// of schema.prisma (listed once, in marketplace/categories.ts), so a policy and a booking compare directly.
 export const ELDER_CATEGORIES = ['dibao', 'tekun', 'sanwu', 'youfu'] as const
 export const DISABILITY_LEVELS = ['none', 'partial', 'full'] as const
 export type DisabilityLevelName = (typeof DISABILITY_LEVELS)[number]

@@ -1,7 +1,8 @@
 // Form schemas of the subsidy pages. Messages are i18n keys in the `subsidies` namespace.
 import { z } from 'zod'
 import { parseYuan } from '~/lib/money.ts'
-import { DISABILITY_LEVELS, ELDER_CATEGORIES, SERVICE_CATEGORIES } from './categories.ts'
+import { ServiceCategory } from '~/generated/prisma/enums.ts'
+import { DISABILITY_LEVELS, ELDER_CATEGORIES } from './categories.ts'
 
 const E = (key: string) => `subsidies:errors.${key}`
 
@@ -39,7 +40,7 @@ const ruleFields = {
 	minAge: z.coerce.number({ error: E('minAge') }).int(E('minAge')).min(60, E('minAge')).max(120, E('minAge')).default(60),
 	districtIds: many(z.string().trim().min(1)),
 	monthlyCredit: yuan('monthlyCredit').refine((fen) => fen > 0, E('monthlyCredit')),
-	coveredCategories: many(z.enum(SERVICE_CATEGORIES, { error: E('serviceCategory') })).refine((v) => v.length > 0, E('coveredCategories')),
+	coveredCategories: many(z.enum(ServiceCategory, { error: E('serviceCategory') })).refine((v) => v.length > 0, E('coveredCategories')),
 	copayPercent: percentToBps,
 	expiresAtMonthEnd: z.preprocess((v) => v === 'on' || v === 'true', z.boolean()),
 }

@@ -1,0 +1,143 @@
+// Reading bookings: what the booking page shows before a booking exists, and the bookings a user
+// may see (one booking, a list).
+import { z } from 'zod'
+import type { Prisma } from '~/generated/prisma/client.ts'
+import type { BookingStatus } from '~/generated/prisma/enums.ts'
+import { prisma } from '~/lib/db.server.ts'
+import { isCityWide } from '~/modules/auth/access.server.ts'
+import type { SessionUser } from '~/modules/auth/session.server.ts'
+import { quoteSubsidy } from '~/modules/subsidies/booking.server.ts'
+import { freeSlotsOf } from './booking-slots.server.ts'
+import { communityNames } from './catalogue.server.ts'
+
+/** What the booking page needs: the offering, its provider and the elders this family cares for. */
+export async function getBookable(user: SessionUser, offeringId: string) {
+	if (!z.uuid().safeParse(offeringId).success) return null
+	const offering = await prisma.offering.findFirst({
+		where: { id: offeringId, active: true, provider: { status: 'approved' } },
+		select: {
+			id: true,
+			title: true,
+			description: true,
+			category: true,
+			priceFen: true,
+			unit: true,
+			durationMinutes: true,
+			districtIds: true,
+			communityIds: true,
+			providerId: true,
+			provider: { select: { id: true, name: true, grade: true, profile: { select: { autoConfirm: true, freeCancelHours: true, lateCancelFeePercent: true, ratingCount: true, ratingSum: true } } } },
+			rules: { select: { weekday: true, startMinute: true, endMinute: true, capacity: true } },
+		},
+	})
+	if (!offering) return null
+	const elders =
+		user.role === 'family'
+			? await prisma.elder.findMany({
+					where: { families: { some: { userId: user.id } }, deathDate: null },
+					orderBy: { name: 'asc' },
+					select: { id: true, name: true, districtId: true, communityId: true },
+				})
+			: []
+	const names = await communityNames(offering.communityIds)
+	return { offering: { ...offering, communities: offering.communityIds.flatMap((id) => names.get(id) ?? []) }, elders }
+}
+
+/** Whether an offering's area (its districts, narrowed to its communities if any) includes the elder's home. */
+export function offeringServes(offering: { districtIds: string[]; communityIds: string[] }, elder: { districtId: string; communityId: string | null }) {
+	return offering.districtIds.includes(elder.districtId) && (offering.communityIds.length === 0 || offering.communityIds.includes(elder.communityId ?? ''))
+}
+
+/** Whether an offering exists but its provider is suspended (the booking page then says so). */
+export async function offeringProviderSuspended(offeringId: string) {
+	if (!z.uuid().safeParse(offeringId).success) return false
+	return (await prisma.offering.count({ where: { id: offeringId, provider: { status: 'suspended' } } })) > 0
+}
+
+/** The booking page for one elder: the split of the price for that elder, and the free slots. */
+export async function bookingPage(user: SessionUser, offeringId: string, elderId: string | null, now = new Date()) {
+	const bookable = await getBookable(user, offeringId)
+	if (!bookable) return null
+	const elder = bookable.elders.find((e) => e.id === elderId) ?? (bookable.elders.length === 1 ? bookable.elders[0]! : null)
+	const [slots, quote] = elder
+		? await Promise.all([
+				freeSlotsOf(bookable.offering, now),
+				quoteSubsidy(prisma, { elderId: elder.id, category: bookable.offering.category, priceFen: bookable.offering.priceFen, startsAt: now }),
+			])
+		: [[], null]
+	const served = elder ? offeringServes(bookable.offering, elder) : true
+	return { ...bookable, elder, slots, quote, served, idempotencyKey: crypto.randomUUID().replaceAll('-', '') }
+}
+
+/** Who may see a booking: its family, its provider's staff, the bureau of the elder's district. */
+export function bookingScope(user: SessionUser): Prisma.BookingWhereInput {
+	switch (user.role) {
+		case 'family':
+			return { familyUserId: user.id }
+		case 'provider_staff':
+			return { providerId: user.providerId ?? '00000000-0000-0000-0000-000000000000' }
+		case 'bureau_district':
+			return { elder: { districtId: user.districtId ?? '-' } }
+		default:
+			return isCityWide(user) ? {} : { id: '00000000-0000-0000-0000-000000000000' }
+	}
+}
+
+const bookingDetail = {
+	id: true,
+	status: true,
+	startsAt: true,
+	endsAt: true,
+	priceFen: true,
+	subsidyFen: true,
+	copayFen: true,
+	paymentStatus: true,
+	cancellationFeeFen: true,
+	refundedFen: true,
+	statusReason: true,
+	expiresAt: true,
+	serviceAddress: true,
+	note: true,
+	visitCode: true,
+	familyUserId: true,
+	providerId: true,
+	createdAt: true,
+	elder: { select: { id: true, name: true, idNumberMasked: true } },
+	familyUser: { select: { name: true, phone: true } },
+	offering: { select: { id: true, title: true, category: true, unit: true, durationMinutes: true } },
+	provider: { select: { id: true, name: true, phone: true, profile: { select: { freeCancelHours: true, lateCancelFeePercent: true } } } },
+	events: { orderBy: { at: 'asc' }, select: { id: true, at: true, fromStatus: true, toStatus: true, actorRole: true, note: true } },
+	visit: { select: { checkInAt: true, checkOutAt: true, checkInMethod: true, checkOutMethod: true, flags: true, verified: true, caregiver: { select: { name: true } } } },
+	review: { select: { rating: true, comment: true, reply: true, repliedAt: true, createdAt: true } },
+	payments: { orderBy: { createdAt: 'desc' }, take: 1, select: { state: true, stripePaymentIntentId: true } },
+} satisfies Prisma.BookingSelect
+
+export async function getBooking(user: SessionUser, bookingId: string) {
+	if (!z.uuid().safeParse(bookingId).success) return null
+	const booking = await prisma.booking.findFirst({ where: { AND: [{ id: bookingId }, bookingScope(user)] }, select: bookingDetail })
+	if (!booking) return null
+	// The home code is for the family (shown at the elder's home), never for the provider's staff.
+	return { ...booking, events: booking.events.map((e) => ({ ...e, id: String(e.id) })), visitCode: user.role === 'family' ? booking.visitCode : null }
+}
+
+export async function listBookings(user: SessionUser, opts: { page: number; status?: BookingStatus; upcoming?: boolean }) {
+	const pageSize = 30
+	const rows = await prisma.booking.findMany({
+		where: { AND: [bookingScope(user), opts.status ? { status: opts.status } : {}] },
+		orderBy: [{ startsAt: 'desc' }, { id: 'asc' }],
+		skip: (opts.page - 1) * pageSize,
+		take: pageSize + 1,
+		select: {
+			id: true,
+			status: true,
+			startsAt: true,
+			copayFen: true,
+			priceFen: true,
+			paymentStatus: true,
+			elder: { select: { name: true } },
+			offering: { select: { title: true, category: true } },
+			provider: { select: { name: true } },
+		},
+	})
+	return { hasMore: rows.length > pageSize, bookings: rows.slice(0, pageSize) }
+}
