@@ -217,7 +217,7 @@ export function DecisionForm({
 					textareaProps={{ id: `${form.id}-${reason.name}`, name: reason.name, required: reason.required, maxLength: reason.maxLength ?? 500, rows: 2 }}
 				/>
 			) : null}
-			<FormErrors form={form} />
+			<FormErrors form={form} errors={fields[decision]?.errors} />
 			<div className="button-row">
 				<DecisionButtons name={decision} choices={choices} disabled={disabled} />
 			</div>

@@ -13,6 +13,8 @@ export type Column<R> = {
 	className?: string
 	/** data-testid of the column's cells. */
 	testId?: string
+	/** Attributes of one cell (a per-row test id). */
+	cellProps?: (row: R) => HTMLAttributes<HTMLElement> & Record<`data-${string}`, string | undefined>
 }
 
 /**
@@ -61,11 +63,11 @@ export function DataTable<R>({
 						<tr key={rowKey(row, i)} {...rowProps?.(row)}>
 							{cols.map((c) =>
 								c.rowHeader ? (
-									<th key={c.header} scope="row" data-label={c.header} className={c.className} data-testid={c.testId}>
+									<th key={c.header} scope="row" data-label={c.header} className={c.className} data-testid={c.testId} {...c.cellProps?.(row)}>
 										{c.cell(row)}
 									</th>
 								) : (
-									<td key={c.header} data-label={c.header} className={c.numeric ? 'num' : c.className} data-testid={c.testId}>
+									<td key={c.header} data-label={c.header} className={c.numeric ? 'num' : c.className} data-testid={c.testId} {...c.cellProps?.(row)}>
 										{c.cell(row)}
 									</td>
 								),

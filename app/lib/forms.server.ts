@@ -14,7 +14,11 @@ export const FORM_ID_FIELD = 'formId'
 
 export type FormReply<T = null> = { form: string; result: SubmissionResult<string[]>; value?: T }
 
-type ReplyOptions = { hideFields?: string[]; resetForm?: boolean }
+type ReplyOptions = {
+	resetForm?: boolean
+	/** Show the refusal's form error under this field instead (it is about that field: the month of a run). */
+	errorField?: string
+}
 type Submission = { reply: (options?: { formErrors?: string[]; fieldErrors?: Record<string, string[]>; hideFields?: string[]; resetForm?: boolean }) => SubmissionResult<string[]> }
 
 export type ParsedForm<V> = { ok: true; value: V; form: string; submission: Submission; hideFields?: string[] }
@@ -42,13 +46,15 @@ export function parseForm<S extends z.ZodType>(formData: FormData, schema: S, op
 export type Refusal = Failure | { ok: false; status?: number; formError?: string | null; fieldErrors?: Record<string, string[]> }
 
 /** The reply to a refusal: its form error above the buttons, its field errors under the fields, its status. */
-export function replyFailure<E extends object = object>(parsed: ParsedForm<unknown>, failure: Refusal, extra?: E) {
-	const result = parsed.submission.reply({ formErrors: failure.formError ? [failure.formError] : [], fieldErrors: failure.fieldErrors ?? {}, hideFields: parsed.hideFields })
+export function replyFailure<E extends object = object>(parsed: ParsedForm<unknown>, failure: Refusal, extra?: E, errorField?: string) {
+	const formErrors = failure.formError ? [failure.formError] : []
+	const fieldErrors = errorField && formErrors.length ? { ...failure.fieldErrors, [errorField]: formErrors } : (failure.fieldErrors ?? {})
+	const result = parsed.submission.reply({ formErrors: errorField ? [] : formErrors, fieldErrors, hideFields: parsed.hideFields })
 	return data<FormReply & Partial<E>>({ form: parsed.form, result, ...extra } as FormReply & Partial<E>, { status: failure.status ?? 400 })
 }
 
 /** Answers a module Outcome: 200 with its value (the form reset), or the refusal with its status. */
-export function replyOutcome<T>(parsed: ParsedForm<unknown>, outcome: { ok: true; value: T } | Refusal, options: ReplyOptions = {}) {
-	if (!outcome.ok) return replyFailure(parsed, outcome)
-	return data<FormReply<T>>({ form: parsed.form, result: parsed.submission.reply({ resetForm: options.resetForm ?? true, hideFields: parsed.hideFields }), value: outcome.value })
+export function replyOutcome<T = null>(parsed: ParsedForm<unknown>, outcome: { ok: true; value?: T } | Refusal, options: ReplyOptions = {}) {
+	if (!outcome.ok) return replyFailure(parsed, outcome, undefined, options.errorField)
+	return data<FormReply<T | null>>({ form: parsed.form, result: parsed.submission.reply({ resetForm: options.resetForm ?? true, hideFields: parsed.hideFields }), value: outcome.value ?? null })
 }
