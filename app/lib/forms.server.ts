@@ -30,13 +30,14 @@ export function formIdOf(formData: FormData): string {
 
 /**
  * Parses a form with its zod schema; if invalid, `response` is the 400 reply to return. `form` names
- * the form when the page derives it from the data (one form per row: `dispute-${bookingId}`).
+ * the form when the page derives it from the data (one form per row: `dispute-${bookingId}`);
+ * `invalidMessage` adds a form error above the buttons ("check the form") to the field errors.
  */
-export function parseForm<S extends z.ZodType>(formData: FormData, schema: S, options: { hideFields?: string[]; form?: string } = {}): ParsedForm<z.output<S>> | InvalidForm {
+export function parseForm<S extends z.ZodType>(formData: FormData, schema: S, options: { hideFields?: string[]; form?: string; invalidMessage?: string } = {}): ParsedForm<z.output<S>> | InvalidForm {
 	const form = options.form ?? formIdOf(formData)
 	const submission = parseWithZod<S>(formData, { schema })
 	if (submission.status === 'success') return { ok: true, value: submission.value as z.output<S>, form, submission, hideFields: options.hideFields }
-	return { ok: false, form, response: data<FormReply>({ form, result: submission.reply({ hideFields: options.hideFields }) }, { status: 400 }) }
+	return { ok: false, form, response: data<FormReply>({ form, result: submission.reply({ hideFields: options.hideFields, formErrors: options.invalidMessage ? [options.invalidMessage] : undefined }) }, { status: 400 }) }
 }
 
 /**

@@ -7,7 +7,7 @@ import { z } from 'zod'
 import { ImportReport } from '~/components/allowance.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, FormErrors, OrphanReplyErrors, replyDone, replyValue, TextareaField, useReplyForm } from '~/components/forms.tsx'
-import { DataTable, Money } from '~/components/ui.tsx'
+import { DataTable, Facts, Money } from '~/components/ui.tsx'
 import { parseForm, replyFailure, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp, invariantResponse, notFoundUnless, requireId } from '~/lib/http.server.ts'
 import { formatShanghai } from '~/lib/time.ts'
@@ -72,53 +72,25 @@ export default function RunPage() {
 		<>
 			<section className="card">
 				<h1>{t('run.title', { month: run.month })}</h1>
-				<dl className="facts">
-					<dt>{t('run.state')}</dt>
-					<dd data-testid="run-status" data-status={run.status}>
-						{t(`status.${run.status}`)}
-					</dd>
-					<dt>{t('run.progressLabel')}</dt>
-					<dd>
-						<progress max={Math.max(run.chunkCount, 1)} value={run.chunkCount ? run.chunksDone : computing ? 0 : 1} aria-label={t('run.progressLabel')} />{' '}
-						<span data-testid="run-progress">{t('runs.progress', { done: run.chunksDone, total: run.chunkCount })}</span>
-					</dd>
-					<dt>{t('run.snapshot')}</dt>
-					<dd>{t('run.snapshotCount', { count: run.snapshotCount })}</dd>
-					<dt>{t('run.startedBy')}</dt>
-					<dd>
-						{run.startedByScheduler ? t('run.scheduler') : run.startedBy} · {formatShanghai(new Date(run.startedAt), i18n.language)}
-					</dd>
-					{run.approvedBy ? (
-						<>
-							<dt>{t('run.approvedBy')}</dt>
-							<dd data-testid="approved-by">
-								{run.approvedBy} · {formatShanghai(new Date(run.approvedAt!), i18n.language)}
-							</dd>
-						</>
-					) : null}
-					{run.rejectedBy ? (
-						<>
-							<dt>{t('run.rejectedBy')}</dt>
-							<dd>
-								{run.rejectedBy} · {run.rejectReason}
-							</dd>
-						</>
-					) : null}
-					{run.disbursedBy ? (
-						<>
-							<dt>{t('run.disbursedBy')}</dt>
-							<dd>
-								{run.disbursedBy} · {formatShanghai(new Date(run.disbursedAt!), i18n.language)}
-							</dd>
-						</>
-					) : null}
-					<dt>{t('run.paymentCount')}</dt>
-					<dd data-testid="payment-count">{run.paymentCount ?? '—'}</dd>
-					<dt>{t('run.total')}</dt>
-					<dd data-testid="run-total">
-						<Money fen={run.totalFen} />
-					</dd>
-				</dl>
+				<Facts
+					items={[
+						[t('run.state'), t(`status.${run.status}`), { 'data-testid': 'run-status', 'data-status': run.status }],
+						[
+							t('run.progressLabel'),
+							<>
+								<progress max={Math.max(run.chunkCount, 1)} value={run.chunkCount ? run.chunksDone : computing ? 0 : 1} aria-label={t('run.progressLabel')} />{' '}
+								<span data-testid="run-progress">{t('runs.progress', { done: run.chunksDone, total: run.chunkCount })}</span>
+							</>,
+						],
+						[t('run.snapshot'), t('run.snapshotCount', { count: run.snapshotCount })],
+						[t('run.startedBy'), `${run.startedByScheduler ? t('run.scheduler') : run.startedBy} · ${formatShanghai(new Date(run.startedAt), i18n.language)}`],
+						run.approvedBy ? [t('run.approvedBy'), `${run.approvedBy} · ${formatShanghai(new Date(run.approvedAt!), i18n.language)}`, { 'data-testid': 'approved-by' }] : null,
+						run.rejectedBy ? [t('run.rejectedBy'), `${run.rejectedBy} · ${run.rejectReason}`] : null,
+						run.disbursedBy ? [t('run.disbursedBy'), `${run.disbursedBy} · ${formatShanghai(new Date(run.disbursedAt!), i18n.language)}`] : null,
+						[t('run.paymentCount'), run.paymentCount ?? '—', { 'data-testid': 'payment-count' }],
+						[t('run.total'), <Money key="total" fen={run.totalFen} />, { 'data-testid': 'run-total' }],
+					]}
+				/>
 				{computing ? (
 					<p className="notice" role="status">
 						{t('run.computingNote')}

@@ -5,7 +5,7 @@ import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, replyValue, useReplyForm } from '~/components/forms.tsx'
 import { LineChart } from '~/components/line-chart.tsx'
-import { DataTable } from '~/components/ui.tsx'
+import { DataTable, Facts } from '~/components/ui.tsx'
 import { enqueueSnapshot } from '~/jobs/indicator-snapshots.server.ts'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { ok } from '~/lib/outcome.ts'
@@ -100,24 +100,17 @@ export default function BedsDashboard() {
 				</Form>
 				<p className="hint">{t('dashboard.explain', { year: board.year ?? '—' })}</p>
 				{headline ? (
-					<dl className="facts" data-testid="headline">
-						<dt>{t('fields.bedsPer1000')}</dt>
-						<dd data-testid="headline-per1000">
-							{formatRatio(headline.bedsPer1000)} / {TARGETS.bedsPer1000}
-						</dd>
-						<dt>{t('fields.beds')}</dt>
-						<dd data-testid="headline-beds">{headline.beds.toLocaleString()}</dd>
-						<dt>{t('fields.nursingShare')}</dt>
-						<dd>
-							{formatPercent(headline.nursingShare)} / {formatPercent(TARGETS.nursingShare, 0)}
-						</dd>
-						<dt>{t('fields.occupancy')}</dt>
-						<dd data-testid="headline-occupancy">{formatPercent(headline.occupancy)}</dd>
-						<dt>{t('fields.bedsNeeded')}</dt>
-						<dd>{headline.bedsNeeded?.toLocaleString() ?? '—'}</dd>
-						<dt>{t('fields.institutions')}</dt>
-						<dd>{headline.institutions}</dd>
-					</dl>
+					<Facts
+						data-testid="headline"
+						items={[
+							[t('fields.bedsPer1000'), `${formatRatio(headline.bedsPer1000)} / ${TARGETS.bedsPer1000}`, { 'data-testid': 'headline-per1000' }],
+							[t('fields.beds'), headline.beds.toLocaleString(), { 'data-testid': 'headline-beds' }],
+							[t('fields.nursingShare'), `${formatPercent(headline.nursingShare)} / ${formatPercent(TARGETS.nursingShare, 0)}`],
+							[t('fields.occupancy'), formatPercent(headline.occupancy), { 'data-testid': 'headline-occupancy' }],
+							[t('fields.bedsNeeded'), headline.bedsNeeded?.toLocaleString() ?? '—'],
+							[t('fields.institutions'), headline.institutions],
+						]}
+					/>
 				) : null}
 				<p className="title-row">
 					<a className="button secondary" href={`/bureau/beds.csv?year=${board.year ?? ''}&district=${board.scope ?? ''}`} download>
