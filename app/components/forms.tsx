@@ -10,7 +10,7 @@ import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 // The errors come from the server's reply, so they show the same with and without JavaScript.
 
 /** What an action answers (FormReply in forms.server.ts), as the page reads it. */
-export type ReplyData = { form?: string; result?: SubmissionResult<string[]>; value?: unknown } | undefined | null
+export type ReplyData = { form?: string; ok?: boolean; result?: SubmissionResult<string[]>; value?: unknown } | undefined | null
 
 /** The action's reply if it is for this form (pages have several), for Conform's `lastResult`. */
 export function replyFor(reply: ReplyData | unknown, id: string): SubmissionResult<string[]> | undefined {
@@ -33,13 +33,13 @@ type AnyForm = FormMetadata<any, string[]>
 /** Whether the reply says the form (any form, without `id`) was accepted. */
 export function replyDone(reply: ReplyData | unknown, id?: string): boolean {
 	const r = reply as ReplyData
-	return Boolean(r && r.result?.status === 'success' && (id === undefined || r.form === id))
+	return Boolean(r?.ok && (id === undefined || r.form === id))
 }
 
 /** The value of a successful reply to this form (for a "done" notice), or undefined. */
 export function replyValue<T = unknown>(reply: ReplyData | unknown, id: string): T | undefined {
 	const r = reply as ReplyData
-	return r && r.form === id && r.result?.status === 'success' ? (r.value as T) : undefined
+	return r?.ok && r.form === id ? (r.value as T) : undefined
 }
 
 /** A POST form with its CSRF token, its intent and its id (so the reply finds its way back to it). */

@@ -12,7 +12,8 @@ import type { Failure } from './outcome.ts'
 /** The hidden field naming the form that was sent; without it, the form is its `intent`. */
 export const FORM_ID_FIELD = 'formId'
 
-export type FormReply<T = null> = { form: string; result: SubmissionResult<string[]>; value?: T }
+/** `ok` says whether the form was accepted (Conform's reset reply carries no status). */
+export type FormReply<T = null> = { form: string; ok: boolean; result: SubmissionResult<string[]>; value?: T }
 
 type ReplyOptions = {
 	resetForm?: boolean
@@ -37,7 +38,7 @@ export function parseForm<S extends z.ZodType>(formData: FormData, schema: S, op
 	const form = options.form ?? formIdOf(formData)
 	const submission = parseWithZod<S>(formData, { schema })
 	if (submission.status === 'success') return { ok: true, value: submission.value as z.output<S>, form, submission, hideFields: options.hideFields }
-	return { ok: false, form, response: data<FormReply>({ form, result: submission.reply({ hideFields: options.hideFields, formErrors: options.invalidMessage ? [options.invalidMessage] : undefined }) }, { status: 400 }) }
+	return { ok: false, form, response: data<FormReply>({ form, ok: false, result: submission.reply({ hideFields: options.hideFields, formErrors: options.invalidMessage ? [options.invalidMessage] : undefined }) }, { status: 400 }) }
 }
 
 /**
@@ -51,11 +52,11 @@ export function replyFailure<E extends object = object>(parsed: ParsedForm<unkno
 	const formErrors = failure.formError ? [failure.formError] : []
 	const fieldErrors = errorField && formErrors.length ? { ...failure.fieldErrors, [errorField]: formErrors } : (failure.fieldErrors ?? {})
 	const result = parsed.submission.reply({ formErrors: errorField ? [] : formErrors, fieldErrors, hideFields: parsed.hideFields })
-	return data<FormReply & Partial<E>>({ form: parsed.form, result, ...extra } as FormReply & Partial<E>, { status: failure.status ?? 400 })
+	return data<FormReply & Partial<E>>({ form: parsed.form, ok: false, result, ...extra } as FormReply & Partial<E>, { status: failure.status ?? 400 })
 }
 
 /** Answers a module Outcome: 200 with its value (the form reset), or the refusal with its status. */
 export function replyOutcome<T = null>(parsed: ParsedForm<unknown>, outcome: { ok: true; value?: T } | Refusal, options: ReplyOptions = {}) {
 	if (!outcome.ok) return replyFailure(parsed, outcome, undefined, options.errorField)
-	return data<FormReply<T | null>>({ form: parsed.form, result: parsed.submission.reply({ resetForm: options.resetForm ?? true, hideFields: parsed.hideFields }), value: outcome.value ?? null })
+	return data<FormReply<T | null>>({ form: parsed.form, ok: true, result: parsed.submission.reply({ resetForm: options.resetForm ?? true, hideFields: parsed.hideFields }), value: outcome.value ?? null })
 }
