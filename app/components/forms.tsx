@@ -30,6 +30,13 @@ export function useReplyForm<F extends string = never>(id: string, reply: ReplyD
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyForm = FormMetadata<any, string[]>
 
+/** The field errors of this form's reply, all together (for small forms that show them in one place). */
+export function replyFieldErrors(reply: ReplyData | unknown, id: string): string[] {
+	return Object.entries(replyFor(reply, id)?.error ?? {})
+		.filter(([field]) => field !== '')
+		.flatMap(([, errors]) => errors ?? [])
+}
+
 /** Whether the reply says the form (any form, without `id`) was accepted. */
 export function replyDone(reply: ReplyData | unknown, id?: string): boolean {
 	const r = reply as ReplyData
@@ -102,9 +109,10 @@ export function ErrorList({ id, errors }: { id?: string; errors?: ListOfErrors }
 	)
 }
 
-export function Field({ label, hint, errors, inputProps }: { label: ReactNode; hint?: ReactNode; errors?: ListOfErrors; inputProps: InputHTMLAttributes<HTMLInputElement> }) {
-	const fallbackId = useId()
-	const id = inputProps.id ?? fallbackId
+type Control = { id: string; 'aria-invalid'?: true; 'aria-describedby'?: string }
+
+/** A label, an optional hint, the control and its errors, wired together by ids. */
+function FieldFrame({ id, label, hint, errors, control }: { id: string; label: ReactNode; hint?: ReactNode; errors?: ListOfErrors; control: (props: Control) => ReactNode }) {
 	const errorId = errors?.length ? `${id}-error` : undefined
 	const hintId = hint ? `${id}-hint` : undefined
 	return (
@@ -115,10 +123,15 @@ export function Field({ label, hint, errors, inputProps }: { label: ReactNode; h
 					{hint}
 				</p>
 			) : null}
-			<input id={id} aria-invalid={errorId ? true : undefined} aria-describedby={[hintId, errorId].filter(Boolean).join(' ') || undefined} {...inputProps} />
+			{control({ id, 'aria-invalid': errorId ? true : undefined, 'aria-describedby': [hintId, errorId].filter(Boolean).join(' ') || undefined })}
 			<ErrorList id={errorId} errors={errors} />
 		</div>
 	)
+}
+
+export function Field({ label, hint, errors, inputProps }: { label: ReactNode; hint?: ReactNode; errors?: ListOfErrors; inputProps: InputHTMLAttributes<HTMLInputElement> }) {
+	const fallbackId = useId()
+	return <FieldFrame id={inputProps.id ?? fallbackId} label={label} hint={hint} errors={errors} control={(aria) => <input {...aria} {...inputProps} />} />
 }
 
 export function SelectField({
@@ -135,21 +148,22 @@ export function SelectField({
 	placeholder?: string
 }) {
 	const fallbackId = useId()
-	const id = selectProps.id ?? fallbackId
-	const errorId = errors?.length ? `${id}-error` : undefined
 	return (
-		<div className="field">
-			<label htmlFor={id}>{label}</label>
-			<select id={id} aria-invalid={errorId ? true : undefined} aria-describedby={errorId} {...selectProps}>
-				{placeholder !== undefined ? <option value="">{placeholder}</option> : null}
-				{options.map((o) => (
-					<option key={o.value} value={o.value}>
-						{o.label}
-					</option>
-				))}
-			</select>
-			<ErrorList id={errorId} errors={errors} />
-		</div>
+		<FieldFrame
+			id={selectProps.id ?? fallbackId}
+			label={label}
+			errors={errors}
+			control={(aria) => (
+				<select {...aria} {...selectProps}>
+					{placeholder !== undefined ? <option value="">{placeholder}</option> : null}
+					{options.map((o) => (
+						<option key={o.value} value={o.value}>
+							{o.label}
+						</option>
+					))}
+				</select>
+			)}
+		/>
 	)
 }
 
@@ -168,21 +182,7 @@ export function DecisionButtons({ name, choices, disabled }: { name: string; cho
 
 export function TextareaField({ label, hint, errors, textareaProps }: { label: ReactNode; hint?: ReactNode; errors?: ListOfErrors; textareaProps: TextareaHTMLAttributes<HTMLTextAreaElement> }) {
 	const fallbackId = useId()
-	const id = textareaProps.id ?? fallbackId
-	const errorId = errors?.length ? `${id}-error` : undefined
-	const hintId = hint ? `${id}-hint` : undefined
-	return (
-		<div className="field">
-			<label htmlFor={id}>{label}</label>
-			{hint ? (
-				<p id={hintId} className="hint">
-					{hint}
-				</p>
-			) : null}
-			<textarea id={id} rows={3} aria-invalid={errorId ? true : undefined} aria-describedby={[hintId, errorId].filter(Boolean).join(' ') || undefined} {...textareaProps} />
-			<ErrorList id={errorId} errors={errors} />
-		</div>
-	)
+	return <FieldFrame id={textareaProps.id ?? fallbackId} label={label} hint={hint} errors={errors} control={(aria) => <textarea rows={3} {...aria} {...textareaProps} />} />
 }
 
 /**

@@ -2,7 +2,7 @@ import { Link, isRouteErrorResponse, useRouteError } from '@remix-run/react'
 import type { ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { TIME_ZONE } from '~/lib/time.ts'
-import { ActionForm, FormErrors, useReplyForm } from './forms.tsx'
+import { ActionForm, FormErrors, replyFieldErrors, useReplyForm } from './forms.tsx'
 
 // Intl formatters are costly to build and a results page formats dozens of dates: one per locale.
 const moments = new Map<string, Intl.DateTimeFormat>()
@@ -31,11 +31,11 @@ export function Stars({ value }: { value: number | null }) {
 
 /** A one-button form for a state change, with its CSRF token and intent. */
 export function IntentForm({ intent, label, reply, children, secondary }: { intent: string; label: string; reply: unknown; children?: ReactNode; secondary?: boolean }) {
-	const [form, fields] = useReplyForm<string>(intent, reply)
+	const [form] = useReplyForm(intent, reply)
 	return (
 		<ActionForm form={form} intent={intent} className="intent-form">
 			{children}
-			<FormErrors form={form} errors={Object.values(fields).flatMap((f) => (f as { errors?: string[] } | undefined)?.errors ?? [])} />
+			<FormErrors form={form} errors={replyFieldErrors(reply, intent)} />
 			<button type="submit" className={`button big${secondary ? ' secondary' : ''}`}>
 				{label}
 			</button>

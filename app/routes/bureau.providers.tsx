@@ -3,7 +3,7 @@ import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import type { ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, FormErrors, OrphanReplyErrors, useReplyForm } from '~/components/forms.tsx'
+import { ActionForm, FormErrors, OrphanReplyErrors, replyFieldErrors, useReplyForm } from '~/components/forms.tsx'
 import { When } from '~/components/marketplace.tsx'
 import { Pager } from '~/components/pager.tsx'
 import { Facts } from '~/components/ui.tsx'
@@ -155,7 +155,7 @@ export default function BureauProviders() {
 
 /** One decision on one provider: the provider, the decision's hidden fields, the visible ones, its errors. */
 function ProviderForm({ reply, kind, providerId, fields, className, submit, secondary, children }: { reply: unknown; kind: string; providerId: string; fields: Record<string, string>; className: string; submit: string; secondary?: boolean; children?: ReactNode }) {
-	const [form, formFields] = useReplyForm<'providerId' | 'reason' | 'grade' | 'assessedOn' | 'decision' | 'intent'>(`${kind}-${providerId}`, reply)
+	const [form] = useReplyForm(`${kind}-${providerId}`, reply)
 	return (
 		<ActionForm form={form} className={className}>
 			<input type="hidden" name="providerId" value={providerId} />
@@ -163,7 +163,7 @@ function ProviderForm({ reply, kind, providerId, fields, className, submit, seco
 				<input key={name} type="hidden" name={name} value={value} />
 			))}
 			{children}
-			<FormErrors form={form} errors={Object.values(formFields).flatMap((f) => f.errors ?? [])} />
+			<FormErrors form={form} errors={replyFieldErrors(reply, `${kind}-${providerId}`)} />
 			<button type="submit" className={`button big${secondary ? ' secondary' : ''}`}>
 				{submit}
 			</button>
