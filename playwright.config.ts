@@ -1,6 +1,10 @@
+import { execFileSync } from 'node:child_process'
 import { defineConfig, devices } from '@playwright/test'
 
-const PORT = Number(process.env.E2E_PORT ?? 3100)
+// A free port unless E2E_PORT says otherwise, so parallel runs never clash. Chosen once: the
+// config is evaluated again in each test worker, which inherits E2E_PORT from the runner.
+process.env.E2E_PORT ??= execFileSync(process.execPath, ['-e', "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})"], { encoding: 'utf8' })
+const PORT = Number(process.env.E2E_PORT)
 
 // Debian's Chromium, never a downloaded browser (see README: Browser tests).
 export default defineConfig({

@@ -116,7 +116,7 @@ export default async function subsidyGrantBench() {
 		const grants = await ensureGrants(db)
 		const [floorMonth, queueMonth, floorMonth2] = await freshMonths(db)
 		const { monthlyGrantSql } = await import('../app/modules/subsidies/ledger.server.ts')
-		const { enqueueMonthlyGrant, SUBSIDY_QUEUE } = await import('../app/jobs/subsidy.server.ts')
+		const { enqueueMonthlyGrant, SUBSIDY_QUEUE } = await import('../app/jobs/subsidy-grant.server.ts')
 		const { QueueEvents } = await import('bullmq')
 		const { getQueue } = await import('../app/jobs/queues.server.ts')
 		const districts = (await db.query<{ id: string }>(`SELECT id FROM district ORDER BY "sortOrder"`)).rows.map((r) => r.id)

@@ -6,7 +6,7 @@
 // unnest(…) statements, never a row at a time. Deterministic for a given day.
 import type pg from 'pg'
 import { takeSnapshot } from '~/modules/beds/indicators.server.ts'
-import { apportion, Rng } from '../tests/factories/index.ts'
+import { apportion, Rng } from './generators.ts'
 
 export const CITY_BEDS_2015 = 15_472
 const SEED = 20_161_231

@@ -2,7 +2,7 @@
 // approved ones (the categories of their kind, prices in fen). Deterministic (own PRNG stream).
 // Called by prisma/seed.ts inside its transaction; the search benchmark reuses makeOfferings().
 import type pg from 'pg'
-import { Rng } from '../tests/factories/index.ts'
+import { Rng } from './generators.ts'
 
 type Kind = 'home_care' | 'community_centre' | 'institution'
 

@@ -26,7 +26,7 @@ import {
 	Rng,
 	type ElderRow,
 	type ElderRowInput,
-} from '../tests/factories/index.ts'
+} from './generators.ts'
 import {
 	AGE_DISTRIBUTION,
 	AGED_80_PLUS_SHARE_2015,

@@ -1,13 +1,16 @@
 // Brings up the app for the browser tests: a fresh demo-seeded database, the production build's web
-// server and the worker process. Playwright starts this and stops it with SIGTERM.
+// server and the worker process. Playwright starts this and stops it with SIGTERM. Under `npm test`
+// the database is a copy of the run's template (migrated and seeded once for vitest and this);
+// alone (`npx playwright test`) it migrates and seeds its own.
 import type { ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { createDatabase, dropDatabase, migrate } from './lib/database.ts'
+import { copyDatabase, dropDatabase, prepareTemplate, TEMPLATE_READY_ENV } from './lib/database.ts'
 import { spawnNode } from './lib/node-process.ts'
 import { choosePrivateStripeMock } from './lib/ports.ts'
 import { ensureServices } from './services.ts'
 
-const port = process.env.E2E_PORT ?? '3100'
+const port = process.env.E2E_PORT
+if (!port) throw new Error('E2E_PORT is not set: playwright.config.ts chooses it')
 const base = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/yiyang'
 const runId = `${Date.now()}_${process.pid}`
 const name = `yiyang_e2e_${runId}`
@@ -15,13 +18,9 @@ const name = `yiyang_e2e_${runId}`
 if (!existsSync('build/index.js')) throw new Error('No production build: run `npm run build` first (npm test does).')
 await choosePrivateStripeMock()
 const { stripeMock } = await ensureServices({ quiet: true })
-const url = await createDatabase(base, name)
-migrate(url)
+const template = process.env[TEMPLATE_READY_ENV] === '1' ? process.env.TEST_DATABASE_NAME : undefined
+const url = template ? await copyDatabase(base, template, name) : await prepareTemplate(base, name)
 const env = { ...process.env, DATABASE_URL: url, QUEUE_PREFIX: `yiyang_e2e_${runId}`, PORT: port, NODE_ENV: 'production' as const, ALLOW_DEV_SECRETS: 'true', STRIPE_PUBLISHABLE_KEY: 'pk_test_yiyang_e2e' }
-await new Promise<void>((resolve, reject) => {
-	const seed = spawnNode('prisma/seed.ts', ['--scale', 'demo'], { env, stdio: 'inherit' })
-	seed.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`seed exited with ${code}`))))
-})
 
 const children: ChildProcess[] = [spawnNode('server.ts', [], { env, stdio: 'inherit' })]
 if (existsSync('workers/index.ts')) children.push(spawnNode('workers/index.ts', [], { env, stdio: 'inherit' }))

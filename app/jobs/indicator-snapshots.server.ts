@@ -1,4 +1,5 @@
-import { getQueue } from './queues.server.ts'
+import { z } from 'zod'
+import { getQueue, MONTH } from './queues.server.ts'
 
 // Producer side of the monthly indicator snapshot (processor: workers/processors/indicator-snapshots.ts).
 export const INDICATOR_SNAPSHOT_QUEUE = 'indicator-snapshots'
@@ -6,7 +7,9 @@ export const SNAPSHOT_SCHEDULER_ID = 'monthly-indicator-snapshot'
 /** 03:00 on the 1st of every month, Shanghai time. */
 export const SNAPSHOT_CRON = { pattern: '0 3 1 * *', tz: 'Asia/Shanghai' } as const
 
-export type SnapshotJob = { month?: string }
+/** No month: the scheduler's run, for the month snapshotMonth() picks. */
+export const snapshotPayload = z.object({ month: z.string().regex(MONTH).optional() })
+export type SnapshotJob = z.infer<typeof snapshotPayload>
 
 export function snapshotQueue() {
 	return getQueue<SnapshotJob>(INDICATOR_SNAPSHOT_QUEUE)

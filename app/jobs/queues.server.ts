@@ -1,10 +1,14 @@
-import { Queue, type ConnectionOptions, type QueueOptions } from 'bullmq'
+import { Queue, UnrecoverableError, type ConnectionOptions, type Job, type QueueOptions } from 'bullmq'
 import { Redis } from 'ioredis'
+import { z } from 'zod'
 import { getEnv } from '~/lib/env.server.ts'
 import { singleton } from '~/lib/singleton.server.ts'
 
 // BullMQ's production habits: producers fail fast (a web request must not hang on a Redis outage),
 // workers wait forever (maxRetriesPerRequest: null) and reconnect. Every key carries QUEUE_PREFIX.
+// Each queue has one file beside this one, app/jobs/<queue>.server.ts, holding its name, payload
+// schemas, producers (deterministic job ids, ids only in payloads) and schedules; its processor is
+// workers/processors/<queue>.ts, which parses the payload with parsePayload and calls a module.
 
 /** Connection for producers (web processes, scripts): fails fast when Redis is down. */
 export function producerConnection(): ConnectionOptions {
@@ -22,5 +26,20 @@ export function queuePrefix() {
 
 /** One Queue instance per name and process. */
 export function getQueue<Data = unknown>(name: string, options: Partial<QueueOptions> = {}): Queue<Data> {
-	return singleton(`queue:${queuePrefix()}:${name}`, () => new Queue<Data>(name, { connection: producerConnection(), prefix: queuePrefix(), ...options }))
+	return singleton(`queue:${queuePrefix()}:${name}`, () => {
+		const queue = new Queue<Data>(name, { connection: producerConnection(), prefix: queuePrefix(), ...options })
+		// A Redis outage surfaces on the calls that fail (producers fail fast); the connection's own
+		// reconnect errors are not news, and an 'error' event without a listener would crash the process.
+		queue.on('error', () => {})
+		return queue
+	})
 }
+
+/** A job's payload checked against its schema; a malformed one fails at once (never retried). */
+export function parsePayload<T>(schema: z.ZodType<T>, job: Pick<Job, 'queueName' | 'name' | 'data'>): T {
+	const parsed = schema.safeParse(job.data)
+	if (!parsed.success) throw new UnrecoverableError(`bad payload for a ${job.name} job on ${job.queueName}: ${z.prettifyError(parsed.error)}`)
+	return parsed.data
+}
+
+export const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/

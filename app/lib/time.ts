@@ -26,10 +26,35 @@ export function toDateString(date: Date): string {
 	return date.toISOString().slice(0, 10)
 }
 
-/** Whole years between a birth date and a date (both YYYY-MM-DD). */
+export function isLeapYear(y: number): boolean {
+	return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0
+}
+
+/**
+ * Whole years between a birth date and a date (both YYYY-MM-DD), counted as the Civil Code counts
+ * periods (art. 201–202): a year ends on the corresponding day, or on the month's last day where it
+ * has none, so a person born on 29 February completes a year on 28 February of a common year.
+ */
 export function ageOn(birthDate: string, on: string): number {
-	const years = Number(on.slice(0, 4)) - Number(birthDate.slice(0, 4))
-	return on.slice(5) < birthDate.slice(5) ? years - 1 : years
+	const year = Number(on.slice(0, 4))
+	const birthday = birthDate.slice(5) === '02-29' && !isLeapYear(year) ? '02-28' : birthDate.slice(5)
+	const years = year - Number(birthDate.slice(0, 4))
+	return on.slice(5) < birthday ? years - 1 : years
+}
+
+/**
+ * The latest birth date of a person at least `years` old on `on`, by the same rule as ageOn: for
+ * every birth date b, ageOn(b, on) >= years exactly when b <= bornOnOrBefore(on, years). The SQL
+ * of set-based runs compares birth dates with this threshold instead of computing ages.
+ */
+export function bornOnOrBefore(on: string, years: number): string {
+	const onYear = Number(on.slice(0, 4))
+	const y = onYear - years
+	let md = on.slice(5)
+	if (md === '02-29' && !isLeapYear(y)) md = '02-28'
+	// 28 February of a common year completes the year of someone born on 29 February.
+	else if (md === '02-28' && !isLeapYear(onYear) && isLeapYear(y)) md = '02-29'
+	return `${String(y).padStart(4, '0')}-${md}`
 }
 
 export function addMonths(month: string, n: number): string {

@@ -1,5 +1,5 @@
 // Creates, migrates and drops the throw-away databases of test and benchmark runs.
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import pg from 'pg'
 
 export function databaseUrlWithName(baseUrl: string, name: string) {
@@ -78,3 +78,32 @@ export async function dropStaleDatabases(baseUrl: string, prefix: string, olderT
 		}
 	})
 }
+
+/**
+ * The run's template: a fresh database, migrated and demo-seeded once. Vitest's per-file databases
+ * and the browser-test server's database are copies of it (copyDatabase), so one `npm test`
+ * migrates and seeds once. Returns its URL.
+ */
+export async function prepareTemplate(baseUrl: string, name: string, opts: { quiet?: boolean } = {}) {
+	const url = await createDatabase(baseUrl, name)
+	const env = { ...process.env, DATABASE_URL: url }
+	// Asynchronous children: npm test runs this beside other steps whose output must keep flowing.
+	await runChild('prisma migrate deploy', 'npx', ['prisma', 'migrate', 'deploy'], env)
+	const out = await runChild('seed', process.execPath, ['--import', 'tsx', 'prisma/seed.ts', '--scale', 'demo', '--quiet'], env)
+	if (!opts.quiet && out.trim()) process.stdout.write(out)
+	return url
+}
+
+function runChild(label: string, command: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+	return new Promise((resolve, reject) => {
+		const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
+		let out = ''
+		child.stdout.on('data', (b: Buffer) => (out += b.toString()))
+		child.stderr.on('data', (b: Buffer) => (out += b.toString()))
+		child.once('error', reject)
+		child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${label} failed (exit code ${code}):\n${out}`))))
+	})
+}
+
+/** Set by `npm test` once it has prepared the template named TEST_DATABASE_NAME. */
+export const TEMPLATE_READY_ENV = 'TEST_TEMPLATE_READY'

@@ -1,22 +1,15 @@
 // Marketplace test data: providers with an offering and a weekly schedule, families with elders,
 // signed-in HTTP clients. Written straight to the database (setup, not the behaviour under test).
-import { hash } from '@node-rs/argon2'
 import { prisma } from '~/lib/db.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import { DEMO_PASSWORD } from '../../prisma/seed-data.ts'
 import { HttpClient } from '../setup/http.ts'
+import { TEST_PASSWORD, testPasswordHash as pw, uniquePhone } from './accounts.ts'
 import { addDays, makeElder, Rng } from './index.ts'
 
-export const TEST_PASSWORD = 'Market2026x'
-let passwordHash: Promise<string> | undefined
-const pw = () => (passwordHash ??= hash(TEST_PASSWORD))
+export { TEST_PASSWORD, uniquePhone }
 
 const rng = new Rng(`market-${process.pid}-${Date.now()}`)
-let phoneSeq = 0
-export function uniquePhone() {
-	phoneSeq++
-	return `15${String(process.pid % 1000).padStart(3, '0')}${String(Date.now() % 100000 + phoneSeq).padStart(6, '0').slice(-6)}`
-}
 
 export async function dongbaoCommunity() {
 	return prisma.community.findFirstOrThrow({ where: { districtId: 'dongbao', kind: 'urban_community' }, select: { id: true } })

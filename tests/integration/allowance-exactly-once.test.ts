@@ -21,7 +21,7 @@ let db: pg.Client
 let redis: Child
 const workers: Child[] = []
 let engine: typeof import('~/modules/allowance/engine.server.ts')
-let queues: typeof import('~/modules/allowance/queue.server.ts')
+let queues: typeof import('~/jobs/allowance.server.ts')
 
 function workerEnv(extra: Record<string, string> = {}) {
 	return {
@@ -76,7 +76,7 @@ beforeAll(async () => {
 	process.env.ALLOWANCE_CHUNK_SIZE = '500'
 	redis = await startPrivateRedis(REDIS_PORT)
 	engine = await import('~/modules/allowance/engine.server.ts')
-	queues = await import('~/modules/allowance/queue.server.ts')
+	queues = await import('~/jobs/allowance.server.ts')
 }, 120_000)
 
 afterAll(async () => {

@@ -5,14 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { prisma } from '~/lib/db.server.ts'
 import { addMonths, shanghaiMonth } from '~/lib/time.ts'
 import { DEMO_PASSWORD } from '../../prisma/seed-data.ts'
-import { makeElderRow, Rng, yearsBefore } from '../factories/index.ts'
+import { ALLOWANCE_CHECKER, ALLOWANCE_MAKER, makeAllowanceElder, waitForRun } from '../factories/allowance.ts'
 import { HttpClient, startApp } from '../setup/http.ts'
-import { startWorker, waitFor, type Child } from '../setup/processes.ts'
+import { startWorker, type Child } from '../setup/processes.ts'
 
 // A month no other allowance test runs (they use M, M-1 .. M-4, M-6).
 const H = addMonths(shanghaiMonth(), -9)
-const MAKER = '13800000041'
-const CHECKER = '13800000042'
+const MAKER = ALLOWANCE_MAKER
+const CHECKER = ALLOWANCE_CHECKER
 const FAMILY = '13800000001'
 const OTHER_FAMILY = '13800000002'
 const COMMUNITY = '13800000021'
@@ -46,28 +46,12 @@ const csvLines = async (res: Response) => (await res.text()).replace(/^\uFEFF/, 
 describe('payments of elders without a subsidy card', () => {
 	it('holds the payment out of the bank file, lets the family record a card, and exports it exactly once in a follow-up file', async () => {
 		// A family's elder of 85 with a recent liveness certification and no card reference.
-		const family = await prisma.user.findUniqueOrThrow({ where: { phone: FAMILY } })
-		const sibling = await prisma.elder.findFirstOrThrow({ where: { families: { some: { userId: family.id } }, communityId: { not: null } }, select: { districtId: true, communityId: true } })
-		const region = (await prisma.district.findUniqueOrThrow({ where: { id: sibling.districtId }, select: { regionCode: true } })).regionCode ?? '420882'
-		const rng = new Rng(`held-card-${process.pid}`)
-		const row = makeElderRow(rng, {
-			districtId: sibling.districtId,
-			regionCode: region,
-			communityId: sibling.communityId,
-			settlement: 'urban_community',
-			birthDate: yearsBefore(`${H}-01`, 85),
-			seq: 101 + 2 * rng.int(0, 400),
-			name: '无卡老人',
-			lastLivenessAt: `${H}-01`,
-			deathDate: null,
-			residencyStatus: 'resident',
-			bankCardRef: null,
-		})
-		await prisma.elder.create({ data: { ...row, families: { create: { userId: family.id, relationship: 'child' } } } })
-		const elderId = row.id
+		const elder = await makeAllowanceElder({ month: H, age: 85, familyPhone: FAMILY, name: '无卡老人', bankCardRef: null })
+		const elderId = elder.id
+		const family = { id: elder.familyUserId }
+		const sibling = { districtId: elder.districtId }
 		// A second one in the same community, for the community officer.
-		const row2 = makeElderRow(rng, { districtId: sibling.districtId, deathDate: null, residencyStatus: 'resident', regionCode: region, settlement: 'urban_community', communityId: sibling.communityId, birthDate: yearsBefore(`${H}-01`, 92), seq: 102 + 2 * rng.int(0, 400), name: '无卡老人二', lastLivenessAt: `${H}-01`, bankCardRef: null })
-		await prisma.elder.create({ data: row2 })
+		const row2 = await makeAllowanceElder({ month: H, age: 92, familyPhone: FAMILY, linked: false, gender: 'female', name: '无卡老人二', bankCardRef: null })
 
 		// Compute, approve, export.
 		const maker = await as(MAKER)
@@ -75,7 +59,7 @@ describe('payments of elders without a subsidy card', () => {
 		const started = await maker.post('/bureau/allowance', { month: H })
 		expect(started.status, await started.clone().text()).toBe(302)
 		const runId = started.headers.get('location')!.split('/').at(-1)!
-		await waitFor(async () => ((await prisma.allowanceRun.findUniqueOrThrow({ where: { id: runId } })).status === 'awaiting_approval' ? true : null), { timeoutMs: 60_000, what: 'the run' })
+		await waitForRun(runId)
 		const path = `/bureau/allowance/runs/${runId}`
 		const held = await prisma.allowancePayment.findUniqueOrThrow({ where: { elderId_month: { elderId, month: H } } })
 		expect(held).toMatchObject({ runId, status: 'held_no_account', bankCardRef: null })

@@ -5,12 +5,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pool, prisma } from '~/lib/db.server.ts'
 import { addMonths, shanghaiDate, shanghaiMonth, toDateString } from '~/lib/time.ts'
-import { allowanceQueue, MONTHLY_PATTERN, MONTHLY_SCHEDULER_ID, MONTHLY_TZ } from '~/modules/allowance/queue.server.ts'
+import { allowanceQueue, MONTHLY_PATTERN, MONTHLY_SCHEDULER_ID, MONTHLY_TZ } from '~/jobs/allowance.server.ts'
 import { decideMonth, DEFAULT_SETTINGS, maskCardRef } from '~/modules/allowance/rules.ts'
 import { decryptIdNumber } from '~/modules/identity/id-crypto.server.ts'
 import { makeIdNumber } from '~/modules/identity/id-number.ts'
 import { DEMO_PASSWORD } from '../../prisma/seed-data.ts'
 import { HttpClient, startApp } from '../setup/http.ts'
+import { waitForRun } from '../factories/allowance.ts'
 import { startWorker, waitFor, type Child } from '../setup/processes.ts'
 
 const M = shanghaiMonth()
@@ -57,12 +58,7 @@ async function startViaUi(month: string, phone = MAKER) {
 	return res.headers.get('location')!.split('/').at(-1)!
 }
 
-async function waitAwaiting(runId: string) {
-	return waitFor(async () => {
-		const r = await prisma.allowanceRun.findUniqueOrThrow({ where: { id: runId } })
-		return r.status === 'awaiting_approval' ? r : null
-	}, { timeoutMs: 60_000, what: `run ${runId}` })
-}
+const waitAwaiting = (runId: string) => waitForRun(runId)
 
 beforeAll(async () => {
 	app = await startApp()

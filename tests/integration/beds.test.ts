@@ -4,15 +4,16 @@ import { pool, prisma } from '~/lib/db.server.ts'
 import { shanghaiDate, shanghaiMonth } from '~/lib/time.ts'
 import { enqueueSnapshot, ensureSnapshotScheduler, INDICATOR_SNAPSHOT_QUEUE, SNAPSHOT_SCHEDULER_ID, snapshotQueue } from '~/jobs/indicator-snapshots.server.ts'
 import { queuePrefix, workerConnection } from '~/jobs/queues.server.ts'
-import { hashPassword } from '~/modules/auth/password.server.ts'
 import { admissionOn, admitElder, isElderAdmittedOn } from '~/modules/beds/admissions.server.ts'
 import type { InstitutionStaff } from '~/modules/beds/access.server.ts'
 import { takeSnapshot } from '~/modules/beds/indicators.server.ts'
-import { decryptIdNumber, encryptIdNumber, hashIdNumber } from '~/modules/identity/id-crypto.server.ts'
-import { makeIdNumber, maskIdNumber } from '~/modules/identity/id-number.ts'
+import { decryptIdNumber } from '~/modules/identity/id-crypto.server.ts'
+import { makeIdNumber } from '~/modules/identity/id-number.ts'
 import { processSnapshot } from '../../workers/processors/indicator-snapshots.ts'
 import { DEMO_PASSWORD } from '../../prisma/seed-data.ts'
 import { HttpClient, startApp } from '../setup/http.ts'
+import { TEST_PASSWORD } from '../factories/accounts.ts'
+import { demoInstitution, makeInstitutionStaff, makeRegisteredElder, makeRoomWithBeds, otherInstitution } from '../factories/beds.ts'
 import { makeFamily, signIn } from '../factories/marketplace.ts'
 
 let app: Awaited<ReturnType<typeof startApp>>
@@ -23,34 +24,21 @@ const today = shanghaiDate()
 
 beforeAll(async () => {
 	app = await startApp()
-	const staff = await prisma.user.findUniqueOrThrow({ where: { phone: '13800000012' }, select: { id: true, providerId: true } })
-	providerId = staff.providerId!
-	staffUserId = staff.id
-	otherProviderId = (await prisma.provider.findFirstOrThrow({ where: { kind: 'institution', id: { not: providerId }, status: 'approved' }, select: { id: true } })).id
+	;({ providerId, staffUserId } = await demoInstitution())
+	otherProviderId = await otherInstitution(providerId)
 })
 afterAll(async () => {
 	await app.close()
 })
 
-let seq = 0
 /** A registered elder with a fresh valid identity number (the staff find elders by it). */
-async function newElder(name = '王秀兰') {
-	const idNumber = makeIdNumber('420802', '1940-05-12', 100 + ((process.pid * 7 + seq++) % 800))
-	const existing = await prisma.elder.findUnique({ where: { idNumberHash: hashIdNumber(idNumber) }, select: { id: true } })
-	if (existing) return newElder(name)
-	const elder = await prisma.elder.create({
-		data: { idNumberCipher: encryptIdNumber(idNumber), idNumberHash: hashIdNumber(idNumber), idNumberMasked: maskIdNumber(idNumber), name, gender: 'female', birthDate: new Date('1940-05-12T00:00:00Z'), districtId: 'dongbao', settlement: 'urban_community' },
-		select: { id: true },
-	})
-	return { id: elder.id, idNumber }
-}
+const newElder = makeRegisteredElder
 
-let phoneSeq = 0
+/** A new staff member of the institution, signed in over HTTP. */
 async function staffOf(provider: string) {
-	const phone = `136${String(process.pid % 10000).padStart(4, '0')}${String(phoneSeq++).padStart(4, '0')}`
-	await prisma.user.create({ data: { phone, name: '测试员', role: 'provider_staff', providerId: provider, passwordHash: await hashPassword(DEMO_PASSWORD) } })
+	const staff = await makeInstitutionStaff(provider)
 	const client = new HttpClient(app.baseUrl)
-	await client.login(phone, DEMO_PASSWORD)
+	await client.login(staff.phone, TEST_PASSWORD)
 	return client
 }
 
@@ -61,9 +49,10 @@ async function demoStaff() {
 	return client
 }
 
+let roomSeq = 0
 /** A new room with `count` vacant beds, created through the pages; returns the bed ids. */
 async function freshBeds(client: HttpClient, count: number, type = 'nursing') {
-	const name = `T${Date.now() % 100000}${phoneSeq++}`
+	const name = `T${Date.now() % 100000}${roomSeq++}`
 	expect((await client.post('/institution/beds', { intent: 'room', name, floor: '3' })).status).toBe(200)
 	const room = await prisma.room.findFirstOrThrow({ where: { providerId, name }, select: { id: true } })
 	const res = await client.post('/institution/beds', { intent: 'beds', roomId: room.id, type, count: String(count), price: '3200.50' })
@@ -115,8 +104,7 @@ describe('admissions under concurrency (the database decides)', () => {
 	})
 
 	it('ten simultaneous module calls for one bed: one admission, nine clear refusals', async () => {
-		const a = await demoStaff()
-		const [bedId] = await freshBeds(a, 1)
+		const [bedId] = (await makeRoomWithBeds(providerId, 1)).bedIds
 		const elders = await Promise.all(Array.from({ length: 10 }, () => newElder('李淑珍')))
 		const staff = { id: staffUserId, role: 'provider_staff', providerId, providerName: 'x', districtId: 'dongbao', name: 'x', phone: 'x', communityId: null } as InstitutionStaff
 		const results = await Promise.all(elders.map((e) => admitElder(staff, { idNumber: e.idNumber, bedId: bedId!, admittedOn: today })))
@@ -126,8 +114,7 @@ describe('admissions under concurrency (the database decides)', () => {
 	})
 
 	it('refuses a second current admission at the database even without the application', async () => {
-		const a = await demoStaff()
-		const [bed1, bed2] = await freshBeds(a, 2)
+		const [bed1, bed2] = (await makeRoomWithBeds(providerId, 2)).bedIds
 		const elder = await newElder()
 		const insert = (bed: string) =>
 			pool.query(`INSERT INTO admission (id, "elderId", "bedId", "providerId", "admittedOn", "updatedAt") VALUES (gen_random_uuid(), $1, $2, $3, $4, now())`, [elder.id, bed, providerId, today])
@@ -143,7 +130,7 @@ describe('admissions under concurrency (the database decides)', () => {
 describe('admit, transfer, discharge and bad input', () => {
 	it('admits, transfers and discharges with dates and history; "admitted on D" answers from the admissions', async () => {
 		const a = await demoStaff()
-		const [bed1, bed2] = await freshBeds(a, 2)
+		const [bed1, bed2] = (await makeRoomWithBeds(providerId, 2)).bedIds
 		const elder = await newElder('周玉梅')
 		await a.page('/institution/admissions')
 		const admittedOn = '2025-01-10'
@@ -181,7 +168,7 @@ describe('admit, transfer, discharge and bad input', () => {
 
 	it('refuses an occupied or out-of-service bed, an unregistered elder, a bad count or price, writing nothing', async () => {
 		const a = await demoStaff()
-		const [bed1, bed2] = await freshBeds(a, 2)
+		const [bed1, bed2] = (await makeRoomWithBeds(providerId, 2)).bedIds
 		const [e1, e2] = [await newElder(), await newElder()]
 		await a.page('/institution/admissions')
 		expect((await a.post('/institution/admissions', { intent: 'admit', idNumber: e1.idNumber, bedId: bed1!, admittedOn: today })).status).toBe(200)
@@ -216,7 +203,7 @@ describe('admit, transfer, discharge and bad input', () => {
 describe('editing beds', () => {
 	it('changes a vacant bed’s type and price with history; refuses a type change while occupied', async () => {
 		const a = await demoStaff()
-		const [bed1, bed2] = await freshBeds(a, 2)
+		const [bed1, bed2] = (await makeRoomWithBeds(providerId, 2)).bedIds
 		await a.page(`/institution/beds/${bed1}`)
 		expect((await a.post(`/institution/beds/${bed1}`, { intent: 'update', type: 'dementia', price: '4100' })).status).toBe(200)
 		expect(await prisma.bed.findUniqueOrThrow({ where: { id: bed1! }, select: { type: true, monthlyPriceFen: true } })).toEqual({ type: 'dementia', monthlyPriceFen: 410_000 })
@@ -239,8 +226,7 @@ describe('editing beds', () => {
 
 describe('scoping', () => {
 	it("staff of one institution cannot see or touch another's beds (404), nothing written", async () => {
-		const a = await demoStaff()
-		const [bedId] = await freshBeds(a, 1)
+		const [bedId] = (await makeRoomWithBeds(providerId, 1)).bedIds
 		const intruder = await staffOf(otherProviderId)
 		await intruder.page('/institution/admissions')
 		const elder = await newElder()
@@ -321,7 +307,7 @@ describe('the bureau: population, dashboard, CSV, snapshots', () => {
 		expect(y2015.per1000).toBe(((c0.beds * 1000) / (await pop(2015))).toFixed(1))
 
 		const a = await demoStaff()
-		const [bedId] = await freshBeds(a, 1)
+		const [bedId] = (await makeRoomWithBeds(providerId, 1)).bedIds
 		const elder = await newElder()
 		await a.page('/institution/admissions')
 		expect((await a.post('/institution/admissions', { intent: 'admit', idNumber: elder.idNumber, bedId: bedId!, admittedOn: today })).status).toBe(200)
@@ -387,7 +373,7 @@ describe('the bureau: population, dashboard, CSV, snapshots', () => {
 describe('vacancies and stay requests', () => {
 	it('a family finds vacancies and requests a stay; the institution accepts holding a bed, then admits from the request', async () => {
 		const a = await demoStaff()
-		const [bedId, otherBed] = await freshBeds(a, 2, 'dementia')
+		const [bedId, otherBed] = (await makeRoomWithBeds(providerId, 2, { type: 'dementia' })).bedIds
 		// A family of its own: admitting a shared demo elder would change what other test files see.
 		const own = await makeFamily()
 		const family = await signIn(app.baseUrl, own.phone)

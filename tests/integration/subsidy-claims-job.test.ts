@@ -8,7 +8,7 @@ import { getQueue, queuePrefix, workerConnection } from '~/jobs/queues.server.ts
 import { disconnectDb, prisma } from '~/lib/db.server.ts'
 import { subsidyClaimsWorker } from '../../workers/processors/subsidy-claims.ts'
 import { WORKERS } from '../../workers/processors/index.ts'
-import { completedVisit, elderWithCredit, newProviderStaff } from '../setup/subsidy-visits.ts'
+import { completedVisit, elderWithCredit, newProviderStaff } from '../factories/subsidies.ts'
 
 const workers: Worker[] = []
 let events: QueueEvents | null = null

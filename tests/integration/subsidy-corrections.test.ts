@@ -10,7 +10,7 @@ import { expireMonth, grantBalance, ledgerDiscrepancies, pgSql } from '~/modules
 import { approveClaim, prepareClaim, rejectClaim } from '~/modules/subsidies/settlement.server.ts'
 import { DEMO_PASSWORD } from '../../prisma/seed-data.ts'
 import { HttpClient, startApp } from '../setup/http.ts'
-import { completedVisit, elderWithCredit, newProviderStaff, sessionUser } from '../setup/subsidy-visits.ts'
+import { completedVisit, elderWithCredit, newProviderStaff, sessionUser } from '../factories/subsidies.ts'
 
 let app: Awaited<ReturnType<typeof startApp>>
 beforeAll(async () => {

@@ -3,7 +3,7 @@
 // previous month's unused credit first; stacking is checked again when a booking is quoted.
 import { QueueEvents, Worker } from 'bullmq'
 import { afterAll, describe, expect, it } from 'vitest'
-import { enqueueMonthlyGrant, SUBSIDY_QUEUE } from '~/jobs/subsidy.server.ts'
+import { enqueueMonthlyGrant, SUBSIDY_QUEUE } from '~/jobs/subsidy-grant.server.ts'
 import { getQueue, queuePrefix, workerConnection } from '~/jobs/queues.server.ts'
 import { disconnectDb, prisma } from '~/lib/db.server.ts'
 import { quoteSubsidy } from '~/modules/subsidies/booking.server.ts'

@@ -51,7 +51,11 @@ const FLOOR_SELECT = `
 	       CASE WHEN a.age >= 100 THEN $2::int WHEN a.age >= 90 THEN $3::int ELSE $4::int END AS amount
 	FROM elder e
 	LEFT JOIN cremation_record c ON c."elderId" = e.id
-	CROSS JOIN LATERAL (SELECT date_part('year', age(($1::date - 1), e."birthDate"))::int AS age) a
+	-- The age on the last day of the month before, by the Civil Code: someone born on 29 February
+	-- completes a year on 28 February of a common year. On a month's last day that is the same as
+	-- counting them born on 28 February (PostgreSQL's age() would move the birthday to 1 March).
+	CROSS JOIN LATERAL (SELECT date_part('year', age(($1::date - 1),
+	       CASE WHEN to_char(e."birthDate", 'MM-DD') = '02-29' THEN e."birthDate" - 1 ELSE e."birthDate" END))::int AS age) a
 	WHERE a.age >= 80
 	  AND COALESCE(LEAST(e."deathDate", c."deathDate"), 'infinity'::date) >= $1::date
 	  AND (e."residencyStatus" = 'resident' OR e."movedOutOn" >= $1::date)

@@ -1,28 +1,24 @@
-import { createDatabase, dropDatabase, dropDatabasesWithPrefix, migrate } from '../../scripts/lib/database.ts'
+import { databaseUrlWithName, dropDatabase, dropDatabasesWithPrefix, prepareTemplate, TEMPLATE_READY_ENV } from '../../scripts/lib/database.ts'
 import { choosePrivateStripeMock } from '../../scripts/lib/ports.ts'
 import { ensureServices } from '../../scripts/services.ts'
 
-// A fresh, migrated and demo-seeded database for this run: the template each test file copies
-// (tests/setup/database-per-file.ts). It and its copies are dropped afterwards.
+// The run's template database, migrated and demo-seeded once: each test file copies it
+// (tests/setup/database-per-file.ts). Under `npm test` it is already prepared (TEST_TEMPLATE_READY)
+// and shared with the browser tests, and npm test drops it; a bare `npx vitest run` prepares and
+// drops its own. The per-file copies are dropped here either way.
 export default async function setup() {
-	const url = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/yiyang')
+	const base = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/yiyang'
 	const name = process.env.TEST_DATABASE_NAME!
+	const prepared = process.env[TEMPLATE_READY_ENV] === '1'
 	// The forked test workers inherit STRIPE_API_BASE.
 	await choosePrivateStripeMock()
 	const { stripeMock } = await ensureServices({ quiet: true })
-	const testUrl = await createDatabase(url.toString(), name)
-	migrate(testUrl)
-	process.env.DATABASE_URL = testUrl
-	const { seed } = await import('../../prisma/seed.ts')
-	await seed({ scale: 'demo', ifEmpty: true, quiet: true })
-	const { disconnectDb } = await import('../../app/lib/db.server.ts')
-	await disconnectDb()
+	const testUrl = prepared ? databaseUrlWithName(base, name) : await prepareTemplate(base, name, { quiet: true })
 	return async () => {
 		if (process.env.KEEP_TEST_DB !== 'true') {
 			await dropDatabasesWithPrefix(testUrl, `${name}_f`)
-			await dropDatabase(testUrl, name)
+			if (!prepared) await dropDatabase(testUrl, name)
 		}
 		stripeMock?.kill()
 	}
 }
-

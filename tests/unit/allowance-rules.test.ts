@@ -52,8 +52,8 @@ describe('start month and tiers', () => {
 			fc.property(birthArb, (birth) => {
 				const start = firstEligibleMonth(birth)
 				const year = Number(birth.slice(0, 4)) + 80
-				// 29 February falls on 1 March in a common year.
-				const birthdayMonth = birth.slice(5) === '02-29' && !isLeap(year) ? `${year}-03` : `${year}${birth.slice(4, 7)}`
+				// A 29 February birthday falls on 28 February in a common year: still February.
+				const birthdayMonth = `${year}${birth.slice(4, 7)}`
 				expect(start).toBe(addMonths(birthdayMonth, 1))
 				expect(decideMonth(alive(birth), addMonths(start, -1), DEFAULT_SETTINGS)).toEqual({ payable: false, reason: 'under_age' })
 				expect(decideMonth(alive(birth), start, DEFAULT_SETTINGS)).toMatchObject({ payable: true, tier: 80, amountFen: 5000 })
@@ -65,8 +65,8 @@ describe('start month and tiers', () => {
 		fc.assert(
 			fc.property(birthArb, fc.constantFrom(90, 100), (birth, crossing) => {
 				const year = Number(birth.slice(0, 4)) + crossing
-				// Month of the birthday in that year: 29 Feb falls on 1 March in a common year.
-				const birthdayMonth = birth.slice(5) === '02-29' && !isLeap(year) ? `${year}-03` : `${year}${birth.slice(4, 7)}`
+				// Month of the birthday in that year: 29 Feb falls on 28 Feb in a common year (Civil Code).
+				const birthdayMonth = `${year}${birth.slice(4, 7)}`
 				const before = decideMonth(alive(birth), birthdayMonth, DEFAULT_SETTINGS)
 				const after = decideMonth(alive(birth), addMonths(birthdayMonth, 1), DEFAULT_SETTINGS)
 				expect(before).toMatchObject({ payable: true, tier: crossing === 90 ? 80 : 90 })
@@ -78,10 +78,13 @@ describe('start month and tiers', () => {
 	it('handles 29 February births: leap and common years', () => {
 		// Born 1944-02-29: 80 on 2024-02-29 (leap) -> paid from March 2024.
 		expect(firstEligibleMonth('1944-02-29')).toBe('2024-03')
-		// Born 1936-02-29: 90 in 2026, a common year: the birthday counts as 1 March -> tier 90 from April.
-		expect(decideMonth(alive('1936-02-29'), '2026-03', DEFAULT_SETTINGS)).toMatchObject({ tier: 80 })
-		expect(decideMonth(alive('1936-02-29'), '2026-04', DEFAULT_SETTINGS)).toMatchObject({ tier: 90 })
-		expect(ageForMonth('1936-02-29', '2026-04')).toBe(90)
+		// Born 1936-02-29: 90 in 2026, a common year: by the Civil Code (art. 201-202) the year is
+		// completed on 28 February -> tier 90 from March, not April.
+		expect(decideMonth(alive('1936-02-29'), '2026-02', DEFAULT_SETTINGS)).toMatchObject({ tier: 80 })
+		expect(decideMonth(alive('1936-02-29'), '2026-03', DEFAULT_SETTINGS)).toMatchObject({ tier: 90 })
+		expect(ageForMonth('1936-02-29', '2026-03')).toBe(90)
+		// 100 years after 2000 is 2100, a common year: the birthday is 28 February 2100.
+		expect(decideMonth(alive('2000-02-29'), '2100-03', DEFAULT_SETTINGS)).toMatchObject({ tier: 100 })
 		// 28 February births are not affected.
 		expect(decideMonth(alive('1936-02-28'), '2026-03', DEFAULT_SETTINGS)).toMatchObject({ tier: 90 })
 		expect(lastDayOf('2024-02')).toBe('2024-02-29')

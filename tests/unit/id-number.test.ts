@@ -62,6 +62,14 @@ describe('GB 11643 identity numbers', () => {
 		expect(parseIdNumber(good.slice(0, 17), { today })).toEqual({ ok: false, problem: 'length' })
 		expect(parseIdNumber(`${good.slice(0, 16)}AB`, { today })).toEqual({ ok: false, problem: 'format' })
 		expect(parseIdNumber(makeIdNumber('020802', '1940-05-17', 1), { today })).toEqual({ ok: false, problem: 'region' })
+		// No province has the codes 10, 19, 24-30, 38-40, 47-49, 55-60, 66-70, 72-80, 84-99.
+		for (const code of ['100101', '190101', '250101', '390101', '480101', '600101', '700101', '900101', '990101']) {
+			expect(parseIdNumber(makeIdNumber(code, '1940-05-17', 1), { today })).toEqual({ ok: false, problem: 'region' })
+		}
+		// Numbers issued anywhere in China are accepted: a Jingmen elder's may come from another province.
+		for (const code of ['110105', '320102', '420101', '422801', '650102', '810000', '830000']) {
+			expect(parseIdNumber(makeIdNumber(code, '1940-05-17', 1), { today })).toMatchObject({ ok: true, regionCode: code })
+		}
 		expect(parseIdNumber(makeIdNumber('420802', '1940-02-30', 1), { today })).toEqual({ ok: false, problem: 'birthDate' })
 		expect(parseIdNumber(makeIdNumber('420802', '2027-01-01', 1), { today })).toEqual({ ok: false, problem: 'futureBirthDate' })
 		const last = good[17] === '0' ? '1' : '0'

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { formatFen, parseYuan } from '~/lib/money.ts'
-import { addMonths, ageOn, fromShanghai, shanghaiDate, shanghaiMonth } from '~/lib/time.ts'
+import { addMonths, ageOn, bornOnOrBefore, fromShanghai, isLeapYear, shanghaiDate, shanghaiMonth } from '~/lib/time.ts'
 
 describe('money in fen', () => {
 	it('parses yuan strings exactly', () => {
@@ -32,8 +32,30 @@ describe('Asia/Shanghai time', () => {
 	it('computes ages on birthdays, including 29 February', () => {
 		expect(ageOn('1946-11-29', '2026-11-29')).toBe(80)
 		expect(ageOn('1946-11-30', '2026-11-29')).toBe(79)
-		expect(ageOn('1944-02-29', '2026-02-28')).toBe(81)
-		expect(ageOn('1944-02-29', '2026-03-01')).toBe(82)
+		// Civil Code art. 201-202: born 29 February, a year is completed on 28 February of a common year.
+		expect(ageOn('1944-02-29', '2026-02-27')).toBe(81)
+		expect(ageOn('1944-02-29', '2026-02-28')).toBe(82)
+		expect(ageOn('1944-02-29', '2028-02-28')).toBe(83)
+		expect(ageOn('1944-02-29', '2028-02-29')).toBe(84)
+		expect(ageOn('2000-02-29', '2100-02-28')).toBe(100)
+		expect(ageOn('2000-02-28', '2100-02-28')).toBe(100)
+		expect(ageOn('2000-03-01', '2100-02-28')).toBe(99)
+	})
+	it('the birth-date threshold agrees with ageOn for every date and age (property)', () => {
+		const day = (from: number, to: number) =>
+			fc.tuple(fc.integer({ min: from, max: to }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 31 })).map(([y, m, d]) => {
+				const last = [31, isLeapYear(y) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!
+				return `${y}-${String(m).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`
+			})
+		const leapDay = fc.integer({ min: 1896, max: 2096 }).filter(isLeapYear).map((y) => `${y}-02-29`)
+		const endOfFeb = fc.integer({ min: 1990, max: 2200 }).map((y) => `${y}-02-${isLeapYear(y) ? 29 : 28}`)
+		fc.assert(
+			fc.property(fc.oneof(day(1890, 2100), leapDay), fc.oneof(day(1990, 2200), endOfFeb), fc.integer({ min: 0, max: 110 }), (birth, on, years) => {
+				fc.pre(birth <= on)
+				expect(ageOn(birth, on) >= years).toBe(birth <= bornOnOrBefore(on, years))
+			}),
+			{ numRuns: 5000 },
+		)
 	})
 	it('adds months across years', () => {
 		expect(addMonths('2026-11', 2)).toBe('2027-01')

@@ -1,22 +1,12 @@
-// The allowance queue: 'monthly' (from the job scheduler) starts the month's run, 'run' freezes the
-// snapshot and queues the chunks, 'chunk' pays a slice of the snapshot. Any number of worker
-// processes share the chunks. A timer re-queues unfinished runs from the database, so a Redis that
-// restarts without its data only delays a run.
+// The allowance queue (app/jobs/allowance.server.ts): parse, then call the allowance engine. Any
+// number of worker processes share the chunks. A timer re-queues unfinished runs from the database,
+// so a Redis that restarts without its data only delays a run.
 import { UnrecoverableError, type Job } from 'bullmq'
-import { z } from 'zod'
+import { ALLOWANCE_QUEUE, chunkPayload, runPayload, upsertMonthlyScheduler } from '~/jobs/allowance.server.ts'
+import { parsePayload } from '~/jobs/queues.server.ts'
 import { getEnv } from '~/lib/env.server.ts'
 import { PermanentJobError, processChunk, processMonthly, processRun, reconcileRuns } from '~/modules/allowance/engine.server.ts'
-import { ALLOWANCE_QUEUE, upsertMonthlyScheduler } from '~/modules/allowance/queue.server.ts'
 import type { WorkerDefinition } from './index.ts'
-
-const runData = z.object({ runId: z.uuid() })
-const chunkData = z.object({ runId: z.uuid(), chunkNo: z.number().int().min(1) })
-
-function parse<T>(schema: z.ZodType<T>, job: Job): T {
-	const parsed = schema.safeParse(job.data)
-	if (!parsed.success) throw new UnrecoverableError(`bad ${job.name} payload: ${parsed.error.message}`)
-	return parsed.data
-}
 
 async function processAllowance(job: Job) {
 	try {
@@ -24,11 +14,11 @@ async function processAllowance(job: Job) {
 			case 'monthly':
 				return await processMonthly(job.timestamp + (job.opts.delay ?? 0))
 			case 'run': {
-				const { runId } = parse(runData, job)
+				const { runId } = parsePayload(runPayload, job)
 				return await processRun(runId)
 			}
 			case 'chunk': {
-				const { runId, chunkNo } = parse(chunkData, job)
+				const { runId, chunkNo } = parsePayload(chunkPayload, job)
 				return await processChunk(runId, chunkNo)
 			}
 			default:

@@ -1,25 +1,20 @@
-// The marketplace queue: a sweep every minute expires requested bookings whose hold ran out (their
-// places go back to the slot), and refunds that Stripe could not take at once are retried.
-import { UnrecoverableError, type Job } from 'bullmq'
-import { z } from 'zod'
+// The marketplace queue (app/jobs/marketplace.server.ts): parse, then expire held bookings or retry a refund.
+import type { Job } from 'bullmq'
+import { ensureExpireHoldsScheduler, MARKETPLACE_QUEUE, marketplacePayload } from '~/jobs/marketplace.server.ts'
+import { parsePayload } from '~/jobs/queues.server.ts'
 import { expireHeldBookings } from '~/modules/marketplace/booking.server.ts'
-import { MARKETPLACE_QUEUE, marketplaceQueue } from '~/modules/marketplace/jobs.server.ts'
 import { issueRefund } from '~/modules/marketplace/payments.server.ts'
 import type { WorkerDefinition } from './index.ts'
-
-const payload = z.discriminatedUnion('kind', [z.object({ kind: z.literal('expire-holds') }), z.object({ kind: z.literal('refund'), refundId: z.uuid() })])
 
 export const marketplaceWorker: WorkerDefinition = {
 	queue: MARKETPLACE_QUEUE,
 	async process(job: Job) {
-		const parsed = payload.safeParse(job.data)
-		if (!parsed.success) throw new UnrecoverableError(`bad marketplace payload: ${parsed.error.message}`)
-		if (parsed.data.kind === 'expire-holds') return { expired: await expireHeldBookings() }
-		const result = await issueRefund(parsed.data.refundId)
+		const payload = parsePayload(marketplacePayload, job)
+		if (payload.kind === 'expire-holds') return { expired: await expireHeldBookings() }
+		const result = await issueRefund(payload.refundId)
+		// Stripe refused or was unreachable: a plain error, so BullMQ retries with backoff.
 		if (result === 'pending') throw new Error('Stripe refused or was unreachable; retrying')
 		return { refund: result }
 	},
-	async onStart() {
-		await marketplaceQueue().upsertJobScheduler('expire-holds', { every: 60_000 }, { name: 'expire-holds', data: { kind: 'expire-holds' } })
-	},
+	onStart: ensureExpireHoldsScheduler,
 }

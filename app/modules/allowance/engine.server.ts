@@ -8,7 +8,7 @@ import { pool, withPgTransaction } from '~/lib/db.server.ts'
 import { getEnv } from '~/lib/env.server.ts'
 import { addMonths, shanghaiMonth } from '~/lib/time.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
-import { enqueueChunks, enqueueRun } from './queue.server.ts'
+import { enqueueChunks, enqueueRun } from '~/jobs/allowance.server.ts'
 import { isMonth, monthParams, settingsForMonth, type MonthParams, type SettingsVersion } from './rules.ts'
 
 export class PermanentJobError extends Error {}

@@ -1,7 +1,7 @@
 // Eligibility and tiers of the longevity allowance (高龄津贴), as pure functions of the registry.
 // The set-based SQL of the run uses the month parameters computed here (monthParams), so the rules
 // live in one place: the SQL only compares dates with these thresholds.
-import { addMonths, ageOn } from '~/lib/time.ts'
+import { addMonths, ageOn, bornOnOrBefore, isLeapYear } from '~/lib/time.ts'
 
 export type Tier = 80 | 90 | 100
 export const TIERS: readonly Tier[] = [80, 90, 100]
@@ -37,21 +37,17 @@ export function firstDayOf(month: string): string {
 	return `${month}-01`
 }
 
-function isLeap(y: number) {
-	return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0
-}
-
 export function lastDayOf(month: string): string {
 	const y = Number(month.slice(0, 4))
 	const m = Number(month.slice(5, 7))
-	const days = [31, isLeap(y) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!
+	const days = [31, isLeapYear(y) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!
 	return `${month}-${String(days).padStart(2, '0')}`
 }
 
 /**
  * The age that counts for a month: the age reached by the last day of the month before. So the
  * allowance starts the month after the 80th birthday and a tier changes the month after the
- * birthday that crosses it. A 29 February birthday falls on 1 March in a common year (as ageOn).
+ * birthday that crosses it. A 29 February birthday falls on 28 February in a common year (Civil Code, as ageOn).
  */
 export function ageForMonth(birthDate: string, month: string): number {
 	return ageOn(birthDate, lastDayOf(addMonths(month, -1)))
@@ -101,13 +97,6 @@ export function decideMonth(e: ElderFacts, month: string, s: AllowanceSettings):
 	return { payable: true, tier, amountFen: amountFor(tier, s) }
 }
 
-/** Subtracts whole years from a date, 29 Feb becoming 28 Feb in a common year (as PostgreSQL does). */
-export function minusYears(date: string, years: number): string {
-	const y = Number(date.slice(0, 4)) - years
-	const md = date.slice(5)
-	return `${String(y).padStart(4, '0')}-${md === '02-29' && !isLeap(y) ? '02-28' : md}`
-}
-
 /**
  * Date thresholds of a month for the set-based SQL: an elder born on or before t80 is at least 80
  * for the month (and so on); paid only if death/moving-out is on or after `first` and the last
@@ -119,9 +108,9 @@ export function monthParams(month: string, s: AllowanceSettings): MonthParams {
 	const last = lastDayOf(addMonths(month, -1))
 	return {
 		month,
-		t80: minusYears(last, 80),
-		t90: minusYears(last, 90),
-		t100: minusYears(last, 100),
+		t80: bornOnOrBefore(last, 80),
+		t90: bornOnOrBefore(last, 90),
+		t100: bornOnOrBefore(last, 100),
 		first: firstDayOf(month),
 		livenessFrom: firstDayOf(addMonths(month, -s.livenessWindowMonths)),
 		a80: s.tier80Fen,

@@ -1,9 +1,12 @@
 import { stringify } from 'csv-stringify/sync'
-import { pool, withPgTransaction } from '~/lib/db.server.ts'
+import { pool, transaction } from '~/lib/db.server.ts'
+import { failureOf, refuse } from '~/lib/db-rules.server.ts'
+import type { Outcome } from '~/lib/outcome.ts'
+import { sql } from '~/lib/sql.server.ts'
 import { addMonths, shanghaiMonth } from '~/lib/time.ts'
 import { isCityWide } from '~/modules/auth/access.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
-import { asResult, Refusal, type Result } from './errors.server.ts'
+import { audit } from '~/modules/audit/audit.server.ts'
 import { computeIndicators, sumCounts, type IndicatorCounts, type Indicators } from './indicators.ts'
 
 // Indicator counts per district in ONE set-based statement: beds summed from bed_tally (kept by a
@@ -90,26 +93,31 @@ export async function listPopulation(user: SessionUser) {
 }
 
 /** The bureau enters (or corrects) the official 60+ and 80+ population of a district for a year; audited. */
-export async function savePopulation(user: SessionUser, input: { districtId: string; year: number; aged60Plus: number; aged80Plus: number }, ip: string | null): Promise<Result<null>> {
+export async function savePopulation(user: SessionUser, input: { districtId: string; year: number; aged60Plus: number; aged80Plus: number }, ip: string | null): Promise<Outcome<null>> {
 	if (!isCityWide(user) && user.districtId !== input.districtId) return { ok: false, fieldErrors: { districtId: ['errors.district.outOfScope'] }, status: 403 }
 	try {
-		await withPgTransaction(async (client) => {
-			const d = await client.query(`SELECT 1 FROM district WHERE id = $1`, [input.districtId])
-			if (!d.rowCount) throw new Refusal('districtId', 'errors.district.unknown', 400)
-			const before = await client.query<{ aged60Plus: number; aged80Plus: number }>(`SELECT "aged60Plus", "aged80Plus" FROM population_stat WHERE "districtId" = $1 AND year = $2 FOR UPDATE`, [input.districtId, input.year])
-			await client.query(
-				`INSERT INTO population_stat ("districtId", year, "aged60Plus", "aged80Plus", "updatedAt", "updatedById") VALUES ($1, $2, $3, $4, now(), $5)
-				 ON CONFLICT ("districtId", year) DO UPDATE SET "aged60Plus" = EXCLUDED."aged60Plus", "aged80Plus" = EXCLUDED."aged80Plus", "updatedAt" = now(), "updatedById" = EXCLUDED."updatedById"`,
-				[input.districtId, input.year, input.aged60Plus, input.aged80Plus, user.id],
-			)
-			await client.query(
-				`INSERT INTO audit_log ("actorId", "actorRole", action, "entityType", "entityId", "districtId", details, ip) VALUES ($1, $2::"Role", 'population.save', 'population_stat', $3, $4, $5, $6)`,
-				[user.id, user.role, `${input.districtId}/${input.year}`, input.districtId, JSON.stringify({ before: before.rows[0] ?? null, after: { aged60Plus: input.aged60Plus, aged80Plus: input.aged80Plus } }), ip],
+		await transaction(async (tx) => {
+			const d = await sql`SELECT 1 FROM district WHERE id = ${input.districtId}`.rows(tx)
+			if (!d.length) refuse('districtId', 'errors.district.unknown', 400)
+			const before = await sql`SELECT "aged60Plus", "aged80Plus" FROM population_stat WHERE "districtId" = ${input.districtId} AND year = ${input.year} FOR UPDATE`.first<{ aged60Plus: number; aged80Plus: number }>(tx)
+			await sql`INSERT INTO population_stat ("districtId", year, "aged60Plus", "aged80Plus", "updatedAt", "updatedById") VALUES (${input.districtId}, ${input.year}, ${input.aged60Plus}, ${input.aged80Plus}, now(), ${user.id})
+				 ON CONFLICT ("districtId", year) DO UPDATE SET "aged60Plus" = EXCLUDED."aged60Plus", "aged80Plus" = EXCLUDED."aged80Plus", "updatedAt" = now(), "updatedById" = EXCLUDED."updatedById"`.run(tx)
+			await audit(
+				{
+					actor: user,
+					action: 'population.save',
+					entityType: 'population_stat',
+					entityId: `${input.districtId}/${input.year}`,
+					districtId: input.districtId,
+					details: { before: before ?? null, after: { aged60Plus: input.aged60Plus, aged80Plus: input.aged80Plus } },
+					ip,
+				},
+				tx,
 			)
 		})
 		return { ok: true, value: null }
 	} catch (error) {
-		return asResult(error)
+		return failureOf(error)
 	}
 }
 

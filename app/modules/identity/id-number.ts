@@ -4,8 +4,19 @@
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const
 const CHECK_CHARS = '10X98765432'
 
-/** Region prefixes the platform accepts: Jingmen's districts, including 京山's pre-2018 code. */
+/** Jingmen's districts, including 京山's pre-2018 code. */
 export const JINGMEN_REGION_CODES = ['420802', '420804', '420882', '420821', '420822', '420881', '420800'] as const
+
+/**
+ * The province-level codes of GB/T 2260 (the first two digits of every region code), with 71
+ * Taiwan, 81 Hong Kong, 82 Macao and 83 (residence permits of Taiwan residents). A number keeps the
+ * region of where it was first issued, so any province is accepted: many Jingmen elders' numbers
+ * were issued elsewhere (钟祥 and 京山 joined Jingmen from other prefectures in 1996).
+ */
+export const PROVINCE_CODES: ReadonlySet<string> = new Set([
+	'11', '12', '13', '14', '15', '21', '22', '23', '31', '32', '33', '34', '35', '36', '37', '41', '42', '43', '44', '45', '46',
+	'50', '51', '52', '53', '54', '61', '62', '63', '64', '65', '71', '81', '82', '83',
+])
 
 export type IdNumberProblem =
 	| 'required'
@@ -49,7 +60,7 @@ export function parseIdNumber(
 	if (value.length !== 18) return { ok: false, problem: 'length' }
 	if (!/^\d{17}[\dX]$/.test(value)) return { ok: false, problem: 'format' }
 	const regionCode = value.slice(0, 6)
-	if (!/^[1-9]\d{5}$/.test(regionCode) || (options.regionCodes && !options.regionCodes.includes(regionCode))) {
+	if (!PROVINCE_CODES.has(regionCode.slice(0, 2)) || (options.regionCodes && !options.regionCodes.includes(regionCode))) {
 		return { ok: false, problem: 'region' }
 	}
 	const y = Number(value.slice(6, 10))

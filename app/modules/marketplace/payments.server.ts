@@ -5,6 +5,7 @@ import type Stripe from 'stripe'
 import { z } from 'zod'
 import { prisma, type Tx } from '~/lib/db.server.ts'
 import { getEnv } from '~/lib/env.server.ts'
+import { enqueueRefundRetry } from '~/jobs/marketplace.server.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { stripe as defaultStripe } from '~/modules/payments/stripe.server.ts'
@@ -186,7 +187,6 @@ export async function issueRefund(refundId: string, client: Stripe = defaultStri
 		)
 	} catch (error) {
 		await prisma.refund.update({ where: { id: refund.id }, data: { lastError: String((error as Error).message).slice(0, 500) } })
-		const { enqueueRefundRetry } = await import('./jobs.server.ts')
 		await enqueueRefundRetry(refund.id).catch(() => {})
 		return 'pending'
 	}

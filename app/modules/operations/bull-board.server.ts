@@ -4,7 +4,7 @@ import { createBullBoard } from '@bull-board/api'
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter'
 import { ExpressAdapter } from '@bull-board/express'
 import type { Express, NextFunction, Request as ExpressRequest, Response as ExpressResponse } from 'express'
-import { allowanceQueue } from '~/modules/allowance/queue.server.ts'
+import { allQueues } from '~/jobs/all.server.ts'
 import { getSessionUser } from '~/modules/auth/session.server.ts'
 
 export const BULL_BOARD_PATH = '/admin/queues'
@@ -31,6 +31,6 @@ export async function requireAdminMiddleware(req: ExpressRequest, res: ExpressRe
 export function mountBullBoard(app: Express) {
 	const serverAdapter = new ExpressAdapter()
 	serverAdapter.setBasePath(BULL_BOARD_PATH)
-	createBullBoard({ queues: [new BullMQAdapter(allowanceQueue())], serverAdapter, options: { uiConfig: { boardTitle: 'Yiyang queues' } } })
+	createBullBoard({ queues: allQueues().map((queue) => new BullMQAdapter(queue)), serverAdapter, options: { uiConfig: { boardTitle: 'Yiyang queues' } } })
 	app.use(BULL_BOARD_PATH, requireAdminMiddleware, serverAdapter.getRouter())
 }

@@ -1,8 +1,11 @@
-// Producer side of the allowance queue. Job ids are deterministic so a job added twice is one job
-// while it waits or runs; the database (chunk `done` flags, UNIQUE(elder, month)) makes any later
-// repeat harmless. Payloads carry ids only.
+// The allowance queue (processor: workers/processors/allowance.ts): 'monthly' (from the job
+// scheduler) starts the month's run, 'run' freezes the snapshot and queues the chunks, 'chunk' pays
+// a slice of the snapshot. Job ids are deterministic so a job added twice is one job while it waits
+// or runs; the database (chunk `done` flags, UNIQUE(elder, month)) makes any later repeat harmless.
+// Payloads carry ids only.
 import type { JobsOptions, Queue } from 'bullmq'
-import { getQueue } from '~/jobs/queues.server.ts'
+import { z } from 'zod'
+import { getQueue } from './queues.server.ts'
 
 export const ALLOWANCE_QUEUE = 'allowance'
 export const MONTHLY_SCHEDULER_ID = 'allowance-monthly'
@@ -10,7 +13,9 @@ export const MONTHLY_SCHEDULER_ID = 'allowance-monthly'
 export const MONTHLY_PATTERN = '0 2 1 * *'
 export const MONTHLY_TZ = 'Asia/Shanghai'
 
-export type AllowanceJob = { name: 'run'; data: { runId: string } } | { name: 'chunk'; data: { runId: string; chunkNo: number } } | { name: 'monthly'; data: Record<string, never> }
+export const runPayload = z.object({ runId: z.uuid() })
+export const chunkPayload = z.object({ runId: z.uuid(), chunkNo: z.number().int().min(1) })
+export type AllowanceJob = { name: 'run'; data: z.infer<typeof runPayload> } | { name: 'chunk'; data: z.infer<typeof chunkPayload> } | { name: 'monthly'; data: Record<string, never> }
 
 const COMMON: JobsOptions = {
 	attempts: 10,
@@ -22,13 +27,7 @@ const COMMON: JobsOptions = {
 }
 
 export function allowanceQueue(): Queue {
-	const queue = getQueue(ALLOWANCE_QUEUE)
-	if (queue.listenerCount('error') === 0) {
-		// A Redis outage surfaces on the calls that fail (start a run: the reconciler queues it later);
-		// the connection's own reconnect errors are not news.
-		queue.on('error', () => {})
-	}
-	return queue
+	return getQueue(ALLOWANCE_QUEUE)
 }
 
 export const runJobId = (runId: string) => `run_${runId}`

@@ -1,4 +1,4 @@
-// Builders for settlement tests: an elder with a grant and credit of its own, and a completed,
+// Subsidy test data. Builders for settlement tests: an elder with a grant and credit of its own, and a completed,
 // subsidised visit moved to a given past day (so its month holds no other test's visits).
 import { prisma } from '~/lib/db.server.ts'
 import { shanghaiMonth } from '~/lib/time.ts'
@@ -7,11 +7,10 @@ import { createBooking } from '~/modules/marketplace/booking.server.ts'
 import { checkIn, checkOut } from '~/modules/marketplace/visits.server.ts'
 import { quoteSubsidy } from '~/modules/subsidies/booking.server.ts'
 import { grantMonthlyCredit, openGrantAccounts, pgSql } from '~/modules/subsidies/ledger.server.ts'
-import { makeElderRow, Rng } from '../factories/index.ts'
+import { sessionUser } from './accounts.ts'
+import { makeElderRow, Rng } from './index.ts'
 
-export async function sessionUser(phone: string): Promise<SessionUser> {
-	return prisma.user.findUniqueOrThrow({ where: { phone }, select: { id: true, name: true, phone: true, role: true, districtId: true, communityId: true, providerId: true } })
-}
+export { sessionUser }
 
 const rng = new Rng(`subsidy-visits-${process.pid}-${Date.now()}`)
 

@@ -1,0 +1,10 @@
+// Every queue, for the queue dashboard (Bull Board). A new queue adds one line here.
+import { allowanceQueue } from './allowance.server.ts'
+import { snapshotQueue } from './indicator-snapshots.server.ts'
+import { marketplaceQueue } from './marketplace.server.ts'
+import { subsidyClaimsQueue } from './subsidy-claims.server.ts'
+import { subsidyGrantQueue } from './subsidy-grant.server.ts'
+
+export function allQueues() {
+	return [allowanceQueue(), snapshotQueue(), marketplaceQueue(), subsidyGrantQueue(), subsidyClaimsQueue()]
+}

@@ -1,0 +1,161 @@
+// The one registry of database rules that can refuse a write: every unique index, CHECK constraint
+// and trigger rule (triggers raise `USING CONSTRAINT = 'rule_name'`) has one entry here, saying
+// which form field it belongs to, which message key the form shows and with which HTTP status.
+// tests/integration/db-rules.test.ts reads the migrated database's catalog and fails on a rule
+// with no entry, so a migration that adds one must add it here too.
+//
+// Use: `catch (error) { return failureOf(error) }` turns a refused write into the unified Failure of
+// ./outcome.ts (and rethrows anything else); `refuse(field, key, status)` aborts a transaction with
+// a refusal found by code, which failureOf answers the same way.
+import { pgErrorOf } from './db-errors.server.ts'
+import { fail, fieldFail, type Failure } from './outcome.ts'
+
+export type DbRule =
+	/** A refusal a user can cause: shown under `field` (or above the buttons without one). */
+	| { field?: string; message: string; status: number }
+	/** A guard that code never lets a user reach: if it fires it is a bug, and stays a 500. */
+	| { internal: string }
+
+const conflict = (field: string | undefined, message: string): DbRule => ({ field, message, status: 409 })
+const invalid = (field: string | undefined, message: string): DbRule => ({ field, message, status: 400 })
+const internal = (why: string): DbRule => ({ internal: why })
+
+export const DB_RULES: Record<string, DbRule> = {
+	// ---- accounts, elders, places
+	app_user_phone_key: conflict('phone', 'errors.phone.taken'),
+	elder_idNumberHash_key: conflict('idNumber', 'errors.elder.alreadyYours'),
+	district_regionCode_key: internal('districts are seeded'),
+	community_districtId_nameZh_key: internal('communities are seeded'),
+	audit_log_append_only: internal('the audit log is append-only'),
+
+	// ---- marketplace
+	provider_licenceNo_key: conflict('licenceNo', 'marketplace:errors.licence.taken'),
+	slot_offeringId_startsAt_key: internal('slots are generated once per start (ON CONFLICT)'),
+	booking_familyUserId_idempotencyKey_key: internal('a repeated booking request returns the first booking'),
+	payment_idempotencyKey_key: internal('payments are created once per idempotency key'),
+	payment_stripePaymentIntentId_key: internal('one payment per Stripe intent'),
+	payment_one_live_per_booking: internal('a retried payment reuses the live one'),
+	refund_idempotencyKey_key: internal('refunds are created once per idempotency key'),
+	refund_stripeRefundId_key: internal('one refund per Stripe refund'),
+	visit_bookingId_key: internal('one visit per booking, opened at check-in'),
+	review_bookingId_key: conflict(undefined, 'marketplace:errors.review.already'),
+	outbox_dedupeKey_key: internal('outbox messages are deduplicated (ON CONFLICT)'),
+	slot_booked_within_capacity: conflict(undefined, 'marketplace:errors.booking.full'),
+	slot_capacity_positive: internal('slot capacities come from validated availability rules'),
+	slot_ends_after_start: internal('slot times come from validated availability rules'),
+	offering_price_positive: invalid('price', 'marketplace:errors.price.positive'),
+	offering_duration_range: invalid('durationMinutes', 'marketplace:errors.duration.range'),
+	offering_serves_a_district: invalid('districtIds', 'marketplace:errors.districts.required'),
+	availability_rule_valid: invalid('capacity', 'marketplace:errors.capacity.range'),
+	booking_price_split: internal('the split is computed by splitPrice'),
+	booking_fee_within_price: internal('fees are computed from the provider terms'),
+	booking_refund_within_copay: internal('refunds are computed from the co-payment'),
+	booking_hold_matches_status: internal('the booking lifecycle frees the place when it ends'),
+	payment_amount_positive: internal('free bookings take no payment'),
+	refund_amount_positive: internal('nothing to refund takes no refund'),
+	review_rating_range: invalid('rating', 'marketplace:errors.rating.range'),
+	provider_profile_terms: invalid(undefined, 'marketplace:errors.terms.range'),
+
+	// ---- beds
+	admission_one_current_per_elder: conflict('idNumber', 'beds:errors.elder.alreadyAdmitted'),
+	admission_one_current_per_bed: conflict('bedId', 'beds:errors.bed.occupied'),
+	admission_discharge_not_before_admission: invalid('on', 'beds:errors.dischargeBeforeAdmission'),
+	admission_end_reason_with_discharge: internal('discharge always records its reason'),
+	admission_transferredFromId_key: internal('an admission is transferred once (the old one is closed in the same transaction)'),
+	admission_stayRequestId_key: conflict('requestId', 'beds:errors.request.notAccepted'),
+	stay_request_one_open_per_elder_provider: conflict('providerId', 'beds:errors.request.alreadyOpen'),
+	stay_request_reason_when_declined: invalid('reason', 'beds:errors.reason'),
+	room_providerId_name_key: conflict('name', 'beds:errors.room.nameTaken'),
+	room_name_not_blank: invalid('name', 'beds:errors.room.required'),
+	bed_roomId_label_key: conflict('roomId', 'beds:errors.bed.labelTaken'),
+	bed_reservedForId_key: conflict('bedId', 'beds:errors.bed.reserved'),
+	bed_reserved_has_request: internal('reserving a bed always names the request'),
+	bed_label_not_blank: internal('bed labels are generated'),
+	bed_price_non_negative: invalid('price', 'beds:errors.price'),
+	bed_event_append_only: internal('bed history is append-only'),
+	bed_tally_non_negative: internal('the tally is kept by the bed_tally_sync trigger'),
+	population_stat_positive: invalid('aged60Plus', 'beds:errors.population.positive'),
+	indicator_snapshot_month_districtId_key: internal('snapshots upsert (ON CONFLICT)'),
+	indicator_snapshot_non_negative: internal('snapshots are counted by the database'),
+
+	// ---- subsidies
+	subsidy_policy_code_key: conflict('code', 'subsidies:errors.codeTaken'),
+	subsidy_policy_version_policyId_version_key: conflict('effectiveFrom', 'subsidies:errors.versionOrder'),
+	subsidy_policy_version_policyId_effectiveFrom_key: conflict('effectiveFrom', 'subsidies:errors.versionOrder'),
+	subsidy_policy_version_credit_positive: invalid('monthlyCredit', 'subsidies:errors.monthlyCredit'),
+	subsidy_policy_version_copay_range: invalid('copay', 'subsidies:errors.copay'),
+	subsidy_policy_version_min_age: invalid('minAge', 'subsidies:errors.minAge'),
+	subsidy_policy_version_period: invalid('validUntil', 'subsidies:errors.period'),
+	subsidy_policy_version_covers_something: invalid('coveredCategories', 'subsidies:errors.coveredCategories'),
+	subsidy_policy_exclusion_not_self: invalid('excludes', 'subsidies:errors.policy'),
+	subsidy_budget_amount_nonnegative: invalid('amount', 'subsidies:errors.amount'),
+	subsidy_budget_committed_nonnegative: conflict('amount', 'subsidies:errors.budgetBelowCommitted'),
+	subsidy_application_household: invalid('householdSize', 'subsidies:errors.householdSize'),
+	subsidy_application_override_reason: invalid('overrideReason', 'subsidies:errors.overrideReasonRequired'),
+	subsidy_application_one_open: conflict(undefined, 'subsidies:errors.alreadyOpen'),
+	subsidy_grant_one_active: conflict(undefined, 'subsidies:errors.alreadyGranted'),
+	subsidy_grant_applicationId_key: conflict(undefined, 'subsidies:errors.alreadyGranted'),
+	ledger_account_balance_nonnegative: conflict(undefined, 'subsidies:errors.noCredit'),
+	ledger_account_owner: internal('ledger accounts are opened by openGrantAccounts'),
+	ledger_account_grantId_kind_key: internal('accounts are opened idempotently (ON CONFLICT)'),
+	ledger_account_policyId_districtId_kind_key: internal('accounts are opened idempotently (ON CONFLICT)'),
+	ledger_txn_amount_positive: internal('ledger amounts are checked before posting'),
+	ledger_txn_keys: internal('ledger transactions are written by ledger.server.ts only'),
+	ledger_txn_grantId_kind_month_key: internal('a month is granted or expired once (ON CONFLICT)'),
+	ledger_txn_ref_kind_key: conflict(undefined, 'subsidies:errors.outOfOrder'),
+	ledger_txn_hold_settled_once: conflict(undefined, 'subsidies:errors.outOfOrder'),
+	ledger_txn_settles_hold: internal('captures and releases follow a hold'),
+	ledger_txn_reverses_capture: internal('reversals follow a capture'),
+	ledger_txn_balanced: internal('ledger entries are written in balanced pairs'),
+	ledger_append_only: internal('the ledger is append-only'),
+	subsidy_claim_provider_month_open: conflict(undefined, 'subsidies:errors.claimClosed'),
+	subsidy_claim_line_booking_active: internal('a visit is claimed once (ON CONFLICT)'),
+	subsidy_claim_line_visit_active: internal('a visit is claimed once (ON CONFLICT)'),
+	subsidy_claim_line_amount_positive: internal('claim lines carry captured amounts'),
+	subsidy_claim_totals_nonnegative: internal('claim totals are kept by a trigger'),
+	subsidy_claim_lines_to_submitted: conflict(undefined, 'subsidies:errors.claimClosed'),
+	subsidy_claim_status_flow: conflict(undefined, 'subsidies:errors.claimClosed'),
+	subsidy_claim_line_append_only: internal('claim lines are append-only'),
+
+	// ---- allowance
+	allowance_payment_elderId_month_key: internal('a month is paid once (ON CONFLICT)'),
+	allowance_run_month_live_key: internal('a second start returns the live run (ON CONFLICT)'),
+	allowance_run_maker_not_checker: conflict(undefined, 'allowance:errors.run.makerCannotApprove'),
+	allowance_run_month_format: internal('run months are validated by the form'),
+	allowance_run_chunks_within_count: internal('chunks are counted by the engine'),
+	allowance_setting_valid: invalid(undefined, 'allowance:errors.amount.invalid'),
+	cremation_record_elderId_key: conflict(undefined, 'allowance:import.errors.concurrent'),
+}
+
+/** The name of the rule a database error reports (constraint, unique index or trigger rule), if any. */
+export function ruleNameOf(error: unknown): string | undefined {
+	return pgErrorOf(error)?.constraint
+}
+
+/** A refusal found by code inside a transaction: throwing it rolls the transaction back. */
+export class Refused extends Error {
+	constructor(readonly failure: Failure) {
+		super(failure.formError ?? Object.values(failure.fieldErrors)[0]?.[0] ?? 'refused')
+	}
+}
+
+/** Throws a Refused for one field (or the whole form when field is null). */
+export function refuse(field: string | null, message: string, status = 409): never {
+	throw new Refused(field ? fieldFail(field, message, status) : fail(message, status))
+}
+
+/** The user's Failure for a Refused or a registered rule a user can cause; null for anything else. */
+export function refusalOf(error: unknown): Failure | null {
+	if (error instanceof Refused) return error.failure
+	const name = ruleNameOf(error)
+	const rule = name ? DB_RULES[name] : undefined
+	if (!rule || 'internal' in rule) return null
+	return rule.field ? fieldFail(rule.field, rule.message, rule.status) : fail(rule.message, rule.status)
+}
+
+/** For a catch block: the Failure for a refusal, or the error rethrown (a real error, a 500). */
+export function failureOf(error: unknown): Failure {
+	const failure = refusalOf(error)
+	if (failure) return failure
+	throw error
+}

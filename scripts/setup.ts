@@ -1,0 +1,34 @@
+// `npm run setup`: prepares this machine for development after `npm ci`. Checks and starts the
+// services (PostgreSQL, Redis; installs the pinned stripe-mock), installs Debian's Chromium for the
+// browser tests when run as root (else prints the command), migrates the development database and
+// seeds demo data when it is empty. Safe to run again.
+import { spawnSync } from 'node:child_process'
+import { ensureChromium } from './lib/chromium.ts'
+import { ensureServices } from './services.ts'
+
+function run(label: string, command: string, args: string[]) {
+	console.log(`▶ ${label}`)
+	const result = spawnSync(command, args, { stdio: 'inherit', env: process.env })
+	if (result.status !== 0) {
+		console.error(`✗ ${label} failed`)
+		process.exit(result.status ?? 1)
+	}
+}
+
+try {
+	const { stripeMock } = await ensureServices()
+	// Only the check and the install matter here: `npm start` and `npm test` start their own.
+	stripeMock?.kill()
+} catch (error) {
+	console.error(`✗ ${error instanceof Error ? error.message : error}`)
+	process.exit(1)
+}
+try {
+	ensureChromium()
+} catch (error) {
+	// Only the browser tests need it: say how to get it and go on.
+	console.warn(`! ${error instanceof Error ? error.message : error}`)
+}
+run('migrate the database', 'npx', ['prisma', 'migrate', 'deploy'])
+run('seed demo data (if empty)', process.execPath, ['--import', 'tsx', 'prisma/seed.ts', '--scale', 'demo', '--if-empty'])
+console.log('\n✓ Ready: `npm run dev` (development), `npm start` (production build with the worker), `npm test` (every test).')
