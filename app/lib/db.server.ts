@@ -29,7 +29,9 @@ export const pool = singleton('pg-pool', () => {
 })
 
 /** The connection a Prisma transaction is starting on, caught for the `transaction()` that opened it. */
-const opening = new AsyncLocalStorage<{ client?: pg.PoolClient }>()
+// A singleton like the client it serves: server.ts and the Remix build each load this file, and the
+// client made by the first must find the transaction opened by the second.
+const opening = singleton('prisma-tx-opening', () => new AsyncLocalStorage<{ client?: pg.PoolClient }>())
 
 /**
  * Prisma's pg adapter, noting which pool connection each interactive transaction runs on. The
