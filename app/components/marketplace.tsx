@@ -1,19 +1,14 @@
-import { Form, Link, isRouteErrorResponse, useRouteError } from '@remix-run/react'
+import { Link, isRouteErrorResponse, useRouteError } from '@remix-run/react'
 import type { ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
-import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { TIME_ZONE } from '~/lib/time.ts'
+import { ActionForm, FormErrors, replyFieldErrors, useReplyForm } from './forms.tsx'
 
-// Intl formatters are costly to build and a results page formats dozens of values: one per locale.
-const money = new Map<string, Intl.NumberFormat>()
+// Intl formatters are costly to build and a results page formats dozens of dates: one per locale.
 const moments = new Map<string, Intl.DateTimeFormat>()
 
-export function Money({ fen }: { fen: number }) {
-	const { i18n } = useTranslation()
-	let f = money.get(i18n.language)
-	if (!f) money.set(i18n.language, (f = new Intl.NumberFormat(i18n.language, { style: 'currency', currency: 'CNY' })))
-	return <span className="money">{f.format(fen / 100)}</span>
-}
+/** The one Money of the UI kit (app/components/ui.tsx). */
+export { Money } from './ui.tsx'
 
 export function When({ at }: { at: string | Date }) {
 	const { i18n } = useTranslation()
@@ -35,16 +30,16 @@ export function Stars({ value }: { value: number | null }) {
 }
 
 /** A one-button form for a state change, with its CSRF token and intent. */
-export function IntentForm({ intent, label, children, secondary }: { intent: string; label: string; children?: ReactNode; secondary?: boolean }) {
+export function IntentForm({ intent, label, reply, children, secondary }: { intent: string; label: string; reply: unknown; children?: ReactNode; secondary?: boolean }) {
+	const [form] = useReplyForm(intent, reply)
 	return (
-		<Form method="post" className="intent-form">
-			<AuthenticityTokenInput name="csrf" />
-			<input type="hidden" name="intent" value={intent} />
+		<ActionForm form={form} intent={intent} className="intent-form">
 			{children}
+			<FormErrors form={form} errors={replyFieldErrors(reply, intent)} />
 			<button type="submit" className={`button big${secondary ? ' secondary' : ''}`}>
 				{label}
 			</button>
-		</Form>
+		</ActionForm>
 	)
 }
 

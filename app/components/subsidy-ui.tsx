@@ -44,10 +44,8 @@ export function CheckboxGroup({ legend, name, options, defaultValues = [], error
 	)
 }
 
-export function Money({ fen }: { fen: number }) {
-	const { i18n } = useTranslation()
-	return <span className="money">{formatFen(fen, i18n.language)}</span>
-}
+/** The one Money of the UI kit (app/components/ui.tsx). */
+export { Money } from './ui.tsx'
 
 /**
  * Server-rendered bar chart of monthly spending. The SVG is labelled as one image with a text

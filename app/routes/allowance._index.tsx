@@ -1,12 +1,12 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { Money } from '~/components/allowance.tsx'
 import { AllowanceStatus } from '~/components/allowance-status.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { Pager } from '~/components/pager.tsx'
+import { DataTable, Money } from '~/components/ui.tsx'
 import { familyAllowances, livenessDue } from '~/modules/allowance/people.server.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
-import { Pager } from '~/components/pager.tsx'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, ['family', 'community_officer', 'bureau_district', 'bureau_city'])
@@ -53,28 +53,15 @@ export default function AllowanceHome() {
 		<section className="card">
 			<h1>{t('liveness.title')}</h1>
 			<p className="lead">{t('liveness.lead')}</p>
-			<div className="table-wrap">
-				<table>
-					<thead>
-						<tr>
-							<th scope="col">{t('recoveries.name')}</th>
-							<th scope="col">{t('recoveries.idNumber')}</th>
-							<th scope="col">{t('family.lastLiveness')}</th>
-						</tr>
-					</thead>
-					<tbody>
-						{loaderData.elders.map((e) => (
-							<tr key={e.id}>
-								<td>
-									<Link to={`/allowance/elders/${e.id}`}>{e.name}</Link>
-								</td>
-								<td className="mono">{e.idNumberMasked}</td>
-								<td>{e.lastLivenessAt ?? t('family.never')}</td>
-							</tr>
-						))}
-					</tbody>
-				</table>
-			</div>
+			<DataTable
+				columns={[
+					{ header: t('recoveries.name'), cell: (e) => <Link to={`/allowance/elders/${e.id}`}>{e.name}</Link> },
+					{ header: t('recoveries.idNumber'), cell: (e) => e.idNumberMasked, className: 'mono' },
+					{ header: t('family.lastLiveness'), cell: (e) => e.lastLivenessAt ?? t('family.never') },
+				]}
+				rows={loaderData.elders}
+				rowKey={(e) => e.id}
+			/>
 			<Pager page={loaderData.page} hasMore={loaderData.hasMore} />
 		</section>
 	)

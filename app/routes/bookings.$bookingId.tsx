@@ -1,12 +1,17 @@
-import { parseWithZod } from '@conform-to/zod/v4'
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useActionData, useLoaderData, useRevalidator, useSearchParams } from '@remix-run/react'
 import { useEffect, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
+import { z } from 'zod'
 import { CardPayment } from '~/components/card-payment.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { FormError, IntentForm, Money, StatusBadge, When } from '~/components/marketplace.tsx'
+import { OrphanReplyErrors } from '~/components/forms.tsx'
+import { IntentForm, StatusBadge, When } from '~/components/marketplace.tsx'
+import { Facts, Money } from '~/components/ui.tsx'
 import { getEnv } from '~/lib/env.server.ts'
+import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { invariantResponse, notFoundUnless, requireId } from '~/lib/http.server.ts'
+import { fail, ok, type Outcome } from '~/lib/outcome.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { cancelBooking, confirmBooking, declineBooking, disputeBooking, markNoShow } from '~/modules/marketplace/booking-lifecycle.server.ts'
@@ -19,65 +24,65 @@ const ROLES = ['family', 'provider_staff', 'bureau_district', 'bureau_city', 'ad
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const user = await requireRole(request, ROLES)
-	const booking = await getBooking(user, params.bookingId ?? '')
-	if (!booking) throw new Response('Not found', { status: 404 })
+	const booking = notFoundUnless(await getBooking(user, requireId(params, 'bookingId')))
 	return { booking, role: user.role, now: new Date().toISOString(), publishableKey: getEnv().STRIPE_PUBLISHABLE_KEY ?? null }
 }
 
-type ActionReply = { error: string | null; done?: string; clientSecret?: string | null }
+const noFields = z.object({})
+
+// Each intent: its form's schema and the message shown when that form is not filled in right.
+const FORMS = {
+	pay: { schema: noFields, invalid: undefined },
+	confirm: { schema: noFields, invalid: undefined },
+	'no-show': { schema: noFields, invalid: undefined },
+	cancel: { schema: cancelSchema, invalid: 'marketplace:errors.form.invalid' },
+	decline: { schema: declineSchema, invalid: 'marketplace:errors.decline.reason' },
+	dispute: { schema: disputeSchema, invalid: undefined },
+	review: { schema: reviewSchema, invalid: 'marketplace:errors.rating.range' },
+	reply: { schema: replySchema, invalid: undefined },
+} as const
 
 export async function action({ request, params }: ActionFunctionArgs) {
 	const user = await requireRole(request, ROLES)
 	const formData = await readProtectedForm(request)
-	const id = params.bookingId ?? ''
+	const id = requireId(params, 'bookingId')
 	const intent = String(formData.get('intent') ?? '')
-	// Booking changes answer with an Outcome (formError); reviews still with their own error field.
-	const reply = (r: { ok: true } | { ok: false; status: number; formError?: string; error?: string }, done: string) =>
-		r.ok ? data<ActionReply>({ error: null, done }) : data<ActionReply>({ error: r.formError ?? r.error ?? null }, { status: r.status })
-	const invalid = (error = 'marketplace:errors.form.invalid') => data<ActionReply>({ error }, { status: 400 })
+	invariantResponse(intent in FORMS, 'Unknown action')
+	const form = FORMS[intent as keyof typeof FORMS]
+	const parsed = parseForm(formData, form.schema as z.ZodType<Record<string, unknown>>, { invalidMessage: form.invalid })
+	if (!parsed.ok) return parsed.response
+	const v = parsed.value as Record<string, string | number>
 	switch (intent) {
 		case 'pay': {
 			const r = await startPayment(user, id)
-			return r.ok ? data<ActionReply>({ error: null, done: 'payment.started', clientSecret: r.clientSecret }) : data<ActionReply>({ error: r.error }, { status: r.status })
+			return replyOutcome(parsed, r.ok ? ok({ notice: 'payment.started', clientSecret: r.clientSecret }) : fail(r.error, r.status))
 		}
-		case 'cancel': {
-			const s = parseWithZod(formData, { schema: cancelSchema })
-			if (s.status !== 'success') return invalid()
-			return reply(await cancelBooking(user, id, s.value.reason), 'booking.cancelled')
-		}
+		case 'cancel':
+			return replyOutcome(parsed, withNotice(await cancelBooking(user, id, String(v.reason ?? '')), 'booking.cancelled'))
 		case 'confirm':
-			return reply(await confirmBooking(user, id), 'booking.confirmed')
-		case 'decline': {
-			const s = parseWithZod(formData, { schema: declineSchema })
-			if (s.status !== 'success') return invalid('marketplace:errors.decline.reason')
-			return reply(await declineBooking(user, id, s.value.reason), 'booking.declined')
-		}
+			return replyOutcome(parsed, withNotice(await confirmBooking(user, id), 'booking.confirmed'))
+		case 'decline':
+			return replyOutcome(parsed, withNotice(await declineBooking(user, id, String(v.reason)), 'booking.declined'))
 		case 'no-show':
-			return reply(await markNoShow(user, id), 'booking.no_show')
-		case 'dispute': {
-			const s = parseWithZod(formData, { schema: disputeSchema })
-			if (s.status !== 'success') return invalid(s.error?.reason?.[0] ?? 'marketplace:errors.form.invalid')
-			return reply(await disputeBooking(user, id, s.value.reason), 'booking.disputed')
-		}
-		case 'review': {
-			const s = parseWithZod(formData, { schema: reviewSchema })
-			if (s.status !== 'success') return invalid('marketplace:errors.rating.range')
-			if (user.role !== 'family') throw new Response('Forbidden', { status: 403 })
-			return reply(await postReview(user, id, s.value), 'review.posted')
-		}
-		case 'reply': {
-			const s = parseWithZod(formData, { schema: replySchema })
-			if (s.status !== 'success') return invalid('errors.required')
-			return reply(await replyToReview(user, id, s.value.reply), 'review.replied')
-		}
+			return replyOutcome(parsed, withNotice(await markNoShow(user, id), 'booking.no_show'))
+		case 'dispute':
+			return replyOutcome(parsed, withNotice(await disputeBooking(user, id, String(v.reason)), 'booking.disputed'))
+		case 'review':
+			invariantResponse(user.role === 'family', 'Forbidden', { status: 403 })
+			return replyOutcome(parsed, withNotice(await postReview(user, id, { rating: Number(v.rating), comment: String(v.comment ?? '') }), 'review.posted'))
 		default:
-			throw new Response('Unknown action', { status: 400 })
+			return replyOutcome(parsed, withNotice(await replyToReview(user, id, String(v.reply)), 'review.replied'))
 	}
+}
+
+function withNotice(outcome: Outcome<unknown>, notice: string) {
+	return outcome.ok ? ok({ notice }) : outcome
 }
 
 export default function BookingPage() {
 	const { booking: b, role, publishableKey } = useLoaderData<typeof loader>()
-	const actionData = useActionData<typeof action>()
+	const reply = useActionData<typeof action>()
+	const result = reply && 'value' in reply ? (reply.value as { notice: string; clientSecret?: string | null } | null) : null
 	const [search] = useSearchParams()
 	const { t } = useTranslation('marketplace')
 	const family = role === 'family'
@@ -87,94 +92,50 @@ export default function BookingPage() {
 	const returned = search.get('redirect_status')
 	const confirming = family && b.paymentStatus === 'processing' && returned === 'succeeded'
 	useAwaitWebhook(confirming)
-	const clientSecret = actionData?.clientSecret
+	const clientSecret = result?.clientSecret
 	const payable = family && live && !confirming && !clientSecret && ['awaiting', 'failed', 'processing'].includes(b.paymentStatus)
+	const shownForms = Object.entries({
+		pay: payable,
+		confirm: provider && b.status === 'requested',
+		decline: provider && b.status === 'requested',
+		cancel: (family || provider) && live,
+		'no-show': provider && b.status === 'confirmed' && new Date(b.startsAt) < new Date(),
+		review: family && b.status === 'completed' && !b.review,
+		dispute: family && b.status === 'completed',
+		reply: provider && b.review && !b.review.reply,
+	})
+		.filter(([, shown]) => shown)
+		.map(([intent]) => intent)
 	return (
 		<section className="card">
 			<h1>
 				{b.offering.title} <StatusBadge status={b.status} />
 			</h1>
 			{search.get('again') ? <p className="notice">{t('booking.alreadyMade')}</p> : null}
-			{actionData?.done ? (
+			{result ? (
 				<p className="notice" role="status">
-					{t(`done.${actionData.done}`)}
+					{t(`done.${result.notice}`)}
 				</p>
 			) : null}
-			<FormError error={actionData?.error} />
-			<dl className="facts">
-				<dt>{t('booking.provider')}</dt>
-				<dd>
-					<Link to={`/services/providers/${b.provider.id}`}>{b.provider.name}</Link>
-				</dd>
-				<dt>{t('booking.elder')}</dt>
-				<dd>{b.elder.name}</dd>
-				<dt>{t('booking.when')}</dt>
-				<dd>
-					<When at={b.startsAt} />
-				</dd>
-				<dt>{t('booking.address')}</dt>
-				<dd>{b.serviceAddress || '—'}</dd>
-				<dt>{t('book.priceTotal')}</dt>
-				<dd>
-					<Money fen={b.priceFen} />
-				</dd>
-				<dt>{t('book.subsidy')}</dt>
-				<dd>
-					<Money fen={b.subsidyFen} />
-				</dd>
-				<dt>{t('book.copay')}</dt>
-				<dd>
-					<Money fen={b.copayFen} />
-				</dd>
-				<dt>{t('booking.payment')}</dt>
-				<dd data-testid="payment-status">{t(`payment.${b.paymentStatus}`)}</dd>
-				{family && b.payments[0]?.stripePaymentIntentId ? (
-					<>
-						<dt>{t('booking.paymentRef')}</dt>
-						<dd className="mono" data-testid="payment-ref">
-							{b.payments[0].stripePaymentIntentId}
-						</dd>
-					</>
-				) : null}
-				{b.cancellationFeeFen > 0 ? (
-					<>
-						<dt>{t('booking.fee')}</dt>
-						<dd>
-							<Money fen={b.cancellationFeeFen} />
-						</dd>
-					</>
-				) : null}
-				{b.refundedFen > 0 ? (
-					<>
-						<dt>{t('booking.refunded')}</dt>
-						<dd>
-							<Money fen={b.refundedFen} />
-						</dd>
-					</>
-				) : null}
-				{b.statusReason ? (
-					<>
-						<dt>{t('booking.reason')}</dt>
-						<dd>{b.statusReason}</dd>
-					</>
-				) : null}
-				{family && b.visitCode && (b.status === 'confirmed' || b.status === 'in_service') ? (
-					<>
-						<dt>{t('booking.visitCode')}</dt>
-						<dd className="mono" data-testid="visit-code">
-							{b.visitCode}
-						</dd>
-					</>
-				) : null}
-				{provider ? (
-					<>
-						<dt>{t('booking.family')}</dt>
-						<dd>
-							{b.familyUser.name} · {b.familyUser.phone}
-						</dd>
-					</>
-				) : null}
-			</dl>
+			<OrphanReplyErrors reply={reply} formIds={shownForms} />
+			<Facts
+				items={[
+					[t('booking.provider'), <Link key="provider" to={`/services/providers/${b.provider.id}`}>{b.provider.name}</Link>],
+					[t('booking.elder'), b.elder.name],
+					[t('booking.when'), <When key="when" at={b.startsAt} />],
+					[t('booking.address'), b.serviceAddress || '—'],
+					[t('book.priceTotal'), <Money key="price" fen={b.priceFen} />],
+					[t('book.subsidy'), <Money key="subsidy" fen={b.subsidyFen} />],
+					[t('book.copay'), <Money key="copay" fen={b.copayFen} />],
+					[t('booking.payment'), t(`payment.${b.paymentStatus}`), { 'data-testid': 'payment-status' }],
+					family && b.payments[0]?.stripePaymentIntentId ? [t('booking.paymentRef'), b.payments[0].stripePaymentIntentId, { className: 'mono', 'data-testid': 'payment-ref' }] : null,
+					b.cancellationFeeFen > 0 ? [t('booking.fee'), <Money key="fee" fen={b.cancellationFeeFen} />] : null,
+					b.refundedFen > 0 ? [t('booking.refunded'), <Money key="refunded" fen={b.refundedFen} />] : null,
+					b.statusReason ? [t('booking.reason'), b.statusReason] : null,
+					family && b.visitCode && (b.status === 'confirmed' || b.status === 'in_service') ? [t('booking.visitCode'), b.visitCode, { className: 'mono', 'data-testid': 'visit-code' }] : null,
+					provider ? [t('booking.family'), `${b.familyUser.name} · ${b.familyUser.phone}`] : null,
+				]}
+			/>
 			{confirming ? (
 				<p className="notice" role="status">
 					{t('payment.waiting')}
@@ -193,8 +154,8 @@ export default function BookingPage() {
 				)
 			) : null}
 			<div className="actions">
-				{payable ? <IntentForm intent="pay" label={t(b.paymentStatus === 'processing' ? 'actions.payResume' : 'actions.pay', { amount: (b.copayFen / 100).toFixed(2) })} /> : null}
-				{provider && b.status === 'requested' ? <IntentForm intent="confirm" label={t('actions.confirm')} /> : null}
+				{payable ? <IntentForm reply={reply} intent="pay" label={t(b.paymentStatus === 'processing' ? 'actions.payResume' : 'actions.pay', { amount: (b.copayFen / 100).toFixed(2) })} /> : null}
+				{provider && b.status === 'requested' ? <IntentForm reply={reply} intent="confirm" label={t('actions.confirm')} /> : null}
 				{provider && b.status === 'confirmed' ? (
 					<Link to={`/visits/${b.id}`} className="button big">
 						{t('actions.visit')}
@@ -207,7 +168,7 @@ export default function BookingPage() {
 				) : null}
 			</div>
 			{provider && b.status === 'requested' ? (
-				<IntentForm intent="decline" label={t('actions.decline')} secondary>
+				<IntentForm reply={reply} intent="decline" label={t('actions.decline')} secondary>
 					<div className="field">
 						<label htmlFor="decline-reason">{t('booking.declineReason')}</label>
 						<input id="decline-reason" name="reason" type="text" maxLength={300} />
@@ -215,16 +176,16 @@ export default function BookingPage() {
 				</IntentForm>
 			) : null}
 			{(family || provider) && live ? (
-				<IntentForm intent="cancel" label={t('actions.cancel')} secondary>
+				<IntentForm reply={reply} intent="cancel" label={t('actions.cancel')} secondary>
 					<div className="field">
 						<label htmlFor="cancel-reason">{t('booking.cancelReason')}</label>
 						<input id="cancel-reason" name="reason" type="text" maxLength={300} />
 					</div>
 				</IntentForm>
 			) : null}
-			{provider && b.status === 'confirmed' && new Date(b.startsAt) < new Date() ? <IntentForm intent="no-show" label={t('actions.noShow')} secondary /> : null}
+			{provider && b.status === 'confirmed' && new Date(b.startsAt) < new Date() ? <IntentForm reply={reply} intent="no-show" label={t('actions.noShow')} secondary /> : null}
 			{family && b.status === 'completed' && !b.review ? (
-				<IntentForm intent="review" label={t('actions.review')}>
+				<IntentForm reply={reply} intent="review" label={t('actions.review')}>
 					<fieldset className="checks">
 						<legend>{t('review.rating')}</legend>
 						{[5, 4, 3, 2, 1].map((n) => (
@@ -240,7 +201,7 @@ export default function BookingPage() {
 				</IntentForm>
 			) : null}
 			{family && b.status === 'completed' ? (
-				<IntentForm intent="dispute" label={t('actions.dispute')} secondary>
+				<IntentForm reply={reply} intent="dispute" label={t('actions.dispute')} secondary>
 					<div className="field">
 						<label htmlFor="dispute-reason">{t('booking.disputeReason')}</label>
 						<input id="dispute-reason" name="reason" type="text" maxLength={300} required />
@@ -255,7 +216,7 @@ export default function BookingPage() {
 					</p>
 					{b.review.reply ? <p>{t('review.reply', { reply: b.review.reply })}</p> : null}
 					{provider && !b.review.reply ? (
-						<IntentForm intent="reply" label={t('actions.reply')}>
+						<IntentForm reply={reply} intent="reply" label={t('actions.reply')}>
 							<div className="field">
 								<label htmlFor="reply-text">{t('review.replyLabel')}</label>
 								<textarea id="reply-text" name="reply" maxLength={1000} rows={3} />
@@ -267,18 +228,19 @@ export default function BookingPage() {
 			{b.visit ? (
 				<section aria-labelledby="visit-h">
 					<h2 id="visit-h">{t('visit.title')}</h2>
-					<dl className="facts">
-						<dt>{t('visit.caregiver')}</dt>
-						<dd>{b.visit.caregiver.name}</dd>
-						<dt>{t('visit.checkIn')}</dt>
-						<dd>
-							<When at={b.visit.checkInAt} /> ({t(`visit.method.${b.visit.checkInMethod}`)})
-						</dd>
-						<dt>{t('visit.checkOut')}</dt>
-						<dd>{b.visit.checkOutAt ? <When at={b.visit.checkOutAt} /> : '—'}</dd>
-						<dt>{t('visit.verified')}</dt>
-						<dd>{b.visit.verified ? t('visit.yes') : b.visit.flags.length ? b.visit.flags.map((f) => t(`visit.flag.${f}`)).join('、') : t('visit.no')}</dd>
-					</dl>
+					<Facts
+						items={[
+							[t('visit.caregiver'), b.visit.caregiver.name],
+							[
+								t('visit.checkIn'),
+								<>
+									<When at={b.visit.checkInAt} /> ({t(`visit.method.${b.visit.checkInMethod}`)})
+								</>,
+							],
+							[t('visit.checkOut'), b.visit.checkOutAt ? <When key="out" at={b.visit.checkOutAt} /> : '—'],
+							[t('visit.verified'), b.visit.verified ? t('visit.yes') : b.visit.flags.length ? b.visit.flags.map((f) => t(`visit.flag.${f}`)).join('、') : t('visit.no')],
+						]}
+					/>
 				</section>
 			) : null}
 			<section aria-labelledby="timeline-h">

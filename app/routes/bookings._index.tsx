@@ -2,10 +2,11 @@ import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { Money, StatusBadge, When } from '~/components/marketplace.tsx'
+import { StatusBadge, When } from '~/components/marketplace.tsx'
+import { Pager } from '~/components/pager.tsx'
+import { Money } from '~/components/ui.tsx'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { listBookings } from '~/modules/marketplace/booking-read.server.ts'
-import { Pager } from '~/components/pager.tsx'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, ['family', 'provider_staff', 'bureau_district', 'bureau_city', 'admin'])

@@ -1,12 +1,12 @@
-import { getFormProps, getInputProps, useForm } from '@conform-to/react'
+import { getInputProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
-import { Money } from '~/components/allowance.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { Field } from '~/components/forms.tsx'
+import { ActionForm, Field, FormErrors, replyFor } from '~/components/forms.tsx'
+import { DataTable, Money } from '~/components/ui.tsx'
+import { parseForm, replyFailure } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
 import { shanghaiMonth } from '~/lib/time.ts'
 import { listRuns, startRunByOfficer } from '~/modules/allowance/runs.server.ts'
@@ -21,22 +21,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
 	const user = await requireRole(request, ['bureau_city'])
-	const formData = await readProtectedForm(request)
-	const submission = parseWithZod(formData, { schema: startRunSchema })
-	if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
-	const outcome = await startRunByOfficer(user, submission.value.month, clientIp(request))
-	if (!outcome.ok) return data({ result: submission.reply({ fieldErrors: { month: [outcome.error] } }) }, { status: outcome.status })
-	return redirect(`/bureau/allowance/runs/${outcome.value.runId}`)
+	const parsed = parseForm(await readProtectedForm(request), startRunSchema, { form: 'start-run' })
+	if (!parsed.ok) return parsed.response
+	const outcome = await startRunByOfficer(user, parsed.value.month, clientIp(request))
+	return outcome.ok ? redirect(`/bureau/allowance/runs/${outcome.value.runId}`) : replyFailure(parsed, outcome, undefined, 'month')
 }
 
 export default function AllowanceRuns() {
 	const { runs, canStart, isAdmin, currentMonth } = useLoaderData<typeof loader>()
-	const actionData = useActionData<typeof action>()
+	const reply = useActionData<typeof action>()
 	const navigation = useNavigation()
 	const { t } = useTranslation('allowance')
 	const [form, fields] = useForm({
 		id: 'start-run',
-		lastResult: actionData?.result,
+		lastResult: replyFor(reply, 'start-run'),
 		defaultValue: { month: currentMonth },
 		onValidate: ({ formData }) => parseWithZod(formData, { schema: startRunSchema }),
 		shouldRevalidate: 'onInput',
@@ -47,51 +45,35 @@ export default function AllowanceRuns() {
 				<h1>{t('runs.title')}</h1>
 				<p className="lead">{t('runs.lead')}</p>
 				{canStart ? (
-					<Form method="post" {...getFormProps(form)} className="grid-form">
-						<AuthenticityTokenInput name="csrf" />
+					<ActionForm form={form} className="grid-form">
 						<Field label={t('runs.month')} hint={t('runs.monthHint')} errors={fields.month.errors} inputProps={{ ...getInputProps(fields.month, { type: 'text' }), inputMode: 'numeric', autoComplete: 'off' }} />
+						<FormErrors form={form} />
 						<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
 							{t('runs.start')}
 						</button>
-					</Form>
+					</ActionForm>
 				) : null}
 			</section>
 			<section className="card">
-				<div className="table-wrap">
-					{runs.length === 0 ? (
-						<p className="empty">{t('runs.none')}</p>
-					) : (
-						<table>
-							<thead>
-								<tr>
-									<th scope="col">{t('runs.month')}</th>
-									<th scope="col">{t('run.state')}</th>
-									<th scope="col">{t('runs.payments')}</th>
-									<th scope="col">{t('runs.total')}</th>
-								</tr>
-							</thead>
-							<tbody>
-								{runs.map((r) => (
-									<tr key={r.id} data-run-status={r.status}>
-										<td>
-											<Link to={`/bureau/allowance/runs/${r.id}`} aria-label={t('runs.view', { month: r.month })}>
-												{r.month}
-											</Link>
-										</td>
-										<td>
-											{t(`status.${r.status}`)}
-											{r.status === 'computing' ? ` · ${t('runs.progress', { done: r.chunksDone, total: r.chunkCount })}` : ''}
-										</td>
-										<td>{r.paymentCount ?? '—'}</td>
-										<td>
-											<Money fen={r.totalFen} />
-										</td>
-									</tr>
-								))}
-							</tbody>
-						</table>
-					)}
-				</div>
+				<DataTable
+					empty={t('runs.none')}
+					columns={[
+						{
+							header: t('runs.month'),
+							cell: (r) => (
+								<Link to={`/bureau/allowance/runs/${r.id}`} aria-label={t('runs.view', { month: r.month })}>
+									{r.month}
+								</Link>
+							),
+						},
+						{ header: t('run.state'), cell: (r) => `${t(`status.${r.status}`)}${r.status === 'computing' ? ` · ${t('runs.progress', { done: r.chunksDone, total: r.chunkCount })}` : ''}` },
+						{ header: t('runs.payments'), cell: (r) => r.paymentCount ?? '—' },
+						{ header: t('runs.total'), cell: (r) => <Money fen={r.totalFen} /> },
+					]}
+					rows={runs}
+					rowKey={(r) => r.id}
+					rowProps={(r) => ({ 'data-run-status': r.status })}
+				/>
 			</section>
 			<section className="card">
 				<h2>{t('runs.links')}</h2>

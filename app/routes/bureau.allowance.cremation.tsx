@@ -1,10 +1,13 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, useActionData, useNavigation } from '@remix-run/react'
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { useActionData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
+import { z } from 'zod'
 import { ImportReport } from '~/components/allowance.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { ActionForm, FormErrors, replyValue, useReplyForm } from '~/components/forms.tsx'
+import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
+import type { LineReport } from '~/modules/allowance/csv.server.ts'
 import { importCremationRecords } from '~/modules/allowance/people.server.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
@@ -14,41 +17,39 @@ export async function loader({ request }: LoaderFunctionArgs) {
 	return null
 }
 
+const noFields = z.object({})
+
 export async function action({ request }: ActionFunctionArgs) {
 	const user = await requireRole(request, ['bureau_city'])
 	const formData = await readProtectedForm(request)
+	const parsed = parseForm(formData, noFields, { form: 'cremation' })
+	if (!parsed.ok) return parsed.response
 	const file = formData.get('file')
-	const outcome = await importCremationRecords(user, file instanceof File ? file : null, clientIp(request))
-	if (!outcome.ok) return data({ error: outcome.error, report: null }, { status: outcome.status })
-	return data({ error: null, report: outcome.value })
+	return replyOutcome(parsed, await importCremationRecords(user, file instanceof File ? file : null, clientIp(request)))
 }
 
 export default function CremationImport() {
-	const actionData = useActionData<typeof action>()
+	const reply = useActionData<typeof action>()
 	const navigation = useNavigation()
 	const { t } = useTranslation('allowance')
-	const report = actionData?.report
+	const [form] = useReplyForm('cremation', reply)
+	const report = replyValue<{ lines: LineReport[]; matched: number; unmatched: number; rejected: number }>(reply, 'cremation')
 	return (
 		<section className="card">
 			<h1>{t('cremation.title')}</h1>
 			<p className="lead" id="cremation-hint">
 				{t('cremation.lead')}
 			</p>
-			<Form method="post" encType="multipart/form-data" className="grid-form">
-				<AuthenticityTokenInput name="csrf" />
+			<ActionForm form={form} encType="multipart/form-data" className="grid-form">
 				<div className="field">
 					<label htmlFor="cremation-file">{t('cremation.file')}</label>
 					<input id="cremation-file" type="file" name="file" accept=".csv,text/csv" aria-describedby="cremation-hint" />
 				</div>
+				<FormErrors form={form} />
 				<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
 					{t('cremation.import')}
 				</button>
-			</Form>
-			{actionData?.error ? (
-				<p className="form-error" role="alert">
-					{t(actionData.error)}
-				</p>
-			) : null}
+			</ActionForm>
 			{report ? (
 				<>
 					<h2>{t('cremation.report')}</h2>

@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { Money } from '~/components/allowance.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { DataTable, Money } from '~/components/ui.tsx'
 import { listRecoveries } from '~/modules/allowance/runs.server.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 
@@ -18,46 +18,29 @@ export default function Recoveries() {
 		<section className="card">
 			<h1>{t('recoveries.title')}</h1>
 			<p className="lead">{t('recoveries.lead')}</p>
-			{rows.length === 0 ? (
-				<p className="empty">{t('recoveries.none')}</p>
-			) : (
-				<div className="table-wrap">
-					<table data-testid="recoveries">
-						<thead>
-							<tr>
-								<th scope="col">{t('recoveries.name')}</th>
-								<th scope="col">{t('recoveries.idNumber')}</th>
-								<th scope="col">{t('recoveries.deathDate')}</th>
-								<th scope="col">{t('recoveries.month')}</th>
-								<th scope="col">{t('recoveries.amount')}</th>
-							</tr>
-						</thead>
-						<tbody>
-							{rows.map((r) => (
-								<tr key={r.paymentId}>
-									<td>{r.name}</td>
-									<td className="mono">{r.idNumberMasked}</td>
-									<td>{r.deathDate}</td>
-									<td>{r.month}</td>
-									<td>
-										<Money fen={r.amountFen} />
-									</td>
-								</tr>
-							))}
-						</tbody>
-						<tfoot>
-							<tr>
-								<th scope="row" colSpan={4}>
-									{t('recoveries.total')}
-								</th>
-								<td data-testid="recoveries-total">
-									<Money fen={totalFen} />
-								</td>
-							</tr>
-						</tfoot>
-					</table>
-				</div>
-			)}
+			<DataTable
+				data-testid="recoveries"
+				empty={t('recoveries.none')}
+				columns={[
+					{ header: t('recoveries.name'), cell: (r) => r.name },
+					{ header: t('recoveries.idNumber'), cell: (r) => r.idNumberMasked, className: 'mono' },
+					{ header: t('recoveries.deathDate'), cell: (r) => r.deathDate },
+					{ header: t('recoveries.month'), cell: (r) => r.month },
+					{ header: t('recoveries.amount'), cell: (r) => <Money fen={r.amountFen} /> },
+				]}
+				rows={rows}
+				rowKey={(r) => r.paymentId}
+				footer={
+					<tr>
+						<th scope="row" colSpan={4}>
+							{t('recoveries.total')}
+						</th>
+						<td data-testid="recoveries-total">
+							<Money fen={totalFen} />
+						</td>
+					</tr>
+				}
+			/>
 		</section>
 	)
 }

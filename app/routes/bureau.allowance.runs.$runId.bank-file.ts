@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from '@remix-run/node'
 import { getT } from '~/lib/i18n.ts'
-import { clientIp } from '~/lib/http.server.ts'
+import { clientIp, requireId } from '~/lib/http.server.ts'
 import { getPreferences } from '~/lib/preferences.server.ts'
 import { exportBankFile } from '~/modules/allowance/runs.server.ts'
 import { BUREAU_ROLES, requireRole } from '~/modules/auth/access.server.ts'
@@ -17,10 +17,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	// A file number re-downloads a file already made; without one, the next file is made.
 	const raw = String(formData.get('fileNo') ?? '').trim()
 	const fileNo = raw === '' ? null : /^\d{1,4}$/.test(raw) ? Number(raw) : 0
-	const outcome = await exportBankFile(user, params.runId ?? '', clientIp(request), fileNo)
+	const outcome = await exportBankFile(user, requireId(params, 'runId'), clientIp(request), fileNo)
 	if (!outcome.ok) {
 		const t = getT((await getPreferences(request)).locale)
-		return new Response(t(outcome.error), { status: outcome.status, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
+		return new Response(t(outcome.formError ?? ''), { status: outcome.status, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
 	}
 	return new Response(outcome.value.body, {
 		headers: {

@@ -1,14 +1,17 @@
-import { parseWithZod } from '@conform-to/zod/v4'
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from '@remix-run/react'
 import { useEffect } from 'react'
 import { useTranslation } from 'react-i18next'
 import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
-import { ImportReport, Money } from '~/components/allowance.tsx'
+import { z } from 'zod'
+import { ImportReport } from '~/components/allowance.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ErrorList } from '~/components/forms.tsx'
-import { clientIp } from '~/lib/http.server.ts'
+import { ActionForm, FormErrors, OrphanReplyErrors, replyDone, replyValue, TextareaField, useReplyForm } from '~/components/forms.tsx'
+import { DataTable, Facts, Money } from '~/components/ui.tsx'
+import { parseForm, replyFailure, replyOutcome } from '~/lib/forms.server.ts'
+import { clientIp, invariantResponse, notFoundUnless, requireId } from '~/lib/http.server.ts'
 import { formatShanghai } from '~/lib/time.ts'
+import type { LineReport } from '~/modules/allowance/csv.server.ts'
 import { approveRun, getRun, importReturnedPayments, rejectAndRecompute } from '~/modules/allowance/runs.server.ts'
 import { rejectRunSchema } from '~/modules/allowance/schemas.ts'
 import { BUREAU_ROLES, requireRole } from '~/modules/auth/access.server.ts'
@@ -16,44 +19,40 @@ import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const user = await requireRole(request, BUREAU_ROLES)
-	const run = await getRun(params.runId ?? '', user)
-	if (!run) throw new Response('Not found', { status: 404 })
+	const run = notFoundUnless(await getRun(requireId(params, 'runId'), user))
 	return data({ run, isCity: user.role === 'bureau_city' }, { headers: { 'Cache-Control': 'no-store' } })
 }
 
-type ActionResult = { intent: string; error?: string; fieldErrors?: Record<string, string[]>; report?: { lines: import('~/modules/allowance/csv.server.ts').LineReport[]; marked: number } }
+const noFields = z.object({})
 
 export async function action({ request, params }: ActionFunctionArgs) {
 	// District officers reach the action so they get the clear "city-level only" answer, not a bare 403 page.
 	const user = await requireRole(request, BUREAU_ROLES)
 	const formData = await readProtectedForm(request)
-	const runId = params.runId ?? ''
+	const runId = requireId(params, 'runId')
 	const intent = String(formData.get('intent') ?? '')
 	const ip = clientIp(request)
-	if (intent === 'approve') {
-		const outcome = await approveRun(user, runId, ip)
-		if (!outcome.ok) return data<ActionResult>({ intent, error: outcome.error }, { status: outcome.status })
-		return data<ActionResult>({ intent })
-	}
 	if (intent === 'reject') {
-		const submission = parseWithZod(formData, { schema: rejectRunSchema })
-		if (submission.status !== 'success') return data<ActionResult>({ intent, fieldErrors: submission.reply().error as Record<string, string[]> }, { status: 400 })
-		const outcome = await rejectAndRecompute(user, runId, submission.value.reason, ip)
-		if (!outcome.ok) return data<ActionResult>({ intent, error: outcome.error }, { status: outcome.status })
-		return redirect(`/bureau/allowance/runs/${outcome.value.newRunId}`)
+		const parsed = parseForm(formData, rejectRunSchema)
+		if (!parsed.ok) return parsed.response
+		const outcome = await rejectAndRecompute(user, runId, parsed.value.reason, ip)
+		return outcome.ok ? redirect(`/bureau/allowance/runs/${outcome.value.newRunId}`) : replyFailure(parsed, outcome)
 	}
-	if (intent === 'returns') {
-		const file = formData.get('file')
-		const outcome = await importReturnedPayments(user, runId, file instanceof File ? file : null, ip)
-		if (!outcome.ok) return data<ActionResult>({ intent, error: outcome.error }, { status: outcome.status })
-		return data<ActionResult>({ intent, report: outcome.value })
-	}
-	throw new Response('Unknown action', { status: 400 })
+	invariantResponse(intent === 'approve' || intent === 'returns', 'Unknown action')
+	const parsed = parseForm(formData, noFields)
+	if (!parsed.ok) return parsed.response
+	if (intent === 'approve') return replyOutcome(parsed, await approveRun(user, runId, ip))
+	const file = formData.get('file')
+	return replyOutcome(parsed, await importReturnedPayments(user, runId, file instanceof File ? file : null, ip))
 }
 
 export default function RunPage() {
 	const { run, isCity } = useLoaderData<typeof loader>()
-	const actionData = useActionData<typeof action>() as ActionResult | undefined
+	const reply = useActionData<typeof action>()
+	const [approveForm] = useReplyForm('approve', reply)
+	const [rejectForm, rejectFields] = useReplyForm<'reason'>('reject', reply)
+	const [returnsForm] = useReplyForm('returns', reply)
+	const report = replyValue<{ lines: LineReport[]; marked: number }>(reply, 'returns')
 	const navigation = useNavigation()
 	const revalidator = useRevalidator()
 	const { t, i18n } = useTranslation('allowance')
@@ -73,64 +72,32 @@ export default function RunPage() {
 		<>
 			<section className="card">
 				<h1>{t('run.title', { month: run.month })}</h1>
-				<dl className="facts">
-					<dt>{t('run.state')}</dt>
-					<dd data-testid="run-status" data-status={run.status}>
-						{t(`status.${run.status}`)}
-					</dd>
-					<dt>{t('run.progressLabel')}</dt>
-					<dd>
-						<progress max={Math.max(run.chunkCount, 1)} value={run.chunkCount ? run.chunksDone : computing ? 0 : 1} aria-label={t('run.progressLabel')} />{' '}
-						<span data-testid="run-progress">{t('runs.progress', { done: run.chunksDone, total: run.chunkCount })}</span>
-					</dd>
-					<dt>{t('run.snapshot')}</dt>
-					<dd>{t('run.snapshotCount', { count: run.snapshotCount })}</dd>
-					<dt>{t('run.startedBy')}</dt>
-					<dd>
-						{run.startedByScheduler ? t('run.scheduler') : run.startedBy} · {formatShanghai(new Date(run.startedAt), i18n.language)}
-					</dd>
-					{run.approvedBy ? (
-						<>
-							<dt>{t('run.approvedBy')}</dt>
-							<dd data-testid="approved-by">
-								{run.approvedBy} · {formatShanghai(new Date(run.approvedAt!), i18n.language)}
-							</dd>
-						</>
-					) : null}
-					{run.rejectedBy ? (
-						<>
-							<dt>{t('run.rejectedBy')}</dt>
-							<dd>
-								{run.rejectedBy} · {run.rejectReason}
-							</dd>
-						</>
-					) : null}
-					{run.disbursedBy ? (
-						<>
-							<dt>{t('run.disbursedBy')}</dt>
-							<dd>
-								{run.disbursedBy} · {formatShanghai(new Date(run.disbursedAt!), i18n.language)}
-							</dd>
-						</>
-					) : null}
-					<dt>{t('run.paymentCount')}</dt>
-					<dd data-testid="payment-count">{run.paymentCount ?? '—'}</dd>
-					<dt>{t('run.total')}</dt>
-					<dd data-testid="run-total">
-						<Money fen={run.totalFen} />
-					</dd>
-				</dl>
+				<Facts
+					items={[
+						[t('run.state'), t(`status.${run.status}`), { 'data-testid': 'run-status', 'data-status': run.status }],
+						[
+							t('run.progressLabel'),
+							<>
+								<progress max={Math.max(run.chunkCount, 1)} value={run.chunkCount ? run.chunksDone : computing ? 0 : 1} aria-label={t('run.progressLabel')} />{' '}
+								<span data-testid="run-progress">{t('runs.progress', { done: run.chunksDone, total: run.chunkCount })}</span>
+							</>,
+						],
+						[t('run.snapshot'), t('run.snapshotCount', { count: run.snapshotCount })],
+						[t('run.startedBy'), `${run.startedByScheduler ? t('run.scheduler') : run.startedBy} · ${formatShanghai(new Date(run.startedAt), i18n.language)}`],
+						run.approvedBy ? [t('run.approvedBy'), `${run.approvedBy} · ${formatShanghai(new Date(run.approvedAt!), i18n.language)}`, { 'data-testid': 'approved-by' }] : null,
+						run.rejectedBy ? [t('run.rejectedBy'), `${run.rejectedBy} · ${run.rejectReason}`] : null,
+						run.disbursedBy ? [t('run.disbursedBy'), `${run.disbursedBy} · ${formatShanghai(new Date(run.disbursedAt!), i18n.language)}`] : null,
+						[t('run.paymentCount'), run.paymentCount ?? '—', { 'data-testid': 'payment-count' }],
+						[t('run.total'), <Money key="total" fen={run.totalFen} />, { 'data-testid': 'run-total' }],
+					]}
+				/>
 				{computing ? (
 					<p className="notice" role="status">
 						{t('run.computingNote')}
 					</p>
 				) : null}
-				{actionData?.error ? (
-					<p className="form-error" role="alert">
-						{t(actionData.error)}
-					</p>
-				) : null}
-				{actionData?.intent === 'approve' && !actionData.error ? (
+				<OrphanReplyErrors reply={reply} formIds={[...(run.status === 'awaiting_approval' ? ['approve'] : []), ...(run.status === 'awaiting_approval' && isCity ? ['reject'] : []), ...(run.status === 'disbursed' && isCity ? ['returns'] : [])]} />
+				{replyDone(reply, 'approve') ? (
 					<p className="notice" role="status">
 						{t('run.approved')}
 					</p>
@@ -140,53 +107,28 @@ export default function RunPage() {
 			{s ? (
 				<section className="card">
 					<h2>{t('run.byTier')}</h2>
-					<div className="table-wrap">
-						<table data-testid="by-tier">
-							<thead>
-								<tr>
-									<th scope="col">{t('run.tier')}</th>
-									<th scope="col">{t('run.kindCol')}</th>
-									<th scope="col">{t('run.count')}</th>
-									<th scope="col">{t('run.amount')}</th>
-								</tr>
-							</thead>
-							<tbody>
-								{s.byTier.map((r) => (
-									<tr key={`${r.tier}-${r.kind}`}>
-										<td>{t(`tiers.${r.tier}`)}</td>
-										<td>{t(`kind.${r.kind}`)}</td>
-										<td>{r.n}</td>
-										<td>
-											<Money fen={r.total} />
-										</td>
-									</tr>
-								))}
-							</tbody>
-						</table>
-					</div>
+					<DataTable
+						data-testid="by-tier"
+						columns={[
+							{ header: t('run.tier'), cell: (r) => t(`tiers.${r.tier}`) },
+							{ header: t('run.kindCol'), cell: (r) => t(`kind.${r.kind}`) },
+							{ header: t('run.count'), cell: (r) => r.n },
+							{ header: t('run.amount'), cell: (r) => <Money fen={r.total} /> },
+						]}
+						rows={s.byTier}
+						rowKey={(r) => `${r.tier}-${r.kind}`}
+					/>
 					<h2>{t('run.byDistrict')}</h2>
-					<div className="table-wrap">
-						<table data-testid="by-district">
-							<thead>
-								<tr>
-									<th scope="col">{t('run.district')}</th>
-									<th scope="col">{t('run.count')}</th>
-									<th scope="col">{t('run.amount')}</th>
-								</tr>
-							</thead>
-							<tbody>
-								{s.byDistrict.map((r) => (
-									<tr key={r.districtId}>
-										<td>{zh ? r.nameZh : r.nameEn}</td>
-										<td>{r.n}</td>
-										<td>
-											<Money fen={r.total} />
-										</td>
-									</tr>
-								))}
-							</tbody>
-						</table>
-					</div>
+					<DataTable
+						data-testid="by-district"
+						columns={[
+							{ header: t('run.district'), cell: (r) => (zh ? r.nameZh : r.nameEn) },
+							{ header: t('run.count'), cell: (r) => r.n },
+							{ header: t('run.amount'), cell: (r) => <Money fen={r.total} /> },
+						]}
+						rows={s.byDistrict}
+						rowKey={(r) => r.districtId}
+					/>
 					<h2>{t('run.diffs')}</h2>
 					<dl className="facts" data-testid="diffs">
 						{(['new', 'stopped', 'tier_changed', 'resumed'] as const).map((k) => (
@@ -224,34 +166,19 @@ export default function RunPage() {
 						{t('held.count', { count: s.heldCount })}
 					</p>
 					<p className="hint">{t('held.hint')}</p>
-					<div className="table-wrap">
-						<table data-testid="held">
-							<thead>
-								<tr>
-									<th scope="col">{t('held.name')}</th>
-									<th scope="col">{t('recoveries.idNumber')}</th>
-									<th scope="col">{t('run.district')}</th>
-									<th scope="col">{t('family.month')}</th>
-									<th scope="col">{t('run.amount')}</th>
-								</tr>
-							</thead>
-							<tbody>
-								{s.held.map((h) => (
-									<tr key={h.paymentId} data-payment={h.paymentId}>
-										<td>
-											<Link to={`/allowance/elders/${h.elderId}`}>{h.name}</Link>
-										</td>
-										<td className="mono">{h.idNumberMasked}</td>
-										<td>{h.district}</td>
-										<td>{h.month}</td>
-										<td>
-											<Money fen={h.amountFen} />
-										</td>
-									</tr>
-								))}
-							</tbody>
-						</table>
-					</div>
+					<DataTable
+						data-testid="held"
+						columns={[
+							{ header: t('held.name'), cell: (h) => <Link to={`/allowance/elders/${h.elderId}`}>{h.name}</Link> },
+							{ header: t('recoveries.idNumber'), cell: (h) => h.idNumberMasked, className: 'mono' },
+							{ header: t('run.district'), cell: (h) => h.district },
+							{ header: t('family.month'), cell: (h) => h.month },
+							{ header: t('run.amount'), cell: (h) => <Money fen={h.amountFen} /> },
+						]}
+						rows={s.held}
+						rowKey={(h) => h.paymentId}
+						rowProps={(h) => ({ 'data-payment': h.paymentId })}
+					/>
 				</section>
 			) : null}
 
@@ -261,27 +188,21 @@ export default function RunPage() {
 					<p className="hint" id="approve-hint">
 						{run.viewerIsMaker ? t('run.makerHint') : t('run.approveHint')}
 					</p>
-					<Form method="post" className="actions">
-						<AuthenticityTokenInput name="csrf" />
-						<input type="hidden" name="intent" value="approve" />
+					<ActionForm form={approveForm} intent="approve" className="actions">
+						<FormErrors form={approveForm} />
 						{/* The maker sees why they cannot approve; the server refuses it anyway (403). */}
 						<button type="submit" className="button big" disabled={busy || run.viewerIsMaker} aria-describedby="approve-hint">
 							{t('run.approve')}
 						</button>
-					</Form>
+					</ActionForm>
 					{isCity ? (
-						<Form method="post" className="grid-form">
-							<AuthenticityTokenInput name="csrf" />
-							<input type="hidden" name="intent" value="reject" />
-							<div className="field">
-								<label htmlFor="reject-reason">{t('run.reasonLabel')}</label>
-								<textarea id="reject-reason" name="reason" rows={2} aria-invalid={actionData?.fieldErrors?.reason ? true : undefined} aria-describedby={actionData?.fieldErrors?.reason ? 'reject-reason-error' : undefined} />
-								<ErrorList id="reject-reason-error" errors={actionData?.fieldErrors?.reason} />
-							</div>
+						<ActionForm form={rejectForm} intent="reject" className="grid-form">
+							<TextareaField label={t('run.reasonLabel')} errors={rejectFields.reason.errors} textareaProps={{ id: 'reject-reason', name: 'reason', rows: 2 }} />
+							<FormErrors form={rejectForm} />
 							<button type="submit" className="button secondary" disabled={busy}>
 								{t('run.reject')}
 							</button>
-						</Form>
+						</ActionForm>
 					) : null}
 				</section>
 			) : null}
@@ -339,9 +260,7 @@ export default function RunPage() {
 			{run.status === 'disbursed' && isCity ? (
 				<section className="card">
 					<h2>{t('run.returnsTitle')}</h2>
-					<Form method="post" encType="multipart/form-data" className="grid-form">
-						<AuthenticityTokenInput name="csrf" />
-						<input type="hidden" name="intent" value="returns" />
+					<ActionForm form={returnsForm} intent="returns" encType="multipart/form-data" className="grid-form">
 						<div className="field">
 							<label htmlFor="returns-file">{t('run.returnsFile')}</label>
 							<p id="returns-hint" className="hint">
@@ -349,11 +268,12 @@ export default function RunPage() {
 							</p>
 							<input id="returns-file" type="file" name="file" accept=".csv,text/csv" aria-describedby="returns-hint" />
 						</div>
+						<FormErrors form={returnsForm} />
 						<button type="submit" className="button" disabled={busy}>
 							{t('run.returnsImport')}
 						</button>
-					</Form>
-					{actionData?.report ? <ImportReport lines={actionData.report.lines} summary={t('run.returnsDone', { count: actionData.report.marked })} /> : null}
+					</ActionForm>
+					{report ? <ImportReport lines={report.lines} summary={t('run.returnsDone', { count: report.marked })} /> : null}
 				</section>
 			) : null}
 			<p>

@@ -2,10 +2,11 @@ import type { LoaderFunctionArgs } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { Pager } from '~/components/pager.tsx'
+import { DataTable } from '~/components/ui.tsx'
 import { formatShanghai } from '~/lib/time.ts'
 import { listAuditLog } from '~/modules/audit/audit.server.ts'
 import { BUREAU_ROLES, requireRole } from '~/modules/auth/access.server.ts'
-import { Pager } from '~/components/pager.tsx'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, BUREAU_ROLES)
@@ -22,34 +23,17 @@ export default function AuditPage() {
 	return (
 		<section className="card">
 			<h1>{t('audit.title')}</h1>
-			<div className="table-wrap">
-				<table>
-					<thead>
-						<tr>
-							<th scope="col">{t('audit.at')}</th>
-							<th scope="col">{t('audit.actor')}</th>
-							<th scope="col">{t('audit.action')}</th>
-							<th scope="col">{t('audit.entity')}</th>
-						</tr>
-					</thead>
-					<tbody>
-						{entries.map((e) => (
-							<tr key={e.id} data-action={e.action}>
-								<td>{formatShanghai(new Date(e.at), i18n.language)}</td>
-								<td>
-									{e.actorName ?? '—'}
-									{e.actorRole ? ` · ${t(`roles.${e.actorRole}`)}` : ''}
-								</td>
-								<td>{t(`audit.actions.${e.action}`, { defaultValue: e.action })}</td>
-								<td className="mono">
-									{e.entityType}
-									{e.entityId ? ` ${e.entityId.slice(0, 8)}` : ''}
-								</td>
-							</tr>
-						))}
-					</tbody>
-				</table>
-			</div>
+			<DataTable
+				columns={[
+					{ header: t('audit.at'), cell: (e) => formatShanghai(new Date(e.at), i18n.language) },
+					{ header: t('audit.actor'), cell: (e) => `${e.actorName ?? '—'}${e.actorRole ? ` · ${t(`roles.${e.actorRole}`)}` : ''}` },
+					{ header: t('audit.action'), cell: (e) => t(`audit.actions.${e.action}`, { defaultValue: e.action }) },
+					{ header: t('audit.entity'), cell: (e) => `${e.entityType}${e.entityId ? ` ${e.entityId.slice(0, 8)}` : ''}`, className: 'mono' },
+				]}
+				rows={entries}
+				rowKey={(e) => e.id}
+				rowProps={(e) => ({ 'data-action': e.action })}
+			/>
 			<Pager page={page} hasMore={hasMore} href={(p) => `?page=${p}${q}`} />
 		</section>
 	)

@@ -1,10 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
+import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { ActionForm, replyValue, useReplyForm } from '~/components/forms.tsx'
 import { LineChart } from '~/components/line-chart.tsx'
+import { DataTable, Facts } from '~/components/ui.tsx'
 import { enqueueSnapshot } from '~/jobs/indicator-snapshots.server.ts'
+import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { ok } from '~/lib/outcome.ts'
 import { BUREAU_ROLES, requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { dashboard, districtChoices, snapshotHistory, snapshotMonth } from '~/modules/beds/indicators.server.ts'
@@ -46,36 +50,21 @@ type Shown = ReturnType<typeof shown>
 
 export async function action({ request }: ActionFunctionArgs) {
 	await requireRole(request, ['bureau_city', 'admin'])
-	await readProtectedForm(request)
+	const parsed = parseForm(await readProtectedForm(request), z.object({}), { form: 'snapshot' })
+	if (!parsed.ok) return parsed.response
 	// The scheduled job does this on the 1st; this takes this month's snapshot now (once: deterministic job id).
 	const month = snapshotMonth()
 	await enqueueSnapshot(month)
-	return { queued: month }
+	return replyOutcome(parsed, ok({ queued: month }))
 }
 
-function Row({ name, d, testId }: { name: string; d: Shown; testId: string }) {
-	return (
-		<tr data-testid={testId}>
-			<th scope="row">{name}</th>
-			<td>{d.aged60Plus?.toLocaleString() ?? '—'}</td>
-			<td data-testid={`${testId}-beds`}>{d.beds.toLocaleString()}</td>
-			<td data-testid={`${testId}-per1000`}>{formatRatio(d.bedsPer1000)}</td>
-			<td>{formatPercent(d.nursingShare)}</td>
-			<td data-testid={`${testId}-occupancy`}>{formatPercent(d.occupancy)}</td>
-			<td>{d.bedsNeeded?.toLocaleString() ?? '—'}</td>
-			<td>
-				{formatPercent(d.urbanCoverage, 0)} ({d.urbanWithCentre}/{d.urbanCommunities})
-			</td>
-			<td>
-				{formatPercent(d.villageCoverage, 0)} ({d.villagesWithCentre}/{d.villages})
-			</td>
-		</tr>
-	)
-}
+type BoardRow = { name: string; d: Shown; testId: string }
 
 export default function BedsDashboard() {
 	const { board, history, districts, cityWide } = useLoaderData<typeof loader>()
-	const queued = useActionData<typeof action>()
+	const reply = useActionData<typeof action>()
+	const queued = replyValue<{ queued: string }>(reply, 'snapshot')
+	const [snapshotForm] = useReplyForm('snapshot', reply)
 	const { t, i18n } = useTranslation('beds')
 	const zh = i18n.language === 'zh-CN'
 	const headline = board.city ?? board.districts[0]
@@ -111,24 +100,17 @@ export default function BedsDashboard() {
 				</Form>
 				<p className="hint">{t('dashboard.explain', { year: board.year ?? '—' })}</p>
 				{headline ? (
-					<dl className="facts" data-testid="headline">
-						<dt>{t('fields.bedsPer1000')}</dt>
-						<dd data-testid="headline-per1000">
-							{formatRatio(headline.bedsPer1000)} / {TARGETS.bedsPer1000}
-						</dd>
-						<dt>{t('fields.beds')}</dt>
-						<dd data-testid="headline-beds">{headline.beds.toLocaleString()}</dd>
-						<dt>{t('fields.nursingShare')}</dt>
-						<dd>
-							{formatPercent(headline.nursingShare)} / {formatPercent(TARGETS.nursingShare, 0)}
-						</dd>
-						<dt>{t('fields.occupancy')}</dt>
-						<dd data-testid="headline-occupancy">{formatPercent(headline.occupancy)}</dd>
-						<dt>{t('fields.bedsNeeded')}</dt>
-						<dd>{headline.bedsNeeded?.toLocaleString() ?? '—'}</dd>
-						<dt>{t('fields.institutions')}</dt>
-						<dd>{headline.institutions}</dd>
-					</dl>
+					<Facts
+						data-testid="headline"
+						items={[
+							[t('fields.bedsPer1000'), `${formatRatio(headline.bedsPer1000)} / ${TARGETS.bedsPer1000}`, { 'data-testid': 'headline-per1000' }],
+							[t('fields.beds'), headline.beds.toLocaleString(), { 'data-testid': 'headline-beds' }],
+							[t('fields.nursingShare'), `${formatPercent(headline.nursingShare)} / ${formatPercent(TARGETS.nursingShare, 0)}`],
+							[t('fields.occupancy'), formatPercent(headline.occupancy), { 'data-testid': 'headline-occupancy' }],
+							[t('fields.bedsNeeded'), headline.bedsNeeded?.toLocaleString() ?? '—'],
+							[t('fields.institutions'), headline.institutions],
+						]}
+					/>
 				) : null}
 				<p className="title-row">
 					<a className="button secondary" href={`/bureau/beds.csv?year=${board.year ?? ''}&district=${board.scope ?? ''}`} download>
@@ -140,29 +122,25 @@ export default function BedsDashboard() {
 			</section>
 			<section className="card">
 				<h2>{t('dashboard.byDistrict')}</h2>
-				<div className="table-wrap">
-					<table>
-						<thead>
-							<tr>
-								<th scope="col">{t('fields.district')}</th>
-								<th scope="col">{t('fields.aged60Plus')}</th>
-								<th scope="col">{t('fields.beds')}</th>
-								<th scope="col">{t('fields.bedsPer1000Target')}</th>
-								<th scope="col">{t('fields.nursingShareTarget')}</th>
-								<th scope="col">{t('fields.occupancy')}</th>
-								<th scope="col">{t('fields.bedsNeeded')}</th>
-								<th scope="col">{t('fields.urbanCoverage')}</th>
-								<th scope="col">{t('fields.villageCoverage')}</th>
-							</tr>
-						</thead>
-						<tbody>
-							{board.districts.map((d) => (
-								<Row key={d.districtId} name={zh ? d.nameZh : d.nameEn} d={d} testId={`district-${d.districtId}`} />
-							))}
-							{board.city ? <Row name={t('dashboard.city')} d={board.city} testId="city" /> : null}
-						</tbody>
-					</table>
-				</div>
+				<DataTable<BoardRow>
+					columns={[
+						{ header: t('fields.district'), cell: (r) => r.name, rowHeader: true },
+						{ header: t('fields.aged60Plus'), cell: (r) => r.d.aged60Plus?.toLocaleString() ?? '—' },
+						{ header: t('fields.beds'), cell: (r) => r.d.beds.toLocaleString(), cellProps: (r) => ({ 'data-testid': `${r.testId}-beds` }) },
+						{ header: t('fields.bedsPer1000Target'), cell: (r) => formatRatio(r.d.bedsPer1000), cellProps: (r) => ({ 'data-testid': `${r.testId}-per1000` }) },
+						{ header: t('fields.nursingShareTarget'), cell: (r) => formatPercent(r.d.nursingShare) },
+						{ header: t('fields.occupancy'), cell: (r) => formatPercent(r.d.occupancy), cellProps: (r) => ({ 'data-testid': `${r.testId}-occupancy` }) },
+						{ header: t('fields.bedsNeeded'), cell: (r) => r.d.bedsNeeded?.toLocaleString() ?? '—' },
+						{ header: t('fields.urbanCoverage'), cell: (r) => `${formatPercent(r.d.urbanCoverage, 0)} (${r.d.urbanWithCentre}/${r.d.urbanCommunities})` },
+						{ header: t('fields.villageCoverage'), cell: (r) => `${formatPercent(r.d.villageCoverage, 0)} (${r.d.villagesWithCentre}/${r.d.villages})` },
+					]}
+					rows={[
+						...board.districts.map((d) => ({ name: zh ? d.nameZh : d.nameEn, d, testId: `district-${d.districtId}` })),
+						...(board.city ? [{ name: t('dashboard.city'), d: board.city, testId: 'city' }] : []),
+					]}
+					rowKey={(r) => r.testId}
+					rowProps={(r) => ({ 'data-testid': r.testId })}
+				/>
 			</section>
 			<section className="card">
 				<h2>{t('dashboard.history')}</h2>
@@ -188,43 +166,29 @@ export default function BedsDashboard() {
 						/>
 						<details>
 							<summary>{t('dashboard.historyTable')}</summary>
-							<div className="table-wrap">
-								<table>
-									<thead>
-										<tr>
-											<th scope="col">{t('fields.month')}</th>
-											<th scope="col">{t('fields.beds')}</th>
-											<th scope="col">{t('fields.bedsPer1000')}</th>
-											<th scope="col">{t('fields.nursingShare')}</th>
-											<th scope="col">{t('fields.occupancy')}</th>
-										</tr>
-									</thead>
-									<tbody>
-										{history.map((h) => (
-											<tr key={h.month}>
-												<th scope="row">{h.month}</th>
-												<td>{h.beds.toLocaleString()}</td>
-												<td>{formatRatio(h.bedsPer1000)}</td>
-												<td>{formatPercent(h.nursingShare)}</td>
-												<td>{formatPercent(h.occupancy)}</td>
-											</tr>
-										))}
-									</tbody>
-								</table>
-							</div>
+							<DataTable
+								columns={[
+									{ header: t('fields.month'), cell: (h) => h.month, rowHeader: true },
+									{ header: t('fields.beds'), cell: (h) => h.beds.toLocaleString() },
+									{ header: t('fields.bedsPer1000'), cell: (h) => formatRatio(h.bedsPer1000) },
+									{ header: t('fields.nursingShare'), cell: (h) => formatPercent(h.nursingShare) },
+									{ header: t('fields.occupancy'), cell: (h) => formatPercent(h.occupancy) },
+								]}
+								rows={history}
+								rowKey={(h) => h.month}
+							/>
 						</details>
 					</>
 				)}
 				{cityWide ? (
-					<Form method="post">
-						<AuthenticityTokenInput name="csrf" />
+					<ActionForm form={snapshotForm}>
 						{queued ? (
 							<p className="notice" role="status">
 								{t('dashboard.snapshotQueued', { month: queued.queued })}
 							</p>
 						) : null}
 						<button type="submit" className="button secondary">{t('dashboard.snapshotNow')}</button>
-					</Form>
+					</ActionForm>
 				) : null}
 			</section>
 		</>

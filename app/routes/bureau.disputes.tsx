@@ -1,16 +1,17 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { DecisionButtons } from '~/components/forms.tsx'
-import { FormError, When } from '~/components/marketplace.tsx'
+import { DecisionForm, OrphanReplyErrors, useReplyForm } from '~/components/forms.tsx'
+import { When } from '~/components/marketplace.tsx'
+import { Pager } from '~/components/pager.tsx'
+import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
+import { fail, ok } from '~/lib/outcome.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { listDisputes, resolveDispute } from '~/modules/marketplace/disputes.server.ts'
 import { resolveDisputeSchema } from '~/modules/marketplace/schemas.ts'
-import { Pager } from '~/components/pager.tsx'
 
 const ROLES = ['bureau_district', 'bureau_city', 'admin'] as const
 
@@ -23,25 +24,26 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
 	const user = await requireRole(request, ROLES)
 	const formData = await readProtectedForm(request)
-	const parsed = resolveDisputeSchema.safeParse(Object.fromEntries(formData))
-	if (!parsed.success) return data({ error: parsed.error.issues[0]?.message ?? 'marketplace:errors.form.invalid', done: null }, { status: 400 })
-	const result = await resolveDispute(user, parsed.data.bookingId, parsed.data.outcome, parsed.data.reason, clientIp(request))
-	if (!result.ok) return data({ error: result.formError ?? null, done: null }, { status: result.status })
-	return { error: null, done: parsed.data.outcome }
+	const parsed = parseForm(formData, resolveDisputeSchema, { form: `dispute-${formData.get('bookingId')}` })
+	if (!parsed.ok) return parsed.response
+	const { bookingId, outcome, reason } = parsed.value
+	const result = await resolveDispute(user, bookingId, outcome, reason, clientIp(request))
+	return replyOutcome(parsed, result.ok ? ok(outcome) : result)
 }
 
 export default function Disputes() {
 	const { bookings, hasMore, page } = useLoaderData<typeof loader>()
-	const actionData = useActionData<typeof action>()
+	const reply = useActionData<typeof action>()
 	const { t } = useTranslation('marketplace')
+	const done = reply && 'value' in reply ? reply.value : undefined
 	return (
 		<section>
 			<h1>{t('bureau.disputesTitle')}</h1>
 			<p>{t('bureau.disputesLead')}</p>
-			<FormError error={actionData?.error} />
-			{actionData?.done ? (
+			<OrphanReplyErrors reply={reply} formIds={bookings.map((b) => `dispute-${b.id}`)} />
+			{done ? (
 				<p role="status" className="notice">
-					{t(`bureau.disputeDone.${actionData.done}`)}
+					{t(`bureau.disputeDone.${done}`)}
 				</p>
 			) : null}
 			{bookings.length === 0 ? <p className="empty">{t('bureau.noDisputes')}</p> : null}
@@ -57,20 +59,33 @@ export default function Disputes() {
 						<p>
 							{t('bureau.disputeClaim')}: {b.statusReason ?? '—'}
 						</p>
-						<Form method="post" className="grid-form">
-							<AuthenticityTokenInput name="csrf" />
-							<input type="hidden" name="bookingId" value={b.id} />
-							<div className="field">
-								<label htmlFor={`reason-${b.id}`}>{t('bureau.disputeReason')}</label>
-								<input id={`reason-${b.id}`} name="reason" type="text" required maxLength={500} />
-							</div>
-							<DecisionButtons name="outcome" choices={[{ value: 'family', label: t('bureau.upholdFamily') }, { value: 'provider', label: t('bureau.upholdProvider'), tone: 'secondary' }]} />
-						</Form>
+						<DisputeForm bookingId={b.id} reply={reply} />
 					</li>
 				))}
 			</ul>
 			<Pager page={page} hasMore={hasMore} />
 		</section>
+	)
+}
+
+function DisputeForm({ bookingId, reply }: { bookingId: string; reply: unknown }) {
+	const { t } = useTranslation('marketplace')
+	const navigation = useNavigation()
+	const [form, fields] = useReplyForm<'reason'>(`dispute-${bookingId}`, reply)
+	return (
+		<DecisionForm
+			form={form}
+			fields={fields}
+			reason={{ name: 'reason', label: t('bureau.disputeReason'), required: true }}
+			decision="outcome"
+			choices={[
+				{ value: 'family', label: t('bureau.upholdFamily') },
+				{ value: 'provider', label: t('bureau.upholdProvider'), tone: 'secondary' },
+			]}
+			disabled={navigation.state === 'submitting'}
+		>
+			<input type="hidden" name="bookingId" value={bookingId} />
+		</DecisionForm>
 	)
 }
 

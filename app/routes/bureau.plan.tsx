@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { DataTable } from '~/components/ui.tsx'
 import { BUREAU_ROLES, requireRole } from '~/modules/auth/access.server.ts'
 import { dashboard } from '~/modules/beds/indicators.server.ts'
 import { formatPercent, formatRatio } from '~/modules/beds/indicators.ts'
@@ -26,59 +27,41 @@ export default function PlanTable() {
 		<section className="card">
 			<h1>{t('plan.title')}</h1>
 			<p className="hint">{t('plan.explain', { year: year ?? '—', scope: scopeName ?? t('dashboard.city') })}</p>
-			<div className="table-wrap">
-				<table data-testid="plan-table">
-					<caption>{t('plan.caption')}</caption>
-					<thead>
-						<tr>
-							<th scope="col">{t('plan.no')}</th>
-							<th scope="col">{t('plan.indicator')}</th>
-							<th scope="col">{t('plan.unit')}</th>
-							<th scope="col">2015</th>
-							<th scope="col">{t('plan.target2020')}</th>
-							<th scope="col">{t('plan.growth')}</th>
-							<th scope="col">{t('plan.actual')}</th>
-						</tr>
-					</thead>
-					<tbody>
-						{PLAN_TABLE_2.map((r) => (
-							<tr key={r.no} data-row={r.no}>
-								<td>{r.no}</td>
-								<th scope="row">{zh ? r.nameZh : r.nameEn}</th>
-								<td>{r.unit}</td>
-								<td>{r.y2015}</td>
-								<td>{r.y2020}</td>
-								<td>{r.growth}</td>
-								<td data-testid={`plan-actual-${r.no}`}>
-									{r.actual ? value(r.actual) : t('plan.notTracked')}
-									{r.proxy ? <span className="hint"> {t('plan.proxy')}</span> : null}
-								</td>
-							</tr>
-						))}
-					</tbody>
-				</table>
-			</div>
+			<DataTable
+				data-testid="plan-table"
+				caption={t('plan.caption')}
+				columns={[
+					{ header: t('plan.no'), cell: (r) => r.no },
+					{ header: t('plan.indicator'), cell: (r) => (zh ? r.nameZh : r.nameEn), rowHeader: true },
+					{ header: t('plan.unit'), cell: (r) => r.unit },
+					{ header: '2015', cell: (r) => r.y2015 },
+					{ header: t('plan.target2020'), cell: (r) => r.y2020 },
+					{ header: t('plan.growth'), cell: (r) => r.growth },
+					{
+						header: t('plan.actual'),
+						cell: (r) => (
+							<>
+								{r.actual ? value(r.actual) : t('plan.notTracked')}
+								{r.proxy ? <span className="hint"> {t('plan.proxy')}</span> : null}
+							</>
+						),
+						cellProps: (r) => ({ 'data-testid': `plan-actual-${r.no}` }),
+					},
+				]}
+				rows={PLAN_TABLE_2}
+				rowKey={(r) => String(r.no)}
+				rowProps={(r) => ({ 'data-row': String(r.no) })}
+			/>
 			<h2>{t('plan.textTargets')}</h2>
-			<div className="table-wrap">
-				<table>
-					<thead>
-						<tr>
-							<th scope="col">{t('plan.indicator')}</th>
-							<th scope="col">{t('plan.target2020')}</th>
-							<th scope="col">{t('plan.actual')}</th>
-						</tr>
-					</thead>
-					<tbody>
-						{PLAN_TEXT_TARGETS.map((r) => (
-							<tr key={r.key}>
-								<th scope="row">{zh ? r.nameZh : r.nameEn}</th>
-								<td>{r.target}</td>
-								<td>{value(r.key)}</td>
-							</tr>
-						))}
-					</tbody>
-				</table>
-			</div>
+			<DataTable
+				columns={[
+					{ header: t('plan.indicator'), cell: (r) => (zh ? r.nameZh : r.nameEn), rowHeader: true },
+					{ header: t('plan.target2020'), cell: (r) => r.target },
+					{ header: t('plan.actual'), cell: (r) => value(r.key) },
+				]}
+				rows={PLAN_TEXT_TARGETS}
+				rowKey={(r) => r.key}
+			/>
 		</section>
 	)
 }

@@ -1,13 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { Form, useActionData, useLoaderData } from '@remix-run/react'
+import { useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { Field, SelectField } from '~/components/forms.tsx'
+import { ActionForm, Field, FormErrors, replyDone, SelectField, useReplyForm } from '~/components/forms.tsx'
+import { DataTable } from '~/components/ui.tsx'
+import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
 import { BUREAU_ROLES, requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
-import { parseForm, replyTo } from '~/modules/beds/form.server.ts'
 import { districtChoices, listPopulation, savePopulation } from '~/modules/beds/indicators.server.ts'
 import { populationSchema } from '~/modules/beds/schemas.ts'
 
@@ -19,10 +19,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
 	const user = await requireRole(request, BUREAU_ROLES)
-	const formData = await readProtectedForm(request)
-	const parsed = parseForm(formData, populationSchema, 'population')
+	const parsed = parseForm(await readProtectedForm(request), populationSchema, { form: 'population' })
 	if (!parsed.ok) return parsed.response
-	return replyTo('population', await savePopulation(user, parsed.value, clientIp(request)))
+	return replyOutcome(parsed, await savePopulation(user, parsed.value, clientIp(request)))
 }
 
 export default function PopulationPage() {
@@ -31,49 +30,37 @@ export default function PopulationPage() {
 	const { t, i18n } = useTranslation('beds')
 	const zh = i18n.language === 'zh-CN'
 	const name = new Map(districts.map((d) => [d.id, zh ? d.nameZh : d.nameEn]))
-	const errs = (f: string) => reply?.fieldErrors[f]
+	const [form, fields] = useReplyForm<'districtId' | 'year' | 'aged60Plus' | 'aged80Plus'>('population', reply)
 	return (
 		<>
 			<section className="card">
 				<h1>{t('population.title')}</h1>
 				<p className="hint">{t('population.hint')}</p>
-				{reply?.ok ? (
+				{replyDone(reply) ? (
 					<p className="notice" role="status">
 						{t('common.saved')}
 					</p>
 				) : null}
-				<Form method="post" className="grid-form">
-					<AuthenticityTokenInput name="csrf" />
-					<SelectField label={t('fields.district')} errors={errs('districtId')} selectProps={{ name: 'districtId', required: true }} placeholder={t('common.choose')} options={districts.map((d) => ({ value: d.id, label: zh ? d.nameZh : d.nameEn }))} />
-					<Field label={t('fields.year')} errors={errs('year')} inputProps={{ name: 'year', type: 'number', inputMode: 'numeric', required: true }} />
-					<Field label={t('fields.aged60Plus')} errors={errs('aged60Plus')} inputProps={{ name: 'aged60Plus', type: 'number', inputMode: 'numeric', required: true }} />
-					<Field label={t('fields.aged80Plus')} errors={errs('aged80Plus')} inputProps={{ name: 'aged80Plus', type: 'number', inputMode: 'numeric', required: true }} />
+				<ActionForm form={form} className="grid-form">
+					<SelectField label={t('fields.district')} errors={fields.districtId.errors} selectProps={{ name: 'districtId', required: true }} placeholder={t('common.choose')} options={districts.map((d) => ({ value: d.id, label: zh ? d.nameZh : d.nameEn }))} />
+					<Field label={t('fields.year')} errors={fields.year.errors} inputProps={{ name: 'year', type: 'number', inputMode: 'numeric', required: true }} />
+					<Field label={t('fields.aged60Plus')} errors={fields.aged60Plus.errors} inputProps={{ name: 'aged60Plus', type: 'number', inputMode: 'numeric', required: true }} />
+					<Field label={t('fields.aged80Plus')} errors={fields.aged80Plus.errors} inputProps={{ name: 'aged80Plus', type: 'number', inputMode: 'numeric', required: true }} />
+					<FormErrors form={form} />
 					<button type="submit" className="button big">{t('population.save')}</button>
-				</Form>
+				</ActionForm>
 			</section>
 			<section className="card">
-				<div className="table-wrap">
-					<table>
-						<thead>
-							<tr>
-								<th scope="col">{t('fields.year')}</th>
-								<th scope="col">{t('fields.district')}</th>
-								<th scope="col">{t('fields.aged60Plus')}</th>
-								<th scope="col">{t('fields.aged80Plus')}</th>
-							</tr>
-						</thead>
-						<tbody>
-							{rows.map((r) => (
-								<tr key={`${r.districtId}-${r.year}`}>
-									<td>{r.year}</td>
-									<td>{name.get(r.districtId) ?? r.districtId}</td>
-									<td>{r.aged60Plus.toLocaleString()}</td>
-									<td>{r.aged80Plus.toLocaleString()}</td>
-								</tr>
-							))}
-						</tbody>
-					</table>
-				</div>
+				<DataTable
+					columns={[
+						{ header: t('fields.year'), cell: (r) => r.year },
+						{ header: t('fields.district'), cell: (r) => name.get(r.districtId) ?? r.districtId },
+						{ header: t('fields.aged60Plus'), cell: (r) => r.aged60Plus.toLocaleString() },
+						{ header: t('fields.aged80Plus'), cell: (r) => r.aged80Plus.toLocaleString() },
+					]}
+					rows={rows}
+					rowKey={(r) => `${r.districtId}-${r.year}`}
+				/>
 			</section>
 		</>
 	)

@@ -1,18 +1,20 @@
-import { parseWithZod } from '@conform-to/zod/v4'
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import type { ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
-import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { FormError, When } from '~/components/marketplace.tsx'
+import { ActionForm, FormErrors, OrphanReplyErrors, replyFieldErrors, useReplyForm } from '~/components/forms.tsx'
+import { When } from '~/components/marketplace.tsx'
+import { Pager } from '~/components/pager.tsx'
+import { Facts } from '~/components/ui.tsx'
+import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
+import { ok } from '~/lib/outcome.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { gradeProvider, listProvidersForReview, reviewProvider, setProviderSuspension } from '~/modules/marketplace/providers.server.ts'
 import { gradeProviderSchema, reviewProviderSchema, suspensionSchema } from '~/modules/marketplace/schemas.ts'
-import { Pager } from '~/components/pager.tsx'
 
 const ROLES = ['bureau_district', 'bureau_city', 'admin'] as const
 const STATUSES = ['pending', 'approved', 'rejected', 'suspended'] as const
@@ -29,31 +31,31 @@ export async function action({ request }: ActionFunctionArgs) {
 	const user = await requireRole(request, ROLES)
 	const formData = await readProtectedForm(request)
 	const ip = clientIp(request)
-	if (formData.get('intent') === 'grade') {
-		const s = parseWithZod(formData, { schema: gradeProviderSchema })
-		if (s.status !== 'success') return data({ error: 'marketplace:errors.grade.range', done: null }, { status: 400 })
-		const r = await gradeProvider(user, s.value, ip)
-		if (!r.ok) return data({ error: r.formError ?? Object.values(r.fieldErrors)[0]?.[0] ?? 'marketplace:errors.form.invalid', done: null }, { status: r.status ?? 400 })
-		return { error: null, done: 'graded' }
-	}
 	const intent = formData.get('intent')
-	if (intent === 'suspend' || intent === 'reinstate') {
-		const parsed = suspensionSchema.safeParse(Object.fromEntries(formData))
-		if (!parsed.success) return data({ error: parsed.error.issues[0]?.message ?? 'marketplace:errors.form.invalid', done: null }, { status: 400 })
-		const r = await setProviderSuspension(user, parsed.data, ip)
-		if (!r.ok) return data({ error: r.formError ?? 'marketplace:errors.form.invalid', done: null }, { status: r.status ?? 400 })
-		return { error: null, done: intent === 'suspend' ? 'suspended' : 'reinstated' }
+	// One form per provider and decision: the reply goes back to the form that was sent.
+	const form = `${intent ?? formData.get('decision')}-${formData.get('providerId')}`
+	if (intent === 'grade') {
+		const parsed = parseForm(formData, gradeProviderSchema, { form, invalidMessage: 'marketplace:errors.grade.range' })
+		return parsed.ok ? replyOutcome(parsed, done(await gradeProvider(user, parsed.value, ip), 'graded')) : parsed.response
 	}
-	const s = parseWithZod(formData, { schema: reviewProviderSchema })
-	if (s.status !== 'success') return data({ error: 'marketplace:errors.reject.reason', done: null }, { status: 400 })
-	const r = await reviewProvider(user, s.value, ip)
-	if (!r.ok) return data({ error: r.formError ?? 'marketplace:errors.form.invalid', done: null }, { status: r.status ?? 400 })
-	return { error: null, done: s.value.decision === 'approve' ? 'approved' : 'rejected' }
+	if (intent === 'suspend' || intent === 'reinstate') {
+		const parsed = parseForm(formData, suspensionSchema, { form })
+		return parsed.ok ? replyOutcome(parsed, done(await setProviderSuspension(user, parsed.value, ip), intent === 'suspend' ? 'suspended' : 'reinstated')) : parsed.response
+	}
+	const parsed = parseForm(formData, reviewProviderSchema, { form, invalidMessage: 'marketplace:errors.reject.reason' })
+	if (!parsed.ok) return parsed.response
+	return replyOutcome(parsed, done(await reviewProvider(user, parsed.value, ip), parsed.value.decision === 'approve' ? 'approved' : 'rejected'))
+}
+
+/** The notice a decision leaves ("approved", "graded", …), or the module's refusal. */
+function done<R extends { ok: boolean }>(outcome: R, notice: string) {
+	return outcome.ok ? ok(notice) : (outcome as Exclude<R, { ok: true }>)
 }
 
 export default function BureauProviders() {
 	const { providers, hasMore, status, page, today } = useLoaderData<typeof loader>()
-	const actionData = useActionData<typeof action>()
+	const reply = useActionData<typeof action>()
+	const notice = reply && 'value' in reply ? reply.value : null
 	const { t, i18n } = useTranslation('marketplace')
 	const zh = i18n.language === 'zh-CN'
 	return (
@@ -66,12 +68,12 @@ export default function BureauProviders() {
 					</Link>
 				))}
 			</nav>
-			{actionData?.done ? (
+			{notice ? (
 				<p className="notice" role="status">
-					{t(`bureau.done.${actionData.done}`)}
+					{t(`bureau.done.${notice}`)}
 				</p>
 			) : null}
-			<FormError error={actionData?.error} />
+			<OrphanReplyErrors reply={reply} formIds={providers.flatMap((p) => ['approve', 'reject', 'reinstate', 'grade', 'suspend'].map((k) => `${k}-${p.id}`))} />
 			{providers.length === 0 ? <p className="empty">{t('bureau.none')}</p> : null}
 			<ul className="cards">
 				{providers.map((p) => (
@@ -79,32 +81,21 @@ export default function BureauProviders() {
 						<h2>
 							<Link to={`/services/providers/${p.id}`}>{p.name}</Link>
 						</h2>
-						<dl className="facts">
-							<dt>{t('fields.kind')}</dt>
-							<dd>{t(`kind.${p.kind}`)}</dd>
-							<dt>{t('fields.licenceNo')}</dt>
-							<dd className="mono">{p.licenceNo}</dd>
-							<dt>{t('fields.homeDistrict')}</dt>
-							<dd>{zh ? p.district.nameZh : p.district.nameEn}</dd>
-							<dt>{t('fields.districtsServed')}</dt>
-							<dd>{p.districtsServed.map((d) => d.districtId).join(', ')}</dd>
-							<dt>{t('fields.applied')}</dt>
-							<dd>
-								<When at={p.createdAt} />
-							</dd>
-							{p.statusReason ? (
-								<>
-									<dt>{t('booking.reason')}</dt>
-									<dd>{p.statusReason}</dd>
-								</>
-							) : null}
-							<dt>{t('fields.grade')}</dt>
-							<dd>{p.grade ? t('grade.stars', { count: p.grade }) : t('grade.none')}</dd>
-						</dl>
+						<Facts
+							items={[
+								[t('fields.kind'), t(`kind.${p.kind}`)],
+								[t('fields.licenceNo'), p.licenceNo, { className: 'mono' }],
+								[t('fields.homeDistrict'), zh ? p.district.nameZh : p.district.nameEn],
+								[t('fields.districtsServed'), p.districtsServed.map((d) => d.districtId).join(', ')],
+								[t('fields.applied'), <When key="applied" at={p.createdAt} />],
+								p.statusReason ? [t('booking.reason'), p.statusReason] : null,
+								[t('fields.grade'), p.grade ? t('grade.stars', { count: p.grade }) : t('grade.none')],
+							]}
+						/>
 						{p.status === 'pending' ? (
 							<div className="actions">
-								<ProviderForm providerId={p.id} fields={{ decision: 'approve' }} className="intent-form" submit={t('bureau.approve')} />
-								<ProviderForm providerId={p.id} fields={{ decision: 'reject' }} className="intent-form" submit={t('bureau.reject')} secondary>
+								<ProviderForm reply={reply} kind="approve" providerId={p.id} fields={{ decision: 'approve' }} className="intent-form" submit={t('bureau.approve')} />
+								<ProviderForm reply={reply} kind="reject" providerId={p.id} fields={{ decision: 'reject' }} className="intent-form" submit={t('bureau.reject')} secondary>
 									<div className="field">
 										<label htmlFor={`reason-${p.id}`}>{t('bureau.rejectReason')}</label>
 										<input id={`reason-${p.id}`} name="reason" type="text" maxLength={500} />
@@ -118,7 +109,7 @@ export default function BureauProviders() {
 							</p>
 						) : null}
 						{p.status === 'suspended' ? (
-							<ProviderForm providerId={p.id} fields={{ intent: 'reinstate' }} className="grid-form suspend-form" submit={t('bureau.reinstate')}>
+							<ProviderForm reply={reply} kind="reinstate" providerId={p.id} fields={{ intent: 'reinstate' }} className="grid-form suspend-form" submit={t('bureau.reinstate')}>
 								<div className="field">
 									<label htmlFor={`reinstate-${p.id}`}>{t('bureau.reinstateNote')}</label>
 									<input id={`reinstate-${p.id}`} name="reason" type="text" maxLength={500} />
@@ -126,7 +117,7 @@ export default function BureauProviders() {
 							</ProviderForm>
 						) : null}
 						{p.status === 'approved' ? (
-							<ProviderForm providerId={p.id} fields={{ intent: 'grade' }} className="grid-form" submit={t('bureau.grade')}>
+							<ProviderForm reply={reply} kind="grade" providerId={p.id} fields={{ intent: 'grade' }} className="grid-form" submit={t('bureau.grade')}>
 								<div className="field">
 									<label htmlFor={`grade-${p.id}`}>{t('fields.grade')}</label>
 									<select id={`grade-${p.id}`} name="grade" defaultValue={p.grade ?? 3}>
@@ -144,7 +135,7 @@ export default function BureauProviders() {
 							</ProviderForm>
 						) : null}
 						{p.status === 'approved' ? (
-							<ProviderForm providerId={p.id} fields={{ intent: 'suspend' }} className="grid-form suspend-form" submit={t('bureau.suspend')} secondary>
+							<ProviderForm reply={reply} kind="suspend" providerId={p.id} fields={{ intent: 'suspend' }} className="grid-form suspend-form" submit={t('bureau.suspend')} secondary>
 								<div className="field">
 									<label htmlFor={`suspend-${p.id}`}>{t('bureau.suspendReason')}</label>
 									<p id={`suspend-hint-${p.id}`} className="hint">
@@ -162,20 +153,21 @@ export default function BureauProviders() {
 	)
 }
 
-/** One decision on one provider: its CSRF token, the provider, the decision's hidden fields, then the visible ones. */
-function ProviderForm({ providerId, fields, className, submit, secondary, children }: { providerId: string; fields: Record<string, string>; className: string; submit: string; secondary?: boolean; children?: ReactNode }) {
+/** One decision on one provider: the provider, the decision's hidden fields, the visible ones, its errors. */
+function ProviderForm({ reply, kind, providerId, fields, className, submit, secondary, children }: { reply: unknown; kind: string; providerId: string; fields: Record<string, string>; className: string; submit: string; secondary?: boolean; children?: ReactNode }) {
+	const [form] = useReplyForm(`${kind}-${providerId}`, reply)
 	return (
-		<Form method="post" className={className}>
-			<AuthenticityTokenInput name="csrf" />
+		<ActionForm form={form} className={className}>
 			<input type="hidden" name="providerId" value={providerId} />
 			{Object.entries(fields).map(([name, value]) => (
 				<input key={name} type="hidden" name={name} value={value} />
 			))}
 			{children}
+			<FormErrors form={form} errors={replyFieldErrors(reply, `${kind}-${providerId}`)} />
 			<button type="submit" className={`button big${secondary ? ' secondary' : ''}`}>
 				{submit}
 			</button>
-		</Form>
+		</ActionForm>
 	)
 }
 

@@ -1,16 +1,17 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { DecisionButtons } from '~/components/forms.tsx'
-import { FormError, When } from '~/components/marketplace.tsx'
+import { DecisionForm, OrphanReplyErrors, useReplyForm } from '~/components/forms.tsx'
+import { When } from '~/components/marketplace.tsx'
+import { Pager } from '~/components/pager.tsx'
+import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
+import { fail, ok } from '~/lib/outcome.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { visitReviewSchema } from '~/modules/marketplace/schemas.ts'
 import { listFlaggedVisits, reviewVisit } from '~/modules/marketplace/visits.server.ts'
-import { Pager } from '~/components/pager.tsx'
 
 const ROLES = ['bureau_district', 'bureau_city', 'admin'] as const
 
@@ -23,23 +24,22 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
 	const user = await requireRole(request, ROLES)
 	const formData = await readProtectedForm(request)
-	const submission = visitReviewSchema.safeParse(Object.fromEntries(formData))
-	if (!submission.success) return data({ error: submission.error.issues[0]?.message ?? 'marketplace:errors.form.invalid' }, { status: 400 })
-	const { visitId, decision, note } = submission.data
-	const ok = await reviewVisit(user, visitId, decision === 'accept', note, clientIp(request))
-	if (!ok) return data({ error: 'marketplace:errors.visit.notFound' }, { status: 404 })
-	return { error: null }
+	const parsed = parseForm(formData, visitReviewSchema, { form: `visit-${formData.get('visitId')}` })
+	if (!parsed.ok) return parsed.response
+	const { visitId, decision, note } = parsed.value
+	const found = await reviewVisit(user, visitId, decision === 'accept', note, clientIp(request))
+	return replyOutcome(parsed, found ? ok() : fail('marketplace:errors.visit.notFound', 404))
 }
 
 export default function FlaggedVisits() {
 	const { visits, hasMore, page } = useLoaderData<typeof loader>()
-	const actionData = useActionData<typeof action>()
+	const reply = useActionData<typeof action>()
 	const { t } = useTranslation('marketplace')
 	return (
 		<section>
 			<h1>{t('bureau.visitsTitle')}</h1>
 			<p>{t('bureau.visitsLead')}</p>
-			<FormError error={actionData?.error} />
+			<OrphanReplyErrors reply={reply} formIds={visits.map((v) => `visit-${v.id}`)} />
 			{visits.length === 0 ? <p className="empty">{t('bureau.noVisits')}</p> : null}
 			<ul className="cards">
 				{visits.map((v) => (
@@ -53,20 +53,33 @@ export default function FlaggedVisits() {
 						<p>
 							{t('visit.flagged')}: {v.flags.map((f) => t(`visit.flag.${f}`)).join('、')}
 						</p>
-						<Form method="post" className="grid-form">
-							<AuthenticityTokenInput name="csrf" />
-							<input type="hidden" name="visitId" value={v.id} />
-							<div className="field">
-								<label htmlFor={`note-${v.id}`}>{t('bureau.visitNote')}</label>
-								<input id={`note-${v.id}`} name="note" type="text" maxLength={500} />
-							</div>
-							<DecisionButtons name="decision" choices={[{ value: 'accept', label: t('bureau.acceptVisit') }, { value: 'reject', label: t('bureau.rejectVisit'), tone: 'secondary' }]} />
-						</Form>
+						<VisitReviewForm visitId={v.id} reply={reply} />
 					</li>
 				))}
 			</ul>
 			<Pager page={page} hasMore={hasMore} />
 		</section>
+	)
+}
+
+function VisitReviewForm({ visitId, reply }: { visitId: string; reply: unknown }) {
+	const { t } = useTranslation('marketplace')
+	const navigation = useNavigation()
+	const [form, fields] = useReplyForm<'note'>(`visit-${visitId}`, reply)
+	return (
+		<DecisionForm
+			form={form}
+			fields={fields}
+			reason={{ name: 'note', label: t('bureau.visitNote') }}
+			decision="decision"
+			choices={[
+				{ value: 'accept', label: t('bureau.acceptVisit') },
+				{ value: 'reject', label: t('bureau.rejectVisit'), tone: 'secondary' },
+			]}
+			disabled={navigation.state === 'submitting'}
+		>
+			<input type="hidden" name="visitId" value={visitId} />
+		</DecisionForm>
 	)
 }
 

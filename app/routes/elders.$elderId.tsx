@@ -3,23 +3,23 @@ import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { clientIp } from '~/lib/http.server.ts'
+import { Facts } from '~/components/ui.tsx'
+import { clientIp, invariantResponse, notFoundUnless, requireId } from '~/lib/http.server.ts'
 import { mayRevealIdNumber, requireUser } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { getElder, revealIdNumber } from '~/modules/elders/elders.server.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const user = await requireUser(request)
-	const elder = await getElder(user, params.elderId ?? '')
-	if (!elder) throw new Response('Not found', { status: 404 })
+	const elder = notFoundUnless(await getElder(user, requireId(params, 'elderId')))
 	return { elder, canReveal: mayRevealIdNumber(user) }
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
 	const user = await requireUser(request)
 	const formData = await readProtectedForm(request)
-	if (formData.get('intent') !== 'reveal') throw new Response('Unknown action', { status: 400 })
-	const result = await revealIdNumber(user, params.elderId ?? '', clientIp(request))
+	invariantResponse(formData.get('intent') === 'reveal', 'Unknown action')
+	const result = await revealIdNumber(user, requireId(params, 'elderId'), clientIp(request))
 	if (!result.ok) throw new Response(result.status === 403 ? 'Forbidden' : 'Not found', { status: result.status })
 	return data({ idNumber: result.idNumber }, { headers: { 'Cache-Control': 'no-store' } })
 }
@@ -32,39 +32,34 @@ export default function ElderPage() {
 	return (
 		<section className="card">
 			<h1>{elder.name}</h1>
-			<dl className="facts">
-				<dt>{t('fields.idNumber')}</dt>
-				<dd>
-					<span className="mono" data-testid={revealed ? 'full-id' : 'masked-id'}>
-						{revealed?.idNumber ?? elder.idNumberMasked}
-					</span>
-					{canReveal && !revealed ? (
-						<Form method="post" className="inline-form">
-							<AuthenticityTokenInput name="csrf" />
-							<input type="hidden" name="intent" value="reveal" />
-							<button type="submit" className="button secondary">
-								{t('elders.reveal')}
-							</button>
-						</Form>
-					) : null}
-				</dd>
-				<dt>{t('fields.gender')}</dt>
-				<dd>{t(`gender.${elder.gender}`)}</dd>
-				<dt>{t('fields.birthDate')}</dt>
-				<dd>{elder.birthDate}</dd>
-				<dt>{t('fields.age')}</dt>
-				<dd>{t('elders.ageYears', { count: elder.age })}</dd>
-				<dt>{t('fields.community')}</dt>
-				<dd>
-					{zh ? elder.district.nameZh : elder.district.nameEn} · {elder.community ? (zh ? elder.community.nameZh : elder.community.nameEn ?? elder.community.nameZh) : '—'}
-				</dd>
-				<dt>{t('fields.categories')}</dt>
-				<dd>{elder.categories.length ? elder.categories.map((c) => t(`categories.${c}`)).join('、') : t('common.none')}</dd>
-				<dt>{t('fields.lastLiveness')}</dt>
-				<dd>{elder.lastLivenessAt ? String(elder.lastLivenessAt).slice(0, 10) : t('common.none')}</dd>
-				<dt>{t('fields.family')}</dt>
-				<dd>{elder.families.map((f) => `${f.user.name}（${t(`relationships.${f.relationship}`)}）`).join('、')}</dd>
-			</dl>
+			<Facts
+				items={[
+					[
+						t('fields.idNumber'),
+						<>
+							<span className="mono" data-testid={revealed ? 'full-id' : 'masked-id'}>
+								{revealed?.idNumber ?? elder.idNumberMasked}
+							</span>
+							{canReveal && !revealed ? (
+								<Form method="post" className="inline-form">
+									<AuthenticityTokenInput name="csrf" />
+									<input type="hidden" name="intent" value="reveal" />
+									<button type="submit" className="button secondary">
+										{t('elders.reveal')}
+									</button>
+								</Form>
+							) : null}
+						</>,
+					],
+					[t('fields.gender'), t(`gender.${elder.gender}`)],
+					[t('fields.birthDate'), elder.birthDate],
+					[t('fields.age'), t('elders.ageYears', { count: elder.age })],
+					[t('fields.community'), `${zh ? elder.district.nameZh : elder.district.nameEn} · ${elder.community ? (zh ? elder.community.nameZh : (elder.community.nameEn ?? elder.community.nameZh)) : '—'}`],
+					[t('fields.categories'), elder.categories.length ? elder.categories.map((c) => t(`categories.${c}`)).join('、') : t('common.none')],
+					[t('fields.lastLiveness'), elder.lastLivenessAt ? String(elder.lastLivenessAt).slice(0, 10) : t('common.none')],
+					[t('fields.family'), elder.families.map((f) => `${f.user.name}（${t(`relationships.${f.relationship}`)}）`).join('、')],
+				]}
+			/>
 			{revealed ? <p className="notice">{t('elders.revealAudited')}</p> : null}
 		</section>
 	)

@@ -2,9 +2,10 @@ import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { Pager } from '~/components/pager.tsx'
+import { Facts } from '~/components/ui.tsx'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { listElders } from '~/modules/elders/elders.server.ts'
-import { Pager } from '~/components/pager.tsx'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, ['family', 'community_officer', 'bureau_district', 'bureau_city', 'admin'])
@@ -36,18 +37,13 @@ export default function Elders() {
 							<h2>
 								<Link to={`/elders/${e.id}`}>{e.name}</Link>
 							</h2>
-							<dl className="facts">
-								<dt>{t('fields.idNumber')}</dt>
-								<dd className="mono" data-testid="masked-id">
-									{e.idNumberMasked}
-								</dd>
-								<dt>{t('fields.age')}</dt>
-								<dd>{t('elders.ageYears', { count: e.age })}</dd>
-								<dt>{t('fields.community')}</dt>
-								<dd>
-									{zh ? e.district.nameZh : e.district.nameEn} · {e.community ? (zh ? e.community.nameZh : e.community.nameEn ?? e.community.nameZh) : '—'}
-								</dd>
-							</dl>
+							<Facts
+								items={[
+									[t('fields.idNumber'), e.idNumberMasked, { className: 'mono', 'data-testid': 'masked-id' }],
+									[t('fields.age'), t('elders.ageYears', { count: e.age })],
+									[t('fields.community'), `${zh ? e.district.nameZh : e.district.nameEn} · ${e.community ? (zh ? e.community.nameZh : (e.community.nameEn ?? e.community.nameZh)) : '—'}`],
+								]}
+							/>
 						</li>
 					))}
 				</ul>

@@ -1,12 +1,12 @@
-import { getFormProps, getInputProps, getSelectProps, useForm } from '@conform-to/react'
+import { getInputProps, getSelectProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { Field, SelectField } from '~/components/forms.tsx'
+import { ActionForm, Field, FormErrors, replyFor, SelectField } from '~/components/forms.tsx'
+import { parseForm, replyFailure } from '~/lib/forms.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
@@ -20,23 +20,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
 	const user = await requireRole(request, ['family'])
-	const formData = await readProtectedForm(request)
-	const submission = parseWithZod(formData, { schema: addElderSchema(shanghaiDate()) })
-	if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
-	const outcome = await addElderForFamily(user, submission.value)
-	if (!outcome.ok) return data({ result: submission.reply({ fieldErrors: outcome.fieldErrors }) }, { status: outcome.status ?? 400 })
-	return redirect(`/elders/${outcome.value.id}`)
+	const parsed = parseForm(await readProtectedForm(request), addElderSchema(shanghaiDate()), { form: 'add-elder' })
+	if (!parsed.ok) return parsed.response
+	const outcome = await addElderForFamily(user, parsed.value)
+	return outcome.ok ? redirect(`/elders/${outcome.value.id}`) : replyFailure(parsed, outcome)
 }
 
 export default function NewElder() {
 	const { districts, today } = useLoaderData<typeof loader>()
-	const actionData = useActionData<typeof action>()
+	const reply = useActionData<typeof action>()
 	const navigation = useNavigation()
 	const { t, i18n } = useTranslation()
 	const zh = i18n.language === 'zh-CN'
 	const [form, fields] = useForm({
 		id: 'add-elder',
-		lastResult: actionData?.result,
+		lastResult: replyFor(reply, 'add-elder'),
 		onValidate: ({ formData }) => parseWithZod(formData, { schema: addElderSchema(today) }),
 		shouldRevalidate: 'onInput',
 	})
@@ -45,8 +43,7 @@ export default function NewElder() {
 	return (
 		<section className="card narrow">
 			<h1>{t('elders.addTitle')}</h1>
-			<Form method="post" {...getFormProps(form)}>
-				<AuthenticityTokenInput name="csrf" />
+			<ActionForm form={form}>
 				<Field
 					label={t('fields.idNumber')}
 					hint={t('hints.idNumber')}
@@ -75,10 +72,11 @@ export default function NewElder() {
 					placeholder={districtId ? t('common.choose') : t('elders.chooseDistrictFirst')}
 					options={communities.map((c) => ({ value: c.id, label: `${zh ? c.nameZh : c.nameEn ?? c.nameZh} (${t(`settlement.${c.kind}`)})` }))}
 				/>
+				<FormErrors form={form} />
 				<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
 					{t('elders.save')}
 				</button>
-			</Form>
+			</ActionForm>
 		</section>
 	)
 }

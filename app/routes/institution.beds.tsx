@@ -3,11 +3,12 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ErrorList, Field, SelectField } from '~/components/forms.tsx'
-import { formatFen } from '~/lib/money.ts'
+import { ActionForm, Field, FormErrors, OrphanReplyErrors, replyDone, SelectField, useReplyForm } from '~/components/forms.tsx'
+import { DataTable, Money } from '~/components/ui.tsx'
+import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { invariantResponse } from '~/lib/http.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { requireInstitutionStaff } from '~/modules/beds/access.server.ts'
-import { parseForm, replyTo } from '~/modules/beds/form.server.ts'
 import { addBeds, createRoom, listRoomsAndBeds, setBedStatus } from '~/modules/beds/inventory.server.ts'
 import { addBedsSchema, BED_TYPES, bedStatusSchema, roomSchema } from '~/modules/beds/schemas.ts'
 
@@ -21,56 +22,50 @@ export async function action({ request }: ActionFunctionArgs) {
 	const formData = await readProtectedForm(request)
 	const intent = String(formData.get('intent'))
 	if (intent === 'room') {
-		const parsed = parseForm(formData, roomSchema, intent)
-		if (!parsed.ok) return parsed.response
-		return replyTo(intent, await createRoom(staff, parsed.value))
+		const parsed = parseForm(formData, roomSchema)
+		return parsed.ok ? replyOutcome(parsed, await createRoom(staff, parsed.value)) : parsed.response
 	}
 	if (intent === 'beds') {
-		const parsed = parseForm(formData, addBedsSchema, intent)
-		if (!parsed.ok) return parsed.response
-		return replyTo(intent, await addBeds(staff, parsed.value))
+		const parsed = parseForm(formData, addBedsSchema)
+		return parsed.ok ? replyOutcome(parsed, await addBeds(staff, parsed.value)) : parsed.response
 	}
-	if (intent === 'status') {
-		const parsed = parseForm(formData, bedStatusSchema, intent)
-		if (!parsed.ok) return parsed.response
-		return replyTo(intent, await setBedStatus(staff, parsed.value))
-	}
-	throw new Response('Unknown action', { status: 400 })
+	invariantResponse(intent === 'status', 'Unknown action')
+	const parsed = parseForm(formData, bedStatusSchema)
+	return parsed.ok ? replyOutcome(parsed, await setBedStatus(staff, parsed.value)) : parsed.response
 }
 
 export default function BedsPage() {
 	const { rooms } = useLoaderData<typeof loader>()
 	const reply = useActionData<typeof action>()
-	const { t, i18n } = useTranslation('beds')
-	const errs = (intent: string, field: string) => (reply?.intent === intent ? reply.fieldErrors[field] : undefined)
+	const { t } = useTranslation('beds')
+	const [roomForm, roomFields] = useReplyForm<'name' | 'floor'>('room', reply)
+	const [bedsForm, bedsFields] = useReplyForm<'roomId' | 'type' | 'count' | 'price'>('beds', reply)
 	return (
 		<>
 			<section className="card">
 				<h1>{t('inventory.title')}</h1>
-				{reply?.ok ? (
+				{replyDone(reply) ? (
 					<p className="notice" role="status">
 						{t('common.saved')}
 					</p>
 				) : null}
 				<h2>{t('inventory.addRoom')}</h2>
-				<Form method="post" className="grid-form">
-					<AuthenticityTokenInput name="csrf" />
-					<input type="hidden" name="intent" value="room" />
-					<Field label={t('fields.roomName')} errors={errs('room', 'name')} inputProps={{ name: 'name', type: 'text', required: true, maxLength: 40 }} />
-					<Field label={t('fields.floor')} errors={errs('room', 'floor')} inputProps={{ name: 'floor', type: 'number', inputMode: 'numeric' }} />
+				<ActionForm form={roomForm} intent="room" className="grid-form">
+					<Field label={t('fields.roomName')} errors={roomFields.name.errors} inputProps={{ name: 'name', type: 'text', required: true, maxLength: 40 }} />
+					<Field label={t('fields.floor')} errors={roomFields.floor.errors} inputProps={{ name: 'floor', type: 'number', inputMode: 'numeric' }} />
+					<FormErrors form={roomForm} />
 					<button type="submit" className="button big">{t('inventory.saveRoom')}</button>
-				</Form>
+				</ActionForm>
 				<h2>{t('inventory.addBeds')}</h2>
-				<Form method="post" className="grid-form">
-					<AuthenticityTokenInput name="csrf" />
-					<input type="hidden" name="intent" value="beds" />
-					<SelectField label={t('fields.room')} errors={errs('beds', 'roomId')} selectProps={{ name: 'roomId', required: true }} placeholder={t('common.choose')} options={rooms.map((r) => ({ value: r.id, label: r.name }))} />
-					<SelectField label={t('fields.bedType')} errors={errs('beds', 'type')} selectProps={{ name: 'type', required: true }} placeholder={t('common.choose')} options={BED_TYPES.map((b) => ({ value: b, label: t(`types.${b}`) }))} />
-					<Field label={t('fields.count')} errors={errs('beds', 'count')} inputProps={{ name: 'count', type: 'number', inputMode: 'numeric', defaultValue: 1 }} />
-					<Field label={t('fields.price')} errors={errs('beds', 'price')} inputProps={{ name: 'price', type: 'text', inputMode: 'decimal' }} />
+				<ActionForm form={bedsForm} intent="beds" className="grid-form">
+					<SelectField label={t('fields.room')} errors={bedsFields.roomId.errors} selectProps={{ name: 'roomId', required: true }} placeholder={t('common.choose')} options={rooms.map((r) => ({ value: r.id, label: r.name }))} />
+					<SelectField label={t('fields.bedType')} errors={bedsFields.type.errors} selectProps={{ name: 'type', required: true }} placeholder={t('common.choose')} options={BED_TYPES.map((b) => ({ value: b, label: t(`types.${b}`) }))} />
+					<Field label={t('fields.count')} errors={bedsFields.count.errors} inputProps={{ name: 'count', type: 'number', inputMode: 'numeric', defaultValue: 1 }} />
+					<Field label={t('fields.price')} errors={bedsFields.price.errors} inputProps={{ name: 'price', type: 'text', inputMode: 'decimal' }} />
+					<FormErrors form={bedsForm} />
 					<button type="submit" className="button big">{t('inventory.saveBeds')}</button>
-				</Form>
-				<ErrorList errors={reply?.intent === 'status' ? Object.values(reply.fieldErrors).flat() : undefined} />
+				</ActionForm>
+				<OrphanReplyErrors reply={reply} formIds={['room', 'beds']} />
 			</section>
 			{rooms.map((room) => (
 				<section className="card" key={room.id}>
@@ -78,52 +73,41 @@ export default function BedsPage() {
 						{room.name}
 						{room.floor !== null ? ` · ${t('inventory.floor', { floor: room.floor })}` : ''}
 					</h2>
-					{room.beds.length === 0 ? (
-						<p className="empty">{t('inventory.noBeds')}</p>
-					) : (
-						<div className="table-wrap">
-							<table>
-								<thead>
-									<tr>
-										<th scope="col">{t('fields.bed')}</th>
-										<th scope="col">{t('fields.bedType')}</th>
-										<th scope="col">{t('fields.status')}</th>
-										<th scope="col">{t('fields.price')}</th>
-										<th scope="col">{t('fields.resident')}</th>
-										<th scope="col">{t('common.actions')}</th>
-									</tr>
-								</thead>
-								<tbody>
-									{room.beds.map((b) => (
-										<tr key={b.id} data-bed={b.label}>
-											<td>
-												<Link to={`/institution/beds/${b.id}`} aria-label={t('inventory.edit', { bed: b.label })}>
-													{b.label}
-												</Link>
-											</td>
-											<td>{t(`types.${b.type}`)}</td>
-											<td data-testid="bed-status">{t(`statuses.${b.status}`)}</td>
-											<td>{formatFen(b.monthlyPriceFen, i18n.language)}</td>
-											<td>{b.elderName ?? '—'}</td>
-											<td>
-												{b.status === 'vacant' || b.status === 'out_of_service' ? (
-													<Form method="post">
-														<AuthenticityTokenInput name="csrf" />
-														<input type="hidden" name="intent" value="status" />
-														<input type="hidden" name="bedId" value={b.id} />
-														<input type="hidden" name="status" value={b.status === 'vacant' ? 'out_of_service' : 'vacant'} />
-														<button type="submit" className="button secondary">
-															{b.status === 'vacant' ? t('inventory.takeOut', { bed: b.label }) : t('inventory.putBack', { bed: b.label })}
-														</button>
-													</Form>
-												) : null}
-											</td>
-										</tr>
-									))}
-								</tbody>
-							</table>
-						</div>
-					)}
+					<DataTable
+						empty={t('inventory.noBeds')}
+						columns={[
+							{
+								header: t('fields.bed'),
+								cell: (b) => (
+									<Link to={`/institution/beds/${b.id}`} aria-label={t('inventory.edit', { bed: b.label })}>
+										{b.label}
+									</Link>
+								),
+							},
+							{ header: t('fields.bedType'), cell: (b) => t(`types.${b.type}`) },
+							{ header: t('fields.status'), cell: (b) => t(`statuses.${b.status}`), testId: 'bed-status' },
+							{ header: t('fields.price'), cell: (b) => <Money fen={b.monthlyPriceFen} /> },
+							{ header: t('fields.resident'), cell: (b) => b.elderName ?? '—' },
+							{
+								header: t('common.actions'),
+								cell: (b) =>
+									b.status === 'vacant' || b.status === 'out_of_service' ? (
+										<Form method="post">
+											<AuthenticityTokenInput name="csrf" />
+											<input type="hidden" name="intent" value="status" />
+											<input type="hidden" name="bedId" value={b.id} />
+											<input type="hidden" name="status" value={b.status === 'vacant' ? 'out_of_service' : 'vacant'} />
+											<button type="submit" className="button secondary">
+												{b.status === 'vacant' ? t('inventory.takeOut', { bed: b.label }) : t('inventory.putBack', { bed: b.label })}
+											</button>
+										</Form>
+									) : null,
+							},
+						]}
+						rows={room.beds}
+						rowKey={(b) => b.id}
+						rowProps={(b) => ({ 'data-bed': b.label })}
+					/>
 				</section>
 			))}
 		</>

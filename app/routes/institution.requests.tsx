@@ -1,13 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ErrorList, Field, SelectField } from '~/components/forms.tsx'
+import { ActionForm, Field, FormErrors, OrphanReplyErrors, replyDone, SelectField, useReplyForm } from '~/components/forms.tsx'
+import { Facts } from '~/components/ui.tsx'
+import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { requireInstitutionStaff } from '~/modules/beds/access.server.ts'
 import { vacantBeds } from '~/modules/beds/admissions.server.ts'
-import { parseForm, replyTo } from '~/modules/beds/form.server.ts'
 import { decideSchema } from '~/modules/beds/schemas.ts'
 import { decideStayRequest, institutionRequests } from '~/modules/beds/stays.server.ts'
 
@@ -20,72 +20,42 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
 	const staff = await requireInstitutionStaff(request)
 	const formData = await readProtectedForm(request)
-	const parsed = parseForm(formData, decideSchema, String(formData.get('intent')))
+	const parsed = parseForm(formData, decideSchema, { form: `${formData.get('intent')}-${formData.get('requestId')}` })
 	if (!parsed.ok) return parsed.response
-	return replyTo(parsed.value.intent, await decideStayRequest(staff, parsed.value))
+	return replyOutcome(parsed, await decideStayRequest(staff, parsed.value))
 }
 
 export default function RequestsPage() {
 	const { requests, beds } = useLoaderData<typeof loader>()
 	const reply = useActionData<typeof action>()
 	const { t } = useTranslation('beds')
+	const open = requests.filter((r) => r.status === 'requested')
 	return (
 		<section className="card">
 			<h1>{t('requests.title')}</h1>
-			{reply?.ok ? (
+			{replyDone(reply) ? (
 				<p className="notice" role="status">
 					{t('common.saved')}
 				</p>
-			) : (
-				<ErrorList errors={reply ? Object.values(reply.fieldErrors).flat() : undefined} />
-			)}
+			) : null}
+			<OrphanReplyErrors reply={reply} formIds={open.flatMap((r) => [`accept-${r.id}`, `decline-${r.id}`])} />
 			{requests.length === 0 ? <p className="empty">{t('requests.none')}</p> : null}
 			<ul className="cards">
 				{requests.map((r) => (
 					<li key={r.id} className="card" data-request={r.elderName}>
 						<h2>{r.elderName}</h2>
-						<dl className="facts">
-							<dt>{t('fields.idNumber')}</dt>
-							<dd className="mono">{r.idNumberMasked}</dd>
-							<dt>{t('fields.family')}</dt>
-							<dd>
-								{r.familyName} · {r.familyPhone}
-							</dd>
-							<dt>{t('fields.bedType')}</dt>
-							<dd>{t(`types.${r.bedType}`)}</dd>
-							<dt>{t('fields.desiredStartOn')}</dt>
-							<dd>{r.desiredStartOn}</dd>
-							<dt>{t('fields.status')}</dt>
-							<dd data-testid="request-status">{t(`requestStatuses.${r.status}`)}{r.reason ? ` · ${r.reason}` : ''}{r.bedLabel ? ` · ${r.bedLabel}` : ''}</dd>
-							{r.note ? (
-								<>
-									<dt>{t('fields.note')}</dt>
-									<dd>{r.note}</dd>
-								</>
-							) : null}
-						</dl>
+						<Facts
+							items={[
+								[t('fields.idNumber'), r.idNumberMasked, { className: 'mono' }],
+								[t('fields.family'), `${r.familyName} · ${r.familyPhone}`],
+								[t('fields.bedType'), t(`types.${r.bedType}`)],
+								[t('fields.desiredStartOn'), r.desiredStartOn],
+								[t('fields.status'), `${t(`requestStatuses.${r.status}`)}${r.reason ? ` · ${r.reason}` : ''}${r.bedLabel ? ` · ${r.bedLabel}` : ''}`, { 'data-testid': 'request-status' }],
+								r.note ? [t('fields.note'), r.note] : null,
+							]}
+						/>
 						{r.status === 'requested' ? (
-							<>
-								<Form method="post">
-									<AuthenticityTokenInput name="csrf" />
-									<input type="hidden" name="intent" value="accept" />
-									<input type="hidden" name="requestId" value={r.id} />
-									<SelectField
-										label={t('requests.reserveBed')}
-										selectProps={{ name: 'bedId', required: true }}
-										placeholder={t('common.choose')}
-										options={beds.map((b) => ({ value: b.id, label: `${b.label} · ${t(`types.${b.type}`)}` }))}
-									/>
-									<button type="submit" className="button">{t('requests.accept', { name: r.elderName })}</button>
-								</Form>
-								<Form method="post">
-									<AuthenticityTokenInput name="csrf" />
-									<input type="hidden" name="intent" value="decline" />
-									<input type="hidden" name="requestId" value={r.id} />
-									<Field label={t('requests.reason')} inputProps={{ name: 'reason', type: 'text', required: true, maxLength: 200 }} />
-									<button type="submit" className="button danger">{t('requests.decline', { name: r.elderName })}</button>
-								</Form>
-							</>
+							<DecideForms requestId={r.id} elderName={r.elderName} beds={beds} reply={reply} />
 						) : r.status === 'accepted' && !r.admitted ? (
 							<Link className="button" to={`/institution/admissions?request=${r.id}`}>
 								{t('requests.admit', { name: r.elderName })}
@@ -95,6 +65,34 @@ export default function RequestsPage() {
 				))}
 			</ul>
 		</section>
+	)
+}
+
+function DecideForms({ requestId, elderName, beds, reply }: { requestId: string; elderName: string; beds: { id: string; label: string; type: string }[]; reply: unknown }) {
+	const { t } = useTranslation('beds')
+	const [accept, acceptFields] = useReplyForm<'bedId' | 'requestId'>(`accept-${requestId}`, reply)
+	const [decline, declineFields] = useReplyForm<'reason' | 'requestId'>(`decline-${requestId}`, reply)
+	return (
+		<>
+			<ActionForm form={accept} intent="accept">
+				<input type="hidden" name="requestId" value={requestId} />
+				<SelectField
+					label={t('requests.reserveBed')}
+					errors={acceptFields.bedId.errors}
+					selectProps={{ name: 'bedId', required: true }}
+					placeholder={t('common.choose')}
+					options={beds.map((b) => ({ value: b.id, label: `${b.label} · ${t(`types.${b.type}`)}` }))}
+				/>
+				<FormErrors form={accept} errors={acceptFields.requestId.errors} />
+				<button type="submit" className="button">{t('requests.accept', { name: elderName })}</button>
+			</ActionForm>
+			<ActionForm form={decline} intent="decline">
+				<input type="hidden" name="requestId" value={requestId} />
+				<Field label={t('requests.reason')} errors={declineFields.reason.errors} inputProps={{ name: 'reason', type: 'text', required: true, maxLength: 200 }} />
+				<FormErrors form={decline} errors={declineFields.requestId.errors} />
+				<button type="submit" className="button danger">{t('requests.decline', { name: elderName })}</button>
+			</ActionForm>
+		</>
 	)
 }
 

@@ -1,12 +1,13 @@
-import { getFormProps, getInputProps, useForm } from '@conform-to/react'
+import { getInputProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ErrorList, Field } from '~/components/forms.tsx'
+import { ActionForm, ErrorList, Field, replyFor } from '~/components/forms.tsx'
+import { parseForm, replyFailure } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
+import { fail } from '~/lib/outcome.ts'
 import { authenticate } from '~/modules/accounts/accounts.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { loginSchema, safeRedirect } from '~/modules/auth/schemas.ts'
@@ -18,45 +19,40 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-	const formData = await readProtectedForm(request)
-	const submission = parseWithZod(formData, { schema: loginSchema })
-	if (submission.status !== 'success') return data({ result: submission.reply({ hideFields: ['password'] }) }, { status: 400 })
-	const outcome = await authenticate({ ...submission.value, ip: clientIp(request) })
-	if (!outcome.ok) {
-		const status = outcome.reason === 'locked' ? 429 : 401
-		const formErrors = [outcome.reason === 'locked' ? 'errors.login.locked' : 'errors.login.invalid']
-		return data({ result: submission.reply({ formErrors, hideFields: ['password'] }), retryAfterMinutes: outcome.reason === 'locked' ? Math.ceil(outcome.retryAfterSeconds / 60) : null }, { status })
-	}
-	return createUserSession(outcome.userId, request, safeRedirect(submission.value.redirectTo))
+	const parsed = parseForm(await readProtectedForm(request), loginSchema, { form: 'login', hideFields: ['password'] })
+	if (!parsed.ok) return parsed.response
+	const outcome = await authenticate({ ...parsed.value, ip: clientIp(request) })
+	if (outcome.ok) return createUserSession(outcome.userId, request, safeRedirect(parsed.value.redirectTo))
+	if (outcome.reason === 'locked') return replyFailure(parsed, fail('errors.login.locked', 429), { retryAfterMinutes: Math.ceil(outcome.retryAfterSeconds / 60) })
+	return replyFailure(parsed, fail('errors.login.invalid', 401))
 }
 
 export default function Login() {
-	const actionData = useActionData<typeof action>()
+	const reply = useActionData<typeof action>()
 	const [searchParams] = useSearchParams()
 	const navigation = useNavigation()
 	const { t } = useTranslation()
 	const [form, fields] = useForm({
 		id: 'login',
-		lastResult: actionData?.result,
+		lastResult: replyFor(reply, 'login'),
 		onValidate: ({ formData }) => parseWithZod(formData, { schema: loginSchema }),
 		shouldRevalidate: 'onInput',
 	})
-	const minutes = actionData && 'retryAfterMinutes' in actionData ? actionData.retryAfterMinutes : null
+	const minutes = reply && 'retryAfterMinutes' in reply ? reply.retryAfterMinutes : null
 	return (
 		<section className="card narrow">
 			<h1>{t('auth.signIn')}</h1>
-			<Form method="post" {...getFormProps(form)}>
-				<AuthenticityTokenInput name="csrf" />
+			<ActionForm form={form}>
 				<input type="hidden" name="redirectTo" value={searchParams.get('redirectTo') ?? '/'} />
 				<Field label={t('fields.phone')} errors={fields.phone.errors} inputProps={{ ...getInputProps(fields.phone, { type: 'tel' }), autoComplete: 'username', inputMode: 'numeric' }} />
 				<Field label={t('fields.password')} errors={fields.password.errors} inputProps={{ ...getInputProps(fields.password, { type: 'password' }), autoComplete: 'current-password' }} />
-				<div role="alert">
-					{form.errors?.length ? <ErrorList errors={form.errors.map((e) => (e === 'errors.login.locked' && minutes ? t(e, { minutes }) : e))} /> : null}
+				<div role="alert" className="form-errors">
+					{form.errors?.length ? <ErrorList id={form.errorId} errors={form.errors.map((e) => (e === 'errors.login.locked' && minutes ? t(e, { minutes }) : e))} /> : null}
 				</div>
 				<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
 					{t('auth.signIn')}
 				</button>
-			</Form>
+			</ActionForm>
 			<p>
 				{t('auth.noAccount')} <Link to="/register">{t('auth.register')}</Link>
 			</p>

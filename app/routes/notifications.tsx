@@ -1,12 +1,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
+import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { IntentForm, When } from '~/components/marketplace.tsx'
+import { Pager } from '~/components/pager.tsx'
+import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { ok } from '~/lib/outcome.ts'
 import { requireUser } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { listNotifications, markAllRead } from '~/modules/marketplace/notify.server.ts'
-import { Pager } from '~/components/pager.tsx'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireUser(request)
@@ -16,19 +19,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
 	const user = await requireUser(request)
-	await readProtectedForm(request)
+	const parsed = parseForm(await readProtectedForm(request), z.object({}), { form: 'read' })
+	if (!parsed.ok) return parsed.response
 	await markAllRead(user)
-	return { ok: true }
+	return replyOutcome(parsed, ok())
 }
 
 export default function Notifications() {
 	const { items, hasMore, page } = useLoaderData<typeof loader>()
+	const reply = useActionData<typeof action>()
 	const { t } = useTranslation('marketplace')
 	return (
 		<section>
 			<div className="title-row">
 				<h1>{t('notifications.title')}</h1>
-				{items.some((i) => !i.readAt) ? <IntentForm intent="read" label={t('notifications.markRead')} secondary /> : null}
+				{items.some((i) => !i.readAt) ? <IntentForm reply={reply} intent="read" label={t('notifications.markRead')} secondary /> : null}
 			</div>
 			{items.length === 0 ? <p className="empty">{t('notifications.none')}</p> : null}
 			<ul className="cards">

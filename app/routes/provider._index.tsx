@@ -1,10 +1,12 @@
-import { parseWithZod } from '@conform-to/zod/v4'
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { CommunityLimit, FormError, Money } from '~/components/marketplace.tsx'
+import { ActionForm, Field, FormErrors, replyDone, useReplyForm } from '~/components/forms.tsx'
+import { CommunityLimit } from '~/components/marketplace.tsx'
+import { Money } from '~/components/ui.tsx'
+import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { ok } from '~/lib/outcome.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { getOwnProvider, updateTerms } from '~/modules/marketplace/catalogue.server.ts'
@@ -17,16 +19,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
 	const user = await requireRole(request, ['provider_staff'])
-	const formData = await readProtectedForm(request)
-	const s = parseWithZod(formData, { schema: termsSchema })
-	if (s.status !== 'success') return data({ error: 'marketplace:errors.terms.range', done: false }, { status: 400 })
-	await updateTerms(user, s.value)
-	return { error: null, done: true }
+	const parsed = parseForm(await readProtectedForm(request), termsSchema, { form: 'terms', invalidMessage: 'marketplace:errors.terms.range' })
+	if (!parsed.ok) return parsed.response
+	await updateTerms(user, parsed.value)
+	return replyOutcome(parsed, ok(), { resetForm: false })
 }
 
 export default function ProviderHome() {
 	const { provider: p } = useLoaderData<typeof loader>()
-	const actionData = useActionData<typeof action>()
+	const reply = useActionData<typeof action>()
+	const [form, fields] = useReplyForm<'holdMinutes' | 'freeCancelHours' | 'lateCancelFeePercent' | 'autoConfirm'>('terms', reply)
 	const { t } = useTranslation('marketplace')
 	const terms = p.profile
 	return (
@@ -68,36 +70,25 @@ export default function ProviderHome() {
 				))}
 			</ul>
 			<h2>{t('terms.title')}</h2>
-			{actionData?.done ? (
+			{replyDone(reply, 'terms') ? (
 				<p className="notice" role="status">
 					{t('terms.saved')}
 				</p>
 			) : null}
-			<FormError error={actionData?.error} />
-			<Form method="post" className="grid-form">
-				<AuthenticityTokenInput name="csrf" />
-				<input type="hidden" name="intent" value="terms" />
+			<ActionForm form={form} intent="terms" className="grid-form">
 				<div className="checks">
 					<label>
 						<input type="checkbox" name="autoConfirm" defaultChecked={terms?.autoConfirm ?? false} /> {t('terms.autoConfirm')}
 					</label>
 				</div>
-				<div className="field">
-					<label htmlFor="holdMinutes">{t('terms.holdMinutes')}</label>
-					<input id="holdMinutes" name="holdMinutes" type="number" min={5} max={10080} defaultValue={terms?.holdMinutes ?? 720} />
-				</div>
-				<div className="field">
-					<label htmlFor="freeCancelHours">{t('terms.freeCancelHours')}</label>
-					<input id="freeCancelHours" name="freeCancelHours" type="number" min={0} max={720} defaultValue={terms?.freeCancelHours ?? 24} />
-				</div>
-				<div className="field">
-					<label htmlFor="lateCancelFeePercent">{t('terms.lateCancelFeePercent')}</label>
-					<input id="lateCancelFeePercent" name="lateCancelFeePercent" type="number" min={0} max={100} defaultValue={terms?.lateCancelFeePercent ?? 30} />
-				</div>
+				<Field label={t('terms.holdMinutes')} errors={fields.holdMinutes.errors} inputProps={{ id: 'holdMinutes', name: 'holdMinutes', type: 'number', min: 5, max: 10080, defaultValue: terms?.holdMinutes ?? 720 }} />
+				<Field label={t('terms.freeCancelHours')} errors={fields.freeCancelHours.errors} inputProps={{ id: 'freeCancelHours', name: 'freeCancelHours', type: 'number', min: 0, max: 720, defaultValue: terms?.freeCancelHours ?? 24 }} />
+				<Field label={t('terms.lateCancelFeePercent')} errors={fields.lateCancelFeePercent.errors} inputProps={{ id: 'lateCancelFeePercent', name: 'lateCancelFeePercent', type: 'number', min: 0, max: 100, defaultValue: terms?.lateCancelFeePercent ?? 30 }} />
+				<FormErrors form={form} errors={fields.autoConfirm.errors} />
 				<button type="submit" className="button big">
 					{t('terms.save')}
 				</button>
-			</Form>
+			</ActionForm>
 		</section>
 	)
 }

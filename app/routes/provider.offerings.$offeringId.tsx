@@ -1,12 +1,14 @@
-import type { SubmissionResult } from '@conform-to/react'
-import { parseWithZod } from '@conform-to/zod/v4'
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
+import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { FormError } from '~/components/marketplace.tsx'
+import { ActionForm, ErrorList, Field, FormErrors, OrphanReplyErrors, replyDone, useReplyForm } from '~/components/forms.tsx'
 import { OfferingForm } from '~/components/offering-form.tsx'
+import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { invariantResponse, notFoundUnless, requireId } from '~/lib/http.server.ts'
+import { ok } from '~/lib/outcome.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { addClosure, addRules, getOwnOffering, offeringFormOptions, removeRule, updateOffering } from '~/modules/marketplace/catalogue.server.ts'
@@ -15,62 +17,56 @@ import { exceptionSchema, offeringSchema, ruleSchema } from '~/modules/marketpla
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const user = await requireRole(request, ['provider_staff'])
-	const found = await getOwnOffering(user, params.offeringId ?? '')
-	if (!found) throw new Response('Not found', { status: 404 })
+	const found = notFoundUnless(await getOwnOffering(user, requireId(params, 'offeringId')))
 	return { ...found, ...(await offeringFormOptions(user)) }
 }
 
-type Reply = { result?: SubmissionResult<string[]>; error?: string | null; done?: string }
+const removeRuleSchema = z.object({ ruleId: z.string() })
 
 export async function action({ request, params }: ActionFunctionArgs) {
 	const user = await requireRole(request, ['provider_staff'])
 	const formData = await readProtectedForm(request)
-	const offeringId = params.offeringId ?? ''
-	if (!(await getOwnOffering(user, offeringId))) throw new Response('Not found', { status: 404 })
+	const offeringId = requireId(params, 'offeringId')
+	notFoundUnless(await getOwnOffering(user, offeringId))
 	const intent = formData.get('intent')
-	const firstError = (errors: Record<string, string[]>) => Object.values(errors)[0]?.[0] ?? 'marketplace:errors.form.invalid'
 	if (intent === 'offering') {
-		const s = parseWithZod(formData, { schema: offeringSchema })
-		if (s.status !== 'success') return data<Reply>({ result: s.reply() }, { status: 400 })
-		const r = await updateOffering(user, offeringId, s.value)
-		if (!r.ok) return data<Reply>({ result: s.reply({ fieldErrors: r.fieldErrors }) }, { status: 400 })
-		return data<Reply>({ done: 'saved' })
+		const parsed = parseForm(formData, offeringSchema)
+		return parsed.ok ? replyOutcome(parsed, await updateOffering(user, offeringId, parsed.value), { resetForm: false }) : parsed.response
 	}
 	if (intent === 'add-rule') {
-		const s = parseWithZod(formData, { schema: ruleSchema })
-		if (s.status !== 'success') return data<Reply>({ error: firstError(s.error as Record<string, string[]>) }, { status: 400 })
-		const r = await addRules(user, offeringId, s.value)
-		if (!r.ok) return data<Reply>({ error: firstError(r.fieldErrors) }, { status: 400 })
-		return data<Reply>({ done: 'ruleAdded' })
+		const parsed = parseForm(formData, ruleSchema)
+		return parsed.ok ? replyOutcome(parsed, await addRules(user, offeringId, parsed.value)) : parsed.response
 	}
 	if (intent === 'remove-rule') {
-		await removeRule(user, offeringId, String(formData.get('ruleId') ?? ''))
-		return data<Reply>({ done: 'ruleRemoved' })
+		const parsed = parseForm(formData, removeRuleSchema, { form: `remove-rule-${formData.get('ruleId')}` })
+		if (!parsed.ok) return parsed.response
+		await removeRule(user, offeringId, parsed.value.ruleId)
+		return replyOutcome(parsed, ok())
 	}
-	if (intent === 'add-closure') {
-		const s = parseWithZod(formData, { schema: exceptionSchema })
-		if (s.status !== 'success') return data<Reply>({ error: firstError(s.error as Record<string, string[]>) }, { status: 400 })
-		const r = await addClosure(user, formData.get('scope') === 'all' ? null : offeringId, s.value)
-		if (!r.ok) return data<Reply>({ error: firstError(r.fieldErrors) }, { status: 400 })
-		return data<Reply>({ done: 'closureAdded' })
-	}
-	throw new Response('Unknown action', { status: 400 })
+	invariantResponse(intent === 'add-closure', 'Unknown action')
+	const parsed = parseForm(formData, exceptionSchema)
+	return parsed.ok ? replyOutcome(parsed, await addClosure(user, formData.get('scope') === 'all' ? null : offeringId, parsed.value)) : parsed.response
 }
+
+const DONE: Record<string, string> = { offering: 'saved', 'add-rule': 'ruleAdded', 'add-closure': 'closureAdded' }
 
 export default function EditOffering() {
 	const { offering: o, closures, categories, districts } = useLoaderData<typeof loader>()
-	const actionData = useActionData<typeof action>()
+	const reply = useActionData<typeof action>()
+	const [ruleForm, ruleFields] = useReplyForm<'weekdays' | 'start' | 'end' | 'capacity'>('add-rule', reply)
+	const [closureForm, closureFields] = useReplyForm<'date' | 'reason'>('add-closure', reply)
+	const done = reply && replyDone(reply) ? (DONE[reply.form] ?? 'ruleRemoved') : null
 	const { t, i18n } = useTranslation('marketplace')
 	const zh = i18n.language === 'zh-CN'
 	return (
 		<section className="card">
 			<h1>{o.title}</h1>
-			{actionData?.done ? (
+			{done ? (
 				<p className="notice" role="status">
-					{t(`catalogue.done.${actionData.done}`)}
+					{t(`catalogue.done.${done}`)}
 				</p>
 			) : null}
-			<FormError error={actionData?.error} />
+			<OrphanReplyErrors reply={reply} formIds={['offering', 'add-rule', 'add-closure']} />
 			<h2>{t('schedule.title')}</h2>
 			{o.rules.length === 0 ? <p className="empty">{t('catalogue.noSchedule')}</p> : null}
 			<ul>
@@ -88,9 +84,7 @@ export default function EditOffering() {
 					</li>
 				))}
 			</ul>
-			<Form method="post" className="grid-form">
-				<AuthenticityTokenInput name="csrf" />
-				<input type="hidden" name="intent" value="add-rule" />
+			<ActionForm form={ruleForm} intent="add-rule" className="grid-form">
 				<fieldset className="checks">
 					<legend>{t('schedule.weekdays')}</legend>
 					{[1, 2, 3, 4, 5, 6, 7].map((d) => (
@@ -99,22 +93,15 @@ export default function EditOffering() {
 						</label>
 					))}
 				</fieldset>
-				<div className="field">
-					<label htmlFor="rule-start">{t('schedule.start')}</label>
-					<input id="rule-start" name="start" type="time" defaultValue="08:00" />
-				</div>
-				<div className="field">
-					<label htmlFor="rule-end">{t('schedule.end')}</label>
-					<input id="rule-end" name="end" type="time" defaultValue="18:00" />
-				</div>
-				<div className="field">
-					<label htmlFor="rule-capacity">{t('schedule.capacity')}</label>
-					<input id="rule-capacity" name="capacity" type="number" min={1} max={1000} defaultValue={2} />
-				</div>
+				<ErrorList errors={ruleFields.weekdays.errors} />
+				<Field label={t('schedule.start')} errors={ruleFields.start.errors} inputProps={{ id: 'rule-start', name: 'start', type: 'time', defaultValue: '08:00' }} />
+				<Field label={t('schedule.end')} errors={ruleFields.end.errors} inputProps={{ id: 'rule-end', name: 'end', type: 'time', defaultValue: '18:00' }} />
+				<Field label={t('schedule.capacity')} errors={ruleFields.capacity.errors} inputProps={{ id: 'rule-capacity', name: 'capacity', type: 'number', min: 1, max: 1000, defaultValue: 2 }} />
+				<FormErrors form={ruleForm} />
 				<button type="submit" className="button big">
 					{t('schedule.add')}
 				</button>
-			</Form>
+			</ActionForm>
 			<h2>{t('schedule.closures')}</h2>
 			<ul>
 				{closures.map((c) => (
@@ -123,29 +110,22 @@ export default function EditOffering() {
 					</li>
 				))}
 			</ul>
-			<Form method="post" className="grid-form">
-				<AuthenticityTokenInput name="csrf" />
-				<input type="hidden" name="intent" value="add-closure" />
-				<div className="field">
-					<label htmlFor="closure-date">{t('schedule.closureDate')}</label>
-					<input id="closure-date" name="date" type="date" required />
-				</div>
-				<div className="field">
-					<label htmlFor="closure-reason">{t('schedule.closureReason')}</label>
-					<input id="closure-reason" name="reason" type="text" maxLength={200} />
-				</div>
+			<ActionForm form={closureForm} intent="add-closure" className="grid-form">
+				<Field label={t('schedule.closureDate')} errors={closureFields.date.errors} inputProps={{ id: 'closure-date', name: 'date', type: 'date', required: true }} />
+				<Field label={t('schedule.closureReason')} errors={closureFields.reason.errors} inputProps={{ id: 'closure-reason', name: 'reason', type: 'text', maxLength: 200 }} />
 				<div className="checks">
 					<label>
 						<input type="checkbox" name="scope" value="all" /> {t('schedule.allOfferings')}
 					</label>
 				</div>
+				<FormErrors form={closureForm} />
 				<button type="submit" className="button big secondary">
 					{t('schedule.addClosure')}
 				</button>
-			</Form>
+			</ActionForm>
 			<h2>{t('catalogue.edit')}</h2>
 			<OfferingForm
-				lastResult={actionData?.result}
+				reply={reply}
 				categories={categories}
 				districts={districts.map((d) => ({ id: d.id, name: zh ? d.nameZh : d.nameEn, communities: d.communities.map((c) => ({ id: c.id, name: zh ? c.nameZh : (c.nameEn ?? c.nameZh) })) }))}
 				defaults={{ category: o.category, title: o.title, description: o.description, price: (o.priceFen / 100).toFixed(2), unit: o.unit, durationMinutes: o.durationMinutes, districtIds: o.districtIds, communityIds: o.communityIds, active: o.active }}

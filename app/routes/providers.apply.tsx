@@ -1,11 +1,11 @@
-import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from '@conform-to/react'
+import { getInputProps, getSelectProps, getTextareaProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ErrorList, Field, SelectField } from '~/components/forms.tsx'
+import { ActionForm, ErrorList, Field, FormErrors, replyFor, SelectField } from '~/components/forms.tsx'
+import { parseForm, replyFailure } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { createUserSession, getSessionUser } from '~/modules/auth/session.server.ts'
@@ -20,23 +20,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-	const formData = await readProtectedForm(request)
-	const submission = parseWithZod(formData, { schema: applyProviderSchema })
-	if (submission.status !== 'success') return data({ result: submission.reply({ hideFields: ['password'] }) }, { status: 400 })
-	const outcome = await applyAsProvider(submission.value, clientIp(request))
-	if (!outcome.ok) return data({ result: submission.reply({ fieldErrors: outcome.fieldErrors, hideFields: ['password'] }) }, { status: outcome.status ?? 400 })
-	return createUserSession(outcome.value.userId, request, '/provider')
+	const parsed = parseForm(await readProtectedForm(request), applyProviderSchema, { form: 'apply-provider', hideFields: ['password'] })
+	if (!parsed.ok) return parsed.response
+	const outcome = await applyAsProvider(parsed.value, clientIp(request))
+	return outcome.ok ? createUserSession(outcome.value.userId, request, '/provider') : replyFailure(parsed, outcome)
 }
 
 export default function ApplyProvider() {
 	const { districts } = useLoaderData<typeof loader>()
-	const actionData = useActionData<typeof action>()
+	const reply = useActionData<typeof action>()
 	const navigation = useNavigation()
 	const { t, i18n } = useTranslation('marketplace')
 	const zh = i18n.language === 'zh-CN'
 	const [form, fields] = useForm({
 		id: 'apply-provider',
-		lastResult: actionData?.result,
+		lastResult: replyFor(reply, 'apply-provider'),
 		onValidate: ({ formData }) => parseWithZod(formData, { schema: applyProviderSchema }),
 		shouldRevalidate: 'onInput',
 	})
@@ -44,8 +42,7 @@ export default function ApplyProvider() {
 		<section className="card narrow">
 			<h1>{t('apply.title')}</h1>
 			<p>{t('apply.lead')}</p>
-			<Form method="post" {...getFormProps(form)}>
-				<AuthenticityTokenInput name="csrf" />
+			<ActionForm form={form}>
 				<h2>{t('apply.account')}</h2>
 				<Field label={t('common:fields.yourName')} errors={fields.applicantName.errors} inputProps={{ ...getInputProps(fields.applicantName, { type: 'text' }), autoComplete: 'name' }} />
 				<Field label={t('common:fields.phone')} errors={fields.phone.errors} inputProps={{ ...getInputProps(fields.phone, { type: 'tel' }), autoComplete: 'tel', inputMode: 'numeric' }} />
@@ -83,10 +80,11 @@ export default function ApplyProvider() {
 					<textarea {...getTextareaProps(fields.description)} rows={4} />
 					<ErrorList errors={fields.description.errors} />
 				</div>
+				<FormErrors form={form} />
 				<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
 					{t('apply.submit')}
 				</button>
-			</Form>
+			</ActionForm>
 		</section>
 	)
 }

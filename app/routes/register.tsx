@@ -1,11 +1,11 @@
-import { getFormProps, getInputProps, useForm } from '@conform-to/react'
+import { getInputProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, Link, useActionData, useNavigation } from '@remix-run/react'
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { Link, useActionData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { Field } from '~/components/forms.tsx'
+import { ActionForm, Field, FormErrors, replyFor } from '~/components/forms.tsx'
+import { parseForm, replyFailure } from '~/lib/forms.server.ts'
 import { registerFamily } from '~/modules/accounts/accounts.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { registerSchema } from '~/modules/auth/schemas.ts'
@@ -17,21 +17,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-	const formData = await readProtectedForm(request)
-	const submission = parseWithZod(formData, { schema: registerSchema })
-	if (submission.status !== 'success') return data({ result: submission.reply({ hideFields: ['password', 'confirmPassword'] }) }, { status: 400 })
-	const outcome = await registerFamily(submission.value)
-	if (!outcome.ok) return data({ result: submission.reply({ fieldErrors: outcome.fieldErrors, hideFields: ['password', 'confirmPassword'] }) }, { status: 409 })
+	const parsed = parseForm(await readProtectedForm(request), registerSchema, { form: 'register', hideFields: ['password', 'confirmPassword'] })
+	if (!parsed.ok) return parsed.response
+	const outcome = await registerFamily(parsed.value)
+	if (!outcome.ok) return replyFailure(parsed, { ...outcome, status: outcome.status ?? 409 })
 	return createUserSession(outcome.value.id, request, '/elders')
 }
 
 export default function Register() {
-	const actionData = useActionData<typeof action>()
+	const reply = useActionData<typeof action>()
 	const navigation = useNavigation()
 	const { t } = useTranslation()
 	const [form, fields] = useForm({
 		id: 'register',
-		lastResult: actionData?.result,
+		lastResult: replyFor(reply, 'register'),
 		onValidate: ({ formData }) => parseWithZod(formData, { schema: registerSchema }),
 		shouldRevalidate: 'onInput',
 	})
@@ -39,16 +38,16 @@ export default function Register() {
 		<section className="card narrow">
 			<h1>{t('auth.registerTitle')}</h1>
 			<p>{t('auth.registerLead')}</p>
-			<Form method="post" {...getFormProps(form)}>
-				<AuthenticityTokenInput name="csrf" />
+			<ActionForm form={form}>
 				<Field label={t('fields.yourName')} errors={fields.name.errors} inputProps={{ ...getInputProps(fields.name, { type: 'text' }), autoComplete: 'name' }} />
 				<Field label={t('fields.phone')} hint={t('hints.phone')} errors={fields.phone.errors} inputProps={{ ...getInputProps(fields.phone, { type: 'tel' }), autoComplete: 'tel', inputMode: 'numeric' }} />
 				<Field label={t('fields.password')} hint={t('hints.password')} errors={fields.password.errors} inputProps={{ ...getInputProps(fields.password, { type: 'password' }), autoComplete: 'new-password' }} />
 				<Field label={t('fields.confirmPassword')} errors={fields.confirmPassword.errors} inputProps={{ ...getInputProps(fields.confirmPassword, { type: 'password' }), autoComplete: 'new-password' }} />
+				<FormErrors form={form} />
 				<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
 					{t('auth.register')}
 				</button>
-			</Form>
+			</ActionForm>
 			<p>
 				{t('auth.haveAccount')} <Link to="/login">{t('auth.signIn')}</Link>
 			</p>

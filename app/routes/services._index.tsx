@@ -2,12 +2,13 @@ import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { CommunityLimit, Money, Stars, When } from '~/components/marketplace.tsx'
+import { CommunityLimit, Stars, When } from '~/components/marketplace.tsx'
+import { Pager } from '~/components/pager.tsx'
+import { Money } from '~/components/ui.tsx'
 import { requireUser } from '~/modules/auth/access.server.ts'
 import { ALL_CATEGORIES } from '~/modules/marketplace/categories.ts'
 import { searchSchema, SORTS } from '~/modules/marketplace/schemas.ts'
 import { PAGE_SIZE, searchOfferings, searchPlaces } from '~/modules/marketplace/search.server.ts'
-import { Pager } from '~/components/pager.tsx'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireUser(request)

@@ -1,12 +1,13 @@
-import { getFormProps, useForm } from '@conform-to/react'
-import { parseWithZod } from '@conform-to/zod/v4'
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ErrorList, Field } from '~/components/forms.tsx'
-import { CommunityLimit, FormError, Money, PROVIDER_SUSPENDED, ProviderSuspendedNotice, useProviderSuspendedError, When } from '~/components/marketplace.tsx'
+import { ActionForm, ErrorList, Field, FormErrors, useReplyForm } from '~/components/forms.tsx'
+import { CommunityLimit, PROVIDER_SUSPENDED, ProviderSuspendedNotice, useProviderSuspendedError, When } from '~/components/marketplace.tsx'
+import { Facts, Money } from '~/components/ui.tsx'
+import { parseForm, replyFailure } from '~/lib/forms.server.ts'
+import { invariantResponse, notFoundUnless, requireId } from '~/lib/http.server.ts'
+import { fail, fieldFail } from '~/lib/outcome.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { createBooking } from '~/modules/marketplace/booking-create.server.ts'
@@ -15,34 +16,28 @@ import { bookingSchema } from '~/modules/marketplace/schemas.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const user = await requireRole(request, ['family'])
+	const offeringId = requireId(params, 'offeringId')
 	const elderId = new URL(request.url).searchParams.get('elderId')
-	const page = await bookingPage(user, params.offeringId ?? '', elderId)
-	if (!page) {
-		if (await offeringProviderSuspended(params.offeringId ?? '')) throw new Response(PROVIDER_SUSPENDED, { status: 404 })
-		throw new Response('Not found', { status: 404 })
-	}
-	return page
+	const page = await bookingPage(user, offeringId, elderId)
+	if (!page) invariantResponse(!(await offeringProviderSuspended(offeringId)), PROVIDER_SUSPENDED, { status: 404 })
+	return notFoundUnless(page)
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
 	const user = await requireRole(request, ['family'])
-	const formData = await readProtectedForm(request)
-	const submission = parseWithZod(formData, { schema: bookingSchema })
-	if (submission.status !== 'success') return data({ result: submission.reply(), error: null }, { status: 400 })
-	const outcome = await createBooking(user, params.offeringId ?? '', submission.value)
-	if (!outcome.ok) {
-		const reply = outcome.formError ? submission.reply({ formErrors: [outcome.formError] }) : submission.reply({ fieldErrors: outcome.fieldErrors })
-		return data({ result: reply, error: outcome.formError ?? Object.values(outcome.fieldErrors)[0]?.[0] ?? null }, { status: outcome.status })
-	}
+	const parsed = parseForm(await readProtectedForm(request), bookingSchema, { form: 'book' })
+	if (!parsed.ok) return parsed.response
+	const outcome = await createBooking(user, requireId(params, 'offeringId'), parsed.value)
+	if (!outcome.ok) return replyFailure(parsed, outcome)
 	return redirect(`/bookings/${outcome.value.bookingId}${outcome.value.duplicate ? '?again=1' : ''}`)
 }
 
 export default function BookOffering() {
 	const page = useLoaderData<typeof loader>()
-	const actionData = useActionData<typeof action>()
+	const reply = useActionData<typeof action>()
 	const navigation = useNavigation()
 	const { t } = useTranslation('marketplace')
-	const [form, fields] = useForm({ id: 'book', lastResult: actionData?.result, shouldRevalidate: 'onInput' })
+	const [form, fields] = useReplyForm<'startsAt' | 'serviceAddress' | 'note' | 'elderId' | 'expectedPriceFen' | 'expectedCopayFen'>('book', reply)
 	const { offering, elder, elders, quote, slots } = page
 	return (
 		<section className="card">
@@ -74,29 +69,30 @@ export default function BookOffering() {
 			)}
 			{elder && quote ? (
 				page.served ? (
-					<Form method="post" {...getFormProps(form)}>
-						<AuthenticityTokenInput name="csrf" />
+					<ActionForm form={form}>
 						<input type="hidden" name="idempotencyKey" value={page.idempotencyKey} />
 						<input type="hidden" name="elderId" value={elder.id} />
 						<input type="hidden" name="expectedPriceFen" value={quote.priceFen} />
 						<input type="hidden" name="expectedCopayFen" value={quote.copayFen} />
 						<h2>{t('book.price')}</h2>
-						<dl className="facts" data-testid="price-split">
-							<dt>{t('book.priceTotal')}</dt>
-							<dd>
-								<Money fen={quote.priceFen} /> {t(`unit.${offering.unit}`)}
-							</dd>
-							<dt>{t('book.subsidy')}</dt>
-							<dd>
-								<Money fen={quote.subsidyFen} />
-							</dd>
-							<dt>{t('book.copay')}</dt>
-							<dd>
-								<strong>
-									<Money fen={quote.copayFen} />
-								</strong>
-							</dd>
-						</dl>
+						<Facts
+							data-testid="price-split"
+							items={[
+								[
+									t('book.priceTotal'),
+									<>
+										<Money fen={quote.priceFen} /> {t(`unit.${offering.unit}`)}
+									</>,
+								],
+								[t('book.subsidy'), <Money key="subsidy" fen={quote.subsidyFen} />],
+								[
+									t('book.copay'),
+									<strong key="copay">
+										<Money fen={quote.copayFen} />
+									</strong>,
+								],
+							]}
+						/>
 						<fieldset>
 							<legend>{t('book.slot')}</legend>
 							{slots.length === 0 ? (
@@ -113,17 +109,16 @@ export default function BookOffering() {
 									))}
 								</ul>
 							)}
-							<ErrorList errors={fields.startsAt?.errors} />
+							<ErrorList errors={fields.startsAt.errors} />
 						</fieldset>
-						<Field label={t('book.address')} hint={t('book.addressHint')} errors={fields.serviceAddress?.errors} inputProps={{ name: 'serviceAddress', type: 'text', maxLength: 200, autoComplete: 'street-address' }} />
-						<Field label={t('book.note')} errors={fields.note?.errors} inputProps={{ name: 'note', type: 'text', maxLength: 500 }} />
+						<Field label={t('book.address')} hint={t('book.addressHint')} errors={fields.serviceAddress.errors} inputProps={{ name: 'serviceAddress', type: 'text', maxLength: 200, autoComplete: 'street-address' }} />
+						<Field label={t('book.note')} errors={fields.note.errors} inputProps={{ name: 'note', type: 'text', maxLength: 500 }} />
 						<p className="hint">{t('book.policy', { hours: offering.provider.profile?.freeCancelHours ?? 24, percent: offering.provider.profile?.lateCancelFeePercent ?? 30 })}</p>
-						<FormError error={actionData?.error} />
-						<ErrorList errors={fields.elderId?.errors} />
+						<FormErrors form={form} errors={[...(fields.elderId.errors ?? []), ...(fields.expectedPriceFen.errors ?? []), ...(fields.expectedCopayFen.errors ?? [])]} />
 						<button type="submit" className="button big" disabled={navigation.state === 'submitting' || slots.length === 0}>
 							{t('book.submit')}
 						</button>
-					</Form>
+					</ActionForm>
 				) : (
 					<p className="notice">{t('errors.booking.areaNotServed')}</p>
 				)

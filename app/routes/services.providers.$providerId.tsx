@@ -2,19 +2,19 @@ import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { CommunityLimit, Money, PROVIDER_SUSPENDED, ProviderSuspendedNotice, Stars, useProviderSuspendedError, When } from '~/components/marketplace.tsx'
+import { CommunityLimit, PROVIDER_SUSPENDED, ProviderSuspendedNotice, Stars, useProviderSuspendedError, When } from '~/components/marketplace.tsx'
+import { Money } from '~/components/ui.tsx'
+import { invariantResponse, notFoundUnless, requireId } from '~/lib/http.server.ts'
 import { requireUser } from '~/modules/auth/access.server.ts'
 import { getProviderPage, isProviderSuspended } from '~/modules/marketplace/search.server.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const user = await requireUser(request)
-	const provider = await getProviderPage(user, params.providerId ?? '')
-	if (!provider) {
-		// A suspended provider is gone for families, with a plain word why; others stay an unknown page.
-		if (await isProviderSuspended(params.providerId ?? '')) throw new Response(PROVIDER_SUSPENDED, { status: 404 })
-		throw new Response('Not found', { status: 404 })
-	}
-	return { provider, canBook: user.role === 'family' }
+	const providerId = requireId(params, 'providerId')
+	const provider = await getProviderPage(user, providerId)
+	// A suspended provider is gone for families, with a plain word why; others stay an unknown page.
+	if (!provider) invariantResponse(!(await isProviderSuspended(providerId)), PROVIDER_SUSPENDED, { status: 404 })
+	return { provider: notFoundUnless(provider), canBook: user.role === 'family' }
 }
 
 export default function ProviderPage() {

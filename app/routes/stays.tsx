@@ -2,13 +2,14 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
+import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ErrorList, Field, SelectField } from '~/components/forms.tsx'
-import { formatFen } from '~/lib/money.ts'
+import { ActionForm, Field, FormErrors, OrphanReplyErrors, replyDone, SelectField, useReplyForm } from '~/components/forms.tsx'
+import { DataTable, Money } from '~/components/ui.tsx'
+import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
-import { parseForm, replyTo } from '~/modules/beds/form.server.ts'
 import { BED_TYPES, stayRequestSchema, type BedTypeName } from '~/modules/beds/schemas.ts'
 import { approvedInstitutions, cancelStayRequest, familyElders, familyRequests, listVacancies, requestStay } from '~/modules/beds/stays.server.ts'
 import { listDistrictsWithCommunities } from '~/modules/elders/elders.server.ts'
@@ -24,18 +25,23 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
 	const user = await requireRole(request, ['family'])
 	const formData = await readProtectedForm(request)
-	if (formData.get('intent') === 'cancel') return replyTo('cancel', await cancelStayRequest(user, String(formData.get('requestId'))))
-	const parsed = parseForm(formData, stayRequestSchema(shanghaiDate()), 'request')
+	if (formData.get('intent') === 'cancel') {
+		const parsed = parseForm(formData, cancelSchema, { form: 'cancel' })
+		return parsed.ok ? replyOutcome(parsed, await cancelStayRequest(user, parsed.value.requestId)) : parsed.response
+	}
+	const parsed = parseForm(formData, stayRequestSchema(shanghaiDate()), { form: 'request' })
 	if (!parsed.ok) return parsed.response
-	return replyTo('request', await requestStay(user, parsed.value))
+	return replyOutcome(parsed, await requestStay(user, parsed.value))
 }
+
+const cancelSchema = z.object({ requestId: z.string() })
 
 export default function StaysPage() {
 	const { vacancies, institutions, districts, elders, requests, filter, today } = useLoaderData<typeof loader>()
 	const reply = useActionData<typeof action>()
 	const { t, i18n } = useTranslation('beds')
 	const zh = i18n.language === 'zh-CN'
-	const errs = (f: string) => (reply?.intent === 'request' ? reply.fieldErrors[f] : undefined)
+	const [form, fields] = useReplyForm<'elderId' | 'providerId' | 'bedType' | 'desiredStartOn' | 'note' | 'requestId'>('request', reply)
 	return (
 		<>
 			<section className="card">
@@ -46,45 +52,48 @@ export default function StaysPage() {
 					<SelectField label={t('fields.bedType')} selectProps={{ name: 'type', defaultValue: filter.bedType ?? '' }} placeholder={t('stays.any')} options={BED_TYPES.map((b) => ({ value: b, label: t(`types.${b}`) }))} />
 					<button type="submit" className="button big">{t('stays.search')}</button>
 				</Form>
-				{vacancies.length === 0 ? <p className="empty">{t('stays.none')}</p> : null}
-				<div className="table-wrap">
-					<table>
-						<thead>
-							<tr>
-								<th scope="col">{t('fields.institution')}</th>
-								<th scope="col">{t('fields.district')}</th>
-								<th scope="col">{t('fields.grade')}</th>
-								<th scope="col">{t('fields.bedType')}</th>
-								<th scope="col">{t('stays.vacant')}</th>
-								<th scope="col">{t('fields.price')}</th>
-							</tr>
-						</thead>
-						<tbody>
-							{vacancies.map((v) => (
-								<tr key={`${v.providerId}-${v.type}`} data-vacancy={v.name}>
-									<th scope="row">
-										{v.name}
-										<br />
-										<span className="hint">{[v.address, v.phone].filter(Boolean).join(' · ')}</span>
-									</th>
-									<td>{zh ? v.districtZh : v.districtEn}</td>
-									<td>{v.grade ? t('stays.stars', { count: v.grade }) : '—'}</td>
-									<td>{t(`types.${v.type}`)}</td>
-									<td>{v.vacant}</td>
-									<td>
-										{formatFen(v.minPriceFen, i18n.language)}
-										{v.maxPriceFen !== v.minPriceFen ? ` – ${formatFen(v.maxPriceFen, i18n.language)}` : ''}
-										{t('stays.perMonth')}
-									</td>
-								</tr>
-							))}
-						</tbody>
-					</table>
-				</div>
+				<DataTable
+					empty={t('stays.none')}
+					columns={[
+						{
+							header: t('fields.institution'),
+							rowHeader: true,
+							cell: (v) => (
+								<>
+									{v.name}
+									<br />
+									<span className="hint">{[v.address, v.phone].filter(Boolean).join(' · ')}</span>
+								</>
+							),
+						},
+						{ header: t('fields.district'), cell: (v) => (zh ? v.districtZh : v.districtEn) },
+						{ header: t('fields.grade'), cell: (v) => (v.grade ? t('stays.stars', { count: v.grade }) : '—') },
+						{ header: t('fields.bedType'), cell: (v) => t(`types.${v.type}`) },
+						{ header: t('stays.vacant'), cell: (v) => v.vacant },
+						{
+							header: t('fields.price'),
+							cell: (v) => (
+								<>
+									<Money fen={v.minPriceFen} />
+									{v.maxPriceFen !== v.minPriceFen ? (
+										<>
+											{' – '}
+											<Money fen={v.maxPriceFen} />
+										</>
+									) : null}
+									{t('stays.perMonth')}
+								</>
+							),
+						},
+					]}
+					rows={vacancies}
+					rowKey={(v) => `${v.providerId}-${v.type}`}
+					rowProps={(v) => ({ 'data-vacancy': v.name })}
+				/>
 			</section>
 			<section className="card">
 				<h2>{t('stays.requestTitle')}</h2>
-				{reply?.intent === 'request' && reply.ok ? (
+				{replyDone(reply, 'request') ? (
 					<p className="notice" role="status">
 						{t('stays.requested')}
 					</p>
@@ -92,20 +101,20 @@ export default function StaysPage() {
 				{elders.length === 0 ? (
 					<p className="empty">{t('stays.noElders')}</p>
 				) : (
-					<Form method="post" className="grid-form">
-						<AuthenticityTokenInput name="csrf" />
-						<SelectField label={t('fields.elder')} errors={errs('elderId')} selectProps={{ name: 'elderId', required: true }} placeholder={t('common.choose')} options={elders.map((e) => ({ value: e.id, label: e.name }))} />
-						<SelectField label={t('fields.institution')} errors={errs('providerId')} selectProps={{ name: 'providerId', required: true, defaultValue: filter.providerId ?? '' }} placeholder={t('common.choose')} options={institutions.map((p) => ({ value: p.id, label: p.name }))} />
-						<SelectField label={t('fields.bedType')} errors={errs('bedType')} selectProps={{ name: 'bedType', required: true, defaultValue: filter.bedType ?? '' }} placeholder={t('common.choose')} options={BED_TYPES.map((b) => ({ value: b, label: t(`types.${b}`) }))} />
-						<Field label={t('fields.desiredStartOn')} errors={errs('desiredStartOn')} inputProps={{ name: 'desiredStartOn', type: 'date', min: today, defaultValue: today, required: true }} />
-						<Field label={t('fields.note')} errors={errs('note')} inputProps={{ name: 'note', type: 'text', maxLength: 200 }} />
+					<ActionForm form={form} className="grid-form">
+						<SelectField label={t('fields.elder')} errors={fields.elderId.errors} selectProps={{ name: 'elderId', required: true }} placeholder={t('common.choose')} options={elders.map((e) => ({ value: e.id, label: e.name }))} />
+						<SelectField label={t('fields.institution')} errors={fields.providerId.errors} selectProps={{ name: 'providerId', required: true, defaultValue: filter.providerId ?? '' }} placeholder={t('common.choose')} options={institutions.map((p) => ({ value: p.id, label: p.name }))} />
+						<SelectField label={t('fields.bedType')} errors={fields.bedType.errors} selectProps={{ name: 'bedType', required: true, defaultValue: filter.bedType ?? '' }} placeholder={t('common.choose')} options={BED_TYPES.map((b) => ({ value: b, label: t(`types.${b}`) }))} />
+						<Field label={t('fields.desiredStartOn')} errors={fields.desiredStartOn.errors} inputProps={{ name: 'desiredStartOn', type: 'date', min: today, defaultValue: today, required: true }} />
+						<Field label={t('fields.note')} errors={fields.note.errors} inputProps={{ name: 'note', type: 'text', maxLength: 200 }} />
+						<FormErrors form={form} />
 						<button type="submit" className="button big">{t('stays.send')}</button>
-					</Form>
+					</ActionForm>
 				)}
 			</section>
 			<section className="card">
 				<h2>{t('stays.myRequests')}</h2>
-				<ErrorList errors={reply?.intent === 'cancel' ? Object.values(reply.fieldErrors).flat() : undefined} />
+				<OrphanReplyErrors reply={reply} formIds={['request']} />
 				{requests.length === 0 ? <p className="empty">{t('stays.noRequests')}</p> : null}
 				<ul className="cards">
 					{requests.map((r) => (

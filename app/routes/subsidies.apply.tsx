@@ -1,12 +1,12 @@
-import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from '@conform-to/react'
+import { getInputProps, getSelectProps, getTextareaProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ErrorList, Field, SelectField } from '~/components/forms.tsx'
-import { FormMessage, Money } from '~/components/subsidy-ui.tsx'
+import { ActionForm, Field, FormErrors, replyFor, SelectField, TextareaField } from '~/components/forms.tsx'
+import { Money } from '~/components/ui.tsx'
+import { parseForm, replyFailure } from '~/lib/forms.server.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { listElders } from '~/modules/elders/elders.server.ts'
@@ -22,28 +22,24 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
 	const user = await requireRole(request, ['family'])
-	const formData = await readProtectedForm(request)
-	const submission = parseWithZod(formData, { schema: applySchema })
-	if (submission.status !== 'success') return data({ result: submission.reply(), formError: null }, { status: 400 })
-	const outcome = await applyForSubsidy(user, submission.value)
-	if (!outcome.ok) return data({ result: submission.reply({ fieldErrors: outcome.fieldErrors }), formError: outcome.formError ?? null }, { status: outcome.status ?? 400 })
-	return redirect('/subsidies')
+	const parsed = parseForm(await readProtectedForm(request), applySchema, { form: 'apply' })
+	if (!parsed.ok) return parsed.response
+	const outcome = await applyForSubsidy(user, parsed.value)
+	return outcome.ok ? redirect('/subsidies') : replyFailure(parsed, outcome)
 }
 
 export default function Apply() {
 	const { elders, policies } = useLoaderData<typeof loader>()
-	const actionData = useActionData<typeof action>()
+	const reply = useActionData<typeof action>()
 	const navigation = useNavigation()
 	const { t, i18n } = useTranslation('subsidies')
 	const zh = i18n.language === 'zh-CN'
-	const [form, fields] = useForm({ id: 'apply', lastResult: actionData?.result, onValidate: ({ formData }) => parseWithZod(formData, { schema: applySchema }), shouldRevalidate: 'onInput' })
+	const [form, fields] = useForm({ id: 'apply', lastResult: replyFor(reply, 'apply'), onValidate: ({ formData }) => parseWithZod(formData, { schema: applySchema }), shouldRevalidate: 'onInput' })
 	return (
 		<section className="card narrow">
 			<h1>{t('apply.title')}</h1>
 			<p>{t('apply.lead')}</p>
-			<FormMessage error={actionData?.formError} />
-			<Form method="post" {...getFormProps(form)}>
-				<AuthenticityTokenInput name="csrf" />
+			<ActionForm form={form}>
 				<SelectField label={t('fields.elder')} errors={fields.elderId.errors} selectProps={getSelectProps(fields.elderId)} placeholder={t('common.choose')} options={elders.map((e) => ({ value: e.id, label: e.name }))} />
 				<SelectField
 					label={t('fields.policy')}
@@ -61,15 +57,12 @@ export default function Apply() {
 				</ul>
 				<Field label={t('fields.householdSize')} errors={fields.householdSize.errors} inputProps={{ ...getInputProps(fields.householdSize, { type: 'number' }), min: 1, max: 30 }} />
 				<Field label={t('fields.householdIncome')} hint={t('hints.householdIncome')} errors={fields.householdIncome.errors} inputProps={{ ...getInputProps(fields.householdIncome, { type: 'text' }), inputMode: 'decimal' }} />
-				<div className="field">
-					<label htmlFor={fields.statement.id}>{t('fields.statement')}</label>
-					<textarea {...getTextareaProps(fields.statement)} rows={3} />
-					<ErrorList errors={fields.statement.errors} />
-				</div>
+				<TextareaField label={t('fields.statement')} errors={fields.statement.errors} textareaProps={{ ...getTextareaProps(fields.statement), rows: 3 }} />
+				<FormErrors form={form} />
 				<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
 					{t('apply.submit')}
 				</button>
-			</Form>
+			</ActionForm>
 		</section>
 	)
 }

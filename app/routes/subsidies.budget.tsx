@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { Money } from '~/components/subsidy-ui.tsx'
+import { DataTable, Money } from '~/components/ui.tsx'
 import { shanghaiDate } from '~/lib/time.ts'
 import { BUREAU_ROLES, requireRole } from '~/modules/auth/access.server.ts'
 import { listDistrictsWithCommunities } from '~/modules/elders/elders.server.ts'
@@ -24,6 +24,10 @@ export default function Budget() {
 	const { year, rows, districts } = useLoaderData<typeof loader>()
 	const { t, i18n } = useTranslation('subsidies')
 	const zh = i18n.language === 'zh-CN'
+	const districtName = (id: string) => {
+		const d = districts.find((x) => x.id === id)
+		return (zh ? d?.nameZh : d?.nameEn) ?? id
+	}
 	return (
 		<section className="card">
 			<h1>{t('budget.title', { year })}</h1>
@@ -32,44 +36,31 @@ export default function Budget() {
 				<Link to={`?year=${year - 1}`}>{year - 1}</Link>
 				<Link to={`?year=${year + 1}`}>{year + 1}</Link>
 			</nav>
-			{rows.length === 0 ? <p className="empty">{t('budget.none')}</p> : null}
-			<div className="table-wrap">
-				<table>
-					<thead>
-						<tr>
-							<th scope="col">{t('fields.policy')}</th>
-							<th scope="col">{t('fields.district')}</th>
-							<th scope="col">{t('budget.amount')}</th>
-							<th scope="col">{t('budget.committed')}</th>
-							<th scope="col">{t('budget.issued')}</th>
-							<th scope="col">{t('budget.spent')}</th>
-							<th scope="col">{t('budget.expired')}</th>
-							<th scope="col">{t('budget.left')}</th>
-						</tr>
-					</thead>
-					<tbody>
-						{rows.map((r) => {
-							const d = districts.find((x) => x.id === r.districtId)
-							const left = r.amountFen - r.committedFen
-							return (
-								<tr key={`${r.policyId}-${r.districtId}`} data-testid="budget-row" data-district={r.districtId}>
-									<th scope="row">{zh ? r.policyNameZh : r.policyNameEn}</th>
-									<td>{(zh ? d?.nameZh : d?.nameEn) ?? r.districtId}</td>
-									<td><Money fen={r.amountFen} /></td>
-									<td><Money fen={r.committedFen} /></td>
-									<td><Money fen={r.issuedFen} /></td>
-									<td><Money fen={r.spentFen} /></td>
-									<td><Money fen={r.expiredFen} /></td>
-									<td className={left < 0 ? 'over' : undefined}>
-										<Money fen={left} />
-										{left < 0 ? ` ${t('budget.overridden')}` : ''}
-									</td>
-								</tr>
-							)
-						})}
-					</tbody>
-				</table>
-			</div>
+			<DataTable
+				empty={t('budget.none')}
+				columns={[
+					{ header: t('fields.policy'), cell: (r) => (zh ? r.policyNameZh : r.policyNameEn), rowHeader: true },
+					{ header: t('fields.district'), cell: (r) => districtName(r.districtId) },
+					{ header: t('budget.amount'), cell: (r) => <Money fen={r.amountFen} /> },
+					{ header: t('budget.committed'), cell: (r) => <Money fen={r.committedFen} /> },
+					{ header: t('budget.issued'), cell: (r) => <Money fen={r.issuedFen} /> },
+					{ header: t('budget.spent'), cell: (r) => <Money fen={r.spentFen} /> },
+					{ header: t('budget.expired'), cell: (r) => <Money fen={r.expiredFen} /> },
+					{
+						header: t('budget.left'),
+						cell: (r) => (
+							<>
+								<Money fen={r.amountFen - r.committedFen} />
+								{r.amountFen - r.committedFen < 0 ? ` ${t('budget.overridden')}` : ''}
+							</>
+						),
+						cellProps: (r) => ({ className: r.amountFen - r.committedFen < 0 ? 'over' : undefined }),
+					},
+				]}
+				rows={rows}
+				rowKey={(r) => `${r.policyId}-${r.districtId}`}
+				rowProps={(r) => ({ 'data-testid': 'budget-row', 'data-district': r.districtId })}
+			/>
 		</section>
 	)
 }

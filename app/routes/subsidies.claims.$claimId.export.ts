@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { z } from 'zod'
-import { clientIp } from '~/lib/http.server.ts'
+import { clientIp, notFoundUnless, requireId } from '~/lib/http.server.ts'
 import { BUREAU_ROLES, requireRole } from '~/modules/auth/access.server.ts'
 import { exportClaim } from '~/modules/subsidies/settlement.server.ts'
 
@@ -11,8 +11,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const user = await requireRole(request, ['provider_staff', ...BUREAU_ROLES])
 	const format = formatSchema.safeParse(new URL(request.url).searchParams.get('format') ?? undefined)
 	if (!format.success) throw new Response('Unknown format: use csv or xlsx.', { status: 400 })
-	const file = await exportClaim(user, params.claimId ?? '', format.data, clientIp(request))
-	if (!file) throw new Response('Not found, or the claim is not approved yet.', { status: 404 })
+	const file = notFoundUnless(await exportClaim(user, requireId(params, 'claimId'), format.data, clientIp(request)), 'Not found, or the claim is not approved yet.')
 	return new Response(file.body, {
 		headers: { 'Content-Type': file.contentType, 'Content-Disposition': `attachment; filename="${file.filename}"`, 'Cache-Control': 'no-store' },
 	})

@@ -1,11 +1,13 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { Field } from '~/components/forms.tsx'
-import { FormMessage, Money } from '~/components/subsidy-ui.tsx'
-import { clientIp } from '~/lib/http.server.ts'
+import { DecisionForm, OrphanReplyErrors, replyValue, useReplyForm } from '~/components/forms.tsx'
+import { FormMessage } from '~/components/subsidy-ui.tsx'
+import { DataTable, Money } from '~/components/ui.tsx'
+import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { clientIp, notFoundUnless, requireId } from '~/lib/http.server.ts'
+import { ok } from '~/lib/outcome.ts'
 import { BUREAU_ROLES, isCityWide, requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { claimDecisionSchema } from '~/modules/subsidies/schemas.ts'
@@ -13,28 +15,28 @@ import { approveClaim, getClaim, rejectClaim } from '~/modules/subsidies/settlem
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const user = await requireRole(request, ['provider_staff', ...BUREAU_ROLES])
-	const claim = await getClaim(user, params.claimId ?? '')
-	if (!claim) throw new Response('Not found', { status: 404 })
+	const claim = notFoundUnless(await getClaim(user, requireId(params, 'claimId')))
 	const canApprove = (user.role === 'bureau_district' && user.districtId === claim.districtId) || isCityWide(user)
 	return { claim, canApprove }
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
 	const user = await requireRole(request, BUREAU_ROLES)
-	const formData = await readProtectedForm(request)
-	const submission = claimDecisionSchema.safeParse(Object.fromEntries(formData))
-	if (!submission.success) return data({ formError: submission.error.issues[0]?.message ?? 'subsidies:errors.checkForm', done: null }, { status: 400 })
-	const { intent, note } = submission.data
-	const outcome = intent === 'reject' ? await rejectClaim(user, params.claimId ?? '', note, clientIp(request)) : await approveClaim(user, params.claimId ?? '', note, clientIp(request))
-	if (!outcome.ok) return data({ formError: outcome.formError ?? null, done: null }, { status: outcome.status ?? 400 })
-	return data({ formError: null, done: intent })
+	const claimId = requireId(params, 'claimId')
+	const parsed = parseForm(await readProtectedForm(request), claimDecisionSchema, { form: 'claim' })
+	if (!parsed.ok) return parsed.response
+	const { intent, note } = parsed.value
+	const outcome = intent === 'reject' ? await rejectClaim(user, claimId, note, clientIp(request)) : await approveClaim(user, claimId, note, clientIp(request))
+	return replyOutcome(parsed, outcome.ok ? ok(intent) : outcome)
 }
 
 export default function ClaimPage() {
 	const { claim, canApprove } = useLoaderData<typeof loader>()
-	const actionData = useActionData<typeof action>()
+	const reply = useActionData<typeof action>()
 	const navigation = useNavigation()
 	const { t } = useTranslation('subsidies')
+	const [form, fields] = useReplyForm<'note' | 'intent'>('claim', reply)
+	const done = replyValue<string>(reply, 'claim')
 	return (
 		<section className="card">
 			<h1>{t('claims.detailTitle', { provider: claim.provider?.name ?? '', month: claim.month })}</h1>
@@ -49,31 +51,26 @@ export default function ClaimPage() {
 					{t('claims.rejectReason')}：{claim.reviewNote}
 				</p>
 			) : null}
-			<FormMessage error={actionData?.formError} ok={actionData?.done === 'reject' ? t('claims.rejectedDone') : actionData?.done ? t('claims.approved') : null} />
-			<div className="table-wrap">
-				<table>
-					<thead>
-						<tr>
-							<th scope="col">{t('claims.serviceDate')}</th>
-							<th scope="col">{t('fields.elder')}</th>
-							<th scope="col">{t('fields.category')}</th>
-							<th scope="col">{t('claims.amount')}</th>
-						</tr>
-					</thead>
-					<tbody>
-						{claim.lines.map((l) => (
-							<tr key={l.id} data-testid="claim-line">
-								<th scope="row">{l.serviceDate}</th>
-								<td>
-									{l.elderName} <span className="mono">{l.elderIdMasked}</span>
-								</td>
-								<td>{t(`serviceCategories.${l.category}`, { defaultValue: l.category })}</td>
-								<td><Money fen={l.amountFen} /></td>
-							</tr>
-						))}
-					</tbody>
-				</table>
-			</div>
+			<FormMessage ok={done === 'reject' ? t('claims.rejectedDone') : done ? t('claims.approved') : null} />
+			{claim.status !== 'submitted' || !canApprove ? <OrphanReplyErrors reply={reply} formIds={[]} /> : null}
+			<DataTable
+				columns={[
+					{ header: t('claims.serviceDate'), cell: (l) => l.serviceDate, rowHeader: true },
+					{
+						header: t('fields.elder'),
+						cell: (l) => (
+							<>
+								{l.elderName} <span className="mono">{l.elderIdMasked}</span>
+							</>
+						),
+					},
+					{ header: t('fields.category'), cell: (l) => t(`serviceCategories.${l.category}`, { defaultValue: l.category }) },
+					{ header: t('claims.amount'), cell: (l) => <Money fen={l.amountFen} /> },
+				]}
+				rows={claim.lines}
+				rowKey={(l) => l.id}
+				rowProps={() => ({ 'data-testid': 'claim-line' })}
+			/>
 			{claim.status === 'approved' ? (
 				<p className="actions">
 					<a href={`/subsidies/claims/${claim.id}/export?format=xlsx`} className="button big" download>
@@ -85,16 +82,17 @@ export default function ClaimPage() {
 				</p>
 			) : null}
 			{canApprove && claim.status === 'submitted' ? (
-				<Form method="post" className="grid-form">
-					<AuthenticityTokenInput name="csrf" />
-					<Field label={t('claims.noteOrReason')} inputProps={{ type: 'text', name: 'note', id: 'claim-note', maxLength: 500 }} />
-					<button type="submit" name="intent" value="approve" className="button big" disabled={navigation.state === 'submitting'}>
-						{t('claims.approve')}
-					</button>
-					<button type="submit" name="intent" value="reject" className="button big secondary" disabled={navigation.state === 'submitting'}>
-						{t('claims.reject')}
-					</button>
-				</Form>
+				<DecisionForm
+					form={form}
+					fields={fields}
+					reason={{ name: 'note', label: t('claims.noteOrReason') }}
+					decision="intent"
+					choices={[
+						{ value: 'approve', label: t('claims.approve') },
+						{ value: 'reject', label: t('claims.reject'), tone: 'secondary' },
+					]}
+					disabled={navigation.state === 'submitting'}
+				/>
 			) : null}
 		</section>
 	)

@@ -1,10 +1,11 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
+import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { Field } from '~/components/forms.tsx'
-import { FormMessage, Money } from '~/components/subsidy-ui.tsx'
+import { ActionForm, Field, FormErrors, useReplyForm } from '~/components/forms.tsx'
+import { DataTable, Money } from '~/components/ui.tsx'
+import { parseForm, replyFailure } from '~/lib/forms.server.ts'
 import { shanghaiMonth } from '~/lib/time.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
@@ -18,21 +19,22 @@ export async function loader({ request }: LoaderFunctionArgs) {
 	return { claims, waiting, isProvider: user.role === 'provider_staff', month: shanghaiMonth() }
 }
 
+const prepareSchema = z.object({ month: monthSchema })
+
 export async function action({ request }: ActionFunctionArgs) {
 	const user = await requireRole(request, ['provider_staff'])
-	const formData = await readProtectedForm(request)
-	const month = monthSchema.safeParse(formData.get('month'))
-	if (!month.success) return data({ formError: 'subsidies:errors.month', fieldErrors: { month: ['subsidies:errors.month'] } }, { status: 400 })
-	const outcome = await prepareClaim(user, month.data)
-	if (!outcome.ok) return data({ formError: outcome.formError ?? null, fieldErrors: outcome.fieldErrors }, { status: outcome.status ?? 400 })
-	return redirect(`/subsidies/claims/${outcome.value.claimId}`)
+	const parsed = parseForm(await readProtectedForm(request), prepareSchema, { form: 'prepare-claim' })
+	if (!parsed.ok) return parsed.response
+	const outcome = await prepareClaim(user, parsed.value.month)
+	return outcome.ok ? redirect(`/subsidies/claims/${outcome.value.claimId}`) : replyFailure(parsed, outcome)
 }
 
 export default function Claims() {
 	const { claims, waiting, isProvider, month } = useLoaderData<typeof loader>()
-	const actionData = useActionData<typeof action>()
+	const reply = useActionData<typeof action>()
 	const navigation = useNavigation()
 	const { t } = useTranslation('subsidies')
+	const [form, fields] = useReplyForm<'month'>('prepare-claim', reply)
 	return (
 		<section className="card">
 			<h1>{t('claims.title')}</h1>
@@ -43,44 +45,27 @@ export default function Claims() {
 				</p>
 			) : null}
 			{isProvider ? (
-				<>
-					<FormMessage error={actionData?.formError} />
-					<Form method="post" className="grid-form">
-						<AuthenticityTokenInput name="csrf" />
-						<Field label={t('fields.month')} errors={actionData?.fieldErrors?.month} inputProps={{ type: 'month', name: 'month', id: 'claim-month', defaultValue: month, required: true }} />
-						<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
-							{t('claims.prepare')}
-						</button>
-					</Form>
-				</>
+				<ActionForm form={form} className="grid-form">
+					<Field label={t('fields.month')} errors={fields.month.errors} inputProps={{ type: 'month', name: 'month', id: 'claim-month', defaultValue: month, required: true }} />
+					<FormErrors form={form} />
+					<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
+						{t('claims.prepare')}
+					</button>
+				</ActionForm>
 			) : null}
-			{claims.length === 0 ? <p className="empty">{t('claims.none')}</p> : null}
-			<div className="table-wrap">
-				<table>
-					<thead>
-						<tr>
-							<th scope="col">{t('fields.month')}</th>
-							<th scope="col">{t('fields.provider')}</th>
-							<th scope="col">{t('fields.status')}</th>
-							<th scope="col">{t('claims.lines')}</th>
-							<th scope="col">{t('claims.total')}</th>
-						</tr>
-					</thead>
-					<tbody>
-						{claims.map((c) => (
-							<tr key={c.id} data-testid="claim-row">
-								<th scope="row">
-									<Link to={`/subsidies/claims/${c.id}`}>{c.month}</Link>
-								</th>
-								<td>{c.providerName}</td>
-								<td>{t(`claimStatus.${c.status}`)}</td>
-								<td>{c.lineCount}</td>
-								<td><Money fen={c.totalFen} /></td>
-							</tr>
-						))}
-					</tbody>
-				</table>
-			</div>
+			<DataTable
+				empty={t('claims.none')}
+				columns={[
+					{ header: t('fields.month'), cell: (c) => <Link to={`/subsidies/claims/${c.id}`}>{c.month}</Link>, rowHeader: true },
+					{ header: t('fields.provider'), cell: (c) => c.providerName },
+					{ header: t('fields.status'), cell: (c) => t(`claimStatus.${c.status}`) },
+					{ header: t('claims.lines'), cell: (c) => c.lineCount },
+					{ header: t('claims.total'), cell: (c) => <Money fen={c.totalFen} /> },
+				]}
+				rows={claims}
+				rowKey={(c) => c.id}
+				rowProps={() => ({ 'data-testid': 'claim-row' })}
+			/>
 		</section>
 	)
 }

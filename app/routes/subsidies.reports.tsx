@@ -2,7 +2,8 @@ import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { Money, MonthlyBarChart } from '~/components/subsidy-ui.tsx'
+import { MonthlyBarChart } from '~/components/subsidy-ui.tsx'
+import { type Column, DataTable, Money } from '~/components/ui.tsx'
 import { formatFen } from '~/lib/money.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import { BUREAU_ROLES, requireRole } from '~/modules/auth/access.server.ts'
@@ -22,6 +23,14 @@ export default function Reports() {
 	const { t, i18n } = useTranslation('subsidies')
 	const zh = i18n.language === 'zh-CN'
 	const peak = report.byMonth.reduce((a, b) => (b.spentFen > a.spentFen ? b : a), report.byMonth[0]!)
+	const spentColumns: Column<{ spentFen: number; services: number }>[] = [
+		{ header: t('reports.spent'), cell: (r) => <Money fen={r.spentFen} /> },
+		{ header: t('reports.services'), cell: (r) => r.services },
+	]
+	const districtName = (id: string) => {
+		const d = districts.find((x) => x.id === id)
+		return (zh ? d?.nameZh : d?.nameEn) ?? id
+	}
 	const summary = t('reports.chartSummary', { year: report.year, total: formatFen(report.totals.spentFen, i18n.language), peakMonth: peak.month, peak: formatFen(peak.spentFen, i18n.language) })
 	return (
 		<>
@@ -49,74 +58,26 @@ export default function Reports() {
 				</ul>
 				<h2>{t('reports.byMonth')}</h2>
 				<MonthlyBarChart title={t('reports.chartTitle', { year: report.year })} summary={summary} data={report.byMonth} locale={i18n.language} />
-				<div className="table-wrap">
-					<table>
-						<caption>{t('reports.byMonth')}</caption>
-						<thead>
-							<tr>
-								<th scope="col">{t('reports.month')}</th>
-								<th scope="col">{t('reports.spent')}</th>
-								<th scope="col">{t('reports.services')}</th>
-							</tr>
-						</thead>
-						<tbody>
-							{report.byMonth.map((m) => (
-								<tr key={m.month}>
-									<th scope="row">{m.month}</th>
-									<td><Money fen={m.spentFen} /></td>
-									<td>{m.services}</td>
-								</tr>
-							))}
-						</tbody>
-					</table>
-				</div>
+				<DataTable
+					caption={t('reports.byMonth')}
+					columns={[{ header: t('reports.month'), cell: (m) => m.month, rowHeader: true }, ...spentColumns]}
+					rows={report.byMonth}
+					rowKey={(m) => m.month}
+				/>
 			</section>
 			<section className="card">
 				<h2>{t('reports.byDistrict')}</h2>
-				<div className="table-wrap">
-					<table>
-						<thead>
-							<tr>
-								<th scope="col">{t('fields.district')}</th>
-								<th scope="col">{t('reports.spent')}</th>
-								<th scope="col">{t('reports.services')}</th>
-							</tr>
-						</thead>
-						<tbody>
-							{report.byDistrict.map((r) => {
-								const d = districts.find((x) => x.id === r.key)
-								return (
-									<tr key={r.key}>
-										<th scope="row">{(zh ? d?.nameZh : d?.nameEn) ?? r.key}</th>
-										<td><Money fen={r.spentFen} /></td>
-										<td>{r.services}</td>
-									</tr>
-								)
-							})}
-						</tbody>
-					</table>
-				</div>
+				<DataTable
+					columns={[{ header: t('fields.district'), cell: (r) => districtName(r.key), rowHeader: true }, ...spentColumns]}
+					rows={report.byDistrict}
+					rowKey={(r) => r.key}
+				/>
 				<h2>{t('reports.byCategory')}</h2>
-				<div className="table-wrap">
-					<table>
-						<thead>
-							<tr>
-								<th scope="col">{t('fields.category')}</th>
-								<th scope="col">{t('reports.spent')}</th>
-								<th scope="col">{t('reports.services')}</th>
-							</tr>
-						</thead>
-						<tbody>
-							{report.byCategory.map((r) => (
-								<tr key={r.key}>
-									<th scope="row">{t(`serviceCategories.${r.key}`, { defaultValue: r.key })}</th>
-									<td><Money fen={r.spentFen} /></td>
-									<td>{r.services}</td>
-								</tr>
-							))}
-						</tbody>
-					</table>
-				</div>
+				<DataTable
+					columns={[{ header: t('fields.category'), cell: (r) => t(`serviceCategories.${r.key}`, { defaultValue: r.key }), rowHeader: true }, ...spentColumns]}
+					rows={report.byCategory}
+					rowKey={(r) => r.key}
+				/>
 			</section>
 		</>
 	)

@@ -1,11 +1,15 @@
-import { parseWithZod } from '@conform-to/zod/v4'
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSubmit } from '@remix-run/react'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { FormError, StatusBadge, When } from '~/components/marketplace.tsx'
+import { OrphanReplyErrors, replyValue } from '~/components/forms.tsx'
+import { StatusBadge, When } from '~/components/marketplace.tsx'
+import { Facts } from '~/components/ui.tsx'
+import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { notFoundUnless, requireId } from '~/lib/http.server.ts'
+import { fail, ok } from '~/lib/outcome.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { checkSchema } from '~/modules/marketplace/schemas.ts'
@@ -15,20 +19,16 @@ import { checkIn, checkOut, getVisitPage } from '~/modules/marketplace/visits.se
 // the code shown at the elder's home.
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const user = await requireRole(request, ['provider_staff'])
-	const visit = await getVisitPage(user, params.bookingId ?? '')
-	if (!visit) throw new Response('Not found', { status: 404 })
-	return { visit }
+	return { visit: notFoundUnless(await getVisitPage(user, requireId(params, 'bookingId'))) }
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
 	const user = await requireRole(request, ['provider_staff'])
-	const formData = await readProtectedForm(request)
-	const s = parseWithZod(formData, { schema: checkSchema })
-	if (s.status !== 'success') return data({ error: 'marketplace:errors.visit.evidence', flags: [] as string[], verified: false, done: null }, { status: 400 })
-	const run = s.value.intent === 'check-in' ? checkIn : checkOut
-	const r = await run(user, params.bookingId ?? '', s.value)
-	if (!r.ok) return data({ error: r.error, flags: [] as string[], verified: false, done: null }, { status: r.status })
-	return { error: null, flags: r.flags, verified: r.verified, done: s.value.intent }
+	const parsed = parseForm(await readProtectedForm(request), checkSchema, { form: 'check', invalidMessage: 'marketplace:errors.visit.evidence' })
+	if (!parsed.ok) return parsed.response
+	const run = parsed.value.intent === 'check-in' ? checkIn : checkOut
+	const r = await run(user, requireId(params, 'bookingId'), parsed.value)
+	return replyOutcome(parsed, r.ok ? ok({ flags: r.flags, verified: r.verified, intent: parsed.value.intent }) : fail(r.error, r.status))
 }
 
 function CheckForm({ intent }: { intent: 'check-in' | 'check-out' }) {
@@ -86,40 +86,35 @@ function CheckForm({ intent }: { intent: 'check-in' | 'check-out' }) {
 
 export default function VisitPage() {
 	const { visit: v } = useLoaderData<typeof loader>()
-	const actionData = useActionData<typeof action>()
+	const reply = useActionData<typeof action>()
+	const done = replyValue<{ flags: string[]; intent: string }>(reply, 'check')
 	const { t } = useTranslation('marketplace')
 	return (
 		<section className="card narrow">
 			<h1>
 				{v.offering.title} <StatusBadge status={v.status} />
 			</h1>
-			<dl className="facts">
-				<dt>{t('booking.elder')}</dt>
-				<dd>{v.elder.name}</dd>
-				<dt>{t('booking.when')}</dt>
-				<dd>
-					<When at={v.startsAt} />
-				</dd>
-				<dt>{t('booking.address')}</dt>
-				<dd>{v.serviceAddress || '—'}</dd>
-				{v.visit ? (
-					<>
-						<dt>{t('visit.checkIn')}</dt>
-						<dd>
+			<Facts
+				items={[
+					[t('booking.elder'), v.elder.name],
+					[t('booking.when'), <When key="when" at={v.startsAt} />],
+					[t('booking.address'), v.serviceAddress || '—'],
+					v.visit && [
+						t('visit.checkIn'),
+						<>
 							<When at={v.visit.checkInAt} /> · {v.visit.caregiver.name}
-						</dd>
-						<dt>{t('visit.checkOut')}</dt>
-						<dd>{v.visit.checkOutAt ? <When at={v.visit.checkOutAt} /> : '—'}</dd>
-					</>
-				) : null}
-			</dl>
-			{actionData?.done ? (
+						</>,
+					],
+					v.visit && [t('visit.checkOut'), v.visit.checkOutAt ? <When key="out" at={v.visit.checkOutAt} /> : '—'],
+				]}
+			/>
+			{done ? (
 				<p className="notice" role="status" data-testid="visit-result">
-					{t(`visit.done.${actionData.done}`)}
-					{actionData.flags.length ? ` · ${t('visit.flagged')}: ${actionData.flags.map((f) => t(`visit.flag.${f}`)).join('、')}` : ''}
+					{t(`visit.done.${done.intent}`)}
+					{done.flags.length ? ` · ${t('visit.flagged')}: ${done.flags.map((f) => t(`visit.flag.${f}`)).join('、')}` : ''}
 				</p>
 			) : null}
-			<FormError error={actionData?.error} />
+			<OrphanReplyErrors reply={reply} formIds={[]} />
 			{v.status === 'confirmed' ? <CheckForm intent="check-in" /> : null}
 			{v.status === 'in_service' ? <CheckForm intent="check-out" /> : null}
 			<p>

@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { prisma, transaction } from '~/lib/db.server.ts'
 import { refusalOf } from '~/lib/db-rules.server.ts'
 import { sql } from '~/lib/sql.server.ts'
+import { fail } from '~/lib/outcome.ts'
 import { shanghaiDate, shanghaiMonth, toDateString } from '~/lib/time.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import { canActInDistrict, elderScope } from '~/modules/auth/access.server.ts'
@@ -142,9 +143,9 @@ function realDate(v: string): string | null {
  * then the matched ones are applied in one transaction, so the file is never half-applied.
  */
 export async function importCremationRecords(user: SessionUser, file: File | null, ip: string | null) {
-	if (user.role !== 'bureau_city') return { ok: false as const, status: 403, error: 'allowance:errors.run.cityOnly' }
+	if (user.role !== 'bureau_city') return fail('allowance:errors.run.cityOnly', 403)
 	const parsed = await parseCsvUpload(file, CREMATION_COLUMNS)
-	if (!parsed.ok) return { ok: false as const, status: 400, error: parsed.error }
+	if (!parsed.ok) return fail(parsed.error, 400)
 	const today = shanghaiDate()
 	const lines: LineReport[] = []
 	const seen = new Map<string, number>()
@@ -200,7 +201,7 @@ export async function importCremationRecords(user: SessionUser, file: File | nul
 	} catch (error) {
 		// Another import recorded one of these people at the same moment: nothing of this one applied.
 		const refused = refusalOf(error)
-		if (refused?.formError) return { ok: false as const, status: refused.status, error: refused.formError }
+		if (refused) return refused
 		throw error
 	}
 	const matched = applied.count

@@ -4,6 +4,7 @@ import { stringify } from 'csv-stringify/sync'
 import { z } from 'zod'
 import { prisma, transaction } from '~/lib/db.server.ts'
 import { sql } from '~/lib/sql.server.ts'
+import { fail as refuse, type Outcome } from '~/lib/outcome.ts'
 import { addMonths, shanghaiMonth } from '~/lib/time.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
@@ -11,9 +12,10 @@ import { loadSettingsVersions, startRun } from './engine.server.ts'
 import { parseCsvUpload, type LineReport } from './csv.server.ts'
 import { fenToYuanString, maskCardRef, settingsForMonth, type SettingsVersion } from './rules.ts'
 
-export type ActionOutcome<T = undefined> = { ok: true; value: T } | { ok: false; error: string; status: number }
+/** The one Outcome of app/lib/outcome.ts; a refusal's message is its formError. */
+export type ActionOutcome<T = undefined> = Outcome<T>
 
-const fail = (error: string, status = 409) => ({ ok: false as const, error, status })
+const fail = (error: string, status = 409) => refuse(error, status)
 
 export async function startRunByOfficer(user: SessionUser, month: string, ip: string | null): Promise<ActionOutcome<{ runId: string; created: boolean }>> {
 	// A run pays a month that has begun; future months wait for their registry.

@@ -2,11 +2,13 @@
 // provider's rating aggregate is updated in the same transaction.
 import { Prisma } from '~/generated/prisma/client.ts'
 import { prisma } from '~/lib/db.server.ts'
+import { fail as refuse, ok, type Outcome } from '~/lib/outcome.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { notify } from './notify.server.ts'
 
-export type ReviewResult = { ok: true } | { ok: false; error: string; status: number }
-const fail = (key: string, status = 409): ReviewResult => ({ ok: false, error: `marketplace:errors.review.${key}`, status })
+/** The one Outcome of app/lib/outcome.ts. */
+export type ReviewResult = Outcome
+const fail = (key: string, status = 409): ReviewResult => refuse(`marketplace:errors.review.${key}`, status)
 
 export async function postReview(user: SessionUser, bookingId: string, input: { rating: number; comment: string }): Promise<ReviewResult> {
 	const booking = await prisma.booking.findFirst({ where: { id: bookingId, familyUserId: user.id }, select: { id: true, status: true, providerId: true, offering: { select: { title: true } } } })
@@ -24,7 +26,7 @@ export async function postReview(user: SessionUser, bookingId: string, input: { 
 		if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return fail('already')
 		throw error
 	}
-	return { ok: true }
+	return ok()
 }
 
 export async function replyToReview(user: SessionUser, bookingId: string, reply: string): Promise<ReviewResult> {
@@ -36,6 +38,6 @@ export async function replyToReview(user: SessionUser, bookingId: string, reply:
 		const changed = await tx.review.updateMany({ where: { id: review.id, reply: null }, data: { reply, repliedAt: new Date(), repliedById: user.id } })
 		if (changed.count === 0) return fail('alreadyReplied')
 		await notify(tx, { userId: review.familyUserId }, 'review.replied', { bookingId, dedupe: review.id })
-		return { ok: true as const }
+		return ok()
 	})
 }
