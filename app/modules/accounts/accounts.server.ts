@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import { Prisma } from '~/generated/prisma/client.ts'
 import type { Role } from '~/generated/prisma/enums.ts'
 import { prisma } from '~/lib/db.server.ts'
+import { isUniqueViolation } from '~/lib/db-errors.server.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import { isCityWide } from '~/modules/auth/access.server.ts'
 import { clearFailures, lockedForSeconds, recordFailure } from '~/modules/auth/login-limit.server.ts'
@@ -11,10 +11,6 @@ import type { SessionUser } from '~/modules/auth/session.server.ts'
 
 export type FieldErrors = Record<string, string[]>
 export type Outcome<T> = { ok: true; value: T } | { ok: false; fieldErrors: FieldErrors; formError?: string; status?: number }
-
-function isUniqueViolation(error: unknown) {
-	return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002'
-}
 
 export async function registerFamily(input: { name: string; phone: string; password: string }): Promise<Outcome<{ id: string }>> {
 	const passwordHash = await hashPassword(input.password)

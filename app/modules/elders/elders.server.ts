@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { Prisma } from '~/generated/prisma/client.ts'
 import { prisma } from '~/lib/db.server.ts'
+import { isUniqueViolation } from '~/lib/db-errors.server.ts'
 import { ageOn, dateOnly, shanghaiDate, toDateString } from '~/lib/time.ts'
 import type { Outcome } from '~/modules/accounts/accounts.server.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
@@ -69,7 +69,7 @@ export async function addElderForFamily(user: SessionUser, input: AddElderInput)
 		return { ok: true, value: elder }
 	} catch (error) {
 		// Two submissions racing past the check above: the unique hash decides.
-		if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+		if (isUniqueViolation(error)) {
 			return { ok: false, fieldErrors: { idNumber: ['errors.elder.alreadyYours'] } }
 		}
 		throw error
