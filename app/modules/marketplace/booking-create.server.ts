@@ -6,7 +6,7 @@
 // booking (unique idempotency key per family).
 import { z } from 'zod'
 import type { BookingStatus, ServiceCategory } from '~/generated/prisma/enums.ts'
-import { prisma, transaction, type Tx } from '~/lib/db.server.ts'
+import { prisma, type Tx } from '~/lib/db.server.ts'
 import { assertFen } from '~/lib/money.ts'
 import { isUniqueViolation } from '~/lib/db-errors.server.ts'
 import { fail, fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
@@ -14,6 +14,7 @@ import { sql } from '~/lib/sql.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { HAS_ACTIVE_GRANT, holdForBooking, quoteSubsidy, SubsidyUnavailable, unsubsidised } from '~/modules/subsidies/booking.server.ts'
+import { TX_OPTIONS } from './booking-lifecycle.server.ts'
 import { offeringServes } from './booking-read.server.ts'
 import { ensureSlot } from './booking-slots.server.ts'
 import { holdExpiry } from './rules.ts'
@@ -144,11 +145,11 @@ export async function createBooking(user: SessionUser, offeringId: string, input
 		// is held in the same transaction, after the place is taken.
 		const taken =
 			quote.subsidyFen > 0
-				? await transaction(async (tx) => {
+				? await prisma.$transaction(async (tx) => {
 						const placed = await writeBooking(tx, row)
 						if (placed === 'booked') await holdForBooking(tx, { id: bookingId, subsidyFen: quote.subsidyFen, subsidyRef: quote.grantId, providerId: offering.providerId, category: offering.category })
 						return placed
-					})
+					}, TX_OPTIONS)
 				: await writeBooking(undefined, row)
 		if (taken === 'full') return refuseField('startsAt', 'full', 409)
 		if (taken !== 'booked') return refuse(taken === 'suspended' ? 'providerSuspended' : 'providerNotApproved', 409)

@@ -5,13 +5,13 @@
 import { z } from 'zod'
 import type { Prisma } from '~/generated/prisma/client.ts'
 import type { BookingStatus } from '~/generated/prisma/enums.ts'
-import { prisma, transaction } from '~/lib/db.server.ts'
+import { prisma } from '~/lib/db.server.ts'
 import { fail as refuse, ok, type Outcome } from '~/lib/outcome.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import { isCityWide } from '~/modules/auth/access.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
-import { afterCommit, releaseBooking, releasingData } from './booking-lifecycle.server.ts'
+import { afterCommit, releaseBooking, releasingData, TX_OPTIONS } from './booking-lifecycle.server.ts'
 import { notify } from './notify.server.ts'
 
 export type DisputeOutcome = 'family' | 'provider'
@@ -50,7 +50,7 @@ export async function listDisputes(user: SessionUser, opts: { page: number }) {
 export async function resolveDispute(user: SessionUser, bookingId: string, outcome: DisputeOutcome, reason: string, ip: string | null, now = new Date()): Promise<DisputeResult> {
 	if (!z.uuid().safeParse(bookingId).success) return fail('notFound', 404).result
 	if (user.role !== 'bureau_district' && !isCityWide(user)) return fail('notFound', 404).result
-	const result = await transaction(
+	const result = await prisma.$transaction(
 		async (tx) => {
 			// Row lock: concurrent resolves run one after the other; the loser sees the new status.
 			await sql`SELECT id FROM booking WHERE id = ${bookingId}::uuid FOR UPDATE`.run(tx)
@@ -114,6 +114,7 @@ export async function resolveDispute(user: SessionUser, bookingId: string, outco
 			)
 			return { result: ok({ status: to, refundFen }) as DisputeResult, refundId }
 		},
+		TX_OPTIONS,
 	)
 	if (!result.result.ok) return result.result
 	await afterCommit(ok({ refundId: result.refundId, cancelPaymentIntent: null }))
