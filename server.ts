@@ -3,10 +3,12 @@
 // so several processes can serve one port: WEB_CONCURRENCY=n (default 1) forks n of them with Node's
 // cluster module (the primary only hands out connections). Production runs the bundle `npm run build`
 // makes (build/node/server.js), not this file through tsx.
+// First: caches React Router's route matching before Remix loads it (see the file).
+import './server/route-matching-cache.ts'
 import cluster from 'node:cluster'
 import { createRequestHandler } from '@remix-run/express'
 import type { ServerBuild } from '@remix-run/node'
-import express from 'express'
+import express, { type RequestHandler } from 'express'
 import helmet from 'helmet'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -22,21 +24,52 @@ async function loadBuild(): Promise<ServerBuild> {
 	return (await import(`${buildPath}?t=${env.NODE_ENV === 'development' ? Date.now() : 0}`)) as ServerBuild
 }
 
+/**
+ * Helmet's headers are the same for every response (no directive depends on the request), but its
+ * eleven middlewares build them afresh each time (the CSP string included). This runs helmet once
+ * and sets the very headers it set, in one step per request.
+ */
+function fixedHeaders(middleware: RequestHandler): RequestHandler {
+	const headers: [string, string][] = []
+	const removed: string[] = []
+	const fake = {
+		setHeader: (name: string, value: unknown) => headers.push([name, String(value)]),
+		removeHeader: (name: string) => removed.push(name),
+		getHeader: () => undefined,
+		locals: {},
+	}
+	let ok = false
+	middleware({ headers: {}, method: 'GET', url: '/' } as never, fake as never, (error?: unknown) => {
+		if (error) throw error
+		ok = true
+	})
+	if (!ok) return middleware
+	return (_req, res, next) => {
+		for (const [name, value] of headers) res.setHeader(name, value)
+		for (const name of removed) res.removeHeader(name)
+		next()
+	}
+}
+
 export async function createApp() {
 	const app = express()
 	app.disable('x-powered-by')
 	app.set('trust proxy', 'loopback')
 	app.use(
-		helmet({
-			contentSecurityPolicy: {
-				directives: contentSecurityPolicy(env),
-			},
-			crossOriginEmbedderPolicy: false,
-			strictTransportSecurity: env.COOKIE_SECURE === 'true',
-		}),
+		fixedHeaders(
+			helmet({
+				contentSecurityPolicy: {
+					directives: contentSecurityPolicy(env),
+				},
+				crossOriginEmbedderPolicy: false,
+				strictTransportSecurity: env.COOKIE_SECURE === 'true',
+			}),
+		),
 	)
 	app.use('/build', express.static('public/build', { immutable: true, maxAge: '1y' }))
-	app.use(express.static('public', { maxAge: '1h' }))
+	// public/ holds only files with an extension (favicon.svg, robots.txt): pages skip the disk lookup.
+	const publicFiles = express.static('public', { maxAge: '1h' })
+	app.use((req, res, next) => (/\.[a-z0-9]+$/i.test(req.path) ? publicFiles(req, res, next) : next()))
 	mountBullBoard(app)
 	const build = await loadBuild()
 	app.all('*', createRequestHandler({ build: env.NODE_ENV === 'development' ? loadBuild : build, mode: env.NODE_ENV }))

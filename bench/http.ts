@@ -51,8 +51,8 @@ export default async function httpBench() {
 		try {
 			const runs = { bare: [] as LoadResult[], floor: [] as LoadResult[], home: [] as LoadResult[] }
 			for (let i = 0; i < rounds; i++) {
-				runs.bare.push(await load({ url: `${bare.url}/`, connections, duration }))
-				runs.floor.push(await load({ url: `${app.url}/floor`, connections, duration }))
+				runs.bare.push(await load({ url: `${bare.url}/`, connections, duration, warmupSeconds: i === 0 ? 5 : 2 }))
+				runs.floor.push(await load({ url: `${app.url}/floor`, connections, duration, warmupSeconds: i === 0 ? 5 : 2 }))
 				runs.home.push(await load({ url: `${app.url}/`, connections, duration }))
 				console.log(`[${processes} process(es)] round ${i + 1}: bare ${runs.bare.at(-1)!.requestsPerSecond}/s, /floor ${runs.floor.at(-1)!.requestsPerSecond}/s, / ${runs.home.at(-1)!.requestsPerSecond}/s`)
 			}

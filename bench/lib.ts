@@ -185,7 +185,15 @@ export function report(name: string, data: { parameters: Record<string, unknown>
 	console.log(`\n== ${name} ==`)
 	console.log('machine:', JSON.stringify(out.machine))
 	console.log('parameters:', JSON.stringify(data.parameters))
-	console.table({ floor: data.floor, result: data.result } as Record<string, unknown>)
+	// Load results (possibly keyed by case) as one row each; anything else as it comes.
+	const rows: Record<string, unknown> = {}
+	for (const [side, value] of [['floor', data.floor], ['result', data.result]] as const) {
+		const v = value as Record<string, unknown>
+		if (v && typeof v === 'object' && !('requestsPerSecond' in v) && Object.values(v).every((x) => x && typeof x === 'object' && 'requestsPerSecond' in (x as object))) {
+			for (const [k, x] of Object.entries(v)) rows[`${side}: ${k}`] = x
+		} else rows[side] = value
+	}
+	console.table(rows)
 	console.table(data.ratios)
 	for (const note of data.notes ?? []) console.log(`note: ${note}`)
 	console.log(`written bench/results/${name}.json`)
