@@ -4,7 +4,7 @@
 // Remix, React and express from node_modules and served by the same kind of express server. Both
 // with one web process and with two (WEB_CONCURRENCY=2, Node's cluster module), same concurrency.
 import { spawn, spawnSync } from 'node:child_process'
-import { benchDatabase, load, prepare, ratio, report, startServer, type LoadResult } from './lib.ts'
+import { benchDatabase, load, loadAverage, prepare, ratio, report, startServer, type LoadResult } from './lib.ts'
 
 const BARE_DIR = 'bench/bare-remix'
 
@@ -22,6 +22,7 @@ async function startBare(port: number, processes: number) {
 	}
 	return {
 		url,
+		pid: child.pid!,
 		stop: () =>
 			new Promise<void>((resolve) => {
 				child.once('exit', () => resolve())
@@ -33,7 +34,7 @@ async function startBare(port: number, processes: number) {
 const mean = (rs: LoadResult[], key: keyof LoadResult) => Math.round((rs.reduce((a, r) => a + r[key], 0) / rs.length) * 10) / 10
 /** Two alternating rounds averaged: the machine is shared and drifts. */
 function combine(rs: LoadResult[]): LoadResult {
-	return { requestsPerSecond: Math.round(mean(rs, 'requestsPerSecond')), p50: mean(rs, 'p50'), p95: mean(rs, 'p95'), p99: mean(rs, 'p99'), mean: mean(rs, 'mean'), errors: rs.reduce((a, r) => a + r.errors, 0), non2xx: rs.reduce((a, r) => a + r.non2xx, 0), requests: rs.reduce((a, r) => a + r.requests, 0) }
+	return { cpuMsPerRequest: mean(rs, 'cpuMsPerRequest' as keyof LoadResult), requestsPerSecond: Math.round(mean(rs, 'requestsPerSecond')), p50: mean(rs, 'p50'), p95: mean(rs, 'p95'), p99: mean(rs, 'p99'), mean: mean(rs, 'mean'), errors: rs.reduce((a, r) => a + r.errors, 0), non2xx: rs.reduce((a, r) => a + r.non2xx, 0), requests: rs.reduce((a, r) => a + r.requests, 0) }
 }
 
 export default async function httpBench() {
@@ -51,10 +52,10 @@ export default async function httpBench() {
 		try {
 			const runs = { bare: [] as LoadResult[], floor: [] as LoadResult[], home: [] as LoadResult[] }
 			for (let i = 0; i < rounds; i++) {
-				runs.bare.push(await load({ url: `${bare.url}/`, connections, duration, warmupSeconds: i === 0 ? 5 : 2 }))
-				runs.floor.push(await load({ url: `${app.url}/floor`, connections, duration, warmupSeconds: i === 0 ? 5 : 2 }))
-				runs.home.push(await load({ url: `${app.url}/`, connections, duration }))
-				console.log(`[${processes} process(es)] round ${i + 1}: bare ${runs.bare.at(-1)!.requestsPerSecond}/s, /floor ${runs.floor.at(-1)!.requestsPerSecond}/s, / ${runs.home.at(-1)!.requestsPerSecond}/s`)
+				runs.bare.push(await load({ url: `${bare.url}/`, connections, duration, cpuOfGroup: bare.pid, warmupSeconds: i === 0 ? 5 : 2 }))
+				runs.floor.push(await load({ url: `${app.url}/floor`, connections, duration, cpuOfGroup: app.child.pid, warmupSeconds: i === 0 ? 5 : 2 }))
+				runs.home.push(await load({ url: `${app.url}/`, connections, duration, cpuOfGroup: app.child.pid }))
+				console.log(`[${processes} process(es)] round ${i + 1}: bare ${runs.bare.at(-1)!.requestsPerSecond}/s (${runs.bare.at(-1)!.cpuMsPerRequest} ms CPU each), /floor ${runs.floor.at(-1)!.requestsPerSecond}/s (${runs.floor.at(-1)!.cpuMsPerRequest} ms), / ${runs.home.at(-1)!.requestsPerSecond}/s (${runs.home.at(-1)!.cpuMsPerRequest} ms); load ${loadAverage()[0]}`)
 			}
 			results[processes] = { bare: combine(runs.bare), floor: combine(runs.floor), home: combine(runs.home) }
 			for (const [name, r] of Object.entries(results[processes]!)) if (r.errors || r.non2xx) throw new Error(`${name} with ${processes} process(es): ${r.errors} errors, ${r.non2xx} non-2xx`)
@@ -69,6 +70,9 @@ export default async function httpBench() {
 		ratios[`${n} proc: rps home / bare`] = ratio(r.home.requestsPerSecond, r.bare.requestsPerSecond)
 		ratios[`${n} proc: rps home / floor`] = ratio(r.home.requestsPerSecond, r.floor.requestsPerSecond)
 		ratios[`${n} proc: p99 /floor / bare`] = ratio(r.floor.p99, r.bare.p99)
+		// The same comparison by CPU time per request (bare / app: what requests/s would be on an idle machine).
+		ratios[`${n} proc: CPU/request bare / /floor`] = ratio(r.bare.cpuMsPerRequest!, r.floor.cpuMsPerRequest!)
+		ratios[`${n} proc: CPU/request bare / home`] = ratio(r.bare.cpuMsPerRequest!, r.home.cpuMsPerRequest!)
 	}
 	if (results[1] && results[2]) ratios['rps /floor 2 proc / 1 proc'] = ratio(results[2].floor.requestsPerSecond, results[1].floor.requestsPerSecond)
 	report('http', {

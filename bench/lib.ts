@@ -1,7 +1,7 @@
 // Shared benchmark plumbing: a seeded database per scale, the production server in its own
 // process, autocannon load, and results written to bench/results/<name>.json.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import autocannon from 'autocannon'
 import pg from 'pg'
@@ -136,19 +136,43 @@ export async function startServer(databaseUrl: string, port = 3200, extraEnv: Re
 	}
 }
 
-export type LoadResult = { requestsPerSecond: number; p50: number; p95: number; p99: number; mean: number; errors: number; non2xx: number; requests: number }
+export type LoadResult = { requestsPerSecond: number; p50: number; p95: number; p99: number; mean: number; errors: number; non2xx: number; requests: number; cpuMsPerRequest?: number }
+
+/**
+ * CPU time (user + system, ms) used so far by every process of a process group (a server started
+ * detached: its cluster workers are in its group). On a shared machine requests/s depends on what
+ * else runs; the server's own CPU time per request does much less, so results state both.
+ */
+export function groupCpuMs(pgid: number): number {
+	let ticks = 0
+	for (const entry of readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue
+		try {
+			const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+			// fields[0] is field 3 (state): pgrp is field 5, utime 14, stime 15.
+			if (Number(fields[2]) === pgid) ticks += Number(fields[11]) + Number(fields[12])
+		} catch {
+			// gone
+		}
+	}
+	return ticks * 10
+}
 
 /** Runs autocannon against one URL: a short warm-up, then the measured run. */
-export async function load(opts: autocannon.Options & { warmupSeconds?: number }): Promise<LoadResult> {
-	const { warmupSeconds = 2, ...rest } = opts
+export async function load(opts: autocannon.Options & { warmupSeconds?: number; cpuOfGroup?: number }): Promise<LoadResult> {
+	const { warmupSeconds = 2, cpuOfGroup, ...rest } = opts
 	if (warmupSeconds > 0) await autocannon({ ...rest, duration: warmupSeconds })
+	const cpu0 = cpuOfGroup ? groupCpuMs(cpuOfGroup) : 0
 	// autocannon's histogram has no p95; keep every response time and take exact percentiles.
 	const times: number[] = []
 	// Without a callback autocannon returns its instance, an event emitter that is also a promise.
 	const instance = autocannon(rest) as unknown as import('node:events').EventEmitter & Promise<autocannon.Result>
 	instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => times.push(responseTime))
 	const r = await instance
+	const cpu = cpuOfGroup ? { cpuMsPerRequest: Math.round(((groupCpuMs(cpuOfGroup) - cpu0) / Math.max(1, r.requests.total)) * 100) / 100 } : {}
 	return {
+		...cpu,
 		requestsPerSecond: Math.round(r.requests.average),
 		p50: percentile(times, 50),
 		p95: percentile(times, 95),
