@@ -57,7 +57,7 @@ export default function handleRequest(request: Request, responseStatusCode: numb
 					collect((html) => {
 						clearTimeout(timer)
 						responseHeaders.set('Content-Length', String(html.length))
-						resolve(new Response(html, { headers: responseHeaders, status: responseStatusCode }))
+						resolve(new Response(html as Uint8Array<ArrayBuffer>, { headers: responseHeaders, status: responseStatusCode }))
 					}, reject),
 				)
 			},

@@ -31,7 +31,7 @@ async function startBare(port: number, processes: number) {
 	}
 }
 
-const mean = (rs: LoadResult[], key: keyof LoadResult) => Math.round((rs.reduce((a, r) => a + r[key], 0) / rs.length) * 10) / 10
+const mean = (rs: LoadResult[], key: keyof LoadResult) => Math.round((rs.reduce((a, r) => a + (r[key] ?? 0), 0) / rs.length) * 10) / 10
 /** Two alternating rounds averaged: the machine is shared and drifts. */
 function combine(rs: LoadResult[]): LoadResult {
 	return { cpuMsPerRequest: mean(rs, 'cpuMsPerRequest' as keyof LoadResult), requestsPerSecond: Math.round(mean(rs, 'requestsPerSecond')), p50: mean(rs, 'p50'), p95: mean(rs, 'p95'), p99: mean(rs, 'p99'), mean: mean(rs, 'mean'), errors: rs.reduce((a, r) => a + r.errors, 0), non2xx: rs.reduce((a, r) => a + r.non2xx, 0), requests: rs.reduce((a, r) => a + r.requests, 0) }

@@ -8,7 +8,6 @@
 import { spawn } from 'node:child_process'
 import { performance } from 'node:perf_hooks'
 import pg from 'pg'
-import { databaseUrlWithName, migrate } from '../scripts/lib/database.ts'
 import { BENCH_DB_PREFIX, benchDatabase, benchDbName, copyOfTemplate, prepare, ratio, report } from './lib.ts'
 
 const GRANTS = Number(process.env.BENCH_SUBSIDY_GRANTS ?? 100_000)

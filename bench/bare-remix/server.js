@@ -1,3 +1,4 @@
+/* global process, URL, setTimeout */
 // The bare app's server: express with Remix's request handler and the static build, as a minimal
 // production Remix app is served. WEB_CONCURRENCY=n runs n processes behind one port (cluster).
 import cluster from 'node:cluster'
