@@ -2,7 +2,10 @@
 // static assets and the operations dashboard. Stateless: sessions and queues live in PostgreSQL/Redis,
 // so several processes can serve one port: WEB_CONCURRENCY=n (default 1) forks n of them with Node's
 // cluster module (the primary only hands out connections). Production runs the bundle `npm run build`
-// makes (build/node/server.js), not this file through tsx.
+// makes (build/node/server.js), not this file through tsx, with `--max-old-space-size=160`: the
+// live heap of a web process is about 55 MB (heap snapshots under mixed browsing), but V8 sizes its
+// heap against the machine's memory and let garbage grow RSS from 300 MB to 900+ MB before
+// collecting it; the cap makes it collect sooner (cluster workers inherit the flag).
 // First: caches React Router's route matching before Remix loads it (see the file).
 import './server/route-matching-cache.ts'
 import cluster from 'node:cluster'

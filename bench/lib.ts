@@ -109,7 +109,8 @@ export async function prepare() {
  * its own process and waits until it answers. extraEnv.WEB_CONCURRENCY runs several processes.
  */
 export async function startServer(databaseUrl: string, port = 3200, extraEnv: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
-	const child = spawn(process.execPath, [...(process.env.BENCH_NODE_OPTIONS?.split(' ').filter(Boolean) ?? []), 'build/node/server.js'], {
+	// As `npm run start:web` runs it: compiled, with its heap capped.
+	const child = spawn(process.execPath, ['--max-old-space-size=160', ...(process.env.BENCH_NODE_OPTIONS?.split(' ').filter(Boolean) ?? []), 'build/node/server.js'], {
 		env: { ...process.env, NODE_ENV: 'production', ALLOW_DEV_SECRETS: 'true', DATABASE_URL: databaseUrl, PORT: String(port), QUEUE_PREFIX: 'yiyang_bench', ...extraEnv },
 		stdio: ['ignore', 'ignore', 'inherit'],
 		// Its own process group, so stop() reaches every web process of a cluster too.
