@@ -12,9 +12,9 @@ import pg from 'pg'
 import { databaseUrlWithName, migrate } from '../scripts/lib/database.ts'
 import { ensureServices } from '../scripts/services.ts'
 import { floorInsert, insertDistricts, insertSyntheticElders } from '../tests/setup/allowance-registry.ts'
-import { peakRssKb, startWorker, type Child } from '../tests/setup/processes.ts'
+import { peakRssKb, spawnGroup, type Child } from '../tests/setup/processes.ts'
 import { DEFAULT_SETTINGS, monthParams } from '../app/modules/allowance/rules.ts'
-import { BASE_DATABASE_URL, BENCH_DB_PREFIX, benchDatabase, benchDbName, copyOfTemplate, ratio, report } from './lib.ts'
+import { BASE_DATABASE_URL, BENCH_DB_PREFIX, benchDatabase, benchDbName, copyOfTemplate, prepare, ratio, report } from './lib.ts'
 
 const PREFIX = `${BENCH_DB_PREFIX}_allowance`
 const CITY_DB = benchDbName('allowance_city')
@@ -80,6 +80,18 @@ async function resetMonth(db: pg.Client, month: string) {
 	await db.query('DELETE FROM allowance_snapshot WHERE "runId" = ANY($1::uuid[])', [runs])
 	await db.query('DELETE FROM allowance_run WHERE id = ANY($1::uuid[])', [runs])
 	await db.query('VACUUM ANALYZE allowance_payment')
+}
+
+/** A worker process as production runs it (the compiled build/node/worker.js), once it is running. */
+async function startWorker(env: Record<string, string>): Promise<Child> {
+	const w = spawnGroup(process.execPath, ['build/node/worker.js'], env)
+	// A loaded machine can take many seconds to start a process: wait up to two minutes.
+	for (let i = 0; i < 2400; i++) {
+		if (/Yiyang worker \d+ running/.test(w.output())) return w
+		if (w.child.exitCode !== null) throw new Error(`worker exited early:\n${w.output()}`)
+		await sleep(50)
+	}
+	throw new Error(`worker did not start:\n${w.output()}`)
 }
 
 type QueuedResult = { ms: number; payments: number; totalFen: number; chunks: number; snapshot: number; peakRssMb: number[] }
@@ -261,6 +273,7 @@ function measureInChild(label: string, url: string, month: string): Promise<Meas
 
 export default async function allowanceBench() {
 	await ensureServices({ quiet: true })
+	await prepare()
 	const month = process.env.BENCH_MONTH ?? new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7)
 	const cityUrl = await cityDatabase()
 	const millionUrl = await millionDatabase()

@@ -89,7 +89,8 @@ export default async function subsidyGrantBench() {
 	process.env.QUEUE_PREFIX = prefix
 	const db = new pg.Client({ connectionString: url })
 	await db.connect()
-	const worker = spawn('npx', ['tsx', 'workers/index.ts'], { env: { ...process.env, NODE_ENV: 'production', ALLOW_DEV_SECRETS: 'true', DATABASE_URL: url, QUEUE_PREFIX: prefix }, stdio: ['ignore', 'pipe', 'inherit'], detached: true })
+	// The compiled worker (npm run build), as production runs it.
+	const worker = spawn(process.execPath, ['build/node/worker.js'], { env: { ...process.env, NODE_ENV: 'production', ALLOW_DEV_SECRETS: 'true', DATABASE_URL: url, QUEUE_PREFIX: prefix }, stdio: ['ignore', 'pipe', 'inherit'], detached: true })
 	const ready = new Promise<void>((resolve) => worker.stdout!.on('data', (d: Buffer) => String(d).includes('running') && resolve()))
 	try {
 		const grants = await ensureGrants(db)
@@ -142,7 +143,7 @@ export default async function subsidyGrantBench() {
 		})
 		if (first.granted !== grants || floorCount.txns !== grants || second.granted !== 0 || afterSecond.txns !== queueCount.txns) throw new Error('subsidy-grant: wrong counts, see the table above')
 	} finally {
-		// npx starts tsx which starts node: end the whole process group, not just npx.
+		// The worker runs in its own process group: end all of it.
 		if (worker.pid) process.kill(-worker.pid, 'SIGTERM')
 		await db.end()
 	}
