@@ -5,7 +5,7 @@ import reactHooks from 'eslint-plugin-react-hooks'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-	{ ignores: ['build/', 'public/build/', 'app/generated/', 'node_modules/', '.cache/', 'test-results/', 'playwright-report/', 'bench/results/'] },
+	{ ignores: ['build/', 'public/build/', 'app/generated/', 'node_modules/', '.cache/', 'test-results/', 'playwright-report/', 'bench/results/', 'bench/bare-remix/build/', 'bench/bare-remix/public/build/', 'bench/bare-remix/.cache/'] },
 	js.configs.recommended,
 	...tseslint.configs.recommended,
 	reactHooks.configs.flat['recommended-latest'] ?? reactHooks.configs.flat.recommended,

@@ -1,18 +1,57 @@
 // Production and development HTTP server: express with Remix's request handler, security headers,
-// static assets and the operations dashboard. Stateless: sessions and queues live in PostgreSQL/Redis.
+// static assets and the operations dashboard. Stateless: sessions and queues live in PostgreSQL/Redis,
+// so several processes can serve one port: WEB_CONCURRENCY=n (default 1) forks n of them with Node's
+// cluster module (the primary only hands out connections). Production runs the bundle `npm run build`
+// makes (build/node/server.js), not this file through tsx, with `--max-old-space-size=160`: the
+// live heap of a web process is about 55 MB (heap snapshots under mixed browsing), but V8 sizes its
+// heap against the machine's memory and let garbage grow RSS from 300 MB to 900+ MB before
+// collecting it; the cap makes it collect sooner (cluster workers inherit the flag).
+// First: caches React Router's route matching before Remix loads it (see the file).
+import './server/route-matching-cache.ts'
+import cluster from 'node:cluster'
 import { createRequestHandler } from '@remix-run/express'
 import type { ServerBuild } from '@remix-run/node'
-import express from 'express'
+import express, { type RequestHandler } from 'express'
 import helmet from 'helmet'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { contentSecurityPolicy } from './app/lib/csp.server.ts'
 import { getEnv } from './app/lib/env.server.ts'
 import { mountBullBoard } from './app/modules/operations/bull-board.server.ts'
 
 const env = getEnv()
-const buildPath = new URL('./build/index.js', import.meta.url).href
+// Relative to the working directory (the project root), so the bundled server finds it too.
+const buildPath = pathToFileURL(path.resolve('build/index.js')).href
 
 async function loadBuild(): Promise<ServerBuild> {
 	return (await import(`${buildPath}?t=${env.NODE_ENV === 'development' ? Date.now() : 0}`)) as ServerBuild
+}
+
+/**
+ * Helmet's headers are the same for every response (no directive depends on the request), but its
+ * eleven middlewares build them afresh each time (the CSP string included). This runs helmet once
+ * and sets the very headers it set, in one step per request.
+ */
+function fixedHeaders(middleware: RequestHandler): RequestHandler {
+	const headers: [string, string][] = []
+	const removed: string[] = []
+	const fake = {
+		setHeader: (name: string, value: unknown) => headers.push([name, String(value)]),
+		removeHeader: (name: string) => removed.push(name),
+		getHeader: () => undefined,
+		locals: {},
+	}
+	let ok = false
+	middleware({ headers: {}, method: 'GET', url: '/' } as never, fake as never, (error?: unknown) => {
+		if (error) throw error
+		ok = true
+	})
+	if (!ok) return middleware
+	return (_req, res, next) => {
+		for (const [name, value] of headers) res.setHeader(name, value)
+		for (const name of removed) res.removeHeader(name)
+		next()
+	}
 }
 
 export async function createApp() {
@@ -20,26 +59,66 @@ export async function createApp() {
 	app.disable('x-powered-by')
 	app.set('trust proxy', 'loopback')
 	app.use(
-		helmet({
-			contentSecurityPolicy: {
-				directives: contentSecurityPolicy(env),
-			},
-			crossOriginEmbedderPolicy: false,
-			strictTransportSecurity: env.COOKIE_SECURE === 'true',
-		}),
+		fixedHeaders(
+			helmet({
+				contentSecurityPolicy: {
+					directives: contentSecurityPolicy(env),
+				},
+				crossOriginEmbedderPolicy: false,
+				strictTransportSecurity: env.COOKIE_SECURE === 'true',
+			}),
+		),
 	)
 	app.use('/build', express.static('public/build', { immutable: true, maxAge: '1y' }))
-	app.use(express.static('public', { maxAge: '1h' }))
+	// public/ holds only files with an extension (favicon.svg, robots.txt): pages skip the disk lookup.
+	const publicFiles = express.static('public', { maxAge: '1h' })
+	app.use((req, res, next) => (/\.[a-z0-9]+$/i.test(req.path) ? publicFiles(req, res, next) : next()))
 	mountBullBoard(app)
 	const build = await loadBuild()
 	app.all('*', createRequestHandler({ build: env.NODE_ENV === 'development' ? loadBuild : build, mode: env.NODE_ENV }))
 	return app
 }
 
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('server.ts')) {
-	const app = await createApp()
-	const server = app.listen(env.PORT, () => console.log(`Yiyang web listening on http://127.0.0.1:${env.PORT}`))
-	const shutdown = () => server.close(() => process.exit(0))
-	process.on('SIGTERM', shutdown)
-	process.on('SIGINT', shutdown)
+function listen() {
+	return createApp().then((app) => {
+		const server = app.listen(env.PORT, () => console.log(`Yiyang web ${process.pid} listening on http://127.0.0.1:${env.PORT}`))
+		const shutdown = () => server.close(() => process.exit(0))
+		process.on('SIGTERM', shutdown)
+		process.on('SIGINT', shutdown)
+	})
+}
+
+const isEntry = import.meta.url === `file://${process.argv[1]}` || /(^|\/)(server\.ts|build\/node\/server\.js)$/.test(process.argv[1] ?? '')
+if (isEntry) {
+	const processes = Math.max(1, Number(process.env.WEB_CONCURRENCY ?? 1) || 1)
+	if (cluster.isPrimary && processes > 1 && env.NODE_ENV !== 'development') {
+		console.log(`Yiyang web: ${processes} processes on port ${env.PORT}`)
+		const startedAt = new Map<number, number>()
+		const fork = () => startedAt.set(cluster.fork().id, Date.now())
+		for (let i = 0; i < processes; i++) fork()
+		let stopping = false
+		cluster.on('exit', (worker, code, signal) => {
+			if (stopping) return
+			// One that dies while starting would die again: stop instead of looping.
+			if (Date.now() - (startedAt.get(worker.id) ?? 0) < 10_000) {
+				console.error(`Yiyang web process ${worker.process.pid} failed while starting (${signal ?? code}); stopping`)
+				stop(1)
+				return
+			}
+			console.error(`Yiyang web process ${worker.process.pid} ended (${signal ?? code}); starting another`)
+			fork()
+		})
+		function stop(code = 0) {
+			if (stopping && code === 0) return
+			stopping = true
+			process.exitCode = code
+			for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM')
+			setInterval(() => Object.keys(cluster.workers ?? {}).length === 0 && process.exit(), 50)
+			setTimeout(() => process.exit(), 10_000).unref()
+		}
+		process.on('SIGTERM', () => stop())
+		process.on('SIGINT', () => stop())
+	} else {
+		await listen()
+	}
 }

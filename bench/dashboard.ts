@@ -2,39 +2,18 @@
 // per second and latency of the city and a district dashboard, at 16 connections, against the bare
 // Remix route /floor measured in the same server and run.
 //
-// Database: yiyang_bench_beds, a copy of the shared yiyang_bench_city (which predates the beds
+// Database: <BENCH_DB_PREFIX>_beds, a copy of <BENCH_DB_PREFIX>_city (which predates the beds
 // tables) with the beds migration applied and the bed seed run on it (`prisma/seed.ts --only beds`).
 import { spawnSync } from 'node:child_process'
 import pg from 'pg'
-import { databaseUrlWithName, migrate } from '../scripts/lib/database.ts'
 import { HttpClient } from '../tests/setup/http.ts'
-import { BASE_DATABASE_URL, benchDatabase, load, prepare, ratio, report, startServer } from './lib.ts'
+import { benchDatabase, benchDbName, copyOfTemplate, load, prepare, ratio, report, startServer } from './lib.ts'
 
-const NAME = 'yiyang_bench_beds'
+const NAME = benchDbName('beds')
 
 async function bedsDatabase(): Promise<string> {
-	const admin = new pg.Client({ connectionString: databaseUrlWithName(BASE_DATABASE_URL, 'postgres') })
-	await admin.connect()
-	try {
-		const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [NAME])).rowCount
-		if (!exists) {
-			await benchDatabase('city')
-			// Copying needs nobody connected to the template: retry a little.
-			for (let i = 0; ; i++) {
-				try {
-					await admin.query(`CREATE DATABASE "${NAME}" TEMPLATE yiyang_bench_city`)
-					break
-				} catch (error) {
-					if (i > 20) throw error
-					await new Promise((r) => setTimeout(r, 3000))
-				}
-			}
-		}
-	} finally {
-		await admin.end()
-	}
-	const url = databaseUrlWithName(BASE_DATABASE_URL, NAME)
-	migrate(url)
+	await benchDatabase('city')
+	const url = await copyOfTemplate(benchDbName('city'), NAME)
 	const c = new pg.Client({ connectionString: url })
 	await c.connect()
 	const beds = (await c.query<{ n: number }>('SELECT count(*)::int AS n FROM bed')).rows[0]!.n

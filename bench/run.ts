@@ -1,5 +1,8 @@
-// `npm run bench -- <name> [<name> ...]`: runs the named benchmarks (all of them without a name).
+// `npm run bench -- [--fresh] <name> [<name> ...]`: runs the named benchmarks (all of them without a
+// name). --fresh drops this prefix's bench databases first (BENCH_DB_PREFIX, default yiyang_bench),
+// so the run starts as on a fresh machine.
 import { readdirSync } from 'node:fs'
+import { dropBenchDatabases, markBenchStart } from './lib.ts'
 
 const available = readdirSync(new URL('.', import.meta.url))
 	.filter((f) => f.endsWith('.ts') && !['run.ts', 'lib.ts'].includes(f))
@@ -13,7 +16,9 @@ for (const name of chosen) {
 		process.exit(2)
 	}
 }
+if (process.argv.includes('--fresh')) await dropBenchDatabases()
 for (const name of chosen) {
+	markBenchStart()
 	const mod = (await import(`./${name}.ts`)) as { default: () => Promise<void> }
 	await mod.default()
 }

@@ -6,9 +6,9 @@ import pg from 'pg'
 import { createDatabase, migrate } from '../../scripts/lib/database.ts'
 import { makeOfferings, insertOfferings, type SeedProvider } from '../../prisma/seed-marketplace.ts'
 import { addDays, makeChineseName, makeElder, Rng } from '../../tests/factories/index.ts'
-import { BASE_DATABASE_URL } from '../lib.ts'
+import { BASE_DATABASE_URL, benchDbName } from '../lib.ts'
 
-export const MARKET_DB = 'yiyang_bench_market'
+export const MARKET_DB = benchDbName('market')
 
 export async function marketDatabase(): Promise<string> {
 	const url = await createDatabase(BASE_DATABASE_URL, MARKET_DB)
