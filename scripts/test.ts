@@ -1,6 +1,6 @@
 // `npm test`: every test, against real services, on a fresh machine of this kind with nothing
 // installed by hand (it brings stripe-mock and, as root, Debian's Chromium).
-//   - typecheck and lint, beside
+//   - typecheck, lint and the import-cycle check, beside
 //   - the test chain: the production build and the run's template database (migrated and
 //     demo-seeded once) side by side, then unit and integration tests (Vitest: each integration
 //     file works in its own copy of the template and its own queue prefix), then browser tests
@@ -44,7 +44,11 @@ try {
 	await dropStaleDatabases(base, 'yiyang_e2e_').catch(() => {})
 	// typecheck and lint need nothing else: they run beside the test chain, which needs the build
 	// (browser tests, and the integration tests that go through HTTP) and the template database.
-	const checks = Promise.all([runStep('typecheck', 'npx', ['tsc', '--noEmit'], { buffer: true }), runStep('lint', 'npx', ['eslint', '.'], { buffer: true })])
+	const checks = Promise.all([
+		runStep('typecheck', 'npx', ['tsc', '--noEmit'], { buffer: true }),
+		runStep('lint', 'npx', ['eslint', '.'], { buffer: true }),
+		runStep('import cycles (madge)', 'npm', ['run', '--silent', 'check:cycles'], { buffer: true }),
+	])
 	const chain = (async () => {
 		const [build, template] = await Promise.all([
 			runStep('build', 'npx', ['remix', 'build'], { buffer: true }),
