@@ -6,6 +6,7 @@ import express from 'express'
 import helmet from 'helmet'
 import { contentSecurityPolicy } from './app/lib/csp.server.ts'
 import { getEnv } from './app/lib/env.server.ts'
+import { listenWithLimits, requestGuard, trustProxySetting } from './app/lib/http.server.ts'
 import { mountBullBoard } from './app/modules/operations/bull-board.server.ts'
 
 const env = getEnv()
@@ -16,20 +17,26 @@ async function loadBuild(): Promise<ServerBuild> {
 }
 
 export async function createApp() {
-	const app = express()
+	// listen() with a larger header limit and a readable page for what Node refuses itself.
+	const app = listenWithLimits(express())
 	app.disable('x-powered-by')
-	app.set('trust proxy', 'loopback')
+	// X-Forwarded-* are believed only from the proxies TRUST_PROXY names (off by default).
+	app.set('trust proxy', trustProxySetting(env.TRUST_PROXY))
 	app.use(
 		helmet({
 			contentSecurityPolicy: {
 				directives: contentSecurityPolicy(env),
 			},
 			crossOriginEmbedderPolicy: false,
+			// Not no-referrer: with it browsers send `Origin: null` on same-origin form posts.
+			referrerPolicy: { policy: 'same-origin' },
 			strictTransportSecurity: env.COOKIE_SECURE === 'true',
 		}),
 	)
 	app.use('/build', express.static('public/build', { immutable: true, maxAge: '1y' }))
 	app.use(express.static('public', { maxAge: '1h' }))
+	// Same-origin check, client address and request-target length, before Remix (app/lib/http.server.ts).
+	app.use(requestGuard())
 	mountBullBoard(app)
 	const build = await loadBuild()
 	app.all('*', createRequestHandler({ build: env.NODE_ENV === 'development' ? loadBuild : build, mode: env.NODE_ENV }))

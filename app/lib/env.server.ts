@@ -49,6 +49,12 @@ const schema = z
 		ID_HASH_KEY: key32.default(DEV_ID_HASH_KEY),
 		/** Set to "true" only behind HTTPS: marks cookies Secure. Defaults to true in production. */
 		COOKIE_SECURE: z.enum(['true', 'false']).optional(),
+		/**
+		 * Which proxies may name the client's address (X-Forwarded-For) and host: unset or "false" trusts
+		 * none (the socket's address counts), "true" any, a number that many hops, or express's list
+		 * form ("loopback", "10.0.0.0/8, 127.0.0.1"). Set it only behind a proxy that overwrites the header.
+		 */
+		TRUST_PROXY: z.string().optional(),
 		/** Failed sign-ins per phone before a temporary lockout. */
 		LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
 		/** Lockout length in seconds. */
