@@ -21,7 +21,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	if (formData.get('intent') !== 'reveal') throw new Response('Unknown action', { status: 400 })
 	const result = await revealIdNumber(user, params.elderId ?? '', clientIp(request))
 	if (!result.ok) throw new Response(result.status === 403 ? 'Forbidden' : 'Not found', { status: result.status })
-	return data({ idNumber: result.idNumber }, { headers: { 'Cache-Control': 'no-store' } })
+	return data({ idNumber: result.idNumber, birthDate: result.birthDate }, { headers: { 'Cache-Control': 'no-store' } })
 }
 
 export default function ElderPage() {
@@ -50,8 +50,12 @@ export default function ElderPage() {
 				</dd>
 				<dt>{t('fields.gender')}</dt>
 				<dd>{t(`gender.${elder.gender}`)}</dd>
-				<dt>{t('fields.birthDate')}</dt>
-				<dd>{elder.birthDate}</dd>
+				{revealed ? (
+					<>
+						<dt>{t('fields.birthDate')}</dt>
+						<dd>{revealed.birthDate}</dd>
+					</>
+				) : null}
 				<dt>{t('fields.age')}</dt>
 				<dd>{t('elders.ageYears', { count: elder.age })}</dd>
 				<dt>{t('fields.community')}</dt>
