@@ -55,9 +55,12 @@ const schema = z
 		 * form ("loopback", "10.0.0.0/8, 127.0.0.1"). Set it only behind a proxy that overwrites the header.
 		 */
 		TRUST_PROXY: z.string().optional(),
-		/** Failed sign-ins per phone before a temporary lockout. */
+		/**
+		 * Sign-in attempts per phone and client address before each further one waits (30 s, doubling);
+		 * see app/modules/auth/login-limit.server.ts for the per-account and per-address limits.
+		 */
 		LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
-		/** Lockout length in seconds. */
+		/** Longest wait between sign-in attempts, in seconds; also how long counts are remembered. */
 		LOGIN_LOCKOUT_SECONDS: z.coerce.number().int().min(1).default(900),
 		/** Allowance: snapshot rows per chunk job (elders aged 80+ per job). */
 		ALLOWANCE_CHUNK_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
