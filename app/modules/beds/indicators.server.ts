@@ -1,5 +1,5 @@
-import { stringify } from 'csv-stringify/sync'
 import { pool, withPgTransaction } from '~/lib/db.server.ts'
+import { toCsv } from '~/lib/export.server.ts'
 import { addMonths, shanghaiMonth } from '~/lib/time.ts'
 import { isCityWide } from '~/modules/auth/access.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
@@ -177,6 +177,6 @@ export async function exportCsv(user: SessionUser, opts: { year?: number | null;
 		const ind = computeIndicators(h)
 		rows.push(['snapshot', String(h.populationYear ?? ''), h.month, h.districtId, h.nameZh, ...CSV_COLUMNS.map((c) => num(ind[c]))])
 	}
-	// A byte-order mark so spreadsheet programs read the Chinese names as UTF-8.
-	return '\uFEFF' + stringify(rows)
+	// With a byte-order mark so spreadsheet programs read the Chinese names as UTF-8.
+	return toCsv(rows)
 }
