@@ -5,7 +5,7 @@ import type { ServerBuild } from '@remix-run/node'
 import express from 'express'
 import helmet from 'helmet'
 import { contentSecurityPolicy } from './app/lib/csp.server.ts'
-import { getEnv } from './app/lib/env.server.ts'
+import { getEnv, isSecureCookies } from './app/lib/env.server.ts'
 import { listenWithLimits, requestGuard, trustProxySetting } from './app/lib/http.server.ts'
 import { mountBullBoard } from './app/modules/operations/bull-board.server.ts'
 
@@ -30,7 +30,7 @@ export async function createApp() {
 			crossOriginEmbedderPolicy: false,
 			// Not no-referrer: with it browsers send `Origin: null` on same-origin form posts.
 			referrerPolicy: { policy: 'same-origin' },
-			strictTransportSecurity: env.COOKIE_SECURE === 'true',
+			strictTransportSecurity: isSecureCookies(env),
 		}),
 	)
 	app.use('/build', express.static('public/build', { immutable: true, maxAge: '1y' }))

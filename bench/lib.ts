@@ -39,7 +39,7 @@ export async function prepare() {
 /** Starts the production web server in its own process and waits until it answers. */
 export async function startServer(databaseUrl: string, port = 3200, extraEnv: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
 	const child = spawnNode('server.ts', [], {
-		env: { ...process.env, NODE_ENV: 'production', ALLOW_DEV_SECRETS: 'true', DATABASE_URL: databaseUrl, PORT: String(port), QUEUE_PREFIX: 'yiyang_bench', ...extraEnv },
+		env: { ...process.env, NODE_ENV: 'production', ALLOW_DEV_SECRETS: 'true', DATABASE_URL: databaseUrl, PORT: String(port), QUEUE_PREFIX: 'yiyang_bench', BENCH_FLOOR: 'true', ...extraEnv },
 		stdio: ['ignore', 'ignore', 'inherit'],
 		// Its own process group, so stop() reaches the node process behind npx and tsx too.
 		detached: true,

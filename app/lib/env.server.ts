@@ -70,6 +70,8 @@ const schema = z
 		ALLOWANCE_RECONCILE_MS: z.coerce.number().int().min(200).default(30_000),
 		/** Testing aid: ms a chunk job holds its transaction open, so a test can kill a worker mid-chunk. 0 in production. */
 		ALLOWANCE_CHUNK_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
+		/** "true" serves the benchmarks' bare route /floor (bench/lib.ts sets it); otherwise /floor is 404. */
+		BENCH_FLOOR: z.enum(['true', 'false']).default('false'),
 		/** "true" lets a production build run with the development secrets and stripe-mock: the local demo, e2e and benchmarks only. */
 		ALLOW_DEV_SECRETS: z.enum(['true', 'false']).default('false'),
 	})
@@ -109,6 +111,7 @@ export function getEnv(): Env {
 	return cached
 }
 
-export function isSecureCookies(env = getEnv()) {
+/** Whether cookies are marked Secure; HSTS and upgrade-insecure-requests follow the same answer. */
+export function isSecureCookies(env: Pick<Env, 'COOKIE_SECURE' | 'NODE_ENV'> = getEnv()) {
 	return env.COOKIE_SECURE ? env.COOKIE_SECURE === 'true' : env.NODE_ENV === 'production'
 }
