@@ -14,10 +14,19 @@ export const MAX_URL_LENGTH = 4096
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
-type Refusal = 'cross-origin' | 'uri-too-long'
+/** Request bodies, by kind, refused (413) from their Content-Length before a byte is read. */
+export const BODY_LIMITS = { form: 1024 * 1024, webhook: 256 * 1024, upload: 20 * 1024 * 1024 } as const
+
+function bodyLimit(req: ExpressRequest): number {
+	if (req.path === '/resources/stripe-webhook') return BODY_LIMITS.webhook
+	return (req.get('content-type') ?? '').startsWith('multipart/form-data') ? BODY_LIMITS.upload : BODY_LIMITS.form
+}
+
+type Refusal = 'cross-origin' | 'uri-too-long' | 'too-large'
 const REFUSALS: Record<Refusal, { status: number; key: string }> = {
 	'cross-origin': { status: 403, key: 'errorPage.crossOrigin' },
 	'uri-too-long': { status: 414, key: 'errorPage.uriTooLong' },
+	'too-large': { status: 413, key: 'errorPage.tooLarge' },
 }
 
 /**
@@ -64,7 +73,7 @@ export function isCrossOrigin(headers: { origin?: string; secFetchSite?: string;
  * page (403 or 414, in the visitor's language); see `throwIfRefused`.
  */
 export function requestGuard() {
-	return (req: ExpressRequest, _res: ExpressResponse, next: NextFunction) => {
+	return (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
 		delete req.headers[CLIENT_IP_HEADER]
 		delete req.headers[REFUSAL_HEADER]
 		if (req.ip) req.headers[CLIENT_IP_HEADER] = req.ip
@@ -74,8 +83,12 @@ export function requestGuard() {
 			const trusted = (req.app.get('trust proxy fn') as (addr: string | undefined, i: number) => boolean)(req.socket.remoteAddress, 0)
 			const forwardedHost = trusted ? req.get('x-forwarded-host')?.split(',')[0]?.trim() : undefined
 			if (isCrossOrigin({ origin: req.get('origin'), secFetchSite: req.get('sec-fetch-site'), host: forwardedHost || req.get('host') })) refusal = 'cross-origin'
+			// A body without a length (chunked) counts as too large: its size is unknown until read.
+			else if (req.get('transfer-encoding') || Number(req.get('content-length') ?? 0) > bodyLimit(req)) refusal = 'too-large'
 		}
 		if (!SAFE_METHODS.has(req.method)) delete req.headers.origin
+		// The webhook is a resource route with no page: Stripe gets the bare status.
+		if (refusal === 'too-large' && req.path === '/resources/stripe-webhook') return void res.status(413).set('Connection', 'close').end()
 		if (refusal) {
 			req.headers[REFUSAL_HEADER] = refusal
 			// The page is shown instead of running the action; the body is never read.

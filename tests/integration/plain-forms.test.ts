@@ -102,4 +102,14 @@ describe('plain-HTML form posts', () => {
 		const res = await client.post('/login', FAMILY, { headers: { 'x-yiyang-refusal': 'cross-origin' } })
 		expect(res.status).toBe(302)
 	})
+
+	it('refuses a form body over 1 MB and a webhook body over 256 KB with 413 before reading them', async () => {
+		const client = new HttpClient(app.baseUrl)
+		await client.page('/login')
+		const big = await client.post('/login', { phone: FAMILY.phone, password: FAMILY.password, pad: 'x'.repeat(1024 * 1024 + 10) })
+		expect(big.status).toBe(413)
+		expect(await big.text()).toContain('提交的内容太大')
+		const hook = await fetch(`${app.baseUrl}/resources/stripe-webhook`, { method: 'POST', body: 'x'.repeat(300 * 1024), headers: { 'content-type': 'application/json' } })
+		expect(hook.status).toBe(413)
+	})
 })
