@@ -16,7 +16,8 @@ import helmet from 'helmet'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { contentSecurityPolicy } from './app/lib/csp.server.ts'
-import { getEnv } from './app/lib/env.server.ts'
+import { getEnv, isSecureCookies } from './app/lib/env.server.ts'
+import { listenWithLimits, requestGuard, trustProxySetting } from './app/lib/http.server.ts'
 import { mountBullBoard } from './app/modules/operations/bull-board.server.ts'
 
 const env = getEnv()
@@ -55,9 +56,11 @@ function fixedHeaders(middleware: RequestHandler): RequestHandler {
 }
 
 export async function createApp() {
-	const app = express()
+	// listen() with a larger header limit and a readable page for what Node refuses itself.
+	const app = listenWithLimits(express())
 	app.disable('x-powered-by')
-	app.set('trust proxy', 'loopback')
+	// X-Forwarded-* are believed only from the proxies TRUST_PROXY names (off by default).
+	app.set('trust proxy', trustProxySetting(env.TRUST_PROXY))
 	app.use(
 		fixedHeaders(
 			helmet({
@@ -65,7 +68,9 @@ export async function createApp() {
 					directives: contentSecurityPolicy(env),
 				},
 				crossOriginEmbedderPolicy: false,
-				strictTransportSecurity: env.COOKIE_SECURE === 'true',
+				// Not no-referrer: with it browsers send `Origin: null` on same-origin form posts.
+				referrerPolicy: { policy: 'same-origin' },
+				strictTransportSecurity: isSecureCookies(env),
 			}),
 		),
 	)
@@ -73,6 +78,8 @@ export async function createApp() {
 	// public/ holds only files with an extension (favicon.svg, robots.txt): pages skip the disk lookup.
 	const publicFiles = express.static('public', { maxAge: '1h' })
 	app.use((req, res, next) => (/\.[a-z0-9]+$/i.test(req.path) ? publicFiles(req, res, next) : next()))
+	// Same-origin check, client address and request-target length, before Remix (app/lib/http.server.ts).
+	app.use(requestGuard())
 	mountBullBoard(app)
 	const build = await loadBuild()
 	app.all('*', createRequestHandler({ build: env.NODE_ENV === 'development' ? loadBuild : build, mode: env.NODE_ENV }))

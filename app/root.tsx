@@ -6,6 +6,7 @@ import { AuthenticityTokenProvider } from 'remix-utils/csrf/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { SiteHeader } from '~/components/site-header.tsx'
 import { DEFAULT_LOCALE, i18nFor } from '~/lib/i18n.ts'
+import { throwIfRefused } from '~/lib/http.server.ts'
 import { getPreferences } from '~/lib/preferences.server.ts'
 import { csrf } from '~/modules/auth/csrf.server.ts'
 import { getSessionUser } from '~/modules/auth/session.server.ts'
@@ -19,6 +20,7 @@ export const links: LinksFunction = () => [
 export const meta: MetaFunction = () => [{ title: '颐养 Yiyang' }]
 
 export async function loader({ request }: LoaderFunctionArgs) {
+	await throwIfRefused(request)
 	const [user, prefs, [csrfToken, csrfCookie]] = await Promise.all([getSessionUser(request), getPreferences(request), csrf.commitToken(request)])
 	return data(
 		{ user: user && { id: user.id, name: user.name, role: user.role, providerKind: user.providerKind }, locale: prefs.locale, textSize: prefs.textSize, csrfToken },

@@ -111,7 +111,7 @@ export async function prepare() {
 export async function startServer(databaseUrl: string, port = 3200, extraEnv: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
 	// As `npm run start:web` runs it: compiled, with its heap capped.
 	const child = spawn(process.execPath, ['--max-old-space-size=160', ...(process.env.BENCH_NODE_OPTIONS?.split(' ').filter(Boolean) ?? []), 'build/node/server.js'], {
-		env: { ...process.env, NODE_ENV: 'production', ALLOW_DEV_SECRETS: 'true', DATABASE_URL: databaseUrl, PORT: String(port), QUEUE_PREFIX: 'yiyang_bench', ...extraEnv },
+		env: { ...process.env, NODE_ENV: 'production', ALLOW_DEV_SECRETS: 'true', DATABASE_URL: databaseUrl, PORT: String(port), QUEUE_PREFIX: 'yiyang_bench', BENCH_FLOOR: 'true', ...extraEnv },
 		stdio: ['ignore', 'ignore', 'inherit'],
 		// Its own process group, so stop() reaches every web process of a cluster too.
 		detached: true,

@@ -1,4 +1,4 @@
-import type { Env } from './env.server.ts'
+import { isSecureCookies, type Env } from './env.server.ts'
 
 // Stripe's published CSP for Stripe.js and the Payment Element: the script from js.stripe.com, its
 // iframes from js.stripe.com and hooks.stripe.com (3-D Secure), its calls to api.stripe.com.
@@ -16,6 +16,7 @@ export function contentSecurityPolicy(env: Pick<Env, 'NODE_ENV' | 'COOKIE_SECURE
 		'script-src': ["'self'", "'unsafe-inline'", ...(stripe ? STRIPE_JS['script-src'] : [])],
 		'frame-src': stripe ? STRIPE_JS['frame-src'] : ["'none'"],
 		'connect-src': ["'self'", ...(env.NODE_ENV === 'development' ? ['ws:'] : []), ...(stripe ? STRIPE_JS['connect-src'] : [])],
-		'upgrade-insecure-requests': env.NODE_ENV === 'production' && env.COOKIE_SECURE === 'true' ? [] : null,
+		// Served over HTTPS exactly when cookies are Secure.
+		'upgrade-insecure-requests': isSecureCookies(env) ? [] : null,
 	}
 }

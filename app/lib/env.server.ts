@@ -49,9 +49,18 @@ const schema = z
 		ID_HASH_KEY: key32.default(DEV_ID_HASH_KEY),
 		/** Set to "true" only behind HTTPS: marks cookies Secure. Defaults to true in production. */
 		COOKIE_SECURE: z.enum(['true', 'false']).optional(),
-		/** Failed sign-ins per phone before a temporary lockout. */
+		/**
+		 * Which proxies may name the client's address (X-Forwarded-For) and host: unset or "false" trusts
+		 * none (the socket's address counts), "true" any, a number that many hops, or express's list
+		 * form ("loopback", "10.0.0.0/8, 127.0.0.1"). Set it only behind a proxy that overwrites the header.
+		 */
+		TRUST_PROXY: z.string().optional(),
+		/**
+		 * Sign-in attempts per phone and client address before each further one waits (30 s, doubling);
+		 * see app/modules/auth/login-limit.server.ts for the per-account and per-address limits.
+		 */
 		LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
-		/** Lockout length in seconds. */
+		/** Longest wait between sign-in attempts, in seconds; also how long counts are remembered. */
 		LOGIN_LOCKOUT_SECONDS: z.coerce.number().int().min(1).default(900),
 		/** Allowance: snapshot rows per chunk job (elders aged 80+ per job). */
 		ALLOWANCE_CHUNK_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
@@ -61,6 +70,8 @@ const schema = z
 		ALLOWANCE_RECONCILE_MS: z.coerce.number().int().min(200).default(30_000),
 		/** Testing aid: ms a chunk job holds its transaction open, so a test can kill a worker mid-chunk. 0 in production. */
 		ALLOWANCE_CHUNK_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
+		/** "true" serves the benchmarks' bare route /floor (bench/lib.ts sets it); otherwise /floor is 404. */
+		BENCH_FLOOR: z.enum(['true', 'false']).default('false'),
 		/** "true" lets a production build run with the development secrets and stripe-mock: the local demo, e2e and benchmarks only. */
 		ALLOW_DEV_SECRETS: z.enum(['true', 'false']).default('false'),
 	})
@@ -100,6 +111,7 @@ export function getEnv(): Env {
 	return cached
 }
 
-export function isSecureCookies(env = getEnv()) {
+/** Whether cookies are marked Secure; HSTS and upgrade-insecure-requests follow the same answer. */
+export function isSecureCookies(env: Pick<Env, 'COOKIE_SECURE' | 'NODE_ENV'> = getEnv()) {
 	return env.COOKIE_SECURE ? env.COOKIE_SECURE === 'true' : env.NODE_ENV === 'production'
 }

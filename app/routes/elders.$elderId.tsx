@@ -21,7 +21,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	invariantResponse(formData.get('intent') === 'reveal', 'Unknown action')
 	const result = await revealIdNumber(user, requireId(params, 'elderId'), clientIp(request))
 	if (!result.ok) throw new Response(result.status === 403 ? 'Forbidden' : 'Not found', { status: result.status })
-	return data({ idNumber: result.idNumber }, { headers: { 'Cache-Control': 'no-store' } })
+	return data({ idNumber: result.idNumber, birthDate: result.birthDate }, { headers: { 'Cache-Control': 'no-store' } })
 }
 
 export default function ElderPage() {
@@ -52,7 +52,7 @@ export default function ElderPage() {
 						</>,
 					],
 					[t('fields.gender'), t(`gender.${elder.gender}`)],
-					[t('fields.birthDate'), elder.birthDate],
+					revealed ? [t('fields.birthDate'), revealed.birthDate] : null,
 					[t('fields.age'), t('elders.ageYears', { count: elder.age })],
 					[t('fields.community'), `${zh ? elder.district.nameZh : elder.district.nameEn} · ${elder.community ? (zh ? elder.community.nameZh : (elder.community.nameEn ?? elder.community.nameZh)) : '—'}`],
 					[t('fields.categories'), elder.categories.length ? elder.categories.map((c) => t(`categories.${c}`)).join('、') : t('common.none')],

@@ -39,7 +39,7 @@ test('a family registers, adds an elder, sees the masked number; the bureau sees
 	await page.getByRole('button', { name: '保存' }).click()
 
 	await expect(page.getByRole('heading', { name: '陈德胜' })).toBeVisible()
-	const masked = `420802********${idNumber.slice(14)}`
+	const masked = `4208************${idNumber.slice(16)}`
 	await expect(page.getByTestId('masked-id')).toHaveText(masked)
 	await expect(page.locator('body')).not.toContainText(idNumber)
 	await page.getByRole('button', { name: '查看完整号码' }).click()

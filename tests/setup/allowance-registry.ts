@@ -28,7 +28,7 @@ export async function insertSyntheticElders(db: Pick<pg.Client, 'query'>, opts: 
 		`INSERT INTO elder (id, "idNumberCipher", "idNumberHash", "idNumberMasked", name, gender, "birthDate", "districtId", settlement, "lastLivenessAt", "deathDate", "residencyStatus", "movedOutOn", "bankCardRef", "createdAt", "updatedAt")
 		 SELECT md5('elder' || g || $1)::uuid,
 		        decode(md5('c' || g || $1), 'hex'), decode(md5('h' || g || $1), 'hex'),
-		        '420802********' || lpad((g % 10000)::text, 4, '0'),
+		        '4208************' || lpad((g % 100)::text, 2, '0'),
 		        '测试' || g, (CASE WHEN g % 2 = 0 THEN 'female' ELSE 'male' END)::"Gender",
 		        CASE WHEN g % 997 = 0 THEN make_date(1936 + 4 * (g % 3), 2, 29)
 		             ELSE $4::date + ((g::bigint * 7919) % ($5::date - $4::date + 1))::int END,

@@ -77,14 +77,14 @@ describe('GB 11643 identity numbers', () => {
 		expect(parseIdNumber(good, { today, regionCodes: ['420804'] })).toEqual({ ok: false, problem: 'region' })
 	})
 
-	it('masks all but the region and the last four characters', () => {
+	it('masks all but the province and city and the last two characters: the birth date and county are hidden', () => {
 		fc.assert(
 			fc.property(validNumber, (id) => {
 				const masked = maskIdNumber(id)
 				expect(masked).toHaveLength(18)
-				expect(masked.slice(0, 6)).toBe(id.slice(0, 6))
-				expect(masked.slice(6, 14)).toBe('********')
-				expect(masked.slice(14)).toBe(id.slice(14))
+				expect(masked.slice(0, 4)).toBe(id.slice(0, 4))
+				expect(masked.slice(4, 16)).toBe('************')
+				expect(masked.slice(16)).toBe(id.slice(16))
 			}),
 		)
 	})

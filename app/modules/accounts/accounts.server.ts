@@ -4,7 +4,7 @@ import { prisma } from '~/lib/db.server.ts'
 import { isUniqueViolation } from '~/lib/db-errors.server.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import { isCityWide } from '~/modules/auth/access.server.ts'
-import { clearFailures, lockedForSeconds, recordFailure } from '~/modules/auth/login-limit.server.ts'
+import { attemptSucceeded, beginAttempt, waitAfterFailure } from '~/modules/auth/login-limit.server.ts'
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '~/modules/auth/password.server.ts'
 import { nameSchema, passwordSchema, phoneSchema } from '~/modules/auth/schemas.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
@@ -27,17 +27,17 @@ export async function registerFamily(input: { name: string; phone: string; passw
 export type LoginResult = { ok: true; userId: string } | { ok: false; reason: 'invalid' } | { ok: false; reason: 'locked'; retryAfterSeconds: number }
 
 export async function authenticate(input: { phone: string; password: string; ip: string | null }): Promise<LoginResult> {
-	const locked = await lockedForSeconds(input.phone, input.ip)
-	if (locked > 0) return { ok: false, reason: 'locked', retryAfterSeconds: locked }
+	// Counted before the password is checked: concurrent guesses cannot all get past the limit.
+	const wait = await beginAttempt(input.phone, input.ip)
+	if (wait > 0) return { ok: false, reason: 'locked', retryAfterSeconds: wait }
 	const user = await prisma.user.findUnique({ where: { phone: input.phone }, select: { id: true, passwordHash: true, active: true } })
 	const valid = user && user.active ? await verifyPassword(user.passwordHash, input.password) : await verifyAgainstDummy(input.password)
 	if (!user || !valid) {
-		await recordFailure(input.phone, input.ip)
-		const nowLocked = await lockedForSeconds(input.phone, input.ip)
-		if (nowLocked > 0) return { ok: false, reason: 'locked', retryAfterSeconds: nowLocked }
+		const nowWaiting = await waitAfterFailure(input.phone, input.ip)
+		if (nowWaiting > 0) return { ok: false, reason: 'locked', retryAfterSeconds: nowWaiting }
 		return { ok: false, reason: 'invalid' }
 	}
-	await clearFailures(input.phone)
+	await attemptSucceeded(input.phone, input.ip)
 	return { ok: true, userId: user.id }
 }
 

@@ -1,6 +1,6 @@
 // The bureau's side of the monthly run: list and follow runs, approve (maker/checker), reject and
 // recompute, export the bank file (disbursement) and import the bank's returned payments.
-import { stringify } from 'csv-stringify/sync'
+import { toCsv } from '~/lib/export.server.ts'
 import { z } from 'zod'
 import { prisma, transaction } from '~/lib/db.server.ts'
 import { sql } from '~/lib/sql.server.ts'
@@ -175,10 +175,6 @@ export async function rejectAndRecompute(user: SessionUser, runId: string, reaso
 	return { ok: true, value: { newRunId: next.runId } }
 }
 
-/** A cell that a spreadsheet would read as a formula is prefixed with a quote (CSV injection). */
-export function csvSafe(value: string) {
-	return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
-}
 
 const BANK_HEADER = ['序号', '流水号', '姓名', '身份证号', '一卡通账号', '金额（元）', '发放月份', '类型', '区县']
 
@@ -224,7 +220,7 @@ export async function exportBankFile(user: SessionUser, runId: string, ip: strin
 	// Keyset pages of 5,000: the file streams however large the run.
 	const body = new ReadableStream<Uint8Array>({
 		start(controller) {
-			controller.enqueue(encoder.encode(`\uFEFF${stringify([BANK_HEADER])}`))
+			controller.enqueue(encoder.encode(toCsv([BANK_HEADER])))
 		},
 		async pull(controller) {
 			const rows = await sql`SELECT p.id, e.name, e."idNumberMasked", p."bankCardRef", p."amountFen", p.month, p.kind, d."nameZh" AS district
@@ -236,7 +232,7 @@ export async function exportBankFile(user: SessionUser, runId: string, ip: strin
 			}
 			after = rows.at(-1)!.id
 			controller.enqueue(
-				encoder.encode(stringify(rows.map((r) => [++line, r.id, csvSafe(r.name), r.idNumberMasked, maskCardRef(r.bankCardRef), fenToYuanString(r.amountFen), r.month, r.kind === 'back_pay' ? '补发' : '当月', r.district]))),
+				encoder.encode(toCsv(rows.map((r) => [++line, r.id, r.name, r.idNumberMasked, maskCardRef(r.bankCardRef), fenToYuanString(r.amountFen), r.month, r.kind === 'back_pay' ? '补发' : '当月', r.district]), { bom: false })),
 			)
 		},
 	})

@@ -1,6 +1,8 @@
 import { createCookie } from '@remix-run/node'
 import { CSRF, CSRFError } from 'remix-utils/csrf/server'
 import { getEnv, isSecureCookies } from '~/lib/env.server.ts'
+import { i18nFor } from '~/lib/i18n.ts'
+import { getPreferences } from '~/lib/preferences.server.ts'
 import { singleton } from '~/lib/singleton.server.ts'
 
 // Double-submit token: a signed cookie plus the same token in every state-changing form.
@@ -20,7 +22,10 @@ export async function validateCsrf(formData: FormData, request: Request) {
 	try {
 		await csrf.validate(formData, request.headers)
 	} catch (error) {
-		if (error instanceof CSRFError) throw new Response('Invalid or missing form token (CSRF). Reload the page and try again.', { status: 403 })
+		if (error instanceof CSRFError) {
+			const { locale } = await getPreferences(request)
+			throw new Response(i18nFor(locale).t('errorPage.formExpired'), { status: 403, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
+		}
 		throw error
 	}
 }

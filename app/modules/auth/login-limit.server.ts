@@ -1,45 +1,132 @@
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible'
 import { getEnv } from '~/lib/env.server.ts'
 import { redis } from '~/lib/redis.server.ts'
 import { singleton } from '~/lib/singleton.server.ts'
 
-// Failed sign-ins are counted in Redis so every web process sees the same count; a phone that
-// fails too often is locked for a while. An in-memory limiter stands in if Redis is unreachable.
-const limiters = singleton('login-limiters', () => {
+// Sign-in throttling by progressive delay, never a hard lock a stranger can set off:
+// - per phone and client address: a few free attempts, then a delay that doubles with every further
+//   attempt up to LOGIN_LOCKOUT_SECONDS. This is what stops a guesser; it only slows the guesser's
+//   own address, so someone elsewhere cannot lock an officer out.
+// - per phone from anywhere: many more free attempts, then a delay capped at ACCOUNT_DELAY_CAP_S,
+//   against guessing spread over many addresses; the owner waits at most that long.
+// - per client address over all phones: against one address trying many accounts.
+// An attempt is counted when it starts, before the password is checked, in one atomic Redis script
+// over all three keys: concurrent requests cannot all slip past the count. A successful sign-in
+// clears its phone's counts. The counts live in Redis so every web process sees them; an in-process
+// copy of the same logic stands in if Redis is unreachable.
+
+export const ACCOUNT_DELAY_CAP_S = 60
+
+type Policy = { free: number; baseMs: number; capMs: number }
+
+const policies = singleton('login-limit-policies', () => {
 	const env = getEnv()
-	const byPhone = new RateLimiterRedis({
-		storeClient: redis,
-		keyPrefix: `${env.QUEUE_PREFIX}:login-fail-phone`,
-		points: env.LOGIN_MAX_FAILURES,
-		duration: env.LOGIN_LOCKOUT_SECONDS,
-		blockDuration: env.LOGIN_LOCKOUT_SECONDS,
-		insuranceLimiter: new RateLimiterMemory({ points: env.LOGIN_MAX_FAILURES, duration: env.LOGIN_LOCKOUT_SECONDS }),
-	})
-	const byIp = new RateLimiterRedis({
-		storeClient: redis,
-		keyPrefix: `${env.QUEUE_PREFIX}:login-fail-ip`,
-		points: env.LOGIN_MAX_FAILURES * 10,
-		duration: env.LOGIN_LOCKOUT_SECONDS,
-		blockDuration: env.LOGIN_LOCKOUT_SECONDS,
-		insuranceLimiter: new RateLimiterMemory({ points: env.LOGIN_MAX_FAILURES * 10, duration: env.LOGIN_LOCKOUT_SECONDS }),
-	})
-	return { byPhone, byIp }
+	const cap = env.LOGIN_LOCKOUT_SECONDS * 1000
+	return {
+		pair: { free: env.LOGIN_MAX_FAILURES - 1, baseMs: Math.min(30_000, cap), capMs: cap },
+		account: { free: env.LOGIN_MAX_FAILURES * 4, baseMs: Math.min(5_000, cap), capMs: Math.min(ACCOUNT_DELAY_CAP_S * 1000, cap) },
+		ip: { free: env.LOGIN_MAX_FAILURES * 10, baseMs: Math.min(30_000, cap), capMs: cap },
+		windowMs: cap,
+		prefix: `${env.QUEUE_PREFIX}:login`,
+	}
 })
 
-/** Seconds until the phone or address may try again, or 0. */
-export async function lockedForSeconds(phone: string, ip: string | null): Promise<number> {
-	const [p, i] = await Promise.all([limiters.byPhone.get(phone), ip ? limiters.byIp.get(ip) : null])
-	const blocked = [p, i].filter((r): r is RateLimiterRes => !!r && r.remainingPoints <= 0)
-	return blocked.length ? Math.max(...blocked.map((r) => Math.ceil(r.msBeforeNext / 1000))) : 0
+/** Delay after the n-th counted attempt: none while free, then base, 2×base, 4×base… up to the cap. */
+export function delayAfter(n: number, p: Policy): number {
+	if (n <= p.free) return 0
+	return Math.min(p.baseMs * 2 ** Math.min(n - p.free - 1, 30), p.capMs)
 }
 
-export async function recordFailure(phone: string, ip: string | null) {
-	await Promise.all([
-		limiters.byPhone.consume(phone).catch(() => {}),
-		ip ? limiters.byIp.consume(ip).catch(() => {}) : null,
-	])
+// KEYS: the keys; ARGV: now, window, then per key free, base, cap. Each key is a hash {n, until}.
+// Returns 0 and counts the attempt on every key, or the ms to wait (counting nothing).
+const ATTEMPT_SCRIPT = `
+local now = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local wait = 0
+for i, key in ipairs(KEYS) do
+  local untilMs = tonumber(redis.call('HGET', key, 'until') or '0')
+  if untilMs - now > wait then wait = untilMs - now end
+end
+if wait > 0 then return wait end
+for i, key in ipairs(KEYS) do
+  local free = tonumber(ARGV[3 + (i - 1) * 3])
+  local base = tonumber(ARGV[4 + (i - 1) * 3])
+  local cap = tonumber(ARGV[5 + (i - 1) * 3])
+  local n = redis.call('HINCRBY', key, 'n', 1)
+  local delay = 0
+  if n > free then
+    local e = n - free - 1
+    if e > 30 then e = 30 end
+    delay = math.min(base * (2 ^ e), cap)
+  end
+  redis.call('HSET', key, 'until', now + delay)
+  redis.call('PEXPIRE', key, window + delay)
+end
+return 0`
+
+// Fallback when Redis is unreachable: the same rules in this process.
+const memory = singleton('login-limit-memory', () => new Map<string, { n: number; until: number; expires: number }>())
+
+function attemptInMemory(keys: { key: string; policy: Policy }[], now: number, windowMs: number): number {
+	for (const [k, v] of memory) if (v.expires <= now) memory.delete(k)
+	const wait = Math.max(0, ...keys.map(({ key }) => (memory.get(key)?.until ?? 0) - now))
+	if (wait > 0) return wait
+	for (const { key, policy } of keys) {
+		const n = (memory.get(key)?.n ?? 0) + 1
+		const delay = delayAfter(n, policy)
+		memory.set(key, { n, until: now + delay, expires: now + windowMs + delay })
+	}
+	return 0
 }
 
-export async function clearFailures(phone: string) {
-	await limiters.byPhone.delete(phone).catch(() => {})
+function keysFor(phone: string, ip: string | null) {
+	const p = policies
+	const keys = [
+		{ key: `${p.prefix}:pair:${phone}|${ip ?? '-'}`, policy: p.pair },
+		{ key: `${p.prefix}:account:${phone}`, policy: p.account },
+	]
+	if (ip) keys.push({ key: `${p.prefix}:ip:${ip}`, policy: p.ip })
+	return keys
+}
+
+/**
+ * Counts a sign-in attempt before the password is checked. Returns 0 when the attempt may go on,
+ * or the seconds to wait (the attempt is then not counted and the password must not be checked).
+ */
+export async function beginAttempt(phone: string, ip: string | null): Promise<number> {
+	const keys = keysFor(phone, ip)
+	const now = Date.now()
+	let waitMs: number
+	try {
+		const args = [now, policies.windowMs, ...keys.flatMap(({ policy }) => [policy.free, policy.baseMs, policy.capMs])]
+		waitMs = Number(await redis.eval(ATTEMPT_SCRIPT, keys.length, ...keys.map((k) => k.key), ...args))
+	} catch {
+		waitMs = attemptInMemory(keys, now, policies.windowMs)
+	}
+	return waitMs > 0 ? Math.ceil(waitMs / 1000) : 0
+}
+
+/** Seconds the same phone and address must wait before the next attempt (after a failed one), or 0. */
+export async function waitAfterFailure(phone: string, ip: string | null): Promise<number> {
+	const keys = keysFor(phone, ip)
+	const now = Date.now()
+	let untils: number[]
+	try {
+		untils = await Promise.all(keys.map(async ({ key }) => Number((await redis.hget(key, 'until')) ?? 0)))
+	} catch {
+		untils = keys.map(({ key }) => memory.get(key)?.until ?? 0)
+	}
+	const wait = Math.max(0, ...untils.map((u) => u - now))
+	return wait > 0 ? Math.ceil(wait / 1000) : 0
+}
+
+/** A successful sign-in: the phone's counts are cleared; the address keeps its count less this attempt. */
+export async function attemptSucceeded(phone: string, ip: string | null) {
+	const [pair, account, byIp] = keysFor(phone, ip)
+	try {
+		await redis.del(pair!.key, account!.key)
+		if (byIp) await redis.hincrby(byIp.key, 'n', -1)
+	} catch {
+		memory.delete(pair!.key)
+		memory.delete(account!.key)
+	}
 }

@@ -32,6 +32,18 @@ export const registerSchema = z
 
 /** Only same-site relative paths, so a crafted link cannot send a user elsewhere after sign-in. */
 export function safeRedirect(to: unknown, fallback = '/') {
-	if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback
-	return to
+	// Only a path on this site. Browsers drop tabs and newlines from URLs and read "\\" as "/", so
+	// "/\t/evil.example" and "/\\evil.example" would leave the site: any control character or
+	// backslash is refused, and what remains must resolve to this origin.
+	if (typeof to !== 'string' || to.length > 2048 || !to.startsWith('/') || to.startsWith('//')) return fallback
+	if ([...to].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f || c === '\\')) return fallback
+	const base = 'http://yiyang.invalid'
+	let url: URL
+	try {
+		url = new URL(to, base)
+	} catch {
+		return fallback
+	}
+	if (url.origin !== base || url.pathname.startsWith('//')) return fallback
+	return url.pathname + url.search + url.hash
 }

@@ -1,6 +1,6 @@
-import { stringify } from 'csv-stringify/sync'
 import { pool, transaction } from '~/lib/db.server.ts'
 import { failureOf, refuse } from '~/lib/db-rules.server.ts'
+import { toCsv } from '~/lib/export.server.ts'
 import type { Outcome } from '~/lib/outcome.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { addMonths, shanghaiMonth } from '~/lib/time.ts'
@@ -185,6 +185,6 @@ export async function exportCsv(user: SessionUser, opts: { year?: number | null;
 		const ind = computeIndicators(h)
 		rows.push(['snapshot', String(h.populationYear ?? ''), h.month, h.districtId, h.nameZh, ...CSV_COLUMNS.map((c) => num(ind[c]))])
 	}
-	// A byte-order mark so spreadsheet programs read the Chinese names as UTF-8.
-	return '\uFEFF' + stringify(rows)
+	// With a byte-order mark so spreadsheet programs read the Chinese names as UTF-8.
+	return toCsv(rows)
 }

@@ -89,9 +89,9 @@ export async function listElders(user: SessionUser, opts: { page?: number; pageS
 	return { hasMore: rows.length > pageSize, elders: rows.slice(0, pageSize).map(withAge) }
 }
 
-function withAge<T extends { birthDate: Date }>(e: T) {
-	const birthDate = toDateString(e.birthDate)
-	return { ...e, birthDate, age: ageOn(birthDate, shanghaiDate()) }
+/** The age replaces the birth date: shown next to a mask, the birth date would give away the hidden middle of the number. */
+function withAge<T extends { birthDate: Date }>({ birthDate, ...e }: T): Omit<T, 'birthDate'> & { age: number } {
+	return { ...e, age: ageOn(toDateString(birthDate), shanghaiDate()) }
 }
 
 /** One elder within the user's scope; null (shown as 404) when outside it, so existence does not leak. */
@@ -111,7 +111,8 @@ export async function revealIdNumber(user: SessionUser, elderId: string, ip: str
 	const elder = await prisma.elder.findFirst({ where: { AND: [{ id: elderId }, elderScope(user)] }, select: { id: true, districtId: true, idNumberCipher: true } })
 	if (!elder) return { ok: false as const, status: 404 }
 	await audit({ actor: user, action: 'pii.reveal_id_number', entityType: 'elder', entityId: elder.id, districtId: elder.districtId, ip })
-	return { ok: true as const, idNumber: decryptIdNumber(elder.idNumberCipher) }
+	const idNumber = decryptIdNumber(elder.idNumberCipher)
+	return { ok: true as const, idNumber, birthDate: `${idNumber.slice(6, 10)}-${idNumber.slice(10, 12)}-${idNumber.slice(12, 14)}` }
 }
 
 export async function listDistrictsWithCommunities() {

@@ -14,7 +14,18 @@ async function timed(fn: () => Promise<unknown>, timeoutMs = 2000): Promise<Chec
 	}
 }
 
-/** Reachability of every service the app depends on. */
+// Stripe is asked at most once a minute: /healthz is public, and each call to Stripe's API costs a
+// request against the account's rate limit (anyone polling /healthz could otherwise exhaust it).
+const STRIPE_CHECK_TTL_MS = 60_000
+let stripeCached: { at: number; check: Promise<Check> } | null = null
+function stripeCheckCached(): Promise<Check> {
+	if (!stripeCached || Date.now() - stripeCached.at > STRIPE_CHECK_TTL_MS) {
+		stripeCached = { at: Date.now(), check: timed(() => stripe.balance.retrieve({}, { maxNetworkRetries: 0, timeout: 2000 })) }
+	}
+	return stripeCached.check
+}
+
+/** Reachability of every service the app depends on (Stripe's from a check at most a minute old). */
 export async function checkHealth() {
 	const [database, redisCheck, stripeCheck] = await Promise.all([
 		timed(() => pool.query('SELECT 1')),
@@ -22,7 +33,7 @@ export async function checkHealth() {
 			await redisReady(redis, 1500)
 			return redis.ping()
 		}),
-		timed(() => stripe.balance.retrieve({}, { maxNetworkRetries: 0, timeout: 2000 })),
+		stripeCheckCached(),
 	])
 	const checks = { database, redis: redisCheck, stripe: stripeCheck }
 	return { ok: Object.values(checks).every((c) => c.ok), checks }

@@ -74,9 +74,17 @@ export function parseIdNumber(
 	return { ok: true, value, regionCode, birthDate, gender }
 }
 
-/** 420802********1234: region visible for routing, last four for recognition, birth date hidden. */
+/**
+ * 4208**********34: the province and city, and the last two characters for recognition. Twelve
+ * characters hidden, among them the county, the whole birth date and most of the sequence, so the
+ * masked form together with what a page shows beside it (district, age, gender) cannot rebuild the
+ * number. Pages show the age, never the birth date, next to a mask; the full number (and the birth
+ * date in it) only through the audited reveal.
+ */
+export const ID_MASK_HIDDEN = 12
+
 export function maskIdNumber(value: string): string {
-	return `${value.slice(0, 6)}********${value.slice(14)}`
+	return `${value.slice(0, 4)}${'*'.repeat(ID_MASK_HIDDEN)}${value.slice(16)}`
 }
 
 /** Builds a valid number; used by the seed and tests only, never for real people. */

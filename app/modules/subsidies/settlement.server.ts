@@ -3,8 +3,7 @@
 // reviewer). Flagged visits wait for review and join a later claim once accepted. The bureau
 // approves a claim and exports it for the finance office. UNIQUE(bookingId) and UNIQUE(visitId) on
 // the claim lines make sure nothing is claimed twice, whoever prepares claims at the same time.
-import { stringify } from 'csv-stringify/sync'
-import writeXlsxFile from 'write-excel-file/node'
+import { toCsv, toXlsx } from '~/lib/export.server.ts'
 import { z } from 'zod'
 import { prisma } from '~/lib/db.server.ts'
 import { addMonths, toDateString } from '~/lib/time.ts'
@@ -196,7 +195,7 @@ export type ClaimFile = { filename: string; contentType: string; body: string | 
 
 /**
  * The finance office's file of an approved claim: CSV (UTF-8 with BOM so spreadsheet programs read
- * the Chinese) or XLSX (write-excel-file; amounts as numbers in yuan with two decimals). Audited.
+ * the Chinese) or XLSX (app/lib/export.server.ts, formula-safe; amounts as numbers in yuan with two decimals). Audited.
  */
 export async function exportClaim(user: SessionUser, claimId: string, format: 'csv' | 'xlsx', ip: string | null): Promise<ClaimFile | null> {
 	const claim = await getClaim(user, claimId)
@@ -208,8 +207,8 @@ export async function exportClaim(user: SessionUser, claimId: string, format: 'c
 	let file: ClaimFile
 	if (format === 'csv') {
 		const yuan = (fen: number) => (fen / 100).toFixed(2)
-		const body = stringify([EXPORT_HEADER, ...lines.map((l) => [...l.text, yuan(l.fen)]), [...totalText, yuan(claim.totalFen)]])
-		file = { filename, contentType: 'text/csv; charset=utf-8', body: `\uFEFF${body}` }
+		const body = toCsv([EXPORT_HEADER, ...lines.map((l) => [...l.text, yuan(l.fen)]), [...totalText, yuan(claim.totalFen)]])
+		file = { filename, contentType: 'text/csv; charset=utf-8', body }
 	} else {
 		const amount = (fen: number, bold = false) => ({ value: fen / 100, type: Number, format: '#,##0.00', ...(bold ? { fontWeight: 'bold' as const } : {}) })
 		const sheet = [
@@ -217,8 +216,8 @@ export async function exportClaim(user: SessionUser, claimId: string, format: 'c
 			...lines.map((l) => [...l.text.map((value) => ({ value })), amount(l.fen)]),
 			[...totalText.map((value) => ({ value, fontWeight: 'bold' as const })), amount(claim.totalFen, true)],
 		]
-		const body = await writeXlsxFile(sheet, { sheet: claim.month, columns: EXPORT_HEADER.map((h) => ({ width: Math.max(12, h.length + 4) })), stickyRowsCount: 1 }).toBuffer()
-		file = { filename, contentType: XLSX_TYPE, body: new Uint8Array(body) }
+		const body = await toXlsx(sheet, { sheet: claim.month, columns: EXPORT_HEADER.map((h) => ({ width: Math.max(12, h.length + 4) })), stickyRowsCount: 1 })
+		file = { filename, contentType: XLSX_TYPE, body }
 	}
 	await audit({ actor: user, action: 'subsidy.claim_export', entityType: 'subsidy_claim', entityId: claim.id, districtId: claim.districtId, ip, details: { lines: claim.lineCount, format } })
 	return file

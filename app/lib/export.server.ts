@@ -1,0 +1,46 @@
+import { stringify } from 'csv-stringify/sync'
+import writeXlsxFile from 'write-excel-file/node'
+
+// The one writer of CSV and XLSX files for the whole product. A cell whose text starts with =, +,
+// -, @, a tab or a carriage return is read by spreadsheet programs as a formula (CSV/formula
+// injection: an elder's or provider's name could run a command on the finance office's machine);
+// such text is prefixed with an apostrophe, which the programs show as plain text. Plain numbers
+// ("-12.50") are left alone. Every export goes through here: a test fails if another module imports
+// csv-stringify or write-excel-file.
+
+export type CellValue = string | number | null | undefined
+
+const FORMULA_START = /^[=+\-@\t\r]/
+const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/
+
+/** Text a spreadsheet will not evaluate. */
+export function safeCell(value: CellValue): string | number {
+	if (value === null || value === undefined) return ''
+	if (typeof value === 'number') return value
+	return FORMULA_START.test(value) && !PLAIN_NUMBER.test(value) ? `'${value}` : value
+}
+
+/**
+ * CSV text of rows, every cell neutralised. `bom` puts a byte-order mark first so spreadsheet
+ * programs read Chinese as UTF-8 (leave it off for the later chunks of a streamed file).
+ */
+export function toCsv(rows: readonly (readonly CellValue[])[], { bom = true }: { bom?: boolean } = {}): string {
+	const body = stringify(rows.map((row) => row.map(safeCell)))
+	return bom ? `\uFEFF${body}` : body
+}
+
+export type XlsxCell = { value: CellValue; type?: typeof Number | typeof String; format?: string; fontWeight?: 'bold' }
+
+/** An XLSX workbook of one sheet; string cells neutralised like the CSV's. */
+export async function toXlsx(rows: readonly (readonly XlsxCell[])[], options: { sheet: string; columns?: { width: number }[]; stickyRowsCount?: number }): Promise<Uint8Array<ArrayBuffer>> {
+	const sheet = rows.map((row) =>
+		row.map((cell) => {
+			const value = safeCell(cell.value)
+			return { ...cell, value, type: cell.type ?? (typeof value === 'number' ? Number : String) }
+		}),
+	)
+	type SheetData = Extract<Parameters<typeof writeXlsxFile>[0], unknown[][]>
+	const write = writeXlsxFile as unknown as (data: SheetData, opts: typeof options) => { toBuffer(): Promise<Buffer> }
+	const buffer = await write(sheet as unknown as SheetData, options).toBuffer()
+	return new Uint8Array(buffer)
+}

@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DEMO_PASSWORD } from '../../prisma/seed-data.ts'
+import { HttpClient, startApp } from '../setup/http.ts'
+
+// Issue 11 item 1: forms posted as plain HTML (before hydration, or with scripts off) must work, and
+// refused requests must get the product's own page, never a blank 500.
+
+let app: Awaited<ReturnType<typeof startApp>>
+beforeAll(async () => {
+	app = await startApp()
+})
+afterAll(async () => {
+	await app.close()
+})
+
+const FAMILY = { phone: '13800000001', password: DEMO_PASSWORD }
+
+describe('plain-HTML form posts', () => {
+	it('sends a referrer policy under which browsers name the page origin on same-origin posts', async () => {
+		const res = await fetch(`${app.baseUrl}/login`)
+		const policy = res.headers.get('referrer-policy') ?? ''
+		expect(policy).not.toContain('no-referrer')
+		expect(['same-origin', 'strict-origin-when-cross-origin', 'strict-origin', 'origin']).toContain(policy.split(',').pop()!.trim())
+	})
+
+	it('signs in with `Origin: null` and Sec-Fetch-Site same-origin (a no-referrer page posting its form)', async () => {
+		const client = new HttpClient(app.baseUrl)
+		await client.page('/login')
+		const res = await client.post('/login', FAMILY, { headers: { origin: 'null', 'sec-fetch-site': 'same-origin' } })
+		expect(res.status).toBe(302)
+		expect(res.headers.get('set-cookie')).toMatch(/yy_session=/)
+	})
+
+	it('signs in with the real Origin of the page', async () => {
+		const client = new HttpClient(app.baseUrl)
+		await client.page('/login')
+		const res = await client.post('/login', FAMILY, { headers: { origin: app.baseUrl, 'sec-fetch-site': 'same-origin' } })
+		expect(res.status).toBe(302)
+	})
+
+	it('refuses a post from another site with a 403 page in Chinese, not a blank 500', async () => {
+		const client = new HttpClient(app.baseUrl)
+		await client.page('/login')
+		const res = await client.post('/login', FAMILY, { headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' } })
+		expect(res.status).toBe(403)
+		expect(res.headers.get('set-cookie') ?? '').not.toMatch(/yy_session=/)
+		const html = await res.text()
+		expect(html).toContain('<html lang="zh-CN"')
+		expect(html).toContain('这个请求来自其他网站')
+		expect(html).toContain('返回首页')
+	})
+
+	it('refuses `Origin: null` when the browser says the post is cross-site', async () => {
+		const client = new HttpClient(app.baseUrl)
+		await client.page('/login')
+		const res = await client.post('/login', FAMILY, { headers: { origin: 'null', 'sec-fetch-site': 'cross-site' } })
+		expect(res.status).toBe(403)
+		expect(await res.text()).toContain('这个请求来自其他网站')
+	})
+
+	it('answers a missing CSRF token with a Chinese 403 page', async () => {
+		const client = new HttpClient(app.baseUrl)
+		await client.page('/login')
+		const res = await client.post('/login', FAMILY, { csrf: false, headers: { origin: 'null' } })
+		expect(res.status).toBe(403)
+		const html = await res.text()
+		expect(html).toContain('表单已过期')
+	})
+
+	it('answers a 10,000-character search with the product’s own 414 page', async () => {
+		const client = new HttpClient(app.baseUrl)
+		await client.login(FAMILY.phone, FAMILY.password)
+		const res = await client.get(`/services?q=${encodeURIComponent('养'.repeat(10_000))}`)
+		expect(res.status).toBe(414)
+		const html = await res.text()
+		expect(html).toContain('<html lang="zh-CN"')
+		expect(html).toContain('请求的网址太长')
+	})
+
+	it('answers a request whose headers pass even the raised limit with a readable page, not an empty one', async () => {
+		const res = await fetch(`${app.baseUrl}/services?q=${'养'.repeat(20_000)}`)
+		expect(res.status).toBe(431)
+		expect(await res.text()).toContain('请求的网址太长')
+	})
+
+	it('answers a 10,000-character ASCII search with the 414 page too', async () => {
+		const signedOut = await fetch(`${app.baseUrl}/login?q=${'a'.repeat(10_000)}`)
+		expect(signedOut.status).toBe(414)
+		expect(await signedOut.text()).toContain('返回首页')
+		const client = new HttpClient(app.baseUrl)
+		await client.login(FAMILY.phone, FAMILY.password)
+		const res = await client.get(`/services?q=${'a'.repeat(10_000)}`)
+		expect(res.status).toBe(414)
+		expect(await res.text()).toContain('返回首页')
+	})
+
+	it('ignores a client’s own X-Forwarded-For and internal headers when no proxy is trusted', async () => {
+		const { clientIp } = await import('~/lib/http.server.ts')
+		expect(clientIp(new Request('http://x/', { headers: { 'x-forwarded-for': '1.2.3.4', 'x-real-ip': '1.2.3.4' } }))).toBeNull()
+		const client = new HttpClient(app.baseUrl)
+		await client.page('/login')
+		const res = await client.post('/login', FAMILY, { headers: { 'x-yiyang-refusal': 'cross-origin' } })
+		expect(res.status).toBe(302)
+	})
+
+	it('refuses a form body over 1 MB and a webhook body over 256 KB with 413 before reading them', async () => {
+		const client = new HttpClient(app.baseUrl)
+		await client.page('/login')
+		const big = await client.post('/login', { phone: FAMILY.phone, password: FAMILY.password, pad: 'x'.repeat(1024 * 1024 + 10) })
+		expect(big.status).toBe(413)
+		expect(await big.text()).toContain('提交的内容太大')
+		const hook = await fetch(`${app.baseUrl}/resources/stripe-webhook`, { method: 'POST', body: 'x'.repeat(300 * 1024), headers: { 'content-type': 'application/json' } })
+		expect(hook.status).toBe(413)
+	})
+})
