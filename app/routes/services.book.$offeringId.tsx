@@ -7,7 +7,6 @@ import { CommunityLimit, PROVIDER_SUSPENDED, ProviderSuspendedNotice, useProvide
 import { Facts, Money } from '~/components/ui.tsx'
 import { parseForm, replyFailure } from '~/lib/forms.server.ts'
 import { invariantResponse, notFoundUnless, requireId } from '~/lib/http.server.ts'
-import { fail, fieldFail } from '~/lib/outcome.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { createBooking } from '~/modules/marketplace/booking-create.server.ts'
