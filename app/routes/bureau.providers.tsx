@@ -111,16 +111,16 @@ export default function BureauProviders() {
 						{p.status === 'suspended' ? (
 							<ProviderForm reply={reply} kind="reinstate" providerId={p.id} fields={{ intent: 'reinstate' }} className="grid-form suspend-form" submit={t('bureau.reinstate')}>
 								<div className="field">
-									<label htmlFor={`reinstate-${p.id}`}>{t('bureau.reinstateNote')}</label>
-									<input id={`reinstate-${p.id}`} name="reason" type="text" maxLength={500} />
+									<label htmlFor={`reinstate-reason-${p.id}`}>{t('bureau.reinstateNote')}</label>
+									<input id={`reinstate-reason-${p.id}`} name="reason" type="text" maxLength={500} />
 								</div>
 							</ProviderForm>
 						) : null}
 						{p.status === 'approved' ? (
 							<ProviderForm reply={reply} kind="grade" providerId={p.id} fields={{ intent: 'grade' }} className="grid-form" submit={t('bureau.grade')}>
 								<div className="field">
-									<label htmlFor={`grade-${p.id}`}>{t('fields.grade')}</label>
-									<select id={`grade-${p.id}`} name="grade" defaultValue={p.grade ?? 3}>
+									<label htmlFor={`grade-value-${p.id}`}>{t('fields.grade')}</label>
+									<select id={`grade-value-${p.id}`} name="grade" defaultValue={p.grade ?? 3}>
 										{[1, 2, 3, 4, 5].map((g) => (
 											<option key={g} value={g}>
 												{t('grade.stars', { count: g })}
@@ -137,11 +137,11 @@ export default function BureauProviders() {
 						{p.status === 'approved' ? (
 							<ProviderForm reply={reply} kind="suspend" providerId={p.id} fields={{ intent: 'suspend' }} className="grid-form suspend-form" submit={t('bureau.suspend')} secondary>
 								<div className="field">
-									<label htmlFor={`suspend-${p.id}`}>{t('bureau.suspendReason')}</label>
+									<label htmlFor={`suspend-reason-${p.id}`}>{t('bureau.suspendReason')}</label>
 									<p id={`suspend-hint-${p.id}`} className="hint">
 										{t('bureau.suspendHint')}
 									</p>
-									<input id={`suspend-${p.id}`} name="reason" type="text" required maxLength={500} aria-describedby={`suspend-hint-${p.id}`} />
+									<input id={`suspend-reason-${p.id}`} name="reason" type="text" required maxLength={500} aria-describedby={`suspend-hint-${p.id}`} />
 								</div>
 							</ProviderForm>
 						) : null}
