@@ -19,6 +19,8 @@ async function cityFigures(page: Page) {
 }
 
 test('institution staff add beds, admit and discharge an elder; the bureau dashboard follows', async ({ page, browser }) => {
+	// A journey of three roles over a dozen pages with six accessibility scans, like the other journeys.
+	test.setTimeout(180_000)
 	const idNumber = testIdNumber()
 	const room = `E${String(Date.now()).slice(-5)}`
 
