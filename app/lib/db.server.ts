@@ -129,14 +129,6 @@ export async function transaction<T>(fn: (tx: Tx) => Promise<T>, options: Transa
 }
 
 /**
- * @deprecated Use `sql`...`.rows()` from ./sql.server.ts (same pool path). Kept for the booking
- * core until it moves; the lead removes it after merging.
- */
-export async function queryRows<T>(query: Prisma.Sql): Promise<T[]> {
-	return (await pool.query(query.text, query.values)).rows as T[]
-}
-
-/**
  * @deprecated Use `transaction()`, whose `tx` serves Prisma and `sql` alike. Kept for callers
  * outside app/modules until they move; the lead removes it after merging.
  */
