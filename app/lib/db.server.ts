@@ -78,6 +78,8 @@ export type TransactionOptions = {
 	isolationLevel?: Prisma.TransactionIsolationLevel
 	/** Milliseconds the whole callback may take (Prisma's default, 5 s, is short for set-based work). */
 	timeout?: number
+	/** Milliseconds to wait for a pool connection before giving up (10 s by default). */
+	maxWait?: number
 	/** How many times to run fn in all when PostgreSQL aborts it for a deadlock or a serialization failure. */
 	attempts?: number
 }
@@ -106,7 +108,7 @@ function isRetryable(error: unknown) {
  * of fn, or make them idempotent.
  */
 export async function transaction<T>(fn: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
-	const { attempts = 3, timeout = 60_000, isolationLevel } = options
+	const { attempts = 3, timeout = 60_000, maxWait = 10_000, isolationLevel } = options
 	for (let attempt = 1; ; attempt++) {
 		const slot: { client?: pg.PoolClient } = {}
 		try {
@@ -117,21 +119,13 @@ export async function transaction<T>(fn: (tx: Tx) => Promise<T>, options: Transa
 						connections.set(tx, slot.client)
 						return fn(tx)
 					},
-					{ timeout, maxWait: 10_000, ...(isolationLevel ? { isolationLevel } : {}) },
+					{ timeout, maxWait, ...(isolationLevel ? { isolationLevel } : {}) },
 				),
 			)
 		} catch (error) {
 			if (attempt >= attempts || !isRetryable(error)) throw error
 		}
 	}
-}
-
-/**
- * @deprecated Use `sql`...`.rows()` from ./sql.server.ts (same pool path). Kept for the booking
- * core until it moves; the lead removes it after merging.
- */
-export async function queryRows<T>(query: Prisma.Sql): Promise<T[]> {
-	return (await pool.query(query.text, query.values)).rows as T[]
 }
 
 /**

@@ -11,7 +11,7 @@ import { Facts, Money } from '~/components/ui.tsx'
 import { getEnv } from '~/lib/env.server.ts'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { invariantResponse, notFoundUnless, requireId } from '~/lib/http.server.ts'
-import { fail, ok, type Outcome } from '~/lib/outcome.ts'
+import { ok, type Outcome } from '~/lib/outcome.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { cancelBooking, confirmBooking, declineBooking, disputeBooking, markNoShow } from '~/modules/marketplace/booking-lifecycle.server.ts'
@@ -55,7 +55,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	switch (intent) {
 		case 'pay': {
 			const r = await startPayment(user, id)
-			return replyOutcome(parsed, r.ok ? ok({ notice: 'payment.started', clientSecret: r.clientSecret }) : fail(r.error, r.status))
+			return replyOutcome(parsed, r.ok ? ok({ notice: 'payment.started', clientSecret: r.value.clientSecret }) : r)
 		}
 		case 'cancel':
 			return replyOutcome(parsed, withNotice(await cancelBooking(user, id, String(v.reason ?? '')), 'booking.cancelled'))

@@ -20,7 +20,7 @@ export async function action({ request }: ActionFunctionArgs) {
 	const parsed = parseForm(await readProtectedForm(request), registerSchema, { form: 'register', hideFields: ['password', 'confirmPassword'] })
 	if (!parsed.ok) return parsed.response
 	const outcome = await registerFamily(parsed.value)
-	if (!outcome.ok) return replyFailure(parsed, { ...outcome, status: outcome.status ?? 409 })
+	if (!outcome.ok) return replyFailure(parsed, outcome)
 	return createUserSession(outcome.value.id, request, '/elders')
 }
 

@@ -9,7 +9,7 @@ import { StatusBadge, When } from '~/components/marketplace.tsx'
 import { Facts } from '~/components/ui.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { notFoundUnless, requireId } from '~/lib/http.server.ts'
-import { fail, ok } from '~/lib/outcome.ts'
+import { ok } from '~/lib/outcome.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { checkSchema } from '~/modules/marketplace/schemas.ts'
@@ -28,7 +28,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	if (!parsed.ok) return parsed.response
 	const run = parsed.value.intent === 'check-in' ? checkIn : checkOut
 	const r = await run(user, requireId(params, 'bookingId'), parsed.value)
-	return replyOutcome(parsed, r.ok ? ok({ flags: r.flags, verified: r.verified, intent: parsed.value.intent }) : fail(r.error, r.status))
+	return replyOutcome(parsed, r.ok ? ok({ ...r.value, intent: parsed.value.intent }) : r)
 }
 
 function CheckForm({ intent }: { intent: 'check-in' | 'check-out' }) {

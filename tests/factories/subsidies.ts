@@ -49,7 +49,7 @@ export async function completedVisit(staff: SessionUser, family: SessionUser, el
 	const inn = await checkIn(staff, booking.id, { intent: 'check-in', method: 'code', code: opts.flagged ? wrong : booking.visitCode }, startsAt)
 	if (!inn.ok) throw new Error(`check-in failed: ${JSON.stringify(inn)}`)
 	const out = await checkOut(staff, booking.id, { intent: 'check-out', method: 'code', code: booking.visitCode }, new Date(startsAt.getTime() + 62 * 60_000))
-	if (!out.ok || out.verified === opts.flagged) throw new Error(`check-out unexpected: ${JSON.stringify(out)}`)
+	if (!out.ok || out.value.verified === opts.flagged) throw new Error(`check-out unexpected: ${JSON.stringify(out)}`)
 	const visit = await prisma.visit.findUniqueOrThrow({ where: { bookingId: booking.id }, select: { id: true } })
 	return { bookingId: booking.id, visitId: visit.id }
 }

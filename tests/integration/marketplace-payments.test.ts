@@ -127,7 +127,7 @@ describe('payment by Stripe', () => {
 		const bookingId = res.headers.get('location')!.split('/').at(-1)!
 		const down = new Stripe('sk_test_down', { host: '127.0.0.1', port: 9, protocol: 'http', maxNetworkRetries: 0, timeout: 2000 })
 		const failed = await startPayment(sessionUserOf(family), bookingId, down)
-		expect(failed).toEqual({ ok: false, error: 'marketplace:errors.payment.unreachable', status: 503 })
+		expect(failed).toEqual({ ok: false, formError: 'marketplace:errors.payment.unreachable', fieldErrors: {}, status: 503 })
 		const waiting = await prisma.booking.findUniqueOrThrow({ where: { id: bookingId }, include: { payments: true } })
 		expect(waiting.paymentStatus).toBe('awaiting')
 		expect(waiting.status).toBe('confirmed')

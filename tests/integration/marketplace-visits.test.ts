@@ -44,8 +44,8 @@ describe('visit verification', () => {
 		// Run the clock: check-in at the start time, check-out 55 minutes later, by the module the page calls.
 		const user = staffUser(provider)
 		const start = booking.startsAt
-		expect(await checkIn(user, bookingId, { intent: 'check-in', method: 'code', code: booking.visitCode }, new Date(start.getTime() + 2 * 60_000))).toEqual({ ok: true, flags: [], verified: false })
-		expect(await checkOut(user, bookingId, { intent: 'check-out', method: 'geo', lat: HOME.lat + 0.0005, lng: HOME.lng }, new Date(start.getTime() + 57 * 60_000))).toEqual({ ok: true, flags: [], verified: true })
+		expect(await checkIn(user, bookingId, { intent: 'check-in', method: 'code', code: booking.visitCode }, new Date(start.getTime() + 2 * 60_000))).toEqual({ ok: true, value: { flags: [], verified: false } })
+		expect(await checkOut(user, bookingId, { intent: 'check-out', method: 'geo', lat: HOME.lat + 0.0005, lng: HOME.lng }, new Date(start.getTime() + 57 * 60_000))).toEqual({ ok: true, value: { flags: [], verified: true } })
 		const b = await prisma.booking.findUniqueOrThrow({ where: { id: bookingId }, include: { visit: true, events: { orderBy: { at: 'asc' } } } })
 		expect(b.status).toBe('completed')
 		expect(b.events.map((e) => e.toStatus)).toEqual(['requested', 'confirmed', 'in_service', 'completed'])
@@ -75,14 +75,14 @@ describe('visit verification', () => {
 		const start = a.booking.startsAt
 		// Late (40 minutes) and with the wrong home code.
 		const inA = await checkIn(user, a.bookingId, { intent: 'check-in', method: 'code', code: a.booking.visitCode === '000000' ? '111111' : '000000' }, new Date(start.getTime() + 40 * 60_000))
-		expect(inA).toEqual({ ok: true, flags: ['late', 'wrong_place'], verified: false })
+		expect(inA).toEqual({ ok: true, value: { flags: ['late', 'wrong_place'], verified: false } })
 		// Same caregiver checks in elsewhere while still in the first visit.
 		const inB = await checkIn(user, b.bookingId, { intent: 'check-in', method: 'geo', lat: HOME.lat, lng: HOME.lng }, new Date(start.getTime() + 41 * 60_000))
-		expect(inB).toEqual({ ok: true, flags: ['late', 'overlap'], verified: false })
+		expect(inB).toEqual({ ok: true, value: { flags: ['late', 'overlap'], verified: false } })
 		// Ten minutes of a sixty-minute visit, two kilometres away.
 		const outA = await checkOut(user, a.bookingId, { intent: 'check-out', method: 'geo', lat: HOME.lat + 0.02, lng: HOME.lng }, new Date(start.getTime() + 50 * 60_000))
-		expect(outA.ok && outA.flags.sort()).toEqual(['late', 'too_short', 'wrong_place'])
-		expect(outA.ok && outA.verified).toBe(false)
+		expect(outA.ok && outA.value.flags.sort()).toEqual(['late', 'too_short', 'wrong_place'])
+		expect(outA.ok && outA.value.verified).toBe(false)
 		expect((await prisma.visit.findUniqueOrThrow({ where: { bookingId: a.bookingId } })).verified).toBe(false)
 
 		// The bureau sees the flagged visit and can accept it after checking (audited).
@@ -114,7 +114,7 @@ describe('visit verification', () => {
 		const start = booking.startsAt
 		await checkIn(user, bookingId, { intent: 'check-in', method: 'code', code: booking.visitCode }, start)
 		const out = await checkOut(user, bookingId, { intent: 'check-out', method: 'code', code: booking.visitCode }, new Date(start.getTime() + 58 * 60_000))
-		expect(out).toEqual({ ok: true, flags: ['admitted'], verified: false })
+		expect(out).toEqual({ ok: true, value: { flags: ['admitted'], verified: false } })
 		// A stay that ended on the visit day (discharged that morning) does not flag it.
 		expect(await elderAdmittedDuring(prisma, booking.elderId, start, new Date(start.getTime() + 60_000))).toBe(true)
 		await prisma.admission.updateMany({ where: { elderId: booking.elderId, dischargedOn: null }, data: { dischargedOn: dateOnly(visitDay), endReason: 'discharged' } })
@@ -127,8 +127,8 @@ describe('visit verification', () => {
 		const other = await makeProvider()
 		const { bookingId, booking } = await confirmedBooking(provider, 5)
 		const user = staffUser(provider)
-		expect(await checkIn(user, bookingId, { intent: 'check-in', method: 'code', code: booking.visitCode }, new Date(booking.startsAt.getTime() - 3 * 3_600_000))).toEqual({ ok: false, error: 'marketplace:errors.visit.tooEarly', status: 409 })
-		expect(await checkIn(staffUser(other), bookingId, { intent: 'check-in', method: 'code', code: booking.visitCode }, booking.startsAt)).toEqual({ ok: false, error: 'marketplace:errors.visit.notFound', status: 404 })
+		expect(await checkIn(user, bookingId, { intent: 'check-in', method: 'code', code: booking.visitCode }, new Date(booking.startsAt.getTime() - 3 * 3_600_000))).toEqual({ ok: false, formError: 'marketplace:errors.visit.tooEarly', fieldErrors: {}, status: 409 })
+		expect(await checkIn(staffUser(other), bookingId, { intent: 'check-in', method: 'code', code: booking.visitCode }, booking.startsAt)).toEqual({ ok: false, formError: 'marketplace:errors.visit.notFound', fieldErrors: {}, status: 404 })
 		expect(await checkOut(user, bookingId, { intent: 'check-out', method: 'code', code: booking.visitCode }, booking.startsAt)).toMatchObject({ ok: false, status: 409 })
 		const otherStaff = await signIn(app.baseUrl, other.staffPhone)
 		expect((await otherStaff.get(`/visits/${bookingId}`)).status).toBe(404)

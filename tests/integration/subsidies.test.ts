@@ -271,7 +271,7 @@ describe('booking a covered service: split, hold, release, capture, claim', () =
 		const booking = await prisma.booking.findUniqueOrThrow({ where: { id: secondId }, select: { visitCode: true, startsAt: true } })
 		expect((await checkIn(staff, secondId, { intent: 'check-in', method: 'code', code: booking.visitCode }, booking.startsAt)).ok).toBe(true)
 		const out = await checkOut(staff, secondId, { intent: 'check-out', method: 'code', code: booking.visitCode }, new Date(booking.startsAt.getTime() + 62 * 60_000))
-		expect(out).toMatchObject({ ok: true, verified: true })
+		expect(out).toMatchObject({ ok: true, value: { verified: true } })
 		expect(await grantBalance(pgSql(), grant.id)).toEqual({ availableFen: 20_400, heldFen: 0 })
 
 		const month = shanghaiMonth(new Date(booking.startsAt.getTime() + 62 * 60_000))

@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import type { Role } from '~/generated/prisma/enums.ts'
-import { prisma } from '~/lib/db.server.ts'
-import { isUniqueViolation } from '~/lib/db-errors.server.ts'
+import { prisma, transaction } from '~/lib/db.server.ts'
+import { failureOf } from '~/lib/db-rules.server.ts'
+import { fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import { isCityWide } from '~/modules/auth/access.server.ts'
 import { attemptSucceeded, beginAttempt, waitAfterFailure } from '~/modules/auth/login-limit.server.ts'
@@ -9,18 +10,15 @@ import { hashPassword, verifyAgainstDummy, verifyPassword } from '~/modules/auth
 import { nameSchema, passwordSchema, phoneSchema } from '~/modules/auth/schemas.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 
-export type FieldErrors = Record<string, string[]>
-export type Outcome<T> = { ok: true; value: T } | { ok: false; fieldErrors: FieldErrors; formError?: string; status?: number }
 
 export async function registerFamily(input: { name: string; phone: string; password: string }): Promise<Outcome<{ id: string }>> {
 	const passwordHash = await hashPassword(input.password)
 	try {
 		const user = await prisma.user.create({ data: { name: input.name, phone: input.phone, passwordHash, role: 'family' }, select: { id: true } })
 		await audit({ actor: { id: user.id, role: 'family' }, action: 'account.register', entityType: 'user', entityId: user.id })
-		return { ok: true, value: user }
+		return ok(user)
 	} catch (error) {
-		if (isUniqueViolation(error)) return { ok: false, fieldErrors: { phone: ['errors.phone.taken'] } }
-		throw error
+		return failureOf(error)
 	}
 }
 
@@ -70,31 +68,31 @@ export function assignableRoles(creator: SessionUser): readonly (typeof STAFF_RO
 }
 
 export async function createStaffAccount(creator: SessionUser, input: z.infer<typeof createStaffSchema>, ip: string | null): Promise<Outcome<{ id: string }>> {
-	if (!assignableRoles(creator).includes(input.role)) return { ok: false, fieldErrors: { role: ['errors.role.notAllowed'] }, status: 403 }
+	if (!assignableRoles(creator).includes(input.role)) return fieldFail('role', 'errors.role.notAllowed', 403)
 	let districtId = input.role === 'bureau_city' || input.role === 'admin' ? null : input.districtId || null
 	let communityId: string | null = null
 	let providerId: string | null = null
 	if (input.role === 'provider_staff') {
 		const provider = await prisma.provider.findUnique({ where: { id: z.uuid().safeParse(input.providerId).success ? input.providerId! : '00000000-0000-0000-0000-000000000000' }, select: { id: true, districtId: true } })
-		if (!provider) return { ok: false, fieldErrors: { providerId: ['errors.provider.unknown'] } }
+		if (!provider) return fieldFail('providerId', 'errors.provider.unknown')
 		providerId = provider.id
 		districtId = provider.districtId
 	}
 	if (districtId) {
 		const district = await prisma.district.findUnique({ where: { id: districtId }, select: { id: true } })
-		if (!district) return { ok: false, fieldErrors: { districtId: ['errors.district.unknown'] } }
+		if (!district) return fieldFail('districtId', 'errors.district.unknown')
 	}
 	if (input.role === 'community_officer') {
 		const community = z.uuid().safeParse(input.communityId).success
 			? await prisma.community.findFirst({ where: { id: input.communityId, districtId: districtId ?? undefined }, select: { id: true } })
 			: null
-		if (!community) return { ok: false, fieldErrors: { communityId: ['errors.community.unknown'] } }
+		if (!community) return fieldFail('communityId', 'errors.community.unknown')
 		communityId = community.id
 	}
-	if (!isCityWide(creator) && districtId !== creator.districtId) return { ok: false, fieldErrors: { districtId: ['errors.district.outOfScope'] }, status: 403 }
+	if (!isCityWide(creator) && districtId !== creator.districtId) return fieldFail('districtId', 'errors.district.outOfScope', 403)
 	const passwordHash = await hashPassword(input.password)
 	try {
-		const user = await prisma.$transaction(async (tx) => {
+		const user = await transaction(async (tx) => {
 			const created = await tx.user.create({
 				data: { name: input.name, phone: input.phone, passwordHash, role: input.role, districtId, communityId, providerId, createdById: creator.id },
 				select: { id: true },
@@ -102,10 +100,9 @@ export async function createStaffAccount(creator: SessionUser, input: z.infer<ty
 			await audit({ actor: creator, action: 'account.create_staff', entityType: 'user', entityId: created.id, districtId, details: { role: input.role, providerId, communityId }, ip }, tx)
 			return created
 		})
-		return { ok: true, value: user }
+		return ok(user)
 	} catch (error) {
-		if (isUniqueViolation(error)) return { ok: false, fieldErrors: { phone: ['errors.phone.taken'] } }
-		throw error
+		return failureOf(error)
 	}
 }
 

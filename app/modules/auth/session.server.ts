@@ -1,5 +1,6 @@
 import { createCookieSessionStorage, redirect } from '@remix-run/node'
-import { pool, prisma } from '~/lib/db.server.ts'
+import { prisma } from '~/lib/db.server.ts'
+import { sql } from '~/lib/sql.server.ts'
 import { getEnv, isSecureCookies } from '~/lib/env.server.ts'
 import { singleton } from '~/lib/singleton.server.ts'
 import type { ProviderKind, Role } from '~/generated/prisma/enums.ts'
@@ -42,19 +43,17 @@ const perRequest = new WeakMap<Request, Promise<SessionUser | null>>()
 // query compiler the same lookup cost about 4.5 ms of CPU per request (profile of the search and
 // dashboard benchmarks), more than the rest of the loader. `expiresAt` is a timestamp without time
 // zone holding UTC (as Prisma writes it), hence the ISO string rather than now().
-const SESSION_USER_SQL = `
-SELECT u.id, u.name, u.phone, u.role::text AS role, u."districtId", u."communityId", u."providerId", p.kind::text AS "providerKind"
-FROM session s
-JOIN app_user u ON u.id = s."userId"
-LEFT JOIN provider p ON p.id = u."providerId"
-WHERE s.id = $1 AND s."expiresAt" > $2::timestamp AND u.active`
-
 async function loadSessionUser(request: Request): Promise<SessionUser | null> {
 	const session = await sessionStorage.getSession(request.headers.get('Cookie'))
 	const sid = session.get(SESSION_KEY)
 	if (typeof sid !== 'string' || !/^[0-9a-f-]{36}$/i.test(sid)) return null
-	const { rows } = await pool.query<SessionUser>(SESSION_USER_SQL, [sid, new Date().toISOString()])
-	return rows[0] ?? null
+	const user = await sql`
+SELECT u.id, u.name, u.phone, u.role::text AS role, u."districtId", u."communityId", u."providerId", p.kind::text AS "providerKind"
+FROM session s
+JOIN app_user u ON u.id = s."userId"
+LEFT JOIN provider p ON p.id = u."providerId"
+WHERE s.id = ${sid} AND s."expiresAt" > ${new Date().toISOString()}::timestamp AND u.active`.first<SessionUser>()
+	return user ?? null
 }
 
 /** The signed-in user, or null. Loaded once per request however many loaders ask. */

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { prisma } from '~/lib/db.server.ts'
 import { isUniqueViolation } from '~/lib/db-errors.server.ts'
 import { ageOn, dateOnly, shanghaiDate, toDateString } from '~/lib/time.ts'
-import type { Outcome } from '~/modules/accounts/accounts.server.ts'
+import { fieldFail, type Outcome } from '~/lib/outcome.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import { elderScope, mayRevealIdNumber } from '~/modules/auth/access.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
@@ -32,19 +32,19 @@ const elderSummary = {
 /** A family member registers an elder they care for. One transaction: the elder, the link, the audit entry. */
 export async function addElderForFamily(user: SessionUser, input: AddElderInput): Promise<Outcome<{ id: string }>> {
 	const today = shanghaiDate()
-	if (ageOn(input.idNumber.birthDate, today) < MIN_ELDER_AGE) return { ok: false, fieldErrors: { idNumber: ['errors.idNumber.tooYoung'] } }
+	if (ageOn(input.idNumber.birthDate, today) < MIN_ELDER_AGE) return fieldFail('idNumber', 'errors.idNumber.tooYoung')
 	const district = await prisma.district.findUnique({ where: { id: input.districtId }, select: { id: true } })
-	if (!district) return { ok: false, fieldErrors: { districtId: ['errors.district.unknown'] } }
+	if (!district) return fieldFail('districtId', 'errors.district.unknown')
 	const community = z.uuid().safeParse(input.communityId).success
 		? await prisma.community.findFirst({ where: { id: input.communityId, districtId: district.id }, select: { id: true, kind: true } })
 		: null
-	if (!community) return { ok: false, fieldErrors: { communityId: ['errors.community.unknown'] } }
+	if (!community) return fieldFail('communityId', 'errors.community.unknown')
 
 	const idHash = hashIdNumber(input.idNumber.value)
 	const existing = await prisma.elder.findUnique({ where: { idNumberHash: idHash }, select: { id: true, families: { where: { userId: user.id }, select: { userId: true } } } })
 	if (existing) {
 		// Knowing an ID number must not be enough to gain access to an elder another family registered.
-		return { ok: false, fieldErrors: { idNumber: [existing.families.length ? 'errors.elder.alreadyYours' : 'errors.elder.registeredByAnother'] } }
+		return fieldFail('idNumber', existing.families.length ? 'errors.elder.alreadyYours' : 'errors.elder.registeredByAnother')
 	}
 	try {
 		const elder = await prisma.$transaction(async (tx) => {
@@ -70,7 +70,7 @@ export async function addElderForFamily(user: SessionUser, input: AddElderInput)
 	} catch (error) {
 		// Two submissions racing past the check above: the unique hash decides.
 		if (isUniqueViolation(error)) {
-			return { ok: false, fieldErrors: { idNumber: ['errors.elder.alreadyYours'] } }
+			return fieldFail('idNumber', 'errors.elder.alreadyYours')
 		}
 		throw error
 	}

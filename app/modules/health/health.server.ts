@@ -1,4 +1,4 @@
-import { pool } from '~/lib/db.server.ts'
+import { sql } from '~/lib/sql.server.ts'
 import { redis, redisReady } from '~/lib/redis.server.ts'
 import { stripe } from '~/modules/payments/stripe.server.ts'
 
@@ -28,7 +28,7 @@ function stripeCheckCached(): Promise<Check> {
 /** Reachability of every service the app depends on (Stripe's from a check at most a minute old). */
 export async function checkHealth() {
 	const [database, redisCheck, stripeCheck] = await Promise.all([
-		timed(() => pool.query('SELECT 1')),
+		timed(() => sql`SELECT 1`.run()),
 		timed(async () => {
 			await redisReady(redis, 1500)
 			return redis.ping()

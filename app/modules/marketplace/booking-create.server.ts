@@ -6,7 +6,7 @@
 // booking (unique idempotency key per family).
 import { z } from 'zod'
 import type { BookingStatus, ServiceCategory } from '~/generated/prisma/enums.ts'
-import { prisma, type Tx } from '~/lib/db.server.ts'
+import { prisma, transaction, type Tx } from '~/lib/db.server.ts'
 import { assertFen } from '~/lib/money.ts'
 import { isUniqueViolation } from '~/lib/db-errors.server.ts'
 import { fail, fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
@@ -145,7 +145,7 @@ export async function createBooking(user: SessionUser, offeringId: string, input
 		// is held in the same transaction, after the place is taken.
 		const taken =
 			quote.subsidyFen > 0
-				? await prisma.$transaction(async (tx) => {
+				? await transaction(async (tx) => {
 						const placed = await writeBooking(tx, row)
 						if (placed === 'booked') await holdForBooking(tx, { id: bookingId, subsidyFen: quote.subsidyFen, subsidyRef: quote.grantId, providerId: offering.providerId, category: offering.category })
 						return placed

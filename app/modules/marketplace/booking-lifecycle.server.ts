@@ -4,7 +4,7 @@
 import { z } from 'zod'
 import type { Prisma } from '~/generated/prisma/client.ts'
 import type { BookingStatus, Role } from '~/generated/prisma/enums.ts'
-import { prisma, type Tx } from '~/lib/db.server.ts'
+import { prisma, transaction, type TransactionOptions, type Tx } from '~/lib/db.server.ts'
 import { fail, ok, type Outcome } from '~/lib/outcome.ts'
 import { sql } from '~/lib/sql.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
@@ -20,10 +20,8 @@ export type ChangeOutcome = Outcome<AfterCommit>
 
 const refuse = (key: string, status = 409) => fail(`marketplace:errors.booking.${key}`, status)
 
-// prisma.$transaction rather than transaction(): in the HTTP tests the route bundle and the tests
-// hold two copies of app/lib/db.server.ts sharing one Prisma singleton, and transaction() then
-// cannot catch its connection (`sql` runs on the Prisma transaction instead). For the lead/db.
-export const TX_OPTIONS = { maxWait: 60_000, timeout: 30_000 } as const
+/** Booking transactions wait longer for a connection under contention (many families, one slot). */
+export const TX_OPTIONS = { maxWait: 60_000, timeout: 30_000 } as const satisfies TransactionOptions
 
 type Actor = Pick<SessionUser, 'id' | 'role' | 'providerId'> | { id: null; role: null; providerId: null }
 
@@ -131,7 +129,7 @@ async function transition(
 
 async function change(bookingId: string, allowed: (b: Loaded) => boolean, run: (tx: Tx, b: Loaded) => Promise<ChangeOutcome>): Promise<ChangeOutcome> {
 	if (!z.uuid().safeParse(bookingId).success) return refuse('notFound', 404)
-	return prisma.$transaction(async (tx) => {
+	return transaction(async (tx) => {
 		// Row lock: two changes to one booking run one after the other.
 		await sql`SELECT id FROM booking WHERE id = ${bookingId}::uuid FOR UPDATE`.run(tx)
 		const b = await loadForChange(tx, bookingId)

@@ -3,7 +3,7 @@
 import { z } from 'zod'
 import { prisma } from '~/lib/db.server.ts'
 import { dateOnly, shanghaiDate, toDateString } from '~/lib/time.ts'
-import type { Outcome } from '~/modules/accounts/accounts.server.ts'
+import { fieldFail, type Outcome } from '~/lib/outcome.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { CATEGORIES_BY_KIND } from './categories.ts'
 import type { exceptionSchema, offeringSchema, ruleSchema, termsSchema } from './schemas.ts'
@@ -42,16 +42,16 @@ type OfferingInput = z.infer<typeof offeringSchema>
 
 async function checkOffering(providerId: string, input: OfferingInput): Promise<Outcome<null> | null> {
 	const provider = await prisma.provider.findUniqueOrThrow({ where: { id: providerId }, select: { kind: true, districtsServed: { select: { districtId: true } } } })
-	if (!CATEGORIES_BY_KIND[provider.kind].includes(input.category)) return { ok: false, fieldErrors: { category: ['marketplace:errors.category.notForKind'] } }
+	if (!CATEGORIES_BY_KIND[provider.kind].includes(input.category)) return fieldFail('category', 'marketplace:errors.category.notForKind')
 	const served = new Set(provider.districtsServed.map((d) => d.districtId))
-	if (input.districtIds.some((d) => !served.has(d))) return { ok: false, fieldErrors: { districtIds: ['marketplace:errors.districts.notServed'] } }
+	if (input.districtIds.some((d) => !served.has(d))) return fieldFail('districtIds', 'marketplace:errors.districts.notServed')
 	// Each chosen community must exist and lie in one of the offering's own districts.
 	const communityIds = [...new Set(input.communityIds)]
 	if (communityIds.length > 0) {
 		const found = await prisma.community.findMany({ where: { id: { in: communityIds } }, select: { districtId: true } })
-		if (found.length !== communityIds.length) return { ok: false, fieldErrors: { communityIds: ['marketplace:errors.communities.unknown'] } }
+		if (found.length !== communityIds.length) return fieldFail('communityIds', 'marketplace:errors.communities.unknown')
 		const chosen = new Set(input.districtIds)
-		if (found.some((c) => !chosen.has(c.districtId))) return { ok: false, fieldErrors: { communityIds: ['marketplace:errors.communities.outsideArea'] } }
+		if (found.some((c) => !chosen.has(c.districtId))) return fieldFail('communityIds', 'marketplace:errors.communities.outsideArea')
 	}
 	return null
 }
@@ -141,10 +141,10 @@ export async function addRules(user: SessionUser, offeringId: string, input: z.i
 	const providerId = providerIdOf(user)
 	const offering = await prisma.offering.findFirst({ where: { id: offeringId, providerId }, select: { id: true, durationMinutes: true, rules: true } })
 	if (!offering) throw new Response('Not found', { status: 404 })
-	if (input.end - input.start < offering.durationMinutes) return { ok: false, fieldErrors: { end: ['marketplace:errors.time.tooShortForDuration'] } }
+	if (input.end - input.start < offering.durationMinutes) return fieldFail('end', 'marketplace:errors.time.tooShortForDuration')
 	for (const weekday of input.weekdays) {
 		const clash = offering.rules.find((r) => r.weekday === weekday && r.startMinute < input.end && input.start < r.endMinute)
-		if (clash) return { ok: false, fieldErrors: { start: ['marketplace:errors.time.overlapsRule'] } }
+		if (clash) return fieldFail('start', 'marketplace:errors.time.overlapsRule')
 	}
 	await prisma.availabilityRule.createMany({
 		data: [...new Set(input.weekdays)].map((weekday) => ({ offeringId, weekday, startMinute: input.start, endMinute: input.end, capacity: input.capacity })),
@@ -161,7 +161,7 @@ export async function removeRule(user: SessionUser, offeringId: string, ruleId: 
 
 export async function addClosure(user: SessionUser, offeringId: string | null, input: z.infer<typeof exceptionSchema>): Promise<Outcome<null>> {
 	const providerId = providerIdOf(user)
-	if (input.date < shanghaiDate()) return { ok: false, fieldErrors: { date: ['marketplace:errors.date.past'] } }
+	if (input.date < shanghaiDate()) return fieldFail('date', 'marketplace:errors.date.past')
 	if (offeringId && !(await prisma.offering.count({ where: { id: offeringId, providerId } }))) throw new Response('Not found', { status: 404 })
 	await prisma.availabilityException.create({ data: { providerId, offeringId, date: dateOnly(input.date), reason: input.reason } })
 	return { ok: true, value: null }

@@ -5,7 +5,7 @@
 import { z } from 'zod'
 import type { Prisma } from '~/generated/prisma/client.ts'
 import type { BookingStatus } from '~/generated/prisma/enums.ts'
-import { prisma } from '~/lib/db.server.ts'
+import { prisma, transaction } from '~/lib/db.server.ts'
 import { fail as refuse, ok, type Outcome } from '~/lib/outcome.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
@@ -50,7 +50,7 @@ export async function listDisputes(user: SessionUser, opts: { page: number }) {
 export async function resolveDispute(user: SessionUser, bookingId: string, outcome: DisputeOutcome, reason: string, ip: string | null, now = new Date()): Promise<DisputeResult> {
 	if (!z.uuid().safeParse(bookingId).success) return fail('notFound', 404).result
 	if (user.role !== 'bureau_district' && !isCityWide(user)) return fail('notFound', 404).result
-	const result = await prisma.$transaction(
+	const result = await transaction(
 		async (tx) => {
 			// Row lock: concurrent resolves run one after the other; the loser sees the new status.
 			await sql`SELECT id FROM booking WHERE id = ${bookingId}::uuid FOR UPDATE`.run(tx)

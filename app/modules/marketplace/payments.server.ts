@@ -3,17 +3,20 @@
 // Payment success comes only from Stripe's signed webhook, each event processed once (stripe_event).
 import type Stripe from 'stripe'
 import { z } from 'zod'
-import { prisma, type Tx } from '~/lib/db.server.ts'
+import { prisma, transaction, type Tx } from '~/lib/db.server.ts'
 import { getEnv } from '~/lib/env.server.ts'
+import { fail as refuse, ok, type Outcome } from '~/lib/outcome.ts'
+import { sql } from '~/lib/sql.server.ts'
 import { enqueueRefundRetry } from '~/jobs/marketplace.server.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { stripe as defaultStripe } from '~/modules/payments/stripe.server.ts'
 import { notify } from './notify.server.ts'
 
-export type PaymentResult = { ok: true; paymentIntentId: string; clientSecret: string | null } | { ok: false; error: string; status: number }
+/** The one Outcome of app/lib/outcome.ts, with the intent the family's browser confirms. */
+export type PaymentResult = Outcome<{ paymentIntentId: string; clientSecret: string | null }>
 
-const fail = (key: string, status: number) => ({ ok: false as const, error: `marketplace:errors.payment.${key}`, status })
+const fail = (key: string, status: number) => refuse(`marketplace:errors.payment.${key}`, status)
 
 function isUnreachable(error: unknown) {
 	const type = (error as { type?: string } | null)?.type
@@ -36,8 +39,8 @@ export async function startPayment(user: SessionUser, bookingId: string, client:
 	if (booking.paymentStatus === 'paid') return fail('alreadyPaid', 409)
 	if (booking.paymentStatus === 'not_required' || booking.copayFen <= 0) return fail('nothingToPay', 409)
 
-	const payment = await prisma.$transaction(async (tx) => {
-		await tx.$queryRaw`SELECT id FROM booking WHERE id = ${booking.id}::uuid FOR UPDATE`
+	const payment = await transaction(async (tx) => {
+		await sql`SELECT id FROM booking WHERE id = ${booking.id}::uuid FOR UPDATE`.run(tx)
 		const live = await tx.payment.findFirst({ where: { bookingId: booking.id, state: { in: ['created', 'succeeded'] } }, select: { id: true, idempotencyKey: true, amountFen: true, stripePaymentIntentId: true, state: true } })
 		if (live) return live
 		const attempts = await tx.payment.count({ where: { bookingId: booking.id } })
@@ -61,15 +64,15 @@ export async function startPayment(user: SessionUser, bookingId: string, client:
 			{ idempotencyKey: payment.idempotencyKey },
 		)
 	} catch (error) {
-		await prisma.payment.update({ where: { id: payment.id }, data: { lastError: String((error as Error).message).slice(0, 500) } })
+		await prisma.payment.update({ where: { id: payment.id }, data: { lastError: String((error as Error).message).slice(0, 500) }, select: { id: true } })
 		if (isUnreachable(error)) return fail('unreachable', 503)
 		return fail('refused', 502)
 	}
-	await prisma.$transaction(async (tx) => {
-		await tx.payment.update({ where: { id: payment.id }, data: { stripePaymentIntentId: intent.id, lastError: null } })
+	await transaction(async (tx) => {
+		await tx.payment.update({ where: { id: payment.id }, data: { stripePaymentIntentId: intent.id, lastError: null }, select: { id: true } })
 		await tx.booking.updateMany({ where: { id: booking.id, paymentStatus: { in: ['awaiting', 'failed'] } }, data: { paymentStatus: 'processing' } })
 	})
-	return { ok: true, paymentIntentId: intent.id, clientSecret: intent.client_secret }
+	return ok({ paymentIntentId: intent.id, clientSecret: intent.client_secret })
 }
 
 /** Verifies the signature; a bad one is refused (400) before anything is read or written. */
@@ -90,8 +93,8 @@ export type WebhookOutcome = { processed: boolean; duplicate: boolean; refundId?
  * a failure rolls both back so Stripe's next delivery tries again.
  */
 export async function processStripeEvent(event: Stripe.Event): Promise<WebhookOutcome> {
-	const outcome = await prisma.$transaction(async (tx) => {
-		const inserted = await tx.$executeRaw`INSERT INTO stripe_event (id, type) VALUES (${event.id}, ${event.type}) ON CONFLICT (id) DO NOTHING`
+	const outcome = await transaction(async (tx) => {
+		const inserted = await sql`INSERT INTO stripe_event (id, type) VALUES (${event.id}, ${event.type}) ON CONFLICT (id) DO NOTHING`.run(tx)
 		if (inserted === 0) return { processed: false, duplicate: true }
 		switch (event.type) {
 			case 'payment_intent.succeeded':
@@ -120,7 +123,7 @@ async function paymentOf(tx: Tx, intent: Stripe.PaymentIntent) {
 	const paymentId = intent.metadata?.paymentId
 	if (!paymentId || !z.uuid().safeParse(paymentId).success) return null
 	const byMeta = await tx.payment.findUnique({ where: { id: paymentId }, select: { id: true, state: true, amountFen: true, currency: true, bookingId: true, stripePaymentIntentId: true } })
-	if (byMeta && !byMeta.stripePaymentIntentId) await tx.payment.update({ where: { id: byMeta.id }, data: { stripePaymentIntentId: intent.id } })
+	if (byMeta && !byMeta.stripePaymentIntentId) await tx.payment.update({ where: { id: byMeta.id }, data: { stripePaymentIntentId: intent.id }, select: { id: true } })
 	return byMeta
 }
 
@@ -128,17 +131,17 @@ async function onSucceeded(tx: Tx, intent: Stripe.PaymentIntent): Promise<string
 	const payment = await paymentOf(tx, intent)
 	if (!payment) return null
 	if (intent.amount !== payment.amountFen || intent.currency !== payment.currency) {
-		await tx.payment.update({ where: { id: payment.id }, data: { lastError: `amount mismatch: ${intent.amount} ${intent.currency}` } })
+		await tx.payment.update({ where: { id: payment.id }, data: { lastError: `amount mismatch: ${intent.amount} ${intent.currency}` }, select: { id: true } })
 		return null
 	}
 	const changed = await tx.payment.updateMany({ where: { id: payment.id, state: { in: ['created', 'failed', 'canceled'] } }, data: { state: 'succeeded', lastError: null } })
 	if (changed.count === 0) return null
-	await tx.$queryRaw`SELECT id FROM booking WHERE id = ${payment.bookingId}::uuid FOR UPDATE`
+	await sql`SELECT id FROM booking WHERE id = ${payment.bookingId}::uuid FOR UPDATE`.run(tx)
 	const booking = await tx.booking.findUniqueOrThrow({
 		where: { id: payment.bookingId },
 		select: { id: true, status: true, familyUserId: true, providerId: true, familyUser: { select: { phone: true } }, offering: { select: { title: true } } },
 	})
-	await tx.booking.update({ where: { id: booking.id }, data: { paymentStatus: 'paid' } })
+	await tx.booking.update({ where: { id: booking.id }, data: { paymentStatus: 'paid' }, select: { id: true } })
 	await audit({ actor: null, action: 'payment.succeeded', entityType: 'booking', entityId: booking.id, details: { paymentIntent: intent.id, amountFen: intent.amount } }, tx)
 	const params = { offering: booking.offering.title, amountFen: intent.amount }
 	await notify(tx, { userId: booking.familyUserId, phone: booking.familyUser.phone }, 'payment.succeeded', { bookingId: booking.id, params, dedupe: payment.id })
@@ -186,11 +189,11 @@ export async function issueRefund(refundId: string, client: Stripe = defaultStri
 			{ idempotencyKey: refund.idempotencyKey },
 		)
 	} catch (error) {
-		await prisma.refund.update({ where: { id: refund.id }, data: { lastError: String((error as Error).message).slice(0, 500) } })
+		await prisma.refund.update({ where: { id: refund.id }, data: { lastError: String((error as Error).message).slice(0, 500) }, select: { id: true } })
 		await enqueueRefundRetry(refund.id).catch(() => {})
 		return 'pending'
 	}
-	await prisma.$transaction(async (tx) => {
+	await transaction(async (tx) => {
 		const changed = await tx.refund.updateMany({ where: { id: refund.id, state: 'pending' }, data: { state: 'succeeded', stripeRefundId: stripeRefund.id, lastError: null } })
 		if (changed.count === 0) return
 		const booking = await tx.booking.update({
@@ -198,7 +201,7 @@ export async function issueRefund(refundId: string, client: Stripe = defaultStri
 			data: { refundedFen: { increment: refund.amountFen } },
 			select: { id: true, refundedFen: true, copayFen: true, familyUserId: true, familyUser: { select: { phone: true } } },
 		})
-		await tx.booking.update({ where: { id: booking.id }, data: { paymentStatus: booking.refundedFen >= refund.payment.amountFen ? 'refunded' : 'partially_refunded' } })
+		await tx.booking.update({ where: { id: booking.id }, data: { paymentStatus: booking.refundedFen >= refund.payment.amountFen ? 'refunded' : 'partially_refunded' }, select: { id: true } })
 		await audit({ actor: null, action: 'payment.refund', entityType: 'booking', entityId: booking.id, details: { refund: stripeRefund.id, amountFen: refund.amountFen } }, tx)
 		await notify(tx, { userId: booking.familyUserId, phone: booking.familyUser.phone }, 'refund.issued', { bookingId: booking.id, params: { amountFen: refund.amountFen }, dedupe: refund.id })
 	})

@@ -1,10 +1,11 @@
 // Provider onboarding: an applicant registers a provider and its first staff account; a bureau
 // officer of the provider's district approves or rejects it (with a reason) and grades it (1–5).
 import { z } from 'zod'
-import { Prisma } from '~/generated/prisma/client.ts'
-import { prisma } from '~/lib/db.server.ts'
+import type { Prisma } from '~/generated/prisma/client.ts'
+import { prisma, transaction } from '~/lib/db.server.ts'
+import { failureOf } from '~/lib/db-rules.server.ts'
+import { fail, fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
 import { dateOnly, shanghaiDate } from '~/lib/time.ts'
-import type { Outcome } from '~/modules/accounts/accounts.server.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import { canActInDistrict, isCityWide } from '~/modules/auth/access.server.ts'
 import { hashPassword } from '~/modules/auth/password.server.ts'
@@ -15,14 +16,13 @@ import type { applyProviderSchema, gradeProviderSchema, reviewProviderSchema, su
 export async function applyAsProvider(input: z.infer<typeof applyProviderSchema>, ip: string | null): Promise<Outcome<{ userId: string; providerId: string }>> {
 	const districts = await prisma.district.findMany({ where: { id: { in: [input.districtId, ...input.districtIds] } }, select: { id: true } })
 	const known = new Set(districts.map((d) => d.id))
-	if (!known.has(input.districtId)) return { ok: false, fieldErrors: { districtId: ['errors.district.unknown'] } }
-	if (input.districtIds.some((d) => !known.has(d))) return { ok: false, fieldErrors: { districtIds: ['errors.district.unknown'] } }
+	if (!known.has(input.districtId)) return fieldFail('districtId', 'errors.district.unknown')
+	if (input.districtIds.some((d) => !known.has(d))) return fieldFail('districtIds', 'errors.district.unknown')
 	const served = [...new Set([input.districtId, ...input.districtIds])]
 	const passwordHash = await hashPassword(input.password)
 	try {
-		return {
-			ok: true,
-			value: await prisma.$transaction(async (tx) => {
+		return ok(
+			await transaction(async (tx) => {
 				const provider = await tx.provider.create({
 					data: {
 						name: input.providerName,
@@ -45,14 +45,9 @@ export async function applyAsProvider(input: z.infer<typeof applyProviderSchema>
 				await audit({ actor: { id: user.id, role: 'provider_staff' }, action: 'provider.apply', entityType: 'provider', entityId: provider.id, districtId: input.districtId, ip, details: { kind: input.kind, served } }, tx)
 				return { userId: user.id, providerId: provider.id }
 			}),
-		}
+		)
 	} catch (error) {
-		if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-			const target = String((error.meta as { target?: unknown } | undefined)?.target ?? '') + error.message
-			if (target.includes('licence')) return { ok: false, fieldErrors: { licenceNo: ['marketplace:errors.licence.taken'] }, status: 409 }
-			return { ok: false, fieldErrors: { phone: ['errors.phone.taken'] }, status: 409 }
-		}
-		throw error
+		return failureOf(error)
 	}
 }
 
@@ -99,21 +94,21 @@ type ReviewInput = z.infer<typeof reviewProviderSchema>
 /** Approve or reject a pending provider; only an officer of its district (or city-wide). Audited. */
 export async function reviewProvider(user: SessionUser, input: ReviewInput, ip: string | null): Promise<Outcome<{ id: string }>> {
 	const provider = await prisma.provider.findUnique({ where: { id: input.providerId }, select: { id: true, districtId: true, status: true, phone: true } })
-	if (!provider || !canActInDistrict(user, provider.districtId) || user.role === 'community_officer') return { ok: false, fieldErrors: {}, formError: 'marketplace:errors.provider.notInScope', status: 403 }
+	if (!provider || !canActInDistrict(user, provider.districtId) || user.role === 'community_officer') return fail('marketplace:errors.provider.notInScope', 403)
 	const status = input.decision === 'approve' ? 'approved' : 'rejected'
-	return prisma.$transaction(async (tx) => {
+	return transaction(async (tx) => {
 		// Conditional on still pending: two officers deciding at once cannot both win.
 		const changed = await tx.provider.updateMany({
 			where: { id: provider.id, status: 'pending' },
 			data: { status, statusReason: input.reason || null, reviewedById: user.id, reviewedAt: new Date() },
 		})
-		if (changed.count === 0) return { ok: false as const, fieldErrors: {}, formError: 'marketplace:errors.provider.alreadyReviewed', status: 409 }
+		if (changed.count === 0) return fail('marketplace:errors.provider.alreadyReviewed', 409)
 		await audit({ actor: user, action: `provider.${status === 'approved' ? 'approve' : 'reject'}`, entityType: 'provider', entityId: provider.id, districtId: provider.districtId, ip, details: { reason: input.reason } }, tx)
 		await notify(tx, { providerId: provider.id, phone: provider.phone }, status === 'approved' ? 'provider.approved' : 'provider.rejected', {
 			params: { reason: input.reason },
 			dedupe: provider.id,
 		})
-		return { ok: true as const, value: { id: provider.id } }
+		return ok({ id: provider.id })
 	})
 }
 
@@ -131,31 +126,31 @@ const SUSPENSION = {
  */
 export async function setProviderSuspension(user: SessionUser, input: z.infer<typeof suspensionSchema>, ip: string | null, now = new Date()): Promise<Outcome<{ id: string }>> {
 	const provider = await prisma.provider.findUnique({ where: { id: input.providerId }, select: { id: true, districtId: true, status: true, phone: true, statusReason: true } })
-	if (!provider || !canActInDistrict(user, provider.districtId) || user.role === 'community_officer') return { ok: false, fieldErrors: {}, formError: 'marketplace:errors.provider.notInScope', status: 403 }
+	if (!provider || !canActInDistrict(user, provider.districtId) || user.role === 'community_officer') return fail('marketplace:errors.provider.notInScope', 403)
 	const step = SUSPENSION[input.intent]
 	const reason = input.reason || null
-	return prisma.$transaction(async (tx) => {
+	return transaction(async (tx) => {
 		// Waits for bookings in flight that hold the provider row (FOR SHARE); later ones see the new status.
 		const changed = await tx.provider.updateMany({ where: { id: provider.id, status: step.from }, data: { status: step.to, statusReason: input.intent === 'suspend' ? reason : null } })
-		if (changed.count === 0) return { ok: false as const, fieldErrors: {}, formError: step.conflict, status: 409 }
+		if (changed.count === 0) return fail(step.conflict, 409)
 		await audit({ actor: user, action: step.action, entityType: 'provider', entityId: provider.id, districtId: provider.districtId, ip, details: { reason, from: step.from, to: step.to } }, tx)
 		await notify(tx, { providerId: provider.id, phone: provider.phone }, step.notice, { params: { reason: reason ?? '' }, dedupe: `${provider.id}:${now.toISOString()}` })
-		return { ok: true as const, value: { id: provider.id } }
+		return ok({ id: provider.id })
 	})
 }
 
 /** Records the bureau's grade (等级评定) after an assessment, with the date and the officer. Audited. */
 export async function gradeProvider(user: SessionUser, input: z.infer<typeof gradeProviderSchema>, ip: string | null): Promise<Outcome<{ id: string }>> {
-	if (input.assessedOn > shanghaiDate()) return { ok: false, fieldErrors: { assessedOn: ['marketplace:errors.date.future'] } }
+	if (input.assessedOn > shanghaiDate()) return fieldFail('assessedOn', 'marketplace:errors.date.future')
 	const provider = await prisma.provider.findUnique({ where: { id: input.providerId }, select: { id: true, districtId: true, status: true, grade: true, phone: true } })
-	if (!provider || !canActInDistrict(user, provider.districtId) || user.role === 'community_officer') return { ok: false, fieldErrors: {}, formError: 'marketplace:errors.provider.notInScope', status: 403 }
-	if (provider.status !== 'approved') return { ok: false, fieldErrors: { grade: ['marketplace:errors.provider.notApproved'] } }
-	await prisma.$transaction(async (tx) => {
-		await tx.provider.update({ where: { id: provider.id }, data: { grade: input.grade, gradedAt: dateOnly(input.assessedOn), gradedById: user.id } })
+	if (!provider || !canActInDistrict(user, provider.districtId) || user.role === 'community_officer') return fail('marketplace:errors.provider.notInScope', 403)
+	if (provider.status !== 'approved') return fieldFail('grade', 'marketplace:errors.provider.notApproved')
+	await transaction(async (tx) => {
+		await tx.provider.update({ where: { id: provider.id }, data: { grade: input.grade, gradedAt: dateOnly(input.assessedOn), gradedById: user.id }, select: { id: true } })
 		await audit({ actor: user, action: 'provider.grade', entityType: 'provider', entityId: provider.id, districtId: provider.districtId, ip, details: { from: provider.grade, to: input.grade, assessedOn: input.assessedOn } }, tx)
 		await notify(tx, { providerId: provider.id }, 'provider.graded', { params: { grade: input.grade }, dedupe: `${provider.id}:${input.assessedOn}:${input.grade}` })
 	})
-	return { ok: true, value: { id: provider.id } }
+	return ok({ id: provider.id })
 }
 
 export async function listDistricts() {

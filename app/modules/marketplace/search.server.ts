@@ -3,8 +3,8 @@
 // pg_trgm (LIKE/ILIKE over a trigram GIN index, ranked by similarity); each result carries its next
 // free slots. The provider page shows offerings, grade, rating and reviews.
 import { z } from 'zod'
-import { Prisma } from '~/generated/prisma/client.ts'
-import { prisma, queryRows } from '~/lib/db.server.ts'
+import { prisma } from '~/lib/db.server.ts'
+import { sql, type Sql } from '~/lib/sql.server.ts'
 import { fromShanghai, shanghaiDate } from '~/lib/time.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { listDistrictsWithCommunities } from '~/modules/elders/elders.server.ts'
@@ -51,46 +51,46 @@ function escapeLike(q: string) {
 }
 
 export async function searchOfferings(params: SearchParams, now = new Date()): Promise<{ total: number; hits: SearchHit[] }> {
-	const where: Prisma.Sql[] = [Prisma.sql`o.active`, Prisma.sql`p.status = 'approved'`]
-	if (params.district) where.push(Prisma.sql`o."districtIds" @> ARRAY[${params.district}]::text[]`)
-	if (params.community) where.push(Prisma.sql`(cardinality(o."communityIds") = 0 OR ${params.community} = ANY(o."communityIds"))`)
-	if (params.category) where.push(Prisma.sql`o.category = ${params.category}::"ServiceCategory"`)
-	if (params.minPrice !== undefined) where.push(Prisma.sql`o."priceFen" >= ${params.minPrice * 100}`)
-	if (params.maxPrice !== undefined) where.push(Prisma.sql`o."priceFen" <= ${params.maxPrice * 100}`)
-	if (params.minGrade !== undefined) where.push(Prisma.sql`p.grade >= ${params.minGrade}`)
-	if (params.minRating !== undefined) where.push(Prisma.sql`pp."ratingCount" > 0 AND pp."ratingSum" >= ${params.minRating}::numeric * pp."ratingCount"`)
+	const where: Sql[] = [sql`o.active`, sql`p.status = 'approved'`]
+	if (params.district) where.push(sql`o."districtIds" @> ARRAY[${params.district}]::text[]`)
+	if (params.community) where.push(sql`(cardinality(o."communityIds") = 0 OR ${params.community} = ANY(o."communityIds"))`)
+	if (params.category) where.push(sql`o.category = ${params.category}::"ServiceCategory"`)
+	if (params.minPrice !== undefined) where.push(sql`o."priceFen" >= ${params.minPrice * 100}`)
+	if (params.maxPrice !== undefined) where.push(sql`o."priceFen" <= ${params.maxPrice * 100}`)
+	if (params.minGrade !== undefined) where.push(sql`p.grade >= ${params.minGrade}`)
+	if (params.minRating !== undefined) where.push(sql`pp."ratingCount" > 0 AND pp."ratingSum" >= ${params.minRating}::numeric * pp."ratingCount"`)
 	const q = params.q.trim()
 	// Chinese has no letter case: when the words typed have none, LIKE finds exactly what ILIKE
 	// finds, without lower-casing every title and description (ILIKE was 3 times slower here).
-	const matches = q.toLowerCase() === q.toUpperCase() ? Prisma.sql`LIKE` : Prisma.sql`ILIKE`
+	const matches = q.toLowerCase() === q.toUpperCase() ? sql`LIKE` : sql`ILIKE`
 	const like = `%${escapeLike(q)}%`
-	if (q) where.push(Prisma.sql`((o.title || ' ' || o.description) ${matches} ${like} OR p.name ${matches} ${like})`)
+	if (q) where.push(sql`((o.title || ' ' || o.description) ${matches} ${like} OR p.name ${matches} ${like})`)
 	if (params.date) {
-		where.push(Prisma.sql`EXISTS (SELECT 1 FROM availability_rule r WHERE r."offeringId" = o.id AND r.weekday = ${isoWeekday(params.date)})`)
+		where.push(sql`EXISTS (SELECT 1 FROM availability_rule r WHERE r."offeringId" = o.id AND r.weekday = ${isoWeekday(params.date)})`)
 		// Not closed that day, for the whole provider or for this offering. NOT IN over the day's few
 		// exceptions is hashed once (both columns are NOT NULL here, so it means NOT EXISTS); a
 		// correlated NOT EXISTS re-scanned the exception table for every offering (half the
 		// statement's CPU on the benchmark's date search).
-		where.push(Prisma.sql`p.id NOT IN (SELECT e."providerId" FROM availability_exception e WHERE e.date = ${params.date}::date AND e."offeringId" IS NULL)`)
-		where.push(Prisma.sql`(o.id, p.id) NOT IN (SELECT e."offeringId", e."providerId" FROM availability_exception e WHERE e.date = ${params.date}::date AND e."offeringId" IS NOT NULL)`)
+		where.push(sql`p.id NOT IN (SELECT e."providerId" FROM availability_exception e WHERE e.date = ${params.date}::date AND e."offeringId" IS NULL)`)
+		where.push(sql`(o.id, p.id) NOT IN (SELECT e."offeringId", e."providerId" FROM availability_exception e WHERE e.date = ${params.date}::date AND e."offeringId" IS NOT NULL)`)
 	}
-	const rating = Prisma.sql`CASE WHEN pp."ratingCount" > 0 THEN pp."ratingSum"::float / pp."ratingCount" ELSE 0 END`
+	const rating = sql`CASE WHEN pp."ratingCount" > 0 THEN pp."ratingSum"::float / pp."ratingCount" ELSE 0 END`
 	// Sort keys (the offering id breaks ties), selected as k0, k1, … so that the page is taken with
 	// ORDER BY … LIMIT (a top-N sort) and kept in that order after the joins below.
-	const keys: [Prisma.Sql, string][] =
+	const keys: [Sql, string][] =
 		params.sort === 'price_asc'
-			? [[Prisma.sql`o."priceFen"`, 'ASC']]
+			? [[sql`o."priceFen"`, 'ASC']]
 			: params.sort === 'price_desc'
-				? [[Prisma.sql`o."priceFen"`, 'DESC']]
+				? [[sql`o."priceFen"`, 'DESC']]
 				: params.sort === 'rating'
 					? [[rating, 'DESC']]
 					: params.sort === 'grade'
-						? [[Prisma.sql`p.grade`, 'DESC NULLS LAST']]
+						? [[sql`p.grade`, 'DESC NULLS LAST']]
 						: q
-							? [[Prisma.sql`o.title ${matches} ${like}`, 'DESC'], [Prisma.sql`similarity(o.title || ' ' || o.description, ${q})`, 'DESC'], [rating, 'DESC']]
-							: [[Prisma.sql`p.grade`, 'DESC NULLS LAST'], [rating, 'DESC']]
-	const keyColumns = Prisma.join(keys.map(([expr], i) => Prisma.sql`${expr} AS ${Prisma.raw(`k${i}`)}`))
-	const orderBy = (table: string) => Prisma.raw([...keys.map(([, dir], i) => `${table}k${i} ${dir}`), `${table}id`].join(', '))
+							? [[sql`o.title ${matches} ${like}`, 'DESC'], [sql`similarity(o.title || ' ' || o.description, ${q})`, 'DESC'], [rating, 'DESC']]
+							: [[sql`p.grade`, 'DESC NULLS LAST'], [rating, 'DESC']]
+	const keyColumns = sql.join(keys.map(([expr], i) => sql`${expr} AS ${sql.raw(`k${i}`)}`))
+	const orderBy = (table: string) => sql.raw([...keys.map(([, dir], i) => `${table}k${i} ${dir}`), `${table}id`].join(', '))
 	const from = params.date && params.date > shanghaiDate(now) ? fromShanghai(params.date) : now
 	const firstDate = shanghaiDate(from)
 	const lastDate = addDaysTo(firstDate, SLOT_WINDOW_DAYS)
@@ -100,19 +100,19 @@ export async function searchOfferings(params: SearchParams, now = new Date()): P
 	// schedules, closed dates and full slots, from which the next free slots are computed here.
 	// Before, row_number() OVER (ORDER BY …) over every match sorted all of them fully, twice as
 	// wide: the statement cost 8.7 ms of PostgreSQL CPU per search on the benchmark's mix, now 4.7.
-	const rows = await queryRows<Omit<SearchHit, 'nextSlots' | 'rating' | 'communities'> & { communities: SearchHit['communities'] | null; ratingSum: number; total: number; rules: Rule[] | null; closed: string[] | null; full: string[] | null }>(Prisma.sql`
+	const rows = await sql`
 		WITH page AS (
 			SELECT o.id, count(*) OVER ()::int AS total, ${keyColumns}
 			FROM offering o
 			JOIN provider p ON p.id = o."providerId"
 			LEFT JOIN provider_profile pp ON pp."providerId" = p.id
-			WHERE ${Prisma.join(where, ' AND ')}
+			WHERE ${sql.join(where, ' AND ')}
 			ORDER BY ${orderBy('')}
 			LIMIT ${PAGE_SIZE} OFFSET ${(params.page - 1) * PAGE_SIZE}
 		), hits AS (
 			SELECT o.id, o.title, o.description, o.category::text AS category, o."priceFen", o.unit::text AS unit, o."durationMinutes",
 			       o."communityIds", p.id AS "providerId", p.name AS "providerName", p.kind::text AS "providerKind", p.grade,
-			       COALESCE(pp."ratingCount", 0) AS "ratingCount", COALESCE(pp."ratingSum", 0) AS "ratingSum", page.total, ${Prisma.raw(keys.map((_, i) => `page.k${i}`).join(', '))}
+			       COALESCE(pp."ratingCount", 0) AS "ratingCount", COALESCE(pp."ratingSum", 0) AS "ratingSum", page.total, ${sql.raw(keys.map((_, i) => `page.k${i}`).join(', '))}
 			FROM page
 			JOIN offering o ON o.id = page.id
 			JOIN provider p ON p.id = o."providerId"
@@ -130,7 +130,7 @@ export async function searchOfferings(params: SearchParams, now = new Date()): P
 			   WHERE s."offeringId" = h.id AND s."startsAt" >= ${from} AND s."startsAt" < ${until}
 			     AND NOT EXISTS (SELECT 1 FROM slot_place sp WHERE sp."slotId" = s.id AND sp."bookingId" IS NULL)) AS full
 		FROM hits h
-		ORDER BY ${orderBy('h.')}`)
+		ORDER BY ${orderBy('h.')}`.rows<Omit<SearchHit, 'nextSlots' | 'rating' | 'communities'> & { communities: SearchHit['communities'] | null; ratingSum: number; total: number; rules: Rule[] | null; closed: string[] | null; full: string[] | null }>()
 	return {
 		total: rows[0]?.total ?? 0,
 		hits: rows.map(({ ratingSum, total: _t, rules, closed, full, communities, ...r }) => ({

@@ -4,7 +4,9 @@
 // Suspicious visits are flagged for review; only verified visits count for subsidy settlement.
 import { z } from 'zod'
 import type { Prisma } from '~/generated/prisma/client.ts'
-import { prisma, type Tx } from '~/lib/db.server.ts'
+import { prisma, transaction, type Tx } from '~/lib/db.server.ts'
+import { fail as refuse, ok, type Outcome } from '~/lib/outcome.ts'
+import { sql } from '~/lib/sql.server.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import { isCityWide } from '~/modules/auth/access.server.ts'
@@ -23,8 +25,9 @@ export const elderAdmittedDuring: AdmissionCheck = (tx, elderId, from, to) => wa
 
 type CheckInput = z.infer<typeof checkSchema>
 
-export type VisitResult = { ok: true; flags: string[]; verified: boolean } | { ok: false; error: string; status: number }
-const fail = (key: string, status = 400): VisitResult => ({ ok: false, error: `marketplace:errors.visit.${key}`, status })
+/** The one Outcome of app/lib/outcome.ts, with the visit's flags and whether it is verified. */
+export type VisitResult = Outcome<{ flags: string[]; verified: boolean }>
+const fail = (key: string, status = 400): VisitResult => refuse(`marketplace:errors.visit.${key}`, status)
 
 /** The phone page of a visit: only the provider's staff of that booking. No home code in here. */
 export async function getVisitPage(user: SessionUser, bookingId: string) {
@@ -52,7 +55,7 @@ function placeOk(input: CheckInput, booking: { homeLat: number | null; homeLng: 
 
 async function bookingForVisit(tx: Tx, user: SessionUser, bookingId: string) {
 	if (user.role !== 'provider_staff' || !user.providerId || !z.uuid().safeParse(bookingId).success) return null
-	await tx.$queryRaw`SELECT id FROM booking WHERE id = ${bookingId}::uuid FOR UPDATE`
+	await sql`SELECT id FROM booking WHERE id = ${bookingId}::uuid FOR UPDATE`.run(tx)
 	return tx.booking.findFirst({
 		where: { id: bookingId, providerId: user.providerId },
 		select: { id: true, status: true, startsAt: true, endsAt: true, elderId: true, providerId: true, homeLat: true, homeLng: true, visitCode: true, offering: { select: { category: true, durationMinutes: true } } },
@@ -60,13 +63,13 @@ async function bookingForVisit(tx: Tx, user: SessionUser, bookingId: string) {
 }
 
 export async function checkIn(user: SessionUser, bookingId: string, input: CheckInput, now = new Date()): Promise<VisitResult> {
-	return prisma.$transaction(async (tx) => {
+	return transaction(async (tx) => {
 		const booking = await bookingForVisit(tx, user, bookingId)
 		if (!booking) return fail('notFound', 404)
 		if (!HOME_VISIT_CATEGORIES.includes(booking.offering.category)) return fail('notHomeVisit', 400)
 		if (booking.status !== 'confirmed') return fail('notConfirmed', 409)
 		if (now.getTime() < booking.startsAt.getTime() - VISIT_RULES.earliestCheckInMinutes * 60_000) return fail('tooEarly', 409)
-		const ok = placeOk(input, booking)
+		const placeIsOk = placeOk(input, booking)
 		// Another visit by this caregiver still open, or running into this one's booked time.
 		const overlapping = await tx.visit.count({
 			where: {
@@ -75,7 +78,7 @@ export async function checkIn(user: SessionUser, bookingId: string, input: Check
 				OR: [{ checkOutAt: null }, { checkOutAt: { gt: now } }],
 			},
 		})
-		const flags = checkInFlags({ at: now, startsAt: booking.startsAt, placeOk: ok, overlaps: overlapping > 0 })
+		const flags = checkInFlags({ at: now, startsAt: booking.startsAt, placeOk: placeIsOk, overlaps: overlapping > 0 })
 		const moved = await visitTransition(tx, booking.id, 'checkIn', user, now)
 		if (!moved.ok) return fail('notConfirmed', 409)
 		await tx.visit.create({
@@ -88,33 +91,35 @@ export async function checkIn(user: SessionUser, bookingId: string, input: Check
 				checkInMethod: input.method,
 				checkInLat: input.lat ?? null,
 				checkInLng: input.lng ?? null,
-				checkInCodeOk: input.method === 'code' ? ok : null,
+				checkInCodeOk: input.method === 'code' ? placeIsOk : null,
 				flags,
 			},
+			select: { id: true },
 		})
-		return { ok: true, flags, verified: false }
+		return ok({ flags, verified: false })
 	})
 }
 
 export async function checkOut(user: SessionUser, bookingId: string, input: CheckInput, now = new Date(), admitted: AdmissionCheck = elderAdmittedDuring): Promise<VisitResult> {
-	return prisma.$transaction(async (tx) => {
+	return transaction(async (tx) => {
 		const booking = await bookingForVisit(tx, user, bookingId)
 		if (!booking) return fail('notFound', 404)
 		const visit = await tx.visit.findUnique({ where: { bookingId: booking.id }, select: { id: true, checkInAt: true, checkOutAt: true, caregiverId: true, flags: true } })
 		if (!visit || booking.status !== 'in_service' || visit.checkOutAt) return fail('notCheckedIn', 409)
 		if (visit.caregiverId !== user.id) return fail('otherCaregiver', 403)
-		const ok = placeOk(input, booking)
+		const placeIsOk = placeOk(input, booking)
 		const wasAdmitted = await admitted(tx, booking.elderId, visit.checkInAt, now)
-		const more = checkOutFlags({ checkInAt: visit.checkInAt, checkOutAt: now, durationMinutes: booking.offering.durationMinutes, placeOk: ok, admitted: wasAdmitted })
+		const more = checkOutFlags({ checkInAt: visit.checkInAt, checkOutAt: now, durationMinutes: booking.offering.durationMinutes, placeOk: placeIsOk, admitted: wasAdmitted })
 		const flags = [...new Set<string>([...visit.flags, ...more])] as VisitFlag[]
 		const verified = flags.length === 0
 		const moved = await visitTransition(tx, booking.id, 'checkOut', user, now)
 		if (!moved.ok) return fail('notCheckedIn', 409)
 		await tx.visit.update({
 			where: { id: visit.id },
-			data: { checkOutAt: now, checkOutMethod: input.method, checkOutLat: input.lat ?? null, checkOutLng: input.lng ?? null, checkOutCodeOk: input.method === 'code' ? ok : null, flags, verified },
+			data: { checkOutAt: now, checkOutMethod: input.method, checkOutLat: input.lat ?? null, checkOutLng: input.lng ?? null, checkOutCodeOk: input.method === 'code' ? placeIsOk : null, flags, verified },
+			select: { id: true },
 		})
-		return { ok: true, flags, verified }
+		return ok({ flags, verified })
 	})
 }
 
@@ -153,7 +158,7 @@ export async function listFlaggedVisits(user: SessionUser, opts: { page: number 
  */
 export async function reviewVisit(user: SessionUser, visitId: string, accept: boolean, note: string, ip: string | null) {
 	if (!z.uuid().safeParse(visitId).success) return false
-	return prisma.$transaction(async (tx) => {
+	return transaction(async (tx) => {
 		const visit = await tx.visit.findFirst({
 			where: { AND: [{ id: visitId }, visitScope(user)] },
 			select: { id: true, checkOutAt: true, booking: { select: { id: true, familyUserId: true, subsidyFen: true, elder: { select: { districtId: true, name: true } } } } },

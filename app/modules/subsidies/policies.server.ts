@@ -1,8 +1,10 @@
 // Subsidy policies, their versions, exclusions (stacking rules) and budgets.
-import { Prisma } from '~/generated/prisma/client.ts'
-import { prisma, type Tx } from '~/lib/db.server.ts'
+import type { Prisma } from '~/generated/prisma/client.ts'
+import { prisma, transaction, type Tx } from '~/lib/db.server.ts'
+import { failureOf } from '~/lib/db-rules.server.ts'
+import { fail, fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
+import { sql } from '~/lib/sql.server.ts'
 import { dateOnly, shanghaiDate, toDateString } from '~/lib/time.ts'
-import type { Outcome } from '~/modules/accounts/accounts.server.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import type { BudgetInput, CreatePolicyInput, PolicyRulesInput } from './schemas.ts'
@@ -74,77 +76,70 @@ async function unknownDistricts(ids: readonly string[]) {
 }
 
 export async function createPolicy(user: SessionUser, input: CreatePolicyInput): Promise<Outcome<{ id: string }>> {
-	if (!canManagePolicies(user)) return { ok: false, fieldErrors: {}, formError: 'subsidies:errors.cityOnly', status: 403 }
-	if ((await unknownDistricts(input.districtIds)).length) return { ok: false, fieldErrors: { districtIds: ['subsidies:errors.district'] } }
+	if (!canManagePolicies(user)) return fail('subsidies:errors.cityOnly', 403)
+	if ((await unknownDistricts(input.districtIds)).length) return fieldFail('districtIds', 'subsidies:errors.district')
 	if (input.excludes.length) {
 		const n = await prisma.subsidyPolicy.count({ where: { id: { in: input.excludes } } })
-		if (n !== input.excludes.length) return { ok: false, fieldErrors: { excludes: ['subsidies:errors.policy'] } }
+		if (n !== input.excludes.length) return fieldFail('excludes', 'subsidies:errors.policy')
 	}
 	try {
-		const policy = await prisma.$transaction(async (tx) => {
+		const policy = await transaction(async (tx) => {
 			const created = await tx.subsidyPolicy.create({ data: { code: input.code, nameZh: input.nameZh, nameEn: input.nameEn, createdById: user.id }, select: { id: true } })
 			await tx.subsidyPolicyVersion.create({ data: { policyId: created.id, version: 1, createdById: user.id, ...versionData(input) } })
 			if (input.excludes.length) await tx.subsidyPolicyExclusion.createMany({ data: input.excludes.map((excludedPolicyId) => ({ policyId: created.id, excludedPolicyId })) })
 			await audit({ actor: user, action: 'subsidy.policy_create', entityType: 'subsidy_policy', entityId: created.id, details: { code: input.code, monthlyCreditFen: input.monthlyCredit, copayBps: input.copayPercent } }, tx)
 			return created
 		})
-		return { ok: true, value: policy }
+		return ok(policy)
 	} catch (error) {
-		if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return { ok: false, fieldErrors: { code: ['subsidies:errors.codeTaken'] } }
-		throw error
+		return failureOf(error)
 	}
 }
 
 /** A change to a policy: a new version from a date no earlier than today and after the latest version's. */
 export async function addPolicyVersion(user: SessionUser, input: PolicyRulesInput): Promise<Outcome<{ id: string; version: number }>> {
-	if (!canManagePolicies(user)) return { ok: false, fieldErrors: {}, formError: 'subsidies:errors.cityOnly', status: 403 }
-	if ((await unknownDistricts(input.districtIds)).length) return { ok: false, fieldErrors: { districtIds: ['subsidies:errors.district'] } }
-	if (input.effectiveFrom < shanghaiDate()) return { ok: false, fieldErrors: { effectiveFrom: ['subsidies:errors.versionInPast'] } }
+	if (!canManagePolicies(user)) return fail('subsidies:errors.cityOnly', 403)
+	if ((await unknownDistricts(input.districtIds)).length) return fieldFail('districtIds', 'subsidies:errors.district')
+	if (input.effectiveFrom < shanghaiDate()) return fieldFail('effectiveFrom', 'subsidies:errors.versionInPast')
 	try {
-		const created = await prisma.$transaction(async (tx) => {
+		const created = await transaction(async (tx) => {
 			// Lock the policy so two officers adding versions at once get consecutive numbers.
-			const locked = await tx.$queryRawUnsafe<{ id: string }[]>(`SELECT id FROM subsidy_policy WHERE id = $1::uuid FOR UPDATE`, input.policyId)
-			if (!locked.length) return null
+			const locked = await sql`SELECT id FROM subsidy_policy WHERE id = ${input.policyId}::uuid FOR UPDATE`.first(tx)
+			if (!locked) return null
 			const latest = await tx.subsidyPolicyVersion.findFirst({ where: { policyId: input.policyId }, orderBy: { version: 'desc' }, select: { version: true, effectiveFrom: true } })
 			if (latest && toDateString(latest.effectiveFrom) >= input.effectiveFrom) return 'order' as const
 			const v = await tx.subsidyPolicyVersion.create({ data: { policyId: input.policyId, version: (latest?.version ?? 0) + 1, createdById: user.id, ...versionData(input) }, select: { id: true, version: true } })
 			await audit({ actor: user, action: 'subsidy.policy_version', entityType: 'subsidy_policy', entityId: input.policyId, details: { version: v.version, effectiveFrom: input.effectiveFrom, monthlyCreditFen: input.monthlyCredit, copayBps: input.copayPercent } }, tx)
 			return v
 		})
-		if (created === null) return { ok: false, fieldErrors: { policyId: ['subsidies:errors.policy'] }, status: 404 }
-		if (created === 'order') return { ok: false, fieldErrors: { effectiveFrom: ['subsidies:errors.versionOrder'] } }
-		return { ok: true, value: created }
+		if (created === null) return fieldFail('policyId', 'subsidies:errors.policy', 404)
+		if (created === 'order') return fieldFail('effectiveFrom', 'subsidies:errors.versionOrder')
+		return ok(created)
 	} catch (error) {
-		if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return { ok: false, fieldErrors: { effectiveFrom: ['subsidies:errors.versionOrder'] } }
-		throw error
+		return failureOf(error)
 	}
 }
 
 export async function setBudget(user: SessionUser, input: BudgetInput): Promise<Outcome<null>> {
-	if (!canManagePolicies(user)) return { ok: false, fieldErrors: {}, formError: 'subsidies:errors.cityOnly', status: 403 }
+	if (!canManagePolicies(user)) return fail('subsidies:errors.cityOnly', 403)
 	const [policy, district] = await Promise.all([
 		prisma.subsidyPolicy.findUnique({ where: { id: input.policyId }, select: { id: true } }),
 		prisma.district.findUnique({ where: { id: input.districtId }, select: { id: true } }),
 	])
-	if (!policy) return { ok: false, fieldErrors: { policyId: ['subsidies:errors.policy'] } }
-	if (!district) return { ok: false, fieldErrors: { districtId: ['subsidies:errors.district'] } }
+	if (!policy) return fieldFail('policyId', 'subsidies:errors.policy')
+	if (!district) return fieldFail('districtId', 'subsidies:errors.district')
 	// A budget cannot drop below what approvals already committed (conditional update, not a read-then-write).
-	const updated = await prisma.$transaction(async (tx) => {
-		const rows = await tx.$queryRawUnsafe<{ committedFen: number }[]>(
-			`INSERT INTO subsidy_budget ("policyId", "districtId", year, "amountFen", "updatedAt") VALUES ($1::uuid, $2, $3, $4, now())
+	const updated = await transaction(async (tx) => {
+		const rows = await sql`INSERT INTO subsidy_budget ("policyId", "districtId", year, "amountFen", "updatedAt")
+			 VALUES (${input.policyId}::uuid, ${input.districtId}, ${input.year}, ${input.amount}, now())
 			 ON CONFLICT ("policyId", "districtId", year) DO UPDATE SET "amountFen" = EXCLUDED."amountFen", "updatedAt" = now()
 			 WHERE subsidy_budget."committedFen" <= EXCLUDED."amountFen"
-			 RETURNING "committedFen"`,
-			input.policyId,
-			input.districtId,
-			input.year,
-			input.amount,
-		)
+			 RETURNING "committedFen"`.rows<{ committedFen: number }>(tx)
 		if (rows.length) await audit({ actor: user, action: 'subsidy.budget_set', entityType: 'subsidy_policy', entityId: input.policyId, districtId: input.districtId, details: { year: input.year, amountFen: input.amount } }, tx)
 		return rows.length > 0
 	})
-	if (!updated) return { ok: false, fieldErrors: { amount: ['subsidies:errors.budgetBelowCommitted'] } }
-	return { ok: true, value: null }
+	if (!updated) return fieldFail('amount', 'subsidies:errors.budgetBelowCommitted')
+	return ok()
 }
 
 export async function listPolicies(on = shanghaiDate()) {

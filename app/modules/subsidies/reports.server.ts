@@ -1,5 +1,5 @@
 // Budget and spending figures for the bureau, from the ledger itself (nothing kept twice).
-import { prisma } from '~/lib/db.server.ts'
+import { sql } from '~/lib/sql.server.ts'
 import { isCityWide } from '~/modules/auth/access.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 
@@ -12,31 +12,27 @@ export type BudgetRow = { policyId: string; policyNameZh: string; policyNameEn: 
 /** Per policy and district for a year: budget, committed by approvals, credit issued, spent and expired. */
 export async function budgetOverview(user: SessionUser, year: number): Promise<BudgetRow[]> {
 	const district = districtFilter(user)
-	const rows = await prisma.$queryRawUnsafe<BudgetRow[]>(
-		`WITH moves AS (
+	const rows = await sql`WITH moves AS (
 			SELECT g."policyId", g."districtId",
 				sum(t."amountFen") FILTER (WHERE t.kind = 'grant') AS issued,
 				sum(t."amountFen") FILTER (WHERE t.kind = 'capture') AS spent,
 				sum(t."amountFen") FILTER (WHERE t.kind = 'expiry') AS expired
 			FROM ledger_txn t JOIN subsidy_grant g ON g.id = t."grantId"
-			WHERE t.kind IN ('grant', 'capture', 'expiry') AND extract(year FROM (t."createdAt" AT TIME ZONE 'UTC' AT TIME ZONE 'Asia/Shanghai')) = $1
+			WHERE t.kind IN ('grant', 'capture', 'expiry') AND extract(year FROM (t."createdAt" AT TIME ZONE 'UTC' AT TIME ZONE 'Asia/Shanghai')) = ${year}
 			GROUP BY 1, 2
 		),
 		keys AS (
-			SELECT "policyId", "districtId" FROM subsidy_budget WHERE year = $1 UNION SELECT "policyId", "districtId" FROM moves
+			SELECT "policyId", "districtId" FROM subsidy_budget WHERE year = ${year} UNION SELECT "policyId", "districtId" FROM moves
 		)
 		SELECT k."policyId", p."nameZh" AS "policyNameZh", p."nameEn" AS "policyNameEn", k."districtId",
 			coalesce(b."amountFen", 0)::bigint AS "amountFen", coalesce(b."committedFen", 0)::bigint AS "committedFen",
 			coalesce(m.issued, 0)::bigint AS "issuedFen", coalesce(m.spent, 0)::bigint AS "spentFen", coalesce(m.expired, 0)::bigint AS "expiredFen"
 		FROM keys k JOIN subsidy_policy p ON p.id = k."policyId"
-		LEFT JOIN subsidy_budget b ON b."policyId" = k."policyId" AND b."districtId" = k."districtId" AND b.year = $1
+		LEFT JOIN subsidy_budget b ON b."policyId" = k."policyId" AND b."districtId" = k."districtId" AND b.year = ${year}
 		LEFT JOIN moves m ON m."policyId" = k."policyId" AND m."districtId" = k."districtId"
 		JOIN district d ON d.id = k."districtId"
-		WHERE ($2::text IS NULL OR k."districtId" = $2)
-		ORDER BY p."nameZh", d."sortOrder"`,
-		year,
-		district,
-	)
+		WHERE (${district}::text IS NULL OR k."districtId" = ${district})
+		ORDER BY p."nameZh", d."sortOrder"`.rows<BudgetRow>()
 	return rows.map((r) => ({ ...r, amountFen: Number(r.amountFen), committedFen: Number(r.committedFen), issuedFen: Number(r.issuedFen), spentFen: Number(r.spentFen), expiredFen: Number(r.expiredFen) }))
 }
 
@@ -45,21 +41,14 @@ export type SpendingCell = { month: string; districtId: string; category: string
 /** Spending (captured subsidy) by month, district and category, with elders served and services delivered. */
 export async function spendingReport(user: SessionUser, year: number) {
 	const district = districtFilter(user)
-	const params = [year, district]
-	const where = `t.kind = 'capture' AND extract(year FROM (t."createdAt" AT TIME ZONE 'UTC' AT TIME ZONE 'Asia/Shanghai')) = $1 AND ($2::text IS NULL OR g."districtId" = $2)`
+	const where = sql`t.kind = 'capture' AND extract(year FROM (t."createdAt" AT TIME ZONE 'UTC' AT TIME ZONE 'Asia/Shanghai')) = ${year} AND (${district}::text IS NULL OR g."districtId" = ${district})`
 	const [cells, totals] = await Promise.all([
-		prisma.$queryRawUnsafe<SpendingCell[]>(
-			`SELECT to_char(t."createdAt" AT TIME ZONE 'UTC' AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') AS month, g."districtId", coalesce(t.category, 'other') AS category,
+		sql`SELECT to_char(t."createdAt" AT TIME ZONE 'UTC' AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') AS month, g."districtId", coalesce(t.category, 'other') AS category,
 				sum(t."amountFen")::bigint AS "spentFen", count(*)::int AS services
 			 FROM ledger_txn t JOIN subsidy_grant g ON g.id = t."grantId" WHERE ${where}
-			 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
-			...params,
-		),
-		prisma.$queryRawUnsafe<{ eldersServed: number; services: number; spentFen: number }[]>(
-			`SELECT count(DISTINCT g."elderId")::int AS "eldersServed", count(*)::int AS services, coalesce(sum(t."amountFen"), 0)::bigint AS "spentFen"
-			 FROM ledger_txn t JOIN subsidy_grant g ON g.id = t."grantId" WHERE ${where}`,
-			...params,
-		),
+			 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`.rows<SpendingCell>(),
+		sql`SELECT count(DISTINCT g."elderId")::int AS "eldersServed", count(*)::int AS services, coalesce(sum(t."amountFen"), 0)::bigint AS "spentFen"
+			 FROM ledger_txn t JOIN subsidy_grant g ON g.id = t."grantId" WHERE ${where}`.rows<{ eldersServed: number; services: number; spentFen: number }>(),
 	])
 	const norm = cells.map((c) => ({ ...c, spentFen: Number(c.spentFen), services: Number(c.services) }))
 	const sumBy = (key: 'month' | 'districtId' | 'category') => {

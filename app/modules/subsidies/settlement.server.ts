@@ -5,22 +5,21 @@
 // the claim lines make sure nothing is claimed twice, whoever prepares claims at the same time.
 import { toCsv, toXlsx } from '~/lib/export.server.ts'
 import { z } from 'zod'
-import { prisma } from '~/lib/db.server.ts'
+import { prisma, transaction } from '~/lib/db.server.ts'
+import { fail, fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
+import { sql } from '~/lib/sql.server.ts'
 import { addMonths, toDateString } from '~/lib/time.ts'
-import type { Outcome } from '~/modules/accounts/accounts.server.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import { canActInDistrict, isCityWide } from '~/modules/auth/access.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 
-const fail = (formError: string, status = 400) => ({ ok: false as const, fieldErrors: {}, formError, status })
-
 export const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'subsidies:errors.month')
 
-/** Visits whose subsidy can be claimed, checked out before $3 (the month's end). */
-const CLAIMABLE_FROM = `FROM booking b
+/** Visits whose subsidy can be claimed, checked out before `end` (the month's end). */
+const claimableFrom = (end: string) => sql`FROM booking b
 	JOIN visit v ON v."bookingId" = b.id
 	JOIN ledger_txn c ON c.kind = 'capture' AND c.ref = b.id::text
-	WHERE b.status = 'completed' AND v.verified AND v."checkOutAt" < $3::timestamptz
+	WHERE b.status = 'completed' AND v.verified AND v."checkOutAt" < ${end}::timestamptz
 	  AND NOT EXISTS (SELECT 1 FROM ledger_txn r WHERE r.kind = 'reversal' AND r.ref = c.ref)
 	  AND NOT EXISTS (SELECT 1 FROM subsidy_claim_line l WHERE l."visitId" = v.id AND l.active)`
 
@@ -30,7 +29,7 @@ export async function prepareClaim(user: SessionUser, month: string): Promise<Ou
 	const result = await prepareClaimForProvider(user, user.providerId, month)
 	if (!result) return fail('subsidies:errors.providerOnly', 403)
 	if (result.closed) return fail('subsidies:errors.claimClosed', 409)
-	return { ok: true, value: { claimId: result.claimId, added: result.added } }
+	return ok({ claimId: result.claimId, added: result.added })
 }
 
 /**
@@ -46,33 +45,22 @@ export async function prepareClaimForProvider(actor: SessionUser | null, provide
 	const first = `${month}-01`
 	// The month ends at midnight Shanghai time of the next month's first day.
 	const end = `${addMonths(month, 1)}-01T00:00:00+08:00`
-	return prisma.$transaction(async (tx) => {
-		const inserted = await tx.$queryRawUnsafe<{ id: string }[]>(
-			`INSERT INTO subsidy_claim (id, "providerId", month, "districtId", "createdById") VALUES (gen_random_uuid(), $1::uuid, $2::date, $3, $4::uuid)
-			 ON CONFLICT ("providerId", month) WHERE status <> 'rejected' DO NOTHING RETURNING id`,
-			provider.id,
-			first,
-			provider.districtId,
-			actor?.id ?? null,
-		)
-		const [claim] = await tx.$queryRawUnsafe<{ id: string; status: string }[]>(
-			`SELECT id, status::text FROM subsidy_claim WHERE "providerId" = $1::uuid AND month = $2::date AND status <> 'rejected' FOR UPDATE`,
-			provider.id,
-			first,
-		)
+	return transaction(async (tx) => {
+		const inserted = await sql`
+			INSERT INTO subsidy_claim (id, "providerId", month, "districtId", "createdById")
+			VALUES (gen_random_uuid(), ${provider.id}::uuid, ${first}::date, ${provider.districtId}, ${actor?.id ?? null}::uuid)
+			ON CONFLICT ("providerId", month) WHERE status <> 'rejected' DO NOTHING RETURNING id`.rows<{ id: string }>(tx)
+		const claim = await sql`
+			SELECT id, status::text FROM subsidy_claim WHERE "providerId" = ${provider.id}::uuid AND month = ${first}::date AND status <> 'rejected' FOR UPDATE`.first<{ id: string; status: string }>(tx)
 		if (!claim || claim.status !== 'submitted') return { claimId: claim?.id ?? '', added: 0, closed: true, created: false }
-		const [added] = await tx.$queryRawUnsafe<{ n: number }[]>(
-			`WITH ins AS (
+		const added = await sql`
+			WITH ins AS (
 				INSERT INTO subsidy_claim_line (id, "claimId", "bookingId", "visitId", "elderId", category, "amountFen", "serviceDate")
-				SELECT gen_random_uuid(), $1::uuid, b.id, v.id, b."elderId", c.category, c."amountFen"::int, (v."checkOutAt" AT TIME ZONE 'Asia/Shanghai')::date
-				${CLAIMABLE_FROM} AND b."providerId" = $2::uuid
+				SELECT gen_random_uuid(), ${claim.id}::uuid, b.id, v.id, b."elderId", c.category, c."amountFen"::int, (v."checkOutAt" AT TIME ZONE 'Asia/Shanghai')::date
+				${claimableFrom(end)} AND b."providerId" = ${provider.id}::uuid
 				ON CONFLICT DO NOTHING
 				RETURNING 1
-			) SELECT count(*)::int AS n FROM ins`,
-			claim.id,
-			provider.id,
-			end,
-		)
+			) SELECT count(*)::int AS n FROM ins`.first<{ n: number }>(tx)
 		const n = added?.n ?? 0
 		if (inserted.length || n > 0 || actor) {
 			await audit({ actor, action: 'subsidy.claim_prepare', entityType: 'subsidy_claim', entityId: claim.id, districtId: provider.districtId, details: { month, added: n, by: actor ? 'staff' : 'monthly_job' } }, tx)
@@ -87,8 +75,7 @@ export async function prepareClaimForProvider(actor: SessionUser | null, provide
  */
 export async function prepareMonthlyClaims(month: string): Promise<{ providers: number; created: number; lines: number }> {
 	const end = `${addMonths(month, 1)}-01T00:00:00+08:00`
-	// $1, $2 are unused placeholders so the shared fragment's $3 lines up.
-	const providers = await prisma.$queryRawUnsafe<{ providerId: string }[]>(`SELECT DISTINCT b."providerId" ${CLAIMABLE_FROM} AND $1::int IS NULL AND $2::int IS NULL ORDER BY 1`, null, null, end)
+	const providers = await sql`SELECT DISTINCT b."providerId" ${claimableFrom(end)} ORDER BY 1`.rows<{ providerId: string }>()
 	let created = 0
 	let lines = 0
 	for (const p of providers) {
@@ -151,7 +138,7 @@ export async function approveClaim(user: SessionUser, claimId: string, note: str
 	if (!claim) return fail('subsidies:errors.notInScope', 404)
 	if (!canActInDistrict(user, claim.districtId)) return fail('subsidies:errors.otherDistrict', 403)
 	if (claim.lineCount === 0) return fail('subsidies:errors.claimEmpty', 409)
-	const done = await prisma.$transaction(async (tx) => {
+	const done = await transaction(async (tx) => {
 		const { count } = await tx.subsidyClaim.updateMany({ where: { id: claim.id, status: 'submitted' }, data: { status: 'approved', reviewedById: user.id, reviewedAt: new Date(), reviewNote: note || null } })
 		if (count === 0) return false
 		const fresh = await tx.subsidyClaim.findUniqueOrThrow({ where: { id: claim.id }, select: { totalFen: true, lineCount: true } })
@@ -159,7 +146,7 @@ export async function approveClaim(user: SessionUser, claimId: string, note: str
 		return true
 	})
 	if (!done) return fail('subsidies:errors.outOfOrder', 409)
-	return { ok: true, value: null }
+	return ok()
 }
 
 /**
@@ -171,21 +158,21 @@ export async function rejectClaim(user: SessionUser, claimId: string, reason: st
 	if (user.role !== 'bureau_district' && !isCityWide(user)) return fail('subsidies:errors.bureauOnly', 403)
 	if (!z.uuid().safeParse(claimId).success) return fail('subsidies:errors.notInScope', 404)
 	const trimmed = reason.trim()
-	if (!trimmed) return { ok: false, fieldErrors: { reason: ['subsidies:errors.reasonRequired'] }, formError: 'subsidies:errors.reasonRequired', status: 400 }
+	if (!trimmed) return { ...fieldFail('reason', 'subsidies:errors.reasonRequired'), formError: 'subsidies:errors.reasonRequired' }
 	const claim = await prisma.subsidyClaim.findUnique({ where: { id: claimId }, select: { id: true, districtId: true, providerId: true, month: true } })
 	if (!claim) return fail('subsidies:errors.notInScope', 404)
 	if (!canActInDistrict(user, claim.districtId)) return fail('subsidies:errors.otherDistrict', 403)
-	const done = await prisma.$transaction(async (tx) => {
+	const done = await transaction(async (tx) => {
 		const { count } = await tx.subsidyClaim.updateMany({ where: { id: claim.id, status: 'submitted' }, data: { status: 'rejected', reviewedById: user.id, reviewedAt: new Date(), reviewNote: trimmed } })
 		if (count === 0) return false
 		const fresh = await tx.subsidyClaim.findUniqueOrThrow({ where: { id: claim.id }, select: { totalFen: true, lineCount: true } })
 		const month = toDateString(claim.month).slice(0, 7)
 		await audit({ actor: user, action: 'subsidy.claim_reject', entityType: 'subsidy_claim', entityId: claim.id, districtId: claim.districtId, ip, details: { totalFen: Number(fresh.totalFen), lines: fresh.lineCount, reason: trimmed, month } }, tx)
-		await tx.notification.create({ data: { providerId: claim.providerId, kind: 'subsidy.claim_rejected', params: { month, reason: trimmed, claimId: claim.id } } })
+		await tx.notification.create({ data: { providerId: claim.providerId, kind: 'subsidy.claim_rejected', params: { month, reason: trimmed, claimId: claim.id } }, select: { id: true } })
 		return true
 	})
 	if (!done) return fail('subsidies:errors.outOfOrder', 409)
-	return { ok: true, value: null }
+	return ok()
 }
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
