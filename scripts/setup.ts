@@ -2,18 +2,9 @@
 // services (PostgreSQL, Redis; installs the pinned stripe-mock), installs Debian's Chromium for the
 // browser tests when run as root (else prints the command), migrates the development database and
 // seeds demo data when it is empty. Safe to run again.
-import { spawnSync } from 'node:child_process'
 import { ensureChromium } from './lib/chromium.ts'
+import { runOrExit as run } from './lib/steps.ts'
 import { ensureServices } from './services.ts'
-
-function run(label: string, command: string, args: string[]) {
-	console.log(`▶ ${label}`)
-	const result = spawnSync(command, args, { stdio: 'inherit', env: process.env })
-	if (result.status !== 0) {
-		console.error(`✗ ${label} failed`)
-		process.exit(result.status ?? 1)
-	}
-}
 
 try {
 	const { stripeMock } = await ensureServices()

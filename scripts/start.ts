@@ -1,22 +1,14 @@
 // `npm start`: the whole app on this machine with demo data. Checks and starts the services
 // (PostgreSQL, Redis, stripe-mock), migrates, seeds demo data when the database is empty, builds,
 // then runs the web server (port 3000) and the BullMQ worker until Ctrl-C.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { runOrExit as run } from './lib/steps.ts'
 import { ensureServices } from './services.ts'
 
 process.env.NODE_ENV = 'production'
 // The demo runs with the development keys unless real ones are set (never in a deployment).
 process.env.ALLOW_DEV_SECRETS ??= 'true'
-
-function run(label: string, command: string, args: string[]) {
-	console.log(`▶ ${label}`)
-	const result = spawnSync(command, args, { stdio: 'inherit', env: process.env })
-	if (result.status !== 0) {
-		console.error(`✗ ${label} failed`)
-		process.exit(result.status ?? 1)
-	}
-}
 
 let services: Awaited<ReturnType<typeof ensureServices>>
 try {

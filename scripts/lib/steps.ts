@@ -1,6 +1,6 @@
 // The steps of `npm test`: a child process each, timed. Steps run together buffer their output and
 // print it as one block when they end, so parallel logs never interleave.
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 
 export type StepResult = { label: string; ok: boolean; seconds: number }
 
@@ -39,5 +39,15 @@ export async function runTask(label: string, task: () => Promise<void>): Promise
 	} catch (e) {
 		console.error(`✗ ${label} (${seconds(t0)} s): ${e instanceof Error ? e.message : String(e)}`)
 		return { label, ok: false, seconds: seconds(t0) }
+	}
+}
+
+/** Runs a command in the foreground for an operator script (setup, start); stops the script if it fails. */
+export function runOrExit(label: string, command: string, args: string[]) {
+	console.log(`▶ ${label}`)
+	const result = spawnSync(command, args, { stdio: 'inherit', env: process.env })
+	if (result.status !== 0) {
+		console.error(`✗ ${label} failed`)
+		process.exit(result.status ?? 1)
 	}
 }
