@@ -7,6 +7,7 @@ import { Facts } from '~/components/ui.tsx'
 import { clientIp, invariantResponse, notFoundUnless, requireId } from '~/lib/http.server.ts'
 import { mayRevealIdNumber, requireUser } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
+import { requireRecentAuth } from '~/modules/auth/step-up.server.ts'
 import { getElder, revealIdNumber } from '~/modules/elders/elders.server.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -19,6 +20,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	const user = await requireUser(request)
 	const formData = await readProtectedForm(request)
 	invariantResponse(formData.get('intent') === 'reveal', 'Unknown action')
+	if (mayRevealIdNumber(user)) await requireRecentAuth(request, user)
 	const result = await revealIdNumber(user, requireId(params, 'elderId'), clientIp(request))
 	if (!result.ok) throw new Response(result.status === 403 ? 'Forbidden' : 'Not found', { status: result.status })
 	return data({ idNumber: result.idNumber, birthDate: result.birthDate }, { headers: { 'Cache-Control': 'no-store' } })
