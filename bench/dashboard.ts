@@ -11,7 +11,7 @@ import { benchDatabase, benchDbName, copyOfTemplate, load, prepare, ratio, repor
 
 const NAME = benchDbName('beds')
 
-async function bedsDatabase(): Promise<string> {
+async function bedsDatabase(): Promise<{ url: string; beds: string; per1000: string }> {
 	await benchDatabase('city')
 	const url = await copyOfTemplate(benchDbName('city'), NAME)
 	const c = new pg.Client({ connectionString: url })
