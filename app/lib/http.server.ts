@@ -102,6 +102,14 @@ export function requestGuard() {
 	}
 }
 
+/**
+ * Whether the guard refused this request (the root loader answers it with the error page). Route
+ * loaders run beside the root's, so one that redirects checks this first, or its redirect would win.
+ */
+export function isRefused(request: Request) {
+	return request.headers.has(REFUSAL_HEADER)
+}
+
 /** Called by the root loader: answers a request the guard refused with the product's error page. */
 export async function throwIfRefused(request: Request) {
 	const refusal = request.headers.get(REFUSAL_HEADER) as Refusal | null

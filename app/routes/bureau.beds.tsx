@@ -11,7 +11,8 @@ import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { ok } from '~/lib/outcome.ts'
 import { BUREAU_ROLES, requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
-import { dashboard, districtChoices, snapshotHistory, snapshotMonth } from '~/modules/beds/indicators.server.ts'
+import { dashboardPage } from '~/modules/beds/dashboard.server.ts'
+import { snapshotMonth } from '~/modules/beds/indicators.server.ts'
 import { formatPercent, formatRatio, TARGETS, type Indicators } from '~/modules/beds/indicators.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -19,7 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 	const url = new URL(request.url)
 	const year = Number(url.searchParams.get('year')) || null
 	const districtId = url.searchParams.get('district') || null
-	const [board, history, districts] = await Promise.all([dashboard(user, { year, districtId }), snapshotHistory(user, { districtId }), districtChoices(user)])
+	const { board, history, districts } = await dashboardPage(user, { year, districtId })
 	// Only the figures the page shows go into its data (the CSV export has all of them).
 	return {
 		board: { ...board, districts: board.districts.map((d) => ({ ...shown(d), districtId: d.districtId, nameZh: d.nameZh, nameEn: d.nameEn })), city: board.city && shown(board.city) },

@@ -5,6 +5,7 @@ import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { CommunityLimit, Stars, When } from '~/components/marketplace.tsx'
 import { Pager } from '~/components/pager.tsx'
 import { Money } from '~/components/ui.tsx'
+import { isRefused } from '~/lib/http.server.ts'
 import { getSessionUser } from '~/modules/auth/session.server.ts'
 import { ALL_CATEGORIES, PROVIDER_KINDS } from '~/modules/marketplace/categories.ts'
 import { searchSchema, SORTS } from '~/modules/marketplace/schemas.ts'
@@ -15,7 +16,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await getSessionUser(request)
 	const url = new URL(request.url)
 	// A family's first search starts in its elder's district; choosing 「不限」 keeps the whole city.
-	if (user?.role === 'family' && url.search === '') {
+	if (user?.role === 'family' && url.search === '' && !isRefused(request)) {
 		const district = await familyHomeDistrict(user.id)
 		if (district) throw redirect(`/services?district=${encodeURIComponent(district)}`)
 	}
