@@ -4,7 +4,7 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@rem
 import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, Field, FormErrors, replyFor, SelectField, useReplyForm } from '~/components/forms.tsx'
+import { ActionForm, Field, FormErrors, replyFor, SelectField } from '~/components/forms.tsx'
 import { ContactFields, ResidenceFields } from '~/components/residence-fields.tsx'
 import { parseForm, replyFailure } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
@@ -93,11 +93,17 @@ function FamilyForm() {
 }
 
 function OfficerForm() {
-	const { places } = useLoaderData<typeof loader>()
+	const { places, today } = useLoaderData<typeof loader>()
 	const reply = useActionData<typeof action>()
 	const navigation = useNavigation()
 	const { t } = useTranslation()
-	const [form, fields] = useReplyForm<'idNumber' | 'name' | 'districtId' | 'communityId' | 'phone' | 'emergencyContactName' | 'emergencyContactPhone'>('register-elder', reply)
+	// Validated in the browser too (the same schema), so a slip is named before anything is sent.
+	const [form, fields] = useForm({
+		id: 'register-elder',
+		lastResult: replyFor(reply, 'register-elder'),
+		onValidate: ({ formData }) => parseWithZod(formData, { schema: registerElderSchema(today) }),
+		shouldRevalidate: 'onInput',
+	})
 	return (
 		<section className="card narrow">
 			<h1>{t('registry.registerTitle')}</h1>
