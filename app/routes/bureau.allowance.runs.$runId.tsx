@@ -15,6 +15,7 @@ import type { LineReport } from '~/modules/allowance/csv.server.ts'
 import { approveRun, getRun, importReturnedPayments, rejectAndRecompute } from '~/modules/allowance/runs.server.ts'
 import { rejectRunSchema } from '~/modules/allowance/schemas.ts'
 import { BUREAU_ROLES, requireRole } from '~/modules/auth/access.server.ts'
+import { requireRecentAuth } from '~/modules/auth/step-up.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -41,7 +42,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	invariantResponse(intent === 'approve' || intent === 'returns', 'Unknown action')
 	const parsed = parseForm(formData, noFields)
 	if (!parsed.ok) return parsed.response
-	if (intent === 'approve') return replyOutcome(parsed, await approveRun(user, runId, ip))
+	if (intent === 'approve') {
+		await requireRecentAuth(request, user)
+		return replyOutcome(parsed, await approveRun(user, runId, ip))
+	}
 	const file = formData.get('file')
 	return replyOutcome(parsed, await importReturnedPayments(user, runId, file instanceof File ? file : null, ip))
 }

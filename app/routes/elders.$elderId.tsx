@@ -9,6 +9,7 @@ import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp, invariantResponse, notFoundUnless, requireId } from '~/lib/http.server.ts'
 import { isRegistrar, mayRevealIdNumber, requireUser } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
+import { requireRecentAuth } from '~/modules/auth/step-up.server.ts'
 import { getElder, revealIdNumber } from '~/modules/elders/elders.server.ts'
 import { linkFamily, unlinkFamily, verifyResidence } from '~/modules/elders/registry.server.ts'
 import { linkFamilySchema, RELATIONSHIPS, unlinkFamilySchema, verifyResidenceSchema } from '~/modules/elders/schemas.ts'
@@ -26,6 +27,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	const intent = formData.get('intent')
 	const ip = clientIp(request)
 	if (intent === 'reveal') {
+		if (mayRevealIdNumber(user)) await requireRecentAuth(request, user)
 		const result = await revealIdNumber(user, elderId, ip)
 		if (!result.ok) throw new Response(result.status === 403 ? 'Forbidden' : 'Not found', { status: result.status })
 		return data({ idNumber: result.idNumber, birthDate: result.birthDate }, { headers: { 'Cache-Control': 'no-store' } })

@@ -47,3 +47,8 @@ export function safeRedirect(to: unknown, fallback = '/') {
 	if (url.origin !== base || url.pathname.startsWith('//')) return fallback
 	return url.pathname + url.search + url.hash
 }
+
+export const reauthSchema = z.object({
+	password: z.string({ error: 'errors.required' }).min(1, 'errors.required').max(128, 'errors.password.tooLong'),
+	redirectTo: z.string().max(2048).optional(),
+})

@@ -37,6 +37,13 @@ export type SessionUser = {
 	providerKind?: ProviderKind | null
 }
 
+/** The id of the request's session row, if its cookie carries a well-formed one. */
+export async function currentSessionId(request: Request): Promise<string | null> {
+	const session = await sessionStorage.getSession(request.headers.get('Cookie'))
+	const sid = session.get(SESSION_KEY)
+	return typeof sid === 'string' && /^[0-9a-f-]{36}$/i.test(sid) ? sid : null
+}
+
 const perRequest = new WeakMap<Request, Promise<SessionUser | null>>()
 
 // Every signed-in request runs this, so it is one plain statement on the pool: through Prisma's
@@ -44,9 +51,8 @@ const perRequest = new WeakMap<Request, Promise<SessionUser | null>>()
 // dashboard benchmarks), more than the rest of the loader. `expiresAt` is a timestamp without time
 // zone holding UTC (as Prisma writes it), hence the ISO string rather than now().
 async function loadSessionUser(request: Request): Promise<SessionUser | null> {
-	const session = await sessionStorage.getSession(request.headers.get('Cookie'))
-	const sid = session.get(SESSION_KEY)
-	if (typeof sid !== 'string' || !/^[0-9a-f-]{36}$/i.test(sid)) return null
+	const sid = await currentSessionId(request)
+	if (!sid) return null
 	const user = await sql`
 SELECT u.id, u.name, u.phone, u.role::text AS role, u."districtId", u."communityId", u."providerId", p.kind::text AS "providerKind"
 FROM session s
@@ -75,7 +81,7 @@ export async function createUserSession(userId: string, request: Request, redire
 
 export async function destroyUserSession(request: Request, redirectTo = '/') {
 	const session = await sessionStorage.getSession(request.headers.get('Cookie'))
-	const sid = session.get(SESSION_KEY)
-	if (typeof sid === 'string' && /^[0-9a-f-]{36}$/i.test(sid)) await prisma.session.deleteMany({ where: { id: sid } })
+	const sid = await currentSessionId(request)
+	if (sid) await prisma.session.deleteMany({ where: { id: sid } })
 	return redirect(redirectTo, { headers: { 'Set-Cookie': await sessionStorage.destroySession(session) } })
 }

@@ -1,0 +1,53 @@
+import { getInputProps } from '@conform-to/react'
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
+import { useActionData, useNavigation, useSearchParams } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { ActionForm, Field, FormErrors, useReplyForm } from '~/components/forms.tsx'
+import { parseForm, replyFailure } from '~/lib/forms.server.ts'
+import { clientIp } from '~/lib/http.server.ts'
+import { requireUser } from '~/modules/auth/access.server.ts'
+import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
+import { reauthSchema, safeRedirect } from '~/modules/auth/schemas.ts'
+import { reauthenticate } from '~/modules/auth/step-up.server.ts'
+
+// Step-up: sensitive acts send the user here (requireRecentAuth) and come back after the password.
+export async function loader({ request }: LoaderFunctionArgs) {
+	await requireUser(request)
+	return null
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+	const user = await requireUser(request)
+	const parsed = parseForm(await readProtectedForm(request), reauthSchema, { form: 'reauth', hideFields: ['password'] })
+	if (!parsed.ok) return parsed.response
+	const outcome = await reauthenticate(request, user, parsed.value.password, clientIp(request))
+	if (!outcome.ok) return replyFailure(parsed, outcome)
+	return redirect(safeRedirect(parsed.value.redirectTo))
+}
+
+export default function Reauth() {
+	const reply = useActionData<typeof action>()
+	const [searchParams] = useSearchParams()
+	const navigation = useNavigation()
+	const { t } = useTranslation()
+	const [form, fields] = useReplyForm<'password'>('reauth', reply)
+	return (
+		<section className="card narrow">
+			<h1>{t('auth.reauthTitle')}</h1>
+			<p>{t('auth.reauthLead')}</p>
+			<ActionForm form={form}>
+				<input type="hidden" name="redirectTo" value={searchParams.get('redirectTo') ?? '/'} />
+				<Field label={t('fields.password')} errors={fields.password.errors} inputProps={{ ...getInputProps(fields.password, { type: 'password' }), autoComplete: 'current-password', autoFocus: true }} />
+				<FormErrors form={form} />
+				<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
+					{t('auth.reauthSubmit')}
+				</button>
+			</ActionForm>
+		</section>
+	)
+}
+
+export function ErrorBoundary() {
+	return <GeneralErrorBoundary />
+}
