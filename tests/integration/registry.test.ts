@@ -5,17 +5,19 @@
 // Loader and action tests called directly (tests/setup/route.ts), as elders.test.ts.
 import { describe, expect, it } from 'vitest'
 import { prisma } from '~/lib/db.server.ts'
-import { addMonths, shanghaiMonth } from '~/lib/time.ts'
+import { addMonths, shanghaiDate, shanghaiMonth } from '~/lib/time.ts'
 import { computeRunInline, startRun } from '~/modules/allowance/engine.server.ts'
 import { hashIdNumber } from '~/modules/identity/id-crypto.server.ts'
 import { makeIdNumber } from '~/modules/identity/id-number.ts'
-import { applyForSubsidy } from '~/modules/subsidies/applications.server.ts'
+import type { SessionUser } from '~/modules/auth/session.server.ts'
+import { applyForSubsidy, bureauDecide, communityReview, townshipReview } from '~/modules/subsidies/applications.server.ts'
 import * as editElder from '~/routes/elders.$elderId_.edit.tsx'
 import * as elderPage from '~/routes/elders.$elderId.tsx'
 import * as eldersList from '~/routes/elders._index.tsx'
 import * as newElder from '~/routes/elders.new.tsx'
 import { makeUser, sessionUser } from '../factories/accounts.ts'
-import { makeOfficer, makePlace } from '../factories/registry.ts'
+import { makeElderRow, Rng } from '../factories/index.ts'
+import { makeOfficer, makePlace, townshipOfficerOf } from '../factories/registry.ts'
 import { callAction, callLoader, signIn, type Visitor } from '../setup/route.ts'
 
 const text = (data: unknown) => (typeof data === 'string' ? data : JSON.stringify(data))
@@ -310,5 +312,43 @@ describe('officer roles', () => {
 		const list = await callLoader<{ elders: unknown[] }>(eldersList, '/elders', { as: lost })
 		expect(list.status).toBe(200)
 		expect(list.data.elders).toEqual([])
+	})
+})
+
+describe('the review chain: community → township → district', () => {
+	const rng = new Rng(`registry-chain-${process.pid}`)
+	async function appliedIn(communityId: string) {
+		const family = await makeUser({ role: 'family' })
+		const row = makeElderRow(rng, { districtId: 'dongbao', regionCode: '420802', communityId, settlement: 'urban_community', birthDate: '1944-04-04', seq: 100 + rng.int(0, 800), categories: ['dibao'], disabilityLevel: 'partial', deathDate: null, residencyStatus: 'resident' })
+		await prisma.elder.create({ data: { ...row, families: { create: { userId: family.id, relationship: 'child' } } } })
+		const policy = await prisma.subsidyPolicy.findUniqueOrThrow({ where: { code: 'home-care-basic' }, select: { id: true } })
+		const applied = await applyForSubsidy(family, { elderId: row.id, policyId: policy.id, householdSize: 1, householdIncome: 0 })
+		expect(applied.ok).toBe(true)
+		const id = applied.ok ? applied.value.id : ''
+		const reviewer: SessionUser = { id: family.id, name: '社区', phone: '-', role: 'community_officer', districtId: 'dongbao', communityId, providerId: null }
+		expect((await communityReview(reviewer, { applicationId: id, decision: 'approve', economicCheckResult: 'pass', economicCheckDate: shanghaiDate() }, null)).ok).toBe(true)
+		return id
+	}
+
+	it('waits for the township officer where there is one, and the township can refuse with a reason', async () => {
+		const place = await makePlace('dongbao')
+		const township = await townshipOfficerOf(place.community.id)
+		const bureau = await sessionUser(DONGBAO_OFFICER)
+		const id = await appliedIn(place.community.id)
+		expect(await prisma.subsidyApplication.findUniqueOrThrow({ where: { id }, select: { townshipId: true } })).toEqual({ townshipId: place.township.id })
+		expect(await bureauDecide(bureau, { applicationId: id, decision: 'approve', override: false }, null)).toMatchObject({ ok: false, status: 409, formError: 'subsidies:errors.outOfOrder' })
+		expect(await townshipReview(township, { applicationId: id, decision: 'reject' }, null)).toMatchObject({ ok: false, status: 400 })
+		expect((await townshipReview(township, { applicationId: id, decision: 'reject', note: '家庭收入超标' }, null)).ok).toBe(true)
+		expect(await prisma.subsidyApplication.findUniqueOrThrow({ where: { id }, select: { status: true, townshipNote: true } })).toEqual({ status: 'township_rejected', townshipNote: '家庭收入超标' })
+		expect(await prisma.notification.count({ where: { kind: 'subsidy.township_rejected', params: { path: ['applicationId'], equals: id } } })).toBe(1)
+	})
+
+	it('lets the district decide after the community where the township has no officer on the platform yet', async () => {
+		const place = await makePlace('dongbao')
+		const bureau = await sessionUser(DONGBAO_OFFICER)
+		const id = await appliedIn(place.community.id)
+		const decided = await bureauDecide(bureau, { applicationId: id, decision: 'approve', override: false }, null)
+		expect(decided.ok, JSON.stringify(decided)).toBe(true)
+		expect(await prisma.subsidyApplication.findUniqueOrThrow({ where: { id }, select: { status: true } })).toEqual({ status: 'approved' })
 	})
 })

@@ -2,6 +2,7 @@
 // the township (乡镇/街道 民政办) reviews → a bureau officer of the elder's district approves (grant, accounts, first month's credit, budget
 // commitment) or rejects. Each step notifies the family and is audited; each is a conditional
 // update on the expected status, so a step out of order or a double submission changes nothing.
+import type { Prisma } from '~/generated/prisma/client.ts'
 import { prisma, transaction, type Tx } from '~/lib/db.server.ts'
 import { failureOf, refuse } from '~/lib/db-rules.server.ts'
 import { sql } from '~/lib/sql.server.ts'
@@ -111,11 +112,17 @@ async function mayReviewInTownship(user: SessionUser, app: { districtId: string;
 }
 
 /**
- * The statuses the bureau decides from: after the township's review; an application of a place with
- * no township (an elder without a community, or one entered before townships existed) comes
- * straight from the community, so it is never stuck.
+ * Where the township step has nobody to do it: no township (an elder without a community, or one
+ * entered before townships existed), or a township with no active township officer on the platform
+ * yet. There the bureau decides straight after the community, so no application is stuck.
  */
-const decidableFrom = (app: { townshipId: string | null }) => (app.townshipId ? (['township_approved'] as const) : (['township_approved', 'community_approved'] as const))
+const NO_TOWNSHIP_REVIEWER = { OR: [{ townshipId: null }, { township: { is: { users: { none: { role: 'township_officer', active: true } } } } }] } satisfies Prisma.SubsidyApplicationWhereInput
+
+/** The statuses the bureau decides an application from. */
+async function decidableFrom(app: { id: string }) {
+	const direct = await prisma.subsidyApplication.count({ where: { id: app.id, ...NO_TOWNSHIP_REVIEWER } })
+	return direct ? (['township_approved', 'community_approved'] as const) : (['township_approved'] as const)
+}
 
 /** The township's review (乡镇/街道 民政办) of an application the community passed: pass it to the district, or refuse with a reason. */
 export async function townshipReview(user: SessionUser, input: TownshipReviewInput, ip: string | null): Promise<Outcome<null>> {
@@ -157,7 +164,7 @@ export async function bureauDecide(user: SessionUser, input: BureauDecisionInput
 	const app = await prisma.subsidyApplication.findUnique({ where: { id: input.applicationId }, select: { id: true, districtId: true, townshipId: true, status: true, policyId: true, elderId: true, applicantId: true, elder: { select: { name: true } }, policy: { select: { nameZh: true } } } })
 	if (!app) return fail('subsidies:errors.notInScope', 404)
 	if (!canActInDistrict(user, app.districtId)) return fail('subsidies:errors.otherDistrict', 403)
-	const from = decidableFrom(app)
+	const from = await decidableFrom(app)
 	if (!(from as readonly string[]).includes(app.status)) return fail('subsidies:errors.outOfOrder', 409)
 	if (input.override && !isCityWide(user)) return fail('subsidies:errors.overrideCityOnly', 403, { override: ['subsidies:errors.overrideCityOnly'] })
 	const today = shanghaiDate()
@@ -285,7 +292,7 @@ export async function communityQueue(user: SessionUser) {
 export async function bureauQueue(user: SessionUser) {
 	if (user.role !== 'bureau_district' && !isCityWide(user)) return []
 	const rows = await prisma.subsidyApplication.findMany({
-		where: { OR: [{ status: 'township_approved' }, { status: 'community_approved', townshipId: null }], ...(isCityWide(user) ? {} : { districtId: user.districtId ?? '-' }) },
+		where: { OR: [{ status: 'township_approved' }, { status: 'community_approved', ...NO_TOWNSHIP_REVIEWER }], ...(isCityWide(user) ? {} : { districtId: user.districtId ?? '-' }) },
 		orderBy: { createdAt: 'asc' },
 		take: 100,
 		select: appListSelect,

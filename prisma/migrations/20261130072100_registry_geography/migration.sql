@@ -64,7 +64,8 @@ ALTER TABLE "subsidy_application"
     ADD COLUMN "townshipId" UUID,
     ADD COLUMN "townshipReviewerId" UUID,
     ADD COLUMN "townshipReviewedAt" TIMESTAMP(3),
-    ADD COLUMN "townshipNote" TEXT;
+    ADD COLUMN "townshipNote" TEXT,
+    ADD CONSTRAINT "subsidy_application_townshipId_fkey" FOREIGN KEY ("townshipId") REFERENCES "township"("id") ON DELETE SET NULL ON UPDATE CASCADE;
 CREATE INDEX "subsidy_application_townshipId_status_idx" ON "subsidy_application"("townshipId", "status");
 
 -- Still one application in progress per elder and policy, now with the township step.
