@@ -64,6 +64,8 @@ const contacts = {
 	emergencyContactName: optionalName,
 	emergencyContactPhone: optionalPhone('registry.errors.emergencyPhone'),
 }
+/** Runs even when another field failed, so every problem of the form is named at once. */
+const always = { when: (payload: { value: unknown }) => typeof payload.value === 'object' && payload.value !== null }
 function contactsComplete(v: { emergencyContactName: string | null; emergencyContactPhone: string | null }, ctx: z.RefinementCtx) {
 	if (v.emergencyContactName && !v.emergencyContactPhone) ctx.addIssue({ code: 'custom', path: ['emergencyContactPhone'], message: 'registry.errors.emergencyPhoneRequired' })
 	if (v.emergencyContactPhone && !v.emergencyContactName) ctx.addIssue({ code: 'custom', path: ['emergencyContactName'], message: 'registry.errors.emergencyNameRequired' })
@@ -81,7 +83,7 @@ const idNumberField = (today: string) =>
 
 /** An officer registers an elder (no family needed). */
 export function registerElderSchema(today: string) {
-	return z.object({ idNumber: idNumberField(today), name: nameSchema, ...residence, ...contacts }).superRefine(contactsComplete)
+	return z.object({ idNumber: idNumberField(today), name: nameSchema, ...residence, ...contacts }).superRefine(contactsComplete, always)
 }
 
 /** An officer edits an elder; `version` is the one the form was loaded with. */
@@ -92,7 +94,7 @@ export const editElderSchema = z
 		...residence,
 		...contacts,
 	})
-	.superRefine(contactsComplete)
+	.superRefine(contactsComplete, always)
 
 /** The officer's decision on a registered residence a family gave; a refusal says why (the family reads it). */
 export const verifyResidenceSchema = z
