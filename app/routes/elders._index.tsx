@@ -56,7 +56,7 @@ export default function Elders() {
 					))}
 				</ul>
 			)}
-			<Pager page={page} hasMore={hasMore} />
+			<Pager page={page} hasMore={hasMore} href={(p) => `?page=${p}${unverified ? '&residence=unverified' : ''}`} />
 		</section>
 	)
 }
