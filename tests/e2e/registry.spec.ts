@@ -41,3 +41,25 @@ test('a community officer registers an elder with no family on a phone @phone', 
 	await expect(page.getByTestId('masked-id')).not.toContainText(idNumber.slice(6, 14))
 	await expectAccessible(page)
 })
+
+test('a district officer adds a community under a township, with its division code', async ({ page }) => {
+	const stamp = String(Date.now()).slice(-4)
+	const name = `新苑${stamp}社区`
+	const code = `420802001${String(100 + (Number(stamp) % 100)).padStart(3, '0')}`
+	await login(page, '13800000031')
+	await page.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name: '乡镇与社区' }).click()
+	await expect(page.getByRole('heading', { name: '乡镇（街道）与社区（村）', level: 1 })).toBeVisible()
+	await page.getByRole('link', { name: '龙泉街道' }).click()
+	const panel = page.getByTestId('township-panel')
+	await expect(panel).toContainText('龙泉社区')
+	await expectAccessible(page)
+
+	// (Codes outside the township and the other refusals: tests/integration/geography.test.ts.)
+	await panel.getByLabel('名称', { exact: true }).last().fill(name)
+	await panel.getByLabel('类型').selectOption('urban_community')
+	await panel.getByLabel('统计用区划代码').fill(code)
+	await panel.getByRole('button', { name: '新建' }).click()
+	await expect(page.getByRole('status')).toContainText('已保存')
+	await expect(panel.getByTestId('community-row').filter({ has: page.locator('strong', { hasText: name }) })).toContainText(code)
+	await expectAccessible(page)
+})
