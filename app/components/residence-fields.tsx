@@ -48,7 +48,7 @@ export function ResidenceFields({ places, districtId: initialDistrict, community
 					<option value="">{t('common.choose')}</option>
 					{shown.flatMap((d) =>
 						d.townships.map((tw) => (
-							<optgroup key={tw.id} label={`${label(d)} · ${label(tw)}`}>
+							<optgroup key={`${d.id}-${tw.id}`} label={`${label(d)} · ${tw.id ? label(tw) : t('registry.noTownship')}`}>
 								{tw.communities.map((c) => (
 									<option key={c.id} value={c.id}>
 										{label(c)} ({t(`settlement.${c.kind}`)})

@@ -30,13 +30,13 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Geography() {
-	const { districts, district, townships, township } = useLoaderData<typeof loader>()
+	const { districts, district, townships, township, unassigned } = useLoaderData<typeof loader>()
 	const reply = useActionData<typeof action>()
 	const { t, i18n } = useTranslation()
 	const zh = i18n.language === 'zh-CN'
 	if (!district) return <p className="empty">{t('geography.none')}</p>
 	const here = (townshipId?: string) => `?district=${district.id}${townshipId ? `&township=${townshipId}` : ''}`
-	const formIds = ['create-township', 'create-community', ...(township ? ['rename-township', 'merge-township', 'retire-township', ...township.communities.flatMap((c) => [`rename-${c.id}`, `merge-${c.id}`, `retire-${c.id}`, `delete-${c.id}`])] : [])]
+	const formIds = ['create-township', 'create-community', ...(township ? ['rename-township', 'merge-township', 'retire-township', ...township.communities.flatMap((c) => [`rename-${c.id}`, `merge-${c.id}`, `move-${c.id}`, `retire-${c.id}`, `delete-${c.id}`])] : [])]
 	return (
 		<section>
 			<h1>{t('geography.title')}</h1>
@@ -55,6 +55,11 @@ export default function Geography() {
 				</p>
 			) : null}
 			<OrphanReplyErrors reply={reply} formIds={formIds} />
+			{unassigned ? (
+				<p className="notice">
+					<Link to={here('none')}>{t('geography.unassigned', { count: unassigned })}</Link>
+				</p>
+			) : null}
 			<DataTable
 				caption={t('geography.townshipsOf', { district: zh ? district.nameZh : district.nameEn, code: district.divisionCode ?? '—' })}
 				rows={townships}
@@ -104,12 +109,13 @@ function TownshipPanel({ township, townships, reply }: { township: TownshipView;
 	const [merge, mergeFields] = useReplyForm<'intoId'>('merge-township', reply)
 	const [retire] = useReplyForm('retire-township', reply)
 	const [create, createFields] = useReplyForm<'nameZh' | 'kind' | 'code' | 'townshipId'>('create-community', reply)
+	const fixed = township.retired || township.unassigned
 	return (
 		<section className="card" data-testid="township-panel">
 			<h2>
-				{township.nameZh} <span className="mono">{township.code}</span> {township.retired ? `（${t('geography.retired')}）` : null}
+				{township.unassigned ? t('registry.noTownship') : township.nameZh} <span className="mono">{township.code}</span> {township.retired ? `（${t('geography.retired')}）` : null}
 			</h2>
-			{township.retired ? null : (
+			{fixed ? null : (
 				<>
 					<ActionForm form={rename} intent="rename-township" className="inline-form">
 						<input type="hidden" name="townshipId" value={township.id} />
@@ -140,10 +146,10 @@ function TownshipPanel({ township, townships, reply }: { township: TownshipView;
 			{township.communities.length === 0 ? <p className="empty">{t('geography.noCommunities')}</p> : null}
 			<ul className="cards">
 				{township.communities.map((c) => (
-					<CommunityRow key={c.id} community={c} targets={township.mergeTargets.filter((x) => x.id !== c.id)} reply={reply} />
+					<CommunityRow key={c.id} community={c} targets={township.mergeTargets.filter((x) => x.id !== c.id)} townships={townships} reply={reply} />
 				))}
 			</ul>
-			{township.retired ? null : (
+			{fixed ? null : (
 				<ActionForm form={create} intent="create-community" className="grid-form">
 					<h3>{t('geography.createCommunity')}</h3>
 					<input type="hidden" name="townshipId" value={township.id} />
@@ -162,10 +168,11 @@ function TownshipPanel({ township, townships, reply }: { township: TownshipView;
 
 type CommunityView = TownshipView['communities'][number]
 
-function CommunityRow({ community: c, targets, reply }: { community: CommunityView; targets: { id: string; nameZh: string; code: string | null }[]; reply: Reply }) {
+function CommunityRow({ community: c, targets, townships, reply }: { community: CommunityView; targets: { id: string; nameZh: string; code: string | null }[]; townships: { id: string; nameZh: string }[]; reply: Reply }) {
 	const { t } = useTranslation()
 	const [rename, renameFields] = useReplyForm<'nameZh'>(`rename-${c.id}`, reply)
 	const [merge, mergeFields] = useReplyForm<'intoId'>(`merge-${c.id}`, reply)
+	const [move, moveFields] = useReplyForm<'townshipId'>(`move-${c.id}`, reply)
 	const [retire] = useReplyForm(`retire-${c.id}`, reply)
 	const [remove] = useReplyForm(`delete-${c.id}`, reply)
 	const inUse = c.elders + c.providers > 0
@@ -191,6 +198,14 @@ function CommunityRow({ community: c, targets, reply }: { community: CommunityVi
 						<FormErrors form={merge} />
 						<button type="submit" className="button secondary">
 							{t('geography.merge')}
+						</button>
+					</ActionForm>
+					<ActionForm form={move} intent="move-community" className="inline-form">
+						<input type="hidden" name="communityId" value={c.id} />
+						<SelectField label={t('geography.moveTo')} errors={moveFields.townshipId.errors} selectProps={{ id: `move-${c.id}-township`, name: 'townshipId', required: true }} placeholder={t('common.choose')} options={townships.map((x) => ({ value: x.id, label: x.nameZh }))} />
+						<FormErrors form={move} />
+						<button type="submit" className="button secondary">
+							{t('geography.move')}
 						</button>
 					</ActionForm>
 					<ActionForm form={retire} intent="retire-community" className="inline-form">

@@ -189,6 +189,35 @@ describe('a district officer manages townships and communities', () => {
 	})
 })
 
+describe('communities entered before townships existed', () => {
+	it('stay choosable for elders, are listed for the district, and are moved under a township (audited)', async () => {
+		const officer = await signIn(DONGBAO_OFFICER)
+		const orphan = await prisma.community.create({ data: { districtId: 'dongbao', nameZh: `旧社区${process.pid}`, kind: 'urban_community' }, select: { id: true } })
+		const form = await callLoader(newElder, '/elders/new', { as: officer })
+		expect(text(form.data)).toContain(orphan.id)
+		const page = await callLoader<{ unassigned: number }>(geography, '/bureau/geography?township=none', { as: officer })
+		expect(page.data.unassigned).toBeGreaterThan(0)
+		expect(text(page.data)).toContain(orphan.id)
+
+		const place = await makePlace('dongbao')
+		const elsewhere = await prisma.township.findFirstOrThrow({ where: { districtId: 'zhongxiang' }, select: { id: true } })
+		const wrong = await change(officer, { intent: 'move-community', communityId: orphan.id, townshipId: elsewhere.id })
+		expect(wrong.status).toBe(400)
+		expect(text(wrong.data)).toContain('geography.errors.mergeOtherDistrict')
+		const noTownship = await change(officer, { intent: 'move-community', communityId: orphan.id, townshipId: 'x' })
+		expect(noTownship.status).toBe(400)
+		expect(text(noTownship.data)).toContain('geography.errors.township')
+		const moved = await change(officer, { intent: 'move-community', communityId: orphan.id, townshipId: place.township.id })
+		expect(moved.status, text(moved.data)).toBe(200)
+		expect(await prisma.community.findUniqueOrThrow({ where: { id: orphan.id }, select: { townshipId: true } })).toEqual({ townshipId: place.township.id })
+		const entry = await prisma.auditLog.findFirstOrThrow({ where: { action: 'geography.community_move', entityId: orphan.id } })
+		expect(entry.details).toMatchObject({ before: { townshipId: null }, after: { townshipId: place.township.id } })
+		const again = await change(officer, { intent: 'move-community', communityId: orphan.id, townshipId: place.township.id })
+		expect(again.status).toBe(400)
+		expect(text(again.data)).toContain('geography.errors.mergeSelf')
+	})
+})
+
 let elderSeq = 0
 async function elderIn(communityId: string) {
 	const officer = await signIn(DONGBAO_OFFICER)

@@ -25,16 +25,17 @@ export async function listGeography(user: SessionUser, opts: { districtId?: stri
 		select: { id: true, nameZh: true, nameEn: true, divisionCode: true },
 	})
 	const district = districts.find((d) => d.id === opts.districtId) ?? districts[0] ?? null
-	if (!district) return { districts, district: null, townships: [], township: null }
+	if (!district) return { districts, district: null, unassigned: 0, townships: [], township: null }
 	const townships = await prisma.township.findMany({
 		where: { districtId: district.id },
 		orderBy: [{ retiredAt: { sort: 'desc', nulls: 'first' } }, { code: 'asc' }],
 		select: { id: true, code: true, nameZh: true, kind: true, retiredAt: true, _count: { select: { communities: { where: { retiredAt: null } } } } },
 	})
-	const chosen = townships.find((t) => t.id === opts.townshipId) ?? null
+	const unassigned = await prisma.community.count({ where: { districtId: district.id, townshipId: null } })
+	const chosen = opts.townshipId === 'none' && unassigned ? { id: 'none', nameZh: '', code: '', retiredAt: null } : (townships.find((t) => t.id === opts.townshipId) ?? null)
 	const communities = chosen
 		? await prisma.community.findMany({
-				where: { townshipId: chosen.id },
+				where: { districtId: district.id, townshipId: chosen.id === 'none' ? null : chosen.id },
 				orderBy: [{ retiredAt: { sort: 'desc', nulls: 'first' } }, { code: 'asc' }],
 				select: { id: true, code: true, nameZh: true, kind: true, retiredAt: true, _count: { select: { elders: true, providers: true } } },
 			})
@@ -46,6 +47,8 @@ export async function listGeography(user: SessionUser, opts: { districtId?: stri
 	return {
 		districts,
 		district,
+		/** Communities of the district with no township yet (a database seeded before townships existed). */
+		unassigned,
 		townships: townships.map(({ _count, ...t }) => ({ ...t, retiredAt: t.retiredAt?.toISOString() ?? null, communities: _count.communities })),
 		township: chosen
 			? {
@@ -53,6 +56,7 @@ export async function listGeography(user: SessionUser, opts: { districtId?: stri
 					nameZh: chosen.nameZh,
 					code: chosen.code,
 					retired: !!chosen.retiredAt,
+					unassigned: chosen.id === 'none',
 					communities: communities.map(({ _count, ...c }) => ({ ...c, retiredAt: c.retiredAt?.toISOString() ?? null, elders: _count.elders, providers: _count.providers })),
 					mergeTargets,
 				}
@@ -65,13 +69,24 @@ export async function listGeography(user: SessionUser, opts: { districtId?: stri
  * residence pickers of the elder forms. Districts and townships with nothing in scope are left out.
  */
 export async function listPlaces(scope: Prisma.CommunityWhereInput = {}) {
-	const communities = { where: { AND: [{ retiredAt: null }, scope] }, orderBy: { code: 'asc' as const }, select: { id: true, nameZh: true, nameEn: true, kind: true } }
+	const select = { id: true, nameZh: true, nameEn: true, kind: true } as const
+	const communities = { where: { AND: [{ retiredAt: null }, scope] }, orderBy: [{ code: 'asc' as const }, { nameZh: 'asc' as const }], select }
 	const districts = await prisma.district.findMany({
 		orderBy: { sortOrder: 'asc' },
-		select: { id: true, nameZh: true, nameEn: true, townships: { where: { retiredAt: null }, orderBy: { code: 'asc' }, select: { id: true, nameZh: true, nameEn: true, communities } } },
+		select: {
+			id: true,
+			nameZh: true,
+			nameEn: true,
+			townships: { where: { retiredAt: null }, orderBy: { code: 'asc' }, select: { id: true, nameZh: true, nameEn: true, communities } },
+			// Communities entered before townships existed (a database seeded earlier) stay choosable until the district assigns them.
+			communities: { where: { AND: [{ retiredAt: null, townshipId: null }, scope] }, orderBy: { nameZh: 'asc' }, select },
+		},
 	})
 	return districts
-		.map((d) => ({ ...d, townships: d.townships.filter((t) => t.communities.length > 0) }))
+		.map(({ communities: unassigned, ...d }) => ({
+			...d,
+			townships: [...d.townships, ...(unassigned.length ? [{ id: '', nameZh: '', nameEn: null, communities: unassigned }] : [])].filter((t) => t.communities.length > 0),
+		}))
 		.filter((d) => d.townships.length > 0)
 }
 
@@ -100,6 +115,8 @@ export async function changeGeography(user: SessionUser, input: GeographyInput, 
 				return await mergeCommunity(ctx, input)
 			case 'retire-community':
 				return await retireCommunity(ctx, input)
+			case 'move-community':
+				return await moveCommunity(ctx, input)
 			case 'delete-community':
 				return await deleteCommunity(ctx, input)
 		}
@@ -267,6 +284,29 @@ async function moveCommunityRows(tx: Tx, fromId: string, into: { id: string; tow
 	const staff = await tx.user.updateMany({ where: { communityId: fromId }, data: { communityId: into.id } })
 	const applications = await tx.subsidyApplication.updateMany({ where: { communityId: fromId, status: { in: [...OPEN_APPLICATION] } }, data: { communityId: into.id, townshipId: into.townshipId } })
 	return { elders: elders.count, providers: providers.count, staff: staff.count, applications: applications.count }
+}
+
+/** A boundary change: the community (or one entered before townships existed) belongs to another township of its district. */
+async function moveCommunity({ user, ip }: Ctx, input: Of<'move-community'>): Promise<Outcome<string>> {
+	const { community, refusal } = await managedCommunity(user, input.communityId)
+	if (refusal) return refusal
+	if (community.retiredAt) return fail('geography.errors.retired', 409)
+	const to = await prisma.township.findUnique({ where: { id: input.townshipId }, select: townshipSelect })
+	if (!to || to.districtId !== community.districtId) return fieldFail('townshipId', 'geography.errors.mergeOtherDistrict')
+	if (to.retiredAt) return fieldFail('townshipId', 'geography.errors.retired', 409)
+	if (to.id === community.townshipId) return fieldFail('townshipId', 'geography.errors.mergeSelf')
+	await transaction(async (tx) => {
+		const { count } = await tx.community.updateMany({ where: { id: community.id, retiredAt: null }, data: { townshipId: to.id } })
+		if (count === 0) refuse(null, 'geography.errors.retired')
+		const target = await tx.township.findFirst({ where: { id: to.id, retiredAt: null }, select: { id: true } })
+		if (!target) refuse('townshipId', 'geography.errors.retired')
+		const applications = await tx.subsidyApplication.updateMany({ where: { communityId: community.id, status: { in: [...OPEN_APPLICATION] } }, data: { townshipId: to.id } })
+		await audit(
+			{ actor: user, action: 'geography.community_move', entityType: 'community', entityId: community.id, districtId: community.districtId, ip, details: { before: { townshipId: community.townshipId }, after: { townshipId: to.id }, moved: { applications: applications.count } } },
+			tx,
+		)
+	})
+	return ok(community.id)
 }
 
 /** Retired: no new elders or providers; those it has keep pointing at it. */

@@ -20,6 +20,7 @@ export const geographySchema = z.discriminatedUnion('intent', [
 	z.object({ intent: z.literal('merge-community'), communityId: uuid('community'), intoId: uuid('mergeInto') }),
 	z.object({ intent: z.literal('retire-community'), communityId: uuid('community') }),
 	z.object({ intent: z.literal('delete-community'), communityId: uuid('community') }),
+	z.object({ intent: z.literal('move-community'), communityId: uuid('community'), townshipId: uuid('township') }),
 ])
 
 export type GeographyInput = z.infer<typeof geographySchema>
