@@ -6,7 +6,7 @@
 export type DistrictId = 'dongbao' | 'duodao' | 'jingshan' | 'shayang' | 'zhongxiang' | 'qujialing'
 export type DistrictKindName = 'central_city' | 'county' | 'county_city' | 'management_zone'
 export type SettlementKindName = 'urban_community' | 'village'
-export type RoleName = 'family' | 'provider_staff' | 'community_officer' | 'bureau_district' | 'bureau_city' | 'admin'
+export type RoleName = 'family' | 'provider_staff' | 'community_officer' | 'township_officer' | 'bureau_district' | 'bureau_city' | 'admin'
 export type ProviderKindName = 'home_care' | 'community_centre' | 'institution'
 
 export type DistrictSeed = {
@@ -285,10 +285,80 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
 	{ phone: '13800000041', role: 'bureau_city', nameZh: '孙丽', description: 'City civil-affairs officer (maker)' },
 	{ phone: '13800000042', role: 'bureau_city', nameZh: '郑涛', description: 'Second city civil-affairs officer (checker)' },
 	{ phone: '13800000051', role: 'admin', nameZh: '系统管理员', description: 'Platform administrator' },
+	// registry: added last so every other account keeps its seeded id
+	{ phone: '13800000022', role: 'township_officer', nameZh: '钱红', districtId: 'dongbao', description: 'Township officer (民政办) of 龙泉街道, Dongbao: reviews subsidy applications after the community, registers and verifies elders' },
 ]
 
 export function demoAccount(phone: string): DemoAccount {
 	const a = DEMO_ACCOUNTS.find((x) => x.phone === phone)
 	if (!a) throw new Error(`no demo account ${phone}`)
 	return a
+}
+
+// ---------------------------------------------------------------- townships and streets (乡镇 / 街道)
+
+/**
+ * 12-digit statistical division codes (统计用区划代码) of the districts. 屈家岭管理区 has no
+ * resident-ID prefix of its own; its code here is plausible, not official.
+ */
+export const DISTRICT_DIVISION_CODES: Record<DistrictId, string> = {
+	dongbao: '420802000000',
+	duodao: '420804000000',
+	jingshan: '420882000000',
+	shayang: '420822000000',
+	zhongxiang: '420881000000',
+	qujialing: '420891000000',
+}
+
+/**
+ * Each district's streets (街道) and towns / townships (镇 / 乡), by their real names as far as the
+ * team knows them. Codes follow the national pattern (district 6 digits + 3 for the township,
+ * 001–099 streets, 100–199 towns, 200+ 乡 + 000); they are plausible and unique, not official.
+ */
+export const TOWNSHIP_NAMES: Record<DistrictId, { streets: string[]; towns: string[] }> = {
+	dongbao: { streets: ['龙泉街道', '泉口街道', '东宝山街道'], towns: ['子陵铺镇', '栗溪镇', '马河镇', '石桥驿镇', '牌楼镇', '漳河镇', '仙居乡'] },
+	duodao: { streets: ['掇刀石街道', '白庙街道', '兴隆街道', '双喜街道'], towns: ['团林铺镇', '麻城镇'] },
+	jingshan: { streets: ['新市街道', '永兴街道'], towns: ['宋河镇', '坪坝镇', '三阳镇', '绿林镇', '杨集镇', '孙桥镇', '石龙镇', '永隆镇', '雁门口镇', '钱场镇', '罗店镇', '曹武镇'] },
+	shayang: { streets: [], towns: ['沙洋镇', '五里铺镇', '十里铺镇', '纪山镇', '拾回桥镇', '后港镇', '毛李镇', '官垱镇', '李市镇', '马良镇', '高阳镇', '沈集镇', '曾集镇'] },
+	zhongxiang: { streets: ['郢中街道'], towns: ['洋梓镇', '长寿镇', '丰乐镇', '胡集镇', '双河镇', '磷矿镇', '文集镇', '冷水镇', '石牌镇', '旧口镇', '柴湖镇', '长滩镇', '东桥镇', '客店镇', '张集镇', '九里回族乡'] },
+	qujialing: { streets: ['易家岭街道'], towns: ['何集镇', '五三镇', '长滩镇'] },
+}
+
+export type TownshipSeed = { nameZh: string; kind: 'township' | 'street'; code: string }
+
+/** A district's townships with their codes, streets first. */
+export function townshipsOf(districtId: DistrictId): TownshipSeed[] {
+	const prefix = DISTRICT_DIVISION_CODES[districtId].slice(0, 6)
+	const { streets, towns } = TOWNSHIP_NAMES[districtId]
+	let town = 100
+	let xiang = 200
+	return [
+		...streets.map((nameZh, i) => ({ nameZh, kind: 'street' as const, code: `${prefix}${String(i + 1).padStart(3, '0')}000` })),
+		...towns.map((nameZh) => ({ nameZh, kind: 'township' as const, code: `${prefix}${String(nameZh.endsWith('乡') ? xiang++ : town++)}000` })),
+	]
+}
+
+/**
+ * Where each of a district's communities (full city list) belongs, and its code: urban communities
+ * go round the streets (round the towns where a district has no street), villages round the towns.
+ * Computed on the full list, so a community keeps its township and code at both scales.
+ */
+export function communityPlacesOf(districtId: DistrictId): { urban: { township: number; code: string }[]; village: { township: number; code: string }[] } {
+	const townships = townshipsOf(districtId)
+	const streets = townships.flatMap((t, i) => (t.kind === 'street' ? [i] : []))
+	const towns = townships.flatMap((t, i) => (t.kind === 'township' ? [i] : []))
+	const serial = new Map<number, { urban: number; village: number }>()
+	const place = (pool: number[], k: number, kind: 'urban' | 'village') => {
+		const township = pool[k % pool.length]!
+		const n = serial.get(township) ?? { urban: 1, village: 200 }
+		const code = `${townships[township]!.code.slice(0, 9)}${String(n[kind]).padStart(3, '0')}`
+		n[kind]++
+		serial.set(township, n)
+		return { township, code }
+	}
+	const all = communitiesOf(districtId)
+	return {
+		urban: all.urban.map((_, k) => place(streets.length ? streets : towns, k, 'urban')),
+		village: all.village.map((_, k) => place(towns, k, 'village')),
+	}
 }

@@ -33,7 +33,10 @@ import {
 	CITY_TOTALS,
 	COMMUNITY_COUNTS,
 	communitiesOf,
+	communityPlacesOf,
 	DEMO_ACCOUNTS,
+	DISTRICT_DIVISION_CODES,
+	townshipsOf,
 	DEMO_COMMUNITY_COUNTS,
 	DEMO_PASSWORD,
 	DISTRICT_POPULATION_SHARE,
@@ -71,6 +74,7 @@ export type SeedResult = {
 	counts: {
 		districts: number
 		communities: number
+		townships: number
 		populationStats: number
 		elders: number
 		providers: number
@@ -140,19 +144,29 @@ const TIMESTAMPS = [
 
 // ---------------------------------------------------------------- reference data
 
-type CommunityRef = { id: string; districtId: DistrictId; nameZh: string; kind: SettlementKindName }
+type CommunityRef = { id: string; districtId: DistrictId; nameZh: string; kind: SettlementKindName; townshipId: string; code: string }
 type DistrictCommunities = { urban: CommunityRef[]; village: CommunityRef[] }
+type TownshipRef = { id: string; districtId: DistrictId; nameZh: string; kind: 'township' | 'street'; code: string }
 
-function buildCommunities(scale: SeedScale): Map<DistrictId, DistrictCommunities> {
+/** Every district's townships and streets, at both scales (their own PRNG stream, so community ids stay as they were). */
+function buildTownships(): Map<DistrictId, TownshipRef[]> {
+	const rng = Rng.for('townships', SEED)
+	return new Map(DISTRICTS.map((d) => [d.id, townshipsOf(d.id).map((t) => ({ id: rng.uuid(), districtId: d.id, ...t }))]))
+}
+
+function buildCommunities(scale: SeedScale, townships: Map<DistrictId, TownshipRef[]>): Map<DistrictId, DistrictCommunities> {
 	const rng = Rng.for('communities', SEED)
 	const out = new Map<DistrictId, DistrictCommunities>()
 	for (const d of DISTRICTS) {
 		const all = communitiesOf(d.id)
+		const places = communityPlacesOf(d.id)
+		const inDistrict = townships.get(d.id)!
 		const counts = scale === 'city' ? COMMUNITY_COUNTS[d.id] : DEMO_COMMUNITY_COUNTS[d.id]
 		// Ids are drawn for the full list so a community keeps its id at both scales.
-		const withIds = (list: typeof all.urban) => list.map((c) => ({ id: rng.uuid(), districtId: d.id, ...c }))
-		const urban = withIds(all.urban)
-		const village = withIds(all.village)
+		const withIds = (list: typeof all.urban, where: typeof places.urban) =>
+			list.map((c, k) => ({ id: rng.uuid(), districtId: d.id, ...c, townshipId: inDistrict[where[k]!.township]!.id, code: where[k]!.code }))
+		const urban = withIds(all.urban, places.urban)
+		const village = withIds(all.village, places.village)
 		out.set(d.id, { urban: urban.slice(0, counts.urban), village: village.slice(0, counts.village) })
 	}
 	return out
@@ -709,6 +723,7 @@ export async function seed(options: SeedOptions = {}): Promise<SeedResult> {
 	const empty = (): SeedResult['counts'] => ({
 		districts: 0,
 		communities: 0,
+		townships: 0,
 		populationStats: 0,
 		elders: 0,
 		providers: 0,
@@ -753,12 +768,30 @@ export async function seed(options: SeedOptions = {}): Promise<SeedResult> {
 				{ name: 'nameEn', type: 'text' },
 				{ name: 'kind', type: '"DistrictKind"' },
 				{ name: 'sortOrder', type: 'int' },
+				{ name: 'divisionCode', type: 'text' },
 			],
-			DISTRICTS.map((d) => ({ ...d, legacyCodes: arrayLiteral(d.legacyCodes) })),
+			DISTRICTS.map((d) => ({ ...d, legacyCodes: arrayLiteral(d.legacyCodes), divisionCode: DISTRICT_DIVISION_CODES[d.id] })),
 		)
 		counts.districts = DISTRICTS.length
 
-		const communities = buildCommunities(scale)
+		const townships = buildTownships()
+		const townshipRows = [...townships.values()].flat()
+		await insertRows(
+			client,
+			'township',
+			[
+				{ name: 'id', type: 'uuid' },
+				{ name: 'districtId', type: 'text' },
+				{ name: 'code', type: 'text' },
+				{ name: 'nameZh', type: 'text' },
+				{ name: 'kind', type: '"TownshipKind"' },
+			],
+			townshipRows,
+			TIMESTAMPS,
+		)
+		counts.townships = townshipRows.length
+
+		const communities = buildCommunities(scale, townships)
 		const communityRows = [...communities.values()].flatMap((d) => [...d.urban, ...d.village])
 		await insertRows(
 			client,
@@ -768,6 +801,8 @@ export async function seed(options: SeedOptions = {}): Promise<SeedResult> {
 				{ name: 'districtId', type: 'text' },
 				{ name: 'nameZh', type: 'text' },
 				{ name: 'kind', type: '"SettlementKind"' },
+				{ name: 'townshipId', type: 'uuid' },
+				{ name: 'code', type: 'text' },
 			],
 			communityRows,
 		)
@@ -853,6 +888,8 @@ export async function seed(options: SeedOptions = {}): Promise<SeedResult> {
 			districtId: a.districtId ?? null,
 			communityId: a.role === 'community_officer' ? dongbaoCentre.id : null,
 			providerId: a.role === 'provider_staff' ? staffProvider.get(a.phone)! : null,
+			// the township officer serves the township of the community officer's community (龙泉街道)
+			townshipId: a.role === 'township_officer' ? dongbaoCentre.townshipId : null,
 		}))
 		await insertRows(
 			client,
@@ -866,6 +903,7 @@ export async function seed(options: SeedOptions = {}): Promise<SeedResult> {
 				{ name: 'districtId', type: 'text' },
 				{ name: 'communityId', type: 'uuid' },
 				{ name: 'providerId', type: 'uuid' },
+				{ name: 'townshipId', type: 'uuid' },
 			],
 			userRows,
 			TIMESTAMPS,

@@ -10,7 +10,7 @@ import { Money } from './ui.tsx'
 
 type Application = Awaited<ReturnType<typeof communityQueue>>[number]
 
-export type DecisionStage = { stage: 'community'; today: string } | { stage: 'bureau'; canOverride: boolean }
+export type DecisionStage = { stage: 'community'; today: string } | { stage: 'township' } | { stage: 'bureau'; canOverride: boolean }
 
 const formId = (applicationId: string) => `decide-${applicationId}`
 
@@ -21,13 +21,13 @@ export function applicationFormId(formData: FormData) {
 
 export function ApplicationDecisions({ applications, reply, ...stage }: DecisionStage & { applications: Application[]; reply: unknown }) {
 	const { t } = useTranslation('subsidies')
-	const key = stage.stage === 'community' ? 'review' : 'approvals'
+	const key = stage.stage === 'community' ? 'review' : stage.stage === 'township' ? 'townshipReview' : 'approvals'
 	const done = replyValue<string>(reply, String((reply as { form?: string } | undefined)?.form))
 	return (
 		<section className="card">
 			<h1>{t(`${key}.title`)}</h1>
 			<p>{t(`${key}.lead`)}</p>
-			{done ? <FormMessage ok={stage.stage === 'community' ? t('review.done') : t(`approvals.done.${done}`)} /> : null}
+			{done ? <FormMessage ok={stage.stage === 'community' ? t('review.done') : t(`${key}.done.${done}`)} /> : null}
 			<OrphanReplyErrors reply={reply} formIds={applications.map((a) => formId(a.id))} />
 			{applications.length === 0 ? <p className="empty">{t(`${key}.none`)}</p> : null}
 			{applications.map((a) => (
@@ -43,9 +43,10 @@ function ApplicationCard({ application: a, reply, ...stage }: DecisionStage & { 
 	const zh = i18n.language === 'zh-CN'
 	const [form, fields] = useReplyForm<'applicationId' | 'decision' | 'economicCheckResult' | 'economicCheckDate' | 'note' | 'reason' | 'overrideReason'>(formId(a.id), reply)
 	const community = stage.stage === 'community'
-	const key = community ? 'review' : 'approvals'
+	const township = stage.stage === 'township'
+	const key = community ? 'review' : township ? 'townshipReview' : 'approvals'
 	return (
-		<article className="card" data-testid={community ? 'review-item' : 'approval-item'}>
+		<article className="card" data-testid={community || township ? 'review-item' : 'approval-item'}>
 			<h2>
 				{a.elder.name}（{a.elder.idNumberMasked}）· {zh ? a.policy.nameZh : a.policy.nameEn}
 			</h2>
@@ -65,6 +66,11 @@ function ApplicationCard({ application: a, reply, ...stage }: DecisionStage & { 
 						{t('fields.economicCheck')}：{a.economicCheckResult ? t(`economicCheck.${a.economicCheckResult}`) : '—'}（{a.economicCheckDate}）
 						{a.communityNote ? ` · ${a.communityNote}` : ''}
 					</p>
+					{a.townshipNote ? (
+						<p>
+							{t('fields.townshipNote')}：{a.townshipNote}
+						</p>
+					) : null}
 					<p>
 						{t('fields.monthlyCredit')}：<Money fen={a.policyVersion.monthlyCreditFen} /> · {t('fields.copay')}：{a.policyVersion.copayBps / 100}%
 					</p>
@@ -73,7 +79,7 @@ function ApplicationCard({ application: a, reply, ...stage }: DecisionStage & { 
 			<DecisionForm
 				form={form}
 				fields={fields}
-				reason={community ? { name: 'note', label: t('fields.communityNote') } : { name: 'reason', label: t('fields.reason'), hint: t('hints.reason') }}
+				reason={community ? { name: 'note', label: t('fields.communityNote') } : township ? { name: 'note', label: t('fields.townshipNote') } : { name: 'reason', label: t('fields.reason'), hint: t('hints.reason') }}
 				decision="decision"
 				choices={[
 					{ value: 'approve', label: t(`${key}.approve`) },
@@ -96,7 +102,7 @@ function ApplicationCard({ application: a, reply, ...stage }: DecisionStage & { 
 						/>
 						<Field label={t('fields.economicCheckDate')} errors={fields.economicCheckDate.errors} inputProps={{ type: 'date', name: 'economicCheckDate', id: `date-${a.id}`, max: stage.today, defaultValue: stage.today, required: true }} />
 					</>
-				) : stage.canOverride ? (
+				) : stage.stage === 'bureau' && stage.canOverride ? (
 					<>
 						<label className="checkbox">
 							<input type="checkbox" name="override" id={`override-${a.id}`} />

@@ -6,7 +6,7 @@ type NavItem = { to: string; label: string; roles: readonly Role[]; /** provider
 export type NavUser = { role: Role; providerKind?: ProviderKind | null }
 
 export const NAV_ITEMS: NavItem[] = [
-	{ to: '/elders', label: 'nav.elders', roles: ['family', 'community_officer', 'bureau_district', 'bureau_city', 'admin'] },
+	{ to: '/elders', label: 'nav.elders', roles: ['family', 'community_officer', 'township_officer', 'bureau_district', 'bureau_city', 'admin'] },
 	{ to: '/bureau/staff', label: 'nav.staff', roles: ['bureau_district', 'bureau_city', 'admin'] },
 	{ to: '/bureau/audit', label: 'nav.audit', roles: ['bureau_district', 'bureau_city', 'admin'] },
 	{ to: '/allowance', label: 'allowance:nav.allowance', roles: ['family', 'community_officer', 'bureau_district', 'bureau_city'] },
@@ -21,15 +21,17 @@ export const NAV_ITEMS: NavItem[] = [
 	{ to: '/bureau/providers', label: 'marketplace:nav.providers', roles: ['bureau_district', 'bureau_city', 'admin'] },
 	{ to: '/bureau/visits', label: 'marketplace:nav.visits', roles: ['bureau_district', 'bureau_city', 'admin'] },
 	{ to: '/bureau/disputes', label: 'marketplace:nav.disputes', roles: ['bureau_district', 'bureau_city', 'admin'] },
-	{ to: '/notifications', label: 'marketplace:nav.notifications', roles: ['family', 'provider_staff', 'community_officer', 'bureau_district', 'bureau_city', 'admin'] },
+	{ to: '/notifications', label: 'marketplace:nav.notifications', roles: ['family', 'provider_staff', 'community_officer', 'township_officer', 'bureau_district', 'bureau_city', 'admin'] },
 	// subsidies
 	{ to: '/subsidies', label: 'subsidies:nav.mine', roles: ['family'] },
-	{ to: '/subsidies/review', label: 'subsidies:nav.review', roles: ['community_officer'] },
+	{ to: '/subsidies/review', label: 'subsidies:nav.review', roles: ['community_officer', 'township_officer'] },
 	{ to: '/subsidies/approvals', label: 'subsidies:nav.approvals', roles: ['bureau_district', 'bureau_city', 'admin'] },
 	{ to: '/subsidies/policies', label: 'subsidies:nav.policies', roles: ['bureau_district', 'bureau_city', 'admin'] },
 	{ to: '/subsidies/budget', label: 'subsidies:nav.budget', roles: ['bureau_district', 'bureau_city', 'admin'] },
 	{ to: '/subsidies/reports', label: 'subsidies:nav.reports', roles: ['bureau_district', 'bureau_city', 'admin'] },
 	{ to: '/subsidies/claims', label: 'subsidies:nav.claims', roles: ['provider_staff', 'bureau_district', 'bureau_city', 'admin'] },
+	// registry
+	{ to: '/bureau/geography', label: 'nav.geography', roles: ['bureau_district', 'bureau_city'] },
 ]
 
 /** The entries a user sees: by role, and for provider staff by the kind of their provider. */

@@ -25,7 +25,7 @@ export const DB_RULES: Record<string, DbRule> = {
 	app_user_phone_key: conflict('phone', 'errors.phone.taken'),
 	elder_idNumberHash_key: conflict('idNumber', 'errors.elder.alreadyYours'),
 	district_regionCode_key: internal('districts are seeded'),
-	community_districtId_nameZh_key: internal('communities are seeded'),
+	community_districtId_nameZh_key: conflict('nameZh', 'geography.errors.nameTaken'),
 	audit_log_append_only: internal('the audit log is append-only'),
 
 	// ---- marketplace
@@ -130,6 +130,16 @@ export const DB_RULES: Record<string, DbRule> = {
 	allowance_run_chunks_within_count: internal('chunks are counted by the engine'),
 	allowance_setting_valid: invalid(undefined, 'allowance:errors.amount.invalid'),
 	cremation_record_elderId_key: conflict(undefined, 'allowance:import.errors.concurrent'),
+
+	// ---- registry: geography (townships, community codes)
+	district_divisionCode_key: internal('districts are seeded'),
+	township_code_key: conflict('code', 'geography.errors.codeTaken'),
+	township_active_name: conflict('nameZh', 'geography.errors.nameTaken'),
+	township_code_format: invalid('code', 'geography.errors.codeFormat'),
+	township_name_not_blank: invalid('nameZh', 'errors.required'),
+	community_code_key: conflict('code', 'geography.errors.codeTaken'),
+	community_code_format: invalid('code', 'geography.errors.codeFormat'),
+	community_retire_not_delete: conflict(undefined, 'geography.errors.inUse'),
 }
 
 /** The name of the rule a database error reports (constraint, unique index or trigger rule), if any. */

@@ -1,39 +1,85 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, useActionData, useLoaderData } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { ActionForm, DecisionForm, Field, FormErrors, replyValue, SelectField, useReplyForm } from '~/components/forms.tsx'
 import { Facts } from '~/components/ui.tsx'
+import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp, invariantResponse, notFoundUnless, requireId } from '~/lib/http.server.ts'
-import { mayRevealIdNumber, requireUser } from '~/modules/auth/access.server.ts'
+import { isRegistrar, mayRevealIdNumber, requireUser } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { requireRecentAuth } from '~/modules/auth/step-up.server.ts'
 import { getElder, revealIdNumber } from '~/modules/elders/elders.server.ts'
+import { linkFamily, unlinkFamily, verifyResidence } from '~/modules/elders/registry.server.ts'
+import { linkFamilySchema, RELATIONSHIPS, unlinkFamilySchema, verifyResidenceSchema } from '~/modules/elders/schemas.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const user = await requireUser(request)
 	const elder = notFoundUnless(await getElder(user, requireId(params, 'elderId')))
-	return { elder, canReveal: mayRevealIdNumber(user) }
+	return { elder, canReveal: mayRevealIdNumber(user), officer: isRegistrar(user) }
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
 	const user = await requireUser(request)
+	const elderId = requireId(params, 'elderId')
 	const formData = await readProtectedForm(request)
-	invariantResponse(formData.get('intent') === 'reveal', 'Unknown action')
-	if (mayRevealIdNumber(user)) await requireRecentAuth(request, user)
-	const result = await revealIdNumber(user, requireId(params, 'elderId'), clientIp(request))
-	if (!result.ok) throw new Response(result.status === 403 ? 'Forbidden' : 'Not found', { status: result.status })
-	return data({ idNumber: result.idNumber, birthDate: result.birthDate }, { headers: { 'Cache-Control': 'no-store' } })
+	const intent = formData.get('intent')
+	const ip = clientIp(request)
+	if (intent === 'reveal') {
+		if (mayRevealIdNumber(user)) await requireRecentAuth(request, user)
+		const result = await revealIdNumber(user, elderId, ip)
+		if (!result.ok) throw new Response(result.status === 403 ? 'Forbidden' : 'Not found', { status: result.status })
+		return data({ idNumber: result.idNumber, birthDate: result.birthDate }, { headers: { 'Cache-Control': 'no-store' } })
+	}
+	// The registry's decisions on this elder: officers in scope only (a family or an officer elsewhere gets 404 from the module).
+	invariantResponse(isRegistrar(user), 'Forbidden', { status: 403 })
+	if (intent === 'verify-residence') {
+		const parsed = parseForm(formData, verifyResidenceSchema)
+		if (!parsed.ok) return parsed.response
+		return replyOutcome(parsed, await verifyResidence(user, elderId, parsed.value, ip))
+	}
+	if (intent === 'link-family') {
+		const parsed = parseForm(formData, linkFamilySchema)
+		if (!parsed.ok) return parsed.response
+		return replyOutcome(parsed, await linkFamily(user, elderId, parsed.value, ip))
+	}
+	if (intent === 'unlink-family') {
+		const parsed = parseForm(formData, unlinkFamilySchema, { form: `unlink-${formData.get('userId')}` })
+		if (!parsed.ok) return parsed.response
+		return replyOutcome(parsed, await unlinkFamily(user, elderId, parsed.value.userId, ip))
+	}
+	throw new Response('Unknown action', { status: 400 })
 }
 
+type Reply = { idNumber?: string; birthDate?: string } | undefined
+
 export default function ElderPage() {
-	const { elder, canReveal } = useLoaderData<typeof loader>()
-	const revealed = useActionData<typeof action>()
+	const { elder, canReveal, officer } = useLoaderData<typeof loader>()
+	const reply = useActionData<typeof action>()
+	const revealed = reply && 'idNumber' in reply ? (reply as Reply) : undefined
 	const { t, i18n } = useTranslation()
 	const zh = i18n.language === 'zh-CN'
+	const name = (p: { nameZh: string; nameEn: string | null } | null | undefined) => (p ? (zh ? p.nameZh : (p.nameEn ?? p.nameZh)) : '—')
+	const unverified = elder.residenceStatus === 'unverified'
 	return (
 		<section className="card">
-			<h1>{elder.name}</h1>
+			<div className="title-row">
+				<h1>{elder.name}</h1>
+				{officer ? (
+					<Link to={`/elders/${elder.id}/edit`} className="button secondary">
+						{t('registry.edit')}
+					</Link>
+				) : null}
+			</div>
+			{unverified ? (
+				<div className="notice" role="status" data-testid="residence-pending">
+					<p>
+						<strong>{t('registry.pending.title')}</strong> {t('registry.pending.why')}
+					</p>
+					{elder.residenceNote ? <p>{t('registry.pending.note', { note: elder.residenceNote })}</p> : <p>{t('registry.pending.waiting')}</p>}
+				</div>
+			) : null}
 			<Facts
 				items={[
 					[
@@ -54,16 +100,99 @@ export default function ElderPage() {
 						</>,
 					],
 					[t('fields.gender'), t(`gender.${elder.gender}`)],
-					revealed ? [t('fields.birthDate'), revealed.birthDate] : null,
+					revealed?.birthDate ? [t('fields.birthDate'), revealed.birthDate] : null,
 					[t('fields.age'), t('elders.ageYears', { count: elder.age })],
-					[t('fields.community'), `${zh ? elder.district.nameZh : elder.district.nameEn} · ${elder.community ? (zh ? elder.community.nameZh : (elder.community.nameEn ?? elder.community.nameZh)) : '—'}`],
+					[t('registry.fields.residence'), `${name(elder.district)} · ${name(elder.community?.township)} · ${name(elder.community)}`],
+					[t('registry.fields.residenceStatus'), t(`registry.residenceStatus.${elder.residenceStatus}`), { 'data-testid': 'residence-status' }],
+					[t('registry.fields.phone'), elder.phone ?? t('common.none')],
+					[t('registry.fields.emergencyContact'), elder.emergencyContactName ? `${elder.emergencyContactName} ${elder.emergencyContactPhone ?? ''}` : t('common.none')],
 					[t('fields.categories'), elder.categories.length ? elder.categories.map((c) => t(`categories.${c}`)).join('、') : t('common.none')],
 					[t('fields.lastLiveness'), elder.lastLivenessAt ? String(elder.lastLivenessAt).slice(0, 10) : t('common.none')],
-					[t('fields.family'), elder.families.map((f) => `${f.user.name}（${t(`relationships.${f.relationship}`)}）`).join('、')],
+					[t('fields.family'), elder.families.length ? elder.families.map((f) => `${f.user.name}（${t(`relationships.${f.relationship}`)}）`).join('、') : t('registry.noFamily')],
 				]}
 			/>
 			{revealed ? <p className="notice">{t('elders.revealAudited')}</p> : null}
+			{officer && unverified ? <VerifyForm reply={reply} /> : null}
+			{officer ? <FamilyLinks families={elder.families} reply={reply} /> : null}
 		</section>
+	)
+}
+
+function VerifyForm({ reply }: { reply: unknown }) {
+	const { t } = useTranslation()
+	const navigation = useNavigation()
+	const [form, fields] = useReplyForm<'decision' | 'note'>('verify-residence', reply)
+	return (
+		<section className="card">
+			<h2>{t('registry.verify.title')}</h2>
+			<p>{t('registry.verify.lead')}</p>
+			<DecisionForm
+				form={form}
+				fields={fields}
+				reason={{ name: 'note', label: t('registry.verify.note'), hint: t('registry.verify.noteHint'), maxLength: 200 }}
+				decision="decision"
+				choices={[
+					{ value: 'verify', label: t('registry.verify.verify') },
+					{ value: 'reject', label: t('registry.verify.reject'), tone: 'danger' },
+				]}
+				disabled={navigation.state === 'submitting'}
+			>
+				<input type="hidden" name="intent" value="verify-residence" />
+			</DecisionForm>
+		</section>
+	)
+}
+
+function FamilyLinks({ families, reply }: { families: { relationship: string; user: { id: string; name: string } }[]; reply: unknown }) {
+	const { t } = useTranslation()
+	const [form, fields] = useReplyForm<'phone' | 'relationship'>('link-family', reply)
+	const linked = replyValue<{ userId: string }>(reply, 'link-family')
+	return (
+		<section className="card">
+			<h2>{t('registry.family.title')}</h2>
+			{families.length === 0 ? <p className="empty">{t('registry.noFamily')}</p> : null}
+			<ul>
+				{families.map((f) => (
+					<li key={f.user.id}>
+						{f.user.name}（{t(`relationships.${f.relationship}`)}）
+						<UnlinkForm userId={f.user.id} reply={reply} />
+					</li>
+				))}
+			</ul>
+			{linked ? (
+				<p role="status" className="notice">
+					{t('registry.family.linked')}
+				</p>
+			) : null}
+			<ActionForm form={form} intent="link-family" className="grid-form">
+				<Field label={t('registry.family.phone')} hint={t('registry.family.phoneHint')} errors={fields.phone.errors} inputProps={{ id: 'link-phone', name: 'phone', type: 'tel', required: true, autoComplete: 'off' }} />
+				<SelectField
+					label={t('fields.relationship')}
+					errors={fields.relationship.errors}
+					selectProps={{ id: 'link-relationship', name: 'relationship', required: true }}
+					placeholder={t('common.choose')}
+					options={RELATIONSHIPS.map((r) => ({ value: r, label: t(`relationships.${r}`) }))}
+				/>
+				<FormErrors form={form} />
+				<button type="submit" className="button">
+					{t('registry.family.link')}
+				</button>
+			</ActionForm>
+		</section>
+	)
+}
+
+function UnlinkForm({ userId, reply }: { userId: string; reply: unknown }) {
+	const { t } = useTranslation()
+	const [form, fields] = useReplyForm<'userId'>(`unlink-${userId}`, reply)
+	return (
+		<ActionForm form={form} intent="unlink-family" className="inline-form">
+			<input type="hidden" name="userId" value={userId} />
+			<FormErrors form={form} errors={fields.userId.errors} />
+			<button type="submit" className="button secondary">
+				{t('registry.family.unlink')}
+			</button>
+		</ActionForm>
 	)
 }
 

@@ -2,47 +2,65 @@ import { getInputProps, getSelectProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, replyFor, SelectField } from '~/components/forms.tsx'
+import { ContactFields, ResidenceFields } from '~/components/residence-fields.tsx'
 import { parseForm, replyFailure } from '~/lib/forms.server.ts'
+import { clientIp } from '~/lib/http.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
-import { requireRole } from '~/modules/auth/access.server.ts'
+import { communityScope, requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
-import { addElderForFamily, listDistrictsWithCommunities } from '~/modules/elders/elders.server.ts'
-import { addElderSchema, RELATIONSHIPS } from '~/modules/elders/schemas.ts'
+import { addElderForFamily } from '~/modules/elders/elders.server.ts'
+import { registerElder } from '~/modules/elders/registry.server.ts'
+import { addElderSchema, registerElderSchema, RELATIONSHIPS } from '~/modules/elders/schemas.ts'
+import { listPlaces } from '~/modules/geography/geography.server.ts'
+
+// One page, two ways in: a family registers an elder they care for (the residence then waits for an
+// officer's verification); an officer registers an elder of their area, family or not (verified).
+const ROLES = ['family', 'community_officer', 'township_officer', 'bureau_district', 'bureau_city'] as const
 
 export async function loader({ request }: LoaderFunctionArgs) {
-	await requireRole(request, ['family'])
-	return { districts: await listDistrictsWithCommunities(), today: shanghaiDate() }
+	const user = await requireRole(request, ROLES)
+	const officer = user.role !== 'family'
+	return { officer, places: await listPlaces(officer ? communityScope(user) : {}), today: shanghaiDate() }
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-	const user = await requireRole(request, ['family'])
-	const parsed = parseForm(await readProtectedForm(request), addElderSchema(shanghaiDate()), { form: 'add-elder' })
+	const user = await requireRole(request, ROLES)
+	const formData = await readProtectedForm(request)
+	if (user.role === 'family') {
+		const parsed = parseForm(formData, addElderSchema(shanghaiDate()), { form: 'add-elder' })
+		if (!parsed.ok) return parsed.response
+		const outcome = await addElderForFamily(user, parsed.value)
+		return outcome.ok ? redirect(`/elders/${outcome.value.id}`) : replyFailure(parsed, outcome)
+	}
+	const parsed = parseForm(formData, registerElderSchema(shanghaiDate()), { form: 'register-elder' })
 	if (!parsed.ok) return parsed.response
-	const outcome = await addElderForFamily(user, parsed.value)
+	const outcome = await registerElder(user, parsed.value, clientIp(request))
 	return outcome.ok ? redirect(`/elders/${outcome.value.id}`) : replyFailure(parsed, outcome)
 }
 
 export default function NewElder() {
-	const { districts, today } = useLoaderData<typeof loader>()
+	const { officer } = useLoaderData<typeof loader>()
+	return officer ? <OfficerForm /> : <FamilyForm />
+}
+
+function FamilyForm() {
+	const { places, today } = useLoaderData<typeof loader>()
 	const reply = useActionData<typeof action>()
 	const navigation = useNavigation()
-	const { t, i18n } = useTranslation()
-	const zh = i18n.language === 'zh-CN'
+	const { t } = useTranslation()
 	const [form, fields] = useForm({
 		id: 'add-elder',
 		lastResult: replyFor(reply, 'add-elder'),
 		onValidate: ({ formData }) => parseWithZod(formData, { schema: addElderSchema(today) }),
 		shouldRevalidate: 'onInput',
 	})
-	const [districtId, setDistrictId] = useState(fields.districtId.initialValue ?? '')
-	const communities = districts.find((d) => d.id === districtId)?.communities ?? []
 	return (
 		<section className="card narrow">
 			<h1>{t('elders.addTitle')}</h1>
+			<p>{t('registry.familyLead')}</p>
 			<ActionForm form={form}>
 				<Field
 					label={t('fields.idNumber')}
@@ -58,23 +76,57 @@ export default function NewElder() {
 					placeholder={t('common.choose')}
 					options={RELATIONSHIPS.map((r) => ({ value: r, label: t(`relationships.${r}`) }))}
 				/>
-				<SelectField
-					label={t('fields.district')}
-					errors={fields.districtId.errors}
-					selectProps={{ ...getSelectProps(fields.districtId), onChange: (e) => setDistrictId(e.currentTarget.value) }}
-					placeholder={t('common.choose')}
-					options={districts.map((d) => ({ value: d.id, label: zh ? d.nameZh : d.nameEn }))}
-				/>
-				<SelectField
-					label={t('fields.community')}
-					errors={fields.communityId.errors}
-					selectProps={{ ...getSelectProps(fields.communityId), disabled: !districtId }}
-					placeholder={districtId ? t('common.choose') : t('elders.chooseDistrictFirst')}
-					options={communities.map((c) => ({ value: c.id, label: `${zh ? c.nameZh : c.nameEn ?? c.nameZh} (${t(`settlement.${c.kind}`)})` }))}
+				<ResidenceFields
+					idPrefix="add-elder"
+					places={places}
+					districtId={fields.districtId.initialValue}
+					communityId={fields.communityId.initialValue}
+					errors={{ districtId: fields.districtId.errors, communityId: fields.communityId.errors }}
 				/>
 				<FormErrors form={form} />
 				<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
 					{t('elders.save')}
+				</button>
+			</ActionForm>
+		</section>
+	)
+}
+
+function OfficerForm() {
+	const { places, today } = useLoaderData<typeof loader>()
+	const reply = useActionData<typeof action>()
+	const navigation = useNavigation()
+	const { t } = useTranslation()
+	// Validated in the browser too (the same schema), so a slip is named before anything is sent.
+	const [form, fields] = useForm({
+		id: 'register-elder',
+		lastResult: replyFor(reply, 'register-elder'),
+		onValidate: ({ formData }) => parseWithZod(formData, { schema: registerElderSchema(today) }),
+		shouldRevalidate: 'onInput',
+	})
+	return (
+		<section className="card narrow">
+			<h1>{t('registry.registerTitle')}</h1>
+			<p>{t('registry.registerLead')}</p>
+			<ActionForm form={form}>
+				<Field
+					label={t('fields.idNumber')}
+					hint={t('hints.idNumber')}
+					errors={fields.idNumber.errors}
+					inputProps={{ ...getInputProps(fields.idNumber, { type: 'text' }), autoComplete: 'off', maxLength: 18, className: 'mono', required: true }}
+				/>
+				<Field label={t('fields.elderName')} errors={fields.name.errors} inputProps={{ ...getInputProps(fields.name, { type: 'text' }), autoComplete: 'off', required: true }} />
+				<ResidenceFields
+					idPrefix="register-elder"
+					places={places}
+					districtId={fields.districtId.initialValue}
+					communityId={fields.communityId.initialValue}
+					errors={{ districtId: fields.districtId.errors, communityId: fields.communityId.errors }}
+				/>
+				<ContactFields fields={fields} />
+				<FormErrors form={form} />
+				<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
+					{t('registry.register')}
 				</button>
 			</ActionForm>
 		</section>

@@ -4,7 +4,7 @@ import { chooseSlotSoonAfter, expect, expectAccessible, login, stripeReportsPaym
 
 const POLICY = '居家养老服务补贴（低保、特困、三无）'
 
-test('a family applies, the community reviews, the bureau approves; a covered service is paid in part; the verified visit is claimed, returned, claimed again, approved and exported', async ({ page, browser, request }) => {
+test('a family applies, the community and the township review, the bureau approves; a covered service is paid in part; the verified visit is claimed, returned, claimed again, approved and exported', async ({ page, browser, request }) => {
 	test.setTimeout(240_000)
 	const stamp = String(Date.now()).slice(-6)
 	const title = `爱心送餐${stamp}`
@@ -34,6 +34,18 @@ test('a family applies, the community reviews, the bureau approves; a covered se
 	await item.getByRole('button', { name: '初审通过' }).click()
 	await expect(community.getByRole('status')).toContainText('已保存初审结果')
 	await communityContext.close()
+
+	// 2b. The township (乡镇/街道 民政办) reviews what the community passed and sends it to the district.
+	const townshipContext = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
+	const township = await townshipContext.newPage()
+	await login(township, '13800000022')
+	await nav(township).getByRole('link', { name: '补贴初审' }).click()
+	const townshipItem = township.getByTestId('review-item').filter({ hasText: '李桂英' })
+	await townshipItem.getByLabel('乡镇（街道）审核意见').fill('情况属实')
+	await expectAccessible(township)
+	await townshipItem.getByRole('button', { name: '审核通过' }).click()
+	await expect(township.getByRole('status')).toContainText('转交民政局审批')
+	await townshipContext.close()
 
 	// 3. The district bureau approves: this month's credit arrives at once.
 	const officerContext = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })

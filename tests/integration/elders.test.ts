@@ -40,6 +40,9 @@ describe('a family adds an elder', () => {
 		expect(elder.idNumberMasked).toBe(`4208************${idNumber.slice(16)}`)
 		expect(elder.birthDate.toISOString().slice(0, 10)).toBe('1941-03-15')
 		expect(elder.gender).toBe(Number(idNumber[16]) % 2 ? 'male' : 'female')
+		// The residence a family gives waits for an officer (tests/integration/registry.test.ts).
+		expect(elder.residenceStatus).toBe('unverified')
+		expect(elder.registeredById).toBe(client.userId)
 		const list = text((await callLoader(eldersList, '/elders', { as: client })).data)
 		expect(list).toContain(elder.idNumberMasked)
 		expect(list).not.toContain(idNumber)

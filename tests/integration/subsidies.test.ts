@@ -1,6 +1,6 @@
 import { readSheet } from 'read-excel-file/node'
-// The subsidy journey over real HTTP and the real database: apply → community review → bureau
-// approval (with every refusal the issue lists), then a covered booking split into subsidy and
+// The subsidy journey over real HTTP and the real database: apply → community review → township
+// review → bureau approval (with every refusal the issue lists), then a covered booking split into subsidy and
 // co-pay, a cancellation that releases the hold, a verified visit that captures it, and the
 // provider's monthly claim approved and exported.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -10,11 +10,12 @@ import { createBooking } from '~/modules/marketplace/booking-create.server.ts'
 import { cancelBooking } from '~/modules/marketplace/booking-lifecycle.server.ts'
 import { checkIn, checkOut } from '~/modules/marketplace/visits.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
-import { bureauDecide, communityReview } from '~/modules/subsidies/applications.server.ts'
+import { bureauDecide, communityReview, townshipReview } from '~/modules/subsidies/applications.server.ts'
 import { grantBalance, ledgerDiscrepancies, pgSql } from '~/modules/subsidies/ledger.server.ts'
 import { approveClaim, prepareClaim } from '~/modules/subsidies/settlement.server.ts'
 import { DEMO_PASSWORD } from '../../prisma/seed-data.ts'
 import { makeElderRow, Rng } from '../factories/index.ts'
+import { townshipOfficerOf } from '../factories/registry.ts'
 import { HttpClient, startApp } from '../setup/http.ts'
 
 let app: Awaited<ReturnType<typeof startApp>>
@@ -62,7 +63,7 @@ async function elderFor(familyPhone: string, districtId: string, categories: ('d
 	return row.id
 }
 
-describe('applications: family → community → bureau', () => {
+describe('applications: family → community → township → bureau', () => {
 	let appId = ''
 	const elderName = '李桂英' // the demo family's 低保 elder in 东宝区
 
@@ -125,6 +126,28 @@ describe('applications: family → community → bureau', () => {
 		expect(reviewed.status).toBe('community_approved')
 		expect(reviewed.economicCheckResult).toBe('pass')
 
+		// The bureau still waits for the township (乡镇/街道 民政办).
+		const tooEarly = await dongbao.post('/subsidies/approvals', { applicationId: appId, decision: 'approve', reason: '' })
+		expect(tooEarly.status).toBe(409)
+		expect(await tooEarly.text()).toContain('subsidies:errors.outOfOrder')
+		// A township officer of another township does not see it; the demo township officer (龙泉街道) does.
+		const elsewhere = await prisma.community.findFirstOrThrow({ where: { districtId: 'dongbao', township: { nameZh: '栗溪镇' } }, select: { id: true } })
+		const otherTownship = await townshipOfficerOf(elsewhere.id)
+		expect(await townshipReview(otherTownship, { applicationId: appId, decision: 'approve' }, null)).toMatchObject({ ok: false, status: 404 })
+		const township = await client('13800000022')
+		const queue = await (await township.get('/subsidies/review')).text()
+		expect(queue).toContain(elderName)
+		const noReason = await township.post('/subsidies/review', { applicationId: appId, decision: 'reject' })
+		expect(noReason.status).toBe(400)
+		expect(await noReason.text()).toContain('subsidies:errors.reasonRequired')
+		const passed = await township.post('/subsidies/review', { applicationId: appId, decision: 'approve', note: '情况属实' })
+		expect(passed.status).toBe(200)
+		const again = await township.post('/subsidies/review', { applicationId: appId, decision: 'approve' })
+		expect(again.status).toBe(409)
+		const afterTownship = await prisma.subsidyApplication.findUniqueOrThrow({ where: { id: appId }, select: { status: true, townshipNote: true } })
+		expect(afterTownship).toEqual({ status: 'township_approved', townshipNote: '情况属实' })
+		expect(await prisma.auditLog.count({ where: { action: 'subsidy.township_approve', entityId: appId } })).toBe(1)
+
 		const zhongxiang = await client('13800000032')
 		await zhongxiang.page('/subsidies/approvals')
 		const before = await counts()
@@ -172,6 +195,8 @@ describe('applications: family → community → bureau', () => {
 		// 屈家岭 has no demo community officer: the review runs through the same module as the page.
 		const reviewer: SessionUser = { id: family.id, name: '屈家岭社区', phone: '-', role: 'community_officer', districtId: 'qujialing', communityId: null, providerId: null }
 		expect((await communityReview(reviewer, { applicationId: application.id, decision: 'approve', economicCheckResult: 'pass', economicCheckDate: shanghaiDate() }, null)).ok).toBe(true)
+		const { communityId } = await prisma.elder.findUniqueOrThrow({ where: { id: elderId }, select: { communityId: true } })
+		expect((await townshipReview(await townshipOfficerOf(communityId!), { applicationId: application.id, decision: 'approve' }, null)).ok).toBe(true)
 
 		const city = await client('13800000041')
 		await city.page('/subsidies/approvals')
@@ -192,6 +217,8 @@ describe('applications: family → community → bureau', () => {
 		const family = await sessionUser('13800000001')
 		const officer = await sessionUser('13800000031')
 		const reviewer = await sessionUser('13800000021')
+		const townshipOfficer = await sessionUser('13800000022')
+		const { townshipId } = await prisma.user.findUniqueOrThrow({ where: { phone: '13800000022' }, select: { townshipId: true } })
 		const home = await policy('home-care-basic')
 		const bed = await policy('institution-bed')
 		const { applyForSubsidy } = await import('~/modules/subsidies/applications.server.ts')
@@ -199,8 +226,9 @@ describe('applications: family → community → bureau', () => {
 			const applied = await applyForSubsidy(family, { elderId, policyId: p.id, householdSize: 1, householdIncome: 0 })
 			expect(applied.ok).toBe(true)
 			const id = applied.ok ? applied.value.id : ''
-			await prisma.subsidyApplication.update({ where: { id }, data: { communityId: reviewer.communityId } })
+			await prisma.subsidyApplication.update({ where: { id }, data: { communityId: reviewer.communityId, townshipId } })
 			expect((await communityReview(reviewer, { applicationId: id, decision: 'approve', economicCheckResult: 'pass', economicCheckDate: shanghaiDate() }, null)).ok).toBe(true)
+			expect((await townshipReview(townshipOfficer, { applicationId: id, decision: 'approve' }, null)).ok).toBe(true)
 			const decided = await bureauDecide(officer, { applicationId: id, decision: 'approve', override: false }, null)
 			if (p === home) expect(decided.ok).toBe(true)
 			else expect(decided).toMatchObject({ ok: false, formError: 'subsidies:errors.stacking', status: 409 })

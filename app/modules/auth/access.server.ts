@@ -1,4 +1,5 @@
 import { redirect } from '@remix-run/node'
+import { prisma } from '~/lib/db.server.ts'
 import type { Role } from '~/generated/prisma/enums.ts'
 import type { Prisma } from '~/generated/prisma/client.ts'
 import { getSessionUser, type SessionUser } from './session.server.ts'
@@ -41,6 +42,8 @@ export function elderScope(user: SessionUser): Prisma.ElderWhereInput {
 			return { families: { some: { userId: user.id } } }
 		case 'community_officer':
 			return user.communityId ? { communityId: user.communityId } : { districtId: user.districtId ?? '-' }
+		case 'township_officer':
+			return { districtId: user.districtId ?? '-', community: { is: inOwnTownship(user) } }
 		case 'bureau_district':
 			return { districtId: user.districtId ?? '-' }
 		case 'bureau_city':
@@ -54,4 +57,55 @@ export function elderScope(user: SessionUser): Prisma.ElderWhereInput {
 /** Who may reveal a full identity number (audited): the family caring for the elder and officials in scope. */
 export function mayRevealIdNumber(user: SessionUser) {
 	return user.role !== 'provider_staff'
+}
+
+// ---------------------------------------------------------------- registry: townships and officers
+
+/** Officers who register, edit and verify elders in their area (community → township → district → city). */
+export const REGISTRAR_ROLES: readonly Role[] = ['community_officer', 'township_officer', 'bureau_district', 'bureau_city']
+
+/** Every role that may open the registry of elders. */
+export const ELDER_VIEWER_ROLES: readonly Role[] = ['family', ...REGISTRAR_ROLES, 'admin']
+
+export function isRegistrar(user: SessionUser) {
+	return REGISTRAR_ROLES.includes(user.role)
+}
+
+/**
+ * The township a township officer serves, as a filter on communities. The session carries only
+ * district and community, so the township is read through the officer's own user row.
+ */
+function inOwnTownship(user: SessionUser): Prisma.CommunityWhereInput {
+	return { township: { is: { users: { some: { id: user.id, role: 'township_officer' } } } } }
+}
+
+/**
+ * The communities and villages a user may register elders in and verify residences of, as a
+ * Prisma filter (retired ones excluded by the callers that write).
+ */
+export function communityScope(user: SessionUser): Prisma.CommunityWhereInput {
+	switch (user.role) {
+		case 'community_officer':
+			return user.communityId ? { id: user.communityId } : { districtId: user.districtId ?? '-' }
+		case 'township_officer':
+			return { districtId: user.districtId ?? '-', ...inOwnTownship(user) }
+		case 'bureau_district':
+			return { districtId: user.districtId ?? '-' }
+		case 'bureau_city':
+			return {}
+		default:
+			return { id: '00000000-0000-0000-0000-000000000000' }
+	}
+}
+
+/** The township of a township officer (null for every other role, or one not yet assigned). */
+export async function townshipIdOf(user: SessionUser): Promise<string | null> {
+	if (user.role !== 'township_officer') return null
+	const row = await prisma.user.findUnique({ where: { id: user.id }, select: { townshipId: true } })
+	return row?.townshipId ?? null
+}
+
+/** District officers manage the geography of their district; city officers of every district. */
+export function mayManageGeography(user: SessionUser, districtId: string) {
+	return user.role === 'bureau_city' || (user.role === 'bureau_district' && user.districtId === districtId)
 }

@@ -8,6 +8,7 @@ import { elderScope, mayRevealIdNumber } from '~/modules/auth/access.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { decryptIdNumber, encryptIdNumber, hashIdNumber } from '~/modules/identity/id-crypto.server.ts'
 import { maskIdNumber } from '~/modules/identity/id-number.ts'
+import { residenceOf } from './registry.server.ts'
 import { type addElderSchema, MIN_ELDER_AGE } from './schemas.ts'
 
 type AddElderInput = z.infer<ReturnType<typeof addElderSchema>>
@@ -26,19 +27,20 @@ const elderSummary = {
 	residencyStatus: true,
 	lastLivenessAt: true,
 	district: { select: { nameZh: true, nameEn: true } },
-	community: { select: { nameZh: true, nameEn: true } },
+	community: { select: { nameZh: true, nameEn: true, township: { select: { nameZh: true, nameEn: true } } } },
+	residenceStatus: true,
+	residenceNote: true,
 } as const
 
 /** A family member registers an elder they care for. One transaction: the elder, the link, the audit entry. */
 export async function addElderForFamily(user: SessionUser, input: AddElderInput): Promise<Outcome<{ id: string }>> {
 	const today = shanghaiDate()
 	if (ageOn(input.idNumber.birthDate, today) < MIN_ELDER_AGE) return fieldFail('idNumber', 'errors.idNumber.tooYoung')
-	const district = await prisma.district.findUnique({ where: { id: input.districtId }, select: { id: true } })
-	if (!district) return fieldFail('districtId', 'errors.district.unknown')
-	const community = z.uuid().safeParse(input.communityId).success
-		? await prisma.community.findFirst({ where: { id: input.communityId, districtId: district.id }, select: { id: true, kind: true } })
-		: null
-	if (!community) return fieldFail('communityId', 'errors.community.unknown')
+	// A family may name any community in service; an officer of that place verifies it afterwards.
+	const place = await residenceOf(input.districtId, input.communityId, {})
+	if (!place.ok) return place
+	const district = { id: place.value.districtId }
+	const community = { id: place.value.communityId, kind: place.value.kind }
 
 	const idHash = hashIdNumber(input.idNumber.value)
 	const existing = await prisma.elder.findUnique({ where: { idNumberHash: idHash }, select: { id: true, families: { where: { userId: user.id }, select: { userId: true } } } })
@@ -59,6 +61,9 @@ export async function addElderForFamily(user: SessionUser, input: AddElderInput)
 					districtId: district.id,
 					communityId: community.id,
 					settlement: community.kind,
+					// The registered residence (户籍) a family gives waits for an officer's verification.
+					residenceStatus: 'unverified',
+					registeredById: user.id,
 				},
 				select: { id: true },
 			})
@@ -76,11 +81,11 @@ export async function addElderForFamily(user: SessionUser, input: AddElderInput)
 	}
 }
 
-export async function listElders(user: SessionUser, opts: { page?: number; pageSize?: number; districtId?: string } = {}) {
+export async function listElders(user: SessionUser, opts: { page?: number; pageSize?: number; districtId?: string; unverified?: boolean } = {}) {
 	const pageSize = opts.pageSize ?? 50
 	const page = Math.max(1, opts.page ?? 1)
 	const rows = await prisma.elder.findMany({
-		where: { AND: [elderScope(user), opts.districtId ? { districtId: opts.districtId } : {}] },
+		where: { AND: [elderScope(user), opts.districtId ? { districtId: opts.districtId } : {}, opts.unverified ? { residenceStatus: 'unverified' } : {}] },
 		orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
 		skip: (page - 1) * pageSize,
 		take: pageSize + 1,
@@ -99,7 +104,16 @@ export async function getElder(user: SessionUser, elderId: string) {
 	if (!z.uuid().safeParse(elderId).success) return null
 	const elder = await prisma.elder.findFirst({
 		where: { AND: [{ id: elderId }, elderScope(user)] },
-		select: { ...elderSummary, families: { select: { relationship: true, user: { select: { id: true, name: true } } } } },
+		select: {
+			...elderSummary,
+			communityId: true,
+			phone: true,
+			emergencyContactName: true,
+			emergencyContactPhone: true,
+			residenceVerifiedAt: true,
+			version: true,
+			families: { select: { relationship: true, user: { select: { id: true, name: true } } } },
+		},
 	})
 	return elder ? withAge(elder) : null
 }

@@ -35,3 +35,86 @@ export function addElderSchema(today: string) {
 		communityId: z.string({ error: 'errors.community.required' }).trim().min(1, 'errors.community.required'),
 	})
 }
+
+// ---------------------------------------------------------------- registry: officers register, edit, verify, link
+
+const optionalPhone = (empty: string) =>
+	z
+		.string()
+		.trim()
+		.optional()
+		.transform((v) => v || null)
+		.pipe(z.string().regex(/^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/, empty).nullable())
+const optionalName = z
+	.string()
+	.trim()
+	.max(40, 'errors.name.tooLong')
+	.optional()
+	.transform((v) => v || null)
+
+/** The registered residence (户籍): district and community (the community belongs to one township). */
+const residence = {
+	districtId: z.string({ error: 'errors.district.required' }).trim().min(1, 'errors.district.required'),
+	communityId: z.string({ error: 'errors.community.required' }).trim().min(1, 'errors.community.required'),
+}
+
+/** Contact details an officer records; the emergency contact's phone goes with a name. */
+const contacts = {
+	phone: optionalPhone('registry.errors.phone'),
+	emergencyContactName: optionalName,
+	emergencyContactPhone: optionalPhone('registry.errors.emergencyPhone'),
+}
+/** Runs even when another field failed, so every problem of the form is named at once. */
+const always = { when: (payload: { value: unknown }) => typeof payload.value === 'object' && payload.value !== null }
+function contactsComplete(v: { emergencyContactName: string | null; emergencyContactPhone: string | null }, ctx: z.RefinementCtx) {
+	if (v.emergencyContactName && !v.emergencyContactPhone) ctx.addIssue({ code: 'custom', path: ['emergencyContactPhone'], message: 'registry.errors.emergencyPhoneRequired' })
+	if (v.emergencyContactPhone && !v.emergencyContactName) ctx.addIssue({ code: 'custom', path: ['emergencyContactName'], message: 'registry.errors.emergencyNameRequired' })
+}
+
+const idNumberField = (today: string) =>
+	z.string({ error: 'errors.required' }).transform((value, ctx) => {
+		const parsed = parseIdNumber(value, { today })
+		if (!parsed.ok) {
+			ctx.addIssue({ code: 'custom', message: ID_PROBLEM_MESSAGES[parsed.problem] })
+			return z.NEVER
+		}
+		return parsed
+	})
+
+/** An officer registers an elder (no family needed). */
+export function registerElderSchema(today: string) {
+	return z.object({ idNumber: idNumberField(today), name: nameSchema, ...residence, ...contacts }).superRefine(contactsComplete, always)
+}
+
+/** An officer edits an elder; `version` is the one the form was loaded with. */
+export const editElderSchema = z
+	.object({
+		version: z.coerce.number({ error: 'registry.errors.version' }).int('registry.errors.version').min(1, 'registry.errors.version'),
+		name: nameSchema,
+		...residence,
+		...contacts,
+	})
+	.superRefine(contactsComplete, always)
+
+/** The officer's decision on a registered residence a family gave; a refusal says why (the family reads it). */
+export const verifyResidenceSchema = z
+	.object({
+		decision: z.enum(['verify', 'reject'], { error: 'registry.errors.decision' }),
+		note: z.string().trim().max(200, 'registry.errors.noteLong').optional(),
+	})
+	.superRefine((v, ctx) => {
+		if (v.decision === 'reject' && !v.note) ctx.addIssue({ code: 'custom', path: ['note'], message: 'registry.errors.noteRequired' })
+	})
+
+/** Link a family account (by its phone) to an elder. */
+export const linkFamilySchema = z.object({
+	phone: z.string({ error: 'errors.required' }).trim().min(1, 'errors.required').regex(/^1[3-9]\d{9}$/, 'errors.phone.invalid'),
+	relationship: z.enum(RELATIONSHIPS, { error: 'errors.relationship.invalid' }),
+})
+
+export const unlinkFamilySchema = z.object({ userId: z.uuid({ error: 'registry.errors.family' }) })
+
+export type RegisterElderInput = z.infer<ReturnType<typeof registerElderSchema>>
+export type EditElderInput = z.infer<typeof editElderSchema>
+export type VerifyResidenceInput = z.infer<typeof verifyResidenceSchema>
+export type LinkFamilyInput = z.infer<typeof linkFamilySchema>

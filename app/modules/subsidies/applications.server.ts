@@ -1,19 +1,20 @@
 // Applications: family applies → community reviews (with the household economic-status check) →
-// a bureau officer of the elder's district approves (grant, accounts, first month's credit, budget
+// the township (乡镇/街道 民政办) reviews → a bureau officer of the elder's district approves (grant, accounts, first month's credit, budget
 // commitment) or rejects. Each step notifies the family and is audited; each is a conditional
 // update on the expected status, so a step out of order or a double submission changes nothing.
+import type { Prisma } from '~/generated/prisma/client.ts'
 import { prisma, transaction, type Tx } from '~/lib/db.server.ts'
 import { failureOf, refuse } from '~/lib/db-rules.server.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { dateOnly, shanghaiDate, shanghaiMonth, toDateString } from '~/lib/time.ts'
 import type { Outcome } from '~/lib/outcome.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
-import { canActInDistrict, isCityWide } from '~/modules/auth/access.server.ts'
+import { canActInDistrict, isCityWide, townshipIdOf } from '~/modules/auth/access.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { grantMonthlyCredit, openGrantAccounts, txSql } from './ledger.server.ts'
 import { exclusiveWith, versionOn, versionRules } from './policies.server.ts'
 import { ineligibility, monthStart, yearCommitmentFen, type ElderFacts } from './rules.ts'
-import type { ApplyInput, BureauDecisionInput, CommunityReviewInput } from './schemas.ts'
+import type { ApplyInput, BureauDecisionInput, CommunityReviewInput, TownshipReviewInput } from './schemas.ts'
 
 const fail = (formError: string, status = 400, fieldErrors: Record<string, string[]> = {}) => ({ ok: false as const, fieldErrors, formError, status })
 
@@ -22,7 +23,7 @@ export async function notify(tx: Tx | typeof prisma, userId: string, kind: strin
 	await tx.notification.create({ data: { userId, kind: `subsidy.${kind}`, params: { ...params, applicationId: applicationId ?? '' } } })
 }
 
-const elderFactsSelect = { id: true, birthDate: true, districtId: true, communityId: true, categories: true, disabilityLevel: true, deathDate: true, residencyStatus: true, name: true } as const
+const elderFactsSelect = { id: true, birthDate: true, districtId: true, communityId: true, categories: true, disabilityLevel: true, deathDate: true, residencyStatus: true, name: true, residenceStatus: true, community: { select: { townshipId: true } } } as const
 
 function facts(e: { birthDate: Date; districtId: string; categories: string[]; disabilityLevel: ElderFacts['disabilityLevel']; deathDate: Date | null; residencyStatus: ElderFacts['residencyStatus'] }): ElderFacts {
 	return { birthDate: toDateString(e.birthDate), districtId: e.districtId, categories: e.categories, disabilityLevel: e.disabilityLevel, deathDate: e.deathDate ? toDateString(e.deathDate) : null, residencyStatus: e.residencyStatus }
@@ -36,6 +37,8 @@ export async function applyForSubsidy(user: SessionUser, input: ApplyInput): Pro
 	const policy = await prisma.subsidyPolicy.findUnique({ where: { id: input.policyId }, select: { id: true, nameZh: true } })
 	const version = policy ? await versionOn(policy.id, today) : null
 	if (!policy || !version) return fail('subsidies:errors.policy', 400, { policyId: ['subsidies:errors.policy'] })
+	// District subsidies are a residency rule: they read the registered residence, once an officer has verified it.
+	if (elder.residenceStatus !== 'verified') return fail('subsidies:errors.ineligible.residenceUnverified', 400, { elderId: ['subsidies:errors.ineligible.residenceUnverified'] })
 	const why = ineligibility(facts(elder), versionRules(version), today)
 	if (why) return fail(`subsidies:errors.ineligible.${why}`, 400, { policyId: [`subsidies:errors.ineligible.${why}`] })
 	const active = await prisma.subsidyGrant.findFirst({ where: { elderId: elder.id, policyId: policy.id, status: 'active' }, select: { id: true } })
@@ -50,6 +53,7 @@ export async function applyForSubsidy(user: SessionUser, input: ApplyInput): Pro
 					applicantId: user.id,
 					districtId: elder.districtId,
 					communityId: elder.communityId,
+					townshipId: elder.community?.townshipId ?? null,
 					householdSize: input.householdSize,
 					householdIncomeFen: input.householdIncome,
 					statement: input.statement || null,
@@ -102,13 +106,66 @@ export async function communityReview(user: SessionUser, input: CommunityReviewI
 	return { ok: true, value: null }
 }
 
+/** Who does the township step: the township officer of the application's township. */
+async function mayReviewInTownship(user: SessionUser, app: { districtId: string; townshipId: string | null }) {
+	return user.role === 'township_officer' && !!app.townshipId && user.districtId === app.districtId && (await townshipIdOf(user)) === app.townshipId
+}
+
+/**
+ * Where the township step has nobody to do it: no township (an elder without a community, or one
+ * entered before townships existed), or a township with no active township officer on the platform
+ * yet. There the bureau decides straight after the community, so no application is stuck.
+ */
+const NO_TOWNSHIP_REVIEWER = { OR: [{ townshipId: null }, { township: { is: { users: { none: { role: 'township_officer', active: true } } } } }] } satisfies Prisma.SubsidyApplicationWhereInput
+
+/** The statuses the bureau decides an application from. */
+async function decidableFrom(app: { id: string }) {
+	const direct = await prisma.subsidyApplication.count({ where: { id: app.id, ...NO_TOWNSHIP_REVIEWER } })
+	return direct ? (['township_approved', 'community_approved'] as const) : (['township_approved'] as const)
+}
+
+/** The township's review (乡镇/街道 民政办) of an application the community passed: pass it to the district, or refuse with a reason. */
+export async function townshipReview(user: SessionUser, input: TownshipReviewInput, ip: string | null): Promise<Outcome<null>> {
+	const app = await prisma.subsidyApplication.findUnique({ where: { id: input.applicationId }, select: { id: true, districtId: true, townshipId: true, status: true, applicantId: true, elder: { select: { name: true } } } })
+	if (!app || !(await mayReviewInTownship(user, app))) return fail('subsidies:errors.notInScope', 404)
+	if (input.decision === 'reject' && !input.note) return fail('subsidies:errors.reasonRequired', 400, { note: ['subsidies:errors.reasonRequired'] })
+	const status = input.decision === 'approve' ? 'township_approved' : 'township_rejected'
+	const done = await transaction(async (tx) => {
+		const { count } = await tx.subsidyApplication.updateMany({
+			where: { id: app.id, status: 'community_approved' },
+			data: { status, townshipReviewerId: user.id, townshipReviewedAt: new Date(), townshipNote: input.note || null },
+		})
+		if (count === 0) return false
+		await notify(tx, app.applicantId, status, app.id, { elder: app.elder.name, reason: input.note ?? '' })
+		await audit({ actor: user, action: `subsidy.township_${input.decision}`, entityType: 'subsidy_application', entityId: app.id, districtId: app.districtId, ip, details: { note: input.note ?? '' } }, tx)
+		return true
+	})
+	if (!done) return fail('subsidies:errors.outOfOrder', 409)
+	return { ok: true, value: null }
+}
+
+/** Applications the communities passed, waiting for the township officer's review. */
+export async function townshipQueue(user: SessionUser) {
+	if (user.role !== 'township_officer') return []
+	const townshipId = await townshipIdOf(user)
+	if (!townshipId) return []
+	const rows = await prisma.subsidyApplication.findMany({
+		where: { status: 'community_approved', districtId: user.districtId ?? '-', townshipId },
+		orderBy: { createdAt: 'asc' },
+		take: 100,
+		select: appListSelect,
+	})
+	return rows.map(serialiseApp)
+}
+
 /** The bureau's decision. Approval runs in one transaction with the elder row locked (stacking), the budget's conditional update, the grant, its accounts and the current month's credit. */
 export async function bureauDecide(user: SessionUser, input: BureauDecisionInput, ip: string | null): Promise<Outcome<{ grantId: string | null }>> {
 	if (user.role !== 'bureau_district' && !isCityWide(user)) return fail('subsidies:errors.bureauOnly', 403)
-	const app = await prisma.subsidyApplication.findUnique({ where: { id: input.applicationId }, select: { id: true, districtId: true, status: true, policyId: true, elderId: true, applicantId: true, elder: { select: { name: true } }, policy: { select: { nameZh: true } } } })
+	const app = await prisma.subsidyApplication.findUnique({ where: { id: input.applicationId }, select: { id: true, districtId: true, townshipId: true, status: true, policyId: true, elderId: true, applicantId: true, elder: { select: { name: true } }, policy: { select: { nameZh: true } } } })
 	if (!app) return fail('subsidies:errors.notInScope', 404)
 	if (!canActInDistrict(user, app.districtId)) return fail('subsidies:errors.otherDistrict', 403)
-	if (app.status !== 'community_approved') return fail('subsidies:errors.outOfOrder', 409)
+	const from = await decidableFrom(app)
+	if (!(from as readonly string[]).includes(app.status)) return fail('subsidies:errors.outOfOrder', 409)
 	if (input.override && !isCityWide(user)) return fail('subsidies:errors.overrideCityOnly', 403, { override: ['subsidies:errors.overrideCityOnly'] })
 	const today = shanghaiDate()
 	const month = shanghaiMonth()
@@ -116,7 +173,7 @@ export async function bureauDecide(user: SessionUser, input: BureauDecisionInput
 		const grantId = await transaction(async (tx) => {
 			const decided = { bureauReviewerId: user.id, bureauDecidedAt: new Date(), bureauReason: input.reason || null }
 			if (input.decision === 'reject') {
-				const { count } = await tx.subsidyApplication.updateMany({ where: { id: app.id, status: 'community_approved' }, data: { status: 'rejected', ...decided } })
+				const { count } = await tx.subsidyApplication.updateMany({ where: { id: app.id, status: { in: [...from] } }, data: { status: 'rejected', ...decided } })
 				if (count === 0) refuse(null, 'subsidies:errors.outOfOrder', 409)
 				await notify(tx, app.applicantId, 'rejected', app.id, { elder: app.elder.name, reason: input.reason ?? '' })
 				await audit({ actor: user, action: 'subsidy.reject', entityType: 'subsidy_application', entityId: app.id, districtId: app.districtId, ip, details: { reason: input.reason ?? '' } }, tx)
@@ -128,6 +185,7 @@ export async function bureauDecide(user: SessionUser, input: BureauDecisionInput
 			const elderRow = await tx.elder.findUniqueOrThrow({ where: { id: app.elderId }, select: elderFactsSelect })
 			const version = await versionOn(app.policyId, today, tx)
 			if (!version) refuse(null, 'subsidies:errors.policy', 400)
+			if (elderRow.residenceStatus !== 'verified') refuse(null, 'subsidies:errors.ineligible.residenceUnverified', 400)
 			const why = ineligibility(facts(elderRow), versionRules(version), today)
 			if (why) refuse(null, `subsidies:errors.ineligible.${why}`, 400)
 			const exclusive = await exclusiveWith(app.policyId, tx)
@@ -147,7 +205,7 @@ export async function bureauDecide(user: SessionUser, input: BureauDecisionInput
 				await audit({ actor: user, action: 'subsidy.budget_override', entityType: 'subsidy_application', entityId: app.id, districtId: app.districtId, ip, details: { reason: input.overrideReason ?? '', commitmentFen: commitment, year } }, tx)
 			}
 			const { count } = await tx.subsidyApplication.updateMany({
-				where: { id: app.id, status: 'community_approved' },
+				where: { id: app.id, status: { in: [...from] } },
 				data: { status: 'approved', ...decided, budgetOverride: !within.length, overrideReason: within.length ? null : input.overrideReason ?? null },
 			})
 			if (count === 0) refuse(null, 'subsidies:errors.outOfOrder', 409)
@@ -177,6 +235,7 @@ const appListSelect = {
 	householdIncomeFen: true,
 	statement: true,
 	communityNote: true,
+	townshipNote: true,
 	economicCheckResult: true,
 	economicCheckDate: true,
 	bureauReason: true,
@@ -233,7 +292,7 @@ export async function communityQueue(user: SessionUser) {
 export async function bureauQueue(user: SessionUser) {
 	if (user.role !== 'bureau_district' && !isCityWide(user)) return []
 	const rows = await prisma.subsidyApplication.findMany({
-		where: { status: 'community_approved', ...(isCityWide(user) ? {} : { districtId: user.districtId ?? '-' }) },
+		where: { OR: [{ status: 'township_approved' }, { status: 'community_approved', ...NO_TOWNSHIP_REVIEWER }], ...(isCityWide(user) ? {} : { districtId: user.districtId ?? '-' }) },
 		orderBy: { createdAt: 'asc' },
 		take: 100,
 		select: appListSelect,

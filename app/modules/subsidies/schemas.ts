@@ -119,3 +119,11 @@ export const claimDecisionSchema = z.object({
 	intent: z.enum(['approve', 'reject'], { error: E('checkForm') }).default('approve'),
 	note: z.string().trim().max(500, E('tooLong')).optional().default(''),
 })
+
+// ---- registry: the township (乡镇/街道) step of the review chain
+export const townshipReviewSchema = z.object({
+	applicationId: z.uuid({ error: E('application') }),
+	decision: z.enum(['approve', 'reject'], { error: E('decision') }),
+	note: z.string().trim().max(500, E('note')).optional(),
+})
+export type TownshipReviewInput = z.infer<typeof townshipReviewSchema>

@@ -1,0 +1,235 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { ActionForm, Field, FormErrors, OrphanReplyErrors, replyDone, SelectField, useReplyForm } from '~/components/forms.tsx'
+import { DataTable } from '~/components/ui.tsx'
+import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { clientIp } from '~/lib/http.server.ts'
+import { requireRole } from '~/modules/auth/access.server.ts'
+import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
+import { changeGeography, listGeography } from '~/modules/geography/geography.server.ts'
+import { geographySchema, SETTLEMENT_KINDS, TOWNSHIP_KINDS } from '~/modules/geography/schemas.ts'
+
+// Townships / streets (乡镇 / 街道) and communities / villages of a district, with their 12-digit
+// statistical division codes: district officers create, rename, merge and retire them (audited).
+const ROLES = ['bureau_district', 'bureau_city'] as const
+
+export async function loader({ request }: LoaderFunctionArgs) {
+	const user = await requireRole(request, ROLES)
+	const url = new URL(request.url)
+	return listGeography(user, { districtId: url.searchParams.get('district'), townshipId: url.searchParams.get('township') })
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+	const user = await requireRole(request, ROLES)
+	const formData = await readProtectedForm(request)
+	const parsed = parseForm(formData, geographySchema)
+	if (!parsed.ok) return parsed.response
+	return replyOutcome(parsed, await changeGeography(user, parsed.value, clientIp(request)))
+}
+
+export default function Geography() {
+	const { districts, district, townships, township, unassigned } = useLoaderData<typeof loader>()
+	const reply = useActionData<typeof action>()
+	const { t, i18n } = useTranslation()
+	const zh = i18n.language === 'zh-CN'
+	if (!district) return <p className="empty">{t('geography.none')}</p>
+	const here = (townshipId?: string) => `?district=${district.id}${townshipId ? `&township=${townshipId}` : ''}`
+	const formIds = ['create-township', 'create-community', ...(township ? ['rename-township', 'merge-township', 'retire-township', ...township.communities.flatMap((c) => [`rename-${c.id}`, `merge-${c.id}`, `move-${c.id}`, `retire-${c.id}`, `delete-${c.id}`])] : [])]
+	return (
+		<section>
+			<h1>{t('geography.title')}</h1>
+			<p>{t('geography.lead')}</p>
+			{districts.length > 1 ? (
+				<Form method="get" className="inline-form">
+					<SelectField label={t('fields.district')} selectProps={{ id: 'geo-district', name: 'district', defaultValue: district.id }} options={districts.map((d) => ({ value: d.id, label: zh ? d.nameZh : d.nameEn }))} />
+					<button type="submit" className="button secondary">
+						{t('geography.show')}
+					</button>
+				</Form>
+			) : null}
+			{replyDone(reply) ? (
+				<p role="status" className="notice">
+					{t('geography.saved')}
+				</p>
+			) : null}
+			<OrphanReplyErrors reply={reply} formIds={formIds} />
+			{unassigned ? (
+				<p className="notice">
+					<Link to={here('none')}>{t('geography.unassigned', { count: unassigned })}</Link>
+				</p>
+			) : null}
+			<DataTable
+				caption={t('geography.townshipsOf', { district: zh ? district.nameZh : district.nameEn, code: district.divisionCode ?? '—' })}
+				rows={townships}
+				rowKey={(tw) => tw.id}
+				empty={t('geography.noTownships')}
+				columns={[
+					{ header: t('geography.fields.nameZh'), cell: (tw) => <Link to={here(tw.id)}>{tw.nameZh}</Link> },
+					{ header: t('geography.fields.code'), cell: (tw) => <span className="mono">{tw.code}</span> },
+					{ header: t('geography.fields.kind'), cell: (tw) => t(`geography.kinds.${tw.kind}`) },
+					{ header: t('geography.fields.communities'), cell: (tw) => tw.communities },
+					{ header: t('geography.fields.status'), cell: (tw) => (tw.retiredAt ? t('geography.retired') : t('geography.active')) },
+				]}
+			/>
+			<CreateTownship districtId={district.id} reply={reply} />
+			{township ? <TownshipPanel township={township} townships={townships.filter((x) => !x.retiredAt && x.id !== township.id)} reply={reply} /> : null}
+		</section>
+	)
+}
+
+type Reply = unknown
+
+function CreateTownship({ districtId, reply }: { districtId: string; reply: Reply }) {
+	const { t } = useTranslation()
+	const [form, fields] = useReplyForm<'nameZh' | 'kind' | 'code' | 'districtId'>('create-township', reply)
+	return (
+		<section className="card">
+			<h2>{t('geography.createTownship')}</h2>
+			<ActionForm form={form} intent="create-township" className="grid-form">
+				<input type="hidden" name="districtId" value={districtId} />
+				<Field label={t('geography.fields.nameZh')} errors={fields.nameZh.errors} inputProps={{ id: 'tw-name', name: 'nameZh', required: true, maxLength: 40 }} />
+				<SelectField label={t('geography.fields.kind')} errors={fields.kind.errors} selectProps={{ id: 'tw-kind', name: 'kind', required: true }} placeholder={t('common.choose')} options={TOWNSHIP_KINDS.map((k) => ({ value: k, label: t(`geography.kinds.${k}`) }))} />
+				<Field label={t('geography.fields.code')} hint={t('geography.hints.townshipCode')} errors={fields.code.errors} inputProps={{ id: 'tw-code', name: 'code', required: true, inputMode: 'numeric', maxLength: 12, className: 'mono' }} />
+				<FormErrors form={form} errors={fields.districtId.errors} />
+				<button type="submit" className="button">
+					{t('geography.create')}
+				</button>
+			</ActionForm>
+		</section>
+	)
+}
+
+type TownshipView = NonNullable<ReturnType<typeof useLoaderData<typeof loader>>['township']>
+
+function TownshipPanel({ township, townships, reply }: { township: TownshipView; townships: { id: string; nameZh: string }[]; reply: Reply }) {
+	const { t } = useTranslation()
+	const [rename, renameFields] = useReplyForm<'nameZh'>('rename-township', reply)
+	const [merge, mergeFields] = useReplyForm<'intoId'>('merge-township', reply)
+	const [retire] = useReplyForm('retire-township', reply)
+	const [create, createFields] = useReplyForm<'nameZh' | 'kind' | 'code' | 'townshipId'>('create-community', reply)
+	const fixed = township.retired || township.unassigned
+	return (
+		<section className="card" data-testid="township-panel">
+			<h2>
+				{township.unassigned ? t('registry.noTownship') : township.nameZh} <span className="mono">{township.code}</span> {township.retired ? `（${t('geography.retired')}）` : null}
+			</h2>
+			{fixed ? null : (
+				<>
+					<ActionForm form={rename} intent="rename-township" className="inline-form">
+						<input type="hidden" name="townshipId" value={township.id} />
+						<Field label={t('geography.rename')} errors={renameFields.nameZh.errors} inputProps={{ id: 'tw-rename', name: 'nameZh', defaultValue: township.nameZh, required: true, maxLength: 40 }} />
+						<FormErrors form={rename} />
+						<button type="submit" className="button secondary">
+							{t('geography.rename')}
+						</button>
+					</ActionForm>
+					<ActionForm form={merge} intent="merge-township" className="inline-form">
+						<input type="hidden" name="townshipId" value={township.id} />
+						<SelectField label={t('geography.mergeInto')} errors={mergeFields.intoId.errors} selectProps={{ id: 'tw-merge', name: 'intoId', required: true }} placeholder={t('common.choose')} options={townships.map((x) => ({ value: x.id, label: x.nameZh }))} />
+						<FormErrors form={merge} />
+						<button type="submit" className="button secondary">
+							{t('geography.merge')}
+						</button>
+					</ActionForm>
+					<ActionForm form={retire} intent="retire-township" className="inline-form">
+						<input type="hidden" name="townshipId" value={township.id} />
+						<FormErrors form={retire} />
+						<button type="submit" className="button danger">
+							{t('geography.retire')}
+						</button>
+					</ActionForm>
+				</>
+			)}
+			<h3>{t('geography.communities')}</h3>
+			{township.communities.length === 0 ? <p className="empty">{t('geography.noCommunities')}</p> : null}
+			<ul className="cards">
+				{township.communities.map((c) => (
+					<CommunityRow key={c.id} community={c} targets={township.mergeTargets.filter((x) => x.id !== c.id)} townships={townships} reply={reply} />
+				))}
+			</ul>
+			{fixed ? null : (
+				<ActionForm form={create} intent="create-community" className="grid-form">
+					<h3>{t('geography.createCommunity')}</h3>
+					<input type="hidden" name="townshipId" value={township.id} />
+					<Field label={t('geography.fields.nameZh')} errors={createFields.nameZh.errors} inputProps={{ id: 'c-name', name: 'nameZh', required: true, maxLength: 40 }} />
+					<SelectField label={t('geography.fields.kind')} errors={createFields.kind.errors} selectProps={{ id: 'c-kind', name: 'kind', required: true }} placeholder={t('common.choose')} options={SETTLEMENT_KINDS.map((k) => ({ value: k, label: t(`settlement.${k}`) }))} />
+					<Field label={t('geography.fields.code')} hint={t('geography.hints.communityCode', { prefix: township.code.slice(0, 9) })} errors={createFields.code.errors} inputProps={{ id: 'c-code', name: 'code', required: true, inputMode: 'numeric', maxLength: 12, className: 'mono' }} />
+					<FormErrors form={create} errors={createFields.townshipId.errors} />
+					<button type="submit" className="button">
+						{t('geography.create')}
+					</button>
+				</ActionForm>
+			)}
+		</section>
+	)
+}
+
+type CommunityView = TownshipView['communities'][number]
+
+function CommunityRow({ community: c, targets, townships, reply }: { community: CommunityView; targets: { id: string; nameZh: string; code: string | null }[]; townships: { id: string; nameZh: string }[]; reply: Reply }) {
+	const { t } = useTranslation()
+	const [rename, renameFields] = useReplyForm<'nameZh'>(`rename-${c.id}`, reply)
+	const [merge, mergeFields] = useReplyForm<'intoId'>(`merge-${c.id}`, reply)
+	const [move, moveFields] = useReplyForm<'townshipId'>(`move-${c.id}`, reply)
+	const [retire] = useReplyForm(`retire-${c.id}`, reply)
+	const [remove] = useReplyForm(`delete-${c.id}`, reply)
+	const inUse = c.elders + c.providers > 0
+	return (
+		<li className="card" data-testid="community-row">
+			<p>
+				<strong>{c.nameZh}</strong> <span className="mono">{c.code ?? '—'}</span> · {t(`settlement.${c.kind}`)} · {t('geography.counts', { elders: c.elders, providers: c.providers })}
+				{c.retiredAt ? ` · ${t('geography.retired')}` : ''}
+			</p>
+			{c.retiredAt ? null : (
+				<>
+					<ActionForm form={rename} intent="rename-community" className="inline-form">
+						<input type="hidden" name="communityId" value={c.id} />
+						<Field label={t('geography.rename')} errors={renameFields.nameZh.errors} inputProps={{ id: `rename-${c.id}-name`, name: 'nameZh', defaultValue: c.nameZh, required: true, maxLength: 40 }} />
+						<FormErrors form={rename} />
+						<button type="submit" className="button secondary">
+							{t('geography.rename')}
+						</button>
+					</ActionForm>
+					<ActionForm form={merge} intent="merge-community" className="inline-form">
+						<input type="hidden" name="communityId" value={c.id} />
+						<SelectField label={t('geography.mergeInto')} errors={mergeFields.intoId.errors} selectProps={{ id: `merge-${c.id}-into`, name: 'intoId', required: true }} placeholder={t('common.choose')} options={targets.map((x) => ({ value: x.id, label: `${x.nameZh} ${x.code ?? ''}` }))} />
+						<FormErrors form={merge} />
+						<button type="submit" className="button secondary">
+							{t('geography.merge')}
+						</button>
+					</ActionForm>
+					<ActionForm form={move} intent="move-community" className="inline-form">
+						<input type="hidden" name="communityId" value={c.id} />
+						<SelectField label={t('geography.moveTo')} errors={moveFields.townshipId.errors} selectProps={{ id: `move-${c.id}-township`, name: 'townshipId', required: true }} placeholder={t('common.choose')} options={townships.map((x) => ({ value: x.id, label: x.nameZh }))} />
+						<FormErrors form={move} />
+						<button type="submit" className="button secondary">
+							{t('geography.move')}
+						</button>
+					</ActionForm>
+					<ActionForm form={retire} intent="retire-community" className="inline-form">
+						<input type="hidden" name="communityId" value={c.id} />
+						<FormErrors form={retire} />
+						<button type="submit" className="button danger">
+							{t('geography.retire')}
+						</button>
+					</ActionForm>
+					{inUse ? null : (
+						<ActionForm form={remove} intent="delete-community" className="inline-form">
+							<input type="hidden" name="communityId" value={c.id} />
+							<FormErrors form={remove} />
+							<button type="submit" className="button danger">
+								{t('geography.delete')}
+							</button>
+						</ActionForm>
+					)}
+				</>
+			)}
+		</li>
+	)
+}
+
+export function ErrorBoundary() {
+	return <GeneralErrorBoundary />
+}
