@@ -130,6 +130,13 @@ export const DB_RULES: Record<string, DbRule> = {
 	allowance_run_chunks_within_count: internal('chunks are counted by the engine'),
 	allowance_setting_valid: invalid(undefined, 'allowance:errors.amount.invalid'),
 	cremation_record_elderId_key: conflict(undefined, 'allowance:import.errors.concurrent'),
+
+	// ---- SMS delivery and phone codes, wallet payments (issue 13 items 4 and 5)
+	outbox_state_valid: internal('outbox states are set by app/modules/messaging/outbox.server.ts'),
+	sms_send_outboxId_key: internal('one send record per outbox message (at most once)'),
+	phone_code_purpose_valid: internal('code purposes come from the route'),
+	phone_code_attempts_range: internal('a code is checked at most five times (conditional update)'),
+	payment_methods_known: internal('payment methods come from the offered list in payments.server.ts'),
 }
 
 /** The name of the rule a database error reports (constraint, unique index or trigger rule), if any. */
