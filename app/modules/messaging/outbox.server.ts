@@ -22,7 +22,7 @@ import type { Prisma } from '~/generated/prisma/client.ts'
 import { prisma, transaction } from '~/lib/db.server.ts'
 import { getEnv } from '~/lib/env.server.ts'
 import { sql } from '~/lib/sql.server.ts'
-import { takeNumberQuota } from './rate-limit.server.ts'
+import { takeNumberQuota, type Quota } from './rate-limit.server.ts'
 import { keptParams, parseTemplateCodes, renderTemplate, SECRET_TEMPLATES, textFor } from './templates.ts'
 import { transportFromEnv, type SmsTransport } from './transport.server.ts'
 
@@ -39,7 +39,7 @@ export function backoffMs(attempt: number, base = getEnv().SMS_RETRY_BASE_MS) {
 }
 
 /** One try at sending one outbox message. Safe to call any number of times, from any worker. */
-export async function sendOutboxMessage(id: string, transport: SmsTransport = transportFromEnv(), deps: { quota?: (phone: string) => Promise<number> } = {}): Promise<SendOutcome> {
+export async function sendOutboxMessage(id: string, transport: SmsTransport = transportFromEnv(), deps: { quota?: (phone: string) => Promise<Quota> } = {}): Promise<SendOutcome> {
 	const env = getEnv()
 	const claimed = await sql`
 		UPDATE outbox SET state = 'sending', "claimedAt" = now(), attempts = attempts + 1
@@ -47,7 +47,8 @@ export async function sendOutboxMessage(id: string, transport: SmsTransport = tr
 		RETURNING id::text AS id, "toPhone", template, params, attempts`.first<Claimed>()
 	if (!claimed) return { status: 'skipped' }
 
-	const wait = await (deps.quota ?? takeNumberQuota)(claimed.toPhone)
+	const quota = await (deps.quota ?? takeNumberQuota)(claimed.toPhone)
+	const wait = quota.wait
 	if (wait > 0) {
 		// Over the number's limit: not a try. Back to where it was, due when the window ends.
 		const nextAttemptAt = new Date(Date.now() + wait)
@@ -78,6 +79,7 @@ export async function sendOutboxMessage(id: string, transport: SmsTransport = tr
 		return { status: 'sent' }
 	}
 
+	if (result.status === 'refused') await quota.giveBack()
 	const reason = result.status === 'unknown' ? `outcome unknown, not retried: ${result.message}` : `${result.code}: ${result.message}`.slice(0, 500)
 	if (result.status === 'refused' && result.retryable && claimed.attempts < env.SMS_MAX_ATTEMPTS) {
 		const nextAttemptAt = new Date(Date.now() + backoffMs(claimed.attempts))

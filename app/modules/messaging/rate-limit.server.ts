@@ -36,13 +36,24 @@ export function numberWindows(env = getEnv()) {
 	]
 }
 
-/** Counts one message to `phone`; 0 when it may go now, else the ms to wait. */
-export async function takeNumberQuota(phone: string, client: Redis = defaultRedis, now = Date.now()): Promise<number> {
+export type Quota = { wait: number; giveBack: () => Promise<void> }
+
+/**
+ * Counts one message to `phone`: `wait` is 0 when it may go now, else the ms to wait. A message the
+ * provider then refused did not reach the phone: `giveBack` uncounts it.
+ */
+export async function takeNumberQuota(phone: string, client: Redis = defaultRedis, now = Date.now()): Promise<Quota> {
 	const windows = numberWindows()
 	const prefix = `${getEnv().QUEUE_PREFIX}:sms-rate:${phone}`
 	const keys = windows.map((w) => `${prefix}:${w.name}:${Math.floor(now / w.ms)}`)
 	const args = [now, ...windows.flatMap((w) => [w.ms, w.limit])]
-	return Number(await client.eval(SCRIPT, keys.length, ...keys, ...args))
+	const wait = Number(await client.eval(SCRIPT, keys.length, ...keys, ...args))
+	return {
+		wait,
+		giveBack: async () => {
+			if (wait === 0) await Promise.all(keys.map((k) => client.decr(k))).catch(() => {})
+		},
+	}
 }
 
 /** Counts one request from a client address in a window; true when it is within `limit`. */
