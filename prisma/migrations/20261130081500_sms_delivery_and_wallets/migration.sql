@@ -49,5 +49,7 @@ CREATE INDEX "phone_code_phone_purpose_createdAt_idx" ON "phone_code" ("phone", 
 -- ---- Wallet payments: the payment_method_types the intent offered, and the one that paid.
 ALTER TABLE "payment"
   ADD COLUMN "methods" TEXT[] NOT NULL DEFAULT ARRAY['card']::TEXT[],
-  ADD COLUMN "paidMethod" TEXT;
+  ADD COLUMN "paidMethod" TEXT,
+  -- What the family's wallet needs next (WeChat Pay's QR data, Alipay's redirect), from the confirmed intent.
+  ADD COLUMN "nextAction" JSONB;
 ALTER TABLE "payment" ADD CONSTRAINT "payment_methods_known" CHECK ("methods" <@ ARRAY['card', 'wechat_pay', 'alipay']::TEXT[] AND cardinality("methods") > 0);
