@@ -30,6 +30,8 @@ export const NAV_ITEMS: NavItem[] = [
 	{ to: '/subsidies/budget', label: 'subsidies:nav.budget', roles: ['bureau_district', 'bureau_city', 'admin'] },
 	{ to: '/subsidies/reports', label: 'subsidies:nav.reports', roles: ['bureau_district', 'bureau_city', 'admin'] },
 	{ to: '/subsidies/claims', label: 'subsidies:nav.claims', roles: ['provider_staff', 'bureau_district', 'bureau_city', 'admin'] },
+	// messaging
+	{ to: '/admin/messages', label: 'nav.messages', roles: ['admin'] },
 ]
 
 /** The entries a user sees: by role, and for provider staff by the kind of their provider. */

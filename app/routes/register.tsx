@@ -2,6 +2,7 @@ import { getInputProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useActionData, useNavigation } from '@remix-run/react'
+import { Fragment } from 'react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, replyFor } from '~/components/forms.tsx'
@@ -23,7 +24,7 @@ export async function action({ request }: ActionFunctionArgs) {
 	const formData = await readProtectedForm(request)
 	// Step 1: a 6-digit code by SMS to the number being registered.
 	if (formData.get('intent') === 'sendCode') {
-		const parsed = parseForm(formData, sendCodeSchema, { form: 'register-code' })
+		const parsed = parseForm(formData, sendCodeSchema, { form: 'register-sms' })
 		if (!parsed.ok) return parsed.response
 		const sent = await requestPhoneCode({ phone: parsed.value.phone, purpose: 'register', ip: clientIp(request) })
 		return replyOutcome(parsed, sent.ok ? ok({ phone: parsed.value.phone }) : sent, { resetForm: false })
@@ -42,10 +43,10 @@ export default function Register() {
 	const reply = useActionData<typeof action>()
 	const navigation = useNavigation()
 	const { t } = useTranslation()
-	const sentTo = reply && reply.form === 'register-code' && reply.ok && reply.value && 'phone' in reply.value ? reply.value.phone : null
+	const sentTo = reply && reply.form === 'register-sms' && reply.ok && reply.value && 'phone' in reply.value ? reply.value.phone : null
 	const [codeForm, codeFields] = useForm({
-		id: 'register-code',
-		lastResult: replyFor(reply, 'register-code'),
+		id: 'register-sms',
+		lastResult: replyFor(reply, 'register-sms'),
 		onValidate: ({ formData }) => parseWithZod(formData, { schema: sendCodeSchema }),
 		shouldRevalidate: 'onInput',
 	})
@@ -77,7 +78,9 @@ export default function Register() {
 			<h2>{t('auth.phoneCode.step2')}</h2>
 			<ActionForm form={form}>
 				<Field label={t('fields.yourName')} errors={fields.name.errors} inputProps={{ ...getInputProps(fields.name, { type: 'text' }), autoComplete: 'name' }} />
-				<Field label={t('fields.phone')} hint={t('hints.phone')} errors={fields.phone.errors} inputProps={{ ...getInputProps(fields.phone, { type: 'tel' }), autoComplete: 'tel', inputMode: 'numeric' }} />
+				<Fragment key={sentTo ?? ''}>
+					<Field label={t('fields.phone')} hint={t('hints.phone')} errors={fields.phone.errors} inputProps={{ ...getInputProps(fields.phone, { type: 'tel' }), autoComplete: 'tel', inputMode: 'numeric', defaultValue: sentTo ?? fields.phone.initialValue }} />
+				</Fragment>
 				<Field label={t('fields.code')} hint={t('hints.code')} errors={fields.code.errors} inputProps={{ ...getInputProps(fields.code, { type: 'text' }), autoComplete: 'one-time-code', inputMode: 'numeric', maxLength: 6 }} />
 				<Field label={t('fields.password')} hint={t('hints.password')} errors={fields.password.errors} inputProps={{ ...getInputProps(fields.password, { type: 'password' }), autoComplete: 'new-password' }} />
 				<Field label={t('fields.confirmPassword')} errors={fields.confirmPassword.errors} inputProps={{ ...getInputProps(fields.confirmPassword, { type: 'password' }), autoComplete: 'new-password' }} />

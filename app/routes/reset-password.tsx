@@ -2,6 +2,7 @@ import { getInputProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { Fragment } from 'react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, replyFor } from '~/components/forms.tsx'
@@ -21,7 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
 	const formData = await readProtectedForm(request)
 	if (formData.get('intent') === 'sendCode') {
-		const parsed = parseForm(formData, sendCodeSchema, { form: 'reset-code' })
+		const parsed = parseForm(formData, sendCodeSchema, { form: 'reset-sms' })
 		if (!parsed.ok) return parsed.response
 		const sent = await requestResetCode({ phone: parsed.value.phone, ip: clientIp(request) })
 		return replyOutcome(parsed, sent.ok ? ok({ phone: parsed.value.phone }) : sent, { resetForm: false })
@@ -37,10 +38,10 @@ export default function ResetPassword() {
 	const reply = useActionData<typeof action>()
 	const navigation = useNavigation()
 	const { t } = useTranslation()
-	const sentTo = reply && reply.form === 'reset-code' && reply.ok && reply.value && 'phone' in reply.value ? reply.value.phone : null
+	const sentTo = reply && reply.form === 'reset-sms' && reply.ok && reply.value && 'phone' in reply.value ? reply.value.phone : null
 	const [codeForm, codeFields] = useForm({
-		id: 'reset-code',
-		lastResult: replyFor(reply, 'reset-code'),
+		id: 'reset-sms',
+		lastResult: replyFor(reply, 'reset-sms'),
 		onValidate: ({ formData }) => parseWithZod(formData, { schema: sendCodeSchema }),
 		shouldRevalidate: 'onInput',
 	})
@@ -71,7 +72,9 @@ export default function ResetPassword() {
 			</ActionForm>
 			<h2>{t('auth.resetStep2')}</h2>
 			<ActionForm form={form}>
-				<Field label={t('fields.phone')} errors={fields.phone.errors} inputProps={{ ...getInputProps(fields.phone, { type: 'tel' }), autoComplete: 'username', inputMode: 'numeric' }} />
+				<Fragment key={sentTo ?? ''}>
+					<Field label={t('fields.phone')} errors={fields.phone.errors} inputProps={{ ...getInputProps(fields.phone, { type: 'tel' }), autoComplete: 'username', inputMode: 'numeric', defaultValue: sentTo ?? fields.phone.initialValue }} />
+				</Fragment>
 				<Field label={t('fields.code')} hint={t('hints.code')} errors={fields.code.errors} inputProps={{ ...getInputProps(fields.code, { type: 'text' }), autoComplete: 'one-time-code', inputMode: 'numeric', maxLength: 6 }} />
 				<Field label={t('fields.newPassword')} hint={t('hints.password')} errors={fields.password.errors} inputProps={{ ...getInputProps(fields.password, { type: 'password' }), autoComplete: 'new-password' }} />
 				<Field label={t('fields.confirmPassword')} errors={fields.confirmPassword.errors} inputProps={{ ...getInputProps(fields.confirmPassword, { type: 'password' }), autoComplete: 'new-password' }} />

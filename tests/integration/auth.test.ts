@@ -14,7 +14,7 @@ afterAll(async () => {
 
 /** Registration confirms the phone by SMS: asks for a code and reads it from the outbox (no worker sends it here). */
 async function codeFor(client: HttpClient, phone: string) {
-	expect((await client.post('/register', { intent: 'sendCode', formId: 'register-code', phone })).status).toBe(200)
+	expect((await client.post('/register', { intent: 'sendCode', formId: 'register-sms', phone })).status).toBe(200)
 	const message = await prisma.outbox.findFirstOrThrow({ where: { toPhone: phone, template: 'auth.code' }, orderBy: { id: 'desc' }, select: { params: true } })
 	return (message.params as { code: string }).code
 }

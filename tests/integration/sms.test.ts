@@ -196,7 +196,7 @@ describe('phone codes', () => {
 	it('registration: code sent by SMS, wrong then right, once a minute; the code is never stored readable', async () => {
 		const phone = uniquePhone()
 		const visitor = await anonymous()
-		const sent = await callAction(registerRoute, '/register', { intent: 'sendCode', formId: 'register-code', phone }, { as: visitor })
+		const sent = await callAction(registerRoute, '/register', { intent: 'sendCode', formId: 'register-sms', phone }, { as: visitor })
 		expect(sent.status).toBe(200)
 		const code = await codeSentTo(phone)
 		expect(code).toMatch(/^\d{6}$/)
@@ -205,7 +205,7 @@ describe('phone codes', () => {
 		expect(JSON.stringify(await prisma.outbox.findMany({ where: { toPhone: phone }, select: { params: true } }))).not.toContain(code)
 		expect(JSON.stringify(await prisma.smsSend.findMany({ where: { toPhone: phone }, select: { params: true } }))).not.toContain(code)
 
-		const again = await callAction(registerRoute, '/register', { intent: 'sendCode', formId: 'register-code', phone }, { as: visitor })
+		const again = await callAction(registerRoute, '/register', { intent: 'sendCode', formId: 'register-sms', phone }, { as: visitor })
 		expect(again.status).toBe(429)
 		expect(JSON.stringify(again.data)).toContain('errors.code.wait')
 
@@ -249,7 +249,7 @@ describe('phone codes', () => {
 		const user = await makeUser({ role: 'family' })
 		const session = await signIn(user)
 		const visitor = await anonymous()
-		const sent = await callAction(resetRoute, '/reset-password', { intent: 'sendCode', formId: 'reset-code', phone: user.phone }, { as: visitor })
+		const sent = await callAction(resetRoute, '/reset-password', { intent: 'sendCode', formId: 'reset-sms', phone: user.phone }, { as: visitor })
 		expect(sent.status).toBe(200)
 		const code = await codeSentTo(user.phone)
 		const reset = await callAction(resetRoute, '/reset-password', { formId: 'reset', phone: user.phone, code, password: 'NewPass2026x', confirmPassword: 'NewPass2026x' }, { as: visitor })
@@ -258,7 +258,7 @@ describe('phone codes', () => {
 		expect(session.userId).toBe(user.id)
 
 		const stranger = uniquePhone()
-		const answer = await callAction(resetRoute, '/reset-password', { intent: 'sendCode', formId: 'reset-code', phone: stranger }, { as: visitor })
+		const answer = await callAction(resetRoute, '/reset-password', { intent: 'sendCode', formId: 'reset-sms', phone: stranger }, { as: visitor })
 		expect(answer.status).toBe(200)
 		await new Promise((r) => setTimeout(r, 400))
 		expect(provider.to(stranger)).toHaveLength(0)
