@@ -33,12 +33,13 @@ import { listMessages, sendOutboxMessage, sweepOutbox } from '~/modules/messagin
 import { requestPhoneCode, verifyPhoneCode } from '~/modules/messaging/phone-codes.server.ts'
 import { transportFromEnv } from '~/modules/messaging/transport.server.ts'
 import * as registerRoute from '~/routes/register.tsx'
+import * as messagesRoute from '~/routes/admin.messages.tsx'
 import * as resetRoute from '~/routes/reset-password.tsx'
 import { smsWorker } from '../../workers/processors/sms.ts'
 import { WORKERS } from '../../workers/processors/index.ts'
 import { makeUser, uniquePhone } from '../factories/accounts.ts'
 import { startAliyunSmsServer } from '../setup/aliyun-sms-server.ts'
-import { anonymous, callAction, signIn } from '../setup/route.ts'
+import { anonymous, callAction, callLoader, signIn } from '../setup/route.ts'
 
 let provider: Awaited<ReturnType<typeof startAliyunSmsServer>>
 let worker: Worker
@@ -105,14 +106,17 @@ describe('the SMS worker and the Aliyun adapter', () => {
 
 	it('a request signed with the wrong secret is refused by the server, and the message is dead-lettered at once', async () => {
 		const phone = uniquePhone()
-		const id = await message(phone)
-		const env = { ...process.env }
-		const wrong = aliyunTransport({ endpoint: env.SMS_ALIYUN_ENDPOINT!, accessKeyId: 'LTAI-test-key', accessKeySecret: 'not-the-secret', signName: '荆门颐养', regionId: 'cn-hangzhou', timeoutMs: 2000 })
-		// Taken before the worker sees it: due in the future for the worker, now for us.
-		const outcome = await sendOutboxMessage(id, wrong)
-		if (outcome.status === 'skipped') return // the worker won the race; covered by the test above
-		expect(outcome).toMatchObject({ status: 'dead', reason: expect.stringContaining('SignatureDoesNotMatch') })
-		expect(provider.to(phone).map((r) => r.answered)).toEqual(['SignatureDoesNotMatch'])
+		const wrong = aliyunTransport({ endpoint: process.env.SMS_ALIYUN_ENDPOINT!, accessKeyId: 'LTAI-test-key', accessKeySecret: 'not-the-secret', signName: '荆门颐养', regionId: 'cn-hangzhou', timeoutMs: 2000 })
+		await worker.pause()
+		try {
+			const id = await message(phone)
+			const outcome = await sendOutboxMessage(id, wrong)
+			expect(outcome).toMatchObject({ status: 'dead', reason: expect.stringContaining('SignatureDoesNotMatch') })
+			expect(provider.to(phone).map((r) => r.answered)).toEqual(['SignatureDoesNotMatch'])
+			expect(await outboxRow(id)).toMatchObject({ state: 'dead', attempts: 1 })
+		} finally {
+			worker.resume()
+		}
 	})
 
 	it('retries a refusal the provider may lift, with backoff, and sends once', async () => {
@@ -189,6 +193,31 @@ describe('the SMS worker and the Aliyun adapter', () => {
 		} finally {
 			worker.resume()
 		}
+	})
+})
+
+describe('the administrators\' page', () => {
+	it('lists sent messages and dead letters to administrators only, and queues a dead letter again', async () => {
+		const phone = uniquePhone()
+		provider.script(phone, [{ code: 'isv.MOBILE_NUMBER_ILLEGAL' }, 'ok'])
+		const id = await message(phone)
+		await until(async () => (await outboxRow(id)).state === 'dead')
+		const admin = await signIn(await makeUser({ role: 'admin' }))
+		const page = await callLoader<{ dead: { id: string; phone: string; lastError: string }[]; sent: unknown[]; counts: Record<string, number> }>(messagesRoute, '/admin/messages', { as: admin })
+		expect(page.status).toBe(200)
+		// The real transport: numbers masked.
+		expect(page.data.dead.find((d) => d.id === id)).toMatchObject({ phone: `${phone.slice(0, 3)}****${phone.slice(7)}`, lastError: expect.stringContaining('isv.MOBILE_NUMBER_ILLEGAL') })
+		expect(page.data.counts.dead).toBeGreaterThanOrEqual(1)
+		const family = await signIn(await makeUser({ role: 'family' }))
+		expect((await callLoader(messagesRoute, '/admin/messages', { as: family })).status).toBe(403)
+		expect((await callAction(messagesRoute, '/admin/messages', { id, formId: `requeue-${id}` }, { as: family })).status).toBe(403)
+
+		const requeued = await callAction(messagesRoute, '/admin/messages', { id, formId: `requeue-${id}` }, { as: admin })
+		expect(requeued.status).toBe(200)
+		await until(async () => (await outboxRow(id)).state === 'sent')
+		expect(provider.accepted(phone)).toHaveLength(1)
+		expect(await prisma.auditLog.count({ where: { action: 'sms.requeue', entityId: id } })).toBe(1)
+		expect((await callAction(messagesRoute, '/admin/messages', { id, formId: `requeue-${id}` }, { as: admin })).status).toBe(404)
 	})
 })
 

@@ -10,7 +10,7 @@
 // message whose outcome we do not know was sent. Aliyun does not deduplicate on it, so a retry after
 // an unknown outcome could send twice: the worker never retries those (see outbox.server.ts).
 import { createHmac, randomUUID } from 'node:crypto'
-import type { SendResult, SmsMessage, SmsTransport } from './transport.server.ts'
+import type { SendResult, SmsMessage, SmsTransport } from './types.ts'
 
 export function percentEncode(value: string): string {
 	return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
