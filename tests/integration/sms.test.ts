@@ -29,7 +29,7 @@ import { getQueue, queuePrefix, workerConnection } from '~/jobs/queues.server.ts
 import { SMS_QUEUE } from '~/jobs/sms.server.ts'
 import { disconnectDb, prisma } from '~/lib/db.server.ts'
 import { aliyunTransport, rpcSignature } from '~/modules/messaging/aliyun.server.ts'
-import { listMessages, sendOutboxMessage, sweepOutbox } from '~/modules/messaging/outbox.server.ts'
+import { backoffMs, listMessages, sendOutboxMessage, sweepOutbox } from '~/modules/messaging/outbox.server.ts'
 import { requestPhoneCode, verifyPhoneCode } from '~/modules/messaging/phone-codes.server.ts'
 import { transportFromEnv } from '~/modules/messaging/transport.server.ts'
 import * as registerRoute from '~/routes/register.tsx'
@@ -175,6 +175,31 @@ describe('the SMS worker and the Aliyun adapter', () => {
 			expect(await sendOutboxMessage(crashedId, transportFromEnv())).toEqual({ status: 'skipped' })
 			expect(provider.to(crashed)).toHaveLength(0)
 			expect(provider.to(slow)).toHaveLength(1)
+		} finally {
+			worker.resume()
+		}
+	})
+
+	it('backs off exponentially between tries', async () => {
+		expect([1, 2, 3, 4].map((n) => backoffMs(n))).toEqual([50, 100, 200, 400])
+		const phone = uniquePhone()
+		provider.script(phone, [{ code: 'Throttling.User' }, { code: 'Throttling.User' }])
+		await worker.pause()
+		try {
+			const id = await message(phone)
+			const first = Date.now()
+			const one = await sendOutboxMessage(id, transportFromEnv())
+			expect(one.status).toBe('retry')
+			const wait1 = (one as { nextAttemptAt: Date }).nextAttemptAt.getTime() - first
+			expect(wait1).toBeGreaterThanOrEqual(40)
+			expect(wait1).toBeLessThan(400)
+			await new Promise((r) => setTimeout(r, wait1 + 50))
+			const second = Date.now()
+			const two = await sendOutboxMessage(id, transportFromEnv())
+			expect(two.status).toBe('retry')
+			const wait2 = (two as { nextAttemptAt: Date }).nextAttemptAt.getTime() - second
+			expect(wait2).toBeGreaterThanOrEqual(90)
+			expect(await outboxRow(id)).toMatchObject({ state: 'retry', attempts: 2, lastError: expect.stringContaining('Throttling.User') })
 		} finally {
 			worker.resume()
 		}
