@@ -262,6 +262,8 @@ describe('phone codes', () => {
 		const again = await callAction(registerRoute, '/register', { intent: 'sendCode', formId: 'register-sms', phone }, { as: visitor })
 		expect(again.status).toBe(429)
 		expect(JSON.stringify(again.data)).toContain('errors.code.wait')
+		// One a minute per number, whatever the purpose.
+		expect(await requestPhoneCode({ phone, purpose: 'reset', ip: null })).toMatchObject({ ok: false, status: 429, fieldErrors: { phone: ['errors.code.wait'] } })
 
 		const fields = { formId: 'register', name: '李秀英', phone, password: 'Family2026x', confirmPassword: 'Family2026x' }
 		const wrongCode = code === '000000' ? '111111' : '000000'

@@ -3,12 +3,14 @@ import type { Job } from 'bullmq'
 import { enqueueSms, ensureSmsSweepScheduler, SMS_QUEUE, smsPayload } from '~/jobs/sms.server.ts'
 import { parsePayload } from '~/jobs/queues.server.ts'
 import { sendOutboxMessage, sweepOutbox } from '~/modules/messaging/outbox.server.ts'
+import { deleteOldPhoneCodes } from '~/modules/messaging/phone-codes.server.ts'
 import type { WorkerDefinition } from './definition.ts'
 
 async function process(job: Job) {
 	const payload = parsePayload(smsPayload, job)
 	if (payload.kind === 'sweep') {
 		const { stale, due } = await sweepOutbox()
+		await deleteOldPhoneCodes()
 		for (const m of due) await enqueueSms(m.id, m.nextAttemptAt)
 		return { stale, queued: due.length }
 	}

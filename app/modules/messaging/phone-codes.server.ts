@@ -1,5 +1,5 @@
 // Phone confirmation codes (registration, password reset): 6 digits, valid 5 minutes, 5 tries, one
-// code a minute per number and purpose, a limited number of requests per client address an hour.
+// code a minute per number, a limited number of requests per client address an hour.
 // Only an HMAC of the code is stored (keyed from SESSION_SECRET, so a database copy alone cannot
 // test the million codes); the code itself travels in the outbox row until it is sent, then is
 // wiped from it (outbox.server.ts).
@@ -35,9 +35,10 @@ export async function requestPhoneCode(input: { phone: string; purpose: CodePurp
 	}
 	const code = String(randomInt(0, 1_000_000)).padStart(6, '0')
 	const issued = await transaction(async (tx) => {
-		// One request at a time per number and purpose, so two at once cannot both pass the minute check.
-		await sql`SELECT pg_advisory_xact_lock(hashtext(${`phone-code|${input.purpose}|${input.phone}`}))`.run(tx)
-		const recent = await sql`SELECT 1 AS x FROM phone_code WHERE phone = ${input.phone} AND purpose = ${input.purpose} AND "createdAt" > now() - make_interval(secs => ${CODE_INTERVAL_MS / 1000})`.first(tx)
+		// One request at a time per number, so two at once cannot both pass the check of one code a
+		// minute per number (whatever the purpose).
+		await sql`SELECT pg_advisory_xact_lock(hashtext(${`phone-code|${input.phone}`}))`.run(tx)
+		const recent = await sql`SELECT 1 AS x FROM phone_code WHERE phone = ${input.phone} AND "createdAt" > now() - make_interval(secs => ${CODE_INTERVAL_MS / 1000})`.first(tx)
 		if (recent) return null
 		// A new code replaces any earlier one.
 		await sql`UPDATE phone_code SET "expiresAt" = LEAST("expiresAt", now()) WHERE phone = ${input.phone} AND purpose = ${input.purpose} AND "usedAt" IS NULL`.run(tx)
@@ -77,4 +78,9 @@ export async function verifyPhoneCode(input: { phone: string; purpose: CodePurpo
 		await sql`UPDATE phone_code SET attempts = ${tries} WHERE id = ${row.id}::uuid AND attempts < ${CODE_MAX_TRIES}`.run(tx)
 		return tries >= CODE_MAX_TRIES ? fieldFail('code', 'errors.code.tooManyTries', 429) : fieldFail('code', 'errors.code.wrong', 400)
 	})
+}
+
+/** Codes are worth nothing after five minutes; the sweep keeps a day of them (the minute check needs one). */
+export async function deleteOldPhoneCodes() {
+	return sql`DELETE FROM phone_code WHERE "createdAt" < now() - interval '1 day'`.run()
 }
