@@ -125,7 +125,8 @@ export default function BookingPage() {
 	// Waiting for the webhook: after a wallet's return, or while WeChat Pay's QR code is shown.
 	useAwaitWebhook(confirming || Boolean(showQr))
 	const clientSecret = result?.clientSecret
-	const payable = family && live && !confirming && !clientSecret && !showQr && ['awaiting', 'failed', 'processing'].includes(b.paymentStatus)
+	// Also while WeChat Pay's QR code is shown: the family may switch to Alipay or ask for a fresh code.
+	const payable = family && live && !confirming && !clientSecret && ['awaiting', 'failed', 'processing'].includes(b.paymentStatus)
 	const shownForms = Object.entries({
 		pay: payable,
 		confirm: provider && b.status === 'requested',

@@ -60,6 +60,8 @@ test('a family pays with WeChat Pay by scanning the QR code; the page shows paid
 	expect(await image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(50)
 	await expect(qr.getByRole('link', { name: '已经付款？点这里刷新查看结果' })).toBeVisible()
 	await expect(page.getByTestId('payment-status')).toHaveText('支付处理中')
+	// The family could still switch to Alipay.
+	await expect(methods.getByRole('button', { name: '支付宝' })).toBeVisible()
 	await expectAccessible(page)
 	expect(await page.content()).not.toMatch(/pi_[A-Za-z0-9]{6,}/)
 

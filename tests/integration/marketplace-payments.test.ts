@@ -150,6 +150,18 @@ describe('WeChat Pay and Alipay', () => {
 		expect(await bookingOf(ali.bookingId)).toMatchObject({ paymentStatus: 'paid', payments: [{ paidMethod: 'alipay' }] })
 	})
 
+	it('a family shown the QR code can switch to Alipay: the same payment and intent, confirmed again', async () => {
+		const { bookingId, client, path, intentId } = await bookAndPay()
+		expect((await client.page(path)).html).toContain('支付宝')
+		const res = await client.post(path, { intent: 'pay', method: 'alipay' })
+		expect(res.status).toBe(302)
+		const payments = await prisma.payment.findMany({ where: { bookingId } })
+		expect(payments).toHaveLength(1)
+		expect(payments[0]).toMatchObject({ stripePaymentIntentId: intentId, nextAction: { method: 'alipay', kind: 'redirect' } })
+		expect((await deliver(signedEvent('payment_intent.succeeded', { id: intentId, amount: 10_000 }))).status).toBe(200)
+		expect(await bookingOf(bookingId)).toMatchObject({ paymentStatus: 'paid', payments: [{ paidMethod: 'alipay' }] })
+	})
+
 	it('refuses a webhook for a method the booking did not offer, and changes nothing', async () => {
 		const { bookingId, intentId } = await bookAndPay()
 		for (const intent of [
