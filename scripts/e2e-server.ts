@@ -3,11 +3,12 @@
 // the database is a copy of the run's template (migrated and seeded once for vitest and this);
 // alone (`npx playwright test`) it migrates and seeds its own.
 import type { ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { copyDatabase, dropDatabase, prepareTemplate, TEMPLATE_READY_ENV } from './lib/database.ts'
 import { spawnNode } from './lib/node-process.ts'
 import { choosePrivateStripeMock } from './lib/ports.ts'
 import { ensureServices } from './services.ts'
+import { startStripeWalletStandin } from './lib/stripe-wallet-standin.ts'
 
 const port = process.env.E2E_PORT
 if (!port) throw new Error('E2E_PORT is not set: playwright.config.ts chooses it')
@@ -20,6 +21,12 @@ await choosePrivateStripeMock()
 const { stripeMock } = await ensureServices({ quiet: true })
 const template = process.env[TEMPLATE_READY_ENV] === '1' ? process.env.TEST_DATABASE_NAME : undefined
 const url = template ? await copyDatabase(base, template, name) : await prepareTemplate(base, name)
+// WeChat Pay and Alipay: stripe-mock behind the wallet stand-in (its next actions as Stripe documents
+// them); the browser tests find an intent's id through it (tests/e2e/fixtures.ts).
+const standin = await startStripeWalletStandin({ upstream: process.env.STRIPE_API_BASE! })
+mkdirSync('.cache', { recursive: true })
+writeFileSync(`.cache/e2e-stripe-standin-${port}`, standin.url)
+process.env.STRIPE_API_BASE = standin.url
 const env = { ...process.env, DATABASE_URL: url, QUEUE_PREFIX: `yiyang_e2e_${runId}`, PORT: port, NODE_ENV: 'production' as const, ALLOW_DEV_SECRETS: 'true', STRIPE_PUBLISHABLE_KEY: 'pk_test_yiyang_e2e' }
 
 const children: ChildProcess[] = [spawnNode('server.ts', [], { env, stdio: 'inherit' })]
@@ -32,6 +39,7 @@ async function stop() {
 	for (const child of children) child.kill('SIGTERM')
 	await new Promise((r) => setTimeout(r, 1500))
 	stripeMock?.kill()
+	await standin.close().catch(() => {})
 	await dropDatabase(base, name).catch(() => {})
 	process.exit(0)
 }

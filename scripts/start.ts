@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { runOrExit as run } from './lib/steps.ts'
 import { ensureServices } from './services.ts'
+import { startStripeWalletStandin } from './lib/stripe-wallet-standin.ts'
 
 process.env.NODE_ENV = 'production'
 // The demo runs with the development keys unless real ones are set (never in a deployment).
@@ -17,6 +18,11 @@ try {
 	console.error(error instanceof Error ? error.message : error)
 	process.exit(1)
 }
+// The demo pays with WeChat Pay and Alipay against stripe-mock: the wallet stand-in in front of it
+// gives confirmed intents the QR code and redirect Stripe would (never when a real Stripe is set).
+const stripeBase = process.env.STRIPE_API_BASE || (process.env.STRIPE_SECRET_KEY ? '' : 'http://127.0.0.1:12111')
+const standin = /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(stripeBase) ? await startStripeWalletStandin({ upstream: stripeBase }) : null
+if (standin) process.env.STRIPE_API_BASE = standin.url
 run('migrate the database', 'npx', ['prisma', 'migrate', 'deploy'])
 run('seed demo data (if empty)', 'npx', ['tsx', 'prisma/seed.ts', '--scale', process.env.SEED_SCALE ?? 'demo', '--if-empty'])
 if (process.env.SKIP_BUILD !== 'true' || !existsSync('build/node/server.js')) run('build', 'npm', ['run', 'build'])
@@ -33,6 +39,7 @@ function stop(code = 0) {
 	stopping = true
 	for (const child of children) child.kill('SIGTERM')
 	services.stripeMock?.kill()
+	void standin?.close()
 	setTimeout(() => process.exit(code), 2000).unref()
 }
 for (const child of children) child.on('exit', (code) => !stopping && stop(code ?? 1))

@@ -4,7 +4,8 @@ import { snapshotQueue } from './indicator-snapshots.server.ts'
 import { marketplaceQueue } from './marketplace.server.ts'
 import { subsidyClaimsQueue } from './subsidy-claims.server.ts'
 import { subsidyGrantQueue } from './subsidy-grant.server.ts'
+import { smsQueue } from './sms.server.ts'
 
 export function allQueues() {
-	return [allowanceQueue(), snapshotQueue(), marketplaceQueue(), subsidyGrantQueue(), subsidyClaimsQueue()]
+	return [allowanceQueue(), snapshotQueue(), marketplaceQueue(), subsidyGrantQueue(), subsidyClaimsQueue(), smsQueue()]
 }

@@ -140,6 +140,12 @@ export const DB_RULES: Record<string, DbRule> = {
 	community_code_key: conflict('code', 'geography.errors.codeTaken'),
 	community_code_format: invalid('code', 'geography.errors.codeFormat'),
 	community_retire_not_delete: conflict(undefined, 'geography.errors.inUse'),
+	// ---- SMS delivery and phone codes, wallet payments (issue 13 items 4 and 5)
+	outbox_state_valid: internal('outbox states are set by app/modules/messaging/outbox.server.ts'),
+	sms_send_outboxId_key: internal('one send record per outbox message (at most once)'),
+	phone_code_purpose_valid: internal('code purposes come from the route'),
+	phone_code_attempts_range: internal('a code is checked at most five times (conditional update)'),
+	payment_methods_known: internal('payment methods come from the offered list in payments.server.ts'),
 }
 
 /** The name of the rule a database error reports (constraint, unique index or trigger rule), if any. */

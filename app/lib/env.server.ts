@@ -74,8 +74,43 @@ const schema = z
 		BENCH_FLOOR: z.enum(['true', 'false']).default('false'),
 		/** "true" lets a production build run with the development secrets and stripe-mock: the local demo, e2e and benchmarks only. */
 		ALLOW_DEV_SECRETS: z.enum(['true', 'false']).default('false'),
+		// ---- SMS (app/modules/messaging; docs/marketplace.md#sms)
+		/** Which SMS transport the worker sends through: "dev" records messages for the admin page (/admin/messages) only; "aliyun" sends through Aliyun Dysms SendSms. */
+		SMS_TRANSPORT: z.enum(['dev', 'aliyun']).default('dev'),
+		/** Aliyun Dysms endpoint (RPC API, signature v1 HMAC-SHA1). Tests point it at a local signing server. */
+		SMS_ALIYUN_ENDPOINT: z.url().default('https://dysmsapi.aliyuncs.com/'),
+		/** Aliyun AccessKey id and secret (a RAM user allowed dysms:SendSms only). Required when SMS_TRANSPORT=aliyun. */
+		SMS_ALIYUN_ACCESS_KEY_ID: z.string().min(1).optional(),
+		SMS_ALIYUN_ACCESS_KEY_SECRET: z.string().min(1).optional(),
+		/** The approved SMS signature (签名), e.g. 荆门颐养. Required when SMS_TRANSPORT=aliyun. */
+		SMS_ALIYUN_SIGN_NAME: z.string().min(1).optional(),
+		/** Aliyun region id of the SMS API. */
+		SMS_ALIYUN_REGION: z.string().min(1).default('cn-hangzhou'),
+		/** JSON object from our template names (auth.code, booking.confirmed, …) to the provider's approved template codes (SMS_…); unset names keep the defaults in app/modules/messaging/templates.ts. */
+		SMS_TEMPLATE_CODES: z.string().optional(),
+		/** Tries per message before it is dead-lettered (shown to admins). */
+		SMS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+		/** First retry delay in ms; each further retry waits twice as long. */
+		SMS_RETRY_BASE_MS: z.coerce.number().int().min(10).default(30_000),
+		/** How often the worker looks for due messages (ms). */
+		SMS_SWEEP_MS: z.coerce.number().int().min(100).default(5_000),
+		/** A message claimed for sending longer ago than this (ms) is one whose send's outcome is unknown: dead-lettered, never sent again. */
+		SMS_SENDING_STALE_MS: z.coerce.number().int().min(1000).default(120_000),
+		/** Timeout of one provider call (ms). */
+		SMS_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+		/** Messages per number per minute, hour and day (the provider's own limits are similar); a message over a limit waits, it is not a failed try. */
+		SMS_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(2),
+		SMS_LIMIT_PER_HOUR: z.coerce.number().int().min(1).default(10),
+		SMS_LIMIT_PER_DAY: z.coerce.number().int().min(1).default(30),
+		/** Phone confirmation codes one client address may ask for per hour. */
+		PHONE_CODE_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(10),
 	})
 	.superRefine((env, ctx) => {
+		if (env.SMS_TRANSPORT === 'aliyun') {
+			for (const name of ['SMS_ALIYUN_ACCESS_KEY_ID', 'SMS_ALIYUN_ACCESS_KEY_SECRET', 'SMS_ALIYUN_SIGN_NAME'] as const) {
+				if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when SMS_TRANSPORT=aliyun' })
+			}
+		}
 		if (env.NODE_ENV !== 'production' || env.ALLOW_DEV_SECRETS === 'true') return
 		for (const [name, dev] of [
 			['STRIPE_SECRET_KEY', DEV_STRIPE_SECRET_KEY],
@@ -86,6 +121,7 @@ const schema = z
 		] as const) {
 			if (env[name] === dev) ctx.addIssue({ code: 'custom', path: [name], message: 'must be set in production (the development default is public)' })
 		}
+		if (env.SMS_TRANSPORT === 'dev') ctx.addIssue({ code: 'custom', path: ['SMS_TRANSPORT'], message: 'must be "aliyun" in production (the dev transport sends nothing)' })
 	})
 
 export type Env = z.infer<typeof schema>

@@ -1,11 +1,11 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useActionData, useLoaderData, useRevalidator, useSearchParams } from '@remix-run/react'
 import { useEffect, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { CardPayment } from '~/components/card-payment.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { OrphanReplyErrors } from '~/components/forms.tsx'
+import { ActionForm, FormErrors, OrphanReplyErrors, replyFieldErrors, useReplyForm } from '~/components/forms.tsx'
 import { IntentForm, StatusBadge, When } from '~/components/marketplace.tsx'
 import { Facts, Money } from '~/components/ui.tsx'
 import { getEnv } from '~/lib/env.server.ts'
@@ -16,7 +16,9 @@ import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { cancelBooking, confirmBooking, declineBooking, disputeBooking, markNoShow } from '~/modules/marketplace/booking-lifecycle.server.ts'
 import { getBooking } from '~/modules/marketplace/booking-read.server.ts'
-import { startPayment } from '~/modules/marketplace/payments.server.ts'
+import { paymentMethods, pendingWalletStep, startPayment } from '~/modules/marketplace/payments.server.ts'
+import { qrImageOf } from '~/modules/payments/qr.server.ts'
+import { deviceOf, PAY_METHODS, type PayMethod } from '~/modules/payments/wallets.ts'
 import { postReview, replyToReview } from '~/modules/marketplace/reviews.server.ts'
 import { cancelSchema, declineSchema, disputeSchema, replySchema, reviewSchema } from '~/modules/marketplace/schemas.ts'
 
@@ -24,15 +26,36 @@ const ROLES = ['family', 'provider_staff', 'bureau_district', 'bureau_city', 'ad
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const user = await requireRole(request, ROLES)
-	const booking = notFoundUnless(await getBooking(user, requireId(params, 'bookingId')))
-	return { booking, role: user.role, now: new Date().toISOString(), publishableKey: getEnv().STRIPE_PUBLISHABLE_KEY ?? null }
+	const found = notFoundUnless(await getBooking(user, requireId(params, 'bookingId')))
+	// Stripe's ids stay on the server: the page needs only the payment's state.
+	const booking = { ...found, payments: found.payments.map((p) => ({ state: p.state })) }
+	const family = user.role === 'family'
+	const step = family && booking.paymentStatus === 'processing' ? await pendingWalletStep(booking.id) : null
+	const device = deviceOf(request.headers.get('user-agent'))
+	// Only what the page shows: the QR image, and on a phone the link that opens the wallet.
+	const wallet = step
+		? step.kind === 'qr'
+			? { kind: 'qr' as const, qrImage: await qrImageOf(step), openUrl: device === 'phone' ? step.openUrl : null }
+			: { kind: 'redirect' as const, url: step.url, appUrl: device === 'phone' ? step.appUrl : null }
+		: null
+	return {
+		booking,
+		role: user.role,
+		now: new Date().toISOString(),
+		publishableKey: getEnv().STRIPE_PUBLISHABLE_KEY ?? null,
+		methods: family ? paymentMethods() : [],
+		device,
+		wallet,
+	}
 }
+
+const payMethodSchema = z.object({ method: z.enum(PAY_METHODS, { error: 'marketplace:errors.payment.method' }) })
 
 const noFields = z.object({})
 
 // Each intent: its form's schema and the message shown when that form is not filled in right.
 const FORMS = {
-	pay: { schema: noFields, invalid: undefined },
+	pay: { schema: payMethodSchema, invalid: undefined },
 	confirm: { schema: noFields, invalid: undefined },
 	'no-show': { schema: noFields, invalid: undefined },
 	cancel: { schema: cancelSchema, invalid: 'marketplace:errors.form.invalid' },
@@ -54,8 +77,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	const v = parsed.value as Record<string, string | number>
 	switch (intent) {
 		case 'pay': {
-			const r = await startPayment(user, id)
-			return replyOutcome(parsed, r.ok ? ok({ notice: 'payment.started', clientSecret: r.value.clientSecret }) : r)
+			const method = v.method as PayMethod
+			const returnUrl = new URL(`/bookings/${id}`, request.url).toString()
+			const r = await startPayment(user, id, { method, device: deviceOf(request.headers.get('user-agent')), returnUrl })
+			if (!r.ok) return replyOutcome(parsed, r)
+			// Alipay: its own page takes over (on a phone it opens the Alipay app); the webhook marks the payment.
+			if (r.value.method === 'alipay' && r.value.step.kind === 'redirect') return redirect(r.value.step.url)
+			if (r.value.method === 'card') return replyOutcome(parsed, ok({ notice: 'payment.started', clientSecret: r.value.clientSecret }))
+			// WeChat Pay: the page shows the QR code (kept on the payment, so a reload shows it again).
+			return replyOutcome(parsed, ok({ notice: 'payment.qr' }))
 		}
 		case 'cancel':
 			return replyOutcome(parsed, withNotice(await cancelBooking(user, id, String(v.reason ?? '')), 'booking.cancelled'))
@@ -80,7 +110,7 @@ function withNotice(outcome: Outcome<unknown>, notice: string) {
 }
 
 export default function BookingPage() {
-	const { booking: b, role, publishableKey } = useLoaderData<typeof loader>()
+	const { booking: b, role, publishableKey, methods, device, wallet } = useLoaderData<typeof loader>()
 	const reply = useActionData<typeof action>()
 	const result = reply && 'value' in reply ? (reply.value as { notice: string; clientSecret?: string | null } | null) : null
 	const [search] = useSearchParams()
@@ -91,8 +121,11 @@ export default function BookingPage() {
 	// Stripe sends the family back here with redirect_status after the card form.
 	const returned = search.get('redirect_status')
 	const confirming = family && b.paymentStatus === 'processing' && returned === 'succeeded'
-	useAwaitWebhook(confirming)
+	const showQr = family && live && b.paymentStatus === 'processing' && wallet?.kind === 'qr' && !confirming
+	// Waiting for the webhook: after a wallet's return, or while WeChat Pay's QR code is shown.
+	useAwaitWebhook(confirming || Boolean(showQr))
 	const clientSecret = result?.clientSecret
+	// Also while WeChat Pay's QR code is shown: the family may switch to Alipay or ask for a fresh code.
 	const payable = family && live && !confirming && !clientSecret && ['awaiting', 'failed', 'processing'].includes(b.paymentStatus)
 	const shownForms = Object.entries({
 		pay: payable,
@@ -128,7 +161,6 @@ export default function BookingPage() {
 					[t('book.subsidy'), <Money key="subsidy" fen={b.subsidyFen} />],
 					[t('book.copay'), <Money key="copay" fen={b.copayFen} />],
 					[t('booking.payment'), t(`payment.${b.paymentStatus}`), { 'data-testid': 'payment-status' }],
-					family && b.payments[0]?.stripePaymentIntentId ? [t('booking.paymentRef'), b.payments[0].stripePaymentIntentId, { className: 'mono', 'data-testid': 'payment-ref' }] : null,
 					b.cancellationFeeFen > 0 ? [t('booking.fee'), <Money key="fee" fen={b.cancellationFeeFen} />] : null,
 					b.refundedFen > 0 ? [t('booking.refunded'), <Money key="refunded" fen={b.refundedFen} />] : null,
 					b.statusReason ? [t('booking.reason'), b.statusReason] : null,
@@ -146,15 +178,17 @@ export default function BookingPage() {
 					{t('card.notCompleted')}
 				</p>
 			) : null}
-			{family && live && clientSecret && b.paymentStatus !== 'paid' ? (
-				publishableKey ? (
-					<CardPayment publishableKey={publishableKey} clientSecret={clientSecret} returnPath={`/bookings/${b.id}`} amountFen={b.copayFen} />
-				) : (
-					<p className="notice">{t('card.notConfigured')}</p>
-				)
+			{family && live && clientSecret && publishableKey && b.paymentStatus !== 'paid' ? (
+				<CardPayment publishableKey={publishableKey} clientSecret={clientSecret} returnPath={`/bookings/${b.id}`} amountFen={b.copayFen} />
+			) : null}
+			{showQr && wallet?.kind === 'qr' ? <WechatQr wallet={wallet} device={device} bookingId={b.id} amountFen={b.copayFen} /> : null}
+			{family && live && b.paymentStatus === 'processing' && wallet?.kind === 'redirect' && !confirming ? (
+				<p className="notice" data-testid="alipay-pending">
+					{t('pay.alipayWaiting')} <a href={device === 'phone' && wallet.appUrl ? wallet.appUrl : wallet.url}>{t('pay.openAlipay')}</a> · <Link to={`/bookings/${b.id}`}>{t('pay.refresh')}</Link>
+				</p>
 			) : null}
 			<div className="actions">
-				{payable ? <IntentForm reply={reply} intent="pay" label={t(b.paymentStatus === 'processing' ? 'actions.payResume' : 'actions.pay', { amount: (b.copayFen / 100).toFixed(2) })} /> : null}
+				{payable ? <PayForm reply={reply} methods={methods} amountFen={b.copayFen} /> : null}
 				{provider && b.status === 'requested' ? <IntentForm reply={reply} intent="confirm" label={t('actions.confirm')} /> : null}
 				{provider && b.status === 'confirmed' ? (
 					<Link to={`/visits/${b.id}`} className="button big">
@@ -255,6 +289,51 @@ export default function BookingPage() {
 					))}
 				</ol>
 			</section>
+		</section>
+	)
+}
+
+/** One form, one button per method (no JavaScript needed): WeChat Pay, Alipay, and a card where Stripe.js is configured. */
+function PayForm({ reply, methods, amountFen }: { reply: unknown; methods: PayMethod[]; amountFen: number }) {
+	const { t } = useTranslation('marketplace')
+	const [form] = useReplyForm('pay', reply)
+	const amount = (amountFen / 100).toFixed(2)
+	return (
+		<ActionForm form={form} intent="pay" className="intent-form pay-methods">
+			<fieldset>
+				<legend>{t('pay.title', { amount })}</legend>
+				<div className="actions">
+					{methods.map((m) => (
+						<button key={m} type="submit" name="method" value={m} className={`button big${m === 'card' ? ' secondary' : ''}`} data-method={m}>
+							{t(`pay.method.${m}`, { amount })}
+						</button>
+					))}
+				</div>
+			</fieldset>
+			<FormErrors form={form} errors={replyFieldErrors(reply, 'pay')} />
+		</ActionForm>
+	)
+}
+
+/** WeChat Pay on a desktop: the QR code to scan with the phone; on a phone, a link that opens WeChat. Works without JavaScript (refresh link). */
+function WechatQr({ wallet, device, bookingId, amountFen }: { wallet: { qrImage: string | null; openUrl: string | null }; device: 'phone' | 'desktop'; bookingId: string; amountFen: number }) {
+	const { t } = useTranslation('marketplace')
+	const amount = (amountFen / 100).toFixed(2)
+	return (
+		<section aria-labelledby="wechat-qr-h" className="wechat-qr" data-testid="wechat-qr">
+			<h2 id="wechat-qr-h">{t('pay.qrTitle', { amount })}</h2>
+			{device === 'phone' && wallet.openUrl ? (
+				<p>
+					<a className="button big" href={wallet.openUrl}>
+						{t('pay.openWechat')}
+					</a>
+				</p>
+			) : null}
+			<p>{t(device === 'phone' ? 'pay.qrLeadPhone' : 'pay.qrLead')}</p>
+			{wallet.qrImage ? <img src={wallet.qrImage} alt={t('pay.qrAlt')} width={220} height={220} /> : null}
+			<p>
+				<Link to={`/bookings/${bookingId}`}>{t('pay.refresh')}</Link>
+			</p>
 		</section>
 	)
 }

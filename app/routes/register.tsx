@@ -2,14 +2,18 @@ import { getInputProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useActionData, useNavigation } from '@remix-run/react'
+import { Fragment } from 'react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, replyFor } from '~/components/forms.tsx'
-import { parseForm, replyFailure } from '~/lib/forms.server.ts'
+import { parseForm, replyFailure, replyOutcome } from '~/lib/forms.server.ts'
+import { clientIp } from '~/lib/http.server.ts'
+import { ok } from '~/lib/outcome.ts'
 import { registerFamily } from '~/modules/accounts/accounts.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
-import { registerSchema } from '~/modules/auth/schemas.ts'
 import { createUserSession, getSessionUser } from '~/modules/auth/session.server.ts'
+import { registerWithCodeSchema, sendCodeSchema } from '~/modules/messaging/phone-code-schemas.ts'
+import { requestPhoneCode, verifyPhoneCode } from '~/modules/messaging/phone-codes.server.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	if (await getSessionUser(request)) throw redirect('/')
@@ -17,8 +21,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-	const parsed = parseForm(await readProtectedForm(request), registerSchema, { form: 'register', hideFields: ['password', 'confirmPassword'] })
+	const formData = await readProtectedForm(request)
+	// Step 1: a 6-digit code by SMS to the number being registered.
+	if (formData.get('intent') === 'sendCode') {
+		const parsed = parseForm(formData, sendCodeSchema, { form: 'register-sms' })
+		if (!parsed.ok) return parsed.response
+		const sent = await requestPhoneCode({ phone: parsed.value.phone, purpose: 'register', ip: clientIp(request) })
+		return replyOutcome(parsed, sent.ok ? ok({ phone: parsed.value.phone }) : sent, { resetForm: false })
+	}
+	// Step 2: the code confirms the phone, then the account is created.
+	const parsed = parseForm(formData, registerWithCodeSchema, { form: 'register', hideFields: ['password', 'confirmPassword'] })
 	if (!parsed.ok) return parsed.response
+	const confirmed = await verifyPhoneCode({ phone: parsed.value.phone, purpose: 'register', code: parsed.value.code })
+	if (!confirmed.ok) return replyFailure(parsed, confirmed)
 	const outcome = await registerFamily(parsed.value)
 	if (!outcome.ok) return replyFailure(parsed, outcome)
 	return createUserSession(outcome.value.id, request, '/elders')
@@ -28,28 +43,54 @@ export default function Register() {
 	const reply = useActionData<typeof action>()
 	const navigation = useNavigation()
 	const { t } = useTranslation()
+	const sentTo = reply && reply.form === 'register-sms' && reply.ok && reply.value && 'phone' in reply.value ? reply.value.phone : null
+	const [codeForm, codeFields] = useForm({
+		id: 'register-sms',
+		lastResult: replyFor(reply, 'register-sms'),
+		onValidate: ({ formData }) => parseWithZod(formData, { schema: sendCodeSchema }),
+		shouldRevalidate: 'onInput',
+	})
 	const [form, fields] = useForm({
 		id: 'register',
 		lastResult: replyFor(reply, 'register'),
-		onValidate: ({ formData }) => parseWithZod(formData, { schema: registerSchema }),
+		defaultValue: sentTo ? { phone: sentTo } : undefined,
+		onValidate: ({ formData }) => parseWithZod(formData, { schema: registerWithCodeSchema }),
 		shouldRevalidate: 'onInput',
 	})
+	const busy = navigation.state === 'submitting'
 	return (
 		<section className="card narrow">
 			<h1>{t('auth.registerTitle')}</h1>
 			<p>{t('auth.registerLead')}</p>
+			<h2>{t('auth.phoneCode.step1')}</h2>
+			<ActionForm form={codeForm} intent="sendCode">
+				<Field label={t('fields.phone')} hint={t('hints.phone')} errors={codeFields.phone.errors} inputProps={{ ...getInputProps(codeFields.phone, { type: 'tel' }), autoComplete: 'tel', inputMode: 'numeric' }} />
+				<FormErrors form={codeForm} />
+				{sentTo ? (
+					<p role="status" className="notice">
+						{t('auth.phoneCode.sent', { phone: sentTo })}
+					</p>
+				) : null}
+				<button type="submit" className="button" disabled={busy}>
+					{sentTo ? t('auth.phoneCode.sendAgain') : t('auth.phoneCode.send')}
+				</button>
+			</ActionForm>
+			<h2>{t('auth.phoneCode.step2')}</h2>
 			<ActionForm form={form}>
 				<Field label={t('fields.yourName')} errors={fields.name.errors} inputProps={{ ...getInputProps(fields.name, { type: 'text' }), autoComplete: 'name' }} />
-				<Field label={t('fields.phone')} hint={t('hints.phone')} errors={fields.phone.errors} inputProps={{ ...getInputProps(fields.phone, { type: 'tel' }), autoComplete: 'tel', inputMode: 'numeric' }} />
+				<Fragment key={sentTo ?? ''}>
+					<Field label={t('fields.phone')} hint={t('hints.phone')} errors={fields.phone.errors} inputProps={{ ...getInputProps(fields.phone, { type: 'tel' }), autoComplete: 'tel', inputMode: 'numeric', defaultValue: sentTo ?? fields.phone.initialValue }} />
+				</Fragment>
+				<Field label={t('fields.code')} hint={t('hints.code')} errors={fields.code.errors} inputProps={{ ...getInputProps(fields.code, { type: 'text' }), autoComplete: 'one-time-code', inputMode: 'numeric', maxLength: 6 }} />
 				<Field label={t('fields.password')} hint={t('hints.password')} errors={fields.password.errors} inputProps={{ ...getInputProps(fields.password, { type: 'password' }), autoComplete: 'new-password' }} />
 				<Field label={t('fields.confirmPassword')} errors={fields.confirmPassword.errors} inputProps={{ ...getInputProps(fields.confirmPassword, { type: 'password' }), autoComplete: 'new-password' }} />
 				<FormErrors form={form} />
-				<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
+				<button type="submit" className="button big" disabled={busy}>
 					{t('auth.register')}
 				</button>
 			</ActionForm>
 			<p>
-				{t('auth.haveAccount')} <Link to="/login">{t('auth.signIn')}</Link>
+				{t('auth.haveAccount')} <Link to="/login">{t('auth.signIn')}</Link> · <Link to="/reset-password">{t('auth.forgotPassword')}</Link>
 			</p>
 		</section>
 	)

@@ -1,5 +1,5 @@
 import { devices, type Browser, type Page } from '@playwright/test'
-import { chooseSlotSoonAfter, expect, expectAccessible, login, stripeReportsPayment, test } from './fixtures.ts'
+import { chooseSlotSoonAfter, expect, expectAccessible, login, stripeReportsPayment, test, paymentIntentOf } from './fixtures.ts'
 
 const ZH = { locale: 'zh-CN', timezoneId: 'Asia/Shanghai' } as const
 const nav = (p: Page) => p.getByRole('navigation', { name: '主菜单' })
@@ -45,7 +45,7 @@ test('a district officer resolves a family’s dispute over a delivered, paid vi
 	await page.getByRole('button', { name: '确认预约' }).click()
 	await page.getByRole('button', { name: '支付 ¥80.00' }).click()
 	await expect(page.getByTestId('payment-status')).toHaveText('支付处理中')
-	const paymentIntentId = (await page.getByTestId('payment-ref').textContent())!.trim()
+	const paymentIntentId = await paymentIntentOf(request, page.url())
 	const bookingUrl = page.url()
 	await stripeReportsPayment(request, { eventId: `evt_dispute_${stamp}`, paymentIntentId, amountFen: 8000 })
 	await page.reload()

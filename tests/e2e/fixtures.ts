@@ -50,8 +50,11 @@ export { expect }
 const WEBHOOK_SECRET = process.env.STRIPE_WEBHOOK_SECRET ?? 'whsec_yiyang_local_webhook_secret'
 
 /** Stripe's signed payment_intent.succeeded webhook for an intent, delivered `times` times (each must be 200). */
-export async function stripeReportsPayment(request: APIRequestContext, { eventId, paymentIntentId, amountFen, times = 1 }: { eventId: string; paymentIntentId: string; amountFen: number; times?: number }) {
-	const payload = JSON.stringify({ id: eventId, object: 'event', type: 'payment_intent.succeeded', created: Math.floor(Date.now() / 1000), data: { object: { id: paymentIntentId, object: 'payment_intent', amount: amountFen, currency: 'cny', metadata: {} } } })
+export async function stripeReportsPayment(
+	request: APIRequestContext,
+	{ eventId, paymentIntentId, amountFen, times = 1, method = 'card' }: { eventId: string; paymentIntentId: string; amountFen: number; times?: number; method?: 'card' | 'wechat_pay' | 'alipay' },
+) {
+	const payload = JSON.stringify({ id: eventId, object: 'event', type: 'payment_intent.succeeded', created: Math.floor(Date.now() / 1000), data: { object: { id: paymentIntentId, object: 'payment_intent', amount: amountFen, currency: 'cny', payment_method: { id: 'pm_e2e', object: 'payment_method', type: method }, payment_method_types: [method], metadata: {} } } })
 	const signature = new Stripe('sk_test_e2e').webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET })
 	for (let i = 0; i < times; i++) {
 		const res = await request.post('/resources/stripe-webhook', { data: payload, headers: { 'content-type': 'application/json', 'stripe-signature': signature } })
@@ -72,4 +75,18 @@ export async function chooseSlotSoonAfter(page: Page, minutes = 10) {
 	expect(start, `a slot at least ${minutes} minutes away among ${starts.join(', ')}`).toBeDefined()
 	expect(Date.parse(start!) - Date.now(), 'the chosen slot starts within the check-in window').toBeLessThan(60 * 60_000)
 	await page.locator(`input[name="startsAt"][value="${start}"]`).check()
+}
+
+/**
+ * The id of the PaymentIntent created for the booking at `bookingUrl`, as Stripe would name it in its
+ * webhook. The family's page never shows it: the wallet stand-in in front of stripe-mock
+ * (scripts/e2e-server.ts) remembers the intents it saw created.
+ */
+export async function paymentIntentOf(request: APIRequestContext, bookingUrl: string): Promise<string> {
+	const standin = readFileSync(`.cache/e2e-stripe-standin-${process.env.E2E_PORT}`, 'utf8').trim()
+	const bookingId = new URL(bookingUrl).pathname.split('/').at(-1)!
+	const res = await request.get(`${standin}/__standin/intents?bookingId=${bookingId}`)
+	const intents = (await res.json()) as { id: string }[]
+	expect(intents.length).toBeGreaterThan(0)
+	return intents.at(-1)!.id
 }

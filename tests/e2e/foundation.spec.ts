@@ -1,4 +1,21 @@
+import type { Browser } from '@playwright/test'
 import { expect, expectAccessible, login, test } from './fixtures.ts'
+
+/** The code the development SMS transport recorded for `phone`, read where the demo shows it: /admin/messages. */
+async function smsCodeSentTo(browser: Browser, phone: string) {
+	const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
+	const admin = await context.newPage()
+	await login(admin, '13800000051')
+	let code: string | undefined
+	await expect(async () => {
+		await admin.goto('/admin/messages')
+		const row = admin.locator('tr[data-template="auth.code"]').filter({ hasText: phone }).first()
+		code = /验证码为(\d{6})/.exec((await row.textContent()) ?? '')?.[1]
+		expect(code).toBeTruthy()
+	}).toPass({ timeout: 20_000 })
+	await context.close()
+	return code!
+}
 
 function testIdNumber() {
 	// A generated number with a valid checksum (GB 11643), born 1942-06-18 in 东宝区.
@@ -15,12 +32,21 @@ test('a family registers, adds an elder, sees the masked number; the bureau sees
 	await expectAccessible(page)
 
 	await page.getByRole('link', { name: '注册' }).first().click()
-	await page.getByLabel('您的姓名').fill('陈晓红')
-	await page.getByLabel('手机号').fill(phone)
-	await page.getByLabel('密码', { exact: true }).fill('Chen2026ab')
-	await page.getByLabel('再次输入密码').fill('Chen2026ab')
+	// Step 1: a code by SMS. The development transport sends nothing; an administrator's page shows it.
+	const codeForm = page.locator('form').filter({ has: page.getByRole('button', { name: '获取验证码' }) })
+	await codeForm.getByLabel('手机号').fill(phone)
+	await codeForm.getByRole('button', { name: '获取验证码' }).click()
+	await expect(page.getByRole('status')).toContainText(`验证码已发送到 ${phone}`)
+	const code = await smsCodeSentTo(browser, phone)
+	// Step 2: the code confirms the phone.
+	const form = page.locator('form').filter({ has: page.getByRole('button', { name: '注册' }) })
+	await form.getByLabel('您的姓名').fill('陈晓红')
+	await expect(form.getByLabel('手机号')).toHaveValue(phone)
+	await form.getByLabel('短信验证码').fill(code)
+	await form.getByLabel('密码', { exact: true }).fill('Chen2026ab')
+	await form.getByLabel('再次输入密码').fill('Chen2026ab')
 	await expectAccessible(page)
-	await page.getByRole('button', { name: '注册' }).last().click()
+	await form.getByRole('button', { name: '注册' }).click()
 	await expect(page.getByRole('heading', { name: '我照顾的老人' })).toBeVisible()
 
 	await page.getByRole('link', { name: '添加老人' }).click()

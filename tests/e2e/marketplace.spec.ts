@@ -1,5 +1,5 @@
 import { devices } from '@playwright/test'
-import { chooseSlotSoonAfter, expect, expectAccessible, login, stripeReportsPayment, test } from './fixtures.ts'
+import { chooseSlotSoonAfter, expect, expectAccessible, login, stripeReportsPayment, test, paymentIntentOf } from './fixtures.ts'
 
 test('the bureau approves a provider; a family searches, books and pays; the provider confirms, checks in and out; the family reviews', async ({ page, browser, request }) => {
 	test.setTimeout(180_000)
@@ -75,7 +75,7 @@ test('the bureau approves a provider; a family searches, books and pays; the pro
 	await page.getByRole('button', { name: '支付 ¥60.00' }).click()
 	// Stripe's Payment Element opens with the intent's client secret and the publishable key.
 	await expect(page.getByTestId('payment-status')).toHaveText('支付处理中')
-	const paymentIntentId = (await page.getByTestId('payment-ref').textContent())!.trim()
+	const paymentIntentId = await paymentIntentOf(request, page.url())
 	const cardForm = page.getByRole('region', { name: '银行卡支付 ¥60.00' })
 	await expect(cardForm.getByLabel('卡号')).toBeVisible()
 	const stripeSaw = await page.evaluate(() => (window as unknown as { __stripeDouble: { key: string; locale: string; clientSecret: string } }).__stripeDouble)

@@ -1,6 +1,6 @@
 import { devices } from '@playwright/test'
 import { readFile } from 'node:fs/promises'
-import { chooseSlotSoonAfter, expect, expectAccessible, login, stripeReportsPayment, test } from './fixtures.ts'
+import { chooseSlotSoonAfter, expect, expectAccessible, login, stripeReportsPayment, test, paymentIntentOf } from './fixtures.ts'
 
 const POLICY = '居家养老服务补贴（低保、特困、三无）'
 
@@ -100,7 +100,7 @@ test('a family applies, the community and the township review, the bureau approv
 	await page.getByRole('button', { name: '确认预约' }).click()
 	await page.getByRole('button', { name: '支付 ¥10.00' }).click()
 	await expect(page.getByTestId('payment-status')).toHaveText('支付处理中')
-	const paymentIntentId = (await page.getByTestId('payment-ref').textContent())!.trim()
+	const paymentIntentId = await paymentIntentOf(request, page.url())
 	const bookingUrl = page.url()
 	await stripeReportsPayment(request, { eventId: `evt_sub_${stamp}`, paymentIntentId, amountFen: 1000 })
 	await page.reload()

@@ -12,6 +12,13 @@ afterAll(async () => {
 	await app.close()
 })
 
+/** Registration confirms the phone by SMS: asks for a code and reads it from the outbox (no worker sends it here). */
+async function codeFor(client: HttpClient, phone: string) {
+	expect((await client.post('/register', { intent: 'sendCode', formId: 'register-sms', phone })).status).toBe(200)
+	const message = await prisma.outbox.findFirstOrThrow({ where: { toPhone: phone, template: 'auth.code' }, orderBy: { id: 'desc' }, select: { params: true } })
+	return (message.params as { code: string }).code
+}
+
 let phoneCounter = 0
 function uniquePhone() {
 	return `139${String(process.pid % 10000).padStart(4, '0')}${String(++phoneCounter).padStart(4, '0')}`
@@ -22,7 +29,7 @@ describe('family registration and sign-in over HTTP', () => {
 		const client = new HttpClient(app.baseUrl)
 		await client.page('/register')
 		const phone = uniquePhone()
-		const res = await client.post('/register', { name: '王芳', phone, password: 'Abcdef12', confirmPassword: 'Abcdef12' })
+		const res = await client.post('/register', { name: '王芳', phone, code: await codeFor(client, phone), password: 'Abcdef12', confirmPassword: 'Abcdef12' })
 		expect(res.status).toBe(302)
 		expect(res.headers.get('location')).toBe('/elders')
 		const cookie = res.headers.get('set-cookie') ?? ''
@@ -55,7 +62,7 @@ describe('family registration and sign-in over HTTP', () => {
 	it('refuses a phone that is already registered', async () => {
 		const client = new HttpClient(app.baseUrl)
 		await client.page('/register')
-		const res = await client.post('/register', { name: '张伟', phone: '13800000001', password: 'Abcdef12', confirmPassword: 'Abcdef12' })
+		const res = await client.post('/register', { name: '张伟', phone: '13800000001', code: await codeFor(client, '13800000001'), password: 'Abcdef12', confirmPassword: 'Abcdef12' })
 		expect(res.status).toBe(409)
 		expect(await res.text()).toContain('errors.phone.taken')
 	})
@@ -71,7 +78,7 @@ describe('family registration and sign-in over HTTP', () => {
 		const client = new HttpClient(app.baseUrl)
 		await client.page('/register')
 		const phone = uniquePhone()
-		expect((await client.post('/register', { name: '赵磊', phone, password: 'Abcdef12', confirmPassword: 'Abcdef12' })).status).toBe(302)
+		expect((await client.post('/register', { name: '赵磊', phone, code: await codeFor(client, phone), password: 'Abcdef12', confirmPassword: 'Abcdef12' })).status).toBe(302)
 		const other = new HttpClient(app.baseUrl)
 		await other.page('/login')
 		for (let i = 0; i < 4; i++) expect((await other.post('/login', { phone, password: 'Wrong1234' })).status).toBe(401)
@@ -86,7 +93,7 @@ describe('family registration and sign-in over HTTP', () => {
 			const client = new HttpClient(app.baseUrl)
 			await client.page('/register')
 			const phone = uniquePhone()
-			expect((await client.post('/register', { name: '李强', phone, password: 'Abcdef12', confirmPassword: 'Abcdef12' })).status).toBe(302)
+			expect((await client.post('/register', { name: '李强', phone, code: await codeFor(client, phone), password: 'Abcdef12', confirmPassword: 'Abcdef12' })).status).toBe(302)
 			expect((await client.get('/elders')).status).toBe(200)
 			return { client, user: await prisma.user.findUniqueOrThrow({ where: { phone }, select: { id: true } }) }
 		}

@@ -26,8 +26,19 @@ describe('environment', () => {
 			SESSION_SECRET: 'x'.repeat(40),
 			ID_ENCRYPTION_KEY: KEY_A,
 			ID_HASH_KEY: KEY_B,
+			SMS_TRANSPORT: 'aliyun',
+			SMS_ALIYUN_ACCESS_KEY_ID: 'LTAI-production',
+			SMS_ALIYUN_ACCESS_KEY_SECRET: 'secret',
+			SMS_ALIYUN_SIGN_NAME: '荆门颐养',
 		})
 		expect(env.STRIPE_API_BASE).toBeUndefined()
+	})
+
+	it('sends SMS in production (the dev transport is refused) and needs the provider settings for it', () => {
+		const prod = { NODE_ENV: 'production', STRIPE_SECRET_KEY: 'sk_live_abc', STRIPE_WEBHOOK_SECRET: 'whsec_production_secret', SESSION_SECRET: 'x'.repeat(40), ID_ENCRYPTION_KEY: KEY_A, ID_HASH_KEY: KEY_B }
+		expect(() => parseEnv(prod)).toThrow(/SMS_TRANSPORT/)
+		expect(() => parseEnv({ ...prod, SMS_TRANSPORT: 'aliyun' })).toThrow(/SMS_ALIYUN_ACCESS_KEY_ID[\s\S]*SMS_ALIYUN_ACCESS_KEY_SECRET[\s\S]*SMS_ALIYUN_SIGN_NAME/)
+		expect(parseEnv({ NODE_ENV: 'development' }).SMS_TRANSPORT).toBe('dev')
 	})
 
 	it('lets the local production-mode demo use the development secrets and stripe-mock', () => {

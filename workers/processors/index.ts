@@ -4,7 +4,8 @@ import { indicatorSnapshots } from './indicator-snapshots.ts'
 import { marketplaceWorker } from './marketplace.ts'
 import { subsidyClaimsWorker } from './subsidy-claims.ts'
 import { subsidyGrantWorker } from './subsidy-grant.ts'
+import { smsWorker } from './sms.ts'
 
 export type { WorkerDefinition } from './definition.ts'
 
-export const WORKERS: WorkerDefinition[] = [allowanceWorker, indicatorSnapshots, marketplaceWorker, subsidyGrantWorker, subsidyClaimsWorker]
+export const WORKERS: WorkerDefinition[] = [allowanceWorker, indicatorSnapshots, marketplaceWorker, subsidyGrantWorker, subsidyClaimsWorker, smsWorker]

@@ -1,6 +1,7 @@
 // In-app notifications and the SMS outbox, written in the same transaction as the change they
-// report, so a notification exists exactly when the change does. A future SMS sender drains
-// `outbox` (rows with sentAt null); dedupeKey makes a retried change write one message.
+// report, so a notification exists exactly when the change does. The SMS worker drains `outbox`
+// (app/modules/messaging/outbox.server.ts, at most once per row); dedupeKey makes a retried change
+// write one message.
 import type { Prisma } from '~/generated/prisma/client.ts'
 import { prisma, type Tx } from '~/lib/db.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'

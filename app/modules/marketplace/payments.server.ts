@@ -5,16 +5,21 @@ import type Stripe from 'stripe'
 import { z } from 'zod'
 import { prisma, transaction, type Tx } from '~/lib/db.server.ts'
 import { getEnv } from '~/lib/env.server.ts'
-import { fail as refuse, ok, type Outcome } from '~/lib/outcome.ts'
+import { Prisma } from '~/generated/prisma/client.ts'
+import { fail as refuse, fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { enqueueRefundRetry } from '~/jobs/marketplace.server.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { stripe as defaultStripe } from '~/modules/payments/stripe.server.ts'
+import { isWallet, methodsOfIntent, offeredMethods, walletStepOf, type Device, type PayMethod, type WalletMethod, type WalletStep } from '~/modules/payments/wallets.ts'
 import { notify } from './notify.server.ts'
 
-/** The one Outcome of app/lib/outcome.ts, with the intent the family's browser confirms. */
-export type PaymentResult = Outcome<{ paymentIntentId: string; clientSecret: string | null }>
+/**
+ * The one Outcome of app/lib/outcome.ts: what the family's page does next. A wallet: show WeChat
+ * Pay's QR code, or go to Alipay (`redirect`). A card: Stripe.js confirms with the client secret.
+ */
+export type PaymentResult = Outcome<{ method: 'card'; clientSecret: string | null } | { method: WalletMethod; step: WalletStep }>
 
 const fail = (key: string, status: number) => refuse(`marketplace:errors.payment.${key}`, status)
 
@@ -23,13 +28,25 @@ function isUnreachable(error: unknown) {
 	return type === 'StripeConnectionError' || type === 'StripeAPIError' || type === 'StripeRateLimitError'
 }
 
+/** The methods this deployment offers: WeChat Pay and Alipay always, a card where Stripe.js can load. */
+export function paymentMethods(): PayMethod[] {
+	return offeredMethods(Boolean(getEnv().STRIPE_PUBLISHABLE_KEY))
+}
+
+export type StartPaymentInput = { method: PayMethod; device: Device; returnUrl: string }
+
 /**
- * Starts (or resumes) the payment of a booking's co-pay. The Payment row and its idempotency key
- * are committed before Stripe is called: if Stripe is unreachable the booking waits with a clear
- * message and the retry sends the same key, so Stripe never creates a second intent.
+ * Starts (or resumes) the payment of a booking's co-pay with one method. The Payment row, its
+ * idempotency key and the methods it offers are committed before Stripe is called: if Stripe is
+ * unreachable the booking waits with a clear message and the retry sends the same key, so Stripe
+ * never creates a second intent. The intent's id is stored before it is confirmed, so no wallet can
+ * pay an intent the booking does not know (the webhook checks it). A wallet's intent is confirmed
+ * here, on the server, and its next action (QR data, redirect URL) is kept for the page.
  */
-export async function startPayment(user: SessionUser, bookingId: string, client: Stripe = defaultStripe): Promise<PaymentResult> {
+export async function startPayment(user: SessionUser, bookingId: string, input: StartPaymentInput, client: Stripe = defaultStripe): Promise<PaymentResult> {
 	if (!z.uuid().safeParse(bookingId).success) return fail('notFound', 404)
+	const offered = paymentMethods()
+	if (!offered.includes(input.method)) return fieldFail('method', 'marketplace:errors.payment.method', 400)
 	const booking = await prisma.booking.findFirst({
 		where: { id: bookingId, familyUserId: user.id },
 		select: { id: true, status: true, copayFen: true, paymentStatus: true, offering: { select: { title: true } } },
@@ -39,40 +56,69 @@ export async function startPayment(user: SessionUser, bookingId: string, client:
 	if (booking.paymentStatus === 'paid') return fail('alreadyPaid', 409)
 	if (booking.paymentStatus === 'not_required' || booking.copayFen <= 0) return fail('nothingToPay', 409)
 
+	const select = { id: true, idempotencyKey: true, amountFen: true, stripePaymentIntentId: true, state: true, methods: true } as const
 	const payment = await transaction(async (tx) => {
 		await sql`SELECT id FROM booking WHERE id = ${booking.id}::uuid FOR UPDATE`.run(tx)
-		const live = await tx.payment.findFirst({ where: { bookingId: booking.id, state: { in: ['created', 'succeeded'] } }, select: { id: true, idempotencyKey: true, amountFen: true, stripePaymentIntentId: true, state: true } })
+		const live = await tx.payment.findFirst({ where: { bookingId: booking.id, state: { in: ['created', 'succeeded'] } }, select })
 		if (live) return live
 		const attempts = await tx.payment.count({ where: { bookingId: booking.id } })
-		return tx.payment.create({
-			data: { bookingId: booking.id, amountFen: booking.copayFen, idempotencyKey: `yy_pay_${booking.id}_${attempts + 1}` },
-			select: { id: true, idempotencyKey: true, amountFen: true, stripePaymentIntentId: true, state: true },
-		})
+		return tx.payment.create({ data: { bookingId: booking.id, amountFen: booking.copayFen, methods: offered, idempotencyKey: `yy_pay_${booking.id}_${attempts + 1}` }, select })
 	})
 	if (payment.state === 'succeeded') return fail('alreadyPaid', 409)
+	if (!payment.methods.includes(input.method)) return fieldFail('method', 'marketplace:errors.payment.method', 400)
 
-	let intent: Stripe.PaymentIntent
+	let confirmed: Stripe.PaymentIntent
 	try {
-		intent = await client.paymentIntents.create(
-			{
-				amount: payment.amountFen,
-				currency: 'cny',
-				description: booking.offering.title,
-				metadata: { bookingId: booking.id, paymentId: payment.id },
-				automatic_payment_methods: { enabled: true },
-			},
-			{ idempotencyKey: payment.idempotencyKey },
-		)
+		let intentId = payment.stripePaymentIntentId
+		let clientSecret: string | null = null
+		if (!intentId) {
+			const created = await client.paymentIntents.create(
+				{
+					amount: payment.amountFen,
+					currency: 'cny',
+					description: booking.offering.title,
+					metadata: { bookingId: booking.id, paymentId: payment.id },
+					// This API version's name for payment_method_types: the intent allows exactly the methods the booking offered.
+					allowed_payment_method_types: payment.methods as Stripe.PaymentIntentCreateParams.AllowedPaymentMethodType[],
+				},
+				{ idempotencyKey: payment.idempotencyKey },
+			)
+			intentId = created.id
+			clientSecret = created.client_secret
+			await transaction(async (tx) => {
+				await tx.payment.update({ where: { id: payment.id }, data: { stripePaymentIntentId: created.id, lastError: null }, select: { id: true } })
+				await tx.booking.updateMany({ where: { id: booking.id, paymentStatus: { in: ['awaiting', 'failed'] } }, data: { paymentStatus: 'processing' } })
+			})
+		}
+		if (!isWallet(input.method)) {
+			clientSecret ??= (await client.paymentIntents.retrieve(intentId)).client_secret
+			return ok({ method: 'card', clientSecret })
+		}
+		confirmed = await client.paymentIntents.confirm(intentId, {
+			payment_method_data: { type: input.method },
+			...(input.method === 'wechat_pay' ? { payment_method_options: { wechat_pay: { client: 'web' as const } } } : {}),
+			return_url: input.returnUrl,
+		})
 	} catch (error) {
 		await prisma.payment.update({ where: { id: payment.id }, data: { lastError: String((error as Error).message).slice(0, 500) }, select: { id: true } })
 		if (isUnreachable(error)) return fail('unreachable', 503)
 		return fail('refused', 502)
 	}
-	await transaction(async (tx) => {
-		await tx.payment.update({ where: { id: payment.id }, data: { stripePaymentIntentId: intent.id, lastError: null }, select: { id: true } })
-		await tx.booking.updateMany({ where: { id: booking.id, paymentStatus: { in: ['awaiting', 'failed'] } }, data: { paymentStatus: 'processing' } })
-	})
-	return ok({ paymentIntentId: intent.id, clientSecret: intent.client_secret })
+	const step = walletStepOf(input.method, confirmed.next_action)
+	if (!step) {
+		// Nothing the family's wallet could use: kept for the operators, a plain message for the family.
+		await prisma.payment.update({ where: { id: payment.id }, data: { lastError: `no usable next action for ${input.method}: ${JSON.stringify(confirmed.next_action ?? null).slice(0, 300)}` }, select: { id: true } })
+		return fail('walletUnavailable', 502)
+	}
+	await prisma.payment.updateMany({ where: { id: payment.id, state: 'created' }, data: { nextAction: step, lastError: null } })
+	return ok({ method: input.method, step })
+}
+
+/** The wallet step the booking page shows while its payment waits for the webhook (QR code, links). */
+export async function pendingWalletStep(bookingId: string): Promise<WalletStep | null> {
+	const payment = await prisma.payment.findFirst({ where: { bookingId, state: 'created', nextAction: { not: Prisma.DbNull } }, select: { nextAction: true } })
+	const step = payment?.nextAction as WalletStep | null | undefined
+	return step && (step.method === 'wechat_pay' || step.method === 'alipay') ? step : null
 }
 
 /** Verifies the signature; a bad one is refused (400) before anything is read or written. */
@@ -85,46 +131,76 @@ export function verifyWebhook(rawBody: string, signature: string | null): Stripe
 	}
 }
 
-export type WebhookOutcome = { processed: boolean; duplicate: boolean; refundId?: string | null }
+export type WebhookOutcome = { processed: boolean; duplicate: boolean; refundId?: string | null; refused?: { status: number; reason: string } }
+
+/** An event that must change nothing: thrown inside the transaction so its stripe_event row goes too. */
+class WebhookRefusal extends Error {
+	constructor(
+		readonly status: number,
+		readonly reason: string,
+	) {
+		super(reason)
+	}
+}
 
 /**
  * Processes one verified event exactly once: the event id is inserted into stripe_event in the same
  * transaction as its effects, so a redelivery (or two at once) finds it there and does nothing, and
- * a failure rolls both back so Stripe's next delivery tries again.
+ * a failure rolls both back so Stripe's next delivery tries again. An event about a payment it
+ * cannot belong to (an intent the booking did not store, a method the booking did not offer) is
+ * refused (4xx) and changes nothing.
  */
 export async function processStripeEvent(event: Stripe.Event): Promise<WebhookOutcome> {
-	const outcome = await transaction(async (tx) => {
-		const inserted = await sql`INSERT INTO stripe_event (id, type) VALUES (${event.id}, ${event.type}) ON CONFLICT (id) DO NOTHING`.run(tx)
-		if (inserted === 0) return { processed: false, duplicate: true }
-		switch (event.type) {
-			case 'payment_intent.succeeded':
-				return { processed: true, duplicate: false, refundId: await onSucceeded(tx, event.data.object) }
-			case 'payment_intent.payment_failed':
-			case 'payment_intent.canceled':
-				await onFailed(tx, event.data.object, event.type === 'payment_intent.canceled' ? 'canceled' : 'failed')
-				return { processed: true, duplicate: false }
-			case 'charge.refunded':
-				return { processed: true, duplicate: false }
-			default:
-				return { processed: false, duplicate: false }
-		}
-	})
+	let outcome: WebhookOutcome
+	try {
+		outcome = await transaction(async (tx) => {
+			const inserted = await sql`INSERT INTO stripe_event (id, type) VALUES (${event.id}, ${event.type}) ON CONFLICT (id) DO NOTHING`.run(tx)
+			if (inserted === 0) return { processed: false, duplicate: true }
+			switch (event.type) {
+				case 'payment_intent.succeeded':
+					return { processed: true, duplicate: false, refundId: await onSucceeded(tx, event.data.object) }
+				case 'payment_intent.payment_failed':
+				case 'payment_intent.canceled':
+					await onFailed(tx, event.data.object, event.type === 'payment_intent.canceled' ? 'canceled' : 'failed')
+					return { processed: true, duplicate: false }
+				case 'charge.refunded':
+					return { processed: true, duplicate: false }
+				default:
+					return { processed: false, duplicate: false }
+			}
+		})
+	} catch (error) {
+		if (!(error instanceof WebhookRefusal)) throw error
+		return { processed: false, duplicate: false, refused: { status: error.status, reason: error.reason } }
+	}
 	if (outcome.refundId) await issueRefund(outcome.refundId).catch(() => {})
 	return outcome
 }
 
+const paymentSelect = { id: true, state: true, amountFen: true, currency: true, bookingId: true, stripePaymentIntentId: true, methods: true, nextAction: true } as const
+
+/**
+ * The payment an intent belongs to: the row that stored this intent's id. The id is stored before
+ * the intent can be confirmed, so metadata alone never decides: a row found by its metadata must
+ * hold this very intent (another intent is refused; none yet is 409, which Stripe delivers again).
+ * An intent that names no payment of ours (created elsewhere in the account) is ignored.
+ */
 async function paymentOf(tx: Tx, intent: Stripe.PaymentIntent) {
-	const payment = await tx.payment.findUnique({
-		where: { stripePaymentIntentId: intent.id },
-		select: { id: true, state: true, amountFen: true, currency: true, bookingId: true },
-	})
-	if (payment) return payment
-	// The webhook can arrive before our own update stored the intent id: find it by our metadata.
-	const paymentId = intent.metadata?.paymentId
-	if (!paymentId || !z.uuid().safeParse(paymentId).success) return null
-	const byMeta = await tx.payment.findUnique({ where: { id: paymentId }, select: { id: true, state: true, amountFen: true, currency: true, bookingId: true, stripePaymentIntentId: true } })
-	if (byMeta && !byMeta.stripePaymentIntentId) await tx.payment.update({ where: { id: byMeta.id }, data: { stripePaymentIntentId: intent.id }, select: { id: true } })
-	return byMeta
+	const payment = await tx.payment.findUnique({ where: { stripePaymentIntentId: intent.id }, select: paymentSelect })
+	if (!payment) {
+		const paymentId = intent.metadata?.paymentId
+		if (!paymentId || !z.uuid().safeParse(paymentId).success) return null
+		const byMeta = await tx.payment.findUnique({ where: { id: paymentId }, select: paymentSelect })
+		if (!byMeta) return null
+		if (!byMeta.stripePaymentIntentId) throw new WebhookRefusal(409, `payment ${byMeta.id} has no intent stored yet`)
+		throw new WebhookRefusal(400, `intent ${intent.id} is not the one stored for payment ${byMeta.id}`)
+	}
+	const methods = methodsOfIntent(intent)
+	const foreign = methods.filter((m) => !payment.methods.includes(m))
+	if (methods.length === 0 || foreign.length > 0) throw new WebhookRefusal(400, `method ${foreign.join(',') || 'unknown'} was not offered for payment ${payment.id}`)
+	// The method that paid: the event's own when it names one, else the wallet the intent was confirmed with.
+	const confirmedWith = (payment.nextAction as { method?: string } | null)?.method
+	return { ...payment, paidMethod: methods.length === 1 ? methods[0]! : confirmedWith && methods.includes(confirmedWith) ? confirmedWith : null }
 }
 
 async function onSucceeded(tx: Tx, intent: Stripe.PaymentIntent): Promise<string | null> {
@@ -134,7 +210,7 @@ async function onSucceeded(tx: Tx, intent: Stripe.PaymentIntent): Promise<string
 		await tx.payment.update({ where: { id: payment.id }, data: { lastError: `amount mismatch: ${intent.amount} ${intent.currency}` }, select: { id: true } })
 		return null
 	}
-	const changed = await tx.payment.updateMany({ where: { id: payment.id, state: { in: ['created', 'failed', 'canceled'] } }, data: { state: 'succeeded', lastError: null } })
+	const changed = await tx.payment.updateMany({ where: { id: payment.id, state: { in: ['created', 'failed', 'canceled'] } }, data: { state: 'succeeded', lastError: null, paidMethod: payment.paidMethod, nextAction: Prisma.DbNull } })
 	if (changed.count === 0) return null
 	await sql`SELECT id FROM booking WHERE id = ${payment.bookingId}::uuid FOR UPDATE`.run(tx)
 	const booking = await tx.booking.findUniqueOrThrow({
@@ -142,7 +218,7 @@ async function onSucceeded(tx: Tx, intent: Stripe.PaymentIntent): Promise<string
 		select: { id: true, status: true, familyUserId: true, providerId: true, familyUser: { select: { phone: true } }, offering: { select: { title: true } } },
 	})
 	await tx.booking.update({ where: { id: booking.id }, data: { paymentStatus: 'paid' }, select: { id: true } })
-	await audit({ actor: null, action: 'payment.succeeded', entityType: 'booking', entityId: booking.id, details: { paymentIntent: intent.id, amountFen: intent.amount } }, tx)
+	await audit({ actor: null, action: 'payment.succeeded', entityType: 'booking', entityId: booking.id, details: { paymentIntent: intent.id, amountFen: intent.amount, method: payment.paidMethod } }, tx)
 	const params = { offering: booking.offering.title, amountFen: intent.amount }
 	await notify(tx, { userId: booking.familyUserId, phone: booking.familyUser.phone }, 'payment.succeeded', { bookingId: booking.id, params, dedupe: payment.id })
 	await notify(tx, { providerId: booking.providerId }, 'payment.succeeded', { bookingId: booking.id, params, dedupe: payment.id })
@@ -162,7 +238,7 @@ async function onSucceeded(tx: Tx, intent: Stripe.PaymentIntent): Promise<string
 async function onFailed(tx: Tx, intent: Stripe.PaymentIntent, state: 'failed' | 'canceled') {
 	const payment = await paymentOf(tx, intent)
 	if (!payment) return
-	const changed = await tx.payment.updateMany({ where: { id: payment.id, state: 'created' }, data: { state, lastError: intent.last_payment_error?.message ?? state } })
+	const changed = await tx.payment.updateMany({ where: { id: payment.id, state: 'created' }, data: { state, lastError: intent.last_payment_error?.message ?? state, nextAction: Prisma.DbNull } })
 	if (changed.count === 0) return
 	const booking = await tx.booking.findUniqueOrThrow({ where: { id: payment.bookingId }, select: { id: true, status: true, familyUserId: true, familyUser: { select: { phone: true } }, offering: { select: { title: true } } } })
 	if (['requested', 'confirmed'].includes(booking.status)) {

@@ -1,0 +1,63 @@
+// SMS templates: each message in the outbox names one of ours (`auth.code`, or a notification kind
+// such as `booking.confirmed`). A provider sends only templates it approved beforehand, so each of
+// ours maps to the provider's template code (SMS_TEMPLATE_CODES overrides the defaults below) and
+// to the variables that template declares. Variable values are strings of at most 35 characters
+// (Aliyun's limit for a notification variable). `text` is the approved wording, used by the
+// development transport to show what the phone would receive.
+
+export type SmsParams = Record<string, string>
+
+type Template = { code: string; vars: (p: Record<string, unknown>) => SmsParams; text: (v: SmsParams) => string }
+
+const MAX_VAR = 35
+const str = (v: unknown) => (v === undefined || v === null ? '' : String(v)).slice(0, MAX_VAR)
+const yuan = (fen: unknown) => (typeof fen === 'number' && Number.isFinite(fen) ? (fen / 100).toFixed(2) : '')
+const offering = (p: Record<string, unknown>) => ({ offering: str(p.offering) })
+const withAmount = (p: Record<string, unknown>) => ({ offering: str(p.offering), amount: yuan(p.amountFen) })
+
+const TEMPLATES: Record<string, Template> = {
+	'auth.code': { code: 'SMS_YY_AUTH_CODE', vars: (p) => ({ code: str(p.code) }), text: (v) => `您的验证码为${v.code}，5分钟内有效。请勿告诉他人。` },
+	'booking.requested': { code: 'SMS_YY_BOOKING_REQUESTED', vars: offering, text: (v) => `您有一条新的预约申请：${v.offering}，请尽快处理。` },
+	'booking.confirmed': { code: 'SMS_YY_BOOKING_CONFIRMED', vars: offering, text: (v) => `您预约的${v.offering}已确认。` },
+	'booking.declined': { code: 'SMS_YY_BOOKING_DECLINED', vars: offering, text: (v) => `很抱歉，您预约的${v.offering}未被接受。` },
+	'booking.cancelled': { code: 'SMS_YY_BOOKING_CANCELLED', vars: offering, text: (v) => `预约${v.offering}已取消。` },
+	'payment.succeeded': { code: 'SMS_YY_PAYMENT_SUCCEEDED', vars: withAmount, text: (v) => `您已成功支付${v.offering}，金额${v.amount}元。` },
+	'payment.failed': { code: 'SMS_YY_PAYMENT_FAILED', vars: offering, text: (v) => `${v.offering}支付未成功，请重新支付。` },
+	'refund.issued': { code: 'SMS_YY_REFUND_ISSUED', vars: (p) => ({ amount: yuan(p.amountFen) }), text: (v) => `退款${v.amount}元已原路退回。` },
+}
+
+/** Any other notification kind: one general template pointing to the app. */
+const GENERAL: Template = { code: 'SMS_YY_GENERAL', vars: () => ({}), text: () => '您在颐养平台有一条新通知，请登录查看。' }
+
+/** Templates whose variables must not stay readable after sending (the code itself). */
+export const SECRET_TEMPLATES = new Set(['auth.code'])
+
+export function parseTemplateCodes(json: string | undefined): Record<string, string> {
+	if (!json) return {}
+	try {
+		const parsed = JSON.parse(json) as unknown
+		if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return {}
+		return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string'))
+	} catch {
+		return {}
+	}
+}
+
+/** The provider template code and its variables for one outbox message. */
+export function renderTemplate(template: string, params: unknown, codes: Record<string, string> = {}): { templateCode: string; vars: SmsParams; text: string } {
+	const t = TEMPLATES[template] ?? GENERAL
+	const p = params && typeof params === 'object' && !Array.isArray(params) ? (params as Record<string, unknown>) : {}
+	const vars = t.vars(p)
+	return { templateCode: codes[template] ?? (TEMPLATES[template] ? t.code : (codes['general'] ?? GENERAL.code)), vars, text: `【颐养】${t.text(vars)}` }
+}
+
+/** The variables as kept after sending: a secret template's values are masked. */
+export function keptParams(template: string, vars: SmsParams): SmsParams {
+	if (!SECRET_TEMPLATES.has(template)) return vars
+	return Object.fromEntries(Object.keys(vars).map((k) => [k, '******']))
+}
+
+/** The wording a phone receives for a template with these (kept) variables. */
+export function textFor(template: string, vars: SmsParams): string {
+	return `【颐养】${(TEMPLATES[template] ?? GENERAL).text(vars)}`
+}
