@@ -130,6 +130,15 @@ export const DB_RULES: Record<string, DbRule> = {
 	allowance_run_chunks_within_count: internal('chunks are counted by the engine'),
 	allowance_setting_valid: invalid(undefined, 'allowance:errors.amount.invalid'),
 	cremation_record_elderId_key: conflict(undefined, 'allowance:import.errors.concurrent'),
+
+	// ---- trust (issue 12): invitations, second factor, two-person control
+	user_invitation_tokenHash_key: internal('invitation tokens are 256 random bits'),
+	recovery_code_userId_codeHash_key: internal('recovery codes are random and replaced as a set'),
+	allowance_run_submitted_before_approval: conflict(undefined, 'errors.twoPerson.needsSubmitter'),
+	allowance_run_two_person: { message: 'errors.twoPerson.creatorRelated', status: 403 },
+	pending_change_kind_valid: internal('kinds are set by code'),
+	pending_change_status_valid: internal('statuses are set by code'),
+	pending_change_decider_not_proposer: { message: 'errors.change.ownProposal', status: 403 },
 }
 
 /** The name of the rule a database error reports (constraint, unique index or trigger rule), if any. */

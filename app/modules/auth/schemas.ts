@@ -48,7 +48,43 @@ export function safeRedirect(to: unknown, fallback = '/') {
 	return url.pathname + url.search + url.hash
 }
 
-export const reauthSchema = z.object({
-	password: z.string({ error: 'errors.required' }).min(1, 'errors.required').max(128, 'errors.password.tooLong'),
-	redirectTo: z.string().max(2048).optional(),
+/** Step-up: the password, or (for accounts with a second factor) a current TOTP code. */
+export const reauthSchema = z
+	.object({
+		password: z.string().max(128, 'errors.password.tooLong').optional(),
+		code: z.string().trim().max(32, 'errors.totp.invalid').optional(),
+		redirectTo: z.string().max(2048).optional(),
+	})
+	.refine((v) => Boolean(v.password || v.code), { path: ['password'], message: 'errors.required' })
+
+// ---- trust (issue 12): invitations, second factor, sessions
+
+export const invitationSchema = z
+	.object({ password: passwordSchema, confirmPassword: z.string({ error: 'errors.required' }).max(128) })
+	.refine((v) => v.password === v.confirmPassword, { path: ['confirmPassword'], message: 'errors.password.mismatch' })
+
+/** A six-digit TOTP code or a recovery code (xxxxx-xxxxx); spaces are ignored. */
+export const secondFactorSchema = z.object({
+	code: z
+		.string({ error: 'errors.required' })
+		.trim()
+		.min(1, 'errors.required')
+		.max(32, 'errors.totp.invalid')
+		.transform((v) => v.replace(/\s+/g, '')),
+})
+
+export const totpEnrolSchema = z.object({
+	code: z
+		.string({ error: 'errors.required' })
+		.trim()
+		.regex(/^\d{6}$/, 'errors.totp.format'),
+})
+
+export const endSessionSchema = z.object({ sessionId: z.uuid('errors.session.unknown').optional(), all: z.literal('others').optional() })
+
+/** A second officer's decision on a pending change (allowance settings, subsidy policies). */
+export const decideChangeSchema = z.object({
+	changeId: z.uuid('errors.change.unknown'),
+	decision: z.enum(['approve', 'reject'], { error: 'errors.change.decision' }),
+	note: z.string().trim().max(500, 'errors.tooLong').optional(),
 })
