@@ -8,7 +8,7 @@ import { isCityWide } from '~/modules/auth/access.server.ts'
 import { attemptSucceeded, beginAttempt, waitAfterFailure } from '~/modules/auth/login-limit.server.ts'
 import { INVITED_PASSWORD_HASH, newInvitationToken } from '~/modules/accounts/invitations.server.ts'
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '~/modules/auth/password.server.ts'
-import { nameSchema, passwordSchema, phoneSchema } from '~/modules/auth/schemas.ts'
+import { nameSchema, phoneSchema } from '~/modules/auth/schemas.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 
 
