@@ -15,7 +15,7 @@ export type BedSeedResult = { rooms: number; beds: number; nursing: number; occu
 
 export async function seedBeds(client: pg.PoolClient, opts: { scale: 'demo' | 'city'; today: string; log?: (line: string) => void }): Promise<BedSeedResult> {
 	const rng = Rng.for(`beds/${opts.scale}`, SEED)
-	const { rows: institutions } = await client.query<{ id: string; districtId: string }>(`SELECT id, "districtId" FROM provider WHERE kind = 'institution' ORDER BY "licenceNo"`)
+	const { rows: institutions } = await client.query<{ id: string; districtId: string }>(`SELECT id, "districtId" FROM provider WHERE kind = 'institution' AND status IN ('approved', 'suspended') ORDER BY "licenceNo"`)
 	if (institutions.length === 0) return { rooms: 0, beds: 0, nursing: 0, occupied: 0, admissions: 0, snapshots: 0 }
 	const existing = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM bed`)
 	if (existing.rows[0]!.n > 0) throw new Error('beds are already seeded')

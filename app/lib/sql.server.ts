@@ -12,6 +12,15 @@ import { connectionOf, pool, prisma, type Tx } from './db.server.ts'
 
 type Result = { rows: unknown[]; rowCount: number | null }
 
+/**
+ * A node-postgres client of one's own (the seed's transaction, a test's separate connection for a
+ * real race): statements run on it directly, with the same row parsing as the pool.
+ */
+export type PgClient = { query(text: string, values?: unknown[]): Promise<Result> }
+
+/** Where a statement runs: the pool (nothing), a `transaction()` tx, or an own pg client. */
+export type Runner = Tx | PgClient
+
 export class Sql {
 	/** Text pieces around the values: strings.length === values.length + 1. */
 	readonly strings: readonly string[]
@@ -44,22 +53,23 @@ export class Sql {
 	}
 
 	/** Every row. */
-	async rows<T = Record<string, unknown>>(tx?: Tx): Promise<T[]> {
+	async rows<T = Record<string, unknown>>(tx?: Runner): Promise<T[]> {
 		return (await this.#execute(tx)).rows as T[]
 	}
 
 	/** The first row, or undefined. */
-	async first<T = Record<string, unknown>>(tx?: Tx): Promise<T | undefined> {
+	async first<T = Record<string, unknown>>(tx?: Runner): Promise<T | undefined> {
 		return (await this.#execute(tx)).rows[0] as T | undefined
 	}
 
 	/** Runs a statement for its effect; returns the number of rows it touched. */
-	async run(tx?: Tx): Promise<number> {
+	async run(tx?: Runner): Promise<number> {
 		return (await this.#execute(tx, true)).rowCount ?? 0
 	}
 
-	async #execute(tx: Tx | undefined, forCount = false): Promise<Result> {
+	async #execute(tx: Runner | undefined, forCount = false): Promise<Result> {
 		if (!tx || tx === prisma) return pool.query(this.text, this.values as unknown[])
+		if (isPgClient(tx)) return tx.query(this.text, this.values as unknown[])
 		const connection = connectionOf(tx)
 		if (connection) return connection.query(this.text, this.values as unknown[])
 		// @deprecated path: a Prisma transaction opened with prisma.$transaction rather than
@@ -70,6 +80,10 @@ export class Sql {
 		for (const row of rows) for (const key in row) if (typeof row[key] === 'bigint') row[key] = bigintToNumber(row[key] as bigint)
 		return { rows, rowCount: rows.length }
 	}
+}
+
+function isPgClient(runner: Runner): runner is PgClient {
+	return typeof (runner as Partial<PgClient>).query === 'function'
 }
 
 function bigintToNumber(v: bigint) {

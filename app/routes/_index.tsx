@@ -47,10 +47,30 @@ export default function Index() {
 				<section className="three-kinds" aria-labelledby="kinds">
 					<h2 id="kinds">{t('home.kindsTitle')}</h2>
 					<ul className="tiles">
-						<li className="tile static">{t('home.kindHome')}</li>
-						<li className="tile static">{t('home.kindCommunity')}</li>
-						<li className="tile static">{t('home.kindInstitution')}</li>
+						<li>
+							<Link to="/services?kind=home_care" className="tile">
+								{t('home.kindHome')}
+							</Link>
+						</li>
+						<li>
+							<Link to="/services?kind=community_centre" className="tile">
+								{t('home.kindCommunity')}
+							</Link>
+						</li>
+						<li>
+							<Link to="/services?kind=institution" className="tile">
+								{t('home.kindInstitution')}
+							</Link>
+						</li>
 					</ul>
+					<p className="actions">
+						<Link to="/services" className="button big secondary">
+							{t('home.browseServices')}
+						</Link>
+					</p>
+					<p>
+						{t('home.providerWayIn')} <Link to="/providers/apply">{t('home.providerApply')}</Link>
+					</p>
 				</section>
 			)}
 		</>

@@ -10,15 +10,21 @@ import { formatPercent, formatRatio } from '~/modules/beds/indicators.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const staff = await requireInstitutionStaff(request)
-	return { name: staff.providerName, overview: await institutionOverview(staff, shanghaiDate()) }
+	return { name: staff.providerName, status: staff.providerStatus, overview: await institutionOverview(staff, shanghaiDate()) }
 }
 
 export default function InstitutionOverview() {
-	const { name, overview: o } = useLoaderData<typeof loader>()
+	const { name, status, overview: o } = useLoaderData<typeof loader>()
 	const { t } = useTranslation('beds')
+	const { t: tm } = useTranslation('marketplace')
 	return (
 		<section className="card">
 			<h1>{t('institution.title', { name })}</h1>
+			{status !== 'approved' ? (
+				<p className="form-error" role="status" data-testid="provider-standing">
+					{tm(`errors.provider.mayNotAct.${status}`)}
+				</p>
+			) : null}
 			<Facts
 				data-testid="institution-overview"
 				items={[

@@ -1,18 +1,24 @@
-import type { LoaderFunctionArgs } from '@remix-run/node'
+import { redirect, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { CommunityLimit, Stars, When } from '~/components/marketplace.tsx'
 import { Pager } from '~/components/pager.tsx'
 import { Money } from '~/components/ui.tsx'
-import { requireUser } from '~/modules/auth/access.server.ts'
-import { ALL_CATEGORIES } from '~/modules/marketplace/categories.ts'
+import { getSessionUser } from '~/modules/auth/session.server.ts'
+import { ALL_CATEGORIES, PROVIDER_KINDS } from '~/modules/marketplace/categories.ts'
 import { searchSchema, SORTS } from '~/modules/marketplace/schemas.ts'
-import { PAGE_SIZE, searchOfferings, searchPlaces } from '~/modules/marketplace/search.server.ts'
+import { familyHomeDistrict, PAGE_SIZE, searchOfferings, searchPlaces } from '~/modules/marketplace/search.server.ts'
 
+// Anyone may browse (a way in for families not yet registered); booking asks for sign-in.
 export async function loader({ request }: LoaderFunctionArgs) {
-	const user = await requireUser(request)
+	const user = await getSessionUser(request)
 	const url = new URL(request.url)
+	// A family's first search starts in its elder's district; choosing 「不限」 keeps the whole city.
+	if (user?.role === 'family' && url.search === '') {
+		const district = await familyHomeDistrict(user.id)
+		if (district) throw redirect(`/services?district=${encodeURIComponent(district)}`)
+	}
 	const params = searchSchema.parse(Object.fromEntries(url.searchParams))
 	const [results, places] = await Promise.all([searchOfferings(params), searchPlaces()])
 	// Only what the form shows: the districts, and the communities of the chosen one (the city has
@@ -20,11 +26,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
 	const districts = places.map(({ id, nameZh, nameEn }) => ({ id, nameZh, nameEn }))
 	const communities = (places.find((d) => d.id === params.district)?.communities ?? []).map(({ id, nameZh, nameEn }) => ({ id, nameZh, nameEn }))
 	// Computed here: PAGE_SIZE lives in a server module, which the browser bundle does not have.
-	return { ...results, hasMore: params.page * PAGE_SIZE < results.total, params, districts, communities, canBook: user.role === 'family' }
+	return { ...results, hasMore: params.page * PAGE_SIZE < results.total, params, districts, communities, canBook: !user || user.role === 'family', signedIn: Boolean(user) }
 }
 
 export default function Services() {
-	const { hits, total, hasMore, params, districts, communities, canBook } = useLoaderData<typeof loader>()
+	const { hits, total, hasMore, params, districts, communities, canBook, signedIn } = useLoaderData<typeof loader>()
 	const { t, i18n } = useTranslation('marketplace')
 	const zh = i18n.language === 'zh-CN'
 	const link = (page: number) => {
@@ -59,6 +65,17 @@ export default function Services() {
 						{communities.map((c) => (
 							<option key={c.id} value={c.id}>
 								{zh ? c.nameZh : c.nameEn ?? c.nameZh}
+							</option>
+						))}
+					</select>
+				</div>
+				<div className="field">
+					<label htmlFor="kind">{t('search.kind')}</label>
+					<select id="kind" name="kind" defaultValue={params.kind ?? ''}>
+						<option value="">{t('search.any')}</option>
+						{PROVIDER_KINDS.map((k) => (
+							<option key={k} value={k}>
+								{t(`kind.${k}`)}
 							</option>
 						))}
 					</select>
@@ -151,8 +168,8 @@ export default function Services() {
 									))}
 						</p>
 						{canBook ? (
-							<Link to={`/services/book/${h.id}`} className="button big">
-								{t('search.book')}
+							<Link to={signedIn ? `/services/book/${h.id}` : `/login?redirectTo=${encodeURIComponent(`/services/book/${h.id}`)}`} className="button big">
+								{signedIn ? t('search.book') : t('search.signInToBook')}
 							</Link>
 						) : null}
 					</li>

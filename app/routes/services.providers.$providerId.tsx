@@ -5,20 +5,20 @@ import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { CommunityLimit, PROVIDER_SUSPENDED, ProviderSuspendedNotice, Stars, useProviderSuspendedError, When } from '~/components/marketplace.tsx'
 import { Money } from '~/components/ui.tsx'
 import { invariantResponse, notFoundUnless, requireId } from '~/lib/http.server.ts'
-import { requireUser } from '~/modules/auth/access.server.ts'
+import { getSessionUser } from '~/modules/auth/session.server.ts'
 import { getProviderPage, isProviderSuspended } from '~/modules/marketplace/search.server.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-	const user = await requireUser(request)
+	const user = await getSessionUser(request)
 	const providerId = requireId(params, 'providerId')
 	const provider = await getProviderPage(user, providerId)
 	// A suspended provider is gone for families, with a plain word why; others stay an unknown page.
 	if (!provider) invariantResponse(!(await isProviderSuspended(providerId)), PROVIDER_SUSPENDED, { status: 404 })
-	return { provider: notFoundUnless(provider), canBook: user.role === 'family' }
+	return { provider: notFoundUnless(provider), canBook: !user || user.role === 'family', signedIn: Boolean(user) }
 }
 
 export default function ProviderPage() {
-	const { provider: p, canBook } = useLoaderData<typeof loader>()
+	const { provider: p, canBook, signedIn } = useLoaderData<typeof loader>()
 	const { t, i18n } = useTranslation('marketplace')
 	const zh = i18n.language === 'zh-CN'
 	return (
@@ -72,8 +72,8 @@ export default function ProviderPage() {
 									))}
 						</p>
 						{canBook && p.status === 'approved' ? (
-							<Link to={`/services/book/${o.id}`} className="button big">
-								{t('search.book')}
+							<Link to={signedIn ? `/services/book/${o.id}` : `/login?redirectTo=${encodeURIComponent(`/services/book/${o.id}`)}`} className="button big">
+								{signedIn ? t('search.book') : t('search.signInToBook')}
 							</Link>
 						) : null}
 					</li>

@@ -294,7 +294,14 @@ describe('the bureau: population, dashboard, CSV, snapshots', () => {
 			const cell = (id: string) => new RegExp(`data-testid="${id}"[^>]*>([^<]*)<`).exec(html)?.[1]
 			return { html, beds: cell('city-beds'), per1000: cell('city-per1000'), occupancy: cell('city-occupancy') }
 		}
-		const counts = async () => (await pool.query<{ beds: number; occupied: number; inservice: number }>(`SELECT count(*)::int AS beds, count(*) FILTER (WHERE status = 'occupied')::int AS occupied, count(*) FILTER (WHERE status <> 'out_of_service')::int AS inservice FROM bed`)).rows[0]!
+		// What the indicators count: beds in service at approved institutions.
+		const counts = async () =>
+			(
+				await pool.query<{ beds: number; occupied: number; inservice: number }>(
+					`SELECT count(*)::int AS beds, count(*) FILTER (WHERE b.status = 'occupied')::int AS occupied, count(*)::int AS inservice
+					 FROM bed b JOIN provider p ON p.id = b."providerId" AND p.status = 'approved' WHERE b.status <> 'out_of_service'`,
+				)
+			).rows[0]!
 		const pop = async (year: number) => (await pool.query<{ n: number }>(`SELECT sum("aged60Plus")::int AS n FROM population_stat WHERE year = $1`, [year])).rows[0]!.n
 		const latest = (await pool.query<{ y: number }>(`SELECT max(year) AS y FROM population_stat`)).rows[0]!.y
 		const c0 = await counts()

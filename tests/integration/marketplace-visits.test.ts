@@ -104,8 +104,8 @@ describe('visit verification', () => {
 		const user = staffUser(provider)
 		const { booking, bookingId } = await confirmedBooking(provider, 4, '10:00')
 		// The elder is admitted to a demo institution (东宝区) the day before the visit, by its staff.
-		const staffRow = await prisma.user.findUniqueOrThrow({ where: { phone: '13800000012' }, select: { id: true, name: true, phone: true, role: true, districtId: true, communityId: true, providerId: true, provider: { select: { name: true, districtId: true } } } })
-		const institution = { ...staffRow, providerId: staffRow.providerId!, providerName: staffRow.provider!.name, districtId: staffRow.provider!.districtId }
+		const staffRow = await prisma.user.findUniqueOrThrow({ where: { phone: '13800000012' }, select: { id: true, name: true, phone: true, role: true, districtId: true, communityId: true, providerId: true, provider: { select: { name: true, districtId: true, status: true } } } })
+		const institution = { ...staffRow, providerId: staffRow.providerId!, providerName: staffRow.provider!.name, districtId: staffRow.provider!.districtId, providerStatus: staffRow.provider!.status }
 		const bed = await prisma.bed.findFirstOrThrow({ where: { providerId: institution.providerId, status: 'vacant' }, select: { id: true } })
 		const elder = await prisma.elder.findUniqueOrThrow({ where: { id: booking.elderId }, select: { idNumberCipher: true } })
 		const visitDay = shanghaiDate(booking.startsAt)
@@ -162,7 +162,10 @@ describe('provider onboarding', () => {
 		const provider = await prisma.provider.findUniqueOrThrow({ where: { licenceNo: licence } })
 		expect(provider.status).toBe('pending')
 		await applicant.page('/provider/offerings/new')
-		const created = await applicant.post('/provider/offerings/new', { intent: 'offering', category: 'bathing', title: '钟祥上门助浴', description: '专业助浴', price: '75.50', unit: 'per_visit', durationMinutes: '60', districtIds: 'zhongxiang', active: 'on' })
+		// Before approval it may prepare offerings but not publish them.
+		const offeringFields = { intent: 'offering', category: 'bathing', title: '钟祥上门助浴', description: '专业助浴', price: '75.50', unit: 'per_visit', durationMinutes: '60', districtIds: 'zhongxiang' }
+		expect((await applicant.post('/provider/offerings/new', { ...offeringFields, active: 'on' })).status).toBe(403)
+		const created = await applicant.post('/provider/offerings/new', offeringFields)
 		expect(created.status).toBe(302)
 		const offering = await prisma.offering.findFirstOrThrow({ where: { providerId: provider.id } })
 		expect(offering.priceFen).toBe(7550)
@@ -190,8 +193,9 @@ describe('provider onboarding', () => {
 		expect(approved.gradedById).toBeTruthy()
 		expect(await prisma.auditLog.count({ where: { entityId: provider.id, action: { in: ['provider.approve', 'provider.grade'] } } })).toBe(2)
 
-		// Schedule it, then a family finds it by Chinese text, category, price and grade.
+		// Approved, it publishes the offering, schedules it, then a family finds it by Chinese text, category, price and grade.
 		await applicant.page(`/provider/offerings/${offering.id}`)
+		expect((await applicant.post(`/provider/offerings/${offering.id}`, { ...offeringFields, active: 'on' })).status).toBe(200)
 		expect((await applicant.post(`/provider/offerings/${offering.id}`, { intent: 'add-rule', weekdays: ['1', '2', '3', '4', '5', '6', '7'], start: '08:00', end: '18:00', capacity: '2' })).status).toBe(200)
 		expect((await applicant.post(`/provider/offerings/${offering.id}`, { intent: 'add-rule', weekdays: ['1'], start: '09:00', end: '10:00', capacity: '2' })).status).toBe(400)
 		const found = await (await family.get(`/services?q=${encodeURIComponent('上门助浴')}&district=zhongxiang&category=bathing&minPrice=70&maxPrice=80&minGrade=4&sort=price_asc`)).text()

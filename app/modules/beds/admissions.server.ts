@@ -4,6 +4,7 @@ import type { InstitutionStaff } from './access.server.ts'
 import { failureOf, refuse } from '~/lib/db-rules.server.ts'
 import type { Outcome } from '~/lib/outcome.ts'
 import { sql } from '~/lib/sql.server.ts'
+import { requireApprovedProvider } from '~/modules/marketplace/provider-standing.server.ts'
 import { bedEvent, explainBed } from './inventory.server.ts'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -20,6 +21,7 @@ export async function admitElder(
 ): Promise<Outcome<{ admissionId: string; elderId: string }>> {
 	try {
 		const value = await transaction(async (tx) => {
+			await requireApprovedProvider(tx, staff.providerId)
 			const elder = await sql`SELECT id, "deathDate" FROM elder WHERE "idNumberHash" = ${Buffer.from(hashIdNumber(input.idNumber))}`.rows<{ id: string; deathDate: string | null }>(tx)
 			const e = elder[0]
 			if (!e) refuse('idNumber', 'beds:errors.elder.notRegistered', 404)

@@ -1,8 +1,8 @@
-import { pool, transaction } from '~/lib/db.server.ts'
+import { transaction } from '~/lib/db.server.ts'
 import { failureOf, refuse } from '~/lib/db-rules.server.ts'
 import { toCsv } from '~/lib/export.server.ts'
 import type { Outcome } from '~/lib/outcome.ts'
-import { sql } from '~/lib/sql.server.ts'
+import { sql, type Runner, type Sql } from '~/lib/sql.server.ts'
 import { addMonths, shanghaiMonth } from '~/lib/time.ts'
 import { isCityWide } from '~/modules/auth/access.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
@@ -10,17 +10,19 @@ import { audit } from '~/modules/audit/audit.server.ts'
 import { computeIndicators, sumCounts, type IndicatorCounts, type Indicators } from './indicators.ts'
 
 // Indicator counts per district in ONE set-based statement: beds summed from bed_tally (kept by a
-// trigger on bed, a few rows per institution),
-// coverage over the communities; $1 is the population year. Every institution and centre counts,
-// whatever its platform status, as the plan's statistics do.
-const COUNTS_SQL = `
+// trigger on bed, a few rows per institution), coverage over the communities. Only what the bureau
+// has approved counts: beds in service at approved institutions, approved institutions, communities
+// with an approved centre (a provider that signed itself up, or was suspended, adds nothing).
+// `year` picks the population year (an expression, so the snapshot can choose it in SQL too).
+function countsSql(year: Sql, districtId: string | null) {
+	return sql`
 SELECT d.id AS "districtId", d."nameZh", d."nameEn", y.year AS "populationYear", y.years,
        ps."aged60Plus", ps."aged80Plus",
        coalesce(i.institutions, 0)::int AS institutions,
        coalesce(b.beds, 0)::int AS beds,
        coalesce(b.nursing, 0)::int AS "nursingBeds",
        coalesce(b.dementia, 0)::int AS "dementiaBeds",
-       coalesce(b.in_service, 0)::int AS "bedsInService",
+       coalesce(b.beds, 0)::int AS "bedsInService",
        coalesce(b.occupied, 0)::int AS "occupiedBeds",
        coalesce(c.urban, 0)::int AS "urbanCommunities",
        coalesce(c.urban_centre, 0)::int AS "urbanWithCentre",
@@ -29,17 +31,18 @@ SELECT d.id AS "districtId", d."nameZh", d."nameEn", y.year AS "populationYear",
 FROM district d
 CROSS JOIN (
   -- The requested year if the bureau has figures for it, else the latest; and every year it has.
-  SELECT coalesce(max(year) FILTER (WHERE year = $1), max(year)) AS year, array_agg(DISTINCT year ORDER BY year) AS years FROM population_stat
+  SELECT coalesce(max(year) FILTER (WHERE year = ${year}), max(year)) AS year, array_agg(DISTINCT year ORDER BY year) AS years FROM population_stat
 ) y
 LEFT JOIN population_stat ps ON ps."districtId" = d.id AND ps.year = y.year
-LEFT JOIN (SELECT "districtId", count(*) AS institutions FROM provider WHERE kind = 'institution' GROUP BY 1) i ON i."districtId" = d.id
+LEFT JOIN (SELECT "districtId", count(*) AS institutions FROM provider WHERE kind = 'institution' AND status = 'approved' GROUP BY 1) i ON i."districtId" = d.id
 LEFT JOIN (
-  SELECT "districtId", sum(n) AS beds,
-         sum(n) FILTER (WHERE type = 'nursing') AS nursing,
-         sum(n) FILTER (WHERE type = 'dementia') AS dementia,
-         sum(n) FILTER (WHERE status <> 'out_of_service') AS in_service,
-         sum(n) FILTER (WHERE status = 'occupied') AS occupied
-  FROM bed_tally GROUP BY 1
+  SELECT t."districtId", sum(t.n) AS beds,
+         sum(t.n) FILTER (WHERE t.type = 'nursing') AS nursing,
+         sum(t.n) FILTER (WHERE t.type = 'dementia') AS dementia,
+         sum(t.n) FILTER (WHERE t.status = 'occupied') AS occupied
+  FROM bed_tally t JOIN provider p ON p.id = t."providerId" AND p.status = 'approved'
+  WHERE t.status <> 'out_of_service'
+  GROUP BY 1
 ) b ON b."districtId" = d.id
 LEFT JOIN (
   SELECT c."districtId",
@@ -47,11 +50,12 @@ LEFT JOIN (
          count(*) FILTER (WHERE c.kind = 'urban_community' AND c.has_centre) AS urban_centre,
          count(*) FILTER (WHERE c.kind = 'village') AS villages,
          count(*) FILTER (WHERE c.kind = 'village' AND c.has_centre) AS village_centre
-  FROM (SELECT "districtId", kind, id IN (SELECT "communityId" FROM provider WHERE kind = 'community_centre') AS has_centre FROM community) c
+  FROM (SELECT "districtId", kind, id IN (SELECT "communityId" FROM provider WHERE kind = 'community_centre' AND status = 'approved' AND "communityId" IS NOT NULL) AS has_centre FROM community) c
   GROUP BY 1
 ) c ON c."districtId" = d.id
-WHERE ($2::text IS NULL OR d.id = $2)
+WHERE ${districtId === null ? sql`true` : sql`d.id = ${districtId}`}
 ORDER BY d."sortOrder"`
+}
 
 type DistrictRow = IndicatorCounts & { districtId: string; nameZh: string; nameEn: string }
 export type DistrictIndicators = Indicators & { districtId: string; nameZh: string; nameEn: string }
@@ -67,29 +71,30 @@ export function indicatorScope(user: SessionUser, requested?: string | null): st
 export async function dashboard(user: SessionUser, opts: { year?: number | null; districtId?: string | null }) {
 	const scope = indicatorScope(user, opts.districtId)
 	// One statement: the population year is chosen in SQL (requested, else the latest).
-	const res = await pool.query<DistrictRow & { populationYear: number | null; years: number[] | null }>(COUNTS_SQL, [opts.year ?? null, scope])
-	const years = res.rows[0]?.years ?? []
+	const rows = await countsSql(sql`${opts.year ?? null}::int`, scope).rows<DistrictRow & { populationYear: number | null; years: number[] | null }>()
+	const years = rows[0]?.years ?? []
 	const latest = years.at(-1) ?? null
-	const year = res.rows[0]?.populationYear ?? null
-	const districts: DistrictIndicators[] = res.rows.map((r) => ({ ...computeIndicators(r), districtId: r.districtId, nameZh: r.nameZh, nameEn: r.nameEn }))
-	const city = scope ? null : computeIndicators(sumCounts(res.rows))
+	const year = rows[0]?.populationYear ?? null
+	const districts: DistrictIndicators[] = rows.map((r) => ({ ...computeIndicators(r), districtId: r.districtId, nameZh: r.nameZh, nameEn: r.nameEn }))
+	const city = scope ? null : computeIndicators(sumCounts(rows))
 	return { year, years, latestYear: latest, scope, districts, city }
 }
 
 export async function districtChoices(user: SessionUser) {
-	const res = await pool.query<{ id: string; nameZh: string; nameEn: string }>(
-		`SELECT id, "nameZh", "nameEn" FROM district WHERE ($1::text IS NULL OR id = $1) ORDER BY "sortOrder"`,
-		[isCityWide(user) ? null : (user.districtId ?? '-')],
-	)
-	return res.rows
+	const scope = isCityWide(user) ? null : (user.districtId ?? '-')
+	return sql`SELECT id, "nameZh", "nameEn" FROM district WHERE (${scope}::text IS NULL OR id = ${scope}) ORDER BY "sortOrder"`.rows<{ id: string; nameZh: string; nameEn: string }>()
 }
 
 export async function listPopulation(user: SessionUser) {
-	const res = await pool.query<{ districtId: string; year: number; aged60Plus: number; aged80Plus: number; updatedAt: Date }>(
-		`SELECT "districtId", year, "aged60Plus", "aged80Plus", "updatedAt" FROM population_stat WHERE ($1::text IS NULL OR "districtId" = $1) ORDER BY year DESC, "districtId"`,
-		[isCityWide(user) ? null : (user.districtId ?? '-')],
-	)
-	return res.rows.map((r) => ({ ...r, updatedAt: r.updatedAt.toISOString() }))
+	const scope = isCityWide(user) ? null : (user.districtId ?? '-')
+	const rows = await sql`SELECT "districtId", year, "aged60Plus", "aged80Plus", "updatedAt" FROM population_stat WHERE (${scope}::text IS NULL OR "districtId" = ${scope}) ORDER BY year DESC, "districtId"`.rows<{
+		districtId: string
+		year: number
+		aged60Plus: number
+		aged80Plus: number
+		updatedAt: Date
+	}>()
+	return rows.map((r) => ({ ...r, updatedAt: r.updatedAt.toISOString() }))
 }
 
 /** The bureau enters (or corrects) the official 60+ and 80+ population of a district for a year; audited. */
@@ -126,20 +131,18 @@ export async function savePopulation(user: SessionUser, input: { districtId: str
  * (or the latest earlier one). Idempotent: UNIQUE(month, districtId) with ON CONFLICT DO NOTHING,
  * so a retried or duplicated job writes nothing twice. Returns the rows written.
  */
-export async function takeSnapshot(month: string, db: Pick<typeof pool, 'query'> = pool): Promise<number> {
+export async function takeSnapshot(month: string, tx?: Runner): Promise<number> {
 	if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new RangeError(`not a month: ${month}`)
 	const year = Number(month.slice(0, 4))
-	const res = await db.query(
-		`WITH y AS (SELECT coalesce((SELECT max(year) FROM population_stat WHERE year <= $1), (SELECT min(year) FROM population_stat)) AS year),
-		 counts AS (${COUNTS_SQL.replace('FILTER (WHERE year = $1)', 'FILTER (WHERE year = (SELECT year FROM y))').replace('$2::text IS NULL OR d.id = $2', 'true')})
-		 INSERT INTO indicator_snapshot (id, month, "districtId", "populationYear", "aged60Plus", "aged80Plus", institutions, beds, "nursingBeds", "dementiaBeds",
-		   "bedsInService", "occupiedBeds", "urbanCommunities", "urbanWithCentre", villages, "villagesWithCentre")
-		 SELECT gen_random_uuid(), $2, "districtId", CASE WHEN "aged60Plus" IS NULL THEN NULL ELSE (SELECT year FROM y) END, "aged60Plus", "aged80Plus", institutions, beds, "nursingBeds", "dementiaBeds",
-		   "bedsInService", "occupiedBeds", "urbanCommunities", "urbanWithCentre", villages, "villagesWithCentre"
-		 FROM counts ON CONFLICT (month, "districtId") DO NOTHING`,
-		[year, month],
-	)
-	return res.rowCount ?? 0
+	// The month's year if the bureau has figures for it, else the latest earlier one (else the first).
+	const chosen = sql`coalesce((SELECT max(year) FROM population_stat WHERE year <= ${year}), (SELECT min(year) FROM population_stat))`
+	return sql`
+		WITH counts AS (${countsSql(chosen, null)})
+		INSERT INTO indicator_snapshot (id, month, "districtId", "populationYear", "aged60Plus", "aged80Plus", institutions, beds, "nursingBeds", "dementiaBeds",
+		  "bedsInService", "occupiedBeds", "urbanCommunities", "urbanWithCentre", villages, "villagesWithCentre")
+		SELECT gen_random_uuid(), ${month}, "districtId", CASE WHEN "aged60Plus" IS NULL THEN NULL ELSE "populationYear" END, "aged60Plus", "aged80Plus", institutions, beds, "nursingBeds", "dementiaBeds",
+		  "bedsInService", "occupiedBeds", "urbanCommunities", "urbanWithCentre", villages, "villagesWithCentre"
+		FROM counts ON CONFLICT (month, "districtId") DO NOTHING`.run(tx)
 }
 
 /** The month a run at `at` records: the job runs on the 1st at 03:00 Shanghai time, for the month just begun. */
@@ -151,17 +154,14 @@ export function snapshotMonth(at: Date = new Date()) {
 export async function snapshotHistory(user: SessionUser, opts: { districtId?: string | null; months?: number }) {
 	const scope = indicatorScope(user, opts.districtId)
 	const since = addMonths(shanghaiMonth(), -(opts.months ?? 60))
-	const res = await pool.query<IndicatorCounts & { month: string; districts: number }>(
-		`SELECT month, count(*)::int AS districts,
+	const rows = await sql`SELECT month, count(*)::int AS districts,
 		   CASE WHEN bool_and("aged60Plus" IS NOT NULL) THEN sum("aged60Plus")::int END AS "aged60Plus",
 		   CASE WHEN bool_and("aged80Plus" IS NOT NULL) THEN sum("aged80Plus")::int END AS "aged80Plus",
 		   sum(institutions)::int AS institutions, sum(beds)::int AS beds, sum("nursingBeds")::int AS "nursingBeds", sum("dementiaBeds")::int AS "dementiaBeds",
 		   sum("bedsInService")::int AS "bedsInService", sum("occupiedBeds")::int AS "occupiedBeds", sum("urbanCommunities")::int AS "urbanCommunities",
 		   sum("urbanWithCentre")::int AS "urbanWithCentre", sum(villages)::int AS villages, sum("villagesWithCentre")::int AS "villagesWithCentre"
-		 FROM indicator_snapshot WHERE month >= $1 AND ($2::text IS NULL OR "districtId" = $2) GROUP BY month ORDER BY month`,
-		[since, scope],
-	)
-	return res.rows.map((r) => ({ month: r.month, ...computeIndicators(r) }))
+		 FROM indicator_snapshot WHERE month >= ${since} AND (${scope}::text IS NULL OR "districtId" = ${scope}) GROUP BY month ORDER BY month`.rows<IndicatorCounts & { month: string; districts: number }>()
+	return rows.map((r) => ({ month: r.month, ...computeIndicators(r) }))
 }
 
 const CSV_COLUMNS = [
@@ -177,11 +177,10 @@ export async function exportCsv(user: SessionUser, opts: { year?: number | null;
 	const rows: string[][] = [['section', 'populationYear', 'month', 'districtId', 'district', ...CSV_COLUMNS]]
 	for (const d of board.districts) rows.push(['current', String(board.year ?? ''), '', d.districtId, d.nameZh, ...CSV_COLUMNS.map((c) => num(d[c]))])
 	if (board.city) rows.push(['current', String(board.year ?? ''), '', 'city', '荆门市', ...CSV_COLUMNS.map((c) => num(board.city![c]))])
-	const hist = await pool.query<IndicatorCounts & { month: string; districtId: string; nameZh: string; populationYear: number | null }>(
-		`SELECT s.*, d."nameZh" FROM indicator_snapshot s JOIN district d ON d.id = s."districtId" WHERE ($1::text IS NULL OR s."districtId" = $1) ORDER BY s.month, d."sortOrder"`,
-		[board.scope],
-	)
-	for (const h of hist.rows) {
+	const hist = await sql`SELECT s.*, d."nameZh" FROM indicator_snapshot s JOIN district d ON d.id = s."districtId" WHERE (${board.scope}::text IS NULL OR s."districtId" = ${board.scope}) ORDER BY s.month, d."sortOrder"`.rows<
+		IndicatorCounts & { month: string; districtId: string; nameZh: string; populationYear: number | null }
+	>()
+	for (const h of hist) {
 		const ind = computeIndicators(h)
 		rows.push(['snapshot', String(h.populationYear ?? ''), h.month, h.districtId, h.nameZh, ...CSV_COLUMNS.map((c) => num(ind[c]))])
 	}

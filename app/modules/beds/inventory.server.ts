@@ -3,6 +3,7 @@ import type { InstitutionStaff } from './access.server.ts'
 import { failureOf, refuse } from '~/lib/db-rules.server.ts'
 import type { Outcome } from '~/lib/outcome.ts'
 import { sql } from '~/lib/sql.server.ts'
+import { requireApprovedProvider } from '~/modules/marketplace/provider-standing.server.ts'
 import type { BedTypeName } from './schemas.ts'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -30,6 +31,7 @@ export async function addBeds(staff: InstitutionStaff, input: { roomId: string; 
 	if (!Number.isSafeInteger(input.price) || input.price < 0) return { ok: false, fieldErrors: { price: ['beds:errors.price'] }, status: 400 }
 	try {
 		const ids = await transaction(async (tx) => {
+			await requireApprovedProvider(tx, staff.providerId)
 			// The room row lock serialises two staff adding beds to one room, so labels never collide.
 			const room = await sql`SELECT id, name FROM room WHERE id = ${input.roomId} AND "providerId" = ${staff.providerId} FOR UPDATE`.rows<{ id: string; name: string }>(tx)
 			if (!room.length) refuse('roomId', 'beds:errors.room.notYours', 404)

@@ -1,4 +1,5 @@
 import { transaction } from '~/lib/db.server.ts'
+import { requireApprovedProvider } from '~/modules/marketplace/provider-standing.server.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import type { InstitutionStaff } from './access.server.ts'
@@ -95,6 +96,7 @@ export async function decideStayRequest(
 				 WHERE id = ${input.requestId} AND "providerId" = ${staff.providerId} AND status = 'requested' RETURNING id`.rows(tx)
 			if (!moved.length) refuse('requestId', 'beds:errors.request.alreadyDecided', 409)
 			if (input.intent === 'accept') {
+				await requireApprovedProvider(tx, staff.providerId)
 				const bed = await sql`UPDATE bed SET status = 'reserved', "reservedForId" = ${input.requestId}, "updatedAt" = now() WHERE id = ${input.bedId} AND "providerId" = ${staff.providerId} AND status = 'vacant' RETURNING id`.rows(tx)
 				if (!bed.length) await explainBed(tx, staff, input.bedId, 'bedId')
 				await bedEvent(tx, { bedId: input.bedId, providerId: staff.providerId, kind: 'reserved', from: 'vacant', to: 'reserved', elderId: req[0]!.elderId, actorId: staff.id, details: { stayRequestId: input.requestId } })

@@ -1,11 +1,13 @@
 // A provider's catalogue: offerings, their weekly schedule, closures and booking terms. Every
 // function is scoped to the staff member's own provider.
 import { z } from 'zod'
-import { prisma } from '~/lib/db.server.ts'
+import { prisma, transaction } from '~/lib/db.server.ts'
+import { failureOf } from '~/lib/db-rules.server.ts'
 import { dateOnly, shanghaiDate, toDateString } from '~/lib/time.ts'
 import { fieldFail, type Outcome } from '~/lib/outcome.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { CATEGORIES_BY_KIND } from './categories.ts'
+import { requireApprovedProvider } from './provider-standing.server.ts'
 import type { exceptionSchema, offeringSchema, ruleSchema, termsSchema } from './schemas.ts'
 
 function providerIdOf(user: SessionUser): string {
@@ -68,22 +70,30 @@ export async function createOffering(user: SessionUser, input: OfferingInput): P
 	const providerId = providerIdOf(user)
 	const problem = await checkOffering(providerId, input)
 	if (problem && !problem.ok) return problem
-	const offering = await prisma.offering.create({
-		data: {
-			providerId,
-			category: input.category,
-			title: input.title,
-			description: input.description,
-			priceFen: input.price,
-			unit: input.unit,
-			durationMinutes: input.durationMinutes,
-			districtIds: [...new Set(input.districtIds)],
-			communityIds: [...new Set(input.communityIds)],
-			active: input.active,
-		},
-		select: { id: true },
-	})
-	return { ok: true, value: offering }
+	try {
+		// A provider not (or no longer) approved may prepare offerings, but not publish them.
+		const offering = await transaction(async (tx) => {
+			if (input.active) await requireApprovedProvider(tx, providerId)
+			return tx.offering.create({
+				data: {
+					providerId,
+					category: input.category,
+					title: input.title,
+					description: input.description,
+					priceFen: input.price,
+					unit: input.unit,
+					durationMinutes: input.durationMinutes,
+					districtIds: [...new Set(input.districtIds)],
+					communityIds: [...new Set(input.communityIds)],
+					active: input.active,
+				},
+				select: { id: true },
+			})
+		})
+		return { ok: true, value: offering }
+	} catch (error) {
+		return failureOf(error)
+	}
 }
 
 export async function updateOffering(user: SessionUser, offeringId: string, input: OfferingInput): Promise<Outcome<{ id: string }>> {
@@ -91,22 +101,30 @@ export async function updateOffering(user: SessionUser, offeringId: string, inpu
 	const problem = await checkOffering(providerId, input)
 	if (problem && !problem.ok) return problem
 	// Existing bookings keep the price they were booked at; only new bookings see the new one.
-	const changed = await prisma.offering.updateMany({
-		where: { id: offeringId, providerId },
-		data: {
-			category: input.category,
-			title: input.title,
-			description: input.description,
-			priceFen: input.price,
-			unit: input.unit,
-			durationMinutes: input.durationMinutes,
-			districtIds: [...new Set(input.districtIds)],
-			communityIds: [...new Set(input.communityIds)],
-			active: input.active,
-		},
-	})
-	if (changed.count === 0) throw new Response('Not found', { status: 404 })
-	return { ok: true, value: { id: offeringId } }
+	try {
+		const changed = await transaction(async (tx) => {
+			if (input.active) await requireApprovedProvider(tx, providerId)
+			return tx.offering.updateMany({
+				where: { id: offeringId, providerId },
+				data: {
+					category: input.category,
+					title: input.title,
+					description: input.description,
+					priceFen: input.price,
+					unit: input.unit,
+					durationMinutes: input.durationMinutes,
+					districtIds: [...new Set(input.districtIds)],
+					communityIds: [...new Set(input.communityIds)],
+					active: input.active,
+				},
+			})
+		})
+		if (changed.count === 0) throw new Response('Not found', { status: 404 })
+		return { ok: true, value: { id: offeringId } }
+	} catch (error) {
+		if (error instanceof Response) throw error
+		return failureOf(error)
+	}
 }
 
 export async function getOwnOffering(user: SessionUser, offeringId: string) {

@@ -163,6 +163,7 @@ export const searchSchema = z.object({
 	district: z.string().trim().max(40).optional().default('').catch(''),
 	community: z.string().trim().max(40).optional().default('').catch(''),
 	category: z.preprocess(blank, z.enum(ALL_CATEGORIES).optional()).catch(undefined),
+	kind: z.preprocess(blank, z.enum(PROVIDER_KINDS).optional()).catch(undefined),
 	date: z.preprocess(blank, z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional()).catch(undefined),
 	minPrice: optionalInt(0, 10_000_000),
 	maxPrice: optionalInt(0, 10_000_000),

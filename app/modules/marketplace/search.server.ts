@@ -55,6 +55,7 @@ export async function searchOfferings(params: SearchParams, now = new Date()): P
 	if (params.district) where.push(sql`o."districtIds" @> ARRAY[${params.district}]::text[]`)
 	if (params.community) where.push(sql`(cardinality(o."communityIds") = 0 OR ${params.community} = ANY(o."communityIds"))`)
 	if (params.category) where.push(sql`o.category = ${params.category}::"ServiceCategory"`)
+	if (params.kind) where.push(sql`p.kind = ${params.kind}::"ProviderKind"`)
 	if (params.minPrice !== undefined) where.push(sql`o."priceFen" >= ${params.minPrice * 100}`)
 	if (params.maxPrice !== undefined) where.push(sql`o."priceFen" <= ${params.maxPrice * 100}`)
 	if (params.minGrade !== undefined) where.push(sql`p.grade >= ${params.minGrade}`)
@@ -193,4 +194,10 @@ export async function getProviderPage(user: SessionUser | null, providerId: stri
 		ratingCount: count,
 		offerings: provider.offerings.map(({ communityIds, ...o }) => ({ ...o, nextSlots: slots.get(o.id) ?? [], communities: communityIds.flatMap((id) => names.get(id) ?? []) })),
 	}
+}
+
+/** Where a family's search starts: the district of the elder it linked first, if any. */
+export async function familyHomeDistrict(userId: string): Promise<string | null> {
+	const link = await prisma.familyLink.findFirst({ where: { userId }, orderBy: { createdAt: 'asc' }, select: { elder: { select: { districtId: true } } } })
+	return link?.elder.districtId ?? null
 }
