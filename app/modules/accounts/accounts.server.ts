@@ -8,7 +8,7 @@ import { isCityWide } from '~/modules/auth/access.server.ts'
 import { attemptSucceeded, beginAttempt, waitAfterFailure } from '~/modules/auth/login-limit.server.ts'
 import { INVITED_PASSWORD_HASH, newInvitationToken } from '~/modules/accounts/invitations.server.ts'
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '~/modules/auth/password.server.ts'
-import { nameSchema, phoneSchema } from '~/modules/auth/schemas.ts'
+import { nameSchema, phoneSchema, singleLineText } from '~/modules/auth/schemas.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 
 
@@ -47,9 +47,9 @@ export const createStaffSchema = z
 		name: nameSchema,
 		phone: phoneSchema,
 		role: z.enum(STAFF_ROLES, { error: 'errors.role.invalid' }),
-		districtId: z.string().trim().max(40).optional(),
-		communityId: z.string().trim().max(40).optional(),
-		providerId: z.string().trim().max(40).optional(),
+		districtId: singleLineText(40).optional(),
+		communityId: singleLineText(40).optional(),
+		providerId: singleLineText(40).optional(),
 	})
 	.superRefine((v, ctx) => {
 		if ((v.role === 'bureau_district' || v.role === 'community_officer') && !v.districtId) {
