@@ -1,6 +1,6 @@
 import { getInputProps } from '@conform-to/react'
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
+import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, replyValue, useReplyForm } from '~/components/forms.tsx'
@@ -66,7 +66,6 @@ export default function TwoFactor() {
 	const { enrolled, enrolment } = useLoaderData<typeof loader>()
 	const reply = useActionData<typeof action>()
 	const navigation = useNavigation()
-	const [searchParams] = useSearchParams()
 	const { t } = useTranslation()
 	const [form, fields] = useReplyForm<'code'>(enrolled ? 'second-factor' : 'enrol', reply)
 	const done = replyValue<{ recoveryCodes: string[]; redirectTo: string }>(reply, 'enrol')
@@ -103,7 +102,6 @@ export default function TwoFactor() {
 				<p>{t('twoFactor.lead')}</p>
 			)}
 			<ActionForm form={form}>
-				<input type="hidden" name="redirectTo" value={searchParams.get('redirectTo') ?? '/'} />
 				<Field
 					label={enrolled ? t('twoFactor.codeOrRecovery') : t('twoFactor.code')}
 					errors={fields.code.errors}

@@ -409,3 +409,28 @@ describe('settings and policy changes wait for a second officer', () => {
 		expect((await decide(district)).status).toBe(403)
 	})
 })
+
+describe('step-up before exporting a bank file', () => {
+	it('sends an officer whose last check is old to /reauth and back to the run page, exporting nothing', async () => {
+		const bankFile = await import('~/routes/bureau.allowance.runs.$runId.bank-file.ts')
+		const officerUser = await makeUser({ role: 'bureau_city' })
+		const officer = await signIn(officerUser.phone)
+		await prisma.session.updateMany({ where: { userId: officerUser.id }, data: { authenticatedAt: new Date(Date.now() - 6 * 60_000) } })
+		const runId = crypto.randomUUID()
+		const res = await callAction(bankFile, `/bureau/allowance/runs/${runId}/bank-file`, {}, { as: officer, params: { runId } })
+		expect(res.status).toBe(302)
+		expect(res.location).toBe(`/reauth?redirectTo=${encodeURIComponent(`/bureau/allowance/runs/${runId}`)}`)
+	})
+})
+
+describe('bounded input at the form', () => {
+	it('refuses a name with a control character or digits with 400, writing nothing', async () => {
+		const register = await import('~/routes/register.tsx')
+		for (const name of ['王\u0000芳', '王芳2', '王\u202e芳']) {
+			const phone = uniquePhone()
+			const res = await callAction(register, '/register', { name, phone, password: 'Abcdef12', confirmPassword: 'Abcdef12' }, { as: await anonymous() })
+			expect(res.status).toBe(400)
+			expect(await prisma.user.count({ where: { phone } })).toBe(0)
+		}
+	})
+})
