@@ -8,7 +8,7 @@ import { isCityWide } from '~/modules/auth/access.server.ts'
 import { attemptSucceeded, beginAttempt, waitAfterFailure } from '~/modules/auth/login-limit.server.ts'
 import { INVITED_PASSWORD_HASH, newInvitationToken } from '~/modules/accounts/invitations.server.ts'
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '~/modules/auth/password.server.ts'
-import { nameSchema, phoneSchema, singleLineText } from '~/modules/auth/schemas.ts'
+import { createStaffSchema, STAFF_ROLES } from './schemas.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 
 
@@ -40,24 +40,7 @@ export async function authenticate(input: { phone: string; password: string; ip:
 	return { ok: true, userId: user.id }
 }
 
-export const STAFF_ROLES = ['provider_staff', 'community_officer', 'bureau_district', 'bureau_city', 'admin'] as const satisfies readonly Role[]
-
-export const createStaffSchema = z
-	.object({
-		name: nameSchema,
-		phone: phoneSchema,
-		role: z.enum(STAFF_ROLES, { error: 'errors.role.invalid' }),
-		districtId: singleLineText(40).optional(),
-		communityId: singleLineText(40).optional(),
-		providerId: singleLineText(40).optional(),
-	})
-	.superRefine((v, ctx) => {
-		if ((v.role === 'bureau_district' || v.role === 'community_officer') && !v.districtId) {
-			ctx.addIssue({ code: 'custom', path: ['districtId'], message: 'errors.district.required' })
-		}
-		if (v.role === 'community_officer' && !v.communityId) ctx.addIssue({ code: 'custom', path: ['communityId'], message: 'errors.community.required' })
-		if (v.role === 'provider_staff' && !v.providerId) ctx.addIssue({ code: 'custom', path: ['providerId'], message: 'errors.provider.required' })
-	})
+export { createStaffSchema, STAFF_ROLES }
 
 /** Bureau-level accounts (district and city officers, administrators): only an administrator creates them. */
 export const BUREAU_LEVEL_ROLES = ['bureau_district', 'bureau_city', 'admin'] as const satisfies readonly Role[]
