@@ -14,6 +14,7 @@ import { decideSettingsChange, pendingSettings, proposeSettingsVersion } from '~
 import { settingsSchema } from '~/modules/allowance/schemas.ts'
 import { BUREAU_ROLES, requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
+import { requireRecentAuth } from '~/modules/auth/step-up.server.ts'
 import { decideChangeSchema } from '~/modules/auth/schemas.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -26,6 +27,8 @@ export async function action({ request }: ActionFunctionArgs) {
 	const formData = await readProtectedForm(request)
 	// A change is proposed by one city officer and takes effect when another approves it.
 	if (formIdOf(formData) === 'decide-change') {
+		// Approving a change of amounts or rules is a sensitive act: the password or TOTP again after five minutes.
+		await requireRecentAuth(request, user, '/bureau/allowance/settings')
 		const parsed = parseForm(formData, decideChangeSchema, { form: 'decide-change' })
 		if (!parsed.ok) return parsed.response
 		return replyOutcome(parsed, await decideSettingsChange(user, parsed.value, clientIp(request)))

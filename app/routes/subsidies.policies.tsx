@@ -9,6 +9,7 @@ import { formIdOf, parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import { BUREAU_ROLES, requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
+import { requireRecentAuth } from '~/modules/auth/step-up.server.ts'
 import { listDistrictsWithCommunities } from '~/modules/elders/elders.server.ts'
 import { ALL_CATEGORIES } from '~/modules/marketplace/categories.ts'
 import { DISABILITY_LEVELS, ELDER_CATEGORIES } from '~/modules/subsidies/categories.ts'
@@ -29,6 +30,8 @@ export async function action({ request }: ActionFunctionArgs) {
 	const ip = clientIp(request)
 	// New policies and versions wait for a second city officer's approval (decide-change).
 	if (formIdOf(formData) === 'decide-change') {
+		// Approving a change of amounts or rules is a sensitive act: the password or TOTP again after five minutes.
+		await requireRecentAuth(request, user, '/subsidies/policies')
 		const decision = parseForm(formData, decideChangeSchema, { form: 'decide-change' })
 		if (!decision.ok) return decision.response
 		return replyOutcome(decision, await decidePolicyChange(user, decision.value, ip))

@@ -434,3 +434,18 @@ describe('bounded input at the form', () => {
 		}
 	})
 })
+
+describe('step-up before deciding a settings change', () => {
+	it('sends a checker whose last check is old to /reauth, deciding nothing', async () => {
+		const proposer = await signIn((await makeUser({ role: 'bureau_city' })).phone)
+		expect((await callAction(settingsPage, '/bureau/allowance/settings', { effectiveMonth: '2097-05', tier80: '70', tier90: '140', tier100: '320', livenessWindowMonths: '12', backPayAllowed: 'yes' }, { as: proposer })).status).toBe(200)
+		const change = await prisma.pendingChange.findFirstOrThrow({ where: { kind: 'allowance_settings', subjectId: '2097-05' }, select: { id: true } })
+		const checkerUser = await makeUser({ role: 'bureau_city' })
+		const checker = await signIn(checkerUser.phone)
+		await prisma.session.updateMany({ where: { userId: checkerUser.id }, data: { authenticatedAt: new Date(Date.now() - 6 * 60_000) } })
+		const res = await callAction(settingsPage, '/bureau/allowance/settings', { formId: 'decide-change', changeId: change.id, decision: 'approve' }, { as: checker })
+		expect(res.status).toBe(302)
+		expect(res.location).toBe(`/reauth?redirectTo=${encodeURIComponent('/bureau/allowance/settings')}`)
+		expect(await prisma.pendingChange.findUniqueOrThrow({ where: { id: change.id }, select: { status: true } })).toEqual({ status: 'pending' })
+	})
+})
