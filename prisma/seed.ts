@@ -874,7 +874,8 @@ export async function seed(options: SeedOptions = {}): Promise<SeedResult> {
 		)
 		counts.users = userRows.length
 		// trust (issue 12): demo officers have a second factor with the documented demo secret.
-		await client.query(`UPDATE app_user SET "totpSecret" = $1, "totpEnabledAt" = now() WHERE phone = ANY($2)`, [DEMO_TOTP_SECRET, DEMO_ACCOUNTS.filter(isDemoOfficer).map((a) => a.phone)])
+		const { sealTotpSecret } = await import('~/modules/auth/totp-secret.server.ts')
+		for (const a of DEMO_ACCOUNTS.filter(isDemoOfficer)) await client.query(`UPDATE app_user SET "totpSecret" = $1, "totpEnabledAt" = now() WHERE phone = $2`, [sealTotpSecret(DEMO_TOTP_SECRET), a.phone])
 
 		const links = SEED_FIXTURES.filter((f) => f.family).map((f) => ({
 			userId: userIds.get(f.family!)!,

@@ -5,6 +5,7 @@ import { generateTOTP } from '@epic-web/totp'
 import { describe, expect, it } from 'vitest'
 import { prisma } from '~/lib/db.server.ts'
 import { approveRun } from '~/modules/allowance/runs.server.ts'
+import { openTotpSecret, sealTotpSecret } from '~/modules/auth/totp-secret.server.ts'
 import { twoPersonRefusal } from '~/modules/auth/two-person.server.ts'
 import { bureauDecide } from '~/modules/subsidies/applications.server.ts'
 import * as sessionsPage from '~/routes/account.sessions.tsx'
@@ -37,7 +38,7 @@ function withCookie(visitor: Visitor, res: { headers: Headers }): Visitor {
 async function officerWithSecret(role: 'bureau_city' | 'bureau_district' | 'admin' = 'bureau_city', createdById: string | null = null) {
 	const user = await makeUser({ role, districtId: role === 'bureau_district' ? 'dongbao' : null })
 	const { secret } = await generateTOTP()
-	await prisma.user.update({ where: { id: user.id }, data: { totpSecret: secret, totpEnabledAt: new Date(), createdById } })
+	await prisma.user.update({ where: { id: user.id }, data: { totpSecret: sealTotpSecret(secret), totpEnabledAt: new Date(), createdById } })
 	return { user, secret }
 }
 
@@ -102,7 +103,9 @@ describe('officer sign-in: a second factor', () => {
 		expect(codes).toHaveLength(10)
 		expect((await callLoader(auditPage, '/bureau/audit', { as: visitor })).status).toBe(200)
 		const stored = await prisma.user.findUniqueOrThrow({ where: { id: user.id }, select: { totpSecret: true, totpPendingSecret: true, recoveryCodes: { select: { codeHash: true } } } })
-		expect(stored.totpSecret).toBe(page.data.enrolment.secret)
+		// Stored sealed, not as shown.
+		expect(stored.totpSecret).not.toContain(page.data.enrolment.secret)
+		expect(openTotpSecret(stored.totpSecret!)).toBe(page.data.enrolment.secret)
 		expect(stored.totpPendingSecret).toBeNull()
 		// Stored hashed, never as given.
 		expect(stored.recoveryCodes.map((c) => c.codeHash)).not.toContain(codes[0])

@@ -92,8 +92,9 @@ export class HttpClient {
 export async function currentTotpOf(phone: string) {
 	const { prisma } = await import('~/lib/db.server.ts')
 	const { generateTOTP } = await import('@epic-web/totp')
+	const { openTotpSecret, sealTotpSecret } = await import('~/modules/auth/totp-secret.server.ts')
 	let user = await prisma.user.update({ where: { phone }, data: { totpLastCounter: null }, select: { totpSecret: true } })
 	// Officers made by the factories have not enrolled: give them a secret, as enrolment would.
-	if (!user.totpSecret) user = await prisma.user.update({ where: { phone }, data: { totpSecret: (await generateTOTP()).secret, totpEnabledAt: new Date() }, select: { totpSecret: true } })
-	return (await generateTOTP({ secret: user.totpSecret!, algorithm: 'SHA-1', digits: 6, period: 30 })).otp
+	if (!user.totpSecret) user = await prisma.user.update({ where: { phone }, data: { totpSecret: sealTotpSecret((await generateTOTP()).secret), totpEnabledAt: new Date() }, select: { totpSecret: true } })
+	return (await generateTOTP({ secret: openTotpSecret(user.totpSecret!), algorithm: 'SHA-1', digits: 6, period: 30 })).otp
 }

@@ -2,13 +2,15 @@
 // (RFC 6238, SHA-1, 6 digits, 30 s: what every authenticator app reads) through @epic-web/totp, the
 // library the Epic Stack uses, plus ten one-time recovery codes stored as SHA-256 hashes. A sign-in
 // whose password was right but whose second factor is still owed is a session row with
-// `secondFactorPending`, which the session lookup does not accept (session.server.ts).
+// `secondFactorPending`, which the session lookup does not accept (session.server.ts). Secrets are
+// stored sealed (totp-secret.server.ts).
 import { createHash, randomInt } from 'node:crypto'
 import { generateTOTP, getTOTPAuthUri, verifyTOTP } from '@epic-web/totp'
 import QRCode from 'qrcode'
 import type { ProviderKind, Role } from '~/generated/prisma/enums.ts'
 import { prisma, transaction } from '~/lib/db.server.ts'
 import { sql } from '~/lib/sql.server.ts'
+import { openTotpSecret, sealTotpSecret } from './totp-secret.server.ts'
 
 export const TOTP = { algorithm: 'SHA-1', digits: 6, period: 30 } as const
 export const TOTP_ISSUER = '颐养 Yiyang'
@@ -68,7 +70,7 @@ export async function issueRecoveryCodes(userId: string, tx: Parameters<Paramete
 export async function verifySecondFactor(userId: string, code: string): Promise<'totp' | 'recovery' | null> {
 	const user = await prisma.user.findUnique({ where: { id: userId }, select: { totpSecret: true } })
 	if (!user?.totpSecret) return null
-	const step = await totpStepOf(user.totpSecret, code)
+	const step = await totpStepOf(openTotpSecret(user.totpSecret), code)
 	if (step !== null) {
 		const n = await sql`UPDATE app_user SET "totpLastCounter" = ${step} WHERE id = ${userId}::uuid AND ("totpLastCounter" IS NULL OR "totpLastCounter" < ${step})`.run()
 		return n === 1 ? 'totp' : null
@@ -87,8 +89,8 @@ export async function hasSecondFactor(userId: string) {
 /** The secret being enrolled: kept on the user until a first code proves the app holds it. */
 export async function pendingEnrolment(userId: string) {
 	const user = await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { totpPendingSecret: true, phone: true } })
-	const secret = user.totpPendingSecret ?? (await newTotpSecret())
-	if (!user.totpPendingSecret) await prisma.user.update({ where: { id: userId }, data: { totpPendingSecret: secret } })
+	const secret = user.totpPendingSecret ? openTotpSecret(user.totpPendingSecret) : await newTotpSecret()
+	if (!user.totpPendingSecret) await prisma.user.update({ where: { id: userId }, data: { totpPendingSecret: sealTotpSecret(secret) } })
 	return enrolmentOf(secret, user.phone)
 }
 
@@ -96,7 +98,7 @@ export async function pendingEnrolment(userId: string) {
 export async function completeEnrolment(userId: string, code: string): Promise<string[] | null> {
 	const user = await prisma.user.findUnique({ where: { id: userId }, select: { totpPendingSecret: true, totpSecret: true } })
 	if (!user?.totpPendingSecret || user.totpSecret) return null
-	const step = await totpStepOf(user.totpPendingSecret, code)
+	const step = await totpStepOf(openTotpSecret(user.totpPendingSecret), code)
 	if (step === null) return null
 	return transaction(async (tx) => {
 		const n = await sql`UPDATE app_user SET "totpSecret" = "totpPendingSecret", "totpPendingSecret" = NULL, "totpEnabledAt" = now(), "totpLastCounter" = ${step}
