@@ -262,6 +262,17 @@ export function communitiesOf(districtId: DistrictId): { urban: CommunitySeed[];
 /** Password of every demo account. Development and tests only. */
 export const DEMO_PASSWORD = 'Yiyang2026!'
 
+/**
+ * The demo officers' TOTP secret (base32; add it to any authenticator app, or compute the code with
+ * `npm run demo:totp`). Officers (bureau, community, institution staff, administrator) sign in with
+ * the password and then this second factor. Demo data only: real accounts enrol their own secret at
+ * their first sign-in.
+ */
+export const DEMO_TOTP_SECRET = 'YIYANGDEMOJINGMENTOTPAAA'
+
+/** Whether a demo account is an officer (second factor, 30-minute idle limit): app/modules/auth/two-factor.server.ts isOfficer. */
+export const isDemoOfficer = (a: { role: RoleName; providerKind?: ProviderKindName }) => a.role !== 'family' && (a.role !== 'provider_staff' || a.providerKind === 'institution')
+
 export type DemoAccount = {
 	phone: string
 	role: RoleName

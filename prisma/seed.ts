@@ -39,6 +39,8 @@ import {
 	townshipsOf,
 	DEMO_COMMUNITY_COUNTS,
 	DEMO_PASSWORD,
+	DEMO_TOTP_SECRET,
+	isDemoOfficer,
 	DISTRICT_POPULATION_SHARE,
 	DISTRICTS,
 	elderRegionCode,
@@ -909,6 +911,9 @@ export async function seed(options: SeedOptions = {}): Promise<SeedResult> {
 			TIMESTAMPS,
 		)
 		counts.users = userRows.length
+		// trust (issue 12): demo officers have a second factor with the documented demo secret.
+		const { sealTotpSecret } = await import('~/modules/auth/totp-secret.server.ts')
+		for (const a of DEMO_ACCOUNTS.filter(isDemoOfficer)) await client.query(`UPDATE app_user SET "totpSecret" = $1, "totpEnabledAt" = now() WHERE phone = $2`, [sealTotpSecret(DEMO_TOTP_SECRET), a.phone])
 
 		const links = SEED_FIXTURES.filter((f) => f.family).map((f) => ({
 			userId: userIds.get(f.family!)!,
@@ -942,6 +947,7 @@ export async function seed(options: SeedOptions = {}): Promise<SeedResult> {
 	const ms = Math.round(performance.now() - started)
 	if (result.skipped) log('Database already seeded (districts exist): nothing to do.')
 	else log(`Seeded ${scale} scale in ${(ms / 1000).toFixed(1)} s`)
+	if (!result.skipped) log(`Demo officers' second factor: TOTP secret ${DEMO_TOTP_SECRET} (add it to an authenticator app, or run npm run demo:totp)`)
 	return { ...result, scale, ms }
 }
 
@@ -954,8 +960,8 @@ async function demoUserIds() {
 }
 
 /**
- * Last month's allowance, already paid: started by the scheduler, approved by the second city
- * officer, disbursed by the first. Computed by the same set-based code as the worker (without the
+ * Last month's allowance, already paid: started by the scheduler, submitted by the first city officer,
+ * approved by the second, disbursed by the first. Computed by the same set-based code as the worker (without the
  * queue), so families see a payment history and this month's run has a month to compare with.
  */
 async function seedAllowance(opts: { scale: SeedScale; today: string; userIds: Map<string, string>; log: (line: string) => void }) {
@@ -975,7 +981,8 @@ async function seedAllowance(opts: { scale: SeedScale; today: string; userIds: M
 	// As the first bank file would: payments held for want of a card stay held.
 	await pool.query(`UPDATE allowance_payment SET status = 'paid', "paidAt" = now(), "bankFileNo" = 1 WHERE "runId" = $1 AND status = 'pending'`, [runId])
 	await pool.query(
-		`UPDATE allowance_run SET status = 'disbursed', "approvedById" = $2, "approvedAt" = now(), "disbursedById" = $3, "disbursedAt" = now() WHERE id = $1`,
+		// Two-person control (trust): the scheduler's run is submitted by one city officer, approved by the other.
+		`UPDATE allowance_run SET status = 'disbursed', "submittedById" = $3, "submittedAt" = now(), "approvedById" = $2, "approvedAt" = now(), "disbursedById" = $3, "disbursedAt" = now() WHERE id = $1`,
 		[runId, checker, disburser],
 	)
 	const { rows: done } = await pool.query<{ paymentCount: number }>(`SELECT "paymentCount" FROM allowance_run WHERE id = $1`, [runId])

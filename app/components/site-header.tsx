@@ -39,6 +39,11 @@ export function SiteHeader({ user, textSize, locale }: { user: HeaderUser; textS
 						</button>
 					</Form>
 					{user ? (
+						<Link to="/account/sessions" className="button secondary">
+							{t('sessions.navLink')}
+						</Link>
+					) : null}
+					{user ? (
 						<Form method="post" action="/logout" className="inline-form">
 							<AuthenticityTokenInput name="csrf" />
 							<button type="submit" className="button secondary">

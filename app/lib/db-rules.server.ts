@@ -146,6 +146,14 @@ export const DB_RULES: Record<string, DbRule> = {
 	phone_code_purpose_valid: internal('code purposes come from the route'),
 	phone_code_attempts_range: internal('a code is checked at most five times (conditional update)'),
 	payment_methods_known: internal('payment methods come from the offered list in payments.server.ts'),
+	// ---- trust (issue 12): invitations, second factor, two-person control
+	user_invitation_tokenHash_key: internal('invitation tokens are 256 random bits'),
+	recovery_code_userId_codeHash_key: internal('recovery codes are random and replaced as a set'),
+	allowance_run_submitted_before_approval: conflict(undefined, 'errors.twoPerson.needsSubmitter'),
+	allowance_run_two_person: { message: 'errors.twoPerson.creatorRelated', status: 403 },
+	pending_change_kind_valid: internal('kinds are set by code'),
+	pending_change_status_valid: internal('statuses are set by code'),
+	pending_change_decider_not_proposer: { message: 'errors.change.ownProposal', status: 403 },
 }
 
 /** The name of the rule a database error reports (constraint, unique index or trigger rule), if any. */

@@ -62,6 +62,8 @@ const schema = z
 		LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
 		/** Longest wait between sign-in attempts, in seconds; also how long counts are remembered. */
 		LOGIN_LOCKOUT_SECONDS: z.coerce.number().int().min(1).default(900),
+		/** Officers' sessions (bureau, community, institution, administrator) end after this many minutes without a request; families keep 14 days. */
+		SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
 		/** Allowance: snapshot rows per chunk job (elders aged 80+ per job). */
 		ALLOWANCE_CHUNK_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
 		/** Allowance worker lock in ms: a killed worker's chunk is taken over after about this long. */

@@ -14,6 +14,7 @@ import { formatShanghai } from '~/lib/time.ts'
 import type { LineReport } from '~/modules/allowance/csv.server.ts'
 import { approveRun, getRun, importReturnedPayments, rejectAndRecompute } from '~/modules/allowance/runs.server.ts'
 import { rejectRunSchema } from '~/modules/allowance/schemas.ts'
+import { runSubmission, submitSchedulerRun } from '~/modules/allowance/run-submission.server.ts'
 import { BUREAU_ROLES, requireRole } from '~/modules/auth/access.server.ts'
 import { requireRecentAuth } from '~/modules/auth/step-up.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
@@ -21,7 +22,9 @@ import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const user = await requireRole(request, BUREAU_ROLES)
 	const run = notFoundUnless(await getRun(requireId(params, 'runId'), user))
-	return data({ run, isCity: user.role === 'bureau_city' }, { headers: { 'Cache-Control': 'no-store' } })
+	// Two-person control for scheduler runs (trust): who submitted it, if anyone.
+	const submission = await runSubmission(run.id, user)
+	return data({ run, submission, isCity: user.role === 'bureau_city' }, { headers: { 'Cache-Control': 'no-store' } })
 }
 
 const noFields = z.object({})
@@ -39,9 +42,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
 		const outcome = await rejectAndRecompute(user, runId, parsed.value.reason, ip)
 		return outcome.ok ? redirect(`/bureau/allowance/runs/${outcome.value.newRunId}`) : replyFailure(parsed, outcome)
 	}
-	invariantResponse(intent === 'approve' || intent === 'returns', 'Unknown action')
+	invariantResponse(intent === 'approve' || intent === 'returns' || intent === 'submit', 'Unknown action')
 	const parsed = parseForm(formData, noFields)
 	if (!parsed.ok) return parsed.response
+	if (intent === 'submit') return replyOutcome(parsed, await submitSchedulerRun(user, runId, ip))
 	if (intent === 'approve') {
 		await requireRecentAuth(request, user)
 		return replyOutcome(parsed, await approveRun(user, runId, ip))
@@ -51,8 +55,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function RunPage() {
-	const { run, isCity } = useLoaderData<typeof loader>()
+	const { run, submission, isCity } = useLoaderData<typeof loader>()
 	const reply = useActionData<typeof action>()
+	const [submitForm] = useReplyForm('submit', reply)
 	const [approveForm] = useReplyForm('approve', reply)
 	const [rejectForm, rejectFields] = useReplyForm<'reason'>('reject', reply)
 	const [returnsForm] = useReplyForm('returns', reply)
@@ -100,7 +105,7 @@ export default function RunPage() {
 						{t('run.computingNote')}
 					</p>
 				) : null}
-				<OrphanReplyErrors reply={reply} formIds={[...(run.status === 'awaiting_approval' ? ['approve'] : []), ...(run.status === 'awaiting_approval' && isCity ? ['reject'] : []), ...(run.status === 'disbursed' && isCity ? ['returns'] : [])]} />
+				<OrphanReplyErrors reply={reply} formIds={[...(run.status === 'awaiting_approval' ? ['approve', 'submit'] : []), ...(run.status === 'awaiting_approval' && isCity ? ['reject'] : []), ...(run.status === 'disbursed' && isCity ? ['returns'] : [])]} />
 				{replyDone(reply, 'approve') ? (
 					<p className="notice" role="status">
 						{t('run.approved')}
@@ -186,6 +191,24 @@ export default function RunPage() {
 				</section>
 			) : null}
 
+			{run.status === 'awaiting_approval' && submission ? (
+				<section className="card" data-testid="run-submission">
+					<h2>{t('run.submitTitle')}</h2>
+					<p className="hint">{t('run.submitHint')}</p>
+					{submission.submittedBy ? (
+						<p data-testid="submitted-by">
+							{t('run.submittedBy')}: {submission.submittedBy} · {formatShanghai(new Date(submission.submittedAt!), i18n.language)}
+						</p>
+					) : isCity ? (
+						<ActionForm form={submitForm} intent="submit" className="actions">
+							<FormErrors form={submitForm} />
+							<button type="submit" className="button big" disabled={busy}>
+								{t('run.submit')}
+							</button>
+						</ActionForm>
+					) : null}
+				</section>
+			) : null}
 			{run.status === 'awaiting_approval' ? (
 				<section className="card">
 					<h2>{t('run.approveTitle')}</h2>
@@ -195,7 +218,7 @@ export default function RunPage() {
 					<ActionForm form={approveForm} intent="approve" className="actions">
 						<FormErrors form={approveForm} />
 						{/* The maker sees why they cannot approve; the server refuses it anyway (403). */}
-						<button type="submit" className="button big" disabled={busy || run.viewerIsMaker} aria-describedby="approve-hint">
+						<button type="submit" className="button big" disabled={busy || run.viewerIsMaker || Boolean(submission?.viewerIsSubmitter)} aria-describedby="approve-hint">
 							{t('run.approve')}
 						</button>
 					</ActionForm>

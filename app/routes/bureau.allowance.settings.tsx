@@ -4,32 +4,98 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, Field, FormErrors, replyDone, replyFor, SelectField } from '~/components/forms.tsx'
+import { ActionForm, Field, FormErrors, replyDone, replyFor, SelectField, useReplyForm } from '~/components/forms.tsx'
 import { DataTable, Money } from '~/components/ui.tsx'
-import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { formIdOf, parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
 import { addMonths, shanghaiMonth } from '~/lib/time.ts'
-import { listSettings, saveSettingsVersion } from '~/modules/allowance/runs.server.ts'
+import { listSettings } from '~/modules/allowance/runs.server.ts'
+import { decideSettingsChange, pendingSettings, proposeSettingsVersion } from '~/modules/allowance/setting-changes.server.ts'
 import { settingsSchema } from '~/modules/allowance/schemas.ts'
 import { BUREAU_ROLES, requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
+import { requireRecentAuth } from '~/modules/auth/step-up.server.ts'
+import { decideChangeSchema } from '~/modules/auth/schemas.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, BUREAU_ROLES)
-	return { ...(await listSettings()), canEdit: user.role === 'bureau_city', nextMonth: addMonths(shanghaiMonth(), 1) }
+	return { ...(await listSettings()), pending: await pendingSettings(user), canEdit: user.role === 'bureau_city', nextMonth: addMonths(shanghaiMonth(), 1) }
 }
 
 export async function action({ request }: ActionFunctionArgs) {
 	const user = await requireRole(request, ['bureau_city'])
-	const parsed = parseForm(await readProtectedForm(request), settingsSchema, { form: 'allowance-settings' })
+	const formData = await readProtectedForm(request)
+	// A change is proposed by one city officer and takes effect when another approves it.
+	if (formIdOf(formData) === 'decide-change') {
+		// Approving a change of amounts or rules is a sensitive act: the password or TOTP again after five minutes.
+		await requireRecentAuth(request, user, '/bureau/allowance/settings')
+		const parsed = parseForm(formData, decideChangeSchema, { form: 'decide-change' })
+		if (!parsed.ok) return parsed.response
+		return replyOutcome(parsed, await decideSettingsChange(user, parsed.value, clientIp(request)))
+	}
+	const parsed = parseForm(formData, settingsSchema, { form: 'allowance-settings' })
 	if (!parsed.ok) return parsed.response
 	const v = parsed.value
-	const outcome = await saveSettingsVersion(
+	const outcome = await proposeSettingsVersion(
 		user,
 		{ effectiveMonth: v.effectiveMonth, tier80Fen: v.tier80, tier90Fen: v.tier90, tier100Fen: v.tier100, livenessWindowMonths: v.livenessWindowMonths, backPayAllowed: v.backPayAllowed === 'yes' },
 		clientIp(request),
 	)
 	return replyOutcome(parsed, outcome, { errorField: 'effectiveMonth' })
+}
+
+function PendingChanges() {
+	const { pending, canEdit } = useLoaderData<typeof loader>()
+	const reply = useActionData<typeof action>()
+	const { t } = useTranslation('allowance')
+	const { t: tc } = useTranslation()
+	const [form] = useReplyForm('decide-change', reply)
+	const busy = useNavigation().state !== 'idle'
+	return (
+		<section className="card" data-testid="pending-settings">
+			<h2>{tc('changes.pendingTitle')}</h2>
+			<p className="hint">{tc('changes.pendingHint')}</p>
+			{replyDone(reply, 'decide-change') ? (
+				<p className="notice" role="status">
+					{tc('changes.decided')}
+				</p>
+			) : null}
+			<DataTable
+				empty={tc('changes.none')}
+				columns={[
+					{ header: t('settings.effectiveMonth'), cell: (c) => (c.payload as { effectiveMonth: string }).effectiveMonth },
+					{ header: t('tiers.80'), cell: (c) => <Money fen={(c.payload as { tier80Fen: number }).tier80Fen} /> },
+					{ header: t('tiers.90'), cell: (c) => <Money fen={(c.payload as { tier90Fen: number }).tier90Fen} /> },
+					{ header: t('tiers.100'), cell: (c) => <Money fen={(c.payload as { tier100Fen: number }).tier100Fen} /> },
+					{ header: tc('changes.proposedBy'), cell: (c) => c.proposedBy },
+					canEdit
+						? {
+								header: tc('changes.decision'),
+								cell: (c) =>
+									c.viewerIsProposer ? (
+										tc('changes.waitingForSecond')
+									) : (
+										<ActionForm form={form}>
+											<input type="hidden" name="changeId" value={c.id} />
+											<div className="actions">
+												<button type="submit" name="decision" value="approve" className="button" disabled={busy}>
+													{tc('changes.approve')}
+												</button>
+												<button type="submit" name="decision" value="reject" className="button secondary" disabled={busy}>
+													{tc('changes.reject')}
+												</button>
+											</div>
+										</ActionForm>
+									),
+							}
+						: null,
+				]}
+				rows={pending}
+				rowKey={(c) => c.id}
+			/>
+			<FormErrors form={form} />
+		</section>
+	)
 }
 
 export default function SettingsPage() {
@@ -58,7 +124,7 @@ export default function SettingsPage() {
 				<p className="lead">{t('settings.lead')}</p>
 				{replyDone(reply, 'allowance-settings') ? (
 					<p className="notice" role="status">
-						{t('settings.saved')}
+						{t('settings.proposed')}
 					</p>
 				) : null}
 				{canEdit ? (
@@ -76,6 +142,7 @@ export default function SettingsPage() {
 					</ActionForm>
 				) : null}
 			</section>
+			<PendingChanges />
 			<section className="card">
 				<h2>{t('settings.versions')}</h2>
 				<DataTable

@@ -12,6 +12,7 @@ import { authenticate } from '~/modules/accounts/accounts.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { loginSchema, safeRedirect } from '~/modules/auth/schemas.ts'
 import { createUserSession, getSessionUser } from '~/modules/auth/session.server.ts'
+import { needsSecondFactor } from '~/modules/auth/sessions.server.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	if (await getSessionUser(request)) throw redirect('/')
@@ -22,7 +23,12 @@ export async function action({ request }: ActionFunctionArgs) {
 	const parsed = parseForm(await readProtectedForm(request), loginSchema, { form: 'login', hideFields: ['password'] })
 	if (!parsed.ok) return parsed.response
 	const outcome = await authenticate({ ...parsed.value, ip: clientIp(request) })
-	if (outcome.ok) return createUserSession(outcome.userId, request, safeRedirect(parsed.value.redirectTo))
+	if (outcome.ok) {
+		const to = safeRedirect(parsed.value.redirectTo)
+		// Officers give a second factor next: until then the session is not a signed-in one.
+		if (await needsSecondFactor(outcome.userId)) return createUserSession(outcome.userId, request, `/login/two-factor?redirectTo=${encodeURIComponent(to)}`, { secondFactorPending: true })
+		return createUserSession(outcome.userId, request, to)
+	}
 	if (outcome.reason === 'locked') return replyFailure(parsed, fail('errors.login.locked', 429), { retryAfterMinutes: Math.ceil(outcome.retryAfterSeconds / 60) })
 	return replyFailure(parsed, fail('errors.login.invalid', 401))
 }
@@ -42,6 +48,11 @@ export default function Login() {
 	return (
 		<section className="card narrow">
 			<h1>{t('auth.signIn')}</h1>
+			{searchParams.get('invited') ? (
+				<p className="notice" role="status">
+					{t('invitation.done')}
+				</p>
+			) : null}
 			<ActionForm form={form}>
 				<input type="hidden" name="redirectTo" value={searchParams.get('redirectTo') ?? '/'} />
 				<Field label={t('fields.phone')} errors={fields.phone.errors} inputProps={{ ...getInputProps(fields.phone, { type: 'tel' }), autoComplete: 'username', inputMode: 'numeric' }} />

@@ -5,28 +5,41 @@ import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, OrphanReplyErrors, replyDone, SelectField, useReplyForm } from '~/components/forms.tsx'
 import { CheckboxGroup, FormMessage } from '~/components/subsidy-ui.tsx'
 import { DataTable, Money } from '~/components/ui.tsx'
-import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { formIdOf, parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import { BUREAU_ROLES, requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
+import { requireRecentAuth } from '~/modules/auth/step-up.server.ts'
 import { listDistrictsWithCommunities } from '~/modules/elders/elders.server.ts'
 import { ALL_CATEGORIES } from '~/modules/marketplace/categories.ts'
 import { DISABILITY_LEVELS, ELDER_CATEGORIES } from '~/modules/subsidies/categories.ts'
-import { addPolicyVersion, canManagePolicies, createPolicy, listPolicies, setBudget } from '~/modules/subsidies/policies.server.ts'
+import { addPolicyVersion, canManagePolicies, createPolicy, decidePolicyChange, listPolicies, pendingPolicyChanges, setBudget } from '~/modules/subsidies/policies.server.ts'
+import { decideChangeSchema } from '~/modules/auth/schemas.ts'
+import { clientIp } from '~/lib/http.server.ts'
 import { policyFormSchema } from '~/modules/subsidies/schemas.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, BUREAU_ROLES)
 	const [policies, districts] = await Promise.all([listPolicies(), listDistrictsWithCommunities()])
-	return { policies, districts: districts.map((d) => ({ id: d.id, nameZh: d.nameZh, nameEn: d.nameEn })), canManage: canManagePolicies(user), today: shanghaiDate() }
+	return { policies, pending: await pendingPolicyChanges(user), districts: districts.map((d) => ({ id: d.id, nameZh: d.nameZh, nameEn: d.nameEn })), canManage: canManagePolicies(user), today: shanghaiDate() }
 }
 
 export async function action({ request }: ActionFunctionArgs) {
 	const user = await requireRole(request, BUREAU_ROLES)
-	const parsed = parseForm(await readProtectedForm(request), policyFormSchema, { invalidMessage: 'subsidies:errors.checkForm' })
+	const formData = await readProtectedForm(request)
+	const ip = clientIp(request)
+	// New policies and versions wait for a second city officer's approval (decide-change).
+	if (formIdOf(formData) === 'decide-change') {
+		// Approving a change of amounts or rules is a sensitive act: the password or TOTP again after five minutes.
+		await requireRecentAuth(request, user, '/subsidies/policies')
+		const decision = parseForm(formData, decideChangeSchema, { form: 'decide-change' })
+		if (!decision.ok) return decision.response
+		return replyOutcome(decision, await decidePolicyChange(user, decision.value, ip))
+	}
+	const parsed = parseForm(formData, policyFormSchema, { invalidMessage: 'subsidies:errors.checkForm' })
 	if (!parsed.ok) return parsed.response
 	const v = parsed.value
-	const outcome = v.intent === 'create' ? await createPolicy(user, v) : v.intent === 'version' ? await addPolicyVersion(user, v) : await setBudget(user, v)
+	const outcome = v.intent === 'create' ? await createPolicy(user, v, ip) : v.intent === 'version' ? await addPolicyVersion(user, v, ip) : await setBudget(user, v)
 	return replyOutcome(parsed, outcome.ok || outcome.formError ? outcome : { ...outcome, formError: 'subsidies:errors.checkForm' })
 }
 
@@ -54,7 +67,7 @@ function RuleFields({ prefix, fields, today }: { prefix: string; fields: FieldEr
 }
 
 export default function Policies() {
-	const { policies, districts, canManage, today } = useLoaderData<typeof loader>()
+	const { policies, pending, districts, canManage, today } = useLoaderData<typeof loader>()
 	const reply = useActionData<typeof action>()
 	const navigation = useNavigation()
 	const { t, i18n } = useTranslation('subsidies')
@@ -63,12 +76,18 @@ export default function Policies() {
 	const [versionForm, version] = useReplyForm<'policyId' | 'districtIds'>('version', reply)
 	const [budgetForm, budget] = useReplyForm<'policyId' | 'districtId' | 'year' | 'amount'>('budget', reply)
 	const district = (id: string) => districts.find((d) => d.id === id)
+	const [decideForm] = useReplyForm('decide-change', reply)
+	const { t: tc } = useTranslation()
+	const policyName = (id: string) => {
+		const p = policies.find((x) => x.id === id)
+		return p ? (zh ? p.nameZh : p.nameEn) : id
+	}
 	return (
 		<>
 			<section className="card">
 				<h1>{t('policies.title')}</h1>
-				{replyDone(reply) ? <FormMessage ok={t('policies.saved')} /> : null}
-				<OrphanReplyErrors reply={reply} formIds={canManage ? ['create', ...(policies.length ? ['version', 'budget'] : [])] : []} />
+				{replyDone(reply) ? <FormMessage ok={replyDone(reply, 'create') || replyDone(reply, 'version') ? tc('changes.proposed') : replyDone(reply, 'decide-change') ? tc('changes.decided') : t('policies.saved')} /> : null}
+				<OrphanReplyErrors reply={reply} formIds={canManage ? ['create', 'decide-change', ...(policies.length ? ['version', 'budget'] : [])] : []} />
 				<DataTable
 					empty={t('policies.none')}
 					columns={[
@@ -114,6 +133,50 @@ export default function Policies() {
 					rowKey={(p) => p.id}
 					rowProps={() => ({ 'data-testid': 'policy-row' })}
 				/>
+			</section>
+			<section className="card" data-testid="pending-policy-changes">
+				<h2>{tc('changes.pendingTitle')}</h2>
+				<p className="hint">{tc('changes.pendingHint')}</p>
+				<DataTable
+					empty={tc('changes.none')}
+					columns={[
+						{
+							header: t('fields.policy'),
+							cell: (c) => {
+								const p = c.payload as { code?: string; nameZh?: string; nameEn?: string; policyId?: string }
+								return c.kind === 'subsidy_policy_create' ? `${tc('changes.newPolicy')}: ${zh ? p.nameZh : p.nameEn} (${p.code})` : `${tc('changes.newVersion')}: ${policyName(p.policyId ?? '')}`
+							},
+						},
+						{ header: t('fields.effectiveFrom'), cell: (c) => (c.payload as { effectiveFrom: string }).effectiveFrom },
+						{ header: t('fields.monthlyCredit'), cell: (c) => <Money fen={(c.payload as { monthlyCredit: number }).monthlyCredit} /> },
+						{ header: t('fields.copay'), cell: (c) => `${(c.payload as { copayPercent: number }).copayPercent / 100}%` },
+						{ header: tc('changes.proposedBy'), cell: (c) => c.proposedBy },
+						canManage
+							? {
+									header: tc('changes.decision'),
+									cell: (c) =>
+										c.viewerIsProposer ? (
+											tc('changes.waitingForSecond')
+										) : (
+											<ActionForm form={decideForm}>
+												<input type="hidden" name="changeId" value={c.id} />
+												<div className="actions">
+													<button type="submit" name="decision" value="approve" className="button" disabled={navigation.state !== 'idle'}>
+														{tc('changes.approve')}
+													</button>
+													<button type="submit" name="decision" value="reject" className="button secondary" disabled={navigation.state !== 'idle'}>
+														{tc('changes.reject')}
+													</button>
+												</div>
+											</ActionForm>
+										),
+								}
+							: null,
+					]}
+					rows={pending}
+					rowKey={(c) => c.id}
+				/>
+				<FormErrors form={decideForm} />
 			</section>
 			{canManage ? (
 				<>

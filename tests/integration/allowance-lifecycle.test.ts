@@ -346,6 +346,12 @@ describe('the monthly allowance run over HTTP', () => {
 		expect(bad.status).toBe(400)
 		const ok = await city.post('/bureau/allowance/settings', { effectiveMonth: '2099-01', tier80: '60.5', tier90: '120', tier100: '300', livenessWindowMonths: '6', backPayAllowed: 'no' })
 		expect(ok.status).toBe(200)
+		// Two-person control (trust): saved only when the second city officer approves the proposal.
+		expect(await prisma.allowanceSetting.count({ where: { effectiveMonth: '2099-01' } })).toBe(0)
+		const change = await prisma.pendingChange.findFirstOrThrow({ where: { kind: 'allowance_settings', subjectId: '2099-01', status: 'pending' }, select: { id: true } })
+		const checker = await as(CHECKER)
+		await checker.page('/bureau/allowance/settings')
+		expect((await checker.post('/bureau/allowance/settings', { formId: 'decide-change', changeId: change.id, decision: 'approve' })).status).toBe(200)
 		expect(await prisma.allowanceSetting.findUniqueOrThrow({ where: { effectiveMonth: '2099-01' } })).toMatchObject({ tier80Fen: 6050, tier90Fen: 12000, livenessWindowMonths: 6, backPayAllowed: false })
 	})
 

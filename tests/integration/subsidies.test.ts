@@ -14,6 +14,7 @@ import { bureauDecide, communityReview, townshipReview } from '~/modules/subsidi
 import { grantBalance, ledgerDiscrepancies, pgSql } from '~/modules/subsidies/ledger.server.ts'
 import { approveClaim, prepareClaim } from '~/modules/subsidies/settlement.server.ts'
 import { DEMO_PASSWORD } from '../../prisma/seed-data.ts'
+import { makeUser } from '../factories/accounts.ts'
 import { makeElderRow, Rng } from '../factories/index.ts'
 import { townshipOfficerOf } from '../factories/registry.ts'
 import { HttpClient, startApp } from '../setup/http.ts'
@@ -184,7 +185,6 @@ describe('applications: family → community → township → bureau', () => {
 
 	it('refuses approval beyond the budget unless a city officer overrides with a reason (audited)', async () => {
 		const elderId = await elderFor('13800000002', 'qujialing', ['dibao'])
-		const family = await sessionUser('13800000002')
 		const { id: policyId } = await policy('home-care-basic')
 		const year = Number(shanghaiMonth().slice(0, 4))
 		await prisma.subsidyBudget.update({ where: { policyId_districtId_year: { policyId, districtId: 'qujialing', year } }, data: { amountFen: 100 } })
@@ -193,7 +193,8 @@ describe('applications: family → community → township → bureau', () => {
 		expect((await fam.post('/subsidies/apply', { elderId, policyId, householdSize: '1', householdIncome: '600' })).status).toBe(302)
 		const application = await prisma.subsidyApplication.findFirstOrThrow({ where: { elderId, policyId }, select: { id: true } })
 		// 屈家岭 has no demo community officer: the review runs through the same module as the page.
-		const reviewer: SessionUser = { id: family.id, name: '屈家岭社区', phone: '-', role: 'community_officer', districtId: 'qujialing', communityId: null, providerId: null }
+		// (A reviewer of its own: two-person control refuses a reviewer who is the applicant.)
+		const reviewer: SessionUser = await makeUser({ role: 'community_officer', name: '屈家岭社区', districtId: 'qujialing' })
 		expect((await communityReview(reviewer, { applicationId: application.id, decision: 'approve', economicCheckResult: 'pass', economicCheckDate: shanghaiDate() }, null)).ok).toBe(true)
 		const { communityId } = await prisma.elder.findUniqueOrThrow({ where: { id: elderId }, select: { communityId: true } })
 		expect((await townshipReview(await townshipOfficerOf(communityId!), { applicationId: application.id, decision: 'approve' }, null)).ok).toBe(true)
@@ -254,6 +255,11 @@ describe('policies', () => {
 		const badCopay = await city.post('/subsidies/policies', { ...fields, effectiveFrom: '2099-01-01', copayPercent: '120' })
 		expect(badCopay.status).toBe(400)
 		expect((await city.post('/subsidies/policies', { ...fields, effectiveFrom: '2099-01-01' })).status).toBe(200)
+		// Two-person control (trust): the version is written when the second city officer approves it.
+		const change = await prisma.pendingChange.findFirstOrThrow({ where: { kind: 'subsidy_policy_version', subjectId: policyId, status: 'pending' }, select: { id: true } })
+		const checker = await client('13800000042')
+		await checker.page('/subsidies/policies')
+		expect((await checker.post('/subsidies/policies', { formId: 'decide-change', changeId: change.id, decision: 'approve' })).status).toBe(200)
 		const earlier = await city.post('/subsidies/policies', { ...fields, effectiveFrom: '2098-06-01' })
 		expect(earlier.status).toBe(400)
 		expect(await earlier.text()).toContain('subsidies:errors.versionOrder')

@@ -19,6 +19,9 @@ const DYNAMIC = [
 	'subsidy.community_approve', 'subsidy.community_reject', // subsidies/applications.server.ts
 	'stay_request.accept', 'stay_request.decline', // beds/stays.server.ts
 	'allowance.run_disburse', 'allowance.bank_file_followup', // allowance/runs.server.ts
+	'change.approve', 'change.reject', // auth/pending-changes.server.ts
+	// written by routes (login_.two-factor.tsx)
+	'auth.totp_enrol', 'auth.totp_enrol_failed', 'auth.second_factor', 'auth.second_factor_failed', 'auth.recovery_code_used',
 ]
 
 function writtenActions() {

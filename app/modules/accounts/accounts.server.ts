@@ -6,8 +6,9 @@ import { fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import { isCityWide } from '~/modules/auth/access.server.ts'
 import { attemptSucceeded, beginAttempt, waitAfterFailure } from '~/modules/auth/login-limit.server.ts'
+import { INVITED_PASSWORD_HASH, newInvitationToken } from '~/modules/accounts/invitations.server.ts'
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '~/modules/auth/password.server.ts'
-import { nameSchema, passwordSchema, phoneSchema } from '~/modules/auth/schemas.ts'
+import { createStaffSchema, STAFF_ROLES } from './schemas.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 
 
@@ -39,35 +40,24 @@ export async function authenticate(input: { phone: string; password: string; ip:
 	return { ok: true, userId: user.id }
 }
 
-export const STAFF_ROLES = ['provider_staff', 'community_officer', 'bureau_district', 'bureau_city', 'admin'] as const satisfies readonly Role[]
+export { createStaffSchema, STAFF_ROLES }
 
-export const createStaffSchema = z
-	.object({
-		name: nameSchema,
-		phone: phoneSchema,
-		password: passwordSchema,
-		role: z.enum(STAFF_ROLES, { error: 'errors.role.invalid' }),
-		districtId: z.string().trim().optional(),
-		communityId: z.string().trim().optional(),
-		providerId: z.string().trim().optional(),
-	})
-	.superRefine((v, ctx) => {
-		if ((v.role === 'bureau_district' || v.role === 'community_officer') && !v.districtId) {
-			ctx.addIssue({ code: 'custom', path: ['districtId'], message: 'errors.district.required' })
-		}
-		if (v.role === 'community_officer' && !v.communityId) ctx.addIssue({ code: 'custom', path: ['communityId'], message: 'errors.community.required' })
-		if (v.role === 'provider_staff' && !v.providerId) ctx.addIssue({ code: 'custom', path: ['providerId'], message: 'errors.provider.required' })
-	})
+/** Bureau-level accounts (district and city officers, administrators): only an administrator creates them. */
+export const BUREAU_LEVEL_ROLES = ['bureau_district', 'bureau_city', 'admin'] as const satisfies readonly Role[]
 
-/** Which staff roles a creator may hand out: district officers only within their district, never above themselves. */
+/** Which staff roles a creator may hand out: bureau-level ones only by an administrator; district officers only within their district. */
 export function assignableRoles(creator: SessionUser): readonly (typeof STAFF_ROLES)[number][] {
 	if (creator.role === 'admin') return STAFF_ROLES
-	if (creator.role === 'bureau_city') return ['provider_staff', 'community_officer', 'bureau_district', 'bureau_city']
-	if (creator.role === 'bureau_district') return ['provider_staff', 'community_officer']
+	if (creator.role === 'bureau_city' || creator.role === 'bureau_district') return ['provider_staff', 'community_officer']
 	return []
 }
 
-export async function createStaffAccount(creator: SessionUser, input: z.infer<typeof createStaffSchema>, ip: string | null): Promise<Outcome<{ id: string }>> {
+/**
+ * Creates a staff account as an invitation: the account has no usable password until the person
+ * opens the one-time link (app/routes/invite.$token.tsx) and sets their own, so the creator never
+ * knows it. Returns the link's token, shown once to the creator; only its hash is stored.
+ */
+export async function createStaffAccount(creator: SessionUser, input: z.infer<typeof createStaffSchema>, ip: string | null): Promise<Outcome<{ id: string; invitePath: string; expiresAt: string }>> {
 	if (!assignableRoles(creator).includes(input.role)) return fieldFail('role', 'errors.role.notAllowed', 403)
 	let districtId = input.role === 'bureau_city' || input.role === 'admin' ? null : input.districtId || null
 	let communityId: string | null = null
@@ -90,17 +80,18 @@ export async function createStaffAccount(creator: SessionUser, input: z.infer<ty
 		communityId = community.id
 	}
 	if (!isCityWide(creator) && districtId !== creator.districtId) return fieldFail('districtId', 'errors.district.outOfScope', 403)
-	const passwordHash = await hashPassword(input.password)
+	const invitation = newInvitationToken()
 	try {
 		const user = await transaction(async (tx) => {
 			const created = await tx.user.create({
-				data: { name: input.name, phone: input.phone, passwordHash, role: input.role, districtId, communityId, providerId, createdById: creator.id },
+				data: { name: input.name, phone: input.phone, passwordHash: INVITED_PASSWORD_HASH, role: input.role, districtId, communityId, providerId, createdById: creator.id },
 				select: { id: true },
 			})
-			await audit({ actor: creator, action: 'account.create_staff', entityType: 'user', entityId: created.id, districtId, details: { role: input.role, providerId, communityId }, ip }, tx)
+			await tx.userInvitation.create({ data: { userId: created.id, tokenHash: invitation.hash, expiresAt: invitation.expiresAt, createdById: creator.id } })
+			await audit({ actor: creator, action: 'account.invite_staff', entityType: 'user', entityId: created.id, districtId, details: { role: input.role, providerId, communityId, expiresAt: invitation.expiresAt.toISOString() }, ip }, tx)
 			return created
 		})
-		return ok(user)
+		return ok({ id: user.id, invitePath: `/invite/${invitation.token}`, expiresAt: invitation.expiresAt.toISOString() })
 	} catch (error) {
 		return failureOf(error)
 	}
@@ -111,7 +102,7 @@ export async function listStaff(viewer: SessionUser) {
 		where: { role: { not: 'family' }, ...(isCityWide(viewer) ? {} : { districtId: viewer.districtId }) },
 		orderBy: { createdAt: 'desc' },
 		take: 200,
-		select: { id: true, name: true, phone: true, role: true, districtId: true, provider: { select: { name: true } }, community: { select: { nameZh: true } }, createdAt: true },
+		select: { id: true, name: true, phone: true, role: true, districtId: true, provider: { select: { name: true } }, community: { select: { nameZh: true } }, createdAt: true, invitations: { where: { usedAt: null }, select: { expiresAt: true }, take: 1 } },
 	})
 }
 

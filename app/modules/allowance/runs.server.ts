@@ -8,6 +8,8 @@ import { fail as refuse, type Outcome } from '~/lib/outcome.ts'
 import { addMonths, shanghaiMonth } from '~/lib/time.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
+import { twoPersonRefusal } from '~/modules/auth/two-person.server.ts'
+import { runMakers } from './run-submission.server.ts'
 import { loadSettingsVersions, startRun } from './engine.server.ts'
 import { parseCsvUpload, type LineReport } from './csv.server.ts'
 import { fenToYuanString, maskCardRef, settingsForMonth, type SettingsVersion } from './rules.ts'
@@ -129,6 +131,8 @@ export async function runProgress(runId: string) {
 export async function approveRun(user: SessionUser, runId: string, ip: string | null): Promise<ActionOutcome> {
 	if (user.role !== 'bureau_city') return fail('allowance:errors.run.cityOnly', 403)
 	if (!z.uuid().safeParse(runId).success) return fail('allowance:errors.run.notFound', 404)
+	const twoPerson = await twoPersonRefusal(user, await runMakers(runId), { requireMaker: true, sameAccountMessage: 'allowance:errors.run.makerCannotApprove' })
+	if (twoPerson) return twoPerson
 	return prisma.$transaction(async (tx) => {
 		const updated = await tx.allowanceRun.updateMany({
 			where: { id: runId, status: 'awaiting_approval', OR: [{ startedById: null }, { startedById: { not: user.id } }] },

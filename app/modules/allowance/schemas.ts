@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { parseYuan } from '~/lib/money.ts'
 import { isMonth } from './rules.ts'
+import { CONTROL_MESSAGE, hasNoControlChars } from '~/modules/auth/schemas.ts'
 
 export const LIVENESS_METHODS = ['face_recognition', 'home_visit', 'in_person', 'video_call'] as const
 
@@ -9,7 +10,7 @@ const month = z.string({ error: 'allowance:errors.month.required' }).trim().refi
 export const startRunSchema = z.object({ month })
 
 export const rejectRunSchema = z.object({
-	reason: z.string({ error: 'allowance:errors.reason.required' }).trim().min(2, 'allowance:errors.reason.required').max(500, 'allowance:errors.reason.tooLong'),
+	reason: z.string({ error: 'allowance:errors.reason.required' }).trim().min(2, 'allowance:errors.reason.required').max(500, 'allowance:errors.reason.tooLong').refine(hasNoControlChars, CONTROL_MESSAGE),
 })
 
 const yuan = z

@@ -13,12 +13,53 @@ export const passwordSchema = z
 	.max(128, 'errors.password.tooLong')
 	.refine((v) => /[A-Za-z]/.test(v) && /\d/.test(v), 'errors.password.weak')
 
-export const nameSchema = z.string({ error: 'errors.required' }).trim().min(1, 'errors.required').max(40, 'errors.name.tooLong')
+// ---- bounded text (issue 12, item 5): every text field has a maximum length and refuses control
+// characters; names refuse characters no name has.
+
+/**
+ * C0 and C1 control characters other than tab and line breaks, zero-width characters, and the
+ * bidirectional overrides and isolates (which make text read differently from what it is: "Trojan
+ * Source"), and the byte-order mark.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\uFFF9-\uFFFB]/
+const LINE_BREAKS = /[\t\r\n\u2028\u2029]/
+
+/** For multi-line text (reasons, notes, statements): no control characters; tabs and line breaks are fine. */
+export const hasNoControlChars = (v: string) => !CONTROL_CHARS.test(v)
+/** For single-line text (names, titles, ids): no control characters, tabs or line breaks. */
+export const isSingleLine = (v: string) => !CONTROL_CHARS.test(v) && !LINE_BREAKS.test(v)
+export const CONTROL_MESSAGE = 'errors.text.control'
+
+/** A trimmed single-line text field of at most `max` characters. */
+export function singleLineText(max: number, tooLong = 'errors.text.tooLong') {
+	return z.string().trim().max(max, tooLong).refine(isSingleLine, CONTROL_MESSAGE)
+}
+
+/** A trimmed multi-line text field of at most `max` characters. */
+export function multiLineText(max: number, tooLong = 'errors.text.tooLong') {
+	return z.string().trim().max(max, tooLong).refine(hasNoControlChars, CONTROL_MESSAGE)
+}
+
+/**
+ * A person's name: letters of any script (Han, Latin, Uyghur, Tibetan…) with their combining marks,
+ * and the separators names use: a space, the middle dot of transliterated names (阿卜杜·热合曼, also
+ * as "•" or "．"), a hyphen, an apostrophe, a full stop and the Tibetan tsheg. No digits, symbols,
+ * emoji or controls.
+ */
+export const NAME_PATTERN = /^[\p{L}\p{M}]+(?:[ ·•．.'’\u0F0B-]+[\p{L}\p{M}]+)*[.\u0F0B]?$/u
+
+export const nameSchema = z
+	.string({ error: 'errors.required' })
+	.trim()
+	.min(1, 'errors.required')
+	.max(40, 'errors.name.tooLong')
+	.refine((v) => v.length === 0 || v.length > 40 || NAME_PATTERN.test(v.normalize('NFC')), 'errors.name.invalid')
 
 export const loginSchema = z.object({
 	phone: phoneSchema,
-	password: z.string({ error: 'errors.required' }).min(1, 'errors.required'),
-	redirectTo: z.string().optional(),
+	password: z.string({ error: 'errors.required' }).min(1, 'errors.required').max(128, 'errors.password.tooLong'),
+	redirectTo: z.string().max(2048).optional(),
 })
 
 export const registerSchema = z
@@ -48,7 +89,43 @@ export function safeRedirect(to: unknown, fallback = '/') {
 	return url.pathname + url.search + url.hash
 }
 
-export const reauthSchema = z.object({
-	password: z.string({ error: 'errors.required' }).min(1, 'errors.required').max(128, 'errors.password.tooLong'),
-	redirectTo: z.string().max(2048).optional(),
+/** Step-up: the password, or (for accounts with a second factor) a current TOTP code. */
+export const reauthSchema = z
+	.object({
+		password: z.string().max(128, 'errors.password.tooLong').optional(),
+		code: z.string().trim().max(32, 'errors.totp.invalid').optional(),
+		redirectTo: z.string().max(2048).optional(),
+	})
+	.refine((v) => Boolean(v.password || v.code), { path: ['password'], message: 'errors.required' })
+
+// ---- trust (issue 12): invitations, second factor, sessions
+
+export const invitationSchema = z
+	.object({ password: passwordSchema, confirmPassword: z.string({ error: 'errors.required' }).max(128) })
+	.refine((v) => v.password === v.confirmPassword, { path: ['confirmPassword'], message: 'errors.password.mismatch' })
+
+/** A six-digit TOTP code or a recovery code (xxxxx-xxxxx); spaces are ignored. */
+export const secondFactorSchema = z.object({
+	code: z
+		.string({ error: 'errors.required' })
+		.trim()
+		.min(1, 'errors.required')
+		.max(32, 'errors.totp.invalid')
+		.transform((v) => v.replace(/\s+/g, '')),
+})
+
+export const totpEnrolSchema = z.object({
+	code: z
+		.string({ error: 'errors.required' })
+		.trim()
+		.regex(/^\d{6}$/, 'errors.totp.format'),
+})
+
+export const endSessionSchema = z.object({ sessionId: z.uuid('errors.session.unknown').optional(), all: z.literal('others').optional() })
+
+/** A second officer's decision on a pending change (allowance settings, subsidy policies). */
+export const decideChangeSchema = z.object({
+	changeId: z.uuid('errors.change.unknown'),
+	decision: z.enum(['approve', 'reject'], { error: 'errors.change.decision' }),
+	note: multiLineText(500, 'errors.tooLong').optional(),
 })

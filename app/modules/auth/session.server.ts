@@ -2,7 +2,9 @@ import { createCookieSessionStorage, redirect } from '@remix-run/node'
 import { prisma } from '~/lib/db.server.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { getEnv, isSecureCookies } from '~/lib/env.server.ts'
+import { clientIp } from '~/lib/http.server.ts'
 import { singleton } from '~/lib/singleton.server.ts'
+import { OFFICER_SQL, SECOND_FACTOR_WINDOW_MS } from './two-factor.server.ts'
 import type { ProviderKind, Role } from '~/generated/prisma/enums.ts'
 
 const SESSION_TTL_MS = 1000 * 60 * 60 * 24 * 14
@@ -50,15 +52,32 @@ const perRequest = new WeakMap<Request, Promise<SessionUser | null>>()
 // query compiler the same lookup cost about 4.5 ms of CPU per request (profile of the search and
 // dashboard benchmarks), more than the rest of the loader. `expiresAt` is a timestamp without time
 // zone holding UTC (as Prisma writes it), hence the ISO string rather than now().
+// The same statement ends idle officer sessions (no request for SESSION_IDLE_MINUTES) and records
+// when the session was last seen, at most once a minute (the UPDATE runs only when the stored time is
+// older), so the hot path stays one round trip and rarely writes. A session still owing its second
+// factor is not a signed-in session.
+const TOUCH_EVERY_MS = 60_000
+
 async function loadSessionUser(request: Request): Promise<SessionUser | null> {
 	const sid = await currentSessionId(request)
 	if (!sid) return null
+	const now = Date.now()
+	const nowIso = new Date(now).toISOString()
+	const idleCutoff = new Date(now - getEnv().SESSION_IDLE_MINUTES * 60_000).toISOString()
+	const touchCutoff = new Date(now - TOUCH_EVERY_MS).toISOString()
 	const user = await sql`
-SELECT u.id, u.name, u.phone, u.role::text AS role, u."districtId", u."communityId", u."providerId", p.kind::text AS "providerKind"
-FROM session s
-JOIN app_user u ON u.id = s."userId"
-LEFT JOIN provider p ON p.id = u."providerId"
-WHERE s.id = ${sid} AND s."expiresAt" > ${new Date().toISOString()}::timestamp AND u.active`.first<SessionUser>()
+WITH hit AS (
+	SELECT u.id, u.name, u.phone, u.role::text AS role, u."districtId", u."communityId", u."providerId", p.kind::text AS "providerKind", s."lastSeenAt"
+	FROM session s
+	JOIN app_user u ON u.id = s."userId"
+	LEFT JOIN provider p ON p.id = u."providerId"
+	WHERE s.id = ${sid} AND s."expiresAt" > ${nowIso}::timestamp AND u.active AND NOT s."secondFactorPending"
+	  AND (NOT ${sql.raw(OFFICER_SQL)} OR s."lastSeenAt" > ${idleCutoff}::timestamp)
+), touch AS (
+	UPDATE session SET "lastSeenAt" = ${nowIso}::timestamp
+	WHERE id = ${sid} AND EXISTS (SELECT 1 FROM hit WHERE hit."lastSeenAt" < ${touchCutoff}::timestamp)
+)
+SELECT id, name, phone, role, "districtId", "communityId", "providerId", "providerKind" FROM hit`.first<SessionUser>()
 	return user ?? null
 }
 
@@ -72,11 +91,42 @@ export function getSessionUser(request: Request) {
 	return pending
 }
 
-export async function createUserSession(userId: string, request: Request, redirectTo: string) {
-	const row = await prisma.session.create({ data: { userId, expiresAt: new Date(Date.now() + SESSION_TTL_MS) }, select: { id: true } })
+/** Signs the user in: a session row (with the device and address the sessions page shows) and its cookie. */
+export async function createUserSession(userId: string, request: Request, redirectTo: string, opts: { secondFactorPending?: boolean } = {}) {
+	const pending = opts.secondFactorPending ?? false
+	const row = await prisma.session.create({
+		data: {
+			userId,
+			expiresAt: new Date(Date.now() + (pending ? SECOND_FACTOR_WINDOW_MS : SESSION_TTL_MS)),
+			secondFactorPending: pending,
+			userAgent: request.headers.get('user-agent')?.slice(0, 300) ?? null,
+			ip: clientIp(request),
+		},
+		select: { id: true },
+	})
 	const session = await sessionStorage.getSession(request.headers.get('Cookie'))
 	session.set(SESSION_KEY, row.id)
 	return redirect(redirectTo, { headers: { 'Set-Cookie': await sessionStorage.commitSession(session) } })
+}
+
+/** The sign-in that still owes its second factor, if the request carries one. */
+export async function pendingSecondFactor(request: Request) {
+	const sid = await currentSessionId(request)
+	if (!sid) return null
+	const row = await prisma.session.findFirst({
+		where: { id: sid, secondFactorPending: true, expiresAt: { gt: new Date() }, user: { active: true } },
+		select: { id: true, user: { select: { id: true, name: true, phone: true, role: true, totpSecret: true } } },
+	})
+	return row ? { sessionId: row.id, user: { id: row.user.id, name: row.user.name, phone: row.user.phone, role: row.user.role }, enrolled: Boolean(row.user.totpSecret) } : null
+}
+
+/** The second factor was right: the pending session becomes a signed-in one. */
+export async function completeSecondFactor(sessionId: string) {
+	const now = new Date()
+	await prisma.session.updateMany({
+		where: { id: sessionId, secondFactorPending: true },
+		data: { secondFactorPending: false, authenticatedAt: now, lastSeenAt: now, expiresAt: new Date(now.getTime() + SESSION_TTL_MS) },
+	})
 }
 
 export async function destroyUserSession(request: Request, redirectTo = '/') {

@@ -4,6 +4,9 @@ import { ok, fieldFail, type Outcome } from '~/lib/outcome.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import { verifyPassword } from './password.server.ts'
 import { currentSessionId, type SessionUser } from './session.server.ts'
+import { hasSecondFactor, verifySecondFactor } from './two-factor.server.ts'
+
+export { hasSecondFactor }
 
 /** How long a password check vouches for sensitive acts (NIST SP 800-63B's re-authentication idea). */
 export const STEP_UP_MAX_AGE_MS = 5 * 60 * 1000
@@ -34,15 +37,20 @@ function returnPathOf(request: Request) {
 	return url.pathname + url.search
 }
 
-/** Checks the password again for the request's session and, if right, records the time. */
-export async function reauthenticate(request: Request, user: Pick<SessionUser, 'id' | 'role'>, password: string, ip: string | null): Promise<Outcome<null>> {
+/**
+ * Checks the password again for the request's session (or, for an account with a second factor, a
+ * current TOTP or unused recovery code) and, if right, records the time.
+ */
+export async function reauthenticate(request: Request, user: Pick<SessionUser, 'id' | 'role'>, proof: string | { code: string }, ip: string | null): Promise<Outcome<null>> {
 	const sid = await currentSessionId(request)
 	const account = await prisma.user.findUnique({ where: { id: user.id }, select: { passwordHash: true, active: true } })
-	if (!sid || !account?.active || !(await verifyPassword(account.passwordHash, password))) {
-		await audit({ actor: user, action: 'auth.reauth_failed', entityType: 'user', entityId: user.id, ip })
-		return fieldFail('password', 'errors.reauth.invalid', 401)
+	const byCode = typeof proof !== 'string'
+	const valid = !!sid && !!account?.active && (byCode ? (await verifySecondFactor(user.id, proof.code)) !== null : await verifyPassword(account.passwordHash, proof))
+	if (!valid) {
+		await audit({ actor: user, action: 'auth.reauth_failed', entityType: 'user', entityId: user.id, details: { by: byCode ? 'code' : 'password' }, ip })
+		return byCode ? fieldFail('code', 'errors.totp.invalid', 401) : fieldFail('password', 'errors.reauth.invalid', 401)
 	}
 	await prisma.session.updateMany({ where: { id: sid, userId: user.id }, data: { authenticatedAt: new Date() } })
-	await audit({ actor: user, action: 'auth.reauth', entityType: 'user', entityId: user.id, ip })
+	await audit({ actor: user, action: 'auth.reauth', entityType: 'user', entityId: user.id, details: { by: byCode ? 'code' : 'password' }, ip })
 	return ok(null)
 }

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { parseIdNumber } from '~/modules/identity/id-number.ts'
 import { ID_PROBLEM_MESSAGES } from '~/modules/elders/schemas.ts'
 import { parseYuan } from '~/lib/money.ts'
+import { CONTROL_MESSAGE, hasNoControlChars, isSingleLine, multiLineText } from '~/modules/auth/schemas.ts'
 
 export const BED_TYPES = ['self_care', 'nursing', 'dementia'] as const
 export const BED_STATUSES = ['vacant', 'reserved', 'occupied', 'out_of_service'] as const
@@ -13,7 +14,7 @@ const uuid = (message: string) => z.string({ error: message }).uuid(message)
 
 export const roomSchema = z.object({
 	intent: z.literal('room'),
-	name: z.string({ error: 'errors.required' }).trim().min(1, 'errors.required').max(40, 'beds:errors.tooLong'),
+	name: z.string({ error: 'errors.required' }).trim().min(1, 'errors.required').max(40, 'beds:errors.tooLong').refine(isSingleLine, CONTROL_MESSAGE),
 	floor: z.coerce.number({ error: 'beds:errors.floor' }).int('beds:errors.floor').min(-5, 'beds:errors.floor').max(99, 'beds:errors.floor').optional(),
 })
 
@@ -80,7 +81,7 @@ export function dischargeSchema(today: string) {
 		admissionId: uuid('beds:errors.admission.required'),
 		on: date().refine((d) => d <= today, 'beds:errors.futureDate'),
 		reason: z.enum(END_REASONS, { error: 'beds:errors.endReason' }),
-		note: z.string().trim().max(200, 'beds:errors.tooLong').optional(),
+		note: multiLineText(200, 'beds:errors.tooLong').optional(),
 	})
 }
 
@@ -90,17 +91,17 @@ export function stayRequestSchema(today: string) {
 		providerId: uuid('beds:errors.institution.required'),
 		bedType: z.enum(BED_TYPES, { error: 'beds:errors.bedType' }),
 		desiredStartOn: date().refine((d) => d >= today, 'beds:errors.pastDate'),
-		note: z.string().trim().max(200, 'beds:errors.tooLong').optional(),
+		note: multiLineText(200, 'beds:errors.tooLong').optional(),
 	})
 }
 
 export const decideSchema = z.discriminatedUnion('intent', [
 	z.object({ intent: z.literal('accept'), requestId: uuid('beds:errors.request.required'), bedId: uuid('beds:errors.bed.required') }),
-	z.object({ intent: z.literal('decline'), requestId: uuid('beds:errors.request.required'), reason: z.string({ error: 'beds:errors.reason' }).trim().min(2, 'beds:errors.reason').max(200, 'beds:errors.tooLong') }),
+	z.object({ intent: z.literal('decline'), requestId: uuid('beds:errors.request.required'), reason: z.string({ error: 'beds:errors.reason' }).trim().min(2, 'beds:errors.reason').max(200, 'beds:errors.tooLong').refine(hasNoControlChars, CONTROL_MESSAGE) }),
 ])
 
 export const populationSchema = z.object({
-	districtId: z.string({ error: 'errors.district.required' }).trim().min(1, 'errors.district.required'),
+	districtId: z.string({ error: 'errors.district.required' }).trim().min(1, 'errors.district.required').max(40, 'errors.district.required'),
 	year: z.coerce.number({ error: 'beds:errors.year' }).int('beds:errors.year').min(2000, 'beds:errors.year').max(2100, 'beds:errors.year'),
 	aged60Plus: z.coerce.number({ error: 'beds:errors.population.positive' }).int('beds:errors.population.positive').positive('beds:errors.population.positive').max(10_000_000, 'beds:errors.population.tooLarge'),
 	aged80Plus: z.coerce.number({ error: 'beds:errors.population.aged80' }).int('beds:errors.population.aged80').min(0, 'beds:errors.population.aged80'),

@@ -31,8 +31,8 @@ export function addElderSchema(today: string) {
 			}),
 		name: nameSchema,
 		relationship: z.enum(RELATIONSHIPS, { error: 'errors.relationship.invalid' }),
-		districtId: z.string({ error: 'errors.district.required' }).trim().min(1, 'errors.district.required'),
-		communityId: z.string({ error: 'errors.community.required' }).trim().min(1, 'errors.community.required'),
+		districtId: z.string({ error: 'errors.district.required' }).trim().min(1, 'errors.district.required').max(40, 'errors.district.required'),
+		communityId: z.string({ error: 'errors.community.required' }).trim().min(1, 'errors.community.required').max(40, 'errors.community.required'),
 	})
 }
 

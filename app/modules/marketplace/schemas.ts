@@ -1,13 +1,15 @@
 // Form schemas of the marketplace. Messages are i18n keys in the `marketplace` namespace
 // (or `common` for the shared ones) that the form components translate.
 import { z } from 'zod'
-import { nameSchema, passwordSchema, phoneSchema } from '~/modules/auth/schemas.ts'
+import { CONTROL_MESSAGE, hasNoControlChars, isSingleLine, nameSchema, passwordSchema, phoneSchema } from '~/modules/auth/schemas.ts'
 import { ALL_CATEGORIES, PRICE_UNITS, PROVIDER_KINDS } from './categories.ts'
 import { timeToMinute } from './schedule.ts'
 
 const E = (key: string) => `marketplace:errors.${key}`
-const required = z.string({ error: 'errors.required' }).trim().min(1, 'errors.required')
-const text = (max: number) => z.string().trim().max(max, E('tooLong')).optional().default('')
+// No control characters in any text (bounded input, issue 12 item 5); single-line fields refuse line breaks too.
+const required = z.string({ error: 'errors.required' }).trim().min(1, 'errors.required').refine(hasNoControlChars, CONTROL_MESSAGE)
+const text = (max: number) => z.string().trim().max(max, E('tooLong')).refine(hasNoControlChars, CONTROL_MESSAGE).optional().default('')
+const oneLine = (max: number) => z.string().max(max, E('tooLong')).refine(isSingleLine, CONTROL_MESSAGE)
 const asArray = (v: unknown) => (v === undefined ? [] : Array.isArray(v) ? v : [v])
 
 /** Yuan as typed ("35" or "35.50") to integer fen; no floating point. */
@@ -25,10 +27,10 @@ export const applyProviderSchema = z.object({
 	applicantName: nameSchema,
 	phone: phoneSchema,
 	password: passwordSchema,
-	providerName: required.pipe(z.string().max(80, E('tooLong'))),
+	providerName: required.pipe(oneLine(80)),
 	kind: z.enum(PROVIDER_KINDS, { error: E('kind.invalid') }),
 	licenceNo: required.pipe(z.string().max(40, E('tooLong')).regex(/^[A-Za-z0-9-]+$/, E('licence.format'))),
-	districtId: required,
+	districtId: required.pipe(oneLine(40)),
 	districtIds: z.preprocess(asArray, z.array(z.string()).min(1, E('districts.required'))),
 	address: text(200),
 	providerPhone: text(30),
@@ -54,7 +56,7 @@ export const gradeProviderSchema = z.object({
 
 export const offeringSchema = z.object({
 	category: z.enum(ALL_CATEGORIES, { error: E('category.invalid') }),
-	title: required.pipe(z.string().max(60, E('tooLong'))),
+	title: required.pipe(oneLine(60)),
 	description: text(2000),
 	price: yuanToFen,
 	unit: z.enum(PRICE_UNITS, { error: E('unit.invalid') }),

@@ -15,6 +15,7 @@ import { grantMonthlyCredit, openGrantAccounts, txSql } from './ledger.server.ts
 import { exclusiveWith, versionOn, versionRules } from './policies.server.ts'
 import { ineligibility, monthStart, yearCommitmentFen, type ElderFacts } from './rules.ts'
 import type { ApplyInput, BureauDecisionInput, CommunityReviewInput, TownshipReviewInput } from './schemas.ts'
+import { twoPersonRefusal } from '~/modules/auth/two-person.server.ts'
 
 const fail = (formError: string, status = 400, fieldErrors: Record<string, string[]> = {}) => ({ ok: false as const, fieldErrors, formError, status })
 
@@ -84,6 +85,8 @@ export async function communityReview(user: SessionUser, input: CommunityReviewI
 	if (input.economicCheckDate > shanghaiDate()) return fail('subsidies:errors.checkDateFuture', 400, { economicCheckDate: ['subsidies:errors.checkDateFuture'] })
 	if (input.decision === 'approve' && input.economicCheckResult === 'fail') return fail('subsidies:errors.economicCheckFailed', 400, { economicCheckResult: ['subsidies:errors.economicCheckFailed'] })
 	if (input.decision === 'reject' && !input.note) return fail('subsidies:errors.reasonRequired', 400, { note: ['subsidies:errors.reasonRequired'] })
+	const twoPerson = input.decision === 'approve' ? await twoPersonRefusal(user, [app.applicantId]) : null
+	if (twoPerson) return twoPerson
 	const status = input.decision === 'approve' ? 'community_approved' : 'community_rejected'
 	const done = await transaction(async (tx) => {
 		const { count } = await tx.subsidyApplication.updateMany({
@@ -161,11 +164,13 @@ export async function townshipQueue(user: SessionUser) {
 /** The bureau's decision. Approval runs in one transaction with the elder row locked (stacking), the budget's conditional update, the grant, its accounts and the current month's credit. */
 export async function bureauDecide(user: SessionUser, input: BureauDecisionInput, ip: string | null): Promise<Outcome<{ grantId: string | null }>> {
 	if (user.role !== 'bureau_district' && !isCityWide(user)) return fail('subsidies:errors.bureauOnly', 403)
-	const app = await prisma.subsidyApplication.findUnique({ where: { id: input.applicationId }, select: { id: true, districtId: true, townshipId: true, status: true, policyId: true, elderId: true, applicantId: true, elder: { select: { name: true } }, policy: { select: { nameZh: true } } } })
+	const app = await prisma.subsidyApplication.findUnique({ where: { id: input.applicationId }, select: { id: true, districtId: true, townshipId: true, status: true, policyId: true, elderId: true, applicantId: true, communityReviewerId: true, townshipReviewerId: true, elder: { select: { name: true } }, policy: { select: { nameZh: true } } } })
 	if (!app) return fail('subsidies:errors.notInScope', 404)
 	if (!canActInDistrict(user, app.districtId)) return fail('subsidies:errors.otherDistrict', 403)
 	const from = await decidableFrom(app)
 	if (!(from as readonly string[]).includes(app.status)) return fail('subsidies:errors.outOfOrder', 409)
+	const twoPerson = input.decision === 'approve' ? await twoPersonRefusal(user, [app.communityReviewerId, app.townshipReviewerId, app.applicantId]) : null
+	if (twoPerson) return twoPerson
 	if (input.override && !isCityWide(user)) return fail('subsidies:errors.overrideCityOnly', 403, { override: ['subsidies:errors.overrideCityOnly'] })
 	const today = shanghaiDate()
 	const month = shanghaiMonth()

@@ -1,11 +1,11 @@
 // Subsidy policies, their versions, exclusions (stacking rules) and budgets.
 import type { Prisma } from '~/generated/prisma/client.ts'
 import { prisma, transaction, type Tx } from '~/lib/db.server.ts'
-import { failureOf } from '~/lib/db-rules.server.ts'
 import { fail, fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { dateOnly, shanghaiDate, toDateString } from '~/lib/time.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
+import { decideChange, listPendingChanges, proposeChange } from '~/modules/auth/pending-changes.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import type { BudgetInput, CreatePolicyInput, PolicyRulesInput } from './schemas.ts'
 
@@ -75,49 +75,80 @@ async function unknownDistricts(ids: readonly string[]) {
 	return ids.filter((id) => !found.some((d) => d.id === id))
 }
 
-export async function createPolicy(user: SessionUser, input: CreatePolicyInput): Promise<Outcome<{ id: string }>> {
+/**
+ * Proposes a new policy. Policy changes take effect only when a second city officer approves them
+ * (decidePolicyChange; app/modules/auth/pending-changes.server.ts): here the input is checked and
+ * recorded as a pending change.
+ */
+export async function createPolicy(user: SessionUser, input: CreatePolicyInput, ip: string | null = null): Promise<Outcome<{ id: string }>> {
 	if (!canManagePolicies(user)) return fail('subsidies:errors.cityOnly', 403)
-	if ((await unknownDistricts(input.districtIds)).length) return fieldFail('districtIds', 'subsidies:errors.district')
-	if (input.excludes.length) {
-		const n = await prisma.subsidyPolicy.count({ where: { id: { in: input.excludes } } })
-		if (n !== input.excludes.length) return fieldFail('excludes', 'subsidies:errors.policy')
-	}
-	try {
-		const policy = await transaction(async (tx) => {
-			const created = await tx.subsidyPolicy.create({ data: { code: input.code, nameZh: input.nameZh, nameEn: input.nameEn, createdById: user.id }, select: { id: true } })
-			await tx.subsidyPolicyVersion.create({ data: { policyId: created.id, version: 1, createdById: user.id, ...versionData(input) } })
-			if (input.excludes.length) await tx.subsidyPolicyExclusion.createMany({ data: input.excludes.map((excludedPolicyId) => ({ policyId: created.id, excludedPolicyId })) })
-			await audit({ actor: user, action: 'subsidy.policy_create', entityType: 'subsidy_policy', entityId: created.id, details: { code: input.code, monthlyCreditFen: input.monthlyCredit, copayBps: input.copayPercent } }, tx)
-			return created
-		})
-		return ok(policy)
-	} catch (error) {
-		return failureOf(error)
-	}
+	const refused = await checkCreate(input, prisma)
+	if (refused) return refused
+	return proposeChange(user, 'subsidy_policy_create', input as unknown as Prisma.InputJsonValue, input.code, ip)
 }
 
-/** A change to a policy: a new version from a date no earlier than today and after the latest version's. */
-export async function addPolicyVersion(user: SessionUser, input: PolicyRulesInput): Promise<Outcome<{ id: string; version: number }>> {
+async function checkCreate(input: CreatePolicyInput, db: Tx | typeof prisma) {
+	if ((await unknownDistricts(input.districtIds)).length) return fieldFail('districtIds', 'subsidies:errors.district')
+	if (input.excludes.length) {
+		const n = await db.subsidyPolicy.count({ where: { id: { in: input.excludes } } })
+		if (n !== input.excludes.length) return fieldFail('excludes', 'subsidies:errors.policy')
+	}
+	if (await db.subsidyPolicy.findUnique({ where: { code: input.code }, select: { id: true } })) return fieldFail('code', 'subsidies:errors.codeTaken', 409)
+	return null
+}
+
+/** Writes an approved new policy (inside the decision's transaction); the proposer is its maker. */
+async function applyCreatePolicy(tx: Tx, makerId: string, approver: SessionUser, input: CreatePolicyInput): Promise<Outcome<{ id: string }>> {
+	const refused = await checkCreate(input, tx)
+	if (refused) return refused
+	const created = await tx.subsidyPolicy.create({ data: { code: input.code, nameZh: input.nameZh, nameEn: input.nameEn, createdById: makerId }, select: { id: true } })
+	await tx.subsidyPolicyVersion.create({ data: { policyId: created.id, version: 1, createdById: makerId, ...versionData(input) } })
+	if (input.excludes.length) await tx.subsidyPolicyExclusion.createMany({ data: input.excludes.map((excludedPolicyId) => ({ policyId: created.id, excludedPolicyId })) })
+	await audit({ actor: approver, action: 'subsidy.policy_create', entityType: 'subsidy_policy', entityId: created.id, details: { code: input.code, monthlyCreditFen: input.monthlyCredit, copayBps: input.copayPercent, makerId } }, tx)
+	return ok(created)
+}
+
+/** Proposes a change to a policy: a new version from a date no earlier than today and after the latest version's. */
+export async function addPolicyVersion(user: SessionUser, input: PolicyRulesInput, ip: string | null = null): Promise<Outcome<{ id: string }>> {
 	if (!canManagePolicies(user)) return fail('subsidies:errors.cityOnly', 403)
 	if ((await unknownDistricts(input.districtIds)).length) return fieldFail('districtIds', 'subsidies:errors.district')
 	if (input.effectiveFrom < shanghaiDate()) return fieldFail('effectiveFrom', 'subsidies:errors.versionInPast')
-	try {
-		const created = await transaction(async (tx) => {
-			// Lock the policy so two officers adding versions at once get consecutive numbers.
-			const locked = await sql`SELECT id FROM subsidy_policy WHERE id = ${input.policyId}::uuid FOR UPDATE`.first(tx)
-			if (!locked) return null
-			const latest = await tx.subsidyPolicyVersion.findFirst({ where: { policyId: input.policyId }, orderBy: { version: 'desc' }, select: { version: true, effectiveFrom: true } })
-			if (latest && toDateString(latest.effectiveFrom) >= input.effectiveFrom) return 'order' as const
-			const v = await tx.subsidyPolicyVersion.create({ data: { policyId: input.policyId, version: (latest?.version ?? 0) + 1, createdById: user.id, ...versionData(input) }, select: { id: true, version: true } })
-			await audit({ actor: user, action: 'subsidy.policy_version', entityType: 'subsidy_policy', entityId: input.policyId, details: { version: v.version, effectiveFrom: input.effectiveFrom, monthlyCreditFen: input.monthlyCredit, copayBps: input.copayPercent } }, tx)
-			return v
-		})
-		if (created === null) return fieldFail('policyId', 'subsidies:errors.policy', 404)
-		if (created === 'order') return fieldFail('effectiveFrom', 'subsidies:errors.versionOrder')
-		return ok(created)
-	} catch (error) {
-		return failureOf(error)
-	}
+	const latest = await prisma.subsidyPolicyVersion.findFirst({ where: { policyId: input.policyId }, orderBy: { version: 'desc' }, select: { effectiveFrom: true } })
+	if (!latest) return fieldFail('policyId', 'subsidies:errors.policy', 404)
+	if (toDateString(latest.effectiveFrom) >= input.effectiveFrom) return fieldFail('effectiveFrom', 'subsidies:errors.versionOrder')
+	return proposeChange(user, 'subsidy_policy_version', input as unknown as Prisma.InputJsonValue, input.policyId, ip)
+}
+
+/** Writes an approved version (inside the decision's transaction), checking order again under the policy's lock. */
+async function applyPolicyVersion(tx: Tx, makerId: string, approver: SessionUser, input: PolicyRulesInput): Promise<Outcome<{ id: string; version: number }>> {
+	if (input.effectiveFrom < shanghaiDate()) return fieldFail('effectiveFrom', 'subsidies:errors.versionInPast')
+	// Lock the policy so two versions written at once get consecutive numbers.
+	const locked = await sql`SELECT id FROM subsidy_policy WHERE id = ${input.policyId}::uuid FOR UPDATE`.first(tx)
+	if (!locked) return fieldFail('policyId', 'subsidies:errors.policy', 404)
+	const latest = await tx.subsidyPolicyVersion.findFirst({ where: { policyId: input.policyId }, orderBy: { version: 'desc' }, select: { version: true, effectiveFrom: true } })
+	if (latest && toDateString(latest.effectiveFrom) >= input.effectiveFrom) return fieldFail('effectiveFrom', 'subsidies:errors.versionOrder')
+	const v = await tx.subsidyPolicyVersion.create({ data: { policyId: input.policyId, version: (latest?.version ?? 0) + 1, createdById: makerId, ...versionData(input) }, select: { id: true, version: true } })
+	await audit({ actor: approver, action: 'subsidy.policy_version', entityType: 'subsidy_policy', entityId: input.policyId, details: { version: v.version, effectiveFrom: input.effectiveFrom, monthlyCreditFen: input.monthlyCredit, copayBps: input.copayPercent, makerId } }, tx)
+	return ok(v)
+}
+
+/** A second city officer approves (the change is written) or rejects a pending policy change. */
+export async function decidePolicyChange(user: SessionUser, input: { changeId: string; decision: 'approve' | 'reject'; note?: string | null }, ip: string | null): Promise<Outcome<null>> {
+	if (!canManagePolicies(user)) return fail('subsidies:errors.cityOnly', 403)
+	return decideChange(
+		user,
+		input,
+		['subsidy_policy_create', 'subsidy_policy_version'],
+		(change, tx) =>
+			change.kind === 'subsidy_policy_create'
+				? applyCreatePolicy(tx, change.proposedById, user, change.payload as unknown as CreatePolicyInput)
+				: applyPolicyVersion(tx, change.proposedById, user, change.payload as unknown as PolicyRulesInput),
+		ip,
+	)
+}
+
+export function pendingPolicyChanges(viewer: SessionUser) {
+	return listPendingChanges(['subsidy_policy_create', 'subsidy_policy_version'], viewer)
 }
 
 export async function setBudget(user: SessionUser, input: BudgetInput): Promise<Outcome<null>> {

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { parseYuan } from '~/lib/money.ts'
 import { ServiceCategory } from '~/generated/prisma/enums.ts'
 import { DISABILITY_LEVELS, ELDER_CATEGORIES } from './categories.ts'
+import { CONTROL_MESSAGE, isSingleLine, multiLineText } from '~/modules/auth/schemas.ts'
 
 const E = (key: string) => `subsidies:errors.${key}`
 
@@ -53,8 +54,8 @@ export const createPolicySchema = z
 	.object({
 		intent: z.literal('create'),
 		code: z.string({ error: E('code') }).trim().regex(/^[a-z0-9-]{2,40}$/, E('code')),
-		nameZh: z.string({ error: E('name') }).trim().min(2, E('name')).max(60, E('name')),
-		nameEn: z.string({ error: E('name') }).trim().min(2, E('name')).max(100, E('name')),
+		nameZh: z.string({ error: E('name') }).trim().min(2, E('name')).max(60, E('name')).refine(isSingleLine, CONTROL_MESSAGE),
+		nameEn: z.string({ error: E('name') }).trim().min(2, E('name')).max(100, E('name')).refine(isSingleLine, CONTROL_MESSAGE),
 		excludes: many(z.uuid()),
 		...ruleFields,
 	})
@@ -71,7 +72,7 @@ export const newVersionSchema = z
 export const budgetSchema = z.object({
 	intent: z.literal('budget'),
 	policyId: z.uuid({ error: E('policy') }),
-	districtId: z.string({ error: E('district') }).trim().min(1, E('district')),
+	districtId: z.string({ error: E('district') }).trim().min(1, E('district')).max(40, E('district')).refine(isSingleLine, E('district')),
 	year: z.coerce.number({ error: E('year') }).int(E('year')).min(2016, E('year')).max(2100, E('year')),
 	amount: yuan('amount'),
 })
@@ -83,7 +84,7 @@ export const applySchema = z.object({
 	policyId: z.uuid({ error: E('policy') }),
 	householdSize: z.coerce.number({ error: E('householdSize') }).int(E('householdSize')).min(1, E('householdSize')).max(30, E('householdSize')),
 	householdIncome: yuan('householdIncome'),
-	statement: z.string().trim().max(500, E('statement')).optional(),
+	statement: multiLineText(500, E('statement')).optional(),
 })
 
 export const communityReviewSchema = z.object({
@@ -91,16 +92,16 @@ export const communityReviewSchema = z.object({
 	decision: z.enum(['approve', 'reject'], { error: E('decision') }),
 	economicCheckResult: z.enum(['pass', 'fail'], { error: E('economicCheck') }),
 	economicCheckDate: dateString,
-	note: z.string().trim().max(500, E('note')).optional(),
+	note: multiLineText(500, E('note')).optional(),
 })
 
 export const bureauDecisionSchema = z
 	.object({
 		applicationId: z.uuid({ error: E('application') }),
 		decision: z.enum(['approve', 'reject'], { error: E('decision') }),
-		reason: z.string().trim().max(500, E('reason')).optional(),
+		reason: multiLineText(500, E('reason')).optional(),
 		override: z.preprocess((v) => v === 'on' || v === 'true', z.boolean()),
-		overrideReason: z.string().trim().max(500, E('reason')).optional(),
+		overrideReason: multiLineText(500, E('reason')).optional(),
 	})
 	.superRefine((v, ctx) => {
 		if (v.decision === 'reject' && !v.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: E('reasonRequired') })
@@ -117,7 +118,7 @@ export type BureauDecisionInput = z.infer<typeof bureauDecisionSchema>
 /** A bureau officer's decision on a submitted claim; returning it needs a reason (checked with the claim). */
 export const claimDecisionSchema = z.object({
 	intent: z.enum(['approve', 'reject'], { error: E('checkForm') }).default('approve'),
-	note: z.string().trim().max(500, E('tooLong')).optional().default(''),
+	note: multiLineText(500, E('tooLong')).optional().default(''),
 })
 
 // ---- registry: the township (乡镇/街道) step of the review chain

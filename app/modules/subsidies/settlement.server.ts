@@ -12,6 +12,7 @@ import { addMonths, toDateString } from '~/lib/time.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import { canActInDistrict, isCityWide } from '~/modules/auth/access.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
+import { twoPersonRefusal } from '~/modules/auth/two-person.server.ts'
 
 export const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'subsidies:errors.month')
 
@@ -134,10 +135,12 @@ export async function getClaim(user: SessionUser, claimId: string) {
 export async function approveClaim(user: SessionUser, claimId: string, note: string, ip: string | null): Promise<Outcome<null>> {
 	if (user.role !== 'bureau_district' && !isCityWide(user)) return fail('subsidies:errors.bureauOnly', 403)
 	if (!z.uuid().safeParse(claimId).success) return fail('subsidies:errors.notInScope', 404)
-	const claim = await prisma.subsidyClaim.findUnique({ where: { id: claimId }, select: { id: true, districtId: true, totalFen: true, lineCount: true } })
+	const claim = await prisma.subsidyClaim.findUnique({ where: { id: claimId }, select: { id: true, districtId: true, totalFen: true, lineCount: true, createdById: true } })
 	if (!claim) return fail('subsidies:errors.notInScope', 404)
 	if (!canActInDistrict(user, claim.districtId)) return fail('subsidies:errors.otherDistrict', 403)
 	if (claim.lineCount === 0) return fail('subsidies:errors.claimEmpty', 409)
+	const twoPerson = await twoPersonRefusal(user, [claim.createdById])
+	if (twoPerson) return twoPerson
 	const done = await transaction(async (tx) => {
 		const { count } = await tx.subsidyClaim.updateMany({ where: { id: claim.id, status: 'submitted' }, data: { status: 'approved', reviewedById: user.id, reviewedAt: new Date(), reviewNote: note || null } })
 		if (count === 0) return false

@@ -1,0 +1,67 @@
+// Trust (issue 12): an administrator invites a city officer; the officer sets their own password,
+// enrols an authenticator at the first sign-in, keeps the recovery codes, and ends another session.
+import { generateTOTP } from '@epic-web/totp'
+import { expect, expectAccessible, login, test } from './fixtures.ts'
+
+test('an invited officer sets a password, enrols an authenticator and ends another session', async ({ page, browser }) => {
+	test.setTimeout(120_000)
+	const phone = `135${String(Date.now()).slice(-8)}`
+	await login(page, '13800000051')
+	await page.goto('/bureau/staff')
+	await page.getByLabel('姓名').fill('钱晓东')
+	await page.getByLabel('手机号').fill(phone)
+	await page.getByLabel('角色').selectOption({ label: '市民政局' })
+	await page.getByRole('button', { name: '创建账号' }).click()
+	const link = await page.getByTestId('invitation').locator('code').innerText()
+	expect(link).toMatch(/\/invite\/[A-Za-z0-9_-]{43}$/)
+	await expectAccessible(page)
+
+	// The invited officer, in a browser of their own.
+	const officerContext = await browser.newContext({ locale: 'zh-CN' })
+	const officer = await officerContext.newPage()
+	await officer.goto(new URL(link).pathname)
+	await expect(officer.getByRole('heading', { name: '设置您的密码' })).toBeVisible()
+	await expectAccessible(officer)
+	await officer.getByLabel('密码', { exact: true }).fill('Qianxd2026')
+	await officer.getByLabel('再次输入密码').fill('Qianxd2026')
+	await officer.getByRole('button', { name: '设置密码' }).click()
+	await expect(officer.getByRole('status').filter({ hasText: '密码已设置' })).toBeVisible()
+
+	await officer.getByLabel('手机号').fill(phone)
+	await officer.getByLabel('密码').fill('Qianxd2026')
+	await officer.getByRole('button', { name: '登录' }).last().click()
+	await expect(officer.getByRole('heading', { name: '绑定验证器应用' })).toBeVisible()
+	await expect(officer.getByRole('img', { name: '两步验证二维码' })).toBeVisible()
+	await expectAccessible(officer)
+	const secret = await officer.getByTestId('totp-secret').innerText()
+	await officer.getByLabel('6 位验证码').fill((await generateTOTP({ secret, algorithm: 'SHA-1', digits: 6, period: 30 })).otp)
+	await officer.getByRole('button', { name: '验证' }).click()
+	await expect(officer.getByTestId('recovery-codes').getByRole('listitem')).toHaveCount(10)
+	await officer.getByRole('link', { name: '我已保存，继续' }).click()
+	await expect(officer.getByRole('navigation', { name: '主菜单' })).toBeVisible()
+
+	// The same officer signed in elsewhere; the first browser ends that session.
+	const otherContext = await browser.newContext({ locale: 'zh-CN' })
+	const other = await otherContext.newPage()
+	await other.goto('/login')
+	await other.getByLabel('手机号').fill(phone)
+	await other.getByLabel('密码').fill('Qianxd2026')
+	await other.getByRole('button', { name: '登录' }).last().click()
+	await expect(other.getByLabel('验证码或恢复码')).toBeVisible()
+	// The code used at enrolment is spent: wait for the next step's code.
+	await other.waitForTimeout((30 - (Math.floor(Date.now() / 1000) % 30)) * 1000 + 300)
+	await other.getByLabel('验证码或恢复码').fill((await generateTOTP({ secret, algorithm: 'SHA-1', digits: 6, period: 30 })).otp)
+	await other.getByRole('button', { name: '验证' }).click()
+	await expect(other.getByRole('navigation', { name: '主菜单' })).toBeVisible()
+
+	await officer.getByRole('link', { name: '登录设备' }).click()
+	await expect(officer.getByRole('heading', { name: '我的登录设备' })).toBeVisible()
+	await expect(officer.getByText('当前设备')).toBeVisible()
+	await expectAccessible(officer)
+	await officer.getByRole('button', { name: '结束其他所有登录' }).click()
+	await expect(officer.getByRole('status').filter({ hasText: '已结束 1 个其他登录' })).toBeVisible()
+	await other.goto('/bureau/audit')
+	await expect(other).toHaveURL(/\/login/)
+	await officerContext.close()
+	await otherContext.close()
+})
