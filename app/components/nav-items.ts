@@ -34,6 +34,8 @@ export const NAV_ITEMS: NavItem[] = [
 	{ to: '/bureau/geography', label: 'nav.geography', roles: ['bureau_district', 'bureau_city'] },
 	// messaging
 	{ to: '/admin/messages', label: 'nav.messages', roles: ['admin'] },
+	// centres (issue 14)
+	{ to: '/centre/roll-call', label: 'marketplace:nav.rollCall', roles: ['provider_staff'], providerKinds: ['community_centre'] },
 ]
 
 /** The entries a user sees: by role, and for provider staff by the kind of their provider. */

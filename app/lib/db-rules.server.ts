@@ -165,6 +165,8 @@ export const DB_RULES: Record<string, DbRule> = {
 	pending_change_kind_valid: internal('kinds are set by code'),
 	pending_change_status_valid: internal('statuses are set by code'),
 	pending_change_decider_not_proposer: { message: 'errors.change.ownProposal', status: 403 },
+	// ---- centres (issue 14 items 5, 2, 8)
+	visit_meals_served_range: invalid('meals', 'marketplace:errors.attendance.meals'),
 }
 
 /** The name of the rule a database error reports (constraint, unique index or trigger rule), if any. */
