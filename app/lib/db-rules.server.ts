@@ -167,6 +167,9 @@ export const DB_RULES: Record<string, DbRule> = {
 	pending_change_decider_not_proposer: { message: 'errors.change.ownProposal', status: 403 },
 	// ---- centres (issue 14 items 5, 2, 8)
 	visit_meals_served_range: invalid('meals', 'marketplace:errors.attendance.meals'),
+	complaint_closed_has_finding: internal('closing sets the finding and closedAt in one conditional update'),
+	complaint_booking_subject: internal('the module sets bookingId exactly for booking complaints'),
+	institution_facts_tekun_capacity_range: invalid('tekunCapacity', 'beds:facts.errors.tekunCapacity'),
 }
 
 /** The name of the rule a database error reports (constraint, unique index or trigger rule), if any. */
