@@ -35,6 +35,7 @@ export const NAV_ITEMS: NavItem[] = [
 	// statuses and capability assessment (issue 10)
 	{ to: '/statuses/review', label: 'statuses:nav.review', roles: ['community_officer', 'township_officer', 'bureau_district', 'bureau_city'] },
 	{ to: '/assessments', label: 'statuses:assessment.assess', roles: ['assessor', 'community_officer'] },
+	{ to: '/bureau/assessment-orgs', label: 'statuses:orgs.nav', roles: ['bureau_district', 'bureau_city'] },
 	// messaging
 	{ to: '/admin/messages', label: 'nav.messages', roles: ['admin'] },
 ]

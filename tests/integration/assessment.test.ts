@@ -163,3 +163,33 @@ describe('re-assessment requests and the history', () => {
 		expect((await applyForSubsidy(family, { elderId, policyId: policy.id, householdSize: 1, householdIncome: 0 })).ok).toBe(true)
 	})
 })
+
+describe('the bureau registers organisations, invites assessors and allows communities', () => {
+	it('registers within its district, refuses bad input by field, invites an assessor, toggles a community permit', async () => {
+		const orgsPage = await import('~/routes/bureau.assessment-orgs.tsx')
+		const district = await signIn('13800000031') // 东宝区
+		const licenceNo = `JMPG-T-${process.pid}-${Date.now()}`
+		const post = (fields: Record<string, string | string[]>) => callAction(orgsPage, '/bureau/assessment-orgs', fields, { as: district })
+		const noDistrict = await post({ intent: 'register', name: '测试评估中心', licenceNo })
+		expect(noDistrict.status).toBe(400)
+		expect(errorsOf(noDistrict.data).districtIds).toEqual(['statuses:orgs.errors.districts'])
+		const elsewhere = await post({ intent: 'register', name: '测试评估中心', licenceNo, districtIds: ['dongbao', 'zhongxiang'] })
+		expect(elsewhere.status).toBe(403)
+		expect((await post({ intent: 'register', name: '测试评估中心', licenceNo, districtIds: ['dongbao'] })).status).toBe(200)
+		const dup = await post({ intent: 'register', name: '另一中心', licenceNo, districtIds: ['dongbao'] })
+		expect(dup.status).toBe(409)
+		expect(errorsOf(dup.data).licenceNo).toEqual(['statuses:errors.licenceTaken'])
+		const org = await prisma.assessmentOrg.findUniqueOrThrow({ where: { licenceNo }, select: { id: true } })
+		const phone = `139${String(process.pid).padStart(5, '0').slice(-5)}${String(Date.now()).slice(-3)}`
+		const invited = await post({ intent: 'invite', orgId: org.id, name: '新评估员', phone })
+		expect(invited.status).toBe(200)
+		expect(await prisma.user.findUniqueOrThrow({ where: { phone }, select: { role: true, assessmentOrgId: true } })).toEqual({ role: 'assessor', assessmentOrgId: org.id })
+		const community = await prisma.community.findFirstOrThrow({ where: { districtId: 'dongbao', retiredAt: null, id: { not: await longquan() } }, select: { id: true } })
+		expect((await post({ intent: 'permit', communityId: community.id, allow: 'yes' })).status).toBe(200)
+		expect(await prisma.assessmentCommunityPermit.count({ where: { communityId: community.id } })).toBe(1)
+		expect((await post({ intent: 'permit', communityId: community.id, allow: 'no' })).status).toBe(200)
+		expect(await prisma.assessmentCommunityPermit.count({ where: { communityId: community.id } })).toBe(0)
+		const family = await signIn(await makeUser({ role: 'family' }))
+		expect((await callLoader(orgsPage, '/bureau/assessment-orgs', { as: family })).status).toBe(403)
+	})
+})
