@@ -36,6 +36,7 @@ export const NAV_ITEMS: NavItem[] = [
 	{ to: '/statuses/review', label: 'statuses:nav.review', roles: ['community_officer', 'township_officer', 'bureau_district', 'bureau_city'] },
 	{ to: '/assessments', label: 'statuses:assessment.assess', roles: ['assessor', 'community_officer'] },
 	{ to: '/bureau/assessment-orgs', label: 'statuses:orgs.nav', roles: ['bureau_district', 'bureau_city'] },
+	{ to: '/bureau/assessment-scale', label: 'statuses:scale.nav', roles: ['bureau_city', 'admin'] },
 	// messaging
 	{ to: '/admin/messages', label: 'nav.messages', roles: ['admin'] },
 ]

@@ -193,3 +193,28 @@ describe('the bureau registers organisations, invites assessors and allows commu
 		expect((await callLoader(orgsPage, '/bureau/assessment-orgs', { as: family })).status).toBe(403)
 	})
 })
+
+describe('the scoring table is versioned data the city bureau corrects', () => {
+	it('refuses a malformed table by field; a correction applies from its day, earlier assessments keep their version', async () => {
+		const scalePage = await import('~/routes/bureau.assessment-scale.tsx')
+		const city = await signIn('13800000041')
+		const post = (fields: Record<string, string>) => callAction(scalePage, '/bureau/assessment-scale', fields, { as: city })
+		const notJson = await post({ effectiveFrom: '2030-01-01', table: '{oops' })
+		expect(notJson.status).toBe(400)
+		expect(errorsOf(notJson.data).table).toEqual(['statuses:errors.scale.invalid'])
+		const badLevels = await post({ effectiveFrom: '2030-01-01', table: JSON.stringify({ ...SEED_SCALE, levels: [...SEED_SCALE.levels].reverse() }) })
+		expect(errorsOf(badLevels.data).table).toEqual(['statuses:errors.scale.invalid'])
+		expect((await post({ effectiveFrom: '2030-02-30', table: JSON.stringify(SEED_SCALE) })).status).toBe(400)
+		// A district officer may not correct it.
+		expect((await callLoader(scalePage, '/bureau/assessment-scale', { as: await signIn('13800000031') })).status).toBe(403)
+		// Version 2 from 2030 (mild from 70): today's assessments still use version 1.
+		const corrected = { ...SEED_SCALE, levels: SEED_SCALE.levels.map((l) => (l.level === 'mild' ? { ...l, min: 70 } : l)) }
+		const ok = await post({ effectiveFrom: '2030-01-01', table: JSON.stringify(corrected), note: '按标准原文更正' })
+		expect(ok.status).toBe(200)
+		const elderId = await plainElder(await longquan())
+		const res = await assess(await signIn(ASSESSOR), elderId, scores(68))
+		expect(valueOf(res.data)).toMatchObject({ level: 'mild' })
+		expect((await prisma.capabilityAssessment.findFirstOrThrow({ where: { elderId }, select: { scaleVersion: true } })).scaleVersion).toBe(1)
+		expect(await prisma.auditLog.count({ where: { action: 'assessment.scale' } })).toBeGreaterThanOrEqual(1)
+	})
+})
