@@ -29,7 +29,8 @@ function inScope(imp: ImportRow) {
 }
 
 /** Classifies an import's lines once (a repeat of the job finds it classified and does nothing). */
-export async function classifyImport(importId: string): Promise<{ status: string }> {
+export async function classifyImport(importId: string, opts: { chunkLines?: number } = {}): Promise<{ status: string }> {
+	const chunkLines = opts.chunkLines ?? APPLY_CHUNK_LINES
 	return transaction(async (tx) => {
 		const imp = await sql`SELECT id, status, "scopeKind", "scopeId" FROM registry_import WHERE id = ${importId}::uuid FOR UPDATE`.first<ImportRow>(tx)
 		if (!imp) return { status: 'missing' }
@@ -67,9 +68,9 @@ export async function classifyImport(importId: string): Promise<{ status: string
 			 WHERE l."importId" = ${id}::uuid AND l.line = f.line`.run(tx)
 		await sql`UPDATE registry_import_line SET "changedFields" = ARRAY["eventKind"::text] WHERE "importId" = ${id}::uuid AND outcome = 'new' AND "eventKind" IS NOT NULL`.run(tx)
 		const max = await sql`SELECT COALESCE(max(line), 0)::int AS max FROM registry_import_line WHERE "importId" = ${id}::uuid`.first<{ max: number }>(tx)
-		const chunks = Math.ceil(max!.max / APPLY_CHUNK_LINES)
+		const chunks = Math.ceil(max!.max / chunkLines)
 		await sql`INSERT INTO registry_import_chunk ("importId", no, "lineFrom", "lineTo")
-			 SELECT ${id}::uuid, g, (g - 1) * ${APPLY_CHUNK_LINES}::int + 1, g * ${APPLY_CHUNK_LINES}::int FROM generate_series(1, ${chunks}::int) g`.run(tx)
+			 SELECT ${id}::uuid, g, (g - 1) * ${chunkLines}::int + 1, g * ${chunkLines}::int FROM generate_series(1, ${chunks}::int) g`.run(tx)
 		await sql`UPDATE registry_import r SET status = 'classified', "classifiedAt" = now(), "chunkCount" = ${chunks}::int,
 			        "newCount" = t.n, "changedCount" = t.c, "unchangedCount" = t.u, "rejectedCount" = t.r
 			 FROM (SELECT count(*) FILTER (WHERE outcome = 'new')::int AS n, count(*) FILTER (WHERE outcome = 'changed')::int AS c,

@@ -58,6 +58,12 @@ export type StagedLine = {
 
 const PHONE = /^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/
 
+/** A date cell of a spreadsheet saved without its format: Excel's serial day number (1900 system). */
+function excelSerialDate(v: string): string | null {
+	if (!/^\d{4,5}$/.test(v)) return null
+	return new Date(Date.UTC(1899, 11, 30) + Number(v) * 86_400_000).toISOString().slice(0, 10)
+}
+
 function ageOn(birthDate: string, today: string) {
 	const years = Number(today.slice(0, 4)) - Number(birthDate.slice(0, 4))
 	return today.slice(5) >= birthDate.slice(5) ? years : years - 1
@@ -90,7 +96,7 @@ export function checkLine(line: number, f: Partial<Record<Column, string>>, toda
 	if (word || dateRaw) {
 		const kind = EVENT_WORDS[word]
 		if (!kind) return { ...base, reason: 'eventKind' }
-		const on = realDate(dateRaw)
+		const on = realDate(dateRaw) ?? excelSerialDate(dateRaw)
 		if (!on) return { ...base, eventKind: kind, reason: 'eventDate' }
 		const wrong = impossibleDate(on, id.birthDate, today)
 		if (wrong) return { ...base, eventKind: kind, reason: wrong === 'future' ? 'eventDateFuture' : 'eventDateBeforeBirth' }

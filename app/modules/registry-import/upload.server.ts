@@ -149,7 +149,7 @@ function cellText(v: ExcelJS.CellValue): string {
 }
 
 async function* xlsxRows(chunks: AsyncIterable<Buffer>): AsyncGenerator<RawRow> {
-	const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(chunks), { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', worksheets: 'emit', entries: 'emit' })
+	const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(chunks), { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit', entries: 'emit' })
 	try {
 		for await (const sheet of reader) {
 			for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
