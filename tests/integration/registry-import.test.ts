@@ -35,7 +35,7 @@ async function freshId(birthDate = '1941-07-09') {
 }
 
 /** The upload as a browser sends it: multipart, the CSRF token first, then the file. */
-async function upload(as: Visitor, name: string, bytes: Uint8Array | string, opts: { csrf?: boolean; headers?: Record<string, string> } = {}) {
+async function upload(as: Visitor, name: string, bytes: Uint8Array<ArrayBuffer> | string, opts: { csrf?: boolean; headers?: Record<string, string> } = {}) {
 	const form = new FormData()
 	if (opts.csrf !== false) form.append(CSRF_FIELD, as.csrfToken)
 	form.append('formId', 'registry-import')
@@ -56,7 +56,7 @@ async function upload(as: Visitor, name: string, bytes: Uint8Array | string, opt
 const fakeJob = (name: string, importId: string) => ({ name, data: { importId }, queueName: 'registry-import', updateProgress: async () => {} }) as unknown as Job
 
 /** Upload, check the job was queued, run the dry run as the worker would. */
-async function dryRun(as: Visitor, name: string, bytes: Uint8Array | string, opts: { chunkLines?: number } = {}) {
+async function dryRun(as: Visitor, name: string, bytes: Uint8Array<ArrayBuffer> | string, opts: { chunkLines?: number } = {}) {
 	const res = await upload(as, name, bytes)
 	expect(res.status, text(res.data)).toBe(302)
 	const importId = res.location!.split('/').at(-1)!
