@@ -10,12 +10,12 @@ import { clientIp } from '~/lib/http.server.ts'
 import { REGISTRAR_ROLES, requireRole } from '~/modules/auth/access.server.ts'
 import { enqueueClassify } from '~/jobs/registry-import.server.ts'
 import { MAX_IMPORT_BYTES, OPTIONAL_COLUMNS, REQUIRED_COLUMNS } from '~/modules/registry-import/columns.ts'
-import { listImports } from '~/modules/registry-import/read.server.ts'
+import { areaCodes, listImports } from '~/modules/registry-import/read.server.ts'
 import { receiveUpload } from '~/modules/registry-import/upload.server.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, REGISTRAR_ROLES)
-	return { imports: await listImports(user), maxMb: Math.round(MAX_IMPORT_BYTES / 1024 / 1024) }
+	return { imports: await listImports(user), codes: await areaCodes(user), maxMb: Math.round(MAX_IMPORT_BYTES / 1024 / 1024) }
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -29,7 +29,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function RegistryImport() {
-	const { imports, maxMb } = useLoaderData<typeof loader>()
+	const { imports, codes, maxMb } = useLoaderData<typeof loader>()
 	const reply = useActionData<typeof action>()
 	const navigation = useNavigation()
 	const { t } = useTranslation()
@@ -59,6 +59,22 @@ export default function RegistryImport() {
 					{t('registryImport.template')}
 				</a>
 			</p>
+			<details>
+				<summary>{t('registryImport.codes')}</summary>
+				<DataTable
+					rows={codes}
+					rowKey={(r) => r.communityCode}
+					caption={t('registryImport.codes')}
+					captionHidden
+					empty={t('registryImport.noCodes')}
+					columns={[
+						{ header: t('registryImport.community'), rowHeader: true, cell: (r) => r.community },
+						{ header: '社区代码', cell: (r) => <span className="mono">{r.communityCode}</span>, testId: 'community-code' },
+						{ header: t('registryImport.township'), cell: (r) => r.township },
+						{ header: '乡镇代码', cell: (r) => <span className="mono">{r.townshipCode}</span>, testId: 'township-code' },
+					]}
+				/>
+			</details>
 			<ActionForm form={form} encType="multipart/form-data" className="grid-form">
 				<div className="field">
 					<label htmlFor="import-file">{t('registryImport.file')}</label>

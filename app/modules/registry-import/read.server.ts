@@ -1,6 +1,8 @@
 // Reading imports: the officer's own imports, one import's state (counts, progress) and its report.
 import { z } from 'zod'
+import { prisma } from '~/lib/db.server.ts'
 import { sql } from '~/lib/sql.server.ts'
+import { communityScope } from '~/modules/auth/access.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 
 export type ImportView = {
@@ -59,4 +61,15 @@ export async function unfinishedImports(): Promise<{ id: string; status: string 
 /** Staged uploads abandoned mid-stream (the web process died): removed after a day. */
 export async function dropAbandonedUploads() {
 	return sql`DELETE FROM registry_import WHERE status = 'uploading' AND "createdAt" < now() - interval '1 day'`.run()
+}
+
+/** The township and community codes of the officer's area, for filling the file (at most 400). */
+export async function areaCodes(user: SessionUser) {
+	const rows = await prisma.community.findMany({
+		where: { AND: [communityScope(user), { retiredAt: null, code: { not: null } }] },
+		orderBy: [{ township: { code: 'asc' } }, { code: 'asc' }],
+		take: 400,
+		select: { code: true, nameZh: true, township: { select: { code: true, nameZh: true } } },
+	})
+	return rows.map((r) => ({ communityCode: r.code!, community: r.nameZh, townshipCode: r.township?.code ?? '', township: r.township?.nameZh ?? '' }))
 }
