@@ -16,7 +16,7 @@ test('an officer imports a registry file: dry run, then apply with a progress ba
 	await expect(page.getByRole('heading', { name: '从户籍/民政系统导入老年人', level: 1 })).toBeVisible()
 	await expect(page.getByTestId('import-columns')).toContainText('身份证号')
 	await expectAccessible(page)
-	await page.getByText('本辖区的乡镇和社区代码').click()
+	await page.locator('summary', { hasText: '本辖区的乡镇和社区代码' }).click()
 	const row = page.getByRole('row').filter({ hasText: '龙泉社区' }).first()
 	const community = (await row.getByTestId('community-code').innerText()).trim()
 	const township = (await row.getByTestId('township-code').innerText()).trim()
