@@ -34,6 +34,11 @@ export const NAV_ITEMS: NavItem[] = [
 	{ to: '/bureau/geography', label: 'nav.geography', roles: ['bureau_district', 'bureau_city'] },
 	// registry import (issue 10 item 3)
 	{ to: '/registry/import', label: 'nav.registryImport', roles: ['community_officer', 'township_officer', 'bureau_district', 'bureau_city'] },
+	// statuses and capability assessment (issue 10)
+	{ to: '/statuses/review', label: 'statuses:nav.review', roles: ['community_officer', 'township_officer', 'bureau_district', 'bureau_city'] },
+	{ to: '/assessments', label: 'statuses:assessment.assess', roles: ['assessor', 'community_officer'] },
+	{ to: '/bureau/assessment-orgs', label: 'statuses:orgs.nav', roles: ['bureau_district', 'bureau_city'] },
+	{ to: '/bureau/assessment-scale', label: 'statuses:scale.nav', roles: ['bureau_city', 'admin'] },
 	// messaging
 	{ to: '/admin/messages', label: 'nav.messages', roles: ['admin'] },
 ]

@@ -6,7 +6,8 @@ import { subsidyClaimsQueue } from './subsidy-claims.server.ts'
 import { subsidyGrantQueue } from './subsidy-grant.server.ts'
 import { smsQueue } from './sms.server.ts'
 import { registryImportQueue } from './registry-import.server.ts'
+import { statusReviewQueue } from './status-review.server.ts'
 
 export function allQueues() {
-	return [allowanceQueue(), snapshotQueue(), marketplaceQueue(), subsidyGrantQueue(), subsidyClaimsQueue(), smsQueue(), registryImportQueue()]
+	return [allowanceQueue(), snapshotQueue(), marketplaceQueue(), subsidyGrantQueue(), subsidyClaimsQueue(), smsQueue(), statusReviewQueue(), registryImportQueue()]
 }

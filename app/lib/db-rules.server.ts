@@ -170,6 +170,14 @@ export const DB_RULES: Record<string, DbRule> = {
 	life_event_one_death: conflict('occurredOn', 'lifeEvents.errors.deathRecordedOtherDate'),
 	life_event_date_possible: invalid('occurredOn', 'lifeEvents.errors.dateImpossible'),
 	registry_import_status_valid: internal('import statuses are set by app/modules/registry-import'),
+	// ---- statuses and capability assessment (issue 10 items 5 and 6)
+	elder_status_until_after_from: invalid('validUntil', 'statuses:errors.validUntil.beforeFrom'),
+	elder_status_review_after_from: invalid('reviewOn', 'statuses:errors.reviewOn.beforeFrom'),
+	elder_status_disability_grade: invalid('disabilityGrade', 'statuses:errors.disabilityGrade.required'),
+	elder_status_never_delete: internal('statuses are ended, never deleted (app/modules/statuses/records.server.ts)'),
+	assessment_org_licenceNo_key: conflict('licenceNo', 'statuses:errors.licenceTaken'),
+	capability_assessment_valid_after_assessed: invalid('validMonths', 'statuses:errors.validMonths.range'),
+	reassessment_request_one_open: conflict('reason', 'statuses:errors.requestOpen'),
 }
 
 /** The name of the rule a database error reports (constraint, unique index or trigger rule), if any. */

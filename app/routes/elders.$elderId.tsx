@@ -17,11 +17,15 @@ import { shanghaiDate } from '~/lib/time.ts'
 import { decideReportedDeath, recordLifeEvent } from '~/modules/life-events/life-events.server.ts'
 import { confirmDeathSchema, LIFE_EVENT_KINDS, recordLifeEventSchema } from '~/modules/life-events/schemas.ts'
 import { elderTimeline, type TimelineEntry } from '~/modules/life-events/timeline.server.ts'
+// statuses and assessments in the timeline (issue 10 item 9)
+import { StatusTimeline } from '~/components/elder-timeline.tsx'
+import { statusTimeline } from '~/modules/statuses/timeline.server.ts'
+import { statusesOf } from '~/modules/statuses/records.server.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const user = await requireUser(request)
 	const elder = notFoundUnless(await getElder(user, requireId(params, 'elderId')))
-	return { elder, canReveal: mayRevealIdNumber(user), officer: isRegistrar(user), timeline: await elderTimeline(user, elder.id), today: shanghaiDate() }
+	return { elder, canReveal: mayRevealIdNumber(user), officer: isRegistrar(user), timeline: await elderTimeline(user, elder.id), today: shanghaiDate(), statusTimeline: await statusTimeline(user, elder.id), statusesInForce: (await statusesOf(user, elder.id)).filter((x) => x.inForce).map((x) => x.kind) }
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -70,7 +74,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 type Reply = { idNumber?: string; birthDate?: string } | undefined
 
 export default function ElderPage() {
-	const { elder, canReveal, officer, timeline, today } = useLoaderData<typeof loader>()
+	const { elder, canReveal, officer, timeline, today, statusTimeline: statusItems, statusesInForce } = useLoaderData<typeof loader>()
 	const reply = useActionData<typeof action>()
 	const revealed = reply && 'idNumber' in reply ? (reply as Reply) : undefined
 	const { t, i18n } = useTranslation()
@@ -121,7 +125,7 @@ export default function ElderPage() {
 					[t('registry.fields.residenceStatus'), t(`registry.residenceStatus.${elder.residenceStatus}`), { 'data-testid': 'residence-status' }],
 					[t('registry.fields.phone'), elder.phone ?? t('common.none')],
 					[t('registry.fields.emergencyContact'), elder.emergencyContactName ? `${elder.emergencyContactName} ${elder.emergencyContactPhone ?? ''}` : t('common.none')],
-					[t('fields.categories'), elder.categories.length ? elder.categories.map((c) => t(`categories.${c}`)).join('、') : t('common.none')],
+					[t('fields.categories'), statusesInForce.length ? statusesInForce.map((k) => t(`statuses:kinds.${k}`)).join('、') : t('common.none'), { 'data-testid': 'statuses-in-force' }],
 					[t('fields.lastLiveness'), elder.lastLivenessAt ? String(elder.lastLivenessAt).slice(0, 10) : t('common.none')],
 					[t('fields.family'), elder.families.length ? elder.families.map((f) => `${f.user.name}（${t(`relationships.${f.relationship}`)}）`).join('、') : t('registry.noFamily')],
 				]}
@@ -132,6 +136,7 @@ export default function ElderPage() {
 			{officer ? <PendingDeaths timeline={timeline} reply={reply} /> : null}
 			{officer ? <LifeEventForm reply={reply} today={today} /> : null}
 			<Timeline entries={timeline} />
+			<StatusTimeline elderId={elder.id} items={statusItems} officer={officer} />
 		</section>
 	)
 }
