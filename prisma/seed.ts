@@ -887,6 +887,12 @@ export async function seed(options: SeedOptions = {}): Promise<SeedResult> {
 		counts.elders = await insertElders(client, generateElders(scale, today, communities, elderTotals, fixtureIds), log)
 		const elderSeconds = (performance.now() - elderStarted) / 1000
 		lap(`  elders: ${counts.elders.toLocaleString('en')} (${Math.round(counts.elders / elderSeconds).toLocaleString('en')} rows/s)`)
+		// Life events (issue 10 item 7): the seeded deaths and moves out as the records they come from,
+		// so the elder's timeline shows them (set-based; the elder columns already hold their result).
+		await client.query(`INSERT INTO life_event ("elderId", kind, "occurredOn", source, reference)
+			SELECT id, 'death'::"LifeEventKind", "deathDate", 'officer'::"LifeEventSource", '示例数据' FROM elder WHERE "deathDate" IS NOT NULL
+			UNION ALL SELECT id, 'moved_out'::"LifeEventKind", "movedOutOn", 'officer'::"LifeEventSource", '示例数据' FROM elder WHERE "residencyStatus" = 'moved_out' AND "movedOutOn" IS NOT NULL
+			ON CONFLICT DO NOTHING`)
 
 		const dongbaoCentre = communities.get('dongbao')!.urban[0]!
 		const pwHash = await passwordHash

@@ -165,6 +165,11 @@ export const DB_RULES: Record<string, DbRule> = {
 	pending_change_kind_valid: internal('kinds are set by code'),
 	pending_change_status_valid: internal('statuses are set by code'),
 	pending_change_decider_not_proposer: { message: 'errors.change.ownProposal', status: 403 },
+	// ---- life events and the registry import (issue 10 items 7 and 3)
+	life_event_move_once: internal('a repeated move is found before the insert (ON CONFLICT DO NOTHING)'),
+	life_event_one_death: conflict('occurredOn', 'lifeEvents.errors.deathRecordedOtherDate'),
+	life_event_date_possible: invalid('occurredOn', 'lifeEvents.errors.dateImpossible'),
+	registry_import_status_valid: internal('import statuses are set by app/modules/registry-import'),
 	// ---- centres (issue 14 items 5, 2, 8)
 	visit_meals_served_range: invalid('meals', 'marketplace:errors.attendance.meals'),
 	complaint_closed_has_finding: internal('closing sets the finding and closedAt in one conditional update'),

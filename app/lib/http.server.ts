@@ -16,9 +16,12 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 /** Request bodies, by kind, refused (413) from their Content-Length before a byte is read. */
 export const BODY_LIMITS = { form: 1024 * 1024, webhook: 256 * 1024, upload: 20 * 1024 * 1024 } as const
+/** The registry import streams its file (80 MB, MAX_IMPORT_BYTES in modules/registry-import/columns.ts, plus the form's other parts). */
+export const REGISTRY_IMPORT_BODY_LIMIT = 80 * 1024 * 1024 + 64 * 1024
 
 function bodyLimit(req: ExpressRequest): number {
 	if (req.path === '/resources/stripe-webhook') return BODY_LIMITS.webhook
+	if (req.path === '/registry/import') return REGISTRY_IMPORT_BODY_LIMIT
 	return (req.get('content-type') ?? '').startsWith('multipart/form-data') ? BODY_LIMITS.upload : BODY_LIMITS.form
 }
 

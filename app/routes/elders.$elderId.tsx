@@ -13,6 +13,10 @@ import { requireRecentAuth } from '~/modules/auth/step-up.server.ts'
 import { getElder, revealIdNumber } from '~/modules/elders/elders.server.ts'
 import { linkFamily, unlinkFamily, verifyResidence } from '~/modules/elders/registry.server.ts'
 import { linkFamilySchema, RELATIONSHIPS, unlinkFamilySchema, verifyResidenceSchema } from '~/modules/elders/schemas.ts'
+import { shanghaiDate } from '~/lib/time.ts'
+import { decideReportedDeath, recordLifeEvent } from '~/modules/life-events/life-events.server.ts'
+import { confirmDeathSchema, LIFE_EVENT_KINDS, recordLifeEventSchema } from '~/modules/life-events/schemas.ts'
+import { elderTimeline, type TimelineEntry } from '~/modules/life-events/timeline.server.ts'
 // statuses and assessments in the timeline (issue 10 item 9)
 import { StatusTimeline } from '~/components/elder-timeline.tsx'
 import { statusTimeline } from '~/modules/statuses/timeline.server.ts'
@@ -21,7 +25,7 @@ import { statusesOf } from '~/modules/statuses/records.server.ts'
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const user = await requireUser(request)
 	const elder = notFoundUnless(await getElder(user, requireId(params, 'elderId')))
-	return { elder, canReveal: mayRevealIdNumber(user), officer: isRegistrar(user), statusTimeline: await statusTimeline(user, elder.id), statusesInForce: (await statusesOf(user, elder.id)).filter((x) => x.inForce).map((x) => x.kind) }
+	return { elder, canReveal: mayRevealIdNumber(user), officer: isRegistrar(user), timeline: await elderTimeline(user, elder.id), today: shanghaiDate(), statusTimeline: await statusTimeline(user, elder.id), statusesInForce: (await statusesOf(user, elder.id)).filter((x) => x.inForce).map((x) => x.kind) }
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -53,13 +57,24 @@ export async function action({ request, params }: ActionFunctionArgs) {
 		if (!parsed.ok) return parsed.response
 		return replyOutcome(parsed, await unlinkFamily(user, elderId, parsed.value.userId, ip))
 	}
+	// Life events (issue 10 item 7): a death with its source, a move; a reported death confirmed or rejected.
+	if (intent === 'life-event') {
+		const parsed = parseForm(formData, recordLifeEventSchema(shanghaiDate()))
+		if (!parsed.ok) return parsed.response
+		return replyOutcome(parsed, await recordLifeEvent(user, elderId, parsed.value, ip))
+	}
+	if (intent === 'decide-death') {
+		const parsed = parseForm(formData, confirmDeathSchema)
+		if (!parsed.ok) return parsed.response
+		return replyOutcome(parsed, await decideReportedDeath(user, elderId, parsed.value, ip))
+	}
 	throw new Response('Unknown action', { status: 400 })
 }
 
 type Reply = { idNumber?: string; birthDate?: string } | undefined
 
 export default function ElderPage() {
-	const { elder, canReveal, officer, statusTimeline: timeline, statusesInForce } = useLoaderData<typeof loader>()
+	const { elder, canReveal, officer, timeline, today, statusTimeline: statusItems, statusesInForce } = useLoaderData<typeof loader>()
 	const reply = useActionData<typeof action>()
 	const revealed = reply && 'idNumber' in reply ? (reply as Reply) : undefined
 	const { t, i18n } = useTranslation()
@@ -118,7 +133,109 @@ export default function ElderPage() {
 			{revealed ? <p className="notice">{t('elders.revealAudited')}</p> : null}
 			{officer && unverified ? <VerifyForm reply={reply} /> : null}
 			{officer ? <FamilyLinks families={elder.families} reply={reply} /> : null}
-			<StatusTimeline elderId={elder.id} items={timeline} officer={officer} />
+			{officer ? <PendingDeaths timeline={timeline} reply={reply} /> : null}
+			{officer ? <LifeEventForm reply={reply} today={today} /> : null}
+			<Timeline entries={timeline} />
+			<StatusTimeline elderId={elder.id} items={statusItems} officer={officer} />
+		</section>
+	)
+}
+
+type Entry = TimelineEntry
+
+function Timeline({ entries }: { entries: Entry[] }) {
+	const { t } = useTranslation()
+	const line = (e: Entry) => {
+		if (e.kind === 'registered') return t('timeline.registered')
+		if (e.kind === 'verified') return t('timeline.verified')
+		if (e.kind === 'imported') return e.created ? t('timeline.importedNew') : t('timeline.imported', { fields: e.fields.map((f) => t(`registryImport.field.${f}`)).join('、') })
+		const ev = e as Extract<Entry, { kind: 'lifeEvent' }>
+		return `${t('timeline.event', { kind: t(`lifeEvents.kind.${ev.event}`), status: t(`lifeEvents.status.${ev.status}`) })} · ${t('timeline.source', { source: t(`lifeEvents.source.${ev.source}`) })}${ev.reference ? `（${ev.reference}）` : ''}`
+	}
+	return (
+		<section className="card" data-testid="timeline">
+			<h2>{t('timeline.title')}</h2>
+			{entries.length === 0 ? <p className="empty">{t('timeline.empty')}</p> : null}
+			<ol className="timeline">
+				{entries.map((e, i) => (
+					<li key={i} data-kind={e.kind}>
+						<time dateTime={e.on}>{e.on}</time> {line(e)}
+						{e.by ? ` · ${t('timeline.by', { name: e.by })}` : ''}
+					</li>
+				))}
+			</ol>
+		</section>
+	)
+}
+
+function LifeEventForm({ reply, today }: { reply: unknown; today: string }) {
+	const { t } = useTranslation()
+	const navigation = useNavigation()
+	const [form, fields] = useReplyForm<'kind' | 'occurredOn' | 'reference'>('life-event', reply)
+	const done = replyValue<{ created: boolean }>(reply, 'life-event')
+	return (
+		<section className="card">
+			<h2>{t('lifeEvents.record')}</h2>
+			<p>{t('lifeEvents.recordLead')}</p>
+			{done ? (
+				<p role="status" className="notice">
+					{t('lifeEvents.recorded')}
+				</p>
+			) : null}
+			<ActionForm form={form} intent="life-event" className="grid-form">
+				<SelectField
+					label={t('lifeEvents.kindLabel')}
+					errors={fields.kind.errors}
+					selectProps={{ id: 'event-kind', name: 'kind', required: true }}
+					placeholder={t('common.choose')}
+					options={LIFE_EVENT_KINDS.map((k) => ({ value: k, label: t(`lifeEvents.kind.${k}`) }))}
+				/>
+				<Field label={t('lifeEvents.occurredOn')} errors={fields.occurredOn.errors} inputProps={{ id: 'event-date', name: 'occurredOn', type: 'date', required: true, max: today }} />
+				<Field label={t('lifeEvents.reference')} errors={fields.reference.errors} inputProps={{ id: 'event-reference', name: 'reference', maxLength: 100 }} />
+				<FormErrors form={form} />
+				<button type="submit" className="button" disabled={navigation.state === 'submitting'}>
+					{t('lifeEvents.save')}
+				</button>
+			</ActionForm>
+		</section>
+	)
+}
+
+function PendingDeaths({ timeline, reply }: { timeline: Entry[]; reply: unknown }) {
+	const pending = timeline.filter((e): e is Extract<Entry, { kind: 'lifeEvent' }> => e.kind === 'lifeEvent' && e.status === 'pending')
+	return (
+		<>
+			{pending.map((e) => (
+				<PendingDeath key={e.eventId} eventId={e.eventId} on={e.on} reply={reply} />
+			))}
+		</>
+	)
+}
+
+function PendingDeath({ eventId, on, reply }: { eventId: string; on: string; reply: unknown }) {
+	const { t } = useTranslation()
+	const navigation = useNavigation()
+	const [form, fields] = useReplyForm<'decision' | 'note'>('decide-death', reply)
+	return (
+		<section className="card notice" data-testid="pending-death">
+			<h2>{t('lifeEvents.pendingTitle')}</h2>
+			<p>
+				{t('lifeEvents.kind.death')} · {on}
+			</p>
+			<DecisionForm
+				form={form}
+				fields={fields}
+				reason={{ name: 'note', label: t('lifeEvents.note'), maxLength: 200 }}
+				decision="decision"
+				choices={[
+					{ value: 'confirm', label: t('lifeEvents.confirm') },
+					{ value: 'reject', label: t('lifeEvents.reject'), tone: 'danger' },
+				]}
+				disabled={navigation.state === 'submitting'}
+			>
+				<input type="hidden" name="intent" value="decide-death" />
+				<input type="hidden" name="eventId" value={eventId} />
+			</DecisionForm>
 		</section>
 	)
 }

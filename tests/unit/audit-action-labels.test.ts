@@ -20,6 +20,7 @@ const DYNAMIC = [
 	'stay_request.accept', 'stay_request.decline', // beds/stays.server.ts
 	'allowance.run_disburse', 'allowance.bank_file_followup', // allowance/runs.server.ts
 	'change.approve', 'change.reject', // auth/pending-changes.server.ts
+	'life_event.moved_out', 'life_event.moved_in', 'life_event.death_confirm', 'life_event.death_reject', // life-events/life-events.server.ts
 	// written by routes (login_.two-factor.tsx)
 	'auth.totp_enrol', 'auth.totp_enrol_failed', 'auth.second_factor', 'auth.second_factor_failed', 'auth.recovery_code_used',
 ]

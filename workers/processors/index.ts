@@ -5,8 +5,9 @@ import { marketplaceWorker } from './marketplace.ts'
 import { subsidyClaimsWorker } from './subsidy-claims.ts'
 import { subsidyGrantWorker } from './subsidy-grant.ts'
 import { smsWorker } from './sms.ts'
+import { registryImportWorker } from './registry-import.ts'
 import { statusReviewWorker } from './status-review.ts'
 
 export type { WorkerDefinition } from './definition.ts'
 
-export const WORKERS: WorkerDefinition[] = [allowanceWorker, indicatorSnapshots, marketplaceWorker, subsidyGrantWorker, subsidyClaimsWorker, smsWorker, statusReviewWorker]
+export const WORKERS: WorkerDefinition[] = [allowanceWorker, indicatorSnapshots, marketplaceWorker, subsidyGrantWorker, subsidyClaimsWorker, smsWorker, statusReviewWorker, registryImportWorker]

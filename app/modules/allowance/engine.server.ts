@@ -67,7 +67,10 @@ async function takeSnapshot(runId: string): Promise<{ status: string; chunkCount
 			        -- Only a card held in full can be paid to; a legacy mask alone holds the payment.
 			        CASE WHEN e."bankCardCipher" IS NOT NULL THEN e."bankCardRef" END
 			 FROM elder e LEFT JOIN cremation_record c ON c."elderId" = e.id
-			 WHERE e."birthDate" <= ${p.t80}::date AND e."residenceStatus" = 'verified'`.run(tx)
+			 WHERE e."birthDate" <= ${p.t80}::date AND e."residenceStatus" = 'verified'
+			   -- Who died or left the city before the month does not enter it at all (life events, issue 10 item 7).
+			   AND (LEAST(e."deathDate", c."deathDate") IS NULL OR LEAST(e."deathDate", c."deathDate") >= ${p.first}::date)
+			   AND (e."residencyStatus" = 'resident' OR COALESCE(e."movedOutOn" >= ${p.first}::date, false))`.run(tx)
 		const chunks = Math.ceil(n / chunkSize)
 		await sql`INSERT INTO allowance_run_chunk ("runId", no, "seqFrom", "seqTo")
 			 SELECT ${runId}, g, (g - 1) * ${chunkSize}::int + 1, LEAST(g * ${chunkSize}::int, ${n}::int) FROM generate_series(1, ${chunks}::int) g`.run(tx)

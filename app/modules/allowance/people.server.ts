@@ -11,6 +11,7 @@ import { canActInDistrict, elderScope } from '~/modules/auth/access.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { hashIdNumber } from '~/modules/identity/id-crypto.server.ts'
 import { parseIdNumber } from '~/modules/identity/id-number.ts'
+import { recordDeathFromCremation } from '~/modules/life-events/life-events.server.ts'
 import { parseCsvUpload, type LineReport } from './csv.server.ts'
 import { loadSettingsVersions } from './engine.server.ts'
 import { mayRecordCard } from './cards.server.ts'
@@ -181,8 +182,8 @@ export async function importCremationRecords(user: SessionUser, file: File | nul
 				else if (recorded.has(elder.id)) out.push({ line: c.line, outcome: 'rejected', reason: 'allowance:import.reason.alreadyRecorded' })
 				else {
 					await tx.cremationRecord.create({ data: { elderId: elder.id, deathDate: new Date(`${c.deathDate}T00:00:00Z`), crematedOn: c.crematedOn ? new Date(`${c.crematedOn}T00:00:00Z`) : null, importId, importedById: user.id } })
-					// The registry learns the death; an earlier recorded date is kept.
-					await sql`UPDATE elder SET "deathDate" = LEAST(COALESCE("deathDate", ${c.deathDate}::date), ${c.deathDate}::date), "updatedAt" = now() WHERE id = ${elder.id}::uuid`.run(tx)
+					// The registry learns the death as a life event (applied once, audited, on the elder's timeline).
+					await recordDeathFromCremation(tx, { elderId: elder.id, on: c.deathDate, importId, actor: user })
 					out.push({ line: c.line, outcome: 'matched' })
 					count++
 				}

@@ -6,6 +6,7 @@ import type { Outcome } from '~/lib/outcome.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { requireApprovedProvider } from '~/modules/marketplace/provider-standing.server.ts'
 import { bedEvent, explainBed } from './inventory.server.ts'
+import { reportDeathFromDischarge } from '~/modules/life-events/life-events.server.ts'
 import { completeStaysAfterDischarge } from '~/modules/attendance/attendance.server.ts'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -78,6 +79,8 @@ export async function dischargeElder(staff: InstitutionStaff, input: { admission
 			await sql`UPDATE admission SET "dischargedOn" = ${input.on}::date, "endReason" = ${input.reason}, "endNote" = ${input.note || null}, "dischargedById" = ${staff.id}, "updatedAt" = now() WHERE id = ${adm.id}`.run(tx)
 			await sql`UPDATE bed SET status = 'vacant', "updatedAt" = now() WHERE id = ${adm.bedId} AND status = 'occupied'`.run(tx)
 			await bedEvent(tx, { bedId: adm.bedId, providerId: staff.providerId, kind: 'discharged', from: 'occupied', to: 'vacant', elderId: adm.elderId, admissionId: adm.id, actorId: staff.id, details: { on: input.on, reason: input.reason } })
+			// A resident who died: a death for the community to confirm (issue 10 item 7), not a silent update.
+			if (input.reason === 'deceased') await reportDeathFromDischarge(tx, { elderId: adm.elderId, on: input.on, admissionId: adm.id, actor: staff })
 			return adm.elderId
 		})
 		// Issue 14 item 5: the discharge completes the elder's stay bookings here (after commit).

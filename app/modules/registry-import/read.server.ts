@@ -1,0 +1,75 @@
+// Reading imports: the officer's own imports, one import's state (counts, progress) and its report.
+import { z } from 'zod'
+import { prisma } from '~/lib/db.server.ts'
+import { sql } from '~/lib/sql.server.ts'
+import { communityScope } from '~/modules/auth/access.server.ts'
+import type { SessionUser } from '~/modules/auth/session.server.ts'
+
+export type ImportView = {
+	id: string
+	fileName: string
+	format: string
+	encoding: string
+	status: 'uploading' | 'classifying' | 'classified' | 'applying' | 'applied' | 'failed'
+	lineCount: number
+	newCount: number
+	changedCount: number
+	unchangedCount: number
+	rejectedCount: number
+	chunkCount: number
+	chunksDone: number
+	createdAt: Date
+	appliedAt: Date | null
+}
+
+const COLUMNS = sql.raw(`id, "fileName", format, encoding, status, "lineCount", "newCount", "changedCount", "unchangedCount", "rejectedCount", "chunkCount", "chunksDone", "createdAt", "appliedAt"`)
+
+/** An import its officer may see (only their own): null is a 404. */
+export async function importView(user: SessionUser, importId: string): Promise<ImportView | null> {
+	if (!z.uuid().safeParse(importId).success) return null
+	return (await sql`SELECT ${COLUMNS} FROM registry_import WHERE id = ${importId}::uuid AND "createdById" = ${user.id}::uuid AND status <> 'uploading'`.first<ImportView>()) ?? null
+}
+
+export async function listImports(user: SessionUser): Promise<ImportView[]> {
+	return sql`SELECT ${COLUMNS} FROM registry_import WHERE "createdById" = ${user.id}::uuid AND status <> 'uploading' ORDER BY "createdAt" DESC LIMIT 20`.rows<ImportView>()
+}
+
+export type ReportLine = { line: number; outcome: string | null; reason: string | null; changedFields: string[]; name: string; idMasked: string | null; townshipCode: string; communityCode: string }
+
+/** The report's lines in order, a page at a time (keyset on the line number): never the whole file in memory. */
+export async function* reportLines(importId: string, pageSize = 5000): AsyncGenerator<ReportLine[]> {
+	let after = 0
+	for (;;) {
+		const rows = await sql`SELECT line, outcome, reason, "changedFields", name, "idMasked", "townshipCode", "communityCode" FROM registry_import_line
+			 WHERE "importId" = ${importId}::uuid AND line > ${after} ORDER BY line LIMIT ${pageSize}`.rows<ReportLine>()
+		if (!rows.length) return
+		yield rows
+		after = rows[rows.length - 1]!.line
+	}
+}
+
+/** The first lines of each kind, shown on the page (the full list is the downloadable report). */
+export async function sampleLines(importId: string, limit = 50): Promise<ReportLine[]> {
+	return sql`SELECT line, outcome, reason, "changedFields", name, "idMasked", "townshipCode", "communityCode" FROM registry_import_line
+		 WHERE "importId" = ${importId}::uuid AND outcome IN ('rejected', 'changed', 'new') ORDER BY (outcome = 'rejected') DESC, line LIMIT ${limit}`.rows<ReportLine>()
+}
+
+export async function unfinishedImports(): Promise<{ id: string; status: string }[]> {
+	return sql`SELECT id, status FROM registry_import WHERE status IN ('classifying', 'applying')`.rows<{ id: string; status: string }>()
+}
+
+/** Staged uploads abandoned mid-stream (the web process died): removed after a day. */
+export async function dropAbandonedUploads() {
+	return sql`DELETE FROM registry_import WHERE status = 'uploading' AND "createdAt" < now() - interval '1 day'`.run()
+}
+
+/** The township and community codes of the officer's area, for filling the file (at most 400). */
+export async function areaCodes(user: SessionUser) {
+	const rows = await prisma.community.findMany({
+		where: { AND: [communityScope(user), { retiredAt: null, code: { not: null } }] },
+		orderBy: [{ township: { code: 'asc' } }, { code: 'asc' }],
+		take: 400,
+		select: { code: true, nameZh: true, township: { select: { code: true, nameZh: true } } },
+	})
+	return rows.map((r) => ({ communityCode: r.code!, community: r.nameZh, townshipCode: r.township?.code ?? '', township: r.township?.nameZh ?? '' }))
+}

@@ -1,0 +1,259 @@
+// The upload: the file is streamed from the request into registry_import_line in batches, never held
+// whole in memory and never written to local disk (web and worker are separate, stateless processes).
+// CSV in UTF-8 (with or without BOM) or GBK/GB18030 (decoded with iconv-lite), or XLSX (exceljs's
+// streaming WorkbookReader). A file that is not CSV/XLSX, too large or missing columns is refused whole.
+import { once } from 'node:events'
+import { Readable } from 'node:stream'
+import { unstable_parseMultipartFormData } from '@remix-run/node'
+import { parse } from 'csv-parse'
+import ExcelJS from 'exceljs'
+import iconv from 'iconv-lite'
+import { sql } from '~/lib/sql.server.ts'
+import { fail, fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
+import { shanghaiDate, toDateString } from '~/lib/time.ts'
+import { audit } from '~/modules/audit/audit.server.ts'
+import { isRegistrar, townshipIdOf } from '~/modules/auth/access.server.ts'
+import { validateCsrf } from '~/modules/auth/csrf.server.ts'
+import type { SessionUser } from '~/modules/auth/session.server.ts'
+import { encryptIdNumber, hashIdNumber } from '~/modules/identity/id-crypto.server.ts'
+import { maskIdNumber } from '~/modules/identity/id-number.ts'
+import { checkLine, MAX_IMPORT_BYTES, REQUIRED_COLUMNS, type Column, type StagedLine } from './columns.ts'
+
+/** A file refused whole: the i18n key of the reason, the HTTP status, and what is missing if anything. */
+export class ImportRefused extends Error {
+	constructor(
+		readonly key: string,
+		readonly status: number,
+		readonly detail?: string,
+	) {
+		super(key)
+	}
+}
+
+const BATCH = 2000
+
+export type Scope = { kind: 'city' | 'district' | 'township' | 'community'; id: string | null }
+
+/** The area an officer imports into: lines outside it are rejected by the dry run. */
+export async function importScope(user: SessionUser): Promise<Scope | null> {
+	switch (user.role) {
+		case 'bureau_city':
+			return { kind: 'city', id: null }
+		case 'bureau_district':
+			return user.districtId ? { kind: 'district', id: user.districtId } : null
+		case 'township_officer': {
+			const t = await townshipIdOf(user)
+			return t ? { kind: 'township', id: t } : null
+		}
+		case 'community_officer':
+			if (user.communityId) return { kind: 'community', id: user.communityId }
+			return user.districtId ? { kind: 'district', id: user.districtId } : null
+		default:
+			return null
+	}
+}
+
+/** Counts bytes as they pass and refuses the file once it is over the limit. */
+async function* limited(source: AsyncIterable<Uint8Array>, max: number): AsyncGenerator<Buffer> {
+	let n = 0
+	for await (const chunk of source) {
+		n += chunk.byteLength
+		if (n > max) throw new ImportRefused('registryImport.errors.tooLarge', 413)
+		yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+	}
+}
+
+type Sniffed = { format: 'csv' | 'xlsx'; encoding: string; chunks: AsyncGenerator<Buffer> }
+
+/** Looks at the first bytes: a ZIP is an XLSX; NUL bytes are not text; then UTF-8 or GB18030. */
+async function sniff(fileName: string, source: AsyncGenerator<Buffer>): Promise<Sniffed> {
+	const lower = fileName.toLowerCase()
+	const head: Buffer[] = []
+	let size = 0
+	let done = false
+	while (size < 64 * 1024) {
+		const next = await source.next()
+		if (next.done) {
+			done = true
+			break
+		}
+		head.push(next.value)
+		size += next.value.byteLength
+	}
+	const first = Buffer.concat(head)
+	if (!first.byteLength) throw new ImportRefused('registryImport.errors.empty', 400)
+	const rest = async function* () {
+		yield first
+		if (!done) yield* source
+	}
+	const isZip = first.byteLength >= 4 && first.readUInt32LE(0) === 0x04034b50
+	if (isZip) {
+		if (!lower.endsWith('.xlsx')) throw new ImportRefused('registryImport.errors.notCsvOrXlsx', 415)
+		return { format: 'xlsx', encoding: 'xlsx', chunks: rest() }
+	}
+	if (!(lower.endsWith('.csv') || lower.endsWith('.txt')) || first.includes(0)) throw new ImportRefused('registryImport.errors.notCsvOrXlsx', 415)
+	if (first[0] === 0xef && first[1] === 0xbb && first[2] === 0xbf) return { format: 'csv', encoding: 'utf-8', chunks: rest() }
+	try {
+		new TextDecoder('utf-8', { fatal: true }).decode(first, { stream: true })
+		return { format: 'csv', encoding: 'utf-8', chunks: rest() }
+	} catch {
+		return { format: 'csv', encoding: 'gb18030', chunks: rest() }
+	}
+}
+
+async function* decodeText(chunks: AsyncIterable<Buffer>, encoding: string): AsyncGenerator<string> {
+	if (encoding === 'utf-8') {
+		const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })
+		try {
+			for await (const c of chunks) yield decoder.decode(c, { stream: true })
+			yield decoder.decode()
+		} catch (error) {
+			if (error instanceof ImportRefused) throw error
+			throw new ImportRefused('registryImport.errors.encoding', 400)
+		}
+		return
+	}
+	const decoder = iconv.getDecoder(encoding)
+	for await (const c of chunks) yield decoder.write(c)
+	const tail = decoder.end()
+	if (tail) yield tail
+}
+
+type RawRow = { line: number; values: string[] }
+
+async function* csvRows(chunks: AsyncIterable<Buffer>, encoding: string): AsyncGenerator<RawRow> {
+	const parser = parse({ relax_column_count: true, skip_empty_lines: true, info: true, bom: true, relax_quotes: true })
+	const feeding = (async () => {
+		for await (const text of decodeText(chunks, encoding)) if (!parser.write(text)) await once(parser, 'drain')
+		parser.end()
+	})().catch((error: unknown) => parser.destroy(error instanceof Error ? error : new Error(String(error))))
+	try {
+		for await (const r of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) yield { line: r.info.lines, values: r.record }
+	} catch (error) {
+		if (error instanceof ImportRefused) throw error
+		throw new ImportRefused('registryImport.errors.malformed', 400)
+	}
+	await feeding
+}
+
+function cellText(v: ExcelJS.CellValue): string {
+	if (v == null) return ''
+	if (v instanceof Date) return toDateString(v)
+	if (typeof v === 'object') {
+		if ('richText' in v) return v.richText.map((r) => r.text).join('')
+		if ('text' in v) return String(v.text)
+		if ('result' in v) return v.result == null ? '' : cellText(v.result as ExcelJS.CellValue)
+		return ''
+	}
+	return String(v)
+}
+
+async function* xlsxRows(chunks: AsyncIterable<Buffer>): AsyncGenerator<RawRow> {
+	const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(chunks), { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit', entries: 'emit' })
+	try {
+		for await (const sheet of reader) {
+			for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
+				const values = (row.values as ExcelJS.CellValue[]).slice(1).map(cellText)
+				if (values.some((x) => x.trim())) yield { line: row.number, values }
+			}
+			break // the first worksheet only
+		}
+	} catch (error) {
+		if (error instanceof ImportRefused) throw error
+		throw new ImportRefused('registryImport.errors.malformed', 400)
+	}
+}
+
+async function insertBatch(importId: string, batch: StagedLine[]) {
+	if (!batch.length) return
+	const col = <T>(f: (l: StagedLine) => T) => batch.map(f)
+	await sql`INSERT INTO registry_import_line ("importId", line, "idHash", "idCipher", "idMasked", gender, "birthDate", name, "townshipCode", "communityCode", phone, "emergencyContactName", "emergencyContactPhone", "eventKind", "eventOn", outcome, reason)
+		SELECT ${importId}::uuid, t.* FROM unnest(${col((l) => l.line)}::int[], ${col((l) => (l.id ? Buffer.from(hashIdNumber(l.id.value)) : null))}::bytea[], ${col((l) => (l.id && !l.reason ? Buffer.from(encryptIdNumber(l.id.value)) : null))}::bytea[],
+		     ${col((l) => (l.id ? maskIdNumber(l.id.value) : null))}::text[], ${col((l) => l.id?.gender ?? null)}::"Gender"[], ${col((l) => l.id?.birthDate ?? null)}::date[], ${col((l) => l.name)}::text[],
+		     ${col((l) => l.townshipCode)}::text[], ${col((l) => l.communityCode)}::text[], ${col((l) => l.phone)}::text[], ${col((l) => l.emergencyContactName)}::text[], ${col((l) => l.emergencyContactPhone)}::text[],
+		     ${col((l) => l.eventKind)}::"LifeEventKind"[], ${col((l) => l.eventOn)}::date[], ${col((l) => (l.reason ? 'rejected' : null))}::text[], ${col((l) => l.reason)}::text[])
+		AS t(line, "idHash", "idCipher", "idMasked", gender, "birthDate", name, "townshipCode", "communityCode", phone, "emergencyContactName", "emergencyContactPhone", "eventKind", "eventOn", outcome, reason)`.run()
+}
+
+/** Streams one file's rows into the import's staged lines; checks the header first. Returns the line count. */
+export async function stageFile(importId: string, fileName: string, data: AsyncIterable<Uint8Array>, opts: { maxBytes?: number; today?: string } = {}): Promise<{ lines: number; format: string; encoding: string }> {
+	const sniffed = await sniff(fileName, limited(data, opts.maxBytes ?? MAX_IMPORT_BYTES))
+	const rows = sniffed.format === 'xlsx' ? xlsxRows(sniffed.chunks) : csvRows(sniffed.chunks, sniffed.encoding)
+	const today = opts.today ?? shanghaiDate()
+	let header: string[] | null = null
+	let batch: StagedLine[] = []
+	let lines = 0
+	for await (const row of rows) {
+		if (!header) {
+			header = row.values.map((h) => h.replace(/^\uFEFF/, '').trim())
+			const missing = REQUIRED_COLUMNS.filter((c) => !header!.includes(c))
+			if (missing.length) throw new ImportRefused('registryImport.errors.missingColumns', 400, missing.join('、'))
+			continue
+		}
+		const fields: Partial<Record<Column, string>> = {}
+		header.forEach((h, i) => {
+			fields[h as Column] = row.values[i] ?? ''
+		})
+		batch.push(checkLine(row.line, fields, today))
+		lines++
+		if (batch.length >= BATCH) {
+			await insertBatch(importId, batch)
+			batch = []
+		}
+	}
+	if (!header) throw new ImportRefused('registryImport.errors.empty', 400)
+	await insertBatch(importId, batch)
+	return { lines, format: sniffed.format, encoding: sniffed.encoding }
+}
+
+/**
+ * The upload action: reads the multipart body part by part. The CSRF token must come before the
+ * file (the form puts it first), so nothing is staged for a forged request. The file part is staged
+ * as it streams; a refused file leaves nothing behind. Then the dry run is queued.
+ */
+export type UploadResult = { outcome: Outcome<{ importId: string }>; fields: FormData; missing?: string }
+
+export async function receiveUpload(user: SessionUser, request: Request, ip: string | null, enqueue: (importId: string) => Promise<unknown>): Promise<UploadResult> {
+	const fields = new FormData()
+	if (!isRegistrar(user)) return { outcome: fail('registryImport.errors.officersOnly', 403), fields }
+	const scope = await importScope(user)
+	if (!scope) return { outcome: fail('registryImport.errors.noArea', 403), fields }
+	const declared = Number(request.headers.get('content-length') ?? 0)
+	if (declared > MAX_IMPORT_BYTES + 64 * 1024) return { outcome: fail('registryImport.errors.tooLarge', 413), fields }
+	let importId: string | null = null
+	let staged: { lines: number; format: string; encoding: string } | null = null
+	try {
+		await unstable_parseMultipartFormData(request, async ({ name, filename, data }) => {
+			if (name !== 'file' || filename === undefined) {
+				let text = ''
+				const decoder = new TextDecoder()
+				for await (const c of data) {
+					text += decoder.decode(c, { stream: true })
+					if (text.length > 4096) throw new ImportRefused('registryImport.errors.malformedForm', 400)
+				}
+				fields.append(name, text + decoder.decode())
+				return undefined
+			}
+			if (staged || importId) throw new ImportRefused('registryImport.errors.oneFile', 400)
+			await validateCsrf(fields, request)
+			if (!filename) throw new ImportRefused('registryImport.errors.noFile', 400)
+			const row = await sql`INSERT INTO registry_import ("createdById", "scopeKind", "scopeId", "fileName", format, encoding) VALUES (${user.id}::uuid, ${scope.kind}, ${scope.id}, ${filename.slice(0, 200)}, '', '') RETURNING id`.first<{ id: string }>()
+			importId = row!.id
+			staged = await stageFile(importId, filename, data)
+			return undefined
+		})
+	} catch (error) {
+		if (importId) await sql`DELETE FROM registry_import WHERE id = ${importId}::uuid`.run()
+		if (error instanceof ImportRefused) return { outcome: fieldFail('file', error.key, error.status), fields, missing: error.detail }
+		throw error
+	}
+	if (!importId || !staged) {
+		await validateCsrf(fields, request)
+		return { outcome: fieldFail('file', 'registryImport.errors.noFile', 400), fields }
+	}
+	const s = staged as { lines: number; format: string; encoding: string }
+	await sql`UPDATE registry_import SET status = 'classifying', "lineCount" = ${s.lines}, format = ${s.format}, encoding = ${s.encoding} WHERE id = ${importId}::uuid`.run()
+	await audit({ actor: user, action: 'registry_import.upload', entityType: 'registry_import', entityId: importId, districtId: user.districtId ?? null, ip, details: { lines: s.lines, format: s.format, encoding: s.encoding } })
+	await enqueue(importId).catch((error: unknown) => console.warn(`registry import ${importId} not queued yet: ${error instanceof Error ? error.message : error}`))
+	return { outcome: ok({ importId }), fields }
+}
