@@ -32,6 +32,9 @@ export const NAV_ITEMS: NavItem[] = [
 	{ to: '/subsidies/claims', label: 'subsidies:nav.claims', roles: ['provider_staff', 'bureau_district', 'bureau_city', 'admin'] },
 	// registry
 	{ to: '/bureau/geography', label: 'nav.geography', roles: ['bureau_district', 'bureau_city'] },
+	// due process (公示 / 复核)
+	{ to: '/subsidies/due-process', label: 'subsidies:nav.dueProcess', roles: ['community_officer', 'township_officer', 'bureau_district', 'bureau_city', 'admin'] },
+	{ to: '/subsidies/appeals', label: 'subsidies:nav.appeals', roles: ['family'] },
 	// messaging
 	{ to: '/admin/messages', label: 'nav.messages', roles: ['admin'] },
 ]

@@ -15,7 +15,7 @@ import { audit } from '~/modules/audit/audit.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { elderFactsSelect, facts } from '~/modules/subsidies/applications.server.ts'
 import { openApprovedGrant } from '~/modules/subsidies/grant-open.server.ts'
-import { versionRules } from '~/modules/subsidies/policies.server.ts'
+import { exclusiveWith, versionRules } from '~/modules/subsidies/policies.server.ts'
 import { ineligibility } from '~/modules/subsidies/rules.ts'
 import { APPEAL_DAYS } from './mask.ts'
 import { officerElderScope, officerHasElder } from './scope.server.ts'
@@ -55,7 +55,7 @@ export async function publicNotices(place: string, today: string): Promise<{ pla
 	if (!community && !district) return null
 	const rows = await sql`SELECT n.id, n."opensOn", n."endsOn", e.id AS "entryId", e."displayName", e."monthlyCreditFen", p."nameZh" AS benefit, p."nameEn" AS "benefitEn"
 		FROM subsidy_notice n
-		JOIN subsidy_notice_entry e ON e."noticeId" = n.id AND e.status <> 'lapsed'
+		JOIN subsidy_notice_entry e ON e."noticeId" = n.id AND e.status IN ('listed', 'effective')
 		JOIN subsidy_application a ON a.id = e."applicationId"
 		JOIN subsidy_policy p ON p.id = a."policyId"
 		WHERE ${community ? sql`n."communityId" = ${community.id}::uuid` : sql`n."districtId" = ${district!.id} AND n."communityId" IS NULL`}
@@ -71,17 +71,21 @@ export async function publicNotices(place: string, today: string): Promise<{ pla
 	return { place: placeName, notices: [...notices.values()] }
 }
 
-export type ObjectionInput = { noticeId: string; entryId: string; name: string; phone: string; reason: string }
+export type ObjectionInput = { noticeId?: string | undefined; entryId: string; name: string; phone: string; reason: string }
 
 /** Anyone may object to an entry while its notice is open; rate-limited per IP. */
 export async function lodgeObjection(input: ObjectionInput, ip: string | null, today: string): Promise<Outcome<{ id: string }>> {
-	const notice = await prisma.subsidyNotice.findUnique({ where: { id: input.noticeId }, select: { id: true, opensOn: true, endsOn: true, districtId: true } })
-	if (!notice) return fail('subsidies:dueProcess.errors.noNotice', 404)
-	const entry = await prisma.subsidyNoticeEntry.findFirst({ where: { id: input.entryId, noticeId: notice.id }, select: { id: true, status: true } })
-	if (!entry) return fieldFail('entryId', 'subsidies:dueProcess.errors.noEntry', 404)
+	const entry = await prisma.subsidyNoticeEntry.findUnique({ where: { id: input.entryId }, select: { id: true, noticeId: true } })
+	if (input.noticeId && entry?.noticeId !== input.noticeId) {
+		const exists = await prisma.subsidyNotice.count({ where: { id: input.noticeId } })
+		if (!exists) return fail('subsidies:dueProcess.errors.noNotice', 404)
+	}
+	if (!entry || (input.noticeId && entry.noticeId !== input.noticeId)) return fieldFail('entryId', 'subsidies:dueProcess.errors.noEntry', 404)
+	const notice = await prisma.subsidyNotice.findUniqueOrThrow({ where: { id: entry.noticeId }, select: { id: true, opensOn: true, endsOn: true, districtId: true } })
 	if (noticeState({ opensOn: toDateString(notice.opensOn), endsOn: toDateString(notice.endsOn) }, today) !== 'open') return fail('subsidies:dueProcess.errors.noticeClosed', 409)
-	if (ip) {
-		const key = `objection:${ip}:${today}`
+	{
+		// Per IP and day; requests with no known address share one counter (so they cannot escape it).
+		const key = `objection:${ip ?? 'unknown'}:${today}`
 		const n = await redis.incr(key)
 		if (n === 1) await redis.expire(key, 2 * 24 * 3600)
 		if (n > OBJECTIONS_PER_IP_PER_DAY) return fail('subsidies:dueProcess.errors.tooMany', 429)
@@ -188,12 +192,14 @@ async function settleEntry(entryId: string, today: string): Promise<'opened' | '
 		if (pending) return 'waiting'
 		const app = await tx.subsidyApplication.findUniqueOrThrow({ where: { id: entry.applicationId }, select: { id: true, status: true, applicantId: true, policyId: true, districtId: true, elderId: true, policyVersion: true, elder: { select: elderFactsSelect }, policy: { select: { nameZh: true } } } })
 		const why = app.elder.residenceStatus !== 'verified' ? 'residenceUnverified' : ineligibility(facts(app.elder), versionRules(app.policyVersion), today)
-		const active = await tx.subsidyGrant.count({ where: { elderId: app.elderId, policyId: app.policyId, status: 'active' } })
+		// Stacking and one grant per policy, checked again at effect: another grant may have opened during the notice.
+		const clashing = [app.policyId, ...(await exclusiveWith(app.policyId, tx))]
+		const active = await tx.subsidyGrant.count({ where: { elderId: app.elderId, policyId: { in: clashing }, status: 'active' } })
 		if (why || active || app.status !== 'approved') {
 			await tx.subsidyNoticeEntry.update({ where: { id: entry.id }, data: { status: 'lapsed', settledAt: new Date() } })
 			await releaseCommitment(tx, app, Number(entry.commitmentFen), today)
-			await tell(tx, await familyOf(tx, app.elderId, app.applicantId), 'notice_lapsed', app.id, { elder: app.elder.name, policy: app.policy.nameZh, reason: why ?? 'alreadyGranted', appealDays: APPEAL_DAYS })
-			await audit({ actor: null, action: 'notice.lapsed', entityType: 'subsidy_application', entityId: app.id, districtId: app.districtId, ip: null, details: { reason: why ?? 'alreadyGranted' } }, tx)
+			await tell(tx, await familyOf(tx, app.elderId, app.applicantId), 'notice_lapsed', app.id, { elder: app.elder.name, policy: app.policy.nameZh, reason: why ?? (active ? 'stacking' : 'outOfOrder'), appealDays: APPEAL_DAYS })
+			await audit({ actor: null, action: 'notice.lapsed', entityType: 'subsidy_application', entityId: app.id, districtId: app.districtId, ip: null, details: { reason: why ?? (active ? 'stacking' : 'outOfOrder') } }, tx)
 			return 'lapsed'
 		}
 		const grant = await openApprovedGrant(tx, { applicationId: app.id, month, backPayFrom: entry.backPayFrom ? entry.backPayFrom.slice(0, 7) : null })

@@ -1,15 +1,15 @@
 // Form schemas of the due-process pages. Messages are i18n keys.
 import { z } from 'zod'
-import { multiLineText, phoneSchema, singleLineText } from '~/modules/auth/schemas.ts'
+import { CONTROL_MESSAGE, hasNoControlChars, isSingleLine, phoneSchema } from '~/modules/auth/schemas.ts'
 
 const E = (key: string) => `subsidies:dueProcess.errors.${key}`
 const uuid = (key: string) => z.string({ error: E(key) }).uuid(E(key))
-const reason = (key = 'reason') => multiLineText(1000, 'errors.text.tooLong').pipe(z.string().min(1, E(key)))
+const reason = (key = 'reason') => z.string({ error: E(key) }).trim().min(1, E(key)).max(1000, 'errors.text.tooLong').refine(hasNoControlChars, CONTROL_MESSAGE)
 
 export const objectionSchema = z.object({
-	noticeId: uuid('noNotice'),
+	noticeId: uuid('noNotice').optional(),
 	entryId: uuid('noEntry'),
-	name: singleLineText(40).pipe(z.string().min(1, E('name'))),
+	name: z.string({ error: E('name') }).trim().min(1, E('name')).max(40, 'errors.text.tooLong').refine(isSingleLine, CONTROL_MESSAGE),
 	phone: phoneSchema,
 	reason: reason(),
 })

@@ -13,7 +13,7 @@ import { canActInDistrict, isCityWide, townshipIdOf } from '~/modules/auth/acces
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { listForNotice } from './grant-open.server.ts'
 import { exclusiveWith, versionOn, versionRules } from './policies.server.ts'
-import { ineligibility, monthStart, yearCommitmentFen, type ElderFacts } from './rules.ts'
+import { ineligibility, yearCommitmentFen, type ElderFacts } from './rules.ts'
 import type { ApplyInput, BureauDecisionInput, CommunityReviewInput, TownshipReviewInput } from './schemas.ts'
 import { twoPersonRefusal } from '~/modules/auth/two-person.server.ts'
 
