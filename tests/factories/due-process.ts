@@ -2,7 +2,7 @@
 // helper that ends a notice now (moves its period into the past and runs the close), for tests that
 // only need a grant to take effect.
 import { prisma } from '~/lib/db.server.ts'
-import { dateOnly, shanghaiDate } from '~/lib/time.ts'
+import { dateOnly, shanghaiDate, toDateString } from '~/lib/time.ts'
 import { closeDueNotices } from '~/modules/due-process/notice.server.ts'
 import { addDays } from '~/modules/due-process/mask.ts'
 import { makeUser } from './accounts.ts'
@@ -14,7 +14,11 @@ const rng = new Rng(`due-process-${process.pid}-${Date.now()}`)
 /** Ends the notice listing `applicationId` as of today (Shanghai) and settles every notice due. */
 export async function endNoticeOf(applicationId: string, today = shanghaiDate()) {
 	const entry = await prisma.subsidyNoticeEntry.findUniqueOrThrow({ where: { applicationId }, select: { noticeId: true } })
-	await prisma.subsidyNotice.update({ where: { id: entry.noticeId }, data: { opensOn: dateOnly(addDays(today, -7)), endsOn: dateOnly(today) } })
+	// Opened a day before the place's earliest notice (one notice per place and day), ending today.
+	const notice = await prisma.subsidyNotice.findUniqueOrThrow({ where: { id: entry.noticeId }, select: { districtId: true, communityId: true } })
+	const earliest = await prisma.subsidyNotice.findFirst({ where: { districtId: notice.districtId, communityId: notice.communityId }, orderBy: { opensOn: 'asc' }, select: { opensOn: true } })
+	const opensOn = addDays([toDateString(earliest!.opensOn), addDays(today, -6)].sort()[0]!, -1)
+	await prisma.subsidyNotice.update({ where: { id: entry.noticeId }, data: { opensOn: dateOnly(opensOn), endsOn: dateOnly(today) } })
 	return closeDueNotices(today)
 }
 

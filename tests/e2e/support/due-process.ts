@@ -18,7 +18,9 @@ export async function backdateNoticeOf(elderName: string) {
 	await client.connect()
 	try {
 		const { rowCount } = await client.query(
-			`UPDATE subsidy_notice n SET "opensOn" = $2::date - 7, "endsOn" = $2::date
+			// Opened a day before the place's earliest notice (one notice per place and day), ending today.
+			`UPDATE subsidy_notice n SET "endsOn" = $2::date, "opensOn" = (SELECT least(min(o."opensOn"), $2::date - 6) - 1 FROM subsidy_notice o
+			   WHERE o."districtId" = n."districtId" AND o."communityId" IS NOT DISTINCT FROM n."communityId")
 			 FROM subsidy_notice_entry e JOIN elder el ON el.id = e."elderId"
 			 WHERE e."noticeId" = n.id AND el.name = $1 AND e.status = 'listed'`,
 			[elderName, today()],
