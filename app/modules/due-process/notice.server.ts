@@ -8,6 +8,7 @@
 import { prisma, transaction, type Tx } from '~/lib/db.server.ts'
 import { failureOf, refuse } from '~/lib/db-rules.server.ts'
 import { fail, fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
+import { getEnv } from '~/lib/env.server.ts'
 import { redis } from '~/lib/redis.server.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { toDateString } from '~/lib/time.ts'
@@ -20,7 +21,7 @@ import { ineligibility } from '~/modules/subsidies/rules.ts'
 import { APPEAL_DAYS } from './mask.ts'
 import { officerElderScope, officerHasElder } from './scope.server.ts'
 
-/** Objections one IP may lodge per day (Redis counter `objection:<ip>:<day>`). */
+/** Objections one IP may lodge per day (Redis counter `<QUEUE_PREFIX>:objection:<ip>:<day>`). */
 export const OBJECTIONS_PER_IP_PER_DAY = 5
 
 type Db = Tx | typeof prisma
@@ -85,7 +86,7 @@ export async function lodgeObjection(input: ObjectionInput, ip: string | null, t
 	if (noticeState({ opensOn: toDateString(notice.opensOn), endsOn: toDateString(notice.endsOn) }, today) !== 'open') return fail('subsidies:dueProcess.errors.noticeClosed', 409)
 	{
 		// Per IP and day; requests with no known address share one counter (so they cannot escape it).
-		const key = `objection:${ip ?? 'unknown'}:${today}`
+		const key = `${getEnv().QUEUE_PREFIX}:objection:${ip ?? 'unknown'}:${today}`
 		const n = await redis.incr(key)
 		if (n === 1) await redis.expire(key, 2 * 24 * 3600)
 		if (n > OBJECTIONS_PER_IP_PER_DAY) return fail('subsidies:dueProcess.errors.tooMany', 429)
