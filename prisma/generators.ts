@@ -3,6 +3,8 @@
 import { ageOn, dateOnly, shanghaiDate } from '~/lib/time.ts'
 import { encryptIdNumber, hashIdNumber } from '~/modules/identity/id-crypto.server.ts'
 import { makeIdNumber, maskIdNumber } from '~/modules/identity/id-number.ts'
+import { makeCardNumber, maskCard } from '~/modules/allowance/card.ts'
+import { encryptCardNumber } from '~/modules/allowance/card-crypto.server.ts'
 
 // ---------------------------------------------------------------- PRNG
 
@@ -246,6 +248,8 @@ export type ElderRowInput = {
 	residencyStatus?: 'resident' | 'moved_out'
 	movedOutOn?: string | null
 	bankCardRef?: string | null
+	/** The full subsidy card number (null: none). Default: a generated 19-digit 邮储 card, unless bankCardRef is given. */
+	bankCardNumber?: string | null
 }
 
 /** Columns of the `elder` table (createdAt/updatedAt left to the database / Prisma). Prisma-ready. */
@@ -267,6 +271,10 @@ export type ElderRow = {
 	residencyStatus: 'resident' | 'moved_out'
 	movedOutOn: Date | null
 	bankCardRef: string | null
+	bankCardCipher: Uint8Array<ArrayBuffer> | null
+	bankName: string | null
+	bankAccountHolder: string | null
+	bankCardRecordedAt: Date | null
 }
 
 /** Care-needs shares (半失能, 失能) rising with age. */
@@ -310,8 +318,10 @@ export function makeElder(rng: Rng, input: ElderRowInput): { row: ElderRow; idNu
 	const stale = rng.chance(0.01)
 	const livenessDays = stale ? rng.int(370, 760) : rng.int(0, 300)
 	const lastLivenessAt = input.lastLivenessAt !== undefined ? input.lastLivenessAt : addDays(today, -livenessDays)
-	const cardTail = rng.digits(4)
-	const bankCardRef = input.bankCardRef !== undefined ? input.bankCardRef : `6217****${cardTail}`
+	// A card held in full (generated, Luhn-valid, never a real one), unless the caller says otherwise:
+	// bankCardRef alone (a mask) stands for a card recorded before cards were held in full.
+	const cardNumber = input.bankCardNumber !== undefined ? input.bankCardNumber : input.bankCardRef !== undefined ? null : makeCardNumber('621799', 19, (n) => rng.digits(n))
+	const bankCardRef = cardNumber ? maskCard(cardNumber) : (input.bankCardRef ?? null)
 
 	const row: ElderRow = {
 		id,
@@ -331,6 +341,10 @@ export function makeElder(rng: Rng, input: ElderRowInput): { row: ElderRow; idNu
 		residencyStatus: input.residencyStatus ?? 'resident',
 		movedOutOn: input.movedOutOn ? dateOnly(input.movedOutOn) : null,
 		bankCardRef,
+		bankCardCipher: cardNumber ? encryptCardNumber(cardNumber) : null,
+		bankName: cardNumber ? '中国邮政储蓄银行' : null,
+		bankAccountHolder: cardNumber ? name : null,
+		bankCardRecordedAt: cardNumber ? new Date(`${today}T00:00:00Z`) : null,
 	}
 	return { row, idNumber }
 }

@@ -462,6 +462,10 @@ const ELDER_COLUMNS: readonly Column[] = [
 	{ name: 'residencyStatus', type: '"ResidencyStatus"' },
 	{ name: 'movedOutOn', type: 'date' },
 	{ name: 'bankCardRef', type: 'text' },
+	{ name: 'bankCardCipher', type: 'bytea' },
+	{ name: 'bankName', type: 'text' },
+	{ name: 'bankAccountHolder', type: 'text' },
+	{ name: 'bankCardRecordedAt', type: 'timestamptz' },
 ]
 
 function emptyElderBatch(): unknown[][] {
@@ -486,6 +490,10 @@ function pushElder(batch: unknown[][], r: ElderRow) {
 	batch[14]!.push(r.residencyStatus)
 	batch[15]!.push(dateText(r.movedOutOn))
 	batch[16]!.push(r.bankCardRef)
+	batch[17]!.push(r.bankCardCipher)
+	batch[18]!.push(r.bankName)
+	batch[19]!.push(r.bankAccountHolder)
+	batch[20]!.push(r.bankCardRecordedAt ? r.bankCardRecordedAt.toISOString() : null)
 }
 
 /** Band index of every generated (non-fixture) elder, shuffled. */
@@ -545,7 +553,6 @@ function* generateElders(
 			categories: [],
 			disabilityLevel: 'none',
 			lastLivenessAt: addDays(today, -rng.int(20, 90)),
-			bankCardRef: `6217****${rng.digits(4)}`,
 			...f.overrides?.(today),
 		})
 		fixtureIds.set(f.key, row.id)
@@ -978,8 +985,16 @@ async function seedAllowance(opts: { scale: SeedScale; today: string; userIds: M
 	await computeRunInline(runId)
 	const checker = opts.userIds.get('13800000042')!
 	const disburser = opts.userIds.get('13800000041')!
-	// As the first bank file would: payments held for want of a card stay held.
-	await pool.query(`UPDATE allowance_payment SET status = 'paid', "paidAt" = now(), "bankFileNo" = 1 WHERE "runId" = $1 AND status = 'pending'`, [runId])
+	// The first bank file, made by the same code as an export (payments held for want of a card stay
+	// held), and confirmed paid by the bank: families see last month 已发放.
+	const { transaction } = await import('~/lib/db.server.ts')
+	const { sql } = await import('~/lib/sql.server.ts')
+	const { makeBankFile } = await import('~/modules/allowance/disbursement.server.ts')
+	await transaction(async (tx) => {
+		const file = await makeBankFile(tx, { runId, month, districtId: null, userId: disburser, allowEmpty: true })
+		await sql`UPDATE allowance_disbursement SET status = 'paid', "paidAt" = now(), "paidBy" = 'confirmation' WHERE "fileId" = ${file!.id}`.run(tx)
+		await sql`UPDATE allowance_payment SET status = 'paid', "paidAt" = now() WHERE "runId" = ${runId} AND status = 'sent'`.run(tx)
+	}, { timeout: 10 * 60_000 })
 	await pool.query(
 		// Two-person control (trust): the scheduler's run is submitted by one city officer, approved by the other.
 		`UPDATE allowance_run SET status = 'disbursed', "submittedById" = $3, "submittedAt" = now(), "approvedById" = $2, "approvedAt" = now(), "disbursedById" = $3, "disbursedAt" = now() WHERE id = $1`,

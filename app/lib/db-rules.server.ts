@@ -130,6 +130,17 @@ export const DB_RULES: Record<string, DbRule> = {
 	allowance_run_chunks_within_count: internal('chunks are counted by the engine'),
 	allowance_setting_valid: invalid(undefined, 'allowance:errors.amount.invalid'),
 	cremation_record_elderId_key: conflict(undefined, 'allowance:import.errors.concurrent'),
+	// ---- allowance disbursement (issue 13)
+	elder_bank_card_complete: internal('recordCard writes the card, its bank and holder together'),
+	allowance_bank_file_runId_fileNo_key: internal('file numbers are taken under the run row lock'),
+	allowance_bank_file_fileNumber_key: internal('file numbers are taken under the run row lock'),
+	allowance_disbursement_fileId_line_key: internal('lines are numbered by row_number() in one INSERT'),
+	allowance_disbursement_amount_positive: internal('payments are positive'),
+	allowance_disbursement_state: internal('attempt outcomes are written with their dates'),
+	allowance_disbursement_outcome_once: internal('attempts change only from sent to paid or returned'),
+	allowance_disbursement_one_live: conflict(undefined, 'allowance:errors.export.busy'),
+	allowance_bank_import_kind: internal('imports are returns or confirmations'),
+	allowance_bank_import_runId_kind_sha256_key: conflict('file', 'allowance:errors.returns.alreadyImported'),
 
 	// ---- registry: geography (townships, community codes)
 	district_divisionCode_key: internal('districts are seeded'),

@@ -8,6 +8,7 @@ const LOCAL_STRIPE_MOCK = 'http://127.0.0.1:12111'
 // 32-byte keys, base64. Development only: production must set its own.
 const DEV_ID_ENCRYPTION_KEY = 'ZGV2LWlkLWVuY3J5cHRpb24ta2V5LTMyLWJ5dGVzISE='
 const DEV_ID_HASH_KEY = 'ZGV2LWlkLWhhc2gta2V5LTMyLWJ5dGVzLWxvbmchISE='
+const DEV_ALLOWANCE_CARD_KEY = 'ZGV2LWFsbG93YW5jZS1jYXJkLWtleS0zMi1ieXRlcyE='
 
 const key32 = z
 	.string()
@@ -47,6 +48,10 @@ const schema = z
 		ID_ENCRYPTION_KEY: key32.default(DEV_ID_ENCRYPTION_KEY),
 		/** HMAC key for the identity-number lookup hash (base64, 32 bytes); different from the encryption key. */
 		ID_HASH_KEY: key32.default(DEV_ID_HASH_KEY),
+		/** AES-256-GCM key for allowance subsidy card numbers (惠民惠农一卡通) at rest (base64, 32 bytes); not the identity key. */
+		ALLOWANCE_CARD_KEY: key32.default(DEV_ALLOWANCE_CARD_KEY),
+		/** Working days (Mon-Fri) after which a bank-file line the bank has not returned counts as paid. */
+		ALLOWANCE_CONFIRM_WORKING_DAYS: z.coerce.number().int().min(1).max(60).default(10),
 		/** Set to "true" only behind HTTPS: marks cookies Secure. Defaults to true in production. */
 		COOKIE_SECURE: z.enum(['true', 'false']).optional(),
 		/**
@@ -120,6 +125,7 @@ const schema = z
 			['SESSION_SECRET', DEV_SESSION_SECRET],
 			['ID_ENCRYPTION_KEY', DEV_ID_ENCRYPTION_KEY],
 			['ID_HASH_KEY', DEV_ID_HASH_KEY],
+			['ALLOWANCE_CARD_KEY', DEV_ALLOWANCE_CARD_KEY],
 		] as const) {
 			if (env[name] === dev) ctx.addIssue({ code: 'custom', path: [name], message: 'must be set in production (the development default is public)' })
 		}

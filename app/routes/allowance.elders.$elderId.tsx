@@ -1,7 +1,8 @@
 import { getInputProps, getSelectProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { useTranslation } from 'react-i18next'
 import { AllowanceStatus } from '~/components/allowance-status.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
@@ -10,10 +11,11 @@ import { DataTable, Facts, Money } from '~/components/ui.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp, invariantResponse, notFoundUnless, requireId } from '~/lib/http.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
-import { CARD_ROLES, elderAllowance, LIVENESS_ROLES, recordCardRef, recordLiveness } from '~/modules/allowance/people.server.ts'
+import { CARD_ROLES, elderAllowance, LIVENESS_ROLES, recordCard, recordLiveness, revealCard } from '~/modules/allowance/people.server.ts'
 import { cardRefSchema, LIVENESS_METHODS, livenessSchema } from '~/modules/allowance/schemas.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
+import { requireRecentAuth } from '~/modules/auth/step-up.server.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const user = await requireRole(request, ['family', 'community_officer', 'bureau_district', 'bureau_city', 'admin'])
@@ -25,10 +27,19 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	const user = await requireRole(request, [...new Set([...LIVENESS_ROLES, ...CARD_ROLES])])
 	const elderId = requireId(params, 'elderId')
 	const formData = await readProtectedForm(request)
+	if (formData.get('intent') === 'revealCard') {
+		// The full card number, like the full identity number: a recent password check, and audited.
+		await requireRecentAuth(request, user, `/allowance/elders/${elderId}`)
+		const outcome = await revealCard(user, elderId, clientIp(request))
+		invariantResponse(outcome.ok || outcome.status !== 404, 'Not found', { status: 404 })
+		invariantResponse(outcome.ok || outcome.status !== 403, 'Forbidden', { status: 403 })
+		invariantResponse(outcome.ok, 'No full card number is recorded', { status: 409 })
+		return { form: 'revealCard', ok: true as const, revealedCard: outcome.value.cardNumber }
+	}
 	if (formData.get('intent') === 'card') {
 		const parsed = parseForm(formData, cardRefSchema, { form: 'card' })
 		if (!parsed.ok) return parsed.response
-		const outcome = await recordCardRef(user, elderId, parsed.value, clientIp(request))
+		const outcome = await recordCard(user, elderId, parsed.value, clientIp(request))
 		invariantResponse(outcome.ok || outcome.status !== 404, 'Not found', { status: 404 })
 		invariantResponse(outcome.ok, 'Forbidden', { status: 403 })
 		return replyOutcome(parsed, outcome)
@@ -46,7 +57,8 @@ export default function ElderAllowance() {
 	const reply = useActionData<typeof action>()
 	const navigation = useNavigation()
 	const { t } = useTranslation('allowance')
-	const card = replyValue<{ masked: string; released: number }>(reply, 'card')
+	const card = replyValue<{ masked: string; released: number; reissuable: number }>(reply, 'card')
+	const revealedCard = reply && 'revealedCard' in reply ? reply.revealedCard : null
 	const [form, fields] = useForm({
 		id: 'liveness',
 		lastResult: replyFor(reply, 'liveness'),
@@ -69,9 +81,26 @@ export default function ElderAllowance() {
 					items={[
 						[t('recoveries.idNumber'), a.elder.idNumberMasked, { className: 'mono' }],
 						[t('family.lastLiveness'), a.elder.lastLivenessAt ?? t('family.never'), { 'data-testid': 'last-liveness' }],
-						[t('card.label'), a.elder.bankCardRef ?? t('card.none'), { className: 'mono', 'data-testid': 'card-ref' }],
+						[t('card.label'), revealedCard ?? a.elder.bankCardRef ?? t('card.none'), { className: 'mono', 'data-testid': revealedCard ? 'card-full' : 'card-ref' }],
+						a.elder.bankName ? [t('card.bankLabel'), a.elder.bankName, { 'data-testid': 'card-bank' }] : null,
+						a.elder.bankAccountHolder ? [t('card.holderLabel'), a.elder.bankAccountHolder, { 'data-testid': 'card-holder' }] : null,
 					]}
 				/>
+				{a.elder.cardNeedsReentry ? (
+					<p className="notice" role="status" data-testid="card-reentry">
+						{t('card.needsReentry', { card: a.elder.bankCardRef })}
+					</p>
+				) : null}
+				{a.canRecordCard && a.elder.bankCardRef && !a.elder.cardNeedsReentry && !revealedCard ? (
+					<Form method="post" className="actions">
+						<AuthenticityTokenInput name="csrf" />
+						<input type="hidden" name="intent" value="revealCard" />
+						<button type="submit" className="button secondary">
+							{t('card.reveal')}
+						</button>
+					</Form>
+				) : null}
+				{revealedCard ? <p className="hint">{t('card.revealed')}</p> : null}
 			</section>
 			{a.canRecordCard ? (
 				<section className="card">
@@ -80,10 +109,13 @@ export default function ElderAllowance() {
 					{card ? (
 						<p className="notice" role="status" data-testid="card-recorded">
 							{t('card.recorded', { card: card.masked, count: card.released })}
+							{card.reissuable ? ` ${t('card.reissued', { count: card.reissuable })}` : ''}
 						</p>
 					) : null}
 					<ActionForm form={cardForm} intent="card" className="grid-form">
 						<Field label={t('card.number')} errors={cardFields.cardNumber.errors} inputProps={{ ...getInputProps(cardFields.cardNumber, { type: 'text' }), inputMode: 'numeric', autoComplete: 'off' }} />
+						<Field label={t('card.bank')} errors={cardFields.bankName.errors} inputProps={{ ...getInputProps(cardFields.bankName, { type: 'text' }), autoComplete: 'off' }} />
+						<Field label={t('card.holder')} errors={cardFields.holderName.errors} inputProps={{ ...getInputProps(cardFields.holderName, { type: 'text' }), autoComplete: 'off' }} />
 						<FormErrors form={cardForm} />
 						<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
 							{t('card.record')}

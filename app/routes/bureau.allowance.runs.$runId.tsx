@@ -12,7 +12,8 @@ import { parseForm, replyFailure, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp, invariantResponse, notFoundUnless, requireId } from '~/lib/http.server.ts'
 import { formatShanghai } from '~/lib/time.ts'
 import type { LineReport } from '~/modules/allowance/csv.server.ts'
-import { approveRun, getRun, importReturnedPayments, rejectAndRecompute } from '~/modules/allowance/runs.server.ts'
+import { importBankResults } from '~/modules/allowance/bank-results.server.ts'
+import { approveRun, getRun, rejectAndRecompute } from '~/modules/allowance/runs.server.ts'
 import { rejectRunSchema } from '~/modules/allowance/schemas.ts'
 import { runSubmission, submitSchedulerRun } from '~/modules/allowance/run-submission.server.ts'
 import { BUREAU_ROLES, requireRole } from '~/modules/auth/access.server.ts'
@@ -42,7 +43,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 		const outcome = await rejectAndRecompute(user, runId, parsed.value.reason, ip)
 		return outcome.ok ? redirect(`/bureau/allowance/runs/${outcome.value.newRunId}`) : replyFailure(parsed, outcome)
 	}
-	invariantResponse(intent === 'approve' || intent === 'returns' || intent === 'submit', 'Unknown action')
+	invariantResponse(intent === 'approve' || intent === 'returns' || intent === 'confirmations' || intent === 'submit', 'Unknown action')
 	const parsed = parseForm(formData, noFields)
 	if (!parsed.ok) return parsed.response
 	if (intent === 'submit') return replyOutcome(parsed, await submitSchedulerRun(user, runId, ip))
@@ -51,7 +52,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
 		return replyOutcome(parsed, await approveRun(user, runId, ip))
 	}
 	const file = formData.get('file')
-	return replyOutcome(parsed, await importReturnedPayments(user, runId, file instanceof File ? file : null, ip))
+	const outcome = await importBankResults(user, runId, intent, file instanceof File ? file : null, ip)
+	// A refused file comes back with each line's verdict: which lines to fix before importing it again.
+	if (!outcome.ok) return replyFailure(parsed, outcome, { refusedLines: 'lines' in outcome ? outcome.lines : null })
+	return replyOutcome(parsed, outcome)
 }
 
 export default function RunPage() {
@@ -61,7 +65,13 @@ export default function RunPage() {
 	const [approveForm] = useReplyForm('approve', reply)
 	const [rejectForm, rejectFields] = useReplyForm<'reason'>('reject', reply)
 	const [returnsForm] = useReplyForm('returns', reply)
+	const [confirmForm] = useReplyForm('confirmations', reply)
 	const report = replyValue<{ lines: LineReport[]; marked: number }>(reply, 'returns')
+	const confirmed = replyValue<{ lines: LineReport[]; marked: number }>(reply, 'confirmations')
+	const refused = (form: string) => {
+		const r = reply as { form?: string; ok?: boolean; refusedLines?: LineReport[] | null } | undefined
+		return r && r.form === form && !r.ok && r.refusedLines?.length ? r.refusedLines : null
+	}
 	const navigation = useNavigation()
 	const revalidator = useRevalidator()
 	const { t, i18n } = useTranslation('allowance')
@@ -77,6 +87,7 @@ export default function RunPage() {
 	}, [computing, revalidator])
 	const busy = navigation.state !== 'idle'
 	const s = run.summary
+	const reconRows = s ? [...s.reconciliation.districts, { districtId: '', nameZh: '', nameEn: '', ...s.reconciliation.total }] : []
 	return (
 		<>
 			<section className="card">
@@ -105,7 +116,7 @@ export default function RunPage() {
 						{t('run.computingNote')}
 					</p>
 				) : null}
-				<OrphanReplyErrors reply={reply} formIds={[...(run.status === 'awaiting_approval' ? ['approve', 'submit'] : []), ...(run.status === 'awaiting_approval' && isCity ? ['reject'] : []), ...(run.status === 'disbursed' && isCity ? ['returns'] : [])]} />
+				<OrphanReplyErrors reply={reply} formIds={[...(run.status === 'awaiting_approval' ? ['approve', 'submit'] : []), ...(run.status === 'awaiting_approval' && isCity ? ['reject'] : []), ...(run.status === 'disbursed' && isCity ? ['returns', 'confirmations'] : [])]} />
 				{replyDone(reply, 'approve') ? (
 					<p className="notice" role="status">
 						{t('run.approved')}
@@ -234,50 +245,99 @@ export default function RunPage() {
 				</section>
 			) : null}
 
-			{run.status === 'approved' && isCity ? (
-				<section className="card">
-					<h2>{t('run.exportTitle')}</h2>
-					<p className="hint">{t('run.exportHint')}</p>
-					<Form method="post" action={`/bureau/allowance/runs/${run.id}/bank-file`} reloadDocument>
-						<AuthenticityTokenInput name="csrf" />
-						<button type="submit" className="button big">
-							{t('run.export')}
-						</button>
-					</Form>
+			{s ? (
+				<section className="card" aria-labelledby="recon-title">
+					<h2 id="recon-title">{t('recon.title')}</h2>
+					<p className="hint">{t('recon.note')}</p>
+					<DataTable
+						data-testid="reconciliation"
+						columns={[
+							{ header: t('recon.district'), cell: (r) => (r.districtId === '' ? t('recon.total') : zh ? r.nameZh : r.nameEn) },
+							...(['owed', 'paid', 'sent', 'reissued', 'returned', 'held'] as const).map((k) => ({
+								header: t(`recon.${k}`),
+								cell: (r: (typeof reconRows)[number]) => (
+									<span data-bucket={k} data-count={r[k].n}>
+										{r[k].n} · <Money fen={r[k].fen} />
+									</span>
+								),
+							})),
+						]}
+						rows={reconRows}
+						rowKey={(r) => r.districtId || 'total'}
+					/>
+					<p className="actions">
+						<a className="button secondary" href={`/bureau/allowance/runs/${run.id}/reconciliation?format=csv`} download>
+							{t('recon.downloadCsv')}
+						</a>{' '}
+						<a className="button secondary" href={`/bureau/allowance/runs/${run.id}/reconciliation?format=xlsx`} download>
+							{t('recon.downloadXlsx')}
+						</a>
+					</p>
 				</section>
 			) : null}
 
-			{run.status === 'disbursed' && isCity && s ? (
-				<section className="card">
-					<h2>{t('files.title')}</h2>
-					{s.releasable > 0 ? (
-						<>
-							<p className="notice" role="status" data-testid="releasable">
-								{t('files.releasable', { count: s.releasable })}
-							</p>
-							<Form method="post" action={`/bureau/allowance/runs/${run.id}/bank-file`} reloadDocument>
-								<AuthenticityTokenInput name="csrf" />
-								<button type="submit" className="button big">
-									{t('files.followUp')}
-								</button>
-							</Form>
-						</>
+			{(run.status === 'approved' || run.status === 'disbursed') && isCity && s ? (
+				<section className="card" aria-labelledby="files-title">
+					<h2 id="files-title">{run.status === 'approved' ? t('run.exportTitle') : t('files.title')}</h2>
+					<p className="hint">{t('run.exportHint')}</p>
+					<p className="hint">{t('files.stepUp')}</p>
+					{s.releasable > 0 && run.status === 'disbursed' ? (
+						<p className="notice" role="status" data-testid="releasable">
+							{t('files.releasable', { count: s.releasable })}
+						</p>
 					) : null}
-					<p className="hint">{t('files.redownloadHint')}</p>
+					{run.status === 'approved' || s.releasable > 0 ? (
+						<Form method="post" action={`/bureau/allowance/runs/${run.id}/bank-file`} reloadDocument className="grid-form">
+							<AuthenticityTokenInput name="csrf" />
+							<div className="field">
+								<label htmlFor="export-district">{t('files.districtLabel')}</label>
+								<select id="export-district" name="districtId" defaultValue="all">
+									<option value="all">{t('files.scopeCity')}</option>
+									{s.byDistrict.map((d) => (
+										<option key={d.districtId} value={d.districtId}>
+											{zh ? d.nameZh : d.nameEn}
+										</option>
+									))}
+								</select>
+							</div>
+							<div className="field">
+								<label htmlFor="export-format">{t('files.formatLabel')}</label>
+								<select id="export-format" name="format" defaultValue="csv">
+									<option value="csv">{t('files.csv')}</option>
+									<option value="xlsx">{t('files.xlsx')}</option>
+								</select>
+							</div>
+							<button type="submit" className="button big">
+								{run.status === 'approved' ? t('run.export') : t('files.followUp')}
+							</button>
+						</Form>
+					) : null}
+					{s.files.length ? <p className="hint">{t('files.redownloadHint')}</p> : null}
 					<ul className="plain-list" data-testid="bank-files">
 						{s.files.map((f) => (
-							<li key={f.fileNo}>
-								<Form method="post" action={`/bureau/allowance/runs/${run.id}/bank-file`} reloadDocument className="actions">
-									<AuthenticityTokenInput name="csrf" />
-									<input type="hidden" name="fileNo" value={f.fileNo} />
-									<span>
-										{t('files.line', { no: f.fileNo, count: f.n })} · <Money fen={f.total} />
-										{f.at ? ` · ${formatShanghai(new Date(f.at), i18n.language)}` : ''}
-									</span>
-									<button type="submit" className="button secondary">
-										{t('files.redownload', { no: f.fileNo })}
-									</button>
-								</Form>
+							<li key={f.fileNo} data-file-no={f.fileNo}>
+								<p>
+									<strong className="mono">{t('files.lineFull', { fileNumber: f.fileNumber, scope: f.districtId ? (zh ? f.districtZh : f.districtEn) : t('files.scopeCity'), count: f.n })}</strong> · <Money fen={f.total} />
+									{f.at ? ` · ${formatShanghai(new Date(f.at), i18n.language)}` : ''}
+								</p>
+								<p className="mono" data-testid="file-sha256" style={{ overflowWrap: "anywhere" }}>
+									{t('files.sha256')} (CSV): {f.csvSha256 ?? t('files.notDownloaded')}
+								</p>
+								{f.xlsxSha256 ? (
+									<p className="mono" data-testid="file-sha256-xlsx" style={{ overflowWrap: "anywhere" }}>
+										{t('files.sha256')} (XLSX): {f.xlsxSha256}
+									</p>
+								) : null}
+								{(['csv', 'xlsx'] as const).map((format) => (
+									<Form key={format} method="post" action={`/bureau/allowance/runs/${run.id}/bank-file`} reloadDocument className="actions">
+										<AuthenticityTokenInput name="csrf" />
+										<input type="hidden" name="fileNo" value={f.fileNo} />
+										<input type="hidden" name="format" value={format} />
+										<button type="submit" className="button secondary">
+											{t('files.redownload', { no: f.fileNo })} ({t(`files.${format}`)})
+										</button>
+									</Form>
+								))}
 							</li>
 						))}
 					</ul>
@@ -301,6 +361,28 @@ export default function RunPage() {
 						</button>
 					</ActionForm>
 					{report ? <ImportReport lines={report.lines} summary={t('run.returnsDone', { count: report.marked })} /> : null}
+					{refused('returns') ? <ImportReport lines={refused('returns')!} summary={t('run.fileRefused')} /> : null}
+				</section>
+			) : null}
+
+			{run.status === 'disbursed' && isCity ? (
+				<section className="card">
+					<h2>{t('run.confirmTitle')}</h2>
+					<ActionForm form={confirmForm} intent="confirmations" encType="multipart/form-data" className="grid-form">
+						<div className="field">
+							<label htmlFor="confirm-file">{t('run.confirmFile')}</label>
+							<p id="confirm-hint" className="hint">
+								{t('run.confirmHint')}
+							</p>
+							<input id="confirm-file" type="file" name="file" accept=".csv,text/csv" aria-describedby="confirm-hint" />
+						</div>
+						<FormErrors form={confirmForm} />
+						<button type="submit" className="button" disabled={busy}>
+							{t('run.confirmImport')}
+						</button>
+					</ActionForm>
+					{confirmed ? <ImportReport lines={confirmed.lines} summary={t('run.confirmDone', { count: confirmed.marked })} /> : null}
+					{refused('confirmations') ? <ImportReport lines={refused('confirmations')!} summary={t('run.fileRefused')} /> : null}
 				</section>
 			) : null}
 			<p>

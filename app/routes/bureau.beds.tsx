@@ -13,20 +13,26 @@ import { BUREAU_ROLES, requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { dashboardPage } from '~/modules/beds/dashboard.server.ts'
 import { snapshotMonth } from '~/modules/beds/indicators.server.ts'
-import { formatPercent, formatRatio, TARGETS, type Indicators } from '~/modules/beds/indicators.ts'
+import { formatPercent, formatRatio, formatTarget, ragOf, TARGETS, type Indicators } from '~/modules/beds/indicators.ts'
+import { choosePeriod, listPlanPeriods } from '~/modules/beds/plan-periods.server.ts'
+import { RagBadge } from '~/components/rag-badge.tsx'
+import { shanghaiDate } from '~/lib/time.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, BUREAU_ROLES)
 	const url = new URL(request.url)
 	const year = Number(url.searchParams.get('year')) || null
 	const districtId = url.searchParams.get('district') || null
-	const { board, history, districts } = await dashboardPage(user, { year, districtId })
+	const [{ board, history, districts }, periods] = await Promise.all([dashboardPage(user, { year, districtId }), listPlanPeriods()])
+	const period = choosePeriod(periods, url.searchParams.get('period'), Number(shanghaiDate().slice(0, 4)))
 	// Only the figures the page shows go into its data (the CSV export has all of them).
 	return {
 		board: { ...board, districts: board.districts.map((d) => ({ ...shown(d), districtId: d.districtId, nameZh: d.nameZh, nameEn: d.nameEn })), city: board.city && shown(board.city) },
 		history: history.map((h) => ({ month: h.month, beds: h.beds, bedsPer1000: h.bedsPer1000, nursingShare: h.nursingShare, occupancy: h.occupancy })),
 		districts,
 		cityWide: districts.length > 1,
+		periods: periods.map(({ id, nameZh, nameEn }) => ({ id, nameZh, nameEn })),
+		period,
 	}
 }
 
@@ -62,7 +68,8 @@ export async function action({ request }: ActionFunctionArgs) {
 type BoardRow = { name: string; d: Shown; testId: string }
 
 export default function BedsDashboard() {
-	const { board, history, districts, cityWide } = useLoaderData<typeof loader>()
+	const { board, history, districts, cityWide, periods, period } = useLoaderData<typeof loader>()
+	const targets = period?.targets ?? TARGETS
 	const reply = useActionData<typeof action>()
 	const queued = replyValue<{ queued: string }>(reply, 'snapshot')
 	const [snapshotForm] = useReplyForm('snapshot', reply)
@@ -97,6 +104,16 @@ export default function BedsDashboard() {
 							</select>
 						</div>
 					) : null}
+					<div className="field">
+						<label htmlFor="period">{t('plan.period')}</label>
+						<select id="period" name="period" defaultValue={period?.id ?? ''}>
+							{periods.map((p) => (
+								<option key={p.id} value={p.id}>
+									{zh ? p.nameZh : p.nameEn}
+								</option>
+							))}
+						</select>
+					</div>
 					<button type="submit" className="button big">{t('dashboard.show')}</button>
 				</Form>
 				<p className="hint">{t('dashboard.explain', { year: board.year ?? '—' })}</p>
@@ -104,9 +121,33 @@ export default function BedsDashboard() {
 					<Facts
 						data-testid="headline"
 						items={[
-							[t('fields.bedsPer1000'), `${formatRatio(headline.bedsPer1000)} / ${TARGETS.bedsPer1000}`, { 'data-testid': 'headline-per1000' }],
+							[
+								t('fields.bedsPer1000'),
+								<>
+									{formatRatio(headline.bedsPer1000)} / {formatTarget('bedsPer1000', targets.bedsPer1000)} <RagBadge rag={ragOf(headline.bedsPer1000, targets.bedsPer1000)} />
+								</>,
+								{ 'data-testid': 'headline-per1000' },
+							],
 							[t('fields.beds'), headline.beds.toLocaleString(), { 'data-testid': 'headline-beds' }],
-							[t('fields.nursingShare'), `${formatPercent(headline.nursingShare)} / ${formatPercent(TARGETS.nursingShare, 0)}`],
+							[
+								t('fields.nursingShare'),
+								<>
+									{formatPercent(headline.nursingShare)} / {formatTarget('nursingShare', targets.nursingShare)} <RagBadge rag={ragOf(headline.nursingShare, targets.nursingShare)} />
+								</>,
+								{ 'data-testid': 'headline-nursing' },
+							],
+							[
+								t('fields.urbanCoverage'),
+								<>
+									{formatPercent(headline.urbanCoverage, 0)} / {formatTarget('urbanCoverage', targets.urbanCoverage)} <RagBadge rag={ragOf(headline.urbanCoverage, targets.urbanCoverage)} />
+								</>,
+							],
+							[
+								t('fields.villageCoverage'),
+								<>
+									{formatPercent(headline.villageCoverage, 0)} / {formatTarget('villageCoverage', targets.villageCoverage)} <RagBadge rag={ragOf(headline.villageCoverage, targets.villageCoverage)} />
+								</>,
+							],
 							[t('fields.occupancy'), formatPercent(headline.occupancy), { 'data-testid': 'headline-occupancy' }],
 							[t('fields.bedsNeeded'), headline.bedsNeeded?.toLocaleString() ?? '—'],
 							[t('fields.institutions'), headline.institutions],
@@ -153,16 +194,16 @@ export default function BedsDashboard() {
 							title={t('dashboard.chartPer1000')}
 							summary={t('dashboard.chartSummary', { from: history[0]!.month, to: history.at(-1)!.month, first: formatRatio(history[0]!.bedsPer1000), last: formatRatio(history.at(-1)!.bedsPer1000) })}
 							points={history.map((h) => ({ label: h.month, value: h.bedsPer1000 }))}
-							target={TARGETS.bedsPer1000}
-							targetLabel={t('dashboard.target', { value: TARGETS.bedsPer1000 })}
+							target={targets.bedsPer1000 ?? TARGETS.bedsPer1000}
+							targetLabel={t('dashboard.target', { value: formatTarget('bedsPer1000', targets.bedsPer1000) })}
 							format={(v) => v.toFixed(0)}
 						/>
 						<LineChart
 							title={t('dashboard.chartNursing')}
 							summary={t('dashboard.chartSummary', { from: history[0]!.month, to: history.at(-1)!.month, first: formatPercent(history[0]!.nursingShare), last: formatPercent(history.at(-1)!.nursingShare) })}
 							points={history.map((h) => ({ label: h.month, value: h.nursingShare === null ? null : h.nursingShare * 100 }))}
-							target={TARGETS.nursingShare * 100}
-							targetLabel={t('dashboard.target', { value: '40%' })}
+							target={(targets.nursingShare ?? TARGETS.nursingShare) * 100}
+							targetLabel={t('dashboard.target', { value: formatTarget('nursingShare', targets.nursingShare) })}
 							format={(v) => `${v.toFixed(0)}%`}
 						/>
 						<details>

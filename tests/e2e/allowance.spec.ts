@@ -5,6 +5,12 @@ function shanghaiMonth() {
 	return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7)
 }
 
+/** The month before, which the seed's run paid (and the bank confirmed). */
+function lastMonth() {
+	const [y, m] = shanghaiMonth().split('-').map(Number) as [number, number]
+	return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`
+}
+
 test('an officer starts the month’s run and watches it finish; a second officer approves and exports the bank file; the family sees the payment', async ({ page, browser }) => {
 	const month = shanghaiMonth()
 	await login(page, '13800000041')
@@ -38,13 +44,19 @@ test('an officer starts the month’s run and watches it finish; a second office
 	await expect(checker.getByTestId('approved-by')).toContainText('郑涛')
 	await expectAccessible(checker)
 	const [download] = await Promise.all([checker.waitForEvent('download'), checker.getByRole('button', { name: '导出银行发放文件' }).click()])
-	expect(download.suggestedFilename()).toMatch(new RegExp(`^allowance-${month}-[0-9a-f]{8}\\.csv$`))
+	expect(download.suggestedFilename()).toBe(`JMGL-${month.replace('-', '')}-001.csv`)
 	const csv = (await readFile((await download.path())!, 'utf8')).replace(/^\uFEFF/, '').trim().split('\n')
-	expect(csv[0]).toBe('序号,流水号,姓名,身份证号,一卡通账号,金额（元）,发放月份,类型,区县')
-	expect(csv.length).toBeGreaterThanOrEqual(count + 1)
-	expect(csv.find((l) => l.includes('李桂英'))).toMatch(/\*{4}\d{4},50\.00,/)
+	expect(csv[0]).toBe('文件编号,发放月份,总笔数,总金额（元）,生成时间')
+	expect(csv[2]).toBe('流水号,户名,身份证号,一卡通账号,金额（元）,备注')
+	expect(csv.length).toBeGreaterThanOrEqual(3)
+	// What a bank pays from: the full identity and card numbers.
+	expect(csv.find((l) => l.includes('李桂英'))).toMatch(/^\d+,李桂英,\d{17}[\dX],\d{16,19},50\.00,/)
 	await checker.reload()
-	await expect(checker.getByTestId('run-status')).toHaveText('已发放')
+	await expect(checker.getByTestId('run-status')).toHaveText('已导出银行文件')
+	// The hash of the file just downloaded, and the reconciliation, for the finance office.
+	await expect(checker.getByTestId('file-sha256').first()).toContainText(/[0-9a-f]{64}/)
+	await expect(checker.getByTestId('reconciliation')).toContainText('合计')
+	await expectAccessible(checker)
 	await checkerContext.close()
 
 	const familyContext = await browser.newContext({ locale: 'zh-CN' })
@@ -52,7 +64,9 @@ test('an officer starts the month’s run and watches it finish; a second office
 	await login(family, '13800000001')
 	await family.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name: '高龄津贴' }).click()
 	const card = family.getByTestId('elder-allowance').filter({ hasText: '李桂英' })
-	await expect(card.getByTestId('payment-line').filter({ hasText: month })).toContainText('已发放')
+	// Sent to the bank is not paid: no 已发放 until the bank confirms it.
+	await expect(card.getByTestId('payment-line').filter({ hasText: month })).toContainText('已发送银行')
+	await expect(card.getByTestId('payment-line').filter({ hasText: month })).not.toContainText('已发放')
 	await expect(card.getByTestId('allowance-status')).toContainText('¥50.00')
 	await expect(family.getByTestId('elder-allowance').filter({ hasText: '张永福' }).getByTestId('payment-line').first()).toContainText('¥100.00')
 	await expectAccessible(family)
@@ -97,7 +111,7 @@ test('a family sees each elder’s allowance on a phone @phone', async ({ page }
 	await page.goto('/allowance')
 	await expect(page.getByRole('heading', { name: '高龄津贴', level: 1 })).toBeVisible()
 	const card = page.getByTestId('elder-allowance').filter({ hasText: '李桂英' })
-	await expect(card.getByTestId('payment-line').first()).toContainText('已发放')
+	await expect(card.getByTestId('payment-line').filter({ hasText: lastMonth() })).toContainText('已发放')
 	await expect(page.getByTestId('elder-allowance').filter({ hasText: '张德明' }).getByTestId('allowance-status')).toContainText('起发放')
 	const link = await card.getByRole('link', { name: '李桂英' }).boundingBox()
 	expect(link!.height).toBeGreaterThanOrEqual(24)
@@ -111,6 +125,10 @@ test('a family sees each elder’s allowance on a phone @phone', async ({ page }
 	await page.getByRole('button', { name: '保存卡号' }).click()
 	await expect(page.getByText('卡号应为 16 到 19 位数字')).toBeVisible()
 	await expectAccessible(page)
+	await page.getByLabel('开户银行').fill('中国邮政储蓄银行')
+	await number.fill('6217 0000 1111 2222 346')
+	await page.getByRole('button', { name: '保存卡号' }).click()
+	await expect(page.getByText('卡号校验位不正确')).toBeVisible()
 	await number.fill('6217 0000 1111 2222 345')
 	await page.getByRole('button', { name: '保存卡号' }).click()
 	await expect(page.getByTestId('card-recorded')).toContainText('6217****2345')

@@ -190,7 +190,7 @@ test('a family applies, the community and the township review, the bureau approv
 	await providerContext.close()
 })
 
-test('a city officer changes a policy with a new version from a date and sets a budget; the pages read in English too', async ({ page }) => {
+test('a city officer proposes a new policy version from a date, a second one approves it, and sets a budget; the pages read in English too', async ({ page, browser }) => {
 	await login(page, '13800000041')
 	await page.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name: '补贴政策' }).click()
 	await expect(page.getByRole('heading', { name: '养老服务补贴政策' })).toBeVisible()
@@ -204,7 +204,18 @@ test('a city officer changes a policy with a new version from a date and sets a 
 	await form.getByLabel('个人自付比例（%）').fill('25')
 	await form.getByRole('checkbox', { name: '护理' }).check()
 	await form.getByRole('button', { name: '保存新版本' }).click()
-	await expect(page.getByRole('status')).toContainText('已保存')
+	// A policy change waits for a second city officer; the proposer cannot approve it.
+	await expect(page.getByRole('status')).toContainText('待另一位干部审核')
+	const pendingRow = page.getByTestId('pending-policy-changes').getByRole('row').filter({ hasText: '失能半失能老人护理补贴' })
+	await expect(pendingRow).toContainText('等待另一位干部审核')
+	const secondContext = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
+	const second = await secondContext.newPage()
+	await login(second, '13800000042')
+	await second.goto('/subsidies/policies')
+	await second.getByTestId('pending-policy-changes').getByRole('row').filter({ hasText: '失能半失能老人护理补贴' }).getByRole('button', { name: '通过' }).click()
+	await expect(second.getByRole('status')).toContainText('已记录审核结果')
+	await secondContext.close()
+	await page.reload()
 	await expect(page.getByTestId('policy-row').filter({ hasText: '失能半失能老人护理补贴' })).toContainText(`v2 将于 ${next} 生效`)
 
 	const budget = page.locator('form').filter({ has: page.getByRole('button', { name: '保存预算' }) })

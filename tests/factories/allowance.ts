@@ -15,9 +15,10 @@ const rng = new Rng(`allowance-${process.pid}-${Date.now()}`)
 /**
  * An elder due the allowance in `month` ('YYYY-MM'): aged `age` on the 1st, certified alive that day,
  * resident, living in the same community as the family's first elder (a family's community officer
- * then sees both). Linked to that family when `linked`. No subsidy card unless `bankCardRef` says so.
+ * then sees both). Linked to that family when `linked`. No subsidy card unless `bankCardNumber` gives one
+ * in full (or `bankCardRef` a legacy mask only).
  */
-export async function makeAllowanceElder(opts: { month: string; age: number; familyPhone: string; linked?: boolean; name?: string; gender?: 'male' | 'female'; bankCardRef?: string | null }) {
+export async function makeAllowanceElder(opts: { month: string; age: number; familyPhone: string; linked?: boolean; name?: string; gender?: 'male' | 'female'; bankCardRef?: string | null; bankCardNumber?: string | null }) {
 	const family = await prisma.user.findUniqueOrThrow({ where: { phone: opts.familyPhone }, select: { id: true } })
 	const sibling = await prisma.elder.findFirstOrThrow({ where: { families: { some: { userId: family.id } }, communityId: { not: null } }, select: { districtId: true, communityId: true } })
 	const region = (await prisma.district.findUniqueOrThrow({ where: { id: sibling.districtId }, select: { regionCode: true } })).regionCode ?? '420882'
@@ -34,6 +35,7 @@ export async function makeAllowanceElder(opts: { month: string; age: number; fam
 		deathDate: null,
 		residencyStatus: 'resident',
 		bankCardRef: opts.bankCardRef ?? null,
+		bankCardNumber: opts.bankCardNumber ?? null,
 	})
 	await prisma.elder.create({ data: { ...row, ...(opts.linked === false ? {} : { families: { create: { userId: family.id, relationship: 'child' } } }) } })
 	return { id: row.id, districtId: row.districtId, communityId: row.communityId, familyUserId: family.id }

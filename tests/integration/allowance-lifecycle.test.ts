@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pool, prisma } from '~/lib/db.server.ts'
 import { addMonths, shanghaiDate, shanghaiMonth, toDateString } from '~/lib/time.ts'
 import { allowanceQueue, MONTHLY_PATTERN, MONTHLY_SCHEDULER_ID, MONTHLY_TZ } from '~/jobs/allowance.server.ts'
-import { decideMonth, DEFAULT_SETTINGS, maskCardRef } from '~/modules/allowance/rules.ts'
+import { decryptCardNumber } from '~/modules/allowance/card-crypto.server.ts'
+import { decideMonth, DEFAULT_SETTINGS } from '~/modules/allowance/rules.ts'
 import { decryptIdNumber } from '~/modules/identity/id-crypto.server.ts'
 import { makeIdNumber } from '~/modules/identity/id-number.ts'
 import { DEMO_PASSWORD } from '../../prisma/seed-data.ts'
@@ -205,47 +206,58 @@ describe('the monthly allowance run over HTTP', () => {
 		// The database itself refuses maker = checker (a row trigger).
 		await expect(pool.query(`UPDATE allowance_run SET "approvedById" = $2 WHERE id = $1`, [runId, makerUser.id])).rejects.toThrow(/maker cannot approve/)
 
-		// Disbursement: the bank file, payments marked paid, the run disbursed.
+		// Disbursement: the bank file a bank can pay from, payments sent to the bank (not paid), the run disbursed.
 		await maker.page(path)
 		const file = await maker.post(`${path}/bank-file`, {})
 		expect(file.status).toBe(200)
 		expect(file.headers.get('content-type')).toContain('text/csv')
 		const csv = (await file.text()).replace(/^\uFEFF/, '')
 		const lines = csv.trim().split('\n')
-		expect(lines[0]).toBe('序号,流水号,姓名,身份证号,一卡通账号,金额（元）,发放月份,类型,区县')
+		expect(lines[0]).toBe('文件编号,发放月份,总笔数,总金额（元）,生成时间')
+		expect(lines[2]).toBe('流水号,户名,身份证号,一卡通账号,金额（元）,备注')
 		const payments = await prisma.allowancePayment.findMany({ where: { runId, bankCardRef: { not: null } } })
-		expect(lines).toHaveLength(payments.length + 1)
-		expect(payments.every((p) => p.status === 'paid' && p.paidAt && p.bankFileNo === 1)).toBe(true)
+		expect(lines).toHaveLength(payments.length + 3)
+		expect(lines[1]!.split(',')[2]).toBe(String(payments.length))
+		expect(lines[1]!.split(',')[3]).toBe((payments.reduce((a, p) => a + p.amountFen, 0) / 100).toFixed(2))
+		expect(payments.every((p) => p.status === 'sent' && p.paidAt === null && p.bankFileNo === 1)).toBe(true)
 		expect(await prisma.allowancePayment.count({ where: { runId, bankCardRef: null, status: { not: 'held_no_account' } } })).toBe(0)
-		const first = payments.find((p) => p.bankCardRef && csv.includes(p.id))!
-		const row = lines.find((l) => l.includes(first.id))!.split(',')
-		expect(row[4]).toBe(maskCardRef(first.bankCardRef))
-		expect(row[4]).toMatch(/^\*{4}\d{4}$/)
-		expect(row[5]).toBe(`${first.amountFen / 100}.00`)
-		expect(csv).not.toMatch(/\d{17}[\dX]/) // never a full identity number
+		const first = payments[0]!
+		const firstElder = await prisma.elder.findUniqueOrThrow({ where: { id: first.elderId } })
+		const row = lines.find((l) => l.includes(decryptCardNumber(firstElder.bankCardCipher!)))!.split(',')
+		expect(row[1]).toBe(firstElder.bankAccountHolder)
+		expect(row[2]).toBe(decryptIdNumber(firstElder.idNumberCipher)) // the full identity number: the bank needs it
+		expect(row[4]).toBe(`${first.amountFen / 100}.00`)
 		expect((await prisma.allowanceRun.findUniqueOrThrow({ where: { id: runId } })).status).toBe('disbursed')
 		// Downloading the file again returns it unchanged; exporting again with nothing new is refused.
 		const again = await maker.post(`${path}/bank-file`, { fileNo: '1' })
 		expect((await again.text()).replace(/^\uFEFF/, '').trim().split('\n')).toEqual(lines)
 		expect((await maker.post(`${path}/bank-file`, {})).status).toBe(409)
 
-		// The bank returns one payment; the file's other lines are reported, nothing else changes.
+		// The bank returns one payment. A file with a line that is not this run's is refused whole, nothing changed.
 		const returned = payments[0]!
-		const returns = ['流水号,失败原因', `${returned.id},账户已销户`, 'not-a-ref,户名不符', `${returned.id},重复`, '3f1d2c4b-0000-4000-8000-000000000000,无此账户'].join('\n')
+		const serial = row[0]!
+		const bad = ['流水号,失败原因', `${serial},账户已销户`, 'not-a-ref,户名不符', '999999999999,无此账户'].join('\n')
+		const refused = await postMultipart(maker, path, { intent: 'returns' }, { name: 'returns.csv', bytes: bad })
+		expect(refused.status).toBe(400)
+		const refusedHtml = await refused.text()
+		expect(refusedHtml).toContain('未导入任何内容')
+		// Each line's verdict, so the finance office knows what to fix.
+		expect(refusedHtml).toMatch(/data-outcome="rejected"[^]*流水号应为数字/)
+		expect(refusedHtml).toContain('本次发放的银行文件中没有这个流水号')
+		expect(await prisma.allowancePayment.count({ where: { runId, status: 'returned' } })).toBe(0)
+		const returns = ['流水号,失败原因', `${serial},账户已销户`].join('\n')
 		const res = await postMultipart(maker, path, { intent: 'returns' }, { name: 'returns.csv', bytes: returns })
 		expect(res.status).toBe(200)
 		const html = await res.text()
-		expect(html).toContain('已将 1 笔标记为发放失败')
-		expect(html).toMatch(/data-outcome="rejected"[^]*流水号格式不正确/)
-		expect(html).toContain('本次发放中没有这个流水号')
-		expect(await prisma.allowancePayment.count({ where: { runId, status: 'failed' } })).toBe(1)
+		expect(html).toContain('已将 1 笔标记为银行退回')
+		expect(await prisma.allowancePayment.count({ where: { runId, status: 'returned' } })).toBe(1)
 		expect((await prisma.allowancePayment.findUniqueOrThrow({ where: { id: returned.id } })).failureReason).toBe('账户已销户')
 
 		// The family sees the payment.
 		const family = await as(FAMILY)
 		const mine = (await family.page('/allowance')).html
 		expect(mine).toContain('李桂英')
-		expect(mine).toMatch(/已发放|发放失败/)
+		expect(mine).toMatch(/已发送银行|银行退回/)
 		expect(mine).toMatch(new RegExp(`payment-line">${M}`))
 	})
 
@@ -273,7 +285,7 @@ describe('the monthly allowance run over HTTP', () => {
 	})
 
 	it('imports cremation records line by line: matched, unmatched, rejected with reasons; recoveries listed; wrong encoding refused whole', async () => {
-		const paid = await prisma.allowancePayment.findFirstOrThrow({ where: { month: M, status: 'paid', run: { status: 'disbursed' } } })
+		const paid = await prisma.allowancePayment.findFirstOrThrow({ where: { month: M, status: 'sent', run: { status: 'disbursed' } } })
 		const elder = await prisma.elder.findUniqueOrThrow({ where: { id: paid.elderId } })
 		const other = await prisma.elder.findFirstOrThrow({ where: { id: { not: elder.id }, deathDate: null } })
 		const idNumber = decryptIdNumber(elder.idNumberCipher)

@@ -2,6 +2,7 @@
 // computed once per change of its data, and never one commit behind.
 import { describe, expect, it } from 'vitest'
 import { pool, prisma } from '~/lib/db.server.ts'
+import { getEnv } from '~/lib/env.server.ts'
 import { redis } from '~/lib/redis.server.ts'
 import { sql } from '~/lib/sql.server.ts'
 import * as bedsPage from '~/routes/bureau.beds.tsx'
@@ -25,7 +26,7 @@ describe('the cached bed dashboard', () => {
 		const officer = await signIn('13800000041')
 		const b0 = await cityBeds(officer)
 		const v0 = await version()
-		expect(await redis.keys(`*cache:beds-dashboard:city:all:latest:*:${v0}`)).toHaveLength(1)
+		expect(await redis.keys(`${getEnv().QUEUE_PREFIX}:cache:beds-dashboard:city:all:latest:*:${v0}`)).toHaveLength(1)
 		expect(await cityBeds(officer)).toBe(b0)
 
 		const inst = await approvedInstitution()

@@ -325,7 +325,8 @@ describe('the review chain: community → township → district', () => {
 		const applied = await applyForSubsidy(family, { elderId: row.id, policyId: policy.id, householdSize: 1, householdIncome: 0 })
 		expect(applied.ok).toBe(true)
 		const id = applied.ok ? applied.value.id : ''
-		const reviewer: SessionUser = { id: family.id, name: '社区', phone: '-', role: 'community_officer', districtId: 'dongbao', communityId, providerId: null }
+		// A community officer of that community, not the applicant (two different people).
+		const reviewer: SessionUser = await makeUser({ role: 'community_officer', name: '社区', districtId: 'dongbao', communityId })
 		expect((await communityReview(reviewer, { applicationId: id, decision: 'approve', economicCheckResult: 'pass', economicCheckDate: shanghaiDate() }, null)).ok).toBe(true)
 		return id
 	}

@@ -26,6 +26,7 @@ describe('environment', () => {
 			SESSION_SECRET: 'x'.repeat(40),
 			ID_ENCRYPTION_KEY: KEY_A,
 			ID_HASH_KEY: KEY_B,
+			ALLOWANCE_CARD_KEY: Buffer.alloc(32, 3).toString('base64'),
 			SMS_TRANSPORT: 'aliyun',
 			SMS_ALIYUN_ACCESS_KEY_ID: 'LTAI-production',
 			SMS_ALIYUN_ACCESS_KEY_SECRET: 'secret',

@@ -5,6 +5,7 @@ import { UnrecoverableError, type Job } from 'bullmq'
 import { ALLOWANCE_QUEUE, chunkPayload, runPayload, upsertMonthlyScheduler } from '~/jobs/allowance.server.ts'
 import { parsePayload } from '~/jobs/queues.server.ts'
 import { getEnv } from '~/lib/env.server.ts'
+import { confirmUnreturned } from '~/modules/allowance/bank-results.server.ts'
 import { PermanentJobError, processChunk, processMonthly, processRun, reconcileRuns } from '~/modules/allowance/engine.server.ts'
 import type { WorkerDefinition } from './definition.ts'
 
@@ -46,6 +47,8 @@ export const allowanceWorker: WorkerDefinition = {
 			try {
 				await upsertMonthlyScheduler()
 				await reconcileRuns()
+				// Bank-file lines not returned within the working days allowed count as paid.
+				await confirmUnreturned()
 			} catch {
 				// Redis or PostgreSQL unreachable: try again on the next tick.
 			}

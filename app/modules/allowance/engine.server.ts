@@ -63,7 +63,9 @@ async function takeSnapshot(runId: string): Promise<{ status: string; chunkCount
 		// seq is numbered in scan order (no sort): it only has to be fixed once stored, for chunk ranges.
 		const n = await sql`INSERT INTO allowance_snapshot ("runId", seq, "elderId", "districtId", "birthDate", "deathDate", cremated, resident, "movedOutOn", "lastLivenessAt", "bankCardRef")
 			 SELECT ${runId}, row_number() OVER (), e.id, e."districtId", e."birthDate", LEAST(e."deathDate", c."deathDate"), c.id IS NOT NULL,
-			        e."residencyStatus" = 'resident', e."movedOutOn", e."lastLivenessAt", e."bankCardRef"
+			        e."residencyStatus" = 'resident', e."movedOutOn", e."lastLivenessAt",
+			        -- Only a card held in full can be paid to; a legacy mask alone holds the payment.
+			        CASE WHEN e."bankCardCipher" IS NOT NULL THEN e."bankCardRef" END
 			 FROM elder e LEFT JOIN cremation_record c ON c."elderId" = e.id
 			 WHERE e."birthDate" <= ${p.t80}::date AND e."residenceStatus" = 'verified'`.run(tx)
 		const chunks = Math.ceil(n / chunkSize)

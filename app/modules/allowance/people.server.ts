@@ -13,12 +13,13 @@ import { hashIdNumber } from '~/modules/identity/id-crypto.server.ts'
 import { parseIdNumber } from '~/modules/identity/id-number.ts'
 import { parseCsvUpload, type LineReport } from './csv.server.ts'
 import { loadSettingsVersions } from './engine.server.ts'
-import { decideMonth, firstEligibleMonth, maskCardNumber, settingsForMonth } from './rules.ts'
-import type { cardRefSchema, livenessSchema } from './schemas.ts'
+import { mayRecordCard } from './cards.server.ts'
+import { decideMonth, firstEligibleMonth, settingsForMonth } from './rules.ts'
+import type { livenessSchema } from './schemas.ts'
+
+export { CARD_ROLES, recordCard, revealCard } from './cards.server.ts'
 
 export const LIVENESS_ROLES = ['community_officer', 'bureau_district', 'bureau_city'] as const
-/** Who may record an elder's subsidy card reference: officials in scope, and the family for its own elder. */
-export const CARD_ROLES = ['family', 'community_officer', 'bureau_district', 'bureau_city'] as const
 
 const d = (x: Date | null) => (x ? toDateString(x) : null)
 
@@ -27,7 +28,7 @@ export async function elderAllowance(user: SessionUser, elderId: string) {
 	if (!z.uuid().safeParse(elderId).success) return null
 	const elder = await prisma.elder.findFirst({
 		where: { AND: [{ id: elderId }, elderScope(user)] },
-		select: { id: true, name: true, idNumberMasked: true, birthDate: true, deathDate: true, residencyStatus: true, movedOutOn: true, lastLivenessAt: true, districtId: true, bankCardRef: true },
+		select: { id: true, name: true, idNumberMasked: true, birthDate: true, deathDate: true, residencyStatus: true, movedOutOn: true, lastLivenessAt: true, districtId: true, bankCardRef: true, bankName: true, bankAccountHolder: true, bankCardCipher: true },
 	})
 	if (!elder) return null
 	const [cremation, payments, stops, certs, versions] = await Promise.all([
@@ -46,17 +47,36 @@ export async function elderAllowance(user: SessionUser, elderId: string) {
 		settingsForMonth(versions, month),
 	)
 	return {
-		elder: { id: elder.id, name: elder.name, idNumberMasked: elder.idNumberMasked, lastLivenessAt: d(elder.lastLivenessAt), districtId: elder.districtId, bankCardRef: elder.bankCardRef },
+		elder: {
+			id: elder.id,
+			name: elder.name,
+			idNumberMasked: elder.idNumberMasked,
+			lastLivenessAt: d(elder.lastLivenessAt),
+			districtId: elder.districtId,
+			bankCardRef: elder.bankCardRef,
+			bankName: elder.bankName,
+			bankAccountHolder: elder.bankAccountHolder,
+			// A card recorded before cards were held in full: only its mask is known, it must be entered again.
+			cardNeedsReentry: !!elder.bankCardRef && !elder.bankCardCipher,
+		},
 		month,
 		decision,
 		firstEligibleMonth: firstEligibleMonth(birthDate),
-		// Payments of runs not yet approved are shown as "being prepared", never as money on its way.
-		payments: payments.map((p) => ({ month: p.month, kind: p.kind, tier: p.tier, amountFen: p.amountFen, status: p.status === 'held_no_account' ? p.status : p.run.status === 'computing' || p.run.status === 'awaiting_approval' ? 'preparing' : p.run.status === 'approved' ? 'approved' : p.status })),
+		// Payments of runs not yet approved are shown as "being prepared", never as money on its way;
+		// 已发放 (paid) only once the bank confirmed it (or did not return it in time), never on export.
+		payments: payments.map((p) => ({ month: p.month, kind: p.kind, tier: p.tier, amountFen: p.amountFen, status: familyStatus(p.status, p.run.status) })),
 		stops: stops,
 		certifications: certs.map((c) => ({ certifiedOn: toDateString(c.certifiedOn), method: c.method })),
 		canCertify: (LIVENESS_ROLES as readonly string[]).includes(user.role) && canActInDistrict(user, elder.districtId),
 		canRecordCard: mayRecordCard(user, elder.districtId),
 	}
+}
+
+function familyStatus(status: string, runStatus: string) {
+	if (status === 'held_no_account' || status === 'returned' || status === 'failed') return status === 'failed' ? 'returned' : status
+	if (runStatus === 'computing' || runStatus === 'awaiting_approval') return 'preparing'
+	if (runStatus === 'approved') return 'approved'
+	return status
 }
 
 /** The family's elders, each with this month's allowance status. */
@@ -98,34 +118,6 @@ export async function recordLiveness(user: SessionUser, elderId: string, input: 
 		await audit({ actor: user, action: 'allowance.liveness_record', entityType: 'elder', entityId: elderId, districtId: elder.districtId, details: { certifiedOn: input.certifiedOn, method: input.method }, ip }, tx)
 	})
 	return { ok: true as const }
-}
-
-function mayRecordCard(user: SessionUser, districtId: string) {
-	if (!(CARD_ROLES as readonly string[]).includes(user.role)) return false
-	// The family's scope is its own elders (elderScope); officials act within their district.
-	return user.role === 'family' || canActInDistrict(user, districtId)
-}
-
-/**
- * Records the elder's subsidy card (only its mask is stored) and releases the elder's payments held
- * for want of one: they become payable in the run's next bank file. Not-yet-exported payments follow
- * the new card. Audited: the card is financial PII.
- */
-export async function recordCardRef(user: SessionUser, elderId: string, input: z.infer<typeof cardRefSchema>, ip: string | null) {
-	if (!z.uuid().safeParse(elderId).success) return { ok: false as const, status: 404 }
-	const elder = await prisma.elder.findFirst({ where: { AND: [{ id: elderId }, elderScope(user)] }, select: { id: true, districtId: true, bankCardRef: true } })
-	if (!elder) return { ok: false as const, status: 404 }
-	if (!mayRecordCard(user, elder.districtId)) return { ok: false as const, status: 403 }
-	const masked = maskCardNumber(input.cardNumber)
-	const released = await transaction(async (tx) => {
-		await tx.elder.update({ where: { id: elderId }, data: { bankCardRef: masked } })
-		// Conditional on status: a payment already in a bank file (paid/failed) is never touched.
-		const released = await sql`UPDATE allowance_payment SET status = 'pending', "bankCardRef" = ${masked} WHERE "elderId" = ${elderId}::uuid AND status = 'held_no_account'`.run(tx)
-		await sql`UPDATE allowance_payment SET "bankCardRef" = ${masked} WHERE "elderId" = ${elderId}::uuid AND status = 'pending' AND "bankFileNo" IS NULL`.run(tx)
-		await audit({ actor: user, action: 'allowance.card_record', entityType: 'elder', entityId: elderId, districtId: elder.districtId, details: { before: elder.bankCardRef, after: masked, released }, ip }, tx)
-		return released
-	})
-	return { ok: true as const, value: { masked, released } }
 }
 
 const CREMATION_COLUMNS = ['身份证号', '姓名', '死亡日期'] as const

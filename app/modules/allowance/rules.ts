@@ -166,11 +166,6 @@ export function maskCardRef(ref: string | null): string {
 	return `****${tail}`
 }
 
-/** The stored form of a card number: first four and last four digits (as the registry holds them, 6217****1234). */
-export function maskCardNumber(digits: string): string {
-	return `${digits.slice(0, 4)}****${digits.slice(-4)}`
-}
-
 /** Integer fen as a yuan amount string for the bank file ("50.00"), without floating point. */
 export function fenToYuanString(fen: number): string {
 	const sign = fen < 0 ? '-' : ''

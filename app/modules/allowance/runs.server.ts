@@ -1,6 +1,5 @@
 // The bureau's side of the monthly run: list and follow runs, approve (maker/checker), reject and
 // recompute, export the bank file (disbursement) and import the bank's returned payments.
-import { toCsv } from '~/lib/export.server.ts'
 import { z } from 'zod'
 import { prisma, transaction } from '~/lib/db.server.ts'
 import { sql } from '~/lib/sql.server.ts'
@@ -11,8 +10,9 @@ import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { twoPersonRefusal } from '~/modules/auth/two-person.server.ts'
 import { runMakers } from './run-submission.server.ts'
 import { loadSettingsVersions, startRun } from './engine.server.ts'
-import { parseCsvUpload, type LineReport } from './csv.server.ts'
-import { fenToYuanString, maskCardRef, settingsForMonth, type SettingsVersion } from './rules.ts'
+import { confirmUnreturned } from './bank-results.server.ts'
+import { reconciliation } from './reconciliation.server.ts'
+import { settingsForMonth, type SettingsVersion } from './rules.ts'
 
 /** The one Outcome of app/lib/outcome.ts; a refusal's message is its formError. */
 export type ActionOutcome<T = undefined> = Outcome<T>
@@ -70,6 +70,8 @@ export async function getRun(runId: string, viewer: SessionUser) {
 		viewerIsMaker: run.startedById === viewer.id,
 	}
 	if (run.status === 'computing') return { ...base, summary: null }
+	// Lines the bank has not returned in time count as paid before the figures are read.
+	if (run.status === 'disbursed') await confirmUnreturned()
 	return { ...base, summary: await runSummary(run.id, run.month, viewer) }
 }
 
@@ -98,11 +100,24 @@ async function runSummary(runId: string, month: string, viewer: SessionUser) {
 			 FROM allowance_payment p JOIN elder e ON e.id = p."elderId" JOIN district d ON d.id = p."districtId"
 			 WHERE p."runId" = ${runId} AND p.status = 'held_no_account' AND (${districtFilter}::text IS NULL OR p."districtId" = ${districtFilter})
 			 ORDER BY d."sortOrder", e.name, p.month LIMIT 200`.rows<{ paymentId: string; elderId: string; name: string; idNumberMasked: string; month: string; amountFen: number; district: string }>(),
-		sql`SELECT "bankFileNo" AS "fileNo", count(*)::int AS n, sum("amountFen")::bigint AS total, min("paidAt") AS at
-			 FROM allowance_payment WHERE "runId" = ${runId} AND "bankFileNo" IS NOT NULL GROUP BY "bankFileNo" ORDER BY "bankFileNo"`.rows<{ fileNo: number; n: number; total: number; at: Date }>(),
-		// Released from hold (card recorded) and not yet in a bank file: what a follow-up export carries.
+		sql`SELECT f."fileNo", f."fileNumber", f."districtId", d."nameZh" AS "districtZh", d."nameEn" AS "districtEn", f."lineCount" AS n, f."totalFen" AS total, f."createdAt" AS at, f."csvSha256", f."xlsxSha256"
+			 FROM allowance_bank_file f LEFT JOIN district d ON d.id = f."districtId" WHERE f."runId" = ${runId} ORDER BY f."fileNo"`.rows<{
+			fileNo: number
+			fileNumber: string
+			districtId: string | null
+			districtZh: string | null
+			districtEn: string | null
+			n: number
+			total: number
+			at: Date
+			csvSha256: string | null
+			xlsxSha256: string | null
+		}>(),
+		// Payable and not in a file yet (a card held in full, recorded since a hold or a return): what a follow-up export carries.
 		sql`SELECT count(*)::int AS n FROM allowance_payment p JOIN elder e ON e.id = p."elderId"
-			 WHERE p."runId" = ${runId} AND p."bankFileNo" IS NULL AND (p.status = 'pending' OR (p.status = 'held_no_account' AND e."bankCardRef" IS NOT NULL))`.rows<{ n: number }>(),
+			 WHERE p."runId" = ${runId} AND e."bankCardCipher" IS NOT NULL
+			   AND (p.status = 'pending' OR p.status = 'held_no_account'
+			        OR (p.status = 'returned' AND e."bankCardRecordedAt" > COALESCE((SELECT max(d."sentAt") FROM allowance_disbursement d WHERE d."paymentId" = p.id AND d.status = 'returned'), '-infinity')))`.rows<{ n: number }>(),
 	])
 	const diffs = Object.fromEntries(['new', 'stopped', 'tier_changed', 'resumed', 'unchanged'].map((k) => [k, diff.find((r) => r.kind === k)?.n ?? 0]))
 	return {
@@ -113,8 +128,9 @@ async function runSummary(runId: string, month: string, viewer: SessionUser) {
 		statuses: Object.fromEntries(statuses.map((r) => [r.status, r.n])) as Record<string, number>,
 		heldCount: statuses.find((r) => r.status === 'held_no_account')?.n ?? 0,
 		held: held,
-		files: files.map((f) => ({ fileNo: f.fileNo, n: f.n, total: Number(f.total), at: f.at ? new Date(f.at).toISOString() : null })),
+		files: files.map((f) => ({ ...f, total: Number(f.total), at: f.at ? new Date(f.at).toISOString() : null })),
 		releasable: releasable[0]?.n ?? 0,
+		reconciliation: await reconciliation(runId, viewer),
 	}
 }
 
@@ -180,118 +196,6 @@ export async function rejectAndRecompute(user: SessionUser, runId: string, reaso
 }
 
 
-const BANK_HEADER = ['序号', '流水号', '姓名', '身份证号', '一卡通账号', '金额（元）', '发放月份', '类型', '区县']
-
-/**
- * Disbursement. The first export of an approved run marks its payable payments paid (bank file 1)
- * and the run disbursed. A later export carries only payments released since (a card reference
- * recorded for an elder whose payment was held): each goes into exactly one file, because the
- * conditional UPDATE moves it from pending to paid once, under the run's row lock. Payments still
- * without a card stay out of every file. `fileNo` re-downloads a file already made (audited),
- * changing nothing.
- */
-export async function exportBankFile(user: SessionUser, runId: string, ip: string | null, fileNo: number | null = null): Promise<ActionOutcome<{ filename: string; body: ReadableStream<Uint8Array> }>> {
-	if (user.role !== 'bureau_city') return fail('allowance:errors.run.cityOnly', 403)
-	if (!z.uuid().safeParse(runId).success) return fail('allowance:errors.run.notFound', 404)
-	const made = await transaction(async (tx) => {
-		const rows = await sql`SELECT status, month FROM allowance_run WHERE id = ${runId} FOR UPDATE`.rows<{ status: string; month: string }>(tx)
-		const run = rows[0]
-		if (!run) return fail('allowance:errors.run.notFound', 404)
-		if (run.status !== 'approved' && run.status !== 'disbursed') return fail('allowance:errors.run.exportUnapproved')
-		const last = await sql`SELECT max("bankFileNo")::int AS n FROM allowance_payment WHERE "runId" = ${runId}`.rows<{ n: number | null }>(tx)
-		const lastNo = last[0]?.n ?? 0
-		if (fileNo !== null) {
-			if (fileNo < 1 || fileNo > lastNo) return fail('allowance:errors.run.noSuchFile', 404)
-			await audit({ actor: user, action: 'allowance.bank_file_reexport', entityType: 'allowance_run', entityId: runId, details: { month: run.month, fileNo }, ip }, tx)
-			return { ok: true as const, value: { month: run.month, fileNo } }
-		}
-		// Holds whose elder has a card by now (recorded while the run computed) are released here too.
-		await sql`UPDATE allowance_payment p SET status = 'pending', "bankCardRef" = e."bankCardRef"
-			 FROM elder e WHERE e.id = p."elderId" AND p."runId" = ${runId} AND p.status = 'held_no_account' AND e."bankCardRef" IS NOT NULL`.run(tx)
-		const next = lastNo + 1
-		const count = await sql`UPDATE allowance_payment SET status = 'paid', "paidAt" = now(), "bankFileNo" = ${next} WHERE "runId" = ${runId} AND status = 'pending' AND "bankCardRef" IS NOT NULL`.run(tx)
-		// The first export disburses the run even if every payment is held; later ones need something new.
-		if (run.status === 'disbursed' && count === 0) return fail('allowance:errors.run.nothingToExport')
-		if (run.status === 'approved') await sql`UPDATE allowance_run SET status = 'disbursed', "disbursedById" = ${user.id}, "disbursedAt" = now() WHERE id = ${runId}`.run(tx)
-		await audit({ actor: user, action: run.status === 'approved' ? 'allowance.run_disburse' : 'allowance.bank_file_followup', entityType: 'allowance_run', entityId: runId, details: { month: run.month, fileNo: next, payments: count }, ip }, tx)
-		return { ok: true as const, value: { month: run.month, fileNo: next } }
-	})
-	if (!made.ok) return made
-	const { month, fileNo: no } = made.value
-	const encoder = new TextEncoder()
-	let after = '00000000-0000-0000-0000-000000000000'
-	let line = 0
-	// Keyset pages of 5,000: the file streams however large the run.
-	const body = new ReadableStream<Uint8Array>({
-		start(controller) {
-			controller.enqueue(encoder.encode(toCsv([BANK_HEADER])))
-		},
-		async pull(controller) {
-			const rows = await sql`SELECT p.id, e.name, e."idNumberMasked", p."bankCardRef", p."amountFen", p.month, p.kind, d."nameZh" AS district
-				 FROM allowance_payment p JOIN elder e ON e.id = p."elderId" JOIN district d ON d.id = p."districtId"
-				 WHERE p."runId" = ${runId} AND p."bankFileNo" = ${no} AND p.id > ${after} ORDER BY p.id LIMIT 5000`.rows<{ id: string; name: string; idNumberMasked: string; bankCardRef: string | null; amountFen: number; month: string; kind: string; district: string }>()
-			if (rows.length === 0) {
-				controller.close()
-				return
-			}
-			after = rows.at(-1)!.id
-			controller.enqueue(
-				encoder.encode(toCsv(rows.map((r) => [++line, r.id, r.name, r.idNumberMasked, maskCardRef(r.bankCardRef), fenToYuanString(r.amountFen), r.month, r.kind === 'back_pay' ? '补发' : '当月', r.district]), { bom: false })),
-			)
-		},
-	})
-	const suffix = no > 1 ? `-${no}` : ''
-	return { ok: true, value: { filename: `allowance-${month}-${runId.slice(0, 8)}${suffix}.csv`, body } }
-}
-
-/**
- * The bank's returned payments (流水号, 失败原因): marks those payments failed. Valid lines are
- * applied together in one transaction; every other line is reported with its reason.
- */
-export async function importReturnedPayments(user: SessionUser, runId: string, file: File | null, ip: string | null): Promise<ActionOutcome<{ lines: LineReport[]; marked: number }>> {
-	if (user.role !== 'bureau_city') return fail('allowance:errors.run.cityOnly', 403)
-	if (!z.uuid().safeParse(runId).success) return fail('allowance:errors.run.notFound', 404)
-	const run = await prisma.allowanceRun.findUnique({ where: { id: runId }, select: { status: true, month: true } })
-	if (!run) return fail('allowance:errors.run.notFound', 404)
-	if (run.status !== 'disbursed') return fail('allowance:errors.returns.notDisbursed')
-	const parsed = await parseCsvUpload(file, ['流水号', '失败原因'])
-	if (!parsed.ok) return fail(parsed.error, 400)
-	const lines: LineReport[] = []
-	const seen = new Set<string>()
-	const candidates: { line: number; id: string; reason: string }[] = []
-	for (const row of parsed.rows) {
-		const id = (row.fields['流水号'] ?? '').trim().toLowerCase()
-		const reason = (row.fields['失败原因'] ?? '').trim()
-		if (!z.uuid().safeParse(id).success) lines.push({ line: row.line, outcome: 'rejected', reason: 'allowance:import.reason.badPaymentRef' })
-		else if (!reason) lines.push({ line: row.line, outcome: 'rejected', reason: 'allowance:import.reason.missingReason' })
-		else if (seen.has(id)) lines.push({ line: row.line, outcome: 'rejected', reason: 'allowance:import.reason.duplicateInFile' })
-		else {
-			seen.add(id)
-			candidates.push({ line: row.line, id, reason: reason.slice(0, 200) })
-		}
-	}
-	const marked = await prisma.$transaction(async (tx) => {
-		const payments = await tx.allowancePayment.findMany({ where: { runId, id: { in: candidates.map((c) => c.id) } }, select: { id: true, status: true } })
-		const byId = new Map(payments.map((p) => [p.id, p]))
-		let count = 0
-		for (const c of candidates) {
-			const p = byId.get(c.id)
-			if (!p) lines.push({ line: c.line, outcome: 'unmatched', reason: 'allowance:import.reason.unknownPayment' })
-			else if (p.status === 'failed') lines.push({ line: c.line, outcome: 'rejected', reason: 'allowance:import.reason.alreadyFailed' })
-			else if (p.status !== 'paid') lines.push({ line: c.line, outcome: 'rejected', reason: 'allowance:import.reason.notInBankFile' })
-			else {
-				await tx.allowancePayment.update({ where: { id: c.id }, data: { status: 'failed', failedAt: new Date(), failureReason: c.reason } })
-				lines.push({ line: c.line, outcome: 'matched' })
-				count++
-			}
-		}
-		await audit({ actor: user, action: 'allowance.returns_import', entityType: 'allowance_run', entityId: runId, details: { month: run.month, marked: count, lines: parsed.rows.length }, ip }, tx)
-		return count
-	})
-	lines.sort((a, b) => a.line - b.line)
-	return { ok: true, value: { lines, marked } }
-}
-
 // ---------------------------------------------------------------- settings
 
 export async function listSettings() {
@@ -324,7 +228,7 @@ export async function listRecoveries(viewer: SessionUser) {
 	const districtFilter = viewer.role === 'bureau_district' ? viewer.districtId : null
 	const rows = await sql`SELECT p.id AS "paymentId", e.id AS "elderId", e.name, e."idNumberMasked", e."deathDate"::text AS "deathDate", p.month, p."amountFen", d."nameZh" AS district
 		 FROM allowance_payment p JOIN elder e ON e.id = p."elderId" JOIN district d ON d.id = p."districtId"
-		 WHERE p.status = 'paid' AND e."deathDate" IS NOT NULL AND p.month > to_char(e."deathDate", 'YYYY-MM')
+		 WHERE p.status IN ('paid', 'sent') AND e."deathDate" IS NOT NULL AND p.month > to_char(e."deathDate", 'YYYY-MM')
 		   AND (${districtFilter}::text IS NULL OR p."districtId" = ${districtFilter})
 		 ORDER BY e.name, p.month LIMIT 2000`.rows<{ paymentId: string; elderId: string; name: string; idNumberMasked: string; deathDate: string; month: string; amountFen: number; district: string }>()
 	return { rows, totalFen: rows.reduce((a, r) => a + r.amountFen, 0) }

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { parseYuan } from '~/lib/money.ts'
+import { parseCardNumber } from './card.ts'
 import { isMonth } from './rules.ts'
 import { CONTROL_MESSAGE, hasNoControlChars } from '~/modules/auth/schemas.ts'
 
@@ -46,10 +47,19 @@ export function livenessSchema(today: string) {
 	})
 }
 
-/** The subsidy card number as typed (spaces between groups allowed): 16 to 19 digits. Only its mask is kept. */
+/**
+ * The subsidy card as typed (spaces between groups allowed): 16 to 19 digits, Luhn-checked when it is
+ * a payment card (card.ts says which), with its bank and account holder (blank: the elder's name).
+ */
 export const cardRefSchema = z.object({
-	cardNumber: z
-		.string({ error: 'allowance:errors.card.required' })
-		.transform((v) => v.replace(/\s+/g, ''))
-		.pipe(z.string().min(1, 'allowance:errors.card.required').regex(/^\d+$/, 'allowance:errors.card.digitsOnly').min(16, 'allowance:errors.card.length').max(19, 'allowance:errors.card.length')),
+	cardNumber: z.string({ error: 'allowance:errors.card.required' }).transform((v, ctx) => {
+		const r = parseCardNumber(v)
+		if (!r.ok) {
+			ctx.addIssue({ code: 'custom', message: `allowance:errors.card.${r.problem}` })
+			return z.NEVER
+		}
+		return r.value
+	}),
+	bankName: z.string({ error: 'allowance:errors.card.bankRequired' }).trim().min(2, 'allowance:errors.card.bankRequired').max(40, 'allowance:errors.card.bankTooLong'),
+	holderName: z.string().trim().max(40, 'allowance:errors.card.holderTooLong').optional().default(''),
 })

@@ -3,6 +3,28 @@
 /** 2020 targets of the plan: 35 beds per 1,000 elders, 40% nursing-type beds, centres in every urban community, ≥60% of villages. */
 export const TARGETS = { bedsPer1000: 35, nursingShare: 0.4, urbanCoverage: 1, villageCoverage: 0.6 } as const
 
+/** The measured indicators a plan period sets targets for (plan_target.indicator). */
+export const PLAN_INDICATORS = ['bedsPer1000', 'nursingShare', 'urbanCoverage', 'villageCoverage'] as const
+export type PlanIndicator = (typeof PLAN_INDICATORS)[number]
+export type PlanTargets = Record<PlanIndicator, number | null>
+
+/** How close to target: green at or above it, amber from 90% of it, red below; null when unknown. */
+export type Rag = 'green' | 'amber' | 'red'
+export const AMBER_FROM = 0.9
+
+export function ragOf(value: number | null | undefined, target: number | null | undefined): Rag | null {
+	if (value === null || value === undefined || target === null || target === undefined || !Number.isFinite(value) || !(target > 0)) return null
+	// A tolerance for floating point: 35.0 of 35 is met even if computed as 34.99999999.
+	if (value >= target - 1e-9) return 'green'
+	return value >= target * AMBER_FROM ? 'amber' : 'red'
+}
+
+/** A target as shown: beds per 1,000 as a number, shares as a percentage. */
+export function formatTarget(indicator: PlanIndicator, target: number | null) {
+	if (target === null) return '—'
+	return indicator === 'bedsPer1000' ? formatRatio(target, Number.isInteger(target) ? 0 : 1) : formatPercent(target, 0)
+}
+
 export type IndicatorCounts = {
 	aged60Plus: number | null
 	aged80Plus: number | null

@@ -106,3 +106,19 @@ export const populationSchema = z.object({
 	aged60Plus: z.coerce.number({ error: 'beds:errors.population.positive' }).int('beds:errors.population.positive').positive('beds:errors.population.positive').max(10_000_000, 'beds:errors.population.tooLarge'),
 	aged80Plus: z.coerce.number({ error: 'beds:errors.population.aged80' }).int('beds:errors.population.aged80').min(0, 'beds:errors.population.aged80'),
 }).refine((v) => v.aged80Plus <= v.aged60Plus, { path: ['aged80Plus'], message: 'beds:errors.population.aged80MoreThan60' })
+
+/** Shares are entered as percentages (55 for 55%), beds per 1,000 as a number. */
+const percent = (field: string) =>
+	z.coerce
+		.number({ error: `beds:errors.plan.${field}` })
+		.min(1, `beds:errors.plan.${field}`)
+		.max(100, `beds:errors.plan.${field}`)
+		.transform((v) => Math.round(v * 10) / 1000)
+
+export const planTargetsSchema = z.object({
+	periodId: z.string({ error: 'beds:errors.plan.unknownPeriod' }).trim().min(1, 'beds:errors.plan.unknownPeriod').max(20, 'beds:errors.plan.unknownPeriod'),
+	bedsPer1000: z.coerce.number({ error: 'beds:errors.plan.bedsPer1000' }).min(1, 'beds:errors.plan.bedsPer1000').max(200, 'beds:errors.plan.bedsPer1000'),
+	nursingShare: percent('nursingShare'),
+	urbanCoverage: percent('urbanCoverage'),
+	villageCoverage: percent('villageCoverage'),
+})

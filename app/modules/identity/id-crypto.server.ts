@@ -1,12 +1,10 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto'
+import { createHmac } from 'node:crypto'
+import { seal, unseal } from '~/lib/aead.server.ts'
 import { getEnv } from '~/lib/env.server.ts'
 
 // Identity numbers are personal information (PIPL): stored as AES-256-GCM ciphertext, looked up by
 // an HMAC under a separate key, so a leaked lookup index cannot be decrypted and a leaked
 // ciphertext cannot be searched.
-const IV_BYTES = 12
-const TAG_BYTES = 16
-
 let keys: { enc: Buffer; mac: Buffer } | undefined
 function getKeys() {
 	if (!keys) {
@@ -17,17 +15,11 @@ function getKeys() {
 }
 
 export function encryptIdNumber(value: string): Uint8Array<ArrayBuffer> {
-	const iv = randomBytes(IV_BYTES)
-	const cipher = createCipheriv('aes-256-gcm', getKeys().enc, iv)
-	const body = Buffer.concat([cipher.update(value, 'utf8'), cipher.final()])
-	return new Uint8Array(Buffer.concat([iv, cipher.getAuthTag(), body]))
+	return seal(getKeys().enc, value)
 }
 
 export function decryptIdNumber(stored: Uint8Array): string {
-	const buf = Buffer.from(stored)
-	const decipher = createDecipheriv('aes-256-gcm', getKeys().enc, buf.subarray(0, IV_BYTES))
-	decipher.setAuthTag(buf.subarray(IV_BYTES, IV_BYTES + TAG_BYTES))
-	return Buffer.concat([decipher.update(buf.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8')
+	return unseal(getKeys().enc, stored)
 }
 
 /** Keyed lookup hash of a normalised number. */

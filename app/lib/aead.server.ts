@@ -1,0 +1,21 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
+
+// AES-256-GCM for personal information at rest (identity numbers, subsidy card numbers): each kind
+// has its own key, and every stored value is iv | tag | ciphertext, so a value sealed under one key
+// cannot be opened (or silently mis-read) under another.
+const IV_BYTES = 12
+const TAG_BYTES = 16
+
+export function seal(key: Buffer, value: string): Uint8Array<ArrayBuffer> {
+	const iv = randomBytes(IV_BYTES)
+	const cipher = createCipheriv('aes-256-gcm', key, iv)
+	const body = Buffer.concat([cipher.update(value, 'utf8'), cipher.final()])
+	return new Uint8Array(Buffer.concat([iv, cipher.getAuthTag(), body]))
+}
+
+export function unseal(key: Buffer, stored: Uint8Array): string {
+	const buf = Buffer.from(stored)
+	const decipher = createDecipheriv('aes-256-gcm', key, buf.subarray(0, IV_BYTES))
+	decipher.setAuthTag(buf.subarray(IV_BYTES, IV_BYTES + TAG_BYTES))
+	return Buffer.concat([decipher.update(buf.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8')
+}

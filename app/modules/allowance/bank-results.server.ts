@@ -1,0 +1,119 @@
+// What the bank says back. A returns file (流水号, 失败原因) marks those attempts returned and their
+// payments re-issuable; a confirmation file (流水号) marks attempts paid; an attempt the bank has not
+// returned within ALLOWANCE_CONFIRM_WORKING_DAYS working days (default 10) counts as paid. A file is
+// judged whole before anything is written: one line naming a serial outside this run's files, or
+// one already settled, refuses the file (4xx) and changes nothing; the same file twice is refused
+// by allowance_bank_import's unique (run, kind, SHA-256).
+import { createHash } from 'node:crypto'
+import { z } from 'zod'
+import { transaction } from '~/lib/db.server.ts'
+import { failureOf } from '~/lib/db-rules.server.ts'
+import { getEnv } from '~/lib/env.server.ts'
+import { sql } from '~/lib/sql.server.ts'
+import { fail, type Failure, type Outcome } from '~/lib/outcome.ts'
+import { shanghaiDate } from '~/lib/time.ts'
+import { audit } from '~/modules/audit/audit.server.ts'
+import type { SessionUser } from '~/modules/auth/session.server.ts'
+import { parseCsvUpload, type LineReport } from './csv.server.ts'
+
+export type BankResultKind = 'returns' | 'confirmations'
+
+const COLUMNS: Record<BankResultKind, readonly string[]> = { returns: ['流水号', '失败原因'], confirmations: ['流水号'] }
+
+/** A refused file, with each line's verdict so the finance office sees which lines to fix. */
+export type RefusedFile = Failure & { lines: LineReport[] }
+
+export async function importBankResults(user: SessionUser, runId: string, kind: BankResultKind, file: File | null, ip: string | null): Promise<Outcome<{ lines: LineReport[]; marked: number }> | RefusedFile> {
+	if (user.role !== 'bureau_city') return fail('allowance:errors.run.cityOnly', 403)
+	if (!z.uuid().safeParse(runId).success) return fail('allowance:errors.run.notFound', 404)
+	const run = await sql`SELECT status, month FROM allowance_run WHERE id = ${runId}`.first<{ status: string; month: string }>()
+	if (!run) return fail('allowance:errors.run.notFound', 404)
+	if (run.status !== 'disbursed') return fail('allowance:errors.returns.notDisbursed', 409)
+	const parsed = await parseCsvUpload(file, COLUMNS[kind])
+	if (!parsed.ok) return fail(parsed.error, 400)
+	const sha256 = createHash('sha256').update(new Uint8Array(await file!.arrayBuffer())).digest('hex')
+	const lines: LineReport[] = []
+	const seen = new Set<number>()
+	const candidates: { line: number; serial: number; reason: string }[] = []
+	for (const row of parsed.rows) {
+		const raw = (row.fields['流水号'] ?? '').trim()
+		const reason = (row.fields['失败原因'] ?? '').trim()
+		if (!/^\d{1,15}$/.test(raw)) lines.push({ line: row.line, outcome: 'rejected', reason: 'allowance:import.reason.badSerial' })
+		else if (kind === 'returns' && !reason) lines.push({ line: row.line, outcome: 'rejected', reason: 'allowance:import.reason.missingReason' })
+		else if (seen.has(Number(raw))) lines.push({ line: row.line, outcome: 'rejected', reason: 'allowance:import.reason.duplicateInFile' })
+		else {
+			seen.add(Number(raw))
+			candidates.push({ line: row.line, serial: Number(raw), reason: reason.slice(0, 200) })
+		}
+	}
+	if (candidates.length === 0 && lines.length === 0) return fail('allowance:import.errors.empty', 400)
+	try {
+		return await transaction<Outcome<{ lines: LineReport[]; marked: number }> | RefusedFile>(async (tx) => {
+			// The run's row orders imports and exports of one run one after the other.
+			await sql`SELECT 1 FROM allowance_run WHERE id = ${runId} FOR UPDATE`.run(tx)
+			const found = await sql`SELECT serial, status FROM allowance_disbursement WHERE "runId" = ${runId} AND serial = ANY(${candidates.map((c) => c.serial)}::bigint[])`.rows<{ serial: number; status: string }>(tx)
+			const bySerial = new Map(found.map((f) => [Number(f.serial), f.status]))
+			let refusal: { key: string; status: number } | null = lines.length ? { key: 'allowance:errors.returns.badLines', status: 400 } : null
+			for (const c of candidates) {
+				const status = bySerial.get(c.serial)
+				if (!status) {
+					lines.push({ line: c.line, outcome: 'unmatched', reason: 'allowance:import.reason.unknownSerial' })
+					refusal ??= { key: 'allowance:errors.returns.unknownSerial', status: 400 }
+				} else if (status !== 'sent') {
+					lines.push({ line: c.line, outcome: 'rejected', reason: status === 'returned' ? 'allowance:import.reason.alreadyReturned' : 'allowance:import.reason.alreadyPaid' })
+					refusal ??= { key: 'allowance:errors.returns.alreadySettled', status: 409 }
+				} else lines.push({ line: c.line, outcome: 'matched' })
+			}
+			lines.sort((a, b) => a.line - b.line)
+			if (refusal) return { ...fail(refusal.key, refusal.status), lines }
+			const imported = await sql`INSERT INTO allowance_bank_import ("runId", kind, sha256, "lineCount", "importedById") VALUES (${runId}, ${kind}, ${sha256}, ${parsed.rows.length}, ${user.id}) RETURNING id`.first<{ id: string }>(tx)
+			const serials = candidates.map((c) => c.serial)
+			// One statement each: the lines' outcome and their payments' status together.
+			const marked =
+				kind === 'returns'
+					? await sql`WITH a AS (
+							UPDATE allowance_disbursement a SET status = 'returned', "returnedAt" = now(), "returnReason" = r.reason, "importId" = ${imported!.id}
+							FROM unnest(${serials}::bigint[], ${candidates.map((c) => c.reason)}::text[]) AS r(serial, reason)
+							WHERE a."runId" = ${runId} AND a.serial = r.serial AND a.status = 'sent' RETURNING a."paymentId", a."returnReason")
+						UPDATE allowance_payment p SET status = 'returned', "failedAt" = now(), "failureReason" = a."returnReason"
+						FROM a WHERE a."paymentId" = p.id AND p.status = 'sent'`.run(tx)
+					: await sql`WITH a AS (
+							UPDATE allowance_disbursement SET status = 'paid', "paidAt" = now(), "paidBy" = 'confirmation', "importId" = ${imported!.id}
+							WHERE "runId" = ${runId} AND serial = ANY(${serials}::bigint[]) AND status = 'sent' RETURNING "paymentId", "paidAt")
+						UPDATE allowance_payment p SET status = 'paid', "paidAt" = a."paidAt"
+						FROM a WHERE a."paymentId" = p.id AND p.status = 'sent'`.run(tx)
+			await audit({ actor: user, action: kind === 'returns' ? 'allowance.returns_import' : 'allowance.confirmations_import', entityType: 'allowance_run', entityId: runId, details: { month: run.month, marked, lines: parsed.rows.length, sha256 }, ip }, tx)
+			return { ok: true as const, value: { lines, marked } }
+		})
+	} catch (error) {
+		return failureOf(error)
+	}
+}
+
+/** The Shanghai date `n` working days (Monday to Friday) before `today`. */
+export function workingDaysBefore(today: string, n: number): string {
+	const d = new Date(`${today}T00:00:00Z`)
+	let left = n
+	while (left > 0) {
+		d.setUTCDate(d.getUTCDate() - 1)
+		const day = d.getUTCDay()
+		if (day !== 0 && day !== 6) left--
+	}
+	return d.toISOString().slice(0, 10)
+}
+
+/**
+ * Attempts sent on or before the date `n` working days ago that the bank has not returned count as
+ * paid, with their payments. Set-based and idempotent: the worker's reconciler calls it, and the
+ * run page before it reads the figures.
+ */
+export async function confirmUnreturned(today = shanghaiDate(), workingDays = getEnv().ALLOWANCE_CONFIRM_WORKING_DAYS): Promise<number> {
+	const cutoff = workingDaysBefore(today, workingDays)
+	return transaction(async (tx) => {
+		// sentAt before the start (Shanghai) of the day after the cutoff: the index on (status, sentAt) serves it.
+		return sql`WITH a AS (
+				UPDATE allowance_disbursement SET status = 'paid', "paidAt" = now(), "paidBy" = 'no_return'
+				WHERE status = 'sent' AND "sentAt" < (${cutoff}::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai' RETURNING "paymentId")
+			UPDATE allowance_payment p SET status = 'paid', "paidAt" = now() FROM a WHERE p.id = a."paymentId" AND p.status = 'sent'`.run(tx)
+	})
+}

@@ -1,0 +1,203 @@
+// Disbursement: bank files a bank can pay from. A file is made inside one transaction that takes
+// every payable payment of its scope (the whole city, or one district's finance office) and writes
+// one attempt per payment (a line: serial number, the card and identity number copied sealed, the
+// amount); the payments become *sent*, not paid. The partial unique index
+// allowance_disbursement_one_live keeps at most one sent-or-paid attempt per payment, whatever
+// the code does. The file itself is never stored: it is streamed from those rows on each download,
+// identical every time, and each download is audited with its SHA-256.
+import { createHash } from 'node:crypto'
+import { z } from 'zod'
+import { toCsv, toXlsx, type XlsxCell } from '~/lib/export.server.ts'
+import { transaction, type Tx } from '~/lib/db.server.ts'
+import { pgErrorOf } from '~/lib/db-errors.server.ts'
+import { failureOf, refuse } from '~/lib/db-rules.server.ts'
+import { sql } from '~/lib/sql.server.ts'
+import { fail, type Outcome } from '~/lib/outcome.ts'
+import { audit } from '~/modules/audit/audit.server.ts'
+import type { SessionUser } from '~/modules/auth/session.server.ts'
+import { decryptIdNumber } from '~/modules/identity/id-crypto.server.ts'
+import { decryptCardNumber } from './card-crypto.server.ts'
+import { fenToYuanString } from './rules.ts'
+
+export type BankFormat = 'csv' | 'xlsx'
+export type BankFileMeta = { id: string; runId: string; fileNo: number; districtId: string | null; fileNumber: string; lineCount: number; totalFen: number; createdAt: Date; month: string }
+
+export const CONTROL_HEADER = ['文件编号', '发放月份', '总笔数', '总金额（元）', '生成时间'] as const
+export const LINE_HEADER = ['流水号', '户名', '身份证号', '一卡通账号', '金额（元）', '备注'] as const
+
+/** Creation time as the control line prints it: Shanghai, to the second. */
+function stamp(at: Date) {
+	return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ')
+}
+
+function scopeOf(districtId: string | null) {
+	return districtId === null ? sql.empty : sql`AND p."districtId" = ${districtId}`
+}
+
+/**
+ * Inside the export transaction (the run's row already locked): puts every payable payment of the
+ * scope into file `fileNo`. Payable: pending, or held / returned whose elder has a card held in full
+ * recorded since. Refuses (409, rolling the transaction back) when nothing is payable and `allowEmpty` is false.
+ */
+export async function makeBankFile(tx: Tx, opts: { runId: string; month: string; districtId: string | null; userId: string; allowEmpty: boolean }): Promise<BankFileMeta> {
+	const { runId, districtId } = opts
+	const scope = scopeOf(districtId)
+	// Holds whose elder has a card by now, and returns whose elder's card was recorded after the
+	// returned line was made (so it is not the card the bank refused).
+	await sql`UPDATE allowance_payment p SET status = 'pending', "bankCardRef" = e."bankCardRef"
+		 FROM elder e WHERE e.id = p."elderId" AND p."runId" = ${runId} ${scope} AND e."bankCardCipher" IS NOT NULL
+		   AND (p.status = 'held_no_account'
+		        OR (p.status = 'returned' AND e."bankCardRecordedAt" > COALESCE((SELECT max(d."sentAt") FROM allowance_disbursement d WHERE d."paymentId" = p.id AND d.status = 'returned'), '-infinity')))`.run(tx)
+	const last = await sql`SELECT COALESCE(max("fileNo"), 0)::int AS n FROM allowance_bank_file WHERE "runId" = ${runId}`.first<{ n: number }>(tx)
+	const fileNo = (last?.n ?? 0) + 1
+	const fileNumber = `JMGL-${opts.month.replace('-', '')}-${String(fileNo).padStart(3, '0')}${districtId ? `-${districtId.toUpperCase()}` : ''}`
+	const file = await sql`INSERT INTO allowance_bank_file ("runId", "fileNo", "districtId", "fileNumber", "lineCount", "totalFen", "createdById")
+		 VALUES (${runId}, ${fileNo}, ${districtId}, ${fileNumber}, 0, 0, ${opts.userId}) RETURNING id, "createdAt"`.first<{ id: string; createdAt: Date }>(tx)
+	// One statement: a line per payable payment (district order, then month), the payments marked
+	// sent, and the file's control totals from what was written. The remark tells the elder what it is.
+	const totals = await sql`WITH ins AS (
+			INSERT INTO allowance_disbursement ("paymentId", "runId", "fileId", line, "districtId", "amountFen", "holderName", "bankName", "cardMasked", "cardCipher", "idNumberCipher", remark)
+			SELECT p.id, p."runId", ${file!.id}, row_number() OVER (ORDER BY d."sortOrder", p.month, p.id), p."districtId", p."amountFen",
+			       e."bankAccountHolder", e."bankName", e."bankCardRef", e."bankCardCipher", e."idNumberCipher",
+			       p.month || ' 高龄津贴' || (CASE WHEN p.kind = 'back_pay' THEN '补发' ELSE '' END) || (CASE WHEN r."paymentId" IS NOT NULL THEN '（重发）' ELSE '' END)
+			FROM allowance_payment p JOIN elder e ON e.id = p."elderId" JOIN district d ON d.id = p."districtId"
+			LEFT JOIN (SELECT DISTINCT "paymentId" FROM allowance_disbursement WHERE "runId" = ${runId} AND status = 'returned') r ON r."paymentId" = p.id
+			WHERE p."runId" = ${runId} ${scope} AND p.status = 'pending' AND e."bankCardCipher" IS NOT NULL
+			RETURNING "paymentId", "amountFen", "cardMasked"),
+		upd AS (
+			UPDATE allowance_payment p SET status = 'sent', "bankFileNo" = ${fileNo}, "bankCardRef" = ins."cardMasked" FROM ins WHERE p.id = ins."paymentId" RETURNING p."amountFen")
+		UPDATE allowance_bank_file f SET "lineCount" = t.n, "totalFen" = t.total
+		FROM (SELECT count(*)::int AS n, COALESCE(sum("amountFen"), 0)::bigint AS total FROM upd) t
+		WHERE f.id = ${file!.id} RETURNING f."lineCount", f."totalFen"`.first<{ lineCount: number; totalFen: number }>(tx)
+	// Nothing payable: the file row goes with the rolled-back transaction.
+	if (!totals!.lineCount && !opts.allowEmpty) refuse(null, 'allowance:errors.run.nothingToExport', 409)
+	return { id: file!.id, runId, fileNo, districtId, fileNumber, lineCount: totals!.lineCount, totalFen: Number(totals!.totalFen), createdAt: file!.createdAt, month: opts.month }
+}
+
+/**
+ * Export: the next bank file of an approved run (the first one disburses the run) for the whole
+ * city or one district. Two exports at once: the second is refused (409) rather than queued, so
+ * nobody downloads a file they did not expect.
+ */
+export async function exportBankFile(user: SessionUser, runId: string, districtId: string | null, ip: string | null): Promise<Outcome<BankFileMeta>> {
+	if (user.role !== 'bureau_city') return fail('allowance:errors.run.cityOnly', 403)
+	if (!z.uuid().safeParse(runId).success) return fail('allowance:errors.run.notFound', 404)
+	try {
+		return await transaction(async (tx) => {
+			const run = await sql`SELECT status, month FROM allowance_run WHERE id = ${runId} FOR UPDATE NOWAIT`.first<{ status: string; month: string }>(tx)
+			if (!run) return fail('allowance:errors.run.notFound', 404)
+			if (run.status !== 'approved' && run.status !== 'disbursed') return fail('allowance:errors.run.exportUnapproved', 409)
+			if (districtId !== null && !(await sql`SELECT 1 FROM district WHERE id = ${districtId}`.first(tx))) return fail('allowance:errors.export.district', 400)
+			const file = await makeBankFile(tx, { runId, month: run.month, districtId, userId: user.id, allowEmpty: run.status === 'approved' && districtId === null })
+			if (run.status === 'approved') await sql`UPDATE allowance_run SET status = 'disbursed', "disbursedById" = ${user.id}, "disbursedAt" = now() WHERE id = ${runId}`.run(tx)
+			await audit(
+				{
+					actor: user,
+					action: run.status === 'approved' ? 'allowance.run_disburse' : 'allowance.bank_file_followup',
+					entityType: 'allowance_run',
+					entityId: runId,
+					districtId,
+					details: { month: run.month, fileNo: file.fileNo, fileNumber: file.fileNumber, districtId, payments: file.lineCount, totalFen: file.totalFen },
+					ip,
+				},
+				tx,
+			)
+			return { ok: true as const, value: file }
+		})
+	} catch (error) {
+		// 55P03: another export holds the run's row.
+		if (pgErrorOf(error)?.code === '55P03') return fail('allowance:errors.export.busy', 409)
+		return failureOf(error)
+	}
+}
+
+/** A file already made, for a re-download (city level only). */
+export async function findBankFile(user: SessionUser, runId: string, fileNo: number): Promise<Outcome<BankFileMeta>> {
+	if (user.role !== 'bureau_city') return fail('allowance:errors.run.cityOnly', 403)
+	if (!z.uuid().safeParse(runId).success) return fail('allowance:errors.run.notFound', 404)
+	const f = await sql`SELECT f.id, f."runId", f."fileNo", f."districtId", f."fileNumber", f."lineCount", f."totalFen", f."createdAt", r.month
+		 FROM allowance_bank_file f JOIN allowance_run r ON r.id = f."runId" WHERE f."runId" = ${runId} AND f."fileNo" = ${fileNo}`.first<BankFileMeta>()
+	if (!f) return fail('allowance:errors.run.noSuchFile', 404)
+	return { ok: true, value: { ...f, totalFen: Number(f.totalFen) } }
+}
+
+type Line = { serial: number; holderName: string; idNumberCipher: Uint8Array; cardCipher: Uint8Array; amountFen: number; remark: string }
+
+function controlRow(f: BankFileMeta) {
+	return [f.fileNumber, f.month, f.lineCount, fenToYuanString(f.totalFen), stamp(f.createdAt)]
+}
+
+function lineRow(l: Line) {
+	return [String(l.serial), l.holderName, decryptIdNumber(l.idNumberCipher), decryptCardNumber(l.cardCipher), fenToYuanString(l.amountFen), l.remark]
+}
+
+async function linesAfter(fileId: string, afterLine: number, limit: number) {
+	return sql`SELECT line, serial, "holderName", "idNumberCipher", "cardCipher", "amountFen", remark FROM allowance_disbursement
+		 WHERE "fileId" = ${fileId} AND line > ${afterLine} ORDER BY line LIMIT ${limit}`.rows<Line & { line: number }>()
+}
+
+async function recordDownload(user: SessionUser, f: BankFileMeta, format: BankFormat, sha256: string, ip: string | null) {
+	const column = sql.raw(format === 'csv' ? '"csvSha256"' : '"xlsxSha256"')
+	await transaction(async (tx) => {
+		await sql`UPDATE allowance_bank_file SET ${column} = COALESCE(${column}, ${sha256}) WHERE id = ${f.id}`.run(tx)
+		await audit(
+			{ actor: user, action: 'allowance.bank_file_download', entityType: 'allowance_bank_file', entityId: f.id, districtId: f.districtId, details: { runId: f.runId, fileNumber: f.fileNumber, format, sha256, lines: f.lineCount, totalFen: f.totalFen }, ip },
+			tx,
+		)
+	})
+}
+
+/**
+ * The file's bytes, streamed in keyset pages of 5,000 lines (however large the run), hashed as they
+ * go. The download is audited with the SHA-256 when the last byte has been produced.
+ */
+export function bankFileCsv(user: SessionUser, f: BankFileMeta, ip: string | null): ReadableStream<Uint8Array> {
+	const encoder = new TextEncoder()
+	const hash = createHash('sha256')
+	// The next page is read while this one is decrypted and written (the database and Node overlap).
+	let next: Promise<(Line & { line: number })[]> | null = null
+	const emit = (controller: ReadableStreamDefaultController<Uint8Array>, text: string) => {
+		const bytes = encoder.encode(text)
+		hash.update(bytes)
+		controller.enqueue(bytes)
+	}
+	return new ReadableStream<Uint8Array>({
+		start(controller) {
+			emit(controller, toCsv([[...CONTROL_HEADER], controlRow(f), [...LINE_HEADER]]))
+		},
+		async pull(controller) {
+			const rows = await (next ?? linesAfter(f.id, 0, 5000))
+			if (rows.length === 0) {
+				await recordDownload(user, f, 'csv', hash.digest('hex'), ip)
+				controller.close()
+				return
+			}
+			next = linesAfter(f.id, rows.at(-1)!.line, 5000)
+			// Handled here too: a download abandoned mid-file must not leave a rejected promise unobserved.
+			next.catch(() => undefined)
+			emit(controller, toCsv(rows.map(lineRow), { bom: false }))
+		},
+	})
+}
+
+/** The same file as one XLSX sheet (built in memory: the finance office's spreadsheet). */
+export async function bankFileXlsx(user: SessionUser, f: BankFileMeta, ip: string | null): Promise<Uint8Array<ArrayBuffer>> {
+	const text = (value: string | number | null) => ({ value: value === null ? null : String(value), type: String }) as XlsxCell
+	const sheet: XlsxCell[][] = [CONTROL_HEADER.map((h) => ({ value: h, fontWeight: 'bold' as const })), controlRow(f).map(text), LINE_HEADER.map((h) => ({ value: h, fontWeight: 'bold' as const }))]
+	let after = 0
+	for (;;) {
+		const rows = await linesAfter(f.id, after, 5000)
+		if (rows.length === 0) break
+		after = rows.at(-1)!.line
+		// Identity and card numbers stay text: a spreadsheet would round 19 digits as a number.
+		for (const r of rows) sheet.push(lineRow(r).map(text))
+	}
+	const bytes = await toXlsx(sheet, { sheet: f.fileNumber.slice(0, 31), columns: [{ width: 14 }, { width: 12 }, { width: 22 }, { width: 24 }, { width: 12 }, { width: 24 }] })
+	await recordDownload(user, f, 'xlsx', createHash('sha256').update(bytes).digest('hex'), ip)
+	return bytes
+}
+
+export function bankFileName(f: BankFileMeta, format: BankFormat) {
+	return `${f.fileNumber}.${format}`
+}
+

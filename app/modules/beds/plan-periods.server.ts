@@ -1,0 +1,41 @@
+import { prisma, transaction } from '~/lib/db.server.ts'
+import { fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
+import { isCityWide } from '~/modules/auth/access.server.ts'
+import type { SessionUser } from '~/modules/auth/session.server.ts'
+import { audit } from '~/modules/audit/audit.server.ts'
+import { PLAN_INDICATORS, type PlanIndicator, type PlanTargets } from './indicators.ts'
+
+// Plan periods and their targets (migration *_plan_periods). The 13th Five-Year Plan is the
+// baseline and read-only; city officers enter the targets of later periods.
+
+export type PlanPeriod = { id: string; nameZh: string; nameEn: string; startYear: number; endYear: number; baseline: boolean; targets: PlanTargets }
+
+export async function listPlanPeriods(): Promise<PlanPeriod[]> {
+	const rows = await prisma.planPeriod.findMany({ orderBy: { startYear: 'asc' }, select: { id: true, nameZh: true, nameEn: true, startYear: true, endYear: true, baseline: true, targets: { select: { indicator: true, target: true } } } })
+	return rows.map(({ targets, ...p }) => ({ ...p, targets: Object.fromEntries(PLAN_INDICATORS.map((k) => [k, targets.find((t) => t.indicator === k)?.target ?? null])) as PlanTargets }))
+}
+
+/** The chosen period if it exists, else the one covering `year`, else the latest. */
+export function choosePeriod(periods: PlanPeriod[], requested: string | null | undefined, year: number): PlanPeriod | null {
+	return periods.find((p) => p.id === requested) ?? periods.find((p) => p.startYear <= year && year <= p.endYear) ?? periods.at(-1) ?? null
+}
+
+/** A city officer sets a non-baseline period's targets; audited with before and after. */
+export async function savePlanTargets(user: SessionUser, periodId: string, targets: Record<PlanIndicator, number>, ip: string | null): Promise<Outcome<null>> {
+	if (!isCityWide(user)) return fieldFail('periodId', 'beds:errors.plan.cityOnly', 403)
+	const period = await prisma.planPeriod.findUnique({ where: { id: periodId }, select: { baseline: true, targets: { select: { indicator: true, target: true } } } })
+	if (!period) return fieldFail('periodId', 'beds:errors.plan.unknownPeriod', 404)
+	if (period.baseline) return fieldFail('periodId', 'beds:errors.plan.baselineReadOnly', 409)
+	const before = Object.fromEntries(period.targets.map((t) => [t.indicator, t.target]))
+	await transaction(async (tx) => {
+		for (const indicator of PLAN_INDICATORS) {
+			await tx.planTarget.upsert({
+				where: { periodId_indicator: { periodId, indicator } },
+				create: { periodId, indicator, target: targets[indicator], updatedById: user.id },
+				update: { target: targets[indicator], updatedById: user.id, updatedAt: new Date() },
+			})
+		}
+		await audit({ actor: user, action: 'plan.targets_save', entityType: 'plan_period', entityId: periodId, details: { before, after: targets }, ip }, tx)
+	})
+	return ok(null)
+}
