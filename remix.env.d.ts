@@ -8,3 +8,10 @@ declare module '@remix-run/server-runtime' {
 }
 
 export {}
+
+declare module '@remix-run/server-runtime' {
+	interface AppLoadContext {
+		/** This request's Content-Security-Policy nonce (server.ts). */
+		cspNonce?: string
+	}
+}

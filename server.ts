@@ -15,7 +15,7 @@ import express, { type RequestHandler } from 'express'
 import helmet from 'helmet'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { contentSecurityPolicy } from './app/lib/csp.server.ts'
+import { contentSecurityPolicy, cspWithNonce, NONCE_PLACEHOLDER, newNonce } from './app/lib/csp.server.ts'
 import { getEnv, isSecureCookies } from './app/lib/env.server.ts'
 import { listenWithLimits, requestGuard, trustProxySetting } from './app/lib/http.server.ts'
 import { mountBullBoard } from './app/modules/operations/bull-board.server.ts'
@@ -49,7 +49,10 @@ function fixedHeaders(middleware: RequestHandler): RequestHandler {
 	})
 	if (!ok) return middleware
 	return (_req, res, next) => {
-		for (const [name, value] of headers) res.setHeader(name, value)
+		// The policy is the one header that differs per response: it names this response's nonce.
+		const nonce = newNonce()
+		res.locals.cspNonce = nonce
+		for (const [name, value] of headers) res.setHeader(name, value.includes(NONCE_PLACEHOLDER) ? cspWithNonce(value, nonce) : value)
 		for (const name of removed) res.removeHeader(name)
 		next()
 	}
@@ -82,7 +85,14 @@ export async function createApp() {
 	app.use(requestGuard())
 	mountBullBoard(app)
 	const build = await loadBuild()
-	app.all('*', createRequestHandler({ build: env.NODE_ENV === 'development' ? loadBuild : build, mode: env.NODE_ENV }))
+	app.all(
+		'*',
+		createRequestHandler({
+			build: env.NODE_ENV === 'development' ? loadBuild : build,
+			mode: env.NODE_ENV,
+			getLoadContext: (_req, res) => ({ cspNonce: typeof res.locals.cspNonce === 'string' ? res.locals.cspNonce : undefined }),
+		}),
+	)
 	return app
 }
 

@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream'
-import type { EntryContext } from '@remix-run/node'
+import type { AppLoadContext, EntryContext } from '@remix-run/node'
 import { isRouteErrorResponse, RemixServer } from '@remix-run/react'
 import { renderToPipeableStream } from 'react-dom/server'
+import { NonceProvider } from '~/components/nonce.tsx'
 import { getEnv } from '~/lib/env.server.ts'
 
 // Fail at start-up, not on the first request that needs a value.
@@ -44,10 +45,17 @@ function collect(onDone: (html: Buffer) => void, onFail: (error: unknown) => voi
 }
 export const streamTimeout = ABORT_DELAY
 
-export default function handleRequest(request: Request, responseStatusCode: number, responseHeaders: Headers, remixContext: EntryContext) {
+export default function handleRequest(request: Request, responseStatusCode: number, responseHeaders: Headers, remixContext: EntryContext, loadContext: AppLoadContext) {
+	// Every script the page carries gets the nonce the Content-Security-Policy header names (server.ts).
+	const nonce = typeof loadContext.cspNonce === 'string' ? loadContext.cspNonce : ''
 	return new Promise((resolve, reject) => {
 		let shellRendered = false
-		const { pipe, abort } = renderToPipeableStream(<RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />, {
+		const { pipe, abort } = renderToPipeableStream(
+			<NonceProvider value={nonce}>
+				<RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+			</NonceProvider>,
+			{
+			nonce,
 			onShellReady() {
 				shellRendered = true
 			},
@@ -69,7 +77,8 @@ export default function handleRequest(request: Request, responseStatusCode: numb
 				responseStatusCode = 500
 				if (shellRendered) console.error(error)
 			},
-		})
+			},
+		)
 		const timer = setTimeout(abort, ABORT_DELAY + 1000)
 	})
 }

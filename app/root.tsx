@@ -4,6 +4,7 @@ import type { ReactNode } from 'react'
 import { I18nextProvider } from 'react-i18next'
 import { AuthenticityTokenProvider } from 'remix-utils/csrf/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { useNonce } from '~/components/nonce.tsx'
 import { SiteHeader } from '~/components/site-header.tsx'
 import { DEFAULT_LOCALE, i18nFor } from '~/lib/i18n.ts'
 import { throwIfRefused } from '~/lib/http.server.ts'
@@ -32,6 +33,7 @@ export type RootLoader = typeof loader
 
 export function Layout({ children }: { children: ReactNode }) {
 	const root = useRouteLoaderData<RootLoader>('root')
+	const nonce = useNonce()
 	const locale = root?.locale ?? DEFAULT_LOCALE
 	const i18n = i18nFor(locale)
 	return (
@@ -58,8 +60,8 @@ export function Layout({ children }: { children: ReactNode }) {
 						</main>
 					)}
 				</I18nextProvider>
-				<ScrollRestoration />
-				<Scripts />
+				<ScrollRestoration nonce={nonce} />
+				<Scripts nonce={nonce} />
 			</body>
 		</html>
 	)

@@ -6,7 +6,7 @@
 export type DistrictId = 'dongbao' | 'duodao' | 'jingshan' | 'shayang' | 'zhongxiang' | 'qujialing'
 export type DistrictKindName = 'central_city' | 'county' | 'county_city' | 'management_zone'
 export type SettlementKindName = 'urban_community' | 'village'
-export type RoleName = 'family' | 'provider_staff' | 'community_officer' | 'township_officer' | 'bureau_district' | 'bureau_city' | 'admin'
+export type RoleName = 'family' | 'provider_staff' | 'community_officer' | 'township_officer' | 'bureau_district' | 'bureau_city' | 'admin' | 'assessor'
 export type ProviderKindName = 'home_care' | 'community_centre' | 'institution'
 
 export type DistrictSeed = {
@@ -298,6 +298,8 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
 	{ phone: '13800000051', role: 'admin', nameZh: '系统管理员', description: 'Platform administrator' },
 	// registry: added last so every other account keeps its seeded id
 	{ phone: '13800000022', role: 'township_officer', nameZh: '钱红', districtId: 'dongbao', description: 'Township officer (民政办) of 龙泉街道, Dongbao: reviews subsidy applications after the community, registers and verifies elders' },
+	// statuses and capability assessment (issue 10): an assessor of the seeded assessment organisation
+	{ phone: '13800000061', role: 'assessor', nameZh: '冯晓', districtId: 'dongbao', description: 'Capability assessor (老年人能力评估员) of 荆门市康宁老年人能力评估中心 (东宝区, 掇刀区)' },
 ]
 
 export function demoAccount(phone: string): DemoAccount {

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url'
 import { hash } from '@node-rs/argon2'
 import type pg from 'pg'
 import { disconnectDb, withPgTransaction } from '~/lib/db.server.ts'
+import { seedStatusesAndAssessment } from './seed-statuses.ts'
 import { seedBeds } from './seed-beds.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import {
@@ -921,6 +922,8 @@ export async function seed(options: SeedOptions = {}): Promise<SeedResult> {
 		// trust (issue 12): demo officers have a second factor with the documented demo secret.
 		const { sealTotpSecret } = await import('~/modules/auth/totp-secret.server.ts')
 		for (const a of DEMO_ACCOUNTS.filter(isDemoOfficer)) await client.query(`UPDATE app_user SET "totpSecret" = $1, "totpEnabledAt" = now() WHERE phone = $2`, [sealTotpSecret(DEMO_TOTP_SECRET), a.phone])
+		// statuses and capability assessment (issue 10): records from the seeded columns, an assessment organisation
+		await seedStatusesAndAssessment(client, { today, seed: SEED, communityId: dongbaoCentre.id, assessorPhone: '13800000061', cityOfficerId: userIds.get('13800000041')! })
 
 		const links = SEED_FIXTURES.filter((f) => f.family).map((f) => ({
 			userId: userIds.get(f.family!)!,

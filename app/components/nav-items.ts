@@ -32,6 +32,11 @@ export const NAV_ITEMS: NavItem[] = [
 	{ to: '/subsidies/claims', label: 'subsidies:nav.claims', roles: ['provider_staff', 'bureau_district', 'bureau_city', 'admin'] },
 	// registry
 	{ to: '/bureau/geography', label: 'nav.geography', roles: ['bureau_district', 'bureau_city'] },
+	// statuses and capability assessment (issue 10)
+	{ to: '/statuses/review', label: 'statuses:nav.review', roles: ['community_officer', 'township_officer', 'bureau_district', 'bureau_city'] },
+	{ to: '/assessments', label: 'statuses:assessment.assess', roles: ['assessor', 'community_officer'] },
+	{ to: '/bureau/assessment-orgs', label: 'statuses:orgs.nav', roles: ['bureau_district', 'bureau_city'] },
+	{ to: '/bureau/assessment-scale', label: 'statuses:scale.nav', roles: ['bureau_city', 'admin'] },
 	// due process (公示 / 复核)
 	{ to: '/subsidies/due-process', label: 'subsidies:nav.dueProcess', roles: ['community_officer', 'township_officer', 'bureau_district', 'bureau_city', 'admin'] },
 	{ to: '/subsidies/appeals', label: 'subsidies:nav.appeals', roles: ['family'] },

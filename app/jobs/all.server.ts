@@ -5,8 +5,9 @@ import { marketplaceQueue } from './marketplace.server.ts'
 import { subsidyClaimsQueue } from './subsidy-claims.server.ts'
 import { subsidyGrantQueue } from './subsidy-grant.server.ts'
 import { smsQueue } from './sms.server.ts'
+import { statusReviewQueue } from './status-review.server.ts'
 import { dueProcessQueue } from './due-process.server.ts'
 
 export function allQueues() {
-	return [allowanceQueue(), snapshotQueue(), marketplaceQueue(), subsidyGrantQueue(), subsidyClaimsQueue(), smsQueue(), dueProcessQueue()]
+	return [allowanceQueue(), snapshotQueue(), marketplaceQueue(), subsidyGrantQueue(), subsidyClaimsQueue(), smsQueue(), statusReviewQueue(), dueProcessQueue()]
 }

@@ -165,6 +165,14 @@ export const DB_RULES: Record<string, DbRule> = {
 	pending_change_kind_valid: internal('kinds are set by code'),
 	pending_change_status_valid: internal('statuses are set by code'),
 	pending_change_decider_not_proposer: { message: 'errors.change.ownProposal', status: 403 },
+	// ---- statuses and capability assessment (issue 10 items 5 and 6)
+	elder_status_until_after_from: invalid('validUntil', 'statuses:errors.validUntil.beforeFrom'),
+	elder_status_review_after_from: invalid('reviewOn', 'statuses:errors.reviewOn.beforeFrom'),
+	elder_status_disability_grade: invalid('disabilityGrade', 'statuses:errors.disabilityGrade.required'),
+	elder_status_never_delete: internal('statuses are ended, never deleted (app/modules/statuses/records.server.ts)'),
+	assessment_org_licenceNo_key: conflict('licenceNo', 'statuses:errors.licenceTaken'),
+	capability_assessment_valid_after_assessed: invalid('validMonths', 'statuses:errors.validMonths.range'),
+	reassessment_request_one_open: conflict('reason', 'statuses:errors.requestOpen'),
 
 	// ---- due process (公示 / 复核): app/modules/due-process
 	subsidy_notice_period: internal('a notice is opened for NOTICE_DAYS days by listForNotice'),

@@ -9,6 +9,8 @@ import enMarketplace from '~/locales/en/marketplace.json'
 import zhMarketplace from '~/locales/zh-CN/marketplace.json'
 import enSubsidies from '~/locales/en/subsidies.json'
 import zhSubsidies from '~/locales/zh-CN/subsidies.json'
+import enStatuses from '~/locales/en/statuses.json'
+import zhStatuses from '~/locales/zh-CN/statuses.json'
 
 // Catalogues are bundled: they are small, and the first paint must already be in the user's language.
 // Each capability adds its own namespace file beside common.json.
@@ -17,8 +19,8 @@ export type Locale = (typeof SUPPORTED_LOCALES)[number]
 export const DEFAULT_LOCALE: Locale = 'zh-CN'
 
 export const resources = {
-	'zh-CN': { common: zhCommon, allowance: zhAllowance, beds: zhBeds, marketplace: zhMarketplace, subsidies: zhSubsidies },
-	en: { common: enCommon, allowance: enAllowance, beds: enBeds, marketplace: enMarketplace, subsidies: enSubsidies },
+	'zh-CN': { common: zhCommon, allowance: zhAllowance, beds: zhBeds, marketplace: zhMarketplace, subsidies: zhSubsidies, statuses: zhStatuses },
+	en: { common: enCommon, allowance: enAllowance, beds: enBeds, marketplace: enMarketplace, subsidies: enSubsidies, statuses: enStatuses },
 } as const
 
 export function isLocale(value: unknown): value is Locale {

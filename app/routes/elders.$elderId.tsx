@@ -13,11 +13,15 @@ import { requireRecentAuth } from '~/modules/auth/step-up.server.ts'
 import { getElder, revealIdNumber } from '~/modules/elders/elders.server.ts'
 import { linkFamily, unlinkFamily, verifyResidence } from '~/modules/elders/registry.server.ts'
 import { linkFamilySchema, RELATIONSHIPS, unlinkFamilySchema, verifyResidenceSchema } from '~/modules/elders/schemas.ts'
+// statuses and assessments in the timeline (issue 10 item 9)
+import { StatusTimeline } from '~/components/elder-timeline.tsx'
+import { statusTimeline } from '~/modules/statuses/timeline.server.ts'
+import { statusesOf } from '~/modules/statuses/records.server.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const user = await requireUser(request)
 	const elder = notFoundUnless(await getElder(user, requireId(params, 'elderId')))
-	return { elder, canReveal: mayRevealIdNumber(user), officer: isRegistrar(user) }
+	return { elder, canReveal: mayRevealIdNumber(user), officer: isRegistrar(user), statusTimeline: await statusTimeline(user, elder.id), statusesInForce: (await statusesOf(user, elder.id)).filter((x) => x.inForce).map((x) => x.kind) }
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -55,7 +59,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 type Reply = { idNumber?: string; birthDate?: string } | undefined
 
 export default function ElderPage() {
-	const { elder, canReveal, officer } = useLoaderData<typeof loader>()
+	const { elder, canReveal, officer, statusTimeline: timeline, statusesInForce } = useLoaderData<typeof loader>()
 	const reply = useActionData<typeof action>()
 	const revealed = reply && 'idNumber' in reply ? (reply as Reply) : undefined
 	const { t, i18n } = useTranslation()
@@ -106,7 +110,7 @@ export default function ElderPage() {
 					[t('registry.fields.residenceStatus'), t(`registry.residenceStatus.${elder.residenceStatus}`), { 'data-testid': 'residence-status' }],
 					[t('registry.fields.phone'), elder.phone ?? t('common.none')],
 					[t('registry.fields.emergencyContact'), elder.emergencyContactName ? `${elder.emergencyContactName} ${elder.emergencyContactPhone ?? ''}` : t('common.none')],
-					[t('fields.categories'), elder.categories.length ? elder.categories.map((c) => t(`categories.${c}`)).join('、') : t('common.none')],
+					[t('fields.categories'), statusesInForce.length ? statusesInForce.map((k) => t(`statuses:kinds.${k}`)).join('、') : t('common.none'), { 'data-testid': 'statuses-in-force' }],
 					[t('fields.lastLiveness'), elder.lastLivenessAt ? String(elder.lastLivenessAt).slice(0, 10) : t('common.none')],
 					[t('fields.family'), elder.families.length ? elder.families.map((f) => `${f.user.name}（${t(`relationships.${f.relationship}`)}）`).join('、') : t('registry.noFamily')],
 				]}
@@ -114,6 +118,7 @@ export default function ElderPage() {
 			{revealed ? <p className="notice">{t('elders.revealAudited')}</p> : null}
 			{officer && unverified ? <VerifyForm reply={reply} /> : null}
 			{officer ? <FamilyLinks families={elder.families} reply={reply} /> : null}
+			<StatusTimeline elderId={elder.id} items={timeline} officer={officer} />
 		</section>
 	)
 }

@@ -50,6 +50,21 @@ describe('GET /healthz', () => {
 		expect(res.headers.get('x-content-type-options')).toBe('nosniff')
 		expect(res.headers.get('x-powered-by')).toBeNull()
 	})
+
+	it('allows inline scripts only by a fresh per-response nonce, which every script on the page carries', async () => {
+		const nonceOf = (policy: string | null) => /script-src[^;]*'nonce-([A-Za-z0-9+/=]+)'/.exec(policy ?? '')?.[1]
+		const first = await fetch(`${app.baseUrl}/login`)
+		const policy = first.headers.get('content-security-policy')
+		expect(policy).not.toMatch(/script-src[^;]*'unsafe-inline'/)
+		const nonce = nonceOf(policy)
+		expect(nonce).toBeTruthy()
+		const html = await first.text()
+		const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0])
+		expect(scripts.length).toBeGreaterThan(0)
+		for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`)
+		const second = await fetch(`${app.baseUrl}/login`)
+		expect(nonceOf(second.headers.get('content-security-policy'))).not.toBe(nonce)
+	})
 })
 
 describe('GET /healthz with a service down', () => {

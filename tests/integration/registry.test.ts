@@ -18,6 +18,7 @@ import * as newElder from '~/routes/elders.new.tsx'
 import { makeUser, sessionUser } from '../factories/accounts.ts'
 import { makeElderRow, Rng } from '../factories/index.ts'
 import { makeOfficer, makePlace, townshipOfficerOf } from '../factories/registry.ts'
+import { statusesFromColumns } from '../factories/statuses.ts'
 import { callAction, callLoader, signIn, type Visitor } from '../setup/route.ts'
 
 const text = (data: unknown) => (typeof data === 'string' ? data : JSON.stringify(data))
@@ -321,6 +322,7 @@ describe('the review chain: community → township → district', () => {
 		const family = await makeUser({ role: 'family' })
 		const row = makeElderRow(rng, { districtId: 'dongbao', regionCode: '420802', communityId, settlement: 'urban_community', birthDate: '1944-04-04', seq: 100 + rng.int(0, 800), categories: ['dibao'], disabilityLevel: 'partial', deathDate: null, residencyStatus: 'resident' })
 		await prisma.elder.create({ data: { ...row, families: { create: { userId: family.id, relationship: 'child' } } } })
+		await statusesFromColumns() // eligibility reads status records (issue 10), not the columns
 		const policy = await prisma.subsidyPolicy.findUniqueOrThrow({ where: { code: 'home-care-basic' }, select: { id: true } })
 		const applied = await applyForSubsidy(family, { elderId: row.id, policyId: policy.id, householdSize: 1, householdIncome: 0 })
 		expect(applied.ok).toBe(true)

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { contentSecurityPolicy } from '~/lib/csp.server.ts'
+import { contentSecurityPolicy, cspWithNonce, NONCE_PLACEHOLDER, newNonce } from '~/lib/csp.server.ts'
 
 describe('content security policy', () => {
 	it('is same-origin only without card payments', () => {
 		const csp = contentSecurityPolicy({ NODE_ENV: 'production', COOKIE_SECURE: 'true', STRIPE_PUBLISHABLE_KEY: undefined })
-		expect(csp['script-src']).toEqual(["'self'", "'unsafe-inline'"])
+		// Inline scripts only with the request's nonce: no 'unsafe-inline'.
+		expect(csp['script-src']).toEqual(["'self'", `'nonce-${NONCE_PLACEHOLDER}'`])
 		expect(csp['frame-src']).toEqual(["'none'"])
 		expect(csp['connect-src']).toEqual(["'self'"])
 		expect(csp['upgrade-insecure-requests']).toEqual([])
@@ -16,5 +17,13 @@ describe('content security policy', () => {
 		expect(csp['frame-src']).toEqual(['https://js.stripe.com', 'https://hooks.stripe.com'])
 		expect(csp['connect-src']).toEqual(["'self'", 'https://api.stripe.com'])
 		expect(csp['upgrade-insecure-requests']).toBeNull()
+	})
+
+	it('puts a fresh nonce into each response’s policy', () => {
+		const a = newNonce()
+		const b = newNonce()
+		expect(a).not.toBe(b)
+		expect(Buffer.from(a, 'base64')).toHaveLength(16)
+		expect(cspWithNonce(`script-src 'self' 'nonce-${NONCE_PLACEHOLDER}'`, a)).toBe(`script-src 'self' 'nonce-${a}'`)
 	})
 })

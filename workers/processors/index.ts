@@ -5,8 +5,9 @@ import { marketplaceWorker } from './marketplace.ts'
 import { subsidyClaimsWorker } from './subsidy-claims.ts'
 import { subsidyGrantWorker } from './subsidy-grant.ts'
 import { smsWorker } from './sms.ts'
+import { statusReviewWorker } from './status-review.ts'
 import { dueProcessWorker } from './due-process.ts'
 
 export type { WorkerDefinition } from './definition.ts'
 
-export const WORKERS: WorkerDefinition[] = [allowanceWorker, indicatorSnapshots, marketplaceWorker, subsidyGrantWorker, subsidyClaimsWorker, smsWorker, dueProcessWorker]
+export const WORKERS: WorkerDefinition[] = [allowanceWorker, indicatorSnapshots, marketplaceWorker, subsidyGrantWorker, subsidyClaimsWorker, smsWorker, statusReviewWorker, dueProcessWorker]

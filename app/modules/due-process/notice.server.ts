@@ -192,7 +192,7 @@ async function settleEntry(entryId: string, today: string): Promise<'opened' | '
 		const pending = await tx.noticeObjection.count({ where: { entryId, status: { in: ['pending', 'upheld'] } } })
 		if (pending) return 'waiting'
 		const app = await tx.subsidyApplication.findUniqueOrThrow({ where: { id: entry.applicationId }, select: { id: true, status: true, applicantId: true, policyId: true, districtId: true, elderId: true, policyVersion: true, elder: { select: elderFactsSelect }, policy: { select: { nameZh: true } } } })
-		const why = app.elder.residenceStatus !== 'verified' ? 'residenceUnverified' : ineligibility(facts(app.elder), versionRules(app.policyVersion), today)
+		const why = app.elder.residenceStatus !== 'verified' ? 'residenceUnverified' : ineligibility(await facts(app.elder, today, tx), versionRules(app.policyVersion), today)
 		// Stacking and one grant per policy, checked again at effect: another grant may have opened during the notice.
 		const clashing = [app.policyId, ...(await exclusiveWith(app.policyId, tx))]
 		const active = await tx.subsidyGrant.count({ where: { elderId: app.elderId, policyId: { in: clashing }, status: 'active' } })

@@ -21,9 +21,9 @@ import { officerElderScope, officerHasElder } from './scope.server.ts'
 
 const grantSelect = { id: true, endsOn: true, stopReason: true, applicationId: true, districtId: true, elder: { select: elderFactsSelect }, policyVersion: true, policy: { select: { nameZh: true } }, application: { select: { applicantId: true } } } as const
 
-function whyNot(g: { elder: Parameters<typeof facts>[0] & { residenceStatus: string }; policyVersion: Parameters<typeof versionRules>[0] }, today: string) {
+async function whyNot(g: { elder: Parameters<typeof facts>[0] & { residenceStatus: string }; policyVersion: Parameters<typeof versionRules>[0] }, today: string) {
 	if (g.elder.residenceStatus !== 'verified') return 'residenceUnverified'
-	return ineligibility(facts(g.elder), versionRules(g.policyVersion), today)
+	return ineligibility(await facts(g.elder, today), versionRules(g.policyVersion), today)
 }
 
 /** Stops every active grant whose elder no longer qualifies on `today`, at the end of this month. Idempotent. */
@@ -32,7 +32,7 @@ export async function stopIneligibleGrants(today: string) {
 	const grants = await prisma.subsidyGrant.findMany({ where: { status: 'active', stopReason: null }, select: grantSelect })
 	let stopped = 0
 	for (const g of grants) {
-		const why = whyNot(g, today)
+		const why = await whyNot(g, today)
 		if (!why) continue
 		const done = await transaction(async (tx) => {
 			const { count } = await tx.subsidyGrant.updateMany({ where: { id: g.id, status: 'active', stopReason: null }, data: { stopReason: why, stopKnownOn: dateOnly(today), ...(toDateString(g.endsOn) > end ? { endsOn: dateOnly(end) } : {}) } })
@@ -87,7 +87,7 @@ export async function renewGrant(user: SessionUser, input: { grantId: string }, 
 	const g = await prisma.subsidyGrant.findUnique({ where: { id: input.grantId }, select: { ...grantSelect, status: true, elderId: true } })
 	if (!g || !(await officerHasElder(user, g.elderId))) return fail('subsidies:dueProcess.errors.notInScope', 404)
 	if (g.status !== 'active' || g.stopReason) return fail('subsidies:dueProcess.errors.grantStopped', 409)
-	const why = whyNot(g, today)
+	const why = await whyNot(g, today)
 	if (why) return fail(`subsidies:errors.ineligible.${why}`, 409)
 	const endsOn = monthEnd(`${addMonths(toDateString(g.endsOn).slice(0, 7), GRANT_TERM_MONTHS)}-01`)
 	const done = await transaction(async (tx) => {

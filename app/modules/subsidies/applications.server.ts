@@ -16,6 +16,7 @@ import { exclusiveWith, versionOn, versionRules } from './policies.server.ts'
 import { ineligibility, yearCommitmentFen, type ElderFacts } from './rules.ts'
 import type { ApplyInput, BureauDecisionInput, CommunityReviewInput, TownshipReviewInput } from './schemas.ts'
 import { twoPersonRefusal } from '~/modules/auth/two-person.server.ts'
+import { eligibilityFactsOn } from '~/modules/statuses/records.server.ts'
 
 const fail = (formError: string, status = 400, fieldErrors: Record<string, string[]> = {}) => ({ ok: false as const, fieldErrors, formError, status })
 
@@ -24,10 +25,15 @@ export async function notify(tx: Tx | typeof prisma, userId: string, kind: strin
 	await tx.notification.create({ data: { userId, kind: `subsidy.${kind}`, params: { ...params, applicationId: applicationId ?? '' } } })
 }
 
-export const elderFactsSelect = { id: true, birthDate: true, districtId: true, communityId: true, categories: true, disabilityLevel: true, deathDate: true, residencyStatus: true, name: true, residenceStatus: true, community: { select: { townshipId: true } } } as const
+export const elderFactsSelect = { id: true, birthDate: true, districtId: true, communityId: true, deathDate: true, residencyStatus: true, name: true, residenceStatus: true, community: { select: { townshipId: true } } } as const
 
-export function facts(e: { birthDate: Date; districtId: string; categories: string[]; disabilityLevel: ElderFacts['disabilityLevel']; deathDate: Date | null; residencyStatus: ElderFacts['residencyStatus'] }): ElderFacts {
-	return { birthDate: toDateString(e.birthDate), districtId: e.districtId, categories: e.categories, disabilityLevel: e.disabilityLevel, deathDate: e.deathDate ? toDateString(e.deathDate) : null, residencyStatus: e.residencyStatus }
+/**
+ * The elder's facts on `day`: categories from the statuses in force that day (身份类别) and the
+ * disability level of the capability assessment in force, not the free columns of `elder`.
+ */
+export async function facts(e: { id: string; birthDate: Date; districtId: string; deathDate: Date | null; residencyStatus: ElderFacts['residencyStatus'] }, day: string, tx?: Tx): Promise<ElderFacts> {
+	const onDay = await eligibilityFactsOn(e.id, day, tx)
+	return { birthDate: toDateString(e.birthDate), districtId: e.districtId, categories: onDay.categories, disabilityLevel: onDay.disabilityLevel, deathDate: e.deathDate ? toDateString(e.deathDate) : null, residencyStatus: e.residencyStatus }
 }
 
 export async function applyForSubsidy(user: SessionUser, input: ApplyInput): Promise<Outcome<{ id: string }>> {
@@ -40,7 +46,7 @@ export async function applyForSubsidy(user: SessionUser, input: ApplyInput): Pro
 	if (!policy || !version) return fail('subsidies:errors.policy', 400, { policyId: ['subsidies:errors.policy'] })
 	// District subsidies are a residency rule: they read the registered residence, once an officer has verified it.
 	if (elder.residenceStatus !== 'verified') return fail('subsidies:errors.ineligible.residenceUnverified', 400, { elderId: ['subsidies:errors.ineligible.residenceUnverified'] })
-	const why = ineligibility(facts(elder), versionRules(version), today)
+	const why = ineligibility(await facts(elder, today), versionRules(version), today)
 	if (why) return fail(`subsidies:errors.ineligible.${why}`, 400, { policyId: [`subsidies:errors.ineligible.${why}`] })
 	const active = await prisma.subsidyGrant.findFirst({ where: { elderId: elder.id, policyId: policy.id, status: 'active' }, select: { id: true } })
 	if (active) return fail('subsidies:errors.alreadyGranted', 409, { policyId: ['subsidies:errors.alreadyGranted'] })
@@ -191,7 +197,7 @@ export async function bureauDecide(user: SessionUser, input: BureauDecisionInput
 			const version = await versionOn(app.policyId, today, tx)
 			if (!version) refuse(null, 'subsidies:errors.policy', 400)
 			if (elderRow.residenceStatus !== 'verified') refuse(null, 'subsidies:errors.ineligible.residenceUnverified', 400)
-			const why = ineligibility(facts(elderRow), versionRules(version), today)
+			const why = ineligibility(await facts(elderRow, today, tx), versionRules(version), today)
 			if (why) refuse(null, `subsidies:errors.ineligible.${why}`, 400)
 			const exclusive = await exclusiveWith(app.policyId, tx)
 			if (exclusive.length) {

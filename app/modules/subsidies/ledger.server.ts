@@ -71,6 +71,9 @@ function dueGrantsSql(filter: string) {
 	  AND v."effectiveFrom" <= ($1::date + interval '1 month' - interval '1 day')::date
 	  AND (v."validUntil" IS NULL OR v."validUntil" >= $1::date)
 	  AND e."deathDate" IS NULL AND e."residencyStatus" = 'resident'
+	  -- eligibility on the month's first day: the statuses and the assessed level in force then (issue 10)
+	  AND (cardinality(v.categories) = 0 OR v.categories::text[] && elder_categories_on(e.id, $1::date))
+	  AND array_position(ARRAY['none', 'partial', 'full'], elder_disability_on(e.id, $1::date)) >= array_position(ARRAY['none', 'partial', 'full'], v."minDisability"::text)
 	  ${filter}`
 }
 

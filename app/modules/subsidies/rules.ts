@@ -16,7 +16,9 @@ export type EligibilityRules = {
 export type ElderFacts = {
 	birthDate: string
 	districtId: string
+	/** Policy categories met by the statuses in force on the day (statuses/records.server.ts `eligibilityFactsOn`). */
 	categories: readonly string[]
+	/** The DisabilityLevel of the capability assessment in force on the day (none without one). */
 	disabilityLevel: DisabilityLevelName
 	deathDate: string | null
 	residencyStatus: 'resident' | 'moved_out'
@@ -68,4 +70,21 @@ export function monthsLeftInYear(fromMonth: string, validUntil: string | null): 
 /** What approving a grant commits against this year's budget: the credit of every remaining month. */
 export function yearCommitmentFen(monthlyCreditFen: number, fromMonth: string, validUntil: string | null): number {
 	return monthlyCreditFen * monthsLeftInYear(fromMonth, validUntil)
+}
+
+/**
+ * The policy categories (ElderCategory) that statuses (身份类别) in force meet: 特困供养 covers the
+ * former 五保 and 三无, so it meets a policy naming `tekun` or `sanwu`. The SQL function
+ * elder_categories_on applies the same mapping (tests/integration/statuses.test.ts compares them).
+ */
+export function categoriesOfStatuses(kinds: readonly string[]): string[] {
+	const out = new Set<string>()
+	for (const kind of kinds) {
+		if (kind === 'dibao' || kind === 'youfu') out.add(kind)
+		if (kind === 'tekun') {
+			out.add('tekun')
+			out.add('sanwu')
+		}
+	}
+	return [...out].sort()
 }

@@ -1,0 +1,109 @@
+// Statuses (身份类别) of one elder: officers in scope record a dated status with its evidence, and end
+// one (never delete). Families read them on the elder's page.
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { Link, useActionData, useLoaderData } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { ActionForm, Field, FormErrors, replyDone, SelectField, TextareaField, useReplyForm } from '~/components/forms.tsx'
+import { DataTable } from '~/components/ui.tsx'
+import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { clientIp, notFoundUnless, requireId } from '~/lib/http.server.ts'
+import { shanghaiDate } from '~/lib/time.ts'
+import { REGISTRAR_ROLES, requireRole } from '~/modules/auth/access.server.ts'
+import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
+import { getElder } from '~/modules/elders/elders.server.ts'
+import { endStatus, recordStatus, statusesOf } from '~/modules/statuses/records.server.ts'
+import { endStatusSchema, recordStatusSchema, STATUS_KINDS } from '~/modules/statuses/schemas.ts'
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+	const user = await requireRole(request, REGISTRAR_ROLES)
+	const elder = notFoundUnless(await getElder(user, requireId(params, 'elderId')))
+	return { elder: { id: elder.id, name: elder.name }, statuses: await statusesOf(user, elder.id), today: shanghaiDate() }
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+	const user = await requireRole(request, REGISTRAR_ROLES)
+	const elderId = requireId(params, 'elderId')
+	const formData = await readProtectedForm(request)
+	const ip = clientIp(request)
+	if (formData.get('intent') === 'end') {
+		const parsed = parseForm(formData, endStatusSchema, { form: `end-${String(formData.get('statusId') ?? '')}` })
+		if (!parsed.ok) return parsed.response
+		return replyOutcome(parsed, await endStatus(user, elderId, parsed.value, ip))
+	}
+	const parsed = parseForm(formData, recordStatusSchema, { form: 'record' })
+	if (!parsed.ok) return parsed.response
+	return replyOutcome(parsed, await recordStatus(user, elderId, parsed.value, ip))
+}
+
+export default function ElderStatuses() {
+	const { elder, statuses, today } = useLoaderData<typeof loader>()
+	const reply = useActionData<typeof action>()
+	const { t } = useTranslation('statuses')
+	const [form, fields] = useReplyForm<'kind' | 'validFrom' | 'validUntil' | 'reviewOn' | 'source' | 'disabilityGrade' | 'note'>('record', reply)
+	return (
+		<section className="card">
+			<h1>{t('statuses.title', { name: elder.name })}</h1>
+			<p>
+				<Link to={`/elders/${elder.id}`}>{t('statuses.back')}</Link>
+			</p>
+			{replyDone(reply, 'record') ? (
+				<p className="notice" role="status">
+					{t('statuses.saved')}
+				</p>
+			) : null}
+			<h2>{t('statuses.record')}</h2>
+			<ActionForm form={form} intent="record" className="grid-form">
+				<SelectField label={t('fields.kind')} errors={fields.kind.errors} selectProps={{ id: 'status-kind', name: 'kind', required: true }} placeholder={t('common:common.choose')} options={STATUS_KINDS.map((k) => ({ value: k, label: t(`kinds.${k}`) }))} />
+				<Field label={t('fields.validFrom')} errors={fields.validFrom.errors} inputProps={{ id: 'status-from', name: 'validFrom', type: 'date', required: true, defaultValue: today }} />
+				<Field label={t('fields.validUntil')} errors={fields.validUntil.errors} inputProps={{ id: 'status-until', name: 'validUntil', type: 'date' }} />
+				<Field label={t('fields.reviewOn')} errors={fields.reviewOn.errors} inputProps={{ id: 'status-review', name: 'reviewOn', type: 'date' }} />
+				<Field label={t('fields.source')} errors={fields.source.errors} inputProps={{ id: 'status-source', name: 'source', required: true, maxLength: 120 }} />
+				<Field label={t('fields.disabilityGrade')} errors={fields.disabilityGrade.errors} inputProps={{ id: 'status-grade', name: 'disabilityGrade', inputMode: 'numeric', maxLength: 1 }} />
+				<TextareaField label={t('fields.note')} errors={fields.note.errors} textareaProps={{ id: 'status-note', name: 'note', maxLength: 500 }} />
+				<FormErrors form={form} />
+				<button type="submit" className="button big">
+					{t('statuses.save')}
+				</button>
+			</ActionForm>
+			<h2>{t('statuses.history')}</h2>
+			<DataTable
+				caption={t('statuses.history')}
+				empty={t('statuses.empty')}
+				columns={[
+					{ header: t('fields.kind'), cell: (s) => `${t(`kinds.${s.kind}`)}${s.disabilityGrade ? `（${t('statuses.grade', { grade: s.disabilityGrade })}）` : ''}` },
+					{ header: t('fields.validFrom'), cell: (s) => s.validFrom },
+					{ header: t('fields.validUntil'), cell: (s) => s.validUntil ?? '—' },
+					{ header: t('fields.reviewOn'), cell: (s) => s.reviewOn ?? '—' },
+					{ header: t('fields.source'), cell: (s) => s.source ?? '—' },
+					{ header: t('statuses.by'), cell: (s) => s.recordedBy ?? '—' },
+					{ header: t('statuses.inForce'), cell: (s) => (s.inForce ? t('statuses.inForce') : t('statuses.notInForce')) },
+					{ header: t('statuses.end'), cell: (s) => (s.endedAt ? `${s.endReason ?? ''}（${s.endedBy ?? ''}）` : <EndForm statusId={s.id} reply={reply} today={today} />) },
+				]}
+				rows={statuses}
+				rowKey={(s) => s.id}
+				rowProps={(s) => ({ 'data-kind': s.kind })}
+			/>
+		</section>
+	)
+}
+
+function EndForm({ statusId, reply, today }: { statusId: string; reply: unknown; today: string }) {
+	const { t } = useTranslation('statuses')
+	const [form, fields] = useReplyForm<'endOn' | 'reason' | 'statusId'>(`end-${statusId}`, reply)
+	return (
+		<ActionForm form={form} intent="end">
+			<input type="hidden" name="statusId" value={statusId} />
+			<Field label={t('fields.endOn')} errors={fields.endOn.errors ?? fields.statusId.errors} inputProps={{ name: 'endOn', type: 'date', required: true, defaultValue: today }} />
+			<Field label={t('fields.reason')} errors={fields.reason.errors} inputProps={{ name: 'reason', required: true, maxLength: 500 }} />
+			<FormErrors form={form} />
+			<button type="submit" className="button secondary">
+				{t('statuses.end')}
+			</button>
+		</ActionForm>
+	)
+}
+
+export function ErrorBoundary() {
+	return <GeneralErrorBoundary />
+}
