@@ -56,6 +56,7 @@ import {
 	type SettlementKindName,
 } from './seed-data.ts'
 import { seedMarketplace } from './seed-marketplace.ts'
+import { seedInstitutionFacts } from './seed-centres.ts'
 
 export type SeedScale = 'demo' | 'city'
 
@@ -944,6 +945,7 @@ export async function seed(options: SeedOptions = {}): Promise<SeedResult> {
 		lap(`  users: ${counts.users}, family links: ${counts.familyLinks}`)
 		await seedBeds(client, { scale, today, log })
 		lap('  beds, admissions, indicator snapshots')
+		lap(`  institution facts: ${await seedInstitutionFacts(client)}`)
 
 		const offerings = await seedMarketplace(client, SEED)
 		lap(`  marketplace: ${offerings} offerings with weekly schedules`)

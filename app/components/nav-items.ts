@@ -42,6 +42,10 @@ export const NAV_ITEMS: NavItem[] = [
 	{ to: '/subsidies/appeals', label: 'subsidies:nav.appeals', roles: ['family'] },
 	// messaging
 	{ to: '/admin/messages', label: 'nav.messages', roles: ['admin'] },
+	// centres (issue 14)
+	{ to: '/bureau/institutions', label: 'beds:facts.listTitle', roles: ['bureau_district', 'bureau_city', 'admin'] },
+	{ to: '/complaints', label: 'marketplace:nav.complaints', roles: ['family', 'provider_staff', 'bureau_district', 'bureau_city', 'admin'] },
+	{ to: '/centre/roll-call', label: 'marketplace:nav.rollCall', roles: ['provider_staff'], providerKinds: ['community_centre'] },
 ]
 
 /** The entries a user sees: by role, and for provider staff by the kind of their provider. */

@@ -165,6 +165,11 @@ export const DB_RULES: Record<string, DbRule> = {
 	pending_change_kind_valid: internal('kinds are set by code'),
 	pending_change_status_valid: internal('statuses are set by code'),
 	pending_change_decider_not_proposer: { message: 'errors.change.ownProposal', status: 403 },
+	// ---- centres (issue 14 items 5, 2, 8)
+	visit_meals_served_range: invalid('meals', 'marketplace:errors.attendance.meals'),
+	complaint_closed_has_finding: internal('closing sets the finding and closedAt in one conditional update'),
+	complaint_booking_subject: internal('the module sets bookingId exactly for booking complaints'),
+	institution_facts_tekun_capacity_range: invalid('tekunCapacity', 'beds:facts.errors.tekunCapacity'),
 	// ---- statuses and capability assessment (issue 10 items 5 and 6)
 	elder_status_until_after_from: invalid('validUntil', 'statuses:errors.validUntil.beforeFrom'),
 	elder_status_review_after_from: invalid('reviewOn', 'statuses:errors.reviewOn.beforeFrom'),

@@ -14,13 +14,14 @@ import { dashboard } from '~/modules/beds/indicators.server.ts'
 import { formatPercent, formatRatio, formatTarget, PLAN_INDICATORS, ragOf, type PlanIndicator } from '~/modules/beds/indicators.ts'
 import { choosePeriod, listPlanPeriods, savePlanTargets } from '~/modules/beds/plan-periods.server.ts'
 import { PLAN_TABLE_2, PLAN_TEXT_TARGETS } from '~/modules/beds/plan-table.ts'
+import { tekunConcentratedSupport } from '~/modules/beds/facts.server.ts'
 import { planTargetsSchema } from '~/modules/beds/schemas.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, BUREAU_ROLES)
 	const url = new URL(request.url)
-	const [board, periods] = await Promise.all([dashboard(user, { year: Number(url.searchParams.get('year')) || null }), listPlanPeriods()])
+	const [board, periods, tekun] = await Promise.all([dashboard(user, { year: Number(url.searchParams.get('year')) || null }), listPlanPeriods(), tekunConcentratedSupport(isCityWide(user) ? null : user.districtId ?? '-')])
 	const period = choosePeriod(periods, url.searchParams.get('period'), Number(shanghaiDate().slice(0, 4)))
 	// District officers see their district's values; city officers the city's.
 	const actual = board.city ?? board.districts[0] ?? null
@@ -36,6 +37,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 		periods: periods.map(({ id, nameZh, nameEn }) => ({ id, nameZh, nameEn })),
 		period,
 		canEdit: isCityWide(user) && !!period && !period.baseline,
+		// Table 2 row 4 (issue 14 item 2): 特困 places in rural 特困 institutions against 特困 residents there.
+		tekun,
 	}
 }
 
@@ -48,7 +51,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function PlanTable() {
-	const { year, scopeName, actual, periods, period, canEdit } = useLoaderData<typeof loader>()
+	const { year, scopeName, actual, periods, period, canEdit, tekun } = useLoaderData<typeof loader>()
 	const reply = useActionData<typeof action>()
 	const { t, i18n } = useTranslation('beds')
 	const zh = i18n.language === 'zh-CN'
@@ -172,7 +175,7 @@ export default function PlanTable() {
 							header: t('plan.actual'),
 							cell: (r) => (
 								<>
-									{r.actual ? value(r.actual) : t('plan.notTracked')}
+									{r.actual === 'tekunSupport' ? `${formatPercent(tekun.ratio)} (${t('plan.tekunDetail', { capacity: tekun.capacity, residents: tekun.residents })})` : r.actual ? value(r.actual) : t('plan.notTracked')}
 									{r.proxy ? <span className="hint"> {t('plan.proxy')}</span> : null}
 								</>
 							),

@@ -50,6 +50,7 @@ export default function InstitutionOverview() {
 				<Link to="/institution/beds" className="button">{t('nav.beds')}</Link>
 				<Link to="/institution/admissions" className="button">{t('nav.admissions')}</Link>
 				<Link to="/institution/requests" className="button">{t('nav.requests')}</Link>
+				<Link to="/institution/facts" className="button">{t('facts.link')}</Link>
 			</p>
 		</section>
 	)

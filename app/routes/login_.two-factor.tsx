@@ -1,6 +1,6 @@
 import { getInputProps } from '@conform-to/react'
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { Link, useActionData, useLoaderData, useNavigation, type ShouldRevalidateFunctionArgs } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, replyValue, useReplyForm } from '~/components/forms.tsx'
@@ -11,7 +11,7 @@ import { audit } from '~/modules/audit/audit.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { attemptSucceeded, beginAttempt, waitAfterFailure } from '~/modules/auth/login-limit.server.ts'
 import { safeRedirect, secondFactorSchema, totpEnrolSchema } from '~/modules/auth/schemas.ts'
-import { completeSecondFactor, pendingSecondFactor } from '~/modules/auth/session.server.ts'
+import { completeSecondFactor, getSessionUser, pendingSecondFactor } from '~/modules/auth/session.server.ts'
 import { completeEnrolment, pendingEnrolment, verifySecondFactor } from '~/modules/auth/two-factor.server.ts'
 
 // The second step of an officer's sign-in: a TOTP code (or a recovery code), or on the first sign-in
@@ -19,8 +19,21 @@ import { completeEnrolment, pendingEnrolment, verifySecondFactor } from '~/modul
 // codes shown once). Without a password-checked sign-in in progress, back to /login.
 export async function loader({ request }: LoaderFunctionArgs) {
 	const pending = await pendingSecondFactor(request)
-	if (!pending) throw redirect('/login')
-	return { enrolled: pending.enrolled, enrolment: pending.enrolled ? null : await pendingEnrolment(pending.user.id) }
+	if (!pending) {
+		// Just enrolled: the loaders run again after the action (with and without JavaScript), and the
+		// recovery codes, shown once, must stay on screen until the officer goes on; a signed-in visit
+		// without them is sent home.
+		// (After an action Remix runs the loaders as a GET, so a signed-in officer gets the page, not a redirect.)
+		if (await getSessionUser(request)) return { enrolled: true, enrolment: null, signedIn: true }
+		throw redirect('/login')
+	}
+	return { enrolled: pending.enrolled, enrolment: pending.enrolled ? null : await pendingEnrolment(pending.user.id), signedIn: false }
+}
+
+/** After enrolment the page shows the recovery codes; reloading its data would take them away. */
+export function shouldRevalidate({ actionResult, defaultShouldRevalidate }: ShouldRevalidateFunctionArgs) {
+	if (actionResult && typeof actionResult === 'object' && 'ok' in actionResult && actionResult.ok) return false
+	return defaultShouldRevalidate
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -63,7 +76,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function TwoFactor() {
-	const { enrolled, enrolment } = useLoaderData<typeof loader>()
+	const { enrolled, enrolment, signedIn } = useLoaderData<typeof loader>()
 	const reply = useActionData<typeof action>()
 	const navigation = useNavigation()
 	const { t } = useTranslation()
@@ -83,6 +96,17 @@ export default function TwoFactor() {
 				</ul>
 				<Link className="button big" to={done.redirectTo}>
 					{t('twoFactor.continue')}
+				</Link>
+			</section>
+		)
+	}
+	if (signedIn) {
+		return (
+			<section className="card narrow">
+				<h1>{t('twoFactor.title')}</h1>
+				<p role="status">{t('twoFactor.alreadyDone')}</p>
+				<Link className="button big" to="/">
+					{t('twoFactor.goOn')}
 				</Link>
 			</section>
 		)

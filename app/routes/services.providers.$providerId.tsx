@@ -7,6 +7,7 @@ import { Money } from '~/components/ui.tsx'
 import { invariantResponse, notFoundUnless, requireId } from '~/lib/http.server.ts'
 import { getSessionUser } from '~/modules/auth/session.server.ts'
 import { getProviderPage, isProviderSuspended } from '~/modules/marketplace/search.server.ts'
+import { complaintCounts } from '~/modules/complaints/complaints.server.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const user = await getSessionUser(request)
@@ -14,11 +15,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const provider = await getProviderPage(user, providerId)
 	// A suspended provider is gone for families, with a plain word why; others stay an unknown page.
 	if (!provider) invariantResponse(!(await isProviderSuspended(providerId)), PROVIDER_SUSPENDED, { status: 404 })
-	return { provider: notFoundUnless(provider), canBook: !user || user.role === 'family', signedIn: Boolean(user) }
+	// Complaint counts and outcomes, numbers only (issue 14 item 8).
+	return { provider: notFoundUnless(provider), canBook: !user || user.role === 'family', signedIn: Boolean(user), complaints: await complaintCounts(providerId) }
 }
 
 export default function ProviderPage() {
-	const { provider: p, canBook, signedIn } = useLoaderData<typeof loader>()
+	const { provider: p, canBook, signedIn, complaints } = useLoaderData<typeof loader>()
 	const { t, i18n } = useTranslation('marketplace')
 	const zh = i18n.language === 'zh-CN'
 	return (
@@ -41,6 +43,10 @@ export default function ProviderPage() {
 				<dt>{t('rating.title')}</dt>
 				<dd data-testid="rating">
 					<Stars value={p.rating} /> ({t('rating.count', { count: p.ratingCount })})
+				</dd>
+				<dt>{t('complaints.public.title')}</dt>
+				<dd data-testid="complaint-counts">
+					{t('complaints.public.counts', { total: complaints.total, open: complaints.open, upheld: complaints.upheld, partlyUpheld: complaints.partlyUpheld, notUpheld: complaints.notUpheld })}
 				</dd>
 				<dt>{t('fields.districtsServed')}</dt>
 				<dd>{p.districtsServed.map((d) => (zh ? d.district.nameZh : d.district.nameEn)).join('、')}</dd>

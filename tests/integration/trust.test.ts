@@ -98,6 +98,11 @@ describe('officer sign-in: a second factor', () => {
 		expect((await callAction(twoFactorPage, path, { code: '12345' }, { as: visitor })).status).toBe(400)
 
 		const done = await callAction<{ ok: boolean; value: { recoveryCodes: string[] } }>(twoFactorPage, path, { code: await codeOf(page.data.enrolment.secret) }, { as: visitor })
+		// The loaders run again after the action: they must leave the codes on screen, not redirect away.
+		const after = await callLoader<{ signedIn: boolean }>(twoFactorPage, path, { as: visitor })
+		expect(after.status).toBe(200)
+		expect(after.data.signedIn).toBe(true)
+		expect(twoFactorPage.shouldRevalidate({ actionResult: done.data, defaultShouldRevalidate: true } as never)).toBe(false)
 		expect(done.status).toBe(200)
 		const codes = done.data.value.recoveryCodes
 		expect(codes).toHaveLength(10)

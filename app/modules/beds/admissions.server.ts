@@ -6,6 +6,7 @@ import type { Outcome } from '~/lib/outcome.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { requireApprovedProvider } from '~/modules/marketplace/provider-standing.server.ts'
 import { bedEvent, explainBed } from './inventory.server.ts'
+import { completeStaysAfterDischarge } from '~/modules/attendance/attendance.server.ts'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -71,13 +72,16 @@ async function lockOpenAdmission(tx: Tx, staff: InstitutionStaff, admissionId: s
 /** Discharges a resident on a date (not before the admission: the database refuses that too). */
 export async function dischargeElder(staff: InstitutionStaff, input: { admissionId: string; on: string; reason: string; note?: string }): Promise<Outcome<null>> {
 	try {
-		await transaction(async (tx) => {
+		const elderId = await transaction(async (tx) => {
 			const adm = await lockOpenAdmission(tx, staff, input.admissionId)
 			if (input.on < adm.admittedOn) refuse('on', 'beds:errors.dischargeBeforeAdmission', 400)
 			await sql`UPDATE admission SET "dischargedOn" = ${input.on}::date, "endReason" = ${input.reason}, "endNote" = ${input.note || null}, "dischargedById" = ${staff.id}, "updatedAt" = now() WHERE id = ${adm.id}`.run(tx)
 			await sql`UPDATE bed SET status = 'vacant', "updatedAt" = now() WHERE id = ${adm.bedId} AND status = 'occupied'`.run(tx)
 			await bedEvent(tx, { bedId: adm.bedId, providerId: staff.providerId, kind: 'discharged', from: 'occupied', to: 'vacant', elderId: adm.elderId, admissionId: adm.id, actorId: staff.id, details: { on: input.on, reason: input.reason } })
+			return adm.elderId
 		})
+		// Issue 14 item 5: the discharge completes the elder's stay bookings here (after commit).
+		await completeStaysAfterDischarge(staff, elderId).catch(() => 0)
 		return { ok: true, value: null }
 	} catch (error) {
 		return failureOf(error)

@@ -1,0 +1,113 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { Form, useActionData, useLoaderData } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
+import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { OrphanReplyErrors, replyValue } from '~/components/forms.tsx'
+import { StatusBadge, When } from '~/components/marketplace.tsx'
+import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { clientIp, notFoundUnless } from '~/lib/http.server.ts'
+import { shanghaiDate } from '~/lib/time.ts'
+import { arrivalSchema, departureSchema, recordArrival, recordDeparture, rollCall } from '~/modules/attendance/attendance.server.ts'
+import { requireRole } from '~/modules/auth/access.server.ts'
+import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
+
+// The centre's roll call for a day (phone/tablet): tick each elder in on arrival and out on
+// departure with the meals served. Plain forms, one per row, so it works without JavaScript.
+export async function loader({ request }: LoaderFunctionArgs) {
+	const user = await requireRole(request, ['provider_staff'])
+	const asked = new URL(request.url).searchParams.get('day') ?? ''
+	const day = /^\d{4}-\d{2}-\d{2}$/.test(asked) ? asked : shanghaiDate()
+	return { day, rows: notFoundUnless(await rollCall(user, day)) }
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+	const user = await requireRole(request, ['provider_staff'])
+	const form = await readProtectedForm(request)
+	if (form.get('intent') === 'depart') {
+		const parsed = parseForm(form, departureSchema, { form: 'attendance', invalidMessage: 'marketplace:errors.attendance.meals' })
+		if (!parsed.ok) return parsed.response
+		return replyOutcome(parsed, await recordDeparture(user, parsed.value, new Date(), clientIp(request)))
+	}
+	const parsed = parseForm(form, arrivalSchema, { form: 'attendance', invalidMessage: 'marketplace:errors.attendance.invalid' })
+	if (!parsed.ok) return parsed.response
+	return replyOutcome(parsed, await recordArrival(user, parsed.value, new Date(), clientIp(request)))
+}
+
+export default function RollCall() {
+	const { day, rows } = useLoaderData<typeof loader>()
+	const reply = useActionData<typeof action>()
+	const done = replyValue<{ status: string }>(reply, 'attendance')
+	const { t } = useTranslation('marketplace')
+	return (
+		<section className="card narrow">
+			<h1>{t('rollCall.title', { day })}</h1>
+			<Form method="get" className="inline">
+				<label htmlFor="day">{t('rollCall.day')}</label>
+				<input id="day" name="day" type="date" defaultValue={day} />
+				<button type="submit" className="button secondary">
+					{t('rollCall.show')}
+				</button>
+			</Form>
+			{done ? (
+				<p className="notice" role="status" data-testid="attendance-result">
+					{t(`rollCall.done.${done.status}`)}
+				</p>
+			) : null}
+			<OrphanReplyErrors reply={reply} formIds={[]} />
+			{rows.length === 0 ? <p>{t('rollCall.none')}</p> : null}
+			<ul className="roll-call">
+				{rows.map((r) => (
+					<li key={r.id} data-testid={`roll-${r.id}`}>
+						<strong>{r.elder.name}</strong> · {r.offering.title} · <When at={r.startsAt} /> <StatusBadge status={r.status} />
+						{r.status === 'confirmed' ? (
+							<>
+								<Form method="post">
+									<AuthenticityTokenInput name="csrf" />
+									<input type="hidden" name="intent" value="arrive" />
+									<input type="hidden" name="bookingId" value={r.id} />
+									<input type="hidden" name="method" value="roll_call" />
+									<button type="submit" className="button big">
+										{t('rollCall.arrive')}
+									</button>
+								</Form>
+								<Form method="post">
+									<AuthenticityTokenInput name="csrf" />
+									<input type="hidden" name="intent" value="arrive" />
+									<input type="hidden" name="bookingId" value={r.id} />
+									<input type="hidden" name="method" value="code" />
+									<label htmlFor={`code-${r.id}`}>{t('rollCall.familyCode')}</label>
+									<input id={`code-${r.id}`} name="code" type="text" inputMode="numeric" maxLength={6} className="mono" />
+									<button type="submit" className="button secondary">
+										{t('rollCall.arriveByCode')}
+									</button>
+								</Form>
+							</>
+						) : null}
+						{r.status === 'in_service' ? (
+							<Form method="post">
+								<AuthenticityTokenInput name="csrf" />
+								<input type="hidden" name="intent" value="depart" />
+								<input type="hidden" name="bookingId" value={r.id} />
+								<label htmlFor={`meals-${r.id}`}>{t('rollCall.meals')}</label>
+								<input id={`meals-${r.id}`} name="meals" type="number" min={0} max={3} defaultValue={r.offering.category === 'canteen_meals' ? 1 : 0} />
+								<button type="submit" className="button big">
+									{t('rollCall.depart')}
+								</button>
+							</Form>
+						) : null}
+						{r.visit?.checkOutAt ? (
+							<span>
+								{t('rollCall.left')} <When at={r.visit.checkOutAt} /> · {t('rollCall.mealsServed', { count: r.visit.mealsServed })}
+							</span>
+						) : null}
+					</li>
+				))}
+			</ul>
+		</section>
+	)
+}
+
+export function ErrorBoundary() {
+	return <GeneralErrorBoundary />
+}

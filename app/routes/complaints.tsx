@@ -1,0 +1,168 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { Form, useActionData, useLoaderData } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
+import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { OrphanReplyErrors, replyDone } from '~/components/forms.tsx'
+import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { clientIp } from '~/lib/http.server.ts'
+import { requireRole } from '~/modules/auth/access.server.ts'
+import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
+import { answerComplaint, answerSchema, closeComplaint, closeSchema, fileComplaint, fileSchema, listComplaints, providersUsed } from '~/modules/complaints/complaints.server.ts'
+import { COMPLAINT_CATEGORIES, COMPLAINT_FINDINGS } from '~/modules/complaints/rules.ts'
+
+const ROLES = ['family', 'provider_staff', 'bureau_district', 'bureau_city', 'admin'] as const
+
+// Complaints (issue 14 item 8): a family files one about a provider it used, the provider answers,
+// the district officer closes it with a finding; overdue ones are listed first for the district.
+export async function loader({ request }: LoaderFunctionArgs) {
+	const user = await requireRole(request, [...ROLES])
+	const officer = user.role !== 'family' && user.role !== 'provider_staff'
+	const [complaints, overdue, providers] = await Promise.all([listComplaints(user), officer ? listComplaints(user, { overdueOnly: true }) : Promise.resolve([]), providersUsed(user)])
+	return { role: user.role, complaints, overdue, providers }
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+	const user = await requireRole(request, [...ROLES])
+	const form = await readProtectedForm(request)
+	const ip = clientIp(request)
+	const intent = form.get('intent')
+	if (intent === 'answer') {
+		const parsed = parseForm(form, answerSchema, { form: 'complaint' })
+		if (!parsed.ok) return parsed.response
+		return replyOutcome(parsed, await answerComplaint(user, parsed.value, new Date(), ip))
+	}
+	if (intent === 'close') {
+		const parsed = parseForm(form, closeSchema, { form: 'complaint' })
+		if (!parsed.ok) return parsed.response
+		return replyOutcome(parsed, await closeComplaint(user, parsed.value, new Date(), ip))
+	}
+	const parsed = parseForm(form, fileSchema, { form: 'complaint' })
+	if (!parsed.ok) return parsed.response
+	return replyOutcome(parsed, await fileComplaint(user, parsed.value, new Date(), ip))
+}
+
+export default function Complaints() {
+	const { role, complaints, overdue, providers } = useLoaderData<typeof loader>()
+	const reply = useActionData<typeof action>()
+	const { t } = useTranslation('marketplace')
+	const officer = role !== 'family' && role !== 'provider_staff'
+	const list = (rows: typeof complaints, testid: string) => (
+		<ul className="cards" data-testid={testid}>
+			{rows.map((c) => (
+				<li key={c.id} className="card" data-testid={`complaint-${c.id}`}>
+					<p>
+						<strong>{c.provider.name}</strong> · {t(`complaints.subjects.${c.subject}`)} · {t(`complaints.categories.${c.category}`)} · {t(`complaints.statuses.${c.status}`)}
+						{c.overdue ? <span className="form-error"> · {t(`complaints.overdue.${c.overdue}`)}</span> : null}
+					</p>
+					<p>{c.text}</p>
+					<p className="hint">{t('complaints.due', { ack: c.ackDueOn, resolve: c.resolveDueOn })}</p>
+					{c.answer ? (
+						<p>
+							{t('complaints.answerLabel')}: {c.answer}
+						</p>
+					) : null}
+					{c.finding ? (
+						<p>
+							{t('complaints.findingLabel')}: {t(`complaints.findings.${c.finding}`)} · {c.findingNote}
+						</p>
+					) : null}
+					{role === 'provider_staff' && c.status === 'submitted' ? (
+						<Form method="post">
+							<AuthenticityTokenInput name="csrf" />
+							<input type="hidden" name="intent" value="answer" />
+							<input type="hidden" name="complaintId" value={c.id} />
+							<label htmlFor={`answer-${c.id}`}>{t('complaints.answerLabel')}</label>
+							<textarea id={`answer-${c.id}`} name="answer" required minLength={2} maxLength={2000} />
+							<button type="submit" className="button">
+								{t('complaints.answer')}
+							</button>
+						</Form>
+					) : null}
+					{officer && c.status !== 'closed' ? (
+						<Form method="post">
+							<AuthenticityTokenInput name="csrf" />
+							<input type="hidden" name="intent" value="close" />
+							<input type="hidden" name="complaintId" value={c.id} />
+							<label htmlFor={`finding-${c.id}`}>{t('complaints.findingLabel')}</label>
+							<select id={`finding-${c.id}`} name="finding">
+								{COMPLAINT_FINDINGS.map((f) => (
+									<option key={f} value={f}>
+										{t(`complaints.findings.${f}`)}
+									</option>
+								))}
+							</select>
+							<label htmlFor={`note-${c.id}`}>{t('complaints.findingNote')}</label>
+							<textarea id={`note-${c.id}`} name="findingNote" required minLength={2} maxLength={2000} />
+							<button type="submit" className="button">
+								{t('complaints.close')}
+							</button>
+						</Form>
+					) : null}
+				</li>
+			))}
+		</ul>
+	)
+	return (
+		<section>
+			<h1>{t('complaints.title')}</h1>
+			{replyDone(reply, 'complaint') ? (
+				<p className="notice" role="status">
+					{t('complaints.saved')}
+				</p>
+			) : null}
+			<OrphanReplyErrors reply={reply} formIds={[]} />
+			{role === 'family' ? (
+				<Form method="post" className="card grid-form">
+					<AuthenticityTokenInput name="csrf" />
+					<input type="hidden" name="intent" value="file" />
+					<h2>{t('complaints.new')}</h2>
+					{providers.length === 0 ? <p>{t('complaints.noProviders')}</p> : null}
+					<label htmlFor="providerId">{t('complaints.provider')}</label>
+					<select id="providerId" name="providerId">
+						{providers.map((p) => (
+							<option key={p.id} value={p.id}>
+								{p.name}
+							</option>
+						))}
+					</select>
+					<label htmlFor="subject">{t('complaints.subject')}</label>
+					<select id="subject" name="subject" defaultValue="general">
+						{(['general', 'booking', 'stay'] as const).map((s) => (
+							<option key={s} value={s}>
+								{t(`complaints.subjects.${s}`)}
+							</option>
+						))}
+					</select>
+					<label htmlFor="bookingId">{t('complaints.bookingId')}</label>
+					<input id="bookingId" name="bookingId" type="text" />
+					<label htmlFor="category">{t('complaints.category')}</label>
+					<select id="category" name="category">
+						{COMPLAINT_CATEGORIES.map((c) => (
+							<option key={c} value={c}>
+								{t(`complaints.categories.${c}`)}
+							</option>
+						))}
+					</select>
+					<label htmlFor="text">{t('complaints.text')}</label>
+					<textarea id="text" name="text" required minLength={5} maxLength={2000} />
+					<button type="submit" className="button big">
+						{t('complaints.submit')}
+					</button>
+				</Form>
+			) : null}
+			{officer ? (
+				<>
+					<h2>{t('complaints.overdueTitle')}</h2>
+					{overdue.length ? list(overdue, 'complaints-overdue') : <p>{t('complaints.noneOverdue')}</p>}
+				</>
+			) : null}
+			<h2>{t('complaints.all')}</h2>
+			{complaints.length ? list(complaints, 'complaints-all') : <p>{t('complaints.none')}</p>}
+		</section>
+	)
+}
+
+export function ErrorBoundary() {
+	return <GeneralErrorBoundary />
+}
