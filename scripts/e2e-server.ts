@@ -27,6 +27,8 @@ const standin = await startStripeWalletStandin({ upstream: process.env.STRIPE_AP
 mkdirSync('.cache', { recursive: true })
 writeFileSync(`.cache/e2e-stripe-standin-${port}`, standin.url)
 process.env.STRIPE_API_BASE = standin.url
+// Due process (tests/e2e/support/due-process.ts): where a browser test may end a public notice early.
+writeFileSync(`.cache/e2e-due-process-${port}`, JSON.stringify({ databaseUrl: url, queuePrefix: `yiyang_e2e_${runId}`, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' }))
 const env = { ...process.env, DATABASE_URL: url, QUEUE_PREFIX: `yiyang_e2e_${runId}`, PORT: port, NODE_ENV: 'production' as const, ALLOW_DEV_SECRETS: 'true', STRIPE_PUBLISHABLE_KEY: 'pk_test_yiyang_e2e' }
 
 const children: ChildProcess[] = [spawnNode('server.ts', [], { env, stdio: 'inherit' })]

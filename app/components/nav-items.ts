@@ -39,6 +39,9 @@ export const NAV_ITEMS: NavItem[] = [
 	{ to: '/assessments', label: 'statuses:assessment.assess', roles: ['assessor', 'community_officer'] },
 	{ to: '/bureau/assessment-orgs', label: 'statuses:orgs.nav', roles: ['bureau_district', 'bureau_city'] },
 	{ to: '/bureau/assessment-scale', label: 'statuses:scale.nav', roles: ['bureau_city', 'admin'] },
+	// due process (公示 / 复核)
+	{ to: '/subsidies/due-process', label: 'subsidies:nav.dueProcess', roles: ['community_officer', 'township_officer', 'bureau_district', 'bureau_city', 'admin'] },
+	{ to: '/subsidies/appeals', label: 'subsidies:nav.appeals', roles: ['family'] },
 	// messaging
 	{ to: '/admin/messages', label: 'nav.messages', roles: ['admin'] },
 	// centres (issue 14)

@@ -7,7 +7,8 @@ import { subsidyGrantQueue } from './subsidy-grant.server.ts'
 import { smsQueue } from './sms.server.ts'
 import { registryImportQueue } from './registry-import.server.ts'
 import { statusReviewQueue } from './status-review.server.ts'
+import { dueProcessQueue } from './due-process.server.ts'
 
 export function allQueues() {
-	return [allowanceQueue(), snapshotQueue(), marketplaceQueue(), subsidyGrantQueue(), subsidyClaimsQueue(), smsQueue(), statusReviewQueue(), registryImportQueue()]
+	return [allowanceQueue(), snapshotQueue(), marketplaceQueue(), subsidyGrantQueue(), subsidyClaimsQueue(), smsQueue(), statusReviewQueue(), registryImportQueue(), dueProcessQueue()]
 }

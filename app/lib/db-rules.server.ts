@@ -183,6 +183,16 @@ export const DB_RULES: Record<string, DbRule> = {
 	assessment_org_licenceNo_key: conflict('licenceNo', 'statuses:errors.licenceTaken'),
 	capability_assessment_valid_after_assessed: invalid('validMonths', 'statuses:errors.validMonths.range'),
 	reassessment_request_one_open: conflict('reason', 'statuses:errors.requestOpen'),
+
+	// ---- due process (公示 / 复核): app/modules/due-process
+	subsidy_notice_period: internal('a notice is opened for NOTICE_DAYS days by listForNotice'),
+	subsidy_notice_place_day_key: internal('one notice per place and day (ON CONFLICT)'),
+	subsidy_notice_entry_applicationId_key: internal('an approval is listed once, in the transaction that approves it'),
+	subsidy_notice_entry_status_valid: internal('entry statuses are written by notice.server.ts only'),
+	notice_objection_status_valid: internal('findings come from the finding schema'),
+	subsidy_appeal_applicationId_key: conflict(undefined, 'subsidies:dueProcess.errors.alreadyAppealed'),
+	subsidy_appeal_status_valid: internal('outcomes come from the appeal decision schema'),
+	subsidy_appeal_level_valid: internal('levels are worked out by refusalOf'),
 }
 
 /** The name of the rule a database error reports (constraint, unique index or trigger rule), if any. */

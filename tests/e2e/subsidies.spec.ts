@@ -1,6 +1,7 @@
 import { devices } from '@playwright/test'
 import { readFile } from 'node:fs/promises'
 import { chooseSlotSoonAfter, expect, expectAccessible, login, stripeReportsPayment, test, paymentIntentOf } from './fixtures.ts'
+import { endNoticeOf } from './support/due-process.ts'
 
 const POLICY = '居家养老服务补贴（低保、特困、三无）'
 
@@ -47,7 +48,7 @@ test('a family applies, the community and the township review, the bureau approv
 	await expect(township.getByRole('status')).toContainText('转交民政局审批')
 	await townshipContext.close()
 
-	// 3. The district bureau approves: this month's credit arrives at once.
+	// 3. The district bureau approves; the credit arrives when the public notice ends.
 	const officerContext = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
 	const officer = await officerContext.newPage()
 	await login(officer, '13800000031')
@@ -58,10 +59,15 @@ test('a family applies, the community and the township review, the bureau approv
 	await approval.getByRole('button', { name: '批准', exact: true }).click()
 	await expect(officer.getByRole('status')).toContainText('已批准')
 
+	// The approval is on public notice (公示) for 7 days first; the test ends the notice now and the
+	// daily job opens the grant with this month's credit (tests/e2e/support/due-process.ts).
+	await page.reload()
+	await expect(page.getByTestId('notice').first()).toContainText('正在社区公示')
+	await endNoticeOf('李桂英')
 	await page.reload()
 	await expect(page.getByTestId('application-status').first()).toHaveText('已批准')
 	await expect(page.getByTestId('credit-left').first()).toContainText('¥300.00')
-	await expect(page.getByTestId('notice').first()).toContainText('已批准')
+	await expect(page.getByTestId('notice').first()).toContainText('已生效')
 	await expectAccessible(page)
 
 	// 4. The demo home-care provider publishes a covered service (meals) bookable all day.

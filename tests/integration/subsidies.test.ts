@@ -18,6 +18,7 @@ import { makeUser } from '../factories/accounts.ts'
 import { makeElderRow, Rng } from '../factories/index.ts'
 import { townshipOfficerOf } from '../factories/registry.ts'
 import { statusesFromColumns } from '../factories/statuses.ts'
+import { endNoticeOf } from '../factories/due-process.ts'
 import { HttpClient, startApp } from '../setup/http.ts'
 
 let app: Awaited<ReturnType<typeof startApp>>
@@ -170,6 +171,10 @@ describe('applications: family → community → township → bureau', () => {
 		await dongbao.page('/subsidies/approvals')
 		const res = await dongbao.post('/subsidies/approvals', { applicationId: appId, decision: 'approve', reason: '符合条件' })
 		expect(res.status).toBe(200)
+		// On public notice first (公示): the grant opens when the notice ends with no objection upheld.
+		expect(await prisma.subsidyGrant.count({ where: { applicationId: appId } })).toBe(0)
+		expect(await prisma.subsidyNoticeEntry.findUniqueOrThrow({ where: { applicationId: appId }, select: { status: true } })).toEqual({ status: 'listed' })
+		await endNoticeOf(appId)
 		const grant = await prisma.subsidyGrant.findFirstOrThrow({ where: { applicationId: appId }, select: { id: true, status: true } })
 		expect(await grantBalance(pgSql(), grant.id)).toEqual({ availableFen: 30_000, heldFen: 0 })
 		const budgetAfter = await prisma.subsidyBudget.findUniqueOrThrow({ where: { policyId_districtId_year: { policyId, districtId: 'dongbao', year } } })
@@ -233,6 +238,7 @@ describe('applications: family → community → township → bureau', () => {
 			expect((await communityReview(reviewer, { applicationId: id, decision: 'approve', economicCheckResult: 'pass', economicCheckDate: shanghaiDate() }, null)).ok).toBe(true)
 			expect((await townshipReview(townshipOfficer, { applicationId: id, decision: 'approve' }, null)).ok).toBe(true)
 			const decided = await bureauDecide(officer, { applicationId: id, decision: 'approve', override: false }, null)
+			if (p === home) await endNoticeOf(id)
 			if (p === home) expect(decided.ok).toBe(true)
 			else expect(decided).toMatchObject({ ok: false, formError: 'subsidies:errors.stacking', status: 409 })
 		}

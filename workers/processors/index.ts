@@ -7,7 +7,8 @@ import { subsidyGrantWorker } from './subsidy-grant.ts'
 import { smsWorker } from './sms.ts'
 import { registryImportWorker } from './registry-import.ts'
 import { statusReviewWorker } from './status-review.ts'
+import { dueProcessWorker } from './due-process.ts'
 
 export type { WorkerDefinition } from './definition.ts'
 
-export const WORKERS: WorkerDefinition[] = [allowanceWorker, indicatorSnapshots, marketplaceWorker, subsidyGrantWorker, subsidyClaimsWorker, smsWorker, statusReviewWorker, registryImportWorker]
+export const WORKERS: WorkerDefinition[] = [allowanceWorker, indicatorSnapshots, marketplaceWorker, subsidyGrantWorker, subsidyClaimsWorker, smsWorker, statusReviewWorker, registryImportWorker, dueProcessWorker]

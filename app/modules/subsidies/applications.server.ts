@@ -1,19 +1,19 @@
 // Applications: family applies → community reviews (with the household economic-status check) →
-// the township (乡镇/街道 民政办) reviews → a bureau officer of the elder's district approves (grant, accounts, first month's credit, budget
-// commitment) or rejects. Each step notifies the family and is audited; each is a conditional
+// the township (乡镇/街道 民政办) reviews → a bureau officer of the elder's district approves (budget commitment and the public notice 公示;
+// the grant, its accounts and first credit open when the notice ends) or rejects. Each step notifies the family and is audited; each is a conditional
 // update on the expected status, so a step out of order or a double submission changes nothing.
 import type { Prisma } from '~/generated/prisma/client.ts'
 import { prisma, transaction, type Tx } from '~/lib/db.server.ts'
 import { failureOf, refuse } from '~/lib/db-rules.server.ts'
 import { sql } from '~/lib/sql.server.ts'
-import { dateOnly, shanghaiDate, shanghaiMonth, toDateString } from '~/lib/time.ts'
+import { dateOnly, shanghaiDate, toDateString } from '~/lib/time.ts'
 import type { Outcome } from '~/lib/outcome.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import { canActInDistrict, isCityWide, townshipIdOf } from '~/modules/auth/access.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
-import { grantMonthlyCredit, openGrantAccounts, txSql } from './ledger.server.ts'
+import { listForNotice } from './grant-open.server.ts'
 import { exclusiveWith, versionOn, versionRules } from './policies.server.ts'
-import { ineligibility, monthStart, yearCommitmentFen, type ElderFacts } from './rules.ts'
+import { ineligibility, yearCommitmentFen, type ElderFacts } from './rules.ts'
 import type { ApplyInput, BureauDecisionInput, CommunityReviewInput, TownshipReviewInput } from './schemas.ts'
 import { twoPersonRefusal } from '~/modules/auth/two-person.server.ts'
 import { eligibilityFactsOn } from '~/modules/statuses/records.server.ts'
@@ -25,13 +25,13 @@ export async function notify(tx: Tx | typeof prisma, userId: string, kind: strin
 	await tx.notification.create({ data: { userId, kind: `subsidy.${kind}`, params: { ...params, applicationId: applicationId ?? '' } } })
 }
 
-const elderFactsSelect = { id: true, birthDate: true, districtId: true, communityId: true, deathDate: true, residencyStatus: true, name: true, residenceStatus: true, community: { select: { townshipId: true } } } as const
+export const elderFactsSelect = { id: true, birthDate: true, districtId: true, communityId: true, deathDate: true, residencyStatus: true, name: true, residenceStatus: true, community: { select: { townshipId: true } } } as const
 
 /**
  * The elder's facts on `day`: categories from the statuses in force that day (身份类别) and the
  * disability level of the capability assessment in force, not the free columns of `elder`.
  */
-async function facts(e: { id: string; birthDate: Date; districtId: string; deathDate: Date | null; residencyStatus: ElderFacts['residencyStatus'] }, day: string, tx?: Tx): Promise<ElderFacts> {
+export async function facts(e: { id: string; birthDate: Date; districtId: string; deathDate: Date | null; residencyStatus: ElderFacts['residencyStatus'] }, day: string, tx?: Tx): Promise<ElderFacts> {
 	const onDay = await eligibilityFactsOn(e.id, day, tx)
 	return { birthDate: toDateString(e.birthDate), districtId: e.districtId, categories: onDay.categories, disabilityLevel: onDay.disabilityLevel, deathDate: e.deathDate ? toDateString(e.deathDate) : null, residencyStatus: e.residencyStatus }
 }
@@ -167,8 +167,8 @@ export async function townshipQueue(user: SessionUser) {
 	return rows.map(serialiseApp)
 }
 
-/** The bureau's decision. Approval runs in one transaction with the elder row locked (stacking), the budget's conditional update, the grant, its accounts and the current month's credit. */
-export async function bureauDecide(user: SessionUser, input: BureauDecisionInput, ip: string | null): Promise<Outcome<{ grantId: string | null }>> {
+/** The bureau's decision. Approval runs in one transaction with the elder row locked (stacking), the budget's conditional update and the listing on the community's public notice; the grant opens when the notice ends (grant-open.server.ts). */
+export async function bureauDecide(user: SessionUser, input: BureauDecisionInput, ip: string | null, opts: { today?: string } = {}): Promise<Outcome<{ grantId: string | null }>> {
 	if (user.role !== 'bureau_district' && !isCityWide(user)) return fail('subsidies:errors.bureauOnly', 403)
 	const app = await prisma.subsidyApplication.findUnique({ where: { id: input.applicationId }, select: { id: true, districtId: true, townshipId: true, status: true, policyId: true, elderId: true, applicantId: true, communityReviewerId: true, townshipReviewerId: true, elder: { select: { name: true } }, policy: { select: { nameZh: true } } } })
 	if (!app) return fail('subsidies:errors.notInScope', 404)
@@ -178,8 +178,8 @@ export async function bureauDecide(user: SessionUser, input: BureauDecisionInput
 	const twoPerson = input.decision === 'approve' ? await twoPersonRefusal(user, [app.communityReviewerId, app.townshipReviewerId, app.applicantId]) : null
 	if (twoPerson) return twoPerson
 	if (input.override && !isCityWide(user)) return fail('subsidies:errors.overrideCityOnly', 403, { override: ['subsidies:errors.overrideCityOnly'] })
-	const today = shanghaiDate()
-	const month = shanghaiMonth()
+	const today = opts.today ?? shanghaiDate()
+	const month = today.slice(0, 7)
 	try {
 		const grantId = await transaction(async (tx) => {
 			const decided = { bureauReviewerId: user.id, bureauDecidedAt: new Date(), bureauReason: input.reason || null }
@@ -220,16 +220,13 @@ export async function bureauDecide(user: SessionUser, input: BureauDecisionInput
 				data: { status: 'approved', ...decided, budgetOverride: !within.length, overrideReason: within.length ? null : input.overrideReason ?? null },
 			})
 			if (count === 0) refuse(null, 'subsidies:errors.outOfOrder', 409)
-			const grant = await tx.subsidyGrant.create({
-				data: { applicationId: app.id, policyId: app.policyId, policyVersionId: version.id, elderId: app.elderId, districtId: app.districtId, startMonth: dateOnly(monthStart(month)) },
-				select: { id: true, policyId: true, districtId: true },
-			})
-			await openGrantAccounts(txSql(tx), grant)
-			// The month of approval is credited at once; the monthly job skips it (one grant per month).
-			await grantMonthlyCredit(txSql(tx), month, { grantId: grant.id })
-			await notify(tx, app.applicantId, 'approved', app.id, { elder: app.elder.name, policy: app.policy.nameZh, monthlyCreditFen: version.monthlyCreditFen })
-			await audit({ actor: user, action: 'subsidy.approve', entityType: 'subsidy_application', entityId: app.id, districtId: app.districtId, ip, details: { grantId: grant.id, policyVersion: version.version, commitmentFen: commitment, reason: input.reason ?? '' } }, tx)
-			return grant.id
+			// The grant waits for the public notice (公示): due-process/notice.server.ts opens it when the
+			// notice ends with no upheld objection (grant-open.server.ts: grant, accounts, first credit).
+			const elderForNotice = await tx.elder.findUniqueOrThrow({ where: { id: app.elderId }, select: { name: true, communityId: true } })
+			const listed = await listForNotice(tx, { applicationId: app.id, elderId: app.elderId, elderName: elderForNotice.name, districtId: app.districtId, communityId: elderForNotice.communityId, monthlyCreditFen: version.monthlyCreditFen, commitmentFen: commitment }, today)
+			await notify(tx, app.applicantId, 'approved', app.id, { elder: app.elder.name, policy: app.policy.nameZh, monthlyCreditFen: version.monthlyCreditFen, noticeEndsOn: listed.endsOn })
+			await audit({ actor: user, action: 'subsidy.approve', entityType: 'subsidy_application', entityId: app.id, districtId: app.districtId, ip, details: { noticeId: listed.noticeId, policyVersion: version.version, commitmentFen: commitment, reason: input.reason ?? '' } }, tx)
+			return null
 		})
 		return { ok: true, value: { grantId } }
 	} catch (error) {

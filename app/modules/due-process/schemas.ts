@@ -1,0 +1,34 @@
+// Form schemas of the due-process pages. Messages are i18n keys.
+import { z } from 'zod'
+import { CONTROL_MESSAGE, hasNoControlChars, isSingleLine, phoneSchema } from '~/modules/auth/schemas.ts'
+
+const E = (key: string) => `subsidies:dueProcess.errors.${key}`
+const uuid = (key: string) => z.string({ error: E(key) }).uuid(E(key))
+const reason = (key = 'reason') => z.string({ error: E(key) }).trim().min(1, E(key)).max(1000, 'errors.text.tooLong').refine(hasNoControlChars, CONTROL_MESSAGE)
+
+export const objectionSchema = z.object({
+	noticeId: uuid('noNotice').optional(),
+	entryId: uuid('noEntry'),
+	name: z.string({ error: E('name') }).trim().min(1, E('name')).max(40, 'errors.text.tooLong').refine(isSingleLine, CONTROL_MESSAGE),
+	phone: phoneSchema,
+	reason: reason(),
+})
+
+export const findingSchema = z.object({
+	objectionId: uuid('notInScope'),
+	finding: z.enum(['upheld', 'not_upheld'], { error: E('reason') }),
+	reasons: reason(),
+})
+
+export const appealSchema = z.object({
+	applicationId: uuid('noApplication'),
+	reasons: reason(),
+})
+
+export const appealDecisionSchema = z.object({
+	appealId: uuid('notInScope'),
+	outcome: z.enum(['upheld', 'changed'], { error: E('reason') }),
+	reason: reason(),
+})
+
+export const renewSchema = z.object({ grantId: uuid('notInScope') })

@@ -1,0 +1,193 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { ActionForm, DecisionForm, FormErrors, OrphanReplyErrors, replyDone, useReplyForm } from '~/components/forms.tsx'
+import { DataTable, Money } from '~/components/ui.tsx'
+import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { clientIp } from '~/lib/http.server.ts'
+import { shanghaiDate } from '~/lib/time.ts'
+import { requireRole } from '~/modules/auth/access.server.ts'
+import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
+import { appealQueue, decideAppeal } from '~/modules/due-process/appeals.server.ts'
+import { noticesInScope, pendingObjections, recordFinding } from '~/modules/due-process/notice.server.ts'
+import { grantsDueForReview, renewGrant } from '~/modules/due-process/review.server.ts'
+import { appealDecisionSchema, findingSchema, renewSchema } from '~/modules/due-process/schemas.ts'
+import { OFFICER_ROLES } from '~/modules/due-process/scope.server.ts'
+
+// Officers' due-process desk: objections to record a finding on, lists on notice, appeals for this
+// officer's level, and grants due for re-review (renew while still eligible).
+
+export async function loader({ request }: LoaderFunctionArgs) {
+	const user = await requireRole(request, OFFICER_ROLES)
+	const today = shanghaiDate()
+	const [objections, listed, appeals, reviews] = await Promise.all([pendingObjections(user), noticesInScope(user, today), appealQueue(user), grantsDueForReview(user, today)])
+	return { objections, listed, appeals, reviews }
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+	const user = await requireRole(request, OFFICER_ROLES)
+	const formData = await readProtectedForm(request)
+	const today = shanghaiDate()
+	const ip = clientIp(request)
+	const intent = formData.get('intent')
+	if (intent === 'finding') {
+		const parsed = parseForm(formData, findingSchema, { form: `objection-${formData.get('objectionId')}` })
+		if (!parsed.ok) return parsed.response
+		return replyOutcome(parsed, await recordFinding(user, parsed.value, ip, today))
+	}
+	if (intent === 'appeal') {
+		const parsed = parseForm(formData, appealDecisionSchema, { form: `appeal-${formData.get('appealId')}` })
+		if (!parsed.ok) return parsed.response
+		return replyOutcome(parsed, await decideAppeal(user, parsed.value, ip, today))
+	}
+	const parsed = parseForm(formData, renewSchema, { form: `renew-${formData.get('grantId')}` })
+	if (!parsed.ok) return parsed.response
+	return replyOutcome(parsed, await renewGrant(user, parsed.value, ip, today))
+}
+
+export default function DueProcess() {
+	const { objections, listed, appeals, reviews } = useLoaderData<typeof loader>()
+	const reply = useActionData<typeof action>()
+	const { t } = useTranslation('subsidies')
+	const formIds = [...objections.map((o) => `objection-${o.id}`), ...appeals.map((a) => `appeal-${a.id}`), ...reviews.map((r) => `renew-${r.id}`)]
+	const doneForm = reply && typeof reply === 'object' && 'ok' in reply && reply.ok ? String((reply as { form?: string }).form ?? '') : ''
+	return (
+		<section>
+			<h1>{t('dueProcess.officerTitle')}</h1>
+			<OrphanReplyErrors reply={reply} formIds={formIds} />
+			{doneForm ? (
+				<p role="status" className="notice">
+					{t(doneForm.startsWith('objection') ? 'dueProcess.findingDone' : doneForm.startsWith('appeal') ? 'dueProcess.appealDone' : 'dueProcess.renewed')}
+				</p>
+			) : null}
+
+			<h2>{t('dueProcess.objections')}</h2>
+			{objections.length === 0 ? <p className="empty">{t('dueProcess.noObjections')}</p> : null}
+			<ul className="cards">
+				{objections.map((o) => (
+					<li key={o.id} className="card" data-testid="objection-item">
+						<h3>{o.displayName}</h3>
+						<p>
+							{o.name} · {o.phone} · {o.lodgedOn}
+						</p>
+						<p>{o.reason}</p>
+						<FindingForm id={o.id} reply={reply} />
+					</li>
+				))}
+			</ul>
+
+			<h2>{t('dueProcess.listed')}</h2>
+			<DataTable
+				caption={t('dueProcess.listed')}
+				captionHidden
+				empty={t('dueProcess.noListed')}
+				rows={listed}
+				rowKey={(e) => e.id}
+				columns={[
+					{ header: t('dueProcess.name'), cell: (e) => <Link to={`/notice/${e.place}`}>{e.displayName}</Link>, rowHeader: true },
+					{ header: t('dueProcess.amount'), cell: (e) => <Money fen={e.monthlyCreditFen} />, numeric: true },
+					{ header: t('dueProcess.endsOn'), cell: (e) => `${e.opensOn} – ${e.endsOn}` },
+					{ header: t('dueProcess.finding'), cell: (e) => t(`dueProcess.state.${e.state}`) },
+				]}
+			/>
+
+			<h2>{t('dueProcess.appeals')}</h2>
+			{appeals.length === 0 ? <p className="empty">{t('dueProcess.noAppeals')}</p> : null}
+			<ul className="cards">
+				{appeals.map((a) => (
+					<li key={a.id} className="card" data-testid="appeal-item">
+						<h3>
+							{a.elder} · {a.policy}
+						</h3>
+						<p>
+							{t(`status.${a.refusedStatus}`)} · {a.refusedOn} · {t(`dueProcess.level.${a.level}`)}
+						</p>
+						<p>
+							{t('dueProcess.appealReasons')}: {a.reasons}
+						</p>
+						<AppealForm id={a.id} reply={reply} />
+					</li>
+				))}
+			</ul>
+
+			<h2>{t('dueProcess.reviews')}</h2>
+			<DataTable
+				caption={t('dueProcess.reviews')}
+				captionHidden
+				empty={t('dueProcess.noReviews')}
+				rows={reviews}
+				rowKey={(r) => r.id}
+				columns={[
+					{ header: t('dueProcess.name'), cell: (r) => r.elder, rowHeader: true },
+					{ header: t('dueProcess.community'), cell: (r) => r.community },
+					{ header: t('dueProcess.benefit'), cell: (r) => r.policy },
+					{ header: t('dueProcess.endsOn'), cell: (r) => r.endsOn },
+					{ header: t('dueProcess.stopping'), cell: (r) => (r.stopReason ? t(`errors.ineligible.${r.stopReason}`) : <RenewForm id={r.id} reply={reply} />) },
+				]}
+			/>
+		</section>
+	)
+}
+
+function FindingForm({ id, reply }: { id: string; reply: unknown }) {
+	const { t } = useTranslation('subsidies')
+	const navigation = useNavigation()
+	const [form, fields] = useReplyForm<'reasons'>(`objection-${id}`, reply)
+	return (
+		<DecisionForm
+			form={form}
+			fields={fields}
+			reason={{ name: 'reasons', label: t('dueProcess.finding'), required: true }}
+			decision="finding"
+			choices={[
+				{ value: 'not_upheld', label: t('dueProcess.notUpheld') },
+				{ value: 'upheld', label: t('dueProcess.upheld'), tone: 'danger' },
+			]}
+			disabled={navigation.state === 'submitting'}
+		>
+			<input type="hidden" name="intent" value="finding" />
+			<input type="hidden" name="objectionId" value={id} />
+		</DecisionForm>
+	)
+}
+
+function AppealForm({ id, reply }: { id: string; reply: unknown }) {
+	const { t } = useTranslation('subsidies')
+	const navigation = useNavigation()
+	const [form, fields] = useReplyForm<'reason'>(`appeal-${id}`, reply)
+	return (
+		<DecisionForm
+			form={form}
+			fields={fields}
+			reason={{ name: 'reason', label: t('dueProcess.outcome'), required: true }}
+			decision="outcome"
+			choices={[
+				{ value: 'changed', label: t('dueProcess.change') },
+				{ value: 'upheld', label: t('dueProcess.uphold'), tone: 'secondary' },
+			]}
+			disabled={navigation.state === 'submitting'}
+		>
+			<input type="hidden" name="intent" value="appeal" />
+			<input type="hidden" name="appealId" value={id} />
+		</DecisionForm>
+	)
+}
+
+function RenewForm({ id, reply }: { id: string; reply: unknown }) {
+	const { t } = useTranslation('subsidies')
+	const [form] = useReplyForm(`renew-${id}`, reply)
+	return (
+		<ActionForm form={form} intent="renew">
+			<FormErrors form={form} />
+			<input type="hidden" name="grantId" value={id} />
+			<button type="submit" className="secondary">
+				{replyDone(reply, `renew-${id}`) ? t('dueProcess.renewed') : t('dueProcess.renew')}
+			</button>
+		</ActionForm>
+	)
+}
+
+export function ErrorBoundary() {
+	return <GeneralErrorBoundary />
+}
