@@ -6,7 +6,7 @@ import { dateOnly, shanghaiDate, toDateString } from '~/lib/time.ts'
 import { closeDueNotices } from '~/modules/due-process/notice.server.ts'
 import { addDays } from '~/modules/due-process/mask.ts'
 import { makeUser } from './accounts.ts'
-import { makeElder, Rng } from './index.ts'
+import { freeSequence, makeElder, Rng } from './index.ts'
 import { makePlace } from './registry.ts'
 
 const rng = new Rng(`due-process-${process.pid}-${Date.now()}`)
@@ -29,7 +29,7 @@ export async function endNoticeOf(applicationId: string, today = shanghaiDate())
 export async function applicationForDecision(name = '张小明', opts: { monthlyCreditFen?: number } = {}) {
 	const place = await makePlace('dongbao')
 	const family = await makeUser({ role: 'family', name: '家属' })
-	const { row, idNumber } = makeElder(rng, { name, districtId: 'dongbao', regionCode: '420802', communityId: place.community.id, settlement: 'urban_community', birthDate: '1944-04-04', seq: 100 + rng.int(0, 899), categories: ['dibao'], disabilityLevel: 'partial', deathDate: null, residencyStatus: 'resident' })
+	const { row, idNumber } = makeElder(rng, { name, districtId: 'dongbao', regionCode: '420802', communityId: place.community.id, settlement: 'urban_community', birthDate: '1944-04-04', seq: await freeSequence('420802', '1944-04-04'), categories: ['dibao'], disabilityLevel: 'partial', deathDate: null, residencyStatus: 'resident' })
 	await prisma.elder.create({ data: { ...row, families: { create: { userId: family.id, relationship: 'child' } } } })
 	const policy = await prisma.subsidyPolicy.create({ data: { code: `dp-${process.pid}-${Date.now()}-${rng.int(0, 1e6)}`, nameZh: '公示测试补贴', nameEn: 'Notice test subsidy' }, select: { id: true } })
 	const version = await prisma.subsidyPolicyVersion.create({ data: { policyId: policy.id, version: 1, effectiveFrom: new Date('2020-01-01'), monthlyCreditFen: opts.monthlyCreditFen ?? 20_000, coveredCategories: ['meals'], copayBps: 2_000 }, select: { id: true } })

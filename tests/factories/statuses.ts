@@ -3,7 +3,7 @@
 import { prisma } from '~/lib/db.server.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
-import { makeElderRow, Rng } from './index.ts'
+import { freeSequence, makeElderRow, Rng } from './index.ts'
 
 const rng = new Rng(`statuses-${process.pid}-${Date.now()}`)
 
@@ -15,7 +15,7 @@ export async function statusesFromColumns(day = shanghaiDate()) {
 /** A new elder with no status and no assessment, in a community (and linked to a family account when given). */
 export async function plainElder(communityId: string, opts: { familyUserId?: string; birthDate?: string } = {}) {
 	const community = await prisma.community.findUniqueOrThrow({ where: { id: communityId }, select: { districtId: true, kind: true, district: { select: { regionCode: true } } } })
-	const row = makeElderRow(rng, { districtId: community.districtId, regionCode: community.district.regionCode ?? '420802', communityId, settlement: community.kind, birthDate: opts.birthDate ?? '1944-04-04', seq: 100 + rng.int(0, 800), categories: [], disabilityLevel: 'none', deathDate: null, residencyStatus: 'resident' })
+	const row = makeElderRow(rng, { districtId: community.districtId, regionCode: community.district.regionCode ?? '420802', communityId, settlement: community.kind, birthDate: opts.birthDate ?? '1944-04-04', seq: await freeSequence(community.district.regionCode ?? '420802', opts.birthDate ?? '1944-04-04'), categories: [], disabilityLevel: 'none', deathDate: null, residencyStatus: 'resident' })
 	await prisma.elder.create({ data: { ...row, ...(opts.familyUserId ? { families: { create: { userId: opts.familyUserId, relationship: 'child' } } } : {}) } })
 	return row.id
 }

@@ -8,7 +8,7 @@ import { checkIn, checkOut } from '~/modules/marketplace/visits.server.ts'
 import { quoteSubsidy } from '~/modules/subsidies/booking.server.ts'
 import { grantMonthlyCredit, openGrantAccounts, pgSql } from '~/modules/subsidies/ledger.server.ts'
 import { sessionUser } from './accounts.ts'
-import { makeElderRow, Rng } from './index.ts'
+import { freeSequence, makeElderRow, Rng } from './index.ts'
 
 export { sessionUser }
 
@@ -18,7 +18,7 @@ const rng = new Rng(`subsidy-visits-${process.pid}-${Date.now()}`)
 export async function elderWithCredit(familyPhone: string, tag: string, opts: { expires?: boolean; monthlyCreditFen?: number } = {}) {
 	const family = await sessionUser(familyPhone)
 	const community = await prisma.community.findFirstOrThrow({ where: { districtId: 'dongbao', kind: 'urban_community' }, select: { id: true } })
-	const row = makeElderRow(rng, { districtId: 'dongbao', regionCode: '420802', communityId: community.id, settlement: 'urban_community', birthDate: '1944-04-04', seq: 100 + rng.int(0, 800), categories: ['dibao'], disabilityLevel: 'partial', deathDate: null, residencyStatus: 'resident' })
+	const row = makeElderRow(rng, { districtId: 'dongbao', regionCode: '420802', communityId: community.id, settlement: 'urban_community', birthDate: '1944-04-04', seq: await freeSequence('420802', '1944-04-04'), categories: ['dibao'], disabilityLevel: 'partial', deathDate: null, residencyStatus: 'resident' })
 	await prisma.elder.create({ data: { ...row, families: { create: { userId: family.id, relationship: 'child' } } } })
 	const policy = await prisma.subsidyPolicy.create({ data: { code: `${tag}-${process.pid}-${Date.now()}`, nameZh: '结算测试', nameEn: 'Settlement test' }, select: { id: true } })
 	const version = await prisma.subsidyPolicyVersion.create({ data: { policyId: policy.id, version: 1, effectiveFrom: new Date('2020-01-01'), monthlyCreditFen: opts.monthlyCreditFen ?? 30_000, coveredCategories: ['meals'], copayBps: 2_000, expiresAtMonthEnd: opts.expires ?? false }, select: { id: true } })

@@ -16,7 +16,7 @@ import * as elderPage from '~/routes/elders.$elderId.tsx'
 import * as eldersList from '~/routes/elders._index.tsx'
 import * as newElder from '~/routes/elders.new.tsx'
 import { makeUser, sessionUser } from '../factories/accounts.ts'
-import { makeElderRow, Rng } from '../factories/index.ts'
+import { freeSequence, makeElderRow, Rng } from '../factories/index.ts'
 import { makeOfficer, makePlace, townshipOfficerOf } from '../factories/registry.ts'
 import { statusesFromColumns } from '../factories/statuses.ts'
 import { callAction, callLoader, signIn, type Visitor } from '../setup/route.ts'
@@ -320,7 +320,7 @@ describe('the review chain: community → township → district', () => {
 	const rng = new Rng(`registry-chain-${process.pid}`)
 	async function appliedIn(communityId: string) {
 		const family = await makeUser({ role: 'family' })
-		const row = makeElderRow(rng, { districtId: 'dongbao', regionCode: '420802', communityId, settlement: 'urban_community', birthDate: '1944-04-04', seq: 100 + rng.int(0, 800), categories: ['dibao'], disabilityLevel: 'partial', deathDate: null, residencyStatus: 'resident' })
+		const row = makeElderRow(rng, { districtId: 'dongbao', regionCode: '420802', communityId, settlement: 'urban_community', birthDate: '1944-04-04', seq: await freeSequence('420802', '1944-04-04'), categories: ['dibao'], disabilityLevel: 'partial', deathDate: null, residencyStatus: 'resident' })
 		await prisma.elder.create({ data: { ...row, families: { create: { userId: family.id, relationship: 'child' } } } })
 		await statusesFromColumns() // eligibility reads status records (issue 10), not the columns
 		const policy = await prisma.subsidyPolicy.findUniqueOrThrow({ where: { code: 'home-care-basic' }, select: { id: true } })

@@ -15,7 +15,7 @@ import { grantBalance, ledgerDiscrepancies, pgSql } from '~/modules/subsidies/le
 import { approveClaim, prepareClaim } from '~/modules/subsidies/settlement.server.ts'
 import { DEMO_PASSWORD } from '../../prisma/seed-data.ts'
 import { makeUser } from '../factories/accounts.ts'
-import { makeElderRow, Rng } from '../factories/index.ts'
+import { freeSequence, makeElderRow, Rng } from '../factories/index.ts'
 import { townshipOfficerOf } from '../factories/registry.ts'
 import { statusesFromColumns } from '../factories/statuses.ts'
 import { endNoticeOf } from '../factories/due-process.ts'
@@ -61,7 +61,7 @@ async function elderFor(familyPhone: string, districtId: string, categories: ('d
 	const family = await sessionUser(familyPhone)
 	const community = await prisma.community.findFirstOrThrow({ where: { districtId, kind: 'urban_community' }, select: { id: true } })
 	const region = (await prisma.district.findUniqueOrThrow({ where: { id: districtId }, select: { regionCode: true } })).regionCode ?? '420882'
-	const row = makeElderRow(rng, { districtId, regionCode: region, communityId: community.id, settlement: 'urban_community', birthDate: '1945-05-05', seq: 100 + rng.int(0, 800), categories, disabilityLevel: 'partial', deathDate: null, residencyStatus: 'resident' })
+	const row = makeElderRow(rng, { districtId, regionCode: region, communityId: community.id, settlement: 'urban_community', birthDate: '1945-05-05', seq: await freeSequence(region, '1945-05-05'), categories, disabilityLevel: 'partial', deathDate: null, residencyStatus: 'resident' })
 	await prisma.elder.create({ data: { ...row, families: { create: { userId: family.id, relationship: 'child' } } } })
 	await statusesFromColumns() // eligibility reads status records (issue 10), not the columns
 	return row.id
