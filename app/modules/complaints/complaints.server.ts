@@ -16,7 +16,7 @@ import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { addWorkingDays, COMPLAINT_LIMITS, overdueKind } from './rules.ts'
 
 const E = (k: string) => `marketplace:complaints.errors.${k}`
-const refuse = (k: string, status: number) => fail(E(k), status)
+const complaintFailure = (k: string, status: number) => fail(E(k), status)
 
 export const fileSchema = z.object({
 	intent: z.literal('file'),
@@ -62,15 +62,15 @@ async function familyUsed(userId: string, providerId: string) {
 }
 
 export async function fileComplaint(user: SessionUser, input: z.infer<typeof fileSchema>, now = new Date(), ip: string | null = null): Promise<Outcome<{ complaintId: string }>> {
-	if (user.role !== 'family') return refuse('familyOnly', 403)
+	if (user.role !== 'family') return complaintFailure('familyOnly', 403)
 	const provider = await prisma.provider.findUnique({
 		where: { id: input.providerId },
 		select: { id: true, districtId: true },
 	})
-	if (!provider) return refuse('notUsed', 403)
+	if (!provider) return complaintFailure('notUsed', 403)
 	const used = await familyUsed(user.id, provider.id)
 	if (input.subject === 'booking') {
-		if (!input.bookingId) return refuse('booking', 400)
+		if (!input.bookingId) return complaintFailure('booking', 400)
 		const b = await prisma.booking.findFirst({
 			where: {
 				id: input.bookingId,
@@ -80,9 +80,9 @@ export async function fileComplaint(user: SessionUser, input: z.infer<typeof fil
 			},
 			select: { id: true },
 		})
-		if (!b) return refuse('notUsed', 403)
+		if (!b) return complaintFailure('notUsed', 403)
 	} else if (input.subject === 'stay' ? !used.stayed : !used.booked && !used.stayed) {
-		return refuse('notUsed', 403)
+		return complaintFailure('notUsed', 403)
 	}
 	const today = shanghaiDate(now)
 	return transaction(async (tx) => {
@@ -122,13 +122,13 @@ export async function fileComplaint(user: SessionUser, input: z.infer<typeof fil
 }
 
 export async function answerComplaint(user: SessionUser, input: { complaintId: string; answer: string }, now = new Date(), ip: string | null = null): Promise<Outcome<null>> {
-	if (user.role !== 'provider_staff' || !user.providerId) return refuse('notFound', 404)
+	if (user.role !== 'provider_staff' || !user.providerId) return complaintFailure('notFound', 404)
 	return transaction(async (tx) => {
 		const c = await tx.complaint.findFirst({
 			where: { id: input.complaintId, providerId: user.providerId! },
 			select: { id: true, districtId: true },
 		})
-		if (!c) return refuse('notFound', 404)
+		if (!c) return complaintFailure('notFound', 404)
 		const changed = await tx.complaint.updateMany({
 			where: { id: c.id, status: 'submitted' },
 			data: {
@@ -138,7 +138,7 @@ export async function answerComplaint(user: SessionUser, input: { complaintId: s
 				answeredById: user.id,
 			},
 		})
-		if (changed.count === 0) return refuse('alreadyAnswered', 409)
+		if (changed.count === 0) return complaintFailure('alreadyAnswered', 409)
 		await audit(
 			{
 				actor: user,
@@ -164,13 +164,13 @@ export async function closeComplaint(
 	now = new Date(),
 	ip: string | null = null
 ): Promise<Outcome<null>> {
-	if (user.role !== 'bureau_district' && !isCityWide(user)) return refuse('notFound', 404)
+	if (user.role !== 'bureau_district' && !isCityWide(user)) return complaintFailure('notFound', 404)
 	return transaction(async (tx) => {
 		const c = await tx.complaint.findUnique({
 			where: { id: input.complaintId },
 			select: { id: true, districtId: true },
 		})
-		if (!c || !canActInDistrict(user, c.districtId)) return refuse('notFound', 404)
+		if (!c || !canActInDistrict(user, c.districtId)) return complaintFailure('notFound', 404)
 		const changed = await tx.complaint.updateMany({
 			where: { id: c.id, status: { not: 'closed' } },
 			data: {
@@ -181,7 +181,7 @@ export async function closeComplaint(
 				closedById: user.id,
 			},
 		})
-		if (changed.count === 0) return refuse('alreadyClosed', 409)
+		if (changed.count === 0) return complaintFailure('alreadyClosed', 409)
 		await audit(
 			{
 				actor: user,
