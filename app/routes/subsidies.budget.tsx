@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { ReportMeta } from '~/components/report-meta.tsx'
 import { DataTable, Money } from '~/components/ui.tsx'
 import { shanghaiDate } from '~/lib/time.ts'
 import { BUREAU_ROLES, requireRole } from '~/modules/auth/access.server.ts'
@@ -16,13 +17,14 @@ function yearOf(request: Request) {
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, BUREAU_ROLES)
 	const year = yearOf(request)
-	const [rows, districts] = await Promise.all([budgetOverview(user, year), listDistrictsWithCommunities()])
-	return { year, rows, districts: districts.map((d) => ({ id: d.id, nameZh: d.nameZh, nameEn: d.nameEn })) }
+	const [{ meta, rows }, districts] = await Promise.all([budgetOverview(user, year), listDistrictsWithCommunities()])
+	return { year, meta, rows, districts: districts.map((d) => ({ id: d.id, nameZh: d.nameZh, nameEn: d.nameEn })) }
 }
 
 export default function Budget() {
-	const { year, rows, districts } = useLoaderData<typeof loader>()
+	const { year, meta, rows, districts } = useLoaderData<typeof loader>()
 	const { t, i18n } = useTranslation('subsidies')
+	const { t: tc } = useTranslation()
 	const zh = i18n.language === 'zh-CN'
 	const districtName = (id: string) => {
 		const d = districts.find((x) => x.id === id)
@@ -32,6 +34,7 @@ export default function Budget() {
 		<section className="card">
 			<h1>{t('budget.title', { year })}</h1>
 			<p>{t('budget.lead')}</p>
+			<ReportMeta period={String(year)} scope={meta.districtId ? districtName(meta.districtId) : tc('reportMeta.city')} computedAt={meta.computedAt} />
 			<nav className="pager" aria-label={t('budget.years')}>
 				<Link to={`?year=${year - 1}`}>{year - 1}</Link>
 				<Link to={`?year=${year + 1}`}>{year + 1}</Link>
@@ -45,6 +48,7 @@ export default function Budget() {
 					{ header: t('budget.committed'), cell: (r) => <Money fen={r.committedFen} /> },
 					{ header: t('budget.issued'), cell: (r) => <Money fen={r.issuedFen} /> },
 					{ header: t('budget.spent'), cell: (r) => <Money fen={r.spentFen} /> },
+					{ header: t('budget.reversed'), cell: (r) => <Money fen={r.reversedFen} /> },
 					{ header: t('budget.expired'), cell: (r) => <Money fen={r.expiredFen} /> },
 					{
 						header: t('budget.left'),

@@ -3,6 +3,7 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { MonthlyBarChart } from '~/components/subsidy-ui.tsx'
+import { ReportMeta } from '~/components/report-meta.tsx'
 import { type Column, DataTable, Money } from '~/components/ui.tsx'
 import { formatFen } from '~/lib/money.ts'
 import { shanghaiDate } from '~/lib/time.ts'
@@ -21,11 +22,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function Reports() {
 	const { report, districts } = useLoaderData<typeof loader>()
 	const { t, i18n } = useTranslation('subsidies')
+	const { t: tc } = useTranslation()
 	const zh = i18n.language === 'zh-CN'
 	const peak = report.byMonth.reduce((a, b) => (b.spentFen > a.spentFen ? b : a), report.byMonth[0]!)
-	const spentColumns: Column<{ spentFen: number; services: number }>[] = [
+	const spentColumns: Column<{ spentFen: number; services: number; reversedFen: number }>[] = [
 		{ header: t('reports.spent'), cell: (r) => <Money fen={r.spentFen} /> },
 		{ header: t('reports.services'), cell: (r) => r.services },
+		{ header: t('reports.reversed'), cell: (r) => <Money fen={r.reversedFen} /> },
 	]
 	const districtName = (id: string) => {
 		const d = districts.find((x) => x.id === id)
@@ -40,6 +43,8 @@ export default function Reports() {
 					<Link to={`?year=${report.year - 1}`}>{report.year - 1}</Link>
 					<Link to={`?year=${report.year + 1}`}>{report.year + 1}</Link>
 				</nav>
+				<ReportMeta period={String(report.year)} scope={report.meta.districtId ? districtName(report.meta.districtId) : tc('reportMeta.city')} computedAt={report.meta.computedAt} />
+				<p>{t('reports.spentNote')}</p>
 				<ul className="stat-row">
 					<li>
 						{t('reports.spent')}
@@ -54,6 +59,24 @@ export default function Reports() {
 					<li>
 						{t('reports.services')}
 						<strong data-testid="services">{report.totals.services}</strong>
+					</li>
+					<li>
+						{t('reports.reversed')}
+						<strong data-testid="total-reversed">
+							<Money fen={report.totals.reversedFen} />
+						</strong>
+					</li>
+					<li>
+						{t('reports.settled')}
+						<strong data-testid="total-settled">
+							<Money fen={report.totals.settledFen} />
+						</strong>
+					</li>
+					<li>
+						{t('reports.awaitingSettlement')}
+						<strong data-testid="awaiting-settlement">
+							<Money fen={report.totals.awaitingSettlementFen} />
+						</strong>
 					</li>
 				</ul>
 				<h2>{t('reports.byMonth')}</h2>
