@@ -29,6 +29,7 @@ export const NAV_ITEMS: NavItem[] = [
 	{ to: '/subsidies/policies', label: 'subsidies:nav.policies', roles: ['bureau_district', 'bureau_city', 'admin'] },
 	{ to: '/subsidies/budget', label: 'subsidies:nav.budget', roles: ['bureau_district', 'bureau_city', 'admin'] },
 	{ to: '/subsidies/reports', label: 'subsidies:nav.reports', roles: ['bureau_district', 'bureau_city', 'admin'] },
+	{ to: '/bureau/reports/monthly', label: 'nav.monthlyReport', roles: ['bureau_district', 'bureau_city', 'admin'] },
 	{ to: '/subsidies/claims', label: 'subsidies:nav.claims', roles: ['provider_staff', 'bureau_district', 'bureau_city', 'admin'] },
 	// registry
 	{ to: '/bureau/geography', label: 'nav.geography', roles: ['bureau_district', 'bureau_city'] },

@@ -31,16 +31,25 @@ export function toCsv(rows: readonly (readonly CellValue[])[], { bom = true }: {
 
 export type XlsxCell = { value: CellValue; type?: typeof Number | typeof String; format?: string; fontWeight?: 'bold' }
 
+export type XlsxSheet = { sheet: string; rows: readonly (readonly XlsxCell[])[]; columns?: { width: number }[]; stickyRowsCount?: number }
+
 /** An XLSX workbook of one sheet; string cells neutralised like the CSV's. */
-export async function toXlsx(rows: readonly (readonly XlsxCell[])[], options: { sheet: string; columns?: { width: number }[]; stickyRowsCount?: number }): Promise<Uint8Array<ArrayBuffer>> {
-	const sheet = rows.map((row) =>
-		row.map((cell) => {
-			const value = safeCell(cell.value)
-			return { ...cell, value, type: cell.type ?? (typeof value === 'number' ? Number : String) }
-		}),
-	)
-	type SheetData = Extract<Parameters<typeof writeXlsxFile>[0], unknown[][]>
-	const write = writeXlsxFile as unknown as (data: SheetData, opts: typeof options) => { toBuffer(): Promise<Buffer> }
-	const buffer = await write(sheet as unknown as SheetData, options).toBuffer()
+export function toXlsx(rows: readonly (readonly XlsxCell[])[], options: Omit<XlsxSheet, 'rows'>): Promise<Uint8Array<ArrayBuffer>> {
+	return toXlsxWorkbook([{ ...options, rows }])
+}
+
+/** An XLSX workbook of several sheets (fixed-layout statistical reports: one table per sheet). */
+export async function toXlsxWorkbook(sheets: readonly XlsxSheet[]): Promise<Uint8Array<ArrayBuffer>> {
+	const data = sheets.map(({ rows, ...options }) => ({
+		...options,
+		data: rows.map((row) =>
+			row.map((cell) => {
+				const value = safeCell(cell.value)
+				return { ...cell, value, type: cell.type ?? (typeof value === 'number' ? Number : String) }
+			}),
+		),
+	}))
+	const write = writeXlsxFile as unknown as (sheets: typeof data) => { toBuffer(): Promise<Buffer> }
+	const buffer = await write(data).toBuffer()
 	return new Uint8Array(buffer)
 }
