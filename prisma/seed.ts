@@ -709,6 +709,19 @@ async function seedSubsidies(client: pg.PoolClient, scale: SeedScale, today: str
 		budgets,
 		[{ name: 'updatedAt', expr: UTC_NOW }],
 	)
+	// The city's limits for districts' own policies (issue 15 item 4): ¥300 a month per elder, and a
+	// tenth of the district's city budget a year.
+	await insertRows(
+		client,
+		'subsidy_district_limit',
+		[
+			{ name: 'districtId', type: 'text' },
+			{ name: 'maxMonthlyCreditFen', type: 'int' },
+			{ name: 'maxYearBudgetFen', type: 'bigint' },
+		],
+		DISTRICTS.map((d) => ({ districtId: d.id, maxMonthlyCreditFen: 30_000, maxYearBudgetFen: (budgetYuan[d.id] * 100 * (d.id === 'qujialing' ? 1 : factor)) / 10 })),
+		[{ name: 'updatedAt', expr: UTC_NOW }],
+	)
 }
 
 // ---------------------------------------------------------------- main

@@ -5,23 +5,34 @@ import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, OrphanReplyErrors, replyDone, SelectField, useReplyForm } from '~/components/forms.tsx'
 import { CheckboxGroup, FormMessage } from '~/components/subsidy-ui.tsx'
 import { DataTable, Money } from '~/components/ui.tsx'
+import { formatFen } from '~/lib/money.ts'
 import { formIdOf, parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
-import { BUREAU_ROLES, requireRole } from '~/modules/auth/access.server.ts'
+import { BUREAU_ROLES, isCityWide, requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { requireRecentAuth } from '~/modules/auth/step-up.server.ts'
 import { listDistrictsWithCommunities } from '~/modules/elders/elders.server.ts'
 import { ALL_CATEGORIES } from '~/modules/marketplace/categories.ts'
 import { DISABILITY_LEVELS, ELDER_CATEGORIES } from '~/modules/subsidies/categories.ts'
-import { addPolicyVersion, canManagePolicies, createPolicy, decidePolicyChange, listPolicies, pendingPolicyChanges, setBudget } from '~/modules/subsidies/policies.server.ts'
+import { addPolicyVersion, canManagePolicies, createPolicy, decidePolicyChange, listDistrictLimits, listPolicies, mayManagePolicy, ownPolicyDistrict, pendingPolicyChanges, setBudget, setDistrictLimit } from '~/modules/subsidies/policies.server.ts'
 import { decideChangeSchema } from '~/modules/auth/schemas.ts'
 import { clientIp } from '~/lib/http.server.ts'
 import { policyFormSchema } from '~/modules/subsidies/schemas.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, BUREAU_ROLES)
-	const [policies, districts] = await Promise.all([listPolicies(), listDistrictsWithCommunities()])
-	return { policies, pending: await pendingPolicyChanges(user), districts: districts.map((d) => ({ id: d.id, nameZh: d.nameZh, nameEn: d.nameEn })), canManage: canManagePolicies(user), today: shanghaiDate() }
+	const [policies, districts, limits, pending] = await Promise.all([listPolicies(), listDistrictsWithCommunities(), listDistrictLimits(), pendingPolicyChanges(user)])
+	const ownDistrict = ownPolicyDistrict(user)
+	return {
+		policies: policies.map((p) => ({ ...p, mine: mayManagePolicy(user, p.ownerDistrictId) })),
+		pending,
+		districts: districts.map((d) => ({ id: d.id, nameZh: d.nameZh, nameEn: d.nameEn })),
+		// City officers manage city policies and set districts' limits; a district officer manages their district's own.
+		canManage: canManagePolicies(user),
+		ownDistrict,
+		limits: isCityWide(user) ? limits : limits.filter((l) => l.districtId === user.districtId),
+		today: shanghaiDate(),
+	}
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -39,7 +50,8 @@ export async function action({ request }: ActionFunctionArgs) {
 	const parsed = parseForm(formData, policyFormSchema, { invalidMessage: 'subsidies:errors.checkForm' })
 	if (!parsed.ok) return parsed.response
 	const v = parsed.value
-	const outcome = v.intent === 'create' ? await createPolicy(user, v, ip) : v.intent === 'version' ? await addPolicyVersion(user, v, ip) : await setBudget(user, v)
+	const outcome =
+		v.intent === 'create' ? await createPolicy(user, v, ip) : v.intent === 'version' ? await addPolicyVersion(user, v, ip) : v.intent === 'limit' ? await setDistrictLimit(user, v, ip) : await setBudget(user, v)
 	return replyOutcome(parsed, outcome.ok || outcome.formError ? outcome : { ...outcome, formError: 'subsidies:errors.checkForm' })
 }
 
@@ -67,7 +79,10 @@ function RuleFields({ prefix, fields, today }: { prefix: string; fields: FieldEr
 }
 
 export default function Policies() {
-	const { policies, pending, districts, canManage, today } = useLoaderData<typeof loader>()
+	const { policies, pending, districts, canManage, ownDistrict, limits, today } = useLoaderData<typeof loader>()
+	const mayPropose = canManage || ownDistrict !== null
+	const mine = policies.filter((p) => p.mine)
+	const ownLimit = ownDistrict ? limits.find((l) => l.districtId === ownDistrict) : undefined
 	const reply = useActionData<typeof action>()
 	const navigation = useNavigation()
 	const { t, i18n } = useTranslation('subsidies')
@@ -75,6 +90,7 @@ export default function Policies() {
 	const [createForm, create] = useReplyForm<'code' | 'nameZh' | 'nameEn' | 'districtIds' | 'excludes'>('create', reply)
 	const [versionForm, version] = useReplyForm<'policyId' | 'districtIds'>('version', reply)
 	const [budgetForm, budget] = useReplyForm<'policyId' | 'districtId' | 'year' | 'amount'>('budget', reply)
+	const [limitForm, limit] = useReplyForm<'districtId' | 'maxMonthlyCredit' | 'maxYearBudget'>('limit', reply)
 	const district = (id: string) => districts.find((d) => d.id === id)
 	const [decideForm] = useReplyForm('decide-change', reply)
 	const { t: tc } = useTranslation()
@@ -87,7 +103,7 @@ export default function Policies() {
 			<section className="card">
 				<h1>{t('policies.title')}</h1>
 				{replyDone(reply) ? <FormMessage ok={replyDone(reply, 'create') || replyDone(reply, 'version') ? tc('changes.proposed') : replyDone(reply, 'decide-change') ? tc('changes.decided') : t('policies.saved')} /> : null}
-				<OrphanReplyErrors reply={reply} formIds={canManage ? ['create', 'decide-change', ...(policies.length ? ['version', 'budget'] : [])] : []} />
+				<OrphanReplyErrors reply={reply} formIds={mayPropose ? ['create', 'decide-change', ...(mine.length ? ['version', 'budget'] : []), ...(canManage ? ['limit'] : [])] : []} />
 				<DataTable
 					empty={t('policies.none')}
 					columns={[
@@ -128,6 +144,15 @@ export default function Policies() {
 						{ header: t('fields.monthlyCredit'), cell: (p) => (p.current ? <Money fen={p.current.monthlyCreditFen} /> : '—') },
 						{ header: t('fields.copay'), cell: (p) => (p.current ? `${p.current.copayBps / 100}%` : '—') },
 						{ header: t('fields.coveredCategories'), cell: (p) => (p.current ? p.current.coveredCategories.map((c) => t(`serviceCategories.${c}`)).join('、') : '—') },
+						{
+							header: t('districtPolicy.owner'),
+							cell: (p) => (
+								<>
+									{p.ownerDistrictId ? t('districtPolicy.ownedBy', { district: (zh ? district(p.ownerDistrictId)?.nameZh : district(p.ownerDistrictId)?.nameEn) ?? p.ownerDistrictId }) : t('districtPolicy.city')}
+									{p.topUpOfPolicyId ? <div>{t('districtPolicy.topUpOf', { policy: policyName(p.topUpOfPolicyId) })}</div> : null}
+								</>
+							),
+						},
 					]}
 					rows={policies}
 					rowKey={(p) => p.id}
@@ -151,11 +176,11 @@ export default function Policies() {
 						{ header: t('fields.monthlyCredit'), cell: (c) => <Money fen={(c.payload as { monthlyCredit: number }).monthlyCredit} /> },
 						{ header: t('fields.copay'), cell: (c) => `${(c.payload as { copayPercent: number }).copayPercent / 100}%` },
 						{ header: tc('changes.proposedBy'), cell: (c) => c.proposedBy },
-						canManage
+						pending.some((c) => c.viewerMayDecide)
 							? {
 									header: tc('changes.decision'),
 									cell: (c) =>
-										c.viewerIsProposer ? (
+										!c.viewerMayDecide ? null : c.viewerIsProposer ? (
 											tc('changes.waitingForSecond')
 										) : (
 											<ActionForm form={decideForm}>
@@ -179,15 +204,59 @@ export default function Policies() {
 				<FormErrors form={decideForm} />
 			</section>
 			{canManage ? (
+				<section className="card" data-testid="district-limits">
+					<h2>{t('districtPolicy.limitsTitle')}</h2>
+					<p>{t('districtPolicy.limitsLead')}</p>
+					<DataTable
+						empty={t('districtPolicy.noLimits')}
+						columns={[
+							{ header: t('fields.district'), cell: (l) => (zh ? district(l.districtId)?.nameZh : district(l.districtId)?.nameEn) ?? l.districtId, rowHeader: true },
+							{ header: t('districtPolicy.maxMonthlyCredit'), cell: (l) => <Money fen={l.maxMonthlyCreditFen} /> },
+							{ header: t('districtPolicy.maxYearBudget'), cell: (l) => <Money fen={l.maxYearBudgetFen} /> },
+						]}
+						rows={limits}
+						rowKey={(l) => l.districtId}
+					/>
+					<ActionForm form={limitForm} intent="limit" className="grid-form">
+						<SelectField label={t('fields.district')} errors={limit.districtId.errors} selectProps={{ name: 'districtId', id: 'limit-district', required: true }} placeholder={t('common.choose')} options={districts.map((d) => ({ value: d.id, label: zh ? d.nameZh : d.nameEn }))} />
+						<Field label={t('districtPolicy.maxMonthlyCreditYuan')} errors={limit.maxMonthlyCredit.errors} inputProps={{ type: 'text', inputMode: 'decimal', name: 'maxMonthlyCredit', id: 'limit-credit', required: true }} />
+						<Field label={t('districtPolicy.maxYearBudgetYuan')} errors={limit.maxYearBudget.errors} inputProps={{ type: 'text', inputMode: 'decimal', name: 'maxYearBudget', id: 'limit-budget', required: true }} />
+						<FormErrors form={limitForm} />
+						<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
+							{t('districtPolicy.saveLimit')}
+						</button>
+					</ActionForm>
+				</section>
+			) : null}
+			{ownDistrict ? (
+				<section className="card" data-testid="own-district-limit">
+					<h2>{t('districtPolicy.ownTitle')}</h2>
+					<p>
+						{ownLimit
+							? t('districtPolicy.ownLimit', { credit: formatFen(ownLimit.maxMonthlyCreditFen, i18n.language), budget: formatFen(ownLimit.maxYearBudgetFen, i18n.language) })
+							: t('districtPolicy.ownNoLimit')}
+					</p>
+				</section>
+			) : null}
+			{mayPropose ? (
 				<>
 					<section className="card">
-						<h2>{t('policies.createTitle')}</h2>
+						<h2>{ownDistrict ? t('districtPolicy.createTitle') : t('policies.createTitle')}</h2>
 						<ActionForm form={createForm} intent="create" className="grid-form">
 							<Field label={t('fields.code')} hint={t('hints.code')} errors={create.code.errors} inputProps={{ type: 'text', name: 'code', id: 'create-code', required: true }} />
 							<Field label={t('fields.nameZh')} errors={create.nameZh.errors} inputProps={{ type: 'text', name: 'nameZh', id: 'create-name-zh', required: true }} />
 							<Field label={t('fields.nameEn')} errors={create.nameEn.errors} inputProps={{ type: 'text', name: 'nameEn', id: 'create-name-en', required: true }} />
 							<RuleFields prefix="create" fields={create as FieldErrors} today={today} />
-							<CheckboxGroup legend={t('fields.districts')} name="districtIds" options={districts.map((d) => ({ value: d.id, label: zh ? d.nameZh : d.nameEn }))} errors={create.districtIds.errors} />
+							{ownDistrict ? (
+								<SelectField
+									label={t('districtPolicy.topUpField')}
+									selectProps={{ name: 'topUpOfPolicyId', id: 'create-top-up' }}
+									placeholder={t('districtPolicy.notTopUp')}
+									options={policies.filter((p) => !p.ownerDistrictId).map((p) => ({ value: p.id, label: zh ? p.nameZh : p.nameEn }))}
+								/>
+							) : (
+								<CheckboxGroup legend={t('fields.districts')} name="districtIds" options={districts.map((d) => ({ value: d.id, label: zh ? d.nameZh : d.nameEn }))} errors={create.districtIds.errors} />
+							)}
 							<CheckboxGroup legend={t('fields.excludes')} name="excludes" options={policies.map((p) => ({ value: p.id, label: zh ? p.nameZh : p.nameEn }))} errors={create.excludes.errors} />
 							<FormErrors form={createForm} />
 							<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
@@ -195,14 +264,14 @@ export default function Policies() {
 							</button>
 						</ActionForm>
 					</section>
-					{policies.length ? (
+					{mine.length ? (
 						<section className="card">
 							<h2>{t('policies.versionTitle')}</h2>
 							<p>{t('policies.versionLead')}</p>
 								<ActionForm form={versionForm} intent="version" className="grid-form">
-								<SelectField label={t('fields.policy')} errors={version.policyId.errors} selectProps={{ name: 'policyId', id: 'version-policy', required: true }} placeholder={t('common.choose')} options={policies.map((p) => ({ value: p.id, label: zh ? p.nameZh : p.nameEn }))} />
+								<SelectField label={t('fields.policy')} errors={version.policyId.errors} selectProps={{ name: 'policyId', id: 'version-policy', required: true }} placeholder={t('common.choose')} options={mine.map((p) => ({ value: p.id, label: zh ? p.nameZh : p.nameEn }))} />
 								<RuleFields prefix="version" fields={version as FieldErrors} today={today} />
-								<CheckboxGroup legend={t('fields.districts')} name="districtIds" options={districts.map((d) => ({ value: d.id, label: zh ? d.nameZh : d.nameEn }))} errors={version.districtIds.errors} />
+								{ownDistrict ? null : <CheckboxGroup legend={t('fields.districts')} name="districtIds" options={districts.map((d) => ({ value: d.id, label: zh ? d.nameZh : d.nameEn }))} errors={version.districtIds.errors} />}
 								<FormErrors form={versionForm} />
 								<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
 									{t('policies.addVersion')}
@@ -210,12 +279,18 @@ export default function Policies() {
 							</ActionForm>
 						</section>
 					) : null}
-					{policies.length ? (
+					{mine.length ? (
 						<section className="card">
 							<h2>{t('policies.budgetTitle')}</h2>
 								<ActionForm form={budgetForm} intent="budget" className="grid-form">
-								<SelectField label={t('fields.policy')} errors={budget.policyId.errors} selectProps={{ name: 'policyId', id: 'budget-policy', required: true }} placeholder={t('common.choose')} options={policies.map((p) => ({ value: p.id, label: zh ? p.nameZh : p.nameEn }))} />
-								<SelectField label={t('fields.district')} errors={budget.districtId.errors} selectProps={{ name: 'districtId', id: 'budget-district', required: true }} placeholder={t('common.choose')} options={districts.map((d) => ({ value: d.id, label: zh ? d.nameZh : d.nameEn }))} />
+								<SelectField label={t('fields.policy')} errors={budget.policyId.errors} selectProps={{ name: 'policyId', id: 'budget-policy', required: true }} placeholder={t('common.choose')} options={mine.map((p) => ({ value: p.id, label: zh ? p.nameZh : p.nameEn }))} />
+								<SelectField
+									label={t('fields.district')}
+									errors={budget.districtId.errors}
+									selectProps={{ name: 'districtId', id: 'budget-district', required: true }}
+									placeholder={t('common.choose')}
+									options={districts.filter((d) => !ownDistrict || d.id === ownDistrict).map((d) => ({ value: d.id, label: zh ? d.nameZh : d.nameEn }))}
+								/>
 								<Field label={t('fields.year')} errors={budget.year.errors} inputProps={{ type: 'number', name: 'year', id: 'budget-year', defaultValue: today.slice(0, 4), required: true }} />
 								<Field label={t('fields.budgetYuan')} errors={budget.amount.errors} inputProps={{ type: 'text', inputMode: 'decimal', name: 'amount', id: 'budget-amount', required: true }} />
 								<FormErrors form={budgetForm} />

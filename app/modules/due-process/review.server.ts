@@ -19,11 +19,15 @@ import { ineligibility } from '~/modules/subsidies/rules.ts'
 import { addDays, APPEAL_DAYS, GRANT_TERM_MONTHS, monthEnd } from './mask.ts'
 import { officerElderScope, officerHasElder } from './scope.server.ts'
 
-const grantSelect = { id: true, endsOn: true, stopReason: true, applicationId: true, districtId: true, elder: { select: elderFactsSelect }, policyVersion: true, policy: { select: { nameZh: true } }, application: { select: { applicantId: true } } } as const
+const grantSelect = { id: true, endsOn: true, stopReason: true, applicationId: true, districtId: true, elder: { select: elderFactsSelect }, policyVersion: true, policy: { select: { nameZh: true, topUpOfPolicyId: true } }, application: { select: { applicantId: true } } } as const
 
-async function whyNot(g: { elder: Parameters<typeof facts>[0] & { residenceStatus: string }; policyVersion: Parameters<typeof versionRules>[0] }, today: string) {
+async function whyNot(g: { elder: Parameters<typeof facts>[0] & { residenceStatus: string }; policyVersion: Parameters<typeof versionRules>[0]; policy: { topUpOfPolicyId: string | null } }, today: string) {
 	if (g.elder.residenceStatus !== 'verified') return 'residenceUnverified'
-	return ineligibility(await facts(g.elder, today), versionRules(g.policyVersion), today)
+	const why = ineligibility(await facts(g.elder, today), versionRules(g.policyVersion), today)
+	if (why || !g.policy.topUpOfPolicyId) return why
+	// A district top-up stops with the city grant it tops up.
+	const base = await prisma.subsidyGrant.findFirst({ where: { elderId: g.elder.id, policyId: g.policy.topUpOfPolicyId, status: 'active', stopReason: null }, select: { id: true } })
+	return base ? null : 'baseGrantEnded'
 }
 
 /** Stops every active grant whose elder no longer qualifies on `today`, at the end of this month. Idempotent. */

@@ -36,6 +36,13 @@ export async function facts(e: { id: string; birthDate: Date; districtId: string
 	return { birthDate: toDateString(e.birthDate), districtId: e.districtId, categories: onDay.categories, disabilityLevel: onDay.disabilityLevel, deathDate: e.deathDate ? toDateString(e.deathDate) : null, residencyStatus: e.residencyStatus }
 }
 
+/** A district top-up is for elders who hold an active grant of the city policy it tops up. */
+async function lacksBaseGrant(policyId: string, elderId: string, tx: Tx | typeof prisma = prisma): Promise<boolean> {
+	const policy = await tx.subsidyPolicy.findUnique({ where: { id: policyId }, select: { topUpOfPolicyId: true } })
+	if (!policy?.topUpOfPolicyId) return false
+	return !(await tx.subsidyGrant.findFirst({ where: { elderId, policyId: policy.topUpOfPolicyId, status: 'active' }, select: { id: true } }))
+}
+
 export async function applyForSubsidy(user: SessionUser, input: ApplyInput): Promise<Outcome<{ id: string }>> {
 	if (user.role !== 'family') return fail('subsidies:errors.familyOnly', 403)
 	const today = shanghaiDate()
@@ -48,6 +55,7 @@ export async function applyForSubsidy(user: SessionUser, input: ApplyInput): Pro
 	if (elder.residenceStatus !== 'verified') return fail('subsidies:errors.ineligible.residenceUnverified', 400, { elderId: ['subsidies:errors.ineligible.residenceUnverified'] })
 	const why = ineligibility(await facts(elder, today), versionRules(version), today)
 	if (why) return fail(`subsidies:errors.ineligible.${why}`, 400, { policyId: [`subsidies:errors.ineligible.${why}`] })
+	if (await lacksBaseGrant(policy.id, elder.id)) return fail('subsidies:errors.districtPolicy.noBaseGrant', 400, { policyId: ['subsidies:errors.districtPolicy.noBaseGrant'] })
 	const active = await prisma.subsidyGrant.findFirst({ where: { elderId: elder.id, policyId: policy.id, status: 'active' }, select: { id: true } })
 	if (active) return fail('subsidies:errors.alreadyGranted', 409, { policyId: ['subsidies:errors.alreadyGranted'] })
 	try {
@@ -199,6 +207,7 @@ export async function bureauDecide(user: SessionUser, input: BureauDecisionInput
 			if (elderRow.residenceStatus !== 'verified') refuse(null, 'subsidies:errors.ineligible.residenceUnverified', 400)
 			const why = ineligibility(await facts(elderRow, today, tx), versionRules(version), today)
 			if (why) refuse(null, `subsidies:errors.ineligible.${why}`, 400)
+			if (await lacksBaseGrant(app.policyId, app.elderId, tx)) refuse(null, 'subsidies:errors.districtPolicy.noBaseGrant', 400)
 			const exclusive = await exclusiveWith(app.policyId, tx)
 			if (exclusive.length) {
 				const clash = await tx.subsidyGrant.findFirst({ where: { elderId: app.elderId, status: 'active', policyId: { in: exclusive } }, select: { id: true } })

@@ -57,6 +57,8 @@ export const createPolicySchema = z
 		nameZh: z.string({ error: E('name') }).trim().min(2, E('name')).max(60, E('name')).refine(isSingleLine, CONTROL_MESSAGE),
 		nameEn: z.string({ error: E('name') }).trim().min(2, E('name')).max(100, E('name')).refine(isSingleLine, CONTROL_MESSAGE),
 		excludes: many(z.uuid()),
+		/** A district officer's policy may top up a city policy (only its grantees are eligible). */
+		topUpOfPolicyId: z.preprocess((v) => (v === '' ? undefined : v), z.uuid({ error: E('policy') }).optional()),
 		...ruleFields,
 	})
 	.superRefine(checkPeriod)
@@ -77,7 +79,15 @@ export const budgetSchema = z.object({
 	amount: yuan('amount'),
 })
 
-export const policyFormSchema = z.discriminatedUnion('intent', [createPolicySchema, newVersionSchema, budgetSchema])
+/** The city's limits for a district's own policies. */
+export const districtLimitSchema = z.object({
+	intent: z.literal('limit'),
+	districtId: z.string({ error: E('district') }).trim().min(1, E('district')).max(40, E('district')).refine(isSingleLine, E('district')),
+	maxMonthlyCredit: yuan('amount'),
+	maxYearBudget: yuan('amount'),
+})
+
+export const policyFormSchema = z.discriminatedUnion('intent', [createPolicySchema, newVersionSchema, budgetSchema, districtLimitSchema])
 
 export const applySchema = z.object({
 	elderId: z.uuid({ error: E('elder') }),
@@ -111,6 +121,7 @@ export const bureauDecisionSchema = z
 export type PolicyRulesInput = z.infer<typeof newVersionSchema>
 export type CreatePolicyInput = z.infer<typeof createPolicySchema>
 export type BudgetInput = z.infer<typeof budgetSchema>
+export type DistrictLimitInput = z.infer<typeof districtLimitSchema>
 export type ApplyInput = z.infer<typeof applySchema>
 export type CommunityReviewInput = z.infer<typeof communityReviewSchema>
 export type BureauDecisionInput = z.infer<typeof bureauDecisionSchema>
