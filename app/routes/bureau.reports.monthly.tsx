@@ -41,7 +41,7 @@ export default function MonthlyReportPage() {
 				<p>{t('monthlyReport.lead')}</p>
 				<ReportMeta period={report.month} scope={scope} computedAt={report.computedAt} />
 				<p>{t('monthlyReport.asOf', { date: report.asOf })}</p>
-				<Form method="get" className="inline-form">
+				<Form method="get" className="grid-form">
 					<label>
 						{t('monthlyReport.month')}
 						<input type="month" name="month" defaultValue={report.month} min="2016-01" max={currentMonth} required />
