@@ -154,7 +154,15 @@ export default function RunPage() {
 						{(['new', 'stopped', 'tier_changed', 'resumed'] as const).map((k) => (
 							<div key={k} className="fact-pair" data-diff={k}>
 								<dt>{t(`diff.${k}`)}</dt>
-								<dd>{s.diffs[k]}</dd>
+								<dd>
+									{s.diffs[k]}
+									{(s.diffs[k] ?? 0) > 0 ? (
+										<>
+											{' '}
+											<Link to={`/bureau/allowance/runs/${run.id}/people?kind=${k}`}>{t('people.viewList')}</Link>
+										</>
+									) : null}
+								</dd>
 							</div>
 						))}
 					</dl>
@@ -163,7 +171,10 @@ export default function RunPage() {
 						{s.stops.map((r) => (
 							<div key={r.reason} className="fact-pair">
 								<dt>{t(`stop.${r.reason}`)}</dt>
-								<dd>{r.n}</dd>
+								<dd>
+									{r.n}{' '}
+									<Link to={`/bureau/allowance/runs/${run.id}/people?kind=stop&reason=${r.reason}`}>{t('people.viewList')}</Link>
+								</dd>
 							</div>
 						))}
 					</dl>
@@ -183,7 +194,7 @@ export default function RunPage() {
 				<section className="card" aria-labelledby="held-title">
 					<h2 id="held-title">{t('held.title')}</h2>
 					<p className="notice" role="status" data-testid="held-count" data-count={s.heldCount}>
-						{t('held.count', { count: s.heldCount })}
+						{t('held.count', { count: s.heldCount })} <Link to={`/bureau/allowance/runs/${run.id}/people?kind=held`}>{t('people.viewList')}</Link>
 					</p>
 					<p className="hint">{t('held.hint')}</p>
 					<DataTable
