@@ -202,3 +202,17 @@ CREATE TABLE provider_grading (
 -- One grading waiting for its decision per institution.
 CREATE UNIQUE INDEX provider_grading_one_open ON provider_grading ("providerId") WHERE status = 'submitted';
 CREATE INDEX provider_grading_provider_idx ON provider_grading ("providerId", "assessedOn");
+
+-- ---------------------------------------------------------------- pending changes of the two settings
+-- Adds the two kinds to whatever kinds the constraint allows when this runs (so another migration
+-- adding its own kinds, before or after, keeps them).
+DO $$
+DECLARE kinds text;
+BEGIN
+  SELECT string_agg(DISTINCT quote_literal(k), ', ') INTO kinds FROM (
+    SELECT m[1] AS k FROM pg_constraint c, regexp_matches(pg_get_constraintdef(c.oid), '''([a-z_]+)''', 'g') AS m WHERE c.conname = 'pending_change_kind_valid'
+    UNION SELECT unnest(ARRAY['construction_rate', 'grading_criteria'])
+  ) AS all_kinds;
+  ALTER TABLE pending_change DROP CONSTRAINT pending_change_kind_valid;
+  EXECUTE format('ALTER TABLE pending_change ADD CONSTRAINT pending_change_kind_valid CHECK (kind IN (%s))', kinds);
+END $$;
