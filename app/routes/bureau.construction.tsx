@@ -149,7 +149,7 @@ function AcceptanceForm() {
 				<legend>{t('construction.passedBeds')}</legend>
 				{selected.beds.map((b) => (
 					<label key={b.id}>
-						<input type="checkbox" name="bedIds" value={b.id} defaultChecked={b.status !== 'out_of_service'} disabled={b.status === 'out_of_service'} />
+						<input type="checkbox" name="bedIds" value={b.id} disabled={b.status === 'out_of_service'} />
 						{b.label} · {t(`types.${b.type}`)}
 						{b.status === 'out_of_service' ? ` · ${t('statuses.out_of_service')}` : ''}
 					</label>
