@@ -5,14 +5,16 @@ import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, DecisionForm, ErrorList, Field, FormErrors, OrphanReplyErrors, replyDone, TextareaField, useReplyForm } from '~/components/forms.tsx'
 import { DataTable, Facts, Money } from '~/components/ui.tsx'
-import { formIdOf, parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { formIdOf, parseForm, replyFailure, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import { BUREAU_ROLES, requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { requireRecentAuth } from '~/modules/auth/step-up.server.ts'
 import { constructionForOfficer, decideConstruction, recordAcceptance, reviewConstruction } from '~/modules/institutions/construction.server.ts'
+import { readPhotos } from '~/modules/institutions/photos.server.ts'
 import { acceptanceSchema, approveSchema, reviewSchema } from '~/modules/institutions/schemas.ts'
+import { Acceptances } from '~/components/acceptances.tsx'
 
 // The bureau's side of the construction subsidy (建设补贴, issue 14 item 3): district officers record
 // the acceptance inspection of new beds and review applications; city officers approve them (and
@@ -29,9 +31,11 @@ export async function action({ request }: ActionFunctionArgs) {
 	const form = formIdOf(formData)
 	const ip = clientIp(request)
 	if (form === 'accept') {
-		const parsed = parseForm(formData, acceptanceSchema(shanghaiDate()), { form })
+		const parsed = parseForm(formData, acceptanceSchema(shanghaiDate()), { form, hideFields: ['photos'] })
 		if (!parsed.ok) return parsed.response
-		return replyOutcome(parsed, await recordAcceptance(user, parsed.value, ip))
+		const photos = await readPhotos(formData)
+		if (!photos.ok) return replyFailure(parsed, photos)
+		return replyOutcome(parsed, await recordAcceptance(user, { ...parsed.value, photos: photos.value }, ip))
 	}
 	if (form.startsWith('review-')) {
 		const parsed = parseForm(formData, reviewSchema, { form })
@@ -89,7 +93,7 @@ export default function BureauConstruction() {
 					rows={institutions}
 					rowKey={(i) => i.id}
 				/>
-				{selected && role !== 'admin' ? <AcceptanceForm /> : null}
+				{selected && role !== 'admin' ? <AcceptanceForm /> : selected ? <Acceptances rows={selected.acceptances} /> : null}
 			</section>
 			<section className="card">
 				<h2>{t('construction.reviewTitle')}</h2>
@@ -138,35 +142,39 @@ function AcceptanceForm() {
 	const reply = useActionData<typeof action>()
 	const busy = useNavigation().state !== 'idle'
 	const { t } = useTranslation('beds')
-	const [form, fields] = useReplyForm<'inspectedOn' | 'bedIds' | 'note' | 'providerId'>('accept', reply)
+	const [form, fields] = useReplyForm<'inspectedOn' | 'bedIds' | 'note' | 'providerId' | 'photos'>('accept', reply)
 	if (!selected) return null
 	return (
-		<ActionForm form={form} className="grid-form">
-			<h3>{t('construction.inspect', { name: selected.name })}</h3>
-			<input type="hidden" name="providerId" value={selected.id} />
-			<Field label={t('construction.inspectedOn')} errors={fields.inspectedOn.errors} inputProps={{ ...getInputProps(fields.inspectedOn, { type: 'date' }), defaultValue: today, max: today }} />
-			<fieldset className="checks">
-				<legend>{t('construction.passedBeds')}</legend>
-				{selected.beds.map((b) => (
-					<label key={b.id}>
-						<input type="checkbox" name="bedIds" value={b.id} disabled={b.status === 'out_of_service'} />
-						{b.label} · {t(`types.${b.type}`)}
-						{b.status === 'out_of_service' ? ` · ${t('statuses.out_of_service')}` : ''}
-					</label>
-				))}
-			</fieldset>
-			<ErrorList id="accept-bedIds-error" errors={fields.bedIds.errors} />
-			<TextareaField label={t('construction.inspectionNote')} errors={fields.note.errors} textareaProps={{ name: 'note', id: 'accept-note', maxLength: 500 }} />
-			<FormErrors form={form} />
-			{replyDone(reply, 'accept') ? (
-				<p className="notice" role="status">
-					{t('construction.accepted')}
-				</p>
-			) : null}
-			<button type="submit" className="button big" disabled={busy}>
-				{t('construction.recordInspection')}
-			</button>
-		</ActionForm>
+		<>
+			<ActionForm form={form} className="grid-form" encType="multipart/form-data">
+				<h3>{t('construction.inspect', { name: selected.name })}</h3>
+				<input type="hidden" name="providerId" value={selected.id} />
+				<Field label={t('construction.inspectedOn')} errors={fields.inspectedOn.errors} inputProps={{ ...getInputProps(fields.inspectedOn, { type: 'date' }), defaultValue: today, max: today }} />
+				<fieldset className="checks">
+					<legend>{t('construction.passedBeds')}</legend>
+					{selected.beds.map((b) => (
+						<label key={b.id}>
+							<input type="checkbox" name="bedIds" value={b.id} disabled={b.status === 'out_of_service'} />
+							{b.label} · {t(`types.${b.type}`)}
+							{b.status === 'out_of_service' ? ` · ${t('statuses.out_of_service')}` : ''}
+						</label>
+					))}
+				</fieldset>
+				<ErrorList id="accept-bedIds-error" errors={fields.bedIds.errors} />
+				<TextareaField label={t('construction.inspectionNote')} errors={fields.note.errors} textareaProps={{ name: 'note', id: 'accept-note', maxLength: 500 }} />
+				<Field label={t('construction.photos')} hint={t('construction.photosHint')} errors={fields.photos.errors} inputProps={{ id: 'accept-photos', name: 'photos', type: 'file', accept: 'image/jpeg,image/png,image/webp', multiple: true }} />
+				<FormErrors form={form} />
+				{replyDone(reply, 'accept') ? (
+					<p className="notice" role="status">
+						{t('construction.accepted')}
+					</p>
+				) : null}
+				<button type="submit" className="button big" disabled={busy}>
+					{t('construction.recordInspection')}
+				</button>
+			</ActionForm>
+			<Acceptances rows={selected.acceptances} />
+		</>
 	)
 }
 

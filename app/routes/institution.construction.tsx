@@ -10,6 +10,7 @@ import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { requireInstitutionStaff } from '~/modules/beds/access.server.ts'
 import { applyForConstruction, constructionOverview } from '~/modules/institutions/construction.server.ts'
 import { applySchema } from '~/modules/institutions/schemas.ts'
+import { Acceptances } from '~/components/acceptances.tsx'
 
 // The institution's construction subsidy (建设补贴, issue 14 item 3): new beds awaiting the bureau's
 // acceptance inspection, accepted beds to apply for, and its applications' progress.
@@ -26,7 +27,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function InstitutionConstruction() {
-	const { name, awaiting, accepted, applications, paid } = useLoaderData<typeof loader>()
+	const { name, awaiting, accepted, applications, paid, acceptances } = useLoaderData<typeof loader>()
 	const reply = useActionData<typeof action>()
 	const busy = useNavigation().state !== 'idle'
 	const { t } = useTranslation('beds')
@@ -86,6 +87,9 @@ export default function InstitutionConstruction() {
 						</button>
 					</ActionForm>
 				)}
+			</section>
+			<section className="card">
+				<Acceptances rows={acceptances} />
 			</section>
 			<section className="card">
 				<h2>{t('construction.applicationsTitle')}</h2>

@@ -8,6 +8,9 @@ import { shanghaiDate } from '~/lib/time.ts'
 import * as bureauCsv from '~/routes/bureau.construction[.]csv.ts'
 import * as bureauRoute from '~/routes/bureau.construction.tsx'
 import * as institutionRoute from '~/routes/institution.construction.tsx'
+import * as photoRoute from '~/routes/construction.photos.$photoId.ts'
+import { readPhotos } from '~/modules/institutions/photos.server.ts'
+import { recordAcceptance } from '~/modules/institutions/construction.server.ts'
 import { makeUser } from '../factories/accounts.ts'
 import { makeInstitutionStaff, makeRoomWithBeds } from '../factories/beds.ts'
 import { callAction, callLoader, signIn } from '../setup/route.ts'
@@ -143,5 +146,35 @@ describe('construction subsidy', () => {
 		expect(page.data.accepted.map((b) => b.id)).toEqual(room.bedIds)
 		expect((await callAction(institutionRoute, '/institution/construction', { formId: 'apply', bedIds: room.bedIds }, { as: staff })).status).toBe(200)
 		expect(await prisma.constructionPaidBed.count({ where: { providerId: inst.providerId } })).toBe(0)
+	})
+
+	it('takes optional inspection photos (images only, at most 3) and shows them to the institution and its officers only', async () => {
+		const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52])
+		const form = (files: File[]) => {
+			const f = new FormData()
+			for (const file of files) f.append('photos', file)
+			return f
+		}
+		expect(await readPhotos(form([new File(['<script>alert(1)</script>'], 'x.png', { type: 'image/png' })]))).toMatchObject({ ok: false, status: 400, fieldErrors: { photos: ['beds:construction.errors.photoType'] } })
+		expect(await readPhotos(form([1, 2, 3, 4].map((i) => new File([png], `${i}.png`))))).toMatchObject({ ok: false, fieldErrors: { photos: ['beds:construction.errors.photoCount'] } })
+		expect(await readPhotos(form([new File([new Uint8Array(0)], '')]))).toEqual({ ok: true, value: [] })
+		const photos = await readPhotos(form([new File([png], 'room.png')]))
+		expect(photos).toMatchObject({ ok: true, value: [{ contentType: 'image/png' }] })
+
+		const inst = await newInstitution()
+		const room = await makeRoomWithBeds(inst.providerId, 1)
+		const officer = await makeUser({ role: 'bureau_district', districtId: 'dongbao' })
+		const done = await recordAcceptance(officer, { providerId: inst.providerId, inspectedOn: shanghaiDate(), bedIds: room.bedIds, photos: photos.ok ? photos.value : [] }, null)
+		expect(done.ok).toBe(true)
+		const page = await callLoader<{ acceptances: { photoIds: string[]; beds: number }[] }>(institutionRoute, '/institution/construction', { as: await signIn(inst.staff.phone) })
+		const [photoId] = page.data.acceptances[0]!.photoIds
+		expect(page.data.acceptances[0]!.beds).toBe(1)
+		const own = await callLoader<string>(photoRoute, `/construction/photos/${photoId}`, { as: await signIn(inst.staff.phone), params: { photoId: photoId! } })
+		expect(own.status).toBe(200)
+		expect(own.headers.get('content-type')).toBe('image/png')
+		const other = await newInstitution()
+		expect((await callLoader(photoRoute, `/construction/photos/${photoId}`, { as: await signIn(other.staff.phone), params: { photoId: photoId! } })).status).toBe(404)
+		expect((await callLoader(photoRoute, `/construction/photos/${photoId}`, { as: await signIn((await makeUser({ role: 'bureau_district', districtId: 'zhongxiang' })).phone), params: { photoId: photoId! } })).status).toBe(404)
+		expect((await callLoader(photoRoute, `/construction/photos/${photoId}`, { as: await signIn(officer.phone), params: { photoId: photoId! } })).status).toBe(200)
 	})
 })

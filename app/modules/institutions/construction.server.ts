@@ -18,6 +18,7 @@ import { twoPersonRefusal } from '~/modules/auth/two-person.server.ts'
 import type { InstitutionStaff } from '~/modules/beds/access.server.ts'
 import type { BedTypeName } from '~/modules/beds/schemas.ts'
 import { requireApprovedProvider } from '~/modules/marketplace/provider-standing.server.ts'
+import { acceptancesOf, type Photo } from './photos.server.ts'
 import { amountForBed, versionOn } from './rules.ts'
 import { listRates } from './settings.server.ts'
 
@@ -38,7 +39,7 @@ export async function bedsAwaitingAcceptance(providerId: string, tx?: Tx) {
 /** What the institution sees: beds awaiting inspection, accepted beds it may apply for (with the amount), its applications. */
 export async function constructionOverview(staff: InstitutionStaff) {
 	const rates = await listRates()
-	const [awaiting, accepted, applications, paid] = await Promise.all([
+	const [awaiting, accepted, applications, paid, acceptances] = await Promise.all([
 		bedsAwaitingAcceptance(staff.providerId),
 		sql`SELECT b.id, b.label, b.type, b.status, a."inspectedOn"
 			FROM bed b JOIN bed_acceptance_bed ab ON ab."bedId" = b.id JOIN bed_acceptance a ON a.id = ab."acceptanceId"
@@ -48,6 +49,7 @@ export async function constructionOverview(staff: InstitutionStaff) {
 			ORDER BY b.label LIMIT 500`.rows<{ id: string; label: string; type: BedTypeName; status: string; inspectedOn: string }>(),
 		applicationsWhere(sql`c."providerId" = ${staff.providerId}::uuid`, 50),
 		sql`SELECT count(*)::int AS beds, coalesce(sum("amountFen"), 0)::bigint AS "totalFen" FROM construction_paid_bed WHERE "providerId" = ${staff.providerId}::uuid`.first<{ beds: number; totalFen: number }>(),
+		acceptancesOf(staff.providerId),
 	])
 	return {
 		awaiting,
@@ -57,6 +59,7 @@ export async function constructionOverview(staff: InstitutionStaff) {
 		}),
 		applications,
 		paid: paid ?? { beds: 0, totalFen: 0 },
+		acceptances,
 	}
 }
 
@@ -95,7 +98,7 @@ function applicationsWhere(where: ReturnType<typeof sql>, limit: number) {
 const mayInspect = (user: SessionUser, districtId: string) => (user.role === 'bureau_district' || user.role === 'bureau_city') && canActInDistrict(user, districtId)
 
 /** A district (or city) officer records the acceptance inspection of some of an institution's new beds. Audited. */
-export async function recordAcceptance(officer: SessionUser, input: { providerId: string; inspectedOn: string; bedIds: string[]; note?: string }, ip: string | null): Promise<Outcome<{ id: string }>> {
+export async function recordAcceptance(officer: SessionUser, input: { providerId: string; inspectedOn: string; bedIds: string[]; note?: string; photos?: Photo[] }, ip: string | null): Promise<Outcome<{ id: string }>> {
 	const provider = await prisma.provider.findUnique({ where: { id: input.providerId }, select: { id: true, kind: true, districtId: true, status: true } })
 	if (!provider || provider.kind !== 'institution' || !mayInspect(officer, provider.districtId)) return fail('beds:construction.errors.notInScope', 403)
 	const bedIds = [...new Set(input.bedIds)]
@@ -112,7 +115,8 @@ export async function recordAcceptance(officer: SessionUser, input: { providerId
 			}
 			const row = await sql`INSERT INTO bed_acceptance ("providerId", "inspectedOn", "inspectorId", note) VALUES (${provider.id}::uuid, ${input.inspectedOn}::date, ${officer.id}::uuid, ${input.note || null}) RETURNING id`.first<{ id: string }>(tx)
 			await sql`INSERT INTO bed_acceptance_bed ("acceptanceId", "bedId") SELECT ${row!.id}::uuid, unnest(${bedIds}::uuid[])`.run(tx)
-			await audit({ actor: officer, action: 'construction.accept_beds', entityType: 'provider', entityId: provider.id, districtId: provider.districtId, details: { acceptanceId: row!.id, inspectedOn: input.inspectedOn, beds: bedIds.length }, ip }, tx)
+			for (const photo of input.photos ?? []) await sql`INSERT INTO bed_acceptance_photo ("acceptanceId", "contentType", bytes) VALUES (${row!.id}::uuid, ${photo.contentType}, ${Buffer.from(photo.bytes)})`.run(tx)
+			await audit({ actor: officer, action: 'construction.accept_beds', entityType: 'provider', entityId: provider.id, districtId: provider.districtId, details: { acceptanceId: row!.id, inspectedOn: input.inspectedOn, beds: bedIds.length, photos: input.photos?.length ?? 0 }, ip }, tx)
 			return ok({ id: row!.id })
 		})
 	} catch (error) {
@@ -219,10 +223,13 @@ export async function constructionForOfficer(user: SessionUser, opts: { provider
 		applicationsWhere(sql`c.status IN ('approved', 'rejected') AND ${scopeOf(user)}`, 50),
 		sql`SELECT count(*)::int AS beds, coalesce(sum(pb."amountFen"), 0)::bigint AS "totalFen" FROM construction_paid_bed pb JOIN construction_application c ON c.id = pb."applicationId" WHERE ${scopeOf(user)}`.first<{ beds: number; totalFen: number }>(),
 	])
-	const selected = opts.providerId ? institutions.find((i) => i.id === opts.providerId) : undefined
+	// The chosen institution, in scope, whether or not beds still await inspection (its past inspections show too).
+	const selected = opts.providerId && /^[0-9a-f-]{36}$/i.test(opts.providerId)
+		? await sql`SELECT p.id, p.name, p."districtId" FROM provider p WHERE p.id = ${opts.providerId}::uuid AND p.kind = 'institution' AND ${providerScope}`.first<{ id: string; name: string; districtId: string }>()
+		: undefined
 	return {
 		institutions,
-		selected: selected ? { ...selected, beds: await bedsAwaitingAcceptance(selected.id) } : null,
+		selected: selected ? { ...selected, beds: await bedsAwaitingAcceptance(selected.id), acceptances: await acceptancesOf(selected.id) } : null,
 		submitted,
 		reviewed,
 		decided,
