@@ -155,6 +155,8 @@ function ChecklistForm() {
 	const zh = i18n.language === 'zh-CN'
 	const [form, fields] = useReplyForm<string>('grade', reply)
 	const result = replyValue<{ score: number; grade: number | null; validUntil: string }>(reply, 'grade')
+	// After a refusal the page comes back with what was typed (with or without JavaScript).
+	const initial = (name: string) => (result ? undefined : (fields[name]?.initialValue as string | undefined))
 	if (!selected || !criteria) return null
 	return (
 		<section className="card" id="checklist">
@@ -167,7 +169,7 @@ function ChecklistForm() {
 			) : null}
 			<ActionForm form={form} className="grid-form">
 				<input type="hidden" name="providerId" value={selected.id} />
-				<Field label={t('grading.assessedOn')} errors={fields.assessedOn?.errors} inputProps={{ id: 'grade-assessedOn', name: 'assessedOn', type: 'date', defaultValue: today, max: today, required: true }} />
+				<Field label={t('grading.assessedOn')} errors={fields.assessedOn?.errors} inputProps={{ id: 'grade-assessedOn', name: 'assessedOn', type: 'date', defaultValue: initial('assessedOn') ?? today, max: today, required: true }} />
 				{GRADING_SECTIONS.map((section) => {
 					const items = criteria.items.filter((i) => i.section === section)
 					if (!items.length) return null
@@ -179,13 +181,13 @@ function ChecklistForm() {
 									key={item.key}
 									label={`${zh ? item.zh : item.en} (0–${item.max})`}
 									errors={fields[`score_${item.key}`]?.errors}
-									inputProps={{ id: `grade-score_${item.key}`, name: `score_${item.key}`, type: 'number', inputMode: 'numeric', min: 0, max: item.max, step: 1, required: true }}
+									inputProps={{ id: `grade-score_${item.key}`, name: `score_${item.key}`, type: 'number', inputMode: 'numeric', min: 0, max: item.max, step: 1, required: true, defaultValue: initial(`score_${item.key}`) }}
 								/>
 							))}
 						</fieldset>
 					)
 				})}
-				<TextareaField label={t('grading.note')} errors={fields.note?.errors} textareaProps={{ id: 'grade-note', name: 'note', maxLength: 500 }} />
+				<TextareaField label={t('grading.note')} errors={fields.note?.errors} textareaProps={{ id: 'grade-note', name: 'note', maxLength: 500, defaultValue: initial('note') }} />
 				<FormErrors form={form} />
 				<button type="submit" className="button big" disabled={busy}>
 					{t('grading.submit')}
