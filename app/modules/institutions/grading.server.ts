@@ -64,10 +64,12 @@ export async function decideGrading(officer: SessionUser, input: { gradingId: st
 			const n = await sql`UPDATE provider_grading SET status = ${approve ? 'approved' : 'rejected'}::"GradingStatus", "decidedById" = ${officer.id}::uuid, "decidedAt" = now(), "decisionNote" = ${input.note || null}
 				WHERE id = ${g.id}::uuid AND status = 'submitted'`.run(tx)
 			if (!n) return fail('beds:grading.errors.alreadyDecided', 409)
-			if (approve) {
-				const on = g.assessedOn.toISOString().slice(0, 10)
+			const on = g.assessedOn.toISOString().slice(0, 10)
+			// A grading approved late never replaces a later assessment already in force.
+			const newer = approve && (await sql`SELECT 1 FROM provider_grading WHERE "providerId" = ${g.providerId}::uuid AND status = 'approved' AND id <> ${g.id}::uuid AND "assessedOn" > ${on}::date LIMIT 1`.first(tx))
+			if (approve && !newer) {
 				await tx.provider.update({ where: { id: g.providerId }, data: { grade: g.grade, gradedAt: dateOnly(on), gradedById: g.assessorId }, select: { id: true } })
-				await notify(tx, { providerId: g.providerId }, 'provider.graded', { params: { grade: g.grade ?? 0 }, dedupe: `${g.providerId}:${g.id}` })
+				if (g.grade) await notify(tx, { providerId: g.providerId }, 'provider.graded', { params: { grade: g.grade }, dedupe: `${g.providerId}:${g.id}` })
 			}
 			await audit({ actor: officer, action: `grading.${input.decision}`, entityType: 'provider_grading', entityId: g.id, districtId: g.provider.districtId, details: { providerId: g.providerId, from: g.provider.grade, to: g.grade, note: input.note ?? '' }, ip }, tx)
 			return ok(null)
