@@ -69,9 +69,10 @@ export async function seedBeds(client: pg.PoolClient, opts: { scale: 'demo' | 'c
 		`INSERT INTO room (id, "providerId", name, floor, "createdAt", "updatedAt") SELECT *, now(), now() FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[])`,
 		[room.id, room.providerId, room.name, room.floor],
 	)
+	// The plan's 2015 beds were built before the construction subsidy began (2016): not new beds.
 	await client.query(
 		`INSERT INTO bed (id, "providerId", "roomId", label, type, status, "monthlyPriceFen", "createdAt", "updatedAt")
-		 SELECT t.id, t.p, t.r, t.l, t.ty::"BedType", t.s::"BedStatus", t.price, now(), now()
+		 SELECT t.id, t.p, t.r, t.l, t.ty::"BedType", t.s::"BedStatus", t.price, TIMESTAMP '2015-12-31 00:00', now()
 		 FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::int[]) AS t(id, p, r, l, ty, s, price)`,
 		[bed.id, bed.providerId, bed.roomId, bed.label, bed.type, bed.status, bed.price],
 	)

@@ -49,6 +49,9 @@ export const NAV_ITEMS: NavItem[] = [
 	{ to: '/bureau/institutions', label: 'beds:facts.listTitle', roles: ['bureau_district', 'bureau_city', 'admin'] },
 	{ to: '/complaints', label: 'marketplace:nav.complaints', roles: ['family', 'provider_staff', 'bureau_district', 'bureau_city', 'admin'] },
 	{ to: '/centre/roll-call', label: 'marketplace:nav.rollCall', roles: ['provider_staff'], providerKinds: ['community_centre'] },
+	// institutions: construction subsidy and grading (issue 14 items 3 and 6)
+	{ to: '/bureau/construction', label: 'beds:nav.construction', roles: ['bureau_district', 'bureau_city', 'admin'] },
+	{ to: '/bureau/grading', label: 'beds:nav.grading', roles: ['bureau_district', 'bureau_city', 'admin'] },
 ]
 
 /** The entries a user sees: by role, and for provider staff by the kind of their provider. */

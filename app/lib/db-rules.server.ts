@@ -200,6 +200,29 @@ export const DB_RULES: Record<string, DbRule> = {
 	subsidy_appeal_applicationId_key: conflict(undefined, 'subsidies:dueProcess.errors.alreadyAppealed'),
 	subsidy_appeal_status_valid: internal('outcomes come from the appeal decision schema'),
 	subsidy_appeal_level_valid: internal('levels are worked out by refusalOf'),
+
+	// ---- institutions: construction subsidy and grading (issue 14 items 3 and 6): app/modules/institutions
+	construction_rate_amounts: invalid('nursing', 'beds:construction.errors.amount'),
+	construction_rate_effective_once: conflict('effectiveFrom', 'beds:settings.errors.effectiveTaken'),
+	grading_criteria_shape: invalid(undefined, 'beds:settings.errors.criteria'),
+	grading_criteria_effective_once: conflict('effectiveFrom', 'beds:settings.errors.effectiveTaken'),
+	bed_acceptance_bed_once: conflict('bedIds', 'beds:construction.errors.alreadyAccepted'),
+	construction_application_two_people: { field: undefined, message: 'errors.twoPerson.sameAccount', status: 403 },
+	construction_application_amounts: internal('amounts come from the rate table, at least one bed per application'),
+	construction_application_paid: internal('approval sets paidOn in the same update'),
+	construction_bed_one_live_application: conflict('bedIds', 'beds:construction.errors.alreadyApplied'),
+	construction_bed_needs_acceptance: invalid('bedIds', 'beds:construction.errors.notAccepted'),
+	construction_bed_of_applicant: { field: 'bedIds', message: 'beds:errors.bed.notYours', status: 404 },
+	construction_bed_already_paid: conflict('bedIds', 'beds:construction.errors.alreadyPaid'),
+	construction_paid_bed_once: conflict('bedIds', 'beds:construction.errors.alreadyPaid'),
+	construction_line_fixed: internal('lines are written once; a refusal deactivates them (trigger)'),
+	construction_paid_append_only: internal('payments are recorded once, at approval'),
+	construction_application_flow: internal('decisions are conditional updates on the expected status'),
+	provider_grading_needs_checklist: invalid(undefined, 'beds:grading.errors.checklist'),
+	provider_grading_grade_range: internal('the grade is computed from the score by gradeForScore'),
+	provider_grading_two_people: { field: undefined, message: 'errors.twoPerson.sameAccount', status: 403 },
+	provider_grading_validity: internal('validUntil is assessedOn plus the criteria validity'),
+	provider_grading_one_open: conflict(undefined, 'beds:grading.errors.openExists'),
 }
 
 /** The name of the rule a database error reports (constraint, unique index or trigger rule), if any. */

@@ -13,8 +13,9 @@ import { ok } from '~/lib/outcome.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
-import { gradeProvider, listProvidersForReview, reviewProvider, setProviderSuspension } from '~/modules/marketplace/providers.server.ts'
+import { listProvidersForReview, reviewProvider, setProviderSuspension } from '~/modules/marketplace/providers.server.ts'
 import { gradeProviderSchema, reviewProviderSchema, suspensionSchema } from '~/modules/marketplace/schemas.ts'
+import { fail } from '~/lib/outcome.ts'
 
 const ROLES = ['bureau_district', 'bureau_city', 'admin'] as const
 const STATUSES = ['pending', 'approved', 'rejected', 'suspended'] as const
@@ -36,7 +37,8 @@ export async function action({ request }: ActionFunctionArgs) {
 	const form = `${intent ?? formData.get('decision')}-${formData.get('providerId')}`
 	if (intent === 'grade') {
 		const parsed = parseForm(formData, gradeProviderSchema, { form, invalidMessage: 'marketplace:errors.grade.range' })
-		return parsed.ok ? replyOutcome(parsed, done(await gradeProvider(user, parsed.value, ip), 'graded')) : parsed.response
+		// A grade comes only from the checklist (/bureau/grading, issue 14 item 6): a bare grade is refused.
+		return parsed.ok ? replyOutcome(parsed, fail('beds:grading.errors.checklist', 400)) : parsed.response
 	}
 	if (intent === 'suspend' || intent === 'reinstate') {
 		const parsed = parseForm(formData, suspensionSchema, { form })
@@ -53,7 +55,7 @@ function done<R extends { ok: boolean }>(outcome: R, notice: string) {
 }
 
 export default function BureauProviders() {
-	const { providers, hasMore, status, page, today } = useLoaderData<typeof loader>()
+	const { providers, hasMore, status, page } = useLoaderData<typeof loader>()
 	const reply = useActionData<typeof action>()
 	const notice = reply && 'value' in reply ? reply.value : null
 	const { t, i18n } = useTranslation('marketplace')
@@ -117,22 +119,11 @@ export default function BureauProviders() {
 							</ProviderForm>
 						) : null}
 						{p.status === 'approved' ? (
-							<ProviderForm reply={reply} kind="grade" providerId={p.id} fields={{ intent: 'grade' }} className="grid-form" submit={t('bureau.grade')}>
-								<div className="field">
-									<label htmlFor={`grade-value-${p.id}`}>{t('fields.grade')}</label>
-									<select id={`grade-value-${p.id}`} name="grade" defaultValue={p.grade ?? 3}>
-										{[1, 2, 3, 4, 5].map((g) => (
-											<option key={g} value={g}>
-												{t('grade.stars', { count: g })}
-											</option>
-										))}
-									</select>
-								</div>
-								<div className="field">
-									<label htmlFor={`assessed-${p.id}`}>{t('fields.assessedOn')}</label>
-									<input id={`assessed-${p.id}`} name="assessedOn" type="date" defaultValue={today} max={today} />
-								</div>
-							</ProviderForm>
+							<p>
+								<Link to={`/bureau/grading?provider=${p.id}#checklist`} className="button secondary">
+									{t('bureau.gradeByChecklist')}
+								</Link>
+							</p>
 						) : null}
 						{p.status === 'approved' ? (
 							<ProviderForm reply={reply} kind="suspend" providerId={p.id} fields={{ intent: 'suspend' }} className="grid-form suspend-form" submit={t('bureau.suspend')} secondary>

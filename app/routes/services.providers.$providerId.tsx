@@ -8,6 +8,7 @@ import { invariantResponse, notFoundUnless, requireId } from '~/lib/http.server.
 import { getSessionUser } from '~/modules/auth/session.server.ts'
 import { getProviderPage, isProviderSuspended } from '~/modules/marketplace/search.server.ts'
 import { complaintCounts } from '~/modules/complaints/complaints.server.ts'
+import { currentGrading } from '~/modules/institutions/grading.server.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const user = await getSessionUser(request)
@@ -16,11 +17,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	// A suspended provider is gone for families, with a plain word why; others stay an unknown page.
 	if (!provider) invariantResponse(!(await isProviderSuspended(providerId)), PROVIDER_SUSPENDED, { status: 404 })
 	// Complaint counts and outcomes, numbers only (issue 14 item 8).
-	return { provider: notFoundUnless(provider), canBook: !user || user.role === 'family', signedIn: Boolean(user), complaints: await complaintCounts(providerId) }
+	return { provider: notFoundUnless(provider), canBook: !user || user.role === 'family', signedIn: Boolean(user), complaints: await complaintCounts(providerId), grading: await currentGrading(providerId) }
 }
 
 export default function ProviderPage() {
-	const { provider: p, canBook, signedIn, complaints } = useLoaderData<typeof loader>()
+	const { provider: p, canBook, signedIn, complaints, grading } = useLoaderData<typeof loader>()
 	const { t, i18n } = useTranslation('marketplace')
 	const zh = i18n.language === 'zh-CN'
 	return (
@@ -39,6 +40,13 @@ export default function ProviderPage() {
 				<dd data-testid="grade">
 					{p.grade ? t('grade.stars', { count: p.grade }) : t('grade.none')}
 					{p.gradedAt ? ` (${new Date(p.gradedAt).toISOString().slice(0, 10)})` : ''}
+					{/* The checklist grading behind the grade (issue 14 item 6): its score and validity. */}
+					{grading ? (
+						<span data-testid="grade-validity">
+							{' · '}
+							{t(grading.expired ? 'grade.expired' : 'grade.validUntil', { date: grading.validUntil, score: grading.score })}
+						</span>
+					) : null}
 				</dd>
 				<dt>{t('rating.title')}</dt>
 				<dd data-testid="rating">

@@ -8,6 +8,8 @@ import { dateOnly, shanghaiDate } from '~/lib/time.ts'
 import { addDays } from '../factories/index.ts'
 import { bookingFields, makeFamily, makeProvider, signIn, slotAt, type TestProvider } from '../factories/marketplace.ts'
 import { startApp } from '../setup/http.ts'
+import { makeUser, sessionUser } from '../factories/accounts.ts'
+import { criteriaOn, decideGrading, submitGrading } from '~/modules/institutions/grading.server.ts'
 
 let app: Awaited<ReturnType<typeof startApp>>
 beforeAll(async () => {
@@ -186,12 +188,18 @@ describe('provider onboarding', () => {
 		expect((await zhongxiang.post('/bureau/providers', { providerId: provider.id, decision: 'reject', reason: '' })).status).toBe(400)
 		expect((await zhongxiang.post('/bureau/providers', { providerId: provider.id, decision: 'approve' })).status).toBe(200)
 		expect((await zhongxiang.post('/bureau/providers', { providerId: provider.id, decision: 'reject', reason: '重复' })).status).toBe(409)
-		expect((await zhongxiang.post('/bureau/providers', { intent: 'grade', providerId: provider.id, grade: '4', assessedOn: '2026-01-15' })).status).toBe(200)
+		// A bare grade is refused (issue 14 item 6): the grade follows from the checklist, approved by a second officer.
+		expect((await zhongxiang.post('/bureau/providers', { intent: 'grade', providerId: provider.id, grade: '4', assessedOn: '2026-01-15' })).status).toBe(400)
+		expect((await prisma.provider.findUniqueOrThrow({ where: { id: provider.id } })).grade).toBeNull()
+		const criteria = (await criteriaOn('2026-01-15'))!
+		const graded = await submitGrading(await sessionUser('13800000032'), { providerId: provider.id, assessedOn: '2026-01-15', scores: Object.fromEntries(criteria.items.map((i) => [i.key, Math.round(i.max * 0.8)])) }, null)
+		expect(graded).toMatchObject({ ok: true, value: { grade: 4 } })
+		expect(await decideGrading(await makeUser({ role: 'bureau_city' }), { gradingId: (graded as { value: { id: string } }).value.id, decision: 'approve' }, null)).toMatchObject({ ok: true })
 		const approved = await prisma.provider.findUniqueOrThrow({ where: { id: provider.id } })
 		expect(approved).toMatchObject({ status: 'approved', grade: 4 })
 		expect(approved.gradedAt!.toISOString().slice(0, 10)).toBe('2026-01-15')
 		expect(approved.gradedById).toBeTruthy()
-		expect(await prisma.auditLog.count({ where: { entityId: provider.id, action: { in: ['provider.approve', 'provider.grade'] } } })).toBe(2)
+		expect(await prisma.auditLog.count({ where: { entityId: provider.id, action: { in: ['provider.approve', 'provider.grade'] } } })).toBe(1)
 
 		// Approved, it publishes the offering, schedules it, then a family finds it by Chinese text, category, price and grade.
 		await applicant.page(`/provider/offerings/${offering.id}`)

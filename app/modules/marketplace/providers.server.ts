@@ -1,17 +1,17 @@
 // Provider onboarding: an applicant registers a provider and its first staff account; a bureau
-// officer of the provider's district approves or rejects it (with a reason) and grades it (1–5).
+// officer of the provider's district approves or rejects it (with a reason). Grading (1–5) is by the
+// checklist of app/modules/institutions/grading.server.ts.
 import { z } from 'zod'
 import type { Prisma } from '~/generated/prisma/client.ts'
 import { prisma, transaction } from '~/lib/db.server.ts'
 import { failureOf } from '~/lib/db-rules.server.ts'
 import { fail, fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
-import { dateOnly, shanghaiDate } from '~/lib/time.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import { canActInDistrict, isCityWide } from '~/modules/auth/access.server.ts'
 import { hashPassword } from '~/modules/auth/password.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { notify } from './notify.server.ts'
-import type { applyProviderSchema, gradeProviderSchema, reviewProviderSchema, suspensionSchema } from './schemas.ts'
+import type { applyProviderSchema, reviewProviderSchema, suspensionSchema } from './schemas.ts'
 
 export async function applyAsProvider(input: z.infer<typeof applyProviderSchema>, ip: string | null): Promise<Outcome<{ userId: string; providerId: string }>> {
 	const districts = await prisma.district.findMany({ where: { id: { in: [input.districtId, ...input.districtIds] } }, select: { id: true } })
@@ -137,20 +137,6 @@ export async function setProviderSuspension(user: SessionUser, input: z.infer<ty
 		await notify(tx, { providerId: provider.id, phone: provider.phone }, step.notice, { params: { reason: reason ?? '' }, dedupe: `${provider.id}:${now.toISOString()}` })
 		return ok({ id: provider.id })
 	})
-}
-
-/** Records the bureau's grade (等级评定) after an assessment, with the date and the officer. Audited. */
-export async function gradeProvider(user: SessionUser, input: z.infer<typeof gradeProviderSchema>, ip: string | null): Promise<Outcome<{ id: string }>> {
-	if (input.assessedOn > shanghaiDate()) return fieldFail('assessedOn', 'marketplace:errors.date.future')
-	const provider = await prisma.provider.findUnique({ where: { id: input.providerId }, select: { id: true, districtId: true, status: true, grade: true, phone: true } })
-	if (!provider || !canActInDistrict(user, provider.districtId) || user.role === 'community_officer') return fail('marketplace:errors.provider.notInScope', 403)
-	if (provider.status !== 'approved') return fieldFail('grade', 'marketplace:errors.provider.notApproved')
-	await transaction(async (tx) => {
-		await tx.provider.update({ where: { id: provider.id }, data: { grade: input.grade, gradedAt: dateOnly(input.assessedOn), gradedById: user.id }, select: { id: true } })
-		await audit({ actor: user, action: 'provider.grade', entityType: 'provider', entityId: provider.id, districtId: provider.districtId, ip, details: { from: provider.grade, to: input.grade, assessedOn: input.assessedOn } }, tx)
-		await notify(tx, { providerId: provider.id }, 'provider.graded', { params: { grade: input.grade }, dedupe: `${provider.id}:${input.assessedOn}:${input.grade}` })
-	})
-	return ok({ id: provider.id })
 }
 
 export async function listDistricts() {
