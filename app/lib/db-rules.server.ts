@@ -193,6 +193,15 @@ export const DB_RULES: Record<string, DbRule> = {
 	subsidy_appeal_applicationId_key: conflict(undefined, 'subsidies:dueProcess.errors.alreadyAppealed'),
 	subsidy_appeal_status_valid: internal('outcomes come from the appeal decision schema'),
 	subsidy_appeal_level_valid: internal('levels are worked out by refusalOf'),
+
+	// ---- operating subsidy (运营补贴, issue 14 item 4): app/modules/operating-subsidy
+	operating_subsidy_statement_once: internal('an institution\'s month is computed once (ON CONFLICT DO NOTHING)'),
+	operating_subsidy_rate_valid: invalid(undefined, 'beds:operating.errors.rateInvalid'),
+	operating_subsidy_rate_append_only: internal('rates are versioned by month, never changed'),
+	operating_subsidy_frozen: internal('a computed month is frozen: figures, bed-days and lines are written once'),
+	operating_subsidy_days_in_month: internal('bed-days are cut to the month by the computation'),
+	operating_subsidy_status_step: internal('review and approval are conditional updates on the expected status'),
+	operating_subsidy_two_person: internal('twoPersonRefusal refuses the reviewer before the approval is written'),
 }
 
 /** The name of the rule a database error reports (constraint, unique index or trigger rule), if any. */
