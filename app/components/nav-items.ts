@@ -48,6 +48,9 @@ export const NAV_ITEMS: NavItem[] = [
 	{ to: '/bureau/institutions', label: 'beds:facts.listTitle', roles: ['bureau_district', 'bureau_city', 'admin'] },
 	{ to: '/complaints', label: 'marketplace:nav.complaints', roles: ['family', 'provider_staff', 'bureau_district', 'bureau_city', 'admin'] },
 	{ to: '/centre/roll-call', label: 'marketplace:nav.rollCall', roles: ['provider_staff'], providerKinds: ['community_centre'] },
+	// operating subsidy (issue 14 item 4)
+	{ to: '/bureau/operating-subsidy', label: 'beds:operating.nav', roles: ['bureau_district', 'bureau_city', 'admin'] },
+	{ to: '/institution/operating-subsidy', label: 'beds:operating.nav', roles: ['provider_staff'], providerKinds: ['institution'] },
 ]
 
 /** The entries a user sees: by role, and for provider staff by the kind of their provider. */
