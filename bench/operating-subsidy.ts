@@ -94,6 +94,9 @@ export default async function operatingSubsidyBench() {
 	process.env.QUEUE_PREFIX = prefix
 	const db = new pg.Client({ connectionString: url })
 	await db.connect()
+	// Like for like: the worker's computation runs without JIT (compute.server.ts), so does the floor
+	// (with JIT the floor statement was 1.4–2.4 s here, compile time included).
+	await db.query('SET jit = off')
 	const worker = spawn(process.execPath, ['build/node/worker.js'], { env: { ...process.env, NODE_ENV: 'production', ALLOW_DEV_SECRETS: 'true', DATABASE_URL: url, QUEUE_PREFIX: prefix }, stdio: ['ignore', 'pipe', 'inherit'], detached: true })
 	const ready = new Promise<void>((resolve) => worker.stdout!.on('data', (d: Buffer) => String(d).includes('running') && resolve()))
 	try {
@@ -159,7 +162,7 @@ export default async function operatingSubsidyBench() {
 
 		report('operating-subsidy', {
 			parameters: { ...data.rows[0], pastStaysGenerated: pastStays, month, admissionsOverlappingMonth: data.rows[0]!.overlapping, jobs: `1 month job + ${first.jobs} institution jobs (one per approved institution), worker concurrency 2, one worker process`, database: DB },
-			floor: { what: 'one SELECT computing every approved institution\'s amounts from the same bed-days (writes nothing); faster of a run before and after the queued one', ms: Math.round(floorMs), runsMs: `${Math.round(floor1.ms)} / ${Math.round(floor2.ms)}`, institutions: floor1.rows.length, ...floorTotals },
+			floor: { what: 'one SELECT computing every approved institution\'s amounts from the same bed-days (writes nothing; jit off, as the worker); faster of a run before and after the queued one', ms: Math.round(floorMs), runsMs: `${Math.round(floor1.ms)} / ${Math.round(floor2.ms)}`, institutions: floor1.rows.length, ...floorTotals },
 			result: { what: 'BullMQ month job fanning out per institution through the worker process; each writes its frozen statement, bed-day segments and lines', ms: Math.round(first.ms), statements: statements.length, computed: first.computed, ...queueTotals, lines: lines.rows[0]!.lines, segments: lines.rows[0]!.segments, secondRunMs: Math.round(second.ms), secondRunComputed: second.computed },
 			ratios: { 'queue / floor (time)': ratio(first.ms, floorMs) },
 			notes: [`totals identical to the floor: ${floorTotals.totalFen === queueTotals.totalFen && floorTotals.bedDays === queueTotals.bedDays && mismatched === 0 ? 'yes' : `NO (${mismatched} institutions differ)`}`, `second run of ${month} computed ${second.computed} institutions`],

@@ -12,12 +12,17 @@ import { sql } from '~/lib/sql.server.ts'
 import { computeInstitutionMonth, operatingSubsidyFloorSql } from '~/modules/operating-subsidy/compute.server.ts'
 import { lineAmount } from '~/modules/operating-subsidy/rules.ts'
 import { approveStatement, exportMonth, getStatement, listStatements, requestMonth, reviewStatement } from '~/modules/operating-subsidy/statements.server.ts'
+import * as bureauPage from '~/routes/bureau.operating-subsidy.tsx'
+import * as exportRoute from '~/routes/bureau.operating-subsidy.export.ts'
+import * as institutionPage from '~/routes/institution.operating-subsidy.tsx'
+import * as statementPage from '~/routes/operating-subsidy.$statementId.tsx'
 import { operatingSubsidyWorker } from '../../workers/processors/operating-subsidy.ts'
 import { WORKERS } from '../../workers/processors/index.ts'
 import { makeUser } from '../factories/accounts.ts'
 import { makeRegisteredElder } from '../factories/beds.ts'
 import { assessed, makeInstitution, stay, tekunStatus } from '../factories/operating.ts'
 import { makeOfficer } from '../factories/registry.ts'
+import { callAction, callLoader, signIn } from '../setup/route.ts'
 
 const workers: Worker[] = []
 let events: QueueEvents | null = null
@@ -254,5 +259,55 @@ describe('operating subsidy: statement, review, approval, export', () => {
 		expect(xlsx!.contentType).toContain('spreadsheetml')
 		expect(await exportMonth(await makeUser({ role: 'provider_staff', providerId: inst.providerId }), '2026-09', 'csv', null)).toBeNull()
 		expect(await prisma.auditLog.count({ where: { action: 'operating_subsidy.export' } })).toBeGreaterThanOrEqual(2)
+	})
+})
+
+describe('operating subsidy: the pages', () => {
+	it('answers bad input with 4xx and a message, never 500, and keeps each page to its readers', async () => {
+		const inst = await septemberInstitution(4)
+		const { statementId } = await computeInstitutionMonth(inst.providerId, '2026-09')
+		const city = await signIn(await makeOfficer({ role: 'bureau_city', districtId: 'dongbao' }))
+		const district = await makeOfficer({ role: 'bureau_district', districtId: 'dongbao' })
+		const districtVisitor = await signIn(district)
+		const staff = await signIn(await makeUser({ role: 'provider_staff', providerId: inst.providerId, districtId: 'dongbao' }))
+		const family = await signIn(await makeUser({ role: 'family' }))
+
+		// The bureau's month page: the district's statements, with the total.
+		const page = await callLoader<{ statements: { id: string }[]; isCity: boolean }>(bureauPage, '/bureau/operating-subsidy?month=2026-09', { as: districtVisitor })
+		expect(page.status).toBe(200)
+		expect(page.data.statements.map((s) => s.id)).toContain(statementId)
+		expect(page.data.isCity).toBe(false)
+		expect((await callLoader(bureauPage, '/bureau/operating-subsidy', { as: staff })).status).toBe(403)
+		// Asking for a month: malformed 400, not ended 409, a district officer 403; nothing queued.
+		const bad = await callAction<{ result: { error: Record<string, string[]> } }>(bureauPage, '/bureau/operating-subsidy', { formId: 'operating-month', month: '2026-13' }, { as: city })
+		expect(bad.status).toBe(400)
+		expect(bad.data.result.error.month).toEqual(['beds:operating.errors.month'])
+		const future = await callAction<{ result: { error: Record<string, string[]> } }>(bureauPage, '/bureau/operating-subsidy', { formId: 'operating-month', month: '2099-01' }, { as: city })
+		expect(future.status).toBe(409)
+		expect(future.data.result.error.month).toEqual(['beds:operating.errors.monthNotEnded'])
+		expect((await callAction(bureauPage, '/bureau/operating-subsidy', { formId: 'operating-month', month: '2026-08' }, { as: districtVisitor })).status).toBe(403)
+		expect(await getQueue(OPERATING_SUBSIDY_QUEUE).getJob(operatingMonthJobId('2099-01'))).toBeUndefined()
+
+		// The statement page: the institution reads its lines; a family, a stranger id: 403 / 404.
+		const own = await callLoader<{ statement: { lines: { elderName: string }[] }; decision: string | null }>(statementPage, `/operating-subsidy/${statementId}`, { as: staff, params: { statementId: statementId! } })
+		expect(own.status).toBe(200)
+		expect(own.data.statement.lines.map((l) => l.elderName)).toContain('周*芳')
+		expect(own.data.decision).toBeNull()
+		expect((await callLoader(statementPage, `/operating-subsidy/${statementId}`, { as: family, params: { statementId: statementId! } })).status).toBe(403)
+		expect((await callLoader(statementPage, '/operating-subsidy/nope', { as: staff, params: { statementId: 'nope' } })).status).toBe(404)
+		expect((await callLoader<{ decision: string }>(statementPage, `/operating-subsidy/${statementId}`, { as: districtVisitor, params: { statementId: statementId! } })).data.decision).toBe('review')
+		// A decision that is not one: 400; staff cannot decide: 403; the review: 200, audited.
+		expect((await callAction(statementPage, `/operating-subsidy/${statementId}`, { formId: 'operating-decision', intent: 'pay' }, { as: districtVisitor, params: { statementId: statementId! } })).status).toBe(400)
+		expect((await callAction(statementPage, `/operating-subsidy/${statementId}`, { formId: 'operating-decision', intent: 'review' }, { as: staff, params: { statementId: statementId! } })).status).toBe(403)
+		expect((await callAction(statementPage, `/operating-subsidy/${statementId}`, { formId: 'operating-decision', intent: 'review', note: '' }, { as: districtVisitor, params: { statementId: statementId! } })).status).toBe(200)
+		expect((await callAction(statementPage, `/operating-subsidy/${statementId}`, { formId: 'operating-decision', intent: 'review', note: '' }, { as: districtVisitor, params: { statementId: statementId! } })).status).toBe(409)
+
+		// The export: a bad query 400, a month with nothing approved 404.
+		expect((await callLoader(exportRoute, '/bureau/operating-subsidy/export?month=2026-09&format=pdf', { as: city })).status).toBe(400)
+		expect((await callLoader(exportRoute, '/bureau/operating-subsidy/export?month=2019-01&format=csv', { as: city })).status).toBe(404)
+
+		// The institution's own list.
+		const list = await callLoader<{ statements: { id: string }[] }>(institutionPage, '/institution/operating-subsidy', { as: staff })
+		expect(list.data.statements.map((s) => s.id)).toEqual([statementId])
 	})
 })
