@@ -5,7 +5,7 @@
 // the export. Month 2026-09 and early-2025 months are this file's own (institutions of its own).
 import { QueueEvents, Worker, type Job } from 'bullmq'
 import { afterAll, describe, expect, it } from 'vitest'
-import { enqueueOperatingMonth, operatingMonthJobId, OPERATING_SUBSIDY_QUEUE } from '~/jobs/operating-subsidy.server.ts'
+import { enqueueOperatingMonth, ensureOperatingScheduler, OPERATING_SCHEDULER_ID, operatingMonthJobId, OPERATING_SUBSIDY_QUEUE } from '~/jobs/operating-subsidy.server.ts'
 import { getQueue, queuePrefix, workerConnection } from '~/jobs/queues.server.ts'
 import { disconnectDb, prisma } from '~/lib/db.server.ts'
 import { sql } from '~/lib/sql.server.ts'
@@ -139,6 +139,11 @@ describe('operating subsidy: once, frozen, inside the month', () => {
 
 	it('through the real queue: the month queued twice and re-run computes each institution once', async () => {
 		expect(WORKERS).toContain(operatingSubsidyWorker)
+		// The monthly scheduler the worker registers at start (05:00 on the 1st, Shanghai).
+		expect(operatingSubsidyWorker.onStart).toBe(ensureOperatingScheduler)
+		await ensureOperatingScheduler()
+		const schedulers = await getQueue(OPERATING_SUBSIDY_QUEUE).getJobSchedulers()
+		expect(schedulers.map((s) => ({ key: s.key, pattern: s.pattern, tz: s.tz }))).toContainEqual({ key: OPERATING_SCHEDULER_ID, pattern: '0 0 5 1 * *', tz: 'Asia/Shanghai' })
 		const worker = new Worker(OPERATING_SUBSIDY_QUEUE, operatingSubsidyWorker.process, { connection: workerConnection(), prefix: queuePrefix(), concurrency: 2 })
 		workers.push(worker)
 		events = new QueueEvents(OPERATING_SUBSIDY_QUEUE, { connection: workerConnection(), prefix: queuePrefix() })
