@@ -202,6 +202,9 @@ export const DB_RULES: Record<string, DbRule> = {
 	operating_subsidy_days_in_month: internal('bed-days are cut to the month by the computation'),
 	operating_subsidy_status_step: internal('review and approval are conditional updates on the expected status'),
 	operating_subsidy_two_person: internal('twoPersonRefusal refuses the reviewer before the approval is written'),
+	operating_subsidy_rate_proposal_status_valid: internal('proposal statuses are written by operating-subsidy/rates.server.ts only'),
+	operating_subsidy_rate_proposal_decider_not_proposer: internal('twoPersonRefusal refuses the proposer first'),
+	operating_subsidy_rate_proposal_one_pending: conflict('effectiveMonth', 'beds:operating.errors.ratePending'),
 }
 
 /** The name of the rule a database error reports (constraint, unique index or trigger rule), if any. */

@@ -39,6 +39,9 @@ export default function BureauOperatingSubsidyPage() {
 		<section className="card">
 			<h1>{t('operating.title')}</h1>
 			<p>{t('operating.intro')}</p>
+			<p>
+				<Link to="/bureau/operating-subsidy/rates">{t('operating.ratesLink')}</Link>
+			</p>
 			<Form method="get" className="inline-form">
 				<label htmlFor="operating-month-view">{t('operating.month')}</label>
 				<input id="operating-month-view" name="month" type="month" defaultValue={month} />

@@ -14,6 +14,7 @@ import { lineAmount } from '~/modules/operating-subsidy/rules.ts'
 import { approveStatement, exportMonth, getStatement, listStatements, requestMonth, reviewStatement } from '~/modules/operating-subsidy/statements.server.ts'
 import * as bureauPage from '~/routes/bureau.operating-subsidy.tsx'
 import * as exportRoute from '~/routes/bureau.operating-subsidy.export.ts'
+import * as ratesPage from '~/routes/bureau.operating-subsidy_.rates.tsx'
 import * as institutionPage from '~/routes/institution.operating-subsidy.tsx'
 import * as statementPage from '~/routes/operating-subsidy.$statementId.tsx'
 import { operatingSubsidyWorker } from '../../workers/processors/operating-subsidy.ts'
@@ -314,5 +315,48 @@ describe('operating subsidy: the pages', () => {
 		// The institution's own list.
 		const list = await callLoader<{ statements: { id: string }[] }>(institutionPage, '/institution/operating-subsidy', { as: staff })
 		expect(list.data.statements.map((s) => s.id)).toEqual([statementId])
+	})
+})
+
+describe('operating subsidy: rates by month, changed by two city officers', () => {
+	it('proposes a version from a future month; another city officer approves it; bad input 4xx, nothing written', async () => {
+		const proposer = await makeOfficer({ role: 'bureau_city', districtId: 'dongbao' })
+		const approver = await makeOfficer({ role: 'bureau_city', districtId: 'dongbao' })
+		const district = await makeOfficer({ role: 'bureau_district', districtId: 'dongbao' })
+		const asProposer = await signIn(proposer)
+		const fields = { formId: 'rate-propose', effectiveMonth: '2031-01', intactFen: '2.5', mildFen: '2.50', moderateFen: '4.8', severeFen: '7', completeFen: '7.20', unassessedFen: '2', tekunFen: '3.5', grade1Bps: '0.6', grade2Bps: '0.8', grade3Bps: '1', grade4Bps: '1.1', grade5Bps: '1.25', ungradedBps: '0.6' }
+		const rates = async () => (await sql`SELECT count(*)::int AS n FROM operating_subsidy_rate`.first<{ n: number }>())!.n
+		const before = await rates()
+		// Bad amounts and factors: 400 naming the fields; a month under way: 409; a district officer: 403.
+		const bad = await callAction<{ result: { error: Record<string, string[]> } }>(ratesPage, '/bureau/operating-subsidy/rates', { ...fields, intactFen: '-1', grade5Bps: '12' }, { as: asProposer })
+		expect(bad.status).toBe(400)
+		expect(bad.data.result.error).toMatchObject({ intactFen: ['beds:operating.errors.rateYuan'], grade5Bps: ['beds:operating.errors.rateFactor'] })
+		const past = await callAction<{ result: { error: Record<string, string[]> } }>(ratesPage, '/bureau/operating-subsidy/rates', { ...fields, effectiveMonth: '2026-01' }, { as: asProposer })
+		expect(past.status).toBe(409)
+		expect(past.data.result.error.effectiveMonth).toEqual(['beds:operating.errors.rateMonthFuture'])
+		expect((await callAction(ratesPage, '/bureau/operating-subsidy/rates', fields, { as: await signIn(district) })).status).toBe(403)
+		expect(await prisma.operatingSubsidyRateProposal.count()).toBe(0)
+
+		expect((await callAction(ratesPage, '/bureau/operating-subsidy/rates', fields, { as: asProposer })).status).toBe(200)
+		// One open proposal per month.
+		expect((await callAction(ratesPage, '/bureau/operating-subsidy/rates', fields, { as: asProposer })).status).toBe(409)
+		const page = await callLoader<{ pending: { id: string; rates: Record<string, number>; viewerIsProposer: boolean }[] }>(ratesPage, '/bureau/operating-subsidy/rates', { as: asProposer })
+		const [proposal] = page.data.pending
+		expect(proposal!.rates).toMatchObject({ intactFen: 250, moderateFen: 480, severeFen: 700, completeFen: 720, tekunFen: 350, grade3Bps: 10_000, grade5Bps: 12_500 })
+		expect(proposal!.viewerIsProposer).toBe(true)
+		expect(await rates()).toBe(before)
+		// The proposer cannot approve it; another city officer can.
+		const decide = (as: Awaited<ReturnType<typeof signIn>>, decision = 'approve') => callAction(ratesPage, '/bureau/operating-subsidy/rates', { formId: 'rate-decision', proposalId: proposal!.id, decision }, { as })
+		expect((await decide(asProposer)).status).toBe(403)
+		expect((await decide(await signIn(approver))).status).toBe(200)
+		expect((await decide(await signIn(approver))).status).toBe(409)
+		expect(await rates()).toBe(before + 1)
+		const version = await prisma.operatingSubsidyRate.findUniqueOrThrow({ where: { effectiveMonth: new Date('2031-01-01T00:00:00Z') }, select: { intactFen: true, grade5Bps: true, createdById: true } })
+		expect(version).toEqual({ intactFen: 250, grade5Bps: 12_500, createdById: proposer.id })
+		expect(await prisma.auditLog.count({ where: { entityId: proposal!.id } })).toBe(2)
+		// A version for a month that already has one: 409.
+		const again = await callAction<{ result: { error: Record<string, string[]> } }>(ratesPage, '/bureau/operating-subsidy/rates', fields, { as: asProposer })
+		expect(again.status).toBe(409)
+		expect(again.data.result.error.effectiveMonth).toEqual(['beds:operating.errors.rateExists'])
 	})
 })
