@@ -93,6 +93,16 @@ describe('operating subsidy: the amounts', () => {
 		expect(floor).toEqual({ providerId: inst.providerId, bedDays: 46, totalFen: 14_320 })
 	})
 
+	it('counts a resident once a day even when two of their stays overlap (a backdated admission)', async () => {
+		const inst = await makeInstitution({ grade: 3 })
+		const elder = await makeRegisteredElder('韩玉梅')
+		await stay(inst.providerId, inst.bedIds[0]!, elder.id, '2026-09-01', '2026-09-10')
+		await stay(inst.providerId, inst.bedIds[1]!, elder.id, '2026-09-05', null)
+		const result = await computeInstitutionMonth(inst.providerId, '2026-09')
+		expect(result).toMatchObject({ computed: true, bedDays: 30, totalFen: 30 * 200 })
+		expect(await linesOf(result.statementId!)).toEqual([{ level: 'unassessed', tekun: false, days: 30, amountFen: 6_000 }])
+	})
+
 	it('takes the factor of the grade (1★ 0.6 … 5★ 1.2, ungraded as 1★) and the rates of the month', async () => {
 		const one = await septemberInstitution(1)
 		const five = await septemberInstitution(5)

@@ -26,7 +26,9 @@ export function ratedBedDays(month: string, providerId: string | null): Sql {
 		  AND p.kind = 'institution' AND p.status = 'approved' ${which}
 	),
 	rated AS (
-		SELECT s."providerId", s."admissionId", s."elderId", s."bedId", d.day,
+		-- One bed-day per resident and day: a stay entered with a start before the previous one ended
+		-- (a backdated admission) must not pay a day twice; the earlier stay keeps the day.
+		SELECT DISTINCT ON (s."providerId", s."elderId", d.day) s."providerId", s."admissionId", s."elderId", s."bedId", d.day,
 		       coalesce((SELECT c.level::text FROM capability_assessment c
 		                 WHERE c."elderId" = s."elderId" AND c."assessedOn" <= d.day AND c."validUntil" >= d.day
 		                 ORDER BY c."assessedOn" DESC, c."createdAt" DESC LIMIT 1), 'unassessed') AS level,
@@ -35,6 +37,7 @@ export function ratedBedDays(month: string, providerId: string | null): Sql {
 		                 AND (t."validUntil" IS NULL OR t."validUntil" >= d.day)) AS tekun
 		-- The month's days from an integer series (the planner knows its length, so estimates stay sane).
 		FROM stays s JOIN (SELECT ${from}::date + i AS day FROM generate_series(0, ${days - 1}::int) AS i) d ON d.day >= s.f AND d.day < s.t
+		ORDER BY s."providerId", s."elderId", d.day, s.f, s."admissionId"
 	)`
 }
 
