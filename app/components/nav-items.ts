@@ -52,6 +52,9 @@ export const NAV_ITEMS: NavItem[] = [
 	// institutions: construction subsidy and grading (issue 14 items 3 and 6)
 	{ to: '/bureau/construction', label: 'beds:nav.construction', roles: ['bureau_district', 'bureau_city', 'admin'] },
 	{ to: '/bureau/grading', label: 'beds:nav.grading', roles: ['bureau_district', 'bureau_city', 'admin'] },
+	// operating subsidy (issue 14 item 4)
+	{ to: '/bureau/operating-subsidy', label: 'beds:operating.nav', roles: ['bureau_district', 'bureau_city', 'admin'] },
+	{ to: '/institution/operating-subsidy', label: 'beds:operating.nav', roles: ['provider_staff'], providerKinds: ['institution'] },
 ]
 
 /** The entries a user sees: by role, and for provider staff by the kind of their provider. */

@@ -223,6 +223,17 @@ export const DB_RULES: Record<string, DbRule> = {
 	provider_grading_two_people: { field: undefined, message: 'errors.twoPerson.sameAccount', status: 403 },
 	provider_grading_validity: internal('validUntil is assessedOn plus the criteria validity'),
 	provider_grading_one_open: conflict(undefined, 'beds:grading.errors.openExists'),
+	// ---- operating subsidy (运营补贴, issue 14 item 4): app/modules/operating-subsidy
+	operating_subsidy_statement_once: internal('an institution\'s month is computed once (ON CONFLICT DO NOTHING)'),
+	operating_subsidy_rate_valid: invalid(undefined, 'beds:operating.errors.rateInvalid'),
+	operating_subsidy_rate_append_only: internal('rates are versioned by month, never changed'),
+	operating_subsidy_frozen: internal('a computed month is frozen: figures, bed-days and lines are written once'),
+	operating_subsidy_days_in_month: internal('bed-days are cut to the month by the computation'),
+	operating_subsidy_status_step: internal('review and approval are conditional updates on the expected status'),
+	operating_subsidy_two_person: internal('twoPersonRefusal refuses the reviewer before the approval is written'),
+	operating_subsidy_rate_proposal_status_valid: internal('proposal statuses are written by operating-subsidy/rates.server.ts only'),
+	operating_subsidy_rate_proposal_decider_not_proposer: internal('twoPersonRefusal refuses the proposer first'),
+	operating_subsidy_rate_proposal_one_pending: conflict('effectiveMonth', 'beds:operating.errors.ratePending'),
 }
 
 /** The name of the rule a database error reports (constraint, unique index or trigger rule), if any. */
