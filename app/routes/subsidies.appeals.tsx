@@ -5,6 +5,8 @@ import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, OrphanReplyErrors, replyDone, TextareaField, useReplyForm } from '~/components/forms.tsx'
 import { parseForm, replyFailure, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
+import { getT } from '~/lib/i18n.ts'
+import { getPreferences } from '~/lib/preferences.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { familyAppeals, lodgeAppeal } from '~/modules/due-process/appeals.server.ts'
@@ -24,6 +26,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
 	const user = await requireRole(request, ['family'])
 	const read = await readAppealForm(request)
+	// A body over every limit at once is not read at all: the page's error boundary answers 413.
+	if (read === 'tooLarge') throw new Response(getT((await getPreferences(request)).locale)('subsidies:dueProcess.errors.attachmentTooLarge'), { status: 413, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
 	const formId = `appeal-${read.formData.get('kind')}-${read.formData.get('subjectId')}`
 	const parsed = parseForm(read.formData, appealSchema, { form: formId })
 	if (!parsed.ok) return parsed.response

@@ -147,6 +147,8 @@ describe('appeal of an assessed capability level', () => {
 		const latest = await prisma.capabilityAssessment.findFirstOrThrow({ where: { elderId, source: 'appeal' }, select: { level: true, assessorId: true } })
 		expect(latest).toEqual({ level: 'severe', assessorId: district.id })
 		expect(await prisma.appeal.findUniqueOrThrow({ where: { id: appealId }, select: { status: true, changedTo: true } })).toEqual({ status: 'changed', changedTo: 'severe' })
+		// The family page keeps the outcome, though the assessment appealed is no longer in force.
+		expect((await familyAppeals(family, TODAY)).find((d) => d.subjectId === assessmentId)).toMatchObject({ kind: 'assessment', open: false, appeal: { status: 'changed', changedTo: 'severe' } })
 		// The level set on appeal is the review's own decision: not appealed again.
 		const again = await prisma.capabilityAssessment.findFirstOrThrow({ where: { elderId, source: 'appeal' }, select: { id: true } })
 		expect(await lodgeAppeal(family, { kind: 'assessment', subjectId: again.id, reasons: '再次' }, null, TODAY)).toMatchObject({ ok: false, status: 409 })

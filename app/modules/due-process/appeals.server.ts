@@ -98,28 +98,48 @@ export async function appealQueue(user: SessionUser) {
 	)
 }
 
-/** Every decision about the family's elders it may appeal, with its deadline, and the appeals it made. */
+/**
+ * Every decision about the family's elders it may appeal, with its deadline, and every appeal it
+ * made — also those whose subject has moved on since (an approval after a changed refusal, an
+ * assessment no longer in force), so the outcome stays on the page.
+ */
 export async function familyAppeals(user: SessionUser, today: string) {
 	const decisions = await decisionsFor(user, today)
 	const appeals = await prisma.appeal.findMany({
-		where: { OR: decisions.map((d) => ({ kind: d.kind, subjectId: d.subjectId })) },
-		select: { kind: true, subjectId: true, status: true, outcomeReason: true, changedTo: true },
+		where: { OR: [{ appellantId: user.id }, ...decisions.map((d) => ({ kind: d.kind, subjectId: d.subjectId }))] },
+		orderBy: { createdAt: 'desc' }, take: 100,
+		select: { kind: true, subjectId: true, status: true, outcomeReason: true, changedTo: true, decided: true, refusedOn: true, deadline: true },
 	})
-	return decisions
+	const appealOf = (kind: string, subjectId: string) => appeals.find((x) => x.kind === kind && x.subjectId === subjectId)
+	const summary = (a: (typeof appeals)[number]) => ({ status: a.status, outcomeReason: a.outcomeReason, changedTo: a.changedTo })
+	const current = decisions
 		.map((d) => {
 			const deadline = deadlineOf(d)
-			const appeal = appeals.find((x) => x.kind === d.kind && x.subjectId === d.subjectId)
+			const appeal = appealOf(d.kind, d.subjectId)
 			return {
 				key: `${d.kind}-${d.subjectId}`, kind: d.kind, subjectId: d.subjectId, decided: d.decided, decidedOn: d.decidedOn,
 				// The first kind's field names, kept for its page and tests.
 				applicationId: d.kind === 'subsidy_application' ? d.subjectId : null,
 				elder: d.what.elder, detail: d.what.detail, policy: d.kind === 'subsidy_application' ? d.what.detail : '',
 				deadline, open: today <= deadline && !appeal,
-				appeal: appeal ? { status: appeal.status, outcomeReason: appeal.outcomeReason, changedTo: appeal.changedTo } : null,
+				appeal: appeal ? summary(appeal) : null,
 			}
 		})
 		// Past their deadline and never appealed: nothing left to do, not listed.
 		.filter((d) => d.open || d.appeal)
+	const moved = appeals.filter((a) => !decisions.some((d) => d.kind === a.kind && d.subjectId === a.subjectId))
+	const past = await Promise.all(
+		moved.map(async (a) => {
+			const facts = await subjectFacts(a.kind as AppealKind, a.subjectId)
+			return {
+				key: `${a.kind}-${a.subjectId}`, kind: a.kind as AppealKind, subjectId: a.subjectId, decided: a.decided, decidedOn: toDateString(a.refusedOn),
+				applicationId: a.kind === 'subsidy_application' ? a.subjectId : null,
+				elder: facts.elder ?? '', detail: facts.policy ?? facts.month ?? facts.assessedOn ?? facts.provider ?? '', policy: facts.policy ?? '',
+				deadline: toDateString(a.deadline), open: false, appeal: summary(a),
+			}
+		}),
+	)
+	return [...current, ...past]
 }
 
 export type AppealDecisionInput = { appealId: string; outcome: 'upheld' | 'changed'; reason: string; changedTo?: string | null }

@@ -21,9 +21,10 @@ const tooMany = () => new Refused(fieldFail('attachments', 'subsidies:dueProcess
 
 /**
  * The appeal form: its text fields (CSRF checked) and up to MAX_ATTACHMENTS files. A plain
- * url-encoded form (no files) is read as usual. Refusals come back as a Failure with nothing stored.
+ * url-encoded form (no files) is read as usual. Refusals come back as a Failure with nothing stored;
+ * a declared length over all limits together as 'tooLarge', before anything is read.
  */
-export async function readAppealForm(request: Request): Promise<{ formData: FormData; attachments: Attachment[] } | { formData: FormData; failure: Failure }> {
+export async function readAppealForm(request: Request): Promise<{ formData: FormData; attachments: Attachment[] } | { formData: FormData; failure: Failure } | 'tooLarge'> {
 	const type = request.headers.get('content-type') ?? ''
 	if (!type.startsWith('multipart/form-data')) {
 		let formData: FormData
@@ -36,11 +37,9 @@ export async function readAppealForm(request: Request): Promise<{ formData: Form
 		return { formData, attachments: [] }
 	}
 	const declared = Number(request.headers.get('content-length') ?? 0)
+	// Over every limit at once: refused before the body is read.
+	if (declared > MAX_ATTACHMENTS * MAX_ATTACHMENT_BYTES + 64 * 1024) return 'tooLarge'
 	const fields = new FormData()
-	if (declared > MAX_ATTACHMENTS * MAX_ATTACHMENT_BYTES + 64 * 1024) {
-		// Over every limit at once: refused before the body is read.
-		return { formData: fields, failure: tooLarge().failure }
-	}
 	const attachments: Attachment[] = []
 	let failure: Failure | null = null
 	try {
