@@ -44,6 +44,11 @@ export default function Appeals() {
 			<h1>{t('dueProcess.familyTitle')}</h1>
 			<p>{t('dueProcess.familyLead')}</p>
 			<OrphanReplyErrors reply={reply} formIds={decisions.map((d) => `appeal-${d.key}`)} />
+			{reply && typeof reply === 'object' && 'ok' in reply && reply.ok ? (
+				<p role="status" className="notice">
+					{t('dueProcess.appealLodged')}
+				</p>
+			) : null}
 			{decisions.length === 0 ? <p className="empty">{t('dueProcess.noRefusals')}</p> : null}
 			<ul className="cards">
 				{decisions.map((d) => (
@@ -76,12 +81,8 @@ function AppealForm({ kind, subjectId, deadline, reply, maxFiles, maxMb }: { kin
 	const navigation = useNavigation()
 	const id = `appeal-${kind}-${subjectId}`
 	const [form, fields] = useReplyForm<'reasons' | 'attachments'>(id, reply)
-	if (replyDone(reply, id))
-		return (
-			<p role="status" className="notice">
-				{t('dueProcess.appealLodged')}
-			</p>
-		)
+	// Lodged: the page says so at the top, and the item shows the appeal (the list is loaded again).
+	if (replyDone(reply, id)) return null
 	return (
 		<ActionForm form={form} encType="multipart/form-data">
 			<FormErrors form={form} />
