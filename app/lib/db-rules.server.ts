@@ -238,13 +238,6 @@ export const DB_RULES: Record<string, DbRule> = {
 	operating_subsidy_rate_proposal_status_valid: internal('proposal statuses are written by operating-subsidy/rates.server.ts only'),
 	operating_subsidy_rate_proposal_decider_not_proposer: internal('twoPersonRefusal refuses the proposer first'),
 	operating_subsidy_rate_proposal_one_pending: conflict('effectiveMonth', 'beds:operating.errors.ratePending'),
-	appeal_kind_subjectId_key: conflict(undefined, 'subsidies:dueProcess.errors.alreadyAppealed'),
-	appeal_kind_valid: internal('kinds come from the appeal subjects of due-process/subjects.server.ts'),
-	appeal_status_valid: internal('outcomes come from the appeal decision schema'),
-	appeal_level_valid: internal('levels are worked out per subject by due-process/subjects.server.ts'),
-	appeal_deadline_after_decision: internal('the deadline is the decision day plus APPEAL_DAYS'),
-	appeal_attachment_mime_valid: internal('attachments are sniffed by their first bytes before they are stored'),
-	appeal_attachment_size_valid: invalid('attachments', 'subsidies:dueProcess.errors.attachmentTooLarge'),
 }
 
 /** The name of the rule a database error reports (constraint, unique index or trigger rule), if any. */
