@@ -3,6 +3,7 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import { data } from '@remix-run/node'
 import type { z } from 'zod'
 import type { Failure } from './outcome.ts'
+import './zod-messages.ts'
 
 // The one action protocol. Every action answers with a FormReply: Conform's `submission.reply()`
 // (field errors under their fields, form errors in the form's error slot) tagged with the form it
