@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { $ZodErrorMap } from 'zod/v4/core'
 
 // zod's own messages are English sentences ("Invalid input: expected string, received undefined").
 // Every form message must be an i18n key (forms show `t(message)`), so the issues a schema leaves
@@ -7,7 +8,7 @@ import { z } from 'zod'
 // (zod applies the global map last). Installed once, on import, by app/lib/forms.server.ts.
 // Found by the fuzz suite (tests/integration/fuzz-forms.test.ts).
 
-type Issue = Parameters<NonNullable<Parameters<typeof z.config>[0]['customError']>>[0]
+type Issue = Parameters<$ZodErrorMap>[0]
 
 export function zodMessageKey(issue: Issue): string {
 	switch (issue.code) {

@@ -96,3 +96,24 @@ export function newViolations(baseline: Violations, now: Violations): string[] {
 	}
 	return lines
 }
+
+/**
+ * Counts row writes in this database (a row trigger on every table bumps a sequence, which no
+ * rollback undoes): a case that wrote nothing needs no consistency check, and a forged request must
+ * write nothing. Transaction ids would not do: they are shared by every database of the server.
+ */
+export async function installWriteCounter() {
+	await sql`CREATE SEQUENCE IF NOT EXISTS fuzz_writes`.run()
+	await sql`CREATE OR REPLACE FUNCTION fuzz_note_write() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM nextval('fuzz_writes'); RETURN NULL; END $$`.run()
+	const tables = await sql`SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition`.rows<{ name: string }>()
+	for (const t of tables) {
+		await sql`DROP TRIGGER IF EXISTS fuzz_note_write ON ${sql.raw(`"${t.name}"`)}`.run()
+		await sql`CREATE TRIGGER fuzz_note_write AFTER INSERT OR UPDATE OR DELETE ON ${sql.raw(`"${t.name}"`)} FOR EACH ROW EXECUTE FUNCTION fuzz_note_write()`.run()
+	}
+}
+
+/** How many rows have been written so far (see installWriteCounter). */
+export async function writeCount(): Promise<number> {
+	const row = await sql`SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS n FROM fuzz_writes`.first<{ n: number }>()
+	return Number(row!.n)
+}
