@@ -5,7 +5,8 @@ import type { $ZodErrorMap } from 'zod/v4/core'
 // Every form message must be an i18n key (forms show `t(message)`), so the issues a schema leaves
 // without a message of its own (a missing field, an array where one value belongs, a value outside
 // an enum, a number out of range) get the generic keys below. A schema's own message still wins
-// (zod applies the global map last). Installed once, on import, by app/lib/forms.server.ts.
+// (zod applies the global map last). Installed once, on import, by app/lib/forms.server.ts and, for
+// the forms validated in the browser too, app/entry.client.tsx.
 // Found by the fuzz suite (tests/integration/fuzz-forms.test.ts).
 
 type Issue = Parameters<$ZodErrorMap>[0]
