@@ -490,6 +490,18 @@ describe('fuzzing every form', () => {
 
 // Cases the fuzzer found, kept as examples.
 describe('regressions found by the fuzz suite', () => {
+	it('a NUL character in any form value answers 400 under its field, not a database error (assessment orgs: districtIds)', async () => {
+		const route = (await import('~/routes/bureau.assessment-orgs.tsx')) as RouteModule
+		const fields = { intent: 'register', name: '荆门市评估中心', licenceNo: 'PG-2026-01', districtIds: '\u0000' }
+		const res = await callAction<FormReplyLike>(route, '/bureau/assessment-orgs', fields, { as: await signIn('13800000041') })
+		expect(res.status).toBe(400)
+		expect(res.data.result?.error?.districtIds).toEqual(['errors.text.control'])
+		const named = await callAction<FormReplyLike>(route, '/bureau/assessment-orgs', { ...fields, districtIds: 'dongbao', name: '评估\u0000中心' }, { as: await signIn('13800000041') })
+		expect(named.status).toBe(400)
+		const code = await callAction<FormReplyLike>(route, '/bureau/assessment-orgs', { ...fields, districtIds: ['dongbao', 'a b'] }, { as: await signIn('13800000041') })
+		expect(code.status).toBe(400)
+	})
+
 	it('a registry upload sent urlencoded (no multipart body) answers 400, not 500', async () => {
 		const route = (await import('~/routes/registry.import._index.tsx')) as RouteModule
 		const res = await callAction<FormReplyLike>(route, '/registry/import', { intent: 'x' }, { as: await signIn('13800000041') })
