@@ -3,7 +3,7 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import { data } from '@remix-run/node'
 import type { z } from 'zod'
 import type { Failure } from './outcome.ts'
-import './zod-messages.ts'
+import { zodMessageKey } from './zod-messages.ts'
 
 // The one action protocol. Every action answers with a FormReply: Conform's `submission.reply()`
 // (field errors under their fields, form errors in the form's error slot) tagged with the form it
@@ -40,7 +40,7 @@ export function formIdOf(formData: FormData): string {
  */
 export function parseForm<S extends z.ZodType>(formData: FormData, schema: S, options: { hideFields?: string[]; form?: string; invalidMessage?: string } = {}): ParsedForm<z.output<S>> | InvalidForm {
 	const form = options.form ?? formIdOf(formData)
-	const submission = parseWithZod<S>(formData, { schema })
+	const submission = parseWithZod<S>(formData, { schema, error: zodMessageKey })
 	// PostgreSQL text cannot hold U+0000: a value with one would fail in the database (a 500) wherever
 	// a schema lets a plain string through, so no form accepts it (found by the fuzz suite).
 	const withNul = [...new Set([...formData.entries()].filter(([, v]) => typeof v === 'string' && v.includes('\u0000')).map(([k]) => k))]

@@ -1,17 +1,17 @@
-import { z } from 'zod'
 import type { $ZodErrorMap } from 'zod/v4/core'
 
 // zod's own messages are English sentences ("Invalid input: expected string, received undefined").
 // Every form message must be an i18n key (forms show `t(message)`), so the issues a schema leaves
 // without a message of its own (a missing field, an array where one value belongs, a value outside
 // an enum, a number out of range) get the generic keys below. A schema's own message still wins
-// (zod applies the global map last). Installed once, on import, by app/lib/forms.server.ts and, for
-// the forms validated in the browser too, app/entry.client.tsx.
+// (zod applies a per-parse map after the schema's own messages). Passed by parseForm
+// (app/lib/forms.server.ts) and by the forms validated in the browser too (`error: zodMessageKey`);
+// other zod parses (environment, job payloads) keep zod's English, which is for operators.
 // Found by the fuzz suite (tests/integration/fuzz-forms.test.ts).
 
 type Issue = Parameters<$ZodErrorMap>[0]
 
-export function zodMessageKey(issue: Issue): string {
+export const zodMessageKey = (issue: Issue): string => {
 	switch (issue.code) {
 		case 'invalid_type':
 			if (issue.input === undefined || issue.input === null || issue.input === '') return 'errors.required'
@@ -33,5 +33,3 @@ export function zodMessageKey(issue: Issue): string {
 			return 'errors.form.invalid'
 	}
 }
-
-z.config({ customError: (issue) => zodMessageKey(issue) })
