@@ -271,6 +271,9 @@ const BAD_TEXT = [
 	'张'.repeat(5000),
 ]
 
+const today = shanghaiDate()
+const PLAUSIBLE = [today, today.slice(0, 7), '2026-01-01', '1', '2', '12', '100', '0.5', '8', 'dongbao', 'zhongxiang', '张三', '王秀英', '13800000099', '测试说明', 'yes', 'no', 'on', 'approve', 'reject', 'Yiyang2026!', '123456']
+
 /** Ids of rows in every table that forms take ids of: most belong to another scope than the visitor's. */
 const ID_TABLES: Record<string, string> = {
 	elder: 'elder',
@@ -343,6 +346,8 @@ function valueArb(name: string, choices: Set<string>): fc.Arbitrary<string> {
 		{ arbitrary: fc.string({ unit: 'binary', maxLength: 30 }), weight: 2 },
 		{ arbitrary: fc.oneof(fc.integer().map(String), fc.double().map(String), fc.uuid(), fc.date({ noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10))), weight: 2 },
 	]
+	// Plausible values too, so that some forms pass validation and reach the writes behind it.
+	options.push({ arbitrary: fc.constantFrom(...PLAUSIBLE), weight: 3 })
 	const ids = idsFor(name)
 	if (ids.length) options.push({ arbitrary: fc.constantFrom(...ids, 'not-a-uuid', '00000000-0000-0000-0000-000000000000'), weight: isIdName(name) ? 6 : 1 })
 	if (choices.size) options.push({ arbitrary: fc.constantFrom(...choices), weight: 6 })
