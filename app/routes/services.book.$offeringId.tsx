@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, ErrorList, Field, FormErrors, useReplyForm } from '~/components/forms.tsx'
-import { CommunityLimit, PROVIDER_SUSPENDED, ProviderSuspendedNotice, useProviderSuspendedError, When } from '~/components/marketplace.tsx'
+import { CommunityLimit, PROVIDER_SUSPENDED, ProviderSuspendedNotice, useProviderSuspendedError } from '~/components/marketplace.tsx'
 import { Facts, Money } from '~/components/ui.tsx'
 import { parseForm, replyFailure } from '~/lib/forms.server.ts'
 import { invariantResponse, notFoundUnless, requireId } from '~/lib/http.server.ts'
@@ -12,6 +12,7 @@ import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { createBooking } from '~/modules/marketplace/booking-create.server.ts'
 import { bookingPage, offeringProviderSuspended } from '~/modules/marketplace/booking-read.server.ts'
 import { bookingSchema } from '~/modules/marketplace/schemas.ts'
+import { TIME_ZONE } from '~/lib/time.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const user = await requireRole(request, ['family'])
@@ -35,7 +36,7 @@ export default function BookOffering() {
 	const page = useLoaderData<typeof loader>()
 	const reply = useActionData<typeof action>()
 	const navigation = useNavigation()
-	const { t } = useTranslation('marketplace')
+	const { t, i18n } = useTranslation('marketplace')
 	const [form, fields] = useReplyForm<'startsAt' | 'serviceAddress' | 'note' | 'elderId' | 'expectedPriceFen' | 'expectedCopayFen'>('book', reply)
 	const { offering, elder, elders, quote, slots } = page
 	return (
@@ -97,16 +98,22 @@ export default function BookOffering() {
 							{slots.length === 0 ? (
 								<p className="empty">{t('book.noSlots')}</p>
 							) : (
-								<ul className="slot-list">
-									{slots.map((s, i) => (
-										<li key={s}>
-											<label>
-												<input type="radio" name="startsAt" value={s} defaultChecked={i === 0} />
-												<When at={s} />
-											</label>
-										</li>
-									))}
-								</ul>
+								// Grouped by day; none chosen for the family (a first slot ticked by default was booked unread).
+								slotDays(slots, i18n.language).map((day) => (
+									<fieldset key={day.key} className="slot-day">
+										<legend>{day.label}</legend>
+										<ul className="slot-list">
+											{day.slots.map((s) => (
+												<li key={s.at}>
+													<label>
+														<input type="radio" name="startsAt" value={s.at} required />
+														<time dateTime={s.at}>{s.time}</time>
+													</label>
+												</li>
+											))}
+										</ul>
+									</fieldset>
+								))
 							)}
 							<ErrorList errors={fields.startsAt.errors} />
 						</fieldset>
@@ -128,4 +135,20 @@ export default function BookOffering() {
 
 export function ErrorBoundary() {
 	return useProviderSuspendedError() ? <ProviderSuspendedNotice /> : <GeneralErrorBoundary />
+}
+
+/** Slots grouped by their day in Asia/Shanghai, each day labelled with its weekday, each slot by its time. */
+function slotDays(slots: readonly string[], locale: string) {
+	const dayKey = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' })
+	const dayLabel = new Intl.DateTimeFormat(locale, { timeZone: TIME_ZONE, month: 'long', day: 'numeric', weekday: 'long' })
+	const time = new Intl.DateTimeFormat(locale, { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit' })
+	const days: { key: string; label: string; slots: { at: string; time: string }[] }[] = []
+	for (const at of slots) {
+		const date = new Date(at)
+		const key = dayKey.format(date)
+		let day = days.at(-1)
+		if (!day || day.key !== key) days.push((day = { key, label: dayLabel.format(date), slots: [] }))
+		day.slots.push({ at, time: time.format(date) })
+	}
+	return days
 }
