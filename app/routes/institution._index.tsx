@@ -52,6 +52,7 @@ export default function InstitutionOverview() {
 				<Link to="/institution/requests" className="button">{t('nav.requests')}</Link>
 				<Link to="/institution/facts" className="button">{t('facts.link')}</Link>
 				<Link to="/institution/construction" className="button">{t('construction.link')}</Link>
+				<Link to="/institution/inspections" className="button">{t('inspections.link')}</Link>
 			</p>
 		</section>
 	)
