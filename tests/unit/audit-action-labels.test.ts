@@ -23,6 +23,7 @@ const DYNAMIC = [
 	'life_event.moved_out', 'life_event.moved_in', 'life_event.death_confirm', 'life_event.death_reject', // life-events/life-events.server.ts
 	'notice.objection_upheld', 'notice.objection_not_upheld', 'subsidy.appeal_upheld', 'subsidy.appeal_changed', // due-process/notice, appeals
 	'construction.review_pass', 'construction.review_reject', 'construction.approve', 'construction.reject', 'grading.approve', 'grading.reject', // institutions/construction, grading
+	'inspection.close', 'inspection.reopen', // institutions/inspections
 	// written by routes (login_.two-factor.tsx)
 	'auth.totp_enrol', 'auth.totp_enrol_failed', 'auth.second_factor', 'auth.second_factor_failed', 'auth.recovery_code_used',
 ]
