@@ -16,6 +16,7 @@ import { answerFinding, decideFinding, overdueByDistrict, recordInspection } fro
 import { decideInstitutionSetting, proposeInspectionLimit } from '~/modules/institutions/settings.server.ts'
 import * as bureauBeds from '~/routes/bureau.beds.tsx'
 import * as bureauRoute from '~/routes/bureau.inspections.tsx'
+import * as settingsRoute from '~/routes/bureau.institution-settings.tsx'
 import * as institutionRoute from '~/routes/institution.inspections.tsx'
 import * as photoRoute from '~/routes/inspections.photos.$photoId.ts'
 import { makeUser } from '../factories/accounts.ts'
@@ -243,5 +244,15 @@ describe('inspections and rectification', () => {
 		const limits = await sql`SELECT inspection_limit_on('2030-12-31'::date) AS before, inspection_limit_on('2031-01-01'::date) AS after`.first<{ before: number; after: number }>()
 		expect(limits).toEqual({ before: 30, after: 15 })
 		expect(await proposeInspectionLimit(await makeUser({ role: 'bureau_district', districtId: 'dongbao' }), { effectiveFrom: '2032-01-01', suspendAfterDays: 10 }, null)).toMatchObject({ ok: false, status: 403 })
+		// The settings page: a bad number → 400; not after the latest version → 400; a good one waits for a second officer.
+		const asMaker = await signIn(maker.phone)
+		const bad = await callAction(settingsRoute, '/bureau/institution-settings', { formId: 'limit', effectiveFrom: '2032-01-01', suspendAfterDays: '400' }, { as: asMaker })
+		expect(bad.status).toBe(400)
+		expect(errorsOf(bad)).toContain('beds:inspections.errors.limitDays')
+		expect((await callAction(settingsRoute, '/bureau/institution-settings', { formId: 'limit', effectiveFrom: '2030-06-01', suspendAfterDays: '20' }, { as: asMaker })).status).toBe(400)
+		expect((await callAction(settingsRoute, '/bureau/institution-settings', { formId: 'limit', effectiveFrom: '2032-01-01', suspendAfterDays: '20' }, { as: asMaker })).status).toBe(200)
+		const page = await callLoader<{ limits: { suspendAfterDays: number }[]; pending: { kind: string }[] }>(settingsRoute, '/bureau/institution-settings', { as: asMaker })
+		expect(page.data.limits.map((l) => l.suspendAfterDays)).toEqual([30, 15])
+		expect(page.data.pending.filter((c) => c.kind === 'inspection_limit')).toHaveLength(1)
 	})
 })
