@@ -18,6 +18,7 @@ import * as bureauBeds from '~/routes/bureau.beds.tsx'
 import * as bureauRoute from '~/routes/bureau.inspections.tsx'
 import * as settingsRoute from '~/routes/bureau.institution-settings.tsx'
 import * as institutionRoute from '~/routes/institution.inspections.tsx'
+import * as institutionHome from '~/routes/institution._index.tsx'
 import * as photoRoute from '~/routes/inspections.photos.$photoId.ts'
 import { makeUser } from '../factories/accounts.ts'
 import { makeInstitutionStaff, makeRegisteredElder, makeRoomWithBeds } from '../factories/beds.ts'
@@ -205,11 +206,16 @@ describe('inspections and rectification', () => {
 		expect(after.stopped).toBe(before.stopped + 1)
 		// The district officer sees only their district.
 		expect((await callLoader<Page>(bureauBeds, '/bureau/beds', { as: asOfficer })).data.inspections.rows.map((r) => r.districtId)).toEqual(['jingshan'])
+		// The institution's home page and its findings page say admissions are stopped.
+		const asStaff = await signIn(inst.staff.phone)
+		expect((await callLoader<{ admissionsStopped: boolean }>(institutionHome, '/institution', { as: asStaff })).data.admissionsStopped).toBe(true)
+		expect((await callLoader<{ stopped: boolean }>(institutionRoute, '/institution/inspections', { as: asStaff })).data.stopped).toBe(true)
 		// Answered and closed: the counts fall back at once.
 		const [finding] = await findingsOf(inst.providerId)
 		await answerFinding(inst.staff, { findingId: finding!.id, rectification: '已补齐' }, null, today)
 		await decideFinding(officer, { findingId: finding!.id, decision: 'close' }, null)
 		expect(await count()).toMatchObject({ overdue: before.overdue, stopped: before.stopped })
+		expect((await callLoader<{ admissionsStopped: boolean }>(institutionHome, '/institution', { as: asStaff })).data.admissionsStopped).toBe(false)
 	})
 
 	it('inspection photos are shown to the institution and its officers only', async () => {
