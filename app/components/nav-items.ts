@@ -54,6 +54,9 @@ export const NAV_ITEMS: NavItem[] = [
 	{ to: '/bureau/grading', label: 'beds:nav.grading', roles: ['bureau_district', 'bureau_city', 'admin'] },
 	// institutions: inspections and rectification (issue 14 item 7)
 	{ to: '/bureau/inspections', label: 'beds:nav.inspections', roles: ['bureau_district', 'bureau_city', 'admin'] },
+	// operating subsidy (issue 14 item 4)
+	{ to: '/bureau/operating-subsidy', label: 'beds:operating.nav', roles: ['bureau_district', 'bureau_city', 'admin'] },
+	{ to: '/institution/operating-subsidy', label: 'beds:operating.nav', roles: ['provider_staff'], providerKinds: ['institution'] },
 ]
 
 /** The entries a user sees: by role, and for provider staff by the kind of their provider. */

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next'
 import { ActionForm, ErrorList, Field, FormErrors, replyFor, SelectField, TextareaField } from '~/components/forms.tsx'
 import { PRICE_UNITS } from '~/modules/marketplace/categories.ts'
 import { offeringSchema } from '~/modules/marketplace/schemas.ts'
+import { zodMessageKey } from '~/lib/zod-messages.ts'
 
 type Defaults = { category: string; title: string; description: string; price: string; unit: string; durationMinutes: number; districtIds: string[]; communityIds: string[]; active: boolean }
 
@@ -27,7 +28,7 @@ export function OfferingForm({
 		id: 'offering',
 		lastResult: replyFor(reply, 'offering'),
 		defaultValue: defaults ? { category: defaults.category, title: defaults.title, description: defaults.description, price: defaults.price, unit: defaults.unit, durationMinutes: String(defaults.durationMinutes) } : { durationMinutes: '60', unit: 'per_visit' },
-		onValidate: ({ formData }) => parseWithZod(formData, { schema: offeringSchema }),
+		onValidate: ({ formData }) => parseWithZod(formData, { schema: offeringSchema, error: zodMessageKey }),
 		shouldRevalidate: 'onInput',
 	})
 	const [chosen, setChosen] = useState(() => new Set(defaults?.districtIds ?? districts.map((d) => d.id)))

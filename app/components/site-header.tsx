@@ -12,6 +12,11 @@ export function SiteHeader({ user, textSize, locale }: { user: HeaderUser; textS
 	const location = useLocation()
 	const back = location.pathname + location.search
 	const items = navItemsFor(user)
+	const links = items.map((item) => (
+		<li key={item.to}>
+			<NavLink to={item.to}>{t(item.label)}</NavLink>
+		</li>
+	))
 	return (
 		<header className="site-header">
 			<a href="#main" className="skip-link">
@@ -62,13 +67,12 @@ export function SiteHeader({ user, textSize, locale }: { user: HeaderUser; textS
 					<span className="who">
 						{user.name} · {t(`roles.${user.role}`)}
 					</span>
-					<ul>
-						{items.map((item) => (
-							<li key={item.to}>
-								<NavLink to={item.to}>{t(item.label)}</NavLink>
-							</li>
-						))}
-					</ul>
+					<ul className="nav-wide">{links}</ul>
+					{/* On a phone the menu folds into a disclosure (works without scripts). */}
+					<details className="nav-menu">
+						<summary>{t('nav.menu', { count: items.length })}</summary>
+						<ul>{links}</ul>
+					</details>
 				</nav>
 			) : null}
 		</header>

@@ -8,7 +8,8 @@ import { smsQueue } from './sms.server.ts'
 import { registryImportQueue } from './registry-import.server.ts'
 import { statusReviewQueue } from './status-review.server.ts'
 import { dueProcessQueue } from './due-process.server.ts'
+import { operatingSubsidyQueue } from './operating-subsidy.server.ts'
 
 export function allQueues() {
-	return [allowanceQueue(), snapshotQueue(), marketplaceQueue(), subsidyGrantQueue(), subsidyClaimsQueue(), smsQueue(), statusReviewQueue(), registryImportQueue(), dueProcessQueue()]
+	return [allowanceQueue(), snapshotQueue(), marketplaceQueue(), subsidyGrantQueue(), subsidyClaimsQueue(), smsQueue(), statusReviewQueue(), registryImportQueue(), dueProcessQueue(), operatingSubsidyQueue()]
 }

@@ -197,9 +197,13 @@ export const DB_RULES: Record<string, DbRule> = {
 	subsidy_notice_entry_applicationId_key: internal('an approval is listed once, in the transaction that approves it'),
 	subsidy_notice_entry_status_valid: internal('entry statuses are written by notice.server.ts only'),
 	notice_objection_status_valid: internal('findings come from the finding schema'),
-	subsidy_appeal_applicationId_key: conflict(undefined, 'subsidies:dueProcess.errors.alreadyAppealed'),
-	subsidy_appeal_status_valid: internal('outcomes come from the appeal decision schema'),
-	subsidy_appeal_level_valid: internal('levels are worked out by refusalOf'),
+	appeal_kind_subjectId_key: conflict(undefined, 'subsidies:dueProcess.errors.alreadyAppealed'),
+	appeal_kind_valid: internal('kinds come from the appeal subjects of due-process/subjects.server.ts'),
+	appeal_status_valid: internal('outcomes come from the appeal decision schema'),
+	appeal_level_valid: internal('levels are worked out per subject by due-process/subjects.server.ts'),
+	appeal_deadline_after_decision: internal('the deadline is the decision day plus APPEAL_DAYS'),
+	appeal_attachment_mime_valid: internal('attachments are sniffed by their first bytes before they are stored'),
+	appeal_attachment_size_valid: invalid('attachments', 'subsidies:dueProcess.errors.attachmentTooLarge'),
 
 	// ---- institutions: construction subsidy and grading (issue 14 items 3 and 6): app/modules/institutions
 	construction_rate_amounts: invalid('nursing', 'beds:construction.errors.amount'),
@@ -235,6 +239,17 @@ export const DB_RULES: Record<string, DbRule> = {
 	inspection_finding_fixed: internal('a finding is never edited or deleted; only its status and answer move'),
 	inspection_finding_flow: conflict(undefined, 'beds:inspections.errors.notOpen'),
 	admission_stopped_by_findings: conflict(undefined, 'beds:inspections.errors.admissionsStopped'),
+	// ---- operating subsidy (运营补贴, issue 14 item 4): app/modules/operating-subsidy
+	operating_subsidy_statement_once: internal('an institution\'s month is computed once (ON CONFLICT DO NOTHING)'),
+	operating_subsidy_rate_valid: invalid(undefined, 'beds:operating.errors.rateInvalid'),
+	operating_subsidy_rate_append_only: internal('rates are versioned by month, never changed'),
+	operating_subsidy_frozen: internal('a computed month is frozen: figures, bed-days and lines are written once'),
+	operating_subsidy_days_in_month: internal('bed-days are cut to the month by the computation'),
+	operating_subsidy_status_step: internal('review and approval are conditional updates on the expected status'),
+	operating_subsidy_two_person: internal('twoPersonRefusal refuses the reviewer before the approval is written'),
+	operating_subsidy_rate_proposal_status_valid: internal('proposal statuses are written by operating-subsidy/rates.server.ts only'),
+	operating_subsidy_rate_proposal_decider_not_proposer: internal('twoPersonRefusal refuses the proposer first'),
+	operating_subsidy_rate_proposal_one_pending: conflict('effectiveMonth', 'beds:operating.errors.ratePending'),
 }
 
 /** The name of the rule a database error reports (constraint, unique index or trigger rule), if any. */

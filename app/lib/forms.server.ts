@@ -3,11 +3,15 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import { data } from '@remix-run/node'
 import type { z } from 'zod'
 import type { Failure } from './outcome.ts'
+import { zodMessageKey } from './zod-messages.ts'
 
 // The one action protocol. Every action answers with a FormReply: Conform's `submission.reply()`
 // (field errors under their fields, form errors in the form's error slot) tagged with the form it
 // belongs to, so a page with several forms shows the errors under the one that was sent. The same
 // reply renders the page with and without JavaScript (a plain POST gets the page with its 4xx status).
+
+/** The message of a value with a NUL character (the catalogue's control-character message). */
+const NUL_MESSAGE = 'errors.text.control'
 
 /** The hidden field naming the form that was sent; without it, the form is its `intent`. */
 export const FORM_ID_FIELD = 'formId'
@@ -36,7 +40,14 @@ export function formIdOf(formData: FormData): string {
  */
 export function parseForm<S extends z.ZodType>(formData: FormData, schema: S, options: { hideFields?: string[]; form?: string; invalidMessage?: string } = {}): ParsedForm<z.output<S>> | InvalidForm {
 	const form = options.form ?? formIdOf(formData)
-	const submission = parseWithZod<S>(formData, { schema })
+	const submission = parseWithZod<S>(formData, { schema, error: zodMessageKey })
+	// PostgreSQL text cannot hold U+0000: a value with one would fail in the database (a 500) wherever
+	// a schema lets a plain string through, so no form accepts it (found by the fuzz suite).
+	const withNul = [...new Set([...formData.entries()].filter(([, v]) => typeof v === 'string' && v.includes('\u0000')).map(([k]) => k))]
+	if (withNul.length) {
+		const fieldErrors = Object.fromEntries(withNul.map((k) => [k, [NUL_MESSAGE]]))
+		return { ok: false, form, response: data<FormReply>({ form, ok: false, result: submission.reply({ fieldErrors, hideFields: options.hideFields }) }, { status: 400 }) }
+	}
 	if (submission.status === 'success') return { ok: true, value: submission.value as z.output<S>, form, submission, hideFields: options.hideFields }
 	return { ok: false, form, response: data<FormReply>({ form, ok: false, result: submission.reply({ hideFields: options.hideFields, formErrors: options.invalidMessage ? [options.invalidMessage] : undefined }) }, { status: 400 }) }
 }

@@ -15,14 +15,23 @@ export const MAX_URL_LENGTH = 4096
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 /** Request bodies, by kind, refused (413) from their Content-Length before a byte is read. */
-export const BODY_LIMITS = { form: 1024 * 1024, webhook: 256 * 1024, upload: 20 * 1024 * 1024 } as const
+/**
+ * `upload`: the allowance imports' file (5 MB, MAX_UPLOAD_BYTES in modules/allowance/csv.server.ts,
+ * which also enforces it while streaming) plus the form's other parts; only the pages that take such
+ * a file (ALLOWANCE_UPLOAD_PATHS) accept a multipart body that large, any other form gets `form`.
+ */
+export const BODY_LIMITS = { form: 1024 * 1024, webhook: 256 * 1024, upload: 5 * 1024 * 1024 + 64 * 1024 } as const
 /** The registry import streams its file (80 MB, MAX_IMPORT_BYTES in modules/registry-import/columns.ts, plus the form's other parts). */
 export const REGISTRY_IMPORT_BODY_LIMIT = 80 * 1024 * 1024 + 64 * 1024
+/** The cremation import and a run's bank returns/confirmations. */
+const ALLOWANCE_UPLOAD_PATHS = /^\/bureau\/allowance\/(cremation|runs\/[^/]+)\/?$/
 
-function bodyLimit(req: ExpressRequest): number {
-	if (req.path === '/resources/stripe-webhook') return BODY_LIMITS.webhook
-	if (req.path === '/registry/import') return REGISTRY_IMPORT_BODY_LIMIT
-	return (req.get('content-type') ?? '').startsWith('multipart/form-data') ? BODY_LIMITS.upload : BODY_LIMITS.form
+/** The most bytes a request body to `path` may have (checked from Content-Length before it is read). */
+export function bodyLimit(path: string, contentType: string | undefined): number {
+	if (path === '/resources/stripe-webhook') return BODY_LIMITS.webhook
+	if (path === '/registry/import') return REGISTRY_IMPORT_BODY_LIMIT
+	const multipart = (contentType ?? '').startsWith('multipart/form-data')
+	return multipart && ALLOWANCE_UPLOAD_PATHS.test(path) ? BODY_LIMITS.upload : BODY_LIMITS.form
 }
 
 type Refusal = 'cross-origin' | 'uri-too-long' | 'too-large'
@@ -87,7 +96,7 @@ export function requestGuard() {
 			const forwardedHost = trusted ? req.get('x-forwarded-host')?.split(',')[0]?.trim() : undefined
 			if (isCrossOrigin({ origin: req.get('origin'), secFetchSite: req.get('sec-fetch-site'), host: forwardedHost || req.get('host') })) refusal = 'cross-origin'
 			// A body without a length (chunked) counts as too large: its size is unknown until read.
-			else if (req.get('transfer-encoding') || Number(req.get('content-length') ?? 0) > bodyLimit(req)) refusal = 'too-large'
+			else if (req.get('transfer-encoding') || Number(req.get('content-length') ?? 0) > bodyLimit(req.path, req.get('content-type'))) refusal = 'too-large'
 		}
 		if (!SAFE_METHODS.has(req.method)) delete req.headers.origin
 		// The webhook is a resource route with no page: Stripe gets the bare status.

@@ -7,10 +7,9 @@ import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, FormErrors, replyValue, useReplyForm } from '~/components/forms.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
-import type { LineReport } from '~/modules/allowance/csv.server.ts'
+import { readCsvForm, type LineReport } from '~/modules/allowance/csv.server.ts'
 import { importCremationRecords } from '~/modules/allowance/people.server.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
-import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	await requireRole(request, ['bureau_city'])
@@ -21,11 +20,11 @@ const noFields = z.object({})
 
 export async function action({ request }: ActionFunctionArgs) {
 	const user = await requireRole(request, ['bureau_city'])
-	const formData = await readProtectedForm(request)
-	const parsed = parseForm(formData, noFields, { form: 'cremation' })
+	// The file is parsed as it streams in, never read whole (csv.server.ts).
+	const { fields, csv } = await readCsvForm(request)
+	const parsed = parseForm(fields, noFields, { form: 'cremation' })
 	if (!parsed.ok) return parsed.response
-	const file = formData.get('file')
-	return replyOutcome(parsed, await importCremationRecords(user, file instanceof File ? file : null, clientIp(request)))
+	return replyOutcome(parsed, await importCremationRecords(user, csv, clientIp(request)))
 }
 
 export default function CremationImport() {

@@ -11,14 +11,13 @@ import { DataTable, Facts, Money } from '~/components/ui.tsx'
 import { parseForm, replyFailure, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp, invariantResponse, notFoundUnless, requireId } from '~/lib/http.server.ts'
 import { formatShanghai } from '~/lib/time.ts'
-import type { LineReport } from '~/modules/allowance/csv.server.ts'
+import { readCsvForm, type LineReport } from '~/modules/allowance/csv.server.ts'
 import { importBankResults } from '~/modules/allowance/bank-results.server.ts'
 import { approveRun, getRun, rejectAndRecompute } from '~/modules/allowance/runs.server.ts'
 import { rejectRunSchema } from '~/modules/allowance/schemas.ts'
 import { runSubmission, submitSchedulerRun } from '~/modules/allowance/run-submission.server.ts'
 import { BUREAU_ROLES, requireRole } from '~/modules/auth/access.server.ts'
 import { requireRecentAuth } from '~/modules/auth/step-up.server.ts'
-import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const user = await requireRole(request, BUREAU_ROLES)
@@ -33,7 +32,8 @@ const noFields = z.object({})
 export async function action({ request, params }: ActionFunctionArgs) {
 	// District officers reach the action so they get the clear "city-level only" answer, not a bare 403 page.
 	const user = await requireRole(request, BUREAU_ROLES)
-	const formData = await readProtectedForm(request)
+	// Bank result files are parsed as they stream in, never read whole (csv.server.ts); other forms as usual.
+	const { fields: formData, csv } = await readCsvForm(request)
 	const runId = requireId(params, 'runId')
 	const intent = String(formData.get('intent') ?? '')
 	const ip = clientIp(request)
@@ -51,8 +51,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 		await requireRecentAuth(request, user)
 		return replyOutcome(parsed, await approveRun(user, runId, ip))
 	}
-	const file = formData.get('file')
-	const outcome = await importBankResults(user, runId, intent, file instanceof File ? file : null, ip)
+	const outcome = await importBankResults(user, runId, intent, csv, ip)
 	// A refused file comes back with each line's verdict: which lines to fix before importing it again.
 	if (!outcome.ok) return replyFailure(parsed, outcome, { refusedLines: 'lines' in outcome ? outcome.lines : null })
 	return replyOutcome(parsed, outcome)

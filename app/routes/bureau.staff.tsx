@@ -15,6 +15,7 @@ import { requireRole, STAFF_CREATOR_ROLES } from '~/modules/auth/access.server.t
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { requireRecentAuth } from '~/modules/auth/step-up.server.ts'
 import { ok } from '~/lib/outcome.ts'
+import { zodMessageKey } from '~/lib/zod-messages.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, STAFF_CREATOR_ROLES)
@@ -41,7 +42,7 @@ export default function StaffPage() {
 	const { t, i18n } = useTranslation()
 	const zh = i18n.language === 'zh-CN'
 	const invited = replyValue<{ inviteUrl: string; expiresAt: string }>(reply, 'create-staff')
-	const [form, fields] = useForm({ id: 'create-staff', lastResult: replyFor(reply, 'create-staff'), onValidate: ({ formData }) => parseWithZod(formData, { schema: createStaffSchema }), shouldRevalidate: 'onInput' })
+	const [form, fields] = useForm({ id: 'create-staff', lastResult: replyFor(reply, 'create-staff'), onValidate: ({ formData }) => parseWithZod(formData, { schema: createStaffSchema, error: zodMessageKey }), shouldRevalidate: 'onInput' })
 	return (
 		<>
 			<section className="card">

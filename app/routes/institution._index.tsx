@@ -61,6 +61,7 @@ export default function InstitutionOverview() {
 				<Link to="/institution/facts" className="button">{t('facts.link')}</Link>
 				<Link to="/institution/construction" className="button">{t('construction.link')}</Link>
 				<Link to="/institution/inspections" className="button">{t('inspections.link')}</Link>
+				<Link to="/institution/operating-subsidy" className="button">{t('operating.nav')}</Link>
 			</p>
 		</section>
 	)

@@ -8,7 +8,8 @@ import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { requireInstitutionStaff } from '~/modules/beds/access.server.ts'
-import { FACILITY_KINDS, factsSchema, getFacts, OWNERSHIPS, saveFacts } from '~/modules/beds/facts.server.ts'
+import { factsSchema, getFacts, saveFacts } from '~/modules/beds/facts.server.ts'
+import { FACILITY_KINDS, OWNERSHIPS } from '~/modules/beds/facts.ts'
 
 // The institution's facts (issue 14 item 2): ownership, filing, facility kind, 特困 places.
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -13,6 +13,7 @@ import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { loginSchema, safeRedirect } from '~/modules/auth/schemas.ts'
 import { createUserSession, getSessionUser } from '~/modules/auth/session.server.ts'
 import { needsSecondFactor } from '~/modules/auth/sessions.server.ts'
+import { zodMessageKey } from '~/lib/zod-messages.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	if (await getSessionUser(request)) throw redirect('/')
@@ -41,7 +42,7 @@ export default function Login() {
 	const [form, fields] = useForm({
 		id: 'login',
 		lastResult: replyFor(reply, 'login'),
-		onValidate: ({ formData }) => parseWithZod(formData, { schema: loginSchema }),
+		onValidate: ({ formData }) => parseWithZod(formData, { schema: loginSchema, error: zodMessageKey }),
 		shouldRevalidate: 'onInput',
 	})
 	const minutes = reply && 'retryAfterMinutes' in reply ? reply.retryAfterMinutes : null

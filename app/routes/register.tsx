@@ -14,6 +14,7 @@ import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { createUserSession, getSessionUser } from '~/modules/auth/session.server.ts'
 import { registerWithCodeSchema, sendCodeSchema } from '~/modules/messaging/phone-code-schemas.ts'
 import { requestPhoneCode, verifyPhoneCode } from '~/modules/messaging/phone-codes.server.ts'
+import { zodMessageKey } from '~/lib/zod-messages.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	if (await getSessionUser(request)) throw redirect('/')
@@ -47,14 +48,14 @@ export default function Register() {
 	const [codeForm, codeFields] = useForm({
 		id: 'register-sms',
 		lastResult: replyFor(reply, 'register-sms'),
-		onValidate: ({ formData }) => parseWithZod(formData, { schema: sendCodeSchema }),
+		onValidate: ({ formData }) => parseWithZod(formData, { schema: sendCodeSchema, error: zodMessageKey }),
 		shouldRevalidate: 'onInput',
 	})
 	const [form, fields] = useForm({
 		id: 'register',
 		lastResult: replyFor(reply, 'register'),
 		defaultValue: sentTo ? { phone: sentTo } : undefined,
-		onValidate: ({ formData }) => parseWithZod(formData, { schema: registerWithCodeSchema }),
+		onValidate: ({ formData }) => parseWithZod(formData, { schema: registerWithCodeSchema, error: zodMessageKey }),
 		shouldRevalidate: 'onInput',
 	})
 	const busy = navigation.state === 'submitting'

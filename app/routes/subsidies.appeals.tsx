@@ -2,58 +2,72 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, FormErrors, OrphanReplyErrors, replyDone, TextareaField, useReplyForm } from '~/components/forms.tsx'
-import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { ActionForm, Field, FormErrors, OrphanReplyErrors, replyDone, TextareaField, useReplyForm } from '~/components/forms.tsx'
+import { parseForm, replyFailure, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
+import { getT } from '~/lib/i18n.ts'
+import { getPreferences } from '~/lib/preferences.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
-import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { familyAppeals, lodgeAppeal } from '~/modules/due-process/appeals.server.ts'
+import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS } from '~/modules/due-process/attachments.ts'
+import { readAppealForm } from '~/modules/due-process/attachments.server.ts'
 import { appealSchema } from '~/modules/due-process/schemas.ts'
 
-// The family asks for a review (复核) of a refusal, within 60 days; the outcome arrives as a notice.
-// Attachments are not taken yet: the reasons are text (docs/subsidies.md).
+// The family asks for a review (复核) of any decision about its elders — a subsidy refusal, an
+// allowance stop, the assessed level, a complaint's finding — within 60 days, with reasons and up to
+// 3 files (docs/appeals.md); the outcome arrives as a notification. Works without JavaScript.
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, ['family'])
-	return { refusals: await familyAppeals(user, shanghaiDate()) }
+	return { decisions: await familyAppeals(user, shanghaiDate()), maxFiles: MAX_ATTACHMENTS, maxMb: MAX_ATTACHMENT_BYTES / 1024 / 1024 }
 }
 
 export async function action({ request }: ActionFunctionArgs) {
 	const user = await requireRole(request, ['family'])
-	const formData = await readProtectedForm(request)
-	const parsed = parseForm(formData, appealSchema, { form: `appeal-${formData.get('applicationId')}` })
+	const read = await readAppealForm(request)
+	// A body over every limit at once is not read at all: the page's error boundary answers 413.
+	if (read === 'tooLarge') throw new Response(getT((await getPreferences(request)).locale)('subsidies:dueProcess.errors.attachmentTooLarge'), { status: 413, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
+	const formId = `appeal-${read.formData.get('kind')}-${read.formData.get('subjectId')}`
+	const parsed = parseForm(read.formData, appealSchema, { form: formId })
 	if (!parsed.ok) return parsed.response
-	return replyOutcome(parsed, await lodgeAppeal(user, parsed.value, clientIp(request), shanghaiDate()))
+	if ('failure' in read) return replyFailure(parsed, read.failure)
+	return replyOutcome(parsed, await lodgeAppeal(user, { ...parsed.value, attachments: read.attachments }, clientIp(request), shanghaiDate()))
 }
 
 export default function Appeals() {
-	const { refusals } = useLoaderData<typeof loader>()
+	const { decisions, maxFiles, maxMb } = useLoaderData<typeof loader>()
 	const reply = useActionData<typeof action>()
 	const { t } = useTranslation('subsidies')
 	return (
 		<section>
 			<h1>{t('dueProcess.familyTitle')}</h1>
 			<p>{t('dueProcess.familyLead')}</p>
-			<OrphanReplyErrors reply={reply} formIds={refusals.map((r) => `appeal-${r.applicationId}`)} />
-			{refusals.length === 0 ? <p className="empty">{t('dueProcess.noRefusals')}</p> : null}
+			<OrphanReplyErrors reply={reply} formIds={decisions.map((d) => `appeal-${d.key}`)} />
+			{reply && typeof reply === 'object' && 'ok' in reply && reply.ok ? (
+				<p role="status" className="notice">
+					{t('dueProcess.appealLodged')}
+				</p>
+			) : null}
+			{decisions.length === 0 ? <p className="empty">{t('dueProcess.noRefusals')}</p> : null}
 			<ul className="cards">
-				{refusals.map((r) => (
-					<li key={r.applicationId} className="card" data-testid="refusal-item">
+				{decisions.map((d) => (
+					<li key={d.key} className="card" data-testid="refusal-item" data-kind={d.kind}>
 						<h2>
-							{r.elder} · {r.policy}
+							{t(`dueProcess.kinds.${d.kind}`)} · {d.elder ? `${d.elder} · ` : ''}
+							{d.detail}
 						</h2>
-						{r.appeal ? (
+						<p>
+							{t(`dueProcess.decided.${d.decided}`)} · {d.decidedOn}
+						</p>
+						{d.appeal ? (
 							<p data-testid="appeal-status">
-								{t(`dueProcess.appealStatus.${r.appeal.status}`)}
-								{r.appeal.outcomeReason ? `：${r.appeal.outcomeReason}` : ''}
+								{t(`dueProcess.appealStatus.${d.appeal.status}`)}
+								{d.appeal.changedTo ? ` · ${t(`dueProcess.decided.${d.appeal.changedTo}`)}` : ''}
+								{d.appeal.outcomeReason ? `：${d.appeal.outcomeReason}` : ''}
 							</p>
-						) : r.open ? (
-							<AppealForm applicationId={r.applicationId} deadline={r.deadline!} reply={reply} />
 						) : (
-							<p>
-								{t('dueProcess.deadline')}: {r.deadline}
-							</p>
+							<AppealForm kind={d.kind} subjectId={d.subjectId} deadline={d.deadline} reply={reply} maxFiles={maxFiles} maxMb={maxMb} />
 						)}
 					</li>
 				))}
@@ -62,25 +76,28 @@ export default function Appeals() {
 	)
 }
 
-function AppealForm({ applicationId, deadline, reply }: { applicationId: string; deadline: string; reply: unknown }) {
+function AppealForm({ kind, subjectId, deadline, reply, maxFiles, maxMb }: { kind: string; subjectId: string; deadline: string; reply: unknown; maxFiles: number; maxMb: number }) {
 	const { t } = useTranslation('subsidies')
 	const navigation = useNavigation()
-	const id = `appeal-${applicationId}`
-	const [form, fields] = useReplyForm<'reasons'>(id, reply)
-	if (replyDone(reply, id))
-		return (
-			<p role="status" className="notice">
-				{t('dueProcess.appealLodged')}
-			</p>
-		)
+	const id = `appeal-${kind}-${subjectId}`
+	const [form, fields] = useReplyForm<'reasons' | 'attachments'>(id, reply)
+	// Lodged: the page says so at the top, and the item shows the appeal (the list is loaded again).
+	if (replyDone(reply, id)) return null
 	return (
-		<ActionForm form={form}>
+		<ActionForm form={form} encType="multipart/form-data">
 			<FormErrors form={form} />
-			<input type="hidden" name="applicationId" value={applicationId} />
+			<input type="hidden" name="kind" value={kind} />
+			<input type="hidden" name="subjectId" value={subjectId} />
 			<p>
 				{t('dueProcess.deadline')}: {deadline}
 			</p>
 			<TextareaField label={t('dueProcess.appealReasons')} errors={fields.reasons.errors} textareaProps={{ id: `${id}-reasons`, name: 'reasons', required: true, maxLength: 1000 }} />
+			<Field
+				label={t('dueProcess.attachments')}
+				hint={t('dueProcess.attachmentsHint', { count: maxFiles, mb: maxMb })}
+				errors={fields.attachments.errors}
+				inputProps={{ id: `${id}-attachments`, name: 'attachments', type: 'file', multiple: true, accept: 'image/jpeg,image/png,application/pdf' }}
+			/>
 			<button type="submit" disabled={navigation.state === 'submitting'}>
 				{t('dueProcess.appealSubmit')}
 			</button>

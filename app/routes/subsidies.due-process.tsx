@@ -2,8 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, DecisionForm, FormErrors, OrphanReplyErrors, replyDone, useReplyForm } from '~/components/forms.tsx'
-import { DataTable, Money } from '~/components/ui.tsx'
+import { ActionForm, DecisionForm, FormErrors, OrphanReplyErrors, replyDone, SelectField, useReplyForm } from '~/components/forms.tsx'
+import { DataTable, Facts, Money } from '~/components/ui.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
@@ -98,15 +98,33 @@ export default function DueProcess() {
 				{appeals.map((a) => (
 					<li key={a.id} className="card" data-testid="appeal-item">
 						<h3>
-							{a.elder} · {a.policy}
+							{t(`dueProcess.kinds.${a.kind}`)} · {a.elder || a.facts.provider} {a.policy ? `· ${a.policy}` : ''}
 						</h3>
 						<p>
-							{t(`status.${a.refusedStatus}`)} · {a.refusedOn} · {t(`dueProcess.level.${a.level}`)}
+							{t(`dueProcess.decided.${a.decided}`)} · {a.refusedOn} · {t(`dueProcess.level.${a.level}`)}
 						</p>
-						<p>
-							{t('dueProcess.appealReasons')}: {a.reasons}
-						</p>
-						<AppealForm id={a.id} reply={reply} />
+						<Facts
+							items={[
+								!!a.facts.month && [t('dueProcess.facts.month'), a.facts.month],
+								!!a.facts.assessedOn && [t('dueProcess.facts.assessedOn'), `${a.facts.assessedOn} – ${a.facts.validUntil ?? ''}`],
+								!!a.facts.refusalReason && [t('dueProcess.facts.refusalReason'), a.facts.refusalReason],
+								[t('dueProcess.deadline'), a.deadline],
+								[t('dueProcess.appealReasons'), a.reasons],
+							]}
+						/>
+						{a.attachments.length ? (
+							<ul aria-label={t('dueProcess.attachments')}>
+								{a.attachments.map((f) => (
+									<li key={f.id}>
+										<a href={`/subsidies/appeal-attachments/${f.id}`} download>
+											{f.fileName}
+										</a>{' '}
+										({Math.ceil(f.size / 1024)} KB)
+									</li>
+								))}
+							</ul>
+						) : null}
+						<AppealForm id={a.id} kind={a.kind} decided={a.decided} reply={reply} />
 					</li>
 				))}
 			</ul>
@@ -152,10 +170,16 @@ function FindingForm({ id, reply }: { id: string; reply: unknown }) {
 	)
 }
 
-function AppealForm({ id, reply }: { id: string; reply: unknown }) {
+const CHANGE_CHOICES: Record<string, readonly string[]> = {
+	assessment: ['intact', 'mild', 'moderate', 'severe', 'complete'],
+	complaint: ['upheld', 'partly_upheld', 'not_upheld'],
+}
+
+function AppealForm({ id, kind, decided, reply }: { id: string; kind: string; decided: string; reply: unknown }) {
 	const { t } = useTranslation('subsidies')
 	const navigation = useNavigation()
-	const [form, fields] = useReplyForm<'reason'>(`appeal-${id}`, reply)
+	const [form, fields] = useReplyForm<'reason' | 'changedTo'>(`appeal-${id}`, reply)
+	const choices = CHANGE_CHOICES[kind]
 	return (
 		<DecisionForm
 			form={form}
@@ -163,13 +187,22 @@ function AppealForm({ id, reply }: { id: string; reply: unknown }) {
 			reason={{ name: 'reason', label: t('dueProcess.outcome'), required: true }}
 			decision="outcome"
 			choices={[
-				{ value: 'changed', label: t('dueProcess.change') },
+				{ value: 'changed', label: t(`dueProcess.changeTo.${kind}`) },
 				{ value: 'upheld', label: t('dueProcess.uphold'), tone: 'secondary' },
 			]}
 			disabled={navigation.state === 'submitting'}
 		>
 			<input type="hidden" name="intent" value="appeal" />
 			<input type="hidden" name="appealId" value={id} />
+			{choices ? (
+				<SelectField
+					label={t('dueProcess.changedTo')}
+					errors={fields.changedTo.errors}
+					selectProps={{ id: `appeal-${id}-changedTo`, name: 'changedTo' }}
+					placeholder={t('dueProcess.changedToNone')}
+					options={choices.filter((c) => c !== decided).map((c) => ({ value: c, label: t(`dueProcess.decided.${c}`) }))}
+				/>
+			) : null}
 		</DecisionForm>
 	)
 }

@@ -196,7 +196,7 @@ describe('appeals (复核)', () => {
 		expect(await lodgeAppeal(stranger, { applicationId: a.applicationId, reasons: '不服' }, null, TODAY)).toMatchObject({ ok: false, status: 403 })
 		expect(await lodgeAppeal(a.family, { applicationId: a.applicationId, reasons: '不服' }, null, addDays(TODAY, 61))).toMatchObject({ ok: false, status: 409, formError: 'subsidies:dueProcess.errors.appealLate' })
 		expect(await lodgeAppeal(a.family, { applicationId: a.applicationId, reasons: '  ' }, null, TODAY)).toMatchObject({ ok: false, status: 400 })
-		expect(await prisma.subsidyAppeal.count({ where: { applicationId: a.applicationId } })).toBe(0)
+		expect(await prisma.appeal.count({ where: { kind: 'subsidy_application', subjectId: a.applicationId } })).toBe(0)
 		// On the 60th day it is still in time.
 		expect(await lodgeAppeal(a.family, { applicationId: a.applicationId, reasons: '材料已补齐' }, null, addDays(TODAY, 60))).toMatchObject({ ok: true })
 		expect(await lodgeAppeal(a.family, { applicationId: a.applicationId, reasons: '再次' }, null, TODAY)).toMatchObject({ ok: false, status: 409 })
@@ -207,11 +207,11 @@ describe('appeals (复核)', () => {
 		const a = await refused('冯志强', { by: city })
 		const lodged = await lodgeAppeal(a.family, { applicationId: a.applicationId, reasons: '家庭情况有变化' }, null, TODAY)
 		const appealId = lodged.ok ? lodged.value.id : ''
-		expect(await prisma.subsidyAppeal.findUniqueOrThrow({ where: { id: appealId }, select: { level: true } })).toEqual({ level: 'city' })
+		expect(await prisma.appeal.findUniqueOrThrow({ where: { id: appealId }, select: { level: true } })).toEqual({ level: 'city' })
 		// The district bureau is not above the city; the city officer who refused cannot review.
 		expect(await decideAppeal(await bureau(), { appealId, outcome: 'changed', reason: '同意' }, null, TODAY)).toMatchObject({ ok: false, status: 404 })
 		expect(await decideAppeal(city, { appealId, outcome: 'changed', reason: '同意' }, null, TODAY)).toMatchObject({ ok: false, status: 403, formError: 'subsidies:dueProcess.errors.sameDecider' })
-		expect(await prisma.subsidyAppeal.findUniqueOrThrow({ where: { id: appealId }, select: { status: true } })).toEqual({ status: 'pending' })
+		expect(await prisma.appeal.findUniqueOrThrow({ where: { id: appealId }, select: { status: true } })).toEqual({ status: 'pending' })
 		const other = await makeUser({ role: 'bureau_city', name: '市民政局乙' })
 		expect(await decideAppeal(other, { appealId, outcome: 'upheld', reason: '原决定正确' }, null, TODAY)).toMatchObject({ ok: true })
 		expect(await prisma.subsidyApplication.findUniqueOrThrow({ where: { id: a.applicationId }, select: { status: true } })).toEqual({ status: 'rejected' })
@@ -225,7 +225,7 @@ describe('appeals (复核)', () => {
 		const lodged = await lodgeAppeal(a.family, { applicationId: a.applicationId, reasons: '低保证已补办' }, null, TODAY)
 		expect(lodged).toMatchObject({ ok: true, value: { deadline: addDays(refusedOn, 60) } })
 		const appealId = lodged.ok ? lodged.value.id : ''
-		expect(await prisma.subsidyAppeal.findUniqueOrThrow({ where: { id: appealId }, select: { level: true } })).toEqual({ level: 'township' })
+		expect(await prisma.appeal.findUniqueOrThrow({ where: { id: appealId }, select: { level: true } })).toEqual({ level: 'township' })
 		// The community officer who refused is not the level above.
 		expect(await decideAppeal(a.communityOfficer, { appealId, outcome: 'changed', reason: '同意' }, null, TODAY)).toMatchObject({ ok: false, status: 404 })
 		const township = await makeOfficer({ role: 'township_officer', districtId: 'dongbao', townshipId: a.place.township.id })

@@ -112,4 +112,11 @@ describe('plain-HTML form posts', () => {
 		const hook = await fetch(`${app.baseUrl}/resources/stripe-webhook`, { method: 'POST', body: 'x'.repeat(300 * 1024), headers: { 'content-type': 'application/json' } })
 		expect(hook.status).toBe(413)
 	})
+
+	it('refuses a multipart body over 1 MB to a form that takes no file (tests/unit/body-limits.test.ts: where files are taken)', async () => {
+		const form = new FormData()
+		form.append('file', new File(['x'.repeat(2 * 1024 * 1024)], 'a.csv'))
+		const login = await fetch(`${app.baseUrl}/login`, { method: 'POST', body: form, redirect: 'manual' })
+		expect(login.status).toBe(413)
+	})
 })

@@ -65,21 +65,32 @@ export async function callLoader<T = unknown>(route: RouteModule, path: string, 
 
 /**
  * Calls the route's action for a form POST to `path`, with the visitor's CSRF token unless
- * `csrf: false`. Fields with an array value repeat, as checkboxes do.
+ * `csrf: false`. Fields with an array value repeat, as checkboxes do. With a `File` among the
+ * values the body is multipart (the CSRF token first, as ActionForm puts it), else urlencoded.
  */
 export async function callAction<T = unknown>(
 	route: RouteModule,
 	path: string,
-	fields: Record<string, string | string[]>,
+	fields: Record<string, string | string[] | File>,
 	opts: { as?: Visitor; params?: Params; csrf?: boolean; headers?: HeadersInit } = {},
 ): Promise<RouteResult<T>> {
 	if (!route.action) throw new Error('this route has no action')
 	const action = route.action
-	const body = new URLSearchParams()
-	for (const [k, v] of Object.entries(fields)) for (const item of Array.isArray(v) ? v : [v]) body.append(k, item)
-	if (opts.csrf !== false && opts.as) body.set(CSRF_FIELD, opts.as.csrfToken)
+	const multipart = Object.values(fields).some((v) => v instanceof File)
 	const headers = new Headers(opts.headers)
-	headers.set('content-type', 'application/x-www-form-urlencoded')
+	let body: URLSearchParams | FormData
+	if (multipart) {
+		const form = new FormData()
+		if (opts.csrf !== false && opts.as) form.append(CSRF_FIELD, opts.as.csrfToken)
+		for (const [k, v] of Object.entries(fields)) for (const item of Array.isArray(v) ? v : [v]) if (!(k === CSRF_FIELD && form.has(k))) form.append(k, item)
+		body = form
+	} else {
+		const form = new URLSearchParams()
+		for (const [k, v] of Object.entries(fields)) for (const item of Array.isArray(v) ? v : [v]) form.append(k, item as string)
+		if (opts.csrf !== false && opts.as) form.set(CSRF_FIELD, opts.as.csrfToken)
+		headers.set('content-type', 'application/x-www-form-urlencoded')
+		body = form
+	}
 	return settle<T>(() => action({ request: request(path, opts.as, { method: 'POST', body, headers }), params: opts.params ?? {}, context: {} }))
 }
 

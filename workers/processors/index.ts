@@ -8,7 +8,8 @@ import { smsWorker } from './sms.ts'
 import { registryImportWorker } from './registry-import.ts'
 import { statusReviewWorker } from './status-review.ts'
 import { dueProcessWorker } from './due-process.ts'
+import { operatingSubsidyWorker } from './operating-subsidy.ts'
 
 export type { WorkerDefinition } from './definition.ts'
 
-export const WORKERS: WorkerDefinition[] = [allowanceWorker, indicatorSnapshots, marketplaceWorker, subsidyGrantWorker, subsidyClaimsWorker, smsWorker, statusReviewWorker, registryImportWorker, dueProcessWorker]
+export const WORKERS: WorkerDefinition[] = [allowanceWorker, indicatorSnapshots, marketplaceWorker, subsidyGrantWorker, subsidyClaimsWorker, smsWorker, statusReviewWorker, registryImportWorker, dueProcessWorker, operatingSubsidyWorker]

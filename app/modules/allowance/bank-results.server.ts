@@ -4,7 +4,6 @@
 // judged whole before anything is written: one line naming a serial outside this run's files, or
 // one already settled, refuses the file (4xx) and changes nothing; the same file twice is refused
 // by allowance_bank_import's unique (run, kind, SHA-256).
-import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { transaction } from '~/lib/db.server.ts'
 import { failureOf } from '~/lib/db-rules.server.ts'
@@ -14,7 +13,7 @@ import { fail, type Failure, type Outcome } from '~/lib/outcome.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
-import { parseCsvUpload, type LineReport } from './csv.server.ts'
+import { parseCsvUpload, type CsvFile, type LineReport } from './csv.server.ts'
 
 export type BankResultKind = 'returns' | 'confirmations'
 
@@ -23,7 +22,7 @@ const COLUMNS: Record<BankResultKind, readonly string[]> = { returns: ['流水�
 /** A refused file, with each line's verdict so the finance office sees which lines to fix. */
 export type RefusedFile = Failure & { lines: LineReport[] }
 
-export async function importBankResults(user: SessionUser, runId: string, kind: BankResultKind, file: File | null, ip: string | null): Promise<Outcome<{ lines: LineReport[]; marked: number }> | RefusedFile> {
+export async function importBankResults(user: SessionUser, runId: string, kind: BankResultKind, file: File | CsvFile | null, ip: string | null): Promise<Outcome<{ lines: LineReport[]; marked: number }> | RefusedFile> {
 	if (user.role !== 'bureau_city') return fail('allowance:errors.run.cityOnly', 403)
 	if (!z.uuid().safeParse(runId).success) return fail('allowance:errors.run.notFound', 404)
 	const run = await sql`SELECT status, month FROM allowance_run WHERE id = ${runId}`.first<{ status: string; month: string }>()
@@ -31,7 +30,7 @@ export async function importBankResults(user: SessionUser, runId: string, kind: 
 	if (run.status !== 'disbursed') return fail('allowance:errors.returns.notDisbursed', 409)
 	const parsed = await parseCsvUpload(file, COLUMNS[kind])
 	if (!parsed.ok) return fail(parsed.error, 400)
-	const sha256 = createHash('sha256').update(new Uint8Array(await file!.arrayBuffer())).digest('hex')
+	const sha256 = parsed.sha256
 	const lines: LineReport[] = []
 	const seen = new Set<number>()
 	const candidates: { line: number; serial: number; reason: string }[] = []

@@ -69,8 +69,11 @@ async function takeSnapshot(runId: string): Promise<{ status: string; chunkCount
 			 FROM elder e LEFT JOIN cremation_record c ON c."elderId" = e.id
 			 WHERE e."birthDate" <= ${p.t80}::date AND e."residenceStatus" = 'verified'
 			   -- Who died or left the city before the month does not enter it at all (life events, issue 10 item 7).
-			   AND (LEAST(e."deathDate", c."deathDate") IS NULL OR LEAST(e."deathDate", c."deathDate") >= ${p.first}::date)
-			   AND (e."residencyStatus" = 'resident' OR COALESCE(e."movedOutOn" >= ${p.first}::date, false))`.run(tx)
+			   AND (((LEAST(e."deathDate", c."deathDate") IS NULL OR LEAST(e."deathDate", c."deathDate") >= ${p.first}::date)
+			     AND (e."residencyStatus" = 'resident' OR COALESCE(e."movedOutOn" >= ${p.first}::date, false)))
+			     -- A stop overturned on appeal and not yet paid is back-paid by this run, whatever the registry now says.
+			     OR EXISTS (SELECT 1 FROM allowance_stop st WHERE st."elderId" = e.id AND st."overturnAppealId" IS NOT NULL
+			                AND NOT EXISTS (SELECT 1 FROM allowance_payment ap WHERE ap."elderId" = e.id AND ap.month = st.month)))`.run(tx)
 		const chunks = Math.ceil(n / chunkSize)
 		await sql`INSERT INTO allowance_run_chunk ("runId", no, "seqFrom", "seqTo")
 			 SELECT ${runId}, g, (g - 1) * ${chunkSize}::int + 1, LEAST(g * ${chunkSize}::int, ${n}::int) FROM generate_series(1, ${chunks}::int) g`.run(tx)
@@ -111,11 +114,11 @@ async function chunkMonthParams(tx: Tx, month: string): Promise<{ params: MonthP
 	const versions = await loadSettingsVersions(tx)
 	const current = settingsForMonth(versions, month)
 	const params = [monthParams(month, current)]
-	if (current.backPayAllowed) {
-		// Back-pay reaches back at most ten years: older months belong to another system's books.
-		const rows = await sql`SELECT DISTINCT month FROM allowance_run WHERE status <> 'rejected' AND month < ${month} AND month >= ${addMonths(month, -120)}`.rows<{ month: string }>(tx)
-		for (const r of rows) params.push(monthParams(r.month, settingsForMonth(versions, r.month)))
-	}
+	// Earlier run months: back-pay of liveness stops (when the bureau allows it) and of stops overturned
+	// on appeal (always: a reviewer's decision is not the bureau's setting to withhold). Back-pay reaches
+	// back at most ten years: older months belong to another system's books.
+	const rows = await sql`SELECT DISTINCT month FROM allowance_run WHERE status <> 'rejected' AND month < ${month} AND month >= ${addMonths(month, -120)}`.rows<{ month: string }>(tx)
+	for (const r of rows) params.push(monthParams(r.month, settingsForMonth(versions, r.month)))
 	return { params, backPay: current.backPayAllowed }
 }
 
@@ -148,14 +151,16 @@ export async function processChunk(runId: string, chunkNo: number): Promise<{ pa
 		const inChunk = sql`s."runId" = ${runId} AND s.seq BETWEEN ${chunk.seqFrom} AND ${chunk.seqTo}`
 		const inserted = await sql`WITH ${monthsCte(params)},
 			cand AS (
-				SELECT s.*, mp.* FROM allowance_snapshot s JOIN mp ON mp.month = ${chunk.month}
+				SELECT s.*, mp.*, false AS overturned FROM allowance_snapshot s JOIN mp ON mp.month = ${chunk.month}
 				WHERE ${inChunk}
 				${
-					// Back-pay months exist only when earlier runs do (and the bureau allows it).
-					backPay && params.length > 1
+					// Back-pay months exist only when earlier runs do: stops for want of liveness (if the bureau
+					// allows back-pay) and stops overturned on appeal (due-process/subjects.server.ts), which are
+					// paid on the reviewer's decision whatever the registry says, if the elder was of age.
+					params.length > 1
 						? sql`UNION ALL
-				SELECT s.*, mp.* FROM allowance_snapshot s
-				JOIN allowance_stop st ON st."elderId" = s."elderId" AND st.reason = 'no_liveness'
+				SELECT s.*, mp.*, st."overturnAppealId" IS NOT NULL AS overturned FROM allowance_snapshot s
+				JOIN allowance_stop st ON st."elderId" = s."elderId" AND (${backPay ? sql`st.reason = 'no_liveness' OR ` : sql.empty}st."overturnAppealId" IS NOT NULL)
 				JOIN allowance_run r ON r.id = st."runId" AND r.status <> 'rejected'
 				JOIN mp ON mp.month = st.month AND mp.month < ${chunk.month}
 				WHERE ${inChunk}`
@@ -170,7 +175,7 @@ export async function processChunk(runId: string, chunkNo: number): Promise<{ pa
 			       c."districtId", c."bankCardRef",
 			       -- No card reference: the money has nowhere to go, so it waits out of the bank file.
 			       (CASE WHEN c."bankCardRef" IS NULL THEN 'held_no_account' ELSE 'pending' END)::"AllowancePaymentStatus"
-			FROM cand c WHERE ${PAYABLE}
+			FROM cand c WHERE (${PAYABLE}) OR (c.overturned AND c."birthDate" <= c.t80)
 			ON CONFLICT ("elderId", month) DO NOTHING`.run(tx)
 		const p = params[0]!
 		await sql`INSERT INTO allowance_stop ("runId", "elderId", month, reason, "districtId")

@@ -12,7 +12,7 @@ import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { hashIdNumber } from '~/modules/identity/id-crypto.server.ts'
 import { parseIdNumber } from '~/modules/identity/id-number.ts'
 import { recordDeathFromCremation } from '~/modules/life-events/life-events.server.ts'
-import { parseCsvUpload, type LineReport } from './csv.server.ts'
+import { parseCsvUpload, type CsvFile, type LineReport } from './csv.server.ts'
 import { loadSettingsVersions } from './engine.server.ts'
 import { mayRecordCard } from './cards.server.ts'
 import { decideMonth, firstEligibleMonth, settingsForMonth } from './rules.ts'
@@ -135,7 +135,7 @@ function realDate(v: string): string | null {
  * Imports a cremation file (身份证号, 姓名, 死亡日期[, 火化日期]). Every line is judged first;
  * then the matched ones are applied in one transaction, so the file is never half-applied.
  */
-export async function importCremationRecords(user: SessionUser, file: File | null, ip: string | null) {
+export async function importCremationRecords(user: SessionUser, file: File | CsvFile | null, ip: string | null) {
 	if (user.role !== 'bureau_city') return fail('allowance:errors.run.cityOnly', 403)
 	const parsed = await parseCsvUpload(file, CREMATION_COLUMNS)
 	if (!parsed.ok) return fail(parsed.error, 400)

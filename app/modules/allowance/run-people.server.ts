@@ -7,9 +7,7 @@ import { sql, type Sql } from '~/lib/sql.server.ts'
 import { addMonths } from '~/lib/time.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 
-export const PEOPLE_KINDS = ['new', 'stopped', 'tier_changed', 'resumed', 'held', 'stop'] as const
-export type PeopleKind = (typeof PEOPLE_KINDS)[number]
-export const STOP_REASONS = ['death', 'cremation', 'moved_out', 'no_liveness'] as const
+import { PEOPLE_KINDS, STOP_REASONS } from './run-people.ts'
 
 export const peopleFilterSchema = z.object({
 	kind: z.enum(PEOPLE_KINDS).catch('new'),

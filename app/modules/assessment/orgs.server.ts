@@ -8,14 +8,16 @@ import { fail, fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
 import { INVITED_PASSWORD_HASH, newInvitationToken } from '~/modules/accounts/invitations.server.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import { isCityWide } from '~/modules/auth/access.server.ts'
+import { CONTROL_MESSAGE, isSingleLine } from '~/modules/auth/schemas.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 
 const mayManage = (user: SessionUser) => user.role === 'bureau_city' || user.role === 'bureau_district' || user.role === 'admin'
 
 export const registerOrgSchema = z.object({
-	name: z.string({ error: 'statuses:orgs.errors.name' }).trim().min(2, 'statuses:orgs.errors.name').max(80, 'statuses:errors.tooLong'),
-	licenceNo: z.string({ error: 'statuses:orgs.errors.licenceNo' }).trim().min(2, 'statuses:orgs.errors.licenceNo').max(40, 'statuses:errors.tooLong'),
-	districtIds: z.preprocess((v) => (Array.isArray(v) ? v : v ? [v] : []), z.array(z.string().max(40)).min(1, 'statuses:orgs.errors.districts')),
+	name: z.string({ error: 'statuses:orgs.errors.name' }).trim().min(2, 'statuses:orgs.errors.name').max(80, 'statuses:errors.tooLong').refine(isSingleLine, CONTROL_MESSAGE),
+	licenceNo: z.string({ error: 'statuses:orgs.errors.licenceNo' }).trim().min(2, 'statuses:orgs.errors.licenceNo').max(40, 'statuses:errors.tooLong').refine(isSingleLine, CONTROL_MESSAGE),
+	// District ids are short codes ('dongbao'); anything else is not a district (a NUL byte here was a 500).
+	districtIds: z.preprocess((v) => (Array.isArray(v) ? v : v ? [v] : []), z.array(z.string().regex(/^[a-z0-9_-]{1,40}$/, 'errors.district.unknown')).min(1, 'statuses:orgs.errors.districts')),
 })
 export const inviteAssessorSchema = z.object({
 	orgId: z.uuid({ error: 'statuses:orgs.errors.org' }),

@@ -14,8 +14,7 @@ import { isCityWide } from '~/modules/auth/access.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import type { InstitutionStaff } from './access.server.ts'
 
-export const OWNERSHIPS = Object.values(InstitutionOwnership)
-export const FACILITY_KINDS = Object.values(InstitutionFacilityKind)
+export { FACILITY_KINDS, OWNERSHIPS } from './facts.ts'
 
 const E = (k: string) => `beds:facts.errors.${k}`
 export const factsSchema = z.object({

@@ -1,64 +1,57 @@
-// Appeals (复核) of a subsidy refusal (issue 15 item 2). The family (a user linked to the elder) may
-// ask for a review within APPEAL_DAYS days of the refusal, with reasons. It goes one level above the
-// officer who refused: community → township (the district where there is no township), township →
-// district, district → city; the reviewer is never the decider (twoPersonRefusal). Upheld: the refusal
-// stands. Changed: the application becomes an approval (budget committed) and is put on the public
-// notice; when the grant opens it starts in the month of the refusal, so the months withheld between
-// the refusal and the effect are credited then (back-pay, each month once: see docs/subsidies.md).
+// Appeals (复核) of every decision about an elder (issue 15 item 2): a subsidy refusal, an allowance
+// stop, the capability assessment in force, a complaint's finding (subjects.server.ts says what each
+// is). The family (a user linked to the elder; for a complaint, the complainant) may ask for a review
+// within APPEAL_DAYS days of the decision, with reasons and up to 3 attachments. It goes one level
+// above the decider (subsidies: community → township (the district where there is no township) →
+// district → city; allowance stops: another city officer; assessments: the district; complaint
+// findings: the city); the reviewer is never the decider or anyone who took part (twoPersonRefusal).
+// Upheld: the decision stands. Changed: subjects.server.ts applyChange (approval with back-pay, stop
+// overturned and back-paid by the next run, corrected level in force from the original day, new finding).
 import { prisma, transaction } from '~/lib/db.server.ts'
 import { failureOf, refuse } from '~/lib/db-rules.server.ts'
 import { fail, fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
-import { sql } from '~/lib/sql.server.ts'
 import { dateOnly, toDateString } from '~/lib/time.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import { isCityWide, townshipIdOf } from '~/modules/auth/access.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { twoPersonRefusal } from '~/modules/auth/two-person.server.ts'
-import { listForNotice } from '~/modules/subsidies/grant-open.server.ts'
-import { yearCommitmentFen } from '~/modules/subsidies/rules.ts'
+import { MAX_ATTACHMENTS, sniffAttachment, type Attachment } from './attachments.ts'
 import { addDays, APPEAL_DAYS } from './mask.ts'
+import { applyChange, CAPABILITY_LEVELS, COMPLAINT_FINDINGS, decisionsFor, findDecision, subjectFacts, type AppealKind, type Decision } from './subjects.server.ts'
 
-type Level = 'township' | 'district' | 'city'
+export { refusalOf } from './subjects.server.ts'
 
-const refusalSelect = {
-	id: true, status: true, elderId: true, applicantId: true, districtId: true, townshipId: true, communityId: true, policyId: true,
-	communityReviewerId: true, communityReviewedAt: true, townshipReviewerId: true, townshipReviewedAt: true, bureauReviewerId: true, bureauDecidedAt: true,
-	elder: { select: { name: true } }, policy: { select: { nameZh: true } }, policyVersion: { select: { monthlyCreditFen: true, validUntil: true } },
-} as const
+/** `applicationId` alone names a subsidy refusal (the first kind appeals were taken for). */
+export type AppealInput = ({ kind: AppealKind; subjectId: string } | { applicationId: string }) & { reasons: string; attachments?: Attachment[] }
 
-/** The refusal of an application: who made it, when, and the level that reviews it; null if not refused. */
-export function refusalOf(app: { status: string; townshipId: string | null; communityReviewerId: string | null; communityReviewedAt: Date | null; townshipReviewerId: string | null; townshipReviewedAt: Date | null; bureauReviewerId: string | null; bureauDecidedAt: Date | null }): { deciderId: string | null; at: Date; level: Level } | null {
-	if (app.status === 'community_rejected' && app.communityReviewedAt) return { deciderId: app.communityReviewerId, at: app.communityReviewedAt, level: app.townshipId ? 'township' : 'district' }
-	if (app.status === 'township_rejected' && app.townshipReviewedAt) return { deciderId: app.townshipReviewerId, at: app.townshipReviewedAt, level: 'district' }
-	if (app.status === 'rejected' && app.bureauDecidedAt) return { deciderId: app.bureauReviewerId, at: app.bureauDecidedAt, level: 'city' }
-	return null
+function subjectOf(input: AppealInput): { kind: AppealKind; subjectId: string } {
+	return 'applicationId' in input ? { kind: 'subsidy_application', subjectId: input.applicationId } : { kind: input.kind, subjectId: input.subjectId }
 }
 
-/** Shanghai date of a timestamp. */
-function dayOf(at: Date) {
-	return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10)
-}
-
-export type AppealInput = { applicationId: string; reasons: string }
+const deadlineOf = (d: Decision) => addDays(d.decidedOn, APPEAL_DAYS)
 
 export async function lodgeAppeal(user: SessionUser, input: AppealInput, ip: string | null, today: string): Promise<Outcome<{ id: string; deadline: string }>> {
-	const app = await prisma.subsidyApplication.findUnique({ where: { id: input.applicationId }, select: refusalSelect })
-	if (!app) return fail('subsidies:dueProcess.errors.noApplication', 404)
-	const linked = user.role === 'family' && (await prisma.familyLink.count({ where: { elderId: app.elderId, userId: user.id } })) > 0
-	if (!linked) return fail('subsidies:errors.notYourElder', 403)
-	const refusal = refusalOf(app)
-	if (!refusal) return fail('subsidies:dueProcess.errors.notRefused', 409)
+	const { kind, subjectId } = subjectOf(input)
+	const found = await findDecision(kind, subjectId, today)
+	if ('missing' in found) return fail('subsidies:dueProcess.errors.noApplication', 404)
+	if ('notAppealable' in found) return fail('subsidies:dueProcess.errors.notRefused', 409)
+	const d = found.decision
+	if (user.role !== 'family' || !d.familyIds.includes(user.id)) return fail('subsidies:errors.notYourElder', 403)
 	if (!input.reasons.trim()) return fieldFail('reasons', 'subsidies:errors.reasonRequired', 400)
-	const refusedOn = dayOf(refusal.at)
-	const deadline = addDays(refusedOn, APPEAL_DAYS)
+	const deadline = deadlineOf(d)
 	if (today > deadline) return fail('subsidies:dueProcess.errors.appealLate', 409)
+	const files = input.attachments ?? []
+	if (files.length > MAX_ATTACHMENTS) return fieldFail('attachments', 'subsidies:dueProcess.errors.attachmentTooMany', 400)
+	const typed = files.map((f) => ({ ...f, mime: sniffAttachment(f.bytes) }))
+	if (typed.some((f) => !f.mime)) return fieldFail('attachments', 'subsidies:dueProcess.errors.attachmentType', 400)
 	try {
 		const created = await transaction(async (tx) => {
-			const row = await tx.subsidyAppeal.create({
-				data: { applicationId: app.id, elderId: app.elderId, appellantId: user.id, districtId: app.districtId, townshipId: app.townshipId, refusedStatus: app.status, deciderId: refusal.deciderId, refusedOn: dateOnly(refusedOn), level: refusal.level, deadline: dateOnly(deadline), lodgedOn: dateOnly(today), reasons: input.reasons },
+			const row = await tx.appeal.create({
+				data: { kind, subjectId, elderId: d.elderId, appellantId: user.id, districtId: d.districtId, townshipId: d.townshipId, decided: d.decided, deciderId: d.deciderId, otherDeciderIds: d.otherDeciderIds, refusedOn: dateOnly(d.decidedOn), level: d.level, deadline: dateOnly(deadline), lodgedOn: dateOnly(today), reasons: input.reasons },
 				select: { id: true },
 			})
-			await audit({ actor: user, action: 'subsidy.appeal', entityType: 'subsidy_appeal', entityId: row.id, districtId: app.districtId, ip, details: { applicationId: app.id, level: refusal.level } }, tx)
+			for (const f of typed) await tx.appealAttachment.create({ data: { appealId: row.id, fileName: f.fileName, mime: f.mime!, size: f.bytes.byteLength, bytes: Buffer.from(f.bytes) }, select: { id: true } })
+			await audit({ actor: user, action: kind === 'subsidy_application' ? 'subsidy.appeal' : 'appeal.lodge', entityType: 'appeal', entityId: row.id, districtId: d.districtId, ip, details: { kind, subjectId, level: d.level, attachments: typed.length } }, tx)
 			return row
 		})
 		return ok({ id: created.id, deadline })
@@ -67,66 +60,117 @@ export async function lodgeAppeal(user: SessionUser, input: AppealInput, ip: str
 	}
 }
 
+type Reviewable = { level: string; districtId: string; townshipId: string | null }
+
 /** Whether the officer sits at the level that reviews this appeal, in its place. */
-async function mayReview(user: SessionUser, appeal: { level: string; districtId: string; townshipId: string | null }) {
+async function mayReview(user: SessionUser, appeal: Reviewable) {
 	if (appeal.level === 'city') return isCityWide(user)
 	if (appeal.level === 'district') return isCityWide(user) || (user.role === 'bureau_district' && user.districtId === appeal.districtId)
 	return user.role === 'township_officer' && !!appeal.townshipId && user.districtId === appeal.districtId && (await townshipIdOf(user)) === appeal.townshipId
 }
 
-/** Appeals waiting for this officer's level and place. */
+/** The appeal an attachment belongs to, if this officer may review it (for the download route). */
+export async function reviewableAppeal(user: SessionUser, appealId: string) {
+	const appeal = await prisma.appeal.findUnique({ where: { id: appealId }, select: { level: true, districtId: true, townshipId: true, deciderId: true, otherDeciderIds: true } })
+	if (!appeal || appeal.deciderId === user.id || appeal.otherDeciderIds.includes(user.id) || !(await mayReview(user, appeal))) return null
+	return appeal
+}
+
+/** Appeals of every kind waiting for this officer's level and place, with the subject's facts. */
 export async function appealQueue(user: SessionUser) {
-	const rows = await prisma.subsidyAppeal.findMany({ where: { status: 'pending' }, orderBy: { lodgedOn: 'asc' }, take: 200, select: { id: true, level: true, districtId: true, townshipId: true, reasons: true, lodgedOn: true, deadline: true, refusedStatus: true, refusedOn: true, applicationId: true, deciderId: true } })
+	const rows = await prisma.appeal.findMany({
+		where: { status: 'pending' }, orderBy: { lodgedOn: 'asc' }, take: 200,
+		select: { id: true, kind: true, subjectId: true, level: true, districtId: true, townshipId: true, reasons: true, lodgedOn: true, deadline: true, decided: true, refusedOn: true, deciderId: true, otherDeciderIds: true },
+	})
 	const mine = []
-	for (const r of rows) if (r.deciderId !== user.id && (await mayReview(user, r))) mine.push(r)
-	const apps = await prisma.subsidyApplication.findMany({ where: { id: { in: mine.map((r) => r.applicationId) } }, select: { id: true, elder: { select: { name: true } }, policy: { select: { nameZh: true } } } })
-	return mine.map((r) => {
-		const app = apps.find((a) => a.id === r.applicationId)
-		return { ...r, lodgedOn: toDateString(r.lodgedOn), deadline: toDateString(r.deadline), refusedOn: toDateString(r.refusedOn), elder: app?.elder.name ?? '', policy: app?.policy.nameZh ?? '' }
-	})
+	for (const r of rows) if (r.deciderId !== user.id && !r.otherDeciderIds.includes(user.id) && (await mayReview(user, r))) mine.push(r)
+	const attachments = await prisma.appealAttachment.findMany({ where: { appealId: { in: mine.map((r) => r.id) } }, orderBy: { createdAt: 'asc' }, select: { id: true, appealId: true, fileName: true, size: true } })
+	return Promise.all(
+		mine.map(async (r) => {
+			const facts = await subjectFacts(r.kind as AppealKind, r.subjectId)
+			return {
+				id: r.id, kind: r.kind as AppealKind, level: r.level, reasons: r.reasons, decided: r.decided,
+				lodgedOn: toDateString(r.lodgedOn), deadline: toDateString(r.deadline), refusedOn: toDateString(r.refusedOn),
+				elder: facts.elder ?? '', policy: facts.policy ?? '', facts,
+				attachments: attachments.filter((a) => a.appealId === r.id).map(({ id, fileName, size }) => ({ id, fileName, size })),
+			}
+		}),
+	)
 }
 
-/** The family's appeals and the refusals they may still appeal. */
+/**
+ * Every decision about the family's elders it may appeal, with its deadline, and every appeal it
+ * made — also those whose subject has moved on since (an approval after a changed refusal, an
+ * assessment no longer in force), so the outcome stays on the page.
+ */
 export async function familyAppeals(user: SessionUser, today: string) {
-	const apps = await prisma.subsidyApplication.findMany({ where: { elder: { families: { some: { userId: user.id } } }, status: { in: ['community_rejected', 'township_rejected', 'rejected'] } }, take: 50, orderBy: { createdAt: 'desc' }, select: refusalSelect })
-	const appeals = await prisma.subsidyAppeal.findMany({ where: { applicationId: { in: apps.map((a) => a.id) } }, select: { applicationId: true, status: true, outcomeReason: true, deadline: true } })
-	return apps.map((a) => {
-		const refusal = refusalOf(a)
-		const deadline = refusal ? addDays(dayOf(refusal.at), APPEAL_DAYS) : null
-		const appeal = appeals.find((x) => x.applicationId === a.id)
-		return { applicationId: a.id, elder: a.elder.name, policy: a.policy.nameZh, deadline, open: !!deadline && today <= deadline && !appeal, appeal: appeal ? { status: appeal.status, outcomeReason: appeal.outcomeReason } : null }
+	const decisions = await decisionsFor(user, today)
+	const appeals = await prisma.appeal.findMany({
+		where: { OR: [{ appellantId: user.id }, ...decisions.map((d) => ({ kind: d.kind, subjectId: d.subjectId }))] },
+		orderBy: { createdAt: 'desc' }, take: 100,
+		select: { kind: true, subjectId: true, status: true, outcomeReason: true, changedTo: true, decided: true, refusedOn: true, deadline: true },
 	})
+	const appealOf = (kind: string, subjectId: string) => appeals.find((x) => x.kind === kind && x.subjectId === subjectId)
+	const summary = (a: (typeof appeals)[number]) => ({ status: a.status, outcomeReason: a.outcomeReason, changedTo: a.changedTo })
+	const current = decisions
+		.map((d) => {
+			const deadline = deadlineOf(d)
+			const appeal = appealOf(d.kind, d.subjectId)
+			return {
+				key: `${d.kind}-${d.subjectId}`, kind: d.kind, subjectId: d.subjectId, decided: d.decided, decidedOn: d.decidedOn,
+				// The first kind's field names, kept for its page and tests.
+				applicationId: d.kind === 'subsidy_application' ? d.subjectId : null,
+				elder: d.what.elder, detail: d.what.detail, policy: d.kind === 'subsidy_application' ? d.what.detail : '',
+				deadline, open: today <= deadline && !appeal,
+				appeal: appeal ? summary(appeal) : null,
+			}
+		})
+		// Past their deadline and never appealed: nothing left to do, not listed.
+		.filter((d) => d.open || d.appeal)
+	const moved = appeals.filter((a) => !decisions.some((d) => d.kind === a.kind && d.subjectId === a.subjectId))
+	const past = await Promise.all(
+		moved.map(async (a) => {
+			const facts = await subjectFacts(a.kind as AppealKind, a.subjectId)
+			return {
+				key: `${a.kind}-${a.subjectId}`, kind: a.kind as AppealKind, subjectId: a.subjectId, decided: a.decided, decidedOn: toDateString(a.refusedOn),
+				applicationId: a.kind === 'subsidy_application' ? a.subjectId : null,
+				elder: facts.elder ?? '', detail: facts.policy ?? facts.month ?? facts.assessedOn ?? facts.provider ?? '', policy: facts.policy ?? '',
+				deadline: toDateString(a.deadline), open: false, appeal: summary(a),
+			}
+		}),
+	)
+	return [...current, ...past]
 }
 
-export type AppealDecisionInput = { appealId: string; outcome: 'upheld' | 'changed'; reason: string }
+export type AppealDecisionInput = { appealId: string; outcome: 'upheld' | 'changed'; reason: string; changedTo?: string | null }
 
 export async function decideAppeal(user: SessionUser, input: AppealDecisionInput, ip: string | null, today: string): Promise<Outcome<{ noticeId: string | null }>> {
-	const appeal = await prisma.subsidyAppeal.findUnique({ where: { id: input.appealId }, select: { id: true, status: true, level: true, districtId: true, townshipId: true, deciderId: true, appellantId: true, applicationId: true, refusedOn: true } })
+	const appeal = await prisma.appeal.findUnique({ where: { id: input.appealId }, select: { id: true, kind: true, subjectId: true, status: true, level: true, districtId: true, townshipId: true, deciderId: true, otherDeciderIds: true, appellantId: true, elderId: true, decided: true, refusedOn: true } })
 	if (!appeal || !(await mayReview(user, appeal))) return fail('subsidies:dueProcess.errors.notInScope', 404)
-	const twoPerson = await twoPersonRefusal(user, [appeal.deciderId, appeal.appellantId], { sameAccountMessage: 'subsidies:dueProcess.errors.sameDecider' })
+	const twoPerson = await twoPersonRefusal(user, [appeal.deciderId, ...appeal.otherDeciderIds, appeal.appellantId], { sameAccountMessage: 'subsidies:dueProcess.errors.sameDecider' })
 	if (twoPerson) return twoPerson
 	if (!input.reason.trim()) return fieldFail('reason', 'subsidies:errors.reasonRequired', 400)
-	const month = today.slice(0, 7)
+	const kind = appeal.kind as AppealKind
+	// A changed level or finding names what replaces it; other kinds take none.
+	const choices: readonly string[] | null = kind === 'assessment' ? CAPABILITY_LEVELS : kind === 'complaint' ? COMPLAINT_FINDINGS : null
+	const changedTo = input.outcome === 'changed' && choices ? (input.changedTo ?? '') : null
+	if (choices && input.outcome === 'changed' && (!changedTo || !choices.includes(changedTo) || changedTo === appeal.decided)) return fieldFail('changedTo', 'subsidies:dueProcess.errors.changedTo', 400)
+	const facts = await subjectFacts(kind, appeal.subjectId)
 	try {
 		const noticeId = await transaction(async (tx) => {
-			const { count } = await tx.subsidyAppeal.updateMany({ where: { id: appeal.id, status: 'pending' }, data: { status: input.outcome, outcomeReason: input.reason, reviewerId: user.id, decidedAt: new Date() } })
+			const { count } = await tx.appeal.updateMany({ where: { id: appeal.id, status: 'pending' }, data: { status: input.outcome, outcomeReason: input.reason, changedTo, reviewerId: user.id, decidedAt: new Date() } })
 			if (count === 0) refuse(null, 'subsidies:dueProcess.errors.alreadyDecided', 409)
-			const app = await tx.subsidyApplication.findUniqueOrThrow({ where: { id: appeal.applicationId }, select: refusalSelect })
-			const family = [app.applicantId, appeal.appellantId]
-			let listedId: string | null = null
-			if (input.outcome === 'changed') {
-				const { count: changed } = await tx.subsidyApplication.updateMany({ where: { id: app.id, status: app.status }, data: { status: 'approved', bureauReviewerId: user.id, bureauDecidedAt: new Date(), bureauReason: input.reason } })
-				if (changed === 0) refuse(null, 'subsidies:errors.outOfOrder', 409)
-				const commitment = yearCommitmentFen(app.policyVersion.monthlyCreditFen, month, app.policyVersion.validUntil ? toDateString(app.policyVersion.validUntil) : null)
-				// An appeal's change is committed like an approval: upserted, since a refusal may have been made before any budget row existed.
-				await sql`INSERT INTO subsidy_budget ("policyId", "districtId", year, "amountFen", "committedFen", "updatedAt") VALUES (${app.policyId}::uuid, ${app.districtId}, ${Number(month.slice(0, 4))}, 0, ${commitment}, now())
-					ON CONFLICT ("policyId", "districtId", year) DO UPDATE SET "committedFen" = subsidy_budget."committedFen" + EXCLUDED."committedFen", "updatedAt" = now()`.run(tx)
-				const listed = await listForNotice(tx, { applicationId: app.id, elderId: app.elderId, elderName: app.elder.name, districtId: app.districtId, communityId: app.communityId, monthlyCreditFen: app.policyVersion.monthlyCreditFen, commitmentFen: commitment, backPayFrom: toDateString(appeal.refusedOn).slice(0, 7) }, today)
-				listedId = listed.noticeId
+			const changed = input.outcome === 'changed' ? await applyChange(tx, user, { appealId: appeal.id, kind, subjectId: appeal.subjectId, decided: appeal.decided, refusedOn: toDateString(appeal.refusedOn), reason: input.reason, changedTo }, today) : { noticeId: null }
+			const family = new Set([appeal.appellantId])
+			if (kind === 'subsidy_application') {
+				const app = await tx.subsidyApplication.findUniqueOrThrow({ where: { id: appeal.subjectId }, select: { applicantId: true } })
+				family.add(app.applicantId)
 			}
-			for (const userId of new Set(family)) await tx.notification.create({ data: { userId, kind: `subsidy.appeal_${input.outcome}`, params: { applicationId: app.id, elder: app.elder.name, policy: app.policy.nameZh, reason: input.reason } } })
-			await audit({ actor: user, action: `subsidy.appeal_${input.outcome}`, entityType: 'subsidy_appeal', entityId: appeal.id, districtId: appeal.districtId, ip, details: { reason: input.reason, applicationId: app.id } }, tx)
-			return listedId
+			const notice = kind === 'subsidy_application' ? `subsidy.appeal_${input.outcome}` : `appeal.${input.outcome}`
+			const params = { kind, subjectId: appeal.subjectId, applicationId: kind === 'subsidy_application' ? appeal.subjectId : undefined, elder: facts.elder ?? '', policy: facts.policy ?? '', what: facts.month ?? facts.provider ?? facts.assessedOn ?? facts.policy ?? '', reason: input.reason }
+			for (const userId of family) await tx.notification.create({ data: { userId, kind: notice, params } })
+			await audit({ actor: user, action: kind === 'subsidy_application' ? `subsidy.appeal_${input.outcome}` : `appeal.${input.outcome}`, entityType: 'appeal', entityId: appeal.id, districtId: appeal.districtId, ip, details: { kind, subjectId: appeal.subjectId, reason: input.reason, changedTo } }, tx)
+			return changed.noticeId
 		})
 		return ok({ noticeId })
 	} catch (error) {

@@ -21,7 +21,9 @@ export const findingSchema = z.object({
 })
 
 export const appealSchema = z.object({
-	applicationId: uuid('noApplication'),
+	kind: z.enum(['subsidy_application', 'allowance_stop', 'assessment', 'complaint'], { error: E('noApplication') }),
+	// A uuid, or '<runId>:<elderId>' for an allowance stop; checked against the database by the module.
+	subjectId: z.string({ error: E('noApplication') }).trim().min(1, E('noApplication')).max(80, E('noApplication')).regex(/^[0-9a-f:-]+$/i, E('noApplication')),
 	reasons: reason(),
 })
 
@@ -29,6 +31,8 @@ export const appealDecisionSchema = z.object({
 	appealId: uuid('notInScope'),
 	outcome: z.enum(['upheld', 'changed'], { error: E('reason') }),
 	reason: reason(),
+	// The corrected capability level or complaint finding (assessment and complaint appeals only).
+	changedTo: z.string().trim().max(20).optional(),
 })
 
 export const renewSchema = z.object({ grantId: uuid('notInScope') })

@@ -220,6 +220,9 @@ export async function receiveUpload(user: SessionUser, request: Request, ip: str
 	if (!scope) return { outcome: fail('registryImport.errors.noArea', 403), fields }
 	const declared = Number(request.headers.get('content-length') ?? 0)
 	if (declared > MAX_IMPORT_BYTES + 64 * 1024) return { outcome: fail('registryImport.errors.tooLarge', 413), fields }
+	// A body that is not multipart (a hand-made urlencoded post) cannot carry a file: refused before
+	// the multipart parser, which would throw on it (a 500 the fuzz suite found).
+	if (!/^multipart\/form-data\b/i.test(request.headers.get('content-type') ?? '')) return { outcome: fieldFail('file', 'registryImport.errors.malformedForm', 400), fields }
 	let importId: string | null = null
 	let staged: { lines: number; format: string; encoding: string } | null = null
 	try {
@@ -245,6 +248,8 @@ export async function receiveUpload(user: SessionUser, request: Request, ip: str
 	} catch (error) {
 		if (importId) await sql`DELETE FROM registry_import WHERE id = ${importId}::uuid`.run()
 		if (error instanceof ImportRefused) return { outcome: fieldFail('file', error.key, error.status), fields, missing: error.detail }
+		// A multipart body the parser cannot read (no boundary, cut short) is the sender's fault.
+		if (error instanceof TypeError && /FormData|multipart|boundary/i.test(error.message)) return { outcome: fieldFail('file', 'registryImport.errors.malformedForm', 400), fields }
 		throw error
 	}
 	if (!importId || !staged) {

@@ -1,0 +1,526 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import fc from 'fast-check'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sql } from '~/lib/sql.server.ts'
+import { shanghaiDate } from '~/lib/time.ts'
+import { i18nFor } from '~/lib/i18n.ts'
+import { DEMO_ACCOUNTS } from '../../prisma/seed-data.ts'
+import { consistencyViolations, installWriteCounter, newViolations, writeCount, type Violations } from '../setup/db-consistency.ts'
+import { anonymous, callAction, signIn, type RouteModule, type RouteResult, type Visitor } from '../setup/route.ts'
+
+// Issue 12 item 8: every state-changing form, for every role, with generated bad values (empty, huge,
+// control characters, wrong types, ids of other scopes, missing or forged CSRF): every answer is a 4xx
+// with a translated message or a correct success, never a 5xx, and the database is never left
+// half-written (tests/setup/db-consistency.ts, checked after every case that wrote anything).
+//
+// What a route accepts is derived from the route module itself: the zod schemas it imports from the
+// modules (their field names and enum values), the field names and intents in its source, and its URL
+// params (filled with ids of every table, so of other scopes, plus malformed ones). The table below
+// only names each action route and what the source cannot tell (an upload field); the first test fails
+// when an action route has no entry, so a new form is fuzzed from the day it is added.
+//
+// Cases per route: FUZZ_RUNS generated ones (default 6 in `npm test`; `npm run test:fuzz` sets more),
+// plus, for every role, the empty form with a valid token and the form with none.
+
+type Entry = {
+	/** File fields (multipart uploads): each case also sends a generated file under this name. */
+	files?: string[]
+}
+
+const FUZZ_ROUTES: Record<string, Entry> = {
+	'account.sessions.tsx': {},
+	'admin.messages.tsx': {},
+	'allowance.elders.$elderId.tsx': {},
+	'assessments.tsx': {},
+	'bookings.$bookingId.tsx': {},
+	'bureau.allowance._index.tsx': {},
+	'bureau.allowance.cremation.tsx': { files: ['file'] },
+	'bureau.allowance.runs.$runId.bank-file.ts': {},
+	'bureau.allowance.runs.$runId.tsx': { files: ['file'] },
+	'bureau.allowance.settings.tsx': {},
+	'bureau.assessment-orgs.tsx': {},
+	'bureau.assessment-scale.tsx': {},
+	'bureau.beds.tsx': {},
+	'bureau.disputes.tsx': {},
+	'bureau.geography.tsx': {},
+	'bureau.plan.tsx': {},
+	'bureau.population.tsx': {},
+	'bureau.providers.tsx': {},
+	'bureau.staff.tsx': {},
+	'bureau.visits.tsx': {},
+	'centre.roll-call.tsx': {},
+	'complaints.tsx': {},
+	'elders.$elderId.tsx': {},
+	'elders.$elderId_.assessment.tsx': {},
+	'elders.$elderId_.edit.tsx': {},
+	'elders.$elderId_.statuses.tsx': {},
+	'elders.new.tsx': {},
+	'floor.tsx': {},
+	'institution.admissions.tsx': {},
+	'institution.beds.tsx': {},
+	'institution.beds_.$bedId.tsx': {},
+	'institution.facts.tsx': {},
+	'institution.requests.tsx': {},
+	'invite.$token.tsx': {},
+	'login.tsx': {},
+	'login_.two-factor.tsx': {},
+	'logout.tsx': {},
+	'notice.$communityId.tsx': {},
+	'notifications.tsx': {},
+	'preferences.tsx': {},
+	'provider._index.tsx': {},
+	'provider.offerings.$offeringId.tsx': {},
+	'provider.offerings.new.tsx': {},
+	'providers.apply.tsx': {},
+	'reauth.tsx': {},
+	'register.tsx': {},
+	'registry.import.$importId.tsx': {},
+	'registry.import._index.tsx': { files: ['file'] },
+	'reset-password.tsx': {},
+	'resources.stripe-webhook.ts': {},
+	'services.book.$offeringId.tsx': {},
+	'stays.tsx': {},
+	'subsidies.appeals.tsx': {},
+	'subsidies.apply.tsx': {},
+	'subsidies.approvals.tsx': {},
+	'subsidies.claims.$claimId.tsx': {},
+	'subsidies.claims._index.tsx': {},
+	'subsidies.due-process.tsx': {},
+	'subsidies.policies.tsx': {},
+	'subsidies.review.tsx': {},
+	'visits.$bookingId.tsx': {},
+}
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 6)
+// `npm test` always draws the same cases (a fixed seed: tests are deterministic); `npm run test:fuzz`
+// draws new ones each time and prints the seed of a failure, which FUZZ_SEED replays.
+const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : process.env.FUZZ_RUNS ? undefined : 20261201
+const ROUTES_DIR = fileURLToPath(new URL('../../app/routes/', import.meta.url))
+
+// ---- What the route modules say -------------------------------------------------------------------
+
+const actionRoutes = readdirSync(ROUTES_DIR)
+	.filter((f) => /\.tsx?$/.test(f))
+	.filter((f) => /export\s+(async\s+)?function\s+action\b|export\s+const\s+action\b/.test(readFileSync(ROUTES_DIR + f, 'utf8')))
+	.sort()
+
+/** The URL of a flat-route file name, with each `$param` filled in. */
+function urlOf(file: string, params: Record<string, string>) {
+	const segments = file
+		.replace(/\.tsx?$/, '')
+		.replace(/\[\.\]/g, '~dot~')
+		.split('.')
+		.map((s) => s.replace(/_$/, ''))
+		.filter((s) => s && !s.startsWith('_'))
+		.map((s) => (s.startsWith('$') ? encodeURIComponent(params[s.slice(1)] ?? '') : s.replaceAll('~dot~', '.')))
+	return `/${segments.join('/')}`
+}
+
+const paramsOf = (file: string) => [...file.matchAll(/\$(\w+)/g)].map((m) => m[1]!)
+
+type ZodLike = { _zod: { def: Record<string, unknown> & { type: string } } }
+const isZod = (v: unknown): v is ZodLike => typeof v === 'object' && v !== null && '_zod' in v
+
+/** Enum and literal values a field accepts (to reach past the first check), if it is one. */
+function choicesOf(s: ZodLike, depth = 0): string[] {
+	if (depth > 8) return []
+	const def = s._zod.def
+	switch (def.type) {
+		case 'enum':
+			return Object.values(def.entries as Record<string, string | number>).map(String)
+		case 'literal':
+			return (def.values as unknown[]).map(String)
+		case 'optional':
+		case 'nullable':
+		case 'default':
+		case 'prefault':
+		case 'catch':
+		case 'readonly':
+		case 'nonoptional':
+			return choicesOf(def.innerType as ZodLike, depth + 1)
+		case 'pipe':
+			return choicesOf(def.in as ZodLike, depth + 1)
+		case 'array':
+			return choicesOf(def.element as ZodLike, depth + 1)
+		case 'union':
+			return (def.options as ZodLike[]).flatMap((o) => choicesOf(o, depth + 1))
+		default:
+			return []
+	}
+}
+
+/** The form field names of a zod schema (objects nest as Conform names them: `a.b`), with their choices. */
+function fieldsOfSchema(s: ZodLike, out: Map<string, Set<string>>, prefix = '', depth = 0) {
+	if (depth > 8) return
+	const def = s._zod.def
+	switch (def.type) {
+		case 'object':
+			for (const [k, v] of Object.entries(def.shape as Record<string, ZodLike>)) {
+				const name = prefix + k
+				if (unwrapped(v)._zod.def.type === 'object') fieldsOfSchema(v, out, `${name}.`, depth + 1)
+				const set = out.get(name) ?? new Set<string>()
+				for (const c of choicesOf(v)) set.add(c)
+				out.set(name, set)
+			}
+			return
+		case 'pipe':
+			return fieldsOfSchema(def.in as ZodLike, out, prefix, depth + 1)
+		case 'optional':
+		case 'nullable':
+		case 'default':
+		case 'prefault':
+		case 'catch':
+		case 'readonly':
+		case 'nonoptional':
+			return fieldsOfSchema(def.innerType as ZodLike, out, prefix, depth + 1)
+		case 'union':
+			for (const o of def.options as ZodLike[]) fieldsOfSchema(o, out, prefix, depth + 1)
+			return
+		case 'intersection':
+			fieldsOfSchema(def.left as ZodLike, out, prefix, depth + 1)
+			fieldsOfSchema(def.right as ZodLike, out, prefix, depth + 1)
+			return
+	}
+}
+
+function unwrapped(s: ZodLike): ZodLike {
+	const def = s._zod.def
+	if (['optional', 'nullable', 'default', 'prefault', 'catch', 'readonly', 'nonoptional'].includes(def.type)) return unwrapped(def.innerType as ZodLike)
+	if (def.type === 'pipe') return unwrapped(def.in as ZodLike)
+	return s
+}
+
+type Shape = { file: string; module: RouteModule; params: string[]; fields: Map<string, Set<string>>; intents: string[]; files: string[] }
+
+/** Reads a route: its imported zod schemas (called with today if they are factories), field names and intents in its source. */
+async function shapeOf(file: string): Promise<Shape> {
+	const src = readFileSync(ROUTES_DIR + file, 'utf8')
+	const module = (await import(/* @vite-ignore */ `~/routes/${file}`)) as RouteModule
+	const fields = new Map<string, Set<string>>()
+	const add = (name: string, choices: string[] = []) => {
+		const set = fields.get(name) ?? new Set<string>()
+		for (const c of choices) set.add(c)
+		fields.set(name, set)
+	}
+	for (const m of src.matchAll(/import\s+(?:type\s+)?\{([^}]*)\}\s+from\s+'(~\/modules\/[^']+)'/g)) {
+		const names = m[1]!
+			.split(',')
+			.map((n) => n.trim().replace(/^type\s+/, ''))
+			.filter(Boolean)
+		const wanted = names.filter((n) => /schema$/i.test(n.split(/\s+as\s+/).pop()!))
+		if (!wanted.length) continue
+		const mod = (await import(/* @vite-ignore */ m[2]!)) as Record<string, unknown>
+		for (const n of wanted) {
+			let value = mod[n.split(/\s+as\s+/)[0]!]
+			if (typeof value === 'function') {
+				try {
+					value = (value as (today: string) => unknown)(shanghaiDate())
+				} catch {
+					continue
+				}
+			}
+			if (isZod(value)) fieldsOfSchema(value, fields)
+		}
+	}
+	// Fields the route names itself (local schemas, hidden inputs).
+	for (const m of src.matchAll(/\bname(?::\s*|=)['"]([A-Za-z][\w.]*)['"]/g)) add(m[1]!)
+	const intents = new Set<string>(fields.get('intent') ?? [])
+	for (const re of [/intent\s*===\s*'([\w-]+)'/g, /intent(?:=|:\s*)["']([\w-]+)["']/g, /case\s+'([\w-]+)'/g]) for (const m of src.matchAll(re)) intents.add(m[1]!)
+	fields.delete('intent')
+	fields.delete('csrf')
+	return { file, module, params: paramsOf(file), fields, intents: [...intents], files: FUZZ_ROUTES[file]?.files ?? [] }
+}
+
+// ---- Generated values -----------------------------------------------------------------------------
+
+const HUGE = 'x'.repeat(100_000)
+const BAD_TEXT = [
+	'',
+	' ',
+	'\u0000',
+	'a\u0007b',
+	'\u202eevil',
+	'\u200b',
+	'\ufeff',
+	'\r\n',
+	'\t',
+	'abc',
+	'-1',
+	'0',
+	'1e309',
+	'NaN',
+	'Infinity',
+	'99999999999999999999999',
+	'-0.001',
+	'1.005',
+	'2147483648',
+	'true',
+	'null',
+	'undefined',
+	'2026-02-30',
+	'0000-00-00',
+	'9999-12-31',
+	'2026-13',
+	'{"a":1}',
+	"' OR 1=1 --",
+	'../../etc/passwd',
+	'<script>alert(1)</script>',
+	'𠮷𠮷𠮷',
+	HUGE,
+	'张'.repeat(5000),
+]
+
+const today = shanghaiDate()
+const PLAUSIBLE = [today, today.slice(0, 7), '2026-01-01', '1', '2', '12', '100', '0.5', '8', 'dongbao', 'zhongxiang', '张三', '王秀英', '13800000099', '测试说明', 'yes', 'no', 'on', 'approve', 'reject', 'Yiyang2026!', '123456']
+
+/** Ids of rows in every table that forms take ids of: most belong to another scope than the visitor's. */
+const ID_TABLES: Record<string, string> = {
+	elder: 'elder',
+	booking: 'booking',
+	bed: 'bed',
+	room: 'room',
+	provider: 'provider',
+	community: 'community',
+	township: 'township',
+	district: 'district',
+	run: 'allowance_run',
+	import: 'registry_import',
+	claim: 'subsidy_claim',
+	application: 'subsidy_application',
+	complaint: 'complaint',
+	admission: 'admission',
+	request: 'stay_request',
+	change: 'pending_change',
+	session: 'session',
+	policy: 'subsidy_policy',
+	rule: 'availability_rule',
+	user: 'app_user',
+	org: 'assessment_org',
+	offering: 'offering',
+	status: 'elder_status',
+	appeal: 'subsidy_appeal',
+	grant: 'subsidy_grant',
+	notice: 'subsidy_notice',
+	objection: 'notice_objection',
+}
+let idPool: Record<string, string[]> = {}
+let allIds: string[] = []
+
+/** Rows within the demo accounts' own scopes, so that some cases get past the scope checks. */
+function ownIds(phones: string[]): Record<string, ReturnType<typeof sql>> {
+	const users = sql`SELECT id, "providerId", "communityId" FROM app_user WHERE phone = ANY(${phones}::text[])`
+	return {
+		elder: sql`SELECT DISTINCT e.id::text AS id FROM elder e WHERE e.id IN (SELECT l."elderId" FROM family_link l WHERE l."userId" IN (SELECT id FROM (${users}) u))
+			OR e."communityId" IN (SELECT "communityId" FROM (${users}) u) ORDER BY 1 LIMIT 12`,
+		booking: sql`SELECT b.id::text AS id FROM booking b WHERE b."familyUserId" IN (SELECT id FROM (${users}) u) OR b."providerId" IN (SELECT "providerId" FROM (${users}) u) ORDER BY b."createdAt" DESC LIMIT 12`,
+		bed: sql`SELECT b.id::text AS id FROM bed b WHERE b."providerId" IN (SELECT "providerId" FROM (${users}) u) ORDER BY 1 LIMIT 6`,
+		offering: sql`SELECT o.id::text AS id FROM offering o WHERE o."providerId" IN (SELECT "providerId" FROM (${users}) u) ORDER BY 1 LIMIT 6`,
+		provider: sql`SELECT DISTINCT "providerId"::text AS id FROM (${users}) u WHERE "providerId" IS NOT NULL`,
+		community: sql`SELECT DISTINCT "communityId"::text AS id FROM (${users}) u WHERE "communityId" IS NOT NULL`,
+	}
+}
+
+async function loadIds() {
+	idPool = {}
+	const own = ownIds(DEMO_ACCOUNTS.map((a) => a.phone))
+	for (const [key, table] of Object.entries(ID_TABLES)) {
+		const mine = own[key] ? (await own[key].rows<{ id: string }>()).map((r) => r.id) : []
+		const rows = await sql`SELECT id::text AS id FROM ${sql.raw(table)} ORDER BY id LIMIT 6`.rows<{ id: string }>()
+		idPool[key] = [...new Set([...mine, ...rows.map((r) => r.id)])]
+	}
+	allIds = [...new Set(Object.values(idPool).flat())]
+}
+
+function idsFor(name: string): string[] {
+	const key = name.replace(/Ids?$/, '').replace(/^.*[A-Z]/, (m) => m.slice(-1).toLowerCase())
+	const own = idPool[key] ?? []
+	return [...own, ...allIds.slice(0, 20)]
+}
+
+const isIdName = (name: string) => /(^id$|Ids?$)/.test(name)
+
+function valueArb(name: string, choices: Set<string>): fc.Arbitrary<string> {
+	const options: fc.WeightedArbitrary<string>[] = [
+		{ arbitrary: fc.constantFrom(...BAD_TEXT), weight: 4 },
+		{ arbitrary: fc.string({ unit: 'binary', maxLength: 30 }), weight: 2 },
+		{ arbitrary: fc.oneof(fc.integer().map(String), fc.double().map(String), fc.uuid(), fc.date({ noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10))), weight: 2 },
+	]
+	// Plausible values too, so that some forms pass validation and reach the writes behind it.
+	options.push({ arbitrary: fc.constantFrom(...PLAUSIBLE), weight: 3 })
+	const ids = idsFor(name)
+	if (ids.length) options.push({ arbitrary: fc.constantFrom(...ids, 'not-a-uuid', '00000000-0000-0000-0000-000000000000'), weight: isIdName(name) ? 6 : 1 })
+	if (choices.size) options.push({ arbitrary: fc.constantFrom(...choices), weight: 6 })
+	return fc.oneof(...options)
+}
+
+/** A form: any subset of the route's fields, each a generated value or repeated (checkboxes). */
+function formArb(shape: Shape): fc.Arbitrary<Record<string, string | string[]>> {
+	const record: Record<string, fc.Arbitrary<string | string[]>> = {}
+	for (const [name, choices] of shape.fields) {
+		const one = valueArb(name, choices)
+		record[name] = fc.oneof({ arbitrary: one, weight: 5 }, { arbitrary: fc.array(one, { minLength: 2, maxLength: 3 }), weight: 1 })
+	}
+	return fc.record(record, { requiredKeys: [] }) as fc.Arbitrary<Record<string, string | string[]>>
+}
+
+const FILE_BODIES = [
+	'',
+	'\u0000\u0001\u0002',
+	'身份证号,姓名,死亡日期\n',
+	'身份证号,姓名,死亡日期\n420802193001011234,张三,2026-01-01\n',
+	'身份证号,姓名,死亡日期\n"unterminated,quote\n',
+	'a,b,c\n1,2,3\n',
+	'PK\u0003\u0004garbage',
+	'身份证号,姓名\n' + '420802193001011234,张三\n'.repeat(2000),
+]
+
+function fileArb(): fc.Arbitrary<File> {
+	return fc
+		.record({
+			body: fc.oneof(fc.constantFrom(...FILE_BODIES), fc.string({ unit: 'binary', maxLength: 200 })),
+			name: fc.constantFrom('a.csv', 'a.xlsx', 'a.txt', 'a.exe', '', 'x'.repeat(300) + '.csv'),
+		})
+		.map(({ body, name }) => new File([body], name, { type: 'text/csv' }))
+}
+
+// ---- Who, and one case ----------------------------------------------------------------------------
+
+const ROLES = ['anonymous', ...DEMO_ACCOUNTS.map((a) => a.phone)] as const
+type Csrf = 'valid' | 'missing' | 'forged'
+type Case = { role: string; params: Record<string, string>; intent: string | undefined; fields: Record<string, string | string[]>; files: Partial<Record<string, File>>; csrf: Csrf }
+
+function caseArb(shape: Shape, admitted: string[]): fc.Arbitrary<Case> {
+	const params: Record<string, fc.Arbitrary<string>> = {}
+	for (const p of shape.params) {
+		const ids = idsFor(p)
+		params[p] = fc.oneof({ arbitrary: fc.constantFrom(...(ids.length ? ids : ['x'])), weight: 6 }, { arbitrary: fc.constantFrom('not-a-uuid', '00000000-0000-0000-0000-000000000000', HUGE.slice(0, 5000), '%00', '..'), weight: 1 }, { arbitrary: fc.uuid(), weight: 1 })
+	}
+	const files: Record<string, fc.Arbitrary<File>> = {}
+	for (const f of shape.files) files[f] = fileArb()
+	return fc.record({
+		// Mostly the roles the route lets in (so the values reach the checks behind the guard), sometimes any.
+		role: admitted.length ? fc.oneof({ arbitrary: fc.constantFrom(...admitted), weight: 4 }, { arbitrary: fc.constantFrom(...ROLES), weight: 1 }) : fc.constantFrom(...ROLES),
+		params: fc.record(params),
+		intent: fc.oneof({ arbitrary: fc.constantFrom(...(shape.intents.length ? shape.intents : ['x'])), weight: 6 }, { arbitrary: fc.constantFrom(undefined, '', 'bogus'), weight: 1 }),
+		fields: formArb(shape),
+		files: fc.record(files, { requiredKeys: [] }),
+		csrf: fc.oneof({ arbitrary: fc.constant<Csrf>('valid'), weight: 8 }, { arbitrary: fc.constantFrom<Csrf>('missing', 'forged'), weight: 2 }),
+	})
+}
+
+let baseline: Violations
+/** Answers per route (status → count, and `wrote`: cases that wrote and were checked); FUZZ_STATS=1 prints them. */
+const stats: Record<string, Record<string, number>> = {}
+const zh = i18nFor('zh-CN')
+
+type FormReplyLike = { result?: { error?: Record<string, string[] | null> } }
+
+/** Runs one case; its status. */
+async function runCase(shape: Shape, c: Case): Promise<number> {
+	const visitor: Visitor = c.role === 'anonymous' ? await anonymous() : await signIn(c.role)
+	const fields: Record<string, string | string[] | File> = { ...c.fields }
+	for (const [k, f] of Object.entries(c.files)) if (f) fields[k] = f
+	if (c.intent !== undefined) fields.intent = c.intent
+	if (c.csrf === 'forged') fields.csrf = 'forged-token'
+	const path = urlOf(shape.file, c.params)
+	const before = await writeCount()
+	let res: RouteResult
+	try {
+		res = await callAction(shape.module, path, fields, { as: visitor, params: c.params, csrf: c.csrf === 'valid' })
+	} catch (error) {
+		throw new Error(`${shape.file}: 500 (${error instanceof Error ? error.stack : String(error)})`, { cause: error })
+	}
+	expect(res.status, `${shape.file} answered ${res.status}`).toBeLessThan(500)
+	const seen = (stats[shape.file] ??= {})
+	seen[res.status] = (seen[res.status] ?? 0) + 1
+	if (c.csrf !== 'valid') {
+		// A forged request changes nothing and is not accepted (403, or the sign-in page for a visitor
+		// who may not use the form at all).
+		expect(res.status === 200 || res.status === 201 || res.status === 204, `${shape.file} accepted a form without its CSRF token`).toBe(false)
+		expect(await writeCount(), `${shape.file} wrote to the database for a form without its CSRF token`).toBe(before)
+	}
+	if (res.status >= 400) {
+		const errors = (res.data as FormReplyLike | null)?.result?.error
+		for (const messages of Object.values(errors ?? {})) for (const m of messages ?? []) expect(zh.exists(m), `${shape.file}: untranslated message ${JSON.stringify(m)}`).toBe(true)
+	}
+	if ((await writeCount()) !== before) {
+		seen.wrote = (seen.wrote ?? 0) + 1
+		const problems = newViolations(baseline, await consistencyViolations())
+		expect(problems, `${shape.file}: half-written after ${JSON.stringify({ ...c, fields: Object.keys(c.fields) })}`).toEqual([])
+	}
+	return res.status
+}
+
+// ---- The suite --------------------------------------------------------------------------------------
+
+beforeAll(async () => {
+	await installWriteCounter()
+	await loadIds()
+	baseline = await consistencyViolations()
+})
+
+afterAll(async () => {
+	if (process.env.FUZZ_STATS) for (const [file, seen] of Object.entries(stats)) console.info(file, JSON.stringify(seen))
+	// Nothing left half-written at the end either (covers writes finished after an answer).
+	expect(newViolations(baseline, await consistencyViolations())).toEqual([])
+})
+
+describe('fuzzing every form', () => {
+	it('has an entry for every action route (a new form is fuzzed from the start)', () => {
+		expect(actionRoutes).toEqual(Object.keys(FUZZ_ROUTES).sort())
+	})
+
+	for (const file of Object.keys(FUZZ_ROUTES).sort()) {
+		it(`${file}: never 5xx, never half-written`, async () => {
+			const shape = await shapeOf(file)
+			const firstParams = Object.fromEntries(shape.params.map((p) => [p, idsFor(p)[0] ?? 'x']))
+			// Every role: the empty form with a valid token, and the same form without one. The roles
+			// that get past the guard (not sent to sign in, not 403) are the ones mostly fuzzed next.
+			const admitted: string[] = []
+			for (const role of ROLES) {
+				const status = await runCase(shape, { role, params: firstParams, intent: shape.intents[0], fields: {}, files: {}, csrf: 'valid' })
+				if (status !== 403 && status !== 302) admitted.push(role)
+				await runCase(shape, { role, params: firstParams, intent: shape.intents[0], fields: {}, files: {}, csrf: 'missing' })
+			}
+			await fc.assert(
+				fc.asyncProperty(caseArb(shape, admitted), async (c) => {
+					await runCase(shape, c)
+				}),
+				{ numRuns: RUNS, seed: SEED, endOnFailure: true },
+			)
+		})
+	}
+})
+
+// Cases the fuzzer found, kept as examples.
+describe('regressions found by the fuzz suite', () => {
+	it('a NUL character in any form value answers 400 under its field, not a database error (assessment orgs: districtIds)', async () => {
+		const route = (await import('~/routes/bureau.assessment-orgs.tsx')) as RouteModule
+		const fields = { intent: 'register', name: '荆门市评估中心', licenceNo: 'PG-2026-01', districtIds: '\u0000' }
+		const res = await callAction<FormReplyLike>(route, '/bureau/assessment-orgs', fields, { as: await signIn('13800000041') })
+		expect(res.status).toBe(400)
+		expect(res.data.result?.error?.districtIds).toEqual(['errors.text.control'])
+		const named = await callAction<FormReplyLike>(route, '/bureau/assessment-orgs', { ...fields, districtIds: 'dongbao', name: '评估\u0000中心' }, { as: await signIn('13800000041') })
+		expect(named.status).toBe(400)
+		const code = await callAction<FormReplyLike>(route, '/bureau/assessment-orgs', { ...fields, districtIds: ['dongbao', 'a b'] }, { as: await signIn('13800000041') })
+		expect(code.status).toBe(400)
+	})
+
+	it('a registry upload sent urlencoded (no multipart body) answers 400, not 500', async () => {
+		const route = (await import('~/routes/registry.import._index.tsx')) as RouteModule
+		const res = await callAction<FormReplyLike>(route, '/registry/import', { intent: 'x' }, { as: await signIn('13800000041') })
+		expect(res.status).toBe(400)
+		expect(res.data.result?.error?.file).toEqual(['registryImport.errors.malformedForm'])
+	})
+
+	it("a field zod refuses without a message of the schema's own answers an i18n key, not zod's English", async () => {
+		const route = (await import('~/routes/subsidies.policies.tsx')) as RouteModule
+		const res = await callAction<FormReplyLike>(route, '/subsidies/policies', { intent: 'bogus', amount: ['1', '2'] }, { as: await signIn('13800000041') })
+		expect(res.status).toBe(400)
+		const messages = Object.values(res.data.result?.error ?? {}).flatMap((m) => m ?? [])
+		expect(messages.length).toBeGreaterThan(0)
+		for (const m of messages) expect(zh.exists(m), m).toBe(true)
+		expect(messages).toContain('errors.form.choice')
+	})
+})
