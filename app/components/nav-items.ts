@@ -52,6 +52,8 @@ export const NAV_ITEMS: NavItem[] = [
 	// institutions: construction subsidy and grading (issue 14 items 3 and 6)
 	{ to: '/bureau/construction', label: 'beds:nav.construction', roles: ['bureau_district', 'bureau_city', 'admin'] },
 	{ to: '/bureau/grading', label: 'beds:nav.grading', roles: ['bureau_district', 'bureau_city', 'admin'] },
+	// institutions: inspections and rectification (issue 14 item 7)
+	{ to: '/bureau/inspections', label: 'beds:nav.inspections', roles: ['bureau_district', 'bureau_city', 'admin'] },
 	// operating subsidy (issue 14 item 4)
 	{ to: '/bureau/operating-subsidy', label: 'beds:operating.nav', roles: ['bureau_district', 'bureau_city', 'admin'] },
 	{ to: '/institution/operating-subsidy', label: 'beds:operating.nav', roles: ['provider_staff'], providerKinds: ['institution'] },

@@ -227,6 +227,18 @@ export const DB_RULES: Record<string, DbRule> = {
 	provider_grading_two_people: { field: undefined, message: 'errors.twoPerson.sameAccount', status: 403 },
 	provider_grading_validity: internal('validUntil is assessedOn plus the criteria validity'),
 	provider_grading_one_open: conflict(undefined, 'beds:grading.errors.openExists'),
+
+	// ---- institutions: inspections and rectification (issue 14 item 7): app/modules/institutions/inspections
+	inspection_limit_days: invalid('suspendAfterDays', 'beds:inspections.errors.limitDays'),
+	inspection_limit_effective_once: conflict('effectiveFrom', 'beds:settings.errors.effectiveTaken'),
+	inspection_kinds_valid: invalid('kinds', 'beds:inspections.errors.kinds'),
+	inspection_finding_values: invalid(undefined, 'beds:inspections.errors.finding'),
+	inspection_finding_answered: internal('answering writes the rectification and its date in the same update'),
+	inspection_finding_of_inspection: internal('findings are written with their inspection, from its institution'),
+	inspection_finding_deadline_after: invalid(undefined, 'beds:inspections.errors.deadlineAfter'),
+	inspection_finding_fixed: internal('a finding is never edited or deleted; only its status and answer move'),
+	inspection_finding_flow: conflict(undefined, 'beds:inspections.errors.notOpen'),
+	admission_stopped_by_findings: conflict(undefined, 'beds:inspections.errors.admissionsStopped'),
 	// ---- operating subsidy (运营补贴, issue 14 item 4): app/modules/operating-subsidy
 	operating_subsidy_statement_once: internal('an institution\'s month is computed once (ON CONFLICT DO NOTHING)'),
 	operating_subsidy_rate_valid: invalid(undefined, 'beds:operating.errors.rateInvalid'),

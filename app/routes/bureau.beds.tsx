@@ -17,14 +17,17 @@ import { formatPercent, formatRatio, formatTarget, ragOf, TARGETS, type Indicato
 import { choosePeriod, listPlanPeriods } from '~/modules/beds/plan-periods.server.ts'
 import { RagBadge } from '~/components/rag-badge.tsx'
 import { shanghaiDate } from '~/lib/time.ts'
+import { limitOn, overdueByDistrict } from '~/modules/institutions/inspections.server.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, BUREAU_ROLES)
 	const url = new URL(request.url)
 	const year = Number(url.searchParams.get('year')) || null
 	const districtId = url.searchParams.get('district') || null
-	const [{ board, history, districts }, periods] = await Promise.all([dashboardPage(user, { year, districtId }), listPlanPeriods()])
-	const period = choosePeriod(periods, url.searchParams.get('period'), Number(shanghaiDate().slice(0, 4)))
+	const today = shanghaiDate()
+	// Overdue findings are read outside the cached part: they change with the date, not only with the data.
+	const [{ board, history, districts }, periods, overdue, limitDays] = await Promise.all([dashboardPage(user, { year, districtId }), listPlanPeriods(), overdueByDistrict(user, today), limitOn(today)])
+	const period = choosePeriod(periods, url.searchParams.get('period'), Number(today.slice(0, 4)))
 	// Only the figures the page shows go into its data (the CSV export has all of them).
 	return {
 		board: { ...board, districts: board.districts.map((d) => ({ ...shown(d), districtId: d.districtId, nameZh: d.nameZh, nameEn: d.nameEn })), city: board.city && shown(board.city) },
@@ -33,6 +36,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 		cityWide: districts.length > 1,
 		periods: periods.map(({ id, nameZh, nameEn }) => ({ id, nameZh, nameEn })),
 		period,
+		inspections: { rows: overdue, limitDays },
 	}
 }
 
@@ -68,7 +72,7 @@ export async function action({ request }: ActionFunctionArgs) {
 type BoardRow = { name: string; d: Shown; testId: string }
 
 export default function BedsDashboard() {
-	const { board, history, districts, cityWide, periods, period } = useLoaderData<typeof loader>()
+	const { board, history, districts, cityWide, periods, period, inspections } = useLoaderData<typeof loader>()
 	const targets = period?.targets ?? TARGETS
 	const reply = useActionData<typeof action>()
 	const queued = replyValue<{ queued: string }>(reply, 'snapshot')
@@ -183,6 +187,22 @@ export default function BedsDashboard() {
 					rowKey={(r) => r.testId}
 					rowProps={(r) => ({ 'data-testid': r.testId })}
 				/>
+			</section>
+			<section className="card" data-testid="overdue-findings">
+				<h2>{t('inspections.dashboardTitle')}</h2>
+				<p className="hint">{t('inspections.dashboardHint', { days: inspections.limitDays })}</p>
+				<DataTable
+					columns={[
+						{ header: t('inspections.district'), cell: (r) => (zh ? r.nameZh : r.nameEn), rowHeader: true },
+						{ header: t('inspections.overdue'), cell: (r) => r.overdue, numeric: true, cellProps: (r) => ({ 'data-testid': `overdue-${r.districtId}` }) },
+						{ header: t('inspections.stoppedInstitutions'), cell: (r) => r.stopped, numeric: true, cellProps: (r) => ({ 'data-testid': `stopped-${r.districtId}` }) },
+					]}
+					rows={inspections.rows}
+					rowKey={(r) => r.districtId}
+				/>
+				<p>
+					<Link to="/bureau/inspections">{t('inspections.bureauTitle')}</Link>
+				</p>
 			</section>
 			<section className="card">
 				<h2>{t('dashboard.history')}</h2>

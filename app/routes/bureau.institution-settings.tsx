@@ -14,7 +14,8 @@ import { decideChangeSchema } from '~/modules/auth/schemas.ts'
 import { requireRecentAuth } from '~/modules/auth/step-up.server.ts'
 import { GRADING_SECTIONS, versionOn, type CriteriaProposalView } from '~/modules/institutions/rules.ts'
 import { criteriaSchema, rateSchema } from '~/modules/institutions/schemas.ts'
-import { decideInstitutionSetting, listCriteria, listRates, pendingInstitutionSettings, proposeCriteria, proposeRate } from '~/modules/institutions/settings.server.ts'
+import { decideInstitutionSetting, listCriteria, listInspectionLimits, listRates, pendingInstitutionSettings, proposeCriteria, proposeInspectionLimit, proposeRate } from '~/modules/institutions/settings.server.ts'
+import { limitSchema } from '~/modules/institutions/inspection-schemas.ts'
 
 // The *default* settings of the institution subsidies (issue 14 items 3 and 6): construction
 // subsidy per bed type and the grading checklist, each a version from a date. A city officer
@@ -22,8 +23,8 @@ import { decideInstitutionSetting, listCriteria, listRates, pendingInstitutionSe
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, BUREAU_ROLES)
 	const today = shanghaiDate()
-	const [rates, criteria, pending] = await Promise.all([listRates(), listCriteria(), pendingInstitutionSettings(user)])
-	return { rates, criteria, current: versionOn(criteria, today) ?? criteria[criteria.length - 1]!, currentRate: versionOn(rates, today) ?? rates[rates.length - 1]!, pending, canEdit: user.role === 'bureau_city', today }
+	const [rates, criteria, pending, limits] = await Promise.all([listRates(), listCriteria(), pendingInstitutionSettings(user), listInspectionLimits()])
+	return { rates, criteria, limits, current: versionOn(criteria, today) ?? criteria[criteria.length - 1]!, currentRate: versionOn(rates, today) ?? rates[rates.length - 1]!, pending, canEdit: user.role === 'bureau_city', today }
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -44,13 +45,18 @@ export async function action({ request }: ActionFunctionArgs) {
 		const v = parsed.value
 		return replyOutcome(parsed, await proposeRate(user, { effectiveFrom: v.effectiveFrom, selfCareFen: v.selfCare, nursingFen: v.nursing, dementiaFen: v.dementia }, ip))
 	}
+	if (form === 'limit') {
+		const parsed = parseForm(formData, limitSchema(today), { form })
+		if (!parsed.ok) return parsed.response
+		return replyOutcome(parsed, await proposeInspectionLimit(user, parsed.value, ip))
+	}
 	const parsed = parseForm(formData, criteriaSchema(today), { form: 'criteria' })
 	if (!parsed.ok) return parsed.response
 	return replyOutcome(parsed, await proposeCriteria(user, parsed.value, ip))
 }
 
 export default function InstitutionSettings() {
-	const { rates, criteria, pending, canEdit } = useLoaderData<typeof loader>()
+	const { rates, criteria, limits, pending, canEdit } = useLoaderData<typeof loader>()
 	const reply = useActionData<typeof action>()
 	const { t } = useTranslation('beds')
 	const { t: tc } = useTranslation()
@@ -61,7 +67,7 @@ export default function InstitutionSettings() {
 			<section className="card">
 				<h1>{t('settings.title')}</h1>
 				<p className="lead">{t('settings.lead')}</p>
-				{replyDone(reply, 'rate') || replyDone(reply, 'criteria') ? (
+				{replyDone(reply, 'rate') || replyDone(reply, 'criteria') || replyDone(reply, 'limit') ? (
 					<p className="notice" role="status">
 						{tc('changes.proposed')}
 					</p>
@@ -137,12 +143,27 @@ export default function InstitutionSettings() {
 				/>
 				{canEdit ? <CriteriaForm /> : null}
 			</section>
+			<section className="card">
+				<h2>{t('inspections.limitTitle')}</h2>
+				<p className="hint">{t('inspections.limitLead')}</p>
+				<DataTable
+					data-testid="inspection-limits"
+					columns={[
+						{ header: t('settings.effectiveFrom'), cell: (l) => l.effectiveFrom, rowHeader: true },
+						{ header: t('inspections.suspendAfterDays'), cell: (l) => t('inspections.days', { days: l.suspendAfterDays }), numeric: true },
+					]}
+					rows={limits}
+					rowKey={(l) => l.id}
+				/>
+				{canEdit ? <LimitForm /> : null}
+			</section>
 		</>
 	)
 }
 
 function ChangeSummary({ kind, payload }: { kind: string; payload: unknown }) {
 	const { t } = useTranslation('beds')
+	if (kind === 'inspection_limit') return <>{t('inspections.days', { days: (payload as { suspendAfterDays: number }).suspendAfterDays })}</>
 	if (kind === 'construction_rate') {
 		const p = payload as { selfCareFen: number; nursingFen: number; dementiaFen: number }
 		return (
@@ -153,6 +174,27 @@ function ChangeSummary({ kind, payload }: { kind: string; payload: unknown }) {
 	}
 	const p = payload as CriteriaProposalView
 	return <>{t('settings.criteriaSummary', { items: p.items.length, thresholds: p.thresholds.join(' / '), months: p.validityMonths })}</>
+}
+
+function LimitForm() {
+	const { limits, today } = useLoaderData<typeof loader>()
+	const reply = useActionData<typeof action>()
+	const { t } = useTranslation('beds')
+	const [form, fields] = useReplyForm<'effectiveFrom' | 'suspendAfterDays'>('limit', reply)
+	return (
+		<ActionForm form={form} className="grid-form">
+			<Field label={t('settings.effectiveFrom')} errors={fields.effectiveFrom.errors} inputProps={{ ...getInputProps(fields.effectiveFrom, { type: 'date' }), min: today, defaultValue: today }} />
+			<Field
+				label={t('inspections.suspendAfterDays')}
+				errors={fields.suspendAfterDays.errors}
+				inputProps={{ ...getInputProps(fields.suspendAfterDays, { type: 'number' }), min: 0, max: 365, defaultValue: limits[limits.length - 1]?.suspendAfterDays ?? 30 }}
+			/>
+			<FormErrors form={form} />
+			<button type="submit" className="button big">
+				{t('settings.propose')}
+			</button>
+		</ActionForm>
+	)
 }
 
 function RateForm() {

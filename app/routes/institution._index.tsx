@@ -7,14 +7,17 @@ import { shanghaiDate } from '~/lib/time.ts'
 import { requireInstitutionStaff } from '~/modules/beds/access.server.ts'
 import { institutionOverview } from '~/modules/beds/admissions.server.ts'
 import { formatPercent, formatRatio } from '~/modules/beds/indicators.ts'
+import { blockingFindings } from '~/modules/institutions/admission-stop.server.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const staff = await requireInstitutionStaff(request)
-	return { name: staff.providerName, status: staff.providerStatus, overview: await institutionOverview(staff, shanghaiDate()) }
+	const today = shanghaiDate()
+	const [overview, blocking] = await Promise.all([institutionOverview(staff, today), blockingFindings(staff.providerId, today)])
+	return { name: staff.providerName, status: staff.providerStatus, overview, admissionsStopped: blocking > 0 }
 }
 
 export default function InstitutionOverview() {
-	const { name, status, overview: o } = useLoaderData<typeof loader>()
+	const { name, status, overview: o, admissionsStopped } = useLoaderData<typeof loader>()
 	const { t } = useTranslation('beds')
 	const { t: tm } = useTranslation('marketplace')
 	return (
@@ -23,6 +26,11 @@ export default function InstitutionOverview() {
 			{status !== 'approved' ? (
 				<p className="form-error" role="status" data-testid="provider-standing">
 					{tm(`errors.provider.mayNotAct.${status}`)}
+				</p>
+			) : null}
+			{admissionsStopped ? (
+				<p className="form-error" role="status" data-testid="admissions-stopped">
+					{t('inspections.errors.admissionsStopped')} <Link to="/institution/inspections">{t('inspections.link')}</Link>
 				</p>
 			) : null}
 			<Facts
@@ -52,6 +60,7 @@ export default function InstitutionOverview() {
 				<Link to="/institution/requests" className="button">{t('nav.requests')}</Link>
 				<Link to="/institution/facts" className="button">{t('facts.link')}</Link>
 				<Link to="/institution/construction" className="button">{t('construction.link')}</Link>
+				<Link to="/institution/inspections" className="button">{t('inspections.link')}</Link>
 				<Link to="/institution/operating-subsidy" className="button">{t('operating.nav')}</Link>
 			</p>
 		</section>

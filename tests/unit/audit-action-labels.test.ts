@@ -23,6 +23,7 @@ const DYNAMIC = [
 	'life_event.moved_out', 'life_event.moved_in', 'life_event.death_confirm', 'life_event.death_reject', // life-events/life-events.server.ts
 	'notice.objection_upheld', 'notice.objection_not_upheld', 'subsidy.appeal_upheld', 'subsidy.appeal_changed', // due-process/notice, appeals
 	'construction.review_pass', 'construction.review_reject', 'construction.approve', 'construction.reject', 'grading.approve', 'grading.reject', // institutions/construction, grading
+	'inspection.close', 'inspection.reopen', // institutions/inspections
 	'operating_subsidy.rate_approve', 'operating_subsidy.rate_reject', // operating-subsidy/rates.server.ts
 	'appeal.lodge', 'appeal.upheld', 'appeal.changed', // due-process/appeals (kinds other than subsidies)
 	// written by routes (login_.two-factor.tsx)

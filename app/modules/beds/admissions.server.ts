@@ -5,6 +5,8 @@ import { failureOf, refuse } from '~/lib/db-rules.server.ts'
 import type { Outcome } from '~/lib/outcome.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { requireApprovedProvider } from '~/modules/marketplace/provider-standing.server.ts'
+import { requireAdmissionsOpen } from '~/modules/institutions/admission-stop.server.ts'
+import { shanghaiDate } from '~/lib/time.ts'
 import { bedEvent, explainBed } from './inventory.server.ts'
 import { reportDeathFromDischarge } from '~/modules/life-events/life-events.server.ts'
 import { completeStaysAfterDischarge } from '~/modules/attendance/attendance.server.ts'
@@ -20,10 +22,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 export async function admitElder(
 	staff: InstitutionStaff,
 	input: { idNumber: string; bedId: string; admittedOn: string; stayRequestId?: string },
+	today = shanghaiDate(),
 ): Promise<Outcome<{ admissionId: string; elderId: string }>> {
 	try {
 		const value = await transaction(async (tx) => {
 			await requireApprovedProvider(tx, staff.providerId)
+			// Findings overdue past the limit stop new admissions (the admission trigger checks the admission date too).
+			await requireAdmissionsOpen(tx, staff.providerId, today, input.admittedOn)
 			const elder = await sql`SELECT id, "deathDate" FROM elder WHERE "idNumberHash" = ${Buffer.from(hashIdNumber(input.idNumber))}`.rows<{ id: string; deathDate: string | null }>(tx)
 			const e = elder[0]
 			if (!e) refuse('idNumber', 'beds:errors.elder.notRegistered', 404)

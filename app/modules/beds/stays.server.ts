@@ -1,5 +1,7 @@
+import { shanghaiDate } from '~/lib/time.ts'
 import { transaction } from '~/lib/db.server.ts'
 import { requireApprovedProvider } from '~/modules/marketplace/provider-standing.server.ts'
+import { requireAdmissionsOpen } from '~/modules/institutions/admission-stop.server.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import type { InstitutionStaff } from './access.server.ts'
@@ -87,6 +89,7 @@ export async function institutionRequests(staff: InstitutionStaff) {
 export async function decideStayRequest(
 	staff: InstitutionStaff,
 	input: { intent: 'accept'; requestId: string; bedId: string } | { intent: 'decline'; requestId: string; reason: string },
+	today = shanghaiDate(),
 ): Promise<Outcome<null>> {
 	try {
 		await transaction(async (tx) => {
@@ -97,6 +100,7 @@ export async function decideStayRequest(
 			if (!moved.length) refuse('requestId', 'beds:errors.request.alreadyDecided', 409)
 			if (input.intent === 'accept') {
 				await requireApprovedProvider(tx, staff.providerId)
+				await requireAdmissionsOpen(tx, staff.providerId, today)
 				const bed = await sql`UPDATE bed SET status = 'reserved', "reservedForId" = ${input.requestId}, "updatedAt" = now() WHERE id = ${input.bedId} AND "providerId" = ${staff.providerId} AND status = 'vacant' RETURNING id`.rows(tx)
 				if (!bed.length) await explainBed(tx, staff, input.bedId, 'bedId')
 				await bedEvent(tx, { bedId: input.bedId, providerId: staff.providerId, kind: 'reserved', from: 'vacant', to: 'reserved', elderId: req[0]!.elderId, actorId: staff.id, details: { stayRequestId: input.requestId } })

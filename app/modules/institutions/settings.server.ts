@@ -25,8 +25,14 @@ export type CriteriaInput = { effectiveFrom: string; validityMonths: number; thr
 
 const cityOnly = (user: SessionUser) => (user.role === 'bureau_city' ? null : fail('beds:settings.errors.cityOnly', 403))
 
-async function laterThanLatest(table: 'construction_rate' | 'grading_criteria', effectiveFrom: string, tx?: Tx) {
-	const latest = await (table === 'construction_rate' ? sql`SELECT max("effectiveFrom") AS d FROM construction_rate` : sql`SELECT max("effectiveFrom") AS d FROM grading_criteria`).first<{ d: string | null }>(tx)
+async function laterThanLatest(table: 'construction_rate' | 'grading_criteria' | 'inspection_limit', effectiveFrom: string, tx?: Tx) {
+	const query =
+		table === 'construction_rate'
+			? sql`SELECT max("effectiveFrom") AS d FROM construction_rate`
+			: table === 'grading_criteria'
+				? sql`SELECT max("effectiveFrom") AS d FROM grading_criteria`
+				: sql`SELECT max("effectiveFrom") AS d FROM inspection_limit`
+	const latest = await query.first<{ d: string | null }>(tx)
 	return !latest?.d || effectiveFrom > latest.d
 }
 
@@ -63,8 +69,24 @@ export async function proposeCriteria(user: SessionUser, input: CriteriaInput, i
 	return proposeChange(user, 'grading_criteria', proposal.value as unknown as Prisma.InputJsonValue, input.effectiveFrom, ip)
 }
 
+export type LimitProposal = { effectiveFrom: string; suspendAfterDays: number }
+
+export async function listInspectionLimits(tx?: Tx) {
+	return sql`SELECT id, "effectiveFrom", "suspendAfterDays" FROM inspection_limit ORDER BY "effectiveFrom"`.rows<{ id: string; effectiveFrom: string; suspendAfterDays: number }>(tx)
+}
+
+/** A city officer proposes a new limit (days past a finding's deadline before admissions stop), from a date on. */
+export async function proposeInspectionLimit(user: SessionUser, v: LimitProposal, ip: string | null): Promise<Outcome<{ id: string }>> {
+	const refused = cityOnly(user)
+	if (refused) return refused
+	if (!(await laterThanLatest('inspection_limit', v.effectiveFrom))) return fieldFail('effectiveFrom', 'beds:settings.errors.notAfterLatest')
+	return proposeChange(user, 'inspection_limit', v as unknown as Prisma.InputJsonValue, v.effectiveFrom, ip)
+}
+
+const KINDS = ['construction_rate', 'grading_criteria', 'inspection_limit'] as const
+
 export function pendingInstitutionSettings(viewer: SessionUser) {
-	return listPendingChanges(['construction_rate', 'grading_criteria'], viewer)
+	return listPendingChanges(KINDS, viewer)
 }
 
 /** A second city officer decides a proposed rate or criteria version; approving writes the version. */
@@ -74,8 +96,16 @@ export async function decideInstitutionSetting(user: SessionUser, input: { chang
 	return decideChange(
 		user,
 		input,
-		['construction_rate', 'grading_criteria'],
+		KINDS,
 		async (change, tx) => {
+			if (change.kind === 'inspection_limit') {
+				const v = change.payload as unknown as LimitProposal
+				if (!(await laterThanLatest('inspection_limit', v.effectiveFrom, tx))) return fieldFail('effectiveFrom', 'beds:settings.errors.notAfterLatest', 409)
+				const row = await sql`INSERT INTO inspection_limit ("effectiveFrom", "suspendAfterDays", "proposedById", "approvedById")
+					VALUES (${v.effectiveFrom}::date, ${v.suspendAfterDays}, ${change.proposedById}::uuid, ${user.id}::uuid) RETURNING id`.first<{ id: string }>(tx)
+				await audit({ actor: user, action: 'inspection.limit_version', entityType: 'inspection_limit', entityId: row!.id, details: { ...v, proposedById: change.proposedById }, ip }, tx)
+				return ok(null)
+			}
 			if (change.kind === 'construction_rate') {
 				const v = change.payload as unknown as RateProposal
 				if (!(await laterThanLatest('construction_rate', v.effectiveFrom, tx))) return fieldFail('effectiveFrom', 'beds:settings.errors.notAfterLatest', 409)
