@@ -183,26 +183,48 @@ export async function stageFile(importId: string, fileName: string, data: AsyncI
 	let header: string[] | null = null
 	let batch: StagedLine[] = []
 	let lines = 0
-	for await (const row of rows) {
-		if (!header) {
-			header = row.values.map((h) => h.replace(/^\uFEFF/, '').trim())
-			const missing = REQUIRED_COLUMNS.filter((c) => !header!.includes(c))
-			if (missing.length) throw new ImportRefused('registryImport.errors.missingColumns', 400, missing.join('、'))
-			continue
-		}
-		const fields: Partial<Record<Column, string>> = {}
-		header.forEach((h, i) => {
-			fields[h as Column] = row.values[i] ?? ''
-		})
-		batch.push(checkLine(row.line, fields, today))
-		lines++
-		if (batch.length >= BATCH) {
-			await insertBatch(importId, batch)
-			batch = []
-		}
+	// One batch is written while the next is read and checked (the database and the parsing overlap);
+	// at most two batches are held, so memory stays flat however large the file.
+	let inFlight: Promise<unknown> | null = null
+	const settle = async () => {
+		const error = await inFlight
+		inFlight = null
+		if (error) throw error
 	}
-	if (!header) throw new ImportRefused('registryImport.errors.empty', 400)
-	await insertBatch(importId, batch)
+	const write = async (b: StagedLine[]) => {
+		await settle()
+		inFlight = insertBatch(importId, b).then(
+			() => null,
+			(error: unknown) => error ?? new Error('staging a batch failed'),
+		)
+	}
+	try {
+		for await (const row of rows) {
+			if (!header) {
+				header = row.values.map((h) => h.replace(/^\uFEFF/, '').trim())
+				const missing = REQUIRED_COLUMNS.filter((c) => !header!.includes(c))
+				if (missing.length) throw new ImportRefused('registryImport.errors.missingColumns', 400, missing.join('、'))
+				continue
+			}
+			const fields: Partial<Record<Column, string>> = {}
+			header.forEach((h, i) => {
+				fields[h as Column] = row.values[i] ?? ''
+			})
+			batch.push(checkLine(row.line, fields, today))
+			lines++
+			if (batch.length >= BATCH) {
+				await write(batch)
+				batch = []
+			}
+		}
+		if (!header) throw new ImportRefused('registryImport.errors.empty', 400)
+		await write(batch)
+		await settle()
+	} catch (error) {
+		// A refused file: the batch in flight finishes (or fails) before the caller deletes the import.
+		await inFlight
+		throw error
+	}
 	return { lines, format: sniffed.format, encoding: sniffed.encoding }
 }
 
