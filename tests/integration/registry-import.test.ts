@@ -172,8 +172,8 @@ describe('registry import: dry run and apply', () => {
 		// The elder's page shows the import on the timeline.
 		const { callLoader: load } = await import('../setup/route.ts')
 		const elderPage = await import('~/routes/elders.$elderId.tsx')
-		const timeline = await load<{ timeline: { kind: string }[] }>(elderPage, `/elders/${created.id}`, { as, params: { elderId: created.id } })
-		expect(timeline.data.timeline.map((e) => e.kind)).toEqual(expect.arrayContaining(['imported', 'registered']))
+		const timeline = await load<{ timeline: { lines: { kind: string }[] } }>(elderPage, `/elders/${created.id}`, { as, params: { elderId: created.id } })
+		expect(timeline.data.timeline.lines.map((e) => e.kind)).toEqual(expect.arrayContaining(['imported', 'registered']))
 	})
 
 	it('reads a GBK file and an XLSX file', async () => {
