@@ -101,7 +101,8 @@ export async function applyImport(importId: string, onProgress?: (done: number, 
 		if (await applyChunk(importId, no)) applied++
 		if (onProgress) await onProgress(head.chunksDone + applied, head.chunkCount)
 	}
-	// An import with no chunk (an empty file) is applied at once.
-	if (head.chunkCount === 0) await sql`UPDATE registry_import SET status = 'applied', "appliedAt" = now() WHERE id = ${importId}::uuid AND status = 'applying'`.run()
+	// An import with no chunk left to write (an empty file, the same file again: every chunk was done
+	// at classification) is applied at once.
+	await sql`UPDATE registry_import SET status = 'applied', "appliedAt" = now() WHERE id = ${importId}::uuid AND status = 'applying' AND "chunksDone" >= "chunkCount"`.run()
 	return { applied }
 }
