@@ -42,9 +42,13 @@ export async function classifyImport(importId: string, opts: { chunkLines?: numb
 		if (!imp) return { status: 'missing' }
 		if (imp.status !== 'classifying') return { status: imp.status }
 		const id = importId
-		// The duplicate check groups a whole city's numbers: room to do it in memory.
+		// The staged lines were just written: the planner needs their statistics (a plan guessed for
+		// an empty table joins half a million lines by nested loops). The duplicate check groups a
+		// whole city's numbers: room to do it in memory.
+		await sql`ANALYZE registry_import_line`.run(tx)
 		await sql`SET LOCAL work_mem = '64MB'`.run(tx)
-		await sql`UPDATE registry_import_line l SET "communityId" = x."communityId", "districtId" = x."districtId", settlement = x.settlement, "elderId" = x."elderId",
+		await sql`WITH dups AS MATERIALIZED (SELECT "idHash", min(line) AS first FROM registry_import_line WHERE "importId" = ${id}::uuid AND "idHash" IS NOT NULL GROUP BY "idHash" HAVING count(*) > 1)
+			 UPDATE registry_import_line l SET "communityId" = x."communityId", "districtId" = x."districtId", settlement = x.settlement, "elderId" = x."elderId",
 			        reason = x.reason, "changedFields" = x.changed,
 			        outcome = CASE WHEN x.reason IS NOT NULL THEN 'rejected' WHEN x.existing IS NULL THEN 'new' WHEN cardinality(x.changed) > 0 THEN 'changed' ELSE 'unchanged' END
 			 FROM (
@@ -76,7 +80,7 @@ export async function classifyImport(importId: string, opts: { chunkLines?: numb
 			       FROM registry_import_line l
 			       LEFT JOIN community c ON c.code = l."communityCode" AND c."retiredAt" IS NULL
 			       LEFT JOIN township ct ON ct.id = c."townshipId"
-			       LEFT JOIN (SELECT "idHash", min(line) AS first FROM registry_import_line WHERE "importId" = ${id}::uuid AND "idHash" IS NOT NULL GROUP BY "idHash" HAVING count(*) > 1) d ON d."idHash" = l."idHash"
+			       LEFT JOIN dups d ON d."idHash" = l."idHash"
 			       CROSS JOIN LATERAL (SELECT CASE
 			              WHEN NOT EXISTS (SELECT 1 FROM township t WHERE t.code = l."townshipCode" AND t."retiredAt" IS NULL) THEN 'unknownTownship'
 			              WHEN c.id IS NULL THEN 'unknownCommunity'
