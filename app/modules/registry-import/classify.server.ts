@@ -95,6 +95,9 @@ export async function classifyImport(importId: string, opts: { chunkLines?: numb
 			   ) y
 			 ) x
 			 WHERE l."importId" = ${id}::uuid AND l.line = x.line`.run(tx)
+		// Statistics again, now with the outcomes: the apply's per-chunk statements pick their plan from
+		// them (with the counts of the unclassified lines they would walk every new line per chunk).
+		await sql`ANALYZE registry_import_line`.run(tx)
 		const max = await sql`SELECT COALESCE(max(line), 0)::int AS max FROM registry_import_line WHERE "importId" = ${id}::uuid`.first<{ max: number }>(tx)
 		const chunks = Math.ceil(max!.max / chunkLines)
 		// A chunk with no new or changed line has nothing to apply: it is done from the start.
