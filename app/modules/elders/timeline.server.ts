@@ -8,7 +8,8 @@
 // not officers' or caregivers' names, references, evidence or decision notes.
 //
 // Bounded: each source gives at most `limit + 1` of its newest lines, the merge keeps `limit`, and
-// `more` says whether anything older was left out (the page asks again with a larger limit).
+// `more` says whether anything older was left out (the page asks again with a larger limit). Import
+// lines are found by the elder's number's keyed hash (indexed), never by scanning an import.
 import { sql } from '~/lib/sql.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
@@ -74,7 +75,8 @@ export async function elderTimeline(viewer: SessionUser, elderId: string, opts: 
 		sql`SELECT l."importId", l.line, l.outcome, l."changedFields", c."doneAt", u.name FROM registry_import_line l JOIN registry_import i ON i.id = l."importId"
 			 JOIN registry_import_chunk c ON c."importId" = l."importId" AND l.line BETWEEN c."lineFrom" AND c."lineTo" AND c.done
 			 LEFT JOIN app_user u ON u.id = COALESCE(i."appliedById", i."createdById")
-			 WHERE l."elderId" = ${elderId}::uuid AND l.outcome IN ('new', 'changed') ORDER BY c."doneAt" DESC LIMIT ${take}`.rows<{ importId: string; line: number; outcome: string; changedFields: string[]; doneAt: Date; name: string | null }>(),
+			 WHERE l."idHash" = (SELECT "idNumberHash" FROM elder WHERE id = ${elderId}::uuid) AND l."elderId" = ${elderId}::uuid AND l.outcome IN ('new', 'changed')
+			 ORDER BY c."doneAt" DESC LIMIT ${take}`.rows<{ importId: string; line: number; outcome: string; changedFields: string[]; doneAt: Date; name: string | null }>(),
 		statusTimeline(viewer, elderId),
 		// One line per month: its latest state, from the payment and its latest bank-file attempt.
 		sql`SELECT p.id, p.month, p.kind, p."amountFen", p.status, d.status AS attempt, COALESCE(p."paidAt", d."paidAt", d."returnedAt", d."sentAt", p."failedAt", r."approvedAt", r."startedAt") AS at, a.name AS "approvedBy"
