@@ -44,7 +44,8 @@ export async function classifyImport(importId: string, opts: { chunkLines?: numb
 		const id = importId
 		// The staged lines were just written: the planner needs their statistics (a plan guessed for
 		// an empty table joins half a million lines by nested loops). The duplicate check groups a
-		// whole city's numbers: room to do it in memory.
+		// whole city's numbers: room to do it in memory. (ANALYZE's lock lasts until the commit, so two
+		// dry runs at once take turns; uploads and applies are not held up.)
 		await sql`ANALYZE registry_import_line`.run(tx)
 		await sql`SET LOCAL work_mem = '64MB'`.run(tx)
 		await sql`WITH dups AS MATERIALIZED (SELECT "idHash", min(line) AS first FROM registry_import_line WHERE "importId" = ${id}::uuid AND "idHash" IS NOT NULL GROUP BY "idHash" HAVING count(*) > 1)
