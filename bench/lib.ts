@@ -225,7 +225,7 @@ export function report(name: string, data: { parameters: Record<string, unknown>
 }
 
 /** Every database the benchmarks make, by suffix (`--fresh` drops exactly these for the prefix). */
-export const BENCH_DATABASES = ['demo', 'city', 'beds', 'market', 'allowance_city', 'allowance_1m', 'subsidy', 'disbursement_1m', 'operating'] as const
+export const BENCH_DATABASES = ['demo', 'city', 'beds', 'market', 'allowance_city', 'allowance_1m', 'subsidy', 'disbursement_1m', 'operating', 'registry_import', 'registry_import_floor'] as const
 
 export async function dropBenchDatabases() {
 	const admin = new pg.Client({ connectionString: databaseUrlWithName(BASE_DATABASE_URL, 'postgres') })

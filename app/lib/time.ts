@@ -66,3 +66,13 @@ export function addMonths(month: string, n: number): string {
 export function formatShanghai(at: Date, locale: string): string {
 	return new Intl.DateTimeFormat(locale, { timeZone: TIME_ZONE, dateStyle: 'medium', timeStyle: 'short' }).format(at)
 }
+
+/** A calendar date (YYYY-MM-DD) in the reader's language, e.g. 2026年11月30日 / Nov 30, 2026. */
+export function formatDay(date: string, locale: string): string {
+	return new Intl.DateTimeFormat(locale, { timeZone: 'UTC', dateStyle: 'medium' }).format(dateOnly(date))
+}
+
+/** A month (YYYY-MM) in the reader's language, e.g. 2026年10月 / October 2026. */
+export function formatMonth(month: string, locale: string): string {
+	return new Intl.DateTimeFormat(locale, { timeZone: 'UTC', year: 'numeric', month: 'long' }).format(dateOnly(`${month.slice(0, 7)}-01`))
+}

@@ -14,18 +14,21 @@ import { getElder, revealIdNumber } from '~/modules/elders/elders.server.ts'
 import { linkFamily, unlinkFamily, verifyResidence } from '~/modules/elders/registry.server.ts'
 import { linkFamilySchema, RELATIONSHIPS, unlinkFamilySchema, verifyResidenceSchema } from '~/modules/elders/schemas.ts'
 import { shanghaiDate } from '~/lib/time.ts'
-import { decideReportedDeath, recordLifeEvent } from '~/modules/life-events/life-events.server.ts'
+import { decideReportedDeath, lifeEventsOf, recordLifeEvent } from '~/modules/life-events/life-events.server.ts'
 import { confirmDeathSchema, LIFE_EVENT_KINDS, recordLifeEventSchema } from '~/modules/life-events/schemas.ts'
-import { elderTimeline, type TimelineEntry } from '~/modules/life-events/timeline.server.ts'
-// statuses and assessments in the timeline (issue 10 item 9)
-import { StatusTimeline } from '~/components/elder-timeline.tsx'
-import { statusTimeline } from '~/modules/statuses/timeline.server.ts'
+// one timeline: registration, statuses, assessments, life events, allowance, subsidies, services (issue 10 item 9)
+import { ElderTimeline } from '~/components/elder-timeline.tsx'
+import { elderTimeline } from '~/modules/elders/timeline.server.ts'
 import { statusesOf } from '~/modules/statuses/records.server.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const user = await requireUser(request)
 	const elder = notFoundUnless(await getElder(user, requireId(params, 'elderId')))
-	return { elder, canReveal: mayRevealIdNumber(user), officer: isRegistrar(user), timeline: await elderTimeline(user, elder.id), today: shanghaiDate(), statusTimeline: await statusTimeline(user, elder.id), statusesInForce: (await statusesOf(user, elder.id)).filter((x) => x.inForce).map((x) => x.kind) }
+	const officer = isRegistrar(user)
+	const limit = Number(new URL(request.url).searchParams.get('timeline')) || undefined
+	const [timeline, events, statuses] = await Promise.all([elderTimeline(user, elder.id, { limit }), officer ? lifeEventsOf(elder.id) : [], statusesOf(user, elder.id)])
+	const pendingDeaths = events.filter((e) => e.status === 'pending').map((e) => ({ eventId: e.id, on: e.occurredOn }))
+	return { elder, canReveal: mayRevealIdNumber(user), officer, timeline, pendingDeaths, today: shanghaiDate(), statusesInForce: statuses.filter((x) => x.inForce).map((x) => x.kind) }
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -74,7 +77,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 type Reply = { idNumber?: string; birthDate?: string } | undefined
 
 export default function ElderPage() {
-	const { elder, canReveal, officer, timeline, today, statusTimeline: statusItems, statusesInForce } = useLoaderData<typeof loader>()
+	const { elder, canReveal, officer, timeline, pendingDeaths, today, statusesInForce } = useLoaderData<typeof loader>()
 	const reply = useActionData<typeof action>()
 	const revealed = reply && 'idNumber' in reply ? (reply as Reply) : undefined
 	const { t, i18n } = useTranslation()
@@ -133,37 +136,9 @@ export default function ElderPage() {
 			{revealed ? <p className="notice">{t('elders.revealAudited')}</p> : null}
 			{officer && unverified ? <VerifyForm reply={reply} /> : null}
 			{officer ? <FamilyLinks families={elder.families} reply={reply} /> : null}
-			{officer ? <PendingDeaths timeline={timeline} reply={reply} /> : null}
+			{officer ? <PendingDeaths pending={pendingDeaths} reply={reply} /> : null}
 			{officer ? <LifeEventForm reply={reply} today={today} /> : null}
-			<Timeline entries={timeline} />
-			<StatusTimeline elderId={elder.id} items={statusItems} officer={officer} />
-		</section>
-	)
-}
-
-type Entry = TimelineEntry
-
-function Timeline({ entries }: { entries: Entry[] }) {
-	const { t } = useTranslation()
-	const line = (e: Entry) => {
-		if (e.kind === 'registered') return t('timeline.registered')
-		if (e.kind === 'verified') return t('timeline.verified')
-		if (e.kind === 'imported') return e.created ? t('timeline.importedNew') : t('timeline.imported', { fields: e.fields.map((f) => t(`registryImport.field.${f}`)).join('、') })
-		const ev = e as Extract<Entry, { kind: 'lifeEvent' }>
-		return `${t('timeline.event', { kind: t(`lifeEvents.kind.${ev.event}`), status: t(`lifeEvents.status.${ev.status}`) })} · ${t('timeline.source', { source: t(`lifeEvents.source.${ev.source}`) })}${ev.reference ? `（${ev.reference}）` : ''}`
-	}
-	return (
-		<section className="card" data-testid="timeline">
-			<h2>{t('timeline.title')}</h2>
-			{entries.length === 0 ? <p className="empty">{t('timeline.empty')}</p> : null}
-			<ol className="timeline">
-				{entries.map((e, i) => (
-					<li key={i} data-kind={e.kind}>
-						<time dateTime={e.on}>{e.on}</time> {line(e)}
-						{e.by ? ` · ${t('timeline.by', { name: e.by })}` : ''}
-					</li>
-				))}
-			</ol>
+			<ElderTimeline elderId={elder.id} timeline={timeline} officer={officer} />
 		</section>
 	)
 }
@@ -201,8 +176,7 @@ function LifeEventForm({ reply, today }: { reply: unknown; today: string }) {
 	)
 }
 
-function PendingDeaths({ timeline, reply }: { timeline: Entry[]; reply: unknown }) {
-	const pending = timeline.filter((e): e is Extract<Entry, { kind: 'lifeEvent' }> => e.kind === 'lifeEvent' && e.status === 'pending')
+function PendingDeaths({ pending, reply }: { pending: { eventId: string; on: string }[]; reply: unknown }) {
 	return (
 		<>
 			{pending.map((e) => (

@@ -44,4 +44,11 @@ test('an officer imports a registry file: dry run, then apply with a progress ba
 
 	await page.goto('/elders')
 	await expect(page.getByText(name).first()).toBeVisible()
+
+	// The elder's page: one timeline, the import on it, dates in Chinese (issue 10 item 9).
+	await page.getByRole('link', { name }).first().click()
+	const timeline = page.getByTestId('timeline')
+	await expect(timeline.locator('li[data-kind="imported"]')).toContainText('由户籍导入登记')
+	await expect(timeline.locator('li[data-kind="imported"] time')).toHaveText(/^\d{4}年\d{1,2}月\d{1,2}日$/)
+	await expectAccessible(page)
 })

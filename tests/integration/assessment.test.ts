@@ -139,9 +139,10 @@ describe('re-assessment requests and the history', () => {
 		await assess(as, elderId, scores(40))
 		const request = await prisma.reassessmentRequest.findFirstOrThrow({ where: { elderId }, select: { assessmentId: true } })
 		expect(request.assessmentId).not.toBeNull()
-		const elder = await callLoader<{ statusTimeline: { kind: string; who: string | null }[] }>(elderPage, `/elders/${elderId}`, { as: fam, params: { elderId } })
-		expect(elder.data.statusTimeline.map((i) => i.kind).sort()).toEqual(['assessed', 'requested'])
-		const assessed = elder.data.statusTimeline.find((i) => i.kind === 'assessed')!
+		const elder = await callLoader<{ timeline: { lines: { kind: string; who: string | null }[] } }>(elderPage, `/elders/${elderId}`, { as: fam, params: { elderId } })
+		const assessmentLines = elder.data.timeline.lines.filter((i) => ['assessed', 'requested'].includes(i.kind))
+		expect(assessmentLines.map((i) => i.kind).sort()).toEqual(['assessed', 'requested'])
+		const assessed = assessmentLines.find((i) => i.kind === 'assessed')!
 		expect(assessed.who).toBe('荆门市康宁老年人能力评估中心') // the family sees the organisation, not the assessor's name
 	})
 

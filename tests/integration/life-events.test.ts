@@ -35,8 +35,8 @@ describe('an officer records life events', () => {
 		// Another date for the same death is a correction, not an overwrite.
 		const other = await record(elder.id, { kind: 'death', occurredOn: '2026-03-05', reference: 'x' })
 		expect(other.status).toBe(409)
-		const page = await callLoader<{ timeline: { kind: string; event?: string; by: string | null }[] }>(elderPage, `/elders/${elder.id}`, { as: await signIn(DONGBAO_OFFICER), params: { elderId: elder.id } })
-		expect(page.data.timeline).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'lifeEvent', event: 'death', by: expect.any(String) }), expect.objectContaining({ kind: 'registered' })]))
+		const page = await callLoader<{ timeline: { lines: { kind: string; params: Record<string, unknown>; who: string | null }[] } }>(elderPage, `/elders/${elder.id}`, { as: await signIn(DONGBAO_OFFICER), params: { elderId: elder.id } })
+		expect(page.data.timeline.lines).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'lifeEvent', params: expect.objectContaining({ event: 'death' }), who: expect.any(String) }), expect.objectContaining({ kind: 'registered' })]))
 	})
 
 	it('refuses a death without its source, dates that cannot be true, and an unknown kind (400, nothing written)', async () => {

@@ -157,6 +157,8 @@ describe('registry import: dry run and apply', () => {
 		const second = await dryRun(as, 'elders.csv', csv)
 		expect(await head(second)).toMatchObject({ newCount: 0, changedCount: 0, unchangedCount: 4, rejectedCount: 10 })
 		await apply(as, second)
+		expect(await head(second)).toMatchObject({ status: 'applied', chunksDone: 1, chunkCount: 1 })
+		expect(await prisma.auditLog.count({ where: { entityId: second, action: 'registry_import.apply_chunk' } })).toBe(0)
 		expect(await prisma.elder.findMany({ where: { communityId: place.community.id }, orderBy: { id: 'asc' }, select: { id: true, version: true, updatedAt: true } })).toEqual(before)
 		expect(await prisma.lifeEvent.count({ where: { elderId: deadRow.id } })).toBe(1)
 
@@ -172,8 +174,8 @@ describe('registry import: dry run and apply', () => {
 		// The elder's page shows the import on the timeline.
 		const { callLoader: load } = await import('../setup/route.ts')
 		const elderPage = await import('~/routes/elders.$elderId.tsx')
-		const timeline = await load<{ timeline: { kind: string }[] }>(elderPage, `/elders/${created.id}`, { as, params: { elderId: created.id } })
-		expect(timeline.data.timeline.map((e) => e.kind)).toEqual(expect.arrayContaining(['imported', 'registered']))
+		const timeline = await load<{ timeline: { lines: { kind: string }[] } }>(elderPage, `/elders/${created.id}`, { as, params: { elderId: created.id } })
+		expect(timeline.data.timeline.lines.map((e) => e.kind)).toEqual(expect.arrayContaining(['imported', 'registered']))
 	})
 
 	it('reads a GBK file and an XLSX file', async () => {

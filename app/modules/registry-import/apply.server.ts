@@ -42,13 +42,17 @@ export async function applyChunk(importId: string, no: number): Promise<boolean>
 		if (!chunk || chunk.done || chunk.status !== 'applying') return false
 		const actor = chunk.appliedById ?? chunk.createdById
 		const lines = sql`l."importId" = ${importId}::uuid AND l.line BETWEEN ${chunk.lineFrom} AND ${chunk.lineTo}`
+		// A new line carries the id the dry run gave its elder. Someone registered the same person in
+		// the meantime (the insert finds the number taken): the line is pointed at that record instead.
 		const created = await sql`INSERT INTO elder (id, "idNumberCipher", "idNumberHash", "idNumberMasked", name, gender, "birthDate", "districtId", "communityId", settlement,
 			        phone, "emergencyContactName", "emergencyContactPhone", "residenceStatus", "residenceVerifiedAt", "residenceVerifiedById", "registeredById", "updatedAt")
-			 SELECT gen_random_uuid(), l."idCipher", l."idHash", l."idMasked", l.name, l.gender, l."birthDate", l."districtId", l."communityId", l.settlement,
+			 SELECT l."elderId", l."idCipher", l."idHash", l."idMasked", l.name, l.gender, l."birthDate", l."districtId", l."communityId", l.settlement,
 			        l.phone, l."emergencyContactName", l."emergencyContactPhone", 'verified', now(), ${actor}::uuid, ${actor}::uuid, now()
 			 FROM registry_import_line l WHERE ${lines} AND l.outcome = 'new'
 			 ON CONFLICT ("idNumberHash") DO NOTHING`.run(tx)
-		await sql`UPDATE registry_import_line l SET "elderId" = e.id FROM elder e WHERE ${lines} AND l.outcome = 'new' AND l."elderId" IS NULL AND e."idNumberHash" = l."idHash"`.run(tx)
+		const newLines = await sql`SELECT count(*)::int AS n FROM registry_import_line l WHERE ${lines} AND l.outcome = 'new'`.first<{ n: number }>(tx)
+		if (created < newLines!.n)
+			await sql`UPDATE registry_import_line l SET "elderId" = e.id FROM elder e WHERE ${lines} AND l.outcome = 'new' AND e."idNumberHash" = l."idHash" AND e.id IS DISTINCT FROM l."elderId"`.run(tx)
 		// Changes: only what differs is written (a repeat writes nothing and bumps no version). Empty
 		// optional columns in the file leave what the registry has.
 		const changed = await sql`UPDATE elder e SET name = l.name, "districtId" = l."districtId", "communityId" = l."communityId", settlement = l.settlement,
@@ -97,7 +101,8 @@ export async function applyImport(importId: string, onProgress?: (done: number, 
 		if (await applyChunk(importId, no)) applied++
 		if (onProgress) await onProgress(head.chunksDone + applied, head.chunkCount)
 	}
-	// An import with no chunk (an empty file) is applied at once.
-	if (head.chunkCount === 0) await sql`UPDATE registry_import SET status = 'applied', "appliedAt" = now() WHERE id = ${importId}::uuid AND status = 'applying'`.run()
+	// An import with no chunk left to write (an empty file, the same file again: every chunk was done
+	// at classification) is applied at once.
+	await sql`UPDATE registry_import SET status = 'applied', "appliedAt" = now() WHERE id = ${importId}::uuid AND status = 'applying' AND "chunksDone" >= "chunkCount"`.run()
 	return { applied }
 }

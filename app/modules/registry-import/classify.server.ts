@@ -2,7 +2,7 @@
 // (with its reason), set-based, in one transaction over the import's lines. Nothing outside the
 // import's own rows is written. Lines already rejected by their own checks (upload.server.ts) keep
 // their reason; the first problem found is the one reported.
-import { transaction, type Tx } from '~/lib/db.server.ts'
+import { transaction } from '~/lib/db.server.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { APPLY_CHUNK_LINES } from './columns.ts'
 
@@ -10,25 +10,31 @@ const SET_BASED = { timeout: 10 * 60_000 }
 
 type ImportRow = { id: string; status: string; scopeKind: string; scopeId: string | null }
 
-function reject(tx: Tx, importId: string, reason: string, where: ReturnType<typeof sql>) {
-	return sql`UPDATE registry_import_line l SET outcome = 'rejected', reason = ${reason} WHERE l."importId" = ${importId}::uuid AND l.outcome IS NULL AND ${where}`.run(tx)
-}
-
-/** The community filter of the import's scope, on a community row aliased `c`. */
-function inScope(imp: ImportRow) {
+/** The community filter of the import's scope, on a community row aliased `alias`. */
+function inScope(imp: ImportRow, alias: string) {
+	const c = sql.raw(alias)
 	switch (imp.scopeKind) {
 		case 'city':
 			return sql`true`
 		case 'district':
-			return sql`c."districtId" = ${imp.scopeId}`
+			return sql`${c}."districtId" = ${imp.scopeId}`
 		case 'township':
-			return sql`c."townshipId" = ${imp.scopeId}::uuid`
+			return sql`${c}."townshipId" = ${imp.scopeId}::uuid`
 		default:
-			return sql`c.id = ${imp.scopeId}::uuid`
+			return sql`${c}.id = ${imp.scopeId}::uuid`
 	}
 }
 
-/** Classifies an import's lines once (a repeat of the job finds it classified and does nothing). */
+/**
+ * Classifies an import's lines once (a repeat of the job finds it classified and does nothing).
+ * One UPDATE writes every line's place, elder, outcome, reason and changed fields (each line is
+ * rewritten once, not once per check); the first problem in this order is the reason: unknown
+ * township, unknown community, community not in that township, outside the officer's area, a
+ * duplicate in the file (the first line stands), an existing elder outside the area, a name
+ * conflicting with a verified record, a death already recorded on another date. A new line is given
+ * the id its elder will have, so applying it writes the elder without rewriting the line. Chunks
+ * with nothing to write are done at once.
+ */
 export async function classifyImport(importId: string, opts: { chunkLines?: number } = {}): Promise<{ status: string }> {
 	const chunkLines = opts.chunkLines ?? APPLY_CHUNK_LINES
 	return transaction(async (tx) => {
@@ -36,42 +42,72 @@ export async function classifyImport(importId: string, opts: { chunkLines?: numb
 		if (!imp) return { status: 'missing' }
 		if (imp.status !== 'classifying') return { status: imp.status }
 		const id = importId
-		// Places: the community by its code (in service), its township and district.
-		await sql`UPDATE registry_import_line l SET "communityId" = c.id, "districtId" = c."districtId", settlement = c.kind
-			 FROM community c WHERE l."importId" = ${id}::uuid AND l.outcome IS NULL AND c.code = l."communityCode" AND c."retiredAt" IS NULL`.run(tx)
-		await reject(tx, id, 'unknownTownship', sql`NOT EXISTS (SELECT 1 FROM township t WHERE t.code = l."townshipCode" AND t."retiredAt" IS NULL)`)
-		await reject(tx, id, 'unknownCommunity', sql`l."communityId" IS NULL`)
-		await reject(tx, id, 'communityNotInTownship', sql`NOT EXISTS (SELECT 1 FROM community c JOIN township t ON t.id = c."townshipId" WHERE c.id = l."communityId" AND t.code = l."townshipCode")`)
-		await reject(tx, id, 'outOfScope', sql`NOT EXISTS (SELECT 1 FROM community c WHERE c.id = l."communityId" AND ${inScope(imp)})`)
-		// The same person twice in the file: the first line stands, the others are rejected.
-		await sql`UPDATE registry_import_line l SET outcome = 'rejected', reason = 'duplicateInFile'
-			 FROM (SELECT "idHash", min(line) AS first FROM registry_import_line WHERE "importId" = ${id}::uuid AND "idHash" IS NOT NULL GROUP BY "idHash" HAVING count(*) > 1) d
-			 WHERE l."importId" = ${id}::uuid AND l."idHash" = d."idHash" AND l.line > d.first AND l.outcome IS NULL`.run(tx)
-		// Existing elders, by the identity number's keyed hash.
-		await sql`UPDATE registry_import_line l SET "elderId" = e.id FROM elder e WHERE l."importId" = ${id}::uuid AND l.outcome IS NULL AND e."idNumberHash" = l."idHash"`.run(tx)
-		await reject(tx, id, 'elderOutOfScope', sql`l."elderId" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM elder e JOIN community c ON c.id = e."communityId" WHERE e.id = l."elderId" AND ${inScope(imp)})`)
-		// A verified record is not renamed by a file: the officer checks the person first.
-		await reject(tx, id, 'conflictsVerified', sql`EXISTS (SELECT 1 FROM elder e WHERE e.id = l."elderId" AND e."residenceStatus" = 'verified' AND e.name <> l.name)`)
-		await reject(tx, id, 'deathOtherDate', sql`l."eventKind" = 'death' AND EXISTS (SELECT 1 FROM life_event ev WHERE ev."elderId" = l."elderId" AND ev.kind = 'death' AND ev.status = 'recorded' AND ev."occurredOn" <> l."eventOn")`)
-		await sql`UPDATE registry_import_line l SET outcome = 'new' WHERE l."importId" = ${id}::uuid AND l.outcome IS NULL AND l."elderId" IS NULL`.run(tx)
-		await sql`UPDATE registry_import_line l SET "changedFields" = f.changed, outcome = CASE WHEN cardinality(f.changed) > 0 THEN 'changed' ELSE 'unchanged' END
-			 FROM (SELECT l2.line, array_remove(ARRAY[
-			          CASE WHEN e.name <> l2.name THEN 'name' END,
-			          CASE WHEN e."communityId" IS DISTINCT FROM l2."communityId" THEN 'residence' END,
-			          CASE WHEN e."residenceStatus" <> 'verified' THEN 'residenceStatus' END,
-			          CASE WHEN l2.phone IS NOT NULL AND e.phone IS DISTINCT FROM l2.phone THEN 'phone' END,
-			          CASE WHEN l2."emergencyContactName" IS NOT NULL AND e."emergencyContactName" IS DISTINCT FROM l2."emergencyContactName" THEN 'emergencyContactName' END,
-			          CASE WHEN l2."emergencyContactPhone" IS NOT NULL AND e."emergencyContactPhone" IS DISTINCT FROM l2."emergencyContactPhone" THEN 'emergencyContactPhone' END,
-			          CASE WHEN l2."eventKind" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM life_event ev WHERE ev."elderId" = e.id AND ev.kind = l2."eventKind" AND ev."occurredOn" = l2."eventOn" AND ev.status = 'recorded') THEN l2."eventKind"::text END
-			        ], NULL) AS changed
-			       FROM registry_import_line l2 JOIN elder e ON e.id = l2."elderId" WHERE l2."importId" = ${id}::uuid AND l2.outcome IS NULL) f
-			 WHERE l."importId" = ${id}::uuid AND l.line = f.line`.run(tx)
-		await sql`UPDATE registry_import_line SET "changedFields" = ARRAY["eventKind"::text] WHERE "importId" = ${id}::uuid AND outcome = 'new' AND "eventKind" IS NOT NULL`.run(tx)
+		// The staged lines were just written: the planner needs their statistics (a plan guessed for
+		// an empty table joins half a million lines by nested loops). The duplicate check groups a
+		// whole city's numbers: room to do it in memory. (ANALYZE's lock lasts until the commit, so two
+		// dry runs at once take turns; uploads and applies are not held up.)
+		await sql`ANALYZE registry_import_line`.run(tx)
+		await sql`SET LOCAL work_mem = '64MB'`.run(tx)
+		await sql`WITH dups AS MATERIALIZED (SELECT "idHash", min(line) AS first FROM registry_import_line WHERE "importId" = ${id}::uuid AND "idHash" IS NOT NULL GROUP BY "idHash" HAVING count(*) > 1)
+			 UPDATE registry_import_line l SET "communityId" = x."communityId", "districtId" = x."districtId", settlement = x.settlement, "elderId" = x."elderId",
+			        reason = x.reason, "changedFields" = x.changed,
+			        outcome = CASE WHEN x.reason IS NOT NULL THEN 'rejected' WHEN x.existing IS NULL THEN 'new' WHEN cardinality(x.changed) > 0 THEN 'changed' ELSE 'unchanged' END
+			 FROM (
+			   SELECT y.line, y."communityId", y."districtId", y.settlement, y.reason, y.existing,
+			          CASE WHEN y.placed IS NOT NULL THEN NULL WHEN y.existing IS NULL THEN gen_random_uuid() ELSE y.existing END AS "elderId",
+			          CASE WHEN y.reason IS NOT NULL THEN '{}'::text[]
+			               WHEN y.existing IS NULL THEN CASE WHEN y."eventKind" IS NOT NULL THEN ARRAY[y."eventKind"::text] ELSE '{}'::text[] END
+			               ELSE array_remove(ARRAY[
+			                 CASE WHEN y."elderName" <> y.name THEN 'name' END,
+			                 CASE WHEN y."elderCommunityId" IS DISTINCT FROM y."communityId" THEN 'residence' END,
+			                 CASE WHEN y."residenceStatus" <> 'verified' THEN 'residenceStatus' END,
+			                 CASE WHEN y.phone IS NOT NULL AND y."elderPhone" IS DISTINCT FROM y.phone THEN 'phone' END,
+			                 CASE WHEN y."emergencyContactName" IS NOT NULL AND y."elderContactName" IS DISTINCT FROM y."emergencyContactName" THEN 'emergencyContactName' END,
+			                 CASE WHEN y."emergencyContactPhone" IS NOT NULL AND y."elderContactPhone" IS DISTINCT FROM y."emergencyContactPhone" THEN 'emergencyContactPhone' END,
+			                 CASE WHEN y."eventKind" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM life_event ev WHERE ev."elderId" = y.existing AND ev.kind = y."eventKind" AND ev."occurredOn" = y."eventOn" AND ev.status = 'recorded') THEN y."eventKind"::text END
+			               ], NULL) END AS changed
+			   FROM (
+			     SELECT z.*, COALESCE(z.placed,
+			              CASE WHEN z.existing IS NOT NULL AND NOT COALESCE(z."elderInScope", false) THEN 'elderOutOfScope'
+			                   WHEN z."residenceStatus" = 'verified' AND z."elderName" <> z.name THEN 'conflictsVerified'
+			                   WHEN z."eventKind" = 'death' AND z.existing IS NOT NULL AND EXISTS (SELECT 1 FROM life_event ev WHERE ev."elderId" = z.existing AND ev.kind = 'death' AND ev.status = 'recorded' AND ev."occurredOn" <> z."eventOn") THEN 'deathOtherDate'
+			              END) AS reason
+			     FROM (
+			       SELECT l.line, l.name, l.phone, l."emergencyContactName", l."emergencyContactPhone", l."eventKind", l."eventOn",
+			              c.id AS "communityId", c."districtId", c.kind AS settlement, p.placed,
+			              CASE WHEN p.placed IS NULL THEN e.id END AS existing,
+			              e.name AS "elderName", e."communityId" AS "elderCommunityId", e."residenceStatus", e.phone AS "elderPhone",
+			              e."emergencyContactName" AS "elderContactName", e."emergencyContactPhone" AS "elderContactPhone", ${inScope(imp, 'ec')} AND ec.id IS NOT NULL AS "elderInScope"
+			       FROM registry_import_line l
+			       LEFT JOIN community c ON c.code = l."communityCode" AND c."retiredAt" IS NULL
+			       LEFT JOIN township ct ON ct.id = c."townshipId"
+			       LEFT JOIN dups d ON d."idHash" = l."idHash"
+			       CROSS JOIN LATERAL (SELECT CASE
+			              WHEN NOT EXISTS (SELECT 1 FROM township t WHERE t.code = l."townshipCode" AND t."retiredAt" IS NULL) THEN 'unknownTownship'
+			              WHEN c.id IS NULL THEN 'unknownCommunity'
+			              WHEN ct.code IS DISTINCT FROM l."townshipCode" THEN 'communityNotInTownship'
+			              WHEN NOT (${inScope(imp, 'c')}) THEN 'outOfScope'
+			              WHEN l.line > d.first THEN 'duplicateInFile'
+			            END AS placed) p
+			       LEFT JOIN elder e ON e."idNumberHash" = l."idHash"
+			       LEFT JOIN community ec ON ec.id = e."communityId"
+			       WHERE l."importId" = ${id}::uuid AND l.outcome IS NULL
+			     ) z
+			   ) y
+			 ) x
+			 WHERE l."importId" = ${id}::uuid AND l.line = x.line`.run(tx)
+		// Statistics again, now with the outcomes: the apply's per-chunk statements pick their plan from
+		// them (with the counts of the unclassified lines they would walk every new line per chunk).
+		await sql`ANALYZE registry_import_line`.run(tx)
 		const max = await sql`SELECT COALESCE(max(line), 0)::int AS max FROM registry_import_line WHERE "importId" = ${id}::uuid`.first<{ max: number }>(tx)
 		const chunks = Math.ceil(max!.max / chunkLines)
-		await sql`INSERT INTO registry_import_chunk ("importId", no, "lineFrom", "lineTo")
-			 SELECT ${id}::uuid, g, (g - 1) * ${chunkLines}::int + 1, g * ${chunkLines}::int FROM generate_series(1, ${chunks}::int) g`.run(tx)
+		// A chunk with no new or changed line has nothing to apply: it is done from the start.
+		await sql`INSERT INTO registry_import_chunk ("importId", no, "lineFrom", "lineTo", done, "doneAt")
+			 SELECT ${id}::uuid, g.no, g."lineFrom", g."lineTo", w.no IS NULL, CASE WHEN w.no IS NULL THEN now() END
+			 FROM (SELECT g AS no, (g - 1) * ${chunkLines}::int + 1 AS "lineFrom", g * ${chunkLines}::int AS "lineTo" FROM generate_series(1, ${chunks}::int) g) g
+			 LEFT JOIN (SELECT DISTINCT (line - 1) / ${chunkLines}::int + 1 AS no FROM registry_import_line WHERE "importId" = ${id}::uuid AND outcome IN ('new', 'changed')) w ON w.no = g.no`.run(tx)
 		await sql`UPDATE registry_import r SET status = 'classified', "classifiedAt" = now(), "chunkCount" = ${chunks}::int,
+			        "chunksDone" = (SELECT count(*)::int FROM registry_import_chunk WHERE "importId" = ${id}::uuid AND done),
 			        "newCount" = t.n, "changedCount" = t.c, "unchangedCount" = t.u, "rejectedCount" = t.r
 			 FROM (SELECT count(*) FILTER (WHERE outcome = 'new')::int AS n, count(*) FILTER (WHERE outcome = 'changed')::int AS c,
 			              count(*) FILTER (WHERE outcome = 'unchanged')::int AS u, count(*) FILTER (WHERE outcome = 'rejected')::int AS r

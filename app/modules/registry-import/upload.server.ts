@@ -8,6 +8,7 @@ import { unstable_parseMultipartFormData } from '@remix-run/node'
 import { parse } from 'csv-parse'
 import ExcelJS from 'exceljs'
 import iconv from 'iconv-lite'
+import { copyRows, type CopyValue } from '~/lib/copy.server.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { fail, fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
 import { shanghaiDate, toDateString } from '~/lib/time.ts'
@@ -29,8 +30,6 @@ export class ImportRefused extends Error {
 		super(key)
 	}
 }
-
-const BATCH = 2000
 
 export type Scope = { kind: 'city' | 'district' | 'township' | 'community'; id: string | null }
 
@@ -164,45 +163,57 @@ async function* xlsxRows(chunks: AsyncIterable<Buffer>): AsyncGenerator<RawRow> 
 	}
 }
 
-async function insertBatch(importId: string, batch: StagedLine[]) {
-	if (!batch.length) return
-	const col = <T>(f: (l: StagedLine) => T) => batch.map(f)
-	await sql`INSERT INTO registry_import_line ("importId", line, "idHash", "idCipher", "idMasked", gender, "birthDate", name, "townshipCode", "communityCode", phone, "emergencyContactName", "emergencyContactPhone", "eventKind", "eventOn", outcome, reason)
-		SELECT ${importId}::uuid, t.* FROM unnest(${col((l) => l.line)}::int[], ${col((l) => (l.id ? Buffer.from(hashIdNumber(l.id.value)) : null))}::bytea[], ${col((l) => (l.id && !l.reason ? Buffer.from(encryptIdNumber(l.id.value)) : null))}::bytea[],
-		     ${col((l) => (l.id ? maskIdNumber(l.id.value) : null))}::text[], ${col((l) => l.id?.gender ?? null)}::"Gender"[], ${col((l) => l.id?.birthDate ?? null)}::date[], ${col((l) => l.name)}::text[],
-		     ${col((l) => l.townshipCode)}::text[], ${col((l) => l.communityCode)}::text[], ${col((l) => l.phone)}::text[], ${col((l) => l.emergencyContactName)}::text[], ${col((l) => l.emergencyContactPhone)}::text[],
-		     ${col((l) => l.eventKind)}::"LifeEventKind"[], ${col((l) => l.eventOn)}::date[], ${col((l) => (l.reason ? 'rejected' : null))}::text[], ${col((l) => l.reason)}::text[])
-		AS t(line, "idHash", "idCipher", "idMasked", gender, "birthDate", name, "townshipCode", "communityCode", phone, "emergencyContactName", "emergencyContactPhone", "eventKind", "eventOn", outcome, reason)`.run()
+const LINE_COLUMNS = ['importId', 'line', 'idHash', 'idCipher', 'idMasked', 'gender', 'birthDate', 'name', 'townshipCode', 'communityCode', 'phone', 'emergencyContactName', 'emergencyContactPhone', 'eventKind', 'eventOn', 'outcome', 'reason'] as const
+
+/** A checked line as registry_import_line's row: the number's keyed hash, its ciphertext (valid lines only) and its mask, never the number. */
+function lineRow(importId: string, l: StagedLine): CopyValue[] {
+	return [
+		importId,
+		l.line,
+		l.id ? hashIdNumber(l.id.value) : null,
+		l.id && !l.reason ? encryptIdNumber(l.id.value) : null,
+		l.id ? maskIdNumber(l.id.value) : null,
+		l.id?.gender ?? null,
+		l.id?.birthDate ?? null,
+		l.name,
+		l.townshipCode,
+		l.communityCode,
+		l.phone,
+		l.emergencyContactName,
+		l.emergencyContactPhone,
+		l.eventKind,
+		l.eventOn,
+		l.reason ? 'rejected' : null,
+		l.reason,
+	]
 }
 
-/** Streams one file's rows into the import's staged lines; checks the header first. Returns the line count. */
+/**
+ * Streams one file's rows into the import's staged lines with one COPY (nothing is visible until the
+ * whole file is in; a file refused part-way leaves no line); checks the header first. Returns the line count.
+ */
 export async function stageFile(importId: string, fileName: string, data: AsyncIterable<Uint8Array>, opts: { maxBytes?: number; today?: string } = {}): Promise<{ lines: number; format: string; encoding: string }> {
 	const sniffed = await sniff(fileName, limited(data, opts.maxBytes ?? MAX_IMPORT_BYTES))
 	const rows = sniffed.format === 'xlsx' ? xlsxRows(sniffed.chunks) : csvRows(sniffed.chunks, sniffed.encoding)
 	const today = opts.today ?? shanghaiDate()
 	let header: string[] | null = null
-	let batch: StagedLine[] = []
-	let lines = 0
-	for await (const row of rows) {
-		if (!header) {
-			header = row.values.map((h) => h.replace(/^\uFEFF/, '').trim())
-			const missing = REQUIRED_COLUMNS.filter((c) => !header!.includes(c))
-			if (missing.length) throw new ImportRefused('registryImport.errors.missingColumns', 400, missing.join('、'))
-			continue
-		}
-		const fields: Partial<Record<Column, string>> = {}
-		header.forEach((h, i) => {
-			fields[h as Column] = row.values[i] ?? ''
-		})
-		batch.push(checkLine(row.line, fields, today))
-		lines++
-		if (batch.length >= BATCH) {
-			await insertBatch(importId, batch)
-			batch = []
+	async function* staged(): AsyncGenerator<CopyValue[]> {
+		for await (const row of rows) {
+			if (!header) {
+				header = row.values.map((h) => h.replace(/^\uFEFF/, '').trim())
+				const missing = REQUIRED_COLUMNS.filter((c) => !header!.includes(c))
+				if (missing.length) throw new ImportRefused('registryImport.errors.missingColumns', 400, missing.join('、'))
+				continue
+			}
+			const fields: Partial<Record<Column, string>> = {}
+			header.forEach((h, i) => {
+				fields[h as Column] = row.values[i] ?? ''
+			})
+			yield lineRow(importId, checkLine(row.line, fields, today))
 		}
 	}
+	const lines = await copyRows('registry_import_line', LINE_COLUMNS, staged())
 	if (!header) throw new ImportRefused('registryImport.errors.empty', 400)
-	await insertBatch(importId, batch)
 	return { lines, format: sniffed.format, encoding: sniffed.encoding }
 }
 
