@@ -73,11 +73,13 @@ describe('district policies within the city’s limits', () => {
 		expect((await pendingPolicyChanges(checker)).map((c) => c.id)).toContain(changeId)
 		expect((await pendingPolicyChanges(stranger)).map((c) => c.id)).not.toContain(changeId)
 		expect((await pendingPolicyChanges(city)).map((c) => c.id)).toContain(changeId)
-		// Not the proposer, not another district, not the city: a second officer of the same district.
+		// Not the proposer, not another district: a second officer of the same district (or the city).
 		expect(await decidePolicyChange(maker, { changeId, decision: 'approve' }, null)).toMatchObject({ ok: false })
 		expect(await decidePolicyChange(stranger, { changeId, decision: 'approve' }, null)).toMatchObject({ ok: false, status: 403 })
-		expect(await decidePolicyChange(city, { changeId, decision: 'approve' }, null)).toMatchObject({ ok: false, status: 403 })
 		expect(await decidePolicyChange(checker, { changeId, decision: 'approve' }, null)).toMatchObject({ ok: true })
+		// A district with one officer gets the city's sign-off instead.
+		const solo = await createPolicy(maker, rules())
+		expect(await decidePolicyChange(city, { changeId: (solo as { value: { id: string } }).value.id, decision: 'approve' }, null)).toMatchObject({ ok: true })
 		const policy = await prisma.subsidyPolicy.findUniqueOrThrow({ where: { code: input.code }, select: { id: true, ownerDistrictId: true, versions: { select: { districtIds: true } } } })
 		expect(policy.ownerDistrictId).toBe(a)
 		expect(policy.versions[0]!.districtIds).toEqual([a])

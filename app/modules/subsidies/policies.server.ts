@@ -32,6 +32,11 @@ export function mayManagePolicy(user: SessionUser, ownerDistrictId: string | nul
 	return ownerDistrictId === null ? canManagePolicies(user) : ownPolicyDistrict(user) === ownerDistrictId
 }
 
+/** Whether the user may approve a change of a policy of this owner (the proposer is refused separately). */
+function mayDecidePolicy(user: SessionUser, ownerDistrictId: string | null) {
+	return mayManagePolicy(user, ownerDistrictId) || (ownerDistrictId !== null && canManagePolicies(user))
+}
+
 type CreatePayload = CreatePolicyInput & { ownerDistrictId: string | null }
 
 async function policyOwner(policyId: string, db: Tx | typeof prisma = prisma): Promise<{ ownerDistrictId: string | null } | null> {
@@ -194,12 +199,12 @@ async function applyPolicyVersion(tx: Tx, makerId: string, approver: SessionUser
 /** A second city officer approves (the change is written) or rejects a pending policy change. */
 export async function decidePolicyChange(user: SessionUser, input: { changeId: string; decision: 'approve' | 'reject'; note?: string | null }, ip: string | null): Promise<Outcome<null>> {
 	if (!canManagePolicies(user) && !ownPolicyDistrict(user)) return fail('subsidies:errors.cityOnly', 403)
-	// The second officer needs the same rights as the first: the city for city policies, an officer of
-	// the same district for that district's own.
+	// The second officer: the city for city policies; for a district's own, another officer of that
+	// district or the city (a county bureau with one officer gets the city's sign-off).
 	const change = await prisma.pendingChange.findUnique({ where: { id: input.changeId }, select: { kind: true, payload: true } })
 	if (change && (change.kind === 'subsidy_policy_create' || change.kind === 'subsidy_policy_version')) {
 		const owner = await changeOwner(change.kind, change.payload)
-		if (owner !== undefined && !mayManagePolicy(user, owner)) return fail(owner ? 'subsidies:errors.districtPolicy.notYours' : 'subsidies:errors.cityOnly', 403)
+		if (owner !== undefined && !mayDecidePolicy(user, owner)) return fail(owner ? 'subsidies:errors.districtPolicy.notYours' : 'subsidies:errors.cityOnly', 403)
 	}
 	return decideChange(
 		user,
