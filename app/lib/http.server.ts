@@ -20,18 +20,25 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
  * which also enforces it while streaming) plus the form's other parts; only the pages that take such
  * a file (ALLOWANCE_UPLOAD_PATHS) accept a multipart body that large, any other form gets `form`.
  */
-export const BODY_LIMITS = { form: 1024 * 1024, webhook: 256 * 1024, upload: 5 * 1024 * 1024 + 64 * 1024 } as const
+export const BODY_LIMITS = { form: 1024 * 1024, webhook: 256 * 1024, upload: 5 * 1024 * 1024 + 64 * 1024, photos: 3 * 2 * 1024 * 1024 + 64 * 1024 } as const
 /** The registry import streams its file (80 MB, MAX_IMPORT_BYTES in modules/registry-import/columns.ts, plus the form's other parts). */
 export const REGISTRY_IMPORT_BODY_LIMIT = 80 * 1024 * 1024 + 64 * 1024
 /** The cremation import and a run's bank returns/confirmations. */
 const ALLOWANCE_UPLOAD_PATHS = /^\/bureau\/allowance\/(cremation|runs\/[^/]+)\/?$/
+/**
+ * `photos`: forms that take up to three photos or attachments of 2 MB each (MAX_PHOTOS and
+ * MAX_PHOTO_BYTES in modules/institutions/photos.server.ts, MAX_ATTACHMENTS and MAX_ATTACHMENT_BYTES
+ * in modules/due-process/attachments.ts) plus the form's other parts.
+ */
+const PHOTO_UPLOAD_PATHS = /^\/(bureau\/construction|bureau\/inspections|institution\/inspections|subsidies\/appeals)\/?$/
 
 /** The most bytes a request body to `path` may have (checked from Content-Length before it is read). */
 export function bodyLimit(path: string, contentType: string | undefined): number {
 	if (path === '/resources/stripe-webhook') return BODY_LIMITS.webhook
 	if (path === '/registry/import') return REGISTRY_IMPORT_BODY_LIMIT
 	const multipart = (contentType ?? '').startsWith('multipart/form-data')
-	return multipart && ALLOWANCE_UPLOAD_PATHS.test(path) ? BODY_LIMITS.upload : BODY_LIMITS.form
+	if (multipart && ALLOWANCE_UPLOAD_PATHS.test(path)) return BODY_LIMITS.upload
+	return multipart && PHOTO_UPLOAD_PATHS.test(path) ? BODY_LIMITS.photos : BODY_LIMITS.form
 }
 
 type Refusal = 'cross-origin' | 'uri-too-long' | 'too-large'

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { BODY_LIMITS, bodyLimit, REGISTRY_IMPORT_BODY_LIMIT } from '~/lib/http.server.ts'
 import { MAX_UPLOAD_BYTES } from '~/modules/allowance/csv.server.ts'
 import { MAX_IMPORT_BYTES } from '~/modules/registry-import/columns.ts'
+import { MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS } from '~/modules/due-process/attachments.ts'
+import { MAX_PHOTO_BYTES, MAX_PHOTOS } from '~/modules/institutions/photos.server.ts'
 
 // Issue 12 item 5: request bodies are limited before they are read: 1 MB for forms, the documented
 // upload limit where a file is imported, 256 KB for the webhook.
@@ -22,6 +24,15 @@ describe('body limits by route', () => {
 			expect(bodyLimit(path, FORM), path).toBe(BODY_LIMITS.form)
 		}
 		expect(BODY_LIMITS.upload).toBe(MAX_UPLOAD_BYTES + 64 * 1024)
+	})
+
+	it('gives the forms with photos or attachments three 2 MB files plus the form parts, multipart only', () => {
+		for (const path of ['/bureau/construction', '/bureau/inspections', '/institution/inspections', '/subsidies/appeals']) {
+			expect(bodyLimit(path, MULTIPART), path).toBe(BODY_LIMITS.photos)
+			expect(bodyLimit(path, FORM), path).toBe(BODY_LIMITS.form)
+		}
+		expect(BODY_LIMITS.photos).toBe(MAX_PHOTOS * MAX_PHOTO_BYTES + 64 * 1024)
+		expect(BODY_LIMITS.photos).toBeGreaterThanOrEqual(MAX_ATTACHMENTS * MAX_ATTACHMENT_BYTES + 64 * 1024)
 	})
 
 	it('gives the registry import its 80 MB and the webhook 256 KB', () => {
