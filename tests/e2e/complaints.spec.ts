@@ -42,10 +42,14 @@ test('a complaint answered and closed @phone', async ({ page, browser }, testInf
 	await staff.getByLabel('床位', { exact: true }).selectOption({ index: 1 })
 	await staff.getByRole('button', { name: '办理入住' }).click()
 	await expect(staff.getByRole('status')).toHaveText('已办理入住')
+	await staff.goto('/institution')
+	const institution = ((await staff.getByRole('heading', { level: 1 }).textContent()) ?? '').replace(/：床位概况$/, '')
 
 	// The family files the complaint about the stay.
 	await page.goto('/complaints')
 	await expect(page.getByRole('heading', { name: '投诉', level: 1 })).toBeVisible()
+	// The family has used other providers too (other tests book for it): name the institution.
+	await page.getByLabel('服务机构').selectOption({ label: institution })
 	await page.getByLabel('投诉对象').selectOption('stay')
 	await page.getByLabel('类别').selectOption('food')
 	await page.getByLabel('投诉内容').fill(text)

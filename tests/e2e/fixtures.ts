@@ -68,6 +68,17 @@ export async function login(page: Page, phone: string, password = DEMO_PASSWORD)
 	await expect(nav).toBeVisible()
 }
 
+/** A link of the main menu, opening the menu first where a phone-sized page folds it away. */
+export async function menuLink(page: Page, name: string) {
+	const nav = page.getByRole('navigation', { name: /主菜单|Main menu/ })
+	const summary = nav.locator('details.nav-menu > summary')
+	if (await summary.isVisible()) {
+		if ((await nav.locator('details.nav-menu').getAttribute('open')) === null) await summary.click()
+		return nav.locator('details.nav-menu').getByRole('link', { name })
+	}
+	return nav.locator('.nav-wide').getByRole('link', { name })
+}
+
 /** WCAG 2.2 AA scan of the current page; violations fail the test with their ids. */
 export async function expectAccessible(page: Page) {
 	const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze()

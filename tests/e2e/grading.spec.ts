@@ -35,7 +35,8 @@ test('a district officer grades by the checklist; a city officer puts the grade 
 	// The checklist and the construction rates are versioned settings the city changes with a second officer.
 	await city.getByRole('link', { name: '补贴标准与评定细则' }).click()
 	await expect(city.getByRole('heading', { name: '建设补贴标准与等级评定细则' })).toBeVisible()
-	await expect(city.getByRole('button', { name: '提交，待另一位干部审核' })).toHaveCount(2)
+	// Construction rates, grading criteria and the inspection limit.
+	await expect(city.getByRole('button', { name: '提交，待另一位干部审核' })).toHaveCount(3)
 	await expectAccessible(city)
 
 	// Families see the grade and its validity on the provider's page.

@@ -1,5 +1,5 @@
 import { TEST_PASSWORD } from '../factories/accounts.ts'
-import { expect, expectAccessible, login, test } from './fixtures.ts'
+import { expect, expectAccessible, login, menuLink, test } from './fixtures.ts'
 import { subsidisedDayCareToday } from './support/centre-booking.ts'
 
 // Issue 14 item 5 in the browser, on a 360 px phone: a community centre's staff call the roll for
@@ -15,7 +15,7 @@ test("a centre's roll call completing a subsidised day-care booking @phone", asy
 	expect(b.subsidyFen).toBe(8_000)
 
 	await login(page, b.staffPhone, TEST_PASSWORD)
-	await page.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name: '点名签到' }).click()
+	await (await menuLink(page, '点名签到')).click()
 	await expect(page.getByRole('heading', { level: 1 })).toContainText(b.day)
 	const row = page.getByTestId(`roll-${b.bookingId}`)
 	await expect(row).toContainText(b.elderName)
