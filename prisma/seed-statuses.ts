@@ -9,6 +9,8 @@ import { Rng } from './generators.ts'
 export async function seedStatusesAndAssessment(client: pg.PoolClient, opts: { today: string; seed: number | string; communityId: string; assessorPhone: string; cityOfficerId: string }) {
 	const rng = Rng.for('statuses', opts.seed)
 	await client.query(`SELECT elder_records_from_legacy_columns($1::date)`, [opts.today])
+	// About three in ten 特困 persons chose concentrated support (集中供养); the rest live at home.
+	await client.query(`UPDATE elder_status SET "supportMode" = CASE WHEN abs(hashtext("elderId"::text)) % 10 < 3 THEN 'concentrated' ELSE 'dispersed' END WHERE kind = 'tekun'`)
 	// One 低收入 status of 龙泉社区 ends in 20 days: it is on the re-review list after the first night.
 	await client.query(
 		`INSERT INTO elder_status (id, "elderId", kind, "validFrom", "validUntil", source, "recordedById")

@@ -197,6 +197,8 @@ export const DB_RULES: Record<string, DbRule> = {
 	subsidy_notice_entry_applicationId_key: internal('an approval is listed once, in the transaction that approves it'),
 	subsidy_notice_entry_status_valid: internal('entry statuses are written by notice.server.ts only'),
 	notice_objection_status_valid: internal('findings come from the finding schema'),
+	elder_status_support_mode_valid: invalid('supportMode', 'statuses:errors.supportMode.invalid'),
+	elder_status_support_mode_tekun_only: invalid('supportMode', 'statuses:errors.supportMode.onlyTekun'),
 	appeal_kind_subjectId_key: conflict(undefined, 'subsidies:dueProcess.errors.alreadyAppealed'),
 	appeal_kind_valid: internal('kinds come from the appeal subjects of due-process/subjects.server.ts'),
 	appeal_status_valid: internal('outcomes come from the appeal decision schema'),

@@ -175,7 +175,7 @@ export default function PlanTable() {
 							header: t('plan.actual'),
 							cell: (r) => (
 								<>
-									{r.actual === 'tekunSupport' ? `${formatPercent(tekun.ratio)} (${t('plan.tekunDetail', { capacity: tekun.capacity, residents: tekun.residents })})` : r.actual ? value(r.actual) : t('plan.notTracked')}
+									{r.actual === 'tekunSupport' ? `${formatPercent(tekun.ratio)} (${t('plan.tekunDetail', { capacity: tekun.capacity, residents: tekun.residents, admitted: tekun.admitted })})` : r.actual ? value(r.actual) : t('plan.notTracked')}
 									{r.proxy ? <span className="hint"> {t('plan.proxy')}</span> : null}
 								</>
 							),

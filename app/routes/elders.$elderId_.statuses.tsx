@@ -40,7 +40,7 @@ export default function ElderStatuses() {
 	const { elder, statuses, today } = useLoaderData<typeof loader>()
 	const reply = useActionData<typeof action>()
 	const { t } = useTranslation('statuses')
-	const [form, fields] = useReplyForm<'kind' | 'validFrom' | 'validUntil' | 'reviewOn' | 'source' | 'disabilityGrade' | 'note'>('record', reply)
+	const [form, fields] = useReplyForm<'kind' | 'validFrom' | 'validUntil' | 'reviewOn' | 'source' | 'disabilityGrade' | 'supportMode' | 'note'>('record', reply)
 	return (
 		<section className="card">
 			<h1>{t('statuses.title', { name: elder.name })}</h1>
@@ -60,6 +60,13 @@ export default function ElderStatuses() {
 				<Field label={t('fields.reviewOn')} errors={fields.reviewOn.errors} inputProps={{ id: 'status-review', name: 'reviewOn', type: 'date' }} />
 				<Field label={t('fields.source')} errors={fields.source.errors} inputProps={{ id: 'status-source', name: 'source', required: true, maxLength: 120 }} />
 				<Field label={t('fields.disabilityGrade')} errors={fields.disabilityGrade.errors} inputProps={{ id: 'status-grade', name: 'disabilityGrade', inputMode: 'numeric', maxLength: 1 }} />
+				<SelectField
+					label={t('fields.supportMode')}
+					errors={fields.supportMode.errors}
+					selectProps={{ id: 'status-support', name: 'supportMode' }}
+					placeholder={t('supportModes.none')}
+					options={(['concentrated', 'dispersed'] as const).map((m) => ({ value: m, label: t(`supportModes.${m}`) }))}
+				/>
 				<TextareaField label={t('fields.note')} errors={fields.note.errors} textareaProps={{ id: 'status-note', name: 'note', maxLength: 500 }} />
 				<FormErrors form={form} />
 				<button type="submit" className="button big">
@@ -71,7 +78,7 @@ export default function ElderStatuses() {
 				caption={t('statuses.history')}
 				empty={t('statuses.empty')}
 				columns={[
-					{ header: t('fields.kind'), cell: (s) => `${t(`kinds.${s.kind}`)}${s.disabilityGrade ? `（${t('statuses.grade', { grade: s.disabilityGrade })}）` : ''}` },
+					{ header: t('fields.kind'), cell: (s) => `${t(`kinds.${s.kind}`)}${s.disabilityGrade ? `（${t('statuses.grade', { grade: s.disabilityGrade })}）` : ''}${s.supportMode ? `（${t(`supportModes.${s.supportMode}`)}）` : ''}` },
 					{ header: t('fields.validFrom'), cell: (s) => s.validFrom },
 					{ header: t('fields.validUntil'), cell: (s) => s.validUntil ?? '—' },
 					{ header: t('fields.reviewOn'), cell: (s) => s.reviewOn ?? '—' },

@@ -79,7 +79,7 @@ describe('institution facts', () => {
 		).toBeGreaterThan(0)
 	})
 
-	it('Table 2 row 4: 特困 places of rural 特困 institutions against the 特困 elders admitted there', async () => {
+	it('Table 2 row 4: 特困 places of rural 特困 institutions against the 特困 elders who chose concentrated support', async () => {
 		const before = await tekunConcentratedSupport('dongbao')
 		const inst = await newInstitution()
 		await prisma.institutionFacts.create({
@@ -96,6 +96,10 @@ describe('institution facts', () => {
 			where: { id: tekun.id },
 			data: { categories: ['tekun'] },
 		})
+		// Row 4 counts the 特困 elders who chose concentrated support (their status in force).
+		await prisma.elderStatus.create({ data: { elderId: tekun.id, kind: 'tekun', validFrom: new Date('2025-01-01T00:00:00Z'), source: '测试', supportMode: 'concentrated' } })
+		const dispersed = await makeRegisteredElder('分散供养测试')
+		await prisma.elderStatus.create({ data: { elderId: dispersed.id, kind: 'tekun', validFrom: new Date('2025-01-01T00:00:00Z'), source: '测试', supportMode: 'dispersed' } })
 		const plain = await makeRegisteredElder('普通测试')
 		for (const [elderId, bedId] of [
 			[tekun.id, bedIds[0]!],
@@ -114,6 +118,7 @@ describe('institution facts', () => {
 		const after = await tekunConcentratedSupport('dongbao')
 		expect(after.capacity - before.capacity).toBe(4)
 		expect(after.residents - before.residents).toBe(1)
+		expect(after.admitted - before.admitted).toBe(1)
 		// A pending institution's places do not count.
 		await prisma.provider.update({
 			where: { id: inst.providerId },

@@ -8,7 +8,7 @@ import { prisma, transaction } from '~/lib/db.server.ts'
 import { failureOf } from '~/lib/db-rules.server.ts'
 import { ok, type Outcome } from '~/lib/outcome.ts'
 import { sql } from '~/lib/sql.server.ts'
-import { dateOnly, toDateString } from '~/lib/time.ts'
+import { dateOnly, shanghaiDate, toDateString } from '~/lib/time.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import { isCityWide } from '~/modules/auth/access.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
@@ -125,29 +125,29 @@ export async function listInstitutionFacts(user: SessionUser) {
 }
 
 /**
- * Table 2 row 4, 农村五保供养服务机构集中供养能力: the places for 特困 residents in approved rural 特困
- * support institutions (敬老院), against the 特困 elders in concentrated support. The registry has no
- * "chose concentrated support" flag, so the proxy counts living 特困 elders currently admitted to such
- * institutions. Ratio null when there are none. Scope: a district, or the city (null).
+ * Table 2 row 4 (农村五保供养服务机构集中供养能力): the places for 特困 persons at approved rural 特困
+ * institutions against the 特困 elders (status in force today) who chose concentrated support, in the
+ * district or the city; how many of them are admitted there is shown beside it.
  */
-export async function tekunConcentratedSupport(districtId: string | null): Promise<{ capacity: number; residents: number; ratio: number | null }> {
+export async function tekunConcentratedSupport(districtId: string | null, today = shanghaiDate()): Promise<{ capacity: number; residents: number; admitted: number; ratio: number | null }> {
 	const row = await sql`
 		WITH inst AS (
 			SELECT p.id, f."tekunCapacity" FROM provider p JOIN institution_facts f ON f."providerId" = p.id
 			WHERE p.kind = 'institution' AND p.status = 'approved' AND f."facilityKind" = 'rural_tekun_support'
 			  AND (${districtId}::text IS NULL OR p."districtId" = ${districtId}::text)
+		), chose AS (
+			SELECT DISTINCT s."elderId" FROM elder_status s JOIN elder e ON e.id = s."elderId"
+			WHERE s.kind = 'tekun' AND s."supportMode" = 'concentrated' AND s."validFrom" <= ${today}::date AND (s."validUntil" IS NULL OR s."validUntil" >= ${today}::date)
+			  AND e."deathDate" IS NULL AND (${districtId}::text IS NULL OR e."districtId" = ${districtId}::text)
 		)
 		SELECT (SELECT coalesce(sum("tekunCapacity"), 0)::int FROM inst) AS capacity,
-		       (SELECT count(DISTINCT a."elderId")::int FROM admission a JOIN inst ON inst.id = a."providerId" JOIN elder e ON e.id = a."elderId"
-		         WHERE a."dischargedOn" IS NULL AND 'tekun' = ANY (e.categories) AND e."deathDate" IS NULL) AS residents`.first<{
+		       (SELECT count(*)::int FROM chose) AS residents,
+		       (SELECT count(DISTINCT a."elderId")::int FROM admission a JOIN inst ON inst.id = a."providerId" JOIN chose c ON c."elderId" = a."elderId" WHERE a."dischargedOn" IS NULL) AS admitted`.first<{
 		capacity: number
 		residents: number
+		admitted: number
 	}>()
 	const capacity = row?.capacity ?? 0
 	const residents = row?.residents ?? 0
-	return {
-		capacity,
-		residents,
-		ratio: residents > 0 ? capacity / residents : null,
-	}
+	return { capacity, residents, admitted: row?.admitted ?? 0, ratio: residents > 0 ? capacity / residents : null }
 }

@@ -19,7 +19,7 @@ export const PLAN_TABLE_2: readonly PlanRow[] = [
 	{ no: 1, nameZh: '每千名老人拥有各类养老床位数', nameEn: 'Elderly-care beds per 1,000 elders', unit: '张', y2015: '30', y2020: '35', growth: '—', actual: 'bedsPer1000' },
 	{ no: 2, nameZh: '城市低保月保障标准', nameEn: 'Urban minimum living standard (monthly)', unit: '元', y2015: '480', y2020: '770', growth: '10' },
 	{ no: 3, nameZh: '农村低保年保障标准', nameEn: 'Rural minimum living standard (yearly)', unit: '元', y2015: '2800', y2020: '4000', growth: '7.5' },
-	{ no: 4, nameZh: '农村五保供养服务机构集中供养能力', nameEn: 'Concentrated support capacity of rural 五保 institutions', unit: '%', y2015: '100', y2020: '100', growth: '—', actual: 'tekunSupport', proxy: true },
+	{ no: 4, nameZh: '农村五保供养服务机构集中供养能力', nameEn: 'Concentrated support capacity of rural 五保 institutions', unit: '%', y2015: '100', y2020: '100', growth: '—', actual: 'tekunSupport' },
 	{ no: 5, nameZh: '年均遗体火化率', nameEn: 'Cremation rate', unit: '%', y2015: '98', y2020: '98', growth: '—' },
 	{ no: 6, nameZh: '节地生态安葬率', nameEn: 'Land-saving ecological burial rate', unit: '%', y2015: '4', y2020: '26', growth: '—' },
 	{ no: 7, nameZh: '公益性骨灰安放设施(含公益性公墓)县级行政区域覆盖率', nameEn: 'County coverage of public ash-placement facilities', unit: '%', y2015: '40', y2020: '70', growth: '—' },

@@ -42,6 +42,7 @@ export async function recordStatus(user: SessionUser, elderId: string, input: Re
 					reviewOn: input.reviewOn ? dateOnly(input.reviewOn) : null,
 					source: input.source,
 					disabilityGrade: input.disabilityGrade,
+					supportMode: input.supportMode,
 					note: input.note,
 					recordedById: user.id,
 				},
@@ -85,6 +86,7 @@ export type StatusRow = {
 	reviewOn: string | null
 	source: string | null
 	disabilityGrade: number | null
+	supportMode: string | null
 	note: string | null
 	recordedAt: Date
 	recordedBy: string | null
@@ -98,7 +100,7 @@ export type StatusRow = {
 export async function statusesOf(viewer: SessionUser, elderId: string, today = shanghaiDate()): Promise<StatusRow[]> {
 	const officer = viewer.role !== 'family'
 	const rows = await sql`
-		SELECT s.id, s.kind, s."validFrom", s."validUntil", s."reviewOn", s.source, s."disabilityGrade", s.note, s."recordedAt",
+		SELECT s.id, s.kind, s."validFrom", s."validUntil", s."reviewOn", s.source, s."disabilityGrade", s."supportMode", s.note, s."recordedAt",
 		       r.name AS "recordedBy", s."endedAt", x.name AS "endedBy", s."endReason"
 		FROM elder_status s LEFT JOIN app_user r ON r.id = s."recordedById" LEFT JOIN app_user x ON x.id = s."endedById"
 		WHERE s."elderId" = ${elderId}::uuid ORDER BY s."validFrom" DESC, s."recordedAt" DESC`.rows<Omit<StatusRow, 'inForce'>>()

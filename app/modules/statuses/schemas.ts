@@ -48,9 +48,11 @@ export const recordStatusSchema = z
 			.transform((v) => v || null)
 			.refine((v) => v === null || /^[1-4]$/.test(v), 'statuses:errors.disabilityGrade.range')
 			.transform((v) => (v === null ? null : Number(v))),
+		supportMode: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['concentrated', 'dispersed'], { error: 'statuses:errors.supportMode.invalid' }).optional()).transform((v) => v ?? null),
 		note: text(500),
 	})
 	.superRefine((v, ctx) => {
+		if (v.kind !== 'tekun' && v.supportMode !== null) ctx.addIssue({ code: 'custom', path: ['supportMode'], message: 'statuses:errors.supportMode.onlyTekun' })
 		if (v.validUntil && v.validUntil < v.validFrom) ctx.addIssue({ code: 'custom', path: ['validUntil'], message: 'statuses:errors.validUntil.beforeFrom' })
 		if (v.reviewOn && v.reviewOn < v.validFrom) ctx.addIssue({ code: 'custom', path: ['reviewOn'], message: 'statuses:errors.reviewOn.beforeFrom' })
 		if (v.kind === 'severe_disability' && v.disabilityGrade === null) ctx.addIssue({ code: 'custom', path: ['disabilityGrade'], message: 'statuses:errors.disabilityGrade.required' })
