@@ -114,6 +114,15 @@ describe('operating subsidy: the amounts', () => {
 		expect(r1.totalFen).toBe(3_600 + 1_200 + 1_800 + 720 + 900)
 		expect(r5.totalFen).toBe(30 * 240 + 5 * 480 + 5 * 720 + 6 * 240 + 900)
 		expect(rn.totalFen).toBe(r1.totalFen)
+		// A 5★ grade whose grading expired before the month pays as ungraded (1★ factor) until re-graded.
+		const lapsed = await septemberInstitution(5)
+		const [criteria] = await sql`SELECT id FROM grading_criteria ORDER BY "effectiveFrom" LIMIT 1`.rows<{ id: string }>()
+		const [officer, checker] = await sql`SELECT id FROM app_user WHERE role = 'bureau_city' ORDER BY phone LIMIT 2`.rows<{ id: string }>()
+		await sql`INSERT INTO provider_grading ("providerId", "criteriaId", scores, score, grade, "assessedOn", "validUntil", "assessorId", status, "decidedById", "decidedAt")
+			VALUES (${lapsed.providerId}::uuid, ${criteria!.id}::uuid, '{"facilities": 95}'::jsonb, 95, 5, '2023-08-01', '2026-08-31', ${officer!.id}::uuid, 'approved', ${checker!.id}::uuid, now())`.run()
+		const rl = await computeInstitutionMonth(lapsed.providerId, '2026-09')
+		expect(rl.totalFen).toBe(r1.totalFen)
+		expect((await statementsOf(lapsed.providerId, '2026-09'))[0]).toMatchObject({ grade: null, gradeFactorBps: 6_000 })
 		expect(lineAmount(5, 400, 6000, 300, false)).toEqual({ levelFen: 1_200, supplementFen: 0, amountFen: 1_200 })
 
 		// A rate version from March 2025 (and the defaults again from April) applies to March only.

@@ -45,6 +45,13 @@ export function ratedBedDays(month: string, providerId: string | null): Sql {
 const rateOf = (month: string) => sql`(SELECT * FROM operating_subsidy_rate WHERE "effectiveMonth" <= ${monthBounds(month).from}::date ORDER BY "effectiveMonth" DESC LIMIT 1)`
 const factorOf = (grade: Sql, r: Sql) =>
 	sql`CASE ${grade} WHEN 1 THEN ${r}."grade1Bps" WHEN 2 THEN ${r}."grade2Bps" WHEN 3 THEN ${r}."grade3Bps" WHEN 4 THEN ${r}."grade4Bps" WHEN 5 THEN ${r}."grade5Bps" ELSE ${r}."ungradedBps" END`
+/**
+ * The institution's grade for the month: its approved grade, unless the last approved grading's
+ * validity ended before the month began (an expired grade pays the ungraded factor until it is
+ * graded again). A grade kept from before gradings were recorded has no validity and counts.
+ */
+const gradeInForce = (p: Sql, month: string) =>
+	sql`CASE WHEN (SELECT max(g."validUntil") FROM provider_grading g WHERE g."providerId" = ${p}.id AND g.status = 'approved') < ${monthBounds(month).from}::date THEN NULL ELSE ${p}.grade END`
 const levelRateOf = (level: Sql, r: Sql) =>
 	sql`CASE ${level} WHEN 'intact' THEN ${r}."intactFen" WHEN 'mild' THEN ${r}."mildFen" WHEN 'moderate' THEN ${r}."moderateFen"
 		WHEN 'severe' THEN ${r}."severeFen" WHEN 'complete' THEN ${r}."completeFen" ELSE ${r}."unassessedFen" END`
@@ -65,7 +72,7 @@ export async function computeInstitutionMonth(providerId: string, month: string)
 		// cost crosses jit_above_cost) took half a second each, ten times the work itself.
 		await sql`SET LOCAL jit = off`.run(tx)
 		const statement = await sql`INSERT INTO operating_subsidy_statement ("providerId", "districtId", month, "rateMonth", grade, "gradeFactorBps")
-			SELECT p.id, p."districtId", ${monthBounds(month).from}::date, r."effectiveMonth", p.grade, ${factorOf(sql`p.grade`, r)}
+			SELECT p.id, p."districtId", ${monthBounds(month).from}::date, r."effectiveMonth", ${gradeInForce(sql.raw('p'), month)}, ${factorOf(gradeInForce(sql.raw('p'), month), r)}
 			FROM provider p, ${rateOf(month)} r
 			WHERE p.id = ${providerId}::uuid AND p.kind = 'institution' AND p.status = 'approved'
 			ON CONFLICT ("providerId", month) DO NOTHING
@@ -109,7 +116,7 @@ export function operatingSubsidyFloorSql(month: string): Sql {
 		g AS (SELECT "providerId", "elderId", level, tekun, count(*)::int AS days FROM rated GROUP BY "providerId", "elderId", level, tekun),
 		priced AS (
 			SELECT g."providerId", g.days, g.tekun,
-			       ${levelFenOf(sql`g.days`, levelRateOf(sql`g.level`, r), factorOf(sql`p.grade`, r))}
+			       ${levelFenOf(sql`g.days`, levelRateOf(sql`g.level`, r), factorOf(gradeInForce(sql.raw('p'), month), r))}
 			       + (CASE WHEN g.tekun THEN g.days * r."tekunFen" ELSE 0 END) AS amount
 			FROM g JOIN provider p ON p.id = g."providerId", ${rateOf(month)} r
 		)
