@@ -74,6 +74,7 @@ function ApplicationCard({ application: a, reply, ...stage }: DecisionStage & { 
 					<p>
 						{t('fields.monthlyCredit')}：<Money fen={a.policyVersion.monthlyCreditFen} /> · {t('fields.copay')}：{a.policyVersion.copayBps / 100}%
 					</p>
+					{'budget' in a && a.budget ? <BudgetLine budget={a.budget as BudgetFacts} /> : null}
 				</>
 			)}
 			<DecisionForm
@@ -113,5 +114,22 @@ function ApplicationCard({ application: a, reply, ...stage }: DecisionStage & { 
 				) : null}
 			</DecisionForm>
 		</article>
+	)
+}
+
+type BudgetFacts = { year: number; amountFen: number; leftFen: number; commitmentFen: number }
+
+/** What is left of the district's budget for the policy this year, and what approving would commit. */
+function BudgetLine({ budget }: { budget: BudgetFacts }) {
+	const { t } = useTranslation('subsidies')
+	const over = budget.commitmentFen > budget.leftFen
+	return (
+		<p className={over ? 'notice warning' : 'hint'} data-testid="budget-left">
+			{t('approvals.budgetLeft', { year: budget.year })}
+			<Money fen={budget.leftFen} />
+			{t('approvals.budgetCommit')}
+			<Money fen={budget.commitmentFen} />
+			{over ? `（${t('approvals.overBudget')}）` : ''}
+		</p>
 	)
 }

@@ -64,6 +64,11 @@ async function checkPages(page: Page, paths: string[]) {
 			await page.setViewportSize({ width: 390, height: 800 })
 			const res = await page.goto(path)
 			expect(res?.status(), `${path} answers`).toBeLessThan(400)
+			if (s.locale === 'zh-CN') {
+				// Chinese pages speak Chinese: no district slugs or enum codes (bureau_city, in_service) reach the reader.
+				const codes = await page.evaluate(() => (document.querySelector('main')?.innerText ?? '').match(/\b(dongbao|duodao|jingshan|shayang|zhongxiang|qujialing|[a-z]+_[a-z_]+)\b/g))
+				if (codes) failures.push(`${path} zh-CN shows internal codes: ${[...new Set(codes)].join(', ')}`)
+			}
 			for (const width of s.large || s.locale === 'zh-CN' ? WIDTHS : ([320] as const)) {
 				await page.setViewportSize({ width, height: 800 })
 				const sticking = await overflow(page)

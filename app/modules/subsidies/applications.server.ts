@@ -314,5 +314,17 @@ export async function bureauQueue(user: SessionUser) {
 		take: 100,
 		select: appListSelect,
 	})
-	return rows.map(serialiseApp)
+	// Each card shows what is left of the district's budget for the policy this year and what
+	// approving would commit (the credit of the rest of the year), so the officer sees it before deciding.
+	const month = shanghaiDate().slice(0, 7)
+	const year = Number(month.slice(0, 4))
+	const budgets = rows.length
+		? await sql`SELECT "policyId", "districtId", "amountFen", "committedFen" FROM subsidy_budget
+			WHERE year = ${year} AND ("policyId", "districtId") IN (SELECT * FROM unnest(${rows.map((r) => r.policy.id)}::uuid[], ${rows.map((r) => r.districtId)}::text[]))`.rows<{ policyId: string; districtId: string; amountFen: string; committedFen: string }>()
+		: []
+	return rows.map((r) => {
+		const b = budgets.find((x) => x.policyId === r.policy.id && x.districtId === r.districtId)
+		const commitmentFen = yearCommitmentFen(r.policyVersion.monthlyCreditFen, month, null)
+		return { ...serialiseApp(r), budget: b ? { year, amountFen: Number(b.amountFen), leftFen: Number(b.amountFen) - Number(b.committedFen), commitmentFen } : { year, amountFen: 0, leftFen: 0, commitmentFen } }
+	})
 }
