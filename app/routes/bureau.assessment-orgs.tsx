@@ -39,13 +39,13 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function AssessmentOrgs() {
-	const { orgs, districts, communities } = useLoaderData<typeof loader>()
+	const { orgs, districts, districtNames, communities } = useLoaderData<typeof loader>()
 	const reply = useActionData<typeof action>()
 	const { t } = useTranslation('statuses')
 	const [form, fields] = useReplyForm<'name' | 'licenceNo' | 'districtIds'>('register', reply)
 	const [inviteForm, inviteFields] = useReplyForm<'orgId' | 'name' | 'phone'>('invite', reply)
 	const invited = replyValue<{ invitePath: string }>(reply, 'invite')
-	const districtName = (id: string) => districts.find((d) => d.id === id)?.nameZh ?? id
+	const districtName = (id: string) => districtNames[id] ?? id
 	return (
 		<section className="card">
 			<h1>{t('orgs.title')}</h1>

@@ -88,7 +88,7 @@ export default function BureauProviders() {
 								[t('fields.kind'), t(`kind.${p.kind}`)],
 								[t('fields.licenceNo'), p.licenceNo, { className: 'mono' }],
 								[t('fields.homeDistrict'), zh ? p.district.nameZh : p.district.nameEn],
-								[t('fields.districtsServed'), p.districtsServed.map((d) => d.districtId).join(', ')],
+								[t('fields.districtsServed'), p.districtsServed.map((d) => (zh ? d.district.nameZh : d.district.nameEn)).join('、')],
 								[t('fields.applied'), <When key="applied" at={p.createdAt} />],
 								p.statusReason ? [t('booking.reason'), p.statusReason] : null,
 								[t('fields.grade'), p.grade ? t('grade.stars', { count: p.grade }) : t('grade.none')],

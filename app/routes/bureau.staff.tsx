@@ -75,7 +75,7 @@ export default function StaffPage() {
 						{ header: t('fields.name'), cell: (s) => s.name },
 						{ header: t('fields.phone'), cell: (s) => s.phone },
 						{ header: t('fields.role'), cell: (s) => t(`roles.${s.role}`) },
-						{ header: t('fields.scope'), cell: (s) => [s.districtId, s.community?.nameZh, s.provider?.name].filter(Boolean).join(' · ') || t('staff.cityWide') },
+						{ header: t('fields.scope'), cell: (s) => [s.district ? (zh ? s.district.nameZh : s.district.nameEn) : null, s.community?.nameZh, s.provider?.name].filter(Boolean).join(' · ') || t('staff.cityWide') },
 						{ header: t('staff.status'), cell: (s) => (s.invitations.length ? t('staff.invitationPending') : t('staff.active')) },
 					]}
 					rows={staff}

@@ -102,7 +102,7 @@ export async function listStaff(viewer: SessionUser) {
 		where: { role: { not: 'family' }, ...(isCityWide(viewer) ? {} : { districtId: viewer.districtId }) },
 		orderBy: { createdAt: 'desc' },
 		take: 200,
-		select: { id: true, name: true, phone: true, role: true, districtId: true, provider: { select: { name: true } }, community: { select: { nameZh: true } }, createdAt: true, invitations: { where: { usedAt: null }, select: { expiresAt: true }, take: 1 } },
+		select: { id: true, name: true, phone: true, role: true, districtId: true, district: { select: { nameZh: true, nameEn: true } }, provider: { select: { name: true } }, community: { select: { nameZh: true } }, createdAt: true, invitations: { where: { usedAt: null }, select: { expiresAt: true }, take: 1 } },
 	})
 }
 

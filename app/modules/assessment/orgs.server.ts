@@ -83,9 +83,11 @@ export async function assessmentOrgsPage(user: SessionUser) {
 		orderBy: { createdAt: 'asc' },
 		select: { id: true, name: true, licenceNo: true, districtIds: true, active: true, users: { select: { id: true, name: true, phone: true } } },
 	})
-	const districts = await prisma.district.findMany({ where: isCityWide(user) ? {} : { id: user.districtId ?? '-' }, orderBy: { sortOrder: 'asc' }, select: { id: true, nameZh: true } })
+	// The form offers the officer's districts; an organisation's coverage is named in full.
+	const allDistricts = await prisma.district.findMany({ orderBy: { sortOrder: 'asc' }, select: { id: true, nameZh: true } })
+	const districts = isCityWide(user) ? allDistricts : allDistricts.filter((d) => d.id === user.districtId)
 	const permits = await prisma.assessmentCommunityPermit.findMany({ select: { communityId: true } })
 	const communities = await prisma.community.findMany({ where: { ...districtFilter, retiredAt: null }, orderBy: [{ districtId: 'asc' }, { nameZh: 'asc' }], take: 500, select: { id: true, nameZh: true, districtId: true } })
 	const allowed = new Set(permits.map((p) => p.communityId))
-	return { orgs, districts, communities: communities.map((c) => ({ ...c, allowed: allowed.has(c.id) })) }
+	return { orgs, districts, districtNames: Object.fromEntries(allDistricts.map((d) => [d.id, d.nameZh])), communities: communities.map((c) => ({ ...c, allowed: allowed.has(c.id) })) }
 }

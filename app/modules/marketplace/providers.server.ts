@@ -76,7 +76,7 @@ export async function listProvidersForReview(user: SessionUser, opts: { status: 
 			gradedAt: true,
 			createdAt: true,
 			district: { select: { nameZh: true, nameEn: true } },
-			districtsServed: { select: { districtId: true } },
+			districtsServed: { select: { districtId: true, district: { select: { nameZh: true, nameEn: true } } } },
 		},
 	})
 	const providers = rows.slice(0, pageSize)
