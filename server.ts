@@ -11,6 +11,7 @@ import './server/route-matching-cache.ts'
 import cluster from 'node:cluster'
 import { createRequestHandler } from '@remix-run/express'
 import type { ServerBuild } from '@remix-run/node'
+import compression from 'compression'
 import express, { type RequestHandler } from 'express'
 import helmet from 'helmet'
 import path from 'node:path'
@@ -77,6 +78,11 @@ export async function createApp() {
 			}),
 		),
 	)
+	// Brotli where the client accepts it, gzip otherwise (Node's zlib, through `compression`): bodies
+	// under 1 KB and types compressible (mime-db) does not list as compressible (images, XLSX, zip)
+	// pass as they are. Remix flushes after each chunk it writes, so streamed pages still stream.
+	app.use(compression())
+	// Hashed names (public/build is the Remix build's output): cached for a year, never revalidated.
 	app.use('/build', express.static('public/build', { immutable: true, maxAge: '1y' }))
 	// public/ holds only files with an extension (favicon.svg, robots.txt): pages skip the disk lookup.
 	const publicFiles = express.static('public', { maxAge: '1h' })

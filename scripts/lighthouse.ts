@@ -130,7 +130,7 @@ async function signIn(base: string, phone: string) {
 	const jar = new CookieJar()
 	const login = await getPage(base, '/login', jar)
 	let response = await postForm(base, '/login', { csrf: csrfOf(login.html), formId: 'login', phone, password: DEMO_PASSWORD, redirectTo: '/' }, jar)
-	let location = response.headers.get('location') ?? ''
+	const location = response.headers.get('location') ?? ''
 	if (location.startsWith('/login/two-factor')) {
 		const page = await getPage(base, location, jar)
 		const step = Math.floor(Date.now() / 30_000)
@@ -139,7 +139,6 @@ async function signIn(base: string, phone: string) {
 			response = await postForm(base, location, { csrf: csrfOf(page.html), formId: 'second-factor', code: hotp(DEMO_TOTP_SECRET, counter), redirectTo: '/' }, jar)
 			if (response.status === 302 || response.status === 303) break
 		}
-		location = response.headers.get('location') ?? ''
 	}
 	if (response.status !== 302 && response.status !== 303) throw new Error(`signing in as ${phone} answered ${response.status}`)
 	return jar.header()
