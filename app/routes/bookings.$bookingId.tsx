@@ -20,7 +20,7 @@ import { paymentMethods, pendingWalletStep, startPayment } from '~/modules/marke
 import { qrImageOf } from '~/modules/payments/qr.server.ts'
 import { deviceOf, type PayMethod } from '~/modules/payments/wallets.ts'
 import { postReview, replyToReview } from '~/modules/marketplace/reviews.server.ts'
-import { cancelSchema, declineSchema, disputeSchema, payMethodSchema, replySchema, reviewSchema } from '~/modules/marketplace/schemas.ts'
+import { cancelSchema, declineSchema, disputeSchema, payMethodSchema, replySchema, reviewSchema } from '~/modules/marketplace/schemas.server.ts'
 
 const ROLES = ['family', 'provider_staff', 'bureau_district', 'bureau_city', 'admin'] as const
 
