@@ -1,5 +1,6 @@
 // Responses are compressed by server.ts: brotli where the client accepts it, gzip otherwise; tiny
 // bodies and downloads still arrive whole; hashed build assets are cached for a year.
+import { statSync } from 'node:fs'
 import { request } from 'node:http'
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -53,9 +54,22 @@ describe('compression', () => {
 		const page = decoded(await raw('/', { 'accept-encoding': 'br' }))
 		const asset = /<link rel="modulepreload" href="(\/build\/[^"]+\.js)"/.exec(page)?.[1]
 		expect(asset).toBeTruthy()
-		const js = await raw(asset!, { 'accept-encoding': 'br' })
-		expect(js.headers['cache-control']).toBe('public, max-age=31536000, immutable')
-		if (Number((await raw(asset!)).headers['content-length']) >= 1024) expect(js.headers['content-encoding']).toBe('br')
+		const plain = await raw(asset!)
+		const js = await raw(asset!, { 'accept-encoding': 'gzip, deflate, br' })
+		const gz = await raw(asset!, { 'accept-encoding': 'gzip' })
+		for (const r of [plain, js, gz]) {
+			expect(r.status).toBe(200)
+			expect(r.headers['cache-control']).toBe('public, max-age=31536000, immutable')
+			expect(r.headers['content-type']).toMatch(/javascript/)
+		}
+		// The build's own brotli/gzip copies (scripts/precompress.ts), the same script once decoded.
+		if (plain.body.length >= 1024) {
+			expect(js.headers['content-encoding']).toBe('br')
+			expect(gz.headers['content-encoding']).toBe('gzip')
+			expect(decoded(js)).toBe(plain.body.toString('utf8'))
+			expect(Number(js.headers['content-length'])).toBe(statSync(`public${asset}.br`).size)
+			expect(decoded(gz)).toBe(plain.body.toString('utf8'))
+		}
 		const icon = await raw('/favicon.svg', { 'accept-encoding': 'br' })
 		expect(icon.status).toBe(200)
 		expect(icon.headers['content-encoding']).toBeUndefined()
