@@ -39,10 +39,12 @@ export function precompressed(dir: string): RequestHandler {
 		const type = TYPES[path.extname(req.path)]
 		if ((req.method !== 'GET' && req.method !== 'HEAD') || !type) return next()
 		res.vary('Accept-Encoding')
-		const encoding = req.acceptsEncodings('br', 'gzip')
-		const copy = encoding === 'br' || encoding === 'gzip' ? `${req.path}.${encoding === 'br' ? 'br' : 'gz'}` : null
+		// Brotli whenever accepted: browsers list it after gzip ("gzip, deflate, br, zstd") at the same
+		// weight, which content negotiation alone would answer with gzip.
+		const encoding = req.acceptsEncodings('br') ? 'br' : req.acceptsEncodings('gzip') ? 'gzip' : null
+		const copy = encoding && `${req.path}.${encoding === 'br' ? 'br' : 'gz'}`
 		if (!copy || !copies.has(copy)) return next()
-		res.setHeader('Content-Encoding', encoding as string)
+		res.setHeader('Content-Encoding', encoding!)
 		res.setHeader('Content-Type', type)
 		// Build names are hashed: the query string, if any, changes nothing.
 		req.url = copy
