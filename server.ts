@@ -11,6 +11,7 @@ import './server/route-matching-cache.ts'
 import cluster from 'node:cluster'
 import { createRequestHandler } from '@remix-run/express'
 import type { ServerBuild } from '@remix-run/node'
+import compression from 'compression'
 import express, { type RequestHandler } from 'express'
 import helmet from 'helmet'
 import path from 'node:path'
@@ -19,6 +20,7 @@ import { contentSecurityPolicy, cspWithNonce, NONCE_PLACEHOLDER, newNonce } from
 import { getEnv, isSecureCookies } from './app/lib/env.server.ts'
 import { listenWithLimits, requestGuard, trustProxySetting } from './app/lib/http.server.ts'
 import { mountBullBoard } from './app/modules/operations/bull-board.server.ts'
+import { precompressed } from './server/precompressed.ts'
 
 const env = getEnv()
 // Relative to the working directory (the project root), so the bundled server finds it too.
@@ -77,6 +79,14 @@ export async function createApp() {
 			}),
 		),
 	)
+	// Brotli where the client accepts it, gzip otherwise (Node's zlib, through `compression`): bodies
+	// under 1 KB and types compressible (mime-db) does not list as compressible (images, XLSX, zip)
+	// pass as they are. Remix flushes after each chunk it writes, so streamed pages still stream.
+	app.use(compression())
+	// Hashed names (public/build is the Remix build's output): cached for a year, never revalidated.
+	// The brotli/gzip copies the build made of its scripts and stylesheets (not in development: `remix dev`
+	// rewrites the originals).
+	if (env.NODE_ENV !== 'development') app.use('/build', precompressed('public/build'))
 	app.use('/build', express.static('public/build', { immutable: true, maxAge: '1y' }))
 	// public/ holds only files with an extension (favicon.svg, robots.txt): pages skip the disk lookup.
 	const publicFiles = express.static('public', { maxAge: '1h' })

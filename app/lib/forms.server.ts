@@ -1,7 +1,7 @@
 import type { SubmissionResult } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import { data } from '@remix-run/node'
-import type { z } from 'zod'
+import { z } from 'zod'
 import type { Failure } from './outcome.ts'
 import { zodMessageKey } from './zod-messages.ts'
 
@@ -15,6 +15,12 @@ const NUL_MESSAGE = 'errors.text.control'
 
 /** The hidden field naming the form that was sent; without it, the form is its `intent`. */
 export const FORM_ID_FIELD = 'formId'
+
+/**
+ * The schema of a form with no fields of its own (a button with its CSRF token): routes take it from
+ * here, a server-only module, so that zod is not shipped to the browser for it.
+ */
+export const noFields = z.object({})
 
 /** `ok` says whether the form was accepted (Conform's reset reply carries no status). */
 export type FormReply<T = null> = { form: string; ok: boolean; result: SubmissionResult<string[]>; value?: T }

@@ -2,14 +2,14 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@rem
 import { Link, useActionData, useLoaderData, useRevalidator, useSearchParams } from '@remix-run/react'
 import { useEffect, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
-import { z } from 'zod'
+import type { z } from 'zod'
 import { CardPayment } from '~/components/card-payment.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, FormErrors, OrphanReplyErrors, replyFieldErrors, useReplyForm } from '~/components/forms.tsx'
 import { IntentForm, StatusBadge, When } from '~/components/marketplace.tsx'
 import { Facts, Money } from '~/components/ui.tsx'
 import { getEnv } from '~/lib/env.server.ts'
-import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { noFields, parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { invariantResponse, notFoundUnless, requireId } from '~/lib/http.server.ts'
 import { ok, type Outcome } from '~/lib/outcome.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
@@ -18,9 +18,9 @@ import { cancelBooking, confirmBooking, declineBooking, disputeBooking, markNoSh
 import { getBooking } from '~/modules/marketplace/booking-read.server.ts'
 import { paymentMethods, pendingWalletStep, startPayment } from '~/modules/marketplace/payments.server.ts'
 import { qrImageOf } from '~/modules/payments/qr.server.ts'
-import { deviceOf, PAY_METHODS, type PayMethod } from '~/modules/payments/wallets.ts'
+import { deviceOf, type PayMethod } from '~/modules/payments/wallets.ts'
 import { postReview, replyToReview } from '~/modules/marketplace/reviews.server.ts'
-import { cancelSchema, declineSchema, disputeSchema, replySchema, reviewSchema } from '~/modules/marketplace/schemas.ts'
+import { cancelSchema, declineSchema, disputeSchema, payMethodSchema, replySchema, reviewSchema } from '~/modules/marketplace/schemas.server.ts'
 
 const ROLES = ['family', 'provider_staff', 'bureau_district', 'bureau_city', 'admin'] as const
 
@@ -48,10 +48,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 		wallet,
 	}
 }
-
-const payMethodSchema = z.object({ method: z.enum(PAY_METHODS, { error: 'marketplace:errors.payment.method' }) })
-
-const noFields = z.object({})
 
 // Each intent: its form's schema and the message shown when that form is not filled in right.
 const FORMS = {

@@ -1,13 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, replyValue, useReplyForm } from '~/components/forms.tsx'
 import { LineChart } from '~/components/line-chart.tsx'
 import { DataTable, Facts } from '~/components/ui.tsx'
 import { enqueueSnapshot } from '~/jobs/indicator-snapshots.server.ts'
-import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { noFields, parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { ok } from '~/lib/outcome.ts'
 import { BUREAU_ROLES, requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
@@ -61,7 +60,7 @@ type Shown = ReturnType<typeof shown>
 
 export async function action({ request }: ActionFunctionArgs) {
 	await requireRole(request, ['bureau_city', 'admin'])
-	const parsed = parseForm(await readProtectedForm(request), z.object({}), { form: 'snapshot' })
+	const parsed = parseForm(await readProtectedForm(request), noFields, { form: 'snapshot' })
 	if (!parsed.ok) return parsed.response
 	// The scheduled job does this on the 1st; this takes this month's snapshot now (once: deterministic job id).
 	const month = snapshotMonth()

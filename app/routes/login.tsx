@@ -1,19 +1,17 @@
-import { getInputProps, useForm } from '@conform-to/react'
-import { parseWithZod } from '@conform-to/zod/v4'
+import { getInputProps } from '@conform-to/react'
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, ErrorList, Field, replyFor } from '~/components/forms.tsx'
+import { ActionForm, ErrorList, Field, useReplyForm } from '~/components/forms.tsx'
 import { parseForm, replyFailure } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
 import { fail } from '~/lib/outcome.ts'
 import { authenticate } from '~/modules/accounts/accounts.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
-import { loginSchema, safeRedirect } from '~/modules/auth/schemas.ts'
+import { loginSchema, safeRedirect } from '~/modules/auth/schemas.server.ts'
 import { createUserSession, getSessionUser } from '~/modules/auth/session.server.ts'
 import { needsSecondFactor } from '~/modules/auth/sessions.server.ts'
-import { zodMessageKey } from '~/lib/zod-messages.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	if (await getSessionUser(request)) throw redirect('/')
@@ -39,12 +37,8 @@ export default function Login() {
 	const [searchParams] = useSearchParams()
 	const navigation = useNavigation()
 	const { t } = useTranslation()
-	const [form, fields] = useForm({
-		id: 'login',
-		lastResult: replyFor(reply, 'login'),
-		onValidate: ({ formData }) => parseWithZod(formData, { schema: loginSchema, error: zodMessageKey }),
-		shouldRevalidate: 'onInput',
-	})
+	// Validated by the server alone: the sign-in page is the first many people load, so it ships no zod.
+	const [form, fields] = useReplyForm<'phone' | 'password'>('login', reply)
 	const minutes = reply && 'retryAfterMinutes' in reply ? reply.retryAfterMinutes : null
 	return (
 		<section className="card narrow">

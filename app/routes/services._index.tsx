@@ -8,7 +8,8 @@ import { Money } from '~/components/ui.tsx'
 import { isRefused } from '~/lib/http.server.ts'
 import { getSessionUser } from '~/modules/auth/session.server.ts'
 import { ALL_CATEGORIES, PROVIDER_KINDS } from '~/modules/marketplace/categories.ts'
-import { searchSchema, SORTS } from '~/modules/marketplace/schemas.ts'
+import { searchSchema } from '~/modules/marketplace/schemas.server.ts'
+import { SORTS } from '~/modules/marketplace/sorts.ts'
 import { familyHomeDistrict, PAGE_SIZE, searchOfferings, searchPlaces } from '~/modules/marketplace/search.server.ts'
 
 // Anyone may browse (a way in for families not yet registered); booking asks for sign-in.

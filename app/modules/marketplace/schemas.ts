@@ -2,7 +2,9 @@
 // (or `common` for the shared ones) that the form components translate.
 import { z } from 'zod'
 import { CONTROL_MESSAGE, hasNoControlChars, isSingleLine, nameSchema, passwordSchema, phoneSchema } from '~/modules/auth/schemas.ts'
+import { PAY_METHODS } from '~/modules/payments/wallets.ts'
 import { ALL_CATEGORIES, PRICE_UNITS, PROVIDER_KINDS } from './categories.ts'
+import { SORTS } from './sorts.ts'
 import { timeToMinute } from './schedule.ts'
 
 const E = (key: string) => `marketplace:errors.${key}`
@@ -123,6 +125,9 @@ export const bookingSchema = z.object({
 	note: text(500),
 })
 
+/** The payment form of a booking: WeChat Pay, Alipay or a card. */
+export const payMethodSchema = z.object({ method: z.enum(PAY_METHODS, { error: 'marketplace:errors.payment.method' }) })
+
 export const cancelSchema = z.object({ intent: z.literal('cancel'), reason: text(300) })
 export const declineSchema = z.object({ intent: z.literal('decline'), reason: required.pipe(z.string().max(300, E('tooLong'))) })
 
@@ -154,7 +159,7 @@ export const visitReviewSchema = z.object({
 
 export const replySchema = z.object({ intent: z.literal('reply'), reply: required.pipe(z.string().max(1000, E('tooLong'))) })
 
-export const SORTS = ['relevance', 'price_asc', 'price_desc', 'rating', 'grade'] as const
+export { SORTS }
 
 // Empty form fields mean "any": they must not coerce to 0.
 const blank = (v: unknown) => (v === '' || v === null ? undefined : v)
