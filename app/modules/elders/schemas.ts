@@ -118,3 +118,16 @@ export type RegisterElderInput = z.infer<ReturnType<typeof registerElderSchema>>
 export type EditElderInput = z.infer<typeof editElderSchema>
 export type VerifyResidenceInput = z.infer<typeof verifyResidenceSchema>
 export type LinkFamilyInput = z.infer<typeof linkFamilySchema>
+
+/** An officer confirms or refuses a family's claim on an elder; refusing needs a reason the family reads. */
+export const decideClaimSchema = z
+	.object({
+		claimId: z.uuid({ error: 'registry.errors.notFound' }),
+		decision: z.enum(['confirm', 'refuse'], { error: 'registry.errors.decision' }),
+		reason: z.string().trim().max(200, 'registry.errors.noteLong').optional(),
+	})
+	.superRefine((v, ctx) => {
+		if (v.decision === 'refuse' && !v.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'registry.errors.noteRequired' })
+	})
+export type Relationship = (typeof RELATIONSHIPS)[number]
+export type DecideClaimInput = z.infer<typeof decideClaimSchema>

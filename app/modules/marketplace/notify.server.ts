@@ -28,6 +28,11 @@ export type NotificationKind =
 	| 'provider.graded'
 	| 'provider.suspended'
 	| 'provider.reinstated'
+	// families (issue 11 item 4): claims on an elder, admissions and discharges
+	| 'registry.claim_confirmed'
+	| 'registry.claim_refused'
+	| 'stay.admitted'
+	| 'stay.discharged'
 
 type Recipient = { userId: string; phone?: string | null } | { providerId: string; phone?: string | null }
 
