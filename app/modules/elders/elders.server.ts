@@ -115,6 +115,8 @@ export async function getElder(user: SessionUser, elderId: string) {
 			emergencyContactPhone: true,
 			residenceVerifiedAt: true,
 			version: true,
+			homeLocatedAt: true,
+			homeLocationSource: true,
 			families: { select: { relationship: true, user: { select: { id: true, name: true } } } },
 		},
 	})

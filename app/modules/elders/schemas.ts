@@ -131,3 +131,9 @@ export const decideClaimSchema = z
 	})
 export type Relationship = (typeof RELATIONSHIPS)[number]
 export type DecideClaimInput = z.infer<typeof decideClaimSchema>
+
+/** The family's phone at the elder's home: its location becomes the elder's home location. */
+export const homeLocationSchema = z.object({
+	lat: z.coerce.number({ error: 'elders.home.noLocation' }).min(-90, 'elders.home.noLocation').max(90, 'elders.home.noLocation'),
+	lng: z.coerce.number({ error: 'elders.home.noLocation' }).min(-180, 'elders.home.noLocation').max(180, 'elders.home.noLocation'),
+})

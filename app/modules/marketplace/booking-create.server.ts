@@ -216,8 +216,10 @@ async function writeBooking(tx: Tx | undefined, row: BookingRow): Promise<'booke
 		const lock = sql.raw(wait ? 'FOR UPDATE' : 'FOR UPDATE SKIP LOCKED')
 		const params = JSON.stringify(row.params)
 		const requested = { kind: 'booking.requested', dedupe: `booking.requested:${row.id}:${row.providerId}` }
-		const confirmed = { kind: 'booking.confirmed', dedupe: `booking.confirmed:${row.id}:${row.familyUserId}` }
 		const auto = row.status === 'confirmed'
+		// The family always hears of its own booking: confirmed at once, or sent and waiting for the provider.
+		const familyKind = auto ? 'booking.confirmed' : 'booking.sent'
+		const confirmed = { kind: familyKind, dedupe: `${familyKind}:${row.id}:${row.familyUserId}` }
 		const result = await sql`
 			WITH live AS (
 				SELECT status::text AS status FROM provider WHERE id = ${row.providerId}::uuid FOR SHARE
@@ -248,12 +250,12 @@ async function writeBooking(tx: Tx | undefined, row: BookingRow): Promise<'booke
 				INSERT INTO notification ("userId", "providerId", kind, "bookingId", params)
 				SELECT NULL, ${row.providerId}::uuid, ${requested.kind}, b.id, ${params}::jsonb FROM b
 				UNION ALL
-				SELECT ${row.familyUserId}::uuid, NULL, ${confirmed.kind}, b.id, ${params}::jsonb FROM b WHERE ${auto}
+				SELECT ${row.familyUserId}::uuid, NULL, ${confirmed.kind}, b.id, ${params}::jsonb FROM b
 			), sms AS (
 				INSERT INTO outbox ("toPhone", template, params, "dedupeKey")
 				SELECT ${row.providerPhone}::text, ${requested.kind}, ${params}::jsonb, ${requested.dedupe} FROM b WHERE ${row.providerPhone}::text IS NOT NULL
 				UNION ALL
-				SELECT ${row.familyPhone}::text, ${confirmed.kind}, ${params}::jsonb, ${confirmed.dedupe} FROM b WHERE ${auto} AND ${row.familyPhone}::text IS NOT NULL
+				SELECT ${row.familyPhone}::text, ${confirmed.kind}, ${params}::jsonb, ${confirmed.dedupe} FROM b WHERE ${row.familyPhone}::text IS NOT NULL
 				ON CONFLICT ("dedupeKey") DO NOTHING
 			)
 			SELECT (SELECT status FROM live) AS live, (SELECT "placeNo" FROM place) AS "placeNo",

@@ -8,6 +8,7 @@ import type { SessionUser } from '~/modules/auth/session.server.ts'
 
 export type NotificationKind =
 	| 'booking.requested'
+	| 'booking.sent'
 	| 'booking.confirmed'
 	| 'booking.declined'
 	| 'booking.cancelled'

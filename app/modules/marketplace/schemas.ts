@@ -123,7 +123,8 @@ export const bookingSchema = z.object({
 	note: text(500),
 })
 
-export const cancelSchema = z.object({ intent: z.literal('cancel'), reason: text(300) })
+/** Cancelling is asked twice: a ticked box 我确认取消, so it works without JavaScript. */
+export const cancelSchema = z.object({ intent: z.literal('cancel'), reason: text(300), confirm: z.literal('on', { error: E('booking.confirmCancel') }) })
 export const declineSchema = z.object({ intent: z.literal('decline'), reason: required.pipe(z.string().max(300, E('tooLong'))) })
 
 export const checkSchema = z
