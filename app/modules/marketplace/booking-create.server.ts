@@ -10,6 +10,7 @@ import { prisma, transaction, type Tx } from '~/lib/db.server.ts'
 import { assertFen } from '~/lib/money.ts'
 import { isUniqueViolation } from '~/lib/db-errors.server.ts'
 import { fail, fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
+import { HOME_VISIT_CATEGORIES } from './categories.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
@@ -92,6 +93,8 @@ export async function createBooking(user: SessionUser, offeringId: string, input
 	if (offering.providerStatus === 'suspended') return refuse('providerSuspended', 409)
 	if (offering.providerStatus !== 'approved') return refuse('providerNotApproved', 409)
 	if (!offeringServes(offering, elder)) return refuseField('elderId', 'areaNotServed')
+	// A home visit goes to an address: without one the caregiver cannot come.
+	if (HOME_VISIT_CATEGORIES.includes(offering.category) && !input.serviceAddress) return refuseField('serviceAddress', 'addressRequired')
 
 	if (startsAt.getTime() <= now.getTime()) return refuseField('startsAt', 'past')
 	if (startsAt.getTime() > now.getTime() + MAX_DAYS_AHEAD * 86_400_000) return refuseField('startsAt', 'tooFarAhead')
