@@ -439,9 +439,9 @@ describe('vacancies and stay requests', () => {
 		// The family withdraws an open request at another institution.
 		expect((await family.post('/stays', { elderId: elder.id, providerId: otherProviderId, bedType: 'self_care', desiredStartOn: today })).status).toBe(200)
 		const open = await prisma.stayRequest.findFirstOrThrow({ where: { elderId: elder.id, providerId: otherProviderId, status: 'requested' } })
-		expect((await family.post('/stays', { intent: 'cancel', requestId: open.id })).status).toBe(200)
+		expect((await family.post('/stays', { intent: 'cancel', requestId: open.id, confirm: 'on' })).status).toBe(200)
 		expect((await prisma.stayRequest.findUniqueOrThrow({ where: { id: open.id } })).status).toBe('cancelled')
-		expect((await family.post('/stays', { intent: 'cancel', requestId: open.id })).status).toBe(409)
+		expect((await family.post('/stays', { intent: 'cancel', requestId: open.id, confirm: 'on' })).status).toBe(409)
 		// Another institution's staff cannot decide it.
 		const intruder = await staffOf(otherProviderId)
 		await intruder.page('/institution/requests')
