@@ -55,6 +55,11 @@ export default function Notifications() {
 										{' · '}
 										<Link to={`/bookings/${n.bookingId}`}>{t('notifications.open')}</Link>
 									</>
+								) : typeof params.elderId === 'string' ? (
+									<>
+										{' · '}
+										<Link to={`/elders/${params.elderId}`}>{t('notifications.open')}</Link>
+									</>
 								) : null}
 							</p>
 						</li>
