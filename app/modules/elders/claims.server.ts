@@ -48,7 +48,8 @@ export async function requestClaim(user: SessionUser, elderId: string, input: { 
  */
 export async function listFamilyClaims(user: SessionUser) {
 	const rows = await prisma.familyClaim.findMany({
-		where: { userId: user.id, status: { in: ['pending', 'refused'] } },
+		// A request overtaken by a link an officer made directly is no longer news.
+		where: { userId: user.id, status: { in: ['pending', 'refused'] }, elder: { families: { none: { userId: user.id } } } },
 		orderBy: { createdAt: 'desc' },
 		take: 20,
 		select: {
