@@ -9,7 +9,7 @@ import * as eldersList from '~/routes/elders._index.tsx'
 import * as newElder from '~/routes/elders.new.tsx'
 import * as notificationsPage from '~/routes/notifications.tsx'
 import { makeUser } from '../factories/accounts.ts'
-import { makeOfficer, makePlace } from '../factories/registry.ts'
+import { makeOfficer, makePlace, townshipOfficerOf } from '../factories/registry.ts'
 import { callAction, callLoader, signIn } from '../setup/route.ts'
 
 const text = (data: unknown) => (typeof data === 'string' ? data : JSON.stringify(data))
@@ -108,6 +108,13 @@ describe('a family claims an elder already in the registry', () => {
 		expect(mine).toContain('openingHours')
 
 		const claim = await prisma.familyClaim.findFirstOrThrow({ where: { elderId, userId: claimant.userId }, select: { id: true } })
+		// The township above the community and the district bureau see it too; another district does not.
+		const township = await signIn(await townshipOfficerOf(community.id))
+		expect(text((await callLoader(claimsPage, '/elders/claims', { as: township })).data)).toContain(claim.id)
+		const district = await signIn(await makeOfficer({ role: 'bureau_district', districtId: 'dongbao' }))
+		expect(text((await callLoader(claimsPage, '/elders/claims', { as: district })).data)).toContain(claim.id)
+		const elsewhere = await signIn(await makeOfficer({ role: 'bureau_district', districtId: 'zhongxiang' }))
+		expect(text((await callLoader(claimsPage, '/elders/claims', { as: elsewhere })).data)).not.toContain(claim.id)
 		const noReason = await decide(officer, { claimId: claim.id, decision: 'refuse' })
 		expect(noReason.status).toBe(400)
 		expect(text(noReason.data)).toContain('registry.errors.noteRequired')
