@@ -55,6 +55,11 @@ export default function Notifications() {
 										{' · '}
 										<Link to={`/bookings/${n.bookingId}`}>{t('notifications.open')}</Link>
 									</>
+								) : n.kind === 'registry.claim_requested' ? (
+									<>
+										{' · '}
+										<Link to="/elders/claims">{t('notifications.open')}</Link>
+									</>
 								) : typeof params.elderId === 'string' ? (
 									<>
 										{' · '}

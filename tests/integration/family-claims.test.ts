@@ -68,7 +68,8 @@ describe('a family claims an elder already in the registry', () => {
 		expect((await decide(stranger, { claimId: claim.id, decision: 'confirm' })).status).toBe(404)
 		expect((await callLoader(claimsPage, '/elders/claims', { as: second })).status).toBe(403)
 
-		// In scope: listed with the family and what it typed; the officer list links to it.
+		// In scope: told in the inbox, listed with the family and what it typed; the officer list links to it.
+		expect(await prisma.notification.count({ where: { userId: officer.userId!, kind: 'registry.claim_requested' } })).toBe(1)
 		const queue = text((await callLoader(claimsPage, '/elders/claims', { as: officer })).data)
 		expect(queue).toContain(claim.id)
 		expect(queue).toContain('吴老爷子')

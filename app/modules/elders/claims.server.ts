@@ -22,11 +22,16 @@ export async function requestClaim(user: SessionUser, elderId: string, input: { 
 	try {
 		return ok(
 			await transaction(async (tx) => {
-				const elder = await tx.elder.findUniqueOrThrow({ where: { id: elderId }, select: { districtId: true } })
+				const elder = await tx.elder.findUniqueOrThrow({ where: { id: elderId }, select: { districtId: true, communityId: true } })
 				const claim = await tx.familyClaim.create({
 					data: { elderId, userId: user.id, relationship: input.relationship, typedName: input.name, typedCommunityId: input.communityId },
 					select: { id: true },
 				})
+				// The elder's community officers find it in their inbox as well as on /elders/claims.
+				if (elder.communityId) {
+					const officers = await tx.user.findMany({ where: { role: 'community_officer', communityId: elder.communityId, active: true }, select: { id: true } })
+					if (officers.length) await tx.notification.createMany({ data: officers.map((o) => ({ userId: o.id, kind: 'registry.claim_requested', params: { family: user.name } })) })
+				}
 				await audit({ actor: user, action: 'elder.claim_request', entityType: 'elder', entityId: elderId, districtId: elder.districtId, details: { claimId: claim.id, relationship: input.relationship } }, tx)
 				return claim
 			}),

@@ -30,6 +30,7 @@ export type NotificationKind =
 	| 'provider.suspended'
 	| 'provider.reinstated'
 	// families (issue 11 item 4): claims on an elder, admissions and discharges
+	| 'registry.claim_requested'
 	| 'registry.claim_confirmed'
 	| 'registry.claim_refused'
 	| 'stay.admitted'
