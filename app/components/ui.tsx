@@ -1,5 +1,6 @@
 import { Fragment, type HTMLAttributes, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
+import { formatDay, formatMonth } from '~/lib/time.ts'
 
 // The small UI kit every page uses: one table, one list of facts, one way to show money.
 
@@ -109,4 +110,16 @@ export function Money({ fen }: { fen: number | null | undefined }) {
 	let f = moneyFormats.get(i18n.language)
 	if (!f) moneyFormats.set(i18n.language, (f = new Intl.NumberFormat(i18n.language, { style: 'currency', currency: 'CNY' })))
 	return <span className="money">{f.format(fen / 100)}</span>
+}
+
+/** A calendar date (YYYY-MM-DD) in the reader's language, machine-readable in `dateTime`. */
+export function Day({ on }: { on: string }) {
+	const { i18n } = useTranslation()
+	return <time dateTime={on}>{formatDay(on, i18n.language)}</time>
+}
+
+/** A month (YYYY-MM) in the reader's language, machine-readable in `dateTime`. */
+export function Month({ month }: { month: string }) {
+	const { i18n } = useTranslation()
+	return <time dateTime={month}>{formatMonth(month, i18n.language)}</time>
 }

@@ -26,6 +26,7 @@ export const DB_RULES: Record<string, DbRule> = {
 	elder_idNumberHash_key: conflict('idNumber', 'errors.elder.alreadyYours'),
 	district_regionCode_key: internal('districts are seeded'),
 	community_districtId_nameZh_key: conflict('nameZh', 'geography.errors.nameTaken'),
+	family_claim_one_pending: internal('a repeated claim returns the pending one (claims.server.ts)'),
 	audit_log_append_only: internal('the audit log is append-only'),
 
 	// ---- marketplace

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next'
 import { AllowanceStatus } from '~/components/allowance-status.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { Pager } from '~/components/pager.tsx'
-import { DataTable, Money } from '~/components/ui.tsx'
+import { DataTable, Day, Money, Month } from '~/components/ui.tsx'
 import { familyAllowances, livenessDue } from '~/modules/allowance/people.server.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 
@@ -30,7 +30,7 @@ export default function AllowanceHome() {
 							<h2>
 								<Link to={`/allowance/elders/${a.elder.id}`}>{a.elder.name}</Link>
 							</h2>
-							<AllowanceStatus decision={a.decision} month={a.month} firstEligibleMonth={a.firstEligibleMonth} />
+							<AllowanceStatus decision={a.decision} month={a.month} firstEligibleMonth={a.firstEligibleMonth} office={a.elder.office} cardMissing={a.elder.cardMissing} cardLink={`/allowance/elders/${a.elder.id}`} />
 							<h3>{t('family.history')}</h3>
 							{a.payments.length === 0 ? (
 								<p>{t('family.noHistory')}</p>
@@ -38,7 +38,7 @@ export default function AllowanceHome() {
 								<ul>
 									{a.payments.map((p) => (
 										<li key={p.month} data-testid="payment-line">
-											{p.month} · <Money fen={p.amountFen} /> · {t(`kind.${p.kind}`)} · {t(`paymentStatus.${p.status}`)}
+											<Month month={p.month} /> · <Money fen={p.amountFen} /> · {t(`kind.${p.kind}`)} · {t(`paymentStatus.${p.status}`)}
 										</li>
 									))}
 								</ul>
@@ -57,7 +57,7 @@ export default function AllowanceHome() {
 				columns={[
 					{ header: t('recoveries.name'), cell: (e) => <Link to={`/allowance/elders/${e.id}`}>{e.name}</Link> },
 					{ header: t('recoveries.idNumber'), cell: (e) => e.idNumberMasked, className: 'mono' },
-					{ header: t('family.lastLiveness'), cell: (e) => e.lastLivenessAt ?? t('family.never') },
+					{ header: t('family.lastLiveness'), cell: (e) => (e.lastLivenessAt ? <Day on={e.lastLivenessAt} /> : t('family.never')) },
 				]}
 				rows={loaderData.elders}
 				rowKey={(e) => e.id}

@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next'
 import { AllowanceStatus } from '~/components/allowance-status.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, replyDone, replyFor, replyValue, SelectField } from '~/components/forms.tsx'
-import { DataTable, Facts, Money } from '~/components/ui.tsx'
+import { DataTable, Day, Facts, Money, Month } from '~/components/ui.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp, invariantResponse, notFoundUnless, requireId } from '~/lib/http.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
@@ -76,11 +76,11 @@ export default function ElderAllowance() {
 		<>
 			<section className="card">
 				<h1>{t('family.details', { name: a.elder.name })}</h1>
-				<AllowanceStatus decision={a.decision} month={a.month} firstEligibleMonth={a.firstEligibleMonth} />
+				<AllowanceStatus decision={a.decision} month={a.month} firstEligibleMonth={a.firstEligibleMonth} office={a.elder.office} cardMissing={a.elder.cardMissing} />
 				<Facts
 					items={[
 						[t('recoveries.idNumber'), a.elder.idNumberMasked, { className: 'mono' }],
-						[t('family.lastLiveness'), a.elder.lastLivenessAt ?? t('family.never'), { 'data-testid': 'last-liveness' }],
+						[t('family.lastLiveness'), a.elder.lastLivenessAt ? <Day key="day" on={a.elder.lastLivenessAt} /> : t('family.never'), { 'data-testid': 'last-liveness' }],
 						[t('card.label'), revealedCard ?? a.elder.bankCardRef ?? t('card.none'), { className: 'mono', 'data-testid': revealedCard ? 'card-full' : 'card-ref' }],
 						a.elder.bankName ? [t('card.bankLabel'), a.elder.bankName, { 'data-testid': 'card-bank' }] : null,
 						a.elder.bankAccountHolder ? [t('card.holderLabel'), a.elder.bankAccountHolder, { 'data-testid': 'card-holder' }] : null,
@@ -149,7 +149,7 @@ export default function ElderAllowance() {
 					<DataTable
 						data-testid="payment-history"
 						columns={[
-							{ header: t('family.month'), cell: (p) => p.month },
+							{ header: t('family.month'), cell: (p) => <Month month={p.month} /> },
 							{ header: t('run.tier'), cell: (p) => t(`tiers.${p.tier}`) },
 							{ header: t('run.kindCol'), cell: (p) => t(`kind.${p.kind}`) },
 							{ header: t('run.amount'), cell: (p) => <Money fen={p.amountFen} /> },
@@ -165,7 +165,7 @@ export default function ElderAllowance() {
 						<ul>
 							{a.stops.map((s) => (
 								<li key={s.month}>
-									{s.month} · {t(`stop.${s.reason}`)}
+									<Month month={s.month} /> · {t(`stop.${s.reason}`)}
 								</li>
 							))}
 						</ul>
@@ -177,7 +177,7 @@ export default function ElderAllowance() {
 						<ul>
 							{a.certifications.map((c, i) => (
 								<li key={`${c.certifiedOn}-${i}`}>
-									{c.certifiedOn} · {t(`liveness.methods.${c.method}`)}
+									<Day on={c.certifiedOn} /> · {t(`liveness.methods.${c.method}`)}
 								</li>
 							))}
 						</ul>

@@ -211,6 +211,9 @@ export default function BookingPage() {
 						<label htmlFor="cancel-reason">{t('booking.cancelReason')}</label>
 						<input id="cancel-reason" name="reason" type="text" maxLength={300} />
 					</div>
+					<label className="checkbox">
+						<input type="checkbox" name="confirm" required /> {t('booking.confirmCancel')}
+					</label>
 				</IntentForm>
 			) : null}
 			{provider && b.status === 'confirmed' && new Date(b.startsAt) < new Date() ? <IntentForm reply={reply} intent="no-show" label={t('actions.noShow')} secondary /> : null}

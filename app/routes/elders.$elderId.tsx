@@ -12,8 +12,10 @@ import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { requireRecentAuth } from '~/modules/auth/step-up.server.ts'
 import { getElder, revealIdNumber } from '~/modules/elders/elders.server.ts'
 import { linkFamily, unlinkFamily, verifyResidence } from '~/modules/elders/registry.server.ts'
-import { linkFamilySchema, RELATIONSHIPS, unlinkFamilySchema, verifyResidenceSchema } from '~/modules/elders/schemas.ts'
-import { shanghaiDate } from '~/lib/time.ts'
+import { recordHomeLocation } from '~/modules/elders/home.server.ts'
+import { HomeLocationForm } from '~/components/home-location.tsx'
+import { homeLocationSchema, linkFamilySchema, RELATIONSHIPS, unlinkFamilySchema, verifyResidenceSchema } from '~/modules/elders/schemas.ts'
+import { formatDay, shanghaiDate } from '~/lib/time.ts'
 import { decideReportedDeath, lifeEventsOf, recordLifeEvent } from '~/modules/life-events/life-events.server.ts'
 import { confirmDeathSchema, LIFE_EVENT_KINDS, recordLifeEventSchema } from '~/modules/life-events/schemas.ts'
 // one timeline: registration, statuses, assessments, life events, allowance, subsidies, services (issue 10 item 9)
@@ -28,7 +30,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	const limit = Number(new URL(request.url).searchParams.get('timeline')) || undefined
 	const [timeline, events, statuses] = await Promise.all([elderTimeline(user, elder.id, { limit }), officer ? lifeEventsOf(elder.id) : [], statusesOf(user, elder.id)])
 	const pendingDeaths = events.filter((e) => e.status === 'pending').map((e) => ({ eventId: e.id, on: e.occurredOn }))
-	return { elder, canReveal: mayRevealIdNumber(user), officer, timeline, pendingDeaths, today: shanghaiDate(), statusesInForce: statuses.filter((x) => x.inForce).map((x) => x.kind) }
+	return { elder, isFamily: user.role === 'family', canReveal: mayRevealIdNumber(user), officer, timeline, pendingDeaths, today: shanghaiDate(), statusesInForce: statuses.filter((x) => x.inForce).map((x) => x.kind) }
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -42,6 +44,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
 		const result = await revealIdNumber(user, elderId, ip)
 		if (!result.ok) throw new Response(result.status === 403 ? 'Forbidden' : 'Not found', { status: result.status })
 		return data({ idNumber: result.idNumber, birthDate: result.birthDate }, { headers: { 'Cache-Control': 'no-store' } })
+	}
+	// The family's phone at the elder's home (issue 11 item 4): the location later check-ins are measured against.
+	if (intent === 'home-location' && user.role === 'family') {
+		const parsed = parseForm(formData, homeLocationSchema, { form: 'home-location' })
+		if (!parsed.ok) return parsed.response
+		return replyOutcome(parsed, await recordHomeLocation(user, elderId, parsed.value))
 	}
 	// The registry's decisions on this elder: officers in scope only (a family or an officer elsewhere gets 404 from the module).
 	invariantResponse(isRegistrar(user), 'Forbidden', { status: 403 })
@@ -77,7 +85,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 type Reply = { idNumber?: string; birthDate?: string } | undefined
 
 export default function ElderPage() {
-	const { elder, canReveal, officer, timeline, pendingDeaths, today, statusesInForce } = useLoaderData<typeof loader>()
+	const { elder, isFamily, canReveal, officer, timeline, pendingDeaths, today, statusesInForce } = useLoaderData<typeof loader>()
 	const reply = useActionData<typeof action>()
 	const revealed = reply && 'idNumber' in reply ? (reply as Reply) : undefined
 	const { t, i18n } = useTranslation()
@@ -129,11 +137,12 @@ export default function ElderPage() {
 					[t('registry.fields.phone'), elder.phone ?? t('common.none')],
 					[t('registry.fields.emergencyContact'), elder.emergencyContactName ? `${elder.emergencyContactName} ${elder.emergencyContactPhone ?? ''}` : t('common.none')],
 					[t('fields.categories'), statusesInForce.length ? statusesInForce.map((k) => t(`statuses:kinds.${k}`)).join('、') : t('common.none'), { 'data-testid': 'statuses-in-force' }],
-					[t('fields.lastLiveness'), elder.lastLivenessAt ? String(elder.lastLivenessAt).slice(0, 10) : t('common.none')],
+					[t('fields.lastLiveness'), elder.lastLivenessAt ? formatDay(String(elder.lastLivenessAt).slice(0, 10), i18n.language) : t('common.none')],
 					[t('fields.family'), elder.families.length ? elder.families.map((f) => `${f.user.name}（${t(`relationships.${f.relationship}`)}）`).join('、') : t('registry.noFamily')],
 				]}
 			/>
 			{revealed ? <p className="notice">{t('elders.revealAudited')}</p> : null}
+			{isFamily ? <HomeLocationForm locatedAt={elder.homeLocatedAt} source={elder.homeLocationSource} reply={reply} /> : null}
 			{officer && unverified ? <VerifyForm reply={reply} /> : null}
 			{officer ? <FamilyLinks families={elder.families} reply={reply} /> : null}
 			{officer ? <PendingDeaths pending={pendingDeaths} reply={reply} /> : null}
@@ -187,14 +196,14 @@ function PendingDeaths({ pending, reply }: { pending: { eventId: string; on: str
 }
 
 function PendingDeath({ eventId, on, reply }: { eventId: string; on: string; reply: unknown }) {
-	const { t } = useTranslation()
+	const { t, i18n } = useTranslation()
 	const navigation = useNavigation()
 	const [form, fields] = useReplyForm<'decision' | 'note'>('decide-death', reply)
 	return (
 		<section className="card notice" data-testid="pending-death">
 			<h2>{t('lifeEvents.pendingTitle')}</h2>
 			<p>
-				{t('lifeEvents.kind.death')} · {on}
+				{t('lifeEvents.kind.death')} · {formatDay(on, i18n.language)}
 			</p>
 			<DecisionForm
 				form={form}

@@ -5,7 +5,9 @@ import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { Pager } from '~/components/pager.tsx'
 import { Facts } from '~/components/ui.tsx'
 import { ELDER_VIEWER_ROLES, isRegistrar, requireRole } from '~/modules/auth/access.server.ts'
+import { countPendingClaims, listFamilyClaims } from '~/modules/elders/claims.server.ts'
 import { listElders } from '~/modules/elders/elders.server.ts'
+import { When } from '~/components/marketplace.tsx'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, ELDER_VIEWER_ROLES)
@@ -13,11 +15,23 @@ export async function loader({ request }: LoaderFunctionArgs) {
 	const page = Math.max(1, Number(url.searchParams.get('page')) || 1)
 	const unverified = url.searchParams.get('residence') === 'unverified'
 	const { elders, hasMore } = await listElders(user, { page, unverified })
-	return { elders, hasMore, page, unverified, isFamily: user.role === 'family', mayRegister: isRegistrar(user) }
+	const isFamily = user.role === 'family'
+	const mayRegister = isRegistrar(user)
+	return {
+		elders,
+		hasMore,
+		page,
+		unverified,
+		isFamily,
+		mayRegister,
+		claimSent: url.searchParams.get('claim') === 'sent',
+		claims: isFamily ? await listFamilyClaims(user) : [],
+		pendingClaims: mayRegister ? await countPendingClaims(user) : 0,
+	}
 }
 
 export default function Elders() {
-	const { elders, hasMore, page, unverified, isFamily, mayRegister } = useLoaderData<typeof loader>()
+	const { elders, hasMore, page, unverified, isFamily, mayRegister, claimSent, claims, pendingClaims } = useLoaderData<typeof loader>()
 	const { t, i18n } = useTranslation()
 	const zh = i18n.language === 'zh-CN'
 	return (
@@ -30,6 +44,43 @@ export default function Elders() {
 					</Link>
 				) : null}
 			</div>
+			{claimSent ? (
+				<p role="status" className="notice">
+					{t('claims.sent')}
+				</p>
+			) : null}
+			{claims.length ? (
+				<section aria-labelledby="my-claims">
+					<h2 id="my-claims">{t('claims.mineTitle')}</h2>
+					<ul className="cards">
+						{claims.map((c) => (
+							<li key={c.id} className="card" data-testid="my-claim">
+								<h3>{c.typedName}</h3>
+								<Facts
+									items={[
+										[t('fields.relationship'), t(`relationships.${c.relationship}`)],
+										[t('claims.requestedAt'), <When key="at" at={c.createdAt} />],
+										[t('claims.status'), t(`claims.statuses.${c.status}`)],
+										c.status === 'refused' ? [t('claims.refusedReason'), c.reason ?? '—'] : null,
+									]}
+								/>
+								<p>
+									{c.status === 'pending'
+										? c.office
+											? t('claims.nextNamed', { community: zh ? c.office.nameZh : (c.office.nameEn ?? c.office.nameZh), hours: c.office.openingHours })
+											: t('claims.next')
+										: t('claims.nextRefused')}
+								</p>
+							</li>
+						))}
+					</ul>
+				</section>
+			) : null}
+			{mayRegister && pendingClaims > 0 ? (
+				<p className="notice">
+					<Link to="/elders/claims">{t('claims.queueLink', { count: pendingClaims })}</Link>
+				</p>
+			) : null}
 			{mayRegister ? (
 				<p>
 					{unverified ? <Link to="/elders">{t('registry.filter.all')}</Link> : <Link to="/elders?residence=unverified">{t('registry.filter.unverified')}</Link>}

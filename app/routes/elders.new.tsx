@@ -33,7 +33,9 @@ export async function action({ request }: ActionFunctionArgs) {
 		const parsed = parseForm(formData, addElderSchema(shanghaiDate()), { form: 'add-elder' })
 		if (!parsed.ok) return parsed.response
 		const outcome = await addElderForFamily(user, parsed.value)
-		return outcome.ok ? redirect(`/elders/${outcome.value.id}`) : replyFailure(parsed, outcome)
+		if (!outcome.ok) return replyFailure(parsed, outcome)
+		// A claim on an elder already registered waits for the community: the family's list shows it.
+		return redirect(outcome.value.kind === 'claim' ? '/elders?claim=sent' : `/elders/${outcome.value.id}`)
 	}
 	const parsed = parseForm(formData, registerElderSchema(shanghaiDate()), { form: 'register-elder' })
 	if (!parsed.ok) return parsed.response

@@ -44,6 +44,7 @@ export default function BedsPage() {
 		<>
 			<section className="card">
 				<h1>{t('inventory.title')}</h1>
+				<OrphanReplyErrors reply={reply} formIds={['room', 'beds']} />
 				{replyDone(reply) ? (
 					<p className="notice" role="status">
 						{t('common.saved')}
@@ -97,6 +98,11 @@ export default function BedsPage() {
 											<input type="hidden" name="intent" value="status" />
 											<input type="hidden" name="bedId" value={b.id} />
 											<input type="hidden" name="status" value={b.status === 'vacant' ? 'out_of_service' : 'vacant'} />
+											{b.status === 'vacant' ? (
+												<label className="checkbox">
+													<input type="checkbox" name="confirm" required /> {t('inventory.confirmTakeOut')}
+												</label>
+											) : null}
 											<button type="submit" className="button secondary">
 												{b.status === 'vacant' ? t('inventory.takeOut', { bed: b.label }) : t('inventory.putBack', { bed: b.label })}
 											</button>

@@ -7,6 +7,7 @@ import { IntentForm, When } from '~/components/marketplace.tsx'
 import { Pager } from '~/components/pager.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { ok } from '~/lib/outcome.ts'
+import { formatDay } from '~/lib/time.ts'
 import { requireUser } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { listNotifications, markAllRead } from '~/modules/marketplace/notify.server.ts'
@@ -28,7 +29,7 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function Notifications() {
 	const { items, hasMore, page } = useLoaderData<typeof loader>()
 	const reply = useActionData<typeof action>()
-	const { t } = useTranslation('marketplace')
+	const { t, i18n } = useTranslation('marketplace')
 	return (
 		<section>
 			<div className="title-row">
@@ -45,7 +46,7 @@ export default function Notifications() {
 								{n.readAt ? null : <strong>{t('notifications.new')} · </strong>}
 								{n.kind.startsWith('subsidy.')
 									? t(`subsidies:notices.${n.kind.slice('subsidy.'.length)}`, { ...params, reason: params.reason ?? params.note ?? '' })
-									: t(`notify.${n.kind}`, { ...params, amount: typeof params.amountFen === 'number' ? (params.amountFen / 100).toFixed(2) : '' })}
+									: t(`notify.${n.kind}`, { ...params, day: typeof params.day === 'string' ? formatDay(params.day, i18n.language) : '', amount: typeof params.amountFen === 'number' ? (params.amountFen / 100).toFixed(2) : '' })}
 							</p>
 							<p>
 								<When at={n.createdAt} />
@@ -53,6 +54,16 @@ export default function Notifications() {
 									<>
 										{' · '}
 										<Link to={`/bookings/${n.bookingId}`}>{t('notifications.open')}</Link>
+									</>
+								) : n.kind === 'registry.claim_requested' ? (
+									<>
+										{' · '}
+										<Link to="/elders/claims">{t('notifications.open')}</Link>
+									</>
+								) : typeof params.elderId === 'string' ? (
+									<>
+										{' · '}
+										<Link to={`/elders/${params.elderId}`}>{t('notifications.open')}</Link>
 									</>
 								) : null}
 							</p>

@@ -13,6 +13,7 @@ import { createBooking } from '~/modules/marketplace/booking-create.server.ts'
 import { bookingPage, offeringProviderSuspended } from '~/modules/marketplace/booking-read.server.ts'
 import { bookingSchema } from '~/modules/marketplace/schemas.ts'
 import { TIME_ZONE } from '~/lib/time.ts'
+import { HOME_VISIT_CATEGORIES } from '~/modules/marketplace/categories.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const user = await requireRole(request, ['family'])
@@ -117,7 +118,7 @@ export default function BookOffering() {
 							)}
 							<ErrorList errors={fields.startsAt.errors} />
 						</fieldset>
-						<Field label={t('book.address')} hint={t('book.addressHint')} errors={fields.serviceAddress.errors} inputProps={{ name: 'serviceAddress', type: 'text', maxLength: 200, autoComplete: 'street-address' }} />
+						<Field label={t('book.address')} hint={t('book.addressHint')} errors={fields.serviceAddress.errors} inputProps={{ name: 'serviceAddress', type: 'text', maxLength: 200, autoComplete: 'street-address', required: HOME_VISIT_CATEGORIES.includes(offering.category) }} />
 						<Field label={t('book.note')} errors={fields.note.errors} inputProps={{ name: 'note', type: 'text', maxLength: 500 }} />
 						<p className="hint">{t('book.policy', { hours: offering.provider.profile?.freeCancelHours ?? 24, percent: offering.provider.profile?.lateCancelFeePercent ?? 30 })}</p>
 						<FormErrors form={form} errors={[...(fields.elderId.errors ?? []), ...(fields.expectedPriceFen.errors ?? []), ...(fields.expectedCopayFen.errors ?? [])]} />

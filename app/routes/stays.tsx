@@ -5,7 +5,7 @@ import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, OrphanReplyErrors, replyDone, SelectField, useReplyForm } from '~/components/forms.tsx'
-import { DataTable, Money } from '~/components/ui.tsx'
+import { DataTable, Day, Money } from '~/components/ui.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
@@ -34,7 +34,8 @@ export async function action({ request }: ActionFunctionArgs) {
 	return replyOutcome(parsed, await requestStay(user, parsed.value))
 }
 
-const cancelSchema = z.object({ requestId: z.string() })
+// Withdrawing is asked twice: a ticked box, so it works without JavaScript.
+const cancelSchema = z.object({ requestId: z.string(), confirm: z.literal('on', { error: 'beds:errors.confirmWithdraw' }) })
 
 export default function StaysPage() {
 	const { vacancies, institutions, districts, elders, requests, filter, today } = useLoaderData<typeof loader>()
@@ -123,15 +124,19 @@ export default function StaysPage() {
 								{r.elderName} · {r.providerName}
 							</h3>
 							<p data-testid="my-request-status">
-								{t(`types.${r.bedType}`)} · {r.desiredStartOn} · {t(`requestStatuses.${r.status}`)}
+								{t(`types.${r.bedType}`)} · <Day on={r.desiredStartOn} /> · {t(`requestStatuses.${r.status}`)}
 								{r.reason ? ` · ${r.reason}` : ''}
 								{r.bedLabel ? ` · ${t('stays.bedHeld', { bed: r.bedLabel })}` : ''}
 							</p>
+							<p data-testid="my-request-next">{t(`stays.next.${r.status}`, { institution: r.providerName })}</p>
 							{r.status === 'requested' || r.status === 'accepted' ? (
 								<Form method="post">
 									<AuthenticityTokenInput name="csrf" />
 									<input type="hidden" name="intent" value="cancel" />
 									<input type="hidden" name="requestId" value={r.id} />
+									<label className="checkbox">
+										<input type="checkbox" name="confirm" required /> {t('stays.confirmWithdraw')}
+									</label>
 									<button type="submit" className="button secondary">{t('stays.cancel')}</button>
 								</Form>
 							) : null}

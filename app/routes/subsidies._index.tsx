@@ -38,6 +38,12 @@ export default function MySubsidies() {
 							<p>
 								{t('fields.status')}：<strong data-testid="application-status">{t(`status.${a.status}`)}</strong>
 							</p>
+							<p data-testid="application-next">
+								{t(`family.next.${a.status}`, {
+									community: a.elder.community ? (zh ? a.elder.community.nameZh : (a.elder.community.nameEn ?? a.elder.community.nameZh)) : t('family.next.yourCommunity'),
+									hours: a.elder.community?.openingHours ?? '—',
+								})}
+							</p>
 							{a.credit ? (
 								<p data-testid="credit-left">
 									{t('family.creditLeft')}：<Money fen={a.credit.availableFen} />

@@ -68,7 +68,25 @@ function CheckForm({ intent }: { intent: 'check-in' | 'check-out' }) {
 				</button>
 			</Form>
 			{geoError ? <p role="alert" className="form-error">{t(geoError)}</p> : null}
-			<Form method="post">
+			<Form
+				method="post"
+				onSubmit={(event) => {
+					// The code proves the place; the phone's location sent along lets the first verified
+					// visit record the elder's home, so later location check-ins match it. Best effort.
+					const form = event.currentTarget
+					if (!('geolocation' in navigator)) return
+					event.preventDefault()
+					const send = (pos?: GeolocationPosition) => {
+						const fd = new FormData(form)
+						if (pos) {
+							fd.set('lat', String(pos.coords.latitude))
+							fd.set('lng', String(pos.coords.longitude))
+						}
+						submit(fd, { method: 'post' })
+					}
+					navigator.geolocation.getCurrentPosition(send, () => send(), { enableHighAccuracy: true, timeout: 10_000 })
+				}}
+			>
 				<AuthenticityTokenInput name="csrf" />
 				<input type="hidden" name="intent" value={intent} />
 				<input type="hidden" name="method" value="code" />

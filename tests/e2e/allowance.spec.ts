@@ -65,8 +65,8 @@ test('an officer starts the month’s run and watches it finish; a second office
 	await family.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name: '高龄津贴' }).click()
 	const card = family.getByTestId('elder-allowance').filter({ hasText: '李桂英' })
 	// Sent to the bank is not paid: no 已发放 until the bank confirms it.
-	await expect(card.getByTestId('payment-line').filter({ hasText: month })).toContainText('已发送银行')
-	await expect(card.getByTestId('payment-line').filter({ hasText: month })).not.toContainText('已发放')
+	await expect(card.getByTestId('payment-line').filter({ has: family.locator(`time[datetime="${month}"]`) })).toContainText('已发送银行')
+	await expect(card.getByTestId('payment-line').filter({ has: family.locator(`time[datetime="${month}"]`) })).not.toContainText('已发放')
 	await expect(card.getByTestId('allowance-status')).toContainText('¥50.00')
 	await expect(family.getByTestId('elder-allowance').filter({ hasText: '张永福' }).getByTestId('payment-line').first()).toContainText('¥100.00')
 	await expectAccessible(family)
@@ -84,7 +84,8 @@ test('a community officer records a liveness certification; the city imports cre
 	await page.getByRole('button', { name: '记录认证' }).click()
 	await expect(page.getByRole('status').filter({ hasText: '已记录生存认证' })).toBeVisible()
 	const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)
-	await expect(page.getByTestId('last-liveness')).toHaveText(today)
+	// Dates are shown formatted (2026年11月30日); the machine-readable date is on <time>.
+	await expect(page.getByTestId('last-liveness').locator('time')).toHaveAttribute('datetime', today)
 	await expectAccessible(page)
 
 	const cityContext = await browser.newContext({ locale: 'zh-CN' })
@@ -111,7 +112,7 @@ test('a family sees each elder’s allowance on a phone @phone', async ({ page }
 	await page.goto('/allowance')
 	await expect(page.getByRole('heading', { name: '高龄津贴', level: 1 })).toBeVisible()
 	const card = page.getByTestId('elder-allowance').filter({ hasText: '李桂英' })
-	await expect(card.getByTestId('payment-line').filter({ hasText: lastMonth() })).toContainText('已发放')
+	await expect(card.getByTestId('payment-line').filter({ has: page.locator(`time[datetime="${lastMonth()}"]`) })).toContainText('已发放')
 	await expect(page.getByTestId('elder-allowance').filter({ hasText: '张德明' }).getByTestId('allowance-status')).toContainText('起发放')
 	const link = await card.getByRole('link', { name: '李桂英' }).boundingBox()
 	expect(link!.height).toBeGreaterThanOrEqual(24)

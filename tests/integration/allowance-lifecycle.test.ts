@@ -264,7 +264,7 @@ describe('the monthly allowance run over HTTP', () => {
 		const mine = (await family.page('/allowance')).html
 		expect(mine).toContain('李桂英')
 		expect(mine).toMatch(/已发送银行|银行退回/)
-		expect(mine).toMatch(new RegExp(`payment-line">${M}`))
+		expect(mine).toMatch(new RegExp(`payment-line"><time dateTime="${M}"`))
 	})
 
 	it('rejects a computed run before approval and recomputes it; the reason is required', async () => {

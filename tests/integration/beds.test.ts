@@ -176,7 +176,7 @@ describe('admit, transfer, discharge and bad input', () => {
 		const occupied = await a.post('/institution/admissions', { intent: 'admit', idNumber: e2.idNumber, bedId: bed1!, admittedOn: today })
 		expect(occupied.status).toBe(409)
 		expect(await occupied.text()).toContain('该床位已有老人入住')
-		expect((await a.post('/institution/beds', { intent: 'status', bedId: bed2!, status: 'out_of_service' })).status).toBe(200)
+		expect((await a.post('/institution/beds', { intent: 'status', bedId: bed2!, status: 'out_of_service', confirm: 'on' })).status).toBe(200)
 		const outOfService = await a.post('/institution/admissions', { intent: 'admit', idNumber: e2.idNumber, bedId: bed2!, admittedOn: today })
 		expect(outOfService.status).toBe(409)
 		expect(await outOfService.text()).toContain('该床位已停用')
@@ -196,7 +196,7 @@ describe('admit, transfer, discharge and bad input', () => {
 		expect((await a.post('/institution/beds', { intent: 'beds', roomId: room.roomId, type: 'nursing', count: '1', price: '-5' })).status).toBe(400)
 		expect(await prisma.bed.count()).toBe(bedsBefore)
 		// An occupied bed cannot be taken out of service.
-		expect((await a.post('/institution/beds', { intent: 'status', bedId: bed1!, status: 'out_of_service' })).status).toBe(409)
+		expect((await a.post('/institution/beds', { intent: 'status', bedId: bed1!, status: 'out_of_service', confirm: 'on' })).status).toBe(409)
 	})
 })
 
@@ -233,7 +233,7 @@ describe('scoping', () => {
 		const admit = await intruder.post('/institution/admissions', { intent: 'admit', idNumber: elder.idNumber, bedId: bedId!, admittedOn: today })
 		expect(admit.status).toBe(404)
 		expect(await admit.text()).toContain('没有这个床位')
-		expect((await intruder.post('/institution/beds', { intent: 'status', bedId: bedId!, status: 'out_of_service' })).status).toBe(404)
+		expect((await intruder.post('/institution/beds', { intent: 'status', bedId: bedId!, status: 'out_of_service', confirm: 'on' })).status).toBe(404)
 		expect((await intruder.get(`/institution/beds/${bedId}`)).status).toBe(404)
 		expect((await intruder.get('/institution/beds').then((r) => r.text())).includes(bedId!)).toBe(false)
 		const bed = await prisma.bed.findUniqueOrThrow({ where: { id: bedId! } })
@@ -439,9 +439,9 @@ describe('vacancies and stay requests', () => {
 		// The family withdraws an open request at another institution.
 		expect((await family.post('/stays', { elderId: elder.id, providerId: otherProviderId, bedType: 'self_care', desiredStartOn: today })).status).toBe(200)
 		const open = await prisma.stayRequest.findFirstOrThrow({ where: { elderId: elder.id, providerId: otherProviderId, status: 'requested' } })
-		expect((await family.post('/stays', { intent: 'cancel', requestId: open.id })).status).toBe(200)
+		expect((await family.post('/stays', { intent: 'cancel', requestId: open.id, confirm: 'on' })).status).toBe(200)
 		expect((await prisma.stayRequest.findUniqueOrThrow({ where: { id: open.id } })).status).toBe('cancelled')
-		expect((await family.post('/stays', { intent: 'cancel', requestId: open.id })).status).toBe(409)
+		expect((await family.post('/stays', { intent: 'cancel', requestId: open.id, confirm: 'on' })).status).toBe(409)
 		// Another institution's staff cannot decide it.
 		const intruder = await staffOf(otherProviderId)
 		await intruder.page('/institution/requests')

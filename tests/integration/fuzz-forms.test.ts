@@ -61,6 +61,7 @@ const FUZZ_ROUTES: Record<string, Entry> = {
 	'elders.$elderId_.assessment.tsx': {},
 	'elders.$elderId_.edit.tsx': {},
 	'elders.$elderId_.statuses.tsx': {},
+	'elders.claims.tsx': {},
 	'elders.new.tsx': {},
 	'floor.tsx': {},
 	'institution.admissions.tsx': {},

@@ -158,10 +158,10 @@ describe('booking', () => {
 		const path = res.headers.get('location')!
 		const strangerClient = await signIn(app.baseUrl, stranger.phone)
 		expect((await strangerClient.get(path)).status).toBe(404)
-		expect((await strangerClient.post(path, { intent: 'cancel', reason: '' })).status).toBe(404)
+		expect((await strangerClient.post(path, { intent: 'cancel', reason: '', confirm: 'on' })).status).toBe(404)
 		const otherStaff = await signIn(app.baseUrl, otherProvider.staffPhone)
 		expect((await otherStaff.get(path)).status).toBe(404)
-		expect((await otherStaff.post(path, { intent: 'cancel', reason: 'x' })).status).toBe(404)
+		expect((await otherStaff.post(path, { intent: 'cancel', reason: 'x', confirm: 'on' })).status).toBe(404)
 		expect((await otherStaff.post(path, { intent: 'no-show' })).status).toBe(404)
 		const list = await (await strangerClient.get('/bookings')).text()
 		expect(list).not.toContain(path)

@@ -261,7 +261,7 @@ describe('refunds go back the same way', () => {
 	it('refunds in full when cancelled early, and keeps the fee when cancelled late', async () => {
 		const early = await bookAndPay({ freeCancelHours: 24, daysAhead: 5 })
 		await deliver(signedEvent('payment_intent.succeeded', { id: early.intentId, amount: 10_000 }))
-		const cancel = await early.client.post(early.path, { intent: 'cancel', reason: '老人住院' })
+		const cancel = await early.client.post(early.path, { intent: 'cancel', reason: '老人住院', confirm: 'on' })
 		expect(cancel.status).toBe(200)
 		const e = await bookingOf(early.bookingId)
 		expect(e).toMatchObject({ status: 'cancelled', holdsPlace: false, cancellationFeeFen: 0, refundedFen: 10_000, paymentStatus: 'refunded' })
@@ -271,10 +271,10 @@ describe('refunds go back the same way', () => {
 
 		const late = await bookAndPay({ freeCancelHours: 24 * 30, daysAhead: 5 })
 		await deliver(signedEvent('payment_intent.succeeded', { id: late.intentId, amount: 10_000 }))
-		expect((await late.client.post(late.path, { intent: 'cancel', reason: '' })).status).toBe(200)
+		expect((await late.client.post(late.path, { intent: 'cancel', reason: '', confirm: 'on' })).status).toBe(200)
 		const l = await bookingOf(late.bookingId)
 		expect(l).toMatchObject({ status: 'cancelled', cancellationFeeFen: 3_000, refundedFen: 7_000, paymentStatus: 'partially_refunded' })
-		expect((await late.client.post(late.path, { intent: 'cancel', reason: '' })).status).toBe(409)
+		expect((await late.client.post(late.path, { intent: 'cancel', reason: '', confirm: 'on' })).status).toBe(409)
 		expect(await prisma.refund.count({ where: { bookingId: late.bookingId } })).toBe(1)
 		const slot = await prisma.slot.findFirstOrThrow({ where: { bookings: { some: { id: late.bookingId } } }, select: { places: { where: { bookingId: { not: null } } } } })
 		expect(slot.places).toHaveLength(0)
@@ -282,7 +282,7 @@ describe('refunds go back the same way', () => {
 
 	it('refunds everything when the payment succeeds after the booking was cancelled', async () => {
 		const { bookingId, intentId, client, path } = await bookAndPay()
-		expect((await client.post(path, { intent: 'cancel', reason: '' })).status).toBe(200)
+		expect((await client.post(path, { intent: 'cancel', reason: '', confirm: 'on' })).status).toBe(200)
 		await deliver(signedEvent('payment_intent.succeeded', { id: intentId, amount: 10_000 }))
 		const b = await bookingOf(bookingId)
 		expect(b.status).toBe('cancelled')

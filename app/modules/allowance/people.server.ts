@@ -29,7 +29,11 @@ export async function elderAllowance(user: SessionUser, elderId: string) {
 	if (!z.uuid().safeParse(elderId).success) return null
 	const elder = await prisma.elder.findFirst({
 		where: { AND: [{ id: elderId }, elderScope(user)] },
-		select: { id: true, name: true, idNumberMasked: true, birthDate: true, deathDate: true, residencyStatus: true, movedOutOn: true, lastLivenessAt: true, districtId: true, bankCardRef: true, bankName: true, bankAccountHolder: true, bankCardCipher: true },
+		select: {
+			id: true, name: true, idNumberMasked: true, birthDate: true, deathDate: true, residencyStatus: true, movedOutOn: true, lastLivenessAt: true, districtId: true, bankCardRef: true, bankName: true, bankAccountHolder: true, bankCardCipher: true,
+			// Where the family goes next (a liveness certification, a card): the community's office and its hours.
+			community: { select: { nameZh: true, nameEn: true, openingHours: true } },
+		},
 	})
 	if (!elder) return null
 	const [cremation, payments, stops, certs, versions] = await Promise.all([
@@ -59,6 +63,8 @@ export async function elderAllowance(user: SessionUser, elderId: string) {
 			bankAccountHolder: elder.bankAccountHolder,
 			// A card recorded before cards were held in full: only its mask is known, it must be entered again.
 			cardNeedsReentry: !!elder.bankCardRef && !elder.bankCardCipher,
+			cardMissing: !elder.bankCardCipher,
+			office: elder.community,
 		},
 		month,
 		decision,

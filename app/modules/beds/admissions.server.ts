@@ -10,6 +10,7 @@ import { shanghaiDate } from '~/lib/time.ts'
 import { bedEvent, explainBed } from './inventory.server.ts'
 import { reportDeathFromDischarge } from '~/modules/life-events/life-events.server.ts'
 import { completeStaysAfterDischarge } from '~/modules/attendance/attendance.server.ts'
+import { notify } from '~/modules/marketplace/notify.server.ts'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -60,11 +61,22 @@ export async function admitElder(
 				: []
 			for (const b of released) await bedEvent(tx, { bedId: b.id, providerId: staff.providerId, kind: 'released', from: 'reserved', to: 'vacant', elderId: e.id, actorId: staff.id })
 			await bedEvent(tx, { bedId: input.bedId, providerId: staff.providerId, kind: 'admitted', from, to: 'occupied', elderId: e.id, admissionId, actorId: staff.id, details: { on: input.admittedOn } })
+			await tellFamilies(tx, { elderId: e.id, providerId: staff.providerId, admissionId, kind: 'stay.admitted', day: input.admittedOn })
 			return { admissionId, elderId: e.id }
 		})
 		return { ok: true, value }
 	} catch (error) {
 		return failureOf(error)
+	}
+}
+
+/** Every family linked to the elder hears of an admission or discharge (in-app and SMS), in the same transaction. */
+async function tellFamilies(tx: Tx, o: { elderId: string; providerId: string; admissionId: string; kind: 'stay.admitted' | 'stay.discharged'; day: string }) {
+	const families = await sql`SELECT f."userId", u.phone, e.name AS elder, p.name AS institution
+		 FROM family_link f JOIN app_user u ON u.id = f."userId" JOIN elder e ON e.id = f."elderId" JOIN provider p ON p.id = ${o.providerId}
+		 WHERE f."elderId" = ${o.elderId} AND u.active`.rows<{ userId: string; phone: string; elder: string; institution: string }>(tx)
+	for (const f of families) {
+		await notify(tx, { userId: f.userId, phone: f.phone }, o.kind, { params: { elder: f.elder, institution: f.institution, day: o.day, elderId: o.elderId }, dedupe: o.admissionId })
 	}
 }
 
@@ -86,6 +98,7 @@ export async function dischargeElder(staff: InstitutionStaff, input: { admission
 			await bedEvent(tx, { bedId: adm.bedId, providerId: staff.providerId, kind: 'discharged', from: 'occupied', to: 'vacant', elderId: adm.elderId, admissionId: adm.id, actorId: staff.id, details: { on: input.on, reason: input.reason } })
 			// A resident who died: a death for the community to confirm (issue 10 item 7), not a silent update.
 			if (input.reason === 'deceased') await reportDeathFromDischarge(tx, { elderId: adm.elderId, on: input.on, admissionId: adm.id, actor: staff })
+			await tellFamilies(tx, { elderId: adm.elderId, providerId: staff.providerId, admissionId: adm.id, kind: 'stay.discharged', day: input.on })
 			return adm.elderId
 		})
 		// Issue 14 item 5: the discharge completes the elder's stay bookings here (after commit).

@@ -43,11 +43,17 @@ export const updateBedSchema = z.object({
 	price: addBedsSchema.shape.price,
 })
 
-export const bedStatusSchema = z.object({
-	intent: z.literal('status'),
-	bedId: uuid('beds:errors.bed.required'),
-	status: z.enum(['vacant', 'out_of_service'], { error: 'beds:errors.status' }),
-})
+export const bedStatusSchema = z
+	.object({
+		intent: z.literal('status'),
+		bedId: uuid('beds:errors.bed.required'),
+		status: z.enum(['vacant', 'out_of_service'], { error: 'beds:errors.status' }),
+		// Taking a bed out of service is asked twice: a ticked box, so it works without JavaScript.
+		confirm: z.string().optional(),
+	})
+	.superRefine((v, ctx) => {
+		if (v.status === 'out_of_service' && v.confirm !== 'on') ctx.addIssue({ code: 'custom', path: ['confirm'], message: 'beds:errors.confirmTakeOut' })
+	})
 
 export function admitSchema(today: string) {
 	return z.object({

@@ -2,12 +2,13 @@ import { z } from 'zod'
 import { prisma } from '~/lib/db.server.ts'
 import { isUniqueViolation } from '~/lib/db-errors.server.ts'
 import { ageOn, dateOnly, shanghaiDate, toDateString } from '~/lib/time.ts'
-import { fieldFail, type Outcome } from '~/lib/outcome.ts'
+import { fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import { elderScope, mayRevealIdNumber } from '~/modules/auth/access.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { decryptIdNumber, encryptIdNumber, hashIdNumber } from '~/modules/identity/id-crypto.server.ts'
 import { maskIdNumber } from '~/modules/identity/id-number.ts'
+import { requestClaim } from './claims.server.ts'
 import { residenceOf } from './registry.server.ts'
 import { type addElderSchema, MIN_ELDER_AGE } from './schemas.ts'
 
@@ -33,7 +34,7 @@ const elderSummary = {
 } as const
 
 /** A family member registers an elder they care for. One transaction: the elder, the link, the audit entry. */
-export async function addElderForFamily(user: SessionUser, input: AddElderInput): Promise<Outcome<{ id: string }>> {
+export async function addElderForFamily(user: SessionUser, input: AddElderInput): Promise<Outcome<{ kind: 'elder' | 'claim'; id: string }>> {
 	const today = shanghaiDate()
 	if (ageOn(input.idNumber.birthDate, today) < MIN_ELDER_AGE) return fieldFail('idNumber', 'errors.idNumber.tooYoung')
 	// A family may name any community in service; an officer of that place verifies it afterwards.
@@ -45,8 +46,10 @@ export async function addElderForFamily(user: SessionUser, input: AddElderInput)
 	const idHash = hashIdNumber(input.idNumber.value)
 	const existing = await prisma.elder.findUnique({ where: { idNumberHash: idHash }, select: { id: true, families: { where: { userId: user.id }, select: { userId: true } } } })
 	if (existing) {
-		// Knowing an ID number must not be enough to gain access to an elder another family registered.
-		return fieldFail('idNumber', existing.families.length ? 'errors.elder.alreadyYours' : 'errors.elder.registeredByAnother')
+		if (existing.families.length) return fieldFail('idNumber', 'errors.elder.alreadyYours')
+		// Knowing an ID number must not be enough to see an elder: the elder's community confirms the claim first.
+		const claim = await requestClaim(user, existing.id, { name: input.name, relationship: input.relationship, communityId: community.id })
+		return claim.ok ? ok({ kind: 'claim' as const, id: claim.value.id }) : claim
 	}
 	try {
 		const elder = await prisma.$transaction(async (tx) => {
@@ -71,7 +74,7 @@ export async function addElderForFamily(user: SessionUser, input: AddElderInput)
 			await audit({ actor: user, action: 'elder.register', entityType: 'elder', entityId: created.id, districtId: district.id }, tx)
 			return created
 		})
-		return { ok: true, value: elder }
+		return ok({ kind: 'elder' as const, id: elder.id })
 	} catch (error) {
 		// Two submissions racing past the check above: the unique hash decides.
 		if (isUniqueViolation(error)) {
@@ -112,6 +115,8 @@ export async function getElder(user: SessionUser, elderId: string) {
 			emergencyContactPhone: true,
 			residenceVerifiedAt: true,
 			version: true,
+			homeLocatedAt: true,
+			homeLocationSource: true,
 			families: { select: { relationship: true, user: { select: { id: true, name: true } } } },
 		},
 	})

@@ -118,3 +118,22 @@ export type RegisterElderInput = z.infer<ReturnType<typeof registerElderSchema>>
 export type EditElderInput = z.infer<typeof editElderSchema>
 export type VerifyResidenceInput = z.infer<typeof verifyResidenceSchema>
 export type LinkFamilyInput = z.infer<typeof linkFamilySchema>
+
+/** An officer confirms or refuses a family's claim on an elder; refusing needs a reason the family reads. */
+export const decideClaimSchema = z
+	.object({
+		claimId: z.uuid({ error: 'registry.errors.notFound' }),
+		decision: z.enum(['confirm', 'refuse'], { error: 'registry.errors.decision' }),
+		reason: z.string().trim().max(200, 'registry.errors.noteLong').optional(),
+	})
+	.superRefine((v, ctx) => {
+		if (v.decision === 'refuse' && !v.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'registry.errors.noteRequired' })
+	})
+export type Relationship = (typeof RELATIONSHIPS)[number]
+export type DecideClaimInput = z.infer<typeof decideClaimSchema>
+
+/** The family's phone at the elder's home: its location becomes the elder's home location. */
+export const homeLocationSchema = z.object({
+	lat: z.coerce.number({ error: 'elders.home.noLocation' }).min(-90, 'elders.home.noLocation').max(90, 'elders.home.noLocation'),
+	lng: z.coerce.number({ error: 'elders.home.noLocation' }).min(-180, 'elders.home.noLocation').max(180, 'elders.home.noLocation'),
+})

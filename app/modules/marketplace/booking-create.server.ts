@@ -10,6 +10,7 @@ import { prisma, transaction, type Tx } from '~/lib/db.server.ts'
 import { assertFen } from '~/lib/money.ts'
 import { isUniqueViolation } from '~/lib/db-errors.server.ts'
 import { fail, fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
+import { HOME_VISIT_CATEGORIES } from './categories.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
@@ -92,6 +93,8 @@ export async function createBooking(user: SessionUser, offeringId: string, input
 	if (offering.providerStatus === 'suspended') return refuse('providerSuspended', 409)
 	if (offering.providerStatus !== 'approved') return refuse('providerNotApproved', 409)
 	if (!offeringServes(offering, elder)) return refuseField('elderId', 'areaNotServed')
+	// A home visit goes to an address: without one the caregiver cannot come.
+	if (HOME_VISIT_CATEGORIES.includes(offering.category) && !input.serviceAddress) return refuseField('serviceAddress', 'addressRequired')
 
 	if (startsAt.getTime() <= now.getTime()) return refuseField('startsAt', 'past')
 	if (startsAt.getTime() > now.getTime() + MAX_DAYS_AHEAD * 86_400_000) return refuseField('startsAt', 'tooFarAhead')
@@ -216,8 +219,10 @@ async function writeBooking(tx: Tx | undefined, row: BookingRow): Promise<'booke
 		const lock = sql.raw(wait ? 'FOR UPDATE' : 'FOR UPDATE SKIP LOCKED')
 		const params = JSON.stringify(row.params)
 		const requested = { kind: 'booking.requested', dedupe: `booking.requested:${row.id}:${row.providerId}` }
-		const confirmed = { kind: 'booking.confirmed', dedupe: `booking.confirmed:${row.id}:${row.familyUserId}` }
 		const auto = row.status === 'confirmed'
+		// The family always hears of its own booking: confirmed at once, or sent and waiting for the provider.
+		const familyKind = auto ? 'booking.confirmed' : 'booking.sent'
+		const confirmed = { kind: familyKind, dedupe: `${familyKind}:${row.id}:${row.familyUserId}` }
 		const result = await sql`
 			WITH live AS (
 				SELECT status::text AS status FROM provider WHERE id = ${row.providerId}::uuid FOR SHARE
@@ -248,12 +253,12 @@ async function writeBooking(tx: Tx | undefined, row: BookingRow): Promise<'booke
 				INSERT INTO notification ("userId", "providerId", kind, "bookingId", params)
 				SELECT NULL, ${row.providerId}::uuid, ${requested.kind}, b.id, ${params}::jsonb FROM b
 				UNION ALL
-				SELECT ${row.familyUserId}::uuid, NULL, ${confirmed.kind}, b.id, ${params}::jsonb FROM b WHERE ${auto}
+				SELECT ${row.familyUserId}::uuid, NULL, ${confirmed.kind}, b.id, ${params}::jsonb FROM b
 			), sms AS (
 				INSERT INTO outbox ("toPhone", template, params, "dedupeKey")
 				SELECT ${row.providerPhone}::text, ${requested.kind}, ${params}::jsonb, ${requested.dedupe} FROM b WHERE ${row.providerPhone}::text IS NOT NULL
 				UNION ALL
-				SELECT ${row.familyPhone}::text, ${confirmed.kind}, ${params}::jsonb, ${confirmed.dedupe} FROM b WHERE ${auto} AND ${row.familyPhone}::text IS NOT NULL
+				SELECT ${row.familyPhone}::text, ${confirmed.kind}, ${params}::jsonb, ${confirmed.dedupe} FROM b WHERE ${row.familyPhone}::text IS NOT NULL
 				ON CONFLICT ("dedupeKey") DO NOTHING
 			)
 			SELECT (SELECT status FROM live) AS live, (SELECT "placeNo" FROM place) AS "placeNo",

@@ -112,7 +112,8 @@ async function transition(
 	await tx.bookingEvent.create({ data: { bookingId: b.id, fromStatus: b.status, toStatus: to, actorId: actor.id, actorRole: actor.role as Role | null, note: opts.reason ?? null } })
 	const params = { offering: b.offering.title, provider: b.provider.name, startsAt: b.startsAt.toISOString(), reason: opts.reason ?? '', feeFen: fee }
 	const kind = `booking.${to}` as NotificationKind
-	if (actor.role !== 'family') await notify(tx, { userId: b.familyUserId, phone: b.familyUser.phone }, kind, { bookingId: b.id, params, dedupe: `${b.id}:${to}` })
+	// The family hears of every change, its own cancellation included (a record of what it did, and of any refund).
+	await notify(tx, { userId: b.familyUserId, phone: b.familyUser.phone }, kind, { bookingId: b.id, params, dedupe: `${b.id}:${to}` })
 	if (actor.role !== 'provider_staff') await notify(tx, { providerId: b.providerId, phone: b.provider.phone }, kind, { bookingId: b.id, params, dedupe: `${b.id}:${to}` })
 
 	let refundId: string | null = null

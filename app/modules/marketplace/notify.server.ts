@@ -8,6 +8,7 @@ import type { SessionUser } from '~/modules/auth/session.server.ts'
 
 export type NotificationKind =
 	| 'booking.requested'
+	| 'booking.sent'
 	| 'booking.confirmed'
 	| 'booking.declined'
 	| 'booking.cancelled'
@@ -28,6 +29,12 @@ export type NotificationKind =
 	| 'provider.graded'
 	| 'provider.suspended'
 	| 'provider.reinstated'
+	// families (issue 11 item 4): claims on an elder, admissions and discharges
+	| 'registry.claim_requested'
+	| 'registry.claim_confirmed'
+	| 'registry.claim_refused'
+	| 'stay.admitted'
+	| 'stay.discharged'
 
 type Recipient = { userId: string; phone?: string | null } | { providerId: string; phone?: string | null }
 

@@ -128,7 +128,8 @@ export const bookingSchema = z.object({
 /** The payment form of a booking: WeChat Pay, Alipay or a card. */
 export const payMethodSchema = z.object({ method: z.enum(PAY_METHODS, { error: 'marketplace:errors.payment.method' }) })
 
-export const cancelSchema = z.object({ intent: z.literal('cancel'), reason: text(300) })
+/** Cancelling is asked twice: a ticked box 我确认取消, so it works without JavaScript. */
+export const cancelSchema = z.object({ intent: z.literal('cancel'), reason: text(300), confirm: z.literal('on', { error: E('booking.confirmCancel') }) })
 export const declineSchema = z.object({ intent: z.literal('decline'), reason: required.pipe(z.string().max(300, E('tooLong'))) })
 
 export const checkSchema = z

@@ -47,10 +47,33 @@ export async function getVisitPage(user: SessionUser, bookingId: string) {
 	})
 }
 
-function placeOk(input: CheckInput, booking: { homeLat: number | null; homeLng: number | null; visitCode: string }) {
+type VisitBooking = { homeLat: number | null; homeLng: number | null; visitCode: string; elder: { homeLat: number | null; homeLng: number | null } }
+
+/** Where the elder lives: the home location captured once on the elder (issue 11 item 4), else what the booking carried. */
+function homeOf(booking: VisitBooking) {
+	if (booking.elder.homeLat !== null && booking.elder.homeLng !== null) return { lat: booking.elder.homeLat, lng: booking.elder.homeLng }
+	if (booking.homeLat !== null && booking.homeLng !== null) return { lat: booking.homeLat, lng: booking.homeLng }
+	return null
+}
+
+function placeOk(input: CheckInput, booking: VisitBooking) {
 	if (input.method === 'code') return input.code === booking.visitCode
-	if (booking.homeLat === null || booking.homeLng === null || input.lat === undefined || input.lng === undefined) return false
-	return distanceMetres({ lat: input.lat, lng: input.lng }, { lat: booking.homeLat, lng: booking.homeLng }) <= VISIT_RULES.maxDistanceMetres
+	const home = homeOf(booking)
+	if (!home || input.lat === undefined || input.lng === undefined) return false
+	return distanceMetres({ lat: input.lat, lng: input.lng }, home) <= VISIT_RULES.maxDistanceMetres
+}
+
+/**
+ * The first visit whose check-in the family's code verified, sent with the phone's location, gives
+ * the elder's home location when none is known yet (never overwrites one: the family's own capture
+ * or an earlier visit stands).
+ */
+async function learnHome(tx: Tx, booking: { elderId: string }, input: CheckInput, placeIsOk: boolean, now: Date) {
+	if (input.method !== 'code' || !placeIsOk || input.lat === undefined || input.lng === undefined) return
+	await tx.elder.updateMany({
+		where: { id: booking.elderId, homeLat: null },
+		data: { homeLat: input.lat, homeLng: input.lng, homeLocatedAt: now, homeLocationSource: 'verified_visit' },
+	})
 }
 
 async function bookingForVisit(tx: Tx, user: SessionUser, bookingId: string) {
@@ -58,7 +81,7 @@ async function bookingForVisit(tx: Tx, user: SessionUser, bookingId: string) {
 	await sql`SELECT id FROM booking WHERE id = ${bookingId}::uuid FOR UPDATE`.run(tx)
 	return tx.booking.findFirst({
 		where: { id: bookingId, providerId: user.providerId },
-		select: { id: true, status: true, startsAt: true, endsAt: true, elderId: true, providerId: true, homeLat: true, homeLng: true, visitCode: true, offering: { select: { category: true, durationMinutes: true } } },
+		select: { id: true, status: true, startsAt: true, endsAt: true, elderId: true, providerId: true, homeLat: true, homeLng: true, visitCode: true, elder: { select: { homeLat: true, homeLng: true } }, offering: { select: { category: true, durationMinutes: true } } },
 	})
 }
 
@@ -96,6 +119,7 @@ export async function checkIn(user: SessionUser, bookingId: string, input: Check
 			},
 			select: { id: true },
 		})
+		await learnHome(tx, booking, input, placeIsOk, now)
 		return ok({ flags, verified: false })
 	})
 }

@@ -257,7 +257,7 @@ const appListSelect = {
 	economicCheckDate: true,
 	bureauReason: true,
 	budgetOverride: true,
-	elder: { select: { id: true, name: true, idNumberMasked: true, categories: true, disabilityLevel: true, community: { select: { nameZh: true } } } },
+	elder: { select: { id: true, name: true, idNumberMasked: true, categories: true, disabilityLevel: true, community: { select: { nameZh: true, nameEn: true, openingHours: true } } } },
 	policy: { select: { id: true, nameZh: true, nameEn: true } },
 	policyVersion: { select: { version: true, monthlyCreditFen: true, copayBps: true } },
 	grant: { select: { id: true, status: true } },
