@@ -68,8 +68,9 @@ export function formatShanghai(at: Date, locale: string): string {
 }
 
 /** A calendar date (YYYY-MM-DD) in the reader's language, e.g. 2026年11月30日 / Nov 30, 2026. */
-export function formatDay(date: string, locale: string): string {
-	return new Intl.DateTimeFormat(locale, { timeZone: 'UTC', dateStyle: 'medium' }).format(dateOnly(date))
+export function formatDay(date: string | Date, locale: string): string {
+	// Loader data keeps a date column as a Date (single fetch); a string is YYYY-MM-DD (or a longer ISO form).
+	return new Intl.DateTimeFormat(locale, { timeZone: 'UTC', dateStyle: 'medium' }).format(typeof date === 'string' ? dateOnly(date.slice(0, 10)) : date)
 }
 
 /** A month (YYYY-MM) in the reader's language, e.g. 2026年10月 / October 2026. */

@@ -137,7 +137,7 @@ export default function ElderPage() {
 					[t('registry.fields.phone'), elder.phone ?? t('common.none')],
 					[t('registry.fields.emergencyContact'), elder.emergencyContactName ? `${elder.emergencyContactName} ${elder.emergencyContactPhone ?? ''}` : t('common.none')],
 					[t('fields.categories'), statusesInForce.length ? statusesInForce.map((k) => t(`statuses:kinds.${k}`)).join('、') : t('common.none'), { 'data-testid': 'statuses-in-force' }],
-					[t('fields.lastLiveness'), elder.lastLivenessAt ? formatDay(String(elder.lastLivenessAt).slice(0, 10), i18n.language) : t('common.none')],
+					[t('fields.lastLiveness'), elder.lastLivenessAt ? formatDay(elder.lastLivenessAt, i18n.language) : t('common.none')],
 					[t('fields.family'), elder.families.length ? elder.families.map((f) => `${f.user.name}（${t(`relationships.${f.relationship}`)}）`).join('、') : t('registry.noFamily')],
 				]}
 			/>

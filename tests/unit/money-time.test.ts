@@ -63,3 +63,12 @@ describe('Asia/Shanghai time', () => {
 		expect(addMonths('2026-05', -17)).toBe('2024-12')
 	})
 })
+
+describe('formatDay', () => {
+	it('formats a YYYY-MM-DD string, an ISO timestamp and a Date (loader data keeps dates as Date) alike', async () => {
+		const { formatDay } = await import('~/lib/time.ts')
+		expect(formatDay('2026-03-05', 'zh-CN')).toBe(formatDay(new Date('2026-03-05T00:00:00Z'), 'zh-CN'))
+		expect(formatDay('2026-03-05T00:00:00.000Z', 'en')).toBe(formatDay('2026-03-05', 'en'))
+		expect(formatDay(new Date('2026-03-05T00:00:00Z'), 'zh-CN')).toContain('2026')
+	})
+})
