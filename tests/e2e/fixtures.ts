@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import AxeBuilder from '@axe-core/playwright'
-import { test as base, expect, type APIRequestContext, type Page } from '@playwright/test'
+import { test as base, expect, type APIRequestContext, type Browser, type Page } from '@playwright/test'
 import pg from 'pg'
 import Stripe from 'stripe'
 
@@ -154,4 +154,25 @@ export async function paymentIntentOf(request: APIRequestContext, bookingUrl: st
 	const intents = (await res.json()) as { id: string }[]
 	expect(intents.length).toBeGreaterThan(0)
 	return intents.at(-1)!.id
+}
+
+/** The demo home-care provider (13800000011) publishes a ¥45, 15-minute bathing offering open every day, all day, for 3 at a time. */
+export async function publishOffering(browser: Browser, title: string) {
+	const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
+	const provider = await context.newPage()
+	await login(provider, '13800000011')
+	await provider.goto('/provider/offerings/new')
+	await provider.getByLabel('服务类别').selectOption('bathing')
+	await provider.getByLabel('服务名称').fill(title)
+	await provider.getByLabel('价格（元）').fill('45')
+	await provider.getByLabel('服务时长（分钟）').fill('15')
+	await provider.getByRole('button', { name: '保存' }).click()
+	await expect(provider.getByRole('heading', { name: title })).toBeVisible()
+	for (const day of ['周一', '周二', '周三', '周四', '周五', '周六', '周日']) await provider.getByRole('checkbox', { name: day }).check()
+	await provider.getByLabel('开始时间').fill('00:00')
+	await provider.getByLabel('结束时间').fill('23:59')
+	await provider.getByLabel('同一时段可接待人数').fill('3')
+	await provider.getByRole('button', { name: '添加服务时间' }).click()
+	await expect(provider.getByRole('status')).toContainText('已添加服务时间')
+	await context.close()
 }

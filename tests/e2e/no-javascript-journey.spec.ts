@@ -1,7 +1,7 @@
 // Issue 11 item 1 in the browser: with JavaScript disabled in the person's browser, a district officer
 // approves a provider's application and a family books a service (sign-in included). Every form is
 // plain HTML: no page waits for scripts that never load.
-import { expect, login, test } from './fixtures.ts'
+import { expect, login, publishOffering, test } from './fixtures.ts'
 
 // A phone-sized screen, as the issue asks.
 const ZH = { locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 360, height: 780 } } as const
@@ -37,22 +37,11 @@ test('an officer decides and a family books with JavaScript disabled', async ({ 
 	await expect(officer.getByRole('status')).toContainText('已审核通过')
 	await officerContext.close()
 
-	// The provider publishes an offering with a schedule (with scripts).
-	const title = `无脚本助浴${stamp}`
-	await provider.goto('/provider/offerings/new')
-	await provider.getByLabel('服务类别').selectOption('bathing')
-	await provider.getByLabel('服务名称').fill(title)
-	await provider.getByLabel('价格（元）').fill('45')
-	await provider.getByLabel('服务时长（分钟）').fill('15')
-	await provider.getByRole('button', { name: '保存' }).click()
-	await expect(provider.getByRole('heading', { name: title })).toBeVisible()
-	for (const day of ['周一', '周二', '周三', '周四', '周五', '周六', '周日']) await provider.getByRole('checkbox', { name: day }).check()
-	await provider.getByLabel('开始时间').fill('00:00')
-	await provider.getByLabel('结束时间').fill('23:59')
-	await provider.getByLabel('同一时段可接待人数').fill('3')
-	await provider.getByRole('button', { name: '添加服务时间' }).click()
-	await expect(provider.getByRole('status')).toContainText('已添加服务时间')
 	await providerContext.close()
+
+	// The demo provider publishes an offering (with scripts).
+	const title = `无脚本助浴${stamp}`
+	await publishOffering(browser, title)
 
 	// The family books it without JavaScript: search, choose the elder, a slot and the address.
 	const familyContext = await browser.newContext({ ...ZH, javaScriptEnabled: false })

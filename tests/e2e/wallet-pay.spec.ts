@@ -2,31 +2,11 @@
 // confirmed intent's next action (stripe-mock behind the wallet stand-in); the family's phone "scans"
 // it (the stand-in for the wallet's confirmation is Stripe's signed webhook, which the test sends with
 // the app's webhook secret); the open page sees the payment by itself. No Stripe id is ever shown.
-import type { Browser, Page } from '@playwright/test'
-import { chooseSlotSoonAfter, expect, expectAccessible, login, paymentIntentOf, stripeReportsPayment, test } from './fixtures.ts'
+import type { Page } from '@playwright/test'
+import { chooseSlotSoonAfter, expect, expectAccessible, login, paymentIntentOf, publishOffering, stripeReportsPayment, test } from './fixtures.ts'
 
-const ZH = { locale: 'zh-CN', timezoneId: 'Asia/Shanghai' } as const
 const nav = (p: Page) => p.getByRole('navigation', { name: '主菜单' })
 
-async function publishOffering(browser: Browser, title: string) {
-	const context = await browser.newContext(ZH)
-	const provider = await context.newPage()
-	await login(provider, '13800000011')
-	await provider.goto('/provider/offerings/new')
-	await provider.getByLabel('服务类别').selectOption('bathing')
-	await provider.getByLabel('服务名称').fill(title)
-	await provider.getByLabel('价格（元）').fill('45')
-	await provider.getByLabel('服务时长（分钟）').fill('15')
-	await provider.getByRole('button', { name: '保存' }).click()
-	await expect(provider.getByRole('heading', { name: title })).toBeVisible()
-	for (const day of ['周一', '周二', '周三', '周四', '周五', '周六', '周日']) await provider.getByRole('checkbox', { name: day }).check()
-	await provider.getByLabel('开始时间').fill('00:00')
-	await provider.getByLabel('结束时间').fill('23:59')
-	await provider.getByLabel('同一时段可接待人数').fill('3')
-	await provider.getByRole('button', { name: '添加服务时间' }).click()
-	await expect(provider.getByRole('status')).toContainText('已添加服务时间')
-	await context.close()
-}
 
 test('a family pays with WeChat Pay by scanning the QR code; the page shows paid after the signed webhook', async ({ page, browser, request }) => {
 	test.setTimeout(120_000)
