@@ -22,9 +22,11 @@ export function replyFor(reply: ReplyData | unknown, id: string): SubmissionResu
  * Conform's useForm for a form the server alone validates (no zod shipped to the browser), fed
  * with the action's reply when it is for this form. `F` names the fields: `useReplyForm<'name' | 'floor'>`.
  * A form validated on the client too calls `useForm({ id, lastResult: replyFor(reply, id), onValidate })`.
+ * Revalidated on submit only: without `onValidate`, Conform would post the whole form to the server
+ * on every keystroke, each post aborting the one before (a slow phone's uploads and a page error).
  */
 export function useReplyForm<F extends string = never>(id: string, reply: ReplyData | unknown) {
-	return useForm<Record<F, string>, Record<F, string>, string[]>({ id, lastResult: replyFor(reply, id), shouldRevalidate: 'onInput' })
+	return useForm<Record<F, string>, Record<F, string>, string[]>({ id, lastResult: replyFor(reply, id), shouldValidate: 'onSubmit', shouldRevalidate: 'onSubmit' })
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
