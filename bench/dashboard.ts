@@ -43,9 +43,9 @@ export default async function dashboardBench() {
 	const { url, beds: expectedBeds, per1000: expectedPer1000 } = await bedsDatabase()
 	const server = await startServer(url, Number(process.env.BENCH_PORT ?? 3231), { DATABASE_POOL_SIZE: '16' })
 	try {
-		const officer = new HttpClient(server.url)
+		const officer = new HttpClient(server.url, url)
 		await officer.login('13800000041', 'Yiyang2026!')
-		const cookie = (officer as unknown as { cookieHeader(): string }).cookieHeader()
+		const cookie = officer.cookieHeader()
 		const page = await (await officer.get('/bureau/beds?year=2015')).text()
 		const per1000 = /data-testid="city-per1000"[^>]*>([^<]*)</.exec(page)?.[1]
 		const beds = /data-testid="city-beds"[^>]*>([^<]*)</.exec(page)?.[1]

@@ -184,7 +184,7 @@ async function elderState(db: pg.Client) {
 
 /** One import through the real path: upload (HTTP), dry run (worker), 确认导入 (HTTP), apply (worker). */
 async function importOnce(baseUrl: string, officer: import('../tests/setup/http.ts').HttpClient, db: pg.Client, csvPath: string) {
-	const cookie = (officer as unknown as { cookieHeader(): string }).cookieHeader()
+	const cookie = officer.cookieHeader()
 	await officer.page('/registry/import')
 	const t0 = performance.now()
 	const up = await postFile(baseUrl, cookie, officer.csrfToken!, csvPath)
@@ -235,7 +235,7 @@ export default async function registryImportBench() {
 			await sleep(50)
 		}
 		const { HttpClient } = await import('../tests/setup/http.ts')
-		const officer = new HttpClient(server.url)
+		const officer = new HttpClient(server.url, url)
 		await officer.login(OFFICER, PASSWORD)
 		const before = await elderState(db)
 		const first = await importOnce(server.url, officer, db, files.csvPath)

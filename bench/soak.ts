@@ -67,9 +67,9 @@ export default async function soakBench() {
 		// Sign each role in and check every page answers 200 before the clock starts.
 		const cookies: string[] = []
 		for (const role of ROLES) {
-			const client = new HttpClient(server.url)
+			const client = new HttpClient(server.url, url)
 			await client.login(role.phone, PASSWORD)
-			const cookie = (client as unknown as { cookieHeader(): string }).cookieHeader()
+			const cookie = client.cookieHeader()
 			cookies.push(cookie)
 			for (const p of role.pages) {
 				const target = path(p)

@@ -47,7 +47,7 @@ async function postMultipart(client: HttpClient, path: string, fields: Record<st
 	for (const [k, v] of Object.entries(fields)) form.set(k, v)
 	form.set('csrf', client.csrfToken!)
 	form.set('file', new Blob([file.bytes as BlobPart], { type: 'text/csv' }), file.name)
-	const cookie = (client as unknown as { cookieHeader(): string }).cookieHeader()
+	const cookie = client.cookieHeader()
 	return fetch(app.baseUrl + path, { method: 'POST', body: form, redirect: 'manual', headers: { cookie } })
 }
 

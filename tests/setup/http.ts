@@ -20,9 +20,13 @@ export class HttpClient {
 	private cookies = new Map<string, string>()
 	csrfToken: string | null = null
 
-	constructor(readonly baseUrl: string) {}
+	/** `databaseUrl`: the database the server uses (where officers' second factors are read); the test file's own by default. */
+	constructor(
+		readonly baseUrl: string,
+		readonly databaseUrl = process.env.DATABASE_URL!,
+	) {}
 
-	private cookieHeader() {
+	cookieHeader() {
 		return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
 	}
 
@@ -76,7 +80,7 @@ export class HttpClient {
 		const next = res.headers.get('location') ?? ''
 		if (next.startsWith('/login/two-factor')) {
 			await this.page(next)
-			res = await this.post(next, { code: await currentTotpOf(phone) })
+			res = await this.post(next, { code: await currentTotpOf(phone, this.databaseUrl) })
 			if (res.status !== 302) throw new Error(`second factor of ${phone} failed with ${res.status}`)
 		}
 		await this.page('/')
@@ -85,16 +89,28 @@ export class HttpClient {
 }
 
 /**
- * The current TOTP code of an enrolled user. A code is accepted once per time step, and tests sign
- * the same officer in many times a minute, so the user's last accepted step is forgotten first.
- * An officer without a second factor (made by a factory) is given one.
+ * The current TOTP code of an enrolled user, read from the database the server uses (benchmarks
+ * run servers on databases other than this process's). A code is accepted once per time step, and
+ * tests sign the same officer in many times a minute, so the user's last accepted step is forgotten
+ * first. An officer without a second factor (made by a factory) is given one.
  */
-export async function currentTotpOf(phone: string) {
-	const { prisma } = await import('~/lib/db.server.ts')
+export async function currentTotpOf(phone: string, databaseUrl = process.env.DATABASE_URL!) {
+	const { default: pg } = await import('pg')
 	const { generateTOTP } = await import('@epic-web/totp')
 	const { openTotpSecret, sealTotpSecret } = await import('~/modules/auth/totp-secret.server.ts')
-	let user = await prisma.user.update({ where: { phone }, data: { totpLastCounter: null }, select: { totpSecret: true } })
-	// Officers made by the factories have not enrolled: give them a secret, as enrolment would.
-	if (!user.totpSecret) user = await prisma.user.update({ where: { phone }, data: { totpSecret: sealTotpSecret((await generateTOTP()).secret), totpEnabledAt: new Date() }, select: { totpSecret: true } })
-	return (await generateTOTP({ secret: openTotpSecret(user.totpSecret!), algorithm: 'SHA-1', digits: 6, period: 30 })).otp
+	const db = new pg.Client({ connectionString: databaseUrl })
+	await db.connect()
+	try {
+		const { rows } = await db.query<{ totpSecret: string | null }>('UPDATE app_user SET "totpLastCounter" = NULL WHERE phone = $1 RETURNING "totpSecret"', [phone])
+		if (rows.length !== 1) throw new Error(`no user with phone ${phone} in ${databaseUrl}`)
+		let secret = rows[0]!.totpSecret
+		// Officers made by the factories have not enrolled: give them a secret, as enrolment would.
+		if (!secret) {
+			secret = sealTotpSecret((await generateTOTP()).secret)
+			await db.query('UPDATE app_user SET "totpSecret" = $2, "totpEnabledAt" = now() WHERE phone = $1', [phone, secret])
+		}
+		return (await generateTOTP({ secret: openTotpSecret(secret), algorithm: 'SHA-1', digits: 6, period: 30 })).otp
+	} finally {
+		await db.end()
+	}
 }
