@@ -51,8 +51,8 @@ try {
 	])
 	const chain = (async () => {
 		const [build, template] = await Promise.all([
-			// The browser build and its brotli/gzip copies (what production serves); not the server bundle.
-			runStep('build', 'sh', ['-c', 'npx remix build && npx tsx scripts/precompress.ts'], { buffer: true }),
+			// The production build: the browser build with its brotli/gzip copies, and the server and worker bundles.
+			runStep('build', 'npm', ['run', '--silent', 'build'], { buffer: true }),
 			runTask('template database (migrate + demo seed, once)', async () => {
 				await prepareTemplate(base, process.env.TEST_DATABASE_NAME!, { quiet: true })
 				process.env[TEMPLATE_READY_ENV] = '1'

@@ -14,6 +14,8 @@ import path from 'node:path'
 
 const require = createRequire(path.resolve('package.json'))
 
+const PATCHED = Symbol.for('yiyang.routeMatchingCache')
+
 function patch() {
 	let filename: string
 	try {
@@ -21,7 +23,14 @@ function patch() {
 	} catch {
 		return
 	}
-	if (require.cache[filename] || !filename.endsWith('router.cjs.js')) return
+	if (!filename.endsWith('router.cjs.js')) return
+	const loaded = require.cache[filename] as (NodeJS.Module & { [PATCHED]?: true }) | undefined
+	if (loaded) {
+		// Loaded unpatched: something imported React Router first (an ESM bundle hoists its external
+		// imports above its own code: hence server/main.ts). Say so, or every page quietly pays it.
+		if (!loaded[PATCHED]) console.warn('route-matching-cache: @remix-run/router was loaded before the patch; route matching is not cached')
+		return
+	}
 	const source = readFileSync(filename, 'utf8')
 	const flatten = '  let branches = flattenRoutes(routes);\n  rankRouteBranches(branches);\n'
 	const compile = 'function compilePath(path, caseSensitive, end) {\n'
@@ -62,6 +71,7 @@ function __compilePath(path, caseSensitive, end) {
 	mod.paths = Module._nodeModulePaths(path.dirname(filename))
 	mod._compile(patched, filename)
 	mod.loaded = true
+	;(mod as NodeJS.Module & { [PATCHED]?: true })[PATCHED] = true
 	require.cache[filename] = mod
 }
 

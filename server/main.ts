@@ -1,0 +1,6 @@
+// The production entry (build/node/server.js). esbuild's ESM bundle hoists every external import
+// of the modules it bundles above their code, so the route-matching patch must run before the
+// server's module graph is even loaded: it is imported first, and server.ts only afterwards.
+import './route-matching-cache.ts'
+
+await import('../server.ts')
