@@ -74,6 +74,25 @@ describe('family registration and sign-in over HTTP', () => {
 		expect(res.status).toBe(403)
 	})
 
+	it('rejects a CSRF cookie the server did not sign, even when the form carries the same token', async () => {
+		// What a page on another subdomain could plant: a cookie of its own choosing and a form to match.
+		const forged = 'forged-token-of-an-attacker'
+		const post = (cookie: string) =>
+			fetch(`${app.baseUrl}/register`, {
+				method: 'POST',
+				redirect: 'manual',
+				body: new URLSearchParams({ csrf: forged, name: '王', phone: uniquePhone(), password: 'Abcdef12', confirmPassword: 'Abcdef12' }),
+				headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+			})
+		expect((await post(`yy_csrf=${encodeURIComponent(btoa(JSON.stringify(forged)))}`)).status).toBe(403)
+		// The same token in a cookie signed with the server's secret passes the check (the form is then judged on its fields).
+		const { createCookie } = await import('@remix-run/node')
+		const { getEnv } = await import('~/lib/env.server.ts')
+		const signed = (await createCookie('yy_csrf', { secrets: [getEnv().SESSION_SECRET] }).serialize(forged)).split(';')[0]!
+		const passed = await post(signed)
+		expect(passed.status, await passed.clone().text()).not.toBe(403)
+	})
+
 	it('locks a phone out after repeated failed sign-ins, even with the right password', async () => {
 		const client = new HttpClient(app.baseUrl)
 		await client.page('/register')
