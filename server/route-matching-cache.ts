@@ -1,13 +1,18 @@
 // React Router (which Remix runs on the server) works out its route table afresh on every match:
-// matchRoutes flattens and ranks every route and compiles a regular expression per route path,
-// and one document request matches three or four times (Remix's server routes, the static
-// handler, the partial manifest of lazy route discovery). With this app's ~60 routes that was
-// about 15% of the CPU of a bare page (profile of /floor). The route table never changes in a
-// running server, so this gives @remix-run/router's CommonJS build (the one Node loads) two
-// caches before anything imports it: the compiled path patterns (keyed by path, case sensitivity
-// and end; a fixed set, the app's own paths) and the ranked branches of a routes array (keyed by
-// the array itself, weakly). Same results, same code otherwise; if the library's source ever
-// differs from what this expects, nothing is patched and a warning says so.
+// matchRoutes flattens and ranks every route, compiles a regular expression per route path, and
+// tries the branches one by one until one matches; one document request matches four times
+// (Remix's server routes, the static handler, the render, the partial manifest of lazy route
+// discovery). With this app's ~100 routes that was a quarter of the CPU of a bare page (profile of
+// /floor). The route table never changes in a running server, so this gives @remix-run/router's
+// CommonJS build (the one Node loads), before anything imports it:
+//   - the compiled path patterns, keyed by path, case sensitivity and end (a fixed set: the app's paths);
+//   - the ranked branches of a route table, grouped by their first path segment: a pathname is tried
+//     only against the branches whose first segment is its own (letter case aside) or could be
+//     anything (a parameter, a splat, an optional or empty segment), in the same ranked order. A
+//     branch left out could never match that pathname, so the first match is the one the full list
+//     gives. Cached per routes array (weakly) and per table shape (arrays made afresh per render).
+// Same results, same code otherwise (tests/integration/route-matching-cache.test.ts compares them);
+// if the library's source ever differs from what this expects, nothing is patched and a warning says so.
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
@@ -31,27 +36,106 @@ function patch() {
 		if (!loaded[PATCHED]) console.warn('route-matching-cache: @remix-run/router was loaded before the patch; route matching is not cached')
 		return
 	}
-	const source = readFileSync(filename, 'utf8')
-	const flatten = '  let branches = flattenRoutes(routes);\n  rankRouteBranches(branches);\n'
-	const compile = 'function compilePath(path, caseSensitive, end) {\n'
-	if (!source.includes(flatten) || !source.includes(compile)) {
+	const patched = patchRouterSource(readFileSync(filename, 'utf8'))
+	if (patched === null) {
 		console.warn('route-matching-cache: @remix-run/router is not the expected version; route matching is not cached')
 		return
 	}
-	const patched = source
+	const Module = require('node:module') as { new (id: string): NodeJS.Module & { _compile(code: string, filename: string): void; filename: string; paths: string[]; loaded: boolean }; _nodeModulePaths(dir: string): string[] }
+	const mod = new Module(filename)
+	mod.filename = filename
+	mod.paths = Module._nodeModulePaths(path.dirname(filename))
+	mod._compile(patched, filename)
+	mod.loaded = true
+	;(mod as NodeJS.Module & { [PATCHED]?: true })[PATCHED] = true
+	require.cache[filename] = mod
+}
+
+/** The router's source with the caches in, or null when it is not the source this expects. */
+export function patchRouterSource(source: string): string | null {
+	const match = `  let branches = flattenRoutes(routes);
+  rankRouteBranches(branches);
+  let matches = null;
+  let decoded = decodePath(pathname);
+  for (let i = 0; matches == null && i < branches.length; ++i) {`
+	const compile = 'function compilePath(path, caseSensitive, end) {\n'
+	if (!source.includes(match) || !source.includes(compile)) return null
+	return source
 		.replace(
-			flatten,
-			`  let branches = __rankedBranches.get(routes);
-  if (!branches) {
-    branches = flattenRoutes(routes);
-    rankRouteBranches(branches);
-    __rankedBranches.set(routes, branches);
-  }
-`,
+			match,
+			`  let decoded = decodePath(pathname);
+  let branches = __candidateBranches(routes, decoded);
+  let matches = null;
+  for (let i = 0; matches == null && i < branches.length; ++i) {`,
 		)
 		.replace(
 			compile,
 			`const __rankedBranches = new WeakMap();
+function __firstSegment(path) {
+  if (path.charCodeAt(0) !== 47 || path.charCodeAt(1) === 47) return null;
+  let end = path.indexOf("/", 1);
+  let segment = path.slice(1, end === -1 ? path.length : end);
+  return segment === "" ? null : segment.toLowerCase();
+}
+function __staticFirstSegment(branchPath) {
+  let segment = __firstSegment("/" + branchPath.replace(/^\\/+/, ""));
+  return segment === null || /^:|\\*|\\?$/.test(segment) ? null : segment;
+}
+// A routes array's ranked branches, grouped by first segment. Remix makes some route arrays afresh
+// for every render (the same routes, new objects), so the work is cached by the table's shape
+// (ids, paths, flags) and a fresh array only gets its own objects put into the candidates it needs.
+const __tables = new Map();
+function __shapeOf(routes, byId) {
+  let shape = "";
+  for (let route of routes) {
+    if (typeof route.id !== "string" || byId.has(route.id)) return null;
+    byId.set(route.id, route);
+    shape += route.id + "\u0001" + (route.path ?? "") + "\u0001" + (route.index ? 1 : 0) + (route.caseSensitive ? 1 : 0);
+    if (route.children && route.children.length > 0) {
+      let children = __shapeOf(route.children, byId);
+      if (children === null) return null;
+      shape += "(" + children + ")";
+    }
+    shape += "\u0002";
+  }
+  return shape;
+}
+function __tableOf(routes) {
+  let all = flattenRoutes(routes);
+  rankRouteBranches(all);
+  let segments = all.map((branch) => __staticFirstSegment(branch.path));
+  let bySegment = new Map();
+  for (let segment of new Set(segments)) if (segment !== null) bySegment.set(segment, all.filter((_, i) => segments[i] === segment || segments[i] === null));
+  return { all, bySegment, anySegment: all.filter((_, i) => segments[i] === null) };
+}
+function __candidateBranches(routes, decoded) {
+  let entry = __rankedBranches.get(routes);
+  if (!entry) {
+    let byId = new Map();
+    let shape = __shapeOf(routes, byId);
+    let table = shape === null ? undefined : __tables.get(shape);
+    if (table) {
+      entry = { table, byId, own: new Map() };
+    } else {
+      table = __tableOf(routes);
+      if (shape !== null && __tables.size < 100) __tables.set(shape, table);
+      // This array's own objects are in the table already.
+      entry = { table, byId: null, own: null };
+    }
+    __rankedBranches.set(routes, entry);
+  }
+  let segment = __firstSegment(decoded);
+  // "/" can only be matched by branches whose first segment is not a fixed word.
+  let list = segment !== null ? entry.table.bySegment.get(segment) || entry.table.anySegment : decoded === "/" ? entry.table.anySegment : entry.table.all;
+  if (entry.byId === null) return list;
+  // The table was made from other objects of the same shape: the same branches with this array's routes.
+  let own = entry.own.get(list);
+  if (!own) {
+    own = list.map((branch) => ({ ...branch, routesMeta: branch.routesMeta.map((meta) => ({ ...meta, route: entry.byId.get(meta.route.id) })) }));
+    entry.own.set(list, own);
+  }
+  return own;
+}
 const __compiledPaths = new Map();
 function compilePath(path, caseSensitive, end) {
   const key = path + "\\u0000" + (caseSensitive === true) + (end !== false);
@@ -65,14 +149,6 @@ function compilePath(path, caseSensitive, end) {
 function __compilePath(path, caseSensitive, end) {
 `,
 		)
-	const Module = require('node:module') as { new (id: string): NodeJS.Module & { _compile(code: string, filename: string): void; filename: string; paths: string[]; loaded: boolean }; _nodeModulePaths(dir: string): string[] }
-	const mod = new Module(filename)
-	mod.filename = filename
-	mod.paths = Module._nodeModulePaths(path.dirname(filename))
-	mod._compile(patched, filename)
-	mod.loaded = true
-	;(mod as NodeJS.Module & { [PATCHED]?: true })[PATCHED] = true
-	require.cache[filename] = mod
 }
 
 patch()

@@ -1,0 +1,76 @@
+// server/route-matching-cache.ts changes how React Router tries its branches (grouped by first path
+// segment, cached per routes array). It must give exactly the matches the library gives: checked
+// here over the app's own route table (the production build's) and pathnames made from every route
+// path, in other letter cases, with trailing and doubled slashes, unknown and encoded ones.
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { patchRouterSource } from '../../server/route-matching-cache.ts'
+
+type Route = { id: string; path?: string; index?: boolean; caseSensitive?: boolean; children?: Route[] }
+type Match = { params: Record<string, string>; pathname: string; pathnameBase: string; route: Route }
+type Router = { matchRoutes: (routes: Route[], location: string) => Match[] | null }
+
+const require = createRequire(path.resolve('package.json'))
+const filename = require.resolve('@remix-run/router')
+
+function compile(source: string): Router {
+	const Module = require('node:module') as { new (id: string): NodeJS.Module & { _compile(code: string, filename: string): void; paths: string[] }; _nodeModulePaths(dir: string): string[] }
+	const mod = new Module(filename)
+	mod.paths = Module._nodeModulePaths(path.dirname(filename))
+	mod._compile(source, filename)
+	return mod.exports as Router
+}
+
+async function appRoutes(): Promise<Route[]> {
+	const build = (await import(/* @vite-ignore */ path.resolve('build/index.js'))) as { routes: Record<string, { id: string; parentId?: string; path?: string; index?: boolean; caseSensitive?: boolean }> }
+	const byParent = new Map<string | undefined, Route[]>()
+	for (const r of Object.values(build.routes)) byParent.set(r.parentId, [...(byParent.get(r.parentId) ?? []), { id: r.id, path: r.path, index: r.index, caseSensitive: r.caseSensitive }])
+	const attach = (routes: Route[]): Route[] => routes.map((r) => ({ ...r, children: byParent.has(r.id) ? attach(byParent.get(r.id)!) : undefined }))
+	return attach(byParent.get(undefined)!)
+}
+
+function fullPaths(routes: Route[], parent = ''): string[] {
+	return routes.flatMap((r) => {
+		const here = r.path ? `${parent}/${r.path}` : parent
+		return [here || '/', ...fullPaths(r.children ?? [], here)]
+	})
+}
+
+const summary = (matches: Match[] | null) => matches?.map((m) => ({ id: m.route.id, params: m.params, pathname: m.pathname, pathnameBase: m.pathnameBase })) ?? null
+
+describe('route matching with the cache', () => {
+	it('matches every pathname exactly as React Router does', async () => {
+		const source = readFileSync(filename, 'utf8')
+		const patchedSource = patchRouterSource(source)
+		expect(patchedSource, 'the patch applies to the installed @remix-run/router').not.toBeNull()
+		const original = compile(source)
+		const patched = compile(patchedSource!)
+		// The app's table, plus routes whose first segment could be anything (it has none of its own today).
+		const routes = await appRoutes()
+		routes[0]!.children!.push({ id: 'any-first', path: ':anything/detail' }, { id: 'optional-first', path: 'maybe?/thing' }, { id: 'everything-else', path: '*' })
+		const templates = [...new Set(fullPaths(routes))]
+		expect(templates.length).toBeGreaterThan(60)
+		const pathnames = templates.flatMap((t) => {
+			const concrete = t.replace(/:[A-Za-z]+\??/g, 'a1b2').replace(/\*$/, 'x/y')
+			return [concrete, concrete.toUpperCase(), `${concrete}/`, `${concrete}/extra`, `/${concrete}`, concrete.replace(/^\/([^/]+)/, '/$1-not')]
+		})
+		pathnames.push('/', '', '//', '/nope', '/NOPE/deeper', '/%E5%8A%A9%E6%B5%B4', '/services/%E5%8A%A9', '/build/x.js', '/.well-known/x')
+		// Each pathname against the same array twice, then against a copy made afresh for each match
+		// (as Remix's render does): the copy's own route objects must come back.
+		const copy = (rs: Route[]): Route[] => rs.map((r) => ({ ...r, children: r.children && copy(r.children) }))
+		for (let round = 0; round < 2; round++) {
+			for (const p of pathnames) expect(summary(patched.matchRoutes(routes, p)), p).toEqual(summary(original.matchRoutes(routes, p)))
+		}
+		for (const p of pathnames) {
+			const fresh = copy(routes)
+			const matches = patched.matchRoutes(fresh, p)
+			expect(summary(matches), p).toEqual(summary(original.matchRoutes(routes, p)))
+			const ownRoutes = new Set<Route>()
+			const collect = (rs: Route[]) => rs.forEach((r) => (ownRoutes.add(r), collect(r.children ?? [])))
+			collect(fresh)
+			for (const m of matches ?? []) expect(ownRoutes.has(m.route), `${p}: ${m.route.id} is the fresh array's own object`).toBe(true)
+		}
+	})
+})
