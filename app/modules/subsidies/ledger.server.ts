@@ -73,7 +73,8 @@ function dueGrantsSql(filter: string) {
 	  AND e."deathDate" IS NULL AND e."residencyStatus" = 'resident'
 	  -- eligibility on the month's first day: the statuses and the assessed level in force then (issue 10)
 	  AND (cardinality(v.categories) = 0 OR v.categories::text[] && elder_categories_on(e.id, $1::date))
-	  AND array_position(ARRAY['none', 'partial', 'full'], elder_disability_on(e.id, $1::date)) >= array_position(ARRAY['none', 'partial', 'full'], v."minDisability"::text)
+	  -- (a policy asking for no care need reads no assessment: every elder meets it)
+	  AND (v."minDisability" = 'none' OR array_position(ARRAY['none', 'partial', 'full'], elder_disability_on(e.id, $1::date)) >= array_position(ARRAY['none', 'partial', 'full'], v."minDisability"::text))
 	  ${filter}`
 }
 
