@@ -151,14 +151,14 @@ export function unsealMany(key: Buffer, stored: readonly Uint8Array[]): string[]
 		// GHASH over the ciphertext (no associated data), then the lengths block.
 		y.fill(0)
 		for (let c = start; c < end; c += 16) {
-			y[0] ^= wordAt(buf, c, end)
-			y[1] ^= wordAt(buf, c + 4, end)
-			y[2] ^= wordAt(buf, c + 8, end)
-			y[3] ^= wordAt(buf, c + 12, end)
+			y[0] = y[0]! ^ wordAt(buf, c, end)
+			y[1] = y[1]! ^ wordAt(buf, c + 4, end)
+			y[2] = y[2]! ^ wordAt(buf, c + 8, end)
+			y[3] = y[3]! ^ wordAt(buf, c + 12, end)
 			mulH(t, y)
 		}
-		y[2] ^= Math.floor(length / 0x20000000)
-		y[3] ^= (length * 8) | 0
+		y[2] = y[2]! ^ Math.floor(length / 0x20000000)
+		y[3] = y[3]! ^ ((length * 8) | 0)
 		mulH(t, y)
 		// The tag is E(J0) xor GHASH; compared whole, without an early exit.
 		const diff =
