@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { stringify } from 'csv-stringify/sync'
 import { unzipSync, strFromU8 } from 'fflate'
 import { describe, expect, it } from 'vitest'
 import { safeCell, toCsv, toXlsx } from '~/lib/export.server.ts'
@@ -22,6 +23,27 @@ describe('the product’s CSV/XLSX writer', () => {
 		expect(csv.startsWith('\uFEFF')).toBe(true)
 		for (const attack of ATTACKS) expect(csv).toContain(`'${attack.replace(/"/g, '""')}`)
 		expect(toCsv([['x']], { bom: false })).toBe('x\n')
+	})
+
+	it('writes exactly what csv-stringify writes for the same neutralised cells (quotes, commas, line breaks, numbers, empties)', () => {
+		// A fixed pseudo-random sequence: the same cases on every run.
+		let seed = 13
+		const next = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n
+		const pieces = ['王秀英', 'a', '1', ',', '"', '""', '\n', '\r', '\r\n', ' ', '=', '+', '-', '@', '\t', "'", '；', '（重发）', '-12.50', '0']
+		const cell = (): string | number | null | undefined => {
+			const kind = next(10)
+			if (kind === 0) return null
+			if (kind === 1) return undefined
+			if (kind === 2) return [0, -1, 12.5, -12.5, 100000001, 0.1][next(6)]!
+			let text = ''
+			for (let k = next(5); k > 0; k--) text += pieces[next(pieces.length)]
+			return text
+		}
+		for (let round = 0; round < 300; round++) {
+			const rows = Array.from({ length: 1 + next(4) }, () => Array.from({ length: 1 + next(6) }, cell))
+			expect(toCsv(rows, { bom: false })).toBe(stringify(rows.map((row) => row.map(safeCell))))
+			expect(toCsv(rows)).toBe(`\uFEFF${stringify(rows.map((row) => row.map(safeCell)))}`)
+		}
 	})
 
 	it('writes XLSX whose text cells are neutralised too', async () => {

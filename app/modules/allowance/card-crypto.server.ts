@@ -1,4 +1,4 @@
-import { seal, unseal } from '~/lib/aead.server.ts'
+import { seal, unseal, unsealMany } from '~/lib/aead.server.ts'
 import { getEnv } from '~/lib/env.server.ts'
 
 // Subsidy card numbers are sealed like identity numbers (app/lib/aead.server.ts) but under their
@@ -12,4 +12,9 @@ export function encryptCardNumber(digits: string): Uint8Array<ArrayBuffer> {
 
 export function decryptCardNumber(stored: Uint8Array): string {
 	return unseal(cardKey(), stored)
+}
+
+/** Many cards at once (a bank file's page): one AES object for the batch, not one per card. */
+export function decryptCardNumbers(stored: readonly Uint8Array[]): string[] {
+	return unsealMany(cardKey(), stored)
 }

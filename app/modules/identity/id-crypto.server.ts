@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto'
-import { seal, unseal } from '~/lib/aead.server.ts'
+import { seal, unseal, unsealMany } from '~/lib/aead.server.ts'
 import { getEnv } from '~/lib/env.server.ts'
 
 // Identity numbers are personal information (PIPL): stored as AES-256-GCM ciphertext, looked up by
@@ -20,6 +20,11 @@ export function encryptIdNumber(value: string): Uint8Array<ArrayBuffer> {
 
 export function decryptIdNumber(stored: Uint8Array): string {
 	return unseal(getKeys().enc, stored)
+}
+
+/** Many numbers at once (a bank file's page): one AES object for the batch, not one per number. */
+export function decryptIdNumbers(stored: readonly Uint8Array[]): string[] {
+	return unsealMany(getKeys().enc, stored)
 }
 
 /** Keyed lookup hash of a normalised number. */
