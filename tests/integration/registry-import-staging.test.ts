@@ -12,6 +12,8 @@ import { makeIdNumber } from '~/modules/identity/id-number.ts'
 import * as importPage from '~/routes/registry.import.$importId.tsx'
 import * as reportRoute from '~/routes/registry.import.$importId_.report[.]csv.ts'
 import * as importIndex from '~/routes/registry.import._index.tsx'
+import { sql } from '~/lib/sql.server.ts'
+import { UNCONFIRMED_DRY_RUN_DAYS } from '~/modules/registry-import/read.server.ts'
 import { registryImportWorker } from '../../workers/processors/registry-import.ts'
 import { makeOfficer, makePlace } from '../factories/registry.ts'
 import { callAction, callLoader, signIn, type Visitor } from '../setup/route.ts'
@@ -123,5 +125,23 @@ describe('registry import: staged lines and verdicts', () => {
 		await apply(as, second)
 		expect(await prisma.elder.count({ where: { idNumberHash: hashIdNumber(id) } })).toBe(1)
 		expect(await prisma.elder.findUniqueOrThrow({ where: { id: elder.id }, select: { version: true } })).toEqual({ version: elder.version })
+	})
+
+	it('the nightly sweep deletes a dry run never confirmed after the set days, with its staged lines and verdicts, and keeps applied imports and recent dry runs', async () => {
+		const place = await makePlace('dongbao')
+		const as = await signIn(await makeOfficer({ role: 'township_officer', districtId: 'dongbao', townshipId: place.township.id }))
+		const csv = () => Promise.all([freshId('1944-03-03'), freshId('1945-04-04')]).then((ids) => [HEADER, ...ids.map((id, i) => `${id},冯老${i},${place.township.code},${place.community.code},,,,,`)].join('\n'))
+		const [stale, recent, applied] = [await dryRun(as, await csv()), await dryRun(as, await csv()), await dryRun(as, await csv())]
+		await apply(as, applied)
+		// The stale dry run and the applied import were made long ago (the clock is the database's).
+		await sql`UPDATE registry_import SET "classifiedAt" = now() - make_interval(days => ${UNCONFIRMED_DRY_RUN_DAYS + 1}::int), "createdAt" = now() - make_interval(days => ${UNCONFIRMED_DRY_RUN_DAYS + 1}::int) WHERE id IN (${stale}::uuid, ${applied}::uuid)`.run()
+		const result = (await registryImportWorker.process(job('sweep', '00000000-0000-0000-0000-000000000000'))) as { dryRuns: number }
+		expect(result.dryRuns).toBeGreaterThanOrEqual(1)
+		expect(await prisma.registryImport.findUnique({ where: { id: stale } })).toBeNull()
+		expect(await prisma.registryImportStagedLine.count({ where: { importId: stale } })).toBe(0)
+		expect(await prisma.registryImportVerdict.count({ where: { importId: stale } })).toBe(0)
+		expect(await prisma.auditLog.count({ where: { entityId: stale, action: 'registry_import.upload' } })).toBe(1)
+		for (const kept of [recent, applied]) expect(await prisma.registryImportStagedLine.count({ where: { importId: kept } })).toBe(2)
+		expect(await prisma.registryImportVerdict.count({ where: { importId: applied } })).toBe(2)
 	})
 })

@@ -58,9 +58,20 @@ export async function unfinishedImports(): Promise<{ id: string; status: string 
 	return sql`SELECT id, status FROM registry_import WHERE status IN ('classifying', 'applying')`.rows<{ id: string; status: string }>()
 }
 
-/** Staged uploads abandoned mid-stream (the web process died): removed after a day. */
-export async function dropAbandonedUploads() {
-	return sql`DELETE FROM registry_import WHERE status = 'uploading' AND "createdAt" < now() - interval '1 day'`.run()
+/** Days a dry run nobody confirmed keeps its staged lines (sealed numbers, contacts) and verdicts. */
+export const UNCONFIRMED_DRY_RUN_DAYS = 30
+
+/**
+ * The nightly sweep (job 'sweep'): an upload abandoned mid-stream (the web process died) after a
+ * day, and a dry run never confirmed (确认导入) after UNCONFIRMED_DRY_RUN_DAYS, are deleted with their
+ * staged lines, verdicts and chunks (a city file is half a million lines; its report is stale by
+ * then, and an officer uploads the file again to import it). The upload's audit entry stays. Applied
+ * imports keep their lines: the report and the elders' timelines read them.
+ */
+export async function sweepImports(): Promise<{ uploads: number; dryRuns: number }> {
+	const uploads = await sql`DELETE FROM registry_import WHERE status = 'uploading' AND "createdAt" < now() - interval '1 day'`.run()
+	const dryRuns = await sql`DELETE FROM registry_import WHERE status = 'classified' AND "classifiedAt" < now() - make_interval(days => ${UNCONFIRMED_DRY_RUN_DAYS}::int)`.run()
+	return { uploads, dryRuns }
 }
 
 /** The township and community codes of the officer's area, for filling the file (at most 400). */
