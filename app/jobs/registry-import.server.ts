@@ -12,7 +12,7 @@ export const registryImportJobSchema = z.object({ importId: z.uuid() })
 export type RegistryImportJob = z.infer<typeof registryImportJobSchema>
 
 export function registryImportQueue() {
-	return getQueue<RegistryImportJob>(REGISTRY_IMPORT_QUEUE)
+	return getQueue<RegistryImportJob | Record<string, never>>(REGISTRY_IMPORT_QUEUE)
 }
 
 const OPTS = { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000, removeOnFail: 5000 } as const

@@ -77,6 +77,13 @@ describe('registry import: staged lines and verdicts', () => {
 			{ line: 2, outcome: 'new' },
 			{ line: 3, outcome: 'new' },
 		])
+		// The page lists rejected lines first (here one rejected at upload), then the new ones.
+		const page = await callLoader<{ lines: { line: number; outcome: string; reason: string | null }[] }>(importPage, `/registry/import/${one}`, { as, params: { importId: one } })
+		expect(page.data.lines.map((l) => [l.line, l.outcome, l.reason])).toEqual([
+			[4, 'rejected', 'tooYoung'],
+			[2, 'new', null],
+			[3, 'new', null],
+		])
 		await apply(as, one)
 
 		// The same numbers again, one with a new phone: nothing is sealed again (the registry has both),

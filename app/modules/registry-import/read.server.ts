@@ -48,10 +48,23 @@ export async function* reportLines(importId: string, pageSize = 5000): AsyncGene
 	}
 }
 
-/** The first lines of each kind, shown on the page (the full list is the downloadable report). */
+/**
+ * The first lines of each kind, shown on the page (the full list is the downloadable report):
+ * rejected ones first (by the dry run or by the upload's own checks: two small partial indexes),
+ * then new and changed ones in line order. Reads at most `limit` of each, never the whole import:
+ * the page reloads every second while an import is applied.
+ */
 export async function sampleLines(importId: string, limit = 50): Promise<ReportLine[]> {
-	return sql`SELECT line, outcome, reason, "changedFields", name, "idMasked", "townshipCode", "communityCode" FROM registry_import_line
-		 WHERE "importId" = ${importId}::uuid AND outcome IN ('rejected', 'changed', 'new') ORDER BY (outcome = 'rejected') DESC, line LIMIT ${limit}`.rows<ReportLine>()
+	return sql`SELECT s.line, s.outcome, s.reason, s."changedFields", l.name, l."idMasked", l."townshipCode", l."communityCode"
+		 FROM (
+		   (SELECT line, outcome, reason, "changedFields" FROM registry_import_verdict WHERE "importId" = ${importId}::uuid AND outcome = 'rejected' ORDER BY line LIMIT ${limit})
+		   UNION ALL
+		   (SELECT line, outcome, reason, '{}'::text[] FROM registry_import_staged_line WHERE "importId" = ${importId}::uuid AND outcome = 'rejected' ORDER BY line LIMIT ${limit})
+		   UNION ALL
+		   (SELECT line, outcome, reason, "changedFields" FROM registry_import_verdict WHERE "importId" = ${importId}::uuid AND outcome IN ('new', 'changed') ORDER BY line LIMIT ${limit})
+		 ) s
+		 JOIN registry_import_staged_line l ON l."importId" = ${importId}::uuid AND l.line = s.line
+		 ORDER BY (s.outcome = 'rejected') DESC, s.line LIMIT ${limit}`.rows<ReportLine>()
 }
 
 export async function unfinishedImports(): Promise<{ id: string; status: string }[]> {

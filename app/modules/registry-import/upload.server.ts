@@ -200,7 +200,7 @@ const LOOKUP_BATCH = 4000
 /** The staged rows of a batch of checked lines: hashed, looked up (one query), sealed if new. */
 async function stagedRows(importId: string, batch: StagedLine[]): Promise<CopyValue[][]> {
 	const hashes = batch.map((l) => (l.id ? Buffer.from(hashIdNumber(l.id.value).buffer) : null))
-	const asked = hashes.filter((h, i): h is Buffer => h !== null && !batch[i]!.reason)
+	const asked = hashes.filter((h, i) => h !== null && !batch[i]!.reason)
 	const known = new Set<string>()
 	if (asked.length) {
 		const rows = await sql`SELECT "idNumberHash" AS h FROM elder WHERE "idNumberHash" = ANY(${asked}::bytea[])`.rows<{ h: Buffer }>()

@@ -28,6 +28,9 @@ CREATE TABLE "registry_import_verdict" (
 );
 -- The elder's timeline finds the import lines that created or changed an elder.
 CREATE INDEX "registry_import_verdict_elderId_idx" ON "registry_import_verdict" ("elderId") WHERE "outcome" IN ('new', 'changed');
+-- The import's page shows its rejected lines first (the progress page reloads every second while an
+-- import is applied): found without walking half a million lines. Only rejected lines are indexed.
+CREATE INDEX "registry_import_verdict_rejected_idx" ON "registry_import_verdict" ("importId", "line") WHERE "outcome" = 'rejected';
 
 -- Verdicts already given move over; the staged line keeps only a rejection by its own checks.
 INSERT INTO "registry_import_verdict" ("importId", "line", "outcome", "reason", "changedFields", "elderId", "districtId", "communityId", "settlement")
@@ -40,10 +43,11 @@ FROM "registry_import_verdict" v WHERE v."importId" = s."importId" AND v."line" 
 UPDATE "registry_import_staged_line" SET "outcome" = NULL WHERE "outcome" = 'unchanged';
 
 ALTER TABLE "registry_import_staged_line" DROP COLUMN "changedFields", DROP COLUMN "elderId", DROP COLUMN "districtId", DROP COLUMN "communityId", DROP COLUMN "settlement";
--- Written once by COPY and never updated: pages full again, and no index but the primary key (the
--- hash index served the timeline, which now reads the verdicts by elder).
+-- Written once by COPY and never updated: pages full again, and no index but the primary key and
+-- the lines rejected at upload (the hash index served the timeline, which now reads the verdicts).
 ALTER TABLE "registry_import_staged_line" SET (fillfactor = 100);
 DROP INDEX "registry_import_line_idHash_idx";
+CREATE INDEX "registry_import_staged_line_rejected_idx" ON "registry_import_staged_line" ("importId", "line") WHERE "outcome" = 'rejected';
 
 CREATE VIEW "registry_import_line" AS
 SELECT s."importId", s."line", s."idHash", s."idCipher", s."idMasked", s."gender", s."birthDate", s."name", s."townshipCode", s."communityCode",
