@@ -181,6 +181,7 @@ export const DB_RULES: Record<string, DbRule> = {
 	life_event_one_death: conflict('occurredOn', 'lifeEvents.errors.deathRecordedOtherDate'),
 	life_event_date_possible: invalid('occurredOn', 'lifeEvents.errors.dateImpossible'),
 	registry_import_status_valid: internal('import statuses are set by app/modules/registry-import'),
+	registry_import_verdict_outcome_valid: internal('verdicts are written by the dry run (app/modules/registry-import/classify.server.ts)'),
 	// ---- centres (issue 14 items 5, 2, 8)
 	visit_meals_served_range: invalid('meals', 'marketplace:errors.attendance.meals'),
 	complaint_closed_has_finding: internal('closing sets the finding and closedAt in one conditional update'),

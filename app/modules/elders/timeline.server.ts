@@ -9,7 +9,7 @@
 //
 // Bounded: each source gives at most `limit + 1` of its newest lines, the merge keeps `limit`, and
 // `more` says whether anything older was left out (the page asks again with a larger limit). Import
-// lines are found by the elder's number's keyed hash (indexed), never by scanning an import.
+// lines are found through the dry run's verdicts by elder (indexed), never by scanning an import.
 import { sql } from '~/lib/sql.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
@@ -72,10 +72,10 @@ export async function elderTimeline(viewer: SessionUser, elderId: string, opts: 
 			verifiedBy: string | null
 		}>(),
 		lifeEventsOf(elderId),
-		sql`SELECT l."importId", l.line, l.outcome, l."changedFields", c."doneAt", u.name FROM registry_import_line l JOIN registry_import i ON i.id = l."importId"
+		sql`SELECT l."importId", l.line, l.outcome, l."changedFields", c."doneAt", u.name FROM registry_import_verdict l JOIN registry_import i ON i.id = l."importId"
 			 JOIN registry_import_chunk c ON c."importId" = l."importId" AND l.line BETWEEN c."lineFrom" AND c."lineTo" AND c.done
 			 LEFT JOIN app_user u ON u.id = COALESCE(i."appliedById", i."createdById")
-			 WHERE l."idHash" = (SELECT "idNumberHash" FROM elder WHERE id = ${elderId}::uuid) AND l."elderId" = ${elderId}::uuid AND l.outcome IN ('new', 'changed')
+			 WHERE l."elderId" = ${elderId}::uuid AND l.outcome IN ('new', 'changed')
 			 ORDER BY c."doneAt" DESC LIMIT ${take}`.rows<{ importId: string; line: number; outcome: string; changedFields: string[]; doneAt: Date; name: string | null }>(),
 		statusTimeline(viewer, elderId),
 		// One line per month: its latest state, from the payment and its latest bank-file attempt.

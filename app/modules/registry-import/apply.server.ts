@@ -41,41 +41,45 @@ export async function applyChunk(importId: string, no: number): Promise<boolean>
 			 WHERE c."importId" = ${importId}::uuid AND c.no = ${no} FOR UPDATE OF c`.first<{ done: boolean; lineFrom: number; lineTo: number; status: string; appliedById: string | null; createdById: string; actorRole: SessionUser['role'] }>(tx)
 		if (!chunk || chunk.done || chunk.status !== 'applying') return false
 		const actor = chunk.appliedById ?? chunk.createdById
-		const lines = sql`l."importId" = ${importId}::uuid AND l.line BETWEEN ${chunk.lineFrom} AND ${chunk.lineTo}`
+		// The chunk's verdicts `v` with their staged lines `l`. The range is said on both sides: the
+		// planner does not carry BETWEEN across the join, and without it joined each chunk's 5,000
+		// verdicts against every staged line of the file (a hash join per chunk, minutes for a city).
+		const lines = sql`v."importId" = ${importId}::uuid AND v.line BETWEEN ${chunk.lineFrom} AND ${chunk.lineTo}
+			 AND l."importId" = ${importId}::uuid AND l.line BETWEEN ${chunk.lineFrom} AND ${chunk.lineTo} AND l.line = v.line`
 		// A new line carries the id the dry run gave its elder. Someone registered the same person in
 		// the meantime (the insert finds the number taken): the line is pointed at that record instead.
 		const created = await sql`INSERT INTO elder (id, "idNumberCipher", "idNumberHash", "idNumberMasked", name, gender, "birthDate", "districtId", "communityId", settlement,
 			        phone, "emergencyContactName", "emergencyContactPhone", "residenceStatus", "residenceVerifiedAt", "residenceVerifiedById", "registeredById", "updatedAt")
-			 SELECT l."elderId", l."idCipher", l."idHash", l."idMasked", l.name, l.gender, l."birthDate", l."districtId", l."communityId", l.settlement,
+			 SELECT v."elderId", l."idCipher", l."idHash", l."idMasked", l.name, l.gender, l."birthDate", v."districtId", v."communityId", v.settlement,
 			        l.phone, l."emergencyContactName", l."emergencyContactPhone", 'verified', now(), ${actor}::uuid, ${actor}::uuid, now()
-			 FROM registry_import_line l WHERE ${lines} AND l.outcome = 'new'
+			 FROM registry_import_verdict v, registry_import_staged_line l WHERE ${lines} AND v.outcome = 'new'
 			 ON CONFLICT ("idNumberHash") DO NOTHING`.run(tx)
-		const newLines = await sql`SELECT count(*)::int AS n FROM registry_import_line l WHERE ${lines} AND l.outcome = 'new'`.first<{ n: number }>(tx)
+		const newLines = await sql`SELECT count(*)::int AS n FROM registry_import_verdict v WHERE v."importId" = ${importId}::uuid AND v.line BETWEEN ${chunk.lineFrom} AND ${chunk.lineTo} AND v.outcome = 'new'`.first<{ n: number }>(tx)
 		if (created < newLines!.n)
-			await sql`UPDATE registry_import_line l SET "elderId" = e.id FROM elder e WHERE ${lines} AND l.outcome = 'new' AND e."idNumberHash" = l."idHash" AND e.id IS DISTINCT FROM l."elderId"`.run(tx)
+			await sql`UPDATE registry_import_verdict v SET "elderId" = e.id FROM registry_import_staged_line l, elder e WHERE ${lines} AND v.outcome = 'new' AND e."idNumberHash" = l."idHash" AND e.id IS DISTINCT FROM v."elderId"`.run(tx)
 		// Changes: only what differs is written (a repeat writes nothing and bumps no version). Empty
 		// optional columns in the file leave what the registry has.
-		const changed = await sql`UPDATE elder e SET name = l.name, "districtId" = l."districtId", "communityId" = l."communityId", settlement = l.settlement,
+		const changed = await sql`UPDATE elder e SET name = l.name, "districtId" = v."districtId", "communityId" = v."communityId", settlement = v.settlement,
 			        phone = COALESCE(l.phone, e.phone), "emergencyContactName" = COALESCE(l."emergencyContactName", e."emergencyContactName"),
 			        "emergencyContactPhone" = COALESCE(l."emergencyContactPhone", e."emergencyContactPhone"),
 			        "residenceStatus" = 'verified', "residenceVerifiedAt" = COALESCE(e."residenceVerifiedAt", now()), "residenceVerifiedById" = COALESCE(e."residenceVerifiedById", ${actor}::uuid),
 			        "residenceNote" = NULL, version = e.version + 1, "updatedAt" = now()
-			 FROM registry_import_line l WHERE ${lines} AND l.outcome = 'changed' AND e.id = l."elderId"
-			   AND (e.name <> l.name OR e."communityId" IS DISTINCT FROM l."communityId" OR e."residenceStatus" <> 'verified'
+			 FROM registry_import_verdict v, registry_import_staged_line l WHERE ${lines} AND v.outcome = 'changed' AND e.id = v."elderId"
+			   AND (e.name <> l.name OR e."communityId" IS DISTINCT FROM v."communityId" OR e."residenceStatus" <> 'verified'
 			        OR (l.phone IS NOT NULL AND e.phone IS DISTINCT FROM l.phone)
 			        OR (l."emergencyContactName" IS NOT NULL AND e."emergencyContactName" IS DISTINCT FROM l."emergencyContactName")
 			        OR (l."emergencyContactPhone" IS NOT NULL AND e."emergencyContactPhone" IS DISTINCT FROM l."emergencyContactPhone"))`.run(tx)
 		// Life events: a death reported by an institution and still pending is confirmed by the registry;
 		// the rest are inserted once (unique indexes, ON CONFLICT DO NOTHING).
-		const events = await sql`SELECT l."elderId", l."eventKind" AS kind, l."eventOn" AS "on" FROM registry_import_line l
-			 WHERE ${lines} AND l.outcome IN ('new', 'changed') AND l."eventKind" IS NOT NULL AND l."elderId" IS NOT NULL`.rows<{ elderId: string; kind: string; on: string }>(tx)
+		const events = await sql`SELECT v."elderId", l."eventKind" AS kind, l."eventOn" AS "on" FROM registry_import_verdict v, registry_import_staged_line l
+			 WHERE ${lines} AND v.outcome IN ('new', 'changed') AND l."eventKind" IS NOT NULL AND v."elderId" IS NOT NULL`.rows<{ elderId: string; kind: string; on: string }>(tx)
 		let recorded: { elderId: string; kind: string; on: string }[] = []
 		if (events.length) {
 			await sql`UPDATE life_event ev SET status = 'recorded', "occurredOn" = l."eventOn", "decidedById" = ${actor}::uuid, "decidedAt" = now(), "decisionNote" = ${`registry_import: ${importId}`}
-				 FROM registry_import_line l WHERE ${lines} AND l.outcome IN ('new', 'changed') AND l."eventKind" = 'death' AND ev."elderId" = l."elderId" AND ev.kind = 'death' AND ev.status = 'pending'`.run(tx)
+				 FROM registry_import_verdict v, registry_import_staged_line l WHERE ${lines} AND v.outcome IN ('new', 'changed') AND l."eventKind" = 'death' AND ev."elderId" = v."elderId" AND ev.kind = 'death' AND ev.status = 'pending'`.run(tx)
 			recorded = await sql`INSERT INTO life_event ("elderId", kind, "occurredOn", status, source, reference, "recordedById")
-				 SELECT l."elderId", l."eventKind", l."eventOn", 'recorded', 'registry_import', ${importId}, ${actor}::uuid
-				 FROM registry_import_line l WHERE ${lines} AND l.outcome IN ('new', 'changed') AND l."eventKind" IS NOT NULL AND l."elderId" IS NOT NULL
+				 SELECT v."elderId", l."eventKind", l."eventOn", 'recorded', 'registry_import', ${importId}, ${actor}::uuid
+				 FROM registry_import_verdict v, registry_import_staged_line l WHERE ${lines} AND v.outcome IN ('new', 'changed') AND l."eventKind" IS NOT NULL AND v."elderId" IS NOT NULL
 				 ON CONFLICT DO NOTHING RETURNING "elderId", kind::text, "occurredOn" AS "on"`.rows<{ elderId: string; kind: string; on: string }>(tx)
 			await applyElderState(tx, [...new Set(events.map((e) => e.elderId))])
 		}

@@ -48,19 +48,43 @@ export async function* reportLines(importId: string, pageSize = 5000): AsyncGene
 	}
 }
 
-/** The first lines of each kind, shown on the page (the full list is the downloadable report). */
+/**
+ * The first lines of each kind, shown on the page (the full list is the downloadable report):
+ * rejected ones first (by the dry run or by the upload's own checks: two small partial indexes),
+ * then new and changed ones in line order. Reads at most `limit` of each, never the whole import:
+ * the page reloads every second while an import is applied.
+ */
 export async function sampleLines(importId: string, limit = 50): Promise<ReportLine[]> {
-	return sql`SELECT line, outcome, reason, "changedFields", name, "idMasked", "townshipCode", "communityCode" FROM registry_import_line
-		 WHERE "importId" = ${importId}::uuid AND outcome IN ('rejected', 'changed', 'new') ORDER BY (outcome = 'rejected') DESC, line LIMIT ${limit}`.rows<ReportLine>()
+	return sql`SELECT s.line, s.outcome, s.reason, s."changedFields", l.name, l."idMasked", l."townshipCode", l."communityCode"
+		 FROM (
+		   (SELECT line, outcome, reason, "changedFields" FROM registry_import_verdict WHERE "importId" = ${importId}::uuid AND outcome = 'rejected' ORDER BY line LIMIT ${limit})
+		   UNION ALL
+		   (SELECT line, outcome, reason, '{}'::text[] FROM registry_import_staged_line WHERE "importId" = ${importId}::uuid AND outcome = 'rejected' ORDER BY line LIMIT ${limit})
+		   UNION ALL
+		   (SELECT line, outcome, reason, "changedFields" FROM registry_import_verdict WHERE "importId" = ${importId}::uuid AND outcome IN ('new', 'changed') ORDER BY line LIMIT ${limit})
+		 ) s
+		 JOIN registry_import_staged_line l ON l."importId" = ${importId}::uuid AND l.line = s.line
+		 ORDER BY (s.outcome = 'rejected') DESC, s.line LIMIT ${limit}`.rows<ReportLine>()
 }
 
 export async function unfinishedImports(): Promise<{ id: string; status: string }[]> {
 	return sql`SELECT id, status FROM registry_import WHERE status IN ('classifying', 'applying')`.rows<{ id: string; status: string }>()
 }
 
-/** Staged uploads abandoned mid-stream (the web process died): removed after a day. */
-export async function dropAbandonedUploads() {
-	return sql`DELETE FROM registry_import WHERE status = 'uploading' AND "createdAt" < now() - interval '1 day'`.run()
+/** Days a dry run nobody confirmed keeps its staged lines (sealed numbers, contacts) and verdicts. */
+export const UNCONFIRMED_DRY_RUN_DAYS = 30
+
+/**
+ * The nightly sweep (job 'sweep'): an upload abandoned mid-stream (the web process died) after a
+ * day, and a dry run never confirmed (确认导入) after UNCONFIRMED_DRY_RUN_DAYS, are deleted with their
+ * staged lines, verdicts and chunks (a city file is half a million lines; its report is stale by
+ * then, and an officer uploads the file again to import it). The upload's audit entry stays. Applied
+ * imports keep their lines: the report and the elders' timelines read them.
+ */
+export async function sweepImports(): Promise<{ uploads: number; dryRuns: number }> {
+	const uploads = await sql`DELETE FROM registry_import WHERE status = 'uploading' AND "createdAt" < now() - interval '1 day'`.run()
+	const dryRuns = await sql`DELETE FROM registry_import WHERE status = 'classified' AND "classifiedAt" < now() - make_interval(days => ${UNCONFIRMED_DRY_RUN_DAYS}::int)`.run()
+	return { uploads, dryRuns }
 }
 
 /** The township and community codes of the officer's area, for filling the file (at most 400). */
