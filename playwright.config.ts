@@ -3,9 +3,10 @@ import { defineConfig, devices } from '@playwright/test'
 
 // Several workers, each with an app of its own (tests/e2e/support/server.ts: web server and job
 // worker on its own copy of the template database, its own port and queue prefix), so files run side
-// by side and never see each other's rows. The browser tests mostly wait (on pages, jobs, the clock),
-// so more workers than cores pays: E2E_WORKERS overrides (1 runs them one after another, as before).
-const WORKERS = Number(process.env.E2E_WORKERS ?? Math.max(2, availableParallelism() + 1))
+// by side and never see each other's rows. One worker per core (each brings a Chromium, a web server
+// and a job worker); E2E_WORKERS overrides (1 runs them one after another, as before). Three workers
+// on two cores timed out on a loaded machine where two still passed; on a quiet one, measure first.
+const WORKERS = Number(process.env.E2E_WORKERS ?? Math.max(2, availableParallelism()))
 
 // Debian's Chromium, never a downloaded browser (see README: Browser tests).
 export default defineConfig({
