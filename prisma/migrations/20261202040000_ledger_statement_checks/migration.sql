@@ -39,6 +39,10 @@ BEGIN
     RAISE EXCEPTION 'ledger: entries of transaction % name no transaction (violates rule "ledger_entry_txn_exists")', bad
       USING ERRCODE = '23503', CONSTRAINT = 'ledger_entry_txn_exists';
   END IF;
+  -- The accounts are locked in one order (their ids) before any is updated: the update's own order
+  -- follows the plan (a hashed grouping here), and two statements touching the same accounts in
+  -- different orders would deadlock.
+  PERFORM 1 FROM "ledger_account" a WHERE a."id" IN (SELECT "accountId" FROM new_entries) ORDER BY a."id" FOR NO KEY UPDATE;
   WITH s AS (SELECT "accountId", sum("amountFen") AS delta FROM new_entries GROUP BY "accountId"),
   u AS (
     UPDATE "ledger_account" a SET "balanceFen" = a."balanceFen" + s.delta
