@@ -1,26 +1,23 @@
-import { availableParallelism } from 'node:os'
+import { execFileSync } from 'node:child_process'
 import { defineConfig, devices } from '@playwright/test'
 
-// Several workers, each with an app of its own (tests/e2e/support/server.ts: web server and job
-// worker on its own copy of the template database, its own port and queue prefix), so files run side
-// by side and never see each other's rows. One worker per core (each brings a Chromium, a web server
-// and a job worker); E2E_WORKERS overrides (1 runs them one after another, as before). Three workers
-// on two cores timed out on a loaded machine where two still passed; on a quiet one, measure first.
-const WORKERS = Number(process.env.E2E_WORKERS ?? Math.max(2, availableParallelism()))
+// A free port unless E2E_PORT says otherwise, so parallel runs never clash. Chosen once: the
+// config is evaluated again in each test worker, which inherits E2E_PORT from the runner.
+process.env.E2E_PORT ??= execFileSync(process.execPath, ['-e', "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})"], { encoding: 'utf8' })
+const PORT = Number(process.env.E2E_PORT)
 
 // Debian's Chromium, never a downloaded browser (see README: Browser tests).
 export default defineConfig({
 	testDir: 'tests/e2e',
 	timeout: 60_000,
 	expect: { timeout: 10_000 },
-	globalSetup: './tests/e2e/support/global-setup.ts',
 	fullyParallel: false,
-	workers: WORKERS,
+	workers: 1,
 	// No retries: a flaky test is fixed at its root, never hidden by a second try.
 	retries: 0,
 	reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never' }]],
 	use: {
-		// baseURL is the worker's own server (tests/e2e/fixtures.ts).
+		baseURL: `http://127.0.0.1:${PORT}`,
 		trace: 'retain-on-failure',
 		screenshot: 'only-on-failure',
 		locale: 'zh-CN',
@@ -34,4 +31,15 @@ export default defineConfig({
 		{ name: 'desktop', use: { ...devices['Desktop Chrome'], channel: undefined } },
 		{ name: 'phone', use: { ...devices['Pixel 7'], channel: undefined }, grep: /@phone/ },
 	],
+	webServer: {
+		// node with tsx as a loader (not npx), so the stop signal reaches the script that cleans up.
+		command: 'node --import tsx scripts/e2e-server.ts',
+		gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
+		url: `http://127.0.0.1:${PORT}/healthz`,
+		env: { E2E_PORT: String(PORT) },
+		timeout: 180_000,
+		reuseExistingServer: false,
+		stdout: 'pipe',
+		stderr: 'pipe',
+	},
 })

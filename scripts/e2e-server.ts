@@ -1,8 +1,7 @@
 // Brings up the app for the browser tests: a fresh demo-seeded database, the production build's web
-// server and the worker process. Each Playwright worker starts one on a free port and stops it with
-// SIGTERM (tests/e2e/support/server.ts). The database is a copy of the run's template: `npm test`'s
-// (migrated and seeded once for vitest and the browser tests), or the one Playwright's global set-up
-// prepares when run alone (`npx playwright test`); started by hand without one, it migrates and seeds its own.
+// server and the worker process. Playwright starts this and stops it with SIGTERM. Under `npm test`
+// the database is a copy of the run's template (migrated and seeded once for vitest and this);
+// alone (`npx playwright test`) it migrates and seeds its own.
 import type { ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { copyDatabase, dropDatabase, prepareTemplate, TEMPLATE_READY_ENV } from './lib/database.ts'
@@ -12,7 +11,7 @@ import { ensureServices } from './services.ts'
 import { startStripeWalletStandin } from './lib/stripe-wallet-standin.ts'
 
 const port = process.env.E2E_PORT
-if (!port) throw new Error('E2E_PORT is not set: tests/e2e/support/server.ts chooses it')
+if (!port) throw new Error('E2E_PORT is not set: playwright.config.ts chooses it')
 const base = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/yiyang'
 const runId = `${Date.now()}_${process.pid}`
 const name = `yiyang_e2e_${runId}`

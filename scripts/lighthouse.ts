@@ -59,7 +59,7 @@ async function waitFor(url: string, child: ChildProcess, timeoutMs = 180_000) {
 	throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`)
 }
 
-/** The browser tests' server (scripts/e2e-server.ts), as tests/e2e/support/server.ts starts it for each Playwright worker. */
+/** The browser tests' server (scripts/e2e-server.ts), as playwright.config.ts starts it. */
 async function startE2eServer() {
 	const port = await freePort()
 	const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/e2e-server.ts'], { env: { ...process.env, E2E_PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] })

@@ -11,15 +11,6 @@ function tryListen(port: number) {
 	})
 }
 
-/** A free port (the system's choice). */
-export async function freePort(): Promise<number> {
-	for (let attempt = 0; attempt < 20; attempt++) {
-		const port = await tryListen(0)
-		if (port) return port
-	}
-	throw new Error('no free port')
-}
-
 /** A free port p with p + 1 free too (stripe-mock listens for HTTPS on the next port). */
 export async function freePortPair(): Promise<number> {
 	for (let attempt = 0; attempt < 20; attempt++) {

@@ -4,7 +4,6 @@ import AxeBuilder from '@axe-core/playwright'
 import { test as base, expect, type APIRequestContext, type Browser, type Page } from '@playwright/test'
 import pg from 'pg'
 import Stripe from 'stripe'
-import { startE2eServer } from './support/server.ts'
 
 export const DEMO_PASSWORD = 'Yiyang2026!'
 
@@ -16,10 +15,10 @@ function e2eDatabaseUrl() {
 	return (JSON.parse(readFileSync(`.cache/e2e-due-process-${process.env.E2E_PORT}`, 'utf8')) as { databaseUrl: string }).databaseUrl
 }
 
-export const TOTP_PERIOD_SECONDS = 30
+const TOTP_PERIOD_SECONDS = 30
 
 /** RFC 4226 HOTP of a base32 secret: the code an authenticator app shows for the given time step. */
-export function hotp(secretBase32: string, counter: number) {
+function hotp(secretBase32: string, counter: number) {
 	const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
 	let bits = ''
 	for (const c of secretBase32.replace(/=+$/, '').toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0')
@@ -88,31 +87,7 @@ export async function expectAccessible(page: Page) {
 
 const stripeJsDouble = readFileSync(new URL('./support/stripe-js-double.js', import.meta.url), 'utf8')
 
-/**
- * Playwright's test with this worker's own app (tests/e2e/support/server.ts): every page, context and
- * request of the worker goes to it (baseURL), and the helpers here find its database and wallet
- * stand-in through E2E_PORT. Tests that must not fail on console errors use this one directly.
- */
-export const testWithServer = base.extend<Record<never, never>, { e2eServer: { port: number; url: string } }>({
-	e2eServer: [
-		// eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern: none.
-		async ({}, use, workerInfo) => {
-			const server = await startE2eServer(workerInfo.workerIndex, 170_000)
-			process.env.E2E_PORT = String(server.port)
-			await use({ port: server.port, url: server.url })
-			await server.stop()
-		},
-		{ scope: 'worker', auto: true, timeout: 200_000 },
-	],
-	baseURL: [
-		async ({ e2eServer }, use) => {
-			await use(e2eServer.url)
-		},
-		{ scope: 'test' },
-	],
-})
-
-export const test = testWithServer.extend<{ consoleErrors: string[]; stripeJs: void }>({
+export const test = base.extend<{ consoleErrors: string[]; stripeJs: void }>({
 	// Stripe.js cannot be reached from this network: every page gets the stand-in instead.
 	stripeJs: [
 		async ({ context }, use) => {
