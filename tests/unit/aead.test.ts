@@ -2,9 +2,8 @@ import { createCipheriv, randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { seal, unseal, unsealMany } from '~/lib/aead.server.ts'
 
-// Issue 13 (speed): a bank file opens its numbers a page at a time (unsealMany), with one AES
-// object per page and the GCM tag checked by our own GHASH. It must open exactly what OpenSSL's
-// AES-256-GCM seals, and refuse exactly what OpenSSL refuses.
+// A bank file opens its numbers a page at a time (unsealMany). Whatever that batch opening does, it
+// must open exactly what OpenSSL's AES-256-GCM seals, and refuse exactly what OpenSSL refuses.
 
 const key = randomBytes(32)
 
