@@ -1,14 +1,8 @@
 import { readFile } from 'node:fs/promises'
-import { expect, expectAccessible, login, test } from './fixtures.ts'
+import { expect, expectAccessible, login, seededAllowanceMonth, test } from './fixtures.ts'
 
 function shanghaiMonth() {
 	return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7)
-}
-
-/** The month before, which the seed's run paid (and the bank confirmed). */
-function lastMonth() {
-	const [y, m] = shanghaiMonth().split('-').map(Number) as [number, number]
-	return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`
 }
 
 test('an officer starts the month’s run and watches it finish; a second officer approves and exports the bank file; the family sees the payment', async ({ page, browser }) => {
@@ -112,7 +106,7 @@ test('a family sees each elder’s allowance on a phone @phone', async ({ page }
 	await page.goto('/allowance')
 	await expect(page.getByRole('heading', { name: '高龄津贴', level: 1 })).toBeVisible()
 	const card = page.getByTestId('elder-allowance').filter({ hasText: '李桂英' })
-	await expect(card.getByTestId('payment-line').filter({ has: page.locator(`time[datetime="${lastMonth()}"]`) })).toContainText('已发放')
+	await expect(card.getByTestId('payment-line').filter({ has: page.locator(`time[datetime="${await seededAllowanceMonth()}"]`) })).toContainText('已发放')
 	await expect(page.getByTestId('elder-allowance').filter({ hasText: '张德明' }).getByTestId('allowance-status')).toContainText('起发放')
 	const link = await card.getByRole('link', { name: '李桂英' }).boundingBox()
 	expect(link!.height).toBeGreaterThanOrEqual(24)

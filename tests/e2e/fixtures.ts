@@ -52,6 +52,23 @@ async function unusedTotpCode(page: Page, phone: string) {
 	}
 }
 
+/**
+ * The month the demo seed paid (its run is the first one made). Not "last month" by the clock: the
+ * template is seeded when the run starts, and a run that crosses midnight in Shanghai on a month's
+ * last day would otherwise expect a month the seed never paid.
+ */
+export async function seededAllowanceMonth(): Promise<string> {
+	const client = new pg.Client({ connectionString: e2eDatabaseUrl() })
+	await client.connect()
+	try {
+		const { rows } = await client.query<{ month: string }>('SELECT month FROM allowance_run ORDER BY "startedAt", month LIMIT 1')
+		if (!rows[0]) throw new Error('the demo seed made no allowance run')
+		return rows[0].month
+	} finally {
+		await client.end()
+	}
+}
+
 /** Signs in through the real form, as a person would; officers then give their authenticator's code. */
 export async function login(page: Page, phone: string, password = DEMO_PASSWORD) {
 	await page.goto('/login')
