@@ -1,6 +1,6 @@
 // Deterministic random data for the seed and the tests: a seeded PRNG, Chinese names, and elder rows
 // with generated (never real) identity numbers. The tests reach it through tests/factories/.
-import { ageOn, dateOnly, shanghaiDate } from '~/lib/time.ts'
+import { ageOn, dateOnly, fromShanghai, shanghaiDate } from '~/lib/time.ts'
 import { encryptIdNumber, hashIdNumber } from '~/modules/identity/id-crypto.server.ts'
 import { makeIdNumber, maskIdNumber } from '~/modules/identity/id-number.ts'
 import { makeCardNumber, maskCard } from '~/modules/allowance/card.ts'
@@ -344,7 +344,9 @@ export function makeElder(rng: Rng, input: ElderRowInput): { row: ElderRow; idNu
 		bankCardCipher: cardNumber ? encryptCardNumber(cardNumber) : null,
 		bankName: cardNumber ? '中国邮政储蓄银行' : null,
 		bankAccountHolder: cardNumber ? name : null,
-		bankCardRecordedAt: cardNumber ? new Date(`${today}T00:00:00Z`) : null,
+		// Shanghai's midnight, not UTC's: from 16:00 UTC UTC's midnight of the Shanghai date is still to come,
+		// and a card "recorded" in the future reads as corrected after any line sent today.
+		bankCardRecordedAt: cardNumber ? fromShanghai(today) : null,
 	}
 	return { row, idNumber }
 }
