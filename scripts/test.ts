@@ -45,7 +45,7 @@ try {
 	// typecheck and lint need nothing else: they run beside the test chain, which needs the build
 	// (browser tests, and the integration tests that go through HTTP) and the template database.
 	const checks = Promise.all([
-		runStep('typecheck', 'npx', ['tsc', '--noEmit'], { buffer: true }),
+		runStep('typecheck', 'npm', ['run', '--silent', 'typecheck'], { buffer: true }),
 		runStep('lint', 'npx', ['eslint', '.'], { buffer: true }),
 		runStep('import cycles (madge)', 'npm', ['run', '--silent', 'check:cycles'], { buffer: true }),
 	])
