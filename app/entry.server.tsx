@@ -4,6 +4,7 @@ import { isRouteErrorResponse, RemixServer } from '@remix-run/react'
 import { renderToPipeableStream } from 'react-dom/server'
 import { NonceProvider } from '~/components/nonce.tsx'
 import { getEnv } from '~/lib/env.server.ts'
+import { withoutNulBytes } from '~/lib/nul-bytes.ts'
 
 // Fail at start-up, not on the first request that needs a value.
 getEnv()
@@ -11,20 +12,11 @@ getEnv()
 const ABORT_DELAY = 5_000
 
 /**
- * React 18.3's streaming renderer flushes its whole 2 KB buffer when a multi-byte character (any
- * Chinese text) does not fit at its end, so the unwritten tail goes out as NUL bytes (react#31134).
- * HTML never carries U+0000 (browsers drop it from text but turn it into U+FFFD inside scripts and
- * attributes, which corrupts hydration data), so every NUL byte is removed from the document.
- */
-function withoutNulBytes(html: Buffer) {
-	return html.includes(0) ? Buffer.from(html.filter((byte) => byte !== 0)) : html
-}
-
-/**
  * The whole document is rendered into memory and sent as one body. No page suspends (nothing is
  * deferred), so the shell is the whole page anyway; one buffer instead of a stream of React's
  * 2 KB chunks through a transform and a web stream saves a write system call per chunk and the
- * stream plumbing per request (profile of /floor), and the NUL bytes are stripped in one pass.
+ * stream plumbing per request (profile of /floor), and React's stray NUL bytes are stripped in one
+ * pass (~/lib/nul-bytes.ts).
  */
 function collect(onDone: (html: Buffer) => void, onFail: (error: unknown) => void) {
 	const chunks: Buffer[] = []
