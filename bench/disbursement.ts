@@ -106,9 +106,15 @@ async function database(month: string): Promise<string> {
 	return url
 }
 
-/** Back to an approved run with no file (TRUNCATE: the lines' trigger refuses row deletes, as it should). */
+/**
+ * Back to an approved run with no file. The database refuses to delete lines or files, as it should
+ * (allowance_disbursement_outcome_once, allowance_bank_file_kept): the benchmark, and only it, empties
+ * them with the triggers off for its own session (superuser's session_replication_role).
+ */
 async function reset(db: pg.Client) {
+	await db.query("SET session_replication_role = 'replica'")
 	await db.query('TRUNCATE allowance_disbursement, allowance_bank_file, allowance_bank_import')
+	await db.query('RESET session_replication_role')
 	await db.query(`UPDATE allowance_payment SET status = 'pending', "bankFileNo" = NULL, "paidAt" = NULL, "failedAt" = NULL, "failureReason" = NULL WHERE "runId" = $1 AND status <> 'pending'`, [RUN_ID])
 	await db.query(`UPDATE allowance_run SET status = 'approved', "disbursedById" = NULL, "disbursedAt" = NULL WHERE id = $1`, [RUN_ID])
 	await db.query('VACUUM ANALYZE allowance_payment')

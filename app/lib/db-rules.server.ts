@@ -150,6 +150,10 @@ export const DB_RULES: Record<string, DbRule> = {
 	allowance_disbursement_state: internal('attempt outcomes are written with their dates'),
 	allowance_disbursement_outcome_once: internal('attempts change only from sent to paid or returned'),
 	allowance_disbursement_one_live: conflict(undefined, 'allowance:errors.export.busy'),
+	allowance_disbursement_payment_exists: internal('lines are made from payments in one INSERT … SELECT'),
+	allowance_disbursement_file_exists: internal('lines are made after their file row, in one transaction'),
+	allowance_payment_kept_with_lines: internal('only a rejected run (never in a file) has its payments deleted'),
+	allowance_bank_file_kept: internal('bank files, their lines and payments are never deleted, re-keyed or truncated'),
 	allowance_bank_import_kind: internal('imports are returns or confirmations'),
 	allowance_bank_import_runId_kind_sha256_key: conflict('file', 'allowance:errors.returns.alreadyImported'),
 

@@ -1,0 +1,117 @@
+// The bank file's references, enforced by PostgreSQL per statement (migration
+// 20261203000000_disbursement_statement_checks): a line names an existing payment and file, refused
+// for a whole multi-row statement when one row does not; a payment with a line, a file and the
+// lines are kept; and a payment cannot be deleted while an uncommitted line names it.
+import pg from 'pg'
+import { describe, expect, it } from 'vitest'
+import { ruleNameOf } from '~/lib/db-rules.server.ts'
+import { sql } from '~/lib/sql.server.ts'
+import { addMonths, shanghaiMonth } from '~/lib/time.ts'
+import { makeCardNumber } from '~/modules/allowance/card.ts'
+import { exportBankFile } from '~/modules/allowance/disbursement.server.ts'
+import { computeRunInline } from '~/modules/allowance/engine.server.ts'
+import { approveRun } from '~/modules/allowance/runs.server.ts'
+import { makeUser } from '../factories/accounts.ts'
+import { makeAllowanceElder } from '../factories/allowance.ts'
+import { waitFor } from '../setup/processes.ts'
+
+const FAMILY = '13800000001'
+const card = () => makeCardNumber('621799', 19, (n) => Array.from({ length: n }, () => Math.floor(Math.random() * 10)).join(''))
+
+/** A statement written out (the test builds SQL around other rows' values). */
+const db = (text: string) => sql.raw(text).run()
+
+async function refusal(statement: Promise<unknown>) {
+	const error = await statement.then(
+		() => null,
+		(e: unknown) => e,
+	)
+	expect(error, 'the statement must be refused').not.toBeNull()
+	return { rule: ruleNameOf(error), message: (error as Error).message }
+}
+
+/** An approved run of `month` with two paid-to elders, exported: one file, its lines. */
+async function exportedRun(month: string) {
+	await makeAllowanceElder({ month, age: 88, familyPhone: FAMILY, bankCardNumber: card() })
+	await makeAllowanceElder({ month, age: 92, familyPhone: FAMILY, bankCardNumber: card() })
+	const maker = await makeUser({ role: 'bureau_city' })
+	const checker = await makeUser({ role: 'bureau_city' })
+	const run = await sql`INSERT INTO allowance_run (id, month, status, "startedById") VALUES (gen_random_uuid(), ${month}, 'computing', ${maker.id}) RETURNING id`.first<{ id: string }>()
+	await computeRunInline(run!.id)
+	expect((await approveRun(checker, run!.id, null)).ok).toBe(true)
+	const file = await exportBankFile(checker, run!.id, null, null)
+	if (!file.ok) throw new Error('export refused')
+	const lines = await sql`SELECT serial, "paymentId", "fileId" FROM allowance_disbursement WHERE "fileId" = ${file.value.id} ORDER BY serial`.rows<{ serial: number; paymentId: string; fileId: string }>()
+	expect(lines.length).toBeGreaterThanOrEqual(2)
+	return { runId: run!.id, fileId: file.value.id, lines }
+}
+
+/** A copy of line `serial` with other references (`paymentId`, `fileId`) and a new line number. */
+const copyOf = (serial: number, paymentId: string, fileId: string, line: number) =>
+	`SELECT '${paymentId}'::uuid, "runId", '${fileId}'::uuid, ${line}, "districtId", "amountFen", "holderName", "bankName", "cardMasked", "cardCipher", "idNumberCipher", remark FROM allowance_disbursement WHERE serial = ${serial}`
+const INSERT = `INSERT INTO allowance_disbursement ("paymentId", "runId", "fileId", line, "districtId", "amountFen", "holderName", "bankName", "cardMasked", "cardCipher", "idNumberCipher", remark)`
+
+/** Another payment of the same run and elder, for `month` (no line names it yet). */
+async function extraPayment(likePaymentId: string, month: string) {
+	const row = await sql`INSERT INTO allowance_payment (id, "runId", "elderId", month, kind, "districtId", "amountFen", tier, status)
+		SELECT gen_random_uuid(), "runId", "elderId", ${month}, kind, "districtId", "amountFen", tier, 'pending' FROM allowance_payment WHERE id = ${likePaymentId} RETURNING id`.first<{ id: string }>()
+	return row!.id
+}
+
+describe('bank file references, checked per statement', () => {
+	it('refuses a line naming no payment or no file, with the good lines of the same statement', async () => {
+		const { fileId, lines } = await exportedRun(addMonths(shanghaiMonth(), -6))
+		const before = await sql`SELECT count(*)::int AS n FROM allowance_disbursement`.first<{ n: number }>()
+		// A payment of this run with no line yet: a good row on its own.
+		const free = await extraPayment(lines[0]!.paymentId, '2011-01')
+		const ghost = '00000000-0000-4000-8000-0000000000a1'
+		const noPayment = await refusal(db(`${INSERT} ${copyOf(lines[0]!.serial, free, fileId, 9001)} UNION ALL ${copyOf(lines[1]!.serial, ghost, fileId, 9002)}`))
+		expect(noPayment.rule).toBe('allowance_disbursement_payment_exists')
+		expect(noPayment.message).toMatch(/violates rule "allowance_disbursement_payment_exists"/)
+		const noFile = await refusal(db(`${INSERT} ${copyOf(lines[1]!.serial, await extraPayment(lines[1]!.paymentId, '2011-02'), ghost, 9003)}`))
+		expect(noFile.rule).toBe('allowance_disbursement_file_exists')
+		expect((await sql`SELECT count(*)::int AS n FROM allowance_disbursement`.first<{ n: number }>())!.n).toBe(before!.n)
+	})
+
+	it('keeps payments with lines, files and lines; payments never in a file are still deleted', async () => {
+		const { runId, fileId, lines } = await exportedRun(addMonths(shanghaiMonth(), -7))
+		for (const op of [`DELETE FROM allowance_payment WHERE "runId" = '${runId}'`, `DELETE FROM allowance_payment WHERE id = '${lines[0]!.paymentId}'`]) {
+			expect((await refusal(db(op))).rule, op).toBe('allowance_payment_kept_with_lines')
+		}
+		for (const op of [`DELETE FROM allowance_bank_file WHERE id = '${fileId}'`, `UPDATE allowance_bank_file SET id = gen_random_uuid() WHERE id = '${fileId}'`, 'TRUNCATE allowance_bank_file CASCADE', 'TRUNCATE allowance_disbursement', 'TRUNCATE allowance_payment CASCADE', `UPDATE allowance_payment SET id = gen_random_uuid() WHERE id = '${lines[0]!.paymentId}'`]) {
+			const kept = await refusal(db(op))
+			expect(kept.rule, op).toBe('allowance_bank_file_kept')
+			expect(kept.message).toMatch(/violates rule "allowance_bank_file_kept"/)
+		}
+		expect((await sql`SELECT count(*)::int AS n FROM allowance_disbursement WHERE "fileId" = ${fileId}`.first<{ n: number }>())!.n).toBe(lines.length)
+		// A payment with no line goes (as a rejected run's payments do for their recomputation).
+		const held = await sql`SELECT p.id FROM allowance_payment p WHERE p."runId" = ${runId} AND NOT EXISTS (SELECT 1 FROM allowance_disbursement d WHERE d."paymentId" = p.id) LIMIT 1`.first<{ id: string }>()
+		if (held) expect(await sql`DELETE FROM allowance_payment WHERE id = ${held.id}`.run()).toBe(1)
+	})
+
+	it('a payment cannot be deleted while an uncommitted line names it', async () => {
+		const { fileId, lines } = await exportedRun(addMonths(shanghaiMonth(), -8))
+		// A payment of the run the file does not carry yet.
+		const payment = await extraPayment(lines[0]!.paymentId, '2012-01')
+		const writer = new pg.Client({ connectionString: process.env.DATABASE_URL })
+		const deleter = new pg.Client({ connectionString: process.env.DATABASE_URL })
+		await writer.connect()
+		await deleter.connect()
+		try {
+			await writer.query('BEGIN')
+			await writer.query(`${INSERT} ${copyOf(lines[0]!.serial, payment, fileId, 9100)}`)
+			// The delete waits for the line's transaction (the payment is locked FOR KEY SHARE) ...
+			const pid = (await deleter.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid
+			const deleting = deleter.query('DELETE FROM allowance_payment WHERE id = $1', [payment])
+			deleting.catch(() => {})
+			await waitFor(async () => (await sql`SELECT 1 AS waiting FROM pg_stat_activity WHERE pid = ${pid} AND wait_event_type = 'Lock'`.first()) ?? null, { timeoutMs: 10_000, what: 'the delete to wait for the line' })
+			await writer.query('COMMIT')
+			// ... and, once the line is committed, is refused.
+			expect(ruleNameOf(await deleting.then(() => null, (e: unknown) => e))).toBe('allowance_payment_kept_with_lines')
+		} finally {
+			await writer.end()
+			await deleter.end()
+		}
+		expect((await sql`SELECT count(*)::int AS n FROM allowance_payment WHERE id = ${payment}`.first<{ n: number }>())!.n).toBe(1)
+	})
+})
