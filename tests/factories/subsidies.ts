@@ -1,5 +1,6 @@
-// Subsidy test data. Builders for settlement tests: an elder with a grant and credit of its own, and a completed,
-// subsidised visit moved to a given past day (so its month holds no other test's visits).
+// Subsidy test data. Builders for ledger tests (a grant of its own policy, accounts open) and for
+// settlement tests: an elder with a grant and credit of its own, and a completed, subsidised visit
+// moved to a given past day (so its month holds no other test's visits).
 import { prisma } from '~/lib/db.server.ts'
 import { shanghaiMonth } from '~/lib/time.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
@@ -13,6 +14,31 @@ import { freeSequence, makeElderRow, Rng } from './index.ts'
 export { sessionUser }
 
 const rng = new Rng(`subsidy-visits-${process.pid}-${Date.now()}`)
+let policySeq = 0
+
+/**
+ * An approved grant of a fresh policy (so one-active-grant never clashes) for a living elder with a
+ * family, its ledger accounts open and no credit yet: meals, 20% co-pay, `monthlyCreditFen` a month.
+ */
+export async function makeLedgerGrant(opts: { monthlyCreditFen: number; expires: boolean }) {
+	const tag = `${process.pid}-${Date.now()}-${policySeq++}`
+	const elder = await prisma.elder.findFirstOrThrow({ where: { deathDate: null, residencyStatus: 'resident', families: { some: {} } }, select: { id: true, districtId: true, families: { select: { userId: true }, take: 1 } } })
+	const policy = await prisma.subsidyPolicy.create({ data: { code: `ledger-${tag}`, nameZh: '测试补贴', nameEn: 'Test subsidy' }, select: { id: true } })
+	const version = await prisma.subsidyPolicyVersion.create({
+		data: { policyId: policy.id, version: 1, effectiveFrom: new Date('2020-01-01'), monthlyCreditFen: opts.monthlyCreditFen, coveredCategories: ['meals'], copayBps: 2000, expiresAtMonthEnd: opts.expires },
+		select: { id: true },
+	})
+	const app = await prisma.subsidyApplication.create({
+		data: { policyId: policy.id, policyVersionId: version.id, elderId: elder.id, applicantId: elder.families[0]!.userId, districtId: elder.districtId, householdSize: 2, householdIncomeFen: 100_000, status: 'approved' },
+		select: { id: true },
+	})
+	const grant = await prisma.subsidyGrant.create({
+		data: { applicationId: app.id, policyId: policy.id, policyVersionId: version.id, elderId: elder.id, districtId: elder.districtId, startMonth: new Date('2020-01-01') },
+		select: { id: true, policyId: true, districtId: true },
+	})
+	await openGrantAccounts(pgSql(), grant)
+	return grant
+}
 
 /** A new Dongbao elder of the family, holding a grant (meals, 20% co-pay, 300.00 a month unless told; no expiry) with this month's credit. */
 export async function elderWithCredit(familyPhone: string, tag: string, opts: { expires?: boolean; monthlyCreditFen?: number } = {}) {

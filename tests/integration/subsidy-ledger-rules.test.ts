@@ -3,8 +3,9 @@
 // and then nothing of that statement lands (no entry, no transaction, no balance moved).
 import { afterAll, describe, expect, it } from 'vitest'
 import { ruleNameOf } from '~/lib/db-rules.server.ts'
-import { disconnectDb, prisma } from '~/lib/db.server.ts'
-import { grantBalance, grantMonthlyCredit, ledgerDiscrepancies, openGrantAccounts, pgSql } from '~/modules/subsidies/ledger.server.ts'
+import { disconnectDb } from '~/lib/db.server.ts'
+import { grantBalance, grantMonthlyCredit, ledgerDiscrepancies, pgSql } from '~/modules/subsidies/ledger.server.ts'
+import { makeLedgerGrant } from '../factories/subsidies.ts'
 
 afterAll(async () => {
 	await disconnectDb()
@@ -15,22 +16,7 @@ let seq = 0
 
 /** An approved grant of a fresh policy with its accounts and one month of credit (10,000 fen). */
 async function makeGrant() {
-	const tag = `${process.pid}-${Date.now()}-${seq++}`
-	const elder = await prisma.elder.findFirstOrThrow({ where: { deathDate: null, residencyStatus: 'resident', families: { some: {} } }, select: { id: true, districtId: true, families: { select: { userId: true }, take: 1 } } })
-	const policy = await prisma.subsidyPolicy.create({ data: { code: `rules-${tag}`, nameZh: '规则测试', nameEn: 'Rules test' }, select: { id: true } })
-	const version = await prisma.subsidyPolicyVersion.create({
-		data: { policyId: policy.id, version: 1, effectiveFrom: new Date('2020-01-01'), monthlyCreditFen: 10_000, coveredCategories: ['meals'], copayBps: 2000, expiresAtMonthEnd: false },
-		select: { id: true },
-	})
-	const app = await prisma.subsidyApplication.create({
-		data: { policyId: policy.id, policyVersionId: version.id, elderId: elder.id, applicantId: elder.families[0]!.userId, districtId: elder.districtId, householdSize: 2, householdIncomeFen: 100_000, status: 'approved' },
-		select: { id: true },
-	})
-	const grant = await prisma.subsidyGrant.create({
-		data: { applicationId: app.id, policyId: policy.id, policyVersionId: version.id, elderId: elder.id, districtId: elder.districtId, startMonth: new Date('2020-01-01') },
-		select: { id: true, policyId: true, districtId: true },
-	})
-	await openGrantAccounts(sql, grant)
+	const grant = await makeLedgerGrant({ monthlyCreditFen: 10_000, expires: false })
 	await grantMonthlyCredit(sql, '2033-01', { grantId: grant.id })
 	const accounts = await sql.query<{ id: string; kind: string }>(`SELECT id, kind::text FROM ledger_account WHERE "grantId" = $1::uuid`, [grant.id])
 	const account = (kind: string) => accounts.find((a) => a.kind === kind)!.id

@@ -6,34 +6,14 @@
 import fc from 'fast-check'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
-import { disconnectDb, prisma } from '~/lib/db.server.ts'
-import { captureHold, expireMonth, grantBalance, grantMonthlyCredit, holdCredit, LedgerError, ledgerDiscrepancies, openGrantAccounts, pgSql, releaseHold, type Sql } from '~/modules/subsidies/ledger.server.ts'
+import { disconnectDb } from '~/lib/db.server.ts'
+import { captureHold, expireMonth, grantBalance, grantMonthlyCredit, holdCredit, LedgerError, ledgerDiscrepancies, pgSql, releaseHold, type Sql } from '~/modules/subsidies/ledger.server.ts'
+import { makeLedgerGrant } from '../factories/subsidies.ts'
 
 afterAll(async () => {
 	await disconnectDb()
 })
 
-let policySeq = 0
-/** A fresh policy (so one-active-grant never clashes) and an approved grant for a living elder. */
-async function makeGrant(opts: { monthlyCreditFen: number; expires: boolean }) {
-	const tag = `${process.pid}-${Date.now()}-${policySeq++}`
-	const elder = await prisma.elder.findFirstOrThrow({ where: { deathDate: null, residencyStatus: 'resident', families: { some: {} } }, select: { id: true, districtId: true, families: { select: { userId: true }, take: 1 } } })
-	const policy = await prisma.subsidyPolicy.create({ data: { code: `prop-${tag}`, nameZh: '测试补贴', nameEn: 'Test subsidy' }, select: { id: true } })
-	const version = await prisma.subsidyPolicyVersion.create({
-		data: { policyId: policy.id, version: 1, effectiveFrom: new Date('2020-01-01'), monthlyCreditFen: opts.monthlyCreditFen, coveredCategories: ['meals'], copayBps: 2000, expiresAtMonthEnd: opts.expires },
-		select: { id: true },
-	})
-	const app = await prisma.subsidyApplication.create({
-		data: { policyId: policy.id, policyVersionId: version.id, elderId: elder.id, applicantId: elder.families[0]!.userId, districtId: elder.districtId, householdSize: 2, householdIncomeFen: 100_000, status: 'approved' },
-		select: { id: true },
-	})
-	const grant = await prisma.subsidyGrant.create({
-		data: { applicationId: app.id, policyId: policy.id, policyVersionId: version.id, elderId: elder.id, districtId: elder.districtId, startMonth: new Date('2020-01-01') },
-		select: { id: true, policyId: true, districtId: true },
-	})
-	await openGrantAccounts(pgSql(), grant)
-	return grant
-}
 
 async function expectInvariants() {
 	expect(await ledgerDiscrepancies(pgSql())).toEqual([])
@@ -131,7 +111,7 @@ describe('credit ledger invariants', () => {
 		let run = 0
 		await fc.assert(
 			fc.asyncProperty(fc.integer({ min: 1_000, max: 20_000 }), fc.boolean(), fc.array(opArb, { minLength: 1, maxLength: 25 }), async (credit, expires, ops) => {
-				const grant = await makeGrant({ monthlyCreditFen: credit, expires })
+				const grant = await makeLedgerGrant({ monthlyCreditFen: credit, expires })
 				const model = new Model(credit, expires)
 				const sql = pgSql()
 				const refBase = `seq-${grant.id}-${run++}`
@@ -154,7 +134,7 @@ describe('credit ledger invariants', () => {
 				fc.array(fc.integer({ min: 100, max: 6_000 }), { minLength: 2, maxLength: 12 }),
 				fc.array(fc.oneof(fc.constant('capture' as const), fc.constant('release' as const)), { minLength: 0, maxLength: 12 }),
 				async (credit, amounts, settles) => {
-					const grant = await makeGrant({ monthlyCreditFen: credit, expires: true })
+					const grant = await makeLedgerGrant({ monthlyCreditFen: credit, expires: true })
 					const clients = await Promise.all(
 						Array.from({ length: amounts.length + 2 }, async () => {
 							const c = new pg.Client({ connectionString: process.env.DATABASE_URL })
@@ -214,7 +194,7 @@ describe('credit ledger invariants', () => {
 	})
 
 	it('the database itself refuses a direct balance edit, an unbalanced transaction and a rewrite of history', async () => {
-		const grant = await makeGrant({ monthlyCreditFen: 5_000, expires: false })
+		const grant = await makeLedgerGrant({ monthlyCreditFen: 5_000, expires: false })
 		const sql = pgSql()
 		await grantMonthlyCredit(sql, MONTHS[0]!, { grantId: grant.id })
 		await expect(sql.query(`UPDATE ledger_account SET "balanceFen" = 999999 WHERE "grantId" = $1`, [grant.id])).rejects.toThrow(/append-only/)

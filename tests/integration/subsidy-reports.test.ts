@@ -4,36 +4,17 @@
 // net of reversals (what was finally bought). Each report states its period, scope and time.
 import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
-import { disconnectDb, prisma } from '~/lib/db.server.ts'
+import { disconnectDb } from '~/lib/db.server.ts'
 import { sql } from '~/lib/sql.server.ts'
-import { captureHold, expireMonth, grantMonthlyCredit, holdCredit, LedgerError, openGrantAccounts, pgSql, releaseHold, reverseCapture } from '~/modules/subsidies/ledger.server.ts'
+import { captureHold, expireMonth, grantMonthlyCredit, holdCredit, LedgerError, pgSql, releaseHold, reverseCapture } from '~/modules/subsidies/ledger.server.ts'
 import { budgetOverview, spendingReport } from '~/modules/subsidies/reports.server.ts'
 import { makeUser } from '../factories/accounts.ts'
+import { makeLedgerGrant } from '../factories/subsidies.ts'
 
 afterAll(async () => {
 	await disconnectDb()
 })
 
-let seq = 0
-async function makeGrant(monthlyCreditFen: number) {
-	const tag = `${process.pid}-${Date.now()}-${seq++}`
-	const elder = await prisma.elder.findFirstOrThrow({ where: { deathDate: null, residencyStatus: 'resident', families: { some: {} } }, select: { id: true, districtId: true, families: { select: { userId: true }, take: 1 } } })
-	const policy = await prisma.subsidyPolicy.create({ data: { code: `report-${tag}`, nameZh: '对账测试补贴', nameEn: 'Reconciliation test subsidy' }, select: { id: true } })
-	const version = await prisma.subsidyPolicyVersion.create({
-		data: { policyId: policy.id, version: 1, effectiveFrom: new Date('2020-01-01'), monthlyCreditFen, coveredCategories: ['meals'], copayBps: 2000, expiresAtMonthEnd: true },
-		select: { id: true },
-	})
-	const app = await prisma.subsidyApplication.create({
-		data: { policyId: policy.id, policyVersionId: version.id, elderId: elder.id, applicantId: elder.families[0]!.userId, districtId: elder.districtId, householdSize: 2, householdIncomeFen: 100_000, status: 'approved' },
-		select: { id: true },
-	})
-	const grant = await prisma.subsidyGrant.create({
-		data: { applicationId: app.id, policyId: policy.id, policyVersionId: version.id, elderId: elder.id, districtId: elder.districtId, startMonth: new Date('2020-01-01') },
-		select: { id: true, policyId: true, districtId: true },
-	})
-	await openGrantAccounts(pgSql(), grant)
-	return grant
-}
 
 const MONTHS = ['2032-01', '2032-02', '2032-03']
 
@@ -114,7 +95,7 @@ describe('subsidy reports against the ledger', () => {
 		let run = 0
 		await fc.assert(
 			fc.asyncProperty(fc.integer({ min: 2_000, max: 20_000 }), fc.array(opArb, { minLength: 1, maxLength: 30 }), async (credit, ops) => {
-				const grant = await makeGrant(credit)
+				const grant = await makeLedgerGrant({ monthlyCreditFen: credit, expires: true })
 				await apply(grant.id, ops, `rep-${process.pid}-${run++}`)
 				const ledger = await ledgerFigures()
 				const report = await reportFigures(city)
@@ -127,7 +108,7 @@ describe('subsidy reports against the ledger', () => {
 	})
 
 	it('a reversed service leaves spent, counts as reversed, and every report states period, scope and time', async () => {
-		const grant = await makeGrant(10_000)
+		const grant = await makeLedgerGrant({ monthlyCreditFen: 10_000, expires: true })
 		const db = pgSql()
 		await grantMonthlyCredit(db, MONTHS[0]!, { grantId: grant.id })
 		const ref = `rev-${process.pid}-${Date.now()}`
