@@ -89,29 +89,35 @@ describe('bank file references, checked per statement', () => {
 		if (held) expect(await sql`DELETE FROM allowance_payment WHERE id = ${held.id}`.run()).toBe(1)
 	})
 
-	it('a payment cannot be deleted while an uncommitted line names it', async () => {
-		const { fileId, lines } = await exportedRun(addMonths(shanghaiMonth(), -8))
-		// A payment of the run the file does not carry yet.
-		const payment = await extraPayment(lines[0]!.paymentId, '2012-01')
-		const writer = new pg.Client({ connectionString: process.env.DATABASE_URL })
-		const deleter = new pg.Client({ connectionString: process.env.DATABASE_URL })
-		await writer.connect()
-		await deleter.connect()
-		try {
-			await writer.query('BEGIN')
-			await writer.query(`${INSERT} ${copyOf(lines[0]!.serial, payment, fileId, 9100)}`)
-			// The delete waits for the line's transaction (the payment is locked FOR KEY SHARE) ...
-			const pid = (await deleter.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid
-			const deleting = deleter.query('DELETE FROM allowance_payment WHERE id = $1', [payment])
-			deleting.catch(() => {})
-			await waitFor(async () => (await sql`SELECT 1 AS waiting FROM pg_stat_activity WHERE pid = ${pid} AND wait_event_type = 'Lock'`.first()) ?? null, { timeoutMs: 10_000, what: 'the delete to wait for the line' })
-			await writer.query('COMMIT')
-			// ... and, once the line is committed, is refused.
-			expect(ruleNameOf(await deleting.then(() => null, (e: unknown) => e))).toBe('allowance_payment_kept_with_lines')
-		} finally {
-			await writer.end()
-			await deleter.end()
-		}
-		expect((await sql`SELECT count(*)::int AS n FROM allowance_payment WHERE id = ${payment}`.first<{ n: number }>())!.n).toBe(1)
-	})
+	// Two ways a line comes: on its own (the payment is locked FOR KEY SHARE by the check), or as the
+	// export makes it, after marking the payment sent in the same transaction (its own row version: the
+	// check skips the lock, the update's lock holds the delete).
+	for (const [way, markFirst, month, line] of [['on its own', false, '2012-01', 9100], ['after the transaction marked the payment sent', true, '2012-02', 9101]] as const) {
+		it(`a payment cannot be deleted while an uncommitted line names it (${way})`, async () => {
+			const { fileId, lines } = await exportedRun(addMonths(shanghaiMonth(), markFirst ? -9 : -8))
+			// A payment of the run the file does not carry yet.
+			const payment = await extraPayment(lines[0]!.paymentId, month)
+			const writer = new pg.Client({ connectionString: process.env.DATABASE_URL })
+			const deleter = new pg.Client({ connectionString: process.env.DATABASE_URL })
+			await writer.connect()
+			await deleter.connect()
+			try {
+				await writer.query('BEGIN')
+				if (markFirst) await writer.query(`UPDATE allowance_payment SET status = 'sent' WHERE id = $1`, [payment])
+				await writer.query(`${INSERT} ${copyOf(lines[0]!.serial, payment, fileId, line)}`)
+				// The delete waits for the line's transaction ...
+				const pid = (await deleter.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid
+				const deleting = deleter.query('DELETE FROM allowance_payment WHERE id = $1', [payment])
+				deleting.catch(() => {})
+				await waitFor(async () => (await sql`SELECT 1 AS waiting FROM pg_stat_activity WHERE pid = ${pid} AND wait_event_type = 'Lock'`.first()) ?? null, { timeoutMs: 10_000, what: 'the delete to wait for the line' })
+				await writer.query('COMMIT')
+				// ... and, once the line is committed, is refused.
+				expect(ruleNameOf(await deleting.then(() => null, (e: unknown) => e))).toBe('allowance_payment_kept_with_lines')
+			} finally {
+				await writer.end()
+				await deleter.end()
+			}
+			expect((await sql`SELECT count(*)::int AS n FROM allowance_payment WHERE id = ${payment}`.first<{ n: number }>())!.n).toBe(1)
+		})
+	}
 })

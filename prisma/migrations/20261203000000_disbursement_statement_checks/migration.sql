@@ -8,12 +8,17 @@ ALTER TABLE "allowance_disbursement" DROP CONSTRAINT "allowance_disbursement_fil
 
 -- After each INSERT statement on allowance_disbursement: every line names an existing payment and an
 -- existing file. The payments are locked FOR KEY SHARE, as a foreign key locks them, in one order
--- (their ids), so a payment cannot be deleted while a line naming it is uncommitted.
+-- (their ids), so a payment cannot be deleted while a line naming it is uncommitted. A payment this
+-- transaction wrote itself (the export marks every payment it files as sent in the same statement)
+-- is skipped: its row version is this transaction's own, so any delete already waits for it, and
+-- locking 110,000 freshly updated rows again cost 2 s of a month's export.
 CREATE FUNCTION allowance_disbursement_references() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   missing bigint;
 BEGIN
-  PERFORM 1 FROM "allowance_payment" p WHERE p."id" IN (SELECT "paymentId" FROM new_lines) ORDER BY p."id" FOR KEY SHARE;
+  PERFORM 1 FROM "allowance_payment" p
+   WHERE p."id" IN (SELECT "paymentId" FROM new_lines) AND p.xmin <> pg_current_xact_id()::xid
+   ORDER BY p."id" FOR KEY SHARE;
   SELECT n."serial" INTO missing FROM new_lines n
    WHERE NOT EXISTS (SELECT 1 FROM "allowance_payment" p WHERE p."id" = n."paymentId") LIMIT 1;
   IF missing IS NOT NULL THEN
