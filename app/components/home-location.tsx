@@ -3,6 +3,7 @@ import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { ErrorList, replyValue, useReplyForm } from './forms.tsx'
+import { Notice } from './notice.tsx'
 
 /**
  * The family, standing at the elder's home, records its location with the phone (issue 11 item 4).
@@ -19,11 +20,7 @@ export function HomeLocationForm({ locatedAt, source, reply }: { locatedAt: stri
 		<section className="card" aria-labelledby="home-location">
 			<h2 id="home-location">{t('elders.home.title')}</h2>
 			<p data-testid="home-location-status">{locatedAt ? t(`elders.home.known.${source === 'verified_visit' ? 'verified_visit' : 'family_phone'}`) : t('elders.home.unknown')}</p>
-			{done ? (
-				<p role="status" className="notice">
-					{t('elders.home.recorded')}
-				</p>
-			) : null}
+			{done ? <Notice>{t('elders.home.recorded')}</Notice> : null}
 			<Form
 				method="post"
 				onSubmit={(event) => {

@@ -4,6 +4,7 @@ import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, FormErrors, OrphanReplyErrors, replyValue, useReplyForm } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { DataTable } from '~/components/ui.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
@@ -62,11 +63,7 @@ export default function SessionsPage() {
 		<section className="card">
 			<h1>{t('sessions.title')}</h1>
 			<p className="hint">{t('sessions.lead')}</p>
-			{ended ? (
-				<p className="notice" role="status">
-					{t('sessions.endedOthers', { count: ended.ended })}
-				</p>
-			) : null}
+			{ended ? <Notice>{t('sessions.endedOthers', { count: ended.ended })}</Notice> : null}
 			<OrphanReplyErrors reply={reply} formIds={['end-others', ...sessions.map((s) => `end-${s.id}`)]} />
 			<DataTable
 				caption={t('sessions.title')}

@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next'
 import { AllowanceStatus } from '~/components/allowance-status.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, replyDone, replyFor, replyValue, SelectField } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { DataTable, Day, Facts, Money, Month } from '~/components/ui.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp, invariantResponse, notFoundUnless, requireId } from '~/lib/http.server.ts'
@@ -86,11 +87,7 @@ export default function ElderAllowance() {
 						a.elder.bankAccountHolder ? [t('card.holderLabel'), a.elder.bankAccountHolder, { 'data-testid': 'card-holder' }] : null,
 					]}
 				/>
-				{a.elder.cardNeedsReentry ? (
-					<p className="notice" role="status" data-testid="card-reentry">
-						{t('card.needsReentry', { card: a.elder.bankCardRef })}
-					</p>
-				) : null}
+				{a.elder.cardNeedsReentry ? <Notice data-testid="card-reentry">{t('card.needsReentry', { card: a.elder.bankCardRef })}</Notice> : null}
 				{a.canRecordCard && a.elder.bankCardRef && !a.elder.cardNeedsReentry && !revealedCard ? (
 					<Form method="post" className="actions">
 						<AuthenticityTokenInput name="csrf" />
@@ -126,11 +123,7 @@ export default function ElderAllowance() {
 			{a.canCertify ? (
 				<section className="card">
 					<h2>{t('liveness.formTitle')}</h2>
-					{replyDone(reply, 'liveness') ? (
-						<p className="notice" role="status">
-							{t('liveness.recorded')}
-						</p>
-					) : null}
+					{replyDone(reply, 'liveness') ? <Notice>{t('liveness.recorded')}</Notice> : null}
 					<ActionForm form={form} className="grid-form">
 						<Field label={t('liveness.date')} errors={fields.certifiedOn.errors} inputProps={{ ...getInputProps(fields.certifiedOn, { type: 'date' }), max: today }} />
 						<SelectField label={t('liveness.method')} errors={fields.method.errors} selectProps={getSelectProps(fields.method)} placeholder={t('common:common.choose')} options={LIVENESS_METHODS.map((m) => ({ value: m, label: t(`liveness.methods.${m}`) }))} />

@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, useReplyForm } from '~/components/forms.tsx'
-import { DataTable } from '~/components/ui.tsx'
+import { TitledTable } from '~/components/titled-table.tsx'
 import { parseForm, replyFailure } from '~/lib/forms.server.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
@@ -44,10 +44,8 @@ export default function Assessments() {
 					{t('assessment.assess')}
 				</button>
 			</ActionForm>
-			<h2>{t('assessment.request')}</h2>
-			<DataTable
-				caption={t('assessment.request')}
-				captionHidden
+			<TitledTable
+				title={t('assessment.request')}
 				empty={t('review.empty')}
 				columns={[
 					{ header: t('review.community'), cell: (r) => r.communityName ?? '—' },
@@ -57,10 +55,8 @@ export default function Assessments() {
 				rows={requests}
 				rowKey={(r) => r.id}
 			/>
-			<h2>{t('assessment.history')}</h2>
-			<DataTable
-				caption={t('assessment.history')}
-				captionHidden
+			<TitledTable
+				title={t('assessment.history')}
 				empty={t('assessment.empty')}
 				columns={[
 					{ header: t('review.elder'), cell: (a) => <Link to={`/elders/${a.elderId}/assessment`}>{a.elderName}</Link> },

@@ -5,6 +5,7 @@ import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { OrphanReplyErrors, replyValue } from '~/components/forms.tsx'
 import { StatusBadge, When } from '~/components/marketplace.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp, notFoundUnless } from '~/lib/http.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
@@ -49,11 +50,7 @@ export default function RollCall() {
 					{t('rollCall.show')}
 				</button>
 			</Form>
-			{done ? (
-				<p className="notice" role="status" data-testid="attendance-result">
-					{t(`rollCall.done.${done.status}`)}
-				</p>
-			) : null}
+			{done ? <Notice data-testid="attendance-result">{t(`rollCall.done.${done.status}`)}</Notice> : null}
 			<OrphanReplyErrors reply={reply} formIds={[]} />
 			{rows.length === 0 ? <p>{t('rollCall.none')}</p> : null}
 			<ul className="roll-call">

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next'
 import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { OrphanReplyErrors, replyDone } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
@@ -106,11 +107,7 @@ export default function Complaints() {
 	return (
 		<section>
 			<h1>{t('complaints.title')}</h1>
-			{replyDone(reply, 'complaint') ? (
-				<p className="notice" role="status">
-					{t('complaints.saved')}
-				</p>
-			) : null}
+			{replyDone(reply, 'complaint') ? <Notice>{t('complaints.saved')}</Notice> : null}
 			<OrphanReplyErrors reply={reply} formIds={[]} />
 			{role === 'family' ? (
 				<Form method="post" className="card grid-form">

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next'
 import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, DecisionForm, Field, FormErrors, replyValue, SelectField, useReplyForm } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { Facts } from '~/components/ui.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp, invariantResponse, notFoundUnless, requireId } from '~/lib/http.server.ts'
@@ -161,11 +162,7 @@ function LifeEventForm({ reply, today }: { reply: unknown; today: string }) {
 		<section className="card">
 			<h2>{t('lifeEvents.record')}</h2>
 			<p>{t('lifeEvents.recordLead')}</p>
-			{done ? (
-				<p role="status" className="notice">
-					{t('lifeEvents.recorded')}
-				</p>
-			) : null}
+			{done ? <Notice>{t('lifeEvents.recorded')}</Notice> : null}
 			<ActionForm form={form} intent="life-event" className="grid-form">
 				<SelectField
 					label={t('lifeEvents.kindLabel')}
@@ -264,11 +261,7 @@ function FamilyLinks({ families, reply }: { families: { relationship: string; us
 					</li>
 				))}
 			</ul>
-			{linked ? (
-				<p role="status" className="notice">
-					{t('registry.family.linked')}
-				</p>
-			) : null}
+			{linked ? <Notice>{t('registry.family.linked')}</Notice> : null}
 			<ActionForm form={form} intent="link-family" className="grid-form">
 				<Field label={t('registry.family.phone')} hint={t('registry.family.phoneHint')} errors={fields.phone.errors} inputProps={{ id: 'link-phone', name: 'phone', type: 'tel', required: true, autoComplete: 'off' }} />
 				<SelectField

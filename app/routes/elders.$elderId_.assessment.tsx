@@ -7,7 +7,8 @@ import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, replyValue, SelectField, TextareaField, useReplyForm } from '~/components/forms.tsx'
-import { DataTable } from '~/components/ui.tsx'
+import { Notice } from '~/components/notice.tsx'
+import { TitledTable } from '~/components/titled-table.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp, invariantResponse, requireId } from '~/lib/http.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
@@ -71,23 +72,13 @@ export default function Assessment() {
 			<p>
 				<Link to={`/elders/${elder.id}`}>{t('statuses.back')}</Link>
 			</p>
-			{saved ? (
-				<p className="notice" role="status" data-testid="assessment-saved">
-					{t('assessment.saved', { total: saved.total, level: t(`levels.${saved.level}`) })}
-				</p>
-			) : null}
+			{saved ? <Notice data-testid="assessment-saved">{t('assessment.saved', { total: saved.total, level: t(`levels.${saved.level}`) })}</Notice> : null}
 			{openRequest ? <p className="notice">{t('assessment.openRequest', { reason: openRequest.reason, by: openRequest.requestedBy })}</p> : null}
 			{mode === 'assess' && scale ? <AssessForm scale={scale} today={today} reply={reply} zh={i18n.language === 'zh-CN'} /> : null}
 			{mode === 'request' && !openRequest ? <RequestForm reply={reply} /> : null}
-			{requested ? (
-				<p className="notice" role="status">
-					{t('assessment.requested')}
-				</p>
-			) : null}
-			<h2>{t('assessment.history')}</h2>
-			<DataTable
-				caption={t('assessment.history')}
-				captionHidden
+			{requested ? <Notice>{t('assessment.requested')}</Notice> : null}
+			<TitledTable
+				title={t('assessment.history')}
 				empty={t('assessment.empty')}
 				columns={[
 					{ header: t('fields.assessedOn'), cell: (a) => a.assessedOn },

@@ -5,6 +5,7 @@ import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, replyDone, SelectField, TextareaField, useReplyForm } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { DataTable } from '~/components/ui.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp, notFoundUnless, requireId } from '~/lib/http.server.ts'
@@ -47,11 +48,7 @@ export default function ElderStatuses() {
 			<p>
 				<Link to={`/elders/${elder.id}`}>{t('statuses.back')}</Link>
 			</p>
-			{replyDone(reply, 'record') ? (
-				<p className="notice" role="status">
-					{t('statuses.saved')}
-				</p>
-			) : null}
+			{replyDone(reply, 'record') ? <Notice>{t('statuses.saved')}</Notice> : null}
 			<h2>{t('statuses.record')}</h2>
 			<ActionForm form={form} intent="record" className="grid-form">
 				<SelectField label={t('fields.kind')} errors={fields.kind.errors} selectProps={{ id: 'status-kind', name: 'kind', required: true }} placeholder={t('common:common.choose')} options={STATUS_KINDS.map((k) => ({ value: k, label: t(`kinds.${k}`) }))} />

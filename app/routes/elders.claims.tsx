@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { DecisionForm, OrphanReplyErrors, useReplyForm } from '~/components/forms.tsx'
 import { When } from '~/components/marketplace.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { Facts } from '~/components/ui.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
@@ -36,11 +37,7 @@ export default function Claims() {
 			<h1>{t('claims.title')}</h1>
 			<p>{t('claims.lead')}</p>
 			<OrphanReplyErrors reply={reply} formIds={claims.map((c) => `claim-${c.id}`)} />
-			{typeof done === 'string' ? (
-				<p role="status" className="notice">
-					{t(`claims.done.${done}`)}
-				</p>
-			) : null}
+			{typeof done === 'string' ? <Notice>{t(`claims.done.${done}`)}</Notice> : null}
 			{claims.length === 0 ? <p className="empty">{t('claims.none')}</p> : null}
 			<ul className="cards">
 				{claims.map((c) => (

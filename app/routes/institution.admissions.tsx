@@ -3,6 +3,7 @@ import { useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, OrphanReplyErrors, replyDone, SelectField, useReplyForm } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { Facts } from '~/components/ui.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { invariantResponse } from '~/lib/http.server.ts'
@@ -50,11 +51,7 @@ export default function AdmissionsPage() {
 		<>
 			<section className="card">
 				<h1>{t('admissions.title')}</h1>
-				{done ? (
-					<p className="notice" role="status">
-						{t(`admissions.done.${done}`)}
-					</p>
-				) : null}
+				{done ? <Notice>{t(`admissions.done.${done}`)}</Notice> : null}
 				<h2>{t('admissions.admit')}</h2>
 				<p className="hint">{t('admissions.admitHint')}</p>
 				<ActionForm form={admit} intent="admit" className="grid-form">

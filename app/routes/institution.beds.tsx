@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next'
 import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, OrphanReplyErrors, replyDone, SelectField, useReplyForm } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { DataTable, Money } from '~/components/ui.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { invariantResponse } from '~/lib/http.server.ts'
@@ -45,11 +46,7 @@ export default function BedsPage() {
 			<section className="card">
 				<h1>{t('inventory.title')}</h1>
 				<OrphanReplyErrors reply={reply} formIds={['room', 'beds']} />
-				{replyDone(reply) ? (
-					<p className="notice" role="status">
-						{t('common.saved')}
-					</p>
-				) : null}
+				{replyDone(reply) ? <Notice>{t('common.saved')}</Notice> : null}
 				<h2>{t('inventory.addRoom')}</h2>
 				<ActionForm form={roomForm} intent="room" className="grid-form">
 					<Field label={t('fields.roomName')} errors={roomFields.name.errors} inputProps={{ name: 'name', type: 'text', required: true, maxLength: 40 }} />

@@ -3,6 +3,7 @@ import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, replyDone, SelectField, useReplyForm } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { DataTable } from '~/components/ui.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { notFoundUnless, requireId } from '~/lib/http.server.ts'
@@ -38,11 +39,7 @@ export default function BedHistory() {
 			<p>
 				{t(`types.${bed.type}`)} · {t(`statuses.${bed.status}`)} · <Link to="/institution/beds">{t('history.back')}</Link>
 			</p>
-			{replyDone(reply) ? (
-				<p className="notice" role="status">
-					{t('common.saved')}
-				</p>
-			) : null}
+			{replyDone(reply) ? <Notice>{t('common.saved')}</Notice> : null}
 			<h2>{t('inventory.edit', { bed: bed.label })}</h2>
 			<ActionForm form={form} intent="update" className="grid-form">
 				<SelectField label={t('fields.bedType')} errors={fields.type.errors} selectProps={{ name: 'type', defaultValue: bed.type }} options={BED_TYPES.map((x) => ({ value: x, label: t(`types.${x}`) }))} />

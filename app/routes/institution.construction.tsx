@@ -3,6 +3,7 @@ import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/re
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, ErrorList, FormErrors, replyValue, useReplyForm } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { DataTable, Facts, Money } from '~/components/ui.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
@@ -62,11 +63,7 @@ export default function InstitutionConstruction() {
 			</section>
 			<section className="card">
 				<h2>{t('construction.applyTitle')}</h2>
-				{applied ? (
-					<p className="notice" role="status">
-						{t('construction.applied')} <Money fen={applied.totalFen} />
-					</p>
-				) : null}
+				{applied ? <Notice>{t('construction.applied')} <Money fen={applied.totalFen} /></Notice> : null}
 				{accepted.length === 0 ? (
 					<p className="empty">{t('construction.noneAccepted')}</p>
 				) : (

@@ -4,6 +4,7 @@ import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, replyDone, useReplyForm } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
@@ -86,11 +87,7 @@ export default function InstitutionFactsPage() {
 					}}
 				/>
 				<FormErrors form={form} />
-				{replyDone(reply, 'facts') ? (
-					<p role="status" className="notice">
-						{t('facts.saved')}
-					</p>
-				) : null}
+				{replyDone(reply, 'facts') ? <Notice>{t('facts.saved')}</Notice> : null}
 				<button type="submit" className="button big">
 					{t('facts.save')}
 				</button>

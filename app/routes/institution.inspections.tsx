@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { Findings, InspectionList } from '~/components/findings.tsx'
 import { ActionForm, Field, FormErrors, OrphanReplyErrors, replyDone, TextareaField, useReplyForm } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { formIdOf, parseForm, replyFailure, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
@@ -48,11 +49,7 @@ export default function InstitutionInspections() {
 				) : (
 					<p className="hint">{t('inspections.limitHint', { days: limitDays })}</p>
 				)}
-				{replyDone(reply) ? (
-					<p className="notice" role="status">
-						{t('inspections.answered')}
-					</p>
-				) : null}
+				{replyDone(reply) ? <Notice>{t('inspections.answered')}</Notice> : null}
 				<OrphanReplyErrors reply={reply} formIds={answerable.map((f) => `answer-${f.id}`)} />
 			</section>
 			<section className="card">

@@ -3,6 +3,7 @@ import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, OrphanReplyErrors, replyDone, SelectField, useReplyForm } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { Facts } from '~/components/ui.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
@@ -33,11 +34,7 @@ export default function RequestsPage() {
 	return (
 		<section className="card">
 			<h1>{t('requests.title')}</h1>
-			{replyDone(reply) ? (
-				<p className="notice" role="status">
-					{t('common.saved')}
-				</p>
-			) : null}
+			{replyDone(reply) ? <Notice>{t('common.saved')}</Notice> : null}
 			<OrphanReplyErrors reply={reply} formIds={open.flatMap((r) => [`accept-${r.id}`, `decline-${r.id}`])} />
 			{requests.length === 0 ? <p className="empty">{t('requests.none')}</p> : null}
 			<ul className="cards">

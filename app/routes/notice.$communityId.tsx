@@ -3,6 +3,7 @@ import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, replyDone, SelectField, TextareaField, useReplyForm } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { DataTable, Money } from '~/components/ui.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp, notFoundUnless, requireId } from '~/lib/http.server.ts'
@@ -69,11 +70,7 @@ export default function PublicNotice() {
 					<p>{t('dueProcess.printHint')}</p>
 					<h2>{t('dueProcess.objectTitle')}</h2>
 					<p>{t('dueProcess.objectLead')}</p>
-					{replyDone(reply, 'objection') ? (
-						<p role="status" className="notice">
-							{t('dueProcess.lodged')}
-						</p>
-					) : null}
+					{replyDone(reply, 'objection') ? <Notice>{t('dueProcess.lodged')}</Notice> : null}
 					<ActionForm form={form}>
 						<FormErrors form={form} />
 						<SelectField

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, replyDone, useReplyForm } from '~/components/forms.tsx'
 import { CommunityLimit } from '~/components/marketplace.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { Money } from '~/components/ui.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { ok } from '~/lib/outcome.ts'
@@ -70,11 +71,7 @@ export default function ProviderHome() {
 				))}
 			</ul>
 			<h2>{t('terms.title')}</h2>
-			{replyDone(reply, 'terms') ? (
-				<p className="notice" role="status">
-					{t('terms.saved')}
-				</p>
-			) : null}
+			{replyDone(reply, 'terms') ? <Notice>{t('terms.saved')}</Notice> : null}
 			<ActionForm form={form} intent="terms" className="grid-form">
 				<div className="checks">
 					<label>

@@ -5,6 +5,7 @@ import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, ErrorList, Field, FormErrors, OrphanReplyErrors, replyDone, useReplyForm } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { OfferingForm } from '~/components/offering-form.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { invariantResponse, notFoundUnless, requireId } from '~/lib/http.server.ts'
@@ -61,11 +62,7 @@ export default function EditOffering() {
 	return (
 		<section className="card">
 			<h1>{o.title}</h1>
-			{done ? (
-				<p className="notice" role="status">
-					{t(`catalogue.done.${done}`)}
-				</p>
-			) : null}
+			{done ? <Notice>{t(`catalogue.done.${done}`)}</Notice> : null}
 			<OrphanReplyErrors reply={reply} formIds={['offering', 'add-rule', 'add-closure']} />
 			<h2>{t('schedule.title')}</h2>
 			{o.rules.length === 0 ? <p className="empty">{t('catalogue.noSchedule')}</p> : null}

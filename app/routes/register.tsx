@@ -6,6 +6,7 @@ import { Fragment } from 'react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, replyFor } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { parseForm, replyFailure, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
 import { ok } from '~/lib/outcome.ts'
@@ -67,11 +68,7 @@ export default function Register() {
 			<ActionForm form={codeForm} intent="sendCode">
 				<Field label={t('fields.phone')} hint={t('hints.phone')} errors={codeFields.phone.errors} inputProps={{ ...getInputProps(codeFields.phone, { type: 'tel' }), autoComplete: 'tel', inputMode: 'numeric' }} />
 				<FormErrors form={codeForm} />
-				{sentTo ? (
-					<p role="status" className="notice">
-						{t('auth.phoneCode.sent', { phone: sentTo })}
-					</p>
-				) : null}
+				{sentTo ? <Notice>{t('auth.phoneCode.sent', { phone: sentTo })}</Notice> : null}
 				<button type="submit" className="button" disabled={busy}>
 					{sentTo ? t('auth.phoneCode.sendAgain') : t('auth.phoneCode.send')}
 				</button>

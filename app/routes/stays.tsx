@@ -5,6 +5,7 @@ import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, OrphanReplyErrors, replyDone, SelectField, useReplyForm } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { DataTable, Day, Money } from '~/components/ui.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
@@ -94,11 +95,7 @@ export default function StaysPage() {
 			</section>
 			<section className="card">
 				<h2>{t('stays.requestTitle')}</h2>
-				{replyDone(reply, 'request') ? (
-					<p className="notice" role="status">
-						{t('stays.requested')}
-					</p>
-				) : null}
+				{replyDone(reply, 'request') ? <Notice>{t('stays.requested')}</Notice> : null}
 				{elders.length === 0 ? (
 					<p className="empty">{t('stays.noElders')}</p>
 				) : (

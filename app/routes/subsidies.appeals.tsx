@@ -3,6 +3,7 @@ import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, OrphanReplyErrors, replyDone, TextareaField, useReplyForm } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { parseForm, replyFailure, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
 import { getT } from '~/lib/i18n.ts'
@@ -44,11 +45,7 @@ export default function Appeals() {
 			<h1>{t('dueProcess.familyTitle')}</h1>
 			<p>{t('dueProcess.familyLead')}</p>
 			<OrphanReplyErrors reply={reply} formIds={decisions.map((d) => `appeal-${d.key}`)} />
-			{reply && typeof reply === 'object' && 'ok' in reply && reply.ok ? (
-				<p role="status" className="notice">
-					{t('dueProcess.appealLodged')}
-				</p>
-			) : null}
+			{reply && typeof reply === 'object' && 'ok' in reply && reply.ok ? <Notice>{t('dueProcess.appealLodged')}</Notice> : null}
 			{decisions.length === 0 ? <p className="empty">{t('dueProcess.noRefusals')}</p> : null}
 			<ul className="cards">
 				{decisions.map((d) => (

@@ -3,7 +3,9 @@ import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/re
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, DecisionForm, FormErrors, OrphanReplyErrors, replyDone, SelectField, useReplyForm } from '~/components/forms.tsx'
-import { DataTable, Facts, Money } from '~/components/ui.tsx'
+import { Notice } from '~/components/notice.tsx'
+import { TitledTable } from '~/components/titled-table.tsx'
+import { Facts, Money } from '~/components/ui.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
@@ -56,11 +58,7 @@ export default function DueProcess() {
 		<section>
 			<h1>{t('dueProcess.officerTitle')}</h1>
 			<OrphanReplyErrors reply={reply} formIds={formIds} />
-			{doneForm ? (
-				<p role="status" className="notice">
-					{t(doneForm.startsWith('objection') ? 'dueProcess.findingDone' : doneForm.startsWith('appeal') ? 'dueProcess.appealDone' : 'dueProcess.renewed')}
-				</p>
-			) : null}
+			{doneForm ? <Notice>{t(doneForm.startsWith('objection') ? 'dueProcess.findingDone' : doneForm.startsWith('appeal') ? 'dueProcess.appealDone' : 'dueProcess.renewed')}</Notice> : null}
 
 			<h2>{t('dueProcess.objections')}</h2>
 			{objections.length === 0 ? <p className="empty">{t('dueProcess.noObjections')}</p> : null}
@@ -77,10 +75,8 @@ export default function DueProcess() {
 				))}
 			</ul>
 
-			<h2>{t('dueProcess.listed')}</h2>
-			<DataTable
-				caption={t('dueProcess.listed')}
-				captionHidden
+			<TitledTable
+				title={t('dueProcess.listed')}
 				empty={t('dueProcess.noListed')}
 				rows={listed}
 				rowKey={(e) => e.id}
@@ -129,10 +125,8 @@ export default function DueProcess() {
 				))}
 			</ul>
 
-			<h2>{t('dueProcess.reviews')}</h2>
-			<DataTable
-				caption={t('dueProcess.reviews')}
-				captionHidden
+			<TitledTable
+				title={t('dueProcess.reviews')}
 				empty={t('dueProcess.noReviews')}
 				rows={reviews}
 				rowKey={(r) => r.id}
