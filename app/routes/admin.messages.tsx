@@ -5,7 +5,8 @@ import { useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, FormErrors, OrphanReplyErrors, useReplyForm } from '~/components/forms.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
+import { ActionForm, OrphanReplyErrors, useReplyForm } from '~/components/forms.tsx'
 import { Pager } from '~/components/pager.tsx'
 import { TitledTable } from '~/components/titled-table.tsx'
 import { getEnv } from '~/lib/env.server.ts'
@@ -90,10 +91,7 @@ function RequeueForm({ id, reply }: { id: string; reply: unknown }) {
 	return (
 		<ActionForm form={form}>
 			<input type="hidden" name="id" value={id} />
-			<FormErrors form={form} />
-			<button type="submit" className="button small">
-				{t('messages.requeue')}
-			</button>
+			<FormSubmit form={form} label={t('messages.requeue')} className="button small" />
 		</ActionForm>
 	)
 }

@@ -6,7 +6,8 @@ import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { useTranslation } from 'react-i18next'
 import { AllowanceStatus } from '~/components/allowance-status.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, Field, FormErrors, replyDone, replyFor, replyValue, SelectField } from '~/components/forms.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
+import { ActionForm, Field, replyDone, replyFor, replyValue, SelectField } from '~/components/forms.tsx'
 import { Notice } from '~/components/notice.tsx'
 import { DataTable, Day, Facts, Money, Month } from '~/components/ui.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
@@ -113,10 +114,7 @@ export default function ElderAllowance() {
 						<Field label={t('card.number')} errors={cardFields.cardNumber.errors} inputProps={{ ...getInputProps(cardFields.cardNumber, { type: 'text' }), inputMode: 'numeric', autoComplete: 'off' }} />
 						<Field label={t('card.bank')} errors={cardFields.bankName.errors} inputProps={{ ...getInputProps(cardFields.bankName, { type: 'text' }), autoComplete: 'off' }} />
 						<Field label={t('card.holder')} errors={cardFields.holderName.errors} inputProps={{ ...getInputProps(cardFields.holderName, { type: 'text' }), autoComplete: 'off' }} />
-						<FormErrors form={cardForm} />
-						<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
-							{t('card.record')}
-						</button>
+						<FormSubmit form={cardForm} label={t('card.record')} disabled={navigation.state === 'submitting'} />
 					</ActionForm>
 				</section>
 			) : null}
@@ -127,10 +125,7 @@ export default function ElderAllowance() {
 					<ActionForm form={form} className="grid-form">
 						<Field label={t('liveness.date')} errors={fields.certifiedOn.errors} inputProps={{ ...getInputProps(fields.certifiedOn, { type: 'date' }), max: today }} />
 						<SelectField label={t('liveness.method')} errors={fields.method.errors} selectProps={getSelectProps(fields.method)} placeholder={t('common:common.choose')} options={LIVENESS_METHODS.map((m) => ({ value: m, label: t(`liveness.methods.${m}`) }))} />
-						<FormErrors form={form} />
-						<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
-							{t('liveness.record')}
-						</button>
+						<FormSubmit form={form} label={t('liveness.record')} disabled={navigation.state === 'submitting'} />
 					</ActionForm>
 				</section>
 			) : null}

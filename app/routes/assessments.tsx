@@ -5,7 +5,8 @@ import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, Field, FormErrors, useReplyForm } from '~/components/forms.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
+import { ActionForm, Field, useReplyForm } from '~/components/forms.tsx'
 import { TitledTable } from '~/components/titled-table.tsx'
 import { parseForm, replyFailure } from '~/lib/forms.server.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
@@ -39,10 +40,7 @@ export default function Assessments() {
 			<h1>{t('assessment.assess')}</h1>
 			<ActionForm form={form} intent="find" className="grid-form">
 				<Field label={t('common:fields.idNumber')} errors={fields.idNumber.errors} inputProps={{ id: 'find-id', name: 'idNumber', required: true, maxLength: 18, autoComplete: 'off' }} />
-				<FormErrors form={form} />
-				<button type="submit" className="button big">
-					{t('assessment.assess')}
-				</button>
+				<FormSubmit form={form} label={t('assessment.assess')} />
 			</ActionForm>
 			<TitledTable
 				title={t('assessment.request')}

@@ -3,7 +3,8 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { useTranslation } from 'react-i18next'
 import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, DecisionForm, Field, FormErrors, replyValue, SelectField, useReplyForm } from '~/components/forms.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
+import { ActionForm, DecisionForm, Field, replyValue, SelectField, useReplyForm } from '~/components/forms.tsx'
 import { Notice } from '~/components/notice.tsx'
 import { Facts } from '~/components/ui.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
@@ -173,10 +174,7 @@ function LifeEventForm({ reply, today }: { reply: unknown; today: string }) {
 				/>
 				<Field label={t('lifeEvents.occurredOn')} errors={fields.occurredOn.errors} inputProps={{ id: 'event-date', name: 'occurredOn', type: 'date', required: true, max: today }} />
 				<Field label={t('lifeEvents.reference')} errors={fields.reference.errors} inputProps={{ id: 'event-reference', name: 'reference', maxLength: 100 }} />
-				<FormErrors form={form} />
-				<button type="submit" className="button" disabled={navigation.state === 'submitting'}>
-					{t('lifeEvents.save')}
-				</button>
+				<FormSubmit form={form} label={t('lifeEvents.save')} className="button" disabled={navigation.state === 'submitting'} />
 			</ActionForm>
 		</section>
 	)
@@ -271,10 +269,7 @@ function FamilyLinks({ families, reply }: { families: { relationship: string; us
 					placeholder={t('common.choose')}
 					options={RELATIONSHIPS.map((r) => ({ value: r, label: t(`relationships.${r}`) }))}
 				/>
-				<FormErrors form={form} />
-				<button type="submit" className="button">
-					{t('registry.family.link')}
-				</button>
+				<FormSubmit form={form} label={t('registry.family.link')} className="button" />
 			</ActionForm>
 		</section>
 	)
@@ -286,10 +281,7 @@ function UnlinkForm({ userId, reply }: { userId: string; reply: unknown }) {
 	return (
 		<ActionForm form={form} intent="unlink-family" className="inline-form">
 			<input type="hidden" name="userId" value={userId} />
-			<FormErrors form={form} errors={fields.userId.errors} />
-			<button type="submit" className="button secondary">
-				{t('registry.family.unlink')}
-			</button>
+			<FormSubmit form={form} errors={fields.userId.errors} label={t('registry.family.unlink')} className="button secondary" />
 		</ActionForm>
 	)
 }

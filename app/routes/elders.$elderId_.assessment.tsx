@@ -6,7 +6,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, Field, FormErrors, replyValue, SelectField, TextareaField, useReplyForm } from '~/components/forms.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
+import { ActionForm, Field, replyValue, SelectField, TextareaField, useReplyForm } from '~/components/forms.tsx'
 import { Notice } from '~/components/notice.tsx'
 import { TitledTable } from '~/components/titled-table.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
@@ -136,10 +137,7 @@ function AssessForm({ scale, today, reply, zh }: { scale: ScaleData; today: stri
 			<Field label={t('fields.riskEvents')} errors={errorsOf('riskEvents')} inputProps={{ id: 'riskEvents', name: 'riskEvents', inputMode: 'numeric', defaultValue: '0', maxLength: 2 }} />
 			<Field label={t('fields.validMonths')} errors={errorsOf('validMonths')} inputProps={{ id: 'validMonths', name: 'validMonths', inputMode: 'numeric', defaultValue: '12', maxLength: 2 }} />
 			<TextareaField label={t('fields.note')} errors={errorsOf('note')} textareaProps={{ id: 'assessment-note', name: 'note', maxLength: 500 }} />
-			<FormErrors form={form} />
-			<button type="submit" className="button big">
-				{t('assessment.save')}
-			</button>
+			<FormSubmit form={form} label={t('assessment.save')} />
 		</ActionForm>
 	)
 }
@@ -151,10 +149,7 @@ function RequestForm({ reply }: { reply: unknown }) {
 		<ActionForm form={form} intent="request" className="grid-form">
 			<h2>{t('assessment.request')}</h2>
 			<TextareaField label={t('fields.reason')} errors={fields.reason.errors} textareaProps={{ id: 'request-reason', name: 'reason', required: true, maxLength: 500 }} />
-			<FormErrors form={form} />
-			<button type="submit" className="button">
-				{t('assessment.requestSave')}
-			</button>
+			<FormSubmit form={form} label={t('assessment.requestSave')} className="button" />
 		</ActionForm>
 	)
 }

@@ -4,7 +4,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, Field, FormErrors, replyDone, SelectField, TextareaField, useReplyForm } from '~/components/forms.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
+import { ActionForm, Field, replyDone, SelectField, TextareaField, useReplyForm } from '~/components/forms.tsx'
 import { Notice } from '~/components/notice.tsx'
 import { DataTable } from '~/components/ui.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
@@ -65,10 +66,7 @@ export default function ElderStatuses() {
 					options={(['concentrated', 'dispersed'] as const).map((m) => ({ value: m, label: t(`supportModes.${m}`) }))}
 				/>
 				<TextareaField label={t('fields.note')} errors={fields.note.errors} textareaProps={{ id: 'status-note', name: 'note', maxLength: 500 }} />
-				<FormErrors form={form} />
-				<button type="submit" className="button big">
-					{t('statuses.save')}
-				</button>
+				<FormSubmit form={form} label={t('statuses.save')} />
 			</ActionForm>
 			<h2>{t('statuses.history')}</h2>
 			<DataTable
@@ -100,10 +98,7 @@ function EndForm({ statusId, reply, today }: { statusId: string; reply: unknown;
 			<input type="hidden" name="statusId" value={statusId} />
 			<Field label={t('fields.endOn')} errors={fields.endOn.errors ?? fields.statusId.errors} inputProps={{ name: 'endOn', type: 'date', required: true, defaultValue: today }} />
 			<Field label={t('fields.reason')} errors={fields.reason.errors} inputProps={{ name: 'reason', required: true, maxLength: 500 }} />
-			<FormErrors form={form} />
-			<button type="submit" className="button secondary">
-				{t('statuses.end')}
-			</button>
+			<FormSubmit form={form} label={t('statuses.end')} className="button secondary" />
 		</ActionForm>
 	)
 }

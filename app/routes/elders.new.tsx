@@ -4,7 +4,8 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@rem
 import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, Field, FormErrors, replyFor, SelectField } from '~/components/forms.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
+import { ActionForm, Field, replyFor, SelectField } from '~/components/forms.tsx'
 import { ContactFields, ResidenceFields } from '~/components/residence-fields.tsx'
 import { parseForm, replyFailure } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
@@ -85,10 +86,7 @@ function FamilyForm() {
 					communityId={fields.communityId.initialValue}
 					errors={{ districtId: fields.districtId.errors, communityId: fields.communityId.errors }}
 				/>
-				<FormErrors form={form} />
-				<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
-					{t('elders.save')}
-				</button>
+				<FormSubmit form={form} label={t('elders.save')} disabled={navigation.state === 'submitting'} />
 			</ActionForm>
 		</section>
 	)
@@ -126,10 +124,7 @@ function OfficerForm() {
 					errors={{ districtId: fields.districtId.errors, communityId: fields.communityId.errors }}
 				/>
 				<ContactFields fields={fields} />
-				<FormErrors form={form} />
-				<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
-					{t('registry.register')}
-				</button>
+				<FormSubmit form={form} label={t('registry.register')} disabled={navigation.state === 'submitting'} />
 			</ActionForm>
 		</section>
 	)

@@ -2,7 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, ErrorList, FormErrors, replyValue, useReplyForm } from '~/components/forms.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
+import { ActionForm, ErrorList, replyValue, useReplyForm } from '~/components/forms.tsx'
 import { Notice } from '~/components/notice.tsx'
 import { DataTable, Facts, Money } from '~/components/ui.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
@@ -78,10 +79,7 @@ export default function InstitutionConstruction() {
 							))}
 						</fieldset>
 						<ErrorList id="apply-bedIds-error" errors={fields.bedIds.errors} />
-						<FormErrors form={form} />
-						<button type="submit" className="button big" disabled={busy}>
-							{t('construction.apply')}
-						</button>
+						<FormSubmit form={form} label={t('construction.apply')} disabled={busy} />
 					</ActionForm>
 				)}
 			</section>

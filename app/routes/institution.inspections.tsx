@@ -3,7 +3,8 @@ import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { Findings, InspectionList } from '~/components/findings.tsx'
-import { ActionForm, Field, FormErrors, OrphanReplyErrors, replyDone, TextareaField, useReplyForm } from '~/components/forms.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
+import { ActionForm, Field, OrphanReplyErrors, replyDone, TextareaField, useReplyForm } from '~/components/forms.tsx'
 import { Notice } from '~/components/notice.tsx'
 import { formIdOf, parseForm, replyFailure, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
@@ -79,10 +80,7 @@ function AnswerForm({ id }: { id: string }) {
 				textareaProps={{ id: `answer-${id}-rectification`, name: 'rectification', required: true, maxLength: 1000 }}
 			/>
 			<Field label={t('inspections.photos')} hint={t('inspections.photoHint')} errors={fields.photos.errors} inputProps={{ id: `answer-${id}-photos`, name: 'photos', type: 'file', accept: 'image/jpeg,image/png,image/webp', multiple: true }} />
-			<FormErrors form={form} errors={fields.findingId.errors} />
-			<button type="submit" className="button" disabled={busy}>
-				{t('inspections.answer')}
-			</button>
+			<FormSubmit form={form} errors={fields.findingId.errors} label={t('inspections.answer')} className="button" disabled={busy} />
 		</ActionForm>
 	)
 }

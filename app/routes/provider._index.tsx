@@ -2,7 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, Field, FormErrors, replyDone, useReplyForm } from '~/components/forms.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
+import { ActionForm, Field, replyDone, useReplyForm } from '~/components/forms.tsx'
 import { CommunityLimit } from '~/components/marketplace.tsx'
 import { Notice } from '~/components/notice.tsx'
 import { Money } from '~/components/ui.tsx'
@@ -81,10 +82,7 @@ export default function ProviderHome() {
 				<Field label={t('terms.holdMinutes')} errors={fields.holdMinutes.errors} inputProps={{ id: 'holdMinutes', name: 'holdMinutes', type: 'number', min: 5, max: 10080, defaultValue: terms?.holdMinutes ?? 720 }} />
 				<Field label={t('terms.freeCancelHours')} errors={fields.freeCancelHours.errors} inputProps={{ id: 'freeCancelHours', name: 'freeCancelHours', type: 'number', min: 0, max: 720, defaultValue: terms?.freeCancelHours ?? 24 }} />
 				<Field label={t('terms.lateCancelFeePercent')} errors={fields.lateCancelFeePercent.errors} inputProps={{ id: 'lateCancelFeePercent', name: 'lateCancelFeePercent', type: 'number', min: 0, max: 100, defaultValue: terms?.lateCancelFeePercent ?? 30 }} />
-				<FormErrors form={form} errors={fields.autoConfirm.errors} />
-				<button type="submit" className="button big">
-					{t('terms.save')}
-				</button>
+				<FormSubmit form={form} errors={fields.autoConfirm.errors} label={t('terms.save')} />
 			</ActionForm>
 		</section>
 	)

@@ -4,7 +4,8 @@ import { useTranslation } from 'react-i18next'
 import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, ErrorList, Field, FormErrors, OrphanReplyErrors, replyDone, useReplyForm } from '~/components/forms.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
+import { ActionForm, ErrorList, Field, OrphanReplyErrors, replyDone, useReplyForm } from '~/components/forms.tsx'
 import { Notice } from '~/components/notice.tsx'
 import { OfferingForm } from '~/components/offering-form.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
@@ -94,10 +95,7 @@ export default function EditOffering() {
 				<Field label={t('schedule.start')} errors={ruleFields.start.errors} inputProps={{ id: 'rule-start', name: 'start', type: 'time', defaultValue: '08:00' }} />
 				<Field label={t('schedule.end')} errors={ruleFields.end.errors} inputProps={{ id: 'rule-end', name: 'end', type: 'time', defaultValue: '18:00' }} />
 				<Field label={t('schedule.capacity')} errors={ruleFields.capacity.errors} inputProps={{ id: 'rule-capacity', name: 'capacity', type: 'number', min: 1, max: 1000, defaultValue: 2 }} />
-				<FormErrors form={ruleForm} />
-				<button type="submit" className="button big">
-					{t('schedule.add')}
-				</button>
+				<FormSubmit form={ruleForm} label={t('schedule.add')} />
 			</ActionForm>
 			<h2>{t('schedule.closures')}</h2>
 			<ul>
@@ -115,10 +113,7 @@ export default function EditOffering() {
 						<input type="checkbox" name="scope" value="all" /> {t('schedule.allOfferings')}
 					</label>
 				</div>
-				<FormErrors form={closureForm} />
-				<button type="submit" className="button big secondary">
-					{t('schedule.addClosure')}
-				</button>
+				<FormSubmit form={closureForm} label={t('schedule.addClosure')} className="button big secondary" />
 			</ActionForm>
 			<h2>{t('catalogue.edit')}</h2>
 			<OfferingForm

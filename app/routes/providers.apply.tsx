@@ -4,7 +4,8 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@rem
 import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, ErrorList, Field, FormErrors, replyFor, SelectField } from '~/components/forms.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
+import { ActionForm, ErrorList, Field, replyFor, SelectField } from '~/components/forms.tsx'
 import { parseForm, replyFailure } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
@@ -80,10 +81,7 @@ export default function ApplyProvider() {
 					<textarea {...getTextareaProps(fields.description)} rows={4} />
 					<ErrorList errors={fields.description.errors} />
 				</div>
-				<FormErrors form={form} />
-				<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
-					{t('apply.submit')}
-				</button>
+				<FormSubmit form={form} label={t('apply.submit')} disabled={navigation.state === 'submitting'} />
 			</ActionForm>
 		</section>
 	)

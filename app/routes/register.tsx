@@ -5,6 +5,7 @@ import { Link, useActionData, useNavigation } from '@remix-run/react'
 import { Fragment } from 'react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
 import { ActionForm, Field, FormErrors, replyFor } from '~/components/forms.tsx'
 import { Notice } from '~/components/notice.tsx'
 import { parseForm, replyFailure, replyOutcome } from '~/lib/forms.server.ts'
@@ -82,10 +83,7 @@ export default function Register() {
 				<Field label={t('fields.code')} hint={t('hints.code')} errors={fields.code.errors} inputProps={{ ...getInputProps(fields.code, { type: 'text' }), autoComplete: 'one-time-code', inputMode: 'numeric', maxLength: 6 }} />
 				<Field label={t('fields.password')} hint={t('hints.password')} errors={fields.password.errors} inputProps={{ ...getInputProps(fields.password, { type: 'password' }), autoComplete: 'new-password' }} />
 				<Field label={t('fields.confirmPassword')} errors={fields.confirmPassword.errors} inputProps={{ ...getInputProps(fields.confirmPassword, { type: 'password' }), autoComplete: 'new-password' }} />
-				<FormErrors form={form} />
-				<button type="submit" className="button big" disabled={busy}>
-					{t('auth.register')}
-				</button>
+				<FormSubmit form={form} label={t('auth.register')} disabled={busy} />
 			</ActionForm>
 			<p>
 				{t('auth.haveAccount')} <Link to="/login">{t('auth.signIn')}</Link> · <Link to="/reset-password">{t('auth.forgotPassword')}</Link>

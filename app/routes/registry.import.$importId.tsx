@@ -4,6 +4,7 @@ import { useEffect } from 'react'
 import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
 import { ActionForm, FormErrors, useReplyForm } from '~/components/forms.tsx'
 import { DataTable, Facts } from '~/components/ui.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
@@ -88,10 +89,7 @@ export default function RegistryImportPage() {
 			{imp.status === 'classified' ? (
 				<ActionForm form={form}>
 					<p>{t('registryImport.applyLead', { count: imp.newCount + imp.changedCount })}</p>
-					<FormErrors form={form} />
-					<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
-						{t('registryImport.apply')}
-					</button>
+					<FormSubmit form={form} label={t('registryImport.apply')} disabled={navigation.state === 'submitting'} />
 				</ActionForm>
 			) : (
 				<FormErrors form={form} />

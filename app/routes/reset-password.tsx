@@ -5,6 +5,7 @@ import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/re
 import { Fragment } from 'react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
 import { ActionForm, Field, FormErrors, replyFor } from '~/components/forms.tsx'
 import { Notice } from '~/components/notice.tsx'
 import { parseForm, replyFailure, replyOutcome } from '~/lib/forms.server.ts'
@@ -75,10 +76,7 @@ export default function ResetPassword() {
 				<Field label={t('fields.code')} hint={t('hints.code')} errors={fields.code.errors} inputProps={{ ...getInputProps(fields.code, { type: 'text' }), autoComplete: 'one-time-code', inputMode: 'numeric', maxLength: 6 }} />
 				<Field label={t('fields.newPassword')} hint={t('hints.password')} errors={fields.password.errors} inputProps={{ ...getInputProps(fields.password, { type: 'password' }), autoComplete: 'new-password' }} />
 				<Field label={t('fields.confirmPassword')} errors={fields.confirmPassword.errors} inputProps={{ ...getInputProps(fields.confirmPassword, { type: 'password' }), autoComplete: 'new-password' }} />
-				<FormErrors form={form} />
-				<button type="submit" className="button big" disabled={busy}>
-					{t('auth.resetSubmit')}
-				</button>
+				<FormSubmit form={form} label={t('auth.resetSubmit')} disabled={busy} />
 			</ActionForm>
 			<p>
 				<Link to="/login">{t('auth.signIn')}</Link>

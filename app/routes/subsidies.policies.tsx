@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
 import { ActionForm, Field, FormErrors, OrphanReplyErrors, replyDone, SelectField, useReplyForm } from '~/components/forms.tsx'
 import { CheckboxGroup, FormMessage } from '~/components/subsidy-ui.tsx'
 import { DataTable, Money } from '~/components/ui.tsx'
@@ -221,10 +222,7 @@ export default function Policies() {
 						<SelectField label={t('fields.district')} errors={limit.districtId.errors} selectProps={{ name: 'districtId', id: 'limit-district', required: true }} placeholder={t('common.choose')} options={districts.map((d) => ({ value: d.id, label: zh ? d.nameZh : d.nameEn }))} />
 						<Field label={t('districtPolicy.maxMonthlyCreditYuan')} errors={limit.maxMonthlyCredit.errors} inputProps={{ type: 'text', inputMode: 'decimal', name: 'maxMonthlyCredit', id: 'limit-credit', required: true }} />
 						<Field label={t('districtPolicy.maxYearBudgetYuan')} errors={limit.maxYearBudget.errors} inputProps={{ type: 'text', inputMode: 'decimal', name: 'maxYearBudget', id: 'limit-budget', required: true }} />
-						<FormErrors form={limitForm} />
-						<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
-							{t('districtPolicy.saveLimit')}
-						</button>
+						<FormSubmit form={limitForm} label={t('districtPolicy.saveLimit')} disabled={navigation.state === 'submitting'} />
 					</ActionForm>
 				</section>
 			) : null}
@@ -258,10 +256,7 @@ export default function Policies() {
 								<CheckboxGroup legend={t('fields.districts')} name="districtIds" options={districts.map((d) => ({ value: d.id, label: zh ? d.nameZh : d.nameEn }))} errors={create.districtIds.errors} />
 							)}
 							<CheckboxGroup legend={t('fields.excludes')} name="excludes" options={policies.map((p) => ({ value: p.id, label: zh ? p.nameZh : p.nameEn }))} errors={create.excludes.errors} />
-							<FormErrors form={createForm} />
-							<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
-								{t('policies.create')}
-							</button>
+							<FormSubmit form={createForm} label={t('policies.create')} disabled={navigation.state === 'submitting'} />
 						</ActionForm>
 					</section>
 					{mine.length ? (
@@ -272,10 +267,7 @@ export default function Policies() {
 								<SelectField label={t('fields.policy')} errors={version.policyId.errors} selectProps={{ name: 'policyId', id: 'version-policy', required: true }} placeholder={t('common.choose')} options={mine.map((p) => ({ value: p.id, label: zh ? p.nameZh : p.nameEn }))} />
 								<RuleFields prefix="version" fields={version as FieldErrors} today={today} />
 								{ownDistrict ? null : <CheckboxGroup legend={t('fields.districts')} name="districtIds" options={districts.map((d) => ({ value: d.id, label: zh ? d.nameZh : d.nameEn }))} errors={version.districtIds.errors} />}
-								<FormErrors form={versionForm} />
-								<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
-									{t('policies.addVersion')}
-								</button>
+								<FormSubmit form={versionForm} label={t('policies.addVersion')} disabled={navigation.state === 'submitting'} />
 							</ActionForm>
 						</section>
 					) : null}
@@ -293,10 +285,7 @@ export default function Policies() {
 								/>
 								<Field label={t('fields.year')} errors={budget.year.errors} inputProps={{ type: 'number', name: 'year', id: 'budget-year', defaultValue: today.slice(0, 4), required: true }} />
 								<Field label={t('fields.budgetYuan')} errors={budget.amount.errors} inputProps={{ type: 'text', inputMode: 'decimal', name: 'amount', id: 'budget-amount', required: true }} />
-								<FormErrors form={budgetForm} />
-								<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
-									{t('policies.saveBudget')}
-								</button>
+								<FormSubmit form={budgetForm} label={t('policies.saveBudget')} disabled={navigation.state === 'submitting'} />
 							</ActionForm>
 						</section>
 					) : null}
