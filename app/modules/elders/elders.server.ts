@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { prisma } from '~/lib/db.server.ts'
 import { isUniqueViolation } from '~/lib/db-errors.server.ts'
+import { pageWindow } from '~/lib/paging.ts'
 import { ageOn, dateOnly, shanghaiDate, toDateString } from '~/lib/time.ts'
 import { fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
@@ -90,8 +91,7 @@ export async function listElders(user: SessionUser, opts: { page?: number; pageS
 	const rows = await prisma.elder.findMany({
 		where: { AND: [elderScope(user), opts.districtId ? { districtId: opts.districtId } : {}, opts.unverified ? { residenceStatus: 'unverified' } : {}] },
 		orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
-		skip: (page - 1) * pageSize,
-		take: pageSize + 1,
+		...pageWindow(page, pageSize),
 		select: elderSummary,
 	})
 	return { hasMore: rows.length > pageSize, elders: rows.slice(0, pageSize).map(withAge) }
