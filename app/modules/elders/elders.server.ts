@@ -2,15 +2,14 @@ import { z } from 'zod'
 import { prisma } from '~/lib/db.server.ts'
 import { isUniqueViolation } from '~/lib/db-errors.server.ts'
 import { pageWindow } from '~/lib/paging.ts'
-import { ageOn, dateOnly, shanghaiDate, toDateString } from '~/lib/time.ts'
+import { ageOn, shanghaiDate, toDateString } from '~/lib/time.ts'
 import { fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import { elderScope, mayRevealIdNumber } from '~/modules/auth/access.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
-import { decryptIdNumber, encryptIdNumber, hashIdNumber } from '~/modules/identity/id-crypto.server.ts'
-import { maskIdNumber } from '~/modules/identity/id-number.ts'
+import { decryptIdNumber, hashIdNumber } from '~/modules/identity/id-crypto.server.ts'
 import { requestClaim } from './claims.server.ts'
-import { residenceOf } from './registry.server.ts'
+import { identityColumns, residenceOf } from './registry.server.ts'
 import { type addElderSchema, MIN_ELDER_AGE } from './schemas.ts'
 
 type AddElderInput = z.infer<ReturnType<typeof addElderSchema>>
@@ -56,12 +55,8 @@ export async function addElderForFamily(user: SessionUser, input: AddElderInput)
 		const elder = await prisma.$transaction(async (tx) => {
 			const created = await tx.elder.create({
 				data: {
-					idNumberCipher: encryptIdNumber(input.idNumber.value),
-					idNumberHash: idHash,
-					idNumberMasked: maskIdNumber(input.idNumber.value),
+					...identityColumns(input.idNumber, idHash),
 					name: input.name,
-					gender: input.idNumber.gender,
-					birthDate: dateOnly(input.idNumber.birthDate),
 					districtId: district.id,
 					communityId: community.id,
 					settlement: community.kind,
