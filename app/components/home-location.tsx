@@ -2,6 +2,7 @@ import { Form, useSubmit } from '@remix-run/react'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
+import { submitWithPosition } from './geo-submit.ts'
 import { ErrorList, replyValue, useReplyForm } from './forms.tsx'
 import { Notice } from './notice.tsx'
 
@@ -26,17 +27,7 @@ export function HomeLocationForm({ locatedAt, source, reply }: { locatedAt: stri
 				onSubmit={(event) => {
 					const form = event.currentTarget
 					event.preventDefault()
-					if (!('geolocation' in navigator)) return setGeoError('elders.home.geoUnavailable')
-					navigator.geolocation.getCurrentPosition(
-						(pos) => {
-							const fd = new FormData(form)
-							fd.set('lat', String(pos.coords.latitude))
-							fd.set('lng', String(pos.coords.longitude))
-							submit(fd, { method: 'post' })
-						},
-						() => setGeoError('elders.home.geoDenied'),
-						{ enableHighAccuracy: true, timeout: 15_000 },
-					)
+					submitWithPosition(form, submit, (why) => setGeoError(`elders.home.${why}`))
 				}}
 			>
 				<AuthenticityTokenInput name="csrf" />

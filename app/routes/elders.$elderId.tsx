@@ -4,8 +4,9 @@ import { useTranslation } from 'react-i18next'
 import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { FormSubmit } from '~/components/form-submit.tsx'
-import { ActionForm, DecisionForm, Field, replyValue, SelectField, useReplyForm } from '~/components/forms.tsx'
+import { ActionForm, Field, replyValue, SelectField, useReplyForm } from '~/components/forms.tsx'
 import { Notice } from '~/components/notice.tsx'
+import { ReplyDecisionForm } from '~/components/reply-decision-form.tsx'
 import { Facts } from '~/components/ui.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp, invariantResponse, notFoundUnless, requireId } from '~/lib/http.server.ts'
@@ -192,53 +193,44 @@ function PendingDeaths({ pending, reply }: { pending: { eventId: string; on: str
 
 function PendingDeath({ eventId, on, reply }: { eventId: string; on: string; reply: unknown }) {
 	const { t, i18n } = useTranslation()
-	const navigation = useNavigation()
-	const [form, fields] = useReplyForm<'decision' | 'note'>('decide-death', reply)
 	return (
 		<section className="card notice" data-testid="pending-death">
 			<h2>{t('lifeEvents.pendingTitle')}</h2>
 			<p>
 				{t('lifeEvents.kind.death')} · {formatDay(on, i18n.language)}
 			</p>
-			<DecisionForm
-				form={form}
-				fields={fields}
+			<ReplyDecisionForm
+				id="decide-death"
+				reply={reply}
+				hidden={{ intent: 'decide-death', eventId }}
 				reason={{ name: 'note', label: t('lifeEvents.note'), maxLength: 200 }}
 				decision="decision"
 				choices={[
 					{ value: 'confirm', label: t('lifeEvents.confirm') },
 					{ value: 'reject', label: t('lifeEvents.reject'), tone: 'danger' },
 				]}
-				disabled={navigation.state === 'submitting'}
-			>
-				<input type="hidden" name="intent" value="decide-death" />
-				<input type="hidden" name="eventId" value={eventId} />
-			</DecisionForm>
+			/>
 		</section>
 	)
 }
 
 function VerifyForm({ reply }: { reply: unknown }) {
 	const { t } = useTranslation()
-	const navigation = useNavigation()
-	const [form, fields] = useReplyForm<'decision' | 'note'>('verify-residence', reply)
 	return (
 		<section className="card">
 			<h2>{t('registry.verify.title')}</h2>
 			<p>{t('registry.verify.lead')}</p>
-			<DecisionForm
-				form={form}
-				fields={fields}
+			<ReplyDecisionForm
+				id="verify-residence"
+				reply={reply}
+				hidden={{ intent: 'verify-residence' }}
 				reason={{ name: 'note', label: t('registry.verify.note'), hint: t('registry.verify.noteHint'), maxLength: 200 }}
 				decision="decision"
 				choices={[
 					{ value: 'verify', label: t('registry.verify.verify') },
 					{ value: 'reject', label: t('registry.verify.reject'), tone: 'danger' },
 				]}
-				disabled={navigation.state === 'submitting'}
-			>
-				<input type="hidden" name="intent" value="verify-residence" />
-			</DecisionForm>
+			/>
 		</section>
 	)
 }

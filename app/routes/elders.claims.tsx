@@ -1,10 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { DecisionForm, OrphanReplyErrors, useReplyForm } from '~/components/forms.tsx'
+import { OrphanReplyErrors } from '~/components/forms.tsx'
 import { When } from '~/components/marketplace.tsx'
 import { Notice } from '~/components/notice.tsx'
+import { ReplyDecisionForm } from '~/components/reply-decision-form.tsx'
 import { Facts } from '~/components/ui.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
@@ -65,22 +66,18 @@ export default function Claims() {
 
 function ClaimForm({ claimId, reply }: { claimId: string; reply: unknown }) {
 	const { t } = useTranslation()
-	const navigation = useNavigation()
-	const [form, fields] = useReplyForm<'reason'>(`claim-${claimId}`, reply)
 	return (
-		<DecisionForm
-			form={form}
-			fields={fields}
+		<ReplyDecisionForm
+			id={`claim-${claimId}`}
+			reply={reply}
+			hidden={{ claimId }}
 			reason={{ name: 'reason', label: t('claims.reason'), hint: t('claims.reasonHint') }}
 			decision="decision"
 			choices={[
 				{ value: 'confirm', label: t('claims.confirm') },
 				{ value: 'refuse', label: t('claims.refuse'), tone: 'danger' },
 			]}
-			disabled={navigation.state === 'submitting'}
-		>
-			<input type="hidden" name="claimId" value={claimId} />
-		</DecisionForm>
+		/>
 	)
 }
 

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, DecisionForm, FormErrors, OrphanReplyErrors, replyDone, SelectField, useReplyForm } from '~/components/forms.tsx'
 import { Notice } from '~/components/notice.tsx'
+import { ReplyDecisionForm } from '~/components/reply-decision-form.tsx'
 import { TitledTable } from '~/components/titled-table.tsx'
 import { Facts, Money } from '~/components/ui.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
@@ -144,23 +145,18 @@ export default function DueProcess() {
 
 function FindingForm({ id, reply }: { id: string; reply: unknown }) {
 	const { t } = useTranslation('subsidies')
-	const navigation = useNavigation()
-	const [form, fields] = useReplyForm<'reasons'>(`objection-${id}`, reply)
 	return (
-		<DecisionForm
-			form={form}
-			fields={fields}
+		<ReplyDecisionForm
+			id={`objection-${id}`}
+			reply={reply}
+			hidden={{ intent: 'finding', objectionId: id }}
 			reason={{ name: 'reasons', label: t('dueProcess.finding'), required: true }}
 			decision="finding"
 			choices={[
 				{ value: 'not_upheld', label: t('dueProcess.notUpheld') },
 				{ value: 'upheld', label: t('dueProcess.upheld'), tone: 'danger' },
 			]}
-			disabled={navigation.state === 'submitting'}
-		>
-			<input type="hidden" name="intent" value="finding" />
-			<input type="hidden" name="objectionId" value={id} />
-		</DecisionForm>
+		/>
 	)
 }
 
