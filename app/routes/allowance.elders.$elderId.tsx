@@ -1,14 +1,14 @@
 import { getInputProps, getSelectProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
+import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { AllowanceStatus } from '~/components/allowance-status.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { FormSubmit } from '~/components/form-submit.tsx'
 import { ActionForm, Field, replyDone, replyFor, replyValue, SelectField } from '~/components/forms.tsx'
 import { Notice } from '~/components/notice.tsx'
+import { PostButton } from '~/components/post-form.tsx'
 import { DataTable, Day, Facts, Money, Month } from '~/components/ui.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp, invariantResponse, notFoundUnless, requireId } from '~/lib/http.server.ts'
@@ -90,13 +90,7 @@ export default function ElderAllowance() {
 				/>
 				{a.elder.cardNeedsReentry ? <Notice data-testid="card-reentry">{t('card.needsReentry', { card: a.elder.bankCardRef })}</Notice> : null}
 				{a.canRecordCard && a.elder.bankCardRef && !a.elder.cardNeedsReentry && !revealedCard ? (
-					<Form method="post" className="actions">
-						<AuthenticityTokenInput name="csrf" />
-						<input type="hidden" name="intent" value="revealCard" />
-						<button type="submit" className="button secondary">
-							{t('card.reveal')}
-						</button>
-					</Form>
+					<PostButton className="actions" hidden={{ intent: 'revealCard' }} label={t('card.reveal')} />
 				) : null}
 				{revealedCard ? <p className="hint">{t('card.revealed')}</p> : null}
 			</section>

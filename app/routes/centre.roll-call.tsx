@@ -1,11 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { OrphanReplyErrors, replyValue } from '~/components/forms.tsx'
 import { StatusBadge, When } from '~/components/marketplace.tsx'
 import { Notice } from '~/components/notice.tsx'
+import { PostForm } from '~/components/post-form.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp, notFoundUnless } from '~/lib/http.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
@@ -59,39 +59,28 @@ export default function RollCall() {
 						<strong>{r.elder.name}</strong> · {r.offering.title} · <When at={r.startsAt} /> <StatusBadge status={r.status} />
 						{r.status === 'confirmed' ? (
 							<>
-								<Form method="post">
-									<AuthenticityTokenInput name="csrf" />
-									<input type="hidden" name="intent" value="arrive" />
-									<input type="hidden" name="bookingId" value={r.id} />
-									<input type="hidden" name="method" value="roll_call" />
+								<PostForm hidden={{ intent: 'arrive', bookingId: r.id, method: 'roll_call' }}>
 									<button type="submit" className="button big">
 										{t('rollCall.arrive')}
 									</button>
-								</Form>
-								<Form method="post">
-									<AuthenticityTokenInput name="csrf" />
-									<input type="hidden" name="intent" value="arrive" />
-									<input type="hidden" name="bookingId" value={r.id} />
-									<input type="hidden" name="method" value="code" />
+								</PostForm>
+								<PostForm hidden={{ intent: 'arrive', bookingId: r.id, method: 'code' }}>
 									<label htmlFor={`code-${r.id}`}>{t('rollCall.familyCode')}</label>
 									<input id={`code-${r.id}`} name="code" type="text" inputMode="numeric" maxLength={6} className="mono" />
 									<button type="submit" className="button secondary">
 										{t('rollCall.arriveByCode')}
 									</button>
-								</Form>
+								</PostForm>
 							</>
 						) : null}
 						{r.status === 'in_service' ? (
-							<Form method="post">
-								<AuthenticityTokenInput name="csrf" />
-								<input type="hidden" name="intent" value="depart" />
-								<input type="hidden" name="bookingId" value={r.id} />
+							<PostForm hidden={{ intent: 'depart', bookingId: r.id }}>
 								<label htmlFor={`meals-${r.id}`}>{t('rollCall.meals')}</label>
 								<input id={`meals-${r.id}`} name="meals" type="number" min={0} max={3} defaultValue={r.offering.category === 'canteen_meals' ? 1 : 0} />
 								<button type="submit" className="button big">
 									{t('rollCall.depart')}
 								</button>
-							</Form>
+							</PostForm>
 						) : null}
 						{r.visit?.checkOutAt ? (
 							<span>

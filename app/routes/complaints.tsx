@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { Form, useActionData, useLoaderData } from '@remix-run/react'
+import { useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { OrphanReplyErrors, replyDone } from '~/components/forms.tsx'
 import { Notice } from '~/components/notice.tsx'
+import { PostForm } from '~/components/post-form.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
@@ -69,22 +69,16 @@ export default function Complaints() {
 						</p>
 					) : null}
 					{role === 'provider_staff' && c.status === 'submitted' ? (
-						<Form method="post">
-							<AuthenticityTokenInput name="csrf" />
-							<input type="hidden" name="intent" value="answer" />
-							<input type="hidden" name="complaintId" value={c.id} />
+						<PostForm hidden={{ intent: 'answer', complaintId: c.id }}>
 							<label htmlFor={`answer-${c.id}`}>{t('complaints.answerLabel')}</label>
 							<textarea id={`answer-${c.id}`} name="answer" required minLength={2} maxLength={2000} />
 							<button type="submit" className="button">
 								{t('complaints.answer')}
 							</button>
-						</Form>
+						</PostForm>
 					) : null}
 					{officer && c.status !== 'closed' ? (
-						<Form method="post">
-							<AuthenticityTokenInput name="csrf" />
-							<input type="hidden" name="intent" value="close" />
-							<input type="hidden" name="complaintId" value={c.id} />
+						<PostForm hidden={{ intent: 'close', complaintId: c.id }}>
 							<label htmlFor={`finding-${c.id}`}>{t('complaints.findingLabel')}</label>
 							<select id={`finding-${c.id}`} name="finding">
 								{COMPLAINT_FINDINGS.map((f) => (
@@ -98,7 +92,7 @@ export default function Complaints() {
 							<button type="submit" className="button">
 								{t('complaints.close')}
 							</button>
-						</Form>
+						</PostForm>
 					) : null}
 				</li>
 			))}
@@ -110,9 +104,7 @@ export default function Complaints() {
 			{replyDone(reply, 'complaint') ? <Notice>{t('complaints.saved')}</Notice> : null}
 			<OrphanReplyErrors reply={reply} formIds={[]} />
 			{role === 'family' ? (
-				<Form method="post" className="card grid-form">
-					<AuthenticityTokenInput name="csrf" />
-					<input type="hidden" name="intent" value="file" />
+				<PostForm className="card grid-form" hidden={{ intent: 'file' }}>
 					<h2>{t('complaints.new')}</h2>
 					{providers.length === 0 ? <p>{t('complaints.noProviders')}</p> : null}
 					<label htmlFor="providerId">{t('complaints.provider')}</label>
@@ -146,7 +138,7 @@ export default function Complaints() {
 					<button type="submit" className="button big">
 						{t('complaints.submit')}
 					</button>
-				</Form>
+				</PostForm>
 			) : null}
 			{officer ? (
 				<>

@@ -1,11 +1,11 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { FormSubmit } from '~/components/form-submit.tsx'
 import { ActionForm, Field, replyValue, SelectField, useReplyForm } from '~/components/forms.tsx'
 import { Notice } from '~/components/notice.tsx'
+import { PostButton } from '~/components/post-form.tsx'
 import { ReplyDecisionForm } from '~/components/reply-decision-form.tsx'
 import { Facts } from '~/components/ui.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
@@ -122,13 +122,7 @@ export default function ElderPage() {
 								{revealed?.idNumber ?? elder.idNumberMasked}
 							</span>
 							{canReveal && !revealed ? (
-								<Form method="post" className="inline-form">
-									<AuthenticityTokenInput name="csrf" />
-									<input type="hidden" name="intent" value="reveal" />
-									<button type="submit" className="button secondary">
-										{t('elders.reveal')}
-									</button>
-								</Form>
+								<PostButton className="inline-form" hidden={{ intent: 'reveal' }} label={t('elders.reveal')} />
 							) : null}
 						</>,
 					],

@@ -1,13 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { Form, useActionData, useLoaderData } from '@remix-run/react'
+import { useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { FormSubmit } from '~/components/form-submit.tsx'
 import { ActionForm, ErrorList, Field, OrphanReplyErrors, replyDone, useReplyForm } from '~/components/forms.tsx'
 import { Notice } from '~/components/notice.tsx'
 import { OfferingForm } from '~/components/offering-form.tsx'
+import { PostButton } from '~/components/post-form.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { invariantResponse, notFoundUnless, requireId } from '~/lib/http.server.ts'
 import { ok } from '~/lib/outcome.ts'
@@ -71,14 +71,7 @@ export default function EditOffering() {
 				{o.rules.map((r) => (
 					<li key={r.id}>
 						{t(`weekday.${r.weekday}`)} {minuteToTime(r.startMinute)}–{minuteToTime(r.endMinute)} · {t('schedule.capacityN', { count: r.capacity })}{' '}
-						<Form method="post" className="inline-form">
-							<AuthenticityTokenInput name="csrf" />
-							<input type="hidden" name="intent" value="remove-rule" />
-							<input type="hidden" name="ruleId" value={r.id} />
-							<button type="submit" className="button secondary">
-								{t('schedule.remove')}
-							</button>
-						</Form>
+						<PostButton className="inline-form" hidden={{ intent: 'remove-rule', ruleId: r.id }} label={t('schedule.remove')} />
 					</li>
 				))}
 			</ul>

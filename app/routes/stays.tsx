@@ -1,11 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, OrphanReplyErrors, replyDone, SelectField, useReplyForm } from '~/components/forms.tsx'
 import { Notice } from '~/components/notice.tsx'
+import { PostForm } from '~/components/post-form.tsx'
 import { DataTable, Day, Money } from '~/components/ui.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
@@ -127,15 +127,12 @@ export default function StaysPage() {
 							</p>
 							<p data-testid="my-request-next">{t(`stays.next.${r.status}`, { institution: r.providerName })}</p>
 							{r.status === 'requested' || r.status === 'accepted' ? (
-								<Form method="post">
-									<AuthenticityTokenInput name="csrf" />
-									<input type="hidden" name="intent" value="cancel" />
-									<input type="hidden" name="requestId" value={r.id} />
+								<PostForm hidden={{ intent: 'cancel', requestId: r.id }}>
 									<label className="checkbox">
 										<input type="checkbox" name="confirm" required /> {t('stays.confirmWithdraw')}
 									</label>
 									<button type="submit" className="button secondary">{t('stays.cancel')}</button>
-								</Form>
+								</PostForm>
 							) : null}
 						</li>
 					))}
