@@ -6,8 +6,8 @@ import { Fragment } from 'react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { FormSubmit } from '~/components/form-submit.tsx'
-import { ActionForm, Field, FormErrors, replyFor } from '~/components/forms.tsx'
-import { Notice } from '~/components/notice.tsx'
+import { ActionForm, Field, replyFor } from '~/components/forms.tsx'
+import { codeSentTo, SendCodeForm } from '~/components/send-code-form.tsx'
 import { parseForm, replyFailure, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
 import { ok } from '~/lib/outcome.ts'
@@ -46,13 +46,7 @@ export default function Register() {
 	const reply = useActionData<typeof action>()
 	const navigation = useNavigation()
 	const { t } = useTranslation()
-	const sentTo = reply && reply.form === 'register-sms' && reply.ok && reply.value && 'phone' in reply.value ? reply.value.phone : null
-	const [codeForm, codeFields] = useForm({
-		id: 'register-sms',
-		lastResult: replyFor(reply, 'register-sms'),
-		onValidate: ({ formData }) => parseWithZod(formData, { schema: sendCodeSchema, error: zodMessageKey }),
-		shouldRevalidate: 'onInput',
-	})
+	const sentTo = codeSentTo(reply, 'register-sms')
 	const [form, fields] = useForm({
 		id: 'register',
 		lastResult: replyFor(reply, 'register'),
@@ -66,14 +60,7 @@ export default function Register() {
 			<h1>{t('auth.registerTitle')}</h1>
 			<p>{t('auth.registerLead')}</p>
 			<h2>{t('auth.phoneCode.step1')}</h2>
-			<ActionForm form={codeForm} intent="sendCode">
-				<Field label={t('fields.phone')} hint={t('hints.phone')} errors={codeFields.phone.errors} inputProps={{ ...getInputProps(codeFields.phone, { type: 'tel' }), autoComplete: 'tel', inputMode: 'numeric' }} />
-				<FormErrors form={codeForm} />
-				{sentTo ? <Notice>{t('auth.phoneCode.sent', { phone: sentTo })}</Notice> : null}
-				<button type="submit" className="button" disabled={busy}>
-					{sentTo ? t('auth.phoneCode.sendAgain') : t('auth.phoneCode.send')}
-				</button>
-			</ActionForm>
+			<SendCodeForm id="register-sms" reply={reply} sentNotice={t('auth.phoneCode.sent', { phone: sentTo })} busy={busy} errorMap={zodMessageKey} />
 			<h2>{t('auth.phoneCode.step2')}</h2>
 			<ActionForm form={form}>
 				<Field label={t('fields.yourName')} errors={fields.name.errors} inputProps={{ ...getInputProps(fields.name, { type: 'text' }), autoComplete: 'name' }} />
