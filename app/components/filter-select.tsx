@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react'
+import { SelectOptions } from './forms.tsx'
 
 /**
  * A choice of a search form (sent with GET): a labelled select whose first option, `anyLabel`,
@@ -21,12 +22,7 @@ export function FilterSelect({
 		<div className="field">
 			<label htmlFor={name}>{label}</label>
 			<select id={name} name={name} defaultValue={value}>
-				{anyLabel !== undefined ? <option value="">{anyLabel}</option> : null}
-				{options.map((o) => (
-					<option key={o.value} value={o.value}>
-						{o.label}
-					</option>
-				))}
+				<SelectOptions options={options} placeholder={anyLabel} />
 			</select>
 		</div>
 	)
