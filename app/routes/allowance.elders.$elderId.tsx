@@ -10,6 +10,7 @@ import { ActionForm, Field, replyDone, replyFor, replyValue, SelectField } from 
 import { Notice } from '~/components/notice.tsx'
 import { PostButton } from '~/components/post-form.tsx'
 import { DataTable, Day, Facts, Money, Month } from '~/components/ui.tsx'
+import { useCheckedForm } from '~/components/use-checked-form.ts'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp, invariantResponse, notFoundUnless, requireId } from '~/lib/http.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
@@ -68,12 +69,7 @@ export default function ElderAllowance() {
 		onValidate: ({ formData }) => parseWithZod(formData, { schema: livenessSchema(today) }),
 		shouldRevalidate: 'onInput',
 	})
-	const [cardForm, cardFields] = useForm({
-		id: 'card',
-		lastResult: replyFor(reply, 'card'),
-		onValidate: ({ formData }) => parseWithZod(formData, { schema: cardRefSchema }),
-		shouldRevalidate: 'onBlur',
-	})
+	const [cardForm, cardFields] = useCheckedForm('card', reply, cardRefSchema, 'onBlur')
 	return (
 		<>
 			<section className="card">
