@@ -6,7 +6,7 @@ import { OrphanReplyErrors, replyValue } from '~/components/forms.tsx'
 import { StatusBadge, When } from '~/components/marketplace.tsx'
 import { Notice } from '~/components/notice.tsx'
 import { PostForm } from '~/components/post-form.tsx'
-import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { answerForm } from '~/lib/forms.server.ts'
 import { clientIp, notFoundUnless } from '~/lib/http.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import { arrivalSchema, departureSchema, recordArrival, recordDeparture, rollCall } from '~/modules/attendance/attendance.server.ts'
@@ -26,13 +26,9 @@ export async function action({ request }: ActionFunctionArgs) {
 	const user = await requireRole(request, ['provider_staff'])
 	const form = await readProtectedForm(request)
 	if (form.get('intent') === 'depart') {
-		const parsed = parseForm(form, departureSchema, { form: 'attendance', invalidMessage: 'marketplace:errors.attendance.meals' })
-		if (!parsed.ok) return parsed.response
-		return replyOutcome(parsed, await recordDeparture(user, parsed.value, new Date(), clientIp(request)))
+		return answerForm(form, departureSchema, (value) => recordDeparture(user, value, new Date(), clientIp(request)), { form: 'attendance', invalidMessage: 'marketplace:errors.attendance.meals' })
 	}
-	const parsed = parseForm(form, arrivalSchema, { form: 'attendance', invalidMessage: 'marketplace:errors.attendance.invalid' })
-	if (!parsed.ok) return parsed.response
-	return replyOutcome(parsed, await recordArrival(user, parsed.value, new Date(), clientIp(request)))
+	return answerForm(form, arrivalSchema, (value) => recordArrival(user, value, new Date(), clientIp(request)), { form: 'attendance', invalidMessage: 'marketplace:errors.attendance.invalid' })
 }
 
 export default function RollCall() {

@@ -5,7 +5,7 @@ import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { OrphanReplyErrors, replyDone } from '~/components/forms.tsx'
 import { Notice } from '~/components/notice.tsx'
 import { PostForm } from '~/components/post-form.tsx'
-import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { answerForm } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
@@ -29,18 +29,12 @@ export async function action({ request }: ActionFunctionArgs) {
 	const ip = clientIp(request)
 	const intent = form.get('intent')
 	if (intent === 'answer') {
-		const parsed = parseForm(form, answerSchema, { form: 'complaint' })
-		if (!parsed.ok) return parsed.response
-		return replyOutcome(parsed, await answerComplaint(user, parsed.value, new Date(), ip))
+		return answerForm(form, answerSchema, (value) => answerComplaint(user, value, new Date(), ip), { form: 'complaint' })
 	}
 	if (intent === 'close') {
-		const parsed = parseForm(form, closeSchema, { form: 'complaint' })
-		if (!parsed.ok) return parsed.response
-		return replyOutcome(parsed, await closeComplaint(user, parsed.value, new Date(), ip))
+		return answerForm(form, closeSchema, (value) => closeComplaint(user, value, new Date(), ip), { form: 'complaint' })
 	}
-	const parsed = parseForm(form, fileSchema, { form: 'complaint' })
-	if (!parsed.ok) return parsed.response
-	return replyOutcome(parsed, await fileComplaint(user, parsed.value, new Date(), ip))
+	return answerForm(form, fileSchema, (value) => fileComplaint(user, value, new Date(), ip), { form: 'complaint' })
 }
 
 export default function Complaints() {

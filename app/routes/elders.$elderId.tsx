@@ -8,7 +8,7 @@ import { Notice } from '~/components/notice.tsx'
 import { PostButton } from '~/components/post-form.tsx'
 import { ReplyDecisionForm } from '~/components/reply-decision-form.tsx'
 import { Facts } from '~/components/ui.tsx'
-import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { answerForm } from '~/lib/forms.server.ts'
 import { clientIp, invariantResponse, notFoundUnless, requireId } from '~/lib/http.server.ts'
 import { isRegistrar, mayRevealIdNumber, requireUser } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
@@ -50,37 +50,25 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	}
 	// The family's phone at the elder's home (issue 11 item 4): the location later check-ins are measured against.
 	if (intent === 'home-location' && user.role === 'family') {
-		const parsed = parseForm(formData, homeLocationSchema, { form: 'home-location' })
-		if (!parsed.ok) return parsed.response
-		return replyOutcome(parsed, await recordHomeLocation(user, elderId, parsed.value))
+		return answerForm(formData, homeLocationSchema, (value) => recordHomeLocation(user, elderId, value), { form: 'home-location' })
 	}
 	// The registry's decisions on this elder: officers in scope only (a family or an officer elsewhere gets 404 from the module).
 	invariantResponse(isRegistrar(user), 'Forbidden', { status: 403 })
 	if (intent === 'verify-residence') {
-		const parsed = parseForm(formData, verifyResidenceSchema)
-		if (!parsed.ok) return parsed.response
-		return replyOutcome(parsed, await verifyResidence(user, elderId, parsed.value, ip))
+		return answerForm(formData, verifyResidenceSchema, (value) => verifyResidence(user, elderId, value, ip))
 	}
 	if (intent === 'link-family') {
-		const parsed = parseForm(formData, linkFamilySchema)
-		if (!parsed.ok) return parsed.response
-		return replyOutcome(parsed, await linkFamily(user, elderId, parsed.value, ip))
+		return answerForm(formData, linkFamilySchema, (value) => linkFamily(user, elderId, value, ip))
 	}
 	if (intent === 'unlink-family') {
-		const parsed = parseForm(formData, unlinkFamilySchema, { form: `unlink-${formData.get('userId')}` })
-		if (!parsed.ok) return parsed.response
-		return replyOutcome(parsed, await unlinkFamily(user, elderId, parsed.value.userId, ip))
+		return answerForm(formData, unlinkFamilySchema, (value) => unlinkFamily(user, elderId, value.userId, ip), { form: `unlink-${formData.get('userId')}` })
 	}
 	// Life events (issue 10 item 7): a death with its source, a move; a reported death confirmed or rejected.
 	if (intent === 'life-event') {
-		const parsed = parseForm(formData, recordLifeEventSchema(shanghaiDate()))
-		if (!parsed.ok) return parsed.response
-		return replyOutcome(parsed, await recordLifeEvent(user, elderId, parsed.value, ip))
+		return answerForm(formData, recordLifeEventSchema(shanghaiDate()), (value) => recordLifeEvent(user, elderId, value, ip))
 	}
 	if (intent === 'decide-death') {
-		const parsed = parseForm(formData, confirmDeathSchema)
-		if (!parsed.ok) return parsed.response
-		return replyOutcome(parsed, await decideReportedDeath(user, elderId, parsed.value, ip))
+		return answerForm(formData, confirmDeathSchema, (value) => decideReportedDeath(user, elderId, value, ip))
 	}
 	throw new Response('Unknown action', { status: 400 })
 }

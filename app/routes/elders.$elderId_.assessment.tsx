@@ -10,7 +10,7 @@ import { FormSubmit } from '~/components/form-submit.tsx'
 import { ActionForm, Field, replyValue, SelectField, TextareaField, useReplyForm } from '~/components/forms.tsx'
 import { Notice } from '~/components/notice.tsx'
 import { TitledTable } from '~/components/titled-table.tsx'
-import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { answerForm } from '~/lib/forms.server.ts'
 import { clientIp, invariantResponse, requireId } from '~/lib/http.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import { requireUser } from '~/modules/auth/access.server.ts'
@@ -52,13 +52,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	const ip = clientIp(request)
 	if (formData.get('intent') === 'request') {
 		invariantResponse(mode === 'request', 'Forbidden', { status: 403 })
-		const parsed = parseForm(formData, reassessmentRequestSchema, { form: 'request' })
-		if (!parsed.ok) return parsed.response
-		return replyOutcome(parsed, await requestReassessment(user, elderId, parsed.value.reason, ip))
+		return answerForm(formData, reassessmentRequestSchema, (value) => requestReassessment(user, elderId, value.reason, ip), { form: 'request' })
 	}
-	const parsed = parseForm(formData, assessmentSchema, { form: 'assess' })
-	if (!parsed.ok) return parsed.response
-	return replyOutcome(parsed, await recordAssessment(user, elderId, parsed.value, (name) => formData.get(name), ip))
+	return answerForm(formData, assessmentSchema, (value) => recordAssessment(user, elderId, value, (name) => formData.get(name), ip), { form: 'assess' })
 }
 
 export default function Assessment() {

@@ -8,7 +8,7 @@ import { FormSubmit } from '~/components/form-submit.tsx'
 import { ActionForm, Field, replyDone, SelectField, TextareaField, useReplyForm } from '~/components/forms.tsx'
 import { Notice } from '~/components/notice.tsx'
 import { DataTable } from '~/components/ui.tsx'
-import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { answerForm } from '~/lib/forms.server.ts'
 import { clientIp, notFoundUnless, requireId } from '~/lib/http.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import { REGISTRAR_ROLES, requireRole } from '~/modules/auth/access.server.ts'
@@ -29,13 +29,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	const formData = await readProtectedForm(request)
 	const ip = clientIp(request)
 	if (formData.get('intent') === 'end') {
-		const parsed = parseForm(formData, endStatusSchema, { form: `end-${String(formData.get('statusId') ?? '')}` })
-		if (!parsed.ok) return parsed.response
-		return replyOutcome(parsed, await endStatus(user, elderId, parsed.value, ip))
+		return answerForm(formData, endStatusSchema, (value) => endStatus(user, elderId, value, ip), { form: `end-${String(formData.get('statusId') ?? '')}` })
 	}
-	const parsed = parseForm(formData, recordStatusSchema, { form: 'record' })
-	if (!parsed.ok) return parsed.response
-	return replyOutcome(parsed, await recordStatus(user, elderId, parsed.value, ip))
+	return answerForm(formData, recordStatusSchema, (value) => recordStatus(user, elderId, value, ip), { form: 'record' })
 }
 
 export default function ElderStatuses() {

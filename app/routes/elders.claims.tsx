@@ -7,7 +7,7 @@ import { When } from '~/components/marketplace.tsx'
 import { Notice } from '~/components/notice.tsx'
 import { ReplyDecisionForm } from '~/components/reply-decision-form.tsx'
 import { Facts } from '~/components/ui.tsx'
-import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { answerForm } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
@@ -23,9 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
 	const user = await requireRole(request, CLAIM_DECIDER_ROLES)
 	const formData = await readProtectedForm(request)
-	const parsed = parseForm(formData, decideClaimSchema, { form: `claim-${formData.get('claimId')}` })
-	if (!parsed.ok) return parsed.response
-	return replyOutcome(parsed, await decideClaim(user, parsed.value, clientIp(request)))
+	return answerForm(formData, decideClaimSchema, (value) => decideClaim(user, value, clientIp(request)), { form: `claim-${formData.get('claimId')}` })
 }
 
 export default function Claims() {

@@ -5,7 +5,7 @@ import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, replyDone, SelectField, useReplyForm } from '~/components/forms.tsx'
 import { Notice } from '~/components/notice.tsx'
 import { DataTable } from '~/components/ui.tsx'
-import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { answerForm } from '~/lib/forms.server.ts'
 import { notFoundUnless, requireId } from '~/lib/http.server.ts'
 import { formatShanghai } from '~/lib/time.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
@@ -23,9 +23,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	const staff = await requireInstitutionStaff(request)
 	const formData = await readProtectedForm(request)
 	formData.set('bedId', requireId(params, 'bedId'))
-	const parsed = parseForm(formData, updateBedSchema, { form: 'update' })
-	if (!parsed.ok) return parsed.response
-	return replyOutcome(parsed, await updateBed(staff, parsed.value))
+	return answerForm(formData, updateBedSchema, (value) => updateBed(staff, value), { form: 'update' })
 }
 
 export default function BedHistory() {

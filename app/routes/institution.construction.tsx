@@ -6,7 +6,7 @@ import { FormSubmit } from '~/components/form-submit.tsx'
 import { ActionForm, ErrorList, replyValue, useReplyForm } from '~/components/forms.tsx'
 import { Notice } from '~/components/notice.tsx'
 import { DataTable, Facts, Money } from '~/components/ui.tsx'
-import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { answerForm } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { requireInstitutionStaff } from '~/modules/beds/access.server.ts'
@@ -23,9 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
 	const staff = await requireInstitutionStaff(request)
-	const parsed = parseForm(await readProtectedForm(request), applySchema, { form: 'apply' })
-	if (!parsed.ok) return parsed.response
-	return replyOutcome(parsed, await applyForConstruction(staff, parsed.value, clientIp(request)))
+	return answerForm(await readProtectedForm(request), applySchema, (value) => applyForConstruction(staff, value, clientIp(request)), { form: 'apply' })
 }
 
 export default function InstitutionConstruction() {

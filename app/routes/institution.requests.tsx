@@ -5,7 +5,7 @@ import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, OrphanReplyErrors, replyDone, SelectField, useReplyForm } from '~/components/forms.tsx'
 import { Notice } from '~/components/notice.tsx'
 import { Facts } from '~/components/ui.tsx'
-import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { answerForm } from '~/lib/forms.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { requireInstitutionStaff } from '~/modules/beds/access.server.ts'
 import { vacantBeds } from '~/modules/beds/admissions.server.ts'
@@ -21,9 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
 	const staff = await requireInstitutionStaff(request)
 	const formData = await readProtectedForm(request)
-	const parsed = parseForm(formData, decideSchema, { form: `${formData.get('intent')}-${formData.get('requestId')}` })
-	if (!parsed.ok) return parsed.response
-	return replyOutcome(parsed, await decideStayRequest(staff, parsed.value))
+	return answerForm(formData, decideSchema, (value) => decideStayRequest(staff, value), { form: `${formData.get('intent')}-${formData.get('requestId')}` })
 }
 
 export default function RequestsPage() {

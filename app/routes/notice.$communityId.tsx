@@ -5,7 +5,7 @@ import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, replyDone, SelectField, TextareaField, useReplyForm } from '~/components/forms.tsx'
 import { Notice } from '~/components/notice.tsx'
 import { DataTable, Money } from '~/components/ui.tsx'
-import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { answerForm } from '~/lib/forms.server.ts'
 import { clientIp, notFoundUnless, requireId } from '~/lib/http.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
@@ -29,9 +29,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
 	requireId(params, 'communityId')
 	const formData = await readProtectedForm(request)
-	const parsed = parseForm(formData, objectionSchema, { form: 'objection' })
-	if (!parsed.ok) return parsed.response
-	return replyOutcome(parsed, await lodgeObjection(parsed.value, clientIp(request), shanghaiDate()))
+	return answerForm(formData, objectionSchema, (value) => lodgeObjection(value, clientIp(request), shanghaiDate()), { form: 'objection' })
 }
 
 export default function PublicNotice() {

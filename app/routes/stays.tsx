@@ -7,7 +7,7 @@ import { ActionForm, Field, FormErrors, OrphanReplyErrors, replyDone, SelectFiel
 import { Notice } from '~/components/notice.tsx'
 import { PostForm } from '~/components/post-form.tsx'
 import { DataTable, Day, Money } from '~/components/ui.tsx'
-import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { answerForm, parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
@@ -30,9 +30,7 @@ export async function action({ request }: ActionFunctionArgs) {
 		const parsed = parseForm(formData, cancelSchema, { form: 'cancel' })
 		return parsed.ok ? replyOutcome(parsed, await cancelStayRequest(user, parsed.value.requestId)) : parsed.response
 	}
-	const parsed = parseForm(formData, stayRequestSchema(shanghaiDate()), { form: 'request' })
-	if (!parsed.ok) return parsed.response
-	return replyOutcome(parsed, await requestStay(user, parsed.value))
+	return answerForm(formData, stayRequestSchema(shanghaiDate()), (value) => requestStay(user, value), { form: 'request' })
 }
 
 // Withdrawing is asked twice: a ticked box, so it works without JavaScript.

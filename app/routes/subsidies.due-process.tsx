@@ -7,7 +7,7 @@ import { Notice } from '~/components/notice.tsx'
 import { ReplyDecisionForm } from '~/components/reply-decision-form.tsx'
 import { TitledTable } from '~/components/titled-table.tsx'
 import { Facts, Money } from '~/components/ui.tsx'
-import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { answerForm } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
@@ -35,18 +35,12 @@ export async function action({ request }: ActionFunctionArgs) {
 	const ip = clientIp(request)
 	const intent = formData.get('intent')
 	if (intent === 'finding') {
-		const parsed = parseForm(formData, findingSchema, { form: `objection-${formData.get('objectionId')}` })
-		if (!parsed.ok) return parsed.response
-		return replyOutcome(parsed, await recordFinding(user, parsed.value, ip, today))
+		return answerForm(formData, findingSchema, (value) => recordFinding(user, value, ip, today), { form: `objection-${formData.get('objectionId')}` })
 	}
 	if (intent === 'appeal') {
-		const parsed = parseForm(formData, appealDecisionSchema, { form: `appeal-${formData.get('appealId')}` })
-		if (!parsed.ok) return parsed.response
-		return replyOutcome(parsed, await decideAppeal(user, parsed.value, ip, today))
+		return answerForm(formData, appealDecisionSchema, (value) => decideAppeal(user, value, ip, today), { form: `appeal-${formData.get('appealId')}` })
 	}
-	const parsed = parseForm(formData, renewSchema, { form: `renew-${formData.get('grantId')}` })
-	if (!parsed.ok) return parsed.response
-	return replyOutcome(parsed, await renewGrant(user, parsed.value, ip, today))
+	return answerForm(formData, renewSchema, (value) => renewGrant(user, value, ip, today), { form: `renew-${formData.get('grantId')}` })
 }
 
 export default function DueProcess() {
