@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { Cards } from '~/components/cards.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { OrphanReplyErrors } from '~/components/forms.tsx'
 import { When } from '~/components/marketplace.tsx'
@@ -37,10 +38,9 @@ export default function Claims() {
 			<p>{t('claims.lead')}</p>
 			<OrphanReplyErrors reply={reply} formIds={claims.map((c) => `claim-${c.id}`)} />
 			{typeof done === 'string' ? <Notice>{t(`claims.done.${done}`)}</Notice> : null}
-			{claims.length === 0 ? <p className="empty">{t('claims.none')}</p> : null}
-			<ul className="cards">
-				{claims.map((c) => (
-					<li key={c.id} className="card" data-testid="claim">
+			<Cards items={claims} empty={t('claims.none')} itemKey={(c) => c.id} itemProps={() => ({ 'data-testid': 'claim' })}>
+				{(c) => (
+					<>
 						<h2>
 							<Link to={`/elders/${c.elder.id}`}>{c.elder.name}</Link>
 						</h2>
@@ -55,9 +55,9 @@ export default function Claims() {
 							]}
 						/>
 						<ClaimForm claimId={c.id} reply={reply} />
-					</li>
-				))}
-			</ul>
+					</>
+				)}
+			</Cards>
 		</section>
 	)
 }

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { Cards } from '~/components/cards.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, OrphanReplyErrors, replyDone, SelectField, useReplyForm } from '~/components/forms.tsx'
 import { Notice } from '~/components/notice.tsx'
@@ -66,10 +67,9 @@ export default function AdmissionsPage() {
 			<section className="card">
 				<h2>{t('admissions.residents', { count: residents.length })}</h2>
 				<OrphanReplyErrors reply={reply} formIds={['admit', ...residents.flatMap((r) => [`transfer-${r.admissionId}`, `discharge-${r.admissionId}`])]} />
-				{residents.length === 0 ? <p className="empty">{t('admissions.none')}</p> : null}
-				<ul className="cards">
-					{residents.map((r) => (
-						<li key={r.admissionId} className="card" data-resident={r.elderName}>
+				<Cards items={residents} empty={t('admissions.none')} itemKey={(r) => r.admissionId} itemProps={(r) => ({ 'data-resident': r.elderName })}>
+					{(r) => (
+						<>
 							<h3>{r.elderName}</h3>
 							<Facts
 								items={[
@@ -79,9 +79,9 @@ export default function AdmissionsPage() {
 								]}
 							/>
 							<ResidentForms resident={r} bedOptions={bedOptions} today={today} reply={reply} />
-						</li>
-					))}
-				</ul>
+						</>
+					)}
+				</Cards>
 			</section>
 		</>
 	)

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { Cards } from '~/components/cards.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, OrphanReplyErrors, replyDone, SelectField, useReplyForm } from '~/components/forms.tsx'
 import { Notice } from '~/components/notice.tsx'
@@ -34,10 +35,9 @@ export default function RequestsPage() {
 			<h1>{t('requests.title')}</h1>
 			{replyDone(reply) ? <Notice>{t('common.saved')}</Notice> : null}
 			<OrphanReplyErrors reply={reply} formIds={open.flatMap((r) => [`accept-${r.id}`, `decline-${r.id}`])} />
-			{requests.length === 0 ? <p className="empty">{t('requests.none')}</p> : null}
-			<ul className="cards">
-				{requests.map((r) => (
-					<li key={r.id} className="card" data-request={r.elderName}>
+			<Cards items={requests} empty={t('requests.none')} itemKey={(r) => r.id} itemProps={(r) => ({ 'data-request': r.elderName })}>
+				{(r) => (
+					<>
 						<h2>{r.elderName}</h2>
 						<Facts
 							items={[
@@ -56,9 +56,9 @@ export default function RequestsPage() {
 								{t('requests.admit', { name: r.elderName })}
 							</Link>
 						) : null}
-					</li>
-				))}
-			</ul>
+					</>
+				)}
+			</Cards>
 		</section>
 	)
 }

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { Cards } from '~/components/cards.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { FormSubmit } from '~/components/form-submit.tsx'
 import { ActionForm, Field, replyDone, useReplyForm } from '~/components/forms.tsx'
@@ -56,10 +57,9 @@ export default function ProviderHome() {
 				<Link to={`/services/providers/${p.id}`}>{t('catalogue.publicPage')}</Link> · <Link to="/bookings">{t('nav.bookings')}</Link>
 			</p>
 			<h2>{t('catalogue.title')}</h2>
-			{p.offerings.length === 0 ? <p className="empty">{t('catalogue.none')}</p> : null}
-			<ul className="cards">
-				{p.offerings.map((o) => (
-					<li key={o.id} className="card">
+			<Cards items={p.offerings} empty={t('catalogue.none')} itemKey={(o) => o.id}>
+				{(o) => (
+					<>
 						<h3>
 							<Link to={`/provider/offerings/${o.id}`}>{o.title}</Link>
 						</h3>
@@ -68,9 +68,9 @@ export default function ProviderHome() {
 							{o.active ? t('catalogue.active') : t('catalogue.inactive')} · {o._count.rules === 0 ? t('catalogue.noSchedule') : t('catalogue.rules', { count: o._count.rules })}
 						</p>
 						<CommunityLimit communities={o.communities} />
-					</li>
-				))}
-			</ul>
+					</>
+				)}
+			</Cards>
 			<h2>{t('terms.title')}</h2>
 			{replyDone(reply, 'terms') ? <Notice>{t('terms.saved')}</Notice> : null}
 			<ActionForm form={form} intent="terms" className="grid-form">

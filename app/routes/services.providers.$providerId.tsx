@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { Cards } from '~/components/cards.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { CommunityLimit, PROVIDER_SUSPENDED, ProviderSuspendedNotice, Stars, useProviderSuspendedError, When } from '~/components/marketplace.tsx'
 import { BookLink, NextSlots } from '~/components/offering-booking.tsx'
@@ -83,18 +84,17 @@ export default function ProviderPage() {
 				))}
 			</ul>
 			<h2>{t('review.listTitle')}</h2>
-			{p.reviews.length === 0 ? <p className="empty">{t('review.none')}</p> : null}
-			<ul className="cards">
-				{p.reviews.map((r) => (
-					<li key={r.id} className="card">
+			<Cards items={p.reviews} empty={t('review.none')} itemKey={(r) => r.id}>
+				{(r) => (
+					<>
 						<p>
 							{t('review.stars', { count: r.rating })} · <When at={r.createdAt} />
 						</p>
 						<p>{r.comment}</p>
 						{r.reply ? <p>{t('review.reply', { reply: r.reply })}</p> : null}
-					</li>
-				))}
-			</ul>
+					</>
+				)}
+			</Cards>
 		</section>
 	)
 }

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
+import { Cards } from '~/components/cards.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, OrphanReplyErrors, replyDone, SelectField, useReplyForm } from '~/components/forms.tsx'
 import { Notice } from '~/components/notice.tsx'
@@ -111,10 +112,9 @@ export default function StaysPage() {
 			<section className="card">
 				<h2>{t('stays.myRequests')}</h2>
 				<OrphanReplyErrors reply={reply} formIds={['request']} />
-				{requests.length === 0 ? <p className="empty">{t('stays.noRequests')}</p> : null}
-				<ul className="cards">
-					{requests.map((r) => (
-						<li key={r.id} className="card" data-my-request={r.elderName}>
+				<Cards items={requests} empty={t('stays.noRequests')} itemKey={(r) => r.id} itemProps={(r) => ({ 'data-my-request': r.elderName })}>
+					{(r) => (
+						<>
 							<h3>
 								{r.elderName} · {r.providerName}
 							</h3>
@@ -132,9 +132,9 @@ export default function StaysPage() {
 									<button type="submit" className="button secondary">{t('stays.cancel')}</button>
 								</PostForm>
 							) : null}
-						</li>
-					))}
-				</ul>
+						</>
+					)}
+				</Cards>
 			</section>
 		</>
 	)

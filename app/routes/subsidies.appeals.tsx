@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { Cards } from '~/components/cards.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, OrphanReplyErrors, replyDone, TextareaField, useReplyForm } from '~/components/forms.tsx'
 import { Notice } from '~/components/notice.tsx'
@@ -46,10 +47,9 @@ export default function Appeals() {
 			<p>{t('dueProcess.familyLead')}</p>
 			<OrphanReplyErrors reply={reply} formIds={decisions.map((d) => `appeal-${d.key}`)} />
 			{reply && typeof reply === 'object' && 'ok' in reply && reply.ok ? <Notice>{t('dueProcess.appealLodged')}</Notice> : null}
-			{decisions.length === 0 ? <p className="empty">{t('dueProcess.noRefusals')}</p> : null}
-			<ul className="cards">
-				{decisions.map((d) => (
-					<li key={d.key} className="card" data-testid="refusal-item" data-kind={d.kind}>
+			<Cards items={decisions} empty={t('dueProcess.noRefusals')} itemKey={(d) => d.key} itemProps={(d) => ({ 'data-testid': 'refusal-item', 'data-kind': d.kind })}>
+				{(d) => (
+					<>
 						<h2>
 							{t(`dueProcess.kinds.${d.kind}`)} · {d.elder ? `${d.elder} · ` : ''}
 							{d.detail}
@@ -66,9 +66,9 @@ export default function Appeals() {
 						) : (
 							<AppealForm kind={d.kind} subjectId={d.subjectId} deadline={d.deadline} reply={reply} maxFiles={maxFiles} maxMb={maxMb} />
 						)}
-					</li>
-				))}
-			</ul>
+					</>
+				)}
+			</Cards>
 		</section>
 	)
 }

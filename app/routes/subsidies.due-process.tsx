@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { Cards } from '~/components/cards.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, DecisionForm, FormErrors, OrphanReplyErrors, replyDone, SelectField, useReplyForm } from '~/components/forms.tsx'
 import { Notice } from '~/components/notice.tsx'
@@ -56,19 +57,18 @@ export default function DueProcess() {
 			{doneForm ? <Notice>{t(doneForm.startsWith('objection') ? 'dueProcess.findingDone' : doneForm.startsWith('appeal') ? 'dueProcess.appealDone' : 'dueProcess.renewed')}</Notice> : null}
 
 			<h2>{t('dueProcess.objections')}</h2>
-			{objections.length === 0 ? <p className="empty">{t('dueProcess.noObjections')}</p> : null}
-			<ul className="cards">
-				{objections.map((o) => (
-					<li key={o.id} className="card" data-testid="objection-item">
+			<Cards items={objections} empty={t('dueProcess.noObjections')} itemKey={(o) => o.id} itemProps={() => ({ 'data-testid': 'objection-item' })}>
+				{(o) => (
+					<>
 						<h3>{o.displayName}</h3>
 						<p>
 							{o.name} · {o.phone} · {o.lodgedOn}
 						</p>
 						<p>{o.reason}</p>
 						<FindingForm id={o.id} reply={reply} />
-					</li>
-				))}
-			</ul>
+					</>
+				)}
+			</Cards>
 
 			<TitledTable
 				title={t('dueProcess.listed')}
@@ -84,10 +84,9 @@ export default function DueProcess() {
 			/>
 
 			<h2>{t('dueProcess.appeals')}</h2>
-			{appeals.length === 0 ? <p className="empty">{t('dueProcess.noAppeals')}</p> : null}
-			<ul className="cards">
-				{appeals.map((a) => (
-					<li key={a.id} className="card" data-testid="appeal-item">
+			<Cards items={appeals} empty={t('dueProcess.noAppeals')} itemKey={(a) => a.id} itemProps={() => ({ 'data-testid': 'appeal-item' })}>
+				{(a) => (
+					<>
 						<h3>
 							{t(`dueProcess.kinds.${a.kind}`)} · {a.elder || a.facts.provider} {a.policy ? `· ${a.policy}` : ''}
 						</h3>
@@ -116,9 +115,9 @@ export default function DueProcess() {
 							</ul>
 						) : null}
 						<AppealForm id={a.id} kind={a.kind} decided={a.decided} reply={reply} />
-					</li>
-				))}
-			</ul>
+					</>
+				)}
+			</Cards>
 
 			<TitledTable
 				title={t('dueProcess.reviews')}
