@@ -3,8 +3,9 @@
 // first-level indicators; the level is computed on the server. A family, or the institution the elder
 // lives in, asks for a re-assessment here. Everyone allowed sees the history.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { Link, useActionData, useLoaderData } from '@remix-run/react'
+import { useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { ElderPageHead } from '~/components/elder-page-head.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { FormSubmit } from '~/components/form-submit.tsx'
 import { ActionForm, Field, replyValue, SelectField, TextareaField, useReplyForm } from '~/components/forms.tsx'
@@ -65,10 +66,7 @@ export default function Assessment() {
 	const requested = replyValue<{ id: string }>(reply, 'request')
 	return (
 		<section className="card assessment">
-			<h1>{t('assessment.title', { name: elder.name })}</h1>
-			<p>
-				<Link to={`/elders/${elder.id}`}>{t('statuses.back')}</Link>
-			</p>
+			<ElderPageHead title={t('assessment.title', { name: elder.name })} elderId={elder.id} />
 			{saved ? <Notice data-testid="assessment-saved">{t('assessment.saved', { total: saved.total, level: t(`levels.${saved.level}`) })}</Notice> : null}
 			{openRequest ? <p className="notice">{t('assessment.openRequest', { reason: openRequest.reason, by: openRequest.requestedBy })}</p> : null}
 			{mode === 'assess' && scale ? <AssessForm scale={scale} today={today} reply={reply} zh={i18n.language === 'zh-CN'} /> : null}

@@ -1,8 +1,9 @@
 // Statuses (身份类别) of one elder: officers in scope record a dated status with its evidence, and end
 // one (never delete). Families read them on the elder's page.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { Link, useActionData, useLoaderData } from '@remix-run/react'
+import { useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { ElderPageHead } from '~/components/elder-page-head.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { FormSubmit } from '~/components/form-submit.tsx'
 import { ActionForm, Field, replyDone, SelectField, TextareaField, useReplyForm } from '~/components/forms.tsx'
@@ -41,10 +42,7 @@ export default function ElderStatuses() {
 	const [form, fields] = useReplyForm<'kind' | 'validFrom' | 'validUntil' | 'reviewOn' | 'source' | 'disabilityGrade' | 'supportMode' | 'note'>('record', reply)
 	return (
 		<section className="card">
-			<h1>{t('statuses.title', { name: elder.name })}</h1>
-			<p>
-				<Link to={`/elders/${elder.id}`}>{t('statuses.back')}</Link>
-			</p>
+			<ElderPageHead title={t('statuses.title', { name: elder.name })} elderId={elder.id} />
 			{replyDone(reply, 'record') ? <Notice>{t('statuses.saved')}</Notice> : null}
 			<h2>{t('statuses.record')}</h2>
 			<ActionForm form={form} intent="record" className="grid-form">
