@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { ChangeDecision } from '~/components/change-decision.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { FormSubmit } from '~/components/form-submit.tsx'
 import { ActionForm, Field, FormErrors, OrphanReplyErrors, replyDone, SelectField, useReplyForm } from '~/components/forms.tsx'
@@ -184,17 +185,7 @@ export default function Policies() {
 										!c.viewerMayDecide ? null : c.viewerIsProposer ? (
 											tc('changes.waitingForSecond')
 										) : (
-											<ActionForm form={decideForm}>
-												<input type="hidden" name="changeId" value={c.id} />
-												<div className="actions">
-													<button type="submit" name="decision" value="approve" className="button" disabled={navigation.state !== 'idle'}>
-														{tc('changes.approve')}
-													</button>
-													<button type="submit" name="decision" value="reject" className="button secondary" disabled={navigation.state !== 'idle'}>
-														{tc('changes.reject')}
-													</button>
-												</div>
-											</ActionForm>
+											<ChangeDecision form={decideForm} changeId={c.id} disabled={navigation.state !== 'idle'} />
 										),
 								}
 							: null,
