@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { OrphanReplyErrors, replyDone } from '~/components/forms.tsx'
+import { OrphanReplyErrors, replyDone, SelectOptions } from '~/components/forms.tsx'
 import { Notice } from '~/components/notice.tsx'
 import { PostForm } from '~/components/post-form.tsx'
 import { answerForm } from '~/lib/forms.server.ts'
@@ -75,11 +75,7 @@ export default function Complaints() {
 						<PostForm hidden={{ intent: 'close', complaintId: c.id }}>
 							<label htmlFor={`finding-${c.id}`}>{t('complaints.findingLabel')}</label>
 							<select id={`finding-${c.id}`} name="finding">
-								{COMPLAINT_FINDINGS.map((f) => (
-									<option key={f} value={f}>
-										{t(`complaints.findings.${f}`)}
-									</option>
-								))}
+								<SelectOptions options={COMPLAINT_FINDINGS.map((f) => ({ value: f, label: t(`complaints.findings.${f}`) }))} />
 							</select>
 							<label htmlFor={`note-${c.id}`}>{t('complaints.findingNote')}</label>
 							<textarea id={`note-${c.id}`} name="findingNote" required minLength={2} maxLength={2000} />
@@ -103,29 +99,17 @@ export default function Complaints() {
 					{providers.length === 0 ? <p>{t('complaints.noProviders')}</p> : null}
 					<label htmlFor="providerId">{t('complaints.provider')}</label>
 					<select id="providerId" name="providerId">
-						{providers.map((p) => (
-							<option key={p.id} value={p.id}>
-								{p.name}
-							</option>
-						))}
+						<SelectOptions options={providers.map((p) => ({ value: p.id, label: p.name }))} />
 					</select>
 					<label htmlFor="subject">{t('complaints.subject')}</label>
 					<select id="subject" name="subject" defaultValue="general">
-						{(['general', 'booking', 'stay'] as const).map((s) => (
-							<option key={s} value={s}>
-								{t(`complaints.subjects.${s}`)}
-							</option>
-						))}
+						<SelectOptions options={(['general', 'booking', 'stay'] as const).map((s) => ({ value: s, label: t(`complaints.subjects.${s}`) }))} />
 					</select>
 					<label htmlFor="bookingId">{t('complaints.bookingId')}</label>
 					<input id="bookingId" name="bookingId" type="text" />
 					<label htmlFor="category">{t('complaints.category')}</label>
 					<select id="category" name="category">
-						{COMPLAINT_CATEGORIES.map((c) => (
-							<option key={c} value={c}>
-								{t(`complaints.categories.${c}`)}
-							</option>
-						))}
+						<SelectOptions options={COMPLAINT_CATEGORIES.map((c) => ({ value: c, label: t(`complaints.categories.${c}`) }))} />
 					</select>
 					<label htmlFor="text">{t('complaints.text')}</label>
 					<textarea id="text" name="text" required minLength={5} maxLength={2000} />

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { FormSubmit } from '~/components/form-submit.tsx'
-import { ActionForm, ErrorList, Field, useReplyForm } from '~/components/forms.tsx'
+import { ActionForm, ErrorList, Field, SelectOptions, useReplyForm } from '~/components/forms.tsx'
 import { CommunityLimit, PROVIDER_SUSPENDED, ProviderSuspendedNotice, useProviderSuspendedError } from '~/components/marketplace.tsx'
 import { Facts, Money } from '~/components/ui.tsx'
 import { parseForm, replyFailure } from '~/lib/forms.server.ts'
@@ -57,12 +57,7 @@ export default function BookOffering() {
 				<Form method="get" className="inline-form">
 					<label htmlFor="elder-choice">{t('book.elder')}</label>{' '}
 					<select id="elder-choice" name="elderId" defaultValue={elder?.id ?? ''}>
-						<option value="">{t('book.chooseElder')}</option>
-						{elders.map((e) => (
-							<option key={e.id} value={e.id}>
-								{e.name}
-							</option>
-						))}
+						<SelectOptions placeholder={t('book.chooseElder')} options={elders.map((e) => ({ value: e.id, label: e.name }))} />
 					</select>{' '}
 					<button type="submit" className="button secondary">
 						{t('book.showPrice')}
