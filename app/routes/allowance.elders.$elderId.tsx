@@ -4,6 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { AllowanceStatus } from '~/components/allowance-status.tsx'
+import { CardSection } from '~/components/card-section.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { FormSubmit } from '~/components/form-submit.tsx'
 import { ActionForm, Field, replyDone, replyFor, replyValue, SelectField } from '~/components/forms.tsx'
@@ -91,9 +92,7 @@ export default function ElderAllowance() {
 				{revealedCard ? <p className="hint">{t('card.revealed')}</p> : null}
 			</section>
 			{a.canRecordCard ? (
-				<section className="card">
-					<h2>{t('card.formTitle')}</h2>
-					<p className="hint">{t('card.hint')}</p>
+				<CardSection title={t('card.formTitle')} hint={t('card.hint')}>
 					{card ? (
 						<p className="notice" role="status" data-testid="card-recorded">
 							{t('card.recorded', { card: card.masked, count: card.released })}
@@ -106,21 +105,19 @@ export default function ElderAllowance() {
 						<Field label={t('card.holder')} errors={cardFields.holderName.errors} inputProps={{ ...getInputProps(cardFields.holderName, { type: 'text' }), autoComplete: 'off' }} />
 						<FormSubmit form={cardForm} label={t('card.record')} disabled={navigation.state === 'submitting'} />
 					</ActionForm>
-				</section>
+				</CardSection>
 			) : null}
 			{a.canCertify ? (
-				<section className="card">
-					<h2>{t('liveness.formTitle')}</h2>
+				<CardSection title={t('liveness.formTitle')}>
 					{replyDone(reply, 'liveness') ? <Notice>{t('liveness.recorded')}</Notice> : null}
 					<ActionForm form={form} className="grid-form">
 						<Field label={t('liveness.date')} errors={fields.certifiedOn.errors} inputProps={{ ...getInputProps(fields.certifiedOn, { type: 'date' }), max: today }} />
 						<SelectField label={t('liveness.method')} errors={fields.method.errors} selectProps={getSelectProps(fields.method)} placeholder={t('common:common.choose')} options={LIVENESS_METHODS.map((m) => ({ value: m, label: t(`liveness.methods.${m}`) }))} />
 						<FormSubmit form={form} label={t('liveness.record')} disabled={navigation.state === 'submitting'} />
 					</ActionForm>
-				</section>
+				</CardSection>
 			) : null}
-			<section className="card">
-				<h2>{t('family.history')}</h2>
+			<CardSection title={t('family.history')}>
 				{a.payments.length === 0 ? (
 					<p>{t('family.noHistory')}</p>
 				) : (
@@ -161,7 +158,7 @@ export default function ElderAllowance() {
 						</ul>
 					</>
 				) : null}
-			</section>
+			</CardSection>
 		</>
 	)
 }

@@ -1,6 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { CardSection } from '~/components/card-section.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { FormSubmit } from '~/components/form-submit.tsx'
 import { ActionForm, Field, replyValue, SelectField, useReplyForm } from '~/components/forms.tsx'
@@ -143,8 +144,7 @@ function LifeEventForm({ reply, today }: { reply: unknown; today: string }) {
 	const [form, fields] = useReplyForm<'kind' | 'occurredOn' | 'reference'>('life-event', reply)
 	const done = replyValue<{ created: boolean }>(reply, 'life-event')
 	return (
-		<section className="card">
-			<h2>{t('lifeEvents.record')}</h2>
+		<CardSection title={t('lifeEvents.record')}>
 			<p>{t('lifeEvents.recordLead')}</p>
 			{done ? <Notice>{t('lifeEvents.recorded')}</Notice> : null}
 			<ActionForm form={form} intent="life-event" className="grid-form">
@@ -159,7 +159,7 @@ function LifeEventForm({ reply, today }: { reply: unknown; today: string }) {
 				<Field label={t('lifeEvents.reference')} errors={fields.reference.errors} inputProps={{ id: 'event-reference', name: 'reference', maxLength: 100 }} />
 				<FormSubmit form={form} label={t('lifeEvents.save')} className="button" disabled={navigation.state === 'submitting'} />
 			</ActionForm>
-		</section>
+		</CardSection>
 	)
 }
 
@@ -199,8 +199,7 @@ function PendingDeath({ eventId, on, reply }: { eventId: string; on: string; rep
 function VerifyForm({ reply }: { reply: unknown }) {
 	const { t } = useTranslation()
 	return (
-		<section className="card">
-			<h2>{t('registry.verify.title')}</h2>
+		<CardSection title={t('registry.verify.title')}>
 			<p>{t('registry.verify.lead')}</p>
 			<ReplyDecisionForm
 				id="verify-residence"
@@ -213,7 +212,7 @@ function VerifyForm({ reply }: { reply: unknown }) {
 					{ value: 'reject', label: t('registry.verify.reject'), tone: 'danger' },
 				]}
 			/>
-		</section>
+		</CardSection>
 	)
 }
 
@@ -222,8 +221,7 @@ function FamilyLinks({ families, reply }: { families: { relationship: string; us
 	const [form, fields] = useReplyForm<'phone' | 'relationship'>('link-family', reply)
 	const linked = replyValue<{ userId: string }>(reply, 'link-family')
 	return (
-		<section className="card">
-			<h2>{t('registry.family.title')}</h2>
+		<CardSection title={t('registry.family.title')}>
 			{families.length === 0 ? <p className="empty">{t('registry.noFamily')}</p> : null}
 			<ul>
 				{families.map((f) => (
@@ -245,7 +243,7 @@ function FamilyLinks({ families, reply }: { families: { relationship: string; us
 				/>
 				<FormSubmit form={form} label={t('registry.family.link')} className="button" />
 			</ActionForm>
-		</section>
+		</CardSection>
 	)
 }
 

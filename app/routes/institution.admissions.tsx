@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { CardSection } from '~/components/card-section.tsx'
 import { Cards } from '~/components/cards.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, OrphanReplyErrors, replyDone, SelectField, useReplyForm } from '~/components/forms.tsx'
@@ -64,8 +65,7 @@ export default function AdmissionsPage() {
 					<button type="submit" className="button big">{t('admissions.admitButton')}</button>
 				</ActionForm>
 			</section>
-			<section className="card">
-				<h2>{t('admissions.residents', { count: residents.length })}</h2>
+			<CardSection title={t('admissions.residents', { count: residents.length })}>
 				<OrphanReplyErrors reply={reply} formIds={['admit', ...residents.flatMap((r) => [`transfer-${r.admissionId}`, `discharge-${r.admissionId}`])]} />
 				<Cards items={residents} empty={t('admissions.none')} itemKey={(r) => r.admissionId} itemProps={(r) => ({ 'data-resident': r.elderName })}>
 					{(r) => (
@@ -82,7 +82,7 @@ export default function AdmissionsPage() {
 						</>
 					)}
 				</Cards>
-			</section>
+			</CardSection>
 		</>
 	)
 }

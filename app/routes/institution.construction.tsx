@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { CardSection } from '~/components/card-section.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { FormSubmit } from '~/components/form-submit.tsx'
 import { ActionForm, ErrorList, replyValue, useReplyForm } from '~/components/forms.tsx'
@@ -45,9 +46,7 @@ export default function InstitutionConstruction() {
 					]}
 				/>
 			</section>
-			<section className="card">
-				<h2>{t('construction.awaitingTitle')}</h2>
-				<p className="hint">{t('construction.awaitingHint')}</p>
+			<CardSection title={t('construction.awaitingTitle')} hint={t('construction.awaitingHint')}>
 				<DataTable
 					data-testid="awaiting-beds"
 					empty={t('construction.noneAwaiting')}
@@ -59,9 +58,8 @@ export default function InstitutionConstruction() {
 					rows={awaiting}
 					rowKey={(b) => b.id}
 				/>
-			</section>
-			<section className="card">
-				<h2>{t('construction.applyTitle')}</h2>
+			</CardSection>
+			<CardSection title={t('construction.applyTitle')}>
 				{applied ? <Notice>{t('construction.applied')} <Money fen={applied.totalFen} /></Notice> : null}
 				{accepted.length === 0 ? (
 					<p className="empty">{t('construction.noneAccepted')}</p>
@@ -80,12 +78,11 @@ export default function InstitutionConstruction() {
 						<FormSubmit form={form} label={t('construction.apply')} disabled={busy} />
 					</ActionForm>
 				)}
-			</section>
+			</CardSection>
 			<section className="card">
 				<Acceptances rows={acceptances} />
 			</section>
-			<section className="card">
-				<h2>{t('construction.applicationsTitle')}</h2>
+			<CardSection title={t('construction.applicationsTitle')}>
 				<DataTable
 					data-testid="applications"
 					empty={t('construction.noApplications')}
@@ -100,7 +97,7 @@ export default function InstitutionConstruction() {
 					rows={applications}
 					rowKey={(a) => a.id}
 				/>
-			</section>
+			</CardSection>
 			<p>
 				<Link to="/institution">{t('facts.back')}</Link>
 			</p>

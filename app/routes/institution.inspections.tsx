@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { CardSection } from '~/components/card-section.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { Findings, InspectionList } from '~/components/findings.tsx'
 import { FormSubmit } from '~/components/form-submit.tsx'
@@ -53,14 +54,12 @@ export default function InstitutionInspections() {
 				{replyDone(reply) ? <Notice>{t('inspections.answered')}</Notice> : null}
 				<OrphanReplyErrors reply={reply} formIds={answerable.map((f) => `answer-${f.id}`)} />
 			</section>
-			<section className="card">
-				<h2>{t('inspections.findingsTitle')}</h2>
+			<CardSection title={t('inspections.findingsTitle')}>
 				<Findings rows={findings} empty={t('inspections.noFindings')} render={(f) => (f.status === 'open' || f.status === 'reopened' ? <AnswerForm id={f.id} /> : null)} />
-			</section>
-			<section className="card">
-				<h2>{t('inspections.inspectionsTitle')}</h2>
+			</CardSection>
+			<CardSection title={t('inspections.inspectionsTitle')}>
 				<InspectionList rows={inspections} />
-			</section>
+			</CardSection>
 		</>
 	)
 }

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
+import { CardSection } from '~/components/card-section.tsx'
 import { Cards } from '~/components/cards.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, OrphanReplyErrors, replyDone, SelectField, useReplyForm } from '~/components/forms.tsx'
@@ -92,8 +93,7 @@ export default function StaysPage() {
 					rowProps={(v) => ({ 'data-vacancy': v.name })}
 				/>
 			</section>
-			<section className="card">
-				<h2>{t('stays.requestTitle')}</h2>
+			<CardSection title={t('stays.requestTitle')}>
 				{replyDone(reply, 'request') ? <Notice>{t('stays.requested')}</Notice> : null}
 				{elders.length === 0 ? (
 					<p className="empty">{t('stays.noElders')}</p>
@@ -108,9 +108,8 @@ export default function StaysPage() {
 						<button type="submit" className="button big">{t('stays.send')}</button>
 					</ActionForm>
 				)}
-			</section>
-			<section className="card">
-				<h2>{t('stays.myRequests')}</h2>
+			</CardSection>
+			<CardSection title={t('stays.myRequests')}>
 				<OrphanReplyErrors reply={reply} formIds={['request']} />
 				<Cards items={requests} empty={t('stays.noRequests')} itemKey={(r) => r.id} itemProps={(r) => ({ 'data-my-request': r.elderName })}>
 					{(r) => (
@@ -135,7 +134,7 @@ export default function StaysPage() {
 						</>
 					)}
 				</Cards>
-			</section>
+			</CardSection>
 		</>
 	)
 }

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { CardSection } from '~/components/card-section.tsx'
 import { Cards } from '~/components/cards.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { Money } from '~/components/ui.tsx'
@@ -69,8 +70,7 @@ export default function MySubsidies() {
 					)}
 				</Cards>
 			</section>
-			<section className="card">
-				<h2>{t('family.notices')}</h2>
+			<CardSection title={t('family.notices')}>
 				{notices.length === 0 ? <p className="empty">{t('family.noNotices')}</p> : null}
 				<ul>
 					{notices.map((n) => {
@@ -82,7 +82,7 @@ export default function MySubsidies() {
 						)
 					})}
 				</ul>
-			</section>
+			</CardSection>
 		</>
 	)
 }

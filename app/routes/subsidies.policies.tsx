@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { CardSection } from '~/components/card-section.tsx'
 import { ChangeDecision } from '~/components/change-decision.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { FormSubmit } from '~/components/form-submit.tsx'
@@ -229,8 +230,7 @@ export default function Policies() {
 			) : null}
 			{mayPropose ? (
 				<>
-					<section className="card">
-						<h2>{ownDistrict ? t('districtPolicy.createTitle') : t('policies.createTitle')}</h2>
+					<CardSection title={ownDistrict ? t('districtPolicy.createTitle') : t('policies.createTitle')}>
 						<ActionForm form={createForm} intent="create" className="grid-form">
 							<Field label={t('fields.code')} hint={t('hints.code')} errors={create.code.errors} inputProps={{ type: 'text', name: 'code', id: 'create-code', required: true }} />
 							<Field label={t('fields.nameZh')} errors={create.nameZh.errors} inputProps={{ type: 'text', name: 'nameZh', id: 'create-name-zh', required: true }} />
@@ -249,10 +249,9 @@ export default function Policies() {
 							<CheckboxGroup legend={t('fields.excludes')} name="excludes" options={policies.map((p) => ({ value: p.id, label: zh ? p.nameZh : p.nameEn }))} errors={create.excludes.errors} />
 							<FormSubmit form={createForm} label={t('policies.create')} disabled={navigation.state === 'submitting'} />
 						</ActionForm>
-					</section>
+					</CardSection>
 					{mine.length ? (
-						<section className="card">
-							<h2>{t('policies.versionTitle')}</h2>
+						<CardSection title={t('policies.versionTitle')}>
 							<p>{t('policies.versionLead')}</p>
 								<ActionForm form={versionForm} intent="version" className="grid-form">
 								<SelectField label={t('fields.policy')} errors={version.policyId.errors} selectProps={{ name: 'policyId', id: 'version-policy', required: true }} placeholder={t('common.choose')} options={mine.map((p) => ({ value: p.id, label: zh ? p.nameZh : p.nameEn }))} />
@@ -260,11 +259,10 @@ export default function Policies() {
 								{ownDistrict ? null : <CheckboxGroup legend={t('fields.districts')} name="districtIds" options={districts.map((d) => ({ value: d.id, label: zh ? d.nameZh : d.nameEn }))} errors={version.districtIds.errors} />}
 								<FormSubmit form={versionForm} label={t('policies.addVersion')} disabled={navigation.state === 'submitting'} />
 							</ActionForm>
-						</section>
+						</CardSection>
 					) : null}
 					{mine.length ? (
-						<section className="card">
-							<h2>{t('policies.budgetTitle')}</h2>
+						<CardSection title={t('policies.budgetTitle')}>
 								<ActionForm form={budgetForm} intent="budget" className="grid-form">
 								<SelectField label={t('fields.policy')} errors={budget.policyId.errors} selectProps={{ name: 'policyId', id: 'budget-policy', required: true }} placeholder={t('common.choose')} options={mine.map((p) => ({ value: p.id, label: zh ? p.nameZh : p.nameEn }))} />
 								<SelectField
@@ -278,7 +276,7 @@ export default function Policies() {
 								<Field label={t('fields.budgetYuan')} errors={budget.amount.errors} inputProps={{ type: 'text', inputMode: 'decimal', name: 'amount', id: 'budget-amount', required: true }} />
 								<FormSubmit form={budgetForm} label={t('policies.saveBudget')} disabled={navigation.state === 'submitting'} />
 							</ActionForm>
-						</section>
+						</CardSection>
 					) : null}
 				</>
 			) : null}

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import type { ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
+import { CardSection } from '~/components/card-section.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { MonthlyBarChart } from '~/components/subsidy-ui.tsx'
 import { ReportMeta } from '~/components/report-meta.tsx'
@@ -72,8 +73,7 @@ export default function Reports() {
 					rowKey={(m) => m.month}
 				/>
 			</section>
-			<section className="card">
-				<h2>{t('reports.byDistrict')}</h2>
+			<CardSection title={t('reports.byDistrict')}>
 				<DataTable
 					columns={[{ header: t('fields.district'), cell: (r) => districtName(r.key), rowHeader: true }, ...spentColumns]}
 					rows={report.byDistrict}
@@ -85,7 +85,7 @@ export default function Reports() {
 					rows={report.byCategory}
 					rowKey={(r) => r.key}
 				/>
-			</section>
+			</CardSection>
 		</>
 	)
 }
