@@ -1,23 +1,10 @@
 import type { ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
+import type { FindingRow } from '~/modules/institutions/inspections.server.ts'
 import { DataTable, Facts } from './ui.tsx'
 
-type Finding = {
-	id: string
-	providerName: string
-	category: string
-	severity: string
-	description: string
-	deadline: string
-	status: string
-	rectification: string | null
-	answeredOn: string | null
-	reopenReason: string | null
-	overdue: boolean
-	daysOverdue: number
-	blocking: boolean
-	photoIds: string[]
-}
+// The rows the inspections module reads, as the page receives them; the card needs no ids of places.
+type Finding = Omit<FindingRow, 'inspectionId' | 'providerId' | 'districtId'>
 
 const photoLinks = (ids: string[], label: (n: number) => string) =>
 	ids.map((id, i) => (

@@ -2,7 +2,9 @@ import { Form, useSubmit } from '@remix-run/react'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
+import { submitWithPosition } from './geo-submit.ts'
 import { ErrorList, replyValue, useReplyForm } from './forms.tsx'
+import { Notice } from './notice.tsx'
 
 /**
  * The family, standing at the elder's home, records its location with the phone (issue 11 item 4).
@@ -19,27 +21,13 @@ export function HomeLocationForm({ locatedAt, source, reply }: { locatedAt: stri
 		<section className="card" aria-labelledby="home-location">
 			<h2 id="home-location">{t('elders.home.title')}</h2>
 			<p data-testid="home-location-status">{locatedAt ? t(`elders.home.known.${source === 'verified_visit' ? 'verified_visit' : 'family_phone'}`) : t('elders.home.unknown')}</p>
-			{done ? (
-				<p role="status" className="notice">
-					{t('elders.home.recorded')}
-				</p>
-			) : null}
+			{done ? <Notice>{t('elders.home.recorded')}</Notice> : null}
 			<Form
 				method="post"
 				onSubmit={(event) => {
 					const form = event.currentTarget
 					event.preventDefault()
-					if (!('geolocation' in navigator)) return setGeoError('elders.home.geoUnavailable')
-					navigator.geolocation.getCurrentPosition(
-						(pos) => {
-							const fd = new FormData(form)
-							fd.set('lat', String(pos.coords.latitude))
-							fd.set('lng', String(pos.coords.longitude))
-							submit(fd, { method: 'post' })
-						},
-						() => setGeoError('elders.home.geoDenied'),
-						{ enableHighAccuracy: true, timeout: 15_000 },
-					)
+					submitWithPosition(form, submit, (why) => setGeoError(`elders.home.${why}`))
 				}}
 			>
 				<AuthenticityTokenInput name="csrf" />

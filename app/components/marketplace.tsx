@@ -2,7 +2,8 @@ import { Link, isRouteErrorResponse, useRouteError } from '@remix-run/react'
 import type { ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { TIME_ZONE } from '~/lib/time.ts'
-import { ActionForm, FormErrors, replyFieldErrors, useReplyForm } from './forms.tsx'
+import { FormSubmit } from './form-submit.tsx'
+import { ActionForm, replyFieldErrors, useReplyForm } from './forms.tsx'
 
 // Intl formatters are costly to build and a results page formats dozens of dates: one per locale.
 const moments = new Map<string, Intl.DateTimeFormat>()
@@ -35,10 +36,7 @@ export function IntentForm({ intent, label, reply, children, secondary }: { inte
 	return (
 		<ActionForm form={form} intent={intent} className="intent-form">
 			{children}
-			<FormErrors form={form} errors={replyFieldErrors(reply, intent)} />
-			<button type="submit" className={`button big${secondary ? ' secondary' : ''}`}>
-				{label}
-			</button>
+			<FormSubmit form={form} errors={replyFieldErrors(reply, intent)} label={label} className={`button big${secondary ? ' secondary' : ''}`} />
 		</ActionForm>
 	)
 }

@@ -2,7 +2,8 @@ import { getInputProps, getSelectProps, getTextareaProps, useForm } from '@confo
 import { parseWithZod } from '@conform-to/zod/v4'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { ActionForm, ErrorList, Field, FormErrors, replyFor, SelectField, TextareaField } from '~/components/forms.tsx'
+import { FormSubmit } from './form-submit.tsx'
+import { ActionForm, ErrorList, Field, replyFor, SelectField, TextareaField } from '~/components/forms.tsx'
 import { PRICE_UNITS } from '~/modules/marketplace/categories.ts'
 import { offeringSchema } from '~/modules/marketplace/schemas.ts'
 import { zodMessageKey } from '~/lib/zod-messages.ts'
@@ -82,10 +83,7 @@ export function OfferingForm({
 					<input type="checkbox" name="active" defaultChecked={defaults ? defaults.active : true} /> {t('catalogue.activeLabel')}
 				</label>
 			</div>
-			<FormErrors form={form} />
-			<button type="submit" className="button big">
-				{submitLabel}
-			</button>
+			<FormSubmit form={form} label={submitLabel} />
 		</ActionForm>
 	)
 }

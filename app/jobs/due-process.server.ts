@@ -6,7 +6,7 @@
 // (`due-day-YYYY-MM-DD`, `due-month-YYYY-MM`); the processor is idempotent anyway.
 import { z } from 'zod'
 import { shanghaiDate, shanghaiMonth } from '~/lib/time.ts'
-import { getQueue, MONTH } from './queues.server.ts'
+import { getQueue, MONTH, SCHEDULE_JOB_OPTS } from './queues.server.ts'
 
 export const DUE_PROCESS_QUEUE = 'due-process'
 export const DUE_DAY_SCHEDULER_ID = 'due-process-day-start'
@@ -49,7 +49,7 @@ export async function enqueueThisMonth() {
 
 /** Upserted by every worker at start: one scheduler each, whatever the number of worker processes. */
 export async function ensureDueProcessSchedulers() {
-	const opts = { attempts: 5, backoff: { type: 'exponential', delay: 60_000 }, removeOnComplete: 100, removeOnFail: 500 } as const
+	const opts = SCHEDULE_JOB_OPTS
 	await dueProcessQueue().upsertJobScheduler(DUE_DAY_SCHEDULER_ID, DUE_DAY_CRON, { name: 'day-start', data: {}, opts })
 	await dueProcessQueue().upsertJobScheduler(DUE_MONTH_SCHEDULER_ID, DUE_MONTH_CRON, { name: 'month-start', data: {}, opts })
 }

@@ -6,8 +6,7 @@
 // idempotent anyway (UNIQUE (providerId, month), ON CONFLICT DO NOTHING), so a retry, a second job or
 // a re-run never computes an institution's month twice.
 import { z } from 'zod'
-import { addMonths, shanghaiMonth } from '~/lib/time.ts'
-import { getQueue, MONTH } from './queues.server.ts'
+import { enqueueLastMonth, getQueue, MONTH, SCHEDULE_JOB_OPTS } from './queues.server.ts'
 
 export const OPERATING_SUBSIDY_QUEUE = 'operating-subsidy'
 export const OPERATING_SCHEDULER_ID = 'operating-subsidy-month-start'
@@ -49,13 +48,11 @@ export async function enqueueOperatingInstitutions(month: string, providerIds: r
 }
 
 /** What 'month-start' does: queue the month that just ended (Shanghai). */
-export async function enqueueOperatingOfLastMonth() {
-	const month = addMonths(shanghaiMonth(), -1)
-	await enqueueOperatingMonth(month)
-	return month
+export function enqueueOperatingOfLastMonth() {
+	return enqueueLastMonth((month) => enqueueOperatingMonth(month))
 }
 
 /** Upserted by every worker at start: one scheduler, whatever the number of worker processes. */
 export async function ensureOperatingScheduler() {
-	await operatingSubsidyQueue().upsertJobScheduler(OPERATING_SCHEDULER_ID, OPERATING_CRON, { name: 'month-start', data: {}, opts: { attempts: 5, backoff: { type: 'exponential', delay: 60_000 }, removeOnComplete: 100, removeOnFail: 500 } })
+	await operatingSubsidyQueue().upsertJobScheduler(OPERATING_SCHEDULER_ID, OPERATING_CRON, { name: 'month-start', data: {}, opts: SCHEDULE_JOB_OPTS })
 }

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis'
 import { z } from 'zod'
 import { getEnv } from '~/lib/env.server.ts'
 import { singleton } from '~/lib/singleton.server.ts'
+import { addMonths, shanghaiMonth } from '~/lib/time.ts'
 
 // BullMQ's production habits: producers fail fast (a web request must not hang on a Redis outage),
 // workers wait forever (maxRetriesPerRequest: null) and reconnect. Every key carries QUEUE_PREFIX.
@@ -43,3 +44,16 @@ export function parsePayload<T>(schema: z.ZodType<T>, job: Pick<Job, 'queueName'
 }
 
 export const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/
+
+/**
+ * The options of a schedule's own job (it only queues the real work): retried for minutes when Redis
+ * or the database blinks at the scheduled hour, a short history kept.
+ */
+export const SCHEDULE_JOB_OPTS = { attempts: 5, backoff: { type: 'exponential', delay: 60_000 }, removeOnComplete: 100, removeOnFail: 500 } as const
+
+/** What a monthly schedule's 'month-start' job does: queue the month that just ended (Shanghai), returned as the job's result. */
+export async function enqueueLastMonth(enqueue: (month: string) => Promise<unknown>): Promise<string> {
+	const month = addMonths(shanghaiMonth(), -1)
+	await enqueue(month)
+	return month
+}

@@ -4,7 +4,7 @@
 // per day with a deterministic id (`status-review-YYYY-MM-DD`); listing is idempotent anyway.
 import { z } from 'zod'
 import { shanghaiDate } from '~/lib/time.ts'
-import { getQueue } from './queues.server.ts'
+import { getQueue, SCHEDULE_JOB_OPTS } from './queues.server.ts'
 
 export const STATUS_REVIEW_QUEUE = 'status-review'
 export const STATUS_REVIEW_SCHEDULER_ID = 'status-review-night'
@@ -37,5 +37,5 @@ export async function enqueueTonightsStatusReview() {
 
 /** Upserted by every worker at start: one scheduler, whatever the number of worker processes. */
 export async function ensureStatusReviewScheduler() {
-	await statusReviewQueue().upsertJobScheduler(STATUS_REVIEW_SCHEDULER_ID, STATUS_REVIEW_CRON, { name: 'night', data: {}, opts: { attempts: 5, backoff: { type: 'exponential', delay: 60_000 }, removeOnComplete: 100, removeOnFail: 500 } })
+	await statusReviewQueue().upsertJobScheduler(STATUS_REVIEW_SCHEDULER_ID, STATUS_REVIEW_CRON, { name: 'night', data: {}, opts: SCHEDULE_JOB_OPTS })
 }

@@ -8,8 +8,7 @@
 // The example to copy for a new queue: name, payload schema, producer with a deterministic job id,
 // schedule; then its processor in workers/processors/ and one line in workers/processors/index.ts.
 import { z } from 'zod'
-import { addMonths, shanghaiMonth } from '~/lib/time.ts'
-import { getQueue, MONTH } from './queues.server.ts'
+import { enqueueLastMonth, getQueue, MONTH, SCHEDULE_JOB_OPTS } from './queues.server.ts'
 
 export const SUBSIDY_CLAIMS_QUEUE = 'subsidy-claims'
 export const CLAIMS_SCHEDULER_ID = 'subsidy-claims-month-start'
@@ -34,13 +33,11 @@ export async function enqueueMonthlyClaims(month: string, opts: { unique?: strin
 }
 
 /** What 'month-start' does: queue the claims of the month that just ended (Shanghai). */
-export async function enqueueClaimsOfLastMonth() {
-	const month = addMonths(shanghaiMonth(), -1)
-	await enqueueMonthlyClaims(month)
-	return month
+export function enqueueClaimsOfLastMonth() {
+	return enqueueLastMonth((month) => enqueueMonthlyClaims(month))
 }
 
 /** Upserted by every worker at start: one scheduler, whatever the number of worker processes. */
 export async function ensureClaimsScheduler() {
-	await subsidyClaimsQueue().upsertJobScheduler(CLAIMS_SCHEDULER_ID, CLAIMS_CRON, { name: 'month-start', data: {}, opts: { attempts: 5, backoff: { type: 'exponential', delay: 60_000 }, removeOnComplete: 100, removeOnFail: 500 } })
+	await subsidyClaimsQueue().upsertJobScheduler(CLAIMS_SCHEDULER_ID, CLAIMS_CRON, { name: 'month-start', data: {}, opts: SCHEDULE_JOB_OPTS })
 }

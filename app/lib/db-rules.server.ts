@@ -8,6 +8,7 @@
 // ./outcome.ts (and rethrows anything else); `refuse(field, key, status)` aborts a transaction with
 // a refusal found by code, which failureOf answers the same way.
 import { pgErrorOf } from './db-errors.server.ts'
+import { transaction, type TransactionOptions, type Tx } from './db.server.ts'
 import { fail, fieldFail, type Failure } from './outcome.ts'
 
 export type DbRule =
@@ -294,4 +295,16 @@ export function failureOf(error: unknown): Failure {
 	const failure = refusalOf(error)
 	if (failure) return failure
 	throw error
+}
+
+/**
+ * A write in a transaction that answers with an Outcome: a refusal anywhere inside (a database rule,
+ * `refuse()`) comes back as its Failure, anything else is thrown (a real error, a 500).
+ */
+export async function transactionOutcome<R>(fn: (tx: Tx) => Promise<R>, options?: TransactionOptions): Promise<R | Failure> {
+	try {
+		return await transaction(fn, options)
+	} catch (error) {
+		return failureOf(error)
+	}
 }

@@ -77,3 +77,18 @@ export function replyOutcome<T = null>(parsed: ParsedForm<unknown>, outcome: { o
 	if (!outcome.ok) return replyFailure(parsed, outcome, undefined, options.errorField)
 	return data<FormReply<T | null>>({ form: parsed.form, ok: true, result: parsed.submission.reply({ resetForm: options.resetForm ?? true, hideFields: parsed.hideFields }), value: outcome.value ?? null })
 }
+
+/**
+ * The action of a form that calls one module function: parsed with its schema (the 400 reply when
+ * invalid), then `run` with the parsed value, its Outcome answered as replyOutcome does.
+ */
+export async function answerForm<S extends z.ZodType, T = null>(
+	formData: FormData,
+	schema: S,
+	run: (value: z.output<S>) => Promise<{ ok: true; value?: T } | Refusal>,
+	options: { hideFields?: string[]; form?: string; invalidMessage?: string } & ReplyOptions = {},
+) {
+	const parsed = parseForm(formData, schema, options)
+	if (!parsed.ok) return parsed.response
+	return replyOutcome(parsed, await run(parsed.value), options)
+}

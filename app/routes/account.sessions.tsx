@@ -3,7 +3,9 @@ import { data } from '@remix-run/node'
 import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, FormErrors, OrphanReplyErrors, replyValue, useReplyForm } from '~/components/forms.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
+import { ActionForm, OrphanReplyErrors, replyValue, useReplyForm } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { DataTable } from '~/components/ui.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
@@ -45,10 +47,7 @@ function EndForm({ id, sessionId, label }: { id: string; sessionId?: string; lab
 	return (
 		<ActionForm form={form}>
 			{sessionId ? <input type="hidden" name="sessionId" value={sessionId} /> : <input type="hidden" name="all" value="others" />}
-			<FormErrors form={form} />
-			<button type="submit" className="button secondary" disabled={busy}>
-				{label}
-			</button>
+			<FormSubmit form={form} label={label} className="button secondary" disabled={busy} />
 		</ActionForm>
 	)
 }
@@ -62,11 +61,7 @@ export default function SessionsPage() {
 		<section className="card">
 			<h1>{t('sessions.title')}</h1>
 			<p className="hint">{t('sessions.lead')}</p>
-			{ended ? (
-				<p className="notice" role="status">
-					{t('sessions.endedOthers', { count: ended.ended })}
-				</p>
-			) : null}
+			{ended ? <Notice>{t('sessions.endedOthers', { count: ended.ended })}</Notice> : null}
 			<OrphanReplyErrors reply={reply} formIds={['end-others', ...sessions.map((s) => `end-${s.id}`)]} />
 			<DataTable
 				caption={t('sessions.title')}

@@ -5,9 +5,10 @@ import { useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, FormErrors, OrphanReplyErrors, useReplyForm } from '~/components/forms.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
+import { ActionForm, OrphanReplyErrors, useReplyForm } from '~/components/forms.tsx'
 import { Pager } from '~/components/pager.tsx'
-import { DataTable } from '~/components/ui.tsx'
+import { TitledTable } from '~/components/titled-table.tsx'
 import { getEnv } from '~/lib/env.server.ts'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
@@ -52,10 +53,8 @@ export default function Messages() {
 			<p data-testid="sms-counts">
 				{t('messages.counts')}: {(['pending', 'retry', 'sending', 'sent', 'dead'] as const).map((s) => `${t(`messages.states.${s}`)} ${counts[s] ?? 0}`).join(' · ')}
 			</p>
-			<h2>{t('messages.dead')}</h2>
-			<DataTable
-				caption={t('messages.dead')}
-				captionHidden
+			<TitledTable
+				title={t('messages.dead')}
 				empty={t('messages.noDead')}
 				columns={[
 					{ header: t('messages.at'), cell: (d) => (d.at ? formatShanghai(new Date(d.at), i18n.language) : '—') },
@@ -68,10 +67,8 @@ export default function Messages() {
 				rows={dead}
 				rowKey={(d) => d.id}
 			/>
-			<h2>{t('messages.sent')}</h2>
-			<DataTable
-				caption={t('messages.sent')}
-				captionHidden
+			<TitledTable
+				title={t('messages.sent')}
 				empty={t('messages.noSent')}
 				columns={[
 					{ header: t('messages.at'), cell: (s) => formatShanghai(new Date(s.at), i18n.language) },
@@ -94,10 +91,7 @@ function RequeueForm({ id, reply }: { id: string; reply: unknown }) {
 	return (
 		<ActionForm form={form}>
 			<input type="hidden" name="id" value={id} />
-			<FormErrors form={form} />
-			<button type="submit" className="button small">
-				{t('messages.requeue')}
-			</button>
+			<FormSubmit form={form} label={t('messages.requeue')} className="button small" />
 		</ActionForm>
 	)
 }

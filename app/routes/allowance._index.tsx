@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { AllowanceStatus } from '~/components/allowance-status.tsx'
+import { Cards } from '~/components/cards.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { Pager } from '~/components/pager.tsx'
 import { DataTable, Day, Money, Month } from '~/components/ui.tsx'
@@ -23,10 +24,9 @@ export default function AllowanceHome() {
 			<section>
 				<h1>{t('family.title')}</h1>
 				<p className="lead">{t('family.lead')}</p>
-				{loaderData.elders.length === 0 ? <p className="empty">{t('family.none')}</p> : null}
-				<ul className="cards">
-					{loaderData.elders.map((a) => (
-						<li key={a.elder.id} className="card" data-testid="elder-allowance">
+				<Cards items={loaderData.elders} empty={t('family.none')} itemKey={(a) => a.elder.id} itemProps={() => ({ 'data-testid': 'elder-allowance' })}>
+					{(a) => (
+						<>
 							<h2>
 								<Link to={`/allowance/elders/${a.elder.id}`}>{a.elder.name}</Link>
 							</h2>
@@ -43,9 +43,9 @@ export default function AllowanceHome() {
 									))}
 								</ul>
 							)}
-						</li>
-					))}
-				</ul>
+						</>
+					)}
+				</Cards>
 			</section>
 		)
 	}

@@ -1,13 +1,17 @@
 import { getInputProps, getSelectProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
+import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { AllowanceStatus } from '~/components/allowance-status.tsx'
+import { CardSection } from '~/components/card-section.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, Field, FormErrors, replyDone, replyFor, replyValue, SelectField } from '~/components/forms.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
+import { ActionForm, Field, replyDone, replyFor, replyValue, SelectField } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
+import { PostButton } from '~/components/post-form.tsx'
 import { DataTable, Day, Facts, Money, Month } from '~/components/ui.tsx'
+import { useCheckedForm } from '~/components/use-checked-form.ts'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp, invariantResponse, notFoundUnless, requireId } from '~/lib/http.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
@@ -66,12 +70,7 @@ export default function ElderAllowance() {
 		onValidate: ({ formData }) => parseWithZod(formData, { schema: livenessSchema(today) }),
 		shouldRevalidate: 'onInput',
 	})
-	const [cardForm, cardFields] = useForm({
-		id: 'card',
-		lastResult: replyFor(reply, 'card'),
-		onValidate: ({ formData }) => parseWithZod(formData, { schema: cardRefSchema }),
-		shouldRevalidate: 'onBlur',
-	})
+	const [cardForm, cardFields] = useCheckedForm('card', reply, cardRefSchema, 'onBlur')
 	return (
 		<>
 			<section className="card">
@@ -86,26 +85,14 @@ export default function ElderAllowance() {
 						a.elder.bankAccountHolder ? [t('card.holderLabel'), a.elder.bankAccountHolder, { 'data-testid': 'card-holder' }] : null,
 					]}
 				/>
-				{a.elder.cardNeedsReentry ? (
-					<p className="notice" role="status" data-testid="card-reentry">
-						{t('card.needsReentry', { card: a.elder.bankCardRef })}
-					</p>
-				) : null}
+				{a.elder.cardNeedsReentry ? <Notice data-testid="card-reentry">{t('card.needsReentry', { card: a.elder.bankCardRef })}</Notice> : null}
 				{a.canRecordCard && a.elder.bankCardRef && !a.elder.cardNeedsReentry && !revealedCard ? (
-					<Form method="post" className="actions">
-						<AuthenticityTokenInput name="csrf" />
-						<input type="hidden" name="intent" value="revealCard" />
-						<button type="submit" className="button secondary">
-							{t('card.reveal')}
-						</button>
-					</Form>
+					<PostButton className="actions" hidden={{ intent: 'revealCard' }} label={t('card.reveal')} />
 				) : null}
 				{revealedCard ? <p className="hint">{t('card.revealed')}</p> : null}
 			</section>
 			{a.canRecordCard ? (
-				<section className="card">
-					<h2>{t('card.formTitle')}</h2>
-					<p className="hint">{t('card.hint')}</p>
+				<CardSection title={t('card.formTitle')} hint={t('card.hint')}>
 					{card ? (
 						<p className="notice" role="status" data-testid="card-recorded">
 							{t('card.recorded', { card: card.masked, count: card.released })}
@@ -116,33 +103,21 @@ export default function ElderAllowance() {
 						<Field label={t('card.number')} errors={cardFields.cardNumber.errors} inputProps={{ ...getInputProps(cardFields.cardNumber, { type: 'text' }), inputMode: 'numeric', autoComplete: 'off' }} />
 						<Field label={t('card.bank')} errors={cardFields.bankName.errors} inputProps={{ ...getInputProps(cardFields.bankName, { type: 'text' }), autoComplete: 'off' }} />
 						<Field label={t('card.holder')} errors={cardFields.holderName.errors} inputProps={{ ...getInputProps(cardFields.holderName, { type: 'text' }), autoComplete: 'off' }} />
-						<FormErrors form={cardForm} />
-						<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
-							{t('card.record')}
-						</button>
+						<FormSubmit form={cardForm} label={t('card.record')} disabled={navigation.state === 'submitting'} />
 					</ActionForm>
-				</section>
+				</CardSection>
 			) : null}
 			{a.canCertify ? (
-				<section className="card">
-					<h2>{t('liveness.formTitle')}</h2>
-					{replyDone(reply, 'liveness') ? (
-						<p className="notice" role="status">
-							{t('liveness.recorded')}
-						</p>
-					) : null}
+				<CardSection title={t('liveness.formTitle')}>
+					{replyDone(reply, 'liveness') ? <Notice>{t('liveness.recorded')}</Notice> : null}
 					<ActionForm form={form} className="grid-form">
 						<Field label={t('liveness.date')} errors={fields.certifiedOn.errors} inputProps={{ ...getInputProps(fields.certifiedOn, { type: 'date' }), max: today }} />
 						<SelectField label={t('liveness.method')} errors={fields.method.errors} selectProps={getSelectProps(fields.method)} placeholder={t('common:common.choose')} options={LIVENESS_METHODS.map((m) => ({ value: m, label: t(`liveness.methods.${m}`) }))} />
-						<FormErrors form={form} />
-						<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
-							{t('liveness.record')}
-						</button>
+						<FormSubmit form={form} label={t('liveness.record')} disabled={navigation.state === 'submitting'} />
 					</ActionForm>
-				</section>
+				</CardSection>
 			) : null}
-			<section className="card">
-				<h2>{t('family.history')}</h2>
+			<CardSection title={t('family.history')}>
 				{a.payments.length === 0 ? (
 					<p>{t('family.noHistory')}</p>
 				) : (
@@ -183,7 +158,7 @@ export default function ElderAllowance() {
 						</ul>
 					</>
 				) : null}
-			</section>
+			</CardSection>
 		</>
 	)
 }

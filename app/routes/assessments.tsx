@@ -5,8 +5,9 @@ import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, Field, FormErrors, useReplyForm } from '~/components/forms.tsx'
-import { DataTable } from '~/components/ui.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
+import { ActionForm, Field, useReplyForm } from '~/components/forms.tsx'
+import { TitledTable } from '~/components/titled-table.tsx'
 import { parseForm, replyFailure } from '~/lib/forms.server.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
@@ -39,15 +40,10 @@ export default function Assessments() {
 			<h1>{t('assessment.assess')}</h1>
 			<ActionForm form={form} intent="find" className="grid-form">
 				<Field label={t('common:fields.idNumber')} errors={fields.idNumber.errors} inputProps={{ id: 'find-id', name: 'idNumber', required: true, maxLength: 18, autoComplete: 'off' }} />
-				<FormErrors form={form} />
-				<button type="submit" className="button big">
-					{t('assessment.assess')}
-				</button>
+				<FormSubmit form={form} label={t('assessment.assess')} />
 			</ActionForm>
-			<h2>{t('assessment.request')}</h2>
-			<DataTable
-				caption={t('assessment.request')}
-				captionHidden
+			<TitledTable
+				title={t('assessment.request')}
 				empty={t('review.empty')}
 				columns={[
 					{ header: t('review.community'), cell: (r) => r.communityName ?? '—' },
@@ -57,10 +53,8 @@ export default function Assessments() {
 				rows={requests}
 				rowKey={(r) => r.id}
 			/>
-			<h2>{t('assessment.history')}</h2>
-			<DataTable
-				caption={t('assessment.history')}
-				captionHidden
+			<TitledTable
+				title={t('assessment.history')}
 				empty={t('assessment.empty')}
 				columns={[
 					{ header: t('review.elder'), cell: (a) => <Link to={`/elders/${a.elderId}/assessment`}>{a.elderName}</Link> },

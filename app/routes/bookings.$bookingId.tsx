@@ -7,6 +7,7 @@ import { CardPayment } from '~/components/card-payment.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, FormErrors, OrphanReplyErrors, replyFieldErrors, useReplyForm } from '~/components/forms.tsx'
 import { IntentForm, StatusBadge, When } from '~/components/marketplace.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { Facts, Money } from '~/components/ui.tsx'
 import { getEnv } from '~/lib/env.server.ts'
 import { noFields, parseForm, replyOutcome } from '~/lib/forms.server.ts'
@@ -141,11 +142,7 @@ export default function BookingPage() {
 				{b.offering.title} <StatusBadge status={b.status} />
 			</h1>
 			{search.get('again') ? <p className="notice">{t('booking.alreadyMade')}</p> : null}
-			{result ? (
-				<p className="notice" role="status">
-					{t(`done.${result.notice}`)}
-				</p>
-			) : null}
+			{result ? <Notice>{t(`done.${result.notice}`)}</Notice> : null}
 			<OrphanReplyErrors reply={reply} formIds={shownForms} />
 			<Facts
 				items={[
@@ -164,11 +161,7 @@ export default function BookingPage() {
 					provider ? [t('booking.family'), `${b.familyUser.name} · ${b.familyUser.phone}`] : null,
 				]}
 			/>
-			{confirming ? (
-				<p className="notice" role="status">
-					{t('payment.waiting')}
-				</p>
-			) : null}
+			{confirming ? <Notice>{t('payment.waiting')}</Notice> : null}
 			{family && returned && returned !== 'succeeded' && b.paymentStatus !== 'paid' ? (
 				<p role="alert" className="form-error">
 					{t('card.notCompleted')}

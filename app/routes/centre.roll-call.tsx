@@ -1,11 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { OrphanReplyErrors, replyValue } from '~/components/forms.tsx'
 import { StatusBadge, When } from '~/components/marketplace.tsx'
-import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { Notice } from '~/components/notice.tsx'
+import { PostForm } from '~/components/post-form.tsx'
+import { answerForm } from '~/lib/forms.server.ts'
 import { clientIp, notFoundUnless } from '~/lib/http.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import { arrivalSchema, departureSchema, recordArrival, recordDeparture, rollCall } from '~/modules/attendance/attendance.server.ts'
@@ -25,13 +26,9 @@ export async function action({ request }: ActionFunctionArgs) {
 	const user = await requireRole(request, ['provider_staff'])
 	const form = await readProtectedForm(request)
 	if (form.get('intent') === 'depart') {
-		const parsed = parseForm(form, departureSchema, { form: 'attendance', invalidMessage: 'marketplace:errors.attendance.meals' })
-		if (!parsed.ok) return parsed.response
-		return replyOutcome(parsed, await recordDeparture(user, parsed.value, new Date(), clientIp(request)))
+		return answerForm(form, departureSchema, (value) => recordDeparture(user, value, new Date(), clientIp(request)), { form: 'attendance', invalidMessage: 'marketplace:errors.attendance.meals' })
 	}
-	const parsed = parseForm(form, arrivalSchema, { form: 'attendance', invalidMessage: 'marketplace:errors.attendance.invalid' })
-	if (!parsed.ok) return parsed.response
-	return replyOutcome(parsed, await recordArrival(user, parsed.value, new Date(), clientIp(request)))
+	return answerForm(form, arrivalSchema, (value) => recordArrival(user, value, new Date(), clientIp(request)), { form: 'attendance', invalidMessage: 'marketplace:errors.attendance.invalid' })
 }
 
 export default function RollCall() {
@@ -49,11 +46,7 @@ export default function RollCall() {
 					{t('rollCall.show')}
 				</button>
 			</Form>
-			{done ? (
-				<p className="notice" role="status" data-testid="attendance-result">
-					{t(`rollCall.done.${done.status}`)}
-				</p>
-			) : null}
+			{done ? <Notice data-testid="attendance-result">{t(`rollCall.done.${done.status}`)}</Notice> : null}
 			<OrphanReplyErrors reply={reply} formIds={[]} />
 			{rows.length === 0 ? <p>{t('rollCall.none')}</p> : null}
 			<ul className="roll-call">
@@ -62,39 +55,28 @@ export default function RollCall() {
 						<strong>{r.elder.name}</strong> · {r.offering.title} · <When at={r.startsAt} /> <StatusBadge status={r.status} />
 						{r.status === 'confirmed' ? (
 							<>
-								<Form method="post">
-									<AuthenticityTokenInput name="csrf" />
-									<input type="hidden" name="intent" value="arrive" />
-									<input type="hidden" name="bookingId" value={r.id} />
-									<input type="hidden" name="method" value="roll_call" />
+								<PostForm hidden={{ intent: 'arrive', bookingId: r.id, method: 'roll_call' }}>
 									<button type="submit" className="button big">
 										{t('rollCall.arrive')}
 									</button>
-								</Form>
-								<Form method="post">
-									<AuthenticityTokenInput name="csrf" />
-									<input type="hidden" name="intent" value="arrive" />
-									<input type="hidden" name="bookingId" value={r.id} />
-									<input type="hidden" name="method" value="code" />
+								</PostForm>
+								<PostForm hidden={{ intent: 'arrive', bookingId: r.id, method: 'code' }}>
 									<label htmlFor={`code-${r.id}`}>{t('rollCall.familyCode')}</label>
 									<input id={`code-${r.id}`} name="code" type="text" inputMode="numeric" maxLength={6} className="mono" />
 									<button type="submit" className="button secondary">
 										{t('rollCall.arriveByCode')}
 									</button>
-								</Form>
+								</PostForm>
 							</>
 						) : null}
 						{r.status === 'in_service' ? (
-							<Form method="post">
-								<AuthenticityTokenInput name="csrf" />
-								<input type="hidden" name="intent" value="depart" />
-								<input type="hidden" name="bookingId" value={r.id} />
+							<PostForm hidden={{ intent: 'depart', bookingId: r.id }}>
 								<label htmlFor={`meals-${r.id}`}>{t('rollCall.meals')}</label>
 								<input id={`meals-${r.id}`} name="meals" type="number" min={0} max={3} defaultValue={r.offering.category === 'canteen_meals' ? 1 : 0} />
 								<button type="submit" className="button big">
 									{t('rollCall.depart')}
 								</button>
-							</Form>
+							</PostForm>
 						) : null}
 						{r.visit?.checkOutAt ? (
 							<span>

@@ -1,10 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { Form, useActionData, useLoaderData } from '@remix-run/react'
+import { useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { OrphanReplyErrors, replyDone } from '~/components/forms.tsx'
-import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { OrphanReplyErrors, replyDone, SelectOptions } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
+import { PostForm } from '~/components/post-form.tsx'
+import { answerForm } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
@@ -28,18 +29,12 @@ export async function action({ request }: ActionFunctionArgs) {
 	const ip = clientIp(request)
 	const intent = form.get('intent')
 	if (intent === 'answer') {
-		const parsed = parseForm(form, answerSchema, { form: 'complaint' })
-		if (!parsed.ok) return parsed.response
-		return replyOutcome(parsed, await answerComplaint(user, parsed.value, new Date(), ip))
+		return answerForm(form, answerSchema, (value) => answerComplaint(user, value, new Date(), ip), { form: 'complaint' })
 	}
 	if (intent === 'close') {
-		const parsed = parseForm(form, closeSchema, { form: 'complaint' })
-		if (!parsed.ok) return parsed.response
-		return replyOutcome(parsed, await closeComplaint(user, parsed.value, new Date(), ip))
+		return answerForm(form, closeSchema, (value) => closeComplaint(user, value, new Date(), ip), { form: 'complaint' })
 	}
-	const parsed = parseForm(form, fileSchema, { form: 'complaint' })
-	if (!parsed.ok) return parsed.response
-	return replyOutcome(parsed, await fileComplaint(user, parsed.value, new Date(), ip))
+	return answerForm(form, fileSchema, (value) => fileComplaint(user, value, new Date(), ip), { form: 'complaint' })
 }
 
 export default function Complaints() {
@@ -68,36 +63,26 @@ export default function Complaints() {
 						</p>
 					) : null}
 					{role === 'provider_staff' && c.status === 'submitted' ? (
-						<Form method="post">
-							<AuthenticityTokenInput name="csrf" />
-							<input type="hidden" name="intent" value="answer" />
-							<input type="hidden" name="complaintId" value={c.id} />
+						<PostForm hidden={{ intent: 'answer', complaintId: c.id }}>
 							<label htmlFor={`answer-${c.id}`}>{t('complaints.answerLabel')}</label>
 							<textarea id={`answer-${c.id}`} name="answer" required minLength={2} maxLength={2000} />
 							<button type="submit" className="button">
 								{t('complaints.answer')}
 							</button>
-						</Form>
+						</PostForm>
 					) : null}
 					{officer && c.status !== 'closed' ? (
-						<Form method="post">
-							<AuthenticityTokenInput name="csrf" />
-							<input type="hidden" name="intent" value="close" />
-							<input type="hidden" name="complaintId" value={c.id} />
+						<PostForm hidden={{ intent: 'close', complaintId: c.id }}>
 							<label htmlFor={`finding-${c.id}`}>{t('complaints.findingLabel')}</label>
 							<select id={`finding-${c.id}`} name="finding">
-								{COMPLAINT_FINDINGS.map((f) => (
-									<option key={f} value={f}>
-										{t(`complaints.findings.${f}`)}
-									</option>
-								))}
+								<SelectOptions options={COMPLAINT_FINDINGS.map((f) => ({ value: f, label: t(`complaints.findings.${f}`) }))} />
 							</select>
 							<label htmlFor={`note-${c.id}`}>{t('complaints.findingNote')}</label>
 							<textarea id={`note-${c.id}`} name="findingNote" required minLength={2} maxLength={2000} />
 							<button type="submit" className="button">
 								{t('complaints.close')}
 							</button>
-						</Form>
+						</PostForm>
 					) : null}
 				</li>
 			))}
@@ -106,50 +91,32 @@ export default function Complaints() {
 	return (
 		<section>
 			<h1>{t('complaints.title')}</h1>
-			{replyDone(reply, 'complaint') ? (
-				<p className="notice" role="status">
-					{t('complaints.saved')}
-				</p>
-			) : null}
+			{replyDone(reply, 'complaint') ? <Notice>{t('complaints.saved')}</Notice> : null}
 			<OrphanReplyErrors reply={reply} formIds={[]} />
 			{role === 'family' ? (
-				<Form method="post" className="card grid-form">
-					<AuthenticityTokenInput name="csrf" />
-					<input type="hidden" name="intent" value="file" />
+				<PostForm className="card grid-form" hidden={{ intent: 'file' }}>
 					<h2>{t('complaints.new')}</h2>
 					{providers.length === 0 ? <p>{t('complaints.noProviders')}</p> : null}
 					<label htmlFor="providerId">{t('complaints.provider')}</label>
 					<select id="providerId" name="providerId">
-						{providers.map((p) => (
-							<option key={p.id} value={p.id}>
-								{p.name}
-							</option>
-						))}
+						<SelectOptions options={providers.map((p) => ({ value: p.id, label: p.name }))} />
 					</select>
 					<label htmlFor="subject">{t('complaints.subject')}</label>
 					<select id="subject" name="subject" defaultValue="general">
-						{(['general', 'booking', 'stay'] as const).map((s) => (
-							<option key={s} value={s}>
-								{t(`complaints.subjects.${s}`)}
-							</option>
-						))}
+						<SelectOptions options={(['general', 'booking', 'stay'] as const).map((s) => ({ value: s, label: t(`complaints.subjects.${s}`) }))} />
 					</select>
 					<label htmlFor="bookingId">{t('complaints.bookingId')}</label>
 					<input id="bookingId" name="bookingId" type="text" />
 					<label htmlFor="category">{t('complaints.category')}</label>
 					<select id="category" name="category">
-						{COMPLAINT_CATEGORIES.map((c) => (
-							<option key={c} value={c}>
-								{t(`complaints.categories.${c}`)}
-							</option>
-						))}
+						<SelectOptions options={COMPLAINT_CATEGORIES.map((c) => ({ value: c, label: t(`complaints.categories.${c}`) }))} />
 					</select>
 					<label htmlFor="text">{t('complaints.text')}</label>
 					<textarea id="text" name="text" required minLength={5} maxLength={2000} />
 					<button type="submit" className="button big">
 						{t('complaints.submit')}
 					</button>
-				</Form>
+				</PostForm>
 			) : null}
 			{officer ? (
 				<>

@@ -1,11 +1,15 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
+import { CardSection } from '~/components/card-section.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, DecisionForm, Field, FormErrors, replyValue, SelectField, useReplyForm } from '~/components/forms.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
+import { ActionForm, Field, replyValue, SelectField, useReplyForm } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
+import { PostButton } from '~/components/post-form.tsx'
+import { ReplyDecisionForm } from '~/components/reply-decision-form.tsx'
 import { Facts } from '~/components/ui.tsx'
-import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { answerForm } from '~/lib/forms.server.ts'
 import { clientIp, invariantResponse, notFoundUnless, requireId } from '~/lib/http.server.ts'
 import { isRegistrar, mayRevealIdNumber, requireUser } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
@@ -47,37 +51,25 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	}
 	// The family's phone at the elder's home (issue 11 item 4): the location later check-ins are measured against.
 	if (intent === 'home-location' && user.role === 'family') {
-		const parsed = parseForm(formData, homeLocationSchema, { form: 'home-location' })
-		if (!parsed.ok) return parsed.response
-		return replyOutcome(parsed, await recordHomeLocation(user, elderId, parsed.value))
+		return answerForm(formData, homeLocationSchema, (value) => recordHomeLocation(user, elderId, value), { form: 'home-location' })
 	}
 	// The registry's decisions on this elder: officers in scope only (a family or an officer elsewhere gets 404 from the module).
 	invariantResponse(isRegistrar(user), 'Forbidden', { status: 403 })
 	if (intent === 'verify-residence') {
-		const parsed = parseForm(formData, verifyResidenceSchema)
-		if (!parsed.ok) return parsed.response
-		return replyOutcome(parsed, await verifyResidence(user, elderId, parsed.value, ip))
+		return answerForm(formData, verifyResidenceSchema, (value) => verifyResidence(user, elderId, value, ip))
 	}
 	if (intent === 'link-family') {
-		const parsed = parseForm(formData, linkFamilySchema)
-		if (!parsed.ok) return parsed.response
-		return replyOutcome(parsed, await linkFamily(user, elderId, parsed.value, ip))
+		return answerForm(formData, linkFamilySchema, (value) => linkFamily(user, elderId, value, ip))
 	}
 	if (intent === 'unlink-family') {
-		const parsed = parseForm(formData, unlinkFamilySchema, { form: `unlink-${formData.get('userId')}` })
-		if (!parsed.ok) return parsed.response
-		return replyOutcome(parsed, await unlinkFamily(user, elderId, parsed.value.userId, ip))
+		return answerForm(formData, unlinkFamilySchema, (value) => unlinkFamily(user, elderId, value.userId, ip), { form: `unlink-${formData.get('userId')}` })
 	}
 	// Life events (issue 10 item 7): a death with its source, a move; a reported death confirmed or rejected.
 	if (intent === 'life-event') {
-		const parsed = parseForm(formData, recordLifeEventSchema(shanghaiDate()))
-		if (!parsed.ok) return parsed.response
-		return replyOutcome(parsed, await recordLifeEvent(user, elderId, parsed.value, ip))
+		return answerForm(formData, recordLifeEventSchema(shanghaiDate()), (value) => recordLifeEvent(user, elderId, value, ip))
 	}
 	if (intent === 'decide-death') {
-		const parsed = parseForm(formData, confirmDeathSchema)
-		if (!parsed.ok) return parsed.response
-		return replyOutcome(parsed, await decideReportedDeath(user, elderId, parsed.value, ip))
+		return answerForm(formData, confirmDeathSchema, (value) => decideReportedDeath(user, elderId, value, ip))
 	}
 	throw new Response('Unknown action', { status: 400 })
 }
@@ -119,13 +111,7 @@ export default function ElderPage() {
 								{revealed?.idNumber ?? elder.idNumberMasked}
 							</span>
 							{canReveal && !revealed ? (
-								<Form method="post" className="inline-form">
-									<AuthenticityTokenInput name="csrf" />
-									<input type="hidden" name="intent" value="reveal" />
-									<button type="submit" className="button secondary">
-										{t('elders.reveal')}
-									</button>
-								</Form>
+								<PostButton className="inline-form" hidden={{ intent: 'reveal' }} label={t('elders.reveal')} />
 							) : null}
 						</>,
 					],
@@ -158,14 +144,9 @@ function LifeEventForm({ reply, today }: { reply: unknown; today: string }) {
 	const [form, fields] = useReplyForm<'kind' | 'occurredOn' | 'reference'>('life-event', reply)
 	const done = replyValue<{ created: boolean }>(reply, 'life-event')
 	return (
-		<section className="card">
-			<h2>{t('lifeEvents.record')}</h2>
+		<CardSection title={t('lifeEvents.record')}>
 			<p>{t('lifeEvents.recordLead')}</p>
-			{done ? (
-				<p role="status" className="notice">
-					{t('lifeEvents.recorded')}
-				</p>
-			) : null}
+			{done ? <Notice>{t('lifeEvents.recorded')}</Notice> : null}
 			<ActionForm form={form} intent="life-event" className="grid-form">
 				<SelectField
 					label={t('lifeEvents.kindLabel')}
@@ -176,12 +157,9 @@ function LifeEventForm({ reply, today }: { reply: unknown; today: string }) {
 				/>
 				<Field label={t('lifeEvents.occurredOn')} errors={fields.occurredOn.errors} inputProps={{ id: 'event-date', name: 'occurredOn', type: 'date', required: true, max: today }} />
 				<Field label={t('lifeEvents.reference')} errors={fields.reference.errors} inputProps={{ id: 'event-reference', name: 'reference', maxLength: 100 }} />
-				<FormErrors form={form} />
-				<button type="submit" className="button" disabled={navigation.state === 'submitting'}>
-					{t('lifeEvents.save')}
-				</button>
+				<FormSubmit form={form} label={t('lifeEvents.save')} className="button" disabled={navigation.state === 'submitting'} />
 			</ActionForm>
-		</section>
+		</CardSection>
 	)
 }
 
@@ -197,54 +175,44 @@ function PendingDeaths({ pending, reply }: { pending: { eventId: string; on: str
 
 function PendingDeath({ eventId, on, reply }: { eventId: string; on: string; reply: unknown }) {
 	const { t, i18n } = useTranslation()
-	const navigation = useNavigation()
-	const [form, fields] = useReplyForm<'decision' | 'note'>('decide-death', reply)
 	return (
 		<section className="card notice" data-testid="pending-death">
 			<h2>{t('lifeEvents.pendingTitle')}</h2>
 			<p>
 				{t('lifeEvents.kind.death')} · {formatDay(on, i18n.language)}
 			</p>
-			<DecisionForm
-				form={form}
-				fields={fields}
+			<ReplyDecisionForm
+				id="decide-death"
+				reply={reply}
+				hidden={{ intent: 'decide-death', eventId }}
 				reason={{ name: 'note', label: t('lifeEvents.note'), maxLength: 200 }}
 				decision="decision"
 				choices={[
 					{ value: 'confirm', label: t('lifeEvents.confirm') },
 					{ value: 'reject', label: t('lifeEvents.reject'), tone: 'danger' },
 				]}
-				disabled={navigation.state === 'submitting'}
-			>
-				<input type="hidden" name="intent" value="decide-death" />
-				<input type="hidden" name="eventId" value={eventId} />
-			</DecisionForm>
+			/>
 		</section>
 	)
 }
 
 function VerifyForm({ reply }: { reply: unknown }) {
 	const { t } = useTranslation()
-	const navigation = useNavigation()
-	const [form, fields] = useReplyForm<'decision' | 'note'>('verify-residence', reply)
 	return (
-		<section className="card">
-			<h2>{t('registry.verify.title')}</h2>
+		<CardSection title={t('registry.verify.title')}>
 			<p>{t('registry.verify.lead')}</p>
-			<DecisionForm
-				form={form}
-				fields={fields}
+			<ReplyDecisionForm
+				id="verify-residence"
+				reply={reply}
+				hidden={{ intent: 'verify-residence' }}
 				reason={{ name: 'note', label: t('registry.verify.note'), hint: t('registry.verify.noteHint'), maxLength: 200 }}
 				decision="decision"
 				choices={[
 					{ value: 'verify', label: t('registry.verify.verify') },
 					{ value: 'reject', label: t('registry.verify.reject'), tone: 'danger' },
 				]}
-				disabled={navigation.state === 'submitting'}
-			>
-				<input type="hidden" name="intent" value="verify-residence" />
-			</DecisionForm>
-		</section>
+			/>
+		</CardSection>
 	)
 }
 
@@ -253,8 +221,7 @@ function FamilyLinks({ families, reply }: { families: { relationship: string; us
 	const [form, fields] = useReplyForm<'phone' | 'relationship'>('link-family', reply)
 	const linked = replyValue<{ userId: string }>(reply, 'link-family')
 	return (
-		<section className="card">
-			<h2>{t('registry.family.title')}</h2>
+		<CardSection title={t('registry.family.title')}>
 			{families.length === 0 ? <p className="empty">{t('registry.noFamily')}</p> : null}
 			<ul>
 				{families.map((f) => (
@@ -264,11 +231,7 @@ function FamilyLinks({ families, reply }: { families: { relationship: string; us
 					</li>
 				))}
 			</ul>
-			{linked ? (
-				<p role="status" className="notice">
-					{t('registry.family.linked')}
-				</p>
-			) : null}
+			{linked ? <Notice>{t('registry.family.linked')}</Notice> : null}
 			<ActionForm form={form} intent="link-family" className="grid-form">
 				<Field label={t('registry.family.phone')} hint={t('registry.family.phoneHint')} errors={fields.phone.errors} inputProps={{ id: 'link-phone', name: 'phone', type: 'tel', required: true, autoComplete: 'off' }} />
 				<SelectField
@@ -278,12 +241,9 @@ function FamilyLinks({ families, reply }: { families: { relationship: string; us
 					placeholder={t('common.choose')}
 					options={RELATIONSHIPS.map((r) => ({ value: r, label: t(`relationships.${r}`) }))}
 				/>
-				<FormErrors form={form} />
-				<button type="submit" className="button">
-					{t('registry.family.link')}
-				</button>
+				<FormSubmit form={form} label={t('registry.family.link')} className="button" />
 			</ActionForm>
-		</section>
+		</CardSection>
 	)
 }
 
@@ -293,10 +253,7 @@ function UnlinkForm({ userId, reply }: { userId: string; reply: unknown }) {
 	return (
 		<ActionForm form={form} intent="unlink-family" className="inline-form">
 			<input type="hidden" name="userId" value={userId} />
-			<FormErrors form={form} errors={fields.userId.errors} />
-			<button type="submit" className="button secondary">
-				{t('registry.family.unlink')}
-			</button>
+			<FormSubmit form={form} errors={fields.userId.errors} label={t('registry.family.unlink')} className="button secondary" />
 		</ActionForm>
 	)
 }

@@ -3,12 +3,15 @@
 // first-level indicators; the level is computed on the server. A family, or the institution the elder
 // lives in, asks for a re-assessment here. Everyone allowed sees the history.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { Link, useActionData, useLoaderData } from '@remix-run/react'
+import { useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { ElderPageHead } from '~/components/elder-page-head.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, Field, FormErrors, replyValue, SelectField, TextareaField, useReplyForm } from '~/components/forms.tsx'
-import { DataTable } from '~/components/ui.tsx'
-import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { FormSubmit } from '~/components/form-submit.tsx'
+import { ActionForm, Field, replyValue, SelectField, TextareaField, useReplyForm } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
+import { TitledTable } from '~/components/titled-table.tsx'
+import { answerForm } from '~/lib/forms.server.ts'
 import { clientIp, invariantResponse, requireId } from '~/lib/http.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import { requireUser } from '~/modules/auth/access.server.ts'
@@ -50,13 +53,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	const ip = clientIp(request)
 	if (formData.get('intent') === 'request') {
 		invariantResponse(mode === 'request', 'Forbidden', { status: 403 })
-		const parsed = parseForm(formData, reassessmentRequestSchema, { form: 'request' })
-		if (!parsed.ok) return parsed.response
-		return replyOutcome(parsed, await requestReassessment(user, elderId, parsed.value.reason, ip))
+		return answerForm(formData, reassessmentRequestSchema, (value) => requestReassessment(user, elderId, value.reason, ip), { form: 'request' })
 	}
-	const parsed = parseForm(formData, assessmentSchema, { form: 'assess' })
-	if (!parsed.ok) return parsed.response
-	return replyOutcome(parsed, await recordAssessment(user, elderId, parsed.value, (name) => formData.get(name), ip))
+	return answerForm(formData, assessmentSchema, (value) => recordAssessment(user, elderId, value, (name) => formData.get(name), ip), { form: 'assess' })
 }
 
 export default function Assessment() {
@@ -67,27 +66,14 @@ export default function Assessment() {
 	const requested = replyValue<{ id: string }>(reply, 'request')
 	return (
 		<section className="card assessment">
-			<h1>{t('assessment.title', { name: elder.name })}</h1>
-			<p>
-				<Link to={`/elders/${elder.id}`}>{t('statuses.back')}</Link>
-			</p>
-			{saved ? (
-				<p className="notice" role="status" data-testid="assessment-saved">
-					{t('assessment.saved', { total: saved.total, level: t(`levels.${saved.level}`) })}
-				</p>
-			) : null}
+			<ElderPageHead title={t('assessment.title', { name: elder.name })} elderId={elder.id} />
+			{saved ? <Notice data-testid="assessment-saved">{t('assessment.saved', { total: saved.total, level: t(`levels.${saved.level}`) })}</Notice> : null}
 			{openRequest ? <p className="notice">{t('assessment.openRequest', { reason: openRequest.reason, by: openRequest.requestedBy })}</p> : null}
 			{mode === 'assess' && scale ? <AssessForm scale={scale} today={today} reply={reply} zh={i18n.language === 'zh-CN'} /> : null}
 			{mode === 'request' && !openRequest ? <RequestForm reply={reply} /> : null}
-			{requested ? (
-				<p className="notice" role="status">
-					{t('assessment.requested')}
-				</p>
-			) : null}
-			<h2>{t('assessment.history')}</h2>
-			<DataTable
-				caption={t('assessment.history')}
-				captionHidden
+			{requested ? <Notice>{t('assessment.requested')}</Notice> : null}
+			<TitledTable
+				title={t('assessment.history')}
 				empty={t('assessment.empty')}
 				columns={[
 					{ header: t('fields.assessedOn'), cell: (a) => a.assessedOn },
@@ -145,10 +131,7 @@ function AssessForm({ scale, today, reply, zh }: { scale: ScaleData; today: stri
 			<Field label={t('fields.riskEvents')} errors={errorsOf('riskEvents')} inputProps={{ id: 'riskEvents', name: 'riskEvents', inputMode: 'numeric', defaultValue: '0', maxLength: 2 }} />
 			<Field label={t('fields.validMonths')} errors={errorsOf('validMonths')} inputProps={{ id: 'validMonths', name: 'validMonths', inputMode: 'numeric', defaultValue: '12', maxLength: 2 }} />
 			<TextareaField label={t('fields.note')} errors={errorsOf('note')} textareaProps={{ id: 'assessment-note', name: 'note', maxLength: 500 }} />
-			<FormErrors form={form} />
-			<button type="submit" className="button big">
-				{t('assessment.save')}
-			</button>
+			<FormSubmit form={form} label={t('assessment.save')} />
 		</ActionForm>
 	)
 }
@@ -160,10 +143,7 @@ function RequestForm({ reply }: { reply: unknown }) {
 		<ActionForm form={form} intent="request" className="grid-form">
 			<h2>{t('assessment.request')}</h2>
 			<TextareaField label={t('fields.reason')} errors={fields.reason.errors} textareaProps={{ id: 'request-reason', name: 'reason', required: true, maxLength: 500 }} />
-			<FormErrors form={form} />
-			<button type="submit" className="button">
-				{t('assessment.requestSave')}
-			</button>
+			<FormSubmit form={form} label={t('assessment.requestSave')} className="button" />
 		</ActionForm>
 	)
 }

@@ -1,12 +1,15 @@
 // Statuses (身份类别) of one elder: officers in scope record a dated status with its evidence, and end
 // one (never delete). Families read them on the elder's page.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { Link, useActionData, useLoaderData } from '@remix-run/react'
+import { useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { ElderPageHead } from '~/components/elder-page-head.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, Field, FormErrors, replyDone, SelectField, TextareaField, useReplyForm } from '~/components/forms.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
+import { ActionForm, Field, replyDone, SelectField, TextareaField, useReplyForm } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { DataTable } from '~/components/ui.tsx'
-import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { answerForm } from '~/lib/forms.server.ts'
 import { clientIp, notFoundUnless, requireId } from '~/lib/http.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import { REGISTRAR_ROLES, requireRole } from '~/modules/auth/access.server.ts'
@@ -27,13 +30,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	const formData = await readProtectedForm(request)
 	const ip = clientIp(request)
 	if (formData.get('intent') === 'end') {
-		const parsed = parseForm(formData, endStatusSchema, { form: `end-${String(formData.get('statusId') ?? '')}` })
-		if (!parsed.ok) return parsed.response
-		return replyOutcome(parsed, await endStatus(user, elderId, parsed.value, ip))
+		return answerForm(formData, endStatusSchema, (value) => endStatus(user, elderId, value, ip), { form: `end-${String(formData.get('statusId') ?? '')}` })
 	}
-	const parsed = parseForm(formData, recordStatusSchema, { form: 'record' })
-	if (!parsed.ok) return parsed.response
-	return replyOutcome(parsed, await recordStatus(user, elderId, parsed.value, ip))
+	return answerForm(formData, recordStatusSchema, (value) => recordStatus(user, elderId, value, ip), { form: 'record' })
 }
 
 export default function ElderStatuses() {
@@ -43,15 +42,8 @@ export default function ElderStatuses() {
 	const [form, fields] = useReplyForm<'kind' | 'validFrom' | 'validUntil' | 'reviewOn' | 'source' | 'disabilityGrade' | 'supportMode' | 'note'>('record', reply)
 	return (
 		<section className="card">
-			<h1>{t('statuses.title', { name: elder.name })}</h1>
-			<p>
-				<Link to={`/elders/${elder.id}`}>{t('statuses.back')}</Link>
-			</p>
-			{replyDone(reply, 'record') ? (
-				<p className="notice" role="status">
-					{t('statuses.saved')}
-				</p>
-			) : null}
+			<ElderPageHead title={t('statuses.title', { name: elder.name })} elderId={elder.id} />
+			{replyDone(reply, 'record') ? <Notice>{t('statuses.saved')}</Notice> : null}
 			<h2>{t('statuses.record')}</h2>
 			<ActionForm form={form} intent="record" className="grid-form">
 				<SelectField label={t('fields.kind')} errors={fields.kind.errors} selectProps={{ id: 'status-kind', name: 'kind', required: true }} placeholder={t('common:common.choose')} options={STATUS_KINDS.map((k) => ({ value: k, label: t(`kinds.${k}`) }))} />
@@ -68,10 +60,7 @@ export default function ElderStatuses() {
 					options={(['concentrated', 'dispersed'] as const).map((m) => ({ value: m, label: t(`supportModes.${m}`) }))}
 				/>
 				<TextareaField label={t('fields.note')} errors={fields.note.errors} textareaProps={{ id: 'status-note', name: 'note', maxLength: 500 }} />
-				<FormErrors form={form} />
-				<button type="submit" className="button big">
-					{t('statuses.save')}
-				</button>
+				<FormSubmit form={form} label={t('statuses.save')} />
 			</ActionForm>
 			<h2>{t('statuses.history')}</h2>
 			<DataTable
@@ -103,10 +92,7 @@ function EndForm({ statusId, reply, today }: { statusId: string; reply: unknown;
 			<input type="hidden" name="statusId" value={statusId} />
 			<Field label={t('fields.endOn')} errors={fields.endOn.errors ?? fields.statusId.errors} inputProps={{ name: 'endOn', type: 'date', required: true, defaultValue: today }} />
 			<Field label={t('fields.reason')} errors={fields.reason.errors} inputProps={{ name: 'reason', required: true, maxLength: 500 }} />
-			<FormErrors form={form} />
-			<button type="submit" className="button secondary">
-				{t('statuses.end')}
-			</button>
+			<FormSubmit form={form} label={t('statuses.end')} className="button secondary" />
 		</ActionForm>
 	)
 }

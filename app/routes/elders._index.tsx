@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { Pager } from '~/components/pager.tsx'
 import { Facts } from '~/components/ui.tsx'
 import { ELDER_VIEWER_ROLES, isRegistrar, requireRole } from '~/modules/auth/access.server.ts'
@@ -44,11 +45,7 @@ export default function Elders() {
 					</Link>
 				) : null}
 			</div>
-			{claimSent ? (
-				<p role="status" className="notice">
-					{t('claims.sent')}
-				</p>
-			) : null}
+			{claimSent ? <Notice>{t('claims.sent')}</Notice> : null}
 			{claims.length ? (
 				<section aria-labelledby="my-claims">
 					<h2 id="my-claims">{t('claims.mineTitle')}</h2>

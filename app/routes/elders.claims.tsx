@@ -1,11 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { Cards } from '~/components/cards.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { DecisionForm, OrphanReplyErrors, useReplyForm } from '~/components/forms.tsx'
+import { OrphanReplyErrors } from '~/components/forms.tsx'
 import { When } from '~/components/marketplace.tsx'
+import { Notice } from '~/components/notice.tsx'
+import { ReplyDecisionForm } from '~/components/reply-decision-form.tsx'
 import { Facts } from '~/components/ui.tsx'
-import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { answerForm } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
@@ -21,9 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
 	const user = await requireRole(request, CLAIM_DECIDER_ROLES)
 	const formData = await readProtectedForm(request)
-	const parsed = parseForm(formData, decideClaimSchema, { form: `claim-${formData.get('claimId')}` })
-	if (!parsed.ok) return parsed.response
-	return replyOutcome(parsed, await decideClaim(user, parsed.value, clientIp(request)))
+	return answerForm(formData, decideClaimSchema, (value) => decideClaim(user, value, clientIp(request)), { form: `claim-${formData.get('claimId')}` })
 }
 
 export default function Claims() {
@@ -36,15 +37,10 @@ export default function Claims() {
 			<h1>{t('claims.title')}</h1>
 			<p>{t('claims.lead')}</p>
 			<OrphanReplyErrors reply={reply} formIds={claims.map((c) => `claim-${c.id}`)} />
-			{typeof done === 'string' ? (
-				<p role="status" className="notice">
-					{t(`claims.done.${done}`)}
-				</p>
-			) : null}
-			{claims.length === 0 ? <p className="empty">{t('claims.none')}</p> : null}
-			<ul className="cards">
-				{claims.map((c) => (
-					<li key={c.id} className="card" data-testid="claim">
+			{typeof done === 'string' ? <Notice>{t(`claims.done.${done}`)}</Notice> : null}
+			<Cards items={claims} empty={t('claims.none')} itemKey={(c) => c.id} itemProps={() => ({ 'data-testid': 'claim' })}>
+				{(c) => (
+					<>
 						<h2>
 							<Link to={`/elders/${c.elder.id}`}>{c.elder.name}</Link>
 						</h2>
@@ -59,31 +55,27 @@ export default function Claims() {
 							]}
 						/>
 						<ClaimForm claimId={c.id} reply={reply} />
-					</li>
-				))}
-			</ul>
+					</>
+				)}
+			</Cards>
 		</section>
 	)
 }
 
 function ClaimForm({ claimId, reply }: { claimId: string; reply: unknown }) {
 	const { t } = useTranslation()
-	const navigation = useNavigation()
-	const [form, fields] = useReplyForm<'reason'>(`claim-${claimId}`, reply)
 	return (
-		<DecisionForm
-			form={form}
-			fields={fields}
+		<ReplyDecisionForm
+			id={`claim-${claimId}`}
+			reply={reply}
+			hidden={{ claimId }}
 			reason={{ name: 'reason', label: t('claims.reason'), hint: t('claims.reasonHint') }}
 			decision="decision"
 			choices={[
 				{ value: 'confirm', label: t('claims.confirm') },
 				{ value: 'refuse', label: t('claims.refuse'), tone: 'danger' },
 			]}
-			disabled={navigation.state === 'submitting'}
-		>
-			<input type="hidden" name="claimId" value={claimId} />
-		</DecisionForm>
+		/>
 	)
 }
 

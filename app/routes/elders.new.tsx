@@ -1,11 +1,12 @@
-import { getInputProps, getSelectProps, useForm } from '@conform-to/react'
-import { parseWithZod } from '@conform-to/zod/v4'
+import { getInputProps, getSelectProps } from '@conform-to/react'
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, Field, FormErrors, replyFor, SelectField } from '~/components/forms.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
+import { ActionForm, Field, SelectField } from '~/components/forms.tsx'
 import { ContactFields, ResidenceFields } from '~/components/residence-fields.tsx'
+import { useCheckedForm } from '~/components/use-checked-form.ts'
 import { parseForm, replyFailure } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
@@ -14,7 +15,7 @@ import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { addElderForFamily } from '~/modules/elders/elders.server.ts'
 import { registerElder } from '~/modules/elders/registry.server.ts'
 import { addElderSchema, registerElderSchema, RELATIONSHIPS } from '~/modules/elders/schemas.ts'
-import { listPlaces } from '~/modules/geography/geography.server.ts'
+import { listPlaces, type Places } from '~/modules/geography/geography.server.ts'
 
 // One page, two ways in: a family registers an elder they care for (the residence then waits for an
 // officer's verification); an officer registers an elder of their area, family or not (verified).
@@ -53,24 +54,13 @@ function FamilyForm() {
 	const reply = useActionData<typeof action>()
 	const navigation = useNavigation()
 	const { t } = useTranslation()
-	const [form, fields] = useForm({
-		id: 'add-elder',
-		lastResult: replyFor(reply, 'add-elder'),
-		onValidate: ({ formData }) => parseWithZod(formData, { schema: addElderSchema(today) }),
-		shouldRevalidate: 'onInput',
-	})
+	const [form, fields] = useCheckedForm('add-elder', reply, addElderSchema(today))
 	return (
 		<section className="card narrow">
 			<h1>{t('elders.addTitle')}</h1>
 			<p>{t('registry.familyLead')}</p>
 			<ActionForm form={form}>
-				<Field
-					label={t('fields.idNumber')}
-					hint={t('hints.idNumber')}
-					errors={fields.idNumber.errors}
-					inputProps={{ ...getInputProps(fields.idNumber, { type: 'text' }), autoComplete: 'off', maxLength: 18, className: 'mono' }}
-				/>
-				<Field label={t('fields.elderName')} errors={fields.name.errors} inputProps={{ ...getInputProps(fields.name, { type: 'text' }), autoComplete: 'off' }} />
+				<IdentityFields idNumber={fields.idNumber} name={fields.name} />
 				<SelectField
 					label={t('fields.relationship')}
 					errors={fields.relationship.errors}
@@ -78,17 +68,8 @@ function FamilyForm() {
 					placeholder={t('common.choose')}
 					options={RELATIONSHIPS.map((r) => ({ value: r, label: t(`relationships.${r}`) }))}
 				/>
-				<ResidenceFields
-					idPrefix="add-elder"
-					places={places}
-					districtId={fields.districtId.initialValue}
-					communityId={fields.communityId.initialValue}
-					errors={{ districtId: fields.districtId.errors, communityId: fields.communityId.errors }}
-				/>
-				<FormErrors form={form} />
-				<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
-					{t('elders.save')}
-				</button>
+				<Residence idPrefix="add-elder" places={places} districtId={fields.districtId} communityId={fields.communityId} />
+				<FormSubmit form={form} label={t('elders.save')} disabled={navigation.state === 'submitting'} />
 			</ActionForm>
 		</section>
 	)
@@ -100,38 +81,49 @@ function OfficerForm() {
 	const navigation = useNavigation()
 	const { t } = useTranslation()
 	// Validated in the browser too (the same schema), so a slip is named before anything is sent.
-	const [form, fields] = useForm({
-		id: 'register-elder',
-		lastResult: replyFor(reply, 'register-elder'),
-		onValidate: ({ formData }) => parseWithZod(formData, { schema: registerElderSchema(today) }),
-		shouldRevalidate: 'onInput',
-	})
+	const [form, fields] = useCheckedForm('register-elder', reply, registerElderSchema(today))
 	return (
 		<section className="card narrow">
 			<h1>{t('registry.registerTitle')}</h1>
 			<p>{t('registry.registerLead')}</p>
 			<ActionForm form={form}>
-				<Field
-					label={t('fields.idNumber')}
-					hint={t('hints.idNumber')}
-					errors={fields.idNumber.errors}
-					inputProps={{ ...getInputProps(fields.idNumber, { type: 'text' }), autoComplete: 'off', maxLength: 18, className: 'mono', required: true }}
-				/>
-				<Field label={t('fields.elderName')} errors={fields.name.errors} inputProps={{ ...getInputProps(fields.name, { type: 'text' }), autoComplete: 'off', required: true }} />
-				<ResidenceFields
-					idPrefix="register-elder"
-					places={places}
-					districtId={fields.districtId.initialValue}
-					communityId={fields.communityId.initialValue}
-					errors={{ districtId: fields.districtId.errors, communityId: fields.communityId.errors }}
-				/>
+				<IdentityFields idNumber={fields.idNumber} name={fields.name} required />
+				<Residence idPrefix="register-elder" places={places} districtId={fields.districtId} communityId={fields.communityId} />
 				<ContactFields fields={fields} />
-				<FormErrors form={form} />
-				<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
-					{t('registry.register')}
-				</button>
+				<FormSubmit form={form} label={t('registry.register')} disabled={navigation.state === 'submitting'} />
 			</ActionForm>
 		</section>
+	)
+}
+
+type FieldMeta = Parameters<typeof getInputProps>[0]
+
+/** Who the elder is, as both forms ask it first (an officer's form requires the fields). */
+function IdentityFields({ idNumber, name, required }: { idNumber: FieldMeta; name: FieldMeta; required?: true }) {
+	const { t } = useTranslation()
+	return (
+		<>
+			<Field
+				label={t('fields.idNumber')}
+				hint={t('hints.idNumber')}
+				errors={idNumber.errors}
+				inputProps={{ ...getInputProps(idNumber, { type: 'text' }), autoComplete: 'off', maxLength: 18, className: 'mono', required }}
+			/>
+			<Field label={t('fields.elderName')} errors={name.errors} inputProps={{ ...getInputProps(name, { type: 'text' }), autoComplete: 'off', required }} />
+		</>
+	)
+}
+
+/** The registered residence fields fed by the form's own fields. */
+function Residence({ idPrefix, places, districtId, communityId }: { idPrefix: string; places: Places; districtId: FieldMeta; communityId: FieldMeta }) {
+	return (
+		<ResidenceFields
+			idPrefix={idPrefix}
+			places={places}
+			districtId={districtId.initialValue as string | undefined}
+			communityId={communityId.initialValue as string | undefined}
+			errors={{ districtId: districtId.errors, communityId: communityId.errors }}
+		/>
 	)
 }
 

@@ -1,8 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { CardSection } from '~/components/card-section.tsx'
+import { Cards } from '~/components/cards.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, OrphanReplyErrors, replyDone, SelectField, useReplyForm } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { Facts } from '~/components/ui.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { invariantResponse } from '~/lib/http.server.ts'
@@ -50,11 +53,7 @@ export default function AdmissionsPage() {
 		<>
 			<section className="card">
 				<h1>{t('admissions.title')}</h1>
-				{done ? (
-					<p className="notice" role="status">
-						{t(`admissions.done.${done}`)}
-					</p>
-				) : null}
+				{done ? <Notice>{t(`admissions.done.${done}`)}</Notice> : null}
 				<h2>{t('admissions.admit')}</h2>
 				<p className="hint">{t('admissions.admitHint')}</p>
 				<ActionForm form={admit} intent="admit" className="grid-form">
@@ -66,13 +65,11 @@ export default function AdmissionsPage() {
 					<button type="submit" className="button big">{t('admissions.admitButton')}</button>
 				</ActionForm>
 			</section>
-			<section className="card">
-				<h2>{t('admissions.residents', { count: residents.length })}</h2>
+			<CardSection title={t('admissions.residents', { count: residents.length })}>
 				<OrphanReplyErrors reply={reply} formIds={['admit', ...residents.flatMap((r) => [`transfer-${r.admissionId}`, `discharge-${r.admissionId}`])]} />
-				{residents.length === 0 ? <p className="empty">{t('admissions.none')}</p> : null}
-				<ul className="cards">
-					{residents.map((r) => (
-						<li key={r.admissionId} className="card" data-resident={r.elderName}>
+				<Cards items={residents} empty={t('admissions.none')} itemKey={(r) => r.admissionId} itemProps={(r) => ({ 'data-resident': r.elderName })}>
+					{(r) => (
+						<>
 							<h3>{r.elderName}</h3>
 							<Facts
 								items={[
@@ -82,10 +79,10 @@ export default function AdmissionsPage() {
 								]}
 							/>
 							<ResidentForms resident={r} bedOptions={bedOptions} today={today} reply={reply} />
-						</li>
-					))}
-				</ul>
-			</section>
+						</>
+					)}
+				</Cards>
+			</CardSection>
 		</>
 	)
 }

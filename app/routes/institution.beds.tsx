@@ -1,9 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, OrphanReplyErrors, replyDone, SelectField, useReplyForm } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
+import { PostForm } from '~/components/post-form.tsx'
 import { DataTable, Money } from '~/components/ui.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { invariantResponse } from '~/lib/http.server.ts'
@@ -45,11 +46,7 @@ export default function BedsPage() {
 			<section className="card">
 				<h1>{t('inventory.title')}</h1>
 				<OrphanReplyErrors reply={reply} formIds={['room', 'beds']} />
-				{replyDone(reply) ? (
-					<p className="notice" role="status">
-						{t('common.saved')}
-					</p>
-				) : null}
+				{replyDone(reply) ? <Notice>{t('common.saved')}</Notice> : null}
 				<h2>{t('inventory.addRoom')}</h2>
 				<ActionForm form={roomForm} intent="room" className="grid-form">
 					<Field label={t('fields.roomName')} errors={roomFields.name.errors} inputProps={{ name: 'name', type: 'text', required: true, maxLength: 40 }} />
@@ -93,11 +90,7 @@ export default function BedsPage() {
 								header: t('common.actions'),
 								cell: (b) =>
 									b.status === 'vacant' || b.status === 'out_of_service' ? (
-										<Form method="post">
-											<AuthenticityTokenInput name="csrf" />
-											<input type="hidden" name="intent" value="status" />
-											<input type="hidden" name="bedId" value={b.id} />
-											<input type="hidden" name="status" value={b.status === 'vacant' ? 'out_of_service' : 'vacant'} />
+										<PostForm hidden={{ intent: 'status', bedId: b.id, status: b.status === 'vacant' ? 'out_of_service' : 'vacant' }}>
 											{b.status === 'vacant' ? (
 												<label className="checkbox">
 													<input type="checkbox" name="confirm" required /> {t('inventory.confirmTakeOut')}
@@ -106,7 +99,7 @@ export default function BedsPage() {
 											<button type="submit" className="button secondary">
 												{b.status === 'vacant' ? t('inventory.takeOut', { bed: b.label }) : t('inventory.putBack', { bed: b.label })}
 											</button>
-										</Form>
+										</PostForm>
 									) : null,
 							},
 						]}

@@ -3,8 +3,9 @@ import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, replyDone, SelectField, useReplyForm } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { DataTable } from '~/components/ui.tsx'
-import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { answerForm } from '~/lib/forms.server.ts'
 import { notFoundUnless, requireId } from '~/lib/http.server.ts'
 import { formatShanghai } from '~/lib/time.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
@@ -22,9 +23,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	const staff = await requireInstitutionStaff(request)
 	const formData = await readProtectedForm(request)
 	formData.set('bedId', requireId(params, 'bedId'))
-	const parsed = parseForm(formData, updateBedSchema, { form: 'update' })
-	if (!parsed.ok) return parsed.response
-	return replyOutcome(parsed, await updateBed(staff, parsed.value))
+	return answerForm(formData, updateBedSchema, (value) => updateBed(staff, value), { form: 'update' })
 }
 
 export default function BedHistory() {
@@ -38,11 +37,7 @@ export default function BedHistory() {
 			<p>
 				{t(`types.${bed.type}`)} · {t(`statuses.${bed.status}`)} · <Link to="/institution/beds">{t('history.back')}</Link>
 			</p>
-			{replyDone(reply) ? (
-				<p className="notice" role="status">
-					{t('common.saved')}
-				</p>
-			) : null}
+			{replyDone(reply) ? <Notice>{t('common.saved')}</Notice> : null}
 			<h2>{t('inventory.edit', { bed: bed.label })}</h2>
 			<ActionForm form={form} intent="update" className="grid-form">
 				<SelectField label={t('fields.bedType')} errors={fields.type.errors} selectProps={{ name: 'type', defaultValue: bed.type }} options={BED_TYPES.map((x) => ({ value: x, label: t(`types.${x}`) }))} />

@@ -1,10 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { CardSection } from '~/components/card-section.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, ErrorList, FormErrors, replyValue, useReplyForm } from '~/components/forms.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
+import { ActionForm, ErrorList, replyValue, useReplyForm } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { DataTable, Facts, Money } from '~/components/ui.tsx'
-import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { answerForm } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { requireInstitutionStaff } from '~/modules/beds/access.server.ts'
@@ -21,9 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
 	const staff = await requireInstitutionStaff(request)
-	const parsed = parseForm(await readProtectedForm(request), applySchema, { form: 'apply' })
-	if (!parsed.ok) return parsed.response
-	return replyOutcome(parsed, await applyForConstruction(staff, parsed.value, clientIp(request)))
+	return answerForm(await readProtectedForm(request), applySchema, (value) => applyForConstruction(staff, value, clientIp(request)), { form: 'apply' })
 }
 
 export default function InstitutionConstruction() {
@@ -45,9 +46,7 @@ export default function InstitutionConstruction() {
 					]}
 				/>
 			</section>
-			<section className="card">
-				<h2>{t('construction.awaitingTitle')}</h2>
-				<p className="hint">{t('construction.awaitingHint')}</p>
+			<CardSection title={t('construction.awaitingTitle')} hint={t('construction.awaitingHint')}>
 				<DataTable
 					data-testid="awaiting-beds"
 					empty={t('construction.noneAwaiting')}
@@ -59,14 +58,9 @@ export default function InstitutionConstruction() {
 					rows={awaiting}
 					rowKey={(b) => b.id}
 				/>
-			</section>
-			<section className="card">
-				<h2>{t('construction.applyTitle')}</h2>
-				{applied ? (
-					<p className="notice" role="status">
-						{t('construction.applied')} <Money fen={applied.totalFen} />
-					</p>
-				) : null}
+			</CardSection>
+			<CardSection title={t('construction.applyTitle')}>
+				{applied ? <Notice>{t('construction.applied')} <Money fen={applied.totalFen} /></Notice> : null}
 				{accepted.length === 0 ? (
 					<p className="empty">{t('construction.noneAccepted')}</p>
 				) : (
@@ -81,18 +75,14 @@ export default function InstitutionConstruction() {
 							))}
 						</fieldset>
 						<ErrorList id="apply-bedIds-error" errors={fields.bedIds.errors} />
-						<FormErrors form={form} />
-						<button type="submit" className="button big" disabled={busy}>
-							{t('construction.apply')}
-						</button>
+						<FormSubmit form={form} label={t('construction.apply')} disabled={busy} />
 					</ActionForm>
 				)}
-			</section>
+			</CardSection>
 			<section className="card">
 				<Acceptances rows={acceptances} />
 			</section>
-			<section className="card">
-				<h2>{t('construction.applicationsTitle')}</h2>
+			<CardSection title={t('construction.applicationsTitle')}>
 				<DataTable
 					data-testid="applications"
 					empty={t('construction.noApplications')}
@@ -107,7 +97,7 @@ export default function InstitutionConstruction() {
 					rows={applications}
 					rowKey={(a) => a.id}
 				/>
-			</section>
+			</CardSection>
 			<p>
 				<Link to="/institution">{t('facts.back')}</Link>
 			</p>

@@ -3,7 +3,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, Field, FormErrors, replyDone, useReplyForm } from '~/components/forms.tsx'
+import { ActionForm, Field, FormErrors, replyDone, SelectOptions, useReplyForm } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
@@ -38,24 +39,14 @@ export default function InstitutionFactsPage() {
 				<div className="field">
 					<label htmlFor={fields.ownership.id}>{t('facts.ownership')}</label>
 					<select {...getSelectProps(fields.ownership)} defaultValue={facts?.ownership ?? ''}>
-						<option value="">—</option>
-						{OWNERSHIPS.map((o) => (
-							<option key={o} value={o}>
-								{t(`facts.ownerships.${o}`)}
-							</option>
-						))}
+						<SelectOptions placeholder="—" options={OWNERSHIPS.map((o) => ({ value: o, label: t(`facts.ownerships.${o}`) }))} />
 					</select>
 					{fields.ownership.errors?.length ? <p className="form-error">{t(fields.ownership.errors[0]!)}</p> : null}
 				</div>
 				<div className="field">
 					<label htmlFor={fields.facilityKind.id}>{t('facts.facilityKind')}</label>
 					<select {...getSelectProps(fields.facilityKind)} defaultValue={facts?.facilityKind ?? ''}>
-						<option value="">—</option>
-						{FACILITY_KINDS.map((k) => (
-							<option key={k} value={k}>
-								{t(`facts.kinds.${k}`)}
-							</option>
-						))}
+						<SelectOptions placeholder="—" options={FACILITY_KINDS.map((k) => ({ value: k, label: t(`facts.kinds.${k}`) }))} />
 					</select>
 					{fields.facilityKind.errors?.length ? <p className="form-error">{t(fields.facilityKind.errors[0]!)}</p> : null}
 				</div>
@@ -86,11 +77,7 @@ export default function InstitutionFactsPage() {
 					}}
 				/>
 				<FormErrors form={form} />
-				{replyDone(reply, 'facts') ? (
-					<p role="status" className="notice">
-						{t('facts.saved')}
-					</p>
-				) : null}
+				{replyDone(reply, 'facts') ? <Notice>{t('facts.saved')}</Notice> : null}
 				<button type="submit" className="button big">
 					{t('facts.save')}
 				</button>

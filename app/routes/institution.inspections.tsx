@@ -1,9 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { CardSection } from '~/components/card-section.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { Findings, InspectionList } from '~/components/findings.tsx'
-import { ActionForm, Field, FormErrors, OrphanReplyErrors, replyDone, TextareaField, useReplyForm } from '~/components/forms.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
+import { ActionForm, Field, OrphanReplyErrors, replyDone, TextareaField, useReplyForm } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { formIdOf, parseForm, replyFailure, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
@@ -48,21 +51,15 @@ export default function InstitutionInspections() {
 				) : (
 					<p className="hint">{t('inspections.limitHint', { days: limitDays })}</p>
 				)}
-				{replyDone(reply) ? (
-					<p className="notice" role="status">
-						{t('inspections.answered')}
-					</p>
-				) : null}
+				{replyDone(reply) ? <Notice>{t('inspections.answered')}</Notice> : null}
 				<OrphanReplyErrors reply={reply} formIds={answerable.map((f) => `answer-${f.id}`)} />
 			</section>
-			<section className="card">
-				<h2>{t('inspections.findingsTitle')}</h2>
+			<CardSection title={t('inspections.findingsTitle')}>
 				<Findings rows={findings} empty={t('inspections.noFindings')} render={(f) => (f.status === 'open' || f.status === 'reopened' ? <AnswerForm id={f.id} /> : null)} />
-			</section>
-			<section className="card">
-				<h2>{t('inspections.inspectionsTitle')}</h2>
+			</CardSection>
+			<CardSection title={t('inspections.inspectionsTitle')}>
 				<InspectionList rows={inspections} />
-			</section>
+			</CardSection>
 		</>
 	)
 }
@@ -82,10 +79,7 @@ function AnswerForm({ id }: { id: string }) {
 				textareaProps={{ id: `answer-${id}-rectification`, name: 'rectification', required: true, maxLength: 1000 }}
 			/>
 			<Field label={t('inspections.photos')} hint={t('inspections.photoHint')} errors={fields.photos.errors} inputProps={{ id: `answer-${id}-photos`, name: 'photos', type: 'file', accept: 'image/jpeg,image/png,image/webp', multiple: true }} />
-			<FormErrors form={form} errors={fields.findingId.errors} />
-			<button type="submit" className="button" disabled={busy}>
-				{t('inspections.answer')}
-			</button>
+			<FormSubmit form={form} errors={fields.findingId.errors} label={t('inspections.answer')} className="button" disabled={busy} />
 		</ActionForm>
 	)
 }

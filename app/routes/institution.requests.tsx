@@ -1,10 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { Cards } from '~/components/cards.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, OrphanReplyErrors, replyDone, SelectField, useReplyForm } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { Facts } from '~/components/ui.tsx'
-import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { answerForm } from '~/lib/forms.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { requireInstitutionStaff } from '~/modules/beds/access.server.ts'
 import { vacantBeds } from '~/modules/beds/admissions.server.ts'
@@ -20,9 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
 	const staff = await requireInstitutionStaff(request)
 	const formData = await readProtectedForm(request)
-	const parsed = parseForm(formData, decideSchema, { form: `${formData.get('intent')}-${formData.get('requestId')}` })
-	if (!parsed.ok) return parsed.response
-	return replyOutcome(parsed, await decideStayRequest(staff, parsed.value))
+	return answerForm(formData, decideSchema, (value) => decideStayRequest(staff, value), { form: `${formData.get('intent')}-${formData.get('requestId')}` })
 }
 
 export default function RequestsPage() {
@@ -33,16 +33,11 @@ export default function RequestsPage() {
 	return (
 		<section className="card">
 			<h1>{t('requests.title')}</h1>
-			{replyDone(reply) ? (
-				<p className="notice" role="status">
-					{t('common.saved')}
-				</p>
-			) : null}
+			{replyDone(reply) ? <Notice>{t('common.saved')}</Notice> : null}
 			<OrphanReplyErrors reply={reply} formIds={open.flatMap((r) => [`accept-${r.id}`, `decline-${r.id}`])} />
-			{requests.length === 0 ? <p className="empty">{t('requests.none')}</p> : null}
-			<ul className="cards">
-				{requests.map((r) => (
-					<li key={r.id} className="card" data-request={r.elderName}>
+			<Cards items={requests} empty={t('requests.none')} itemKey={(r) => r.id} itemProps={(r) => ({ 'data-request': r.elderName })}>
+				{(r) => (
+					<>
 						<h2>{r.elderName}</h2>
 						<Facts
 							items={[
@@ -61,9 +56,9 @@ export default function RequestsPage() {
 								{t('requests.admit', { name: r.elderName })}
 							</Link>
 						) : null}
-					</li>
-				))}
-			</ul>
+					</>
+				)}
+			</Cards>
 		</section>
 	)
 }

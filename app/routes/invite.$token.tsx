@@ -3,7 +3,8 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@rem
 import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, Field, FormErrors, useReplyForm } from '~/components/forms.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
+import { ActionForm, Field, useReplyForm } from '~/components/forms.tsx'
 import { parseForm, replyFailure } from '~/lib/forms.server.ts'
 import { clientIp, notFoundUnless } from '~/lib/http.server.ts'
 import { acceptInvitation, openInvitation } from '~/modules/accounts/invitations.server.ts'
@@ -38,10 +39,7 @@ export default function Invitation() {
 			<ActionForm form={form}>
 				<Field label={t('fields.password')} hint={t('hints.password')} errors={fields.password.errors} inputProps={{ ...getInputProps(fields.password, { type: 'password' }), autoComplete: 'new-password' }} />
 				<Field label={t('fields.confirmPassword')} errors={fields.confirmPassword.errors} inputProps={{ ...getInputProps(fields.confirmPassword, { type: 'password' }), autoComplete: 'new-password' }} />
-				<FormErrors form={form} />
-				<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
-					{t('invitation.submit')}
-				</button>
+				<FormSubmit form={form} label={t('invitation.submit')} disabled={navigation.state === 'submitting'} />
 			</ActionForm>
 		</section>
 	)

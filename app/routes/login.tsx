@@ -4,6 +4,7 @@ import { Link, useActionData, useNavigation, useSearchParams } from '@remix-run/
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, ErrorList, Field, useReplyForm } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { parseForm, replyFailure } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
 import { fail } from '~/lib/outcome.ts'
@@ -43,11 +44,7 @@ export default function Login() {
 	return (
 		<section className="card narrow">
 			<h1>{t('auth.signIn')}</h1>
-			{searchParams.get('invited') ? (
-				<p className="notice" role="status">
-					{t('invitation.done')}
-				</p>
-			) : null}
+			{searchParams.get('invited') ? <Notice>{t('invitation.done')}</Notice> : null}
 			<ActionForm form={form}>
 				<input type="hidden" name="redirectTo" value={searchParams.get('redirectTo') ?? '/'} />
 				<Field label={t('fields.phone')} errors={fields.phone.errors} inputProps={{ ...getInputProps(fields.phone, { type: 'tel' }), autoComplete: 'username', inputMode: 'numeric' }} />

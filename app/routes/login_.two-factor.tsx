@@ -3,7 +3,8 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@rem
 import { Link, useActionData, useLoaderData, useNavigation, type ShouldRevalidateFunctionArgs } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, Field, FormErrors, replyValue, useReplyForm } from '~/components/forms.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
+import { ActionForm, Field, replyValue, useReplyForm } from '~/components/forms.tsx'
 import { parseForm, replyFailure, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
 import { fail, fieldFail, ok } from '~/lib/outcome.ts'
@@ -131,10 +132,7 @@ export default function TwoFactor() {
 					errors={fields.code.errors}
 					inputProps={{ ...getInputProps(fields.code, { type: 'text' }), autoComplete: 'one-time-code', inputMode: enrolled ? 'text' : 'numeric', autoFocus: true }}
 				/>
-				<FormErrors form={form} />
-				<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
-					{t('twoFactor.verify')}
-				</button>
+				<FormSubmit form={form} label={t('twoFactor.verify')} disabled={navigation.state === 'submitting'} />
 			</ActionForm>
 		</section>
 	)

@@ -3,8 +3,9 @@ import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, replyDone, SelectField, TextareaField, useReplyForm } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { DataTable, Money } from '~/components/ui.tsx'
-import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { answerForm } from '~/lib/forms.server.ts'
 import { clientIp, notFoundUnless, requireId } from '~/lib/http.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
@@ -28,9 +29,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
 	requireId(params, 'communityId')
 	const formData = await readProtectedForm(request)
-	const parsed = parseForm(formData, objectionSchema, { form: 'objection' })
-	if (!parsed.ok) return parsed.response
-	return replyOutcome(parsed, await lodgeObjection(parsed.value, clientIp(request), shanghaiDate()))
+	return answerForm(formData, objectionSchema, (value) => lodgeObjection(value, clientIp(request), shanghaiDate()), { form: 'objection' })
 }
 
 export default function PublicNotice() {
@@ -69,11 +68,7 @@ export default function PublicNotice() {
 					<p>{t('dueProcess.printHint')}</p>
 					<h2>{t('dueProcess.objectTitle')}</h2>
 					<p>{t('dueProcess.objectLead')}</p>
-					{replyDone(reply, 'objection') ? (
-						<p role="status" className="notice">
-							{t('dueProcess.lodged')}
-						</p>
-					) : null}
+					{replyDone(reply, 'objection') ? <Notice>{t('dueProcess.lodged')}</Notice> : null}
 					<ActionForm form={form}>
 						<FormErrors form={form} />
 						<SelectField

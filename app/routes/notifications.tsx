@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
+import { Cards } from '~/components/cards.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { IntentForm, When } from '~/components/marketplace.tsx'
 import { Pager } from '~/components/pager.tsx'
@@ -36,12 +37,11 @@ export default function Notifications() {
 				<h1>{t('notifications.title')}</h1>
 				{items.some((i) => !i.readAt) ? <IntentForm reply={reply} intent="read" label={t('notifications.markRead')} secondary /> : null}
 			</div>
-			{items.length === 0 ? <p className="empty">{t('notifications.none')}</p> : null}
-			<ul className="cards">
-				{items.map((n) => {
+			<Cards items={items} empty={t('notifications.none')} itemKey={(n) => n.id} itemProps={(n) => ({ 'data-unread': n.readAt ? undefined : 'true' })}>
+				{(n) => {
 					const params = (n.params ?? {}) as Record<string, string | number>
 					return (
-						<li key={n.id} className="card" data-unread={n.readAt ? undefined : 'true'}>
+						<>
 							<p>
 								{n.readAt ? null : <strong>{t('notifications.new')} · </strong>}
 								{n.kind.startsWith('subsidy.')
@@ -67,10 +67,10 @@ export default function Notifications() {
 									</>
 								) : null}
 							</p>
-						</li>
+						</>
 					)
-				})}
-			</ul>
+				}}
+			</Cards>
 			<Pager page={page} hasMore={hasMore} />
 		</section>
 	)

@@ -1,9 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { Cards } from '~/components/cards.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, Field, FormErrors, replyDone, useReplyForm } from '~/components/forms.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
+import { ActionForm, Field, replyDone, useReplyForm } from '~/components/forms.tsx'
 import { CommunityLimit } from '~/components/marketplace.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { Money } from '~/components/ui.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { ok } from '~/lib/outcome.ts'
@@ -54,10 +57,9 @@ export default function ProviderHome() {
 				<Link to={`/services/providers/${p.id}`}>{t('catalogue.publicPage')}</Link> · <Link to="/bookings">{t('nav.bookings')}</Link>
 			</p>
 			<h2>{t('catalogue.title')}</h2>
-			{p.offerings.length === 0 ? <p className="empty">{t('catalogue.none')}</p> : null}
-			<ul className="cards">
-				{p.offerings.map((o) => (
-					<li key={o.id} className="card">
+			<Cards items={p.offerings} empty={t('catalogue.none')} itemKey={(o) => o.id}>
+				{(o) => (
+					<>
 						<h3>
 							<Link to={`/provider/offerings/${o.id}`}>{o.title}</Link>
 						</h3>
@@ -66,15 +68,11 @@ export default function ProviderHome() {
 							{o.active ? t('catalogue.active') : t('catalogue.inactive')} · {o._count.rules === 0 ? t('catalogue.noSchedule') : t('catalogue.rules', { count: o._count.rules })}
 						</p>
 						<CommunityLimit communities={o.communities} />
-					</li>
-				))}
-			</ul>
+					</>
+				)}
+			</Cards>
 			<h2>{t('terms.title')}</h2>
-			{replyDone(reply, 'terms') ? (
-				<p className="notice" role="status">
-					{t('terms.saved')}
-				</p>
-			) : null}
+			{replyDone(reply, 'terms') ? <Notice>{t('terms.saved')}</Notice> : null}
 			<ActionForm form={form} intent="terms" className="grid-form">
 				<div className="checks">
 					<label>
@@ -84,10 +82,7 @@ export default function ProviderHome() {
 				<Field label={t('terms.holdMinutes')} errors={fields.holdMinutes.errors} inputProps={{ id: 'holdMinutes', name: 'holdMinutes', type: 'number', min: 5, max: 10080, defaultValue: terms?.holdMinutes ?? 720 }} />
 				<Field label={t('terms.freeCancelHours')} errors={fields.freeCancelHours.errors} inputProps={{ id: 'freeCancelHours', name: 'freeCancelHours', type: 'number', min: 0, max: 720, defaultValue: terms?.freeCancelHours ?? 24 }} />
 				<Field label={t('terms.lateCancelFeePercent')} errors={fields.lateCancelFeePercent.errors} inputProps={{ id: 'lateCancelFeePercent', name: 'lateCancelFeePercent', type: 'number', min: 0, max: 100, defaultValue: terms?.lateCancelFeePercent ?? 30 }} />
-				<FormErrors form={form} errors={fields.autoConfirm.errors} />
-				<button type="submit" className="button big">
-					{t('terms.save')}
-				</button>
+				<FormSubmit form={form} errors={fields.autoConfirm.errors} label={t('terms.save')} />
 			</ActionForm>
 		</section>
 	)

@@ -1,11 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { Form, useActionData, useLoaderData } from '@remix-run/react'
+import { useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, ErrorList, Field, FormErrors, OrphanReplyErrors, replyDone, useReplyForm } from '~/components/forms.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
+import { ActionForm, ErrorList, Field, OrphanReplyErrors, replyDone, useReplyForm } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { OfferingForm } from '~/components/offering-form.tsx'
+import { PostButton } from '~/components/post-form.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { invariantResponse, notFoundUnless, requireId } from '~/lib/http.server.ts'
 import { ok } from '~/lib/outcome.ts'
@@ -61,11 +63,7 @@ export default function EditOffering() {
 	return (
 		<section className="card">
 			<h1>{o.title}</h1>
-			{done ? (
-				<p className="notice" role="status">
-					{t(`catalogue.done.${done}`)}
-				</p>
-			) : null}
+			{done ? <Notice>{t(`catalogue.done.${done}`)}</Notice> : null}
 			<OrphanReplyErrors reply={reply} formIds={['offering', 'add-rule', 'add-closure']} />
 			<h2>{t('schedule.title')}</h2>
 			{o.rules.length === 0 ? <p className="empty">{t('catalogue.noSchedule')}</p> : null}
@@ -73,14 +71,7 @@ export default function EditOffering() {
 				{o.rules.map((r) => (
 					<li key={r.id}>
 						{t(`weekday.${r.weekday}`)} {minuteToTime(r.startMinute)}–{minuteToTime(r.endMinute)} · {t('schedule.capacityN', { count: r.capacity })}{' '}
-						<Form method="post" className="inline-form">
-							<AuthenticityTokenInput name="csrf" />
-							<input type="hidden" name="intent" value="remove-rule" />
-							<input type="hidden" name="ruleId" value={r.id} />
-							<button type="submit" className="button secondary">
-								{t('schedule.remove')}
-							</button>
-						</Form>
+						<PostButton className="inline-form" hidden={{ intent: 'remove-rule', ruleId: r.id }} label={t('schedule.remove')} />
 					</li>
 				))}
 			</ul>
@@ -97,10 +88,7 @@ export default function EditOffering() {
 				<Field label={t('schedule.start')} errors={ruleFields.start.errors} inputProps={{ id: 'rule-start', name: 'start', type: 'time', defaultValue: '08:00' }} />
 				<Field label={t('schedule.end')} errors={ruleFields.end.errors} inputProps={{ id: 'rule-end', name: 'end', type: 'time', defaultValue: '18:00' }} />
 				<Field label={t('schedule.capacity')} errors={ruleFields.capacity.errors} inputProps={{ id: 'rule-capacity', name: 'capacity', type: 'number', min: 1, max: 1000, defaultValue: 2 }} />
-				<FormErrors form={ruleForm} />
-				<button type="submit" className="button big">
-					{t('schedule.add')}
-				</button>
+				<FormSubmit form={ruleForm} label={t('schedule.add')} />
 			</ActionForm>
 			<h2>{t('schedule.closures')}</h2>
 			<ul>
@@ -118,10 +106,7 @@ export default function EditOffering() {
 						<input type="checkbox" name="scope" value="all" /> {t('schedule.allOfferings')}
 					</label>
 				</div>
-				<FormErrors form={closureForm} />
-				<button type="submit" className="button big secondary">
-					{t('schedule.addClosure')}
-				</button>
+				<FormSubmit form={closureForm} label={t('schedule.addClosure')} className="button big secondary" />
 			</ActionForm>
 			<h2>{t('catalogue.edit')}</h2>
 			<OfferingForm

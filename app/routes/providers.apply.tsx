@@ -1,10 +1,11 @@
-import { getInputProps, getSelectProps, getTextareaProps, useForm } from '@conform-to/react'
-import { parseWithZod } from '@conform-to/zod/v4'
+import { getInputProps, getSelectProps, getTextareaProps } from '@conform-to/react'
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, ErrorList, Field, FormErrors, replyFor, SelectField } from '~/components/forms.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
+import { ActionForm, ErrorList, Field, SelectField } from '~/components/forms.tsx'
+import { useCheckedForm } from '~/components/use-checked-form.ts'
 import { parseForm, replyFailure } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
@@ -32,12 +33,7 @@ export default function ApplyProvider() {
 	const navigation = useNavigation()
 	const { t, i18n } = useTranslation('marketplace')
 	const zh = i18n.language === 'zh-CN'
-	const [form, fields] = useForm({
-		id: 'apply-provider',
-		lastResult: replyFor(reply, 'apply-provider'),
-		onValidate: ({ formData }) => parseWithZod(formData, { schema: applyProviderSchema }),
-		shouldRevalidate: 'onInput',
-	})
+	const [form, fields] = useCheckedForm('apply-provider', reply, applyProviderSchema)
 	return (
 		<section className="card narrow">
 			<h1>{t('apply.title')}</h1>
@@ -80,10 +76,7 @@ export default function ApplyProvider() {
 					<textarea {...getTextareaProps(fields.description)} rows={4} />
 					<ErrorList errors={fields.description.errors} />
 				</div>
-				<FormErrors form={form} />
-				<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
-					{t('apply.submit')}
-				</button>
+				<FormSubmit form={form} label={t('apply.submit')} disabled={navigation.state === 'submitting'} />
 			</ActionForm>
 		</section>
 	)

@@ -3,7 +3,8 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@rem
 import { useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, Field, FormErrors, useReplyForm } from '~/components/forms.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
+import { ActionForm, Field, useReplyForm } from '~/components/forms.tsx'
 import { parseForm, replyFailure } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
 import { requireUser } from '~/modules/auth/access.server.ts'
@@ -50,10 +51,7 @@ export default function Reauth() {
 						inputProps={{ ...getInputProps(fields.code, { type: 'text' }), autoComplete: 'one-time-code', inputMode: 'numeric' }}
 					/>
 				) : null}
-				<FormErrors form={form} />
-				<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
-					{t('auth.reauthSubmit')}
-				</button>
+				<FormSubmit form={form} label={t('auth.reauthSubmit')} disabled={navigation.state === 'submitting'} />
 			</ActionForm>
 		</section>
 	)

@@ -5,7 +5,9 @@ import { Link, useActionData, useNavigation } from '@remix-run/react'
 import { Fragment } from 'react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, Field, FormErrors, replyFor } from '~/components/forms.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
+import { ActionForm, Field, replyFor } from '~/components/forms.tsx'
+import { codeSentTo, SendCodeForm } from '~/components/send-code-form.tsx'
 import { parseForm, replyFailure, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
 import { ok } from '~/lib/outcome.ts'
@@ -44,13 +46,7 @@ export default function Register() {
 	const reply = useActionData<typeof action>()
 	const navigation = useNavigation()
 	const { t } = useTranslation()
-	const sentTo = reply && reply.form === 'register-sms' && reply.ok && reply.value && 'phone' in reply.value ? reply.value.phone : null
-	const [codeForm, codeFields] = useForm({
-		id: 'register-sms',
-		lastResult: replyFor(reply, 'register-sms'),
-		onValidate: ({ formData }) => parseWithZod(formData, { schema: sendCodeSchema, error: zodMessageKey }),
-		shouldRevalidate: 'onInput',
-	})
+	const sentTo = codeSentTo(reply, 'register-sms')
 	const [form, fields] = useForm({
 		id: 'register',
 		lastResult: replyFor(reply, 'register'),
@@ -64,18 +60,7 @@ export default function Register() {
 			<h1>{t('auth.registerTitle')}</h1>
 			<p>{t('auth.registerLead')}</p>
 			<h2>{t('auth.phoneCode.step1')}</h2>
-			<ActionForm form={codeForm} intent="sendCode">
-				<Field label={t('fields.phone')} hint={t('hints.phone')} errors={codeFields.phone.errors} inputProps={{ ...getInputProps(codeFields.phone, { type: 'tel' }), autoComplete: 'tel', inputMode: 'numeric' }} />
-				<FormErrors form={codeForm} />
-				{sentTo ? (
-					<p role="status" className="notice">
-						{t('auth.phoneCode.sent', { phone: sentTo })}
-					</p>
-				) : null}
-				<button type="submit" className="button" disabled={busy}>
-					{sentTo ? t('auth.phoneCode.sendAgain') : t('auth.phoneCode.send')}
-				</button>
-			</ActionForm>
+			<SendCodeForm id="register-sms" reply={reply} sentNotice={t('auth.phoneCode.sent', { phone: sentTo })} busy={busy} errorMap={zodMessageKey} />
 			<h2>{t('auth.phoneCode.step2')}</h2>
 			<ActionForm form={form}>
 				<Field label={t('fields.yourName')} errors={fields.name.errors} inputProps={{ ...getInputProps(fields.name, { type: 'text' }), autoComplete: 'name' }} />
@@ -85,10 +70,7 @@ export default function Register() {
 				<Field label={t('fields.code')} hint={t('hints.code')} errors={fields.code.errors} inputProps={{ ...getInputProps(fields.code, { type: 'text' }), autoComplete: 'one-time-code', inputMode: 'numeric', maxLength: 6 }} />
 				<Field label={t('fields.password')} hint={t('hints.password')} errors={fields.password.errors} inputProps={{ ...getInputProps(fields.password, { type: 'password' }), autoComplete: 'new-password' }} />
 				<Field label={t('fields.confirmPassword')} errors={fields.confirmPassword.errors} inputProps={{ ...getInputProps(fields.confirmPassword, { type: 'password' }), autoComplete: 'new-password' }} />
-				<FormErrors form={form} />
-				<button type="submit" className="button big" disabled={busy}>
-					{t('auth.register')}
-				</button>
+				<FormSubmit form={form} label={t('auth.register')} disabled={busy} />
 			</ActionForm>
 			<p>
 				{t('auth.haveAccount')} <Link to="/login">{t('auth.signIn')}</Link> · <Link to="/reset-password">{t('auth.forgotPassword')}</Link>

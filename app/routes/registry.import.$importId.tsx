@@ -4,9 +4,10 @@ import { useEffect } from 'react'
 import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
 import { ActionForm, FormErrors, useReplyForm } from '~/components/forms.tsx'
 import { DataTable, Facts } from '~/components/ui.tsx'
-import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { answerForm } from '~/lib/forms.server.ts'
 import { clientIp, notFoundUnless, requireId } from '~/lib/http.server.ts'
 import { enqueueApply } from '~/jobs/registry-import.server.ts'
 import { REGISTRAR_ROLES, requireRole } from '~/modules/auth/access.server.ts'
@@ -29,9 +30,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	const user = await requireRole(request, REGISTRAR_ROLES)
 	const importId = requireId(params, 'importId')
 	const formData = await readProtectedForm(request)
-	const parsed = parseForm(formData, z.object({}), { form: 'apply' })
-	if (!parsed.ok) return parsed.response
-	return replyOutcome(parsed, await requestApply(user, importId, clientIp(request), enqueueApply))
+	return answerForm(formData, z.object({}), () => requestApply(user, importId, clientIp(request), enqueueApply), { form: 'apply' })
 }
 
 export default function RegistryImportPage() {
@@ -88,10 +87,7 @@ export default function RegistryImportPage() {
 			{imp.status === 'classified' ? (
 				<ActionForm form={form}>
 					<p>{t('registryImport.applyLead', { count: imp.newCount + imp.changedCount })}</p>
-					<FormErrors form={form} />
-					<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
-						{t('registryImport.apply')}
-					</button>
+					<FormSubmit form={form} label={t('registryImport.apply')} disabled={navigation.state === 'submitting'} />
 				</ActionForm>
 			) : (
 				<FormErrors form={form} />

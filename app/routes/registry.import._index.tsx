@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, FormErrors, useReplyForm } from '~/components/forms.tsx'
+import { TitledTable } from '~/components/titled-table.tsx'
 import { DataTable } from '~/components/ui.tsx'
 import { parseForm, replyFailure } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
@@ -90,12 +91,10 @@ export default function RegistryImport() {
 					{t('registryImport.upload')}
 				</button>
 			</ActionForm>
-			<h2>{t('registryImport.mine')}</h2>
-			<DataTable
+			<TitledTable
+				title={t('registryImport.mine')}
 				rows={imports}
 				rowKey={(r) => r.id}
-				caption={t('registryImport.mine')}
-				captionHidden
 				empty={t('registryImport.none')}
 				columns={[
 					{ header: t('registryImport.fileName'), rowHeader: true, cell: (r) => <Link to={`/registry/import/${r.id}`}>{r.fileName}</Link> },

@@ -5,7 +5,9 @@ import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/re
 import { Fragment } from 'react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, Field, FormErrors, replyFor } from '~/components/forms.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
+import { ActionForm, Field, replyFor } from '~/components/forms.tsx'
+import { codeSentTo, SendCodeForm } from '~/components/send-code-form.tsx'
 import { parseForm, replyFailure, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
 import { ok } from '~/lib/outcome.ts'
@@ -38,13 +40,7 @@ export default function ResetPassword() {
 	const reply = useActionData<typeof action>()
 	const navigation = useNavigation()
 	const { t } = useTranslation()
-	const sentTo = reply && reply.form === 'reset-sms' && reply.ok && reply.value && 'phone' in reply.value ? reply.value.phone : null
-	const [codeForm, codeFields] = useForm({
-		id: 'reset-sms',
-		lastResult: replyFor(reply, 'reset-sms'),
-		onValidate: ({ formData }) => parseWithZod(formData, { schema: sendCodeSchema }),
-		shouldRevalidate: 'onInput',
-	})
+	const sentTo = codeSentTo(reply, 'reset-sms')
 	const [form, fields] = useForm({
 		id: 'reset',
 		lastResult: replyFor(reply, 'reset'),
@@ -58,18 +54,7 @@ export default function ResetPassword() {
 			<h1>{t('auth.resetTitle')}</h1>
 			<ResetDone />
 			<p>{t('auth.resetLead')}</p>
-			<ActionForm form={codeForm} intent="sendCode">
-				<Field label={t('fields.phone')} hint={t('hints.phone')} errors={codeFields.phone.errors} inputProps={{ ...getInputProps(codeFields.phone, { type: 'tel' }), autoComplete: 'tel', inputMode: 'numeric' }} />
-				<FormErrors form={codeForm} />
-				{sentTo ? (
-					<p role="status" className="notice">
-						{t('auth.phoneCode.sentIfRegistered')}
-					</p>
-				) : null}
-				<button type="submit" className="button" disabled={busy}>
-					{sentTo ? t('auth.phoneCode.sendAgain') : t('auth.phoneCode.send')}
-				</button>
-			</ActionForm>
+			<SendCodeForm id="reset-sms" reply={reply} sentNotice={t('auth.phoneCode.sentIfRegistered')} busy={busy} />
 			<h2>{t('auth.resetStep2')}</h2>
 			<ActionForm form={form}>
 				<Fragment key={sentTo ?? ''}>
@@ -78,10 +63,7 @@ export default function ResetPassword() {
 				<Field label={t('fields.code')} hint={t('hints.code')} errors={fields.code.errors} inputProps={{ ...getInputProps(fields.code, { type: 'text' }), autoComplete: 'one-time-code', inputMode: 'numeric', maxLength: 6 }} />
 				<Field label={t('fields.newPassword')} hint={t('hints.password')} errors={fields.password.errors} inputProps={{ ...getInputProps(fields.password, { type: 'password' }), autoComplete: 'new-password' }} />
 				<Field label={t('fields.confirmPassword')} errors={fields.confirmPassword.errors} inputProps={{ ...getInputProps(fields.confirmPassword, { type: 'password' }), autoComplete: 'new-password' }} />
-				<FormErrors form={form} />
-				<button type="submit" className="button big" disabled={busy}>
-					{t('auth.resetSubmit')}
-				</button>
+				<FormSubmit form={form} label={t('auth.resetSubmit')} disabled={busy} />
 			</ActionForm>
 			<p>
 				<Link to="/login">{t('auth.signIn')}</Link>

@@ -2,7 +2,9 @@ import { redirect, type LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { CommunityLimit, Stars, When } from '~/components/marketplace.tsx'
+import { FilterSelect } from '~/components/filter-select.tsx'
+import { CommunityLimit, Stars } from '~/components/marketplace.tsx'
+import { BookLink, NextSlots } from '~/components/offering-booking.tsx'
 import { Pager } from '~/components/pager.tsx'
 import { Money } from '~/components/ui.tsx'
 import { isRefused } from '~/lib/http.server.ts'
@@ -49,50 +51,10 @@ export default function Services() {
 					<label htmlFor="q">{t('search.q')}</label>
 					<input id="q" name="q" type="search" defaultValue={params.q} placeholder={t('search.qPlaceholder')} />
 				</div>
-				<div className="field">
-					<label htmlFor="district">{t('search.district')}</label>
-					<select id="district" name="district" defaultValue={params.district}>
-						<option value="">{t('search.any')}</option>
-						{districts.map((d) => (
-							<option key={d.id} value={d.id}>
-								{zh ? d.nameZh : d.nameEn}
-							</option>
-						))}
-					</select>
-				</div>
-				<div className="field">
-					<label htmlFor="community">{t('search.community')}</label>
-					<select id="community" name="community" defaultValue={params.community}>
-						<option value="">{t('search.any')}</option>
-						{communities.map((c) => (
-							<option key={c.id} value={c.id}>
-								{zh ? c.nameZh : c.nameEn ?? c.nameZh}
-							</option>
-						))}
-					</select>
-				</div>
-				<div className="field">
-					<label htmlFor="kind">{t('search.kind')}</label>
-					<select id="kind" name="kind" defaultValue={params.kind ?? ''}>
-						<option value="">{t('search.any')}</option>
-						{PROVIDER_KINDS.map((k) => (
-							<option key={k} value={k}>
-								{t(`kind.${k}`)}
-							</option>
-						))}
-					</select>
-				</div>
-				<div className="field">
-					<label htmlFor="category">{t('search.category')}</label>
-					<select id="category" name="category" defaultValue={params.category ?? ''}>
-						<option value="">{t('search.any')}</option>
-						{ALL_CATEGORIES.map((c) => (
-							<option key={c} value={c}>
-								{t(`category.${c}`)}
-							</option>
-						))}
-					</select>
-				</div>
+				<FilterSelect name="district" label={t('search.district')} anyLabel={t('search.any')} value={params.district} options={districts.map((d) => ({ value: d.id, label: zh ? d.nameZh : d.nameEn }))} />
+				<FilterSelect name="community" label={t('search.community')} anyLabel={t('search.any')} value={params.community} options={communities.map((c) => ({ value: c.id, label: zh ? c.nameZh : c.nameEn ?? c.nameZh }))} />
+				<FilterSelect name="kind" label={t('search.kind')} anyLabel={t('search.any')} value={params.kind} options={PROVIDER_KINDS.map((k) => ({ value: k, label: t(`kind.${k}`) }))} />
+				<FilterSelect name="category" label={t('search.category')} anyLabel={t('search.any')} value={params.category} options={ALL_CATEGORIES.map((c) => ({ value: c, label: t(`category.${c}`) }))} />
 				<div className="field">
 					<label htmlFor="date">{t('search.date')}</label>
 					<input id="date" name="date" type="date" defaultValue={params.date ?? ''} />
@@ -105,38 +67,9 @@ export default function Services() {
 					<label htmlFor="maxPrice">{t('search.maxPrice')}</label>
 					<input id="maxPrice" name="maxPrice" type="number" min={0} inputMode="numeric" defaultValue={params.maxPrice ?? ''} />
 				</div>
-				<div className="field">
-					<label htmlFor="minGrade">{t('search.minGrade')}</label>
-					<select id="minGrade" name="minGrade" defaultValue={params.minGrade ?? ''}>
-						<option value="">{t('search.any')}</option>
-						{[1, 2, 3, 4, 5].map((g) => (
-							<option key={g} value={g}>
-								{t('grade.atLeast', { count: g })}
-							</option>
-						))}
-					</select>
-				</div>
-				<div className="field">
-					<label htmlFor="minRating">{t('search.minRating')}</label>
-					<select id="minRating" name="minRating" defaultValue={params.minRating ?? ''}>
-						<option value="">{t('search.any')}</option>
-						{[3, 4, 4.5].map((r) => (
-							<option key={r} value={r}>
-								{t('rating.atLeast', { value: r })}
-							</option>
-						))}
-					</select>
-				</div>
-				<div className="field">
-					<label htmlFor="sort">{t('search.sort')}</label>
-					<select id="sort" name="sort" defaultValue={params.sort}>
-						{SORTS.map((s) => (
-							<option key={s} value={s}>
-								{t(`search.sorts.${s}`)}
-							</option>
-						))}
-					</select>
-				</div>
+				<FilterSelect name="minGrade" label={t('search.minGrade')} anyLabel={t('search.any')} value={params.minGrade} options={[1, 2, 3, 4, 5].map((g) => ({ value: g, label: t('grade.atLeast', { count: g }) }))} />
+				<FilterSelect name="minRating" label={t('search.minRating')} anyLabel={t('search.any')} value={params.minRating} options={[3, 4, 4.5].map((r) => ({ value: r, label: t('rating.atLeast', { value: r }) }))} />
+				<FilterSelect name="sort" label={t('search.sort')} value={params.sort} options={SORTS.map((s) => ({ value: s, label: t(`search.sorts.${s}`) }))} />
 				<button type="submit" className="button big">
 					{t('search.submit')}
 				</button>
@@ -158,21 +91,9 @@ export default function Services() {
 							</strong>{' '}
 							{t(`unit.${h.unit}`)} · {t('unit.duration', { minutes: h.durationMinutes })}
 						</p>
-						<p>
-							{t('search.nextSlots')}:{' '}
-							{h.nextSlots.length === 0
-								? t('search.noSlots')
-								: h.nextSlots.map((s, i) => (
-										<span key={s}>
-											{i > 0 ? '、' : ''}
-											<When at={s} />
-										</span>
-									))}
-						</p>
+						<NextSlots slots={h.nextSlots} />
 						{canBook ? (
-							<Link to={signedIn ? `/services/book/${h.id}` : `/login?redirectTo=${encodeURIComponent(`/services/book/${h.id}`)}`} className="button big">
-								{signedIn ? t('search.book') : t('search.signInToBook')}
-							</Link>
+							<BookLink offeringId={h.id} signedIn={signedIn} />
 						) : null}
 					</li>
 				))}

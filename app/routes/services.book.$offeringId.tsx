@@ -2,7 +2,8 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@rem
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, ErrorList, Field, FormErrors, useReplyForm } from '~/components/forms.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
+import { ActionForm, ErrorList, Field, SelectOptions, useReplyForm } from '~/components/forms.tsx'
 import { CommunityLimit, PROVIDER_SUSPENDED, ProviderSuspendedNotice, useProviderSuspendedError } from '~/components/marketplace.tsx'
 import { Facts, Money } from '~/components/ui.tsx'
 import { parseForm, replyFailure } from '~/lib/forms.server.ts'
@@ -56,12 +57,7 @@ export default function BookOffering() {
 				<Form method="get" className="inline-form">
 					<label htmlFor="elder-choice">{t('book.elder')}</label>{' '}
 					<select id="elder-choice" name="elderId" defaultValue={elder?.id ?? ''}>
-						<option value="">{t('book.chooseElder')}</option>
-						{elders.map((e) => (
-							<option key={e.id} value={e.id}>
-								{e.name}
-							</option>
-						))}
+						<SelectOptions placeholder={t('book.chooseElder')} options={elders.map((e) => ({ value: e.id, label: e.name }))} />
 					</select>{' '}
 					<button type="submit" className="button secondary">
 						{t('book.showPrice')}
@@ -121,10 +117,7 @@ export default function BookOffering() {
 						<Field label={t('book.address')} hint={t('book.addressHint')} errors={fields.serviceAddress.errors} inputProps={{ name: 'serviceAddress', type: 'text', maxLength: 200, autoComplete: 'street-address', required: HOME_VISIT_CATEGORIES.includes(offering.category) }} />
 						<Field label={t('book.note')} errors={fields.note.errors} inputProps={{ name: 'note', type: 'text', maxLength: 500 }} />
 						<p className="hint">{t('book.policy', { hours: offering.provider.profile?.freeCancelHours ?? 24, percent: offering.provider.profile?.lateCancelFeePercent ?? 30 })}</p>
-						<FormErrors form={form} errors={[...(fields.elderId.errors ?? []), ...(fields.expectedPriceFen.errors ?? []), ...(fields.expectedCopayFen.errors ?? [])]} />
-						<button type="submit" className="button big" disabled={navigation.state === 'submitting' || slots.length === 0}>
-							{t('book.submit')}
-						</button>
+						<FormSubmit form={form} errors={[...(fields.elderId.errors ?? []), ...(fields.expectedPriceFen.errors ?? []), ...(fields.expectedCopayFen.errors ?? [])]} label={t('book.submit')} disabled={navigation.state === 'submitting' || slots.length === 0} />
 					</ActionForm>
 				) : (
 					<p className="notice">{t('errors.booking.areaNotServed')}</p>

@@ -1,8 +1,10 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
+import { useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { Cards } from '~/components/cards.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { CommunityLimit, PROVIDER_SUSPENDED, ProviderSuspendedNotice, Stars, useProviderSuspendedError, When } from '~/components/marketplace.tsx'
+import { BookLink, NextSlots } from '~/components/offering-booking.tsx'
 import { Money } from '~/components/ui.tsx'
 import { invariantResponse, notFoundUnless, requireId } from '~/lib/http.server.ts'
 import { getSessionUser } from '~/modules/auth/session.server.ts'
@@ -74,38 +76,25 @@ export default function ProviderPage() {
 						</p>
 						<CommunityLimit communities={o.communities} />
 						<p>{o.description}</p>
-						<p>
-							{t('search.nextSlots')}:{' '}
-							{o.nextSlots.length === 0
-								? t('search.noSlots')
-								: o.nextSlots.map((s, i) => (
-										<span key={s}>
-											{i > 0 ? '、' : ''}
-											<When at={s} />
-										</span>
-									))}
-						</p>
+						<NextSlots slots={o.nextSlots} />
 						{canBook && p.status === 'approved' ? (
-							<Link to={signedIn ? `/services/book/${o.id}` : `/login?redirectTo=${encodeURIComponent(`/services/book/${o.id}`)}`} className="button big">
-								{signedIn ? t('search.book') : t('search.signInToBook')}
-							</Link>
+							<BookLink offeringId={o.id} signedIn={signedIn} />
 						) : null}
 					</li>
 				))}
 			</ul>
 			<h2>{t('review.listTitle')}</h2>
-			{p.reviews.length === 0 ? <p className="empty">{t('review.none')}</p> : null}
-			<ul className="cards">
-				{p.reviews.map((r) => (
-					<li key={r.id} className="card">
+			<Cards items={p.reviews} empty={t('review.none')} itemKey={(r) => r.id}>
+				{(r) => (
+					<>
 						<p>
 							{t('review.stars', { count: r.rating })} · <When at={r.createdAt} />
 						</p>
 						<p>{r.comment}</p>
 						{r.reply ? <p>{t('review.reply', { reply: r.reply })}</p> : null}
-					</li>
-				))}
-			</ul>
+					</>
+				)}
+			</Cards>
 		</section>
 	)
 }

@@ -1,12 +1,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { z } from 'zod'
+import { CardSection } from '~/components/card-section.tsx'
+import { Cards } from '~/components/cards.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, OrphanReplyErrors, replyDone, SelectField, useReplyForm } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
+import { PostForm } from '~/components/post-form.tsx'
 import { DataTable, Day, Money } from '~/components/ui.tsx'
-import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { answerForm, parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
@@ -29,9 +32,7 @@ export async function action({ request }: ActionFunctionArgs) {
 		const parsed = parseForm(formData, cancelSchema, { form: 'cancel' })
 		return parsed.ok ? replyOutcome(parsed, await cancelStayRequest(user, parsed.value.requestId)) : parsed.response
 	}
-	const parsed = parseForm(formData, stayRequestSchema(shanghaiDate()), { form: 'request' })
-	if (!parsed.ok) return parsed.response
-	return replyOutcome(parsed, await requestStay(user, parsed.value))
+	return answerForm(formData, stayRequestSchema(shanghaiDate()), (value) => requestStay(user, value), { form: 'request' })
 }
 
 // Withdrawing is asked twice: a ticked box, so it works without JavaScript.
@@ -92,13 +93,8 @@ export default function StaysPage() {
 					rowProps={(v) => ({ 'data-vacancy': v.name })}
 				/>
 			</section>
-			<section className="card">
-				<h2>{t('stays.requestTitle')}</h2>
-				{replyDone(reply, 'request') ? (
-					<p className="notice" role="status">
-						{t('stays.requested')}
-					</p>
-				) : null}
+			<CardSection title={t('stays.requestTitle')}>
+				{replyDone(reply, 'request') ? <Notice>{t('stays.requested')}</Notice> : null}
 				{elders.length === 0 ? (
 					<p className="empty">{t('stays.noElders')}</p>
 				) : (
@@ -112,14 +108,12 @@ export default function StaysPage() {
 						<button type="submit" className="button big">{t('stays.send')}</button>
 					</ActionForm>
 				)}
-			</section>
-			<section className="card">
-				<h2>{t('stays.myRequests')}</h2>
+			</CardSection>
+			<CardSection title={t('stays.myRequests')}>
 				<OrphanReplyErrors reply={reply} formIds={['request']} />
-				{requests.length === 0 ? <p className="empty">{t('stays.noRequests')}</p> : null}
-				<ul className="cards">
-					{requests.map((r) => (
-						<li key={r.id} className="card" data-my-request={r.elderName}>
+				<Cards items={requests} empty={t('stays.noRequests')} itemKey={(r) => r.id} itemProps={(r) => ({ 'data-my-request': r.elderName })}>
+					{(r) => (
+						<>
 							<h3>
 								{r.elderName} · {r.providerName}
 							</h3>
@@ -130,20 +124,17 @@ export default function StaysPage() {
 							</p>
 							<p data-testid="my-request-next">{t(`stays.next.${r.status}`, { institution: r.providerName })}</p>
 							{r.status === 'requested' || r.status === 'accepted' ? (
-								<Form method="post">
-									<AuthenticityTokenInput name="csrf" />
-									<input type="hidden" name="intent" value="cancel" />
-									<input type="hidden" name="requestId" value={r.id} />
+								<PostForm hidden={{ intent: 'cancel', requestId: r.id }}>
 									<label className="checkbox">
 										<input type="checkbox" name="confirm" required /> {t('stays.confirmWithdraw')}
 									</label>
 									<button type="submit" className="button secondary">{t('stays.cancel')}</button>
-								</Form>
+								</PostForm>
 							) : null}
-						</li>
-					))}
-				</ul>
-			</section>
+						</>
+					)}
+				</Cards>
+			</CardSection>
 		</>
 	)
 }

@@ -1,6 +1,8 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { CardSection } from '~/components/card-section.tsx'
+import { Cards } from '~/components/cards.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { Money } from '~/components/ui.tsx'
 import { formatShanghai } from '~/lib/time.ts'
@@ -28,10 +30,9 @@ export default function MySubsidies() {
 					) : null}
 				</div>
 				<p>{t('family.lead')}</p>
-				{applications.length === 0 ? <p className="empty">{t('family.none')}</p> : null}
-				<ul className="cards">
-					{applications.map((a) => (
-						<li key={a.id} className="card" data-testid="application">
+				<Cards items={applications} empty={t('family.none')} itemKey={(a) => a.id} itemProps={() => ({ 'data-testid': 'application' })}>
+					{(a) => (
+						<>
 							<h2>
 								{a.elder.name} · {zh ? a.policy.nameZh : a.policy.nameEn}
 							</h2>
@@ -65,12 +66,11 @@ export default function MySubsidies() {
 									{t('fields.reason')}：{a.bureauReason}
 								</p>
 							) : null}
-						</li>
-					))}
-				</ul>
+						</>
+					)}
+				</Cards>
 			</section>
-			<section className="card">
-				<h2>{t('family.notices')}</h2>
+			<CardSection title={t('family.notices')}>
 				{notices.length === 0 ? <p className="empty">{t('family.noNotices')}</p> : null}
 				<ul>
 					{notices.map((n) => {
@@ -82,7 +82,7 @@ export default function MySubsidies() {
 						)
 					})}
 				</ul>
-			</section>
+			</CardSection>
 		</>
 	)
 }

@@ -1,8 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { Cards } from '~/components/cards.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, OrphanReplyErrors, replyDone, TextareaField, useReplyForm } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { parseForm, replyFailure, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
 import { getT } from '~/lib/i18n.ts'
@@ -44,15 +46,10 @@ export default function Appeals() {
 			<h1>{t('dueProcess.familyTitle')}</h1>
 			<p>{t('dueProcess.familyLead')}</p>
 			<OrphanReplyErrors reply={reply} formIds={decisions.map((d) => `appeal-${d.key}`)} />
-			{reply && typeof reply === 'object' && 'ok' in reply && reply.ok ? (
-				<p role="status" className="notice">
-					{t('dueProcess.appealLodged')}
-				</p>
-			) : null}
-			{decisions.length === 0 ? <p className="empty">{t('dueProcess.noRefusals')}</p> : null}
-			<ul className="cards">
-				{decisions.map((d) => (
-					<li key={d.key} className="card" data-testid="refusal-item" data-kind={d.kind}>
+			{reply && typeof reply === 'object' && 'ok' in reply && reply.ok ? <Notice>{t('dueProcess.appealLodged')}</Notice> : null}
+			<Cards items={decisions} empty={t('dueProcess.noRefusals')} itemKey={(d) => d.key} itemProps={(d) => ({ 'data-testid': 'refusal-item', 'data-kind': d.kind })}>
+				{(d) => (
+					<>
 						<h2>
 							{t(`dueProcess.kinds.${d.kind}`)} · {d.elder ? `${d.elder} · ` : ''}
 							{d.detail}
@@ -69,9 +66,9 @@ export default function Appeals() {
 						) : (
 							<AppealForm kind={d.kind} subjectId={d.subjectId} deadline={d.deadline} reply={reply} maxFiles={maxFiles} maxMb={maxMb} />
 						)}
-					</li>
-				))}
-			</ul>
+					</>
+				)}
+			</Cards>
 		</section>
 	)
 }

@@ -4,7 +4,8 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@rem
 import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, Field, FormErrors, replyFor, SelectField, TextareaField } from '~/components/forms.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
+import { ActionForm, Field, replyFor, SelectField, TextareaField } from '~/components/forms.tsx'
 import { Money } from '~/components/ui.tsx'
 import { parseForm, replyFailure } from '~/lib/forms.server.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
@@ -58,10 +59,7 @@ export default function Apply() {
 				<Field label={t('fields.householdSize')} errors={fields.householdSize.errors} inputProps={{ ...getInputProps(fields.householdSize, { type: 'number' }), min: 1, max: 30 }} />
 				<Field label={t('fields.householdIncome')} hint={t('hints.householdIncome')} errors={fields.householdIncome.errors} inputProps={{ ...getInputProps(fields.householdIncome, { type: 'text' }), inputMode: 'decimal' }} />
 				<TextareaField label={t('fields.statement')} errors={fields.statement.errors} textareaProps={{ ...getTextareaProps(fields.statement), rows: 3 }} />
-				<FormErrors form={form} />
-				<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
-					{t('apply.submit')}
-				</button>
+				<FormSubmit form={form} label={t('apply.submit')} disabled={navigation.state === 'submitting'} />
 			</ActionForm>
 		</section>
 	)

@@ -3,7 +3,8 @@ import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/re
 import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, Field, FormErrors, useReplyForm } from '~/components/forms.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
+import { ActionForm, Field, useReplyForm } from '~/components/forms.tsx'
 import { DataTable, Money } from '~/components/ui.tsx'
 import { parseForm, replyFailure } from '~/lib/forms.server.ts'
 import { shanghaiMonth } from '~/lib/time.ts'
@@ -47,10 +48,7 @@ export default function Claims() {
 			{isProvider ? (
 				<ActionForm form={form} className="grid-form">
 					<Field label={t('fields.month')} errors={fields.month.errors} inputProps={{ type: 'month', name: 'month', id: 'claim-month', defaultValue: month, required: true }} />
-					<FormErrors form={form} />
-					<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
-						{t('claims.prepare')}
-					</button>
+					<FormSubmit form={form} label={t('claims.prepare')} disabled={navigation.state === 'submitting'} />
 				</ActionForm>
 			) : null}
 			<DataTable

@@ -1,10 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { Cards } from '~/components/cards.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, DecisionForm, FormErrors, OrphanReplyErrors, replyDone, SelectField, useReplyForm } from '~/components/forms.tsx'
-import { DataTable, Facts, Money } from '~/components/ui.tsx'
-import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { Notice } from '~/components/notice.tsx'
+import { ReplyDecisionForm } from '~/components/reply-decision-form.tsx'
+import { TitledTable } from '~/components/titled-table.tsx'
+import { Facts, Money } from '~/components/ui.tsx'
+import { answerForm } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
@@ -32,18 +36,12 @@ export async function action({ request }: ActionFunctionArgs) {
 	const ip = clientIp(request)
 	const intent = formData.get('intent')
 	if (intent === 'finding') {
-		const parsed = parseForm(formData, findingSchema, { form: `objection-${formData.get('objectionId')}` })
-		if (!parsed.ok) return parsed.response
-		return replyOutcome(parsed, await recordFinding(user, parsed.value, ip, today))
+		return answerForm(formData, findingSchema, (value) => recordFinding(user, value, ip, today), { form: `objection-${formData.get('objectionId')}` })
 	}
 	if (intent === 'appeal') {
-		const parsed = parseForm(formData, appealDecisionSchema, { form: `appeal-${formData.get('appealId')}` })
-		if (!parsed.ok) return parsed.response
-		return replyOutcome(parsed, await decideAppeal(user, parsed.value, ip, today))
+		return answerForm(formData, appealDecisionSchema, (value) => decideAppeal(user, value, ip, today), { form: `appeal-${formData.get('appealId')}` })
 	}
-	const parsed = parseForm(formData, renewSchema, { form: `renew-${formData.get('grantId')}` })
-	if (!parsed.ok) return parsed.response
-	return replyOutcome(parsed, await renewGrant(user, parsed.value, ip, today))
+	return answerForm(formData, renewSchema, (value) => renewGrant(user, value, ip, today), { form: `renew-${formData.get('grantId')}` })
 }
 
 export default function DueProcess() {
@@ -56,31 +54,24 @@ export default function DueProcess() {
 		<section>
 			<h1>{t('dueProcess.officerTitle')}</h1>
 			<OrphanReplyErrors reply={reply} formIds={formIds} />
-			{doneForm ? (
-				<p role="status" className="notice">
-					{t(doneForm.startsWith('objection') ? 'dueProcess.findingDone' : doneForm.startsWith('appeal') ? 'dueProcess.appealDone' : 'dueProcess.renewed')}
-				</p>
-			) : null}
+			{doneForm ? <Notice>{t(doneForm.startsWith('objection') ? 'dueProcess.findingDone' : doneForm.startsWith('appeal') ? 'dueProcess.appealDone' : 'dueProcess.renewed')}</Notice> : null}
 
 			<h2>{t('dueProcess.objections')}</h2>
-			{objections.length === 0 ? <p className="empty">{t('dueProcess.noObjections')}</p> : null}
-			<ul className="cards">
-				{objections.map((o) => (
-					<li key={o.id} className="card" data-testid="objection-item">
+			<Cards items={objections} empty={t('dueProcess.noObjections')} itemKey={(o) => o.id} itemProps={() => ({ 'data-testid': 'objection-item' })}>
+				{(o) => (
+					<>
 						<h3>{o.displayName}</h3>
 						<p>
 							{o.name} · {o.phone} · {o.lodgedOn}
 						</p>
 						<p>{o.reason}</p>
 						<FindingForm id={o.id} reply={reply} />
-					</li>
-				))}
-			</ul>
+					</>
+				)}
+			</Cards>
 
-			<h2>{t('dueProcess.listed')}</h2>
-			<DataTable
-				caption={t('dueProcess.listed')}
-				captionHidden
+			<TitledTable
+				title={t('dueProcess.listed')}
 				empty={t('dueProcess.noListed')}
 				rows={listed}
 				rowKey={(e) => e.id}
@@ -93,10 +84,9 @@ export default function DueProcess() {
 			/>
 
 			<h2>{t('dueProcess.appeals')}</h2>
-			{appeals.length === 0 ? <p className="empty">{t('dueProcess.noAppeals')}</p> : null}
-			<ul className="cards">
-				{appeals.map((a) => (
-					<li key={a.id} className="card" data-testid="appeal-item">
+			<Cards items={appeals} empty={t('dueProcess.noAppeals')} itemKey={(a) => a.id} itemProps={() => ({ 'data-testid': 'appeal-item' })}>
+				{(a) => (
+					<>
 						<h3>
 							{t(`dueProcess.kinds.${a.kind}`)} · {a.elder || a.facts.provider} {a.policy ? `· ${a.policy}` : ''}
 						</h3>
@@ -125,14 +115,12 @@ export default function DueProcess() {
 							</ul>
 						) : null}
 						<AppealForm id={a.id} kind={a.kind} decided={a.decided} reply={reply} />
-					</li>
-				))}
-			</ul>
+					</>
+				)}
+			</Cards>
 
-			<h2>{t('dueProcess.reviews')}</h2>
-			<DataTable
-				caption={t('dueProcess.reviews')}
-				captionHidden
+			<TitledTable
+				title={t('dueProcess.reviews')}
 				empty={t('dueProcess.noReviews')}
 				rows={reviews}
 				rowKey={(r) => r.id}
@@ -150,23 +138,18 @@ export default function DueProcess() {
 
 function FindingForm({ id, reply }: { id: string; reply: unknown }) {
 	const { t } = useTranslation('subsidies')
-	const navigation = useNavigation()
-	const [form, fields] = useReplyForm<'reasons'>(`objection-${id}`, reply)
 	return (
-		<DecisionForm
-			form={form}
-			fields={fields}
+		<ReplyDecisionForm
+			id={`objection-${id}`}
+			reply={reply}
+			hidden={{ intent: 'finding', objectionId: id }}
 			reason={{ name: 'reasons', label: t('dueProcess.finding'), required: true }}
 			decision="finding"
 			choices={[
 				{ value: 'not_upheld', label: t('dueProcess.notUpheld') },
 				{ value: 'upheld', label: t('dueProcess.upheld'), tone: 'danger' },
 			]}
-			disabled={navigation.state === 'submitting'}
-		>
-			<input type="hidden" name="intent" value="finding" />
-			<input type="hidden" name="objectionId" value={id} />
-		</DecisionForm>
+		/>
 	)
 }
 

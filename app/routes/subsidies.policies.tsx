@@ -1,7 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { CardSection } from '~/components/card-section.tsx'
+import { ChangeDecision } from '~/components/change-decision.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
 import { ActionForm, Field, FormErrors, OrphanReplyErrors, replyDone, SelectField, useReplyForm } from '~/components/forms.tsx'
 import { CheckboxGroup, FormMessage } from '~/components/subsidy-ui.tsx'
 import { DataTable, Money } from '~/components/ui.tsx'
@@ -183,17 +186,7 @@ export default function Policies() {
 										!c.viewerMayDecide ? null : c.viewerIsProposer ? (
 											tc('changes.waitingForSecond')
 										) : (
-											<ActionForm form={decideForm}>
-												<input type="hidden" name="changeId" value={c.id} />
-												<div className="actions">
-													<button type="submit" name="decision" value="approve" className="button" disabled={navigation.state !== 'idle'}>
-														{tc('changes.approve')}
-													</button>
-													<button type="submit" name="decision" value="reject" className="button secondary" disabled={navigation.state !== 'idle'}>
-														{tc('changes.reject')}
-													</button>
-												</div>
-											</ActionForm>
+											<ChangeDecision form={decideForm} changeId={c.id} disabled={navigation.state !== 'idle'} />
 										),
 								}
 							: null,
@@ -221,10 +214,7 @@ export default function Policies() {
 						<SelectField label={t('fields.district')} errors={limit.districtId.errors} selectProps={{ name: 'districtId', id: 'limit-district', required: true }} placeholder={t('common.choose')} options={districts.map((d) => ({ value: d.id, label: zh ? d.nameZh : d.nameEn }))} />
 						<Field label={t('districtPolicy.maxMonthlyCreditYuan')} errors={limit.maxMonthlyCredit.errors} inputProps={{ type: 'text', inputMode: 'decimal', name: 'maxMonthlyCredit', id: 'limit-credit', required: true }} />
 						<Field label={t('districtPolicy.maxYearBudgetYuan')} errors={limit.maxYearBudget.errors} inputProps={{ type: 'text', inputMode: 'decimal', name: 'maxYearBudget', id: 'limit-budget', required: true }} />
-						<FormErrors form={limitForm} />
-						<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
-							{t('districtPolicy.saveLimit')}
-						</button>
+						<FormSubmit form={limitForm} label={t('districtPolicy.saveLimit')} disabled={navigation.state === 'submitting'} />
 					</ActionForm>
 				</section>
 			) : null}
@@ -240,8 +230,7 @@ export default function Policies() {
 			) : null}
 			{mayPropose ? (
 				<>
-					<section className="card">
-						<h2>{ownDistrict ? t('districtPolicy.createTitle') : t('policies.createTitle')}</h2>
+					<CardSection title={ownDistrict ? t('districtPolicy.createTitle') : t('policies.createTitle')}>
 						<ActionForm form={createForm} intent="create" className="grid-form">
 							<Field label={t('fields.code')} hint={t('hints.code')} errors={create.code.errors} inputProps={{ type: 'text', name: 'code', id: 'create-code', required: true }} />
 							<Field label={t('fields.nameZh')} errors={create.nameZh.errors} inputProps={{ type: 'text', name: 'nameZh', id: 'create-name-zh', required: true }} />
@@ -258,30 +247,22 @@ export default function Policies() {
 								<CheckboxGroup legend={t('fields.districts')} name="districtIds" options={districts.map((d) => ({ value: d.id, label: zh ? d.nameZh : d.nameEn }))} errors={create.districtIds.errors} />
 							)}
 							<CheckboxGroup legend={t('fields.excludes')} name="excludes" options={policies.map((p) => ({ value: p.id, label: zh ? p.nameZh : p.nameEn }))} errors={create.excludes.errors} />
-							<FormErrors form={createForm} />
-							<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
-								{t('policies.create')}
-							</button>
+							<FormSubmit form={createForm} label={t('policies.create')} disabled={navigation.state === 'submitting'} />
 						</ActionForm>
-					</section>
+					</CardSection>
 					{mine.length ? (
-						<section className="card">
-							<h2>{t('policies.versionTitle')}</h2>
+						<CardSection title={t('policies.versionTitle')}>
 							<p>{t('policies.versionLead')}</p>
 								<ActionForm form={versionForm} intent="version" className="grid-form">
 								<SelectField label={t('fields.policy')} errors={version.policyId.errors} selectProps={{ name: 'policyId', id: 'version-policy', required: true }} placeholder={t('common.choose')} options={mine.map((p) => ({ value: p.id, label: zh ? p.nameZh : p.nameEn }))} />
 								<RuleFields prefix="version" fields={version as FieldErrors} today={today} />
 								{ownDistrict ? null : <CheckboxGroup legend={t('fields.districts')} name="districtIds" options={districts.map((d) => ({ value: d.id, label: zh ? d.nameZh : d.nameEn }))} errors={version.districtIds.errors} />}
-								<FormErrors form={versionForm} />
-								<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
-									{t('policies.addVersion')}
-								</button>
+								<FormSubmit form={versionForm} label={t('policies.addVersion')} disabled={navigation.state === 'submitting'} />
 							</ActionForm>
-						</section>
+						</CardSection>
 					) : null}
 					{mine.length ? (
-						<section className="card">
-							<h2>{t('policies.budgetTitle')}</h2>
+						<CardSection title={t('policies.budgetTitle')}>
 								<ActionForm form={budgetForm} intent="budget" className="grid-form">
 								<SelectField label={t('fields.policy')} errors={budget.policyId.errors} selectProps={{ name: 'policyId', id: 'budget-policy', required: true }} placeholder={t('common.choose')} options={mine.map((p) => ({ value: p.id, label: zh ? p.nameZh : p.nameEn }))} />
 								<SelectField
@@ -293,12 +274,9 @@ export default function Policies() {
 								/>
 								<Field label={t('fields.year')} errors={budget.year.errors} inputProps={{ type: 'number', name: 'year', id: 'budget-year', defaultValue: today.slice(0, 4), required: true }} />
 								<Field label={t('fields.budgetYuan')} errors={budget.amount.errors} inputProps={{ type: 'text', inputMode: 'decimal', name: 'amount', id: 'budget-amount', required: true }} />
-								<FormErrors form={budgetForm} />
-								<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
-									{t('policies.saveBudget')}
-								</button>
+								<FormSubmit form={budgetForm} label={t('policies.saveBudget')} disabled={navigation.state === 'submitting'} />
 							</ActionForm>
-						</section>
+						</CardSection>
 					) : null}
 				</>
 			) : null}

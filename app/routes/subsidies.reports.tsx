@@ -1,6 +1,8 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
+import type { ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
+import { CardSection } from '~/components/card-section.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { MonthlyBarChart } from '~/components/subsidy-ui.tsx'
 import { ReportMeta } from '~/components/report-meta.tsx'
@@ -35,6 +37,15 @@ export default function Reports() {
 		return (zh ? d?.nameZh : d?.nameEn) ?? id
 	}
 	const summary = t('reports.chartSummary', { year: report.year, total: formatFen(report.totals.spentFen, i18n.language), peakMonth: peak.month, peak: formatFen(peak.spentFen, i18n.language) })
+	// The year's totals, each with the test id the reports are checked by.
+	const stats: [label: string, value: ReactNode, testId: string][] = [
+		[t('reports.spent'), <Money key="v" fen={report.totals.spentFen} />, 'total-spent'],
+		[t('reports.eldersServed'), report.totals.eldersServed, 'elders-served'],
+		[t('reports.services'), report.totals.services, 'services'],
+		[t('reports.reversed'), <Money key="v" fen={report.totals.reversedFen} />, 'total-reversed'],
+		[t('reports.settled'), <Money key="v" fen={report.totals.settledFen} />, 'total-settled'],
+		[t('reports.awaitingSettlement'), <Money key="v" fen={report.totals.awaitingSettlementFen} />, 'awaiting-settlement'],
+	]
 	return (
 		<>
 			<section className="card">
@@ -46,38 +57,12 @@ export default function Reports() {
 				<ReportMeta period={String(report.year)} scope={report.meta.districtId ? districtName(report.meta.districtId) : tc('reportMeta.city')} computedAt={report.meta.computedAt} />
 				<p>{t('reports.spentNote')}</p>
 				<ul className="stat-row">
-					<li>
-						{t('reports.spent')}
-						<strong data-testid="total-spent">
-							<Money fen={report.totals.spentFen} />
-						</strong>
-					</li>
-					<li>
-						{t('reports.eldersServed')}
-						<strong data-testid="elders-served">{report.totals.eldersServed}</strong>
-					</li>
-					<li>
-						{t('reports.services')}
-						<strong data-testid="services">{report.totals.services}</strong>
-					</li>
-					<li>
-						{t('reports.reversed')}
-						<strong data-testid="total-reversed">
-							<Money fen={report.totals.reversedFen} />
-						</strong>
-					</li>
-					<li>
-						{t('reports.settled')}
-						<strong data-testid="total-settled">
-							<Money fen={report.totals.settledFen} />
-						</strong>
-					</li>
-					<li>
-						{t('reports.awaitingSettlement')}
-						<strong data-testid="awaiting-settlement">
-							<Money fen={report.totals.awaitingSettlementFen} />
-						</strong>
-					</li>
+					{stats.map(([label, value, testId]) => (
+						<li key={testId}>
+							{label}
+							<strong data-testid={testId}>{value}</strong>
+						</li>
+					))}
 				</ul>
 				<h2>{t('reports.byMonth')}</h2>
 				<MonthlyBarChart title={t('reports.chartTitle', { year: report.year })} summary={summary} data={report.byMonth} locale={i18n.language} />
@@ -88,8 +73,7 @@ export default function Reports() {
 					rowKey={(m) => m.month}
 				/>
 			</section>
-			<section className="card">
-				<h2>{t('reports.byDistrict')}</h2>
+			<CardSection title={t('reports.byDistrict')}>
 				<DataTable
 					columns={[{ header: t('fields.district'), cell: (r) => districtName(r.key), rowHeader: true }, ...spentColumns]}
 					rows={report.byDistrict}
@@ -101,7 +85,7 @@ export default function Reports() {
 					rows={report.byCategory}
 					rowKey={(r) => r.key}
 				/>
-			</section>
+			</CardSection>
 		</>
 	)
 }

@@ -4,6 +4,7 @@ import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { submitWithPosition } from '~/components/geo-submit.ts'
 import { OrphanReplyErrors, replyValue } from '~/components/forms.tsx'
 import { StatusBadge, When } from '~/components/marketplace.tsx'
 import { Facts } from '~/components/ui.tsx'
@@ -45,17 +46,7 @@ function CheckForm({ intent }: { intent: 'check-in' | 'check-out' }) {
 					const lat = form.elements.namedItem('lat') as HTMLInputElement
 					if (lat.value) return
 					event.preventDefault()
-					if (!('geolocation' in navigator)) return setGeoError('visit.geoUnavailable')
-					navigator.geolocation.getCurrentPosition(
-						(pos) => {
-							const fd = new FormData(form)
-							fd.set('lat', String(pos.coords.latitude))
-							fd.set('lng', String(pos.coords.longitude))
-							submit(fd, { method: 'post' })
-						},
-						() => setGeoError('visit.geoDenied'),
-						{ enableHighAccuracy: true, timeout: 15_000 },
-					)
+					submitWithPosition(form, submit, (why) => setGeoError(`visit.${why}`))
 				}}
 			>
 				<AuthenticityTokenInput name="csrf" />

@@ -235,6 +235,8 @@ async function shapeOf(file: string): Promise<Shape> {
 	}
 	// Fields the route names itself (local schemas, hidden inputs).
 	for (const m of src.matchAll(/\bname(?::\s*|=)['"]([A-Za-z][\w.]*)['"]/g)) add(m[1]!)
+	// Hidden fields given as an object (`hidden={{ intent: 'x', requestId: r.id }}` of PostForm and ReplyDecisionForm).
+	for (const m of src.matchAll(/\bhidden=\{\{([^}]*)\}\}/g)) for (const key of m[1]!.split(',').map((p) => p.split(':')[0]!.trim())) if (/^[A-Za-z]\w*$/.test(key)) add(key)
 	const intents = new Set<string>(fields.get('intent') ?? [])
 	for (const re of [/intent\s*===\s*'([\w-]+)'/g, /intent(?:=|:\s*)["']([\w-]+)["']/g, /case\s+'([\w-]+)'/g]) for (const m of src.matchAll(re)) intents.add(m[1]!)
 	fields.delete('intent')

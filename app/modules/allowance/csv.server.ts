@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto'
 import { unstable_parseMultipartFormData } from '@remix-run/node'
 import { parse } from 'csv-parse'
+import { readTextPart } from '~/lib/multipart.server.ts'
 import { readProtectedForm, validateCsrf } from '~/modules/auth/csrf.server.ts'
 
 export type LineReport = { line: number; outcome: 'matched' | 'unmatched' | 'rejected'; reason?: string; detail?: string }
@@ -130,13 +131,7 @@ export async function readCsvForm(request: Request, maxBytes = MAX_UPLOAD_BYTES)
 	try {
 		await unstable_parseMultipartFormData(request, async ({ name, filename, data }) => {
 			if (name !== 'file' || filename === undefined) {
-				let text = ''
-				const decoder = new TextDecoder()
-				for await (const c of data) {
-					text += decoder.decode(c, { stream: true })
-					if (text.length > 4096) throw new Refused('allowance:import.errors.malformed')
-				}
-				fields.append(name, text + decoder.decode())
+				fields.append(name, await readTextPart(data, 4096, () => new Refused('allowance:import.errors.malformed')))
 				return undefined
 			}
 			if (!csrfChecked) {

@@ -3,6 +3,7 @@
 import { z } from 'zod'
 import { prisma, transaction } from '~/lib/db.server.ts'
 import { refusalOf } from '~/lib/db-rules.server.ts'
+import { pageWindow } from '~/lib/paging.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { fail } from '~/lib/outcome.ts'
 import { shanghaiDate, shanghaiMonth, toDateString } from '~/lib/time.ts'
@@ -104,8 +105,7 @@ export async function livenessDue(user: SessionUser, opts: { page: number }) {
 	const rows = await prisma.elder.findMany({
 		where: { AND: [elderScope(user), { birthDate: { lte: new Date(`${cutoff}T00:00:00Z`) }, deathDate: null, residencyStatus: 'resident' }] },
 		orderBy: [{ lastLivenessAt: { sort: 'asc', nulls: 'first' } }, { id: 'asc' }],
-		skip: (opts.page - 1) * pageSize,
-		take: pageSize + 1,
+		...pageWindow(opts.page, pageSize),
 		select: { id: true, name: true, idNumberMasked: true, lastLivenessAt: true, community: { select: { nameZh: true } } },
 	})
 	return { hasMore: rows.length > pageSize, elders: rows.slice(0, pageSize).map((r) => ({ ...r, lastLivenessAt: d(r.lastLivenessAt) })) }

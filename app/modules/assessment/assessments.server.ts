@@ -6,7 +6,7 @@
 // institution where the elder lives, may ask for a re-assessment (one open request per elder).
 import type { Prisma } from '~/generated/prisma/client.ts'
 import { prisma, transaction, type Tx } from '~/lib/db.server.ts'
-import { failureOf } from '~/lib/db-rules.server.ts'
+import { failureOf, transactionOutcome } from '~/lib/db-rules.server.ts'
 import { fail, fieldFail, ok, type FieldErrors, type Outcome } from '~/lib/outcome.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { dateOnly, shanghaiDate, toDateString } from '~/lib/time.ts'
@@ -135,16 +135,11 @@ export async function mayRequest(user: SessionUser, elderId: string) {
 export async function requestReassessment(user: SessionUser, elderId: string, reason: string, ip: string | null): Promise<Outcome<{ id: string }>> {
 	if (!(await mayRequest(user, elderId))) return fail('statuses:errors.mayNotRequest', 403)
 	const elder = await prisma.elder.findUniqueOrThrow({ where: { id: elderId }, select: { districtId: true } })
-	try {
-		const id = await transaction(async (tx) => {
-			const row = await tx.reassessmentRequest.create({ data: { elderId, requestedById: user.id, reason }, select: { id: true } })
-			await audit({ actor: user, action: 'assessment.request', entityType: 'reassessment_request', entityId: row.id, districtId: elder.districtId, ip, details: { elderId, reason } }, tx)
-			return row.id
-		})
-		return ok({ id })
-	} catch (error) {
-		return failureOf(error)
-	}
+	return transactionOutcome(async (tx) => {
+		const row = await tx.reassessmentRequest.create({ data: { elderId, requestedById: user.id, reason }, select: { id: true } })
+		await audit({ actor: user, action: 'assessment.request', entityType: 'reassessment_request', entityId: row.id, districtId: elder.districtId, ip, details: { elderId, reason } }, tx)
+		return ok({ id: row.id })
+	})
 }
 
 export type AssessmentRow = {

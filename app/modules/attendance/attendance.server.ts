@@ -9,7 +9,7 @@
 // completing transition (booking-lifecycle's visitTransition).
 import { z } from 'zod'
 import { prisma, transaction, type Tx } from '~/lib/db.server.ts'
-import { failureOf } from '~/lib/db-rules.server.ts'
+import { transactionOutcome } from '~/lib/db-rules.server.ts'
 import { fail as refuse, ok, type Outcome } from '~/lib/outcome.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
@@ -72,23 +72,19 @@ export async function recordArrival(user: SessionUser, input: { bookingId: strin
 
 /** Records the departure with the meals served: in_service → completed, verified, subsidy captured. */
 export async function recordDeparture(user: SessionUser, input: { bookingId: string; meals: number }, now = new Date(), ip: string | null = null): Promise<AttendanceResult> {
-	try {
-		return await transaction(async (tx) => {
-			const b = await lockCentreBooking(tx, user, input.bookingId)
-			if (!b) return fail('notFound', 404)
-			if (!ATTENDANCE_CATEGORIES.includes(b.offering.category)) return fail('notAttendance', 400)
-			const visit = await tx.visit.findUnique({ where: { bookingId: b.id }, select: { id: true, checkOutAt: true } })
-			if (!visit || b.status === 'confirmed') return fail('notArrived', 409)
-			if (visit.checkOutAt || b.status !== 'in_service') return fail('alreadyLeft', 409)
-			await tx.visit.update({ where: { id: visit.id }, data: { checkOutAt: now, checkOutMethod: 'roll_call', mealsServed: input.meals, verified: true }, select: { id: true } })
-			const moved = await visitTransition(tx, b.id, 'checkOut', user, now)
-			if (!moved.ok) return fail('alreadyLeft', 409)
-			await audit({ actor: user, action: 'attendance.depart', entityType: 'booking', entityId: b.id, districtId: b.provider.districtId, ip, details: { meals: input.meals } }, tx)
-			return ok({ status: 'completed' as const })
-		})
-	} catch (error) {
-		return failureOf(error)
-	}
+	return transactionOutcome(async (tx) => {
+		const b = await lockCentreBooking(tx, user, input.bookingId)
+		if (!b) return fail('notFound', 404)
+		if (!ATTENDANCE_CATEGORIES.includes(b.offering.category)) return fail('notAttendance', 400)
+		const visit = await tx.visit.findUnique({ where: { bookingId: b.id }, select: { id: true, checkOutAt: true } })
+		if (!visit || b.status === 'confirmed') return fail('notArrived', 409)
+		if (visit.checkOutAt || b.status !== 'in_service') return fail('alreadyLeft', 409)
+		await tx.visit.update({ where: { id: visit.id }, data: { checkOutAt: now, checkOutMethod: 'roll_call', mealsServed: input.meals, verified: true }, select: { id: true } })
+		const moved = await visitTransition(tx, b.id, 'checkOut', user, now)
+		if (!moved.ok) return fail('alreadyLeft', 409)
+		await audit({ actor: user, action: 'attendance.depart', entityType: 'booking', entityId: b.id, districtId: b.provider.districtId, ip, details: { meals: input.meals } }, tx)
+		return ok({ status: 'completed' as const })
+	})
 }
 
 /** The day's roll call of the staff member's centre: its attendance bookings of that Shanghai day. */

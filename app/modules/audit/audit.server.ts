@@ -1,5 +1,6 @@
 import type { Prisma } from '~/generated/prisma/client.ts'
 import { prisma, type Tx } from '~/lib/db.server.ts'
+import { pageWindow } from '~/lib/paging.ts'
 import { fromShanghai } from '~/lib/time.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 
@@ -122,7 +123,7 @@ const rowSelect = { id: true, at: true, actorId: true, actorRole: true, action: 
 /** One page of the log in the user's scope (a district officer: their district), filtered, with names. */
 export async function listAuditLog(user: SessionUser, opts: { page: number; pageSize?: number } & AuditFilter) {
 	const pageSize = opts.pageSize ?? 50
-	const rows = await prisma.auditLog.findMany({ where: await whereOf(user, opts), orderBy: { id: 'desc' }, skip: (opts.page - 1) * pageSize, take: pageSize + 1, select: rowSelect })
+	const rows = await prisma.auditLog.findMany({ where: await whereOf(user, opts), orderBy: { id: 'desc' }, ...pageWindow(opts.page, pageSize), select: rowSelect })
 	return { hasMore: rows.length > pageSize, entries: await readable(rows.slice(0, pageSize)) }
 }
 

@@ -33,17 +33,13 @@ export const factsSchema = z.object({
 })
 export type FactsInput = z.infer<typeof factsSchema>
 
+// The facts an institution files, as its own page and the bureau's list read them.
+const factsSelect = { ownership: true, facilityKind: true, filingNo: true, filingDate: true, tekunCapacity: true } as const
+
 export async function getFacts(providerId: string) {
 	const f = await prisma.institutionFacts.findUnique({
 		where: { providerId },
-		select: {
-			ownership: true,
-			facilityKind: true,
-			filingNo: true,
-			filingDate: true,
-			tekunCapacity: true,
-			updatedAt: true,
-		},
+		select: { ...factsSelect, updatedAt: true },
 	})
 	return (
 		f && {
@@ -104,15 +100,7 @@ export async function listInstitutionFacts(user: SessionUser) {
 			name: true,
 			districtId: true,
 			status: true,
-			facts: {
-				select: {
-					ownership: true,
-					facilityKind: true,
-					filingNo: true,
-					filingDate: true,
-					tekunCapacity: true,
-				},
-			},
+			facts: { select: factsSelect },
 		},
 	})
 	return rows.map((r) => ({

@@ -6,7 +6,7 @@
 import { z } from 'zod'
 import type { Prisma } from '~/generated/prisma/client.ts'
 import { ComplaintCategory, ComplaintFinding, ComplaintSubject } from '~/generated/prisma/enums.ts'
-import { prisma, transaction } from '~/lib/db.server.ts'
+import { prisma, transaction, type Tx } from '~/lib/db.server.ts'
 import { fail, ok, type Outcome } from '~/lib/outcome.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { dateOnly, shanghaiDate, toDateString } from '~/lib/time.ts'
@@ -18,36 +18,27 @@ import { addWorkingDays, COMPLAINT_LIMITS, overdueKind } from './rules.ts'
 const E = (k: string) => `marketplace:complaints.errors.${k}`
 const complaintFailure = (k: string, status: number) => fail(E(k), status)
 
+/** A complaint's free text (its text, the answer, the finding's note): trimmed, `min` to 2000 characters. */
+const complaintText = (key: string, min: number) => z.string({ error: E(key) }).trim().min(min, E(key)).max(2000, E(key))
+
 export const fileSchema = z.object({
 	intent: z.literal('file'),
 	providerId: z.uuid(E('provider')),
 	subject: z.enum(ComplaintSubject, { error: E('subject') }),
 	bookingId: z.uuid(E('booking')).optional(),
 	category: z.enum(ComplaintCategory, { error: E('category') }),
-	text: z
-		.string({ error: E('text') })
-		.trim()
-		.min(5, E('text'))
-		.max(2000, E('text')),
+	text: complaintText('text', 5),
 })
 export const answerSchema = z.object({
 	intent: z.literal('answer'),
 	complaintId: z.uuid(),
-	answer: z
-		.string({ error: E('answer') })
-		.trim()
-		.min(2, E('answer'))
-		.max(2000, E('answer')),
+	answer: complaintText('answer', 2),
 })
 export const closeSchema = z.object({
 	intent: z.literal('close'),
 	complaintId: z.uuid(),
 	finding: z.enum(ComplaintFinding, { error: E('finding') }),
-	findingNote: z
-		.string({ error: E('findingNote') })
-		.trim()
-		.min(2, E('findingNote'))
-		.max(2000, E('findingNote')),
+	findingNote: complaintText('findingNote', 2),
 })
 
 /** Whether the family used the provider: a booking served (or being served) there, or a stay of one of its elders. */
@@ -129,28 +120,7 @@ export async function answerComplaint(user: SessionUser, input: { complaintId: s
 			select: { id: true, districtId: true },
 		})
 		if (!c) return complaintFailure('notFound', 404)
-		const changed = await tx.complaint.updateMany({
-			where: { id: c.id, status: 'submitted' },
-			data: {
-				status: 'answered',
-				answer: input.answer,
-				answeredAt: now,
-				answeredById: user.id,
-			},
-		})
-		if (changed.count === 0) return complaintFailure('alreadyAnswered', 409)
-		await audit(
-			{
-				actor: user,
-				action: 'complaint.answer',
-				entityType: 'complaint',
-				entityId: c.id,
-				districtId: c.districtId,
-				ip,
-			},
-			tx
-		)
-		return ok(null)
+		return stepComplaint(tx, user, c, { from: 'submitted', data: { status: 'answered', answer: input.answer, answeredAt: now, answeredById: user.id }, refusal: 'alreadyAnswered', action: 'complaint.answer', ip })
 	})
 }
 
@@ -171,31 +141,25 @@ export async function closeComplaint(
 			select: { id: true, districtId: true },
 		})
 		if (!c || !canActInDistrict(user, c.districtId)) return complaintFailure('notFound', 404)
-		const changed = await tx.complaint.updateMany({
-			where: { id: c.id, status: { not: 'closed' } },
-			data: {
-				status: 'closed',
-				finding: input.finding,
-				findingNote: input.findingNote,
-				closedAt: now,
-				closedById: user.id,
-			},
-		})
-		if (changed.count === 0) return complaintFailure('alreadyClosed', 409)
-		await audit(
-			{
-				actor: user,
-				action: 'complaint.close',
-				entityType: 'complaint',
-				entityId: c.id,
-				districtId: c.districtId,
-				ip,
-				details: { finding: input.finding },
-			},
-			tx
-		)
-		return ok(null)
+		const data = { status: 'closed' as const, finding: input.finding, findingNote: input.findingNote, closedAt: now, closedById: user.id }
+		return stepComplaint(tx, user, c, { from: { not: 'closed' }, data, refusal: 'alreadyClosed', action: 'complaint.close', ip, details: { finding: input.finding } })
 	})
+}
+
+/**
+ * One step of a complaint (answer, close): a conditional update from the status the step starts
+ * from, so the second of two racing steps is refused (409), audited in the same transaction.
+ */
+async function stepComplaint(
+	tx: Tx,
+	user: SessionUser,
+	c: { id: string; districtId: string },
+	step: { from: Prisma.ComplaintWhereInput['status']; data: Prisma.ComplaintUpdateManyMutationInput; refusal: string; action: string; ip: string | null; details?: Prisma.InputJsonValue },
+): Promise<Outcome<null>> {
+	const changed = await tx.complaint.updateMany({ where: { id: c.id, status: step.from }, data: step.data })
+	if (changed.count === 0) return complaintFailure(step.refusal, 409)
+	await audit({ actor: user, action: step.action, entityType: 'complaint', entityId: c.id, districtId: c.districtId, ip: step.ip, details: step.details }, tx)
+	return ok(null)
 }
 
 function scope(user: SessionUser): Prisma.ComplaintWhereInput {

@@ -4,9 +4,10 @@
 // memory; the files are stored in PostgreSQL (appeal_attachment.bytes), never on local disk.
 import { unstable_parseMultipartFormData } from '@remix-run/node'
 import { prisma } from '~/lib/db.server.ts'
+import { readTextPart } from '~/lib/multipart.server.ts'
 import { fieldFail, type Failure } from '~/lib/outcome.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
-import { validateCsrf } from '~/modules/auth/csrf.server.ts'
+import { readProtectedForm, validateCsrf } from '~/modules/auth/csrf.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { cleanFileName, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, type Attachment } from './attachments.ts'
 
@@ -27,14 +28,7 @@ const tooMany = () => new Refused(fieldFail('attachments', 'subsidies:dueProcess
 export async function readAppealForm(request: Request): Promise<{ formData: FormData; attachments: Attachment[] } | { formData: FormData; failure: Failure } | 'tooLarge'> {
 	const type = request.headers.get('content-type') ?? ''
 	if (!type.startsWith('multipart/form-data')) {
-		let formData: FormData
-		try {
-			formData = await request.formData()
-		} catch {
-			throw new Response('The form could not be read.', { status: 400 })
-		}
-		await validateCsrf(formData, request)
-		return { formData, attachments: [] }
+		return { formData: await readProtectedForm(request), attachments: [] }
 	}
 	const declared = Number(request.headers.get('content-length') ?? 0)
 	// Over every limit at once: refused before the body is read.
@@ -45,13 +39,7 @@ export async function readAppealForm(request: Request): Promise<{ formData: Form
 	try {
 		await unstable_parseMultipartFormData(request, async ({ name, filename, data }) => {
 			if (name !== 'attachments' || filename === undefined) {
-				let text = ''
-				const decoder = new TextDecoder()
-				for await (const c of data) {
-					text += decoder.decode(c, { stream: true })
-					if (text.length > 8192) throw new Refused(fieldFail('reasons', 'errors.text.tooLong', 400))
-				}
-				fields.append(name, text + decoder.decode())
+				fields.append(name, await readTextPart(data, 8192, () => new Refused(fieldFail('reasons', 'errors.text.tooLong', 400))))
 				return undefined
 			}
 			const chunks: Uint8Array[] = []

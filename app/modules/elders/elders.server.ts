@@ -1,15 +1,15 @@
 import { z } from 'zod'
 import { prisma } from '~/lib/db.server.ts'
 import { isUniqueViolation } from '~/lib/db-errors.server.ts'
-import { ageOn, dateOnly, shanghaiDate, toDateString } from '~/lib/time.ts'
+import { pageWindow } from '~/lib/paging.ts'
+import { ageOn, shanghaiDate, toDateString } from '~/lib/time.ts'
 import { fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import { elderScope, mayRevealIdNumber } from '~/modules/auth/access.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
-import { decryptIdNumber, encryptIdNumber, hashIdNumber } from '~/modules/identity/id-crypto.server.ts'
-import { maskIdNumber } from '~/modules/identity/id-number.ts'
+import { decryptIdNumber, hashIdNumber } from '~/modules/identity/id-crypto.server.ts'
 import { requestClaim } from './claims.server.ts'
-import { residenceOf } from './registry.server.ts'
+import { identityColumns, residenceOf } from './registry.server.ts'
 import { type addElderSchema, MIN_ELDER_AGE } from './schemas.ts'
 
 type AddElderInput = z.infer<ReturnType<typeof addElderSchema>>
@@ -55,12 +55,8 @@ export async function addElderForFamily(user: SessionUser, input: AddElderInput)
 		const elder = await prisma.$transaction(async (tx) => {
 			const created = await tx.elder.create({
 				data: {
-					idNumberCipher: encryptIdNumber(input.idNumber.value),
-					idNumberHash: idHash,
-					idNumberMasked: maskIdNumber(input.idNumber.value),
+					...identityColumns(input.idNumber, idHash),
 					name: input.name,
-					gender: input.idNumber.gender,
-					birthDate: dateOnly(input.idNumber.birthDate),
 					districtId: district.id,
 					communityId: community.id,
 					settlement: community.kind,
@@ -90,8 +86,7 @@ export async function listElders(user: SessionUser, opts: { page?: number; pageS
 	const rows = await prisma.elder.findMany({
 		where: { AND: [elderScope(user), opts.districtId ? { districtId: opts.districtId } : {}, opts.unverified ? { residenceStatus: 'unverified' } : {}] },
 		orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
-		skip: (page - 1) * pageSize,
-		take: pageSize + 1,
+		...pageWindow(page, pageSize),
 		select: elderSummary,
 	})
 	return { hasMore: rows.length > pageSize, elders: rows.slice(0, pageSize).map(withAge) }

@@ -20,6 +20,14 @@ import { encryptIdNumber, hashIdNumber } from '~/modules/identity/id-crypto.serv
 import { maskIdNumber } from '~/modules/identity/id-number.ts'
 import { MIN_ELDER_AGE, type EditElderInput, type LinkFamilyInput, type RegisterElderInput, type VerifyResidenceInput } from './schemas.ts'
 
+/**
+ * A new elder row's identity columns from the parsed ID number (families and officers register the
+ * same way): the number sealed, its lookup hash, its masked form, and the gender and birth date it states.
+ */
+export function identityColumns(idNumber: RegisterElderInput['idNumber'], idHash: ReturnType<typeof hashIdNumber>) {
+	return { idNumberCipher: encryptIdNumber(idNumber.value), idNumberHash: idHash, idNumberMasked: maskIdNumber(idNumber.value), gender: idNumber.gender, birthDate: dateOnly(idNumber.birthDate) }
+}
+
 type Place = { districtId: string; communityId: string; townshipId: string | null; kind: 'urban_community' | 'village' }
 
 /**
@@ -52,12 +60,8 @@ export async function registerElder(user: SessionUser, input: RegisterElderInput
 			const now = new Date()
 			const elder = await tx.elder.create({
 				data: {
-					idNumberCipher: encryptIdNumber(input.idNumber.value),
-					idNumberHash: idHash,
-					idNumberMasked: maskIdNumber(input.idNumber.value),
+					...identityColumns(input.idNumber, idHash),
 					name: input.name,
-					gender: input.idNumber.gender,
-					birthDate: dateOnly(input.idNumber.birthDate),
 					districtId: place.value.districtId,
 					communityId: place.value.communityId,
 					settlement: place.value.kind,

@@ -5,8 +5,8 @@
 // each bed in construction_paid_bed, whose unique index pays a bed once ever. The amount per bed
 // is the rate version in force on the day of the bed's inspection, for the bed's type then.
 // New beds: beds created on or after the first rate version's date (the scheme's start).
-import { prisma, transaction, type Tx } from '~/lib/db.server.ts'
-import { failureOf, refuse } from '~/lib/db-rules.server.ts'
+import { prisma, type Tx } from '~/lib/db.server.ts'
+import { refuse, transactionOutcome } from '~/lib/db-rules.server.ts'
 import { toCsv } from '~/lib/export.server.ts'
 import { fail, ok, type Outcome } from '~/lib/outcome.ts'
 import { sql } from '~/lib/sql.server.ts'
@@ -102,57 +102,49 @@ export async function recordAcceptance(officer: SessionUser, input: { providerId
 	const provider = await prisma.provider.findUnique({ where: { id: input.providerId }, select: { id: true, kind: true, districtId: true, status: true } })
 	if (!provider || provider.kind !== 'institution' || !mayInspect(officer, provider.districtId)) return fail('beds:construction.errors.notInScope', 403)
 	const bedIds = [...new Set(input.bedIds)]
-	try {
-		return await transaction(async (tx) => {
-			await requireApprovedProvider(tx, provider.id)
-			const waiting = new Map((await bedsAwaitingAcceptance(provider.id, tx)).map((b) => [b.id, b]))
-			for (const id of bedIds) {
-				const bed = waiting.get(id)
-				// Not this institution's new bed, or accepted already (the unique index says so in a race).
-				if (!bed) refuse('bedIds', 'beds:construction.errors.notAwaiting', 409)
-				if (bed.status === 'out_of_service') refuse('bedIds', 'beds:construction.errors.outOfService', 409)
-				if (bed.createdOn > input.inspectedOn) refuse('inspectedOn', 'beds:construction.errors.beforeBed', 400)
-			}
-			const row = await sql`INSERT INTO bed_acceptance ("providerId", "inspectedOn", "inspectorId", note) VALUES (${provider.id}::uuid, ${input.inspectedOn}::date, ${officer.id}::uuid, ${input.note || null}) RETURNING id`.first<{ id: string }>(tx)
-			await sql`INSERT INTO bed_acceptance_bed ("acceptanceId", "bedId") SELECT ${row!.id}::uuid, unnest(${bedIds}::uuid[])`.run(tx)
-			for (const photo of input.photos ?? []) await sql`INSERT INTO bed_acceptance_photo ("acceptanceId", "contentType", bytes) VALUES (${row!.id}::uuid, ${photo.contentType}, ${Buffer.from(photo.bytes)})`.run(tx)
-			await audit({ actor: officer, action: 'construction.accept_beds', entityType: 'provider', entityId: provider.id, districtId: provider.districtId, details: { acceptanceId: row!.id, inspectedOn: input.inspectedOn, beds: bedIds.length, photos: input.photos?.length ?? 0 }, ip }, tx)
-			return ok({ id: row!.id })
-		})
-	} catch (error) {
-		return failureOf(error)
-	}
+	return transactionOutcome(async (tx) => {
+		await requireApprovedProvider(tx, provider.id)
+		const waiting = new Map((await bedsAwaitingAcceptance(provider.id, tx)).map((b) => [b.id, b]))
+		for (const id of bedIds) {
+			const bed = waiting.get(id)
+			// Not this institution's new bed, or accepted already (the unique index says so in a race).
+			if (!bed) refuse('bedIds', 'beds:construction.errors.notAwaiting', 409)
+			if (bed.status === 'out_of_service') refuse('bedIds', 'beds:construction.errors.outOfService', 409)
+			if (bed.createdOn > input.inspectedOn) refuse('inspectedOn', 'beds:construction.errors.beforeBed', 400)
+		}
+		const row = await sql`INSERT INTO bed_acceptance ("providerId", "inspectedOn", "inspectorId", note) VALUES (${provider.id}::uuid, ${input.inspectedOn}::date, ${officer.id}::uuid, ${input.note || null}) RETURNING id`.first<{ id: string }>(tx)
+		await sql`INSERT INTO bed_acceptance_bed ("acceptanceId", "bedId") SELECT ${row!.id}::uuid, unnest(${bedIds}::uuid[])`.run(tx)
+		for (const photo of input.photos ?? []) await sql`INSERT INTO bed_acceptance_photo ("acceptanceId", "contentType", bytes) VALUES (${row!.id}::uuid, ${photo.contentType}, ${Buffer.from(photo.bytes)})`.run(tx)
+		await audit({ actor: officer, action: 'construction.accept_beds', entityType: 'provider', entityId: provider.id, districtId: provider.districtId, details: { acceptanceId: row!.id, inspectedOn: input.inspectedOn, beds: bedIds.length, photos: input.photos?.length ?? 0 }, ip }, tx)
+		return ok({ id: row!.id })
+	})
 }
 
 /** The institution applies for the construction subsidy of accepted beds. Amounts fixed now, in fen. */
 export async function applyForConstruction(staff: InstitutionStaff, input: { bedIds: string[] }, ip: string | null): Promise<Outcome<{ id: string; totalFen: number }>> {
 	const bedIds = [...new Set(input.bedIds)]
-	try {
-		return await transaction(async (tx) => {
-			await requireApprovedProvider(tx, staff.providerId)
-			const rates = await listRates(tx)
-			const beds = await sql`SELECT b.id, b.type, ab."acceptanceId", a."inspectedOn"
-				FROM bed b LEFT JOIN bed_acceptance_bed ab ON ab."bedId" = b.id LEFT JOIN bed_acceptance a ON a.id = ab."acceptanceId"
-				WHERE b.id = ANY(${bedIds}::uuid[]) AND b."providerId" = ${staff.providerId}::uuid FOR UPDATE OF b`.rows<{ id: string; type: BedTypeName; acceptanceId: string | null; inspectedOn: string | null }>(tx)
-			if (beds.length !== bedIds.length) refuse('bedIds', 'beds:errors.bed.notYours', 404)
-			if (beds.some((b) => !b.acceptanceId)) refuse('bedIds', 'beds:construction.errors.notAccepted', 400)
-			const lines = beds.map((b) => {
-				const rate = versionOn(rates, b.inspectedOn!)
-				if (!rate) refuse('bedIds', 'beds:construction.errors.notAccepted', 400)
-				return { ...b, rateId: rate.id, amountFen: amountForBed(rate, b.type) }
-			})
-			const totalFen = lines.reduce((s, l) => s + l.amountFen, 0)
-			const app = await sql`INSERT INTO construction_application ("providerId", "districtId", "bedCount", "totalFen", "submittedById")
-				VALUES (${staff.providerId}::uuid, ${staff.districtId}, ${lines.length}, ${totalFen}, ${staff.id}::uuid) RETURNING id`.first<{ id: string }>(tx)
-			await sql`INSERT INTO construction_application_bed ("applicationId", "bedId", "bedType", "acceptanceId", "rateId", "amountFen")
-				SELECT ${app!.id}::uuid, t.bed, t.type::"BedType", t.acc, t.rate, t.amount
-				FROM unnest(${lines.map((l) => l.id)}::uuid[], ${lines.map((l) => l.type)}::text[], ${lines.map((l) => l.acceptanceId!)}::uuid[], ${lines.map((l) => l.rateId)}::uuid[], ${lines.map((l) => l.amountFen)}::int[]) AS t(bed, type, acc, rate, amount)`.run(tx)
-			await audit({ actor: staff, action: 'construction.apply', entityType: 'construction_application', entityId: app!.id, districtId: staff.districtId, details: { beds: lines.length, totalFen }, ip }, tx)
-			return ok({ id: app!.id, totalFen })
+	return transactionOutcome(async (tx) => {
+		await requireApprovedProvider(tx, staff.providerId)
+		const rates = await listRates(tx)
+		const beds = await sql`SELECT b.id, b.type, ab."acceptanceId", a."inspectedOn"
+			FROM bed b LEFT JOIN bed_acceptance_bed ab ON ab."bedId" = b.id LEFT JOIN bed_acceptance a ON a.id = ab."acceptanceId"
+			WHERE b.id = ANY(${bedIds}::uuid[]) AND b."providerId" = ${staff.providerId}::uuid FOR UPDATE OF b`.rows<{ id: string; type: BedTypeName; acceptanceId: string | null; inspectedOn: string | null }>(tx)
+		if (beds.length !== bedIds.length) refuse('bedIds', 'beds:errors.bed.notYours', 404)
+		if (beds.some((b) => !b.acceptanceId)) refuse('bedIds', 'beds:construction.errors.notAccepted', 400)
+		const lines = beds.map((b) => {
+			const rate = versionOn(rates, b.inspectedOn!)
+			if (!rate) refuse('bedIds', 'beds:construction.errors.notAccepted', 400)
+			return { ...b, rateId: rate.id, amountFen: amountForBed(rate, b.type) }
 		})
-	} catch (error) {
-		return failureOf(error)
-	}
+		const totalFen = lines.reduce((s, l) => s + l.amountFen, 0)
+		const app = await sql`INSERT INTO construction_application ("providerId", "districtId", "bedCount", "totalFen", "submittedById")
+			VALUES (${staff.providerId}::uuid, ${staff.districtId}, ${lines.length}, ${totalFen}, ${staff.id}::uuid) RETURNING id`.first<{ id: string }>(tx)
+		await sql`INSERT INTO construction_application_bed ("applicationId", "bedId", "bedType", "acceptanceId", "rateId", "amountFen")
+			SELECT ${app!.id}::uuid, t.bed, t.type::"BedType", t.acc, t.rate, t.amount
+			FROM unnest(${lines.map((l) => l.id)}::uuid[], ${lines.map((l) => l.type)}::text[], ${lines.map((l) => l.acceptanceId!)}::uuid[], ${lines.map((l) => l.rateId)}::uuid[], ${lines.map((l) => l.amountFen)}::int[]) AS t(bed, type, acc, rate, amount)`.run(tx)
+		await audit({ actor: staff, action: 'construction.apply', entityType: 'construction_application', entityId: app!.id, districtId: staff.districtId, details: { beds: lines.length, totalFen }, ip }, tx)
+		return ok({ id: app!.id, totalFen })
+	})
 }
 
 async function applicationHead(id: string) {
@@ -165,18 +157,14 @@ export async function reviewConstruction(officer: SessionUser, input: { applicat
 	if (!app || !(officer.role === 'bureau_district' && canActInDistrict(officer, app.districtId))) return fail('beds:construction.errors.notInScope', 403)
 	const twoPerson = await twoPersonRefusal(officer, [app.submittedById])
 	if (twoPerson) return twoPerson
-	try {
-		return await transaction(async (tx) => {
-			const to = input.decision === 'pass' ? 'reviewed' : 'rejected'
-			const n = await sql`UPDATE construction_application SET status = ${to}::"ConstructionStatus", "reviewedById" = ${officer.id}::uuid, "reviewedAt" = now(), "reviewNote" = ${input.note || null}
-				WHERE id = ${app.id}::uuid AND status = 'submitted'`.run(tx)
-			if (!n) return fail('beds:construction.errors.alreadyDecided', 409)
-			await audit({ actor: officer, action: `construction.review_${input.decision}`, entityType: 'construction_application', entityId: app.id, districtId: app.districtId, details: { note: input.note ?? '' }, ip }, tx)
-			return ok(null)
-		})
-	} catch (error) {
-		return failureOf(error)
-	}
+	return transactionOutcome(async (tx) => {
+		const to = input.decision === 'pass' ? 'reviewed' : 'rejected'
+		const n = await sql`UPDATE construction_application SET status = ${to}::"ConstructionStatus", "reviewedById" = ${officer.id}::uuid, "reviewedAt" = now(), "reviewNote" = ${input.note || null}
+			WHERE id = ${app.id}::uuid AND status = 'submitted'`.run(tx)
+		if (!n) return fail('beds:construction.errors.alreadyDecided', 409)
+		await audit({ actor: officer, action: `construction.review_${input.decision}`, entityType: 'construction_application', entityId: app.id, districtId: app.districtId, details: { note: input.note ?? '' }, ip }, tx)
+		return ok(null)
+	})
 }
 
 /**
@@ -189,22 +177,18 @@ export async function decideConstruction(officer: SessionUser, input: { applicat
 	if (officer.role !== 'bureau_city') return fail('beds:construction.errors.cityOnly', 403)
 	const twoPerson = await twoPersonRefusal(officer, [app.submittedById, app.reviewedById])
 	if (twoPerson) return twoPerson
-	try {
-		return await transaction(async (tx) => {
-			const approve = input.decision === 'approve'
-			const n = await sql`UPDATE construction_application SET status = ${approve ? 'approved' : 'rejected'}::"ConstructionStatus", "decidedById" = ${officer.id}::uuid, "decidedAt" = now(),
-					"decisionNote" = ${input.note || null}, "paidOn" = ${approve ? today : null}::date
-				WHERE id = ${app.id}::uuid AND status = 'reviewed'`.run(tx)
-			if (!n) return fail('beds:construction.errors.notReviewed', 409)
-			if (approve)
-				await sql`INSERT INTO construction_paid_bed ("bedId", "applicationId", "providerId", "amountFen", "paidOn")
-					SELECT l."bedId", l."applicationId", ${app.providerId}::uuid, l."amountFen", ${today}::date FROM construction_application_bed l WHERE l."applicationId" = ${app.id}::uuid AND l.active`.run(tx)
-			await audit({ actor: officer, action: `construction.${input.decision}`, entityType: 'construction_application', entityId: app.id, districtId: app.districtId, details: { totalFen: app.totalFen, note: input.note ?? '' }, ip }, tx)
-			return ok(null)
-		})
-	} catch (error) {
-		return failureOf(error)
-	}
+	return transactionOutcome(async (tx) => {
+		const approve = input.decision === 'approve'
+		const n = await sql`UPDATE construction_application SET status = ${approve ? 'approved' : 'rejected'}::"ConstructionStatus", "decidedById" = ${officer.id}::uuid, "decidedAt" = now(),
+				"decisionNote" = ${input.note || null}, "paidOn" = ${approve ? today : null}::date
+			WHERE id = ${app.id}::uuid AND status = 'reviewed'`.run(tx)
+		if (!n) return fail('beds:construction.errors.notReviewed', 409)
+		if (approve)
+			await sql`INSERT INTO construction_paid_bed ("bedId", "applicationId", "providerId", "amountFen", "paidOn")
+				SELECT l."bedId", l."applicationId", ${app.providerId}::uuid, l."amountFen", ${today}::date FROM construction_application_bed l WHERE l."applicationId" = ${app.id}::uuid AND l.active`.run(tx)
+		await audit({ actor: officer, action: `construction.${input.decision}`, entityType: 'construction_application', entityId: app.id, districtId: app.districtId, details: { totalFen: app.totalFen, note: input.note ?? '' }, ip }, tx)
+		return ok(null)
+	})
 }
 
 const scopeOf = (user: SessionUser) => (isCityWide(user) ? sql`TRUE` : sql`c."districtId" = ${user.districtId ?? ''}`)

@@ -4,8 +4,8 @@
 // version. A second officer (city, not the assessor: twoPersonRefusal, and CHECK
 // provider_grading_two_people) approves it, and only then is it the provider's current grade:
 // provider.grade / gradedAt / gradedById, which the operating subsidy and the public page read.
-import { prisma, transaction } from '~/lib/db.server.ts'
-import { failureOf } from '~/lib/db-rules.server.ts'
+import { prisma } from '~/lib/db.server.ts'
+import { transactionOutcome } from '~/lib/db-rules.server.ts'
 import { fail, fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { dateOnly, shanghaiDate } from '~/lib/time.ts'
@@ -39,16 +39,12 @@ export async function submitGrading(assessor: SessionUser, input: { providerId: 
 	const grade = gradeForScore(checked.score, criteria.thresholds)
 	const until = validUntil(input.assessedOn, criteria.validityMonths)
 	const scores = Object.fromEntries(criteria.items.map((i) => [i.key, input.scores[i.key]!]))
-	try {
-		return await transaction(async (tx) => {
-			const row = await sql`INSERT INTO provider_grading ("providerId", "criteriaId", scores, score, grade, "assessedOn", "validUntil", "assessorId", note)
-				VALUES (${provider.id}::uuid, ${criteria.id}::uuid, ${JSON.stringify(scores)}::jsonb, ${checked.score}, ${grade}, ${input.assessedOn}::date, ${until}::date, ${assessor.id}::uuid, ${input.note || null}) RETURNING id`.first<{ id: string }>(tx)
-			await audit({ actor: assessor, action: 'grading.submit', entityType: 'provider_grading', entityId: row!.id, districtId: provider.districtId, details: { providerId: provider.id, score: checked.score, grade, assessedOn: input.assessedOn, validUntil: until }, ip }, tx)
-			return ok({ id: row!.id, score: checked.score, grade, validUntil: until })
-		})
-	} catch (error) {
-		return failureOf(error)
-	}
+	return transactionOutcome(async (tx) => {
+		const row = await sql`INSERT INTO provider_grading ("providerId", "criteriaId", scores, score, grade, "assessedOn", "validUntil", "assessorId", note)
+			VALUES (${provider.id}::uuid, ${criteria.id}::uuid, ${JSON.stringify(scores)}::jsonb, ${checked.score}, ${grade}, ${input.assessedOn}::date, ${until}::date, ${assessor.id}::uuid, ${input.note || null}) RETURNING id`.first<{ id: string }>(tx)
+		await audit({ actor: assessor, action: 'grading.submit', entityType: 'provider_grading', entityId: row!.id, districtId: provider.districtId, details: { providerId: provider.id, score: checked.score, grade, assessedOn: input.assessedOn, validUntil: until }, ip }, tx)
+		return ok({ id: row!.id, score: checked.score, grade, validUntil: until })
+	})
 }
 
 /** A city officer other than the assessor approves (the grade becomes current) or rejects a grading. */
@@ -58,25 +54,21 @@ export async function decideGrading(officer: SessionUser, input: { gradingId: st
 	if (officer.role !== 'bureau_city') return fail('beds:grading.errors.cityOnly', 403)
 	const twoPerson = await twoPersonRefusal(officer, [g.assessorId])
 	if (twoPerson) return twoPerson
-	try {
-		return await transaction(async (tx) => {
-			const approve = input.decision === 'approve'
-			const n = await sql`UPDATE provider_grading SET status = ${approve ? 'approved' : 'rejected'}::"GradingStatus", "decidedById" = ${officer.id}::uuid, "decidedAt" = now(), "decisionNote" = ${input.note || null}
-				WHERE id = ${g.id}::uuid AND status = 'submitted'`.run(tx)
-			if (!n) return fail('beds:grading.errors.alreadyDecided', 409)
-			const on = g.assessedOn.toISOString().slice(0, 10)
-			// A grading approved late never replaces a later assessment already in force.
-			const newer = approve && (await sql`SELECT 1 FROM provider_grading WHERE "providerId" = ${g.providerId}::uuid AND status = 'approved' AND id <> ${g.id}::uuid AND "assessedOn" > ${on}::date LIMIT 1`.first(tx))
-			if (approve && !newer) {
-				await tx.provider.update({ where: { id: g.providerId }, data: { grade: g.grade, gradedAt: dateOnly(on), gradedById: g.assessorId }, select: { id: true } })
-				if (g.grade) await notify(tx, { providerId: g.providerId }, 'provider.graded', { params: { grade: g.grade }, dedupe: `${g.providerId}:${g.id}` })
-			}
-			await audit({ actor: officer, action: `grading.${input.decision}`, entityType: 'provider_grading', entityId: g.id, districtId: g.provider.districtId, details: { providerId: g.providerId, from: g.provider.grade, to: g.grade, note: input.note ?? '' }, ip }, tx)
-			return ok(null)
-		})
-	} catch (error) {
-		return failureOf(error)
-	}
+	return transactionOutcome(async (tx) => {
+		const approve = input.decision === 'approve'
+		const n = await sql`UPDATE provider_grading SET status = ${approve ? 'approved' : 'rejected'}::"GradingStatus", "decidedById" = ${officer.id}::uuid, "decidedAt" = now(), "decisionNote" = ${input.note || null}
+			WHERE id = ${g.id}::uuid AND status = 'submitted'`.run(tx)
+		if (!n) return fail('beds:grading.errors.alreadyDecided', 409)
+		const on = g.assessedOn.toISOString().slice(0, 10)
+		// A grading approved late never replaces a later assessment already in force.
+		const newer = approve && (await sql`SELECT 1 FROM provider_grading WHERE "providerId" = ${g.providerId}::uuid AND status = 'approved' AND id <> ${g.id}::uuid AND "assessedOn" > ${on}::date LIMIT 1`.first(tx))
+		if (approve && !newer) {
+			await tx.provider.update({ where: { id: g.providerId }, data: { grade: g.grade, gradedAt: dateOnly(on), gradedById: g.assessorId }, select: { id: true } })
+			if (g.grade) await notify(tx, { providerId: g.providerId }, 'provider.graded', { params: { grade: g.grade }, dedupe: `${g.providerId}:${g.id}` })
+		}
+		await audit({ actor: officer, action: `grading.${input.decision}`, entityType: 'provider_grading', entityId: g.id, districtId: g.provider.districtId, details: { providerId: g.providerId, from: g.provider.grade, to: g.grade, note: input.note ?? '' }, ip }, tx)
+		return ok(null)
+	})
 }
 
 /** The grading page: approved providers in scope (institutions first) with their current grade, gradings waiting, recent decisions. */

@@ -5,8 +5,8 @@
 // past its deadline. A finding not closed more than the *default* limit past its deadline stops new
 // admissions (admission-stop.server.ts). Every decision is audited. `today` is a parameter (the
 // Shanghai date of the request) so tests freeze the clock.
-import { prisma, transaction } from '~/lib/db.server.ts'
-import { failureOf, refuse } from '~/lib/db-rules.server.ts'
+import { prisma } from '~/lib/db.server.ts'
+import { refuse, transactionOutcome } from '~/lib/db-rules.server.ts'
 import { fail, fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
@@ -37,47 +37,39 @@ export async function recordInspection(
 	if (input.inspectedOn > today) return fieldFail('inspectedOn', E('futureDate'))
 	const late = input.findings.findIndex((f) => f.deadline <= input.inspectedOn)
 	if (late >= 0) return fieldFail(`findings[${late}].deadline`, E('deadlineAfter'))
-	try {
-		return await transaction(async (tx) => {
-			const row = await sql`INSERT INTO inspection ("providerId", "districtId", "inspectedOn", "inspectorId", kinds, note)
-				VALUES (${provider.id}::uuid, ${provider.districtId}, ${input.inspectedOn}::date, ${officer.id}::uuid, ${input.kinds}::text[], ${input.note || null}) RETURNING id`.first<{ id: string }>(tx)
-			const id = row!.id
-			for (const f of input.findings)
-				await sql`INSERT INTO inspection_finding ("inspectionId", "providerId", "districtId", category, severity, description, deadline)
-					VALUES (${id}::uuid, ${provider.id}::uuid, ${provider.districtId}, ${f.category}, ${f.severity}, ${f.description}, ${f.deadline}::date)`.run(tx)
-			for (const photo of input.photos ?? []) await sql`INSERT INTO inspection_photo ("inspectionId", "contentType", bytes) VALUES (${id}::uuid, ${photo.contentType}, ${Buffer.from(photo.bytes)})`.run(tx)
-			await audit(
-				{ actor: officer, action: 'inspection.record', entityType: 'inspection', entityId: id, districtId: provider.districtId, details: { providerId: provider.id, inspectedOn: input.inspectedOn, kinds: input.kinds, findings: input.findings, photos: input.photos?.length ?? 0 }, ip },
-				tx,
-			)
-			return ok({ id, findings: input.findings.length })
-		})
-	} catch (error) {
-		return failureOf(error)
-	}
+	return transactionOutcome(async (tx) => {
+		const row = await sql`INSERT INTO inspection ("providerId", "districtId", "inspectedOn", "inspectorId", kinds, note)
+			VALUES (${provider.id}::uuid, ${provider.districtId}, ${input.inspectedOn}::date, ${officer.id}::uuid, ${input.kinds}::text[], ${input.note || null}) RETURNING id`.first<{ id: string }>(tx)
+		const id = row!.id
+		for (const f of input.findings)
+			await sql`INSERT INTO inspection_finding ("inspectionId", "providerId", "districtId", category, severity, description, deadline)
+				VALUES (${id}::uuid, ${provider.id}::uuid, ${provider.districtId}, ${f.category}, ${f.severity}, ${f.description}, ${f.deadline}::date)`.run(tx)
+		for (const photo of input.photos ?? []) await sql`INSERT INTO inspection_photo ("inspectionId", "contentType", bytes) VALUES (${id}::uuid, ${photo.contentType}, ${Buffer.from(photo.bytes)})`.run(tx)
+		await audit(
+			{ actor: officer, action: 'inspection.record', entityType: 'inspection', entityId: id, districtId: provider.districtId, details: { providerId: provider.id, inspectedOn: input.inspectedOn, kinds: input.kinds, findings: input.findings, photos: input.photos?.length ?? 0 }, ip },
+			tx,
+		)
+		return ok({ id, findings: input.findings.length })
+	})
 }
 
 /** The institution answers an open (or reopened) finding of its own with its rectification. Audited. */
 export async function answerFinding(staff: InstitutionStaff, input: { findingId: string; rectification: string; photos?: Photo[] }, ip: string | null, today: string): Promise<Outcome<null>> {
 	if (!UUID.test(input.findingId)) return fieldFail('findingId', E('unknown'), 404)
-	try {
-		return await transaction(async (tx) => {
-			const row = await sql`UPDATE inspection_finding SET status = 'answered', rectification = ${input.rectification}, "answeredById" = ${staff.id}::uuid, "answeredOn" = ${today}::date, "answeredAt" = now()
-				WHERE id = ${input.findingId}::uuid AND "providerId" = ${staff.providerId}::uuid AND status IN ('open', 'reopened') RETURNING "inspectionId"`.first<{ inspectionId: string }>(tx)
-			if (!row) {
-				// Another institution's finding is not found; one of ours already answered or closed is a conflict.
-				const mine = await sql`SELECT 1 AS x FROM inspection_finding WHERE id = ${input.findingId}::uuid AND "providerId" = ${staff.providerId}::uuid`.first(tx)
-				if (!mine) refuse('findingId', E('unknown'), 404)
-				refuse(null, E('notOpen'), 409)
-			}
-			for (const photo of input.photos ?? [])
-				await sql`INSERT INTO inspection_photo ("inspectionId", "findingId", "contentType", bytes) VALUES (${row.inspectionId}::uuid, ${input.findingId}::uuid, ${photo.contentType}, ${Buffer.from(photo.bytes)})`.run(tx)
-			await audit({ actor: staff, action: 'inspection.answer', entityType: 'inspection_finding', entityId: input.findingId, districtId: staff.districtId, details: { rectification: input.rectification, photos: input.photos?.length ?? 0, on: today }, ip }, tx)
-			return ok(null)
-		})
-	} catch (error) {
-		return failureOf(error)
-	}
+	return transactionOutcome(async (tx) => {
+		const row = await sql`UPDATE inspection_finding SET status = 'answered', rectification = ${input.rectification}, "answeredById" = ${staff.id}::uuid, "answeredOn" = ${today}::date, "answeredAt" = now()
+			WHERE id = ${input.findingId}::uuid AND "providerId" = ${staff.providerId}::uuid AND status IN ('open', 'reopened') RETURNING "inspectionId"`.first<{ inspectionId: string }>(tx)
+		if (!row) {
+			// Another institution's finding is not found; one of ours already answered or closed is a conflict.
+			const mine = await sql`SELECT 1 AS x FROM inspection_finding WHERE id = ${input.findingId}::uuid AND "providerId" = ${staff.providerId}::uuid`.first(tx)
+			if (!mine) refuse('findingId', E('unknown'), 404)
+			refuse(null, E('notOpen'), 409)
+		}
+		for (const photo of input.photos ?? [])
+			await sql`INSERT INTO inspection_photo ("inspectionId", "findingId", "contentType", bytes) VALUES (${row.inspectionId}::uuid, ${input.findingId}::uuid, ${photo.contentType}, ${Buffer.from(photo.bytes)})`.run(tx)
+		await audit({ actor: staff, action: 'inspection.answer', entityType: 'inspection_finding', entityId: input.findingId, districtId: staff.districtId, details: { rectification: input.rectification, photos: input.photos?.length ?? 0, on: today }, ip }, tx)
+		return ok(null)
+	})
 }
 
 /** An officer of the finding's district closes an answered finding (accepted) or reopens it with a reason. Audited. */
@@ -86,18 +78,14 @@ export async function decideFinding(officer: SessionUser, input: { findingId: st
 	if (!finding) return fieldFail('findingId', E('unknown'), 404)
 	if (!mayInspect(officer, finding.districtId)) return fail(E('notInScope'), 403)
 	if (input.decision === 'reopen' && !input.reason) return fieldFail('reason', E('reasonRequired'))
-	try {
-		return await transaction(async (tx) => {
-			const to = input.decision === 'close' ? 'closed' : 'reopened'
-			const n = await sql`UPDATE inspection_finding SET status = ${to}::"FindingStatus", "reopenReason" = ${input.decision === 'reopen' ? input.reason! : null}, "decidedById" = ${officer.id}::uuid, "decidedAt" = now()
-				WHERE id = ${finding.id}::uuid AND status = 'answered'`.run(tx)
-			if (!n) return fail(E('notAnswered'), 409)
-			await audit({ actor: officer, action: `inspection.${input.decision}`, entityType: 'inspection_finding', entityId: finding.id, districtId: finding.districtId, details: { providerId: finding.providerId, reason: input.reason ?? '' }, ip }, tx)
-			return ok(null)
-		})
-	} catch (error) {
-		return failureOf(error)
-	}
+	return transactionOutcome(async (tx) => {
+		const to = input.decision === 'close' ? 'closed' : 'reopened'
+		const n = await sql`UPDATE inspection_finding SET status = ${to}::"FindingStatus", "reopenReason" = ${input.decision === 'reopen' ? input.reason! : null}, "decidedById" = ${officer.id}::uuid, "decidedAt" = now()
+			WHERE id = ${finding.id}::uuid AND status = 'answered'`.run(tx)
+		if (!n) return fail(E('notAnswered'), 409)
+		await audit({ actor: officer, action: `inspection.${input.decision}`, entityType: 'inspection_finding', entityId: finding.id, districtId: finding.districtId, details: { providerId: finding.providerId, reason: input.reason ?? '' }, ip }, tx)
+		return ok(null)
+	})
 }
 
 export type FindingRow = {

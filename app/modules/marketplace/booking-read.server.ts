@@ -4,6 +4,7 @@ import { z } from 'zod'
 import type { Prisma } from '~/generated/prisma/client.ts'
 import type { BookingStatus } from '~/generated/prisma/enums.ts'
 import { prisma } from '~/lib/db.server.ts'
+import { pageWindow } from '~/lib/paging.ts'
 import { isCityWide } from '~/modules/auth/access.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { quoteSubsidy } from '~/modules/subsidies/booking.server.ts'
@@ -125,8 +126,7 @@ export async function listBookings(user: SessionUser, opts: { page: number; stat
 	const rows = await prisma.booking.findMany({
 		where: { AND: [bookingScope(user), opts.status ? { status: opts.status } : {}] },
 		orderBy: [{ startsAt: 'desc' }, { id: 'asc' }],
-		skip: (opts.page - 1) * pageSize,
-		take: pageSize + 1,
+		...pageWindow(opts.page, pageSize),
 		select: {
 			id: true,
 			status: true,

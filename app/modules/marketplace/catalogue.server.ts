@@ -1,10 +1,10 @@
 // A provider's catalogue: offerings, their weekly schedule, closures and booking terms. Every
 // function is scoped to the staff member's own provider.
 import { z } from 'zod'
-import { prisma, transaction } from '~/lib/db.server.ts'
+import { prisma, transaction, type Tx } from '~/lib/db.server.ts'
 import { failureOf } from '~/lib/db-rules.server.ts'
 import { dateOnly, shanghaiDate, toDateString } from '~/lib/time.ts'
-import { fieldFail, type Outcome } from '~/lib/outcome.ts'
+import { fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { CATEGORIES_BY_KIND } from './categories.ts'
 import { requireApprovedProvider } from './provider-standing.server.ts'
@@ -67,64 +67,40 @@ export async function communityNames(ids: string[]) {
 }
 
 export async function createOffering(user: SessionUser, input: OfferingInput): Promise<Outcome<{ id: string }>> {
+	return writeOffering(user, input, (tx, providerId) => tx.offering.create({ data: { providerId, ...offeringColumns(input) }, select: { id: true } }))
+}
+
+export async function updateOffering(user: SessionUser, offeringId: string, input: OfferingInput): Promise<Outcome<{ id: string }>> {
+	// Existing bookings keep the price they were booked at; only new bookings see the new one.
+	const changed = await writeOffering(user, input, (tx, providerId) => tx.offering.updateMany({ where: { id: offeringId, providerId }, data: offeringColumns(input) }))
+	if (!changed.ok) return changed
+	if (changed.value.count === 0) throw new Response('Not found', { status: 404 })
+	return ok({ id: offeringId })
+}
+
+/**
+ * An offering's form checked, then written in a transaction. A provider not (or no longer) approved
+ * may prepare offerings, but not publish them (active).
+ */
+async function writeOffering<T>(user: SessionUser, input: OfferingInput, write: (tx: Tx, providerId: string) => Promise<T>): Promise<Outcome<T>> {
 	const providerId = providerIdOf(user)
 	const problem = await checkOffering(providerId, input)
 	if (problem && !problem.ok) return problem
 	try {
-		// A provider not (or no longer) approved may prepare offerings, but not publish them.
-		const offering = await transaction(async (tx) => {
-			if (input.active) await requireApprovedProvider(tx, providerId)
-			return tx.offering.create({
-				data: {
-					providerId,
-					category: input.category,
-					title: input.title,
-					description: input.description,
-					priceFen: input.price,
-					unit: input.unit,
-					durationMinutes: input.durationMinutes,
-					districtIds: [...new Set(input.districtIds)],
-					communityIds: [...new Set(input.communityIds)],
-					active: input.active,
-				},
-				select: { id: true },
-			})
-		})
-		return { ok: true, value: offering }
+		return ok(
+			await transaction(async (tx) => {
+				if (input.active) await requireApprovedProvider(tx, providerId)
+				return write(tx, providerId)
+			}),
+		)
 	} catch (error) {
 		return failureOf(error)
 	}
 }
 
-export async function updateOffering(user: SessionUser, offeringId: string, input: OfferingInput): Promise<Outcome<{ id: string }>> {
-	const providerId = providerIdOf(user)
-	const problem = await checkOffering(providerId, input)
-	if (problem && !problem.ok) return problem
-	// Existing bookings keep the price they were booked at; only new bookings see the new one.
-	try {
-		const changed = await transaction(async (tx) => {
-			if (input.active) await requireApprovedProvider(tx, providerId)
-			return tx.offering.updateMany({
-				where: { id: offeringId, providerId },
-				data: {
-					category: input.category,
-					title: input.title,
-					description: input.description,
-					priceFen: input.price,
-					unit: input.unit,
-					durationMinutes: input.durationMinutes,
-					districtIds: [...new Set(input.districtIds)],
-					communityIds: [...new Set(input.communityIds)],
-					active: input.active,
-				},
-			})
-		})
-		if (changed.count === 0) throw new Response('Not found', { status: 404 })
-		return { ok: true, value: { id: offeringId } }
-	} catch (error) {
-		if (error instanceof Response) throw error
-		return failureOf(error)
-	}
+/** The columns an offering's form sets, on creation and on each edit alike (places without repeats). */
+function offeringColumns({ category, title, description, price, unit, durationMinutes, districtIds, communityIds, active }: OfferingInput) {
+	return { category, title, description, priceFen: price, unit, durationMinutes, districtIds: [...new Set(districtIds)], communityIds: [...new Set(communityIds)], active }
 }
 
 export async function getOwnOffering(user: SessionUser, offeringId: string) {

@@ -7,6 +7,7 @@ import type { Prisma } from '~/generated/prisma/client.ts'
 import type { BookingStatus } from '~/generated/prisma/enums.ts'
 import { prisma, transaction } from '~/lib/db.server.ts'
 import { fail as refuse, ok, type Outcome } from '~/lib/outcome.ts'
+import { pageWindow } from '~/lib/paging.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import { isCityWide } from '~/modules/auth/access.server.ts'
@@ -32,8 +33,7 @@ export async function listDisputes(user: SessionUser, opts: { page: number }) {
 	const rows = await prisma.booking.findMany({
 		where: { AND: [disputeScope(user), { status: 'disputed' }] },
 		orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }],
-		skip: (opts.page - 1) * pageSize,
-		take: pageSize + 1,
+		...pageWindow(opts.page, pageSize),
 		select: {
 			id: true,
 			startsAt: true,

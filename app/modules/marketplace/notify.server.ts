@@ -4,6 +4,7 @@
 // write one message.
 import type { Prisma } from '~/generated/prisma/client.ts'
 import { prisma, type Tx } from '~/lib/db.server.ts'
+import { pageWindow } from '~/lib/paging.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 
 export type NotificationKind =
@@ -66,8 +67,7 @@ export async function listNotifications(user: SessionUser, opts: { page: number 
 	const rows = await prisma.notification.findMany({
 		where: scope(user),
 		orderBy: { id: 'desc' },
-		skip: (opts.page - 1) * pageSize,
-		take: pageSize + 1,
+		...pageWindow(opts.page, pageSize),
 		select: { id: true, kind: true, params: true, bookingId: true, readAt: true, createdAt: true },
 	})
 	return { hasMore: rows.length > pageSize, items: rows.slice(0, pageSize).map((r) => ({ ...r, id: String(r.id) })) }

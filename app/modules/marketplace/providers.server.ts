@@ -6,6 +6,7 @@ import type { Prisma } from '~/generated/prisma/client.ts'
 import { prisma, transaction } from '~/lib/db.server.ts'
 import { failureOf } from '~/lib/db-rules.server.ts'
 import { fail, fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
+import { pageWindow } from '~/lib/paging.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import { canActInDistrict, isCityWide } from '~/modules/auth/access.server.ts'
 import { hashPassword } from '~/modules/auth/password.server.ts'
@@ -60,8 +61,7 @@ export async function listProvidersForReview(user: SessionUser, opts: { status: 
 	const rows = await prisma.provider.findMany({
 		where: { AND: [providerScope(user), { status: opts.status }] },
 		orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-		skip: (opts.page - 1) * pageSize,
-		take: pageSize + 1,
+		...pageWindow(opts.page, pageSize),
 		select: {
 			id: true,
 			name: true,

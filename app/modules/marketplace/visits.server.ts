@@ -6,6 +6,7 @@ import { z } from 'zod'
 import type { Prisma } from '~/generated/prisma/client.ts'
 import { prisma, transaction, type Tx } from '~/lib/db.server.ts'
 import { fail as refuse, ok, type Outcome } from '~/lib/outcome.ts'
+import { pageWindow } from '~/lib/paging.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
@@ -160,8 +161,7 @@ export async function listFlaggedVisits(user: SessionUser, opts: { page: number 
 	const rows = await prisma.visit.findMany({
 		where: { AND: [visitScope(user), { verified: false, reviewedAt: null, checkOutAt: { not: null } }] },
 		orderBy: { checkInAt: 'desc' },
-		skip: (opts.page - 1) * pageSize,
-		take: pageSize + 1,
+		...pageWindow(opts.page, pageSize),
 		select: {
 			id: true,
 			checkInAt: true,

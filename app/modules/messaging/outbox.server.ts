@@ -21,6 +21,7 @@
 import type { Prisma } from '~/generated/prisma/client.ts'
 import { prisma, transaction } from '~/lib/db.server.ts'
 import { getEnv } from '~/lib/env.server.ts'
+import { pageWindow } from '~/lib/paging.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { takeNumberQuota, type Quota } from './rate-limit.server.ts'
 import { keptParams, parseTemplateCodes, renderTemplate, SECRET_TEMPLATES, textFor } from './templates.ts'
@@ -126,8 +127,7 @@ export async function listMessages(opts: { page: number; showNumbers: boolean })
 	const pageSize = 50
 	const sends = await prisma.smsSend.findMany({
 		orderBy: { id: 'desc' },
-		skip: (opts.page - 1) * pageSize,
-		take: pageSize + 1,
+		...pageWindow(opts.page, pageSize),
 		select: { id: true, sentAt: true, toPhone: true, template: true, params: true, transport: true, providerRequestId: true },
 	})
 	const dead = await prisma.outbox.findMany({

@@ -4,8 +4,8 @@
 // (append-only). A version never takes effect for a month that has begun, so no computed month is
 // ever read against rates other than those it used.
 import { z } from 'zod'
-import { failureOf } from '~/lib/db-rules.server.ts'
-import { prisma, transaction } from '~/lib/db.server.ts'
+import { transactionOutcome } from '~/lib/db-rules.server.ts'
+import { prisma } from '~/lib/db.server.ts'
 import { fail, fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { shanghaiMonth } from '~/lib/time.ts'
@@ -33,15 +33,11 @@ export async function proposeRates(user: SessionUser, input: RateValues & { effe
 		return fieldFail('effectiveMonth', 'beds:operating.errors.rateExists', 409)
 	}
 	const { effectiveMonth, ...rates } = input
-	try {
-		return await transaction(async (tx) => {
-			const row = await sql`INSERT INTO operating_subsidy_rate_proposal ("effectiveMonth", rates, "proposedById") VALUES (${`${effectiveMonth}-01`}::date, ${JSON.stringify(rates)}::jsonb, ${user.id}::uuid) RETURNING id`.first<{ id: string }>(tx)
-			await audit({ actor: user, action: 'operating_subsidy.rate_propose', entityType: 'operating_subsidy_rate_proposal', entityId: row!.id, ip, details: { effectiveMonth, ...rates } }, tx)
-			return ok({ id: row!.id })
-		})
-	} catch (error) {
-		return failureOf(error)
-	}
+	return transactionOutcome(async (tx) => {
+		const row = await sql`INSERT INTO operating_subsidy_rate_proposal ("effectiveMonth", rates, "proposedById") VALUES (${`${effectiveMonth}-01`}::date, ${JSON.stringify(rates)}::jsonb, ${user.id}::uuid) RETURNING id`.first<{ id: string }>(tx)
+		await audit({ actor: user, action: 'operating_subsidy.rate_propose', entityType: 'operating_subsidy_rate_proposal', entityId: row!.id, ip, details: { effectiveMonth, ...rates } }, tx)
+		return ok({ id: row!.id })
+	})
 }
 
 /** Another city officer approves (the version is written) or rejects a proposal. */
@@ -52,25 +48,21 @@ export async function decideRates(user: SessionUser, input: { proposalId: string
 	if (!proposal) return fail('beds:operating.errors.notFound', 404)
 	const refusal = await twoPersonRefusal(user, [proposal.proposedById])
 	if (refusal) return refusal
-	try {
-		return await transaction(async (tx) => {
-			const locked = await sql`SELECT to_char("effectiveMonth", 'YYYY-MM') AS month, rates, status, "proposedById" FROM operating_subsidy_rate_proposal WHERE id = ${input.proposalId}::uuid FOR UPDATE`.first<{ month: string; rates: RateValues; status: string; proposedById: string }>(tx)
-			if (!locked || locked.status !== 'pending') return fail('beds:operating.errors.outOfOrder', 409)
-			if (input.decision === 'approve') {
-				// Approved late: the month may have begun meanwhile; a version never applies to a month under way.
-				if (locked.month <= shanghaiMonth(now)) return fail('beds:operating.errors.rateMonthFuture', 409)
-				const r = locked.rates
-				const inserted = await sql`INSERT INTO operating_subsidy_rate ("effectiveMonth", ${sql.raw([...RATE_FEN_FIELDS, ...RATE_BPS_FIELDS].map((f) => `"${f}"`).join(', '))}, note, "createdById")
-					VALUES (${`${locked.month}-01`}::date, ${sql.join([...RATE_FEN_FIELDS, ...RATE_BPS_FIELDS].map((f) => sql`${r[f]}::int`))}, ${input.note || null}, ${locked.proposedById}::uuid)
-					ON CONFLICT ("effectiveMonth") DO NOTHING`.run(tx)
-				if (!inserted) return fail('beds:operating.errors.rateExists', 409)
-			}
-			await sql`UPDATE operating_subsidy_rate_proposal SET status = ${input.decision === 'approve' ? 'approved' : 'rejected'}, "decidedById" = ${user.id}::uuid, "decidedAt" = now(), "decisionNote" = ${input.note || null}
-				WHERE id = ${input.proposalId}::uuid`.run(tx)
-			await audit({ actor: user, action: `operating_subsidy.rate_${input.decision}`, entityType: 'operating_subsidy_rate_proposal', entityId: input.proposalId, ip, details: { effectiveMonth: locked.month, proposedById: locked.proposedById, note: input.note } }, tx)
-			return ok()
-		})
-	} catch (error) {
-		return failureOf(error)
-	}
+	return transactionOutcome(async (tx) => {
+		const locked = await sql`SELECT to_char("effectiveMonth", 'YYYY-MM') AS month, rates, status, "proposedById" FROM operating_subsidy_rate_proposal WHERE id = ${input.proposalId}::uuid FOR UPDATE`.first<{ month: string; rates: RateValues; status: string; proposedById: string }>(tx)
+		if (!locked || locked.status !== 'pending') return fail('beds:operating.errors.outOfOrder', 409)
+		if (input.decision === 'approve') {
+			// Approved late: the month may have begun meanwhile; a version never applies to a month under way.
+			if (locked.month <= shanghaiMonth(now)) return fail('beds:operating.errors.rateMonthFuture', 409)
+			const r = locked.rates
+			const inserted = await sql`INSERT INTO operating_subsidy_rate ("effectiveMonth", ${sql.raw([...RATE_FEN_FIELDS, ...RATE_BPS_FIELDS].map((f) => `"${f}"`).join(', '))}, note, "createdById")
+				VALUES (${`${locked.month}-01`}::date, ${sql.join([...RATE_FEN_FIELDS, ...RATE_BPS_FIELDS].map((f) => sql`${r[f]}::int`))}, ${input.note || null}, ${locked.proposedById}::uuid)
+				ON CONFLICT ("effectiveMonth") DO NOTHING`.run(tx)
+			if (!inserted) return fail('beds:operating.errors.rateExists', 409)
+		}
+		await sql`UPDATE operating_subsidy_rate_proposal SET status = ${input.decision === 'approve' ? 'approved' : 'rejected'}, "decidedById" = ${user.id}::uuid, "decidedAt" = now(), "decisionNote" = ${input.note || null}
+			WHERE id = ${input.proposalId}::uuid`.run(tx)
+		await audit({ actor: user, action: `operating_subsidy.rate_${input.decision}`, entityType: 'operating_subsidy_rate_proposal', entityId: input.proposalId, ip, details: { effectiveMonth: locked.month, proposedById: locked.proposedById, note: input.note } }, tx)
+		return ok()
+	})
 }

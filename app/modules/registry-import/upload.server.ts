@@ -10,6 +10,7 @@ import ExcelJS from 'exceljs'
 import iconv from 'iconv-lite'
 import { copyRows, type CopyValue } from '~/lib/copy.server.ts'
 import { sql } from '~/lib/sql.server.ts'
+import { readTextPart } from '~/lib/multipart.server.ts'
 import { fail, fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
 import { shanghaiDate, toDateString } from '~/lib/time.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
@@ -269,13 +270,7 @@ export async function receiveUpload(user: SessionUser, request: Request, ip: str
 	try {
 		await unstable_parseMultipartFormData(request, async ({ name, filename, data }) => {
 			if (name !== 'file' || filename === undefined) {
-				let text = ''
-				const decoder = new TextDecoder()
-				for await (const c of data) {
-					text += decoder.decode(c, { stream: true })
-					if (text.length > 4096) throw new ImportRefused('registryImport.errors.malformedForm', 400)
-				}
-				fields.append(name, text + decoder.decode())
+				fields.append(name, await readTextPart(data, 4096, () => new ImportRefused('registryImport.errors.malformedForm', 400)))
 				return undefined
 			}
 			if (staged || importId) throw new ImportRefused('registryImport.errors.oneFile', 400)

@@ -2,7 +2,7 @@
 // it (history is kept: the database refuses a delete). A status counts on the days from validFrom to
 // validUntil inclusive; `eligibilityFactsOn` is what subsidy eligibility reads for a given day.
 import { prisma, transaction, type Tx } from '~/lib/db.server.ts'
-import { failureOf } from '~/lib/db-rules.server.ts'
+import { failureOf, transactionOutcome } from '~/lib/db-rules.server.ts'
 import { fail, fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { dateOnly, shanghaiDate, toDateString } from '~/lib/time.ts'
@@ -62,20 +62,16 @@ export async function endStatus(user: SessionUser, elderId: string, input: EndSt
 	if (!isRegistrar(user)) return fail('statuses:errors.officersOnly', 403)
 	const elder = await elderForOfficer(user, elderId)
 	if (!elder) return fail('statuses:errors.elderOutOfScope', 404)
-	try {
-		return await transaction(async (tx) => {
-			const status = await sql`SELECT id, kind, "validFrom", "validUntil", "endedAt" FROM elder_status WHERE id = ${input.statusId}::uuid AND "elderId" = ${elder.id}::uuid FOR UPDATE`.first<{ id: string; kind: string; validFrom: string; validUntil: string | null; endedAt: Date | null }>(tx)
-			if (!status) return fieldFail('statusId', 'statuses:errors.status.unknown', 404)
-			if (status.endedAt) return fieldFail('statusId', 'statuses:errors.status.alreadyEnded', 409)
-			if (input.endOn < status.validFrom) return fieldFail('endOn', 'statuses:errors.endOn.beforeFrom')
-			if (status.validUntil && input.endOn > status.validUntil) return fieldFail('endOn', 'statuses:errors.endOn.afterUntil')
-			await tx.elderStatus.update({ where: { id: status.id }, data: { validUntil: dateOnly(input.endOn), endedAt: new Date(), endedById: user.id, endReason: input.reason } })
-			await audit({ actor: user, action: 'status.end', entityType: 'elder_status', entityId: status.id, districtId: elder.districtId, ip, details: { elderId: elder.id, kind: status.kind, before: { validUntil: status.validUntil }, after: { validUntil: input.endOn }, reason: input.reason } }, tx)
-			return ok({ id: status.id })
-		})
-	} catch (error) {
-		return failureOf(error)
-	}
+	return transactionOutcome(async (tx) => {
+		const status = await sql`SELECT id, kind, "validFrom", "validUntil", "endedAt" FROM elder_status WHERE id = ${input.statusId}::uuid AND "elderId" = ${elder.id}::uuid FOR UPDATE`.first<{ id: string; kind: string; validFrom: string; validUntil: string | null; endedAt: Date | null }>(tx)
+		if (!status) return fieldFail('statusId', 'statuses:errors.status.unknown', 404)
+		if (status.endedAt) return fieldFail('statusId', 'statuses:errors.status.alreadyEnded', 409)
+		if (input.endOn < status.validFrom) return fieldFail('endOn', 'statuses:errors.endOn.beforeFrom')
+		if (status.validUntil && input.endOn > status.validUntil) return fieldFail('endOn', 'statuses:errors.endOn.afterUntil')
+		await tx.elderStatus.update({ where: { id: status.id }, data: { validUntil: dateOnly(input.endOn), endedAt: new Date(), endedById: user.id, endReason: input.reason } })
+		await audit({ actor: user, action: 'status.end', entityType: 'elder_status', entityId: status.id, districtId: elder.districtId, ip, details: { elderId: elder.id, kind: status.kind, before: { validUntil: status.validUntil }, after: { validUntil: input.endOn }, reason: input.reason } }, tx)
+		return ok({ id: status.id })
+	})
 }
 
 export type StatusRow = {

@@ -91,20 +91,19 @@ export async function holdForBooking(tx: Tx, booking: { id: string; subsidyFen: 
 
 /** Cancelled, declined or expired: the held credit returns to the elder (once). */
 export async function releaseForBooking(tx: Tx, booking: { id: string; subsidyFen: number }) {
-	if (booking.subsidyFen <= 0) return
-	try {
-		await releaseHold(txSql(tx), booking.id)
-	} catch (error) {
-		if (error instanceof LedgerError && error.reason === 'alreadySettled') return
-		throw error
-	}
+	await settleOnce(tx, booking, releaseHold)
 }
 
 /** Completed: the held credit is spent (once); settlement pays it to the provider for verified visits. */
 export async function captureForBooking(tx: Tx, booking: { id: string; subsidyFen: number }) {
+	await settleOnce(tx, booking, captureHold)
+}
+
+/** Settles a booking's held credit one way or the other; a hold already settled is left as it is. */
+async function settleOnce(tx: Tx, booking: { id: string; subsidyFen: number }, settle: typeof releaseHold | typeof captureHold) {
 	if (booking.subsidyFen <= 0) return
 	try {
-		await captureHold(txSql(tx), booking.id)
+		await settle(txSql(tx), booking.id)
 	} catch (error) {
 		if (error instanceof LedgerError && error.reason === 'alreadySettled') return
 		throw error
