@@ -4,7 +4,8 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@rem
 import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, Field, FormErrors, replyFor } from '~/components/forms.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
+import { ActionForm, Field, replyFor } from '~/components/forms.tsx'
 import { DataTable, Money } from '~/components/ui.tsx'
 import { parseForm, replyFailure } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
@@ -47,10 +48,7 @@ export default function AllowanceRuns() {
 				{canStart ? (
 					<ActionForm form={form} className="grid-form">
 						<Field label={t('runs.month')} hint={t('runs.monthHint')} errors={fields.month.errors} inputProps={{ ...getInputProps(fields.month, { type: 'text' }), inputMode: 'numeric', autoComplete: 'off' }} />
-						<FormErrors form={form} />
-						<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
-							{t('runs.start')}
-						</button>
+						<FormSubmit form={form} label={t('runs.start')} disabled={navigation.state === 'submitting'} />
 					</ActionForm>
 				) : null}
 			</section>

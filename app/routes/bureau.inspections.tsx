@@ -3,7 +3,9 @@ import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/re
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { Findings, InspectionList } from '~/components/findings.tsx'
-import { ActionForm, DecisionForm, ErrorList, Field, FormErrors, OrphanReplyErrors, replyDone, replyFor, SelectField, TextareaField, useReplyForm } from '~/components/forms.tsx'
+import { ActionForm, ErrorList, Field, FormErrors, OrphanReplyErrors, replyDone, replyFor, SelectField, TextareaField, useReplyForm } from '~/components/forms.tsx'
+import { ItemDecisionForm } from '~/components/item-decision.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { DataTable } from '~/components/ui.tsx'
 import { formIdOf, parseForm, replyFailure, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
@@ -53,11 +55,7 @@ export default function BureauInspections() {
 				<h1>{t('inspections.bureauTitle')}</h1>
 				<p className="lead">{t('inspections.bureauLead')}</p>
 				<p className="hint">{t('inspections.limitHint', { days: limitDays })}</p>
-				{replyDone(reply) && !replyDone(reply, 'inspect') ? (
-					<p className="notice" role="status">
-						{t('inspections.decided')}
-					</p>
-				) : null}
+				{replyDone(reply) && !replyDone(reply, 'inspect') ? <Notice>{t('inspections.decided')}</Notice> : null}
 				<OrphanReplyErrors reply={reply} formIds={['inspect', ...answered.map((f) => `decide-${f.id}`)]} />
 			</section>
 			<section className="card">
@@ -83,7 +81,7 @@ export default function BureauInspections() {
 				<section className="card">
 					<h2>{t('inspections.findingsOf', { name: selected.name })}</h2>
 					{selected.mayInspect ? <InspectionForm /> : <p className="hint">{t('inspections.districtInspects')}</p>}
-					<Findings rows={selected.findings} empty={t('inspections.noFindings')} render={(f) => (f.status === 'answered' && selected.mayInspect ? <DecideForm id={f.id} /> : null)} />
+					<Findings rows={selected.findings} empty={t('inspections.noFindings')} render={(f) => (f.status === 'answered' && selected.mayInspect ? <ItemDecisionForm formId={`decide-${f.id}`} item={['findingId', f.id]} reason={{ name: 'reason', label: t('inspections.reasonLabel'), hint: t('inspections.reasonHint') }} choices={[{ value: 'close', label: t('inspections.close') }, { value: 'reopen', label: t('inspections.reopen'), tone: 'secondary' }]} /> : null)} />
 					<h3>{t('inspections.inspectionsTitle')}</h3>
 					<InspectionList rows={selected.inspections} />
 				</section>
@@ -136,37 +134,11 @@ function InspectionForm() {
 			))}
 			<Field label={t('inspections.photos')} hint={t('construction.photosHint')} errors={fields.photos.errors} inputProps={{ id: 'inspect-photos', name: 'photos', type: 'file', accept: 'image/jpeg,image/png,image/webp', multiple: true }} />
 			<FormErrors form={form} errors={fields.providerId.errors} />
-			{replyDone(reply, 'inspect') ? (
-				<p className="notice" role="status">
-					{t('inspections.recorded')}
-				</p>
-			) : null}
+			{replyDone(reply, 'inspect') ? <Notice>{t('inspections.recorded')}</Notice> : null}
 			<button type="submit" className="button big" disabled={busy}>
 				{t('inspections.record')}
 			</button>
 		</ActionForm>
-	)
-}
-
-function DecideForm({ id }: { id: string }) {
-	const reply = useActionData<typeof action>()
-	const busy = useNavigation().state !== 'idle'
-	const { t } = useTranslation('beds')
-	const [form, fields] = useReplyForm<'reason' | 'findingId'>(`decide-${id}`, reply)
-	return (
-		<DecisionForm
-			form={form}
-			fields={fields}
-			reason={{ name: 'reason', label: t('inspections.reasonLabel'), hint: t('inspections.reasonHint') }}
-			decision="decision"
-			choices={[
-				{ value: 'close', label: t('inspections.close') },
-				{ value: 'reopen', label: t('inspections.reopen'), tone: 'secondary' },
-			]}
-			disabled={busy}
-		>
-			<input type="hidden" name="findingId" value={id} />
-		</DecisionForm>
 	)
 }
 

@@ -1,9 +1,12 @@
 import { getInputProps } from '@conform-to/react'
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, ErrorList, Field, FormErrors, replyDone, useReplyForm } from '~/components/forms.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
+import { ActionForm, ErrorList, Field, replyDone, useReplyForm } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
+import { PendingChanges } from '~/components/pending-changes.tsx'
 import { DataTable, Money } from '~/components/ui.tsx'
 import { formIdOf, parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
@@ -60,61 +63,23 @@ export default function InstitutionSettings() {
 	const reply = useActionData<typeof action>()
 	const { t } = useTranslation('beds')
 	const { t: tc } = useTranslation()
-	const [decide] = useReplyForm('decide-change', reply)
-	const busy = useNavigation().state !== 'idle'
 	return (
 		<>
 			<section className="card">
 				<h1>{t('settings.title')}</h1>
 				<p className="lead">{t('settings.lead')}</p>
-				{replyDone(reply, 'rate') || replyDone(reply, 'criteria') || replyDone(reply, 'limit') ? (
-					<p className="notice" role="status">
-						{tc('changes.proposed')}
-					</p>
-				) : null}
+				{replyDone(reply, 'rate') || replyDone(reply, 'criteria') || replyDone(reply, 'limit') ? <Notice>{tc('changes.proposed')}</Notice> : null}
 			</section>
-			<section className="card" data-testid="pending-settings">
-				<h2>{tc('changes.pendingTitle')}</h2>
-				<p className="hint">{tc('changes.pendingHint')}</p>
-				{replyDone(reply, 'decide-change') ? (
-					<p className="notice" role="status">
-						{tc('changes.decided')}
-					</p>
-				) : null}
-				<DataTable
-					empty={tc('changes.none')}
-					columns={[
-						{ header: t('settings.kind'), cell: (c) => t(`settings.kinds.${c.kind}`) },
-						{ header: t('settings.effectiveFrom'), cell: (c) => c.subjectId ?? '' },
-						{ header: t('settings.summary'), cell: (c) => <ChangeSummary kind={c.kind} payload={c.payload} /> },
-						{ header: tc('changes.proposedBy'), cell: (c) => c.proposedBy },
-						canEdit
-							? {
-									header: tc('changes.decision'),
-									cell: (c) =>
-										c.viewerIsProposer ? (
-											tc('changes.waitingForSecond')
-										) : (
-											<ActionForm form={decide}>
-												<input type="hidden" name="changeId" value={c.id} />
-												<div className="actions">
-													<button type="submit" name="decision" value="approve" className="button" disabled={busy}>
-														{tc('changes.approve')}
-													</button>
-													<button type="submit" name="decision" value="reject" className="button secondary" disabled={busy}>
-														{tc('changes.reject')}
-													</button>
-												</div>
-											</ActionForm>
-										),
-								}
-							: null,
-					]}
-					rows={pending}
-					rowKey={(c) => c.id}
-				/>
-				<FormErrors form={decide} />
-			</section>
+			<PendingChanges
+				rows={pending}
+				columns={[
+					{ header: t('settings.kind'), cell: (c) => t(`settings.kinds.${c.kind}`) },
+					{ header: t('settings.effectiveFrom'), cell: (c) => c.subjectId ?? '' },
+					{ header: t('settings.summary'), cell: (c) => <ChangeSummary kind={c.kind} payload={c.payload} /> },
+				]}
+				canDecide={canEdit}
+				reply={reply}
+			/>
 			<section className="card">
 				<h2>{t('settings.ratesTitle')}</h2>
 				<DataTable
@@ -189,10 +154,7 @@ function LimitForm() {
 				errors={fields.suspendAfterDays.errors}
 				inputProps={{ ...getInputProps(fields.suspendAfterDays, { type: 'number' }), min: 0, max: 365, defaultValue: limits[limits.length - 1]?.suspendAfterDays ?? 30 }}
 			/>
-			<FormErrors form={form} />
-			<button type="submit" className="button big">
-				{t('settings.propose')}
-			</button>
+			<FormSubmit form={form} label={t('settings.propose')} />
 		</ActionForm>
 	)
 }
@@ -210,10 +172,7 @@ function RateForm() {
 			<Field label={t('settings.perBed', { type: t('types.self_care') })} errors={fields.selfCare.errors} inputProps={{ ...getInputProps(fields.selfCare, { type: 'text' }), inputMode: 'decimal', defaultValue: yuan(currentRate.selfCareFen) }} />
 			<Field label={t('settings.perBed', { type: t('types.nursing') })} errors={fields.nursing.errors} inputProps={{ ...getInputProps(fields.nursing, { type: 'text' }), inputMode: 'decimal', defaultValue: yuan(currentRate.nursingFen) }} />
 			<Field label={t('settings.perBed', { type: t('types.dementia') })} errors={fields.dementia.errors} inputProps={{ ...getInputProps(fields.dementia, { type: 'text' }), inputMode: 'decimal', defaultValue: yuan(currentRate.dementiaFen) }} />
-			<FormErrors form={form} />
-			<button type="submit" className="button big">
-				{t('settings.propose')}
-			</button>
+			<FormSubmit form={form} label={t('settings.propose')} />
 		</ActionForm>
 	)
 }
@@ -256,10 +215,7 @@ function CriteriaForm() {
 					<Field label={t('settings.itemMax')} inputProps={{ id: `criteria-max-${i}`, name: `items[${i}].max`, type: 'number', min: 0, max: 100, defaultValue: item.max || '' }} />
 				</fieldset>
 			))}
-			<FormErrors form={form} />
-			<button type="submit" className="button big">
-				{t('settings.propose')}
-			</button>
+			<FormSubmit form={form} label={t('settings.propose')} />
 		</ActionForm>
 	)
 }

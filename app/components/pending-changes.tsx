@@ -1,0 +1,73 @@
+import { useNavigation } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { ActionForm, FormErrors, replyDone, useReplyForm } from './forms.tsx'
+import { DataTable, type Column } from './ui.tsx'
+
+/** A proposed change of settings as the pending list shows it (listPendingChanges in modules/auth). */
+type PendingChange = { id: string; proposedBy: string | null; viewerIsProposer: boolean }
+
+/**
+ * The changes of settings waiting for a second officer (four-eyes): the page's own columns of what
+ * would change, who proposed it and, for an officer who may decide, approve/reject buttons. Every
+ * page posts the decision as form `decide-change` with `changeId` and `decision`.
+ */
+export function PendingChanges<R extends PendingChange>({
+	rows,
+	columns,
+	canDecide,
+	reply,
+	testId = 'pending-settings',
+}: {
+	rows: readonly R[]
+	/** What each change would set (the proposer and the decision columns follow). */
+	columns: Column<R>[]
+	canDecide: boolean
+	reply: unknown
+	testId?: string
+}) {
+	const { t } = useTranslation()
+	const [form] = useReplyForm('decide-change', reply)
+	const busy = useNavigation().state !== 'idle'
+	return (
+		<section className="card" data-testid={testId}>
+			<h2>{t('changes.pendingTitle')}</h2>
+			<p className="hint">{t('changes.pendingHint')}</p>
+			{replyDone(reply, 'decide-change') ? (
+				<p className="notice" role="status">
+					{t('changes.decided')}
+				</p>
+			) : null}
+			<DataTable
+				empty={t('changes.none')}
+				columns={[
+					...columns,
+					{ header: t('changes.proposedBy'), cell: (c) => c.proposedBy },
+					canDecide
+						? {
+								header: t('changes.decision'),
+								cell: (c) =>
+									c.viewerIsProposer ? (
+										t('changes.waitingForSecond')
+									) : (
+										<ActionForm form={form}>
+											<input type="hidden" name="changeId" value={c.id} />
+											<div className="actions">
+												<button type="submit" name="decision" value="approve" className="button" disabled={busy}>
+													{t('changes.approve')}
+												</button>
+												<button type="submit" name="decision" value="reject" className="button secondary" disabled={busy}>
+													{t('changes.reject')}
+												</button>
+											</div>
+										</ActionForm>
+									),
+							}
+						: null,
+				]}
+				rows={rows}
+				rowKey={(c) => c.id}
+			/>
+			<FormErrors form={form} />
+		</section>
+	)
+}
