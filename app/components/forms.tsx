@@ -157,15 +157,24 @@ export function SelectField({
 			errors={errors}
 			control={(aria) => (
 				<select {...aria} {...selectProps}>
-					{placeholder !== undefined ? <option value="">{placeholder}</option> : null}
-					{options.map((o) => (
-						<option key={o.value} value={o.value}>
-							{o.label}
-						</option>
-					))}
+					<SelectOptions options={options} placeholder={placeholder} />
 				</select>
 			)}
 		/>
+	)
+}
+
+/** A select's options, after an empty first choice labelled `placeholder` when one is given. */
+export function SelectOptions({ options, placeholder }: { options: readonly { value: string | number; label: string }[]; placeholder?: string }) {
+	return (
+		<>
+			{placeholder !== undefined ? <option value="">{placeholder}</option> : null}
+			{options.map((o) => (
+				<option key={o.value} value={o.value}>
+					{o.label}
+				</option>
+			))}
+		</>
 	)
 }
 

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { FormSubmit } from '~/components/form-submit.tsx'
 import { ActionForm, ErrorList, Field, replyDone, useReplyForm } from '~/components/forms.tsx'
+import { LabelledSelect } from '~/components/labelled-select.tsx'
 import { Notice } from '~/components/notice.tsx'
 import { PendingChanges } from '~/components/pending-changes.tsx'
 import { DataTable, Money } from '~/components/ui.tsx'
@@ -200,16 +201,7 @@ function CriteriaForm() {
 				<fieldset key={item.key || `new-${i}`}>
 					<legend>{item.key ? t('settings.item', { n: i + 1 }) : t('settings.newItem')}</legend>
 					{item.key ? <input type="hidden" name={`items[${i}].key`} value={item.key} /> : null}
-					<div className="field">
-						<label htmlFor={`criteria-section-${i}`}>{t('settings.section')}</label>
-						<select id={`criteria-section-${i}`} name={`items[${i}].section`} defaultValue={item.section}>
-							{GRADING_SECTIONS.map((s) => (
-								<option key={s} value={s}>
-									{t(`grading.sections.${s}`)}
-								</option>
-							))}
-						</select>
-					</div>
+					<LabelledSelect id={`criteria-section-${i}`} name={`items[${i}].section`} label={t('settings.section')} value={item.section} options={GRADING_SECTIONS.map((s) => ({ value: s, label: t(`grading.sections.${s}`) }))} />
 					<Field label={t('settings.itemZh')} inputProps={{ id: `criteria-zh-${i}`, name: `items[${i}].zh`, type: 'text', maxLength: 100, defaultValue: item.zh }} />
 					<Field label={t('settings.itemEn')} inputProps={{ id: `criteria-en-${i}`, name: `items[${i}].en`, type: 'text', maxLength: 100, defaultValue: item.en }} />
 					<Field label={t('settings.itemMax')} inputProps={{ id: `criteria-max-${i}`, name: `items[${i}].max`, type: 'number', min: 0, max: 100, defaultValue: item.max || '' }} />

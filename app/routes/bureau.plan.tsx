@@ -4,6 +4,8 @@ import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, replyDone, useReplyForm } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
+import { PeriodSelect } from '~/components/plan-period.tsx'
 import { RagBadge } from '~/components/rag-badge.tsx'
 import { DataTable } from '~/components/ui.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
@@ -68,16 +70,7 @@ export default function PlanTable() {
 			<section className="card">
 				<h1>{t('plan.periodsTitle')}</h1>
 				<Form method="get" className="grid-form">
-					<div className="field">
-						<label htmlFor="period">{t('plan.period')}</label>
-						<select id="period" name="period" defaultValue={period?.id ?? ''}>
-							{periods.map((p) => (
-								<option key={p.id} value={p.id}>
-									{zh ? p.nameZh : p.nameEn}
-								</option>
-							))}
-						</select>
-					</div>
+					<PeriodSelect periods={periods} value={period?.id} />
 					<button type="submit" className="button big">
 						{t('dashboard.show')}
 					</button>
@@ -143,11 +136,7 @@ export default function PlanTable() {
 							/>
 						))}
 						<FormErrors form={form} />
-						{replyDone(reply, 'targets') ? (
-							<p role="status" className="notice">
-								{t('plan.saved')}
-							</p>
-						) : null}
+						{replyDone(reply, 'targets') ? <Notice>{t('plan.saved')}</Notice> : null}
 						<button type="submit" className="button big">
 							{t('plan.saveTargets')}
 						</button>
