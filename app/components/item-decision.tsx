@@ -3,29 +3,20 @@ import type { ComponentProps } from 'react'
 import { DecisionForm, useReplyForm } from './forms.tsx'
 
 /**
- * A decision on one item of a list (an application, a finding, a dispute…): its own form, so the
- * action's reply comes back to it alone, with the item's id in a hidden field. The buttons are
- * disabled while the page submits or reloads, or while `busyOnlySubmitting` only while it submits.
+ * A decision on one item of a list of public-money decisions (a construction application, a
+ * grading, an inspection finding): its own form `id`, fed by the action's reply to it, with `hidden`
+ * naming the item. Unlike ReplyDecisionForm, its buttons stay locked until the page has reloaded
+ * after a post, so an officer never decides again on the list as it was before the decision.
  */
-export function ItemDecisionForm({
-	formId,
-	item,
-	busyOnlySubmitting,
-	decision = 'decision',
-	...props
-}: {
-	formId: string
-	/** The hidden field naming the item decided on. */
-	item: [name: string, id: string]
-	busyOnlySubmitting?: boolean
-	decision?: string
-} & Pick<ComponentProps<typeof DecisionForm>, 'reason' | 'choices'>) {
+export function ItemDecisionForm({ id, hidden, decision = 'decision', ...props }: { id: string; hidden: Record<string, string>; decision?: string } & Pick<ComponentProps<typeof DecisionForm>, 'reason' | 'choices'>) {
 	const reply = useActionData()
-	const state = useNavigation().state
-	const [form, fields] = useReplyForm<string>(formId, reply)
+	const busy = useNavigation().state !== 'idle'
+	const [form, fields] = useReplyForm<string>(id, reply)
 	return (
-		<DecisionForm form={form} fields={fields} decision={decision} disabled={busyOnlySubmitting ? state === 'submitting' : state !== 'idle'} {...props}>
-			<input type="hidden" name={item[0]} value={item[1]} />
+		<DecisionForm form={form} fields={fields} decision={decision} disabled={busy} {...props}>
+			{Object.entries(hidden).map(([name, value]) => (
+				<input key={name} type="hidden" name={name} value={value} />
+			))}
 		</DecisionForm>
 	)
 }

@@ -95,11 +95,11 @@ export default function BureauConstruction() {
 			</section>
 			<section className="card">
 				<h2>{t('construction.reviewTitle')}</h2>
-				<Applications rows={submitted} render={(a) => (role === 'bureau_district' ? <ItemDecisionForm formId={`review-${a.id}`} item={['applicationId', a.id]} reason={{ name: 'note', label: t('construction.reviewNote'), hint: t('construction.reasonHint') }} choices={[{ value: 'pass', label: t('construction.pass') }, { value: 'reject', label: t('construction.reject'), tone: 'secondary' }]} /> : <p className="hint">{t('construction.districtReviews')}</p>)} empty={t('construction.noneToReview')} />
+				<Applications rows={submitted} render={(a) => (role === 'bureau_district' ? <ItemDecisionForm id={`review-${a.id}`} hidden={{ applicationId: a.id }} reason={{ name: 'note', label: t('construction.reviewNote'), hint: t('construction.reasonHint') }} choices={[{ value: 'pass', label: t('construction.pass') }, { value: 'reject', label: t('construction.reject'), tone: 'secondary' }]} /> : <p className="hint">{t('construction.districtReviews')}</p>)} empty={t('construction.noneToReview')} />
 			</section>
 			<section className="card">
 				<h2>{t('construction.approveTitle')}</h2>
-				<Applications rows={reviewed} render={(a) => (role === 'bureau_city' ? <ItemDecisionForm formId={`approve-${a.id}`} item={['applicationId', a.id]} reason={{ name: 'note', label: t('construction.decisionNote'), hint: t('construction.reasonHint') }} choices={[{ value: 'approve', label: t('construction.approve') }, { value: 'reject', label: t('construction.reject'), tone: 'secondary' }]} /> : <p className="hint">{t('construction.cityApproves')}</p>)} empty={t('construction.noneToApprove')} />
+				<Applications rows={reviewed} render={(a) => (role === 'bureau_city' ? <ItemDecisionForm id={`approve-${a.id}`} hidden={{ applicationId: a.id }} reason={{ name: 'note', label: t('construction.decisionNote'), hint: t('construction.reasonHint') }} choices={[{ value: 'approve', label: t('construction.approve') }, { value: 'reject', label: t('construction.reject'), tone: 'secondary' }]} /> : <p className="hint">{t('construction.cityApproves')}</p>)} empty={t('construction.noneToApprove')} />
 			</section>
 			<section className="card">
 				<h2>{t('construction.decidedTitle')}</h2>

@@ -2,9 +2,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ItemDecisionForm } from '~/components/item-decision.tsx'
 import { When } from '~/components/marketplace.tsx'
 import { Notice } from '~/components/notice.tsx'
+import { ReplyDecisionForm } from '~/components/reply-decision-form.tsx'
 import { ReviewQueue } from '~/components/review-queue.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
@@ -59,7 +59,7 @@ export default function Disputes() {
 					<p>
 						{t('bureau.disputeClaim')}: {b.statusReason ?? '—'}
 					</p>
-					<ItemDecisionForm formId={`dispute-${b.id}`} item={['bookingId', b.id]} reason={{ name: 'reason', label: t('bureau.disputeReason'), required: true }} decision="outcome" choices={[{ value: 'family', label: t('bureau.upholdFamily') }, { value: 'provider', label: t('bureau.upholdProvider'), tone: 'secondary' }]} busyOnlySubmitting />
+					<ReplyDecisionForm id={`dispute-${b.id}`} reply={reply} hidden={{ bookingId: b.id }} reason={{ name: 'reason', label: t('bureau.disputeReason'), required: true }} decision="outcome" choices={[{ value: 'family', label: t('bureau.upholdFamily') }, { value: 'provider', label: t('bureau.upholdProvider'), tone: 'secondary' }]} />
 				</>
 			)}
 		</ReviewQueue>

@@ -80,7 +80,7 @@ export default function BureauGrading() {
 					{pending.map((g) => (
 						<li key={g.id} className="card" data-testid="pending-grading">
 							<GradingFacts g={g} />
-							{role === 'bureau_city' && g.assessorId !== userId ? <ItemDecisionForm formId={`decide-${g.id}`} item={['gradingId', g.id]} reason={{ name: 'note', label: t('grading.decisionNote'), hint: t('construction.reasonHint') }} choices={[{ value: 'approve', label: t('grading.approve') }, { value: 'reject', label: t('grading.reject'), tone: 'secondary' }]} /> : <p className="hint">{t('grading.secondOfficer')}</p>}
+							{role === 'bureau_city' && g.assessorId !== userId ? <ItemDecisionForm id={`decide-${g.id}`} hidden={{ gradingId: g.id }} reason={{ name: 'note', label: t('grading.decisionNote'), hint: t('construction.reasonHint') }} choices={[{ value: 'approve', label: t('grading.approve') }, { value: 'reject', label: t('grading.reject'), tone: 'secondary' }]} /> : <p className="hint">{t('grading.secondOfficer')}</p>}
 						</li>
 					))}
 				</ul>

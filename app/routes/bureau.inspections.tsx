@@ -81,7 +81,7 @@ export default function BureauInspections() {
 				<section className="card">
 					<h2>{t('inspections.findingsOf', { name: selected.name })}</h2>
 					{selected.mayInspect ? <InspectionForm /> : <p className="hint">{t('inspections.districtInspects')}</p>}
-					<Findings rows={selected.findings} empty={t('inspections.noFindings')} render={(f) => (f.status === 'answered' && selected.mayInspect ? <ItemDecisionForm formId={`decide-${f.id}`} item={['findingId', f.id]} reason={{ name: 'reason', label: t('inspections.reasonLabel'), hint: t('inspections.reasonHint') }} choices={[{ value: 'close', label: t('inspections.close') }, { value: 'reopen', label: t('inspections.reopen'), tone: 'secondary' }]} /> : null)} />
+					<Findings rows={selected.findings} empty={t('inspections.noFindings')} render={(f) => (f.status === 'answered' && selected.mayInspect ? <ItemDecisionForm id={`decide-${f.id}`} hidden={{ findingId: f.id }} reason={{ name: 'reason', label: t('inspections.reasonLabel'), hint: t('inspections.reasonHint') }} choices={[{ value: 'close', label: t('inspections.close') }, { value: 'reopen', label: t('inspections.reopen'), tone: 'secondary' }]} /> : null)} />
 					<h3>{t('inspections.inspectionsTitle')}</h3>
 					<InspectionList rows={selected.inspections} />
 				</section>

@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
+import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ItemDecisionForm } from '~/components/item-decision.tsx'
 import { When } from '~/components/marketplace.tsx'
+import { ReplyDecisionForm } from '~/components/reply-decision-form.tsx'
 import { ReviewQueue } from '~/components/review-queue.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
@@ -33,6 +33,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function FlaggedVisits() {
 	const { visits, hasMore, page } = useLoaderData<typeof loader>()
+	const reply = useActionData<typeof action>()
 	const { t } = useTranslation('marketplace')
 	return (
 		<ReviewQueue title={t('bureau.visitsTitle')} lead={t('bureau.visitsLead')} rows={visits} formId={(v) => `visit-${v.id}`} empty={t('bureau.noVisits')} page={page} hasMore={hasMore}>
@@ -47,7 +48,7 @@ export default function FlaggedVisits() {
 					<p>
 						{t('visit.flagged')}: {v.flags.map((f) => t(`visit.flag.${f}`)).join('、')}
 					</p>
-					<ItemDecisionForm formId={`visit-${v.id}`} item={['visitId', v.id]} reason={{ name: 'note', label: t('bureau.visitNote') }} choices={[{ value: 'accept', label: t('bureau.acceptVisit') }, { value: 'reject', label: t('bureau.rejectVisit'), tone: 'secondary' }]} busyOnlySubmitting />
+					<ReplyDecisionForm id={`visit-${v.id}`} reply={reply} hidden={{ visitId: v.id }} reason={{ name: 'note', label: t('bureau.visitNote') }} decision="decision" choices={[{ value: 'accept', label: t('bureau.acceptVisit') }, { value: 'reject', label: t('bureau.rejectVisit'), tone: 'secondary' }]} />
 				</>
 			)}
 		</ReviewQueue>
