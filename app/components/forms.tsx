@@ -164,8 +164,8 @@ export function SelectField({
 	)
 }
 
-/** A select's options, after an empty first choice labelled `placeholder` when one is given. */
-export function SelectOptions({ options, placeholder }: { options: readonly { value: string | number; label: string }[]; placeholder?: string }) {
+/** A select's options, after an optional first one (`placeholder`) that chooses nothing. */
+export function SelectOptions({ options, placeholder }: { options: readonly { value: string | number; label: ReactNode }[]; placeholder?: string }) {
 	return (
 		<>
 			{placeholder !== undefined ? <option value="">{placeholder}</option> : null}

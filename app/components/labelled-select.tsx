@@ -2,10 +2,10 @@ import type { ReactNode } from 'react'
 import { SelectOptions } from './forms.tsx'
 
 /**
- * A labelled select without an error slot, for choices the server does not answer field by field (a
- * filter, the file to download, a row of a longer form): its options with `value` selected and first,
- * when `any` is given, an empty choice labelled `any`. With an `id` it is a `.field` with its label
- * above; without, its label wraps it.
+ * A labelled select without an error slot, for choices the server does not answer field by field,
+ * where FilterSelect (id = name, label above) does not fit: a select whose id is not its name (the
+ * file to download, an item of a longer form), or one wrapped by its label (the compact filter rows
+ * of the audit log and of a run's people). `any` adds a first, empty choice.
  */
 export function LabelledSelect({
 	id,

@@ -2,9 +2,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { FilterSelect } from '~/components/filter-select.tsx'
 import { Notice } from '~/components/notice.tsx'
 import { ActionForm, replyValue, useReplyForm } from '~/components/forms.tsx'
-import { LabelledSelect } from '~/components/labelled-select.tsx'
 import { LineChart } from '~/components/line-chart.tsx'
 import { PeriodSelect } from '~/components/plan-period.tsx'
 import { DataTable, Facts } from '~/components/ui.tsx'
@@ -87,8 +87,8 @@ export default function BedsDashboard() {
 			<section className="card">
 				<h1>{t('dashboard.title')}</h1>
 				<Form method="get" className="grid-form">
-					<LabelledSelect id="year" name="year" label={t('fields.populationYear')} value={board.year ?? ''} options={board.years.map((y) => ({ value: y, label: y === board.latestYear ? t('dashboard.latestYear', { year: y }) : String(y) }))} />
-					{cityWide ? <LabelledSelect id="district" name="district" label={t('fields.district')} value={board.scope ?? ''} any={t('dashboard.wholeCity')} options={districts.map((d) => ({ value: d.id, label: zh ? d.nameZh : d.nameEn }))} /> : null}
+					<FilterSelect name="year" label={t('fields.populationYear')} value={board.year ?? ''} options={board.years.map((y) => ({ value: y, label: y === board.latestYear ? t('dashboard.latestYear', { year: y }) : String(y) }))} />
+					{cityWide ? <FilterSelect name="district" label={t('fields.district')} value={board.scope ?? ''} anyLabel={t('dashboard.wholeCity')} options={districts.map((d) => ({ value: d.id, label: zh ? d.nameZh : d.nameEn }))} /> : null}
 					<PeriodSelect periods={periods} value={period?.id} />
 					<button type="submit" className="button big">{t('dashboard.show')}</button>
 				</Form>
