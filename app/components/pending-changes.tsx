@@ -1,6 +1,7 @@
 import { useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { ActionForm, FormErrors, replyDone, useReplyForm } from './forms.tsx'
+import { Notice } from './notice.tsx'
 import { DataTable, type Column } from './ui.tsx'
 
 /** A proposed change of settings as the pending list shows it (listPendingChanges in modules/auth). */
@@ -17,36 +18,37 @@ export function PendingChanges<R extends PendingChange>({
 	canDecide,
 	reply,
 	testId = 'pending-settings',
+	decidedNotice = true,
 }: {
 	rows: readonly R[]
 	/** What each change would set (the proposer and the decision columns follow). */
 	columns: Column<R>[]
-	canDecide: boolean
+	/** Whether the viewer may decide (all changes, or change by change). */
+	canDecide: boolean | ((change: R) => boolean)
 	reply: unknown
 	testId?: string
+	/** False where the page reports the decision with its other outcomes. */
+	decidedNotice?: boolean
 }) {
 	const { t } = useTranslation()
 	const [form] = useReplyForm('decide-change', reply)
 	const busy = useNavigation().state !== 'idle'
+	const mayDecide = (c: R) => (typeof canDecide === 'function' ? canDecide(c) : canDecide)
 	return (
 		<section className="card" data-testid={testId}>
 			<h2>{t('changes.pendingTitle')}</h2>
 			<p className="hint">{t('changes.pendingHint')}</p>
-			{replyDone(reply, 'decide-change') ? (
-				<p className="notice" role="status">
-					{t('changes.decided')}
-				</p>
-			) : null}
+			{decidedNotice && replyDone(reply, 'decide-change') ? <Notice>{t('changes.decided')}</Notice> : null}
 			<DataTable
 				empty={t('changes.none')}
 				columns={[
 					...columns,
 					{ header: t('changes.proposedBy'), cell: (c) => c.proposedBy },
-					canDecide
+					rows.some(mayDecide)
 						? {
 								header: t('changes.decision'),
 								cell: (c) =>
-									c.viewerIsProposer ? (
+									!mayDecide(c) ? null : c.viewerIsProposer ? (
 										t('changes.waitingForSecond')
 									) : (
 										<ActionForm form={form}>
