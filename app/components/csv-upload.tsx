@@ -3,13 +3,14 @@ import { FormSubmit } from './form-submit.tsx'
 import { ActionForm } from './forms.tsx'
 
 /**
- * A form that uploads one CSV file (field `file`) for the action to read as it streams in
- * (readCsvForm): the file input `${name}-file`, described by the hint `${name}-hint` (given here, or
+ * A form that uploads one CSV file (field `name`) for the action to read as it streams in
+ * (readCsvForm): the file input `${id}-file`, described by the hint `${id}-hint` (given here, or
  * written by the page above the form), the form's errors and its button.
  */
 export function CsvUploadForm({
 	form,
 	intent,
+	id,
 	name,
 	label,
 	hint,
@@ -19,6 +20,8 @@ export function CsvUploadForm({
 }: {
 	form: Parameters<typeof ActionForm>[0]['form']
 	intent?: string
+	id: string
+	/** The file's field, as the action reads it. */
 	name: string
 	label: ReactNode
 	hint?: ReactNode
@@ -29,13 +32,13 @@ export function CsvUploadForm({
 	return (
 		<ActionForm form={form} intent={intent} encType="multipart/form-data" className="grid-form">
 			<div className="field">
-				<label htmlFor={`${name}-file`}>{label}</label>
+				<label htmlFor={`${id}-file`}>{label}</label>
 				{hint ? (
-					<p id={`${name}-hint`} className="hint">
+					<p id={`${id}-hint`} className="hint">
 						{hint}
 					</p>
 				) : null}
-				<input id={`${name}-file`} type="file" name="file" accept=".csv,text/csv" aria-describedby={`${name}-hint`} />
+				<input id={`${id}-file`} type="file" name={name} accept=".csv,text/csv" aria-describedby={`${id}-hint`} />
 			</div>
 			<FormSubmit form={form} label={submit} className={className} disabled={disabled} />
 		</ActionForm>

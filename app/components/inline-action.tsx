@@ -5,12 +5,12 @@ type Fields = ReturnType<typeof useReplyForm<string>>[1]
 
 /**
  * One action on one item, on a line (rename, merge, retire…): its own form `formId`, so the reply
- * comes back to it alone, the item's id in a hidden field, at most one control and one button.
+ * comes back to it alone, `hidden` fields naming the item, at most one control and one button.
  */
 export function InlineActionForm({
 	formId,
 	intent,
-	item,
+	hidden,
 	reply,
 	submit,
 	tone = 'secondary',
@@ -18,7 +18,7 @@ export function InlineActionForm({
 }: {
 	formId: string
 	intent: string
-	item: [name: string, id: string]
+	hidden: Record<string, string>
 	reply: unknown
 	/** The button's label. */
 	submit: string
@@ -29,7 +29,9 @@ export function InlineActionForm({
 	const [form, fields] = useReplyForm<string>(formId, reply)
 	return (
 		<ActionForm form={form} intent={intent} className="inline-form">
-			<input type="hidden" name={item[0]} value={item[1]} />
+			{Object.entries(hidden).map(([name, value]) => (
+				<input key={name} type="hidden" name={name} value={value} />
+			))}
 			{children?.(fields)}
 			<FormErrors form={form} />
 			<button type="submit" className={`button ${tone}`}>

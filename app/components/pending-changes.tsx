@@ -1,6 +1,7 @@
 import { useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { ActionForm, FormErrors, replyDone, useReplyForm } from './forms.tsx'
+import { ChangeDecision } from './change-decision.tsx'
+import { FormErrors, replyDone, useReplyForm } from './forms.tsx'
 import { Notice } from './notice.tsx'
 import { DataTable, type Column } from './ui.tsx'
 
@@ -51,17 +52,7 @@ export function PendingChanges<R extends PendingChange>({
 									!mayDecide(c) ? null : c.viewerIsProposer ? (
 										t('changes.waitingForSecond')
 									) : (
-										<ActionForm form={form}>
-											<input type="hidden" name="changeId" value={c.id} />
-											<div className="actions">
-												<button type="submit" name="decision" value="approve" className="button" disabled={busy}>
-													{t('changes.approve')}
-												</button>
-												<button type="submit" name="decision" value="reject" className="button secondary" disabled={busy}>
-													{t('changes.reject')}
-												</button>
-											</div>
-										</ActionForm>
+										<ChangeDecision form={form} changeId={c.id} disabled={busy} />
 									),
 							}
 						: null,

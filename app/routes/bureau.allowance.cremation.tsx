@@ -40,7 +40,7 @@ export default function CremationImport() {
 			<p className="lead" id="cremation-hint">
 				{t('cremation.lead')}
 			</p>
-			<CsvUploadForm form={form} name="cremation" label={t('cremation.file')} submit={t('cremation.import')} disabled={navigation.state === 'submitting'} />
+			<CsvUploadForm form={form} id="cremation" name="file" label={t('cremation.file')} submit={t('cremation.import')} disabled={navigation.state === 'submitting'} />
 			{report ? (
 				<>
 					<h2>{t('cremation.report')}</h2>

@@ -341,7 +341,7 @@ function BankResultsImport({ intent, keyPrefix }: { intent: 'returns' | 'confirm
 	return (
 		<section className="card">
 			<h2>{t(`run.${keyPrefix}Title`)}</h2>
-			<CsvUploadForm form={form} intent={intent} name={keyPrefix} label={t(`run.${keyPrefix}File`)} hint={t(`run.${keyPrefix}Hint`)} submit={t(`run.${keyPrefix}Import`)} className="button" disabled={busy} />
+			<CsvUploadForm form={form} intent={intent} id={keyPrefix} name="file" label={t(`run.${keyPrefix}File`)} hint={t(`run.${keyPrefix}Hint`)} submit={t(`run.${keyPrefix}Import`)} className="button" disabled={busy} />
 			{done ? <ImportReport lines={done.lines} summary={t(`run.${keyPrefix}Done`, { count: done.marked })} /> : null}
 			{refused ? <ImportReport lines={refused} summary={t('run.fileRefused')} /> : null}
 		</section>
