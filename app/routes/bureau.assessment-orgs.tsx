@@ -7,6 +7,7 @@ import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { FormSubmit } from '~/components/form-submit.tsx'
 import { ActionForm, Field, FormErrors, replyDone, replyValue, SelectField, useReplyForm } from '~/components/forms.tsx'
 import { Notice } from '~/components/notice.tsx'
+import { TitledTable } from '~/components/titled-table.tsx'
 import { DataTable } from '~/components/ui.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
@@ -88,10 +89,8 @@ export default function AssessmentOrgs() {
 				<Field label={t('common:fields.phone')} errors={inviteFields.phone.errors} inputProps={{ id: 'invite-phone', name: 'phone', type: 'tel', required: true }} />
 				<FormSubmit form={inviteForm} label={t('orgs.invite')} className="button" />
 			</ActionForm>
-			<h2>{t('orgs.permits')}</h2>
-			<DataTable
-				caption={t('orgs.permits')}
-				captionHidden
+			<TitledTable
+				title={t('orgs.permits')}
 				columns={[
 					{ header: t('review.community'), cell: (c) => `${districtName(c.districtId)} · ${c.nameZh}` },
 					{ header: t('orgs.allowed'), cell: (c) => <PermitForm communityId={c.id} allowed={c.allowed} reply={reply} /> },
