@@ -4,11 +4,11 @@ import { ActionForm, FormErrors, useReplyForm } from './forms.tsx'
 type Fields = ReturnType<typeof useReplyForm<string>>[1]
 
 /**
- * One action on one item, on a line (rename, merge, retire…): its own form `formId`, so the reply
+ * One action on one item, on a line (rename, merge, retire…): its own form `id`, so the reply
  * comes back to it alone, `hidden` fields naming the item, at most one control and one button.
  */
 export function InlineActionForm({
-	formId,
+	id,
 	intent,
 	hidden,
 	reply,
@@ -16,7 +16,7 @@ export function InlineActionForm({
 	tone = 'secondary',
 	children,
 }: {
-	formId: string
+	id: string
 	intent: string
 	hidden: Record<string, string>
 	reply: unknown
@@ -26,7 +26,7 @@ export function InlineActionForm({
 	/** The control, given the form's fields for its errors. */
 	children?: (fields: Fields) => ReactNode
 }) {
-	const [form, fields] = useReplyForm<string>(formId, reply)
+	const [form, fields] = useReplyForm<string>(id, reply)
 	return (
 		<ActionForm form={form} intent={intent} className="inline-form">
 			{Object.entries(hidden).map(([name, value]) => (

@@ -35,8 +35,8 @@ export default function RunPeople() {
 			<h1>{t('people.title', { month: run.month, what: label })}</h1>
 			<Form method="get" className="grid-form" aria-label={t('people.filter')}>
 				<LabelledSelect name="kind" label={t('people.kind')} value={filter.kind} options={PEOPLE_KINDS.map((k) => ({ value: k, label: k === 'stop' ? t('people.allStops') : t(`people.kinds.${k}`) }))} />
-				<LabelledSelect name="reason" label={t('people.reason')} value={filter.reason ?? ''} any={t('people.anyReason')} options={STOP_REASONS.map((r) => ({ value: r, label: t(`stop.${r}`) }))} />
-				{districts.length > 1 ? <LabelledSelect name="district" label={t('run.district')} value={filter.district ?? ''} any={t('people.allDistricts')} options={districts.map((d) => ({ value: d.id, label: zh ? d.nameZh : d.nameEn }))} /> : null}
+				<LabelledSelect name="reason" label={t('people.reason')} value={filter.reason ?? ''} anyLabel={t('people.anyReason')} options={STOP_REASONS.map((r) => ({ value: r, label: t(`stop.${r}`) }))} />
+				{districts.length > 1 ? <LabelledSelect name="district" label={t('run.district')} value={filter.district ?? ''} anyLabel={t('people.allDistricts')} options={districts.map((d) => ({ value: d.id, label: zh ? d.nameZh : d.nameEn }))} /> : null}
 				<label>
 					{t('people.name')}
 					<input type="search" name="q" defaultValue={filter.q ?? ''} maxLength={20} />

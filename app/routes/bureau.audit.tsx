@@ -33,8 +33,8 @@ export default function AuditPage() {
 					{t('audit.actor')}
 					<input type="search" name="actor" defaultValue={filter.actor ?? ''} maxLength={40} placeholder={t('audit.actorHint')} />
 				</label>
-				<LabelledSelect name="action" label={t('audit.action')} value={filter.action ?? ''} any={t('audit.any')} options={actions.map((a) => ({ value: a, label: t(`audit.actions.${a}`) }))} />
-				<LabelledSelect name="entityType" label={t('audit.entity')} value={filter.entityType ?? ''} any={t('audit.any')} options={entities.filter((e) => e !== 'other').map((e) => ({ value: e, label: entityName(e) }))} />
+				<LabelledSelect name="action" label={t('audit.action')} value={filter.action ?? ''} anyLabel={t('audit.any')} options={actions.map((a) => ({ value: a, label: t(`audit.actions.${a}`) }))} />
+				<LabelledSelect name="entityType" label={t('audit.entity')} value={filter.entityType ?? ''} anyLabel={t('audit.any')} options={entities.filter((e) => e !== 'other').map((e) => ({ value: e, label: entityName(e) }))} />
 				<label>
 					{t('audit.entityId')}
 					<input type="search" name="entityId" defaultValue={filter.entityId ?? ''} maxLength={36} />

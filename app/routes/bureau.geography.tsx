@@ -110,13 +110,13 @@ function TownshipPanel({ township, townships, reply }: { township: TownshipView;
 			</h2>
 			{fixed ? null : (
 				<>
-					<InlineActionForm formId="rename-township" intent="rename-township" hidden={{ townshipId: township.id }} reply={reply} submit={t('geography.rename')}>
+					<InlineActionForm id="rename-township" intent="rename-township" hidden={{ townshipId: township.id }} reply={reply} submit={t('geography.rename')}>
 						{(f) => <Field label={t('geography.rename')} errors={f.nameZh?.errors} inputProps={{ id: 'tw-rename', name: 'nameZh', defaultValue: township.nameZh, required: true, maxLength: 40 }} />}
 					</InlineActionForm>
-					<InlineActionForm formId="merge-township" intent="merge-township" hidden={{ townshipId: township.id }} reply={reply} submit={t('geography.merge')}>
+					<InlineActionForm id="merge-township" intent="merge-township" hidden={{ townshipId: township.id }} reply={reply} submit={t('geography.merge')}>
 						{(f) => <SelectField label={t('geography.mergeInto')} errors={f.intoId?.errors} selectProps={{ id: 'tw-merge', name: 'intoId', required: true }} placeholder={t('common.choose')} options={townships.map((x) => ({ value: x.id, label: x.nameZh }))} />}
 					</InlineActionForm>
-					<InlineActionForm formId="retire-township" intent="retire-township" hidden={{ townshipId: township.id }} reply={reply} submit={t('geography.retire')} tone="danger" />
+					<InlineActionForm id="retire-township" intent="retire-township" hidden={{ townshipId: township.id }} reply={reply} submit={t('geography.retire')} tone="danger" />
 				</>
 			)}
 			<h3>{t('geography.communities')}</h3>
@@ -153,17 +153,17 @@ function CommunityRow({ community: c, targets, townships, reply }: { community: 
 			</p>
 			{c.retiredAt ? null : (
 				<>
-					<InlineActionForm formId={`rename-${c.id}`} intent="rename-community" hidden={{ communityId: c.id }} reply={reply} submit={t('geography.rename')}>
+					<InlineActionForm id={`rename-${c.id}`} intent="rename-community" hidden={{ communityId: c.id }} reply={reply} submit={t('geography.rename')}>
 						{(f) => <Field label={t('geography.rename')} errors={f.nameZh?.errors} inputProps={{ id: `rename-${c.id}-name`, name: 'nameZh', defaultValue: c.nameZh, required: true, maxLength: 40 }} />}
 					</InlineActionForm>
-					<InlineActionForm formId={`merge-${c.id}`} intent="merge-community" hidden={{ communityId: c.id }} reply={reply} submit={t('geography.merge')}>
+					<InlineActionForm id={`merge-${c.id}`} intent="merge-community" hidden={{ communityId: c.id }} reply={reply} submit={t('geography.merge')}>
 						{(f) => <SelectField label={t('geography.mergeInto')} errors={f.intoId?.errors} selectProps={{ id: `merge-${c.id}-into`, name: 'intoId', required: true }} placeholder={t('common.choose')} options={targets.map((x) => ({ value: x.id, label: `${x.nameZh} ${x.code ?? ''}` }))} />}
 					</InlineActionForm>
-					<InlineActionForm formId={`move-${c.id}`} intent="move-community" hidden={{ communityId: c.id }} reply={reply} submit={t('geography.move')}>
+					<InlineActionForm id={`move-${c.id}`} intent="move-community" hidden={{ communityId: c.id }} reply={reply} submit={t('geography.move')}>
 						{(f) => <SelectField label={t('geography.moveTo')} errors={f.townshipId?.errors} selectProps={{ id: `move-${c.id}-township`, name: 'townshipId', required: true }} placeholder={t('common.choose')} options={townships.map((x) => ({ value: x.id, label: x.nameZh }))} />}
 					</InlineActionForm>
-					<InlineActionForm formId={`retire-${c.id}`} intent="retire-community" hidden={{ communityId: c.id }} reply={reply} submit={t('geography.retire')} tone="danger" />
-					{inUse ? null : <InlineActionForm formId={`delete-${c.id}`} intent="delete-community" hidden={{ communityId: c.id }} reply={reply} submit={t('geography.delete')} tone="danger" />}
+					<InlineActionForm id={`retire-${c.id}`} intent="retire-community" hidden={{ communityId: c.id }} reply={reply} submit={t('geography.retire')} tone="danger" />
+					{inUse ? null : <InlineActionForm id={`delete-${c.id}`} intent="delete-community" hidden={{ communityId: c.id }} reply={reply} submit={t('geography.delete')} tone="danger" />}
 				</>
 			)}
 		</li>
