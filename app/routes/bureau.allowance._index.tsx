@@ -3,6 +3,7 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { CardSection } from '~/components/card-section.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { FormSubmit } from '~/components/form-submit.tsx'
 import { ActionForm, Field, replyFor } from '~/components/forms.tsx'
@@ -73,8 +74,7 @@ export default function AllowanceRuns() {
 					rowProps={(r) => ({ 'data-run-status': r.status })}
 				/>
 			</section>
-			<section className="card">
-				<h2>{t('runs.links')}</h2>
+			<CardSection title={t('runs.links')}>
 				<ul className="link-list">
 					<li>
 						<Link to="/bureau/allowance/settings">{t('runs.settings')}</Link>
@@ -91,7 +91,7 @@ export default function AllowanceRuns() {
 						</li>
 					) : null}
 				</ul>
-			</section>
+			</CardSection>
 		</>
 	)
 }

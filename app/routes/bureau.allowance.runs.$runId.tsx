@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next'
 import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { z } from 'zod'
 import { ImportReport } from '~/components/allowance.tsx'
+import { CardSection } from '~/components/card-section.tsx'
 import { CsvUploadForm } from '~/components/csv-upload.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { LabelledSelect } from '~/components/labelled-select.tsx'
@@ -112,8 +113,7 @@ export default function RunPage() {
 			</section>
 
 			{s ? (
-				<section className="card">
-					<h2>{t('run.byTier')}</h2>
+				<CardSection title={t('run.byTier')}>
 					<DataTable
 						data-testid="by-tier"
 						columns={[
@@ -174,7 +174,7 @@ export default function RunPage() {
 							</div>
 						))}
 					</dl>
-				</section>
+				</CardSection>
 			) : null}
 
 			{s && s.heldCount > 0 ? (
@@ -216,8 +216,7 @@ export default function RunPage() {
 				</section>
 			) : null}
 			{run.status === 'awaiting_approval' ? (
-				<section className="card">
-					<h2>{t('run.approveTitle')}</h2>
+				<CardSection title={t('run.approveTitle')}>
 					<p className="hint" id="approve-hint">
 						{run.viewerIsMaker ? t('run.makerHint') : t('run.approveHint')}
 					</p>
@@ -234,7 +233,7 @@ export default function RunPage() {
 							<FormSubmit form={rejectForm} label={t('run.reject')} className="button secondary" disabled={busy} />
 						</ActionForm>
 					) : null}
-				</section>
+				</CardSection>
 			) : null}
 
 			{s ? (
@@ -339,12 +338,11 @@ function BankResultsImport({ intent, keyPrefix }: { intent: 'returns' | 'confirm
 	const r = reply as { form?: string; ok?: boolean; refusedLines?: LineReport[] | null } | undefined
 	const refused = r && r.form === intent && !r.ok && r.refusedLines?.length ? r.refusedLines : null
 	return (
-		<section className="card">
-			<h2>{t(`run.${keyPrefix}Title`)}</h2>
+		<CardSection title={t(`run.${keyPrefix}Title`)}>
 			<CsvUploadForm form={form} intent={intent} id={keyPrefix} name="file" label={t(`run.${keyPrefix}File`)} hint={t(`run.${keyPrefix}Hint`)} submit={t(`run.${keyPrefix}Import`)} className="button" disabled={busy} />
 			{done ? <ImportReport lines={done.lines} summary={t(`run.${keyPrefix}Done`, { count: done.marked })} /> : null}
 			{refused ? <ImportReport lines={refused} summary={t('run.fileRefused')} /> : null}
-		</section>
+		</CardSection>
 	)
 }
 

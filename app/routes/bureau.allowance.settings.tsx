@@ -3,6 +3,7 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { CardSection } from '~/components/card-section.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { FormSubmit } from '~/components/form-submit.tsx'
 import { ActionForm, Field, replyDone, replyFor, SelectField } from '~/components/forms.tsx'
@@ -95,8 +96,7 @@ export default function SettingsPage() {
 				canDecide={canEdit}
 				reply={reply}
 			/>
-			<section className="card">
-				<h2>{t('settings.versions')}</h2>
+			<CardSection title={t('settings.versions')}>
 				<DataTable
 					columns={[
 						{ header: t('settings.effectiveMonth'), cell: (v) => v.effectiveMonth },
@@ -109,7 +109,7 @@ export default function SettingsPage() {
 					rows={versions}
 					rowKey={(v) => v.effectiveMonth}
 				/>
-			</section>
+			</CardSection>
 		</>
 	)
 }

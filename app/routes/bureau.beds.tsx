@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { CardSection } from '~/components/card-section.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { FilterSelect } from '~/components/filter-select.tsx'
 import { Notice } from '~/components/notice.tsx'
@@ -138,8 +139,7 @@ export default function BedsDashboard() {
 					<Link className="button secondary" to="/bureau/population">{t('nav.population')}</Link>
 				</p>
 			</section>
-			<section className="card">
-				<h2>{t('dashboard.byDistrict')}</h2>
+			<CardSection title={t('dashboard.byDistrict')}>
 				<DataTable<BoardRow>
 					columns={[
 						{ header: t('fields.district'), cell: (r) => r.name, rowHeader: true },
@@ -159,7 +159,7 @@ export default function BedsDashboard() {
 					rowKey={(r) => r.testId}
 					rowProps={(r) => ({ 'data-testid': r.testId })}
 				/>
-			</section>
+			</CardSection>
 			<section className="card" data-testid="overdue-findings">
 				<h2>{t('inspections.dashboardTitle')}</h2>
 				<p className="hint">{t('inspections.dashboardHint', { days: inspections.limitDays })}</p>
@@ -176,8 +176,7 @@ export default function BedsDashboard() {
 					<Link to="/bureau/inspections">{t('inspections.bureauTitle')}</Link>
 				</p>
 			</section>
-			<section className="card">
-				<h2>{t('dashboard.history')}</h2>
+			<CardSection title={t('dashboard.history')}>
 				{history.length === 0 ? (
 					<p className="empty">{t('dashboard.noHistory')}</p>
 				) : (
@@ -220,7 +219,7 @@ export default function BedsDashboard() {
 						<button type="submit" className="button secondary">{t('dashboard.snapshotNow')}</button>
 					</ActionForm>
 				) : null}
-			</section>
+			</CardSection>
 		</>
 	)
 }

@@ -2,6 +2,7 @@ import { getInputProps } from '@conform-to/react'
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { CardSection } from '~/components/card-section.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { Notice } from '~/components/notice.tsx'
 import { ActionForm, ErrorList, Field, FormErrors, OrphanReplyErrors, replyDone, TextareaField, useReplyForm } from '~/components/forms.tsx'
@@ -80,8 +81,7 @@ export default function BureauConstruction() {
 				{done ? <Notice>{t('construction.done')}</Notice> : null}
 				<OrphanReplyErrors reply={reply} formIds={['accept', ...submitted.map((a) => `review-${a.id}`), ...reviewed.map((a) => `approve-${a.id}`)]} />
 			</section>
-			<section className="card">
-				<h2>{t('construction.inspectionTitle')}</h2>
+			<CardSection title={t('construction.inspectionTitle')}>
 				<DataTable
 					empty={t('construction.noInstitutionsAwaiting')}
 					columns={[
@@ -92,19 +92,16 @@ export default function BureauConstruction() {
 					rowKey={(i) => i.id}
 				/>
 				{selected && role !== 'admin' ? <AcceptanceForm /> : selected ? <Acceptances rows={selected.acceptances} /> : null}
-			</section>
-			<section className="card">
-				<h2>{t('construction.reviewTitle')}</h2>
+			</CardSection>
+			<CardSection title={t('construction.reviewTitle')}>
 				<Applications rows={submitted} render={(a) => (role === 'bureau_district' ? <ItemDecisionForm id={`review-${a.id}`} hidden={{ applicationId: a.id }} reason={{ name: 'note', label: t('construction.reviewNote'), hint: t('construction.reasonHint') }} choices={[{ value: 'pass', label: t('construction.pass') }, { value: 'reject', label: t('construction.reject'), tone: 'secondary' }]} /> : <p className="hint">{t('construction.districtReviews')}</p>)} empty={t('construction.noneToReview')} />
-			</section>
-			<section className="card">
-				<h2>{t('construction.approveTitle')}</h2>
+			</CardSection>
+			<CardSection title={t('construction.approveTitle')}>
 				<Applications rows={reviewed} render={(a) => (role === 'bureau_city' ? <ItemDecisionForm id={`approve-${a.id}`} hidden={{ applicationId: a.id }} reason={{ name: 'note', label: t('construction.decisionNote'), hint: t('construction.reasonHint') }} choices={[{ value: 'approve', label: t('construction.approve') }, { value: 'reject', label: t('construction.reject'), tone: 'secondary' }]} /> : <p className="hint">{t('construction.cityApproves')}</p>)} empty={t('construction.noneToApprove')} />
-			</section>
-			<section className="card">
-				<h2>{t('construction.decidedTitle')}</h2>
+			</CardSection>
+			<CardSection title={t('construction.decidedTitle')}>
 				<Applications rows={decided} empty={t('construction.noneDecided')} />
-			</section>
+			</CardSection>
 		</>
 	)
 }

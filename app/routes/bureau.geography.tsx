@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { CardSection } from '~/components/card-section.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { FormSubmit } from '~/components/form-submit.tsx'
 import { ActionForm, Field, OrphanReplyErrors, replyDone, SelectField, useReplyForm } from '~/components/forms.tsx'
@@ -84,8 +85,7 @@ function CreateTownship({ districtId, reply }: { districtId: string; reply: Repl
 	const { t } = useTranslation()
 	const [form, fields] = useReplyForm<'nameZh' | 'kind' | 'code' | 'districtId'>('create-township', reply)
 	return (
-		<section className="card">
-			<h2>{t('geography.createTownship')}</h2>
+		<CardSection title={t('geography.createTownship')}>
 			<ActionForm form={form} intent="create-township" className="grid-form">
 				<input type="hidden" name="districtId" value={districtId} />
 				<Field label={t('geography.fields.nameZh')} errors={fields.nameZh.errors} inputProps={{ id: 'tw-name', name: 'nameZh', required: true, maxLength: 40 }} />
@@ -93,7 +93,7 @@ function CreateTownship({ districtId, reply }: { districtId: string; reply: Repl
 				<Field label={t('geography.fields.code')} hint={t('geography.hints.townshipCode')} errors={fields.code.errors} inputProps={{ id: 'tw-code', name: 'code', required: true, inputMode: 'numeric', maxLength: 12, className: 'mono' }} />
 				<FormSubmit form={form} errors={fields.districtId.errors} label={t('geography.create')} className="button" />
 			</ActionForm>
-		</section>
+		</CardSection>
 	)
 }
 

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { CardSection } from '~/components/card-section.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { FormSubmit } from '~/components/form-submit.tsx'
 import { ActionForm, Field, OrphanReplyErrors, replyDone, replyValue, TextareaField, useReplyForm } from '~/components/forms.tsx'
@@ -73,8 +74,7 @@ export default function BureauGrading() {
 				{replyDone(reply) && !replyValue(reply, 'grade') ? <Notice>{t('grading.decided')}</Notice> : null}
 			</section>
 			{selected && role !== 'admin' ? <ChecklistForm /> : null}
-			<section className="card">
-				<h2>{t('grading.pendingTitle')}</h2>
+			<CardSection title={t('grading.pendingTitle')}>
 				{pending.length === 0 ? <p className="empty">{t('grading.nonePending')}</p> : null}
 				<ul className="cards">
 					{pending.map((g) => (
@@ -84,9 +84,8 @@ export default function BureauGrading() {
 						</li>
 					))}
 				</ul>
-			</section>
-			<section className="card">
-				<h2>{t('grading.institutionsTitle')}</h2>
+			</CardSection>
+			<CardSection title={t('grading.institutionsTitle')}>
 				<DataTable
 					empty={t('grading.noInstitutions')}
 					columns={[
@@ -98,9 +97,8 @@ export default function BureauGrading() {
 					rows={providers}
 					rowKey={(p) => p.id}
 				/>
-			</section>
-			<section className="card">
-				<h2>{t('grading.recentTitle')}</h2>
+			</CardSection>
+			<CardSection title={t('grading.recentTitle')}>
 				{recent.length === 0 ? <p className="empty">{t('grading.noneRecent')}</p> : null}
 				<ul className="cards">
 					{recent.map((g) => (
@@ -109,7 +107,7 @@ export default function BureauGrading() {
 						</li>
 					))}
 				</ul>
-			</section>
+			</CardSection>
 		</>
 	)
 }

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { CardSection } from '~/components/card-section.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { Findings, InspectionList } from '~/components/findings.tsx'
 import { ActionForm, ErrorList, Field, FormErrors, OrphanReplyErrors, replyDone, replyFor, SelectField, TextareaField, useReplyForm } from '~/components/forms.tsx'
@@ -58,12 +59,10 @@ export default function BureauInspections() {
 				{replyDone(reply) && !replyDone(reply, 'inspect') ? <Notice>{t('inspections.decided')}</Notice> : null}
 				<OrphanReplyErrors reply={reply} formIds={['inspect', ...answered.map((f) => `decide-${f.id}`)]} />
 			</section>
-			<section className="card">
-				<h2>{t('inspections.overdueTitle')}</h2>
+			<CardSection title={t('inspections.overdueTitle')}>
 				<Findings rows={overdue} showProvider empty={t('inspections.noOverdue')} />
-			</section>
-			<section className="card">
-				<h2>{t('inspections.institutionsTitle')}</h2>
+			</CardSection>
+			<CardSection title={t('inspections.institutionsTitle')}>
 				<DataTable
 					data-testid="inspection-institutions"
 					empty={t('inspections.noInstitutions')}
@@ -76,15 +75,14 @@ export default function BureauInspections() {
 					rows={institutions}
 					rowKey={(i) => i.id}
 				/>
-			</section>
+			</CardSection>
 			{selected ? (
-				<section className="card">
-					<h2>{t('inspections.findingsOf', { name: selected.name })}</h2>
+				<CardSection title={t('inspections.findingsOf', { name: selected.name })}>
 					{selected.mayInspect ? <InspectionForm /> : <p className="hint">{t('inspections.districtInspects')}</p>}
 					<Findings rows={selected.findings} empty={t('inspections.noFindings')} render={(f) => (f.status === 'answered' && selected.mayInspect ? <ItemDecisionForm id={`decide-${f.id}`} hidden={{ findingId: f.id }} reason={{ name: 'reason', label: t('inspections.reasonLabel'), hint: t('inspections.reasonHint') }} choices={[{ value: 'close', label: t('inspections.close') }, { value: 'reopen', label: t('inspections.reopen'), tone: 'secondary' }]} /> : null)} />
 					<h3>{t('inspections.inspectionsTitle')}</h3>
 					<InspectionList rows={selected.inspections} />
-				</section>
+				</CardSection>
 			) : null}
 		</>
 	)

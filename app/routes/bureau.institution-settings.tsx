@@ -2,6 +2,7 @@ import { getInputProps } from '@conform-to/react'
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { CardSection } from '~/components/card-section.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { FormSubmit } from '~/components/form-submit.tsx'
 import { ActionForm, ErrorList, Field, replyDone, useReplyForm } from '~/components/forms.tsx'
@@ -81,8 +82,7 @@ export default function InstitutionSettings() {
 				canDecide={canEdit}
 				reply={reply}
 			/>
-			<section className="card">
-				<h2>{t('settings.ratesTitle')}</h2>
+			<CardSection title={t('settings.ratesTitle')}>
 				<DataTable
 					columns={[
 						{ header: t('settings.effectiveFrom'), cell: (r) => r.effectiveFrom, rowHeader: true },
@@ -94,9 +94,8 @@ export default function InstitutionSettings() {
 					rowKey={(r) => r.id}
 				/>
 				{canEdit ? <RateForm /> : null}
-			</section>
-			<section className="card">
-				<h2>{t('settings.criteriaTitle')}</h2>
+			</CardSection>
+			<CardSection title={t('settings.criteriaTitle')}>
 				<DataTable
 					columns={[
 						{ header: t('settings.effectiveFrom'), cell: (c) => c.effectiveFrom, rowHeader: true },
@@ -108,10 +107,8 @@ export default function InstitutionSettings() {
 					rowKey={(c) => c.id}
 				/>
 				{canEdit ? <CriteriaForm /> : null}
-			</section>
-			<section className="card">
-				<h2>{t('inspections.limitTitle')}</h2>
-				<p className="hint">{t('inspections.limitLead')}</p>
+			</CardSection>
+			<CardSection title={t('inspections.limitTitle')} hint={t('inspections.limitLead')}>
 				<DataTable
 					data-testid="inspection-limits"
 					columns={[
@@ -122,7 +119,7 @@ export default function InstitutionSettings() {
 					rowKey={(l) => l.id}
 				/>
 				{canEdit ? <LimitForm /> : null}
-			</section>
+			</CardSection>
 		</>
 	)
 }

@@ -2,6 +2,7 @@ import { getInputProps } from '@conform-to/react'
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { CardSection } from '~/components/card-section.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, replyDone, useReplyForm } from '~/components/forms.tsx'
 import { Notice } from '~/components/notice.tsx'
@@ -144,8 +145,7 @@ export default function PlanTable() {
 				) : null}
 			</section>
 			{/* The 13th Five-Year Plan's Table 2 stays on the page as the baseline, whatever period is chosen. */}
-			<section className="card">
-				<h2>{t('plan.title')}</h2>
+			<CardSection title={t('plan.title')}>
 				<DataTable
 					data-testid="plan-table"
 					caption={t('plan.caption')}
@@ -189,7 +189,7 @@ export default function PlanTable() {
 					rows={PLAN_TEXT_TARGETS}
 					rowKey={(r) => r.key}
 				/>
-			</section>
+			</CardSection>
 		</>
 	)
 }
