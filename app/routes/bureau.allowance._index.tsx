@@ -3,8 +3,10 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { CardSection } from '~/components/card-section.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, Field, FormErrors, replyFor } from '~/components/forms.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
+import { ActionForm, Field, replyFor } from '~/components/forms.tsx'
 import { DataTable, Money } from '~/components/ui.tsx'
 import { parseForm, replyFailure } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
@@ -47,10 +49,7 @@ export default function AllowanceRuns() {
 				{canStart ? (
 					<ActionForm form={form} className="grid-form">
 						<Field label={t('runs.month')} hint={t('runs.monthHint')} errors={fields.month.errors} inputProps={{ ...getInputProps(fields.month, { type: 'text' }), inputMode: 'numeric', autoComplete: 'off' }} />
-						<FormErrors form={form} />
-						<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
-							{t('runs.start')}
-						</button>
+						<FormSubmit form={form} label={t('runs.start')} disabled={navigation.state === 'submitting'} />
 					</ActionForm>
 				) : null}
 			</section>
@@ -75,8 +74,7 @@ export default function AllowanceRuns() {
 					rowProps={(r) => ({ 'data-run-status': r.status })}
 				/>
 			</section>
-			<section className="card">
-				<h2>{t('runs.links')}</h2>
+			<CardSection title={t('runs.links')}>
 				<ul className="link-list">
 					<li>
 						<Link to="/bureau/allowance/settings">{t('runs.settings')}</Link>
@@ -93,7 +91,7 @@ export default function AllowanceRuns() {
 						</li>
 					) : null}
 				</ul>
-			</section>
+			</CardSection>
 		</>
 	)
 }

@@ -3,8 +3,9 @@ import { useActionData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { ImportReport } from '~/components/allowance.tsx'
+import { CsvUploadForm } from '~/components/csv-upload.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, FormErrors, replyValue, useReplyForm } from '~/components/forms.tsx'
+import { replyValue, useReplyForm } from '~/components/forms.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
 import { readCsvForm, type LineReport } from '~/modules/allowance/csv.server.ts'
@@ -39,16 +40,7 @@ export default function CremationImport() {
 			<p className="lead" id="cremation-hint">
 				{t('cremation.lead')}
 			</p>
-			<ActionForm form={form} encType="multipart/form-data" className="grid-form">
-				<div className="field">
-					<label htmlFor="cremation-file">{t('cremation.file')}</label>
-					<input id="cremation-file" type="file" name="file" accept=".csv,text/csv" aria-describedby="cremation-hint" />
-				</div>
-				<FormErrors form={form} />
-				<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
-					{t('cremation.import')}
-				</button>
-			</ActionForm>
+			<CsvUploadForm form={form} id="cremation" name="file" label={t('cremation.file')} submit={t('cremation.import')} disabled={navigation.state === 'submitting'} />
 			{report ? (
 				<>
 					<h2>{t('cremation.report')}</h2>

@@ -5,8 +5,13 @@ import { useTranslation } from 'react-i18next'
 import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { z } from 'zod'
 import { ImportReport } from '~/components/allowance.tsx'
+import { CardSection } from '~/components/card-section.tsx'
+import { CsvUploadForm } from '~/components/csv-upload.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { LabelledSelect } from '~/components/labelled-select.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
 import { ActionForm, FormErrors, OrphanReplyErrors, replyDone, replyValue, TextareaField, useReplyForm } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { DataTable, Facts, Money } from '~/components/ui.tsx'
 import { parseForm, replyFailure, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp, invariantResponse, notFoundUnless, requireId } from '~/lib/http.server.ts'
@@ -63,14 +68,6 @@ export default function RunPage() {
 	const [submitForm] = useReplyForm('submit', reply)
 	const [approveForm] = useReplyForm('approve', reply)
 	const [rejectForm, rejectFields] = useReplyForm<'reason'>('reject', reply)
-	const [returnsForm] = useReplyForm('returns', reply)
-	const [confirmForm] = useReplyForm('confirmations', reply)
-	const report = replyValue<{ lines: LineReport[]; marked: number }>(reply, 'returns')
-	const confirmed = replyValue<{ lines: LineReport[]; marked: number }>(reply, 'confirmations')
-	const refused = (form: string) => {
-		const r = reply as { form?: string; ok?: boolean; refusedLines?: LineReport[] | null } | undefined
-		return r && r.form === form && !r.ok && r.refusedLines?.length ? r.refusedLines : null
-	}
 	const navigation = useNavigation()
 	const revalidator = useRevalidator()
 	const { t, i18n } = useTranslation('allowance')
@@ -110,22 +107,13 @@ export default function RunPage() {
 						[t('run.total'), <Money key="total" fen={run.totalFen} />, { 'data-testid': 'run-total' }],
 					]}
 				/>
-				{computing ? (
-					<p className="notice" role="status">
-						{t('run.computingNote')}
-					</p>
-				) : null}
+				{computing ? <Notice>{t('run.computingNote')}</Notice> : null}
 				<OrphanReplyErrors reply={reply} formIds={[...(run.status === 'awaiting_approval' ? ['approve', 'submit'] : []), ...(run.status === 'awaiting_approval' && isCity ? ['reject'] : []), ...(run.status === 'disbursed' && isCity ? ['returns', 'confirmations'] : [])]} />
-				{replyDone(reply, 'approve') ? (
-					<p className="notice" role="status">
-						{t('run.approved')}
-					</p>
-				) : null}
+				{replyDone(reply, 'approve') ? <Notice>{t('run.approved')}</Notice> : null}
 			</section>
 
 			{s ? (
-				<section className="card">
-					<h2>{t('run.byTier')}</h2>
+				<CardSection title={t('run.byTier')}>
 					<DataTable
 						data-testid="by-tier"
 						columns={[
@@ -186,7 +174,7 @@ export default function RunPage() {
 							</div>
 						))}
 					</dl>
-				</section>
+				</CardSection>
 			) : null}
 
 			{s && s.heldCount > 0 ? (
@@ -222,17 +210,13 @@ export default function RunPage() {
 						</p>
 					) : isCity ? (
 						<ActionForm form={submitForm} intent="submit" className="actions">
-							<FormErrors form={submitForm} />
-							<button type="submit" className="button big" disabled={busy}>
-								{t('run.submit')}
-							</button>
+							<FormSubmit form={submitForm} label={t('run.submit')} disabled={busy} />
 						</ActionForm>
 					) : null}
 				</section>
 			) : null}
 			{run.status === 'awaiting_approval' ? (
-				<section className="card">
-					<h2>{t('run.approveTitle')}</h2>
+				<CardSection title={t('run.approveTitle')}>
 					<p className="hint" id="approve-hint">
 						{run.viewerIsMaker ? t('run.makerHint') : t('run.approveHint')}
 					</p>
@@ -246,13 +230,10 @@ export default function RunPage() {
 					{isCity ? (
 						<ActionForm form={rejectForm} intent="reject" className="grid-form">
 							<TextareaField label={t('run.reasonLabel')} errors={rejectFields.reason.errors} textareaProps={{ id: 'reject-reason', name: 'reason', rows: 2 }} />
-							<FormErrors form={rejectForm} />
-							<button type="submit" className="button secondary" disabled={busy}>
-								{t('run.reject')}
-							</button>
+							<FormSubmit form={rejectForm} label={t('run.reject')} className="button secondary" disabled={busy} />
 						</ActionForm>
 					) : null}
-				</section>
+				</CardSection>
 			) : null}
 
 			{s ? (
@@ -291,32 +272,12 @@ export default function RunPage() {
 					<h2 id="files-title">{run.status === 'approved' ? t('run.exportTitle') : t('files.title')}</h2>
 					<p className="hint">{t('run.exportHint')}</p>
 					<p className="hint">{t('files.stepUp')}</p>
-					{s.releasable > 0 && run.status === 'disbursed' ? (
-						<p className="notice" role="status" data-testid="releasable">
-							{t('files.releasable', { count: s.releasable })}
-						</p>
-					) : null}
+					{s.releasable > 0 && run.status === 'disbursed' ? <Notice data-testid="releasable">{t('files.releasable', { count: s.releasable })}</Notice> : null}
 					{run.status === 'approved' || s.releasable > 0 ? (
 						<Form method="post" action={`/bureau/allowance/runs/${run.id}/bank-file`} reloadDocument className="grid-form">
 							<AuthenticityTokenInput name="csrf" />
-							<div className="field">
-								<label htmlFor="export-district">{t('files.districtLabel')}</label>
-								<select id="export-district" name="districtId" defaultValue="all">
-									<option value="all">{t('files.scopeCity')}</option>
-									{s.byDistrict.map((d) => (
-										<option key={d.districtId} value={d.districtId}>
-											{zh ? d.nameZh : d.nameEn}
-										</option>
-									))}
-								</select>
-							</div>
-							<div className="field">
-								<label htmlFor="export-format">{t('files.formatLabel')}</label>
-								<select id="export-format" name="format" defaultValue="csv">
-									<option value="csv">{t('files.csv')}</option>
-									<option value="xlsx">{t('files.xlsx')}</option>
-								</select>
-							</div>
+							<LabelledSelect id="export-district" name="districtId" label={t('files.districtLabel')} value="all" options={[{ value: 'all', label: t('files.scopeCity') }, ...s.byDistrict.map((d) => ({ value: d.districtId, label: zh ? d.nameZh : d.nameEn }))]} />
+							<LabelledSelect id="export-format" name="format" label={t('files.formatLabel')} value="csv" options={(['csv', 'xlsx'] as const).map((f) => ({ value: f, label: t(`files.${f}`) }))} />
 							<button type="submit" className="button big">
 								{run.status === 'approved' ? t('run.export') : t('files.followUp')}
 							</button>
@@ -355,50 +316,33 @@ export default function RunPage() {
 			) : null}
 
 			{run.status === 'disbursed' && isCity ? (
-				<section className="card">
-					<h2>{t('run.returnsTitle')}</h2>
-					<ActionForm form={returnsForm} intent="returns" encType="multipart/form-data" className="grid-form">
-						<div className="field">
-							<label htmlFor="returns-file">{t('run.returnsFile')}</label>
-							<p id="returns-hint" className="hint">
-								{t('run.returnsHint')}
-							</p>
-							<input id="returns-file" type="file" name="file" accept=".csv,text/csv" aria-describedby="returns-hint" />
-						</div>
-						<FormErrors form={returnsForm} />
-						<button type="submit" className="button" disabled={busy}>
-							{t('run.returnsImport')}
-						</button>
-					</ActionForm>
-					{report ? <ImportReport lines={report.lines} summary={t('run.returnsDone', { count: report.marked })} /> : null}
-					{refused('returns') ? <ImportReport lines={refused('returns')!} summary={t('run.fileRefused')} /> : null}
-				</section>
-			) : null}
-
-			{run.status === 'disbursed' && isCity ? (
-				<section className="card">
-					<h2>{t('run.confirmTitle')}</h2>
-					<ActionForm form={confirmForm} intent="confirmations" encType="multipart/form-data" className="grid-form">
-						<div className="field">
-							<label htmlFor="confirm-file">{t('run.confirmFile')}</label>
-							<p id="confirm-hint" className="hint">
-								{t('run.confirmHint')}
-							</p>
-							<input id="confirm-file" type="file" name="file" accept=".csv,text/csv" aria-describedby="confirm-hint" />
-						</div>
-						<FormErrors form={confirmForm} />
-						<button type="submit" className="button" disabled={busy}>
-							{t('run.confirmImport')}
-						</button>
-					</ActionForm>
-					{confirmed ? <ImportReport lines={confirmed.lines} summary={t('run.confirmDone', { count: confirmed.marked })} /> : null}
-					{refused('confirmations') ? <ImportReport lines={refused('confirmations')!} summary={t('run.fileRefused')} /> : null}
-				</section>
+				<>
+					<BankResultsImport intent="returns" keyPrefix="returns" />
+					<BankResultsImport intent="confirmations" keyPrefix="confirm" />
+				</>
 			) : null}
 			<p>
 				<Link to="/bureau/allowance">{t('runs.title')}</Link>
 			</p>
 		</>
+	)
+}
+
+/** The import of a file the bank returned (returned payments, or confirmations of payment), with each line's verdict. */
+function BankResultsImport({ intent, keyPrefix }: { intent: 'returns' | 'confirmations'; keyPrefix: 'returns' | 'confirm' }) {
+	const reply = useActionData<typeof action>()
+	const busy = useNavigation().state !== 'idle'
+	const { t } = useTranslation('allowance')
+	const [form] = useReplyForm(intent, reply)
+	const done = replyValue<{ lines: LineReport[]; marked: number }>(reply, intent)
+	const r = reply as { form?: string; ok?: boolean; refusedLines?: LineReport[] | null } | undefined
+	const refused = r && r.form === intent && !r.ok && r.refusedLines?.length ? r.refusedLines : null
+	return (
+		<CardSection title={t(`run.${keyPrefix}Title`)}>
+			<CsvUploadForm form={form} intent={intent} id={keyPrefix} name="file" label={t(`run.${keyPrefix}File`)} hint={t(`run.${keyPrefix}Hint`)} submit={t(`run.${keyPrefix}Import`)} className="button" disabled={busy} />
+			{done ? <ImportReport lines={done.lines} summary={t(`run.${keyPrefix}Done`, { count: done.marked })} /> : null}
+			{refused ? <ImportReport lines={refused} summary={t('run.fileRefused')} /> : null}
+		</CardSection>
 	)
 }
 

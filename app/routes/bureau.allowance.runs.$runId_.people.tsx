@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { LabelledSelect } from '~/components/labelled-select.tsx'
 import { Pager } from '~/components/pager.tsx'
 import { DataTable, Money } from '~/components/ui.tsx'
 import { notFoundUnless, requireId } from '~/lib/http.server.ts'
@@ -33,40 +34,9 @@ export default function RunPeople() {
 			</p>
 			<h1>{t('people.title', { month: run.month, what: label })}</h1>
 			<Form method="get" className="grid-form" aria-label={t('people.filter')}>
-				<label>
-					{t('people.kind')}
-					<select name="kind" defaultValue={filter.kind}>
-						{PEOPLE_KINDS.map((k) => (
-							<option key={k} value={k}>
-								{k === 'stop' ? t('people.allStops') : t(`people.kinds.${k}`)}
-							</option>
-						))}
-					</select>
-				</label>
-				<label>
-					{t('people.reason')}
-					<select name="reason" defaultValue={filter.reason ?? ''}>
-						<option value="">{t('people.anyReason')}</option>
-						{STOP_REASONS.map((r) => (
-							<option key={r} value={r}>
-								{t(`stop.${r}`)}
-							</option>
-						))}
-					</select>
-				</label>
-				{districts.length > 1 ? (
-					<label>
-						{t('run.district')}
-						<select name="district" defaultValue={filter.district ?? ''}>
-							<option value="">{t('people.allDistricts')}</option>
-							{districts.map((d) => (
-								<option key={d.id} value={d.id}>
-									{zh ? d.nameZh : d.nameEn}
-								</option>
-							))}
-						</select>
-					</label>
-				) : null}
+				<LabelledSelect name="kind" label={t('people.kind')} value={filter.kind} options={PEOPLE_KINDS.map((k) => ({ value: k, label: k === 'stop' ? t('people.allStops') : t(`people.kinds.${k}`) }))} />
+				<LabelledSelect name="reason" label={t('people.reason')} value={filter.reason ?? ''} anyLabel={t('people.anyReason')} options={STOP_REASONS.map((r) => ({ value: r, label: t(`stop.${r}`) }))} />
+				{districts.length > 1 ? <LabelledSelect name="district" label={t('run.district')} value={filter.district ?? ''} anyLabel={t('people.allDistricts')} options={districts.map((d) => ({ value: d.id, label: zh ? d.nameZh : d.nameEn }))} /> : null}
 				<label>
 					{t('people.name')}
 					<input type="search" name="q" defaultValue={filter.q ?? ''} maxLength={20} />

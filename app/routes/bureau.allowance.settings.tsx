@@ -3,8 +3,12 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { CardSection } from '~/components/card-section.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, Field, FormErrors, replyDone, replyFor, SelectField, useReplyForm } from '~/components/forms.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
+import { ActionForm, Field, replyDone, replyFor, SelectField } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
+import { PendingChanges } from '~/components/pending-changes.tsx'
 import { DataTable, Money } from '~/components/ui.tsx'
 import { formIdOf, parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
@@ -44,62 +48,8 @@ export async function action({ request }: ActionFunctionArgs) {
 	return replyOutcome(parsed, outcome, { errorField: 'effectiveMonth' })
 }
 
-function PendingChanges() {
-	const { pending, canEdit } = useLoaderData<typeof loader>()
-	const reply = useActionData<typeof action>()
-	const { t } = useTranslation('allowance')
-	const { t: tc } = useTranslation()
-	const [form] = useReplyForm('decide-change', reply)
-	const busy = useNavigation().state !== 'idle'
-	return (
-		<section className="card" data-testid="pending-settings">
-			<h2>{tc('changes.pendingTitle')}</h2>
-			<p className="hint">{tc('changes.pendingHint')}</p>
-			{replyDone(reply, 'decide-change') ? (
-				<p className="notice" role="status">
-					{tc('changes.decided')}
-				</p>
-			) : null}
-			<DataTable
-				empty={tc('changes.none')}
-				columns={[
-					{ header: t('settings.effectiveMonth'), cell: (c) => (c.payload as { effectiveMonth: string }).effectiveMonth },
-					{ header: t('tiers.80'), cell: (c) => <Money fen={(c.payload as { tier80Fen: number }).tier80Fen} /> },
-					{ header: t('tiers.90'), cell: (c) => <Money fen={(c.payload as { tier90Fen: number }).tier90Fen} /> },
-					{ header: t('tiers.100'), cell: (c) => <Money fen={(c.payload as { tier100Fen: number }).tier100Fen} /> },
-					{ header: tc('changes.proposedBy'), cell: (c) => c.proposedBy },
-					canEdit
-						? {
-								header: tc('changes.decision'),
-								cell: (c) =>
-									c.viewerIsProposer ? (
-										tc('changes.waitingForSecond')
-									) : (
-										<ActionForm form={form}>
-											<input type="hidden" name="changeId" value={c.id} />
-											<div className="actions">
-												<button type="submit" name="decision" value="approve" className="button" disabled={busy}>
-													{tc('changes.approve')}
-												</button>
-												<button type="submit" name="decision" value="reject" className="button secondary" disabled={busy}>
-													{tc('changes.reject')}
-												</button>
-											</div>
-										</ActionForm>
-									),
-							}
-						: null,
-				]}
-				rows={pending}
-				rowKey={(c) => c.id}
-			/>
-			<FormErrors form={form} />
-		</section>
-	)
-}
-
 export default function SettingsPage() {
-	const { versions, current, canEdit, nextMonth } = useLoaderData<typeof loader>()
+	const { versions, current, canEdit, nextMonth, pending } = useLoaderData<typeof loader>()
 	const reply = useActionData<typeof action>()
 	const navigation = useNavigation()
 	const { t } = useTranslation('allowance')
@@ -122,11 +72,7 @@ export default function SettingsPage() {
 			<section className="card">
 				<h1>{t('settings.title')}</h1>
 				<p className="lead">{t('settings.lead')}</p>
-				{replyDone(reply, 'allowance-settings') ? (
-					<p className="notice" role="status">
-						{t('settings.proposed')}
-					</p>
-				) : null}
+				{replyDone(reply, 'allowance-settings') ? <Notice>{t('settings.proposed')}</Notice> : null}
 				{canEdit ? (
 					<ActionForm form={form} className="grid-form">
 						<Field label={t('settings.effectiveMonth')} hint={t('runs.monthHint')} errors={fields.effectiveMonth.errors} inputProps={getInputProps(fields.effectiveMonth, { type: 'text' })} />
@@ -135,16 +81,22 @@ export default function SettingsPage() {
 						<Field label={t('settings.tier100')} errors={fields.tier100.errors} inputProps={{ ...getInputProps(fields.tier100, { type: 'text' }), inputMode: 'decimal' }} />
 						<Field label={t('settings.window')} errors={fields.livenessWindowMonths.errors} inputProps={{ ...getInputProps(fields.livenessWindowMonths, { type: 'text' }), inputMode: 'numeric' }} />
 						<SelectField label={t('settings.backPay')} errors={fields.backPayAllowed.errors} selectProps={getSelectProps(fields.backPayAllowed)} options={[{ value: 'yes', label: t('settings.yes') }, { value: 'no', label: t('settings.no') }]} />
-						<FormErrors form={form} />
-						<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
-							{t('settings.save')}
-						</button>
+						<FormSubmit form={form} label={t('settings.save')} disabled={navigation.state === 'submitting'} />
 					</ActionForm>
 				) : null}
 			</section>
-			<PendingChanges />
-			<section className="card">
-				<h2>{t('settings.versions')}</h2>
+			<PendingChanges
+				rows={pending}
+				columns={[
+					{ header: t('settings.effectiveMonth'), cell: (c) => (c.payload as { effectiveMonth: string }).effectiveMonth },
+					{ header: t('tiers.80'), cell: (c) => <Money fen={(c.payload as { tier80Fen: number }).tier80Fen} /> },
+					{ header: t('tiers.90'), cell: (c) => <Money fen={(c.payload as { tier90Fen: number }).tier90Fen} /> },
+					{ header: t('tiers.100'), cell: (c) => <Money fen={(c.payload as { tier100Fen: number }).tier100Fen} /> },
+				]}
+				canDecide={canEdit}
+				reply={reply}
+			/>
+			<CardSection title={t('settings.versions')}>
 				<DataTable
 					columns={[
 						{ header: t('settings.effectiveMonth'), cell: (v) => v.effectiveMonth },
@@ -157,7 +109,7 @@ export default function SettingsPage() {
 					rows={versions}
 					rowKey={(v) => v.effectiveMonth}
 				/>
-			</section>
+			</CardSection>
 		</>
 	)
 }

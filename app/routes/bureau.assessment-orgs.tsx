@@ -4,7 +4,10 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
 import { ActionForm, Field, FormErrors, replyDone, replyValue, SelectField, useReplyForm } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
+import { TitledTable } from '~/components/titled-table.tsx'
 import { DataTable } from '~/components/ui.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
@@ -64,11 +67,7 @@ export default function AssessmentOrgs() {
 				rowKey={(o) => o.id}
 			/>
 			<h2>{t('orgs.register')}</h2>
-			{replyDone(reply, 'register') ? (
-				<p className="notice" role="status">
-					{t('orgs.registered')}
-				</p>
-			) : null}
+			{replyDone(reply, 'register') ? <Notice>{t('orgs.registered')}</Notice> : null}
 			<ActionForm form={form} intent="register" className="grid-form">
 				<Field label={t('orgs.name')} errors={fields.name.errors} inputProps={{ id: 'org-name', name: 'name', required: true, maxLength: 80 }} />
 				<Field label={t('orgs.licenceNo')} errors={fields.licenceNo.errors} inputProps={{ id: 'org-licence', name: 'licenceNo', required: true, maxLength: 40 }} />
@@ -80,30 +79,18 @@ export default function AssessmentOrgs() {
 						</label>
 					))}
 				</fieldset>
-				<FormErrors form={form} errors={fields.districtIds.errors} />
-				<button type="submit" className="button">
-					{t('orgs.register')}
-				</button>
+				<FormSubmit form={form} errors={fields.districtIds.errors} label={t('orgs.register')} className="button" />
 			</ActionForm>
 			<h2>{t('orgs.invite')}</h2>
-			{invited ? (
-				<p className="notice" role="status" data-testid="invitation">
-					{t('orgs.invited', { path: invited.invitePath })}
-				</p>
-			) : null}
+			{invited ? <Notice data-testid="invitation">{t('orgs.invited', { path: invited.invitePath })}</Notice> : null}
 			<ActionForm form={inviteForm} intent="invite" className="grid-form">
 				<SelectField label={t('orgs.org')} errors={inviteFields.orgId.errors} selectProps={{ id: 'invite-org', name: 'orgId', required: true }} placeholder={t('common:common.choose')} options={orgs.filter((o) => o.active).map((o) => ({ value: o.id, label: o.name }))} />
 				<Field label={t('common:fields.name')} errors={inviteFields.name.errors} inputProps={{ id: 'invite-name', name: 'name', required: true, maxLength: 40 }} />
 				<Field label={t('common:fields.phone')} errors={inviteFields.phone.errors} inputProps={{ id: 'invite-phone', name: 'phone', type: 'tel', required: true }} />
-				<FormErrors form={inviteForm} />
-				<button type="submit" className="button">
-					{t('orgs.invite')}
-				</button>
+				<FormSubmit form={inviteForm} label={t('orgs.invite')} className="button" />
 			</ActionForm>
-			<h2>{t('orgs.permits')}</h2>
-			<DataTable
-				caption={t('orgs.permits')}
-				captionHidden
+			<TitledTable
+				title={t('orgs.permits')}
 				columns={[
 					{ header: t('review.community'), cell: (c) => `${districtName(c.districtId)} · ${c.nameZh}` },
 					{ header: t('orgs.allowed'), cell: (c) => <PermitForm communityId={c.id} allowed={c.allowed} reply={reply} /> },

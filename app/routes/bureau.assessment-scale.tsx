@@ -5,7 +5,9 @@ import { useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, Field, FormErrors, replyValue, TextareaField, useReplyForm } from '~/components/forms.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
+import { ActionForm, Field, replyValue, TextareaField, useReplyForm } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
@@ -59,19 +61,12 @@ export default function AssessmentScale() {
 		<section className="card">
 			<h1>{t('scale.title', { version })}</h1>
 			<p>{t('scale.intro')}</p>
-			{published ? (
-				<p className="notice" role="status">
-					{t('scale.published', { version: published.version })}
-				</p>
-			) : null}
+			{published ? <Notice>{t('scale.published', { version: published.version })}</Notice> : null}
 			<ActionForm form={form} intent="scale" className="grid-form">
 				<Field label={t('scale.effectiveFrom')} errors={fields.effectiveFrom.errors} inputProps={{ id: 'scale-from', name: 'effectiveFrom', type: 'date', required: true, defaultValue: today }} />
 				<TextareaField label={t('scale.table')} errors={fields.table.errors} textareaProps={{ id: 'scale-table', name: 'table', required: true, rows: 20, defaultValue: table, className: 'mono' }} />
 				<Field label={t('fields.note')} errors={fields.note.errors} inputProps={{ id: 'scale-note', name: 'note', maxLength: 200 }} />
-				<FormErrors form={form} />
-				<button type="submit" className="button">
-					{t('scale.publish')}
-				</button>
+				<FormSubmit form={form} label={t('scale.publish')} className="button" />
 			</ActionForm>
 		</section>
 	)

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { LabelledSelect } from '~/components/labelled-select.tsx'
 import { Pager } from '~/components/pager.tsx'
 import { DataTable } from '~/components/ui.tsx'
 import { formatShanghai } from '~/lib/time.ts'
@@ -32,30 +33,8 @@ export default function AuditPage() {
 					{t('audit.actor')}
 					<input type="search" name="actor" defaultValue={filter.actor ?? ''} maxLength={40} placeholder={t('audit.actorHint')} />
 				</label>
-				<label>
-					{t('audit.action')}
-					<select name="action" defaultValue={filter.action ?? ''}>
-						<option value="">{t('audit.any')}</option>
-						{actions.map((a) => (
-							<option key={a} value={a}>
-								{t(`audit.actions.${a}`)}
-							</option>
-						))}
-					</select>
-				</label>
-				<label>
-					{t('audit.entity')}
-					<select name="entityType" defaultValue={filter.entityType ?? ''}>
-						<option value="">{t('audit.any')}</option>
-						{entities
-							.filter((e) => e !== 'other')
-							.map((e) => (
-								<option key={e} value={e}>
-									{entityName(e)}
-								</option>
-							))}
-					</select>
-				</label>
+				<LabelledSelect name="action" label={t('audit.action')} value={filter.action ?? ''} anyLabel={t('audit.any')} options={actions.map((a) => ({ value: a, label: t(`audit.actions.${a}`) }))} />
+				<LabelledSelect name="entityType" label={t('audit.entity')} value={filter.entityType ?? ''} anyLabel={t('audit.any')} options={entities.filter((e) => e !== 'other').map((e) => ({ value: e, label: entityName(e) }))} />
 				<label>
 					{t('audit.entityId')}
 					<input type="search" name="entityId" defaultValue={filter.entityId ?? ''} maxLength={36} />

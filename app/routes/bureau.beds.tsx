@@ -1,9 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { CardSection } from '~/components/card-section.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { FilterSelect } from '~/components/filter-select.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { ActionForm, replyValue, useReplyForm } from '~/components/forms.tsx'
 import { LineChart } from '~/components/line-chart.tsx'
+import { PeriodSelect } from '~/components/plan-period.tsx'
 import { DataTable, Facts } from '~/components/ui.tsx'
 import { enqueueSnapshot } from '~/jobs/indicator-snapshots.server.ts'
 import { noFields, parseForm, replyOutcome } from '~/lib/forms.server.ts'
@@ -84,39 +88,9 @@ export default function BedsDashboard() {
 			<section className="card">
 				<h1>{t('dashboard.title')}</h1>
 				<Form method="get" className="grid-form">
-					<div className="field">
-						<label htmlFor="year">{t('fields.populationYear')}</label>
-						<select id="year" name="year" defaultValue={board.year ?? ''}>
-							{board.years.map((y) => (
-								<option key={y} value={y}>
-									{y === board.latestYear ? t('dashboard.latestYear', { year: y }) : y}
-								</option>
-							))}
-						</select>
-					</div>
-					{cityWide ? (
-						<div className="field">
-							<label htmlFor="district">{t('fields.district')}</label>
-							<select id="district" name="district" defaultValue={board.scope ?? ''}>
-								<option value="">{t('dashboard.wholeCity')}</option>
-								{districts.map((d) => (
-									<option key={d.id} value={d.id}>
-										{zh ? d.nameZh : d.nameEn}
-									</option>
-								))}
-							</select>
-						</div>
-					) : null}
-					<div className="field">
-						<label htmlFor="period">{t('plan.period')}</label>
-						<select id="period" name="period" defaultValue={period?.id ?? ''}>
-							{periods.map((p) => (
-								<option key={p.id} value={p.id}>
-									{zh ? p.nameZh : p.nameEn}
-								</option>
-							))}
-						</select>
-					</div>
+					<FilterSelect name="year" label={t('fields.populationYear')} value={board.year ?? ''} options={board.years.map((y) => ({ value: y, label: y === board.latestYear ? t('dashboard.latestYear', { year: y }) : String(y) }))} />
+					{cityWide ? <FilterSelect name="district" label={t('fields.district')} value={board.scope ?? ''} anyLabel={t('dashboard.wholeCity')} options={districts.map((d) => ({ value: d.id, label: zh ? d.nameZh : d.nameEn }))} /> : null}
+					<PeriodSelect periods={periods} value={period?.id} />
 					<button type="submit" className="button big">{t('dashboard.show')}</button>
 				</Form>
 				<p className="hint">{t('dashboard.explain', { year: board.year ?? '—' })}</p>
@@ -165,8 +139,7 @@ export default function BedsDashboard() {
 					<Link className="button secondary" to="/bureau/population">{t('nav.population')}</Link>
 				</p>
 			</section>
-			<section className="card">
-				<h2>{t('dashboard.byDistrict')}</h2>
+			<CardSection title={t('dashboard.byDistrict')}>
 				<DataTable<BoardRow>
 					columns={[
 						{ header: t('fields.district'), cell: (r) => r.name, rowHeader: true },
@@ -186,7 +159,7 @@ export default function BedsDashboard() {
 					rowKey={(r) => r.testId}
 					rowProps={(r) => ({ 'data-testid': r.testId })}
 				/>
-			</section>
+			</CardSection>
 			<section className="card" data-testid="overdue-findings">
 				<h2>{t('inspections.dashboardTitle')}</h2>
 				<p className="hint">{t('inspections.dashboardHint', { days: inspections.limitDays })}</p>
@@ -203,8 +176,7 @@ export default function BedsDashboard() {
 					<Link to="/bureau/inspections">{t('inspections.bureauTitle')}</Link>
 				</p>
 			</section>
-			<section className="card">
-				<h2>{t('dashboard.history')}</h2>
+			<CardSection title={t('dashboard.history')}>
 				{history.length === 0 ? (
 					<p className="empty">{t('dashboard.noHistory')}</p>
 				) : (
@@ -243,15 +215,11 @@ export default function BedsDashboard() {
 				)}
 				{cityWide ? (
 					<ActionForm form={snapshotForm}>
-						{queued ? (
-							<p className="notice" role="status">
-								{t('dashboard.snapshotQueued', { month: queued.queued })}
-							</p>
-						) : null}
+						{queued ? <Notice>{t('dashboard.snapshotQueued', { month: queued.queued })}</Notice> : null}
 						<button type="submit" className="button secondary">{t('dashboard.snapshotNow')}</button>
 					</ActionForm>
 				) : null}
-			</section>
+			</CardSection>
 		</>
 	)
 }

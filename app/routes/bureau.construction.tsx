@@ -2,8 +2,10 @@ import { getInputProps } from '@conform-to/react'
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { CardSection } from '~/components/card-section.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, DecisionForm, ErrorList, Field, FormErrors, OrphanReplyErrors, replyDone, TextareaField, useReplyForm } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
+import { ActionForm, ErrorList, Field, FormErrors, OrphanReplyErrors, replyDone, TextareaField, useReplyForm } from '~/components/forms.tsx'
 import { DataTable, Facts, Money } from '~/components/ui.tsx'
 import { formIdOf, parseForm, replyFailure, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
@@ -15,6 +17,7 @@ import { constructionForOfficer, decideConstruction, recordAcceptance, reviewCon
 import { readPhotos } from '~/modules/institutions/photos.server.ts'
 import { acceptanceSchema, approveSchema, reviewSchema } from '~/modules/institutions/schemas.ts'
 import { Acceptances } from '~/components/acceptances.tsx'
+import { ItemDecisionForm } from '~/components/item-decision.tsx'
 
 // The bureau's side of the construction subsidy (建设补贴, issue 14 item 3): district officers record
 // the acceptance inspection of new beds and review applications; city officers approve them (and
@@ -75,15 +78,10 @@ export default function BureauConstruction() {
 						{t('settings.link')}
 					</Link>
 				</p>
-				{done ? (
-					<p className="notice" role="status">
-						{t('construction.done')}
-					</p>
-				) : null}
+				{done ? <Notice>{t('construction.done')}</Notice> : null}
 				<OrphanReplyErrors reply={reply} formIds={['accept', ...submitted.map((a) => `review-${a.id}`), ...reviewed.map((a) => `approve-${a.id}`)]} />
 			</section>
-			<section className="card">
-				<h2>{t('construction.inspectionTitle')}</h2>
+			<CardSection title={t('construction.inspectionTitle')}>
 				<DataTable
 					empty={t('construction.noInstitutionsAwaiting')}
 					columns={[
@@ -94,19 +92,16 @@ export default function BureauConstruction() {
 					rowKey={(i) => i.id}
 				/>
 				{selected && role !== 'admin' ? <AcceptanceForm /> : selected ? <Acceptances rows={selected.acceptances} /> : null}
-			</section>
-			<section className="card">
-				<h2>{t('construction.reviewTitle')}</h2>
-				<Applications rows={submitted} render={(a) => (role === 'bureau_district' ? <ReviewForm id={a.id} /> : <p className="hint">{t('construction.districtReviews')}</p>)} empty={t('construction.noneToReview')} />
-			</section>
-			<section className="card">
-				<h2>{t('construction.approveTitle')}</h2>
-				<Applications rows={reviewed} render={(a) => (role === 'bureau_city' ? <ApproveForm id={a.id} /> : <p className="hint">{t('construction.cityApproves')}</p>)} empty={t('construction.noneToApprove')} />
-			</section>
-			<section className="card">
-				<h2>{t('construction.decidedTitle')}</h2>
+			</CardSection>
+			<CardSection title={t('construction.reviewTitle')}>
+				<Applications rows={submitted} render={(a) => (role === 'bureau_district' ? <ItemDecisionForm id={`review-${a.id}`} hidden={{ applicationId: a.id }} reason={{ name: 'note', label: t('construction.reviewNote'), hint: t('construction.reasonHint') }} choices={[{ value: 'pass', label: t('construction.pass') }, { value: 'reject', label: t('construction.reject'), tone: 'secondary' }]} /> : <p className="hint">{t('construction.districtReviews')}</p>)} empty={t('construction.noneToReview')} />
+			</CardSection>
+			<CardSection title={t('construction.approveTitle')}>
+				<Applications rows={reviewed} render={(a) => (role === 'bureau_city' ? <ItemDecisionForm id={`approve-${a.id}`} hidden={{ applicationId: a.id }} reason={{ name: 'note', label: t('construction.decisionNote'), hint: t('construction.reasonHint') }} choices={[{ value: 'approve', label: t('construction.approve') }, { value: 'reject', label: t('construction.reject'), tone: 'secondary' }]} /> : <p className="hint">{t('construction.cityApproves')}</p>)} empty={t('construction.noneToApprove')} />
+			</CardSection>
+			<CardSection title={t('construction.decidedTitle')}>
 				<Applications rows={decided} empty={t('construction.noneDecided')} />
-			</section>
+			</CardSection>
 		</>
 	)
 }
@@ -164,61 +159,13 @@ function AcceptanceForm() {
 				<TextareaField label={t('construction.inspectionNote')} errors={fields.note.errors} textareaProps={{ name: 'note', id: 'accept-note', maxLength: 500 }} />
 				<Field label={t('construction.photos')} hint={t('construction.photosHint')} errors={fields.photos.errors} inputProps={{ id: 'accept-photos', name: 'photos', type: 'file', accept: 'image/jpeg,image/png,image/webp', multiple: true }} />
 				<FormErrors form={form} />
-				{replyDone(reply, 'accept') ? (
-					<p className="notice" role="status">
-						{t('construction.accepted')}
-					</p>
-				) : null}
+				{replyDone(reply, 'accept') ? <Notice>{t('construction.accepted')}</Notice> : null}
 				<button type="submit" className="button big" disabled={busy}>
 					{t('construction.recordInspection')}
 				</button>
 			</ActionForm>
 			<Acceptances rows={selected.acceptances} />
 		</>
-	)
-}
-
-function ReviewForm({ id }: { id: string }) {
-	const reply = useActionData<typeof action>()
-	const busy = useNavigation().state !== 'idle'
-	const { t } = useTranslation('beds')
-	const [form, fields] = useReplyForm<'note'>(`review-${id}`, reply)
-	return (
-		<DecisionForm
-			form={form}
-			fields={fields}
-			reason={{ name: 'note', label: t('construction.reviewNote'), hint: t('construction.reasonHint') }}
-			decision="decision"
-			choices={[
-				{ value: 'pass', label: t('construction.pass') },
-				{ value: 'reject', label: t('construction.reject'), tone: 'secondary' },
-			]}
-			disabled={busy}
-		>
-			<input type="hidden" name="applicationId" value={id} />
-		</DecisionForm>
-	)
-}
-
-function ApproveForm({ id }: { id: string }) {
-	const reply = useActionData<typeof action>()
-	const busy = useNavigation().state !== 'idle'
-	const { t } = useTranslation('beds')
-	const [form, fields] = useReplyForm<'note'>(`approve-${id}`, reply)
-	return (
-		<DecisionForm
-			form={form}
-			fields={fields}
-			reason={{ name: 'note', label: t('construction.decisionNote'), hint: t('construction.reasonHint') }}
-			decision="decision"
-			choices={[
-				{ value: 'approve', label: t('construction.approve') },
-				{ value: 'reject', label: t('construction.reject'), tone: 'secondary' },
-			]}
-			disabled={busy}
-		>
-			<input type="hidden" name="applicationId" value={id} />
-		</DecisionForm>
 	)
 }
 

@@ -1,10 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { DecisionForm, OrphanReplyErrors, useReplyForm } from '~/components/forms.tsx'
 import { When } from '~/components/marketplace.tsx'
-import { Pager } from '~/components/pager.tsx'
+import { Notice } from '~/components/notice.tsx'
+import { ReplyDecisionForm } from '~/components/reply-decision-form.tsx'
+import { ReviewQueue } from '~/components/review-queue.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
 import { ok } from '~/lib/outcome.ts'
@@ -37,55 +38,31 @@ export default function Disputes() {
 	const { t } = useTranslation('marketplace')
 	const done = reply && 'value' in reply ? reply.value : undefined
 	return (
-		<section>
-			<h1>{t('bureau.disputesTitle')}</h1>
-			<p>{t('bureau.disputesLead')}</p>
-			<OrphanReplyErrors reply={reply} formIds={bookings.map((b) => `dispute-${b.id}`)} />
-			{done ? (
-				<p role="status" className="notice">
-					{t(`bureau.disputeDone.${done}`)}
-				</p>
-			) : null}
-			{bookings.length === 0 ? <p className="empty">{t('bureau.noDisputes')}</p> : null}
-			<ul className="cards">
-				{bookings.map((b) => (
-					<li key={b.id} className="card">
-						<h2>
-							<Link to={`/bookings/${b.id}`}>{b.offering.title}</Link> · {b.provider.name}
-						</h2>
-						<p>
-							{b.elder.name} · <When at={b.startsAt} />
-						</p>
-						<p>
-							{t('bureau.disputeClaim')}: {b.statusReason ?? '—'}
-						</p>
-						<DisputeForm bookingId={b.id} reply={reply} />
-					</li>
-				))}
-			</ul>
-			<Pager page={page} hasMore={hasMore} />
-		</section>
-	)
-}
-
-function DisputeForm({ bookingId, reply }: { bookingId: string; reply: unknown }) {
-	const { t } = useTranslation('marketplace')
-	const navigation = useNavigation()
-	const [form, fields] = useReplyForm<'reason'>(`dispute-${bookingId}`, reply)
-	return (
-		<DecisionForm
-			form={form}
-			fields={fields}
-			reason={{ name: 'reason', label: t('bureau.disputeReason'), required: true }}
-			decision="outcome"
-			choices={[
-				{ value: 'family', label: t('bureau.upholdFamily') },
-				{ value: 'provider', label: t('bureau.upholdProvider'), tone: 'secondary' },
-			]}
-			disabled={navigation.state === 'submitting'}
+		<ReviewQueue
+			title={t('bureau.disputesTitle')}
+			lead={t('bureau.disputesLead')}
+			rows={bookings}
+			formId={(b) => `dispute-${b.id}`}
+			empty={t('bureau.noDisputes')}
+			notice={done ? <Notice>{t(`bureau.disputeDone.${done}`)}</Notice> : null}
+			page={page}
+			hasMore={hasMore}
 		>
-			<input type="hidden" name="bookingId" value={bookingId} />
-		</DecisionForm>
+			{(b) => (
+				<>
+					<h2>
+						<Link to={`/bookings/${b.id}`}>{b.offering.title}</Link> · {b.provider.name}
+					</h2>
+					<p>
+						{b.elder.name} · <When at={b.startsAt} />
+					</p>
+					<p>
+						{t('bureau.disputeClaim')}: {b.statusReason ?? '—'}
+					</p>
+					<ReplyDecisionForm id={`dispute-${b.id}`} reply={reply} hidden={{ bookingId: b.id }} reason={{ name: 'reason', label: t('bureau.disputeReason'), required: true }} decision="outcome" choices={[{ value: 'family', label: t('bureau.upholdFamily') }, { value: 'provider', label: t('bureau.upholdProvider'), tone: 'secondary' }]} />
+				</>
+			)}
+		</ReviewQueue>
 	)
 }
 

@@ -1,8 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { CardSection } from '~/components/card-section.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, Field, FormErrors, OrphanReplyErrors, replyDone, SelectField, useReplyForm } from '~/components/forms.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
+import { ActionForm, Field, OrphanReplyErrors, replyDone, SelectField, useReplyForm } from '~/components/forms.tsx'
+import { InlineActionForm } from '~/components/inline-action.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { DataTable } from '~/components/ui.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
@@ -49,11 +53,7 @@ export default function Geography() {
 					</button>
 				</Form>
 			) : null}
-			{replyDone(reply) ? (
-				<p role="status" className="notice">
-					{t('geography.saved')}
-				</p>
-			) : null}
+			{replyDone(reply) ? <Notice>{t('geography.saved')}</Notice> : null}
 			<OrphanReplyErrors reply={reply} formIds={formIds} />
 			{unassigned ? (
 				<p className="notice">
@@ -85,19 +85,15 @@ function CreateTownship({ districtId, reply }: { districtId: string; reply: Repl
 	const { t } = useTranslation()
 	const [form, fields] = useReplyForm<'nameZh' | 'kind' | 'code' | 'districtId'>('create-township', reply)
 	return (
-		<section className="card">
-			<h2>{t('geography.createTownship')}</h2>
+		<CardSection title={t('geography.createTownship')}>
 			<ActionForm form={form} intent="create-township" className="grid-form">
 				<input type="hidden" name="districtId" value={districtId} />
 				<Field label={t('geography.fields.nameZh')} errors={fields.nameZh.errors} inputProps={{ id: 'tw-name', name: 'nameZh', required: true, maxLength: 40 }} />
 				<SelectField label={t('geography.fields.kind')} errors={fields.kind.errors} selectProps={{ id: 'tw-kind', name: 'kind', required: true }} placeholder={t('common.choose')} options={TOWNSHIP_KINDS.map((k) => ({ value: k, label: t(`geography.kinds.${k}`) }))} />
 				<Field label={t('geography.fields.code')} hint={t('geography.hints.townshipCode')} errors={fields.code.errors} inputProps={{ id: 'tw-code', name: 'code', required: true, inputMode: 'numeric', maxLength: 12, className: 'mono' }} />
-				<FormErrors form={form} errors={fields.districtId.errors} />
-				<button type="submit" className="button">
-					{t('geography.create')}
-				</button>
+				<FormSubmit form={form} errors={fields.districtId.errors} label={t('geography.create')} className="button" />
 			</ActionForm>
-		</section>
+		</CardSection>
 	)
 }
 
@@ -105,9 +101,6 @@ type TownshipView = NonNullable<ReturnType<typeof useLoaderData<typeof loader>>[
 
 function TownshipPanel({ township, townships, reply }: { township: TownshipView; townships: { id: string; nameZh: string }[]; reply: Reply }) {
 	const { t } = useTranslation()
-	const [rename, renameFields] = useReplyForm<'nameZh'>('rename-township', reply)
-	const [merge, mergeFields] = useReplyForm<'intoId'>('merge-township', reply)
-	const [retire] = useReplyForm('retire-township', reply)
 	const [create, createFields] = useReplyForm<'nameZh' | 'kind' | 'code' | 'townshipId'>('create-community', reply)
 	const fixed = township.retired || township.unassigned
 	return (
@@ -117,29 +110,13 @@ function TownshipPanel({ township, townships, reply }: { township: TownshipView;
 			</h2>
 			{fixed ? null : (
 				<>
-					<ActionForm form={rename} intent="rename-township" className="inline-form">
-						<input type="hidden" name="townshipId" value={township.id} />
-						<Field label={t('geography.rename')} errors={renameFields.nameZh.errors} inputProps={{ id: 'tw-rename', name: 'nameZh', defaultValue: township.nameZh, required: true, maxLength: 40 }} />
-						<FormErrors form={rename} />
-						<button type="submit" className="button secondary">
-							{t('geography.rename')}
-						</button>
-					</ActionForm>
-					<ActionForm form={merge} intent="merge-township" className="inline-form">
-						<input type="hidden" name="townshipId" value={township.id} />
-						<SelectField label={t('geography.mergeInto')} errors={mergeFields.intoId.errors} selectProps={{ id: 'tw-merge', name: 'intoId', required: true }} placeholder={t('common.choose')} options={townships.map((x) => ({ value: x.id, label: x.nameZh }))} />
-						<FormErrors form={merge} />
-						<button type="submit" className="button secondary">
-							{t('geography.merge')}
-						</button>
-					</ActionForm>
-					<ActionForm form={retire} intent="retire-township" className="inline-form">
-						<input type="hidden" name="townshipId" value={township.id} />
-						<FormErrors form={retire} />
-						<button type="submit" className="button danger">
-							{t('geography.retire')}
-						</button>
-					</ActionForm>
+					<InlineActionForm id="rename-township" intent="rename-township" hidden={{ townshipId: township.id }} reply={reply} submit={t('geography.rename')}>
+						{(f) => <Field label={t('geography.rename')} errors={f.nameZh?.errors} inputProps={{ id: 'tw-rename', name: 'nameZh', defaultValue: township.nameZh, required: true, maxLength: 40 }} />}
+					</InlineActionForm>
+					<InlineActionForm id="merge-township" intent="merge-township" hidden={{ townshipId: township.id }} reply={reply} submit={t('geography.merge')}>
+						{(f) => <SelectField label={t('geography.mergeInto')} errors={f.intoId?.errors} selectProps={{ id: 'tw-merge', name: 'intoId', required: true }} placeholder={t('common.choose')} options={townships.map((x) => ({ value: x.id, label: x.nameZh }))} />}
+					</InlineActionForm>
+					<InlineActionForm id="retire-township" intent="retire-township" hidden={{ townshipId: township.id }} reply={reply} submit={t('geography.retire')} tone="danger" />
 				</>
 			)}
 			<h3>{t('geography.communities')}</h3>
@@ -156,10 +133,7 @@ function TownshipPanel({ township, townships, reply }: { township: TownshipView;
 					<Field label={t('geography.fields.nameZh')} errors={createFields.nameZh.errors} inputProps={{ id: 'c-name', name: 'nameZh', required: true, maxLength: 40 }} />
 					<SelectField label={t('geography.fields.kind')} errors={createFields.kind.errors} selectProps={{ id: 'c-kind', name: 'kind', required: true }} placeholder={t('common.choose')} options={SETTLEMENT_KINDS.map((k) => ({ value: k, label: t(`settlement.${k}`) }))} />
 					<Field label={t('geography.fields.code')} hint={t('geography.hints.communityCode', { prefix: township.code.slice(0, 9) })} errors={createFields.code.errors} inputProps={{ id: 'c-code', name: 'code', required: true, inputMode: 'numeric', maxLength: 12, className: 'mono' }} />
-					<FormErrors form={create} errors={createFields.townshipId.errors} />
-					<button type="submit" className="button">
-						{t('geography.create')}
-					</button>
+					<FormSubmit form={create} errors={createFields.townshipId.errors} label={t('geography.create')} className="button" />
 				</ActionForm>
 			)}
 		</section>
@@ -170,11 +144,6 @@ type CommunityView = TownshipView['communities'][number]
 
 function CommunityRow({ community: c, targets, townships, reply }: { community: CommunityView; targets: { id: string; nameZh: string; code: string | null }[]; townships: { id: string; nameZh: string }[]; reply: Reply }) {
 	const { t } = useTranslation()
-	const [rename, renameFields] = useReplyForm<'nameZh'>(`rename-${c.id}`, reply)
-	const [merge, mergeFields] = useReplyForm<'intoId'>(`merge-${c.id}`, reply)
-	const [move, moveFields] = useReplyForm<'townshipId'>(`move-${c.id}`, reply)
-	const [retire] = useReplyForm(`retire-${c.id}`, reply)
-	const [remove] = useReplyForm(`delete-${c.id}`, reply)
 	const inUse = c.elders + c.providers > 0
 	return (
 		<li className="card" data-testid="community-row">
@@ -184,46 +153,17 @@ function CommunityRow({ community: c, targets, townships, reply }: { community: 
 			</p>
 			{c.retiredAt ? null : (
 				<>
-					<ActionForm form={rename} intent="rename-community" className="inline-form">
-						<input type="hidden" name="communityId" value={c.id} />
-						<Field label={t('geography.rename')} errors={renameFields.nameZh.errors} inputProps={{ id: `rename-${c.id}-name`, name: 'nameZh', defaultValue: c.nameZh, required: true, maxLength: 40 }} />
-						<FormErrors form={rename} />
-						<button type="submit" className="button secondary">
-							{t('geography.rename')}
-						</button>
-					</ActionForm>
-					<ActionForm form={merge} intent="merge-community" className="inline-form">
-						<input type="hidden" name="communityId" value={c.id} />
-						<SelectField label={t('geography.mergeInto')} errors={mergeFields.intoId.errors} selectProps={{ id: `merge-${c.id}-into`, name: 'intoId', required: true }} placeholder={t('common.choose')} options={targets.map((x) => ({ value: x.id, label: `${x.nameZh} ${x.code ?? ''}` }))} />
-						<FormErrors form={merge} />
-						<button type="submit" className="button secondary">
-							{t('geography.merge')}
-						</button>
-					</ActionForm>
-					<ActionForm form={move} intent="move-community" className="inline-form">
-						<input type="hidden" name="communityId" value={c.id} />
-						<SelectField label={t('geography.moveTo')} errors={moveFields.townshipId.errors} selectProps={{ id: `move-${c.id}-township`, name: 'townshipId', required: true }} placeholder={t('common.choose')} options={townships.map((x) => ({ value: x.id, label: x.nameZh }))} />
-						<FormErrors form={move} />
-						<button type="submit" className="button secondary">
-							{t('geography.move')}
-						</button>
-					</ActionForm>
-					<ActionForm form={retire} intent="retire-community" className="inline-form">
-						<input type="hidden" name="communityId" value={c.id} />
-						<FormErrors form={retire} />
-						<button type="submit" className="button danger">
-							{t('geography.retire')}
-						</button>
-					</ActionForm>
-					{inUse ? null : (
-						<ActionForm form={remove} intent="delete-community" className="inline-form">
-							<input type="hidden" name="communityId" value={c.id} />
-							<FormErrors form={remove} />
-							<button type="submit" className="button danger">
-								{t('geography.delete')}
-							</button>
-						</ActionForm>
-					)}
+					<InlineActionForm id={`rename-${c.id}`} intent="rename-community" hidden={{ communityId: c.id }} reply={reply} submit={t('geography.rename')}>
+						{(f) => <Field label={t('geography.rename')} errors={f.nameZh?.errors} inputProps={{ id: `rename-${c.id}-name`, name: 'nameZh', defaultValue: c.nameZh, required: true, maxLength: 40 }} />}
+					</InlineActionForm>
+					<InlineActionForm id={`merge-${c.id}`} intent="merge-community" hidden={{ communityId: c.id }} reply={reply} submit={t('geography.merge')}>
+						{(f) => <SelectField label={t('geography.mergeInto')} errors={f.intoId?.errors} selectProps={{ id: `merge-${c.id}-into`, name: 'intoId', required: true }} placeholder={t('common.choose')} options={targets.map((x) => ({ value: x.id, label: `${x.nameZh} ${x.code ?? ''}` }))} />}
+					</InlineActionForm>
+					<InlineActionForm id={`move-${c.id}`} intent="move-community" hidden={{ communityId: c.id }} reply={reply} submit={t('geography.move')}>
+						{(f) => <SelectField label={t('geography.moveTo')} errors={f.townshipId?.errors} selectProps={{ id: `move-${c.id}-township`, name: 'townshipId', required: true }} placeholder={t('common.choose')} options={townships.map((x) => ({ value: x.id, label: x.nameZh }))} />}
+					</InlineActionForm>
+					<InlineActionForm id={`retire-${c.id}`} intent="retire-community" hidden={{ communityId: c.id }} reply={reply} submit={t('geography.retire')} tone="danger" />
+					{inUse ? null : <InlineActionForm id={`delete-${c.id}`} intent="delete-community" hidden={{ communityId: c.id }} reply={reply} submit={t('geography.delete')} tone="danger" />}
 				</>
 			)}
 		</li>

@@ -1,8 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { CardSection } from '~/components/card-section.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, DecisionForm, Field, FormErrors, OrphanReplyErrors, replyDone, replyValue, TextareaField, useReplyForm } from '~/components/forms.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
+import { ActionForm, Field, OrphanReplyErrors, replyDone, replyValue, TextareaField, useReplyForm } from '~/components/forms.tsx'
+import { ItemDecisionForm } from '~/components/item-decision.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { DataTable, Facts } from '~/components/ui.tsx'
 import { formIdOf, parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
@@ -67,27 +71,21 @@ export default function BureauGrading() {
 					</Link>
 				</p>
 				<OrphanReplyErrors reply={reply} formIds={['grade', ...pending.map((g) => `decide-${g.id}`)]} />
-				{replyDone(reply) && !replyValue(reply, 'grade') ? (
-					<p className="notice" role="status">
-						{t('grading.decided')}
-					</p>
-				) : null}
+				{replyDone(reply) && !replyValue(reply, 'grade') ? <Notice>{t('grading.decided')}</Notice> : null}
 			</section>
 			{selected && role !== 'admin' ? <ChecklistForm /> : null}
-			<section className="card">
-				<h2>{t('grading.pendingTitle')}</h2>
+			<CardSection title={t('grading.pendingTitle')}>
 				{pending.length === 0 ? <p className="empty">{t('grading.nonePending')}</p> : null}
 				<ul className="cards">
 					{pending.map((g) => (
 						<li key={g.id} className="card" data-testid="pending-grading">
 							<GradingFacts g={g} />
-							{role === 'bureau_city' && g.assessorId !== userId ? <DecideForm id={g.id} /> : <p className="hint">{t('grading.secondOfficer')}</p>}
+							{role === 'bureau_city' && g.assessorId !== userId ? <ItemDecisionForm id={`decide-${g.id}`} hidden={{ gradingId: g.id }} reason={{ name: 'note', label: t('grading.decisionNote'), hint: t('construction.reasonHint') }} choices={[{ value: 'approve', label: t('grading.approve') }, { value: 'reject', label: t('grading.reject'), tone: 'secondary' }]} /> : <p className="hint">{t('grading.secondOfficer')}</p>}
 						</li>
 					))}
 				</ul>
-			</section>
-			<section className="card">
-				<h2>{t('grading.institutionsTitle')}</h2>
+			</CardSection>
+			<CardSection title={t('grading.institutionsTitle')}>
 				<DataTable
 					empty={t('grading.noInstitutions')}
 					columns={[
@@ -99,9 +97,8 @@ export default function BureauGrading() {
 					rows={providers}
 					rowKey={(p) => p.id}
 				/>
-			</section>
-			<section className="card">
-				<h2>{t('grading.recentTitle')}</h2>
+			</CardSection>
+			<CardSection title={t('grading.recentTitle')}>
 				{recent.length === 0 ? <p className="empty">{t('grading.noneRecent')}</p> : null}
 				<ul className="cards">
 					{recent.map((g) => (
@@ -110,7 +107,7 @@ export default function BureauGrading() {
 						</li>
 					))}
 				</ul>
-			</section>
+			</CardSection>
 		</>
 	)
 }
@@ -162,11 +159,7 @@ function ChecklistForm() {
 		<section className="card" id="checklist">
 			<h2>{t('grading.checklistFor', { name: selected.name })}</h2>
 			<p className="hint">{t('grading.thresholds', { t1: criteria.thresholds[0], t2: criteria.thresholds[1], t3: criteria.thresholds[2], t4: criteria.thresholds[3], t5: criteria.thresholds[4], max: maxScore(criteria.items), months: criteria.validityMonths })}</p>
-			{result ? (
-				<p className="notice" role="status" data-testid="grading-result">
-					{t('grading.submitted', { score: result.score, grade: result.grade ? t('grading.stars', { count: result.grade }) : t('grading.noGrade'), until: result.validUntil })}
-				</p>
-			) : null}
+			{result ? <Notice data-testid="grading-result">{t('grading.submitted', { score: result.score, grade: result.grade ? t('grading.stars', { count: result.grade }) : t('grading.noGrade'), until: result.validUntil })}</Notice> : null}
 			<ActionForm form={form} className="grid-form">
 				<input type="hidden" name="providerId" value={selected.id} />
 				<Field label={t('grading.assessedOn')} errors={fields.assessedOn?.errors} inputProps={{ id: 'grade-assessedOn', name: 'assessedOn', type: 'date', defaultValue: initial('assessedOn') ?? today, max: today, required: true }} />
@@ -188,34 +181,9 @@ function ChecklistForm() {
 					)
 				})}
 				<TextareaField label={t('grading.note')} errors={fields.note?.errors} textareaProps={{ id: 'grade-note', name: 'note', maxLength: 500, defaultValue: initial('note') }} />
-				<FormErrors form={form} />
-				<button type="submit" className="button big" disabled={busy}>
-					{t('grading.submit')}
-				</button>
+				<FormSubmit form={form} label={t('grading.submit')} disabled={busy} />
 			</ActionForm>
 		</section>
-	)
-}
-
-function DecideForm({ id }: { id: string }) {
-	const reply = useActionData<typeof action>()
-	const busy = useNavigation().state !== 'idle'
-	const { t } = useTranslation('beds')
-	const [form, fields] = useReplyForm<'note'>(`decide-${id}`, reply)
-	return (
-		<DecisionForm
-			form={form}
-			fields={fields}
-			reason={{ name: 'note', label: t('grading.decisionNote'), hint: t('construction.reasonHint') }}
-			decision="decision"
-			choices={[
-				{ value: 'approve', label: t('grading.approve') },
-				{ value: 'reject', label: t('grading.reject'), tone: 'secondary' },
-			]}
-			disabled={busy}
-		>
-			<input type="hidden" name="gradingId" value={id} />
-		</DecisionForm>
 	)
 }
 

@@ -1,9 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { CardSection } from '~/components/card-section.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { Findings, InspectionList } from '~/components/findings.tsx'
-import { ActionForm, DecisionForm, ErrorList, Field, FormErrors, OrphanReplyErrors, replyDone, replyFor, SelectField, TextareaField, useReplyForm } from '~/components/forms.tsx'
+import { ActionForm, ErrorList, Field, FormErrors, OrphanReplyErrors, replyDone, replyFor, SelectField, TextareaField, useReplyForm } from '~/components/forms.tsx'
+import { ItemDecisionForm } from '~/components/item-decision.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { DataTable } from '~/components/ui.tsx'
 import { formIdOf, parseForm, replyFailure, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
@@ -53,19 +56,13 @@ export default function BureauInspections() {
 				<h1>{t('inspections.bureauTitle')}</h1>
 				<p className="lead">{t('inspections.bureauLead')}</p>
 				<p className="hint">{t('inspections.limitHint', { days: limitDays })}</p>
-				{replyDone(reply) && !replyDone(reply, 'inspect') ? (
-					<p className="notice" role="status">
-						{t('inspections.decided')}
-					</p>
-				) : null}
+				{replyDone(reply) && !replyDone(reply, 'inspect') ? <Notice>{t('inspections.decided')}</Notice> : null}
 				<OrphanReplyErrors reply={reply} formIds={['inspect', ...answered.map((f) => `decide-${f.id}`)]} />
 			</section>
-			<section className="card">
-				<h2>{t('inspections.overdueTitle')}</h2>
+			<CardSection title={t('inspections.overdueTitle')}>
 				<Findings rows={overdue} showProvider empty={t('inspections.noOverdue')} />
-			</section>
-			<section className="card">
-				<h2>{t('inspections.institutionsTitle')}</h2>
+			</CardSection>
+			<CardSection title={t('inspections.institutionsTitle')}>
 				<DataTable
 					data-testid="inspection-institutions"
 					empty={t('inspections.noInstitutions')}
@@ -78,15 +75,14 @@ export default function BureauInspections() {
 					rows={institutions}
 					rowKey={(i) => i.id}
 				/>
-			</section>
+			</CardSection>
 			{selected ? (
-				<section className="card">
-					<h2>{t('inspections.findingsOf', { name: selected.name })}</h2>
+				<CardSection title={t('inspections.findingsOf', { name: selected.name })}>
 					{selected.mayInspect ? <InspectionForm /> : <p className="hint">{t('inspections.districtInspects')}</p>}
-					<Findings rows={selected.findings} empty={t('inspections.noFindings')} render={(f) => (f.status === 'answered' && selected.mayInspect ? <DecideForm id={f.id} /> : null)} />
+					<Findings rows={selected.findings} empty={t('inspections.noFindings')} render={(f) => (f.status === 'answered' && selected.mayInspect ? <ItemDecisionForm id={`decide-${f.id}`} hidden={{ findingId: f.id }} reason={{ name: 'reason', label: t('inspections.reasonLabel'), hint: t('inspections.reasonHint') }} choices={[{ value: 'close', label: t('inspections.close') }, { value: 'reopen', label: t('inspections.reopen'), tone: 'secondary' }]} /> : null)} />
 					<h3>{t('inspections.inspectionsTitle')}</h3>
 					<InspectionList rows={selected.inspections} />
-				</section>
+				</CardSection>
 			) : null}
 		</>
 	)
@@ -136,37 +132,11 @@ function InspectionForm() {
 			))}
 			<Field label={t('inspections.photos')} hint={t('construction.photosHint')} errors={fields.photos.errors} inputProps={{ id: 'inspect-photos', name: 'photos', type: 'file', accept: 'image/jpeg,image/png,image/webp', multiple: true }} />
 			<FormErrors form={form} errors={fields.providerId.errors} />
-			{replyDone(reply, 'inspect') ? (
-				<p className="notice" role="status">
-					{t('inspections.recorded')}
-				</p>
-			) : null}
+			{replyDone(reply, 'inspect') ? <Notice>{t('inspections.recorded')}</Notice> : null}
 			<button type="submit" className="button big" disabled={busy}>
 				{t('inspections.record')}
 			</button>
 		</ActionForm>
-	)
-}
-
-function DecideForm({ id }: { id: string }) {
-	const reply = useActionData<typeof action>()
-	const busy = useNavigation().state !== 'idle'
-	const { t } = useTranslation('beds')
-	const [form, fields] = useReplyForm<'reason' | 'findingId'>(`decide-${id}`, reply)
-	return (
-		<DecisionForm
-			form={form}
-			fields={fields}
-			reason={{ name: 'reason', label: t('inspections.reasonLabel'), hint: t('inspections.reasonHint') }}
-			decision="decision"
-			choices={[
-				{ value: 'close', label: t('inspections.close') },
-				{ value: 'reopen', label: t('inspections.reopen'), tone: 'secondary' },
-			]}
-			disabled={busy}
-		>
-			<input type="hidden" name="findingId" value={id} />
-		</DecisionForm>
 	)
 }
 

@@ -1,9 +1,14 @@
 import { getInputProps } from '@conform-to/react'
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { CardSection } from '~/components/card-section.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, ErrorList, Field, FormErrors, replyDone, useReplyForm } from '~/components/forms.tsx'
+import { FormSubmit } from '~/components/form-submit.tsx'
+import { ActionForm, ErrorList, Field, replyDone, useReplyForm } from '~/components/forms.tsx'
+import { LabelledSelect } from '~/components/labelled-select.tsx'
+import { Notice } from '~/components/notice.tsx'
+import { PendingChanges } from '~/components/pending-changes.tsx'
 import { DataTable, Money } from '~/components/ui.tsx'
 import { formIdOf, parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
@@ -60,63 +65,24 @@ export default function InstitutionSettings() {
 	const reply = useActionData<typeof action>()
 	const { t } = useTranslation('beds')
 	const { t: tc } = useTranslation()
-	const [decide] = useReplyForm('decide-change', reply)
-	const busy = useNavigation().state !== 'idle'
 	return (
 		<>
 			<section className="card">
 				<h1>{t('settings.title')}</h1>
 				<p className="lead">{t('settings.lead')}</p>
-				{replyDone(reply, 'rate') || replyDone(reply, 'criteria') || replyDone(reply, 'limit') ? (
-					<p className="notice" role="status">
-						{tc('changes.proposed')}
-					</p>
-				) : null}
+				{replyDone(reply, 'rate') || replyDone(reply, 'criteria') || replyDone(reply, 'limit') ? <Notice>{tc('changes.proposed')}</Notice> : null}
 			</section>
-			<section className="card" data-testid="pending-settings">
-				<h2>{tc('changes.pendingTitle')}</h2>
-				<p className="hint">{tc('changes.pendingHint')}</p>
-				{replyDone(reply, 'decide-change') ? (
-					<p className="notice" role="status">
-						{tc('changes.decided')}
-					</p>
-				) : null}
-				<DataTable
-					empty={tc('changes.none')}
-					columns={[
-						{ header: t('settings.kind'), cell: (c) => t(`settings.kinds.${c.kind}`) },
-						{ header: t('settings.effectiveFrom'), cell: (c) => c.subjectId ?? '' },
-						{ header: t('settings.summary'), cell: (c) => <ChangeSummary kind={c.kind} payload={c.payload} /> },
-						{ header: tc('changes.proposedBy'), cell: (c) => c.proposedBy },
-						canEdit
-							? {
-									header: tc('changes.decision'),
-									cell: (c) =>
-										c.viewerIsProposer ? (
-											tc('changes.waitingForSecond')
-										) : (
-											<ActionForm form={decide}>
-												<input type="hidden" name="changeId" value={c.id} />
-												<div className="actions">
-													<button type="submit" name="decision" value="approve" className="button" disabled={busy}>
-														{tc('changes.approve')}
-													</button>
-													<button type="submit" name="decision" value="reject" className="button secondary" disabled={busy}>
-														{tc('changes.reject')}
-													</button>
-												</div>
-											</ActionForm>
-										),
-								}
-							: null,
-					]}
-					rows={pending}
-					rowKey={(c) => c.id}
-				/>
-				<FormErrors form={decide} />
-			</section>
-			<section className="card">
-				<h2>{t('settings.ratesTitle')}</h2>
+			<PendingChanges
+				rows={pending}
+				columns={[
+					{ header: t('settings.kind'), cell: (c) => t(`settings.kinds.${c.kind}`) },
+					{ header: t('settings.effectiveFrom'), cell: (c) => c.subjectId ?? '' },
+					{ header: t('settings.summary'), cell: (c) => <ChangeSummary kind={c.kind} payload={c.payload} /> },
+				]}
+				canDecide={canEdit}
+				reply={reply}
+			/>
+			<CardSection title={t('settings.ratesTitle')}>
 				<DataTable
 					columns={[
 						{ header: t('settings.effectiveFrom'), cell: (r) => r.effectiveFrom, rowHeader: true },
@@ -128,9 +94,8 @@ export default function InstitutionSettings() {
 					rowKey={(r) => r.id}
 				/>
 				{canEdit ? <RateForm /> : null}
-			</section>
-			<section className="card">
-				<h2>{t('settings.criteriaTitle')}</h2>
+			</CardSection>
+			<CardSection title={t('settings.criteriaTitle')}>
 				<DataTable
 					columns={[
 						{ header: t('settings.effectiveFrom'), cell: (c) => c.effectiveFrom, rowHeader: true },
@@ -142,10 +107,8 @@ export default function InstitutionSettings() {
 					rowKey={(c) => c.id}
 				/>
 				{canEdit ? <CriteriaForm /> : null}
-			</section>
-			<section className="card">
-				<h2>{t('inspections.limitTitle')}</h2>
-				<p className="hint">{t('inspections.limitLead')}</p>
+			</CardSection>
+			<CardSection title={t('inspections.limitTitle')} hint={t('inspections.limitLead')}>
 				<DataTable
 					data-testid="inspection-limits"
 					columns={[
@@ -156,7 +119,7 @@ export default function InstitutionSettings() {
 					rowKey={(l) => l.id}
 				/>
 				{canEdit ? <LimitForm /> : null}
-			</section>
+			</CardSection>
 		</>
 	)
 }
@@ -189,10 +152,7 @@ function LimitForm() {
 				errors={fields.suspendAfterDays.errors}
 				inputProps={{ ...getInputProps(fields.suspendAfterDays, { type: 'number' }), min: 0, max: 365, defaultValue: limits[limits.length - 1]?.suspendAfterDays ?? 30 }}
 			/>
-			<FormErrors form={form} />
-			<button type="submit" className="button big">
-				{t('settings.propose')}
-			</button>
+			<FormSubmit form={form} label={t('settings.propose')} />
 		</ActionForm>
 	)
 }
@@ -210,10 +170,7 @@ function RateForm() {
 			<Field label={t('settings.perBed', { type: t('types.self_care') })} errors={fields.selfCare.errors} inputProps={{ ...getInputProps(fields.selfCare, { type: 'text' }), inputMode: 'decimal', defaultValue: yuan(currentRate.selfCareFen) }} />
 			<Field label={t('settings.perBed', { type: t('types.nursing') })} errors={fields.nursing.errors} inputProps={{ ...getInputProps(fields.nursing, { type: 'text' }), inputMode: 'decimal', defaultValue: yuan(currentRate.nursingFen) }} />
 			<Field label={t('settings.perBed', { type: t('types.dementia') })} errors={fields.dementia.errors} inputProps={{ ...getInputProps(fields.dementia, { type: 'text' }), inputMode: 'decimal', defaultValue: yuan(currentRate.dementiaFen) }} />
-			<FormErrors form={form} />
-			<button type="submit" className="button big">
-				{t('settings.propose')}
-			</button>
+			<FormSubmit form={form} label={t('settings.propose')} />
 		</ActionForm>
 	)
 }
@@ -241,25 +198,13 @@ function CriteriaForm() {
 				<fieldset key={item.key || `new-${i}`}>
 					<legend>{item.key ? t('settings.item', { n: i + 1 }) : t('settings.newItem')}</legend>
 					{item.key ? <input type="hidden" name={`items[${i}].key`} value={item.key} /> : null}
-					<div className="field">
-						<label htmlFor={`criteria-section-${i}`}>{t('settings.section')}</label>
-						<select id={`criteria-section-${i}`} name={`items[${i}].section`} defaultValue={item.section}>
-							{GRADING_SECTIONS.map((s) => (
-								<option key={s} value={s}>
-									{t(`grading.sections.${s}`)}
-								</option>
-							))}
-						</select>
-					</div>
+					<LabelledSelect id={`criteria-section-${i}`} name={`items[${i}].section`} label={t('settings.section')} value={item.section} options={GRADING_SECTIONS.map((s) => ({ value: s, label: t(`grading.sections.${s}`) }))} />
 					<Field label={t('settings.itemZh')} inputProps={{ id: `criteria-zh-${i}`, name: `items[${i}].zh`, type: 'text', maxLength: 100, defaultValue: item.zh }} />
 					<Field label={t('settings.itemEn')} inputProps={{ id: `criteria-en-${i}`, name: `items[${i}].en`, type: 'text', maxLength: 100, defaultValue: item.en }} />
 					<Field label={t('settings.itemMax')} inputProps={{ id: `criteria-max-${i}`, name: `items[${i}].max`, type: 'number', min: 0, max: 100, defaultValue: item.max || '' }} />
 				</fieldset>
 			))}
-			<FormErrors form={form} />
-			<button type="submit" className="button big">
-				{t('settings.propose')}
-			</button>
+			<FormSubmit form={form} label={t('settings.propose')} />
 		</ActionForm>
 	)
 }

@@ -1,10 +1,10 @@
 import { getInputProps } from '@conform-to/react'
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { Form, useActionData, useLoaderData } from '@remix-run/react'
+import { useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import { AuthenticityTokenInput } from 'remix-utils/csrf/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, OrphanReplyErrors, replyDone, useReplyForm } from '~/components/forms.tsx'
+import { PostForm } from '~/components/post-form.tsx'
 import { DataTable, Money } from '~/components/ui.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
@@ -66,10 +66,7 @@ export default function OperatingRatesPage() {
 					</p>
 					<DataTable caption={t('operating.ratesProposed')} captionHidden columns={columns((r) => r)} rows={[p.rates]} rowKey={() => p.id} />
 					{isCity && !p.viewerIsProposer ? (
-						<Form method="post" className="grid-form">
-							<AuthenticityTokenInput name="csrf" />
-							<input type="hidden" name="formId" value="rate-decision" />
-							<input type="hidden" name="proposalId" value={p.id} />
+						<PostForm hidden={{ formId: 'rate-decision', proposalId: p.id }} className="grid-form">
 							<label htmlFor={`rate-note-${p.id}`}>{t('operating.note')}</label>
 							<textarea id={`rate-note-${p.id}`} name="note" maxLength={500} rows={2} />
 							<div className="button-row">
@@ -80,7 +77,7 @@ export default function OperatingRatesPage() {
 									{t('operating.reject')}
 								</button>
 							</div>
-						</Form>
+						</PostForm>
 					) : null}
 				</div>
 			))}

@@ -2,8 +2,11 @@ import { getInputProps } from '@conform-to/react'
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { CardSection } from '~/components/card-section.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, replyDone, useReplyForm } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
+import { PeriodSelect } from '~/components/plan-period.tsx'
 import { RagBadge } from '~/components/rag-badge.tsx'
 import { DataTable } from '~/components/ui.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
@@ -68,16 +71,7 @@ export default function PlanTable() {
 			<section className="card">
 				<h1>{t('plan.periodsTitle')}</h1>
 				<Form method="get" className="grid-form">
-					<div className="field">
-						<label htmlFor="period">{t('plan.period')}</label>
-						<select id="period" name="period" defaultValue={period?.id ?? ''}>
-							{periods.map((p) => (
-								<option key={p.id} value={p.id}>
-									{zh ? p.nameZh : p.nameEn}
-								</option>
-							))}
-						</select>
-					</div>
+					<PeriodSelect periods={periods} value={period?.id} />
 					<button type="submit" className="button big">
 						{t('dashboard.show')}
 					</button>
@@ -143,11 +137,7 @@ export default function PlanTable() {
 							/>
 						))}
 						<FormErrors form={form} />
-						{replyDone(reply, 'targets') ? (
-							<p role="status" className="notice">
-								{t('plan.saved')}
-							</p>
-						) : null}
+						{replyDone(reply, 'targets') ? <Notice>{t('plan.saved')}</Notice> : null}
 						<button type="submit" className="button big">
 							{t('plan.saveTargets')}
 						</button>
@@ -155,8 +145,7 @@ export default function PlanTable() {
 				) : null}
 			</section>
 			{/* The 13th Five-Year Plan's Table 2 stays on the page as the baseline, whatever period is chosen. */}
-			<section className="card">
-				<h2>{t('plan.title')}</h2>
+			<CardSection title={t('plan.title')}>
 				<DataTable
 					data-testid="plan-table"
 					caption={t('plan.caption')}
@@ -200,7 +189,7 @@ export default function PlanTable() {
 					rows={PLAN_TEXT_TARGETS}
 					rowKey={(r) => r.key}
 				/>
-			</section>
+			</CardSection>
 		</>
 	)
 }

@@ -3,6 +3,7 @@ import { useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, FormErrors, replyDone, SelectField, useReplyForm } from '~/components/forms.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { DataTable } from '~/components/ui.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
@@ -36,11 +37,7 @@ export default function PopulationPage() {
 			<section className="card">
 				<h1>{t('population.title')}</h1>
 				<p className="hint">{t('population.hint')}</p>
-				{replyDone(reply) ? (
-					<p className="notice" role="status">
-						{t('common.saved')}
-					</p>
-				) : null}
+				{replyDone(reply) ? <Notice>{t('common.saved')}</Notice> : null}
 				<ActionForm form={form} className="grid-form">
 					<SelectField label={t('fields.district')} errors={fields.districtId.errors} selectProps={{ name: 'districtId', required: true }} placeholder={t('common.choose')} options={districts.map((d) => ({ value: d.id, label: zh ? d.nameZh : d.nameEn }))} />
 					<Field label={t('fields.year')} errors={fields.year.errors} inputProps={{ name: 'year', type: 'number', inputMode: 'numeric', required: true }} />

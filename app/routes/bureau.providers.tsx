@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, FormErrors, OrphanReplyErrors, replyFieldErrors, useReplyForm } from '~/components/forms.tsx'
 import { When } from '~/components/marketplace.tsx'
+import { Notice } from '~/components/notice.tsx'
 import { Pager } from '~/components/pager.tsx'
 import { Facts } from '~/components/ui.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
@@ -70,11 +71,7 @@ export default function BureauProviders() {
 					</Link>
 				))}
 			</nav>
-			{notice ? (
-				<p className="notice" role="status">
-					{t(`bureau.done.${notice}`)}
-				</p>
-			) : null}
+			{notice ? <Notice>{t(`bureau.done.${notice}`)}</Notice> : null}
 			<OrphanReplyErrors reply={reply} formIds={providers.flatMap((p) => ['approve', 'reject', 'reinstate', 'grade', 'suspend'].map((k) => `${k}-${p.id}`))} />
 			{providers.length === 0 ? <p className="empty">{t('bureau.none')}</p> : null}
 			<ul className="cards">

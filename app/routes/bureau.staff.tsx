@@ -3,6 +3,7 @@ import { parseWithZod } from '@conform-to/zod/v4'
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { CardSection } from '~/components/card-section.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, replyFor, replyValue, SelectField } from '~/components/forms.tsx'
 import { DataTable } from '~/components/ui.tsx'
@@ -68,8 +69,7 @@ export default function StaffPage() {
 					</button>
 				</ActionForm>
 			</section>
-			<section className="card">
-				<h2>{t('staff.listTitle')}</h2>
+			<CardSection title={t('staff.listTitle')}>
 				<DataTable
 					columns={[
 						{ header: t('fields.name'), cell: (s) => s.name },
@@ -81,7 +81,7 @@ export default function StaffPage() {
 					rows={staff}
 					rowKey={(s) => s.id}
 				/>
-			</section>
+			</CardSection>
 		</>
 	)
 }

@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { DecisionForm, OrphanReplyErrors, useReplyForm } from '~/components/forms.tsx'
 import { When } from '~/components/marketplace.tsx'
-import { Pager } from '~/components/pager.tsx'
+import { ReplyDecisionForm } from '~/components/reply-decision-form.tsx'
+import { ReviewQueue } from '~/components/review-queue.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
 import { fail, ok } from '~/lib/outcome.ts'
@@ -36,50 +36,22 @@ export default function FlaggedVisits() {
 	const reply = useActionData<typeof action>()
 	const { t } = useTranslation('marketplace')
 	return (
-		<section>
-			<h1>{t('bureau.visitsTitle')}</h1>
-			<p>{t('bureau.visitsLead')}</p>
-			<OrphanReplyErrors reply={reply} formIds={visits.map((v) => `visit-${v.id}`)} />
-			{visits.length === 0 ? <p className="empty">{t('bureau.noVisits')}</p> : null}
-			<ul className="cards">
-				{visits.map((v) => (
-					<li key={v.id} className="card">
-						<h2>
-							<Link to={`/bookings/${v.booking.id}`}>{v.booking.offering.title}</Link> · {v.booking.provider.name}
-						</h2>
-						<p>
-							{v.booking.elder.name} · {v.caregiver.name} · <When at={v.checkInAt} /> – {v.checkOutAt ? <When at={v.checkOutAt} /> : '—'}
-						</p>
-						<p>
-							{t('visit.flagged')}: {v.flags.map((f) => t(`visit.flag.${f}`)).join('、')}
-						</p>
-						<VisitReviewForm visitId={v.id} reply={reply} />
-					</li>
-				))}
-			</ul>
-			<Pager page={page} hasMore={hasMore} />
-		</section>
-	)
-}
-
-function VisitReviewForm({ visitId, reply }: { visitId: string; reply: unknown }) {
-	const { t } = useTranslation('marketplace')
-	const navigation = useNavigation()
-	const [form, fields] = useReplyForm<'note'>(`visit-${visitId}`, reply)
-	return (
-		<DecisionForm
-			form={form}
-			fields={fields}
-			reason={{ name: 'note', label: t('bureau.visitNote') }}
-			decision="decision"
-			choices={[
-				{ value: 'accept', label: t('bureau.acceptVisit') },
-				{ value: 'reject', label: t('bureau.rejectVisit'), tone: 'secondary' },
-			]}
-			disabled={navigation.state === 'submitting'}
-		>
-			<input type="hidden" name="visitId" value={visitId} />
-		</DecisionForm>
+		<ReviewQueue title={t('bureau.visitsTitle')} lead={t('bureau.visitsLead')} rows={visits} formId={(v) => `visit-${v.id}`} empty={t('bureau.noVisits')} page={page} hasMore={hasMore}>
+			{(v) => (
+				<>
+					<h2>
+						<Link to={`/bookings/${v.booking.id}`}>{v.booking.offering.title}</Link> · {v.booking.provider.name}
+					</h2>
+					<p>
+						{v.booking.elder.name} · {v.caregiver.name} · <When at={v.checkInAt} /> – {v.checkOutAt ? <When at={v.checkOutAt} /> : '—'}
+					</p>
+					<p>
+						{t('visit.flagged')}: {v.flags.map((f) => t(`visit.flag.${f}`)).join('、')}
+					</p>
+					<ReplyDecisionForm id={`visit-${v.id}`} reply={reply} hidden={{ visitId: v.id }} reason={{ name: 'note', label: t('bureau.visitNote') }} decision="decision" choices={[{ value: 'accept', label: t('bureau.acceptVisit') }, { value: 'reject', label: t('bureau.rejectVisit'), tone: 'secondary' }]} />
+				</>
+			)}
+		</ReviewQueue>
 	)
 }
 
