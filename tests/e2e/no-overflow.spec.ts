@@ -118,6 +118,11 @@ async function firstLink(page: Page, from: string, pattern: RegExp) {
 	return hrefs.find((h) => pattern.test(h)) ?? null
 }
 
+// No trace: recording one (a DOM snapshot and a screenshot at each of a thousand resizes and checks)
+// cost about a third of this file's CPU, and a failure already names the page, the setting and the
+// element that sticks out.
+test.use({ trace: 'off' })
+
 test.describe('no page scrolls sideways on a phone', () => {
 	test.setTimeout(600_000)
 
