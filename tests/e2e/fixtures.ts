@@ -15,10 +15,10 @@ function e2eDatabaseUrl() {
 	return (JSON.parse(readFileSync(`.cache/e2e-due-process-${process.env.E2E_PORT}`, 'utf8')) as { databaseUrl: string }).databaseUrl
 }
 
-const TOTP_PERIOD_SECONDS = 30
+export const TOTP_PERIOD_SECONDS = 30
 
 /** RFC 4226 HOTP of a base32 secret: the code an authenticator app shows for the given time step. */
-function hotp(secretBase32: string, counter: number) {
+export function hotp(secretBase32: string, counter: number) {
 	const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
 	let bits = ''
 	for (const c of secretBase32.replace(/=+$/, '').toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0')

@@ -55,28 +55,55 @@ async function choose(page: Page, s: Setting) {
 	}
 }
 
-async function checkPages(page: Page, paths: string[]) {
+/**
+ * Each setting in a browser context of its own (signed in as `page` is, with the same console-error
+ * check), the three side by side: the pages and checks are the same as one after another, but the
+ * server and the browser's renderers work in parallel instead of waiting on each other.
+ */
+async function checkPages(page: Page, consoleErrors: string[], paths: string[]) {
+	const storageState = await page.context().storageState()
+	const browser = page.context().browser()!
+	const failures = (
+		await Promise.all(
+			SETTINGS.map(async (s, i) => {
+				if (i === 0) return checkSetting(page, s, paths)
+				const context = await browser.newContext({ storageState })
+				try {
+					const other = await context.newPage()
+					other.on('console', (msg) => {
+						if (msg.type() === 'error') consoleErrors.push(msg.text())
+					})
+					other.on('pageerror', (err) => consoleErrors.push(err.message))
+					return await checkSetting(other, s, paths)
+				} finally {
+					await context.close()
+				}
+			}),
+		)
+	).flat()
+	expect(failures).toEqual([])
+}
+
+async function checkSetting(page: Page, s: Setting, paths: string[]) {
 	const failures: string[] = []
-	for (const s of SETTINGS) {
+	await page.setViewportSize({ width: 390, height: 800 })
+	await choose(page, s)
+	for (const path of paths) {
 		await page.setViewportSize({ width: 390, height: 800 })
-		await choose(page, s)
-		for (const path of paths) {
-			await page.setViewportSize({ width: 390, height: 800 })
-			const res = await page.goto(path)
-			expect(res?.status(), `${path} answers`).toBeLessThan(400)
-			if (s.locale === 'zh-CN') {
-				// Chinese pages speak Chinese: no district slugs or enum codes (bureau_city, in_service) reach the reader.
-				const codes = await page.evaluate(() => (document.querySelector('main')?.innerText ?? '').match(/\b(dongbao|duodao|jingshan|shayang|zhongxiang|qujialing|[a-z]+_[a-z_]+)\b/g))
-				if (codes) failures.push(`${path} zh-CN shows internal codes: ${[...new Set(codes)].join(', ')}`)
-			}
-			for (const width of s.large || s.locale === 'zh-CN' ? WIDTHS : ([320] as const)) {
-				await page.setViewportSize({ width, height: 800 })
-				const sticking = await overflow(page)
-				if (sticking) failures.push(`${path} @${width}px ${s.locale}${s.large ? ' large' : ''}: ${sticking}`)
-			}
+		const res = await page.goto(path)
+		expect(res?.status(), `${path} answers`).toBeLessThan(400)
+		if (s.locale === 'zh-CN') {
+			// Chinese pages speak Chinese: no district slugs or enum codes (bureau_city, in_service) reach the reader.
+			const codes = await page.evaluate(() => (document.querySelector('main')?.innerText ?? '').match(/\b(dongbao|duodao|jingshan|shayang|zhongxiang|qujialing|[a-z]+_[a-z_]+)\b/g))
+			if (codes) failures.push(`${path} zh-CN shows internal codes: ${[...new Set(codes)].join(', ')}`)
+		}
+		for (const width of s.large || s.locale === 'zh-CN' ? WIDTHS : ([320] as const)) {
+			await page.setViewportSize({ width, height: 800 })
+			const sticking = await overflow(page)
+			if (sticking) failures.push(`${path} @${width}px ${s.locale}${s.large ? ' large' : ''}: ${sticking}`)
 		}
 	}
-	expect(failures).toEqual([])
+	return failures
 }
 
 /** The role's menu, plus the detail pages found by following the first link to one. */
@@ -91,47 +118,52 @@ async function firstLink(page: Page, from: string, pattern: RegExp) {
 	return hrefs.find((h) => pattern.test(h)) ?? null
 }
 
+// No trace: recording one (a DOM snapshot and a screenshot at each of a thousand resizes and checks)
+// cost about a third of this file's CPU, and a failure already names the page, the setting and the
+// element that sticks out.
+test.use({ trace: 'off' })
+
 test.describe('no page scrolls sideways on a phone', () => {
 	test.setTimeout(600_000)
 
-	test('signed out', async ({ page }) => {
+	test('signed out', async ({ page, consoleErrors }) => {
 		const notice = await firstLink(page, '/services', /^\/services\/providers\//)
-		await checkPages(page, ['/', '/login', '/register', '/reset-password', '/services', '/services?kind=meals', '/providers/apply', ...(notice ? [notice] : [])])
+		await checkPages(page, consoleErrors, ['/', '/login', '/register', '/reset-password', '/services', '/services?kind=meals', '/providers/apply', ...(notice ? [notice] : [])])
 	})
 
-	test('family', async ({ page }) => {
+	test('family', async ({ page, consoleErrors }) => {
 		await login(page, '13800000001')
 		const elder = await firstLink(page, '/elders', /^\/elders\/[0-9a-f-]{36}$/)
 		const booking = await firstLink(page, '/bookings', /^\/bookings\/[0-9a-f-]{36}$/)
 		const offering = await firstLink(page, '/services', /^\/services\/book\//)
-		await checkPages(page, await pagesOf(page, 'family', ['/elders/new', '/subsidies/apply', ...[elder, booking, offering].filter((x): x is string => !!x)]))
+		await checkPages(page, consoleErrors, await pagesOf(page, 'family', ['/elders/new', '/subsidies/apply', ...[elder, booking, offering].filter((x): x is string => !!x)]))
 	})
 
-	test('provider and institution staff', async ({ page }) => {
+	test('provider and institution staff', async ({ page, consoleErrors }) => {
 		await login(page, '13800000011')
-		await checkPages(page, [...(await pagesOf(page, 'provider_staff')).filter((p) => !p.startsWith('/institution') && !p.startsWith('/centre')), '/provider/offerings/new'])
+		await checkPages(page, consoleErrors, [...(await pagesOf(page, 'provider_staff')).filter((p) => !p.startsWith('/institution') && !p.startsWith('/centre')), '/provider/offerings/new'])
 	})
 
-	test('institution staff', async ({ page }) => {
+	test('institution staff', async ({ page, consoleErrors }) => {
 		await login(page, '13800000012')
 		const bed = await firstLink(page, '/institution/beds', /^\/institution\/beds\/[0-9a-f-]{36}$/)
-		await checkPages(page, ['/', '/institution', '/institution/beds', '/institution/admissions', '/institution/requests', '/institution/facts', '/institution/construction', ...(bed ? [bed] : [])])
+		await checkPages(page, consoleErrors, ['/', '/institution', '/institution/beds', '/institution/admissions', '/institution/requests', '/institution/facts', '/institution/construction', ...(bed ? [bed] : [])])
 	})
 
-	test('community and township officers, assessor', async ({ page }) => {
+	test('community and township officers, assessor', async ({ page, consoleErrors }) => {
 		await login(page, '13800000021')
 		const elder = await firstLink(page, '/elders', /^\/elders\/[0-9a-f-]{36}$/)
-		await checkPages(page, await pagesOf(page, 'community_officer', ['/elders/new', ...(elder ? [elder, `${elder}/statuses`] : [])]))
+		await checkPages(page, consoleErrors, await pagesOf(page, 'community_officer', ['/elders/new', ...(elder ? [elder, `${elder}/statuses`] : [])]))
 	})
 
-	test('district officer', async ({ page }) => {
+	test('district officer', async ({ page, consoleErrors }) => {
 		await login(page, '13800000031')
-		await checkPages(page, await pagesOf(page, 'bureau_district'))
+		await checkPages(page, consoleErrors, await pagesOf(page, 'bureau_district'))
 	})
 
-	test('city officer', async ({ page }) => {
+	test('city officer', async ({ page, consoleErrors }) => {
 		await login(page, '13800000041')
 		const run = await firstLink(page, '/bureau/allowance', /^\/bureau\/allowance\/runs\/[0-9a-f-]{36}$/)
-		await checkPages(page, await pagesOf(page, 'bureau_city', ['/bureau/allowance/settings', '/bureau/plan', '/bureau/population', '/bureau/construction', '/bureau/grading', ...(run ? [run, `${run}/people`] : [])]))
+		await checkPages(page, consoleErrors, await pagesOf(page, 'bureau_city', ['/bureau/allowance/settings', '/bureau/plan', '/bureau/population', '/bureau/construction', '/bureau/grading', ...(run ? [run, `${run}/people`] : [])]))
 	})
 })
