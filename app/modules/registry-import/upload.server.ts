@@ -167,13 +167,17 @@ const LINE_COLUMNS = ['importId', 'line', 'idHash', 'idCipher', 'idMasked', 'gen
 const LOOKUP_BATCH = 4000
 const HASH_BYTES = 32
 
-/** A batch of checked lines with their numbers' keyed hashes (32 bytes each, in line order, for lines with a number). */
+/**
+ * A batch of checked lines with their numbers' keyed hashes, 32 bytes each: first those of unrejected
+ * lines (the ones looked up), then those of rejected lines, each group in line order; `hashAt[i]` is
+ * line i's slot, -1 for a line without a number. `known` has one character per looked-up slot.
+ */
 type Batch = { lines: StagedLine[]; hashes: Buffer; hashAt: Int32Array; known: Promise<string> }
 
 /**
  * Which of a batch's numbers are registered: one query for the batch, its hashes sent as one value and
- * the answer one character per hash ('1' registered). Numbers of lines already rejected are not asked
- * (their answer is '0': they are staged without ciphertext anyway).
+ * the answer one character per hash ('1' registered). Only unrejected lines' numbers are asked: a
+ * rejected line is staged without ciphertext whatever the answer.
  */
 async function registered(hashes: Buffer, asked: number): Promise<string> {
 	if (!asked) return ''
