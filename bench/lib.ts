@@ -127,6 +127,8 @@ export async function startServer(databaseUrl: string, port = 3200, extraEnv: Re
 		child,
 		stop: () =>
 			new Promise((resolve) => {
+				// A server that has already exited (killed from outside) emits no second 'exit'.
+				if (child.exitCode !== null || child.signalCode !== null) return resolve()
 				child.once('exit', () => resolve())
 				try {
 					process.kill(-child.pid!, 'SIGTERM')

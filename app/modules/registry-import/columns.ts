@@ -69,9 +69,15 @@ function ageOn(birthDate: string, today: string) {
 	return today.slice(5) >= birthDate.slice(5) ? years : years - 1
 }
 
+/** Where each column is in a file's rows (by its header; a column named twice: the last one). */
+export type ColumnIndex = Partial<Record<Column, number>>
+
 /** Checks one line by itself (no database): the first problem found is its reason. */
-export function checkLine(line: number, f: Partial<Record<Column, string>>, today: string): StagedLine {
-	const v = (c: Column) => (f[c] ?? '').trim()
+export function checkLine(line: number, values: readonly string[], columns: ColumnIndex, today: string): StagedLine {
+	const v = (c: Column) => {
+		const i = columns[c]
+		return i === undefined ? '' : (values[i] ?? '').trim()
+	}
 	const base: StagedLine = {
 		line,
 		id: null,

@@ -2,13 +2,11 @@
 // whole in memory and never written to local disk (web and worker are separate, stateless processes).
 // CSV in UTF-8 (with or without BOM) or GBK/GB18030 (decoded with iconv-lite), or XLSX (exceljs's
 // streaming WorkbookReader). A file that is not CSV/XLSX, too large or missing columns is refused whole.
-import { once } from 'node:events'
 import { Readable } from 'node:stream'
 import { unstable_parseMultipartFormData } from '@remix-run/node'
-import { parse } from 'csv-parse'
 import ExcelJS from 'exceljs'
 import iconv from 'iconv-lite'
-import { copyRows, type CopyValue } from '~/lib/copy.server.ts'
+import { copyBinary, type CopyWriter } from '~/lib/copy.server.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { readTextPart } from '~/lib/multipart.server.ts'
 import { fail, fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
@@ -19,7 +17,8 @@ import { validateCsrf } from '~/modules/auth/csrf.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { encryptIdNumber, hashIdNumber } from '~/modules/identity/id-crypto.server.ts'
 import { maskIdNumber } from '~/modules/identity/id-number.ts'
-import { checkLine, MAX_IMPORT_BYTES, REQUIRED_COLUMNS, type Column, type StagedLine } from './columns.ts'
+import { checkLine, MAX_IMPORT_BYTES, REQUIRED_COLUMNS, type ColumnIndex, type StagedLine } from './columns.ts'
+import { csvRowBatches, type RawRow } from './csv.server.ts'
 
 /** A file refused whole: the i18n key of the reason, the HTTP status, and what is missing if anything. */
 export class ImportRefused extends Error {
@@ -119,21 +118,14 @@ async function* decodeText(chunks: AsyncIterable<Buffer>, encoding: string): Asy
 	if (tail) yield tail
 }
 
-type RawRow = { line: number; values: string[] }
-
-async function* csvRows(chunks: AsyncIterable<Buffer>, encoding: string): AsyncGenerator<RawRow> {
-	const parser = parse({ relax_column_count: true, skip_empty_lines: true, info: true, bom: true, relax_quotes: true })
-	const feeding = (async () => {
-		for await (const text of decodeText(chunks, encoding)) if (!parser.write(text)) await once(parser, 'drain')
-		parser.end()
-	})().catch((error: unknown) => parser.destroy(error instanceof Error ? error : new Error(String(error))))
+/** The file's rows, a batch at a time; a file csv-parse cannot read is refused as malformed. */
+async function* csvRows(chunks: AsyncIterable<Buffer>, encoding: string): AsyncGenerator<RawRow[]> {
 	try {
-		for await (const r of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) yield { line: r.info.lines, values: r.record }
+		yield* csvRowBatches(decodeText(chunks, encoding))
 	} catch (error) {
 		if (error instanceof ImportRefused) throw error
 		throw new ImportRefused('registryImport.errors.malformed', 400)
 	}
-	await feeding
 }
 
 function cellText(v: ExcelJS.CellValue): string {
@@ -148,13 +140,18 @@ function cellText(v: ExcelJS.CellValue): string {
 	return String(v)
 }
 
-async function* xlsxRows(chunks: AsyncIterable<Buffer>): AsyncGenerator<RawRow> {
+async function* xlsxRows(chunks: AsyncIterable<Buffer>): AsyncGenerator<RawRow[]> {
 	const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(chunks), { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit', entries: 'emit' })
+	let rows: RawRow[] = []
 	try {
 		for await (const sheet of reader) {
 			for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
 				const values = (row.values as ExcelJS.CellValue[]).slice(1).map(cellText)
-				if (values.some((x) => x.trim())) yield { line: row.number, values }
+				if (values.some((x) => x.trim())) rows.push({ line: row.number, values })
+				if (rows.length >= 1000) {
+					yield rows
+					rows = []
+				}
 			}
 			break // the first worksheet only
 		}
@@ -162,88 +159,132 @@ async function* xlsxRows(chunks: AsyncIterable<Buffer>): AsyncGenerator<RawRow> 
 		if (error instanceof ImportRefused) throw error
 		throw new ImportRefused('registryImport.errors.malformed', 400)
 	}
+	if (rows.length) yield rows
 }
 
 const LINE_COLUMNS = ['importId', 'line', 'idHash', 'idCipher', 'idMasked', 'gender', 'birthDate', 'name', 'townshipCode', 'communityCode', 'phone', 'emergencyContactName', 'emergencyContactPhone', 'eventKind', 'eventOn', 'outcome', 'reason'] as const
 
-/**
- * A checked line as registry_import_staged_line's row: the number's keyed hash, its ciphertext and its
- * mask, never the number. The ciphertext is only needed to create the elder (apply inserts it for a
- * new line only), so it is sealed for valid lines whose number is not registered yet; a number the
- * registry already has can never classify as new (elders are never deleted), and sealing half a
- * million known numbers again was a third of a re-import's upload.
- */
-function lineRow(importId: string, l: StagedLine, hash: Uint8Array | null, known: boolean): CopyValue[] {
-	return [
-		importId,
-		l.line,
-		hash,
-		l.id && !l.reason && !known ? encryptIdNumber(l.id.value) : null,
-		l.id ? maskIdNumber(l.id.value) : null,
-		l.id?.gender ?? null,
-		l.id?.birthDate ?? null,
-		l.name,
-		l.townshipCode,
-		l.communityCode,
-		l.phone,
-		l.emergencyContactName,
-		l.emergencyContactPhone,
-		l.eventKind,
-		l.eventOn,
-		l.reason ? 'rejected' : null,
-		l.reason,
-	]
-}
-
 /** Lines checked and hashed this many at a time, with one lookup of which numbers are registered. */
 const LOOKUP_BATCH = 4000
+const HASH_BYTES = 32
 
-/** The staged rows of a batch of checked lines: hashed, looked up (one query), sealed if new. */
-async function stagedRows(importId: string, batch: StagedLine[]): Promise<CopyValue[][]> {
-	const hashes = batch.map((l) => (l.id ? Buffer.from(hashIdNumber(l.id.value).buffer) : null))
-	const asked = hashes.filter((h, i) => h !== null && !batch[i]!.reason)
-	const known = new Set<string>()
-	if (asked.length) {
-		const rows = await sql`SELECT "idNumberHash" AS h FROM elder WHERE "idNumberHash" = ANY(${asked}::bytea[])`.rows<{ h: Buffer }>()
-		for (const r of rows) known.add(r.h.toString('latin1'))
+/**
+ * A batch of checked lines with their numbers' keyed hashes, 32 bytes each: first those of unrejected
+ * lines (the ones looked up), then those of rejected lines, each group in line order; `hashAt[i]` is
+ * line i's slot, -1 for a line without a number. `known` has one character per looked-up slot.
+ */
+type Batch = { lines: StagedLine[]; hashes: Buffer; hashAt: Int32Array; known: Promise<string> }
+
+/**
+ * Which of a batch's numbers are registered: one query for the batch, its hashes sent as one value and
+ * the answer one character per hash ('1' registered). Only unrejected lines' numbers are asked: a
+ * rejected line is staged without ciphertext whatever the answer.
+ */
+async function registered(hashes: Buffer, asked: number): Promise<string> {
+	if (!asked) return ''
+	// EXISTS on the hash alone: an index-only probe where the visibility map allows.
+	const row = await sql`SELECT string_agg(CASE WHEN EXISTS (SELECT 1 FROM elder e WHERE e."idNumberHash" = substring(${hashes}::bytea FROM i * ${HASH_BYTES} + 1 FOR ${HASH_BYTES})) THEN '1' ELSE '0' END, '' ORDER BY i) AS known
+		 FROM generate_series(0, ${asked}::int - 1) i`.first<{ known: string }>()
+	return row!.known
+}
+
+/** Hashes a batch of checked lines and starts the lookup of their numbers (awaited when the batch is written). */
+function hashBatch(lines: StagedLine[]): Batch {
+	const hashAt = new Int32Array(lines.length).fill(-1)
+	const hashes = Buffer.allocUnsafe(lines.length * HASH_BYTES)
+	// Hashes of unrejected lines first (the ones asked about), then the rejected ones' (staged, never sealed).
+	let n = 0
+	for (let pass = 0; pass < 2; pass++)
+		for (let i = 0; i < lines.length; i++) {
+			const l = lines[i]!
+			if (!l.id || Boolean(l.reason) !== (pass === 1)) continue
+			hashes.set(hashIdNumber(l.id.value), n * HASH_BYTES)
+			hashAt[i] = n++
+		}
+	const asked = lines.reduce((k, l) => (l.id && !l.reason ? k + 1 : k), 0)
+	const known = registered(hashes.subarray(0, asked * HASH_BYTES), asked)
+	// Awaited later; a failure meanwhile must not be an unhandled rejection.
+	known.catch(() => {})
+	return { lines, hashes, hashAt, known }
+}
+
+/**
+ * A batch's lines as registry_import_staged_line's rows (columns as LINE_COLUMNS): the number's keyed
+ * hash, its ciphertext and its mask, never the number. The ciphertext is only needed to create the
+ * elder (apply inserts it for a new line only), so it is sealed for valid lines whose number is not
+ * registered yet; a number the registry already has can never classify as new (elders are never
+ * deleted), and sealing half a million known numbers again was a third of a re-import's upload.
+ */
+async function writeBatch(out: CopyWriter, importId: string, batch: Batch) {
+	const known = await batch.known
+	const { lines, hashes, hashAt } = batch
+	for (let i = 0; i < lines.length; i++) {
+		const l = lines[i]!
+		const h = hashAt[i]!
+		out.row(LINE_COLUMNS.length)
+		out.uuid(importId)
+		out.int4(l.line)
+		out.bytes(h < 0 ? null : hashes.subarray(h * HASH_BYTES, (h + 1) * HASH_BYTES))
+		out.bytes(l.id && !l.reason && known.charCodeAt(h) !== 49 ? encryptIdNumber(l.id.value) : null)
+		out.text(l.id ? maskIdNumber(l.id.value) : null)
+		out.text(l.id?.gender)
+		out.date(l.id?.birthDate)
+		out.text(l.name)
+		out.text(l.townshipCode)
+		out.text(l.communityCode)
+		out.text(l.phone)
+		out.text(l.emergencyContactName)
+		out.text(l.emergencyContactPhone)
+		out.text(l.eventKind)
+		out.date(l.eventOn)
+		out.text(l.reason ? 'rejected' : null)
+		out.text(l.reason)
 	}
-	return batch.map((l, i) => {
-		const h = hashes[i] ?? null
-		return lineRow(importId, l, h, h !== null && known.has(h.toString('latin1')))
-	})
 }
 
 /**
  * Streams one file's rows into the import's staged lines with one COPY (nothing is visible until the
- * whole file is in; a file refused part-way leaves no line); checks the header first. Returns the line count.
+ * whole file is in; a file refused part-way leaves no line); checks the header first. Returns the line
+ * count. Pipelined by batches of LOOKUP_BATCH lines: while the database looks up which numbers of one
+ * batch are registered, the next is read, checked and hashed (the lookups waited for each other were a
+ * third of a re-import's upload).
  */
 export async function stageFile(importId: string, fileName: string, data: AsyncIterable<Uint8Array>, opts: { maxBytes?: number; today?: string } = {}): Promise<{ lines: number; format: string; encoding: string }> {
 	const sniffed = await sniff(fileName, limited(data, opts.maxBytes ?? MAX_IMPORT_BYTES))
 	const rows = sniffed.format === 'xlsx' ? xlsxRows(sniffed.chunks) : csvRows(sniffed.chunks, sniffed.encoding)
 	const today = opts.today ?? shanghaiDate()
 	let header: string[] | null = null
-	let batch: StagedLine[] = []
-	async function* staged(): AsyncGenerator<CopyValue[]> {
-		for await (const row of rows) {
-			if (!header) {
-				header = row.values.map((h) => h.replace(/^\uFEFF/, '').trim())
-				const missing = REQUIRED_COLUMNS.filter((c) => !header!.includes(c))
-				if (missing.length) throw new ImportRefused('registryImport.errors.missingColumns', 400, missing.join('、'))
-				continue
+	let lines = 0
+	await copyBinary('registry_import_staged_line', LINE_COLUMNS, async (out, ready) => {
+		let columns: ColumnIndex = {}
+		let checked: StagedLine[] = []
+		let inFlight: Batch | null = null
+		const next = async () => {
+			const batch = checked.length ? hashBatch(checked) : null
+			checked = []
+			if (inFlight) {
+				await writeBatch(out, importId, inFlight)
+				await ready()
 			}
-			const fields: Partial<Record<Column, string>> = {}
-			header.forEach((h, i) => {
-				fields[h as Column] = row.values[i] ?? ''
-			})
-			batch.push(checkLine(row.line, fields, today))
-			if (batch.length >= LOOKUP_BATCH) {
-				yield* await stagedRows(importId, batch)
-				batch = []
+			inFlight = batch
+		}
+		for await (const batch of rows) {
+			for (const row of batch) {
+				if (!header) {
+					header = row.values.map((h) => h.replace(/^\uFEFF/, '').trim())
+					const missing = REQUIRED_COLUMNS.filter((c) => !header!.includes(c))
+					if (missing.length) throw new ImportRefused('registryImport.errors.missingColumns', 400, missing.join('、'))
+					columns = Object.fromEntries(header.map((h, i) => [h, i]))
+					continue
+				}
+				checked.push(checkLine(row.line, row.values, columns, today))
+				lines++
+				if (checked.length >= LOOKUP_BATCH) await next()
 			}
 		}
-		if (batch.length) yield* await stagedRows(importId, batch)
-	}
-	const lines = await copyRows('registry_import_staged_line', LINE_COLUMNS, staged())
+		await next()
+		await next()
+	})
 	if (!header) throw new ImportRefused('registryImport.errors.empty', 400)
 	return { lines, format: sniffed.format, encoding: sniffed.encoding }
 }
