@@ -6,7 +6,22 @@ import { singleton } from './singleton.server.ts'
  * Web-side Redis: fail fast, so a request never hangs on a Redis outage (BullMQ's advice for
  * producers). Workers create their own connections with maxRetriesPerRequest: null.
  */
-export const redis = singleton('redis', () => createRedis({ maxRetriesPerRequest: 1, enableOfflineQueue: false }))
+export const redis = singleton('redis', () => createWebRedis())
+
+/**
+ * A fail-fast client whose first commands wait for its first connection. Without an offline queue
+ * a process that has just started answered its first requests as if Redis were down (the sign-in
+ * limiter counted those attempts in the process's memory, and later ones in Redis, so a burst of
+ * guesses at start-up was forgotten). Once connected, commands fail at once while the connection
+ * is lost (and retry once), as before.
+ */
+export function createWebRedis() {
+	const client = createRedis({ maxRetriesPerRequest: 1, enableOfflineQueue: true })
+	client.once('ready', () => {
+		client.options.enableOfflineQueue = false
+	})
+	return client
+}
 
 export function createRedis(options: RedisOptions = {}) {
 	const client = new Redis(getEnv().REDIS_URL, { lazyConnect: false, connectTimeout: 2000, ...options })
@@ -16,7 +31,7 @@ export function createRedis(options: RedisOptions = {}) {
 	return client
 }
 
-/** Waits until a client is connected (commands fail at once while it connects: no offline queue). */
+/** Waits until a client is connected (e.g. a health check that must not queue behind a connection being made). */
 export async function redisReady(client = redis, timeoutMs = 2000) {
 	if (client.status === 'ready') return
 	await new Promise<void>((resolve, reject) => {
