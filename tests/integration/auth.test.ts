@@ -93,6 +93,19 @@ describe('family registration and sign-in over HTTP', () => {
 		expect(passed.status, await passed.clone().text()).not.toBe(403)
 	})
 
+	it('gives each new visitor a token of 32 random bytes (base64url), kept while its cookie is', async () => {
+		const { csrf } = await import('~/modules/auth/csrf.server.ts')
+		const tokens = await Promise.all(Array.from({ length: 50 }, () => csrf.commitToken(new Headers())))
+		expect(new Set(tokens.map(([t]) => t)).size).toBe(50)
+		for (const [token, cookie] of tokens) {
+			expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/)
+			expect(Buffer.from(token, 'base64url')).toHaveLength(32)
+			expect(cookie).toContain('yy_csrf=')
+		}
+		const [again, noCookie] = await csrf.commitToken(new Headers({ cookie: tokens[0]![1]!.split(';')[0]! }))
+		expect([again, noCookie]).toEqual([tokens[0]![0], null])
+	})
+
 	it('locks a phone out after repeated failed sign-ins, even with the right password', async () => {
 		const client = new HttpClient(app.baseUrl)
 		await client.page('/register')
