@@ -11,6 +11,9 @@
 //     anything (a parameter, a splat, an optional or empty segment), in the same ranked order. A
 //     branch left out could never match that pathname, so the first match is the one the full list
 //     gives. Cached per routes array (weakly) and per table shape (arrays made afresh per render).
+//   - the data routes of a route tree converted again with the same properties mapper (React Router's
+//     static router converts RemixServer's tree on every render; server-routes-cache.ts makes that
+//     tree once per build, so the same array comes back each time).
 // Same results, same code otherwise (tests/integration/route-matching-cache.test.ts compares them);
 // if the library's source ever differs from what this expects, nothing is patched and a warning says so.
 import { readFileSync } from 'node:fs'
@@ -59,8 +62,33 @@ export function patchRouterSource(source: string): string | null {
   let decoded = decodePath(pathname);
   for (let i = 0; matches == null && i < branches.length; ++i) {`
 	const compile = 'function compilePath(path, caseSensitive, end) {\n'
-	if (!source.includes(match) || !source.includes(compile)) return null
+	const convert = 'function convertRoutesToDataRoutes(routes, mapRouteProperties, parentPath, manifest) {\n'
+	if (!source.includes(match) || !source.includes(compile) || !source.includes(convert)) return null
 	return source
+		.replace(
+			convert,
+			`const __dataRoutes = new WeakMap();
+// A top-level conversion of a routes array already converted with the same properties mapper (the
+// static router of every render converts the route tree RemixServer builds once per build): the
+// data routes made the first time, their manifest entries copied into this call's manifest.
+function convertRoutesToDataRoutes(routes, mapRouteProperties, parentPath, manifest) {
+  if (parentPath === void 0 && manifest !== void 0 && Object.keys(manifest).length === 0) {
+    let byMapper = __dataRoutes.get(routes);
+    let hit = byMapper && byMapper.get(mapRouteProperties);
+    if (!hit) {
+      let own = {};
+      hit = { routes: __convertRoutesToDataRoutes(routes, mapRouteProperties, undefined, own), manifest: own };
+      if (!byMapper) __dataRoutes.set(routes, (byMapper = new Map()));
+      byMapper.set(mapRouteProperties, hit);
+    }
+    Object.assign(manifest, hit.manifest);
+    return hit.routes;
+  }
+  return __convertRoutesToDataRoutes(routes, mapRouteProperties, parentPath, manifest);
+}
+function __convertRoutesToDataRoutes(routes, mapRouteProperties, parentPath, manifest) {
+`,
+		)
 		.replace(
 			match,
 			`  let decoded = decodePath(pathname);

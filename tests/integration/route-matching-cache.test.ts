@@ -10,7 +10,8 @@ import { patchRouterSource } from '../../server/route-matching-cache.ts'
 
 type Route = { id: string; path?: string; index?: boolean; caseSensitive?: boolean; children?: Route[] }
 type Match = { params: Record<string, string>; pathname: string; pathnameBase: string; route: Route }
-type Router = { matchRoutes: (routes: Route[], location: string) => Match[] | null }
+type DataRoute = Route & { hasErrorBoundary?: boolean; children?: DataRoute[] }
+type Router = { matchRoutes: (routes: Route[], location: string) => Match[] | null; UNSAFE_convertRoutesToDataRoutes: (routes: Route[], map: (r: Route) => object, parentPath?: string[], manifest?: Record<string, DataRoute>) => DataRoute[] }
 
 const require = createRequire(path.resolve('package.json'))
 const filename = require.resolve('@remix-run/router')
@@ -72,5 +73,32 @@ describe('route matching with the cache', () => {
 			collect(fresh)
 			for (const m of matches ?? []) expect(ownRoutes.has(m.route), `${p}: ${m.route.id} is the fresh array's own object`).toBe(true)
 		}
+	})
+
+	it('converts a route tree to data routes once per tree and properties mapper, as the library converts it', async () => {
+		const source = readFileSync(filename, 'utf8')
+		const original = compile(source)
+		const patched = compile(patchRouterSource(source)!)
+		const routes = await appRoutes()
+		const map = (r: Route) => ({ hasErrorBoundary: r.id === 'root' })
+		const expected: Record<string, DataRoute> = {}
+		const want = original.UNSAFE_convertRoutesToDataRoutes(routes, map, undefined, expected)
+		const first: Record<string, DataRoute> = {}
+		const got = patched.UNSAFE_convertRoutesToDataRoutes(routes, map, undefined, first)
+		expect(got).toEqual(want)
+		expect(first).toEqual(expected)
+		// The same tree again (a render): the same data routes, the manifest filled the same.
+		const again: Record<string, DataRoute> = {}
+		expect(patched.UNSAFE_convertRoutesToDataRoutes(routes, map, undefined, again)).toBe(got)
+		expect(again).toEqual(expected)
+		expect(again[Object.keys(expected)[5]!]).toBe(first[Object.keys(expected)[5]!])
+		// Another mapper, another tree, a manifest with entries already, or a nested call: converted afresh.
+		const other = (r: Route) => ({ hasErrorBoundary: r.id !== 'root' })
+		expect(patched.UNSAFE_convertRoutesToDataRoutes(routes, other, undefined, {})).not.toBe(got)
+		expect(patched.UNSAFE_convertRoutesToDataRoutes(routes, other, undefined, {})).toEqual(original.UNSAFE_convertRoutesToDataRoutes(routes, other, undefined, {}))
+		const copy = routes.map((r) => ({ ...r }))
+		expect(patched.UNSAFE_convertRoutesToDataRoutes(copy, map, undefined, {})).not.toBe(got)
+		expect(() => patched.UNSAFE_convertRoutesToDataRoutes(routes, map, undefined, { root: {} as DataRoute })).toThrow(/route id collision/)
+		expect(patched.UNSAFE_convertRoutesToDataRoutes(routes[0]!.children!, map, ['0'], {})).toEqual(original.UNSAFE_convertRoutesToDataRoutes(routes[0]!.children!, map, ['0'], {}))
 	})
 })
