@@ -4,7 +4,6 @@
 // lines are kept; and a payment cannot be deleted while an uncommitted line names it.
 import pg from 'pg'
 import { describe, expect, it } from 'vitest'
-import { ruleNameOf } from '~/lib/db-rules.server.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { addMonths, shanghaiMonth } from '~/lib/time.ts'
 import { makeCardNumber } from '~/modules/allowance/card.ts'
@@ -14,21 +13,13 @@ import { approveRun } from '~/modules/allowance/runs.server.ts'
 import { makeUser } from '../factories/accounts.ts'
 import { makeAllowanceElder } from '../factories/allowance.ts'
 import { waitFor } from '../setup/processes.ts'
+import { refusal } from '../setup/refusal.ts'
 
 const FAMILY = '13800000001'
 const card = () => makeCardNumber('621799', 19, (n) => Array.from({ length: n }, () => Math.floor(Math.random() * 10)).join(''))
 
 /** A statement written out (the test builds SQL around other rows' values). */
 const db = (text: string) => sql.raw(text).run()
-
-async function refusal(statement: Promise<unknown>) {
-	const error = await statement.then(
-		() => null,
-		(e: unknown) => e,
-	)
-	expect(error, 'the statement must be refused').not.toBeNull()
-	return { rule: ruleNameOf(error), message: (error as Error).message }
-}
 
 /** An approved run of `month` with two paid-to elders, exported: one file, its lines. */
 async function exportedRun(month: string) {
@@ -112,7 +103,7 @@ describe('bank file references, checked per statement', () => {
 				await waitFor(async () => (await sql`SELECT 1 AS waiting FROM pg_stat_activity WHERE pid = ${pid} AND wait_event_type = 'Lock'`.first()) ?? null, { timeoutMs: 10_000, what: 'the delete to wait for the line' })
 				await writer.query('COMMIT')
 				// ... and, once the line is committed, is refused.
-				expect(ruleNameOf(await deleting.then(() => null, (e: unknown) => e))).toBe('allowance_payment_kept_with_lines')
+				expect((await refusal(deleting)).rule).toBe('allowance_payment_kept_with_lines')
 			} finally {
 				await writer.end()
 				await deleter.end()

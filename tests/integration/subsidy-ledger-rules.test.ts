@@ -2,10 +2,10 @@
 // each refuses a bad write on its own and inside a multi-row statement that mixes good and bad rows,
 // and then nothing of that statement lands (no entry, no transaction, no balance moved).
 import { afterAll, describe, expect, it } from 'vitest'
-import { ruleNameOf } from '~/lib/db-rules.server.ts'
 import { disconnectDb } from '~/lib/db.server.ts'
 import { grantBalance, grantMonthlyCredit, ledgerDiscrepancies, pgSql } from '~/modules/subsidies/ledger.server.ts'
 import { makeLedgerGrant } from '../factories/subsidies.ts'
+import { refusal } from '../setup/refusal.ts'
 
 afterAll(async () => {
 	await disconnectDb()
@@ -27,15 +27,6 @@ async function makeGrant() {
 async function holdTxn(grantId: string, amountFen: number) {
 	const [row] = await sql.query<{ id: string }>(`INSERT INTO ledger_txn (kind, "grantId", ref, "amountFen") VALUES ('hold', $1::uuid, $2, $3) RETURNING id`, [grantId, `rules-${grantId}-${seq++}`, amountFen])
 	return row!.id
-}
-
-async function refusal(statement: Promise<unknown>) {
-	const error = await statement.then(
-		() => null,
-		(e: unknown) => e,
-	)
-	expect(error, 'the statement must be refused').not.toBeNull()
-	return { rule: ruleNameOf(error), message: (error as Error).message }
 }
 
 async function entriesOf(...txnIds: string[]) {
