@@ -1,5 +1,6 @@
 // The bank file's references, enforced by PostgreSQL per statement (migration
-// 20261203000000_disbursement_statement_checks): a line names an existing payment and file, refused
+// 20261203000000_disbursement_statement_checks, 20261204000000_disbursement_export_hot): a line names
+// an existing payment of its own run and an existing file, refused
 // for a whole multi-row statement when one row does not; a payment with a line, a file and the
 // lines are kept; and a payment cannot be deleted while an uncommitted line names it.
 import pg from 'pg'
@@ -62,6 +63,15 @@ describe('bank file references, checked per statement', () => {
 		const noFile = await refusal(db(`${INSERT} ${copyOf(lines[1]!.serial, await extraPayment(lines[1]!.paymentId, '2011-02'), ghost, 9003)}`))
 		expect(noFile.rule).toBe('allowance_disbursement_file_exists')
 		expect((await sql`SELECT count(*)::int AS n FROM allowance_disbursement`.first<{ n: number }>())!.n).toBe(before!.n)
+	})
+
+	it('refuses a line naming a payment of another run', async () => {
+		const mine = await exportedRun(addMonths(shanghaiMonth(), -10))
+		const theirs = await exportedRun(addMonths(shanghaiMonth(), -11))
+		const otherRunsPayment = await extraPayment(theirs.lines[0]!.paymentId, '2013-01')
+		// The copy keeps its own run (mine) while naming the other run's payment.
+		const refused = await refusal(db(`${INSERT} ${copyOf(mine.lines[0]!.serial, otherRunsPayment, mine.fileId, 9201)}`))
+		expect(refused.rule).toBe('allowance_disbursement_payment_exists')
 	})
 
 	it('keeps payments with lines, files and lines; payments never in a file are still deleted', async () => {
