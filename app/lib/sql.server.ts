@@ -8,6 +8,7 @@
 // Without `tx` a statement runs on the pool; with the `tx` of `transaction()` it runs inside that
 // transaction; either way node-postgres parses the rows (DATE as 'YYYY-MM-DD', BIGINT as number,
 // timestamps as Date): see `transaction` in ./db.server.ts for why.
+import { createHash } from 'node:crypto'
 import { connectionOf, pool, prisma, type Tx } from './db.server.ts'
 
 type Result = { rows: unknown[]; rowCount: number | null }
@@ -16,7 +17,9 @@ type Result = { rows: unknown[]; rowCount: number | null }
  * A node-postgres client of one's own (the seed's transaction, a test's separate connection for a
  * real race): statements run on it directly, with the same row parsing as the pool.
  */
-export type PgClient = { query(text: string, values?: unknown[]): Promise<Result> }
+export type PgClient = { query(text: string | QueryConfig, values?: unknown[]): Promise<Result> }
+
+type QueryConfig = { name?: string; text: string; values?: unknown[] }
 
 /** Where a statement runs: the pool (nothing), a `transaction()` tx, or an own pg client. */
 export type Runner = Tx | PgClient
@@ -47,6 +50,22 @@ export class Sql {
 		this.values = v
 	}
 
+	/** Set by prepared(): the name the statement is prepared under on each connection. */
+	#name: string | undefined
+
+	/**
+	 * The same statement as a named prepared statement: each connection parses and plans it once and
+	 * PostgreSQL then reuses a generic plan. For the few statements on every request's path (the
+	 * session lookup, the booking's checks), where planning cost several times the execution
+	 * (EXPLAIN: 0.32 ms planning against 0.08 ms executing the session lookup). The name comes from
+	 * the text, so one name always means one text; only statements whose text is fixed belong here
+	 * (values as parameters, no lists spliced in), or every variant would stay prepared.
+	 */
+	prepared(): this {
+		this.#name = preparedName(this.text)
+		return this
+	}
+
 	/** The statement with $1, $2, ... placeholders. */
 	get text(): string {
 		return this.strings.reduce((text, part, i) => `${text}$${i}${part}`)
@@ -68,10 +87,11 @@ export class Sql {
 	}
 
 	async #execute(tx: Runner | undefined, forCount = false): Promise<Result> {
-		if (!tx || tx === prisma) return pool.query(this.text, this.values as unknown[])
-		if (isPgClient(tx)) return tx.query(this.text, this.values as unknown[])
+		const query: QueryConfig = { name: this.#name, text: this.text, values: this.values as unknown[] }
+		if (!tx || tx === prisma) return pool.query(query)
+		if (isPgClient(tx)) return tx.query(query)
 		const connection = connectionOf(tx)
-		if (connection) return connection.query(this.text, this.values as unknown[])
+		if (connection) return connection.query(query)
 		// @deprecated path: a Prisma transaction opened with prisma.$transaction rather than
 		// transaction() (the booking core until it moves). Prisma parses the rows: BIGINT is
 		// brought back to number here, but DATE columns come back as Date; cast them ::text.
@@ -80,6 +100,17 @@ export class Sql {
 		for (const row of rows) for (const key in row) if (typeof row[key] === 'bigint') row[key] = bigintToNumber(row[key] as bigint)
 		return { rows, rowCount: rows.length }
 	}
+}
+
+const preparedNames = new Map<string, string>()
+
+function preparedName(text: string) {
+	let name = preparedNames.get(text)
+	if (!name) {
+		name = `s_${createHash('sha256').update(text).digest('base64url').slice(0, 22)}`
+		preparedNames.set(text, name)
+	}
+	return name
 }
 
 function isPgClient(runner: Runner): runner is PgClient {

@@ -85,4 +85,24 @@ describe('sql', () => {
 			expect(isUniqueViolation(error, 'app_user_phone_key')).toBe(true)
 		}
 	})
+
+	it('runs a prepared() statement under a name of its text: prepared once per connection, same rows', async () => {
+		const statement = (n: number) => sql`SELECT ${n}::int AS n, ${'fixed'}::text AS label`.prepared()
+		const rows = await transaction(async (tx) => {
+			const first = await statement(1).first(tx)
+			const second = await statement(2).first(tx)
+			const other = await sql`SELECT ${3}::int AS n`.prepared().first(tx)
+			const prepared = await sql`SELECT name, statement FROM pg_prepared_statements WHERE statement LIKE 'SELECT $1::int AS n%' ORDER BY statement`.rows<{ name: string; statement: string }>(tx)
+			return { first, second, other, prepared }
+		})
+		expect(rows.first).toEqual({ n: 1, label: 'fixed' })
+		expect(rows.second).toEqual({ n: 2, label: 'fixed' })
+		expect(rows.other).toEqual({ n: 3 })
+		// One prepared statement per text on this connection, however often it ran, each under its own name.
+		expect(rows.prepared.map((p) => p.statement)).toEqual(['SELECT $1::int AS n', 'SELECT $1::int AS n, $2::text AS label'])
+		expect(new Set(rows.prepared.map((p) => p.name)).size).toBe(2)
+		expect(rows.prepared.every((p) => /^s_[\w-]{22}$/.test(p.name))).toBe(true)
+		// On the pool too (any connection), with the same rows as the statement unprepared.
+		expect(await statement(4).first()).toEqual(await sql`SELECT ${4}::int AS n, ${'fixed'}::text AS label`.first())
+	})
 })

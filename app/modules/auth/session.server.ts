@@ -77,7 +77,9 @@ WITH hit AS (
 	UPDATE session SET "lastSeenAt" = ${nowIso}::timestamp
 	WHERE id = ${sid} AND EXISTS (SELECT 1 FROM hit WHERE hit."lastSeenAt" < ${touchCutoff}::timestamp)
 )
-SELECT id, name, phone, role, "districtId", "communityId", "providerId", "providerKind" FROM hit`.first<SessionUser>()
+SELECT id, name, phone, role, "districtId", "communityId", "providerId", "providerKind" FROM hit`
+		.prepared()
+		.first<SessionUser>()
 	return user ?? null
 }
 

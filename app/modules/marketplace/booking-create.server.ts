@@ -81,7 +81,9 @@ export async function createBooking(user: SessionUser, offeringId: string, input
 			  FROM offering o JOIN provider p ON p.id = o."providerId" LEFT JOIN provider_profile pp ON pp."providerId" = p.id
 			  WHERE o.id = ${offeringId}::uuid) AS offering,
 			(SELECT json_build_object('id', s.id, 'free', EXISTS (SELECT 1 FROM slot_place sp WHERE sp."slotId" = s.id AND sp."bookingId" IS NULL)) FROM slot s
-			  WHERE s."offeringId" = ${offeringId}::uuid AND s."startsAt" = ${startsAt}) AS slot`.first<PreBooking>()
+			  WHERE s."offeringId" = ${offeringId}::uuid AND s."startsAt" = ${startsAt}) AS slot`
+		.prepared()
+		.first<PreBooking>()
 	// A resubmission of a form that already booked answers with that booking, whatever else changed.
 	const existing = facts?.existing
 	if (existing) return existing.offeringId === offeringId ? ok({ bookingId: existing.id, status: existing.status, duplicate: true }) : refuse('formExpired', 409)
@@ -262,7 +264,9 @@ async function writeBooking(tx: Tx | undefined, row: BookingRow): Promise<'booke
 				ON CONFLICT ("dedupeKey") DO NOTHING
 			)
 			SELECT (SELECT status FROM live) AS live, (SELECT "placeNo" FROM place) AS "placeNo",
-				EXISTS (SELECT 1 FROM slot_place WHERE "slotId" = ${row.slotId}::uuid AND "bookingId" IS NULL) AS "freeSeen"`.first<{ live: string | null; placeNo: number | null; freeSeen: boolean }>(tx)
+				EXISTS (SELECT 1 FROM slot_place WHERE "slotId" = ${row.slotId}::uuid AND "bookingId" IS NULL) AS "freeSeen"`
+			.prepared()
+			.first<{ live: string | null; placeNo: number | null; freeSeen: boolean }>(tx)
 		if (result?.live !== 'approved') return result?.live === 'suspended' ? 'suspended' : 'notApproved'
 		if (result.placeNo !== null) return 'booked'
 		if (!result.freeSeen) return 'full'
