@@ -9,7 +9,7 @@ import { dashboard, districtChoices, indicatorScope, snapshotHistory } from './i
 
 /** The version of everything the dashboards read (bumped at commit by the census_version triggers). */
 async function censusVersion(): Promise<string> {
-	const row = await sql`SELECT version, epoch FROM census_version WHERE id = 1`.first<{ version: number; epoch: string }>()
+	const row = await sql`SELECT version, epoch FROM census_version WHERE id = 1`.prepared().first<{ version: number; epoch: string }>()
 	return row ? `${row.epoch}:${row.version}` : 'none'
 }
 

@@ -1,4 +1,5 @@
 import { prisma, transaction } from '~/lib/db.server.ts'
+import { sql } from '~/lib/sql.server.ts'
 import { fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
 import { isCityWide } from '~/modules/auth/access.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
@@ -10,8 +11,13 @@ import { PLAN_INDICATORS, type PlanIndicator, type PlanTargets } from './indicat
 
 export type PlanPeriod = { id: string; nameZh: string; nameEn: string; startYear: number; endYear: number; baseline: boolean; targets: PlanTargets }
 
+/** Every period with its targets, oldest first: one prepared statement (the bed dashboard reads it on every view). */
 export async function listPlanPeriods(): Promise<PlanPeriod[]> {
-	const rows = await prisma.planPeriod.findMany({ orderBy: { startYear: 'asc' }, select: { id: true, nameZh: true, nameEn: true, startYear: true, endYear: true, baseline: true, targets: { select: { indicator: true, target: true } } } })
+	const rows = await sql`SELECT p.id, p."nameZh", p."nameEn", p."startYear", p."endYear", p.baseline,
+			COALESCE((SELECT json_agg(json_build_object('indicator', t.indicator, 'target', t.target)) FROM plan_target t WHERE t."periodId" = p.id), '[]'::json) AS targets
+		FROM plan_period p ORDER BY p."startYear", p.id`
+		.prepared()
+		.rows<Omit<PlanPeriod, 'targets'> & { targets: { indicator: string; target: number }[] }>()
 	return rows.map(({ targets, ...p }) => ({ ...p, targets: Object.fromEntries(PLAN_INDICATORS.map((k) => [k, targets.find((t) => t.indicator === k)?.target ?? null])) as PlanTargets }))
 }
 

@@ -142,7 +142,7 @@ export async function inspectionsForInstitution(staff: InstitutionStaff, today: 
 
 /** The limit (days past a deadline before admissions stop) in force on `today`. */
 export async function limitOn(today: string) {
-	const row = await sql`SELECT coalesce(inspection_limit_on(${today}::date), 30) AS days`.first<{ days: number }>()
+	const row = await sql`SELECT coalesce(inspection_limit_on(${today}::date), 30) AS days`.prepared().first<{ days: number }>()
 	return row?.days ?? 30
 }
 
@@ -191,7 +191,9 @@ export async function overdueByDistrict(user: SessionUser, today: string) {
 			count(f.id) FILTER (WHERE f.status IN ('open', 'reopened') AND ${today}::date > f.deadline)::int AS overdue,
 			count(DISTINCT f."providerId") FILTER (WHERE f.status <> 'closed' AND inspection_findings_blocking(f."providerId", ${today}::date) > 0)::int AS stopped
 		FROM district d LEFT JOIN inspection_finding f ON f."districtId" = d.id AND f.status <> 'closed'
-		WHERE ${scope} GROUP BY d.id ORDER BY d."sortOrder"`.rows<{ districtId: string; nameZh: string; nameEn: string; overdue: number; stopped: number }>()
+		WHERE ${scope} GROUP BY d.id ORDER BY d."sortOrder"`
+		.prepared()
+		.rows<{ districtId: string; nameZh: string; nameEn: string; overdue: number; stopped: number }>()
 }
 
 /** A photo of an inspection or a rectification: for the institution, or an officer of its district (or the city); null otherwise. */
