@@ -14,7 +14,7 @@ export function decryptCardNumber(stored: Uint8Array): string {
 	return unseal(cardKey(), stored)
 }
 
-/** Many cards at once (a bank file's page), opened on a thread (aead.server.ts: unsealMany). */
-export function decryptCardNumbers(stored: readonly Uint8Array[]): Promise<string[]> {
+/** Many cards at once (a bank file's page): one AES object for the batch, not one per card. */
+export function decryptCardNumbers(stored: readonly Uint8Array[]): string[] {
 	return unsealMany(cardKey(), stored)
 }

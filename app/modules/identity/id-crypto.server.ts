@@ -24,8 +24,8 @@ export function decryptIdNumber(stored: Uint8Array): string {
 	return unseal(getKeys().enc, stored)
 }
 
-/** Many numbers at once (a bank file's page), opened on a thread (aead.server.ts: unsealMany). */
-export function decryptIdNumbers(stored: readonly Uint8Array[]): Promise<string[]> {
+/** Many numbers at once (a bank file's page): one AES object for the batch, not one per number. */
+export function decryptIdNumbers(stored: readonly Uint8Array[]): string[] {
 	return unsealMany(getKeys().enc, stored)
 }
 
