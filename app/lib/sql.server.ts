@@ -58,8 +58,9 @@ export class Sql {
 	 * PostgreSQL then reuses a generic plan. For the few statements on every request's path (the
 	 * session lookup, the booking's checks), where planning cost several times the execution
 	 * (EXPLAIN: 0.32 ms planning against 0.08 ms executing the session lookup). The name comes from
-	 * the text, so one name always means one text; only statements whose text is fixed belong here
-	 * (values as parameters, no lists spliced in), or every variant would stay prepared.
+	 * the text, so one name always means one text. Values must be parameters (never lists spliced in);
+	 * a statement with optional parts has a text per combination, of which a process prepares at most
+	 * MAX_PREPARED_TEXTS in all.
 	 */
 	prepared(): this {
 		this.#name = preparedName(this.text)
@@ -102,11 +103,15 @@ export class Sql {
 	}
 }
 
+// Each connection keeps what it prepared until it closes. A statement built from optional parts
+// (the marketplace search: filters and sorts) has many texts; past this many distinct texts a
+// process runs new ones unprepared, so no sequence of requests can grow the server's memory.
+const MAX_PREPARED_TEXTS = 200
 const preparedNames = new Map<string, string>()
 
-function preparedName(text: string) {
+function preparedName(text: string): string | undefined {
 	let name = preparedNames.get(text)
-	if (!name) {
+	if (!name && preparedNames.size < MAX_PREPARED_TEXTS) {
 		name = `s_${createHash('sha256').update(text).digest('base64url').slice(0, 22)}`
 		preparedNames.set(text, name)
 	}

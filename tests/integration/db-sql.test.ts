@@ -105,4 +105,19 @@ describe('sql', () => {
 		// On the pool too (any connection), with the same rows as the statement unprepared.
 		expect(await statement(4).first()).toEqual(await sql`SELECT ${4}::int AS n, ${'fixed'}::text AS label`.first())
 	})
+
+	it('prepares at most 200 distinct texts per process: later ones run unprepared, with the same rows', async () => {
+		const result = await transaction(async (tx) => {
+			const answers: number[] = []
+			for (let i = 0; i < 250; i++) {
+				const row = await sql`SELECT ${i}::int AS ${sql.raw(`n${i}`)}`.prepared().first<Record<string, number>>(tx)
+				answers.push(row![`n${i}`]!)
+			}
+			const prepared = await sql`SELECT count(*)::int AS n FROM pg_prepared_statements`.first<{ n: number }>(tx)
+			return { answers, prepared: prepared!.n }
+		})
+		expect(result.answers).toEqual(Array.from({ length: 250 }, (_, i) => i))
+		expect(result.prepared).toBeLessThanOrEqual(200)
+		expect(result.prepared).toBeGreaterThan(100)
+	})
 })

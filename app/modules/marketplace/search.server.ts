@@ -131,7 +131,10 @@ export async function searchOfferings(params: SearchParams, now = new Date()): P
 			   WHERE s."offeringId" = h.id AND s."startsAt" >= ${from} AND s."startsAt" < ${until}
 			     AND NOT EXISTS (SELECT 1 FROM slot_place sp WHERE sp."slotId" = s.id AND sp."bookingId" IS NULL)) AS full
 		FROM hits h
-		ORDER BY ${orderBy('h.')}`.rows<Omit<SearchHit, 'nextSlots' | 'rating' | 'communities'> & { communities: SearchHit['communities'] | null; ratingSum: number; total: number; rules: Rule[] | null; closed: string[] | null; full: string[] | null }>()
+		ORDER BY ${orderBy('h.')}`
+		// Planning it cost about as much as running it (EXPLAIN: 0.8–1.0 ms each); a text per filter combination.
+		.prepared()
+		.rows<Omit<SearchHit, 'nextSlots' | 'rating' | 'communities'> & { communities: SearchHit['communities'] | null; ratingSum: number; total: number; rules: Rule[] | null; closed: string[] | null; full: string[] | null }>()
 	return {
 		total: rows[0]?.total ?? 0,
 		hits: rows.map(({ ratingSum, total: _t, rules, closed, full, communities, ...r }) => ({
