@@ -28,11 +28,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => 
 export type Child = {
 	child: ChildProcess
 	output: () => string
-	/** kill -9 of the whole process group (npx, tsx and node). */
+	/** kill -9 of the whole process group. */
 	kill9: () => Promise<void>
 	/** SIGTERM, then SIGKILL after a grace period. */
 	stop: () => Promise<void>
-	/** Every pid in the group (npx, tsx, node). */
+	/** Every pid in the group. */
 	pids: () => number[]
 }
 
@@ -73,9 +73,14 @@ export function spawnGroup(command: string, args: string[], env: Record<string, 
 	}
 }
 
-/** A worker process: `npx tsx workers/index.ts` with the given database, Redis and queue prefix. */
+/**
+ * A worker process: `node --import tsx workers/index.ts` with the given database, Redis and queue
+ * prefix. One node process loading tsx, not npx (npm's CLI) starting tsx's CLI starting node: that
+ * chain cost three process starts and about a second of CPU per worker, and under a loaded machine
+ * sometimes more than the 15 s a worker is given to say it runs.
+ */
 export async function startWorker(env: Record<string, string | undefined>, opts: { waitReady?: boolean } = {}): Promise<Child> {
-	const w = spawnGroup('npx', ['tsx', 'workers/index.ts'], { NODE_ENV: 'test', ...env })
+	const w = spawnGroup(process.execPath, ['--import', 'tsx', 'workers/index.ts'], { NODE_ENV: 'test', ...env })
 	if (opts.waitReady !== false) {
 		for (let i = 0; i < 300; i++) {
 			if (/Yiyang worker \d+ running/.test(w.output())) return w
