@@ -14,7 +14,7 @@ import { ensureServices } from '../scripts/services.ts'
 import { floorInsert, insertDistricts, insertSyntheticElders } from '../tests/setup/allowance-registry.ts'
 import { peakRssKb, spawnGroup, type Child } from '../tests/setup/processes.ts'
 import { DEFAULT_SETTINGS, monthParams } from '../app/modules/allowance/rules.ts'
-import { BASE_DATABASE_URL, BENCH_DB_PREFIX, benchDatabase, benchDbName, copyOfTemplate, prepare, ratio, report } from './lib.ts'
+import { BASE_DATABASE_URL, BENCH_DB_PREFIX, benchDatabase, benchDbName, copyOfTemplate, loadAverage, prepare, ratio, report } from './lib.ts'
 
 const PREFIX = `${BENCH_DB_PREFIX}_allowance`
 const CITY_DB = benchDbName('allowance_city')
@@ -97,16 +97,22 @@ async function startWorker(env: Record<string, string>): Promise<Child> {
 type QueuedResult = { ms: number; payments: number; totalFen: number; chunks: number; snapshot: number; peakRssMb: number[] }
 
 /** A full run through the queue: the bench process starts it as the UI would; worker processes do it. */
-async function queuedRun(url: string, month: string, workerCount: number): Promise<QueuedResult> {
+async function queuedRun(url: string, month: string, workerCount: number, concurrency?: number): Promise<QueuedResult> {
 	const db = new pg.Client({ connectionString: url })
 	await db.connect()
-	const env = { DATABASE_URL: url, QUEUE_PREFIX: PREFIX, NODE_ENV: 'production', ALLOW_DEV_SECRETS: 'true', ALLOWANCE_RECONCILE_MS: '600000' }
+	const env: Record<string, string> = { DATABASE_URL: url, QUEUE_PREFIX: PREFIX, NODE_ENV: 'production', ALLOW_DEV_SECRETS: 'true', ALLOWANCE_RECONCILE_MS: '600000' }
+	if (concurrency) env.ALLOWANCE_CONCURRENCY = String(concurrency)
 	const workers: Child[] = []
 	try {
 		await resetMonth(db, month)
 		for (let i = 0; i < workerCount; i++) workers.push(await startWorker(env))
 		await sleep(500)
 		const { startRun } = await import('~/modules/allowance/engine.server.ts')
+		// The UI calls startRun from a web process that is already connected to PostgreSQL and Redis:
+		// so is this one before the clock starts (only the first round would pay the connections).
+		const { transaction } = await import('~/lib/db.server.ts')
+		await transaction(async () => undefined)
+		await (await import('~/jobs/allowance.server.ts')).allowanceQueue().getFailedCount()
 		const t0 = performance.now()
 		const { runId } = await startRun(month, null)
 		for (;;) {
@@ -222,11 +228,14 @@ async function measure(label: string, url: string, month: string) {
 	const floors: Awaited<ReturnType<typeof floorRun>>[] = []
 	const ones: QueuedResult[] = []
 	const twos: QueuedResult[] = []
+	// One worker running one job at a time (ALLOWANCE_CONCURRENCY=1, as before 1 Dec 2026), for comparison.
+	const serial: QueuedResult[] = []
 	for (let i = 0; i < rounds; i++) {
 		floors.push(await floorRun(url, month))
 		ones.push(await queuedRun(url, month, 1))
 		twos.push(await queuedRun(url, month, 2))
-		console.log(`[${label}] round ${i + 1}: floor ${floors.at(-1)!.ms} ms, 1 worker ${ones.at(-1)!.ms} ms, 2 workers ${twos.at(-1)!.ms} ms, payments ${ones.at(-1)!.payments}, RSS ${ones.at(-1)!.peakRssMb}/${twos.at(-1)!.peakRssMb} MB`)
+		serial.push(await queuedRun(url, month, 1, 1))
+		console.log(`[${label}] round ${i + 1} (load ${loadAverage()[0]}): floor ${floors.at(-1)!.ms} ms, 1 worker ${ones.at(-1)!.ms} ms, 2 workers ${twos.at(-1)!.ms} ms, 1 worker one job at a time ${serial.at(-1)!.ms} ms, payments ${ones.at(-1)!.payments}, RSS ${ones.at(-1)!.peakRssMb}/${twos.at(-1)!.peakRssMb} MB`)
 	}
 	const naive = await naiveSample(url, month, NAIVE_SAMPLE)
 	console.log(`[${label}] naive ${naive.sample} jobs in ${naive.ms} ms (${naive.perElderMs} ms per elder)`)
@@ -234,16 +243,19 @@ async function measure(label: string, url: string, month: string) {
 	const floorMs = median(floors.map((f) => f.ms))
 	const oneMs = median(ones.map((r) => r.ms))
 	const twoMs = median(twos.map((r) => r.ms))
+	const serialMs = median(serial.map((r) => r.ms))
 	const snapshot = ones[0]!.snapshot
 	return {
 		floor: { ms: floorMs, runsMs: floors.map((f) => f.ms), payments: floor.count, totalFen: floor.totalFen },
 		oneWorker: { ms: oneMs, runsMs: ones.map((r) => r.ms), payments: ones[0]!.payments, totalFen: ones[0]!.totalFen, chunks: ones[0]!.chunks, snapshot, peakRssMb: Math.max(...ones.flatMap((r) => r.peakRssMb)) },
 		twoWorkers: { ms: twoMs, runsMs: twos.map((r) => r.ms), peakRssMb: Math.max(...twos.flatMap((r) => r.peakRssMb)) },
+		oneWorkerOneJobAtATime: { ms: serialMs, runsMs: serial.map((r) => r.ms) },
 		naive: { ...naive, extrapolatedMs: Math.round(naive.perElderMs * snapshot) },
-		equal: [...ones, ...twos].every((r) => r.payments === floor.count && r.totalFen === floor.totalFen) && floors.every((f) => f.count === floor.count && f.totalFen === floor.totalFen),
+		equal: [...ones, ...twos, ...serial].every((r) => r.payments === floor.count && r.totalFen === floor.totalFen) && floors.every((f) => f.count === floor.count && f.totalFen === floor.totalFen),
 		ratios: {
 			[`${label}: 1 worker / floor`]: ratio(oneMs, floorMs),
 			[`${label}: 2 workers / floor`]: ratio(twoMs, floorMs),
+			[`${label}: 1 worker, one job at a time / floor`]: ratio(serialMs, floorMs),
 			[`${label}: naive (extrapolated) / floor`]: ratio(naive.perElderMs * snapshot, floorMs),
 		},
 	}
@@ -280,11 +292,11 @@ export default async function allowanceBench() {
 	const city = await measureInChild('city', cityUrl, month)
 	const million = await measureInChild('1m', millionUrl, month)
 	report('allowance', {
-		parameters: { month, chunkSize: 10_000, cityElders: 515_700, millionElders: 1_000_000, naiveSample: NAIVE_SAMPLE, workerConcurrency: 1, queue: 'BullMQ on local Redis', note: 'wall time from startRun (as the UI calls it) until the run is awaiting approval; floor = one INSERT ... SELECT of the same rows' },
+		parameters: { month, chunkSize: 10_000, cityElders: 515_700, millionElders: 1_000_000, naiveSample: NAIVE_SAMPLE, workerConcurrency: Number(process.env.ALLOWANCE_CONCURRENCY ?? 2), queue: 'BullMQ on local Redis', note: 'wall time from startRun (as the UI calls it, from a process already connected) until the run is awaiting approval; floor = one INSERT ... SELECT of the same rows' },
 		floor: { city: city.floor, '1m': million.floor },
 		result: {
-			city: { oneWorker: city.oneWorker, twoWorkers: city.twoWorkers, naive: city.naive, equalToFloor: city.equal },
-			'1m': { oneWorker: million.oneWorker, twoWorkers: million.twoWorkers, naive: million.naive, equalToFloor: million.equal },
+			city: { oneWorker: city.oneWorker, twoWorkers: city.twoWorkers, oneWorkerOneJobAtATime: city.oneWorkerOneJobAtATime, naive: city.naive, equalToFloor: city.equal },
+			'1m': { oneWorker: million.oneWorker, twoWorkers: million.twoWorkers, oneWorkerOneJobAtATime: million.oneWorkerOneJobAtATime, naive: million.naive, equalToFloor: million.equal },
 		},
 		ratios: { ...city.ratios, ...million.ratios },
 		notes: [

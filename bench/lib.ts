@@ -22,6 +22,21 @@ export function benchDbName(what: string) {
 	return `${BENCH_DB_PREFIX}_${what}`
 }
 
+/**
+ * Points the app's environment in this process at a benchmark's own database (and queue prefix),
+ * and checks the app reads them: getEnv() caches the environment on first use, and queues, pools
+ * and Redis clients are per-process singletons. If anything touched the app earlier in this process
+ * it would keep the earlier values (a month queued under another prefix is never run): fail loudly.
+ * bench/run.ts runs each benchmark in its own process for this reason.
+ */
+export async function useAppEnvironment(env: { DATABASE_URL: string; QUEUE_PREFIX?: string }) {
+	Object.assign(process.env, env)
+	const { getEnv } = await import('../app/lib/env.server.ts')
+	const app = getEnv()
+	if (app.DATABASE_URL !== env.DATABASE_URL || (env.QUEUE_PREFIX && app.QUEUE_PREFIX !== env.QUEUE_PREFIX))
+		throw new Error(`the app's environment was read earlier in this process (DATABASE_URL ${app.DATABASE_URL}, QUEUE_PREFIX ${app.QUEUE_PREFIX}): run this benchmark in its own process (npm run bench -- <name>)`)
+}
+
 /** The load average (1, 5, 15 min) now: each result states it at the start of its benchmark. */
 export function loadAverage(): number[] {
 	try {

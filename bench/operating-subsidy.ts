@@ -12,7 +12,7 @@
 import { spawn } from 'node:child_process'
 import { performance } from 'node:perf_hooks'
 import pg from 'pg'
-import { BENCH_DB_PREFIX, benchDatabase, benchDbName, copyOfTemplate, prepare, ratio, report } from './lib.ts'
+import { BENCH_DB_PREFIX, benchDatabase, benchDbName, copyOfTemplate, prepare, ratio, report, useAppEnvironment } from './lib.ts'
 
 const DB = benchDbName('operating')
 const MARK = 'bench-history'
@@ -90,8 +90,7 @@ export default async function operatingSubsidyBench() {
 	await benchDatabase('city')
 	const url = await copyOfTemplate(benchDbName('city'), DB)
 	const prefix = `${BENCH_DB_PREFIX}_operating_${Date.now()}`
-	process.env.DATABASE_URL = url
-	process.env.QUEUE_PREFIX = prefix
+	await useAppEnvironment({ DATABASE_URL: url, QUEUE_PREFIX: prefix })
 	const db = new pg.Client({ connectionString: url })
 	await db.connect()
 	// Like for like: the worker's computation runs without JIT (compute.server.ts), so does the floor

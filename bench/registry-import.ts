@@ -25,7 +25,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import pg from 'pg'
 import { databaseUrlWithName } from '../scripts/lib/database.ts'
 import { peakRssKb, spawnGroup, type Child } from '../tests/setup/processes.ts'
-import { BASE_DATABASE_URL, BENCH_DB_PREFIX, benchDatabase, benchDbName, copyOfTemplate, loadAverage, prepare, ratio, report, startServer } from './lib.ts'
+import { BASE_DATABASE_URL, BENCH_DB_PREFIX, benchDatabase, benchDbName, copyOfTemplate, loadAverage, prepare, ratio, report, startServer, useAppEnvironment } from './lib.ts'
 
 const LINES = Number(process.env.BENCH_REGISTRY_LINES ?? 515_700)
 const IMPORT_DB = benchDbName('registry_import')
@@ -207,7 +207,7 @@ export default async function registryImportBench() {
 	await prepare()
 	await benchDatabase('demo')
 	const [url, floorUrl] = [await freshCopy(IMPORT_DB), await freshCopy(FLOOR_DB)]
-	process.env.DATABASE_URL = url
+	await useAppEnvironment({ DATABASE_URL: url })
 	const prefix = `${BENCH_DB_PREFIX}_regimport_${Date.now()}`
 	const db = new pg.Client({ connectionString: url })
 	await db.connect()

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import pg from 'pg'
-import { BENCH_DB_PREFIX, benchDatabase, benchDbName, copyOfTemplate, prepare, ratio, report } from './lib.ts'
+import { BENCH_DB_PREFIX, benchDatabase, benchDbName, copyOfTemplate, prepare, ratio, report, useAppEnvironment } from './lib.ts'
 
 const GRANTS = Number(process.env.BENCH_SUBSIDY_GRANTS ?? 100_000)
 const DB = benchDbName('subsidy')
@@ -99,8 +99,7 @@ export default async function subsidyGrantBench() {
 	await prepare()
 	const url = await subsidyDatabase()
 	const prefix = `${BENCH_DB_PREFIX}_subsidy_${Date.now()}`
-	process.env.DATABASE_URL = url
-	process.env.QUEUE_PREFIX = prefix
+	await useAppEnvironment({ DATABASE_URL: url, QUEUE_PREFIX: prefix })
 	const db = new pg.Client({ connectionString: url })
 	await db.connect()
 	// The compiled worker (npm run build), as production runs it.

@@ -38,6 +38,8 @@ export const chunkJobId = (runId: string, chunkNo: number) => `chunk_${runId}_${
  * was down through every attempt): such a job is retried instead, since the run still needs it.
  */
 async function retryFailed(queue: Queue, ids: string[]) {
+	// One round trip in the usual case (nothing failed), not one per job id.
+	if ((await queue.getFailedCount()) === 0) return
 	for (const id of ids) {
 		const job = await queue.getJob(id)
 		if (job && (await job.isFailed())) await job.retry('failed')

@@ -71,6 +71,11 @@ const schema = z
 		SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
 		/** Allowance: snapshot rows per chunk job (elders aged 80+ per job). */
 		ALLOWANCE_CHUNK_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+		/**
+		 * Allowance jobs one worker process runs at once. Chunks are set-based SQL, so PostgreSQL does the
+		 * work: 2 lets one process keep two cores busy (bench/allowance.ts).
+		 */
+		ALLOWANCE_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
 		/** Allowance worker lock in ms: a killed worker's chunk is taken over after about this long. */
 		ALLOWANCE_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
 		/** How often a worker re-enqueues unfinished runs from the database (survives a Redis that lost its data). */

@@ -37,7 +37,7 @@ export const allowanceWorker: WorkerDefinition = {
 	queue: ALLOWANCE_QUEUE,
 	process: processAllowance,
 	options: {
-		concurrency: 1,
+		concurrency: getEnv().ALLOWANCE_CONCURRENCY,
 		lockDuration: getEnv().ALLOWANCE_LOCK_MS,
 		stalledInterval: Math.max(1000, Math.floor(getEnv().ALLOWANCE_LOCK_MS / 2)),
 		maxStalledCount: 10,

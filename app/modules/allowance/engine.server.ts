@@ -191,9 +191,10 @@ export async function processChunk(runId: string, chunkNo: number): Promise<{ pa
 			        AND COALESCE(s."lastLivenessAt" >= ${p.livenessFrom}::date, false))
 			 ON CONFLICT DO NOTHING`.run(tx)
 		if (delay > 0) await sql`SELECT pg_sleep(${delay / 1000})`.run(tx)
-		await sql`UPDATE allowance_run_chunk SET done = true, "doneAt" = now() WHERE "runId" = ${runId} AND no = ${chunkNo}`.run(tx)
-		await sql`UPDATE allowance_run SET "chunksDone" = "chunksDone" + 1 WHERE id = ${runId}`.run(tx)
-		await finishIfComplete(tx, runId)
+		const counted = await sql`WITH done AS (UPDATE allowance_run_chunk SET done = true, "doneAt" = now() WHERE "runId" = ${runId} AND no = ${chunkNo})
+			UPDATE allowance_run SET "chunksDone" = "chunksDone" + 1 WHERE id = ${runId} RETURNING "chunksDone" = "chunkCount" AS last`.first<{ last: boolean }>(tx)
+		// Only the chunk that completes the run counts its payments.
+		if (counted?.last) await finishIfComplete(tx, runId)
 		return { payments: inserted, skipped: false }
 	}, SET_BASED)
 }
