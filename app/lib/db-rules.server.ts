@@ -155,6 +155,9 @@ export const DB_RULES: Record<string, DbRule> = {
 	allowance_disbursement_file_exists: internal('lines are made after their file row, in one transaction'),
 	allowance_payment_kept_with_lines: internal('only a rejected run (never in a file) has its payments deleted'),
 	allowance_bank_file_kept: internal('bank files, their lines and payments are never deleted, re-keyed or truncated'),
+	allowance_payment_run_exists: internal('payments are written by their run’s own chunks, after the run row'),
+	allowance_payment_run_kept: internal('no code moves a payment to another run'),
+	allowance_run_kept_with_payments: internal('a rejected run’s payments are deleted before the run; runs are never re-keyed'),
 	allowance_bank_import_kind: internal('imports are returns or confirmations'),
 	allowance_bank_import_runId_kind_sha256_key: conflict('file', 'allowance:errors.returns.alreadyImported'),
 

@@ -122,3 +122,57 @@ describe('bank file references, checked per statement', () => {
 		})
 	}
 })
+
+// The payments' run, checked per statement (migration 20261204010000_allowance_payment_run_checked).
+describe('a payment’s run, checked per statement', () => {
+	it('refuses a payment naming no run (a whole multi-row statement), moving a payment to another run, and a run with payments going', async () => {
+		const { runId, lines } = await exportedRun(addMonths(shanghaiMonth(), -12))
+		const before = await sql`SELECT count(*)::int AS n FROM allowance_payment`.first<{ n: number }>()
+		const ghost = '00000000-0000-4000-8000-0000000000b1'
+		const copy = (run: string, month: string) =>
+			`SELECT gen_random_uuid(), '${run}'::uuid, "elderId", '${month}', kind, "districtId", "amountFen", tier, 'pending'::"AllowancePaymentStatus" FROM allowance_payment WHERE id = '${lines[0]!.paymentId}'`
+		const insert = `INSERT INTO allowance_payment (id, "runId", "elderId", month, kind, "districtId", "amountFen", tier, status)`
+		const noRun = await refusal(db(`${insert} ${copy(runId, '2014-01')} UNION ALL ${copy(ghost, '2014-02')}`))
+		expect(noRun.rule).toBe('allowance_payment_run_exists')
+		expect(noRun.message).toMatch(/violates rule "allowance_payment_run_exists"/)
+		expect((await sql`SELECT count(*)::int AS n FROM allowance_payment`.first<{ n: number }>())!.n).toBe(before!.n)
+		// A good statement still goes in.
+		expect(await db(`${insert} ${copy(runId, '2014-03')}`)).toBe(1)
+
+		const other = await sql`INSERT INTO allowance_run (id, month, status) VALUES (gen_random_uuid(), '2014-04', 'computing') RETURNING id`.first<{ id: string }>()
+		expect((await refusal(db(`UPDATE allowance_payment SET "runId" = '${other!.id}' WHERE id = '${lines[0]!.paymentId}'`))).rule).toBe('allowance_payment_run_kept')
+		// A run with payments and nothing else (no bank file, whose own foreign key would answer first).
+		const computing = await sql`INSERT INTO allowance_run (id, month, status) VALUES (gen_random_uuid(), '2014-06', 'computing') RETURNING id`.first<{ id: string }>()
+		expect(await db(`${insert} ${copy(computing!.id, '2014-06')}`)).toBe(1)
+		for (const op of [`DELETE FROM allowance_run WHERE id = '${computing!.id}'`, `UPDATE allowance_run SET id = gen_random_uuid() WHERE id = '${computing!.id}'`]) {
+			expect((await refusal(db(op))).rule, op).toBe('allowance_run_kept_with_payments')
+		}
+		// Truncating the runs reaches the bank files too; whichever rule answers first, nothing goes.
+		expect(['allowance_run_kept_with_payments', 'allowance_bank_file_kept']).toContain((await refusal(db('TRUNCATE allowance_run CASCADE'))).rule)
+		// A run without payments goes (a rejected run, once its payments are deleted for recomputation).
+		expect(await db(`DELETE FROM allowance_run WHERE id = '${other!.id}'`)).toBe(1)
+	})
+
+	it('a run cannot be deleted while an uncommitted payment names it', async () => {
+		const run = await sql`INSERT INTO allowance_run (id, month, status) VALUES (gen_random_uuid(), '2014-05', 'computing') RETURNING id`.first<{ id: string }>()
+		const { lines } = await exportedRun(addMonths(shanghaiMonth(), -13))
+		const writer = new pg.Client({ connectionString: process.env.DATABASE_URL })
+		const deleter = new pg.Client({ connectionString: process.env.DATABASE_URL })
+		await writer.connect()
+		await deleter.connect()
+		try {
+			await writer.query('BEGIN')
+			await writer.query(`INSERT INTO allowance_payment (id, "runId", "elderId", month, kind, "districtId", "amountFen", tier, status)
+				SELECT gen_random_uuid(), $1, "elderId", '2014-05', kind, "districtId", "amountFen", tier, 'pending' FROM allowance_payment WHERE id = $2`, [run!.id, lines[0]!.paymentId])
+			const pid = (await deleter.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid
+			const deleting = deleter.query('DELETE FROM allowance_run WHERE id = $1', [run!.id])
+			deleting.catch(() => {})
+			await waitFor(async () => (await sql`SELECT 1 AS waiting FROM pg_stat_activity WHERE pid = ${pid} AND wait_event_type = 'Lock'`.first()) ?? null, { timeoutMs: 10_000, what: 'the delete to wait for the payment' })
+			await writer.query('COMMIT')
+			expect((await refusal(deleting)).rule).toBe('allowance_run_kept_with_payments')
+		} finally {
+			await writer.end()
+			await deleter.end()
+		}
+	})
+})
