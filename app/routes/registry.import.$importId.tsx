@@ -23,8 +23,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 	return { imp, lines: imp.status === 'classifying' ? [] : await sampleLines(imp.id) }
 }
 
-/** Without JavaScript the page refreshes itself while the job runs (the progress bar moves anyway). */
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: '颐养 Yiyang' }, ...(data && RUNNING.includes(data.imp.status) ? [{ httpEquiv: 'refresh', content: '2' } as const] : [])]
+export const meta: MetaFunction<typeof loader> = () => [{ title: '颐养 Yiyang' }]
 
 export async function action({ request, params }: ActionFunctionArgs) {
 	const user = await requireRole(request, REGISTRAR_ROLES)
@@ -49,6 +48,15 @@ export default function RegistryImportPage() {
 	const percent = imp.status === 'applied' ? 100 : imp.chunkCount ? Math.round((100 * imp.chunksDone) / imp.chunkCount) : 0
 	return (
 		<section className="card">
+			{/* Without JavaScript the page refreshes itself while the job runs (the progress bar moves
+			    anyway). Inside <noscript>: a browser running scripts never sees it, because a refresh once
+			    scheduled stays scheduled when the element goes, and would reload the page after the
+			    polling above has already shown the end. */}
+			{running ? (
+				<noscript>
+					<meta httpEquiv="refresh" content="2" />
+				</noscript>
+			) : null}
 			<p>
 				<Link to="/registry/import">{t('registryImport.back')}</Link>
 			</p>
