@@ -50,6 +50,32 @@ async function extraPayment(likePaymentId: string, month: string) {
 	return row!.id
 }
 
+/**
+ * `write` in a transaction left open on its own connection; then `deleteSql` on another connection,
+ * which must wait for that transaction; once it commits, the delete's refusal.
+ */
+async function deleteAfterUncommittedWrite(write: (writer: pg.Client) => Promise<unknown>, deleteSql: string, values: unknown[], what: string) {
+	const writer = new pg.Client({ connectionString: process.env.DATABASE_URL })
+	const deleter = new pg.Client({ connectionString: process.env.DATABASE_URL })
+	await writer.connect()
+	await deleter.connect()
+	try {
+		await writer.query('BEGIN')
+		await write(writer)
+		// The delete waits for the writer's transaction ...
+		const pid = (await deleter.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid
+		const deleting = deleter.query(deleteSql, values)
+		deleting.catch(() => {})
+		await waitFor(async () => (await sql`SELECT 1 AS waiting FROM pg_stat_activity WHERE pid = ${pid} AND wait_event_type = 'Lock'`.first()) ?? null, { timeoutMs: 10_000, what })
+		await writer.query('COMMIT')
+		// ... and, once that is committed, is refused.
+		return await refusal(deleting)
+	} finally {
+		await writer.end()
+		await deleter.end()
+	}
+}
+
 describe('bank file references, checked per statement', () => {
 	it('refuses a line naming no payment or no file, with the good lines of the same statement', async () => {
 		const { fileId, lines } = await exportedRun(addMonths(shanghaiMonth(), -6))
@@ -98,26 +124,16 @@ describe('bank file references, checked per statement', () => {
 			const { fileId, lines } = await exportedRun(addMonths(shanghaiMonth(), markFirst ? -9 : -8))
 			// A payment of the run the file does not carry yet.
 			const payment = await extraPayment(lines[0]!.paymentId, month)
-			const writer = new pg.Client({ connectionString: process.env.DATABASE_URL })
-			const deleter = new pg.Client({ connectionString: process.env.DATABASE_URL })
-			await writer.connect()
-			await deleter.connect()
-			try {
-				await writer.query('BEGIN')
-				if (markFirst) await writer.query(`UPDATE allowance_payment SET status = 'sent' WHERE id = $1`, [payment])
-				await writer.query(`${INSERT} ${copyOf(lines[0]!.serial, payment, fileId, line)}`)
-				// The delete waits for the line's transaction ...
-				const pid = (await deleter.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid
-				const deleting = deleter.query('DELETE FROM allowance_payment WHERE id = $1', [payment])
-				deleting.catch(() => {})
-				await waitFor(async () => (await sql`SELECT 1 AS waiting FROM pg_stat_activity WHERE pid = ${pid} AND wait_event_type = 'Lock'`.first()) ?? null, { timeoutMs: 10_000, what: 'the delete to wait for the line' })
-				await writer.query('COMMIT')
-				// ... and, once the line is committed, is refused.
-				expect((await refusal(deleting)).rule).toBe('allowance_payment_kept_with_lines')
-			} finally {
-				await writer.end()
-				await deleter.end()
-			}
+			const refused = await deleteAfterUncommittedWrite(
+				async (writer) => {
+					if (markFirst) await writer.query(`UPDATE allowance_payment SET status = 'sent' WHERE id = $1`, [payment])
+					await writer.query(`${INSERT} ${copyOf(lines[0]!.serial, payment, fileId, line)}`)
+				},
+				'DELETE FROM allowance_payment WHERE id = $1',
+				[payment],
+				'the delete to wait for the line',
+			)
+			expect(refused.rule).toBe('allowance_payment_kept_with_lines')
 			expect((await sql`SELECT count(*)::int AS n FROM allowance_payment WHERE id = ${payment}`.first<{ n: number }>())!.n).toBe(1)
 		})
 	}
@@ -156,23 +172,17 @@ describe('a payment’s run, checked per statement', () => {
 	it('a run cannot be deleted while an uncommitted payment names it', async () => {
 		const run = await sql`INSERT INTO allowance_run (id, month, status) VALUES (gen_random_uuid(), '2014-05', 'computing') RETURNING id`.first<{ id: string }>()
 		const { lines } = await exportedRun(addMonths(shanghaiMonth(), -13))
-		const writer = new pg.Client({ connectionString: process.env.DATABASE_URL })
-		const deleter = new pg.Client({ connectionString: process.env.DATABASE_URL })
-		await writer.connect()
-		await deleter.connect()
-		try {
-			await writer.query('BEGIN')
-			await writer.query(`INSERT INTO allowance_payment (id, "runId", "elderId", month, kind, "districtId", "amountFen", tier, status)
-				SELECT gen_random_uuid(), $1, "elderId", '2014-05', kind, "districtId", "amountFen", tier, 'pending' FROM allowance_payment WHERE id = $2`, [run!.id, lines[0]!.paymentId])
-			const pid = (await deleter.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid
-			const deleting = deleter.query('DELETE FROM allowance_run WHERE id = $1', [run!.id])
-			deleting.catch(() => {})
-			await waitFor(async () => (await sql`SELECT 1 AS waiting FROM pg_stat_activity WHERE pid = ${pid} AND wait_event_type = 'Lock'`.first()) ?? null, { timeoutMs: 10_000, what: 'the delete to wait for the payment' })
-			await writer.query('COMMIT')
-			expect((await refusal(deleting)).rule).toBe('allowance_run_kept_with_payments')
-		} finally {
-			await writer.end()
-			await deleter.end()
-		}
+		const refused = await deleteAfterUncommittedWrite(
+			(writer) =>
+				writer.query(
+					`INSERT INTO allowance_payment (id, "runId", "elderId", month, kind, "districtId", "amountFen", tier, status)
+					 SELECT gen_random_uuid(), $1, "elderId", '2014-05', kind, "districtId", "amountFen", tier, 'pending' FROM allowance_payment WHERE id = $2`,
+					[run!.id, lines[0]!.paymentId],
+				),
+			'DELETE FROM allowance_run WHERE id = $1',
+			[run!.id],
+			'the delete to wait for the payment',
+		)
+		expect(refused.rule).toBe('allowance_run_kept_with_payments')
 	})
 })
