@@ -4,8 +4,7 @@
 //   - the test chain: the production build and the run's template database (migrated and
 //     demo-seeded once) side by side, then unit and integration tests (Vitest: each integration
 //     file works in its own copy of the template and its own queue prefix), then browser tests
-//     (Playwright + Debian's Chromium, two workers) against the production build, each worker with
-//     a server, a worker process and a copy of the template of its own (playwright.config.ts).
+//     (Playwright + Debian's Chromium) against the production build and another copy.
 // typecheck, lint and build print their output as one block when they end; the tests stream theirs.
 import { dropDatabase, dropDatabasesWithPrefix, dropStaleDatabases, prepareTemplate, TEMPLATE_READY_ENV } from './lib/database.ts'
 import { ensureChromium } from './lib/chromium.ts'

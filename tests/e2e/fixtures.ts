@@ -104,27 +104,7 @@ export async function expectAccessible(page: Page) {
 
 const stripeJsDouble = readFileSync(new URL('./support/stripe-js-double.js', import.meta.url), 'utf8')
 
-/**
- * The worker's own server (playwright.config.ts starts one per worker): worker i, and whichever worker
- * takes its place after a failure, uses the i-th port. E2E_PORT names it for the helpers that read
- * what the server wrote in .cache.
- */
-export const plain = base.extend<Record<never, never>, { serverPort: number }>({
-	serverPort: [
-		// Playwright reads the fixtures a fixture needs from its first parameter: this one needs none.
-		// eslint-disable-next-line no-empty-pattern
-		async ({}, use, workerInfo) => {
-			const ports = process.env.E2E_PORTS!.split(',')
-			const port = ports[workerInfo.parallelIndex % ports.length]!
-			process.env.E2E_PORT = port
-			await use(Number(port))
-		},
-		{ scope: 'worker', auto: true },
-	],
-	baseURL: async ({ serverPort }, use) => use(`http://127.0.0.1:${serverPort}`),
-})
-
-export const test = plain.extend<{ consoleErrors: string[]; stripeJs: void }>({
+export const test = base.extend<{ consoleErrors: string[]; stripeJs: void }>({
 	// Stripe.js cannot be reached from this network: every page gets the stand-in instead.
 	stripeJs: [
 		async ({ context }, use) => {

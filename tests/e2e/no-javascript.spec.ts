@@ -1,4 +1,5 @@
-import { DEMO_PASSWORD, expect, login, plain, test } from './fixtures.ts'
+import { test as plain } from '@playwright/test'
+import { DEMO_PASSWORD, expect, login, test } from './fixtures.ts'
 
 // Issue 11 item 1: with scripts off (or before they load) a form is a plain HTML form. Chromium sends
 // `Origin: null` for such a post if the page's referrer policy is no-referrer; sign-in must still work.

@@ -124,9 +124,6 @@ async function firstLink(page: Page, from: string, pattern: RegExp) {
 test.use({ trace: 'off' })
 
 test.describe('no page scrolls sideways on a phone', () => {
-	// Each role's pages are checked on their own (a sign-in of their own, nothing written), so the
-	// roles are spread over the workers instead of one worker taking the whole file.
-	test.describe.configure({ mode: 'parallel' })
 	test.setTimeout(600_000)
 
 	test('signed out', async ({ page, consoleErrors }) => {
