@@ -13,18 +13,22 @@ export const redis = singleton('redis', () => createWebRedis())
  * a process that has just started answered its first requests as if Redis were down (the sign-in
  * limiter counted those attempts in the process's memory, and later ones in Redis, so a burst of
  * guesses at start-up was forgotten). Once connected, commands fail at once while the connection
- * is lost (and retry once), as before.
+ * is lost (and retry once), as before. So do they when the first connection already fails: a
+ * process started during an outage would otherwise queue every command behind reconnection
+ * attempts (a sign-in took 26 s) before its in-process stand-ins took over.
  */
-export function createWebRedis() {
-	const client = createRedis({ maxRetriesPerRequest: 1, enableOfflineQueue: true })
-	client.once('ready', () => {
+export function createWebRedis(url = getEnv().REDIS_URL) {
+	const client = createRedis({ maxRetriesPerRequest: 1, enableOfflineQueue: true }, url)
+	const stopQueueing = () => {
 		client.options.enableOfflineQueue = false
-	})
+	}
+	client.once('ready', stopQueueing)
+	client.once('error', stopQueueing)
 	return client
 }
 
-export function createRedis(options: RedisOptions = {}) {
-	const client = new Redis(getEnv().REDIS_URL, { lazyConnect: false, connectTimeout: 2000, ...options })
+export function createRedis(options: RedisOptions = {}, url = getEnv().REDIS_URL) {
+	const client = new Redis(url, { lazyConnect: false, connectTimeout: 2000, ...options })
 	client.on('error', () => {
 		// ioredis reconnects by itself; errors surface on the commands that fail.
 	})

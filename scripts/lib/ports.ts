@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { createServer } from 'node:net'
 
 function tryListen(port: number) {
@@ -26,4 +27,15 @@ export async function freePortPair(): Promise<number> {
  */
 export async function choosePrivateStripeMock() {
 	process.env.STRIPE_API_BASE ??= `http://127.0.0.1:${await freePortPair()}`
+}
+
+/**
+ * A port the OS calls free now, found synchronously (in a child process): for a test that must name
+ * its stand-in's address in the environment before the app's modules are imported (vi.hoisted). A
+ * port picked at random instead can be taken (the OS hands ports of that range to outgoing
+ * connections), and a listen on it then fails.
+ */
+export function freePortSync(): number {
+	const script = "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})"
+	return Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }))
 }

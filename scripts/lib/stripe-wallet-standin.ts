@@ -81,7 +81,8 @@ export async function startStripeWalletStandin(opts: { upstream: string; port?: 
 			res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { type: 'api_error', message: String(error) } }))
 		})
 	})
-	await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve))
+	// A port already taken fails at once rather than leaving the caller waiting.
+	await new Promise<void>((resolve, reject) => server.once('error', reject).listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve))
 	const { port } = server.address() as AddressInfo
 	return {
 		url: `http://${opts.host ?? '127.0.0.1'}:${port}`,

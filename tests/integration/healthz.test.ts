@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_PASSWORD } from '../../prisma/seed-data.ts'
 import { HttpClient, startApp } from '../setup/http.ts'
@@ -69,9 +70,10 @@ describe('GET /healthz', () => {
 
 describe('GET /healthz with a service down', () => {
 	it('answers 503 and names the unreachable service', async () => {
-		const { spawnNode } = await import('../../scripts/lib/node-process.ts')
-		const port = 3900 + (process.pid % 90)
-		const child = spawnNode('server.ts', [], {
+		const { freePortSync } = await import('../../scripts/lib/ports.ts')
+		const port = freePortSync()
+		// The production bundle (HTTP tests use the build), as production starts it.
+		const child = spawn(process.execPath, ['build/node/server.js'], {
 			env: { ...process.env, PORT: String(port), REDIS_URL: 'redis://127.0.0.1:6399', NODE_ENV: 'production', ALLOW_DEV_SECRETS: 'true' },
 			stdio: 'ignore',
 		})

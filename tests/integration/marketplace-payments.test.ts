@@ -5,9 +5,10 @@
 import Stripe from 'stripe'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 
-const STRIPE = vi.hoisted(() => {
+const STRIPE = await vi.hoisted(async () => {
+	const { freePortSync } = await import('../../scripts/lib/ports.ts')
 	const upstream = process.env.STRIPE_API_BASE ?? 'http://127.0.0.1:12111'
-	const port = 40_000 + Math.floor(Math.random() * 9_000)
+	const port = freePortSync()
 	process.env.STRIPE_API_BASE = `http://127.0.0.1:${port}`
 	return { upstream, port }
 })

@@ -21,6 +21,19 @@ describe('the web Redis client', () => {
 		}
 	})
 
+	it('fails commands at once when Redis cannot be reached from the start', async () => {
+		// Nothing listens on port 1: the first connection is refused.
+		const client = createWebRedis('redis://127.0.0.1:1')
+		try {
+			await expect(client.get('anything')).rejects.toThrow()
+			const started = Date.now()
+			await expect(client.get('anything')).rejects.toThrow()
+			expect(Date.now() - started).toBeLessThan(100)
+		} finally {
+			client.disconnect()
+		}
+	})
+
 	it('fails a command at once while its connection is lost, rather than queueing it', async () => {
 		const client = createWebRedis()
 		try {

@@ -6,8 +6,9 @@
 import { Worker } from 'bullmq'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 
-const ENV = vi.hoisted(() => {
-	const port = 30_000 + Math.floor(Math.random() * 9_000)
+const ENV = await vi.hoisted(async () => {
+	const { freePortSync } = await import('../../scripts/lib/ports.ts')
+	const port = freePortSync()
 	Object.assign(process.env, {
 		SMS_TRANSPORT: 'aliyun',
 		SMS_ALIYUN_ENDPOINT: `http://127.0.0.1:${port}/`,

@@ -63,7 +63,8 @@ export async function startAliyunSmsServer(opts: { port: number; accessKeyId: st
 			return answer(reply.status ?? 200, { Code: reply.code, Message: reply.code }, reply.code)
 		})
 	})
-	await new Promise<void>((resolve) => server.listen(opts.port, '127.0.0.1', resolve))
+	// A port already taken fails at once rather than leaving the test waiting.
+	await new Promise<void>((resolve, reject) => server.once('error', reject).listen(opts.port, '127.0.0.1', resolve))
 	return {
 		received,
 		/** Replies for the next requests to `phone`, in order; then the fallback. */
