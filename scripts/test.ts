@@ -2,9 +2,9 @@
 // installed by hand (it brings stripe-mock and, as root, Debian's Chromium).
 //   - typecheck, lint and the import-cycle check, beside
 //   - the test chain: the production build and the run's template database (migrated and
-//     demo-seeded once) side by side, then unit and integration tests (Vitest: each integration
-//     file works in its own copy of the template and its own queue prefix), then browser tests
-//     (Playwright + Debian's Chromium) against the production build and another copy.
+//     demo-seeded once) side by side, then, side by side again, unit and integration tests (Vitest:
+//     each integration file works in its own copy of the template and its own queue prefix) and
+//     browser tests (Playwright + Debian's Chromium) against the production build and another copy.
 // typecheck, lint and build print their output as one block when they end; the tests stream theirs.
 import { dropDatabase, dropDatabasesWithPrefix, dropStaleDatabases, prepareTemplate, TEMPLATE_READY_ENV } from './lib/database.ts'
 import { ensureChromium } from './lib/chromium.ts'
@@ -64,8 +64,15 @@ try {
 			out.push(await runStep('unit tests only, the build failed (vitest)', 'npx', ['vitest', 'run', '--project', 'unit'], { buffer: true }))
 			return out
 		}
-		out.push(await runStep('unit + integration tests (vitest)', 'npx', ['vitest', 'run']))
-		out.push(await runStep('browser tests (playwright)', 'npx', ['playwright', 'test']))
+		// Side by side: both spend much of their time waiting (on the browser, the server, workers and
+		// timers), so together they take far less than one after the other. Vitest's output is printed
+		// as one block when it ends; the browser tests' streams.
+		out.push(
+			...(await Promise.all([
+				runStep('unit + integration tests (vitest)', 'npx', ['vitest', 'run'], { buffer: true }),
+				runStep('browser tests (playwright)', 'npx', ['playwright', 'test']),
+			])),
+		)
 		return out
 	})()
 	results.push(...(await checks), ...(await chain))

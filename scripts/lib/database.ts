@@ -34,13 +34,15 @@ export async function createDatabase(baseUrl: string, name: string) {
 export async function copyDatabase(baseUrl: string, template: string, name: string) {
 	for (const n of [template, name]) if (!/^[a-z0-9_]+$/.test(n)) throw new Error(`unsafe database name: ${n}`)
 	await withAdmin(baseUrl, async (c) => {
-		for (let attempt = 1; ; attempt++) {
+		const started = Date.now()
+		for (;;) {
 			try {
 				await c.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`)
 				return
 			} catch (error) {
-				// 55006: the template is being accessed by another session (another copy in progress).
-				if ((error as { code?: string }).code !== '55006' || attempt >= 50) throw error
+				// 55006: the template is being accessed by another session (another copy in progress;
+				// the browser tests' server and the Vitest files copy it side by side).
+				if ((error as { code?: string }).code !== '55006' || Date.now() - started > 60_000) throw error
 				await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 200))
 			}
 		}

@@ -18,8 +18,11 @@ const ENV = await vi.hoisted(async () => {
 		SMS_MAX_ATTEMPTS: '3',
 		SMS_RETRY_BASE_MS: '50',
 		SMS_SWEEP_MS: '200',
-		SMS_SENDING_STALE_MS: '1000',
-		SMS_HTTP_TIMEOUT_MS: '400',
+		// Far above what a send takes on a loaded machine: with 1 s the sweep dead-lettered a send still
+		// in flight, and with a 400 ms timeout a slow answer from the stand-in counted as unknown. The
+		// tests of both cases make them happen on purpose (a row claimed long ago, a provider that hangs).
+		SMS_SENDING_STALE_MS: '30000',
+		SMS_HTTP_TIMEOUT_MS: '2000',
 		SMS_LIMIT_PER_MINUTE: '2',
 		PHONE_CODE_PER_IP_PER_HOUR: '3',
 	})
@@ -161,14 +164,14 @@ describe('the SMS worker and the Aliyun adapter', () => {
 
 			// The provider takes the request but answers too late: sent or not, it is not tried again.
 			const slow = uniquePhone()
-			provider.script(slow, [{ hangMs: 1500 }])
+			provider.script(slow, [{ hangMs: 3000 }])
 			const slowId = await message(slow)
 			expect(await sendOutboxMessage(slowId, transportFromEnv())).toMatchObject({ status: 'dead', reason: expect.stringContaining('outcome unknown') })
 
 			// A worker claimed a row and died before recording the answer: the sweep dead-letters it.
 			const crashed = uniquePhone()
 			const crashedId = await message(crashed)
-			await prisma.outbox.update({ where: { id: BigInt(crashedId) }, data: { state: 'sending', attempts: 1, claimedAt: new Date(Date.now() - 5_000) } })
+			await prisma.outbox.update({ where: { id: BigInt(crashedId) }, data: { state: 'sending', attempts: 1, claimedAt: new Date(Date.now() - 60_000) } })
 			const swept = await sweepOutbox()
 			expect(swept.stale).toBeGreaterThanOrEqual(1)
 			expect(swept.due.map((d) => d.id)).not.toContain(crashedId)
@@ -188,18 +191,23 @@ describe('the SMS worker and the Aliyun adapter', () => {
 		await worker.pause()
 		try {
 			const id = await message(phone)
-			const first = Date.now()
+			// The next try is due the backoff after the answer: bounded by the times before and after the
+			// call, however long the call itself took.
+			const before1 = Date.now()
 			const one = await sendOutboxMessage(id, transportFromEnv())
+			const after1 = Date.now()
 			expect(one.status).toBe('retry')
-			const wait1 = (one as { nextAttemptAt: Date }).nextAttemptAt.getTime() - first
-			expect(wait1).toBeGreaterThanOrEqual(40)
-			expect(wait1).toBeLessThan(400)
-			await new Promise((r) => setTimeout(r, wait1 + 50))
-			const second = Date.now()
+			const next1 = (one as { nextAttemptAt: Date }).nextAttemptAt.getTime()
+			expect(next1 - before1).toBeGreaterThanOrEqual(50)
+			expect(next1 - after1).toBeLessThanOrEqual(50)
+			await new Promise((r) => setTimeout(r, Math.max(0, next1 - Date.now()) + 50))
+			const before2 = Date.now()
 			const two = await sendOutboxMessage(id, transportFromEnv())
+			const after2 = Date.now()
 			expect(two.status).toBe('retry')
-			const wait2 = (two as { nextAttemptAt: Date }).nextAttemptAt.getTime() - second
-			expect(wait2).toBeGreaterThanOrEqual(90)
+			const next2 = (two as { nextAttemptAt: Date }).nextAttemptAt.getTime()
+			expect(next2 - before2).toBeGreaterThanOrEqual(100)
+			expect(next2 - after2).toBeLessThanOrEqual(100)
 			expect(await outboxRow(id)).toMatchObject({ state: 'retry', attempts: 2, lastError: expect.stringContaining('Throttling.User') })
 		} finally {
 			worker.resume()
