@@ -145,7 +145,10 @@ export default async function subsidyGrantBench() {
 		const backendCpu = cpu0 === null || cpu1 === null || cpu2 === null || cpu3 === null ? 'n/a (server not local)' : `${cpu1 - cpu0} / ${cpu3 - cpu2}`
 		const second = await runQueue(queueMonth, 'again')
 		const afterSecond = await countMonth(db, queueMonth)
-		const broken = await db.query(`SELECT count(*)::int AS n FROM ledger_account a WHERE a."balanceFen" <> coalesce((SELECT sum("amountFen") FROM ledger_entry e WHERE e."accountId" = a.id), 0) AND a."policyId" IS NOT NULL`)
+		const broken = await db.query(
+			`SELECT count(*)::int AS n FROM ledger_account a LEFT JOIN (SELECT "accountId", sum("amountFen") AS total FROM ledger_entry GROUP BY 1) s ON s."accountId" = a.id
+			 WHERE a."balanceFen" <> coalesce(s.total, 0) AND a."policyId" IS NOT NULL`,
+		)
 		await events.close()
 		await getQueue(SUBSIDY_QUEUE).obliterate({ force: true }).catch(() => {})
 		await getQueue(SUBSIDY_QUEUE).close()
