@@ -91,7 +91,8 @@ export function monthlyGrantSql(scope: 'all' | 'district' | 'grant') {
 	WITH due AS (${dueGrantsSql(filter)}),
 	t AS (
 		INSERT INTO ledger_txn (kind, "grantId", month, "amountFen", "fromAccountId", "toAccountId")
-		SELECT 'grant', grant_id, $1::date, amount, source_id, available_id FROM due
+		-- In grant order: the (grantId, kind, month) index then takes its new keys page after page.
+		SELECT 'grant', grant_id, $1::date, amount, source_id, available_id FROM due ORDER BY grant_id
 		ON CONFLICT ("grantId", kind, month) DO NOTHING
 		RETURNING "amountFen"
 	)
@@ -222,7 +223,9 @@ export async function expireMonth(sql: Sql, month: string, scope: { grantId?: st
 			JOIN subsidy_grant g ON g.id = av."grantId"
 			JOIN subsidy_policy_version v ON v.id = g."policyVersionId"
 			JOIN ledger_account ex ON ex."policyId" = g."policyId" AND ex."districtId" = g."districtId" AND ex.kind = 'expired'
-			WHERE av.kind = 'elder_available' AND av."balanceFen" > 0 AND v."expiresAtMonthEnd" ${scope.grantId ? `AND g.id = $2::uuid` : scope.districtId ? `AND g."districtId" = $2` : ''}
+			WHERE av.kind = 'elder_available' AND av."balanceFen" > 0 AND v."expiresAtMonthEnd"
+			  -- (checked on the grant row first, so grants whose policy keeps its credit cost no account lookups)
+			  AND g."policyVersionId" = ANY (ARRAY(SELECT id FROM subsidy_policy_version WHERE "expiresAtMonthEnd")) ${scope.grantId ? `AND g.id = $2::uuid` : scope.districtId ? `AND g."districtId" = $2` : ''}
 			FOR UPDATE OF av
 		),
 		t AS (
