@@ -116,7 +116,9 @@ export default async function subsidyGrantBench() {
 		const { enqueueMonthlyGrant, SUBSIDY_QUEUE } = await import('../app/jobs/subsidy-grant.server.ts')
 		const { QueueEvents } = await import('bullmq')
 		const { getQueue } = await import('../app/jobs/queues.server.ts')
-		const districts = (await db.query<{ id: string }>(`SELECT id FROM district ORDER BY "sortOrder"`)).rows.map((r) => r.id)
+		// In the order the month-start job queues them (largest district first).
+		const { districtsLargestFirst } = await import('../app/modules/subsidies/grant-run.server.ts')
+		const districts = await districtsLargestFirst()
 
 		// Floor: the same grant as one statement, from a client already connected.
 		const backendPid = (await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid
