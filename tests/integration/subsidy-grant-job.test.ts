@@ -7,6 +7,7 @@ import { enqueueMonthlyGrant, SUBSIDY_QUEUE } from '~/jobs/subsidy-grant.server.
 import { getQueue, queuePrefix, workerConnection } from '~/jobs/queues.server.ts'
 import { disconnectDb, prisma } from '~/lib/db.server.ts'
 import { quoteSubsidy } from '~/modules/subsidies/booking.server.ts'
+import { districtsLargestFirst } from '~/modules/subsidies/grant-run.server.ts'
 import { grantBalance, ledgerDiscrepancies, openGrantAccounts, pgSql } from '~/modules/subsidies/ledger.server.ts'
 import { subsidyGrantWorker } from '../../workers/processors/subsidy-grant.ts'
 
@@ -80,5 +81,13 @@ describe('monthly credit job', () => {
 		await prisma.subsidyGrant.create({ data: { applicationId: app.id, policyId: bed.id, policyVersionId: version.id, elderId: home.elderId, districtId: home.districtId, startMonth: new Date('2020-01-01') } })
 		await prisma.subsidyPolicyExclusion.create({ data: { policyId: bed.id, excludedPolicyId: home.policyId } })
 		expect(await quoteSubsidy(prisma, { elderId: home.elderId, category: 'meals', priceFen: 5_000, startsAt })).toMatchObject({ subsidyFen: 0, copayFen: 5_000, note: 'stacking' })
+	})
+
+	it('queues the month for every district, the one with the most active grants first', async () => {
+		const order = await districtsLargestFirst()
+		const districts = await prisma.district.findMany({ select: { id: true } })
+		expect([...order].sort()).toEqual(districts.map((d) => d.id).sort())
+		const counts = await Promise.all(order.map((districtId) => prisma.subsidyGrant.count({ where: { districtId, status: 'active' } })))
+		expect(counts).toEqual([...counts].sort((a, b) => b - a))
 	})
 })

@@ -1,6 +1,7 @@
-// The ledger rules PostgreSQL enforces per statement (migration 20261202040000_ledger_statement_checks):
-// each refuses a bad write on its own and inside a multi-row statement that mixes good and bad rows,
-// and then nothing of that statement lands (no entry, no transaction, no balance moved).
+// The ledger rules PostgreSQL enforces per statement (migrations 20261202040000_ledger_statement_checks
+// and 20261205100000_ledger_two_legged_txn): each refuses a bad write on its own and inside a
+// multi-row statement that mixes good and bad rows, and then nothing of that statement lands (no
+// transaction, no entry, no balance moved).
 import { afterAll, describe, expect, it } from 'vitest'
 import { disconnectDb } from '~/lib/db.server.ts'
 import { grantBalance, grantMonthlyCredit, ledgerDiscrepancies, pgSql } from '~/modules/subsidies/ledger.server.ts'
@@ -23,74 +24,82 @@ async function makeGrant() {
 	return { ...grant, available: account('elder_available'), held: account('elder_held') }
 }
 
-/** A hold transaction row with no entries yet (its entries come in the statement under test). */
-async function holdTxn(grantId: string, amountFen: number) {
-	const [row] = await sql.query<{ id: string }>(`INSERT INTO ledger_txn (kind, "grantId", ref, "amountFen") VALUES ('hold', $1::uuid, $2, $3) RETURNING id`, [grantId, `rules-${grantId}-${seq++}`, amountFen])
+/** A hold of `amountFen` from the grant's available to its held credit, as one statement. */
+async function holdTxn(grant: { id: string; available: string; held: string }, amountFen: number) {
+	const [row] = await sql.query<{ id: string }>(`INSERT INTO ledger_txn (kind, "grantId", ref, "amountFen", "fromAccountId", "toAccountId") VALUES ('hold', $1::uuid, $2, $3::bigint, $4::uuid, $5::uuid) RETURNING id`, [grant.id, `rules-${grant.id}-${seq++}`, amountFen, grant.available, grant.held])
 	return row!.id
 }
 
-async function entriesOf(...txnIds: string[]) {
-	const [row] = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ledger_entry WHERE "txnId" = ANY($1::uuid[])`, [txnIds])
+/** Two hold rows in ONE statement: (grant a, amount, from, to) and (grant b, amount, from, to). */
+function twoHolds(a: [string, number, string, string], b: [string, number, string, string]) {
+	return sql.query(
+		`INSERT INTO ledger_txn (kind, "grantId", ref, "amountFen", "fromAccountId", "toAccountId")
+		 VALUES ('hold', $1::uuid, $2, $3::bigint, $4::uuid, $5::uuid), ('hold', $6::uuid, $7, $8::bigint, $9::uuid, $10::uuid)`,
+		[a[0], `rules-${a[0]}-${seq++}`, a[1], a[2], a[3], b[0], `rules-${b[0]}-${seq++}`, b[1], b[2], b[3]],
+	)
+}
+
+async function holdsOf(...grantIds: string[]) {
+	const [row] = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ledger_txn WHERE kind = 'hold' AND "grantId" = ANY($1::uuid[])`, [grantIds])
 	return row!.n
 }
 
 describe('ledger rules enforced per statement', () => {
-	it('a statement whose entries do not balance is refused whole, even beside balanced ones', async () => {
+	it('entries are the two legs of their transaction: they balance, name it, and are never written on their own', async () => {
 		const a = await makeGrant()
-		const b = await makeGrant()
-		const good = await holdTxn(a.id, 1_000)
-		const bad = await holdTxn(b.id, 1_000)
-		const { rule, message } = await refusal(
-			sql.query(`INSERT INTO ledger_entry ("txnId", "accountId", "amountFen") VALUES ($1, $2, -1000), ($1, $3, 1000), ($4, $5, -1000), ($4, $6, 999)`, [good, a.available, a.held, bad, b.available, b.held]),
-		)
-		expect(rule).toBe('ledger_txn_balanced')
-		expect(message).toMatch(/do not sum to zero \(violates rule "ledger_txn_balanced"\)/)
-		expect(await entriesOf(good, bad)).toBe(0)
-		expect(await grantBalance(sql, a.id)).toEqual({ availableFen: 10_000, heldFen: 0 })
-		expect(await grantBalance(sql, b.id)).toEqual({ availableFen: 10_000, heldFen: 0 })
-		// The good half alone is accepted: the rule refuses what is wrong, not the statement's shape.
-		await sql.query(`INSERT INTO ledger_entry ("txnId", "accountId", "amountFen") VALUES ($1, $2, -1000), ($1, $3, 1000)`, [good, a.available, a.held])
+		const hold = await holdTxn(a, 1_000)
+		const entries = await sql.query<{ txnId: string; accountId: string; amountFen: string }>(`SELECT "txnId", "accountId", "amountFen"::text FROM ledger_entry WHERE "txnId" = $1 ORDER BY "amountFen"`, [hold])
+		expect(entries).toEqual([
+			{ txnId: hold, accountId: a.available, amountFen: '-1000' },
+			{ txnId: hold, accountId: a.held, amountFen: '1000' },
+		])
+		expect(await grantBalance(sql, a.id)).toEqual({ availableFen: 9_000, heldFen: 1_000 })
+		// An entry alone (unbalanced, or naming no transaction) has no way in; nor can one be changed.
+		const ghost = '00000000-0000-4000-8000-000000000001'
+		for (const op of [
+			`INSERT INTO ledger_entry ("txnId", "accountId", "amountFen") VALUES ('${hold}', '${a.available}', 10)`,
+			`INSERT INTO ledger_entry ("txnId", "accountId", "amountFen") VALUES ('${ghost}', '${a.available}', -10), ('${ghost}', '${a.held}', 10)`,
+			`UPDATE ledger_entry SET "amountFen" = 1 WHERE "txnId" = '${hold}'`,
+			`DELETE FROM ledger_entry WHERE "txnId" = '${hold}'`,
+		]) {
+			const { rule, message } = await refusal(sql.query(op))
+			expect(rule, op).toBe('ledger_append_only')
+			expect(message).toMatch(/append-only, violates rule "ledger_append_only"/)
+		}
 		expect(await grantBalance(sql, a.id)).toEqual({ availableFen: 9_000, heldFen: 1_000 })
 		expect(await ledgerDiscrepancies(sql)).toEqual([])
 	})
 
-	it('entries naming a transaction that does not exist are refused, with the good entries of the same statement', async () => {
+	it('a transaction from an account to itself is refused, with the good rows of the same statement', async () => {
 		const a = await makeGrant()
-		const good = await holdTxn(a.id, 500)
-		const ghost = '00000000-0000-4000-8000-000000000001'
-		const { rule, message } = await refusal(
-			sql.query(`INSERT INTO ledger_entry ("txnId", "accountId", "amountFen") VALUES ($1, $2, -500), ($1, $3, 500), ($4, $2, -500), ($4, $3, 500)`, [good, a.available, a.held, ghost]),
-		)
-		expect(rule).toBe('ledger_entry_txn_exists')
-		expect(message).toMatch(/violates rule "ledger_entry_txn_exists"/)
-		expect(await entriesOf(good, ghost)).toBe(0)
+		const b = await makeGrant()
+		const { rule } = await refusal(twoHolds([a.id, 1_000, a.available, a.held], [b.id, 1_000, b.available, b.available]))
+		expect(rule).toBe('ledger_txn_two_accounts')
+		expect(await holdsOf(a.id, b.id)).toBe(0)
 		expect(await grantBalance(sql, a.id)).toEqual({ availableFen: 10_000, heldFen: 0 })
 	})
 
-	it('entries naming an account that does not exist are refused, with the good entries of the same statement', async () => {
+	it('transactions naming an account that does not exist are refused, with the good rows of the same statement', async () => {
 		const a = await makeGrant()
-		const good = await holdTxn(a.id, 700)
-		const other = await holdTxn(a.id, 700)
 		const ghost = '00000000-0000-4000-8000-000000000002'
-		const { rule, message } = await refusal(
-			sql.query(`INSERT INTO ledger_entry ("txnId", "accountId", "amountFen") VALUES ($1, $2, -700), ($1, $3, 700), ($4, $2, -700), ($4, $5, 700)`, [good, a.available, a.held, other, ghost]),
-		)
-		expect(rule).toBe('ledger_entry_account_exists')
-		expect(message).toMatch(/violates rule "ledger_entry_account_exists"/)
-		expect(await entriesOf(good, other)).toBe(0)
+		for (const [from, to] of [
+			[a.available, ghost],
+			[ghost, a.held],
+		] as const) {
+			const { rule, message } = await refusal(twoHolds([a.id, 700, a.available, a.held], [a.id, 700, from, to]))
+			expect(rule).toBe('ledger_entry_account_exists')
+			expect(message).toMatch(/violates rule "ledger_entry_account_exists"/)
+		}
+		expect(await holdsOf(a.id)).toBe(0)
 		expect(await grantBalance(sql, a.id)).toEqual({ availableFen: 10_000, heldFen: 0 })
 	})
 
 	it('no elder balance goes below zero, even when the overdraft is one row among good ones', async () => {
 		const a = await makeGrant()
 		const b = await makeGrant()
-		const fits = await holdTxn(a.id, 10_000)
-		const overdraws = await holdTxn(b.id, 10_001)
-		const { rule } = await refusal(
-			sql.query(`INSERT INTO ledger_entry ("txnId", "accountId", "amountFen") VALUES ($1, $2, -10000), ($1, $3, 10000), ($4, $5, -10001), ($4, $6, 10001)`, [fits, a.available, a.held, overdraws, b.available, b.held]),
-		)
+		const { rule } = await refusal(twoHolds([a.id, 10_000, a.available, a.held], [b.id, 10_001, b.available, b.held]))
 		expect(rule).toBe('ledger_account_balance_nonnegative')
-		expect(await entriesOf(fits, overdraws)).toBe(0)
+		expect(await holdsOf(a.id, b.id)).toBe(0)
 		expect(await grantBalance(sql, a.id)).toEqual({ availableFen: 10_000, heldFen: 0 })
 	})
 
@@ -106,7 +115,9 @@ describe('ledger rules enforced per statement', () => {
 			expect(kept.rule, op).toBe('ledger_account_kept')
 			expect(kept.message).toMatch(/violates rule "ledger_account_kept"/)
 		}
-		for (const table of ['ledger_txn', 'ledger_entry']) expect((await refusal(sql.query(`TRUNCATE ${table} CASCADE`))).rule).toBe('ledger_append_only')
+		expect((await refusal(sql.query(`TRUNCATE ledger_txn CASCADE`))).rule).toBe('ledger_append_only')
+		// ledger_entry is a view of the transactions: there is nothing of it to truncate.
+		await expect(sql.query(`TRUNCATE ledger_entry`)).rejects.toThrow(/not a table/)
 		expect(await grantBalance(sql, a.id)).toEqual({ availableFen: 10_000, heldFen: 0 })
 		expect(await grantBalance(sql, b.id)).toEqual({ availableFen: 10_000, heldFen: 0 })
 		expect(await ledgerDiscrepancies(sql)).toEqual([])
@@ -114,11 +125,13 @@ describe('ledger rules enforced per statement', () => {
 
 	it('a capture among good rows that settles no hold refuses the whole statement', async () => {
 		const a = await makeGrant()
-		const hold = await holdTxn(a.id, 300)
-		await sql.query(`INSERT INTO ledger_entry ("txnId", "accountId", "amountFen") VALUES ($1, $2, -300), ($1, $3, 300)`, [hold, a.available, a.held])
+		const hold = await holdTxn(a, 300)
 		const [{ ref }] = (await sql.query<{ ref: string }>(`SELECT ref FROM ledger_txn WHERE id = $1`, [hold])) as [{ ref: string }]
 		const { rule } = await refusal(
-			sql.query(`INSERT INTO ledger_txn (kind, "grantId", ref, "amountFen") VALUES ('release', $1::uuid, $2, 300), ('capture', $1::uuid, 'no-such-hold', 300)`, [a.id, ref]),
+			sql.query(
+				`INSERT INTO ledger_txn (kind, "grantId", ref, "amountFen", "fromAccountId", "toAccountId") VALUES ('release', $1::uuid, $2, 300, $3::uuid, $4::uuid), ('capture', $1::uuid, 'no-such-hold', 300, $3::uuid, $4::uuid)`,
+				[a.id, ref, a.held, a.available],
+			),
 		)
 		expect(rule).toBe('ledger_txn_settles_hold')
 		expect(await sql.query(`SELECT 1 FROM ledger_txn WHERE ref IN ($1, 'no-such-hold') AND kind <> 'hold'`, [ref])).toEqual([])

@@ -199,9 +199,11 @@ describe('credit ledger invariants', () => {
 		await grantMonthlyCredit(sql, MONTHS[0]!, { grantId: grant.id })
 		await expect(sql.query(`UPDATE ledger_account SET "balanceFen" = 999999 WHERE "grantId" = $1`, [grant.id])).rejects.toThrow(/append-only/)
 		const [acc] = await sql.query<{ id: string }>(`SELECT id FROM ledger_account WHERE "grantId" = $1 AND kind = 'elder_available'`, [grant.id])
-		const [txn] = await sql.query<{ id: string }>(`INSERT INTO ledger_txn (kind, "grantId", ref, "amountFen") VALUES ('hold', $1, $2, 10) RETURNING id`, [grant.id, `raw-${grant.id}`])
-		await expect(sql.query(`INSERT INTO ledger_entry ("txnId", "accountId", "amountFen") VALUES ($1, $2, 10)`, [txn!.id, acc!.id])).rejects.toThrow(/do not sum to zero/)
+		// An entry is a leg of its transaction (the view ledger_entry): one alone, unbalanced, has no way in.
+		const [txn] = await sql.query<{ id: string }>(`SELECT id FROM ledger_txn WHERE "grantId" = $1 AND kind = 'grant'`, [grant.id])
+		await expect(sql.query(`INSERT INTO ledger_entry ("txnId", "accountId", "amountFen") VALUES ($1, $2, 10)`, [txn!.id, acc!.id])).rejects.toThrow(/append-only/)
 		await expect(sql.query(`DELETE FROM ledger_entry WHERE "accountId" = $1`, [acc!.id])).rejects.toThrow(/append-only/)
+		await expect(sql.query(`UPDATE ledger_txn SET "amountFen" = 1 WHERE id = $1`, [txn!.id])).rejects.toThrow(/append-only/)
 		await expect(holdCredit(sql, { grantId: grant.id, ref: `big-${grant.id}`, amountFen: 5_001 })).rejects.toEqual(new LedgerError('insufficientCredit'))
 		expect(await grantBalance(sql, grant.id)).toEqual({ availableFen: 5_000, heldFen: 0 })
 		await expectInvariants()

@@ -11,7 +11,7 @@ type Check = { name: string; query: ReturnType<typeof sql> }
 const CHECKS: Check[] = [
 	{
 		name: 'ledger transaction without entries, or whose entries do not sum to zero',
-		query: sql`SELECT t.id::text AS key FROM ledger_txn t LEFT JOIN ledger_entry e ON e."txnId" = t.id GROUP BY t.id HAVING count(e.id) < 2 OR sum(e."amountFen") <> 0`,
+		query: sql`SELECT t.id::text AS key FROM ledger_txn t LEFT JOIN ledger_entry e ON e."txnId" = t.id GROUP BY t.id HAVING count(e."txnId") < 2 OR sum(e."amountFen") <> 0`,
 	},
 	{
 		name: 'ledger account balance differs from the sum of its entries',

@@ -1,8 +1,10 @@
 // The credit ledger: double entry, balances kept by the database. Each operation is ONE SQL
 // statement (data-modifying CTEs), so it is atomic on its own and composes into a caller's
-// transaction (a booking, an approval). The database refuses what must never happen: a negative
-// elder balance (CHECK), entries of a transaction that do not sum to zero, a second grant for a
-// month, a second capture or release of a hold (unique indexes), edits of past entries (triggers).
+// transaction (a booking, an approval). Every transaction moves its amount from one account to
+// another (fromAccountId → toAccountId); its two entries are the view ledger_entry, so they always
+// sum to zero. The database refuses what must never happen: a negative elder balance (CHECK), an
+// account that does not exist, a second grant for a month, a second capture or release of a hold
+// (unique indexes), edits of past transactions (triggers).
 import type pg from 'pg'
 import { connectionOf, pool, type Tx } from '~/lib/db.server.ts'
 import { ruleNameOf } from '~/lib/db-rules.server.ts'
@@ -61,7 +63,7 @@ export async function openGrantAccounts(sql: Sql, grant: { id: string; policyId:
 /** Due grants of a month: active, started, version valid in the month, elder alive and resident. */
 function dueGrantsSql(filter: string) {
 	return `
-	SELECT g.id AS grant_id, v."monthlyCreditFen"::bigint AS amount
+	SELECT g.id AS grant_id, v."monthlyCreditFen"::bigint AS amount, av.id AS available_id, src.id AS source_id
 	FROM subsidy_grant g
 	JOIN subsidy_policy_version v ON v.id = g."policyVersionId"
 	JOIN elder e ON e.id = g."elderId"
@@ -79,29 +81,20 @@ function dueGrantsSql(filter: string) {
 }
 
 /**
- * The monthly credit as one set-based statement: a grant transaction per due grant, skipped by
- * ON CONFLICT when that grant already has the month's credit, and its two entries. Running it
- * again for the same month adds nothing.
+ * The monthly credit as one set-based statement: a grant transaction per due grant (bureau_issued →
+ * elder_available), skipped by ON CONFLICT when that grant already has the month's credit. Running
+ * it again for the same month adds nothing.
  */
 export function monthlyGrantSql(scope: 'all' | 'district' | 'grant') {
 	const filter = scope === 'district' ? `AND g."districtId" = $2` : scope === 'grant' ? `AND g.id = $2::uuid` : ''
 	return `
 	WITH due AS (${dueGrantsSql(filter)}),
 	t AS (
-		INSERT INTO ledger_txn (kind, "grantId", month, "amountFen")
-		SELECT 'grant', grant_id, $1::date, amount FROM due
+		INSERT INTO ledger_txn (kind, "grantId", month, "amountFen", "fromAccountId", "toAccountId")
+		-- In grant order: the (grantId, kind, month) index then takes its new keys page after page.
+		SELECT 'grant', grant_id, $1::date, amount, source_id, available_id FROM due ORDER BY grant_id
 		ON CONFLICT ("grantId", kind, month) DO NOTHING
-		RETURNING id, "grantId", "amountFen"
-	),
-	-- Accounts are found again by index from the inserted rows: joining two CTEs, whose sizes the
-	-- planner cannot estimate, risks a nested loop that is quadratic in the number of grants.
-	e AS (
-		INSERT INTO ledger_entry ("txnId", "accountId", "amountFen")
-		SELECT t.id, av.id, t."amountFen" FROM t JOIN ledger_account av ON av."grantId" = t."grantId" AND av.kind = 'elder_available'
-		UNION ALL
-		SELECT t.id, src.id, -t."amountFen" FROM t
-		JOIN subsidy_grant g ON g.id = t."grantId"
-		JOIN ledger_account src ON src."policyId" = g."policyId" AND src."districtId" = g."districtId" AND src.kind = 'bureau_issued'
+		RETURNING "amountFen"
 	)
 	SELECT count(*)::int AS granted, coalesce(sum("amountFen"), 0)::bigint AS "totalFen" FROM t`
 }
@@ -135,12 +128,8 @@ export async function holdCredit(sql: Sql, input: { grantId: string; ref: string
 				WHERE av."grantId" = $1::uuid AND av.kind = 'elder_available'
 			),
 			t AS (
-				INSERT INTO ledger_txn (kind, "grantId", ref, "amountFen", category, "providerId")
-				SELECT 'hold', $1::uuid, $2, $3::bigint, $4, $5::uuid FROM acc RETURNING id
-			),
-			e AS (
-				INSERT INTO ledger_entry ("txnId", "accountId", "amountFen")
-				SELECT t.id, acc.avail_id, -$3::bigint FROM t, acc UNION ALL SELECT t.id, acc.held_id, $3::bigint FROM t, acc
+				INSERT INTO ledger_txn (kind, "grantId", ref, "amountFen", category, "providerId", "fromAccountId", "toAccountId")
+				SELECT 'hold', $1::uuid, $2, $3::bigint, $4, $5::uuid, acc.avail_id, acc.held_id FROM acc RETURNING id
 			)
 			SELECT id FROM t`,
 			[input.grantId, input.ref, input.amountFen, input.category ?? null, input.providerId ?? null],
@@ -168,12 +157,8 @@ async function settleHold(sql: Sql, kind: 'capture' | 'release', ref: string): P
 			),
 			acc AS (SELECT h.*, (${target}) AS target_id FROM h),
 			t AS (
-				INSERT INTO ledger_txn (kind, "grantId", ref, "amountFen", category, "providerId")
-				SELECT $2::"LedgerTxnKind", "grantId", $1, "amountFen", category, "providerId" FROM acc RETURNING id, "grantId", "amountFen"
-			),
-			e AS (
-				INSERT INTO ledger_entry ("txnId", "accountId", "amountFen")
-				SELECT t.id, acc.held_id, -t."amountFen" FROM t, acc UNION ALL SELECT t.id, acc.target_id, t."amountFen" FROM t, acc
+				INSERT INTO ledger_txn (kind, "grantId", ref, "amountFen", category, "providerId", "fromAccountId", "toAccountId")
+				SELECT $2::"LedgerTxnKind", "grantId", $1, "amountFen", category, "providerId", held_id, target_id FROM acc RETURNING id, "grantId", "amountFen"
 			)
 			SELECT id, "amountFen", "grantId" FROM t`,
 			[ref, kind],
@@ -211,14 +196,10 @@ export async function reverseCapture(sql: Sql, ref: string): Promise<{ txnId: st
 			FROM ledger_txn ct WHERE ct.kind = 'capture' AND ct.ref = $1
 		),
 		t AS (
-			INSERT INTO ledger_txn (kind, "grantId", ref, "amountFen", category, "providerId")
-			SELECT 'reversal', "grantId", $1, "amountFen", category, "providerId" FROM c
-			ON CONFLICT (ref, kind) DO NOTHING
+			INSERT INTO ledger_txn (kind, "grantId", ref, "amountFen", category, "providerId", "fromAccountId", "toAccountId")
+			SELECT 'reversal', "grantId", $1, "amountFen", category, "providerId", spent_id, avail_id FROM c
+			ON CONFLICT (ref, kind) WHERE ref IS NOT NULL DO NOTHING
 			RETURNING id, "grantId", "amountFen"
-		),
-		e AS (
-			INSERT INTO ledger_entry ("txnId", "accountId", "amountFen")
-			SELECT t.id, c.spent_id, -t."amountFen" FROM t, c UNION ALL SELECT t.id, c.avail_id, t."amountFen" FROM t, c
 		)
 		SELECT id, "amountFen", "grantId" FROM t`,
 		[ref],
@@ -242,22 +223,16 @@ export async function expireMonth(sql: Sql, month: string, scope: { grantId?: st
 			JOIN subsidy_grant g ON g.id = av."grantId"
 			JOIN subsidy_policy_version v ON v.id = g."policyVersionId"
 			JOIN ledger_account ex ON ex."policyId" = g."policyId" AND ex."districtId" = g."districtId" AND ex.kind = 'expired'
-			WHERE av.kind = 'elder_available' AND av."balanceFen" > 0 AND v."expiresAtMonthEnd" ${scope.grantId ? `AND g.id = $2::uuid` : scope.districtId ? `AND g."districtId" = $2` : ''}
+			WHERE av.kind = 'elder_available' AND av."balanceFen" > 0 AND v."expiresAtMonthEnd"
+			  -- (checked on the grant row first, so grants whose policy keeps its credit cost no account lookups)
+			  AND g."policyVersionId" = ANY (ARRAY(SELECT id FROM subsidy_policy_version WHERE "expiresAtMonthEnd")) ${scope.grantId ? `AND g.id = $2::uuid` : scope.districtId ? `AND g."districtId" = $2` : ''}
 			FOR UPDATE OF av
 		),
 		t AS (
-			INSERT INTO ledger_txn (kind, "grantId", month, "amountFen")
-			SELECT 'expiry', "grantId", $1::date, amount FROM a WHERE amount > 0
+			INSERT INTO ledger_txn (kind, "grantId", month, "amountFen", "fromAccountId", "toAccountId")
+			SELECT 'expiry', "grantId", $1::date, amount, avail_id, expired_id FROM a WHERE amount > 0
 			ON CONFLICT ("grantId", kind, month) DO NOTHING
-			RETURNING id, "grantId", "amountFen"
-		),
-		e AS (
-			INSERT INTO ledger_entry ("txnId", "accountId", "amountFen")
-			SELECT t.id, av.id, -t."amountFen" FROM t JOIN ledger_account av ON av."grantId" = t."grantId" AND av.kind = 'elder_available'
-			UNION ALL
-			SELECT t.id, ex.id, t."amountFen" FROM t
-			JOIN subsidy_grant g ON g.id = t."grantId"
-			JOIN ledger_account ex ON ex."policyId" = g."policyId" AND ex."districtId" = g."districtId" AND ex.kind = 'expired'
+			RETURNING "amountFen"
 		)
 		SELECT count(*)::int AS expired, coalesce(sum("amountFen"), 0)::bigint AS "totalFen" FROM t`,
 		scope.grantId ? [first, scope.grantId] : scope.districtId ? [first, scope.districtId] : [first],
@@ -275,13 +250,11 @@ export async function grantBalance(sql: Sql, grantId: string): Promise<GrantBala
 	}
 }
 
-/** Invariant check: accounts whose balance differs from the sum of their entries, or elder balances below zero. */
+/** Invariant check: accounts whose balance differs from the sum of their entries, or elder balances below zero (a transaction's own entries sum to zero by construction). */
 export async function ledgerDiscrepancies(sql: Sql) {
 	return sql.query<{ id: string; kind: string; balanceFen: number; entriesFen: number }>(
 		`SELECT a.id, a.kind::text, a."balanceFen", coalesce(s.total, 0)::bigint AS "entriesFen"
 		 FROM ledger_account a LEFT JOIN (SELECT "accountId", sum("amountFen") AS total FROM ledger_entry GROUP BY "accountId") s ON s."accountId" = a.id
-		 WHERE a."balanceFen" <> coalesce(s.total, 0) OR (a.kind <> 'bureau_issued' AND a."balanceFen" < 0)
-		 UNION ALL
-		 SELECT t.id, 'txn:' || t.kind::text, 0, sum(e."amountFen")::bigint FROM ledger_txn t JOIN ledger_entry e ON e."txnId" = t.id GROUP BY t.id HAVING sum(e."amountFen") <> 0`,
+		 WHERE a."balanceFen" <> coalesce(s.total, 0) OR (a.kind <> 'bureau_issued' AND a."balanceFen" < 0)`,
 	)
 }
