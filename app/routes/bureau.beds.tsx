@@ -22,6 +22,10 @@ import { RagBadge } from '~/components/rag-badge.tsx'
 import { shanghaiDate } from '~/lib/time.ts'
 import { limitOn, overdueByDistrict } from '~/modules/institutions/inspections.server.ts'
 
+// Rendered once per distinct loader data, then reused (app/lib/document-cache.server.ts): the render
+// was most of this page's CPU.
+export const handle = { documentCache: true }
+
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, BUREAU_ROLES)
 	const url = new URL(request.url)
