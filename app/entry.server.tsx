@@ -3,7 +3,7 @@ import type { AppLoadContext, EntryContext } from '@remix-run/node'
 import { isRouteErrorResponse, RemixServer } from '@remix-run/react'
 import { renderToPipeableStream } from 'react-dom/server'
 import { NonceProvider } from '~/components/nonce.tsx'
-import { cachedDocument, documentKey, keepDocument, NONCE_STAND_IN } from '~/lib/document-cache.server.ts'
+import { admitDocument, cachedDocument, documentKey, keepDocument, NONCE_STAND_IN } from '~/lib/document-cache.server.ts'
 import { getEnv } from '~/lib/env.server.ts'
 import { withoutNulBytes } from '~/lib/nul-bytes.ts'
 
@@ -47,13 +47,14 @@ export default function handleRequest(request: Request, responseStatusCode: numb
 		return new Response(html as Uint8Array<ArrayBuffer>, { headers: responseHeaders, status: responseStatusCode })
 	}
 	// A page that opts in is rendered once per distinct input (~/lib/document-cache.server.ts).
-	const key = documentKey(request, responseStatusCode, remixContext)
+	let key = documentKey(request, responseStatusCode, remixContext)
 	const cached = key && cachedDocument(key, nonce)
 	if (cached) {
 		// The data was already encoded for the render this request no longer needs.
 		remixContext.serverHandoffStream?.cancel().catch(() => {})
 		return respond(cached)
 	}
+	if (key && !admitDocument(key)) key = null
 	const renderNonce = key ? NONCE_STAND_IN : nonce
 	return new Promise((resolve, reject) => {
 		let shellRendered = false

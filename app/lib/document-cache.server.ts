@@ -30,6 +30,14 @@ type Entry = { parts: Buffer[]; bytes: number }
 const entries = new Map<string, Entry>()
 let totalBytes = 0
 
+/**
+ * Keys rendered once and not kept. A document is kept the second time its key comes: a visitor
+ * without cookies gets a new form token, hence a new key, on every request, and such one-off pages
+ * must not push out the pages that are asked for again.
+ */
+const seenOnce = new Map<string, true>()
+const MAX_SEEN = 4096
+
 /** Tags that keep apart, in a fingerprint, values JSON would print alike (a Date and its ISO string, undefined and a missing key). */
 const TAG = `\u0000${randomBytes(6).toString('base64url')}:`
 
@@ -89,6 +97,14 @@ function withNonce(parts: Buffer[], nonce: string): Buffer {
 	const pieces: Buffer[] = [parts[0]!]
 	for (let i = 1; i < parts.length; i++) pieces.push(n, parts[i]!)
 	return Buffer.concat(pieces)
+}
+
+/** Whether a document not kept yet should be kept now: the second time its key comes. */
+export function admitDocument(key: string): boolean {
+	if (seenOnce.delete(key)) return true
+	seenOnce.set(key, true)
+	if (seenOnce.size > MAX_SEEN) seenOnce.delete(seenOnce.keys().next().value!)
+	return false
 }
 
 /** The document rendered earlier for this key, with this response's nonce; null when there is none. */

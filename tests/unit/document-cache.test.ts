@@ -2,7 +2,7 @@
 // kept document is answered with each response's own nonce.
 import type { EntryContext } from '@remix-run/node'
 import { describe, expect, it } from 'vitest'
-import { cachedDocument, documentKey, keepDocument, NONCE_STAND_IN } from '~/lib/document-cache.server.ts'
+import { admitDocument, cachedDocument, documentKey, keepDocument, NONCE_STAND_IN } from '~/lib/document-cache.server.ts'
 
 function context(loaderData: Record<string, unknown>, opts: { documentCache?: boolean; actionData?: unknown; search?: string } = {}) {
 	return {
@@ -60,5 +60,12 @@ describe('kept documents', () => {
 		const k = `k-${Math.random()}`
 		expect(keepDocument(null, Buffer.from(`<p nonce="${NONCE_STAND_IN}">x</p>`), 'bm9uY2Uxbm9uY2Ux').toString()).toBe('<p nonce="bm9uY2Uxbm9uY2Ux">x</p>')
 		expect(cachedDocument(k, 'bm9uY2Uxbm9uY2Ux')).toBeNull()
+	})
+
+	it('are kept from the second time their key comes (one-off pages, such as a cookieless visitor’s, are not)', () => {
+		const k = `k-${Math.random()}`
+		expect(admitDocument(k)).toBe(false)
+		expect(admitDocument(k)).toBe(true)
+		expect(admitDocument(`k-${Math.random()}`)).toBe(false)
 	})
 })
