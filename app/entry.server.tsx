@@ -3,6 +3,7 @@ import type { AppLoadContext, EntryContext } from '@remix-run/node'
 import { isRouteErrorResponse, RemixServer } from '@remix-run/react'
 import { renderToPipeableStream } from 'react-dom/server'
 import { NonceProvider } from '~/components/nonce.tsx'
+import { admitDocument, cachedDocument, documentKey, keepDocument, NONCE_STAND_IN } from '~/lib/document-cache.server.ts'
 import { getEnv } from '~/lib/env.server.ts'
 import { withoutNulBytes } from '~/lib/nul-bytes.ts'
 
@@ -40,24 +41,38 @@ export const streamTimeout = ABORT_DELAY
 export default function handleRequest(request: Request, responseStatusCode: number, responseHeaders: Headers, remixContext: EntryContext, loadContext: AppLoadContext) {
 	// Every script the page carries gets the nonce the Content-Security-Policy header names (server.ts).
 	const nonce = typeof loadContext.cspNonce === 'string' ? loadContext.cspNonce : ''
+	const respond = (html: Buffer) => {
+		responseHeaders.set('Content-Type', 'text/html; charset=utf-8')
+		responseHeaders.set('Content-Length', String(html.length))
+		return new Response(html as Uint8Array<ArrayBuffer>, { headers: responseHeaders, status: responseStatusCode })
+	}
+	// A page that opts in is rendered once per distinct input (~/lib/document-cache.server.ts).
+	let key = documentKey(request, responseStatusCode, remixContext)
+	const cached = key && cachedDocument(key, nonce)
+	if (cached) {
+		// The data was already encoded for the render this request no longer needs.
+		remixContext.serverHandoffStream?.cancel().catch(() => {})
+		return respond(cached)
+	}
+	if (key && !admitDocument(key)) key = null
+	const renderNonce = key ? NONCE_STAND_IN : nonce
 	return new Promise((resolve, reject) => {
 		let shellRendered = false
+		let failed = false
 		const { pipe, abort } = renderToPipeableStream(
-			<NonceProvider value={nonce}>
-				<RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+			<NonceProvider value={renderNonce}>
+				<RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={renderNonce} />
 			</NonceProvider>,
 			{
-			nonce,
+			nonce: renderNonce,
 			onShellReady() {
 				shellRendered = true
 			},
 			onAllReady() {
-				responseHeaders.set('Content-Type', 'text/html; charset=utf-8')
 				pipe(
 					collect((html) => {
 						clearTimeout(timer)
-						responseHeaders.set('Content-Length', String(html.length))
-						resolve(new Response(html as Uint8Array<ArrayBuffer>, { headers: responseHeaders, status: responseStatusCode }))
+						resolve(respond(key ? keepDocument(failed ? null : key, html, nonce) : html))
 					}, reject),
 				)
 			},
@@ -66,6 +81,7 @@ export default function handleRequest(request: Request, responseStatusCode: numb
 				reject(error)
 			},
 			onError(error: unknown) {
+				failed = true
 				responseStatusCode = 500
 				if (shellRendered) console.error(error)
 			},

@@ -3,7 +3,9 @@
 // server's module graph is even loaded: it is imported first, and server.ts only afterwards. The
 // server-routes cache only needs to wrap its function before the first request.
 import './route-matching-cache.ts'
+import { installLazyHandoffStream } from './lazy-handoff-stream.ts'
 import { installServerRoutesCache } from './server-routes-cache.ts'
 
 installServerRoutesCache()
+installLazyHandoffStream()
 await import('../server.ts')

@@ -1,27 +1,62 @@
 import { getEnv } from './env.server.ts'
 import { redis } from './redis.server.ts'
 
-// Read-through cache in Redis for results that are expensive to compute and keyed by a version the
-// database bumps on every change of their inputs (never by time): an entry is exactly as fresh as
-// the version it is stored under. Web processes stay stateless; Redis being down only means the
-// result is computed.
+// Read-through cache for results that are expensive to compute and keyed by a version the database
+// bumps on every change of their inputs (never by time): an entry is exactly as fresh as the version
+// it is stored under. Two levels: this process's memory (no round trip, nothing to parse), then
+// Redis (shared by the web processes, which stay stateless: each asks the database for the current
+// version on every request and only reuses what was stored under that same version). Redis being
+// down only means the result is computed.
 
-/** How long an entry of an old version lingers before Redis drops it (memory only, not freshness). */
+/** How long an entry of an old version lingers in Redis before it is dropped (memory only, not freshness). */
 const LINGER_SECONDS = 24 * 60 * 60
 
+/** Entries kept in this process, the least recently used dropped first (memory only). */
+const MAX_LOCAL_ENTRIES = 64
+
+const local = new Map<string, unknown>()
+
+function remember(key: string, value: unknown) {
+	local.delete(key)
+	local.set(key, value)
+	if (local.size > MAX_LOCAL_ENTRIES) local.delete(local.keys().next().value!)
+}
+
+/** Frozen all the way down: one object is handed to every request of the version, so none may change it. */
+export function deepFreeze<T>(value: T): T {
+	if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+		Object.freeze(value)
+		for (const v of Object.values(value)) deepFreeze(v)
+	}
+	return value
+}
+
+/**
+ * The value stored under (name, version), computing and storing it when there is none. Every caller
+ * gets the value as JSON gives it back (dates as strings), whichever level answered, deeply frozen.
+ */
 export async function cachedByVersion<T>(name: string, version: string, compute: () => Promise<T>): Promise<T> {
 	const key = `${getEnv().QUEUE_PREFIX}:cache:${name}:${version}`
+	const mine = local.get(key)
+	if (mine !== undefined) {
+		remember(key, mine)
+		return mine as T
+	}
+	let json: string | null = null
 	try {
-		const hit = await redis.get(key)
-		if (hit !== null) return JSON.parse(hit) as T
+		json = await redis.get(key)
 	} catch {
 		// Redis unavailable: compute.
 	}
-	const value = await compute()
-	try {
-		await redis.set(key, JSON.stringify(value), 'EX', LINGER_SECONDS)
-	} catch {
-		// Not cached this time.
+	if (json === null) {
+		json = JSON.stringify(await compute())
+		try {
+			await redis.set(key, json, 'EX', LINGER_SECONDS)
+		} catch {
+			// Not shared this time.
+		}
 	}
+	const value = deepFreeze(JSON.parse(json) as T)
+	remember(key, value)
 	return value
 }

@@ -14,13 +14,16 @@ import { noFields, parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { ok } from '~/lib/outcome.ts'
 import { BUREAU_ROLES, requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
-import { dashboardPage } from '~/modules/beds/dashboard.server.ts'
+import { dashboardView } from '~/modules/beds/dashboard.server.ts'
 import { snapshotMonth } from '~/modules/beds/indicators.server.ts'
 import { formatPercent, formatRatio, formatTarget, ragOf, TARGETS, type Indicators } from '~/modules/beds/indicators.ts'
-import { choosePeriod, listPlanPeriods } from '~/modules/beds/plan-periods.server.ts'
+import { choosePeriod } from '~/modules/beds/plan-periods.server.ts'
 import { RagBadge } from '~/components/rag-badge.tsx'
 import { shanghaiDate } from '~/lib/time.ts'
-import { limitOn, overdueByDistrict } from '~/modules/institutions/inspections.server.ts'
+
+// Rendered once per distinct loader data, then reused (app/lib/document-cache.server.ts): the render
+// was most of this page's CPU.
+export const handle = { documentCache: true }
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, BUREAU_ROLES)
@@ -28,8 +31,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 	const year = Number(url.searchParams.get('year')) || null
 	const districtId = url.searchParams.get('district') || null
 	const today = shanghaiDate()
-	// Overdue findings are read outside the cached part: they change with the date, not only with the data.
-	const [{ board, history, districts }, periods, overdue, limitDays] = await Promise.all([dashboardPage(user, { year, districtId }), listPlanPeriods(), overdueByDistrict(user, today), limitOn(today)])
+	// One round trip: the census version, then figures cached under it; overdue findings are read outside the cached part (they change with the date, not only with the data).
+	const { board, history, districts, periods, overdue, limitDays } = await dashboardView(user, { year, districtId }, today)
 	const period = choosePeriod(periods, url.searchParams.get('period'), Number(today.slice(0, 4)))
 	// Only the figures the page shows go into its data (the CSV export has all of them).
 	return {

@@ -12,7 +12,12 @@ import { getSessionUser } from '~/modules/auth/session.server.ts'
 import { ALL_CATEGORIES, PROVIDER_KINDS } from '~/modules/marketplace/categories.ts'
 import { searchSchema } from '~/modules/marketplace/schemas.server.ts'
 import { SORTS } from '~/modules/marketplace/sorts.ts'
-import { familyHomeDistrict, PAGE_SIZE, searchOfferings, searchPlaces } from '~/modules/marketplace/search.server.ts'
+import { searchPage } from '~/modules/marketplace/search-cache.server.ts'
+import { familyHomeDistrict, PAGE_SIZE } from '~/modules/marketplace/search.server.ts'
+
+// Rendered once per distinct loader data, then reused (app/lib/document-cache.server.ts): the render
+// was most of this page's CPU.
+export const handle = { documentCache: true }
 
 // Anyone may browse (a way in for families not yet registered); booking asks for sign-in.
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -24,7 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 		if (district) throw redirect(`/services?district=${encodeURIComponent(district)}`)
 	}
 	const params = searchSchema.parse(Object.fromEntries(url.searchParams))
-	const [results, places] = await Promise.all([searchOfferings(params), searchPlaces()])
+	const { results, places } = await searchPage(params)
 	// Only what the form shows: the districts, and the communities of the chosen one (the city has
 	// about 1,500 communities; sending them all made every results page carry them in its data).
 	const districts = places.map(({ id, nameZh, nameEn }) => ({ id, nameZh, nameEn }))

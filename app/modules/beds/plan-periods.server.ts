@@ -11,14 +11,20 @@ import { PLAN_INDICATORS, type PlanIndicator, type PlanTargets } from './indicat
 
 export type PlanPeriod = { id: string; nameZh: string; nameEn: string; startYear: number; endYear: number; baseline: boolean; targets: PlanTargets }
 
-/** Every period with its targets, oldest first: one prepared statement (the bed dashboard reads it on every view). */
-export async function listPlanPeriods(): Promise<PlanPeriod[]> {
-	const rows = await sql`SELECT p.id, p."nameZh", p."nameEn", p."startYear", p."endYear", p.baseline,
-			COALESCE((SELECT json_agg(json_build_object('indicator', t.indicator, 'target', t.target)) FROM plan_target t WHERE t."periodId" = p.id), '[]'::json) AS targets
-		FROM plan_period p ORDER BY p."startYear", p.id`
-		.prepared()
-		.rows<Omit<PlanPeriod, 'targets'> & { targets: { indicator: string; target: number }[] }>()
+/** Every period with its targets as JSON, oldest first (the bed dashboard composes it into its one statement per view). */
+export const PLAN_PERIODS_QUERY = sql`SELECT p.id, p."nameZh", p."nameEn", p."startYear", p."endYear", p.baseline,
+		COALESCE((SELECT json_agg(json_build_object('indicator', t.indicator, 'target', t.target)) FROM plan_target t WHERE t."periodId" = p.id), '[]'::json) AS targets
+	FROM plan_period p ORDER BY p."startYear", p.id`
+
+export type PlanPeriodRow = Omit<PlanPeriod, 'targets'> & { targets: { indicator: string; target: number }[] }
+
+export function planPeriodsOf(rows: PlanPeriodRow[]): PlanPeriod[] {
 	return rows.map(({ targets, ...p }) => ({ ...p, targets: Object.fromEntries(PLAN_INDICATORS.map((k) => [k, targets.find((t) => t.indicator === k)?.target ?? null])) as PlanTargets }))
+}
+
+/** Every period with its targets, oldest first. */
+export async function listPlanPeriods(): Promise<PlanPeriod[]> {
+	return planPeriodsOf(await sql`${PLAN_PERIODS_QUERY}`.prepared().rows<PlanPeriodRow>())
 }
 
 /** The chosen period if it exists, else the one covering `year`, else the latest. */

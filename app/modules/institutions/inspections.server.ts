@@ -141,8 +141,13 @@ export async function inspectionsForInstitution(staff: InstitutionStaff, today: 
 }
 
 /** The limit (days past a deadline before admissions stop) in force on `today`. */
+/** The limit in days on `today` (30 before any was set), as an expression (the bed dashboard composes it). */
+export function limitOnSql(today: string) {
+	return sql`coalesce(inspection_limit_on(${today}::date), 30)`
+}
+
 export async function limitOn(today: string) {
-	const row = await sql`SELECT coalesce(inspection_limit_on(${today}::date), 30) AS days`.prepared().first<{ days: number }>()
+	const row = await sql`SELECT ${limitOnSql(today)} AS days`.prepared().first<{ days: number }>()
 	return row?.days ?? 30
 }
 
@@ -181,19 +186,24 @@ export async function inspectionsForOfficer(user: SessionUser, opts: { providerI
 	}
 }
 
-/**
- * Overdue findings per district on `today` (for the bed dashboard). Not cached: overdue changes with
- * the date as well as the data, so it is computed on every request (one indexed statement).
- */
-export async function overdueByDistrict(user: SessionUser, today: string) {
+export type OverdueRow = { districtId: string; nameZh: string; nameEn: string; overdue: number; stopped: number }
+
+/** The query of overdueByDistrict, in district order (the bed dashboard composes it into its one statement per view). */
+export function overdueByDistrictQuery(user: SessionUser, today: string) {
 	const scope = isCityWide(user) ? sql`TRUE` : sql`d.id = ${user.districtId ?? ''}`
 	return sql`SELECT d.id AS "districtId", d."nameZh", d."nameEn",
 			count(f.id) FILTER (WHERE f.status IN ('open', 'reopened') AND ${today}::date > f.deadline)::int AS overdue,
 			count(DISTINCT f."providerId") FILTER (WHERE f.status <> 'closed' AND inspection_findings_blocking(f."providerId", ${today}::date) > 0)::int AS stopped
 		FROM district d LEFT JOIN inspection_finding f ON f."districtId" = d.id AND f.status <> 'closed'
 		WHERE ${scope} GROUP BY d.id ORDER BY d."sortOrder"`
-		.prepared()
-		.rows<{ districtId: string; nameZh: string; nameEn: string; overdue: number; stopped: number }>()
+}
+
+/**
+ * Overdue findings per district on `today` (for the bed dashboard). Not cached: overdue changes with
+ * the date as well as the data, so it is computed on every request (one indexed statement).
+ */
+export async function overdueByDistrict(user: SessionUser, today: string) {
+	return overdueByDistrictQuery(user, today).prepared().rows<OverdueRow>()
 }
 
 /** A photo of an inspection or a rectification: for the institution, or an officer of its district (or the city); null otherwise. */

@@ -7,26 +7,12 @@ import { prisma } from '~/lib/db.server.ts'
 import { sql, type Sql } from '~/lib/sql.server.ts'
 import { fromShanghai, shanghaiDate } from '~/lib/time.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
-import { listDistrictsWithCommunities } from '~/modules/elders/elders.server.ts'
 import { nextSlotsFor, SLOT_WINDOW_DAYS } from './booking-slots.server.ts'
 import { communityNames } from './catalogue.server.ts'
 import { addDaysTo, isoWeekday, nextFreeSlots, type Rule } from './schedule.ts'
 import type { SearchParams } from './schemas.ts'
 
 export const PAGE_SIZE = 20
-
-// Districts and communities change a few times a year: one read a minute per process is plenty.
-let placesCache: { at: number; value: Promise<Awaited<ReturnType<typeof listDistrictsWithCommunities>>> } | null = null
-export function searchPlaces() {
-	if (!placesCache || Date.now() - placesCache.at > 60_000) {
-		const value = listDistrictsWithCommunities()
-		value.catch(() => {
-			placesCache = null
-		})
-		placesCache = { at: Date.now(), value }
-	}
-	return placesCache.value
-}
 
 export type SearchHit = {
 	id: string
