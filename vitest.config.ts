@@ -18,9 +18,51 @@ const env: Record<string, string> = {
 	DATABASE_POOL_SIZE: '5',
 }
 
+// Integration files that need a process of their own: they load the production build (whose
+// modules stay loaded for the life of the process), start servers or workers from it, mock a
+// module, or set the environment before they import the app. Every other integration file shares
+// a worker process with the files before it (see tests/setup/database-per-file.ts).
+const OWN_PROCESS = [
+	'allowance-exactly-once',
+	'allowance-held-card',
+	'allowance-lifecycle',
+	'auth',
+	'beds',
+	'bundle-weight',
+	'compression',
+	'healthz',
+	'identity-exposure',
+	'login-limit',
+	'marketplace-booking',
+	'marketplace-disputes',
+	'marketplace-payments',
+	'marketplace-provider-admin',
+	'marketplace-visits',
+	'page-cache',
+	'plain-forms',
+	'production-server',
+	'route-matching-cache',
+	'seed',
+	'server-routes-cache',
+	'subsidies',
+].map((name) => `tests/integration/${name}.test.ts`)
+
+const integration = {
+	environment: 'node',
+	env,
+	globalSetup: ['tests/setup/global-setup.ts'],
+	setupFiles: ['tests/setup/database-per-file.ts', 'tests/setup/queue-prefix.ts', 'tests/setup/fail-on-console-error.ts'],
+	testTimeout: 60_000,
+	hookTimeout: 120_000,
+	pool: 'forks',
+	fileParallelism: true,
+	sequence: { groupOrder: 1 },
+} as const
+
 export default defineConfig({
 	resolve: { alias },
 	test: {
+		maxWorkers: 2,
 		projects: [
 			{
 				resolve: { alias },
@@ -28,20 +70,11 @@ export default defineConfig({
 			},
 			{
 				resolve: { alias },
-				test: {
-					name: 'integration',
-					include: ['tests/integration/**/*.test.ts'],
-					environment: 'node',
-					env,
-					globalSetup: ['tests/setup/global-setup.ts'],
-					setupFiles: ['tests/setup/database-per-file.ts', 'tests/setup/queue-prefix.ts', 'tests/setup/fail-on-console-error.ts'],
-					testTimeout: 60_000,
-					hookTimeout: 120_000,
-					pool: 'forks',
-					fileParallelism: true,
-					maxWorkers: 2,
-					sequence: { groupOrder: 1 },
-				},
+				test: { ...integration, name: 'integration', include: ['tests/integration/**/*.test.ts'], exclude: OWN_PROCESS, isolate: false },
+			},
+			{
+				resolve: { alias },
+				test: { ...integration, name: 'integration-own-process', include: OWN_PROCESS },
 			},
 		],
 	},

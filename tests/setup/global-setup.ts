@@ -6,7 +6,13 @@ import { ensureServices } from '../../scripts/services.ts'
 // (tests/setup/database-per-file.ts). Under `npm test` it is already prepared (TEST_TEMPLATE_READY)
 // and shared with the browser tests, and npm test drops it; a bare `npx vitest run` prepares and
 // drops its own. The per-file copies are dropped here either way.
-export default async function setup() {
+//
+// Both integration projects name this file; it runs once per Vitest process (the first project to
+// start does the work, the other waits for it), and tears down when the last of them ends.
+type Shared = { ready: Promise<() => Promise<void>>; users: number }
+const state = globalThis as typeof globalThis & { __yiyangGlobalSetup?: Shared }
+
+async function prepare(): Promise<() => Promise<void>> {
 	const base = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/yiyang'
 	const name = process.env.TEST_DATABASE_NAME!
 	const prepared = process.env[TEMPLATE_READY_ENV] === '1'
@@ -20,5 +26,15 @@ export default async function setup() {
 			if (!prepared) await dropDatabase(testUrl, name)
 		}
 		stripeMock?.kill()
+	}
+}
+
+export default async function setup() {
+	state.__yiyangGlobalSetup ??= { ready: prepare(), users: 0 }
+	const shared = state.__yiyangGlobalSetup
+	shared.users++
+	const teardown = await shared.ready
+	return async () => {
+		if (--shared.users === 0) await teardown()
 	}
 }

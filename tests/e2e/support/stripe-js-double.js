@@ -1,8 +1,8 @@
-// A stand-in for Stripe.js (https://js.stripe.com), served by Playwright because this network
-// cannot reach Stripe. It implements the part of Stripe.js's public API the app calls — Stripe(),
-// elements({ clientSecret }), create('payment').mount/on/destroy, elements.submit(), confirmPayment()
-// — and checks its arguments the way Stripe.js does. Like Stripe's test mode, card 4000 0000 0000
-// 0002 is declined; any other complete number succeeds and redirects to return_url with the
+// A stand-in for Stripe.js (https://js.stripe.com), given to every page by Playwright (an init
+// script, tests/e2e/fixtures.ts) because this network cannot reach Stripe. It implements the part
+// of Stripe.js's public API the app calls — Stripe(), elements({ clientSecret }),
+// create('payment').mount/on/destroy, elements.submit(), confirmPayment() — and checks its
+// arguments the way Stripe.js does. Like Stripe's test mode, card 4000 0000 0000 0002 is declined; any other complete number succeeds and redirects to return_url with the
 // payment_intent, payment_intent_client_secret and redirect_status parameters Stripe adds.
 ;(() => {
 	const DECLINED = '4000000000000002'
