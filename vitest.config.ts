@@ -1,5 +1,7 @@
 import { fileURLToPath } from 'node:url'
-import { defineConfig } from 'vitest/config'
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config'
+
+type ProjectTest = TestProjectInlineConfiguration['test']
 
 // Each run gets its own database and queue prefix, so runs never share state; each integration test
 // file then gets its own copy of that database and its own queue prefix (see tests/setup).
@@ -47,7 +49,7 @@ const OWN_PROCESS = [
 	'subsidies',
 ].map((name) => `tests/integration/${name}.test.ts`)
 
-const integration = {
+const integration: NonNullable<ProjectTest> = {
 	environment: 'node',
 	env,
 	globalSetup: ['tests/setup/global-setup.ts'],
@@ -57,7 +59,7 @@ const integration = {
 	pool: 'forks',
 	fileParallelism: true,
 	sequence: { groupOrder: 1 },
-} as const
+}
 
 export default defineConfig({
 	resolve: { alias },

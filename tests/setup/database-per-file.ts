@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { vi } from 'vitest'
-import { copyDatabase, dropDatabase } from '../../scripts/lib/database.ts'
+import { beforeAll, vi } from 'vitest'
+import { copyDatabase } from '../../scripts/lib/database.ts'
 
 // Test files run in parallel. Each gets its own copy of the run's migrated, demo-seeded database
 // (tests/setup/global-setup.ts keeps it as the template), so no file sees another's writes.
@@ -21,11 +21,18 @@ const previous = state.__yiyangTestFile.database
 if (previous) {
 	await closeSingletons()
 	vi.resetModules()
-	await dropDatabase(state.__yiyangTestFile.baseUrl, previous)
 }
 const name = `${template}_f${randomUUID().slice(0, 8)}`
-process.env.DATABASE_URL = await copyDatabase(state.__yiyangTestFile.baseUrl, template, name)
+const url = await copyDatabase(state.__yiyangTestFile.baseUrl, template, name)
+process.env.DATABASE_URL = url
 state.__yiyangTestFile.database = name
+
+// Something of the previous file still running could have created a client after they were closed:
+// this file must find none but its own.
+beforeAll(() => {
+	const pool = state.__yiyangSingletons?.get('pg-pool') as { options?: { connectionString?: string } } | undefined
+	if (pool && pool.options?.connectionString !== url) throw new Error(`this file's PostgreSQL pool points at ${pool.options?.connectionString}, not at its own database ${url}`)
+})
 
 type Closable = { $disconnect?: () => Promise<void>; close?: () => Promise<void>; quit?: () => Promise<unknown>; end?: () => Promise<void>; disconnect?: () => void }
 
