@@ -15,8 +15,8 @@ import { sql } from '~/lib/sql.server.ts'
 import { fail, type Outcome } from '~/lib/outcome.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
-import { decryptIdNumber, decryptIdNumbers } from '~/modules/identity/id-crypto.server.ts'
-import { decryptCardNumber, decryptCardNumbers } from './card-crypto.server.ts'
+import { decryptIdNumbers } from '~/modules/identity/id-crypto.server.ts'
+import { decryptCardNumbers } from './card-crypto.server.ts'
 import { fenToYuanString } from './rules.ts'
 
 export type BankFormat = 'csv' | 'xlsx'
@@ -78,60 +78,6 @@ export async function makeBankFile(tx: Tx, opts: { runId: string; month: string;
 }
 
 /**
- * The sealed numbers of a file being made, opened while the export's transaction writes its lines.
- * Making a month's file keeps one PostgreSQL backend busy for seconds while this process waits, and
- * opening its 220,000 sealed values is this process's largest cost when the file is streamed: so
- * the values the file will carry are read on a second connection (a read-only cursor over the same
- * scope's payable payments, committed state) and opened meanwhile. Nothing is offered before the
- * export commits: the stream only looks values up here, keyed by their exact sealed bytes, so a line
- * prints exactly what opening its own ciphertext gives; anything missing (a card recorded since, a
- * value that did not open, more lines than the bound) is opened by the stream as before. Held in
- * memory for the one request that makes and streams the file, never written anywhere.
- */
-type OpenedAhead = { ids: Map<string, string>; cards: Map<string, string>; stopped: boolean }
-const openedAhead = new WeakMap<BankFileMeta, OpenedAhead>()
-/** At most this many lines' values are opened ahead (about 30 MB of strings for 110,000). */
-const OPEN_AHEAD_LINES = 150_000
-
-const sealedKey = (value: Uint8Array) => Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('latin1')
-
-function openAhead(runId: string, districtId: string | null): { opened: OpenedAhead; done: Promise<void> } {
-	const opened: OpenedAhead = { ids: new Map(), cards: new Map(), stopped: false }
-	const put = (map: Map<string, string>, value: Uint8Array, open: (v: Uint8Array) => string) => {
-		try {
-			map.set(sealedKey(value), open(value))
-		} catch {
-			// Left to the stream, which refuses the file if it does not open there either.
-		}
-	}
-	const done = transaction(
-		async (tx) => {
-			await sql`SET TRANSACTION READ ONLY`.run(tx)
-			await sql`DECLARE bank_file_ahead NO SCROLL CURSOR FOR
-				SELECT e."idNumberCipher" AS i, e."bankCardCipher" AS c FROM allowance_payment p JOIN elder e ON e.id = p."elderId"
-				 WHERE p."runId" = ${runId} ${scopeOf(districtId)} AND p.status IN ('pending', 'held_no_account', 'returned') AND e."bankCardCipher" IS NOT NULL`.run(tx)
-			const fetchPage = () => sql`FETCH 5000 FROM bank_file_ahead`.rows<{ i: Uint8Array | null; c: Uint8Array }>(tx)
-			let lines = 0
-			let page = fetchPage()
-			while (!opened.stopped) {
-				const rows = await page
-				if (rows.length === 0 || opened.stopped) break
-				lines += rows.length
-				// The next page is read while this one is opened.
-				page = lines < OPEN_AHEAD_LINES ? fetchPage() : Promise.resolve([])
-				for (const r of rows) {
-					if (r.i) put(opened.ids, r.i, decryptIdNumber)
-					put(opened.cards, r.c, decryptCardNumber)
-				}
-			}
-			await page
-		},
-		{ attempts: 1 },
-	)
-	return { opened, done }
-}
-
-/**
  * Export: the next bank file of an approved run (the first one disburses the run) for the whole
  * city or one district. Two exports at once: the second is refused (409) rather than queued, so
  * nobody downloads a file they did not expect.
@@ -139,17 +85,12 @@ function openAhead(runId: string, districtId: string | null): { opened: OpenedAh
 export async function exportBankFile(user: SessionUser, runId: string, districtId: string | null, ip: string | null): Promise<Outcome<BankFileMeta>> {
 	if (user.role !== 'bureau_city') return fail('allowance:errors.run.cityOnly', 403)
 	if (!z.uuid().safeParse(runId).success) return fail('allowance:errors.run.notFound', 404)
-	let ahead: ReturnType<typeof openAhead> | undefined
-	let kept = false
 	try {
-		const outcome = await transaction(async (tx) => {
+		return await transaction(async (tx) => {
 			const run = await sql`SELECT status, month FROM allowance_run WHERE id = ${runId} FOR UPDATE NOWAIT`.first<{ status: string; month: string }>(tx)
 			if (!run) return fail('allowance:errors.run.notFound', 404)
 			if (run.status !== 'approved' && run.status !== 'disbursed') return fail('allowance:errors.run.exportUnapproved', 409)
 			if (districtId !== null && !(await sql`SELECT 1 FROM district WHERE id = ${districtId}`.first(tx))) return fail('allowance:errors.export.district', 400)
-			ahead ??= openAhead(runId, districtId)
-			// A failed or slow read ahead costs nothing but its own work: the stream opens what is missing.
-			ahead.done.catch(() => undefined)
 			const file = await makeBankFile(tx, { runId, month: run.month, districtId, userId: user.id, allowEmpty: run.status === 'approved' && districtId === null })
 			if (run.status === 'approved') await sql`UPDATE allowance_run SET status = 'disbursed', "disbursedById" = ${user.id}, "disbursedAt" = now() WHERE id = ${runId}`.run(tx)
 			await audit(
@@ -166,18 +107,10 @@ export async function exportBankFile(user: SessionUser, runId: string, districtI
 			)
 			return { ok: true as const, value: file }
 		})
-		if (outcome.ok && ahead) {
-			openedAhead.set(outcome.value, ahead.opened)
-			kept = true
-		}
-		return outcome
 	} catch (error) {
 		// 55P03: another export holds the run's row.
 		if (pgErrorOf(error)?.code === '55P03') return fail('allowance:errors.export.busy', 409)
 		return failureOf(error)
-	} finally {
-		// Nothing is kept for a refused export; for a made one the stream takes what is ready.
-		if (ahead && !kept) ahead.opened.stopped = true
 	}
 }
 
@@ -197,36 +130,11 @@ function controlRow(f: BankFileMeta) {
 	return [f.fileNumber, f.month, f.lineCount, fenToYuanString(f.totalFen), stamp(f.createdAt)]
 }
 
-/** Values opened ahead where they are (the same sealed bytes), the others opened now in one batch. */
-function openAll(values: readonly Uint8Array[], known: Map<string, string> | undefined, open: (values: readonly Uint8Array[]) => string[]): string[] {
-	if (!known?.size) return open(values)
-	const out: string[] = new Array<string>(values.length)
-	const missing: Uint8Array[] = []
-	const at: number[] = []
-	values.forEach((value, i) => {
-		const found = known.get(sealedKey(value))
-		if (found === undefined) {
-			missing.push(value)
-			at.push(i)
-		} else out[i] = found
-	})
-	if (missing.length) open(missing).forEach((value, j) => (out[at[j]!] = value))
-	return out
-}
-
 /** A page of lines as the file prints them, each page's numbers opened in two batches (aead.server.ts: unsealMany). */
-function lineRows(page: readonly Line[], ahead?: OpenedAhead): string[][] {
-	const idNumbers = openAll(page.map((l) => l.idNumberCipher), ahead?.ids, decryptIdNumbers)
-	const cards = openAll(page.map((l) => l.cardCipher), ahead?.cards, decryptCardNumbers)
+function lineRows(page: readonly Line[]): string[][] {
+	const idNumbers = decryptIdNumbers(page.map((l) => l.idNumberCipher))
+	const cards = decryptCardNumbers(page.map((l) => l.cardCipher))
 	return page.map((l, i) => [String(l.serial), l.holderName, idNumbers[i]!, cards[i]!, fenToYuanString(l.amountFen), l.remark])
-}
-
-/** What was opened ahead for this file (only the request that made it has it); the reading stops here. */
-function takeOpenedAhead(f: BankFileMeta) {
-	const ahead = openedAhead.get(f)
-	openedAhead.delete(f)
-	if (ahead) ahead.stopped = true
-	return ahead
 }
 
 const PAGE = 5000
@@ -268,7 +176,6 @@ export function bankFileCsv(user: SessionUser, f: BankFileMeta, ip: string | nul
 	// The next page is read while this one is decrypted and written (the database and Node overlap).
 	let from = 1
 	let next: Promise<(Line & { line: number })[]> | null = null
-	const ahead = takeOpenedAhead(f)
 	const emit = (controller: ReadableStreamDefaultController<Uint8Array>, text: string) => {
 		const bytes = encoder.encode(text)
 		hash.update(bytes)
@@ -289,7 +196,7 @@ export function bankFileCsv(user: SessionUser, f: BankFileMeta, ip: string | nul
 			next = from <= f.lineCount ? linePage(f, from) : null
 			// Handled here too: a download abandoned mid-file must not leave a rejected promise unobserved.
 			next?.catch(() => undefined)
-			emit(controller, toCsv(lineRows(rows, ahead), { bom: false }))
+			emit(controller, toCsv(lineRows(rows), { bom: false }))
 		},
 	})
 }
@@ -297,12 +204,11 @@ export function bankFileCsv(user: SessionUser, f: BankFileMeta, ip: string | nul
 /** The same file as one XLSX sheet (built in memory: the finance office's spreadsheet). */
 export async function bankFileXlsx(user: SessionUser, f: BankFileMeta, ip: string | null): Promise<Uint8Array<ArrayBuffer>> {
 	const text = (value: string | number | null) => ({ value: value === null ? null : String(value), type: String }) as XlsxCell
-	const ahead = takeOpenedAhead(f)
 	const sheet: XlsxCell[][] = [CONTROL_HEADER.map((h) => ({ value: h, fontWeight: 'bold' as const })), controlRow(f).map(text), LINE_HEADER.map((h) => ({ value: h, fontWeight: 'bold' as const }))]
 	for (let from = 1; from <= f.lineCount; from += PAGE) {
 		const rows = await linePage(f, from)
 		// Identity and card numbers stay text: a spreadsheet would round 19 digits as a number.
-		for (const r of lineRows(rows, ahead)) sheet.push(r.map(text))
+		for (const r of lineRows(rows)) sheet.push(r.map(text))
 	}
 	const bytes = await toXlsx(sheet, { sheet: f.fileNumber.slice(0, 31), columns: [{ width: 14 }, { width: 12 }, { width: 22 }, { width: 24 }, { width: 12 }, { width: 24 }] })
 	await recordDownload(user, f, 'xlsx', createHash('sha256').update(bytes).digest('hex'), ip)
