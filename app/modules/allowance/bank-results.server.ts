@@ -66,44 +66,72 @@ export async function importBankResults(user: SessionUser, runId: string, kind: 
 		return await transaction<Outcome<{ lines: LineReport[]; marked: number }> | RefusedFile>(async (tx) => {
 			// The run's row orders imports and exports of one run one after the other.
 			await sql`SELECT 1 FROM allowance_run WHERE id = ${runId} FOR UPDATE`.run(tx)
-			const found = await sql`SELECT serial, status FROM allowance_disbursement WHERE "runId" = ${runId} AND serial = ANY(${candidates.map((c) => c.serial)}::bigint[])`.rows<{ serial: number; status: string }>(tx)
-			const bySerial = new Map(found.map((f) => [Number(f.serial), f.status]))
-			let refusal: { key: string; status: number } | null = lines.length ? { key: 'allowance:errors.returns.badLines', status: 400 } : null
-			for (const c of candidates) {
-				const status = bySerial.get(c.serial)
-				if (!status) {
-					lines.push({ line: c.line, outcome: 'unmatched', reason: 'allowance:import.reason.unknownSerial' })
-					refusal ??= { key: 'allowance:errors.returns.unknownSerial', status: 400 }
-				} else if (status !== 'sent') {
-					lines.push({ line: c.line, outcome: 'rejected', reason: status === 'returned' ? 'allowance:import.reason.alreadyReturned' : 'allowance:import.reason.alreadyPaid' })
-					refusal ??= { key: 'allowance:errors.returns.alreadySettled', status: 409 }
-				} else lines.push({ line: c.line, outcome: 'matched' })
-			}
-			lines.sort((a, b) => a.line - b.line)
-			if (refusal) return { ...fail(refusal.key, refusal.status), lines }
+			if (lines.length) return (await judge(tx, runId, candidates, lines))!
 			const imported = await sql`INSERT INTO allowance_bank_import ("runId", kind, sha256, "lineCount", "importedById") VALUES (${runId}, ${kind}, ${sha256}, ${parsed.rows.length}, ${user.id}) RETURNING id`.first<{ id: string }>(tx)
 			const serials = candidates.map((c) => c.serial)
 			await noNestedLoops(tx)
-			// One statement each: the lines' outcome and their payments' status together.
-			const marked =
+			// One statement each: the lines' outcome and their payments' status together. A file is
+			// applied whole or not at all: when not every line was this run's and still sent, the
+			// transaction is rolled back and the file judged line by line (below).
+			const { settled, marked } = (
 				kind === 'returns'
 					? await sql`WITH a AS (
 							UPDATE allowance_disbursement a SET status = 'returned', "returnedAt" = now(), "returnReason" = r.reason, "importId" = ${imported!.id}
 							FROM unnest(${serials}::bigint[], ${candidates.map((c) => c.reason)}::text[]) AS r(serial, reason)
-							WHERE a."runId" = ${runId} AND a.serial = ANY(${serials}::bigint[]) AND a.serial = r.serial AND a.status = 'sent' RETURNING a."paymentId", a."returnReason")
-						UPDATE allowance_payment p SET status = 'returned', "failedAt" = now(), "failureReason" = a."returnReason"
-						FROM a WHERE a."paymentId" = p.id AND p.id = ANY(ARRAY(SELECT "paymentId" FROM a)) AND p."runId" = ${runId} AND p.status = 'sent'`.run(tx)
+							WHERE a."runId" = ${runId} AND a.serial = ANY(${serials}::bigint[]) AND a.serial = r.serial AND a.status = 'sent' RETURNING a."paymentId", a."returnReason"),
+						p AS (
+							UPDATE allowance_payment p SET status = 'returned', "failedAt" = now(), "failureReason" = a."returnReason"
+							FROM a WHERE a."paymentId" = p.id AND p.id = ANY(ARRAY(SELECT "paymentId" FROM a)) AND p."runId" = ${runId} AND p.status = 'sent' RETURNING 1)
+						SELECT (SELECT count(*) FROM a)::int AS settled, (SELECT count(*) FROM p)::int AS marked`.first<{ settled: number; marked: number }>(tx)
 					: await sql`WITH a AS (
 							UPDATE allowance_disbursement SET status = 'paid', "paidAt" = now(), "paidBy" = 'confirmation', "importId" = ${imported!.id}
-							WHERE "runId" = ${runId} AND serial = ANY(${serials}::bigint[]) AND status = 'sent' RETURNING "paymentId", "paidAt")
-						UPDATE allowance_payment p SET status = 'paid', "paidAt" = a."paidAt"
-						FROM a WHERE a."paymentId" = p.id AND p.id = ANY(ARRAY(SELECT "paymentId" FROM a)) AND p."runId" = ${runId} AND p.status = 'sent'`.run(tx)
+							WHERE "runId" = ${runId} AND serial = ANY(${serials}::bigint[]) AND status = 'sent' RETURNING "paymentId", "paidAt"),
+						p AS (
+							UPDATE allowance_payment p SET status = 'paid', "paidAt" = a."paidAt"
+							FROM a WHERE a."paymentId" = p.id AND p.id = ANY(ARRAY(SELECT "paymentId" FROM a)) AND p."runId" = ${runId} AND p.status = 'sent' RETURNING 1)
+						SELECT (SELECT count(*) FROM a)::int AS settled, (SELECT count(*) FROM p)::int AS marked`.first<{ settled: number; marked: number }>(tx)
+			)!
+			if (settled !== candidates.length) throw new Unsettled()
 			await audit({ actor: user, action: kind === 'returns' ? 'allowance.returns_import' : 'allowance.confirmations_import', entityType: 'allowance_run', entityId: runId, details: { month: run.month, marked, lines: parsed.rows.length, sha256 }, ip }, tx)
-			return { ok: true as const, value: { lines, marked } }
+			return { ok: true as const, value: { lines: candidates.map((c): LineReport => ({ line: c.line, outcome: 'matched' })), marked } }
 		})
 	} catch (error) {
+		// Nothing was written. A line naming no line of this run or one already settled refuses the
+		// file with each line's verdict, before any refusal of the database (the same file twice).
+		const refused = await transaction(async (tx) => {
+			await sql`SELECT 1 FROM allowance_run WHERE id = ${runId} FOR SHARE`.run(tx)
+			return judge(tx, runId, candidates, lines)
+		}).catch(() => null)
+		if (refused) return refused
+		if (error instanceof Unsettled) return fail('allowance:errors.returns.alreadySettled', 409)
 		return failureOf(error)
 	}
+}
+
+/** Not every line of a file settled (a serial of no line of this run, or one already settled). */
+class Unsettled extends Error {}
+
+/**
+ * A file's verdict line by line against the lines as they stand: the refusal with every line's
+ * outcome (rejected lines of the file included), or null when every line can be applied.
+ */
+async function judge(tx: Tx, runId: string, candidates: readonly { line: number; serial: number }[], rejected: readonly LineReport[]): Promise<RefusedFile | null> {
+	const found = await sql`SELECT serial, status FROM allowance_disbursement WHERE "runId" = ${runId} AND serial = ANY(${candidates.map((c) => c.serial)}::bigint[])`.rows<{ serial: number; status: string }>(tx)
+	const bySerial = new Map(found.map((f) => [Number(f.serial), f.status]))
+	const lines: LineReport[] = [...rejected]
+	let refusal: { key: string; status: number } | null = rejected.length ? { key: 'allowance:errors.returns.badLines', status: 400 } : null
+	for (const c of candidates) {
+		const status = bySerial.get(c.serial)
+		if (!status) {
+			lines.push({ line: c.line, outcome: 'unmatched', reason: 'allowance:import.reason.unknownSerial' })
+			refusal ??= { key: 'allowance:errors.returns.unknownSerial', status: 400 }
+		} else if (status !== 'sent') {
+			lines.push({ line: c.line, outcome: 'rejected', reason: status === 'returned' ? 'allowance:import.reason.alreadyReturned' : 'allowance:import.reason.alreadyPaid' })
+			refusal ??= { key: 'allowance:errors.returns.alreadySettled', status: 409 }
+		} else lines.push({ line: c.line, outcome: 'matched' })
+	}
+	lines.sort((a, b) => a.line - b.line)
+	return refusal ? { ...fail(refusal.key, refusal.status), lines } : null
 }
 
 /** The Shanghai date `n` working days (Monday to Friday) before `today`. */
