@@ -7,6 +7,8 @@ import { spawn, spawnSync } from 'node:child_process'
 import { benchDatabase, load, loadAverage, prepare, ratio, report, startServer, type LoadResult } from './lib.ts'
 
 const BARE_DIR = 'bench/bare-remix'
+/** The bare app on BENCH_PORT, the app on the next port (two people benchmarking pick different ones). */
+const BARE_PORT = Number(process.env.BENCH_PORT ?? 3290)
 
 function buildBare() {
 	const r = spawnSync('npx', ['remix', 'build'], { cwd: BARE_DIR, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } })
@@ -47,8 +49,8 @@ export default async function httpBench() {
 	const url = await benchDatabase('demo')
 	const results: Record<string, { bare: LoadResult; floor: LoadResult; home: LoadResult }> = {}
 	for (const processes of processCounts) {
-		const bare = await startBare(3290, processes)
-		const app = await startServer(url, 3291, { WEB_CONCURRENCY: String(processes) })
+		const bare = await startBare(BARE_PORT, processes)
+		const app = await startServer(url, BARE_PORT + 1, { WEB_CONCURRENCY: String(processes) })
 		try {
 			const runs = { bare: [] as LoadResult[], floor: [] as LoadResult[], home: [] as LoadResult[] }
 			for (let i = 0; i < rounds; i++) {

@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, randomBytes, type CipherKey } from 'node:crypto'
+import { createCipheriv, createDecipheriv, type CipherKey } from 'node:crypto'
+import { randomChunk } from './random.server.ts'
 
 // AES-256-GCM for personal information at rest (identity numbers, subsidy card numbers): each kind
 // has its own key, and every stored value is iv | tag | ciphertext, so a value sealed under one key
@@ -6,21 +7,9 @@ import { createCipheriv, createDecipheriv, randomBytes, type CipherKey } from 'n
 const IV_BYTES = 12
 const TAG_BYTES = 16
 
-// Fresh random IVs, drawn from the CSPRNG 1,024 at a time (one randomBytes call per value cost a
-// tenth of a registry import's CPU); each IV is used once.
-let ivPool = Buffer.alloc(0)
-let ivAt = 0
-function nextIv() {
-	if (ivAt + IV_BYTES > ivPool.byteLength) {
-		ivPool = randomBytes(IV_BYTES * 1024)
-		ivAt = 0
-	}
-	ivAt += IV_BYTES
-	return ivPool.subarray(ivAt - IV_BYTES, ivAt)
-}
-
 export function seal(key: CipherKey, value: string): Uint8Array<ArrayBuffer> {
-	const iv = nextIv()
+	// A fresh IV from the pooled CSPRNG, used once.
+	const iv = randomChunk(IV_BYTES)
 	const cipher = createCipheriv('aes-256-gcm', key, iv)
 	const body = cipher.update(value, 'utf8')
 	const tail = cipher.final() // empty for GCM

@@ -1,3 +1,4 @@
+import { BoundedMap, deepFreeze } from './bounded-map.server.ts'
 import { getEnv } from './env.server.ts'
 import { redis } from './redis.server.ts'
 
@@ -12,24 +13,7 @@ import { redis } from './redis.server.ts'
 const LINGER_SECONDS = 24 * 60 * 60
 
 /** Entries kept in this process, the least recently used dropped first (memory only). */
-const MAX_LOCAL_ENTRIES = 64
-
-const local = new Map<string, unknown>()
-
-function remember(key: string, value: unknown) {
-	local.delete(key)
-	local.set(key, value)
-	if (local.size > MAX_LOCAL_ENTRIES) local.delete(local.keys().next().value!)
-}
-
-/** Frozen all the way down: one object is handed to every request of the version, so none may change it. */
-export function deepFreeze<T>(value: T): T {
-	if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-		Object.freeze(value)
-		for (const v of Object.values(value)) deepFreeze(v)
-	}
-	return value
-}
+const local = new BoundedMap<string, unknown>({ maxEntries: 64 })
 
 /**
  * The value stored under (name, version), computing and storing it when there is none. Every caller
@@ -38,10 +22,7 @@ export function deepFreeze<T>(value: T): T {
 export async function cachedByVersion<T>(name: string, version: string, compute: () => Promise<T>): Promise<T> {
 	const key = `${getEnv().QUEUE_PREFIX}:cache:${name}:${version}`
 	const mine = local.get(key)
-	if (mine !== undefined) {
-		remember(key, mine)
-		return mine as T
-	}
+	if (mine !== undefined) return mine as T
 	let json: string | null = null
 	try {
 		json = await redis.get(key)
@@ -57,6 +38,6 @@ export async function cachedByVersion<T>(name: string, version: string, compute:
 		}
 	}
 	const value = deepFreeze(JSON.parse(json) as T)
-	remember(key, value)
+	local.set(key, value)
 	return value
 }

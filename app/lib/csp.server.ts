@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto'
 import { isSecureCookies, type Env } from './env.server.ts'
+import { randomText } from './random.server.ts'
 
 // Stripe's published CSP for Stripe.js and the Payment Element: the script from js.stripe.com, its
 // iframes from js.stripe.com and hooks.stripe.com (3-D Secure), its calls to api.stripe.com.
@@ -27,7 +27,7 @@ export function contentSecurityPolicy(env: Pick<Env, 'NODE_ENV' | 'COOKIE_SECURE
 
 /** A fresh nonce for one response: 128 random bits. */
 export function newNonce() {
-	return randomBytes(16).toString('base64')
+	return randomText(16, 'base64')
 }
 
 /** The policy for one response: the header built once, with this request's nonce put in. */

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { EntryContext } from '@remix-run/node'
+import { BoundedMap } from './bounded-map.server.ts'
 
 // Rendered documents reused when every input of the render is the same. React's server render is a
 // pure function of the route matches, the loaders' data and the nonce: a page whose route opts in
@@ -27,16 +28,14 @@ const MAX_BYTES = 8 * 1024 * 1024
 const MAX_DOCUMENT_BYTES = 512 * 1024
 
 type Entry = { parts: Buffer[]; bytes: number }
-const entries = new Map<string, Entry>()
-let totalBytes = 0
+const entries = new BoundedMap<string, Entry>({ maxEntries: Number.POSITIVE_INFINITY, maxWeight: MAX_BYTES, weigh: (e) => e.bytes })
 
 /**
  * Keys rendered once and not kept. A document is kept the second time its key comes: a visitor
  * without cookies gets a new form token, hence a new key, on every request, and such one-off pages
  * must not push out the pages that are asked for again.
  */
-const seenOnce = new Map<string, true>()
-const MAX_SEEN = 4096
+const seenOnce = new BoundedMap<string, true>({ maxEntries: 4096 })
 
 /** Tags that keep apart, in a fingerprint, values JSON would print alike (a Date and its ISO string, undefined and a missing key). */
 const TAG = `\u0000${randomBytes(6).toString('base64url')}:`
@@ -103,18 +102,14 @@ function withNonce(parts: Buffer[], nonce: string): Buffer {
 export function admitDocument(key: string): boolean {
 	if (seenOnce.delete(key)) return true
 	seenOnce.set(key, true)
-	if (seenOnce.size > MAX_SEEN) seenOnce.delete(seenOnce.keys().next().value!)
 	return false
 }
 
 /** The document rendered earlier for this key, with this response's nonce; null when there is none. */
 export function cachedDocument(key: string, nonce: string): Buffer | null {
+	if (!NONCE_SHAPE.test(nonce)) return null
 	const entry = entries.get(key)
-	if (!entry || !NONCE_SHAPE.test(nonce)) return null
-	// Most recently used last (a Map keeps insertion order).
-	entries.delete(key)
-	entries.set(key, entry)
-	return withNonce(entry.parts, nonce)
+	return entry ? withNonce(entry.parts, nonce) : null
 }
 
 /**
@@ -129,20 +124,7 @@ export function keepDocument(key: string | null, html: Buffer, nonce: string): B
 		start = at + STAND_IN.length
 	}
 	parts.push(html.subarray(start))
-	if (key && html.length <= MAX_DOCUMENT_BYTES && NONCE_SHAPE.test(nonce)) {
-		const old = entries.get(key)
-		if (old) {
-			totalBytes -= old.bytes
-			entries.delete(key)
-		}
-		entries.set(key, { parts, bytes: html.length })
-		totalBytes += html.length
-		for (const [k, e] of entries) {
-			if (totalBytes <= MAX_BYTES) break
-			entries.delete(k)
-			totalBytes -= e.bytes
-		}
-	}
+	if (key && html.length <= MAX_DOCUMENT_BYTES && NONCE_SHAPE.test(nonce)) entries.set(key, { parts, bytes: html.length })
 	return withNonce(parts, nonce)
 }
 

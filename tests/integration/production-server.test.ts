@@ -46,5 +46,8 @@ describe('the production server bundle', () => {
 		expect(res.status).toBe(200)
 		expect(await res.text()).toContain('floor ')
 		expect(output).not.toContain('route-matching-cache')
+		// Nor without its other per-build caches (loader requests, server routes, route modules).
+		expect(output).not.toContain('loader-request-cache')
+		expect(output).not.toContain('server-routes-cache')
 	})
 })

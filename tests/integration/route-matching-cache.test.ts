@@ -87,11 +87,20 @@ describe('route matching with the cache', () => {
 		const got = patched.UNSAFE_convertRoutesToDataRoutes(routes, map, undefined, first)
 		expect(got).toEqual(want)
 		expect(first).toEqual(expected)
-		// The same tree again (a render): the same data routes, the manifest filled the same.
+		// The same tree again (a render): the same data routes, every id found in the manifest as the
+		// first time (lent as its prototype); what the caller writes stays its own.
 		const again: Record<string, DataRoute> = {}
 		expect(patched.UNSAFE_convertRoutesToDataRoutes(routes, map, undefined, again)).toBe(got)
-		expect(again).toEqual(expected)
-		expect(again[Object.keys(expected)[5]!]).toBe(first[Object.keys(expected)[5]!])
+		for (const id of Object.keys(expected)) {
+			expect(again[id]).toEqual(expected[id])
+			expect(again[id]).toBe(first[id])
+		}
+		expect(again['no-such-route']).toBeUndefined()
+		const id5 = Object.keys(expected)[5]!
+		again[id5] = { id: 'written' }
+		const third: Record<string, DataRoute> = {}
+		patched.UNSAFE_convertRoutesToDataRoutes(routes, map, undefined, third)
+		expect(third[id5]).toBe(first[id5])
 		// Another mapper, another tree, a manifest with entries already, or a nested call: converted afresh.
 		const other = (r: Route) => ({ hasErrorBoundary: r.id !== 'root' })
 		expect(patched.UNSAFE_convertRoutesToDataRoutes(routes, other, undefined, {})).not.toBe(got)

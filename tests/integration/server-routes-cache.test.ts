@@ -4,7 +4,7 @@
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { cacheServerRoutes } from '../../server/server-routes-cache.ts'
+import { cacheEntryRouteModules, cacheServerRoutes } from '../../server/server-routes-cache.ts'
 
 type CreateServerRoutes = (manifest: object, routeModules: Record<string, unknown>, future: unknown, isSpaMode: boolean) => unknown[]
 type ServerRoute = { id: string; path?: string; index?: boolean; caseSensitive?: boolean; handle?: unknown; loader?: unknown; lazy?: unknown; Component?: unknown; ErrorBoundary?: unknown; HydrateFallback?: unknown; element?: { type: unknown; props: { children?: { type: unknown } } }; errorElement?: unknown; children?: ServerRoute[] }
@@ -59,5 +59,24 @@ describe('the server routes cache', () => {
 		const wrapped = holder.createServerRoutes
 		cacheServerRoutes(holder)
 		expect(holder.createServerRoutes).toBe(wrapped)
+	})
+
+	it("makes a build's map of route modules once, the map Remix makes", async () => {
+		const build = (await import(/* @vite-ignore */ path.resolve('build/index.js'))) as { routes: Record<string, { module: unknown }> }
+		const entry = require('@remix-run/server-runtime/dist/entry.js') as { createEntryRouteModules: (routes: object) => Record<string, unknown> }
+		const holder = { createEntryRouteModules: entry.createEntryRouteModules }
+		cacheEntryRouteModules(holder)
+		const first = holder.createEntryRouteModules(build.routes)
+		expect(first).toEqual(entry.createEntryRouteModules(build.routes))
+		expect(first.root).toBe(build.routes.root!.module)
+		expect(holder.createEntryRouteModules(build.routes)).toBe(first)
+		expect(Object.isFrozen(first)).toBe(true)
+		// Another build (a development rebuild): its own map.
+		const other = { ...build.routes }
+		expect(holder.createEntryRouteModules(other)).not.toBe(first)
+		expect(holder.createEntryRouteModules(other)).toEqual(first)
+		const wrapped = holder.createEntryRouteModules
+		cacheEntryRouteModules(holder)
+		expect(holder.createEntryRouteModules).toBe(wrapped)
 	})
 })

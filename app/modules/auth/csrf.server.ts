@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto'
 import { createCookie } from '@remix-run/node'
 import { CSRF, CSRFError } from 'remix-utils/csrf/server'
 import { getEnv, isSecureCookies } from '~/lib/env.server.ts'
 import { i18nFor } from '~/lib/i18n.ts'
+import { randomText } from '~/lib/random.server.ts'
 import { getPreferences } from '~/lib/preferences.server.ts'
 import { singleton } from '~/lib/singleton.server.ts'
 
@@ -15,11 +15,12 @@ export const CSRF_FIELD = 'csrf'
 /**
  * The library's token, drawn from Node's CSPRNG in one call: remix-utils draws it through crypto-js,
  * one getRandomValues call per 4 bytes plus a JavaScript base64url encoder (a fortieth of a bare
- * page's CPU for every visitor without the cookie yet). Same form: 32 random bytes in base64url.
+ * page's CPU for every visitor without the cookie yet). Same form: 32 random bytes in base64url
+ * (from the pooled CSPRNG of ~/lib/random.server.ts).
  */
 class NodeRandomCSRF extends CSRF {
 	override generate(bytes = 32): string {
-		return randomBytes(bytes).toString('base64url')
+		return randomText(bytes, 'base64url')
 	}
 }
 

@@ -10,19 +10,32 @@ import { addDaysTo, nextFreeSlots, type Rule, type SlotStart } from './schedule.
 export const SLOT_WINDOW_DAYS = 14
 
 /**
- * Makes the slot (and, by trigger, its places) if it does not exist yet, in its own short
- * statement outside any booking transaction: concurrent first bookings of a slot then wait only
- * for this insert, not for each other's whole booking.
+ * The slot, made (and, by trigger, its places) if it does not exist yet, in its own short statement
+ * outside any booking transaction: concurrent first bookings of a slot then wait only for this
+ * insert, not for each other's whole booking. One round trip: with the slot it says whether a place
+ * was free in this statement's snapshot (a read for a fast "full", never the decision: the booking's
+ * own statement takes the place). Under a rush every family after the first finds the slot made by
+ * another and, once the places are gone, is answered without a booking statement.
  */
-export async function ensureSlot(offering: { id: string; providerId: string }, slot: SlotStart): Promise<string> {
-	const made = await sql`
-		INSERT INTO slot (id, "offeringId", "providerId", "startsAt", "endsAt", capacity)
-		VALUES (gen_random_uuid(), ${offering.id}::uuid, ${offering.providerId}::uuid, ${slot.startsAt}, ${slot.endsAt}, ${slot.capacity})
-		ON CONFLICT ("offeringId", "startsAt") DO NOTHING RETURNING id`.first<{ id: string }>()
-	if (made) return made.id
-	// Made meanwhile by a concurrent booking (this statement waited for it): a new snapshot sees it.
-	const existing = await sql`SELECT id FROM slot WHERE "offeringId" = ${offering.id}::uuid AND "startsAt" = ${slot.startsAt}`.first<{ id: string }>()
-	return existing!.id
+export async function ensureSlot(offering: { id: string; providerId: string }, slot: SlotStart): Promise<{ id: string; free: boolean }> {
+	for (let attempt = 1; ; attempt++) {
+		const found = await sql`
+			WITH made AS (
+				INSERT INTO slot (id, "offeringId", "providerId", "startsAt", "endsAt", capacity)
+				VALUES (gen_random_uuid(), ${offering.id}::uuid, ${offering.providerId}::uuid, ${slot.startsAt}, ${slot.endsAt}, ${slot.capacity})
+				ON CONFLICT ("offeringId", "startsAt") DO NOTHING RETURNING id, capacity > 0 AS free
+			)
+			SELECT id, free FROM made
+			UNION ALL
+			SELECT s.id, EXISTS (SELECT 1 FROM slot_place sp WHERE sp."slotId" = s.id AND sp."bookingId" IS NULL) FROM slot s
+			WHERE s."offeringId" = ${offering.id}::uuid AND s."startsAt" = ${slot.startsAt} AND NOT EXISTS (SELECT 1 FROM made)`
+			.prepared()
+			.first<{ id: string; free: boolean }>()
+		if (found) return found
+		// Made meanwhile by a concurrent booking, committed after this statement's snapshot (the insert
+		// waited for it and did nothing): the next statement's snapshot sees it.
+		if (attempt >= 3) throw new Error(`slot of offering ${offering.id} at ${slot.startsAt.toISOString()} neither made nor found`)
+	}
 }
 
 /** Inside the transaction that lets a booking go: its place becomes free again (lifecycle only). */

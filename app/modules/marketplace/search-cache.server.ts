@@ -1,4 +1,4 @@
-import { deepFreeze } from '~/lib/cache.server.ts'
+import { BoundedMap, deepFreeze } from '~/lib/bounded-map.server.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import { listDistrictsWithCommunities } from '~/modules/elders/elders.server.ts'
@@ -15,14 +15,13 @@ import { searchOfferings } from './search.server.ts'
 // window of days from today (Asia/Shanghai). So a result is reused only on the same day and before
 // the first slot it shows starts: until then the statement would return exactly the same.
 
-/** Entries kept (the least recently used dropped first; memory only). */
-const MAX_ENTRIES = 500
 
 type Results = Awaited<ReturnType<typeof searchOfferings>>
 type Places = Awaited<ReturnType<typeof listDistrictsWithCommunities>>
 type Entry = { version: string; day: string; until: number; value: Results }
 
-const results = new Map<string, Entry>()
+/** Entries kept (the least recently used dropped first; memory only). */
+const results = new BoundedMap<string, Entry>({ maxEntries: 500 })
 let places: { version: string; value: Places } | null = null
 
 /** The catalogue's version now, or null when the database has none (nothing is then reused). */
@@ -42,10 +41,9 @@ async function placesAt(version: string | null): Promise<Places> {
 async function resultsAt(version: string | null, params: SearchParams, now: Date): Promise<Results> {
 	const key = JSON.stringify(params)
 	const day = shanghaiDate(now)
-	const hit = results.get(key)
+	const hit = results.peek(key)
 	if (version !== null && hit && hit.version === version && hit.day === day && now.getTime() < hit.until) {
-		results.delete(key)
-		results.set(key, hit)
+		results.get(key)
 		return hit.value
 	}
 	const value = deepFreeze(await searchOfferings(params, now))
@@ -53,9 +51,7 @@ async function resultsAt(version: string | null, params: SearchParams, now: Date
 		// A slot is shown while it starts after now: the first of them to start changes the result.
 		let until = Number.POSITIVE_INFINITY
 		for (const h of value.hits) if (h.nextSlots[0]) until = Math.min(until, Date.parse(h.nextSlots[0]))
-		results.delete(key)
 		results.set(key, { version, day, until, value })
-		if (results.size > MAX_ENTRIES) results.delete(results.keys().next().value!)
 	}
 	return value
 }
