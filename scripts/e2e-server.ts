@@ -2,10 +2,9 @@
 // server and the worker process. Playwright starts this and stops it with SIGTERM. Under `npm test`
 // the database is a copy of the run's template (migrated and seeded once for vitest and this);
 // alone (`npx playwright test`) it migrates and seeds its own.
-import type { ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { copyDatabase, dropDatabase, prepareTemplate, TEMPLATE_READY_ENV } from './lib/database.ts'
-import { spawnNode } from './lib/node-process.ts'
 import { choosePrivateStripeMock } from './lib/ports.ts'
 import { ensureServices } from './services.ts'
 import { startStripeWalletStandin } from './lib/stripe-wallet-standin.ts'
@@ -16,7 +15,7 @@ const base = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/y
 const runId = `${Date.now()}_${process.pid}`
 const name = `yiyang_e2e_${runId}`
 
-if (!existsSync('build/index.js')) throw new Error('No production build: run `npm run build` first (npm test does).')
+if (!existsSync('build/index.js') || !existsSync('build/node/server.js')) throw new Error('No production build: run `npm run build` first (npm test does).')
 await choosePrivateStripeMock()
 const { stripeMock } = await ensureServices({ quiet: true })
 const template = process.env[TEMPLATE_READY_ENV] === '1' ? process.env.TEST_DATABASE_NAME : undefined
@@ -31,8 +30,12 @@ process.env.STRIPE_API_BASE = standin.url
 writeFileSync(`.cache/e2e-due-process-${port}`, JSON.stringify({ databaseUrl: url, queuePrefix: `yiyang_e2e_${runId}`, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' }))
 const env = { ...process.env, DATABASE_URL: url, QUEUE_PREFIX: `yiyang_e2e_${runId}`, PORT: port, NODE_ENV: 'production' as const, ALLOW_DEV_SECRETS: 'true', STRIPE_PUBLISHABLE_KEY: 'pk_test_yiyang_e2e' }
 
-const children: ChildProcess[] = [spawnNode('server.ts', [], { env, stdio: 'inherit' })]
-if (existsSync('workers/index.ts')) children.push(spawnNode('workers/index.ts', [], { env, stdio: 'inherit' }))
+// What production runs (`npm run start:web`, `npm run start:worker`): the compiled entries, with the
+// patches only the production entry applies (server/main.ts), not the TypeScript sources through tsx.
+const children: ChildProcess[] = [
+	spawn(process.execPath, ['--max-old-space-size=160', 'build/node/server.js'], { env, stdio: 'inherit' }),
+	spawn(process.execPath, ['build/node/worker.js'], { env, stdio: 'inherit' }),
+]
 
 let stopping = false
 async function stop() {
