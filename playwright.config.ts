@@ -1,12 +1,13 @@
 import { execFileSync } from 'node:child_process'
 import { defineConfig, devices } from '@playwright/test'
+import { TEST_CHROMIUM } from './scripts/lib/chromium.ts'
 
 // A free port unless E2E_PORT says otherwise, so parallel runs never clash. Chosen once: the
 // config is evaluated again in each test worker, which inherits E2E_PORT from the runner.
 process.env.E2E_PORT ??= execFileSync(process.execPath, ['-e', "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})"], { encoding: 'utf8' })
 const PORT = Number(process.env.E2E_PORT)
 
-// Debian's Chromium, never a downloaded browser (see README: Browser tests).
+// Debian's Chromium headless shell, never a downloaded browser (scripts/lib/chromium.ts says why).
 export default defineConfig({
 	testDir: 'tests/e2e',
 	timeout: 60_000,
@@ -26,7 +27,7 @@ export default defineConfig({
 		locale: 'zh-CN',
 		timezoneId: 'Asia/Shanghai',
 		launchOptions: {
-			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+			executablePath: TEST_CHROMIUM.path,
 			args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 		},
 	},

@@ -12,7 +12,7 @@ import pg from 'pg'
 import { databaseUrlWithName, migrate } from '../scripts/lib/database.ts'
 import { ensureServices } from '../scripts/services.ts'
 import { floorInsert, insertDistricts, insertSyntheticElders } from '../tests/setup/allowance-registry.ts'
-import { peakRssKb, spawnGroup, type Child } from '../tests/setup/processes.ts'
+import { peakRssKb, startWorker, type Child } from '../tests/setup/processes.ts'
 import { DEFAULT_SETTINGS, monthParams } from '../app/modules/allowance/rules.ts'
 import { BASE_DATABASE_URL, BENCH_DB_PREFIX, benchDatabase, benchDbName, copyOfTemplate, loadAverage, prepare, ratio, report } from './lib.ts'
 
@@ -82,18 +82,6 @@ async function resetMonth(db: pg.Client, month: string) {
 	await db.query('VACUUM ANALYZE allowance_payment')
 }
 
-/** A worker process as production runs it (the compiled build/node/worker.js), once it is running. */
-async function startWorker(env: Record<string, string>): Promise<Child> {
-	const w = spawnGroup(process.execPath, ['build/node/worker.js'], env)
-	// A loaded machine can take many seconds to start a process: wait up to two minutes.
-	for (let i = 0; i < 2400; i++) {
-		if (/Yiyang worker \d+ running/.test(w.output())) return w
-		if (w.child.exitCode !== null) throw new Error(`worker exited early:\n${w.output()}`)
-		await sleep(50)
-	}
-	throw new Error(`worker did not start:\n${w.output()}`)
-}
-
 type QueuedResult = { ms: number; payments: number; totalFen: number; chunks: number; snapshot: number; peakRssMb: number[] }
 
 /** A full run through the queue: the bench process starts it as the UI would; worker processes do it. */
@@ -105,7 +93,7 @@ async function queuedRun(url: string, month: string, workerCount: number, concur
 	const workers: Child[] = []
 	try {
 		await resetMonth(db, month)
-		for (let i = 0; i < workerCount; i++) workers.push(await startWorker(env))
+		for (let i = 0; i < workerCount; i++) workers.push(await startWorker(env, { startMs: 120_000 }))
 		await sleep(500)
 		const { startRun } = await import('~/modules/allowance/engine.server.ts')
 		// The UI calls startRun from a web process that is already connected to PostgreSQL and Redis:

@@ -5,8 +5,9 @@
 // build, a fresh demo database: `npm run build` first), started and stopped the way Playwright does.
 // Pages behind sign-in get the session cookie through Lighthouse's extraHeaders, after signing in over
 // HTTP through the real forms (the CSRF token, then the officers' TOTP code).
-// Options: LIGHTHOUSE_RUNS=n (default 1) keeps each page's median score; CHROMIUM_PATH (default
-// /usr/bin/chromium); LIGHTHOUSE_JSON=path writes the figures as JSON.
+// Options: LIGHTHOUSE_RUNS=n (default 1) keeps each page's median score; LIGHTHOUSE_CHROMIUM_PATH
+// (default /usr/bin/chromium, Debian's full browser, installed as root when missing); LIGHTHOUSE_JSON=path
+// writes the figures as JSON.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createHmac } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
@@ -14,6 +15,7 @@ import { createServer } from 'node:net'
 import { loadavg } from 'node:os'
 import * as chromeLauncher from 'chrome-launcher'
 import lighthouse from 'lighthouse'
+import { ensureChromium, FULL_CHROMIUM } from './lib/chromium.ts'
 
 const DEMO_PASSWORD = 'Yiyang2026!'
 /** The demo officers' TOTP secret (prisma/seed-data.ts DEMO_TOTP_SECRET). */
@@ -181,9 +183,10 @@ async function firstBooking(base: string, cookie: string) {
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 
 async function main() {
+	ensureChromium(FULL_CHROMIUM)
 	const server = process.env.LIGHTHOUSE_BASE_URL ? { base: process.env.LIGHTHOUSE_BASE_URL.replace(/\/$/, ''), stop: async () => {} } : await startE2eServer()
 	const chrome = await chromeLauncher.launch({
-		chromePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+		chromePath: FULL_CHROMIUM.path,
 		chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 	})
 	const results: { page: string; performance: number; accessibility: number; lcpMs: number; tbtMs: number; failing: string[] }[] = []

@@ -8,11 +8,9 @@
 // Patched into @remix-run/server-runtime's CommonJS build (the one Node loads) before anything
 // imports it, by the production entry (server/main.ts; the tests' in-process server runs unpatched); tests/integration/loader-request-cache.test.ts checks
 // the copy is the library's; if the source is not what this expects, nothing is patched (a warning).
-import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
-
-const PATCHED = Symbol.for('yiyang.loaderRequestCache')
+import { installPatchedCommonJs } from './patch-commonjs.ts'
 
 const LOADER = 'async function callRouteLoader({'
 const STRIP = '    request: singleFetch ? stripRoutesParam(stripIndexParam(request)) : stripDataParam(stripIndexParam(request)),\n'
@@ -36,31 +34,13 @@ function __loaderRequest(request, singleFetch) {
 }
 
 function patch() {
-	const require = createRequire(path.resolve('package.json'))
 	let filename: string
 	try {
-		filename = createRequire(require.resolve('@remix-run/node')).resolve('@remix-run/server-runtime/dist/data.js')
+		filename = createRequire(createRequire(path.resolve('package.json')).resolve('@remix-run/node')).resolve('@remix-run/server-runtime/dist/data.js')
 	} catch {
 		return
 	}
-	const loaded = require.cache[filename] as (NodeJS.Module & { [PATCHED]?: true }) | undefined
-	if (loaded) {
-		if (!loaded[PATCHED]) console.warn('loader-request-cache: @remix-run/server-runtime was loaded before the patch; each loader copies the request')
-		return
-	}
-	const patched = patchDataSource(readFileSync(filename, 'utf8'))
-	if (patched === null) {
-		console.warn('loader-request-cache: @remix-run/server-runtime is not the expected version; each loader copies the request')
-		return
-	}
-	const Module = require('node:module') as { new (id: string): NodeJS.Module & { _compile(code: string, filename: string): void; filename: string; paths: string[]; loaded: boolean }; _nodeModulePaths(dir: string): string[] }
-	const mod = new Module(filename)
-	mod.filename = filename
-	mod.paths = Module._nodeModulePaths(path.dirname(filename))
-	mod._compile(patched, filename)
-	mod.loaded = true
-	;(mod as NodeJS.Module & { [PATCHED]?: true })[PATCHED] = true
-	require.cache[filename] = mod
+	installPatchedCommonJs(filename, patchDataSource, { label: 'loader-request-cache', library: '@remix-run/server-runtime', lost: 'each loader copies the request' })
 }
 
 patch()

@@ -17,42 +17,19 @@
 //     prototype of the caller's.
 // Same results, same code otherwise (tests/integration/route-matching-cache.test.ts compares them);
 // if the library's source ever differs from what this expects, nothing is patched and a warning says so.
-import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
-
-const require = createRequire(path.resolve('package.json'))
-
-const PATCHED = Symbol.for('yiyang.routeMatchingCache')
+import { installPatchedCommonJs } from './patch-commonjs.ts'
 
 function patch() {
 	let filename: string
 	try {
-		filename = require.resolve('@remix-run/router')
+		filename = createRequire(path.resolve('package.json')).resolve('@remix-run/router')
 	} catch {
 		return
 	}
 	if (!filename.endsWith('router.cjs.js')) return
-	const loaded = require.cache[filename] as (NodeJS.Module & { [PATCHED]?: true }) | undefined
-	if (loaded) {
-		// Loaded unpatched: something imported React Router first (an ESM bundle hoists its external
-		// imports above its own code: hence server/main.ts). Say so, or every page quietly pays it.
-		if (!loaded[PATCHED]) console.warn('route-matching-cache: @remix-run/router was loaded before the patch; route matching is not cached')
-		return
-	}
-	const patched = patchRouterSource(readFileSync(filename, 'utf8'))
-	if (patched === null) {
-		console.warn('route-matching-cache: @remix-run/router is not the expected version; route matching is not cached')
-		return
-	}
-	const Module = require('node:module') as { new (id: string): NodeJS.Module & { _compile(code: string, filename: string): void; filename: string; paths: string[]; loaded: boolean }; _nodeModulePaths(dir: string): string[] }
-	const mod = new Module(filename)
-	mod.filename = filename
-	mod.paths = Module._nodeModulePaths(path.dirname(filename))
-	mod._compile(patched, filename)
-	mod.loaded = true
-	;(mod as NodeJS.Module & { [PATCHED]?: true })[PATCHED] = true
-	require.cache[filename] = mod
+	installPatchedCommonJs(filename, patchRouterSource, { label: 'route-matching-cache', library: '@remix-run/router', lost: 'route matching is not cached' })
 }
 
 /** The router's source with the caches in, or null when it is not the source this expects. */

@@ -1,8 +1,8 @@
 // The people behind a run's counts: each list (new, stopped with its reason, tier changed, resumed,
 // held for a card, not paid by reason) holds exactly the elders its count counts, in the viewer's
 // scope, filterable by name, and exports as CSV with masked identity numbers only (audited).
-import { afterAll, describe, expect, it } from 'vitest'
-import { disconnectDb, prisma } from '~/lib/db.server.ts'
+import { describe, expect, it } from 'vitest'
+import { prisma } from '~/lib/db.server.ts'
 import { runPeople, type PeopleFilter } from '~/modules/allowance/run-people.server.ts'
 import { getRun } from '~/modules/allowance/runs.server.ts'
 import * as csvRoute from '~/routes/bureau.allowance.runs.$runId_.people[.]csv.ts'
@@ -10,10 +10,6 @@ import * as page from '~/routes/bureau.allowance.runs.$runId_.people.tsx'
 import { makeUser } from '../factories/accounts.ts'
 import { freeSequence, makeElderRow, Rng } from '../factories/index.ts'
 import { callLoader, signIn } from '../setup/route.ts'
-
-afterAll(async () => {
-	await disconnectDb()
-})
 
 const rng = new Rng(`allowance-people-${process.pid}`)
 const M = '2091-05'

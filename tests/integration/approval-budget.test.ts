@@ -1,15 +1,11 @@
 // An approval card shows what is left of the district's budget for the policy this year and what
 // approving would commit (issue 11 item 5), from the budget row itself.
-import { afterAll, describe, expect, it } from 'vitest'
-import { disconnectDb, prisma } from '~/lib/db.server.ts'
+import { describe, expect, it } from 'vitest'
+import { prisma } from '~/lib/db.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import { bureauQueue } from '~/modules/subsidies/applications.server.ts'
 import { yearCommitmentFen } from '~/modules/subsidies/rules.ts'
 import { makeUser } from '../factories/accounts.ts'
-
-afterAll(async () => {
-	await disconnectDb()
-})
 
 describe('approval cards', () => {
 	it('show the budget left this year and the commitment of approving', async () => {

@@ -2,8 +2,8 @@
 // every audited decision (copied by triggers from their journals, with the provider's district); each
 // entry names its object; it filters by actor, action, object and date; it exports as CSV (audited);
 // a district officer sees only their district.
-import { afterAll, describe, expect, it } from 'vitest'
-import { disconnectDb, prisma } from '~/lib/db.server.ts'
+import { describe, expect, it } from 'vitest'
+import { prisma } from '~/lib/db.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import { exportAuditLog, listAuditLog } from '~/modules/audit/audit.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
@@ -16,10 +16,6 @@ import { makeUser } from '../factories/accounts.ts'
 import { demoInstitution, makeRegisteredElder, makeRoomWithBeds } from '../factories/beds.ts'
 import { makeFamily, makeProvider, slotAt } from '../factories/marketplace.ts'
 import { callLoader, signIn } from '../setup/route.ts'
-
-afterAll(async () => {
-	await disconnectDb()
-})
 
 describe('audit log', () => {
 	it('records bookings and admissions with their district, names every object, and filters', async () => {

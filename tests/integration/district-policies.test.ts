@@ -2,18 +2,14 @@
 // policies and top-ups, funded from the district's budget, within the limits the city set; a second
 // officer of the same district approves; the city sees every policy; the database refuses a district
 // policy outside its district or its limits whichever path writes it.
-import { afterAll, describe, expect, it } from 'vitest'
-import { disconnectDb, prisma } from '~/lib/db.server.ts'
+import { describe, expect, it } from 'vitest'
+import { prisma } from '~/lib/db.server.ts'
 import { failureOf } from '~/lib/db-rules.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import { applyForSubsidy } from '~/modules/subsidies/applications.server.ts'
 import { addPolicyVersion, createPolicy, decidePolicyChange, listPolicies, pendingPolicyChanges, setBudget, setDistrictLimit } from '~/modules/subsidies/policies.server.ts'
 import type { CreatePolicyInput } from '~/modules/subsidies/schemas.ts'
 import { makeUser } from '../factories/accounts.ts'
-
-afterAll(async () => {
-	await disconnectDb()
-})
 
 let seq = 0
 const rules = (over: Partial<CreatePolicyInput> = {}): CreatePolicyInput => ({

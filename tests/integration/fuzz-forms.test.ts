@@ -428,9 +428,28 @@ const zh = i18nFor('zh-CN')
 
 type FormReplyLike = { result?: { error?: Record<string, string[] | null> } }
 
+// Forms that end, start or change the visitor's own session: each of their cases signs in afresh.
+const SESSION_FORMS = /^(login|logout|account|invite|register|reset-password)\b/
+
+/**
+ * The visitors of one route's cases: one signed-in session per role, shared by the route's cases
+ * (a sign-in is two writes and a signed cookie; a route has ~40 cases), or a new one per case for the
+ * forms that change the session itself.
+ */
+function visitorsFor(file: string): (role: string) => Promise<Visitor> {
+	const signInAs = (role: string) => (role === 'anonymous' ? anonymous() : signIn(role))
+	if (SESSION_FORMS.test(file)) return signInAs
+	const shared = new Map<string, Promise<Visitor>>()
+	return (role) => {
+		let visitor = shared.get(role)
+		if (!visitor) shared.set(role, (visitor = signInAs(role)))
+		return visitor
+	}
+}
+
 /** Runs one case; its status. */
-async function runCase(shape: Shape, c: Case): Promise<number> {
-	const visitor: Visitor = c.role === 'anonymous' ? await anonymous() : await signIn(c.role)
+async function runCase(shape: Shape, c: Case, visitorOf: (role: string) => Promise<Visitor>): Promise<number> {
+	const visitor = await visitorOf(c.role)
 	const fields: Record<string, string | string[] | File> = { ...c.fields }
 	for (const [k, f] of Object.entries(c.files)) if (f) fields[k] = f
 	if (c.intent !== undefined) fields.intent = c.intent
@@ -486,18 +505,19 @@ describe('fuzzing every form', () => {
 	for (const file of Object.keys(FUZZ_ROUTES).sort()) {
 		it(`${file}: never 5xx, never half-written`, async () => {
 			const shape = await shapeOf(file)
+			const visitorOf = visitorsFor(file)
 			const firstParams = Object.fromEntries(shape.params.map((p) => [p, idsFor(p)[0] ?? 'x']))
 			// Every role: the empty form with a valid token, and the same form without one. The roles
 			// that get past the guard (not sent to sign in, not 403) are the ones mostly fuzzed next.
 			const admitted: string[] = []
 			for (const role of ROLES) {
-				const status = await runCase(shape, { role, params: firstParams, intent: shape.intents[0], fields: {}, files: {}, csrf: 'valid' })
+				const status = await runCase(shape, { role, params: firstParams, intent: shape.intents[0], fields: {}, files: {}, csrf: 'valid' }, visitorOf)
 				if (status !== 403 && status !== 302) admitted.push(role)
-				await runCase(shape, { role, params: firstParams, intent: shape.intents[0], fields: {}, files: {}, csrf: 'missing' })
+				await runCase(shape, { role, params: firstParams, intent: shape.intents[0], fields: {}, files: {}, csrf: 'missing' }, visitorOf)
 			}
 			await fc.assert(
 				fc.asyncProperty(caseArb(shape, admitted), async (c) => {
-					await runCase(shape, c)
+					await runCase(shape, c, visitorOf)
 				}),
 				{ numRuns: RUNS, seed: SEED, endOnFailure: true },
 			)

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { compileCommonJs } from '../../server/patch-commonjs.ts'
 import { patchDataSource } from '../../server/loader-request-cache.ts'
 
 type Args = { request: Request; params: Record<string, string>; loadContext: unknown; routeId: string; singleFetch: boolean }
@@ -17,13 +18,7 @@ type Data = {
 const require = createRequire(createRequire(path.resolve('package.json')).resolve('@remix-run/node'))
 const filename = require.resolve('@remix-run/server-runtime/dist/data.js')
 
-function compile(source: string): Data {
-	const Module = require('node:module') as { new (id: string): NodeJS.Module & { _compile(code: string, filename: string): void; paths: string[] }; _nodeModulePaths(dir: string): string[] }
-	const mod = new Module(filename)
-	mod.paths = Module._nodeModulePaths(path.dirname(filename))
-	mod._compile(source, filename)
-	return mod.exports as Data
-}
+const compile = (source: string) => compileCommonJs(filename, source).exports as Data
 
 /** What each loader of one request was given. */
 async function seenByLoaders(data: Data, request: Request, singleFetch: boolean, count = 3): Promise<Request[]> {

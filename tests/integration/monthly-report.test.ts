@@ -2,8 +2,8 @@
 // and registered at the month end; allowance, subsidy and bed tables agree with the ledger, the
 // payments and the census; the workbook has one fixed-layout sheet per table; scope and bad months.
 import readXlsxFile from 'read-excel-file/node'
-import { afterAll, describe, expect, it } from 'vitest'
-import { disconnectDb, prisma } from '~/lib/db.server.ts'
+import { describe, expect, it } from 'vitest'
+import { prisma } from '~/lib/db.server.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { shanghaiDate, shanghaiMonth } from '~/lib/time.ts'
 import { dashboard } from '~/modules/beds/indicators.server.ts'
@@ -13,10 +13,6 @@ import * as workbook from '~/routes/bureau.reports.monthly[.]xlsx.ts'
 import { makeUser } from '../factories/accounts.ts'
 import { freeSequence, makeElderRow, Rng, yearsBefore } from '../factories/index.ts'
 import { callLoader, signIn } from '../setup/route.ts'
-
-afterAll(async () => {
-	await disconnectDb()
-})
 
 const rng = new Rng(`monthly-report-${process.pid}`)
 const table = (r: MonthlyReport, key: string) => r.tables.find((t) => t.key === key)!

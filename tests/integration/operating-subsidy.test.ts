@@ -7,7 +7,7 @@ import { QueueEvents, Worker, type Job } from 'bullmq'
 import { afterAll, describe, expect, it } from 'vitest'
 import { enqueueOperatingMonth, ensureOperatingScheduler, OPERATING_SCHEDULER_ID, operatingMonthJobId, OPERATING_SUBSIDY_QUEUE } from '~/jobs/operating-subsidy.server.ts'
 import { getQueue, queuePrefix, workerConnection } from '~/jobs/queues.server.ts'
-import { disconnectDb, prisma } from '~/lib/db.server.ts'
+import { prisma } from '~/lib/db.server.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { computeInstitutionMonth, operatingSubsidyFloorSql } from '~/modules/operating-subsidy/compute.server.ts'
 import { lineAmount } from '~/modules/operating-subsidy/rules.ts'
@@ -32,7 +32,6 @@ afterAll(async () => {
 	await events?.close()
 	await getQueue(OPERATING_SUBSIDY_QUEUE).obliterate({ force: true })
 	await getQueue(OPERATING_SUBSIDY_QUEUE).close()
-	await disconnectDb()
 })
 
 type Line = { level: string; tekun: boolean; days: number; amountFen: number }

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { compileCommonJs } from '../../server/patch-commonjs.ts'
 import { patchRouterSource } from '../../server/route-matching-cache.ts'
 
 type Route = { id: string; path?: string; index?: boolean; caseSensitive?: boolean; children?: Route[] }
@@ -16,13 +17,7 @@ type Router = { matchRoutes: (routes: Route[], location: string) => Match[] | nu
 const require = createRequire(path.resolve('package.json'))
 const filename = require.resolve('@remix-run/router')
 
-function compile(source: string): Router {
-	const Module = require('node:module') as { new (id: string): NodeJS.Module & { _compile(code: string, filename: string): void; paths: string[] }; _nodeModulePaths(dir: string): string[] }
-	const mod = new Module(filename)
-	mod.paths = Module._nodeModulePaths(path.dirname(filename))
-	mod._compile(source, filename)
-	return mod.exports as Router
-}
+const compile = (source: string) => compileCommonJs(filename, source).exports as Router
 
 async function appRoutes(): Promise<Route[]> {
 	const build = (await import(/* @vite-ignore */ path.resolve('build/index.js'))) as { routes: Record<string, { id: string; parentId?: string; path?: string; index?: boolean; caseSensitive?: boolean }> }

@@ -31,7 +31,7 @@ const ENV = await vi.hoisted(async () => {
 
 import { getQueue, queuePrefix, workerConnection } from '~/jobs/queues.server.ts'
 import { SMS_QUEUE } from '~/jobs/sms.server.ts'
-import { disconnectDb, prisma } from '~/lib/db.server.ts'
+import { prisma } from '~/lib/db.server.ts'
 import { aliyunTransport, rpcSignature } from '~/modules/messaging/aliyun.server.ts'
 import { backoffMs, listMessages, sendOutboxMessage, sweepOutbox } from '~/modules/messaging/outbox.server.ts'
 import { requestPhoneCode, verifyPhoneCode } from '~/modules/messaging/phone-codes.server.ts'
@@ -57,7 +57,6 @@ afterAll(async () => {
 	await getQueue(SMS_QUEUE).obliterate({ force: true })
 	await getQueue(SMS_QUEUE).close()
 	await provider.close()
-	await disconnectDb()
 })
 
 async function until<T>(check: () => Promise<T | null | undefined | false>, ms = 15_000): Promise<T> {

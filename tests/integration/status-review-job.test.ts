@@ -4,7 +4,6 @@ import { QueueEvents, Worker } from 'bullmq'
 import { afterAll, describe, expect, it } from 'vitest'
 import { enqueueStatusReview, STATUS_REVIEW_QUEUE, STATUS_REVIEW_SCHEDULER_ID, statusReviewJobId, statusReviewQueue } from '~/jobs/status-review.server.ts'
 import { getQueue, queuePrefix, workerConnection } from '~/jobs/queues.server.ts'
-import { disconnectDb } from '~/lib/db.server.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { statusReviewWorker } from '../../workers/processors/status-review.ts'
 import { WORKERS } from '../../workers/processors/index.ts'
@@ -18,7 +17,6 @@ afterAll(async () => {
 	await events?.close()
 	await getQueue(STATUS_REVIEW_QUEUE).obliterate({ force: true })
 	await getQueue(STATUS_REVIEW_QUEUE).close()
-	await disconnectDb()
 })
 
 describe('status-review job', () => {

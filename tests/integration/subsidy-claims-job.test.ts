@@ -5,7 +5,7 @@ import { QueueEvents, Worker } from 'bullmq'
 import { afterAll, describe, expect, it } from 'vitest'
 import { claimsJobId, enqueueMonthlyClaims, SUBSIDY_CLAIMS_QUEUE } from '~/jobs/subsidy-claims.server.ts'
 import { getQueue, queuePrefix, workerConnection } from '~/jobs/queues.server.ts'
-import { disconnectDb, prisma } from '~/lib/db.server.ts'
+import { prisma } from '~/lib/db.server.ts'
 import { subsidyClaimsWorker } from '../../workers/processors/subsidy-claims.ts'
 import { WORKERS } from '../../workers/processors/index.ts'
 import { completedVisit, elderWithCredit, newProviderStaff } from '../factories/subsidies.ts'
@@ -17,7 +17,6 @@ afterAll(async () => {
 	await events?.close()
 	await getQueue(SUBSIDY_CLAIMS_QUEUE).obliterate({ force: true })
 	await getQueue(SUBSIDY_CLAIMS_QUEUE).close()
-	await disconnectDb()
 })
 
 async function runMonth(month: string, unique?: string) {

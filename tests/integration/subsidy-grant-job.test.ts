@@ -5,7 +5,7 @@ import { QueueEvents, Worker } from 'bullmq'
 import { afterAll, describe, expect, it } from 'vitest'
 import { enqueueMonthlyGrant, SUBSIDY_QUEUE } from '~/jobs/subsidy-grant.server.ts'
 import { getQueue, queuePrefix, workerConnection } from '~/jobs/queues.server.ts'
-import { disconnectDb, prisma } from '~/lib/db.server.ts'
+import { prisma } from '~/lib/db.server.ts'
 import { quoteSubsidy } from '~/modules/subsidies/booking.server.ts'
 import { districtsLargestFirst } from '~/modules/subsidies/grant-run.server.ts'
 import { grantBalance, ledgerDiscrepancies, openGrantAccounts, pgSql } from '~/modules/subsidies/ledger.server.ts'
@@ -17,7 +17,6 @@ afterAll(async () => {
 	await events?.close()
 	await getQueue(SUBSIDY_QUEUE).obliterate({ force: true })
 	await getQueue(SUBSIDY_QUEUE).close()
-	await disconnectDb()
 })
 
 async function grantFor(policyCode: string, opts: { expires: boolean; covered?: string[] }) {

@@ -2,15 +2,10 @@
 // and 20261205100000_ledger_two_legged_txn): each refuses a bad write on its own and inside a
 // multi-row statement that mixes good and bad rows, and then nothing of that statement lands (no
 // transaction, no entry, no balance moved).
-import { afterAll, describe, expect, it } from 'vitest'
-import { disconnectDb } from '~/lib/db.server.ts'
+import { describe, expect, it } from 'vitest'
 import { grantBalance, grantMonthlyCredit, ledgerDiscrepancies, pgSql } from '~/modules/subsidies/ledger.server.ts'
 import { makeLedgerGrant } from '../factories/subsidies.ts'
 import { refusal } from '../setup/refusal.ts'
-
-afterAll(async () => {
-	await disconnectDb()
-})
 
 const sql = pgSql()
 let seq = 0

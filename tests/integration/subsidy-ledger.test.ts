@@ -5,14 +5,9 @@
 // match a simple model.
 import fc from 'fast-check'
 import pg from 'pg'
-import { afterAll, describe, expect, it } from 'vitest'
-import { disconnectDb } from '~/lib/db.server.ts'
+import { describe, expect, it } from 'vitest'
 import { captureHold, expireMonth, grantBalance, grantMonthlyCredit, holdCredit, LedgerError, ledgerDiscrepancies, pgSql, releaseHold, type Sql } from '~/modules/subsidies/ledger.server.ts'
 import { makeLedgerGrant } from '../factories/subsidies.ts'
-
-afterAll(async () => {
-	await disconnectDb()
-})
 
 
 async function expectInvariants() {

@@ -3,17 +3,12 @@
 // issued and lapsed figures summed over every year equal the ledger's own balances, and "spent" is
 // net of reversals (what was finally bought). Each report states its period, scope and time.
 import fc from 'fast-check'
-import { afterAll, describe, expect, it } from 'vitest'
-import { disconnectDb } from '~/lib/db.server.ts'
+import { describe, expect, it } from 'vitest'
 import { sql } from '~/lib/sql.server.ts'
 import { captureHold, expireMonth, grantMonthlyCredit, holdCredit, LedgerError, pgSql, releaseHold, reverseCapture } from '~/modules/subsidies/ledger.server.ts'
 import { budgetOverview, spendingReport } from '~/modules/subsidies/reports.server.ts'
 import { makeUser } from '../factories/accounts.ts'
 import { makeLedgerGrant } from '../factories/subsidies.ts'
-
-afterAll(async () => {
-	await disconnectDb()
-})
 
 
 const MONTHS = ['2032-01', '2032-02', '2032-03']

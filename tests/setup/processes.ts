@@ -1,8 +1,8 @@
 // Real worker processes and a private Redis for the allowance tests and benchmark. Each child runs
-// in its own process group, so `kill -9` reaches the node process behind `npx tsx`, and every child
+// in its own process group, so `kill -9` reaches every process it started, and every child
 // is killed when the test process exits, whatever happened.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 
 const children = new Set<ChildProcess>()
@@ -74,15 +74,17 @@ export function spawnGroup(command: string, args: string[], env: Record<string, 
 }
 
 /**
- * A worker process: `node --import tsx workers/index.ts` with the given database, Redis and queue
- * prefix. One node process loading tsx, not npx (npm's CLI) starting tsx's CLI starting node: that
- * chain cost three process starts and about a second of CPU per worker, and under a loaded machine
- * sometimes more than the 15 s a worker is given to say it runs.
+ * A worker process as production runs it: the compiled `build/node/worker.js` (npm test builds it
+ * first; the HTTP tests need the same build) with the given database, Redis and queue prefix. Loading
+ * the TypeScript sources through tsx instead cost each worker seconds of CPU before it ran. A loaded
+ * machine can take many seconds to start a process: `startMs` bounds the wait for it to say it runs.
  */
-export async function startWorker(env: Record<string, string | undefined>, opts: { waitReady?: boolean } = {}): Promise<Child> {
-	const w = spawnGroup(process.execPath, ['--import', 'tsx', 'workers/index.ts'], { NODE_ENV: 'test', ...env })
+export async function startWorker(env: Record<string, string | undefined>, opts: { waitReady?: boolean; startMs?: number } = {}): Promise<Child> {
+	if (!existsSync('build/node/worker.js')) throw new Error('No production build: run `npm run build` first (npm test does).')
+	const w = spawnGroup(process.execPath, ['build/node/worker.js'], { NODE_ENV: 'test', ...env })
 	if (opts.waitReady !== false) {
-		for (let i = 0; i < 300; i++) {
+		const until = Date.now() + (opts.startMs ?? 15_000)
+		while (Date.now() < until) {
 			if (/Yiyang worker \d+ running/.test(w.output())) return w
 			if (w.child.exitCode !== null) throw new Error(`worker exited early:\n${w.output()}`)
 			await sleep(50)
