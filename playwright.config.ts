@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process'
 import { defineConfig, devices } from '@playwright/test'
 import { TEST_CHROMIUM } from './scripts/lib/chromium.ts'
+import { freePortSync } from './scripts/lib/ports.ts'
 
 // A free port unless E2E_PORT says otherwise, so parallel runs never clash. Chosen once: the
 // config is evaluated again in each test worker, which inherits E2E_PORT from the runner.
-process.env.E2E_PORT ??= execFileSync(process.execPath, ['-e', "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})"], { encoding: 'utf8' })
+process.env.E2E_PORT ??= String(freePortSync())
 const PORT = Number(process.env.E2E_PORT)
 
 // Debian's Chromium headless shell, never a downloaded browser (scripts/lib/chromium.ts says why).
