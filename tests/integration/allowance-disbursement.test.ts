@@ -318,7 +318,14 @@ describe('bank files, returns and re-issue', () => {
 		expect(await confirmUnreturned(shanghaiDate())).toBe(0)
 		const later = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10)
 		expect(workingDaysBefore('2026-11-30', 10)).toBe('2026-11-16')
+		const runFiles = () => prisma.allowanceBankFile.findMany({ where: { runId }, select: { id: true, unreturnedSettledAt: true } })
+		expect((await runFiles()).every((f) => f.unreturnedSettledAt === null)).toBe(true)
 		expect(await confirmUnreturned(later)).toBeGreaterThan(0)
+		// Found by file: every file of the run is now settled (no line still sent) and marked, so the
+		// next pass looks at none of them; a line still sent would have kept its file unmarked.
+		expect((await runFiles()).every((f) => f.unreturnedSettledAt !== null)).toBe(true)
+		expect(await sql`SELECT count(*)::int AS n FROM allowance_disbursement WHERE "runId" = ${runId} AND status = 'sent'`.first<{ n: number }>()).toEqual({ n: 0 })
+		expect(await confirmUnreturned(later)).toBe(0)
 		await transaction(async (tx) => {
 			const paid = await sql`SELECT "paymentId", count(*)::int AS n FROM allowance_disbursement WHERE "runId" = ${runId} AND status = 'paid' GROUP BY 1 HAVING count(*) > 1`.rows(tx)
 			expect(paid).toEqual([])
