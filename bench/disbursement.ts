@@ -2,8 +2,9 @@
 // 110,000 payments) and a 5,000-line returns file, each against a floor measured in the same run:
 // `COPY (SELECT …) TO STDOUT` of the same columns (through psql, ciphertexts left sealed) for the
 // file, and one set-based UPDATE (rolled back) for the returns. The file is made and streamed by
-// the app's own code (exportBankFile + bankFileCsv: one INSERT … SELECT of the attempts, then keyset
-// pages decrypted line by line); the returns by importBankResults. Measured in a child process,
+// the app's own code (exportBankFile + bankFileCsv: one INSERT … SELECT of the attempts while a
+// second connection reads the scope's sealed numbers and opens them, then keyset pages, each value
+// looked up by its sealed bytes or opened; all of it timed); the returns by importBankResults. Measured in a child process,
 // whose peak RSS (VmHWM) is reported: the aim is under 300 MB (the file is streamed, never held).
 import { spawn, spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -244,7 +245,7 @@ export default async function disbursementBench() {
 	const returns = median(m.returnsMs)
 	const floorReturns = median(m.floorReturnsMs)
 	report('disbursement', {
-		parameters: { month, elders: 1_000_000, payments: m.lines, returnsLines: RETURNS, rounds, note: 'file: exportBankFile (attempts written) + the whole CSV streamed and decrypted; floor: psql COPY (SELECT same columns, sealed) TO STDOUT' },
+		parameters: { month, elders: 1_000_000, payments: m.lines, returnsLines: RETURNS, rounds, note: 'file: exportBankFile (attempts written; the sealed numbers read and opened meanwhile on a second connection, inside makeMs) + the whole CSV streamed and decrypted; floor: psql COPY (SELECT same columns, sealed) TO STDOUT' },
 		floor: { fileMs: floorFile, fileRunsMs: m.floorFileMs, fileBytes: m.floorBytes, returnsMs: floorReturns, returnsRunsMs: m.floorReturnsMs },
 		result: { fileMs: file, fileRunsMs: m.fileMs, makeMs: median(m.fileMakeMs), openingSealedMs: median(m.openingMs), fileBytes: m.bytes, lines: m.lines, returnsMs: returns, returnsRunsMs: m.returnsMs, marked: m.marked, rssAtStartMb: m.rssAtStartMb, peakRssMb: m.peakRssMb },
 		ratios: { 'file / floor': ratio(file, floorFile), 'returns / floor': ratio(returns, floorReturns), 'opening the sealed numbers alone / floor': ratio(median(m.openingMs), floorFile) },

@@ -9,7 +9,8 @@ import { prisma, transaction } from '~/lib/db.server.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { addMonths, shanghaiDate, shanghaiMonth } from '~/lib/time.ts'
 import { importBankResults, confirmUnreturned, workingDaysBefore } from '~/modules/allowance/bank-results.server.ts'
-import { decryptCardNumber } from '~/modules/allowance/card-crypto.server.ts'
+import { addOpened, openKnown } from '~/modules/allowance/bank-file-ahead.server.ts'
+import { decryptCardNumber, decryptCardNumbers, encryptCardNumber } from '~/modules/allowance/card-crypto.server.ts'
 import { luhnValid, makeCardNumber, maskCard, parseCardNumber } from '~/modules/allowance/card.ts'
 import { recordCard } from '~/modules/allowance/cards.server.ts'
 import { bankFileCsv, exportBankFile, findBankFile } from '~/modules/allowance/disbursement.server.ts'
@@ -19,7 +20,7 @@ import { reconciliation, BUCKETS } from '~/modules/allowance/reconciliation.serv
 import { approveRun } from '~/modules/allowance/runs.server.ts'
 import { cardRefSchema } from '~/modules/allowance/schemas.ts'
 import { currentSessionId, type SessionUser } from '~/modules/auth/session.server.ts'
-import { decryptIdNumber } from '~/modules/identity/id-crypto.server.ts'
+import { decryptIdNumber, encryptIdNumber } from '~/modules/identity/id-crypto.server.ts'
 import * as bankFileRoute from '~/routes/bureau.allowance.runs.$runId.bank-file.ts'
 import * as elderRoute from '~/routes/allowance.elders.$elderId.tsx'
 import { makeUser, sessionUser } from '../factories/accounts.ts'
@@ -144,6 +145,30 @@ describe('the subsidy card', () => {
 })
 
 describe('bank files, returns and re-issue', () => {
+	it('a line prints what its own sealed bytes open to, whatever was opened ahead during the export', () => {
+		const [one, two] = [card(), card()]
+		const sealedOne = encryptCardNumber(one)
+		const known = new Map<string, string>()
+		addOpened(known, sealedOne, decryptCardNumber)
+		// A value sealed under the identity key does not open under the card key: it is left out, not guessed.
+		addOpened(known, encryptIdNumber('420802194001010014'), decryptCardNumber)
+		expect(known.size).toBe(1)
+		const opened: Uint8Array[][] = []
+		const open = (values: readonly Uint8Array[]) => (opened.push([...values]), decryptCardNumbers(values))
+		// The same card sealed again (another IV, as after a re-recording) is other bytes: opened itself.
+		const resealed = encryptCardNumber(one)
+		const sealedTwo = encryptCardNumber(two)
+		expect(openKnown([sealedOne, sealedTwo, resealed], known, open)).toEqual([one, two, one])
+		expect(opened).toEqual([[sealedTwo, resealed]])
+		// The same bytes inside a larger buffer (as node-postgres hands them) are found.
+		const inside = new Uint8Array(sealedOne.byteLength + 8)
+		inside.set(sealedOne, 4)
+		expect(openKnown([inside.subarray(4, 4 + sealedOne.byteLength)], known, open)).toEqual([one])
+		expect(opened).toHaveLength(1)
+		// Nothing opened ahead: everything is opened by the stream.
+		expect(openKnown([sealedTwo], undefined, open)).toEqual([two])
+	})
+
 	it('makes a file a bank can pay from, per district, sends (not pays), re-issues a returned line once, and always reconciles', async () => {
 		const month = addMonths(shanghaiMonth(), -3)
 		const aCard = card()
@@ -293,7 +318,14 @@ describe('bank files, returns and re-issue', () => {
 		expect(await confirmUnreturned(shanghaiDate())).toBe(0)
 		const later = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10)
 		expect(workingDaysBefore('2026-11-30', 10)).toBe('2026-11-16')
+		const runFiles = () => prisma.allowanceBankFile.findMany({ where: { runId }, select: { id: true, unreturnedSettledAt: true } })
+		expect((await runFiles()).every((f) => f.unreturnedSettledAt === null)).toBe(true)
 		expect(await confirmUnreturned(later)).toBeGreaterThan(0)
+		// Found by file: every file of the run is now settled (no line still sent) and marked, so the
+		// next pass looks at none of them; a line still sent would have kept its file unmarked.
+		expect((await runFiles()).every((f) => f.unreturnedSettledAt !== null)).toBe(true)
+		expect(await sql`SELECT count(*)::int AS n FROM allowance_disbursement WHERE "runId" = ${runId} AND status = 'sent'`.first<{ n: number }>()).toEqual({ n: 0 })
+		expect(await confirmUnreturned(later)).toBe(0)
 		await transaction(async (tx) => {
 			const paid = await sql`SELECT "paymentId", count(*)::int AS n FROM allowance_disbursement WHERE "runId" = ${runId} AND status = 'paid' GROUP BY 1 HAVING count(*) > 1`.rows(tx)
 			expect(paid).toEqual([])

@@ -16,6 +16,7 @@ import { fail, type Outcome } from '~/lib/outcome.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { decryptIdNumbers } from '~/modules/identity/id-crypto.server.ts'
+import { keepOpenedAhead, openAhead, openKnown, takeOpenedAhead, type OpenedAhead } from './bank-file-ahead.server.ts'
 import { decryptCardNumbers } from './card-crypto.server.ts'
 import { fenToYuanString } from './rules.ts'
 
@@ -85,12 +86,17 @@ export async function makeBankFile(tx: Tx, opts: { runId: string; month: string;
 export async function exportBankFile(user: SessionUser, runId: string, districtId: string | null, ip: string | null): Promise<Outcome<BankFileMeta>> {
 	if (user.role !== 'bureau_city') return fail('allowance:errors.run.cityOnly', 403)
 	if (!z.uuid().safeParse(runId).success) return fail('allowance:errors.run.notFound', 404)
+	let ahead: ReturnType<typeof openAhead> | undefined
+	let kept = false
 	try {
-		return await transaction(async (tx) => {
+		const outcome = await transaction(async (tx) => {
 			const run = await sql`SELECT status, month FROM allowance_run WHERE id = ${runId} FOR UPDATE NOWAIT`.first<{ status: string; month: string }>(tx)
 			if (!run) return fail('allowance:errors.run.notFound', 404)
 			if (run.status !== 'approved' && run.status !== 'disbursed') return fail('allowance:errors.run.exportUnapproved', 409)
 			if (districtId !== null && !(await sql`SELECT 1 FROM district WHERE id = ${districtId}`.first(tx))) return fail('allowance:errors.export.district', 400)
+			// The file's sealed numbers are read and opened on a second connection while this one writes
+			// the lines (bank-file-ahead.server.ts); the stream that follows looks them up.
+			ahead ??= openAhead(runId, districtId)
 			const file = await makeBankFile(tx, { runId, month: run.month, districtId, userId: user.id, allowEmpty: run.status === 'approved' && districtId === null })
 			if (run.status === 'approved') await sql`UPDATE allowance_run SET status = 'disbursed', "disbursedById" = ${user.id}, "disbursedAt" = now() WHERE id = ${runId}`.run(tx)
 			await audit(
@@ -107,10 +113,18 @@ export async function exportBankFile(user: SessionUser, runId: string, districtI
 			)
 			return { ok: true as const, value: file }
 		})
+		if (outcome.ok && ahead) {
+			keepOpenedAhead(outcome.value, ahead.opened)
+			kept = true
+		}
+		return outcome
 	} catch (error) {
 		// 55P03: another export holds the run's row.
 		if (pgErrorOf(error)?.code === '55P03') return fail('allowance:errors.export.busy', 409)
 		return failureOf(error)
+	} finally {
+		// Nothing is kept for a refused export; for a made one the stream takes what is ready.
+		if (ahead && !kept) ahead.opened.stopped = true
 	}
 }
 
@@ -131,9 +145,9 @@ function controlRow(f: BankFileMeta) {
 }
 
 /** A page of lines as the file prints them, each page's numbers opened in two batches (aead.server.ts: unsealMany). */
-function lineRows(page: readonly Line[]): string[][] {
-	const idNumbers = decryptIdNumbers(page.map((l) => l.idNumberCipher))
-	const cards = decryptCardNumbers(page.map((l) => l.cardCipher))
+function lineRows(page: readonly Line[], ahead?: OpenedAhead): string[][] {
+	const idNumbers = openKnown(page.map((l) => l.idNumberCipher), ahead?.ids, decryptIdNumbers)
+	const cards = openKnown(page.map((l) => l.cardCipher), ahead?.cards, decryptCardNumbers)
 	return page.map((l, i) => [String(l.serial), l.holderName, idNumbers[i]!, cards[i]!, fenToYuanString(l.amountFen), l.remark])
 }
 
@@ -176,6 +190,7 @@ export function bankFileCsv(user: SessionUser, f: BankFileMeta, ip: string | nul
 	// The next page is read while this one is decrypted and written (the database and Node overlap).
 	let from = 1
 	let next: Promise<(Line & { line: number })[]> | null = null
+	const ahead = takeOpenedAhead(f)
 	const emit = (controller: ReadableStreamDefaultController<Uint8Array>, text: string) => {
 		const bytes = encoder.encode(text)
 		hash.update(bytes)
@@ -196,7 +211,7 @@ export function bankFileCsv(user: SessionUser, f: BankFileMeta, ip: string | nul
 			next = from <= f.lineCount ? linePage(f, from) : null
 			// Handled here too: a download abandoned mid-file must not leave a rejected promise unobserved.
 			next?.catch(() => undefined)
-			emit(controller, toCsv(lineRows(rows), { bom: false }))
+			emit(controller, toCsv(lineRows(rows, ahead), { bom: false }))
 		},
 	})
 }
@@ -204,11 +219,12 @@ export function bankFileCsv(user: SessionUser, f: BankFileMeta, ip: string | nul
 /** The same file as one XLSX sheet (built in memory: the finance office's spreadsheet). */
 export async function bankFileXlsx(user: SessionUser, f: BankFileMeta, ip: string | null): Promise<Uint8Array<ArrayBuffer>> {
 	const text = (value: string | number | null) => ({ value: value === null ? null : String(value), type: String }) as XlsxCell
+	const ahead = takeOpenedAhead(f)
 	const sheet: XlsxCell[][] = [CONTROL_HEADER.map((h) => ({ value: h, fontWeight: 'bold' as const })), controlRow(f).map(text), LINE_HEADER.map((h) => ({ value: h, fontWeight: 'bold' as const }))]
 	for (let from = 1; from <= f.lineCount; from += PAGE) {
 		const rows = await linePage(f, from)
 		// Identity and card numbers stay text: a spreadsheet would round 19 digits as a number.
-		for (const r of lineRows(rows)) sheet.push(r.map(text))
+		for (const r of lineRows(rows, ahead)) sheet.push(r.map(text))
 	}
 	const bytes = await toXlsx(sheet, { sheet: f.fileNumber.slice(0, 31), columns: [{ width: 14 }, { width: 12 }, { width: 22 }, { width: 24 }, { width: 12 }, { width: 24 }] })
 	await recordDownload(user, f, 'xlsx', createHash('sha256').update(bytes).digest('hex'), ip)
