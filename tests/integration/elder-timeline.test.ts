@@ -4,9 +4,9 @@
 // caregivers' names, references or evidence; an officer outside the area gets 404; the list is capped
 // with a "more". Loader called directly (tests/setup/route.ts); data written straight to the database.
 import { describe, expect, it } from 'vitest'
-import { prisma } from '~/lib/db.server.ts'
+import { prisma, transaction } from '~/lib/db.server.ts'
 import { sql } from '~/lib/sql.server.ts'
-import { elderTimeline } from '~/modules/elders/timeline.server.ts'
+import { allowanceMonths, elderTimeline } from '~/modules/elders/timeline.server.ts'
 import * as elderPage from '~/routes/elders.$elderId.tsx'
 import { makeUser } from '../factories/accounts.ts'
 import { demoInstitution, makeRoomWithBeds } from '../factories/beds.ts'
@@ -95,5 +95,17 @@ describe('the elder page: one timeline', () => {
 		const page = await callLoader<Page>(elderPage, `/elders/${elderId}?timeline=5`, { as: await signIn(officer), params: { elderId } })
 		expect(page.data.timeline).toMatchObject({ more: true, limit: 5 })
 		expect(page.data.timeline.lines).toHaveLength(5)
+	})
+
+	it('reaches an allowance month\'s bank-file attempts through indexes, never a scan of every line ever sent', async () => {
+		// Plans are chosen by cost, and a test database's few lines are cheapest to scan: with scans
+		// made dearest, the plan still holds one only where no index can serve the lookup.
+		const plan = await transaction(async (tx) => {
+			await sql`SET LOCAL enable_seqscan = off`.run(tx)
+			return (await sql`EXPLAIN ${allowanceMonths('00000000-0000-0000-0000-000000000000', 13)}`.rows<{ 'QUERY PLAN': string }>(tx)).map((r) => r['QUERY PLAN']).join('\n')
+		})
+		expect(plan).toMatch(/Index Scan using allowance_disbursement_one_live/)
+		expect(plan).toMatch(/Index Scan using allowance_disbursement_returned_payment/)
+		expect(plan).not.toMatch(/Seq Scan on allowance_disbursement/)
 	})
 })

@@ -58,6 +58,23 @@ export type AllowanceState = 'owed' | 'sent' | 'paid' | 'returned'
 
 const day = (d: Date) => shanghaiDate(d)
 
+/**
+ * One line per month: its latest state, from the payment and its latest bank-file attempt. The
+ * attempts are reached through the two partial indexes by payment (live: sent or paid; returned),
+ * which between them cover every status the table's CHECK allows; a lookup by payment alone has
+ * no index and scanned every line ever sent (61 ms a month shown with one month's 110,000 lines).
+ */
+export function allowanceMonths(elderId: string, take: number) {
+	return sql`SELECT p.id, p.month, p.kind, p."amountFen", p.status, d.status AS attempt, COALESCE(p."paidAt", d."paidAt", d."returnedAt", d."sentAt", p."failedAt", r."approvedAt", r."startedAt") AS at, a.name AS "approvedBy"
+		 FROM allowance_payment p JOIN allowance_run r ON r.id = p."runId" LEFT JOIN app_user a ON a.id = r."approvedById"
+		 LEFT JOIN LATERAL (SELECT y.status, y."sentAt", y."paidAt", y."returnedAt" FROM (
+		     SELECT x.serial, x.status, x."sentAt", x."paidAt", x."returnedAt" FROM allowance_disbursement x WHERE x."paymentId" = p.id AND x.status IN ('sent', 'paid')
+		     UNION ALL
+		     SELECT x.serial, x.status, x."sentAt", x."paidAt", x."returnedAt" FROM allowance_disbursement x WHERE x."paymentId" = p.id AND x.status = 'returned') y
+		   ORDER BY y.serial DESC LIMIT 1) d ON true
+		 WHERE p."elderId" = ${elderId}::uuid ORDER BY p.month DESC LIMIT ${take}`
+}
+
 export async function elderTimeline(viewer: SessionUser, elderId: string, opts: { limit?: number } = {}): Promise<ElderTimeline> {
 	const limit = Math.min(Math.max(1, Math.floor(opts.limit ?? TIMELINE_PAGE)), TIMELINE_MAX)
 	const take = limit + 1
@@ -78,11 +95,7 @@ export async function elderTimeline(viewer: SessionUser, elderId: string, opts: 
 			 WHERE l."elderId" = ${elderId}::uuid AND l.outcome IN ('new', 'changed')
 			 ORDER BY c."doneAt" DESC LIMIT ${take}`.rows<{ importId: string; line: number; outcome: string; changedFields: string[]; doneAt: Date; name: string | null }>(),
 		statusTimeline(viewer, elderId),
-		// One line per month: its latest state, from the payment and its latest bank-file attempt.
-		sql`SELECT p.id, p.month, p.kind, p."amountFen", p.status, d.status AS attempt, COALESCE(p."paidAt", d."paidAt", d."returnedAt", d."sentAt", p."failedAt", r."approvedAt", r."startedAt") AS at, a.name AS "approvedBy"
-			 FROM allowance_payment p JOIN allowance_run r ON r.id = p."runId" LEFT JOIN app_user a ON a.id = r."approvedById"
-			 LEFT JOIN LATERAL (SELECT x.status, x."sentAt", x."paidAt", x."returnedAt" FROM allowance_disbursement x WHERE x."paymentId" = p.id ORDER BY x.serial DESC LIMIT 1) d ON true
-			 WHERE p."elderId" = ${elderId}::uuid ORDER BY p.month DESC LIMIT ${take}`.rows<{ id: string; month: string; kind: string; amountFen: number; status: string; attempt: string | null; at: Date; approvedBy: string | null }>(),
+		allowanceMonths(elderId, take).rows<{ id: string; month: string; kind: string; amountFen: number; status: string; attempt: string | null; at: Date; approvedBy: string | null }>(),
 		sql`SELECT g.id, g.status, g."startMonth", g."createdAt", g."endedAt", g."stopReason", pol."nameZh", pol."nameEn", ap.name AS "grantedBy", rv.name AS "reviewedBy"
 			 FROM subsidy_grant g JOIN subsidy_policy pol ON pol.id = g."policyId" LEFT JOIN subsidy_application a ON a.id = g."applicationId"
 			 LEFT JOIN app_user ap ON ap.id = a."bureauReviewerId" LEFT JOIN app_user rv ON rv.id = g."reviewedById"
