@@ -10,7 +10,7 @@ import { parseForm, replyFailure } from '~/lib/forms.server.ts'
 import { invariantResponse, notFoundUnless, requireId } from '~/lib/http.server.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
-import { createBooking } from '~/modules/marketplace/booking-create.server.ts'
+import { createBookingOfSession } from '~/modules/marketplace/booking-create.server.ts'
 import { bookingPage, offeringProviderSuspended } from '~/modules/marketplace/booking-read.server.ts'
 import { bookingSchema } from '~/modules/marketplace/schemas.ts'
 import { TIME_ZONE } from '~/lib/time.ts'
@@ -26,10 +26,26 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-	const user = await requireRole(request, ['family'])
-	const parsed = parseForm(await readProtectedForm(request), bookingSchema, { form: 'book' })
-	if (!parsed.ok) return parsed.response
-	const outcome = await createBooking(user, requireId(params, 'offeringId'), parsed.value)
+	// The session is looked up by the booking's own first statement (createBookingOfSession: one round
+	// trip for a refused attempt under a rush). Whatever is refused before it answers after the usual
+	// sign-in check, as in every action: a visitor signed out is sent to sign in, whatever the form.
+	const signInFirst = () => requireRole(request, ['family'])
+	const afterSignIn = async <T,>(step: () => T | Promise<T>): Promise<T> => {
+		try {
+			return await step()
+		} catch (error) {
+			await signInFirst()
+			throw error
+		}
+	}
+	const formData = await afterSignIn(() => readProtectedForm(request))
+	const parsed = parseForm(formData, bookingSchema, { form: 'book' })
+	if (!parsed.ok) {
+		await signInFirst()
+		return parsed.response
+	}
+	const offeringId = await afterSignIn(() => requireId(params, 'offeringId'))
+	const outcome = await createBookingOfSession(request, offeringId, parsed.value)
 	if (!outcome.ok) return replyFailure(parsed, outcome)
 	return redirect(`/bookings/${outcome.value.bookingId}${outcome.value.duplicate ? '?again=1' : ''}`)
 }

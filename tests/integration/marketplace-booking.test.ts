@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { prisma } from '~/lib/db.server.ts'
 import { expireHeldBookings } from '~/modules/marketplace/booking-lifecycle.server.ts'
 import { bookingFields, makeFamily, makeProvider, signIn, slotAt } from '../factories/marketplace.ts'
-import { startApp } from '../setup/http.ts'
+import { HttpClient, startApp } from '../setup/http.ts'
 
 let app: Awaited<ReturnType<typeof startApp>>
 beforeAll(async () => {
@@ -146,6 +146,44 @@ describe('booking', () => {
 		// Without the CSRF token nothing happens either.
 		expect((await client.post(`/services/book/${provider.offeringId}`, bookingFields(family, provider, slotAt(3)), { csrf: false })).status).toBe(403)
 		expect(await counts()).toEqual(before)
+	})
+
+	it('sends a visitor who is not signed in, or whose session has ended, to sign in first, whatever the form', async () => {
+		// The booking form reads the session in the booking's own first statement: the answers are
+		// those of every action, which checks the sign-in before the form.
+		const provider = await makeProvider({ capacity: 3 })
+		const family = await makeFamily()
+		const path = `/services/book/${provider.offeringId}`
+		const toSignIn = `/login?redirectTo=${encodeURIComponent(path)}`
+		const visitor = new HttpClient(app.baseUrl)
+		await visitor.page('/')
+		const fields = bookingFields(family, provider, slotAt(3, '09:00'))
+		for (const [label, res] of [
+			['signed out', await visitor.post(path, fields)],
+			['signed out, no CSRF token', await visitor.post(path, fields, { csrf: false })],
+			['signed out, invalid form', await visitor.post(path, { ...fields, startsAt: 'soon' })],
+			['signed out, not an offering', await visitor.post('/services/book/not-a-uuid', fields)],
+		] as const) {
+			expect(res.status, label).toBe(302)
+			expect(res.headers.get('location'), label).toBe(label.endsWith('offering') ? `/login?redirectTo=${encodeURIComponent('/services/book/not-a-uuid')}` : toSignIn)
+		}
+		const client = await signIn(app.baseUrl, family.phone)
+		await client.page(path)
+		await prisma.session.updateMany({ where: { user: { phone: family.phone } }, data: { expiresAt: new Date(Date.now() - 1000) } })
+		const ended = await client.post(path, fields)
+		expect(ended.status).toBe(302)
+		expect(ended.headers.get('location')).toBe(toSignIn)
+		expect(await prisma.booking.count({ where: { offeringId: provider.offeringId } })).toBe(0)
+		// Signed in again, the same form books, and the page after it knows the family.
+		const again = await signIn(app.baseUrl, family.phone)
+		const booked = await again.post(path, fields)
+		expect(booked.status).toBe(302)
+		expect(booked.headers.get('location')).toMatch(/^\/bookings\//)
+		expect((await again.get(booked.headers.get('location')!)).status).toBe(200)
+		// A session of provider staff is refused as before (403), the form otherwise valid.
+		const staff = await signIn(app.baseUrl, provider.staffPhone)
+		expect((await staff.post(path, bookingFields(family, provider, slotAt(3, '10:00')))).status).toBe(403)
+		expect(await prisma.booking.count({ where: { offeringId: provider.offeringId } })).toBe(1)
 	})
 
 	it('keeps families and providers out of each other’s bookings', async () => {

@@ -11,7 +11,15 @@ export const BUREAU_ROLES: readonly Role[] = ['bureau_district', 'bureau_city', 
 export const STAFF_CREATOR_ROLES: readonly Role[] = ['bureau_district', 'bureau_city', 'admin']
 
 export async function requireUser(request: Request): Promise<SessionUser> {
-	const user = await getSessionUser(request)
+	return signedIn(request, await getSessionUser(request))
+}
+
+export async function requireRole(request: Request, roles: readonly Role[]): Promise<SessionUser> {
+	return withRole(request, await getSessionUser(request), roles)
+}
+
+/** requireUser's answer for a user already looked up (null: not signed in): the user, or a redirect to sign in. */
+export function signedIn(request: Request, user: SessionUser | null): SessionUser {
 	if (!user) {
 		const url = new URL(request.url)
 		throw redirect(`/login?redirectTo=${encodeURIComponent(url.pathname + url.search)}`)
@@ -19,10 +27,11 @@ export async function requireUser(request: Request): Promise<SessionUser> {
 	return user
 }
 
-export async function requireRole(request: Request, roles: readonly Role[]): Promise<SessionUser> {
-	const user = await requireUser(request)
-	if (!roles.includes(user.role)) throw new Response('You do not have access to this page.', { status: 403 })
-	return user
+/** requireRole's answer for a user already looked up (null: not signed in). */
+export function withRole(request: Request, user: SessionUser | null, roles: readonly Role[]): SessionUser {
+	const known = signedIn(request, user)
+	if (!roles.includes(known.role)) throw new Response('You do not have access to this page.', { status: 403 })
+	return known
 }
 
 export function isCityWide(user: SessionUser) {

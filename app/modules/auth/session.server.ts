@@ -1,6 +1,6 @@
 import { createCookieSessionStorage, redirect } from '@remix-run/node'
 import { prisma } from '~/lib/db.server.ts'
-import { sql } from '~/lib/sql.server.ts'
+import { sql, type Sql } from '~/lib/sql.server.ts'
 import { getEnv, isSecureCookies } from '~/lib/env.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
 import { singleton } from '~/lib/singleton.server.ts'
@@ -58,15 +58,18 @@ const perRequest = new WeakMap<Request, Promise<SessionUser | null>>()
 // factor is not a signed-in session.
 const TOUCH_EVERY_MS = 60_000
 
-async function loadSessionUser(request: Request): Promise<SessionUser | null> {
-	const sid = await currentSessionId(request)
-	if (!sid) return null
-	const now = Date.now()
+/**
+ * The session lookup as two CTEs for a statement's WITH: `hit`, the signed-in user's row (none when
+ * the session is unknown, expired, idle, owing its second factor or its user inactive), and `touch`,
+ * which records the visit. The session lookup below is this and nothing else; a statement on the
+ * hot path that needs the user and more in one round trip (the booking's, under a rush) starts with
+ * the same text and hands the user over with rememberSessionUser.
+ */
+export function sessionLookupCtes(sid: string, now = Date.now()): Sql {
 	const nowIso = new Date(now).toISOString()
 	const idleCutoff = new Date(now - getEnv().SESSION_IDLE_MINUTES * 60_000).toISOString()
 	const touchCutoff = new Date(now - TOUCH_EVERY_MS).toISOString()
-	const user = await sql`
-WITH hit AS (
+	return sql`hit AS (
 	SELECT u.id, u.name, u.phone, u.role::text AS role, u."districtId", u."communityId", u."providerId", p.kind::text AS "providerKind", s."lastSeenAt"
 	FROM session s
 	JOIN app_user u ON u.id = s."userId"
@@ -76,11 +79,32 @@ WITH hit AS (
 ), touch AS (
 	UPDATE session SET "lastSeenAt" = ${nowIso}::timestamp
 	WHERE id = ${sid} AND EXISTS (SELECT 1 FROM hit WHERE hit."lastSeenAt" < ${touchCutoff}::timestamp)
+)`
+}
+
+/** The columns of a SessionUser, from `hit` (as one JSON object: `SELECT ${SESSION_USER_JSON} FROM hit`). */
+export const SESSION_USER_JSON = sql.raw(
+	`json_build_object('id', hit.id, 'name', hit.name, 'phone', hit.phone, 'role', hit.role, 'districtId', hit."districtId", 'communityId', hit."communityId", 'providerId', hit."providerId", 'providerKind', hit."providerKind")`,
 )
+
+async function loadSessionUser(request: Request): Promise<SessionUser | null> {
+	const sid = await currentSessionId(request)
+	if (!sid) return null
+	const user = await sql`
+WITH ${sessionLookupCtes(sid)}
 SELECT id, name, phone, role, "districtId", "communityId", "providerId", "providerKind" FROM hit`
 		.prepared()
 		.first<SessionUser>()
 	return user ?? null
+}
+
+/**
+ * The request's user as read by a statement that began with sessionLookupCtes (null: not signed in):
+ * later calls of getSessionUser for this request (the page's loaders after a plain form post) get it
+ * without a second lookup.
+ */
+export function rememberSessionUser(request: Request, user: SessionUser | null) {
+	perRequest.set(request, Promise.resolve(user))
 }
 
 /** The signed-in user, or null. Loaded once per request however many loaders ask. */

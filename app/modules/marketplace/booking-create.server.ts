@@ -13,7 +13,11 @@ import { fail, fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
 import { HOME_VISIT_CATEGORIES } from './categories.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
-import type { SessionUser } from '~/modules/auth/session.server.ts'
+import { withRole, requireRole } from '~/modules/auth/access.server.ts'
+import { currentSessionId, rememberSessionUser, SESSION_USER_JSON, sessionLookupCtes, type SessionUser } from '~/modules/auth/session.server.ts'
+import { getEnv } from '~/lib/env.server.ts'
+import { singleton } from '~/lib/singleton.server.ts'
+import { KeyedTurns } from '~/lib/turns.server.ts'
 import { HAS_ACTIVE_GRANT, holdForBooking, quoteSubsidy, SubsidyUnavailable, unsubsidised } from '~/modules/subsidies/booking.server.ts'
 import { TX_OPTIONS } from './booking-lifecycle.server.ts'
 import { offeringServes } from './booking-read.server.ts'
@@ -56,20 +60,67 @@ type PreBooking = {
 	slot: { id: string; free: boolean } | null
 }
 
+/**
+ * Books for a known user (tests, factories, any caller that has the user). See createBookingOfSession
+ * for the booking form's own path.
+ */
 export async function createBooking(user: SessionUser, offeringId: string, input: BookingInput, now = new Date()): Promise<BookingOutcome> {
 	if (user.role !== 'family') return refuse('familiesOnly', 403)
 	if (!z.uuid().safeParse(input.elderId).success) return refuseField('elderId', 'elderNotYours', 403)
 	if (!z.uuid().safeParse(offeringId).success) return refuse('notBookable', 404)
+	return inTurn(offeringId, input, () => book(user, offeringId, input, now))
+}
+
+/**
+ * The booking form's path: the session is looked up in the booking's first statement (the same
+ * lookup as every request's, sessionLookupCtes), so an attempt that is refused (a full slot, under a
+ * rush nine in ten) costs one round trip in all. Answers as requireRole(request, ['family']) would
+ * first (a redirect to sign in, 403), then as createBooking. The caller has checked the CSRF token
+ * and parsed the form; anything refused before the database is asked falls back to requireRole.
+ */
+export async function createBookingOfSession(request: Request, offeringId: string, input: BookingInput, now = new Date()): Promise<BookingOutcome> {
+	const sid = await currentSessionId(request)
+	if (!sid || !z.uuid().safeParse(input.elderId).success || !z.uuid().safeParse(offeringId).success)
+		return createBooking(await requireRole(request, ['family']), offeringId, input, now)
+	return inTurn(offeringId, input, async () => {
+		const facts = await readFacts({ sid, now: now.getTime() }, offeringId, input)
+		rememberSessionUser(request, facts?.user ?? null)
+		const user = withRole(request, facts?.user ?? null, ['family'])
+		return book(user, offeringId, input, now, facts)
+	})
+}
+
+/**
+ * Attempts at one slot take turns in this process, at most as many at once as the process has
+ * database connections, in arrival order. Under a rush the pool would otherwise run every attempt's
+ * first statement before any attempt's second (it serves statements in arrival order): all 1,000
+ * read the slot before the first booking was written, and all 1,000 went on to the booking
+ * statement. In turns an attempt reads the slot after those ahead of it have booked or been refused,
+ * and after the last place is taken each later attempt is answered by its first statement. A read
+ * for a fast answer only: PostgreSQL still decides who gets a place (writeBooking), across processes.
+ */
+const turns = singleton('booking-turns', () => new KeyedTurns(getEnv().DATABASE_POOL_SIZE))
+
+function inTurn<T>(offeringId: string, input: BookingInput, work: () => Promise<T>): Promise<T> {
+	return turns.run(`${offeringId} ${new Date(input.startsAt).toISOString()}`, work)
+}
+
+type Who = { user: SessionUser } | { sid: string; now: number }
+
+/** Everything the checks need, in one round trip (with the session's user when asked by session): under a booking rush every query counts. */
+async function readFacts(who: Who, offeringId: string, input: BookingInput) {
 	const startsAt = new Date(input.startsAt)
 	const date = shanghaiDate(startsAt)
-	// Everything the checks below need, in one round trip: under a booking rush every query counts.
-	const facts = await sql`
-		SELECT
+	const bySession = 'sid' in who
+	const userId = bySession ? sql.raw('(SELECT id FROM hit)') : sql`${who.user.id}::uuid`
+	const head = bySession ? sql`WITH ${sessionLookupCtes(who.sid, who.now)} SELECT (SELECT ${SESSION_USER_JSON} FROM hit) AS "user",` : sql`SELECT`
+	return sql`
+		${head}
 			(SELECT json_build_object('id', b.id, 'status', b.status, 'offeringId', b."offeringId") FROM booking b
-			  WHERE b."familyUserId" = ${user.id}::uuid AND b."idempotencyKey" = ${input.idempotencyKey}) AS existing,
+			  WHERE b."familyUserId" = ${userId} AND b."idempotencyKey" = ${input.idempotencyKey}) AS existing,
 			(SELECT json_build_object('id', e.id, 'name', e.name, 'districtId', e."districtId", 'communityId', e."communityId", 'deceased', e."deathDate" IS NOT NULL,
 			                          'hasGrant', ${sql.raw(HAS_ACTIVE_GRANT('e.id'))})
-			  FROM elder e JOIN family_link fl ON fl."elderId" = e.id AND fl."userId" = ${user.id}::uuid WHERE e.id = ${input.elderId}::uuid) AS elder,
+			  FROM elder e JOIN family_link fl ON fl."elderId" = e.id AND fl."userId" = ${userId} WHERE e.id = ${input.elderId}::uuid) AS elder,
 			(SELECT json_build_object(
 				'id', o.id, 'title', o.title, 'category', o.category, 'priceFen', o."priceFen", 'durationMinutes', o."durationMinutes",
 				'districtIds', o."districtIds", 'communityIds', o."communityIds", 'active', o.active, 'providerId', o."providerId",
@@ -83,7 +134,13 @@ export async function createBooking(user: SessionUser, offeringId: string, input
 			(SELECT json_build_object('id', s.id, 'free', EXISTS (SELECT 1 FROM slot_place sp WHERE sp."slotId" = s.id AND sp."bookingId" IS NULL)) FROM slot s
 			  WHERE s."offeringId" = ${offeringId}::uuid AND s."startsAt" = ${startsAt}) AS slot`
 		.prepared()
-		.first<PreBooking>()
+		.first<PreBooking & { user?: SessionUser | null }>()
+}
+
+async function book(user: SessionUser, offeringId: string, input: BookingInput, now: Date, read?: Awaited<ReturnType<typeof readFacts>>): Promise<BookingOutcome> {
+	const startsAt = new Date(input.startsAt)
+	const date = shanghaiDate(startsAt)
+	const facts = read ?? (await readFacts({ user }, offeringId, input))
 	// A resubmission of a form that already booked answers with that booking, whatever else changed.
 	const existing = facts?.existing
 	if (existing) return existing.offeringId === offeringId ? ok({ bookingId: existing.id, status: existing.status, duplicate: true }) : refuse('formExpired', 409)
