@@ -1,8 +1,9 @@
 import { useLoaderData } from '@remix-run/react'
 import { getEnv } from '~/lib/env.server.ts'
+import { invariantResponse } from '~/lib/http.server.ts'
 
 function onlyForBenchmarks() {
-	if (getEnv().BENCH_FLOOR !== 'true') throw new Response('Not found', { status: 404 })
+	invariantResponse(getEnv().BENCH_FLOOR === 'true', 'Not found', { status: 404 })
 }
 
 // The benchmarks' floor: a bare Remix route with a trivial loader and action, rendered through the

@@ -14,14 +14,14 @@ import { invitationSchema } from '~/modules/auth/schemas.ts'
 // The invited person sets their own password here (the creator never knows it); officers then
 // enrol a second factor at their first sign-in.
 export async function loader({ params }: LoaderFunctionArgs) {
-	const invitation = notFoundUnless(await openInvitation(params.token ?? ''), 'This invitation link is unknown, used or expired.')
+	const invitation = notFoundUnless(await openInvitation(notFoundUnless(params.token)), 'This invitation link is unknown, used or expired.')
 	return { invitation }
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
 	const parsed = parseForm(await readProtectedForm(request), invitationSchema, { form: 'invitation', hideFields: ['password', 'confirmPassword'] })
 	if (!parsed.ok) return parsed.response
-	const outcome = await acceptInvitation(params.token ?? '', parsed.value.password, clientIp(request))
+	const outcome = await acceptInvitation(notFoundUnless(params.token), parsed.value.password, clientIp(request))
 	if (!outcome.ok) return replyFailure(parsed, outcome)
 	return redirect('/login?invited=1')
 }

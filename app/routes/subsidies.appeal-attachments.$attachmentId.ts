@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { clientIp, requireUuid } from '~/lib/http.server.ts'
+import { clientIp, notFoundUnless, requireUuid } from '~/lib/http.server.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { reviewableAppeal } from '~/modules/due-process/appeals.server.ts'
 import { attachmentFor } from '~/modules/due-process/attachments.server.ts'
@@ -10,8 +10,7 @@ import { OFFICER_ROLES } from '~/modules/due-process/scope.server.ts'
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const user = await requireRole(request, OFFICER_ROLES)
 	const id = requireUuid(params.attachmentId)
-	const file = await attachmentFor(user, id, (appealId) => reviewableAppeal(user, appealId), clientIp(request))
-	if (!file) throw new Response('Not found', { status: 404 })
+	const file = notFoundUnless(await attachmentFor(user, id, (appealId) => reviewableAppeal(user, appealId), clientIp(request)))
 	return new Response(file.bytes, {
 		headers: {
 			'Content-Type': file.mime,
