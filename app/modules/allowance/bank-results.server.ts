@@ -8,7 +8,7 @@ import { z } from 'zod'
 import { transaction, type Tx } from '~/lib/db.server.ts'
 import { failureOf } from '~/lib/db-rules.server.ts'
 import { getEnv } from '~/lib/env.server.ts'
-import { sql } from '~/lib/sql.server.ts'
+import { sql, type Sql } from '~/lib/sql.server.ts'
 import { fail, type Failure, type Outcome } from '~/lib/outcome.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
@@ -73,24 +73,21 @@ export async function importBankResults(user: SessionUser, runId: string, kind: 
 			// One statement each: the lines' outcome and their payments' status together. A file is
 			// applied whole or not at all: when not every line was this run's and still sent, the
 			// transaction is rolled back and the file judged line by line (below).
-			const { settled, marked } = (
-				kind === 'returns'
-					? await sql`WITH a AS (
-							UPDATE allowance_disbursement a SET status = 'returned', "returnedAt" = now(), "returnReason" = r.reason, "importId" = ${imported!.id}
+			const { settled, marked } = (await (kind === 'returns'
+				? settleAttempts(
+						runId,
+						sql`UPDATE allowance_disbursement a SET status = 'returned', "returnedAt" = now(), "returnReason" = r.reason, "importId" = ${imported!.id}
 							FROM unnest(${serials}::bigint[], ${candidates.map((c) => c.reason)}::text[]) AS r(serial, reason)
-							WHERE a."runId" = ${runId} AND a.serial = ANY(${serials}::bigint[]) AND a.serial = r.serial AND a.status = 'sent' RETURNING a."paymentId", a."returnReason"),
-						p AS (
-							UPDATE allowance_payment p SET status = 'returned', "failedAt" = now(), "failureReason" = a."returnReason"
-							FROM a WHERE a."paymentId" = p.id AND p.id = ANY(ARRAY(SELECT "paymentId" FROM a)) AND p."runId" = ${runId} AND p.status = 'sent' RETURNING 1)
-						SELECT (SELECT count(*) FROM a)::int AS settled, (SELECT count(*) FROM p)::int AS marked`.first<{ settled: number; marked: number }>(tx)
-					: await sql`WITH a AS (
-							UPDATE allowance_disbursement SET status = 'paid', "paidAt" = now(), "paidBy" = 'confirmation', "importId" = ${imported!.id}
-							WHERE "runId" = ${runId} AND serial = ANY(${serials}::bigint[]) AND status = 'sent' RETURNING "paymentId", "paidAt"),
-						p AS (
-							UPDATE allowance_payment p SET status = 'paid', "paidAt" = a."paidAt"
-							FROM a WHERE a."paymentId" = p.id AND p.id = ANY(ARRAY(SELECT "paymentId" FROM a)) AND p."runId" = ${runId} AND p.status = 'sent' RETURNING 1)
-						SELECT (SELECT count(*) FROM a)::int AS settled, (SELECT count(*) FROM p)::int AS marked`.first<{ settled: number; marked: number }>(tx)
-			)!
+							WHERE a."runId" = ${runId} AND a.serial = ANY(${serials}::bigint[]) AND a.serial = r.serial AND a.status = 'sent' RETURNING a."paymentId", a."returnReason"`,
+						sql`status = 'returned', "failedAt" = now(), "failureReason" = a."returnReason"`,
+					)
+				: settleAttempts(
+						runId,
+						sql`UPDATE allowance_disbursement SET status = 'paid', "paidAt" = now(), "paidBy" = 'confirmation', "importId" = ${imported!.id}
+							WHERE "runId" = ${runId} AND serial = ANY(${serials}::bigint[]) AND status = 'sent' RETURNING "paymentId", "paidAt"`,
+						sql`status = 'paid', "paidAt" = a."paidAt"`,
+					)
+			).first<{ settled: number; marked: number }>(tx))!
 			if (settled !== candidates.length) throw new Unsettled()
 			await audit({ actor: user, action: kind === 'returns' ? 'allowance.returns_import' : 'allowance.confirmations_import', entityType: 'allowance_run', entityId: runId, details: { month: run.month, marked, lines: parsed.rows.length, sha256 }, ip }, tx)
 			return { ok: true as const, value: { lines: candidates.map((c): LineReport => ({ line: c.line, outcome: 'matched' })), marked } }
@@ -106,6 +103,19 @@ export async function importBankResults(user: SessionUser, runId: string, kind: 
 		if (error instanceof Unsettled) return fail('allowance:errors.returns.alreadySettled', 409)
 		return failureOf(error)
 	}
+}
+
+/**
+ * One statement: `attempts` (an UPDATE of lines returning "paymentId" and what `paymentSet` reads as
+ * `a`) and the run's payments of those lines still sent, set by `paymentSet`; how many lines were
+ * settled and how many payments marked.
+ */
+function settleAttempts(runId: string, attempts: Sql, paymentSet: Sql) {
+	return sql`WITH a AS (${attempts}),
+		p AS (
+			UPDATE allowance_payment p SET ${paymentSet}
+			FROM a WHERE a."paymentId" = p.id AND p.id = ANY(ARRAY(SELECT "paymentId" FROM a)) AND p."runId" = ${runId} AND p.status = 'sent' RETURNING 1)
+		SELECT (SELECT count(*) FROM a)::int AS settled, (SELECT count(*) FROM p)::int AS marked`
 }
 
 /** Not every line of a file settled (a serial of no line of this run, or one already settled). */
