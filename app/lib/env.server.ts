@@ -52,6 +52,8 @@ const schema = z
 		ALLOWANCE_CARD_KEY: key32.default(DEV_ALLOWANCE_CARD_KEY),
 		/** Working days (Mon-Fri) after which a bank-file line the bank has not returned counts as paid. */
 		ALLOWANCE_CONFIRM_WORKING_DAYS: z.coerce.number().int().min(1).max(60).default(10),
+		/** How long /healthz waits for each service (database, Redis, Stripe) before calling it down. */
+		HEALTH_CHECK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
 		/** Set to "true" only behind HTTPS: marks cookies Secure. Defaults to true in production. */
 		COOKIE_SECURE: z.enum(['true', 'false']).optional(),
 		/**

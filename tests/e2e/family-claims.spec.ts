@@ -13,6 +13,7 @@ function testIdNumber() {
 }
 
 test('a family claims a registered elder and sees them once the community confirms @phone', async ({ page, browser }) => {
+	test.setTimeout(120_000)
 	const idNumber = testIdNumber()
 	const name = `认领${[...String(Date.now()).slice(-3)].map((d) => '甲乙丙丁戊己庚辛壬癸'[Number(d)]).join('')}`
 

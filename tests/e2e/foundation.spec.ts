@@ -26,6 +26,7 @@ function testIdNumber() {
 }
 
 test('a family registers, adds an elder, sees the masked number; the bureau sees the audit entry', async ({ page, browser }) => {
+	test.setTimeout(120_000)
 	const phone = `135${String(Date.now()).slice(-8)}`
 	await page.goto('/')
 	await expect(page.getByRole('heading', { level: 1 })).toContainText('颐养')

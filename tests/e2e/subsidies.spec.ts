@@ -191,6 +191,7 @@ test('a family applies, the community and the township review, the bureau approv
 })
 
 test('a city officer proposes a new policy version from a date, a second one approves it, and sets a budget; the pages read in English too', async ({ page, browser }) => {
+	test.setTimeout(120_000)
 	await login(page, '13800000041')
 	await page.getByRole('navigation', { name: '主菜单' }).getByRole('link', { name: '补贴政策' }).click()
 	await expect(page.getByRole('heading', { name: '养老服务补贴政策' })).toBeVisible()

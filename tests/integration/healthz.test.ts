@@ -3,13 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_PASSWORD } from '../../prisma/seed-data.ts'
 import { HttpClient, startApp } from '../setup/http.ts'
 
+// Whether a reachable service is reported reachable must not depend on how busy the machine is:
+// mid-run, PostgreSQL's checkpoint can sync tens of thousands of files, and a `SELECT 1` then took
+// longer than production's 2 s budget (1 Dec). The budget is configuration; these tests give it room
+// (the server started for the 503 case inherits it). An unreachable service still fails at once.
+process.env.HEALTH_CHECK_TIMEOUT_MS = '30000'
+
 let app: Awaited<ReturnType<typeof startApp>>
 beforeAll(async () => {
 	app = await startApp()
-	// Open the pool's first connection before timing anything: on a loaded machine a fresh database's
-	// first backend can take longer than the health check's 2 s budget.
-	const { pool } = await import('~/lib/db.server.ts')
-	await pool.query('SELECT 1')
 })
 afterAll(async () => {
 	await app.close()
@@ -72,9 +74,12 @@ describe('GET /healthz with a service down', () => {
 	it('answers 503 and names the unreachable service', async () => {
 		const { freePortSync } = await import('../../scripts/lib/ports.ts')
 		const port = freePortSync()
+		// A port nothing listens on (found free just now), for a Redis that cannot be reached.
+		let deadRedisPort = freePortSync()
+		while (deadRedisPort === port) deadRedisPort = freePortSync()
 		// The production bundle (HTTP tests use the build), as production starts it.
 		const child = spawn(process.execPath, ['build/node/server.js'], {
-			env: { ...process.env, PORT: String(port), REDIS_URL: 'redis://127.0.0.1:6399', NODE_ENV: 'production', ALLOW_DEV_SECRETS: 'true' },
+			env: { ...process.env, PORT: String(port), REDIS_URL: `redis://127.0.0.1:${deadRedisPort}`, NODE_ENV: 'production', ALLOW_DEV_SECRETS: 'true' },
 			stdio: 'ignore',
 		})
 		try {

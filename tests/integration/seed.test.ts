@@ -39,9 +39,10 @@ beforeAll(async () => {
 	db = new PrismaClient({ adapter: new PrismaPg({ connectionString: urls[0]! }) })
 })
 
+// Both are dropped with the run's other databases when Vitest ends (tests/setup/global-setup.ts):
+// DROP DATABASE waits for a checkpoint, which mid-run can take minutes.
 afterAll(async () => {
 	await db?.$disconnect()
-	for (const name of names) await dropDatabase(base, name)
 })
 
 describe('demo seed', () => {

@@ -5,7 +5,8 @@ import { ensureServices } from '../../scripts/services.ts'
 // The run's template database, migrated and demo-seeded once: each test file copies it
 // (tests/setup/database-per-file.ts). Under `npm test` it is already prepared (TEST_TEMPLATE_READY)
 // and shared with the browser tests, and npm test drops it; a bare `npx vitest run` prepares and
-// drops its own. The per-file copies are dropped here either way.
+// drops its own. The databases the test files made (named after it) are dropped here either way,
+// never while the run goes on: each DROP DATABASE waits for a checkpoint.
 //
 // Both integration projects name this file; it runs once per Vitest process (the first project to
 // start does the work, the other waits for it), and tears down when the last of them ends.
@@ -22,7 +23,8 @@ async function prepare(): Promise<() => Promise<void>> {
 	const testUrl = prepared ? databaseUrlWithName(base, name) : await prepareTemplate(base, name, { quiet: true })
 	return async () => {
 		if (process.env.KEEP_TEST_DB !== 'true') {
-			await dropDatabasesWithPrefix(testUrl, `${name}_f`)
+			// Every database the run's test files made (their copies, and the few made by hand).
+			await dropDatabasesWithPrefix(testUrl, `${name}_`)
 			if (!prepared) await dropDatabase(testUrl, name)
 		}
 		stripeMock?.kill()

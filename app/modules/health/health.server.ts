@@ -1,3 +1,4 @@
+import { getEnv } from '~/lib/env.server.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { redis, redisReady } from '~/lib/redis.server.ts'
 import { stripe } from '~/modules/payments/stripe.server.ts'
@@ -10,7 +11,7 @@ type Check = { ok: boolean; ms: number; error?: string }
  * more turn of I/O (setImmediate runs after the poll phase), so a late timer never beats an answer
  * that had arrived (a loaded machine reported a reachable database as down).
  */
-async function timed(fn: () => Promise<unknown>, timeoutMs = 2000): Promise<Check> {
+async function timed(fn: () => Promise<unknown>, timeoutMs = getEnv().HEALTH_CHECK_TIMEOUT_MS): Promise<Check> {
 	const started = performance.now()
 	let timer: NodeJS.Timeout | undefined
 	try {
@@ -29,7 +30,7 @@ const STRIPE_CHECK_TTL_MS = 60_000
 let stripeCached: { at: number; check: Promise<Check> } | null = null
 function stripeCheckCached(): Promise<Check> {
 	if (!stripeCached || Date.now() - stripeCached.at > STRIPE_CHECK_TTL_MS) {
-		stripeCached = { at: Date.now(), check: timed(() => stripe.balance.retrieve({}, { maxNetworkRetries: 0, timeout: 2000 })) }
+		stripeCached = { at: Date.now(), check: timed(() => stripe.balance.retrieve({}, { maxNetworkRetries: 0, timeout: getEnv().HEALTH_CHECK_TIMEOUT_MS })) }
 	}
 	return stripeCached.check
 }
@@ -39,6 +40,8 @@ export async function checkHealth() {
 	const [database, redisCheck, stripeCheck] = await Promise.all([
 		timed(() => sql`SELECT 1`.run()),
 		timed(async () => {
+			// A client not connected within 1.5 s is down, however long the budget: it is retrying a
+			// refused connection, and an answer will not come.
 			await redisReady(redis, 1500)
 			return redis.ping()
 		}),
