@@ -19,10 +19,11 @@ const ENV = await vi.hoisted(async () => {
 		SMS_RETRY_BASE_MS: '50',
 		SMS_SWEEP_MS: '200',
 		// Far above what a send takes on a loaded machine: with 1 s the sweep dead-lettered a send still
-		// in flight, and with a 400 ms timeout a slow answer from the stand-in counted as unknown. The
-		// tests of both cases make them happen on purpose (a row claimed long ago, a provider that hangs).
+		// in flight, and with a 400 ms (later 2 s) timeout a slow answer from the stand-in counted as
+		// unknown. The tests of both cases make them happen on purpose (a row claimed long ago, a
+		// provider that hangs past a transport given a short timeout of its own).
 		SMS_SENDING_STALE_MS: '30000',
-		SMS_HTTP_TIMEOUT_MS: '2000',
+		SMS_HTTP_TIMEOUT_MS: '20000',
 		SMS_LIMIT_PER_MINUTE: '2',
 		PHONE_CODE_PER_IP_PER_HOUR: '3',
 	})
@@ -32,6 +33,7 @@ const ENV = await vi.hoisted(async () => {
 import { getQueue, queuePrefix, workerConnection } from '~/jobs/queues.server.ts'
 import { SMS_QUEUE } from '~/jobs/sms.server.ts'
 import { prisma } from '~/lib/db.server.ts'
+import { getEnv } from '~/lib/env.server.ts'
 import { aliyunTransport, rpcSignature } from '~/modules/messaging/aliyun.server.ts'
 import { backoffMs, listMessages, sendOutboxMessage, sweepOutbox } from '~/modules/messaging/outbox.server.ts'
 import { requestPhoneCode, verifyPhoneCode } from '~/modules/messaging/phone-codes.server.ts'
@@ -109,7 +111,7 @@ describe('the SMS worker and the Aliyun adapter', () => {
 
 	it('a request signed with the wrong secret is refused by the server, and the message is dead-lettered at once', async () => {
 		const phone = uniquePhone()
-		const wrong = aliyunTransport({ endpoint: process.env.SMS_ALIYUN_ENDPOINT!, accessKeyId: 'LTAI-test-key', accessKeySecret: 'not-the-secret', signName: '荆门颐养', regionId: 'cn-hangzhou', timeoutMs: 2000 })
+		const wrong = aliyunTransport({ endpoint: process.env.SMS_ALIYUN_ENDPOINT!, accessKeyId: 'LTAI-test-key', accessKeySecret: 'not-the-secret', signName: '荆门颐养', regionId: 'cn-hangzhou', timeoutMs: 20_000 })
 		await worker.pause()
 		try {
 			const id = await message(phone)
@@ -163,9 +165,10 @@ describe('the SMS worker and the Aliyun adapter', () => {
 
 			// The provider takes the request but answers too late: sent or not, it is not tried again.
 			const slow = uniquePhone()
-			provider.script(slow, [{ hangMs: 3000 }])
+			provider.script(slow, [{ hangMs: 5000 }])
 			const slowId = await message(slow)
-			expect(await sendOutboxMessage(slowId, transportFromEnv())).toMatchObject({ status: 'dead', reason: expect.stringContaining('outcome unknown') })
+			const impatient = transportFromEnv({ ...getEnv(), SMS_HTTP_TIMEOUT_MS: 500 })
+			expect(await sendOutboxMessage(slowId, impatient)).toMatchObject({ status: 'dead', reason: expect.stringContaining('outcome unknown') })
 
 			// A worker claimed a row and died before recording the answer: the sweep dead-letters it.
 			const crashed = uniquePhone()
