@@ -6,8 +6,11 @@ import { createBooking } from '~/modules/marketplace/booking-create.server.ts'
 import { confirmBooking } from '~/modules/marketplace/booking-lifecycle.server.ts'
 import { classifyImport } from '~/modules/registry-import/classify.server.ts'
 import { templateCsv } from '~/modules/registry-import/report.server.ts'
+import { applyForSubsidy, communityReview } from '~/modules/subsidies/applications.server.ts'
+import { applySchema } from '~/modules/subsidies/schemas.ts'
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../prisma/seed-data.ts'
 import { makeUser, sessionUser, TEST_PASSWORD } from '../factories/accounts.ts'
+import { applicationForDecision } from '../factories/due-process.ts'
 import { addDays } from '../factories/index.ts'
 import { currentTotpOf, HttpClient, startApp } from '../setup/http.ts'
 
@@ -264,6 +267,25 @@ beforeAll(async () => {
 	if (!confirmed.ok) throw new Error(`confirmation refused: ${JSON.stringify(confirmed)}`)
 	const requested = await requestReassessment(family, elder.id, '近来行动不便，申请重新评估', null)
 	if (!requested.ok) throw new Error(`re-assessment request refused: ${JSON.stringify(requested)}`)
+	// Subsidy applications of 张伟's (each elder with the first policy it is eligible for): one passed by
+	// the community officer and waiting for the township's review, one waiting for the community's; and
+	// one in a place of its own waiting for the district bureau's decision.
+	const applications: string[] = []
+	const elders = await prisma.elder.findMany({ where: { families: { some: { userId: family.id } }, communityId: officer.communityId!, deathDate: null }, orderBy: { name: 'asc' }, select: { id: true } })
+	const policies = await prisma.subsidyPolicy.findMany({ orderBy: { code: 'asc' }, select: { id: true } })
+	for (const e of elders) {
+		for (const policy of policies) {
+			const outcome = await applyForSubsidy(family, applySchema.parse({ elderId: e.id, policyId: policy.id, householdSize: '1', householdIncome: '0', statement: '测试' }))
+			if (outcome.ok) {
+				applications.push(outcome.value.id)
+				break
+			}
+		}
+	}
+	expect(applications.length, 'applications for the community and township reviews').toBeGreaterThanOrEqual(2)
+	const reviewed = await communityReview(await sessionUser('13800000021'), { applicationId: applications[0]!, decision: 'approve', economicCheckResult: 'pass', economicCheckDate: shanghaiDate() }, null)
+	if (!reviewed.ok) throw new Error(`community review refused: ${JSON.stringify(reviewed)}`)
+	await applicationForDecision()
 	// A registry import of the community officer's, uploaded as the browser does and classified as the
 	// worker would (its page, and the form that applies it).
 	const officerClient = await clientOf(demo('13800000021'))
@@ -448,7 +470,7 @@ describe('scoped access: another tenant of the same role gets neither the page n
 		console.info(JSON.stringify({ checked: summary, posted: postSummary, public: [...publicShapes], shared }, null, 1))
 		expect(failures).toEqual([])
 		// The crawl reached the record pages and forms of every role (a crawl that silently finds nothing fails).
-		const least: Record<string, [pages: number, posts: number]> = { family: [4, 9], provider_staff: [4, 10], community_officer: [6, 10], township_officer: [4, 6], bureau_district: [6, 7], assessor: [1, 2] }
+		const least: Record<string, [pages: number, posts: number]> = { family: [4, 9], provider_staff: [4, 10], community_officer: [6, 12], township_officer: [4, 7], bureau_district: [6, 9], assessor: [1, 2] }
 		for (const [role, [pages, posts]] of Object.entries(least)) {
 			expect(summary[role]?.length ?? 0, `${role}: record page shapes checked`).toBeGreaterThanOrEqual(pages)
 			expect(postSummary[role]?.length ?? 0, `${role}: forms posted`).toBeGreaterThanOrEqual(posts)
