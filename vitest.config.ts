@@ -25,6 +25,7 @@ const env: Record<string, string> = {
 // module, or set the environment before they import the app. Every other integration file shares
 // a worker process with the files before it (see tests/setup/database-per-file.ts).
 const OWN_PROCESS = [
+	'access-matrix',
 	'allowance-exactly-once',
 	'allowance-held-card',
 	'allowance-lifecycle',
