@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import AxeBuilder from '@axe-core/playwright'
-import { test as base, expect, type APIRequestContext, type Browser, type Cookie, type Page } from '@playwright/test'
+import { test as base, expect, type APIRequestContext, type Browser, type Cookie, type Locator, type Page } from '@playwright/test'
 import pg from 'pg'
 import Stripe from 'stripe'
 
@@ -36,17 +36,33 @@ export function hotp(secretBase32: string, counter: number) {
  * ago (one test after another) the next step's code is given, and only if that one is used too does
  * the helper wait for the clock: a refused code is never sent (it would be a 401 in the console).
  */
-async function unusedTotpCode(page: Page, phone: string) {
+async function unusedTotpCode(page: Page, client: pg.Client, phone: string) {
+	const row = (await client.query<{ last: number | null }>('SELECT "totpLastCounter" AS last FROM app_user WHERE phone = $1', [phone])).rows[0]
+	for (;;) {
+		const now = Math.floor(Date.now() / 1000 / TOTP_PERIOD_SECONDS)
+		const step = Math.max(now, (row?.last ?? -1) + 1)
+		if (step <= now + 1) return hotp(DEMO_TOTP_SECRET, step)
+		await page.waitForTimeout((TOTP_PERIOD_SECONDS - ((Date.now() / 1000) % TOTP_PERIOD_SECONDS)) * 1000 + 200)
+	}
+}
+
+/** The advisory-lock class of the browser tests' authenticator steps (two-key locks: apart from any one-key lock of the app). */
+const TOTP_LOCK_CLASS = 4242
+
+/**
+ * Enters the officer's code and waits until the server has taken it, holding a lock on that officer
+ * across the browser test workers: two workers signing one officer in at the same moment read the
+ * same unused step, and the server takes each step once (the other got "验证码不正确或已使用过" and a
+ * 401, 1 Dec). The lock is the e2e database's, released when its session ends.
+ */
+async function enterTotpCode(page: Page, phone: string, code: Locator, signedIn: Locator) {
 	const client = new pg.Client({ connectionString: e2eDatabaseUrl() })
 	await client.connect()
 	try {
-		const row = (await client.query<{ last: number | null }>('SELECT "totpLastCounter" AS last FROM app_user WHERE phone = $1', [phone])).rows[0]
-		for (;;) {
-			const now = Math.floor(Date.now() / 1000 / TOTP_PERIOD_SECONDS)
-			const step = Math.max(now, (row?.last ?? -1) + 1)
-			if (step <= now + 1) return hotp(DEMO_TOTP_SECRET, step)
-			await page.waitForTimeout((TOTP_PERIOD_SECONDS - ((Date.now() / 1000) % TOTP_PERIOD_SECONDS)) * 1000 + 200)
-		}
+		await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [TOTP_LOCK_CLASS, phone])
+		await code.fill(await unusedTotpCode(page, client, phone))
+		await page.getByRole('button', { name: '验证' }).click()
+		await expect(signedIn).toBeVisible()
 	} finally {
 		await client.end()
 	}
@@ -108,10 +124,7 @@ export async function loginThroughForm(page: Page, phone: string, password = DEM
 	const nav = page.getByRole('navigation', { name: '主菜单' })
 	const code = page.getByLabel('验证码或恢复码')
 	await expect(nav.or(code)).toBeVisible()
-	if (await code.isVisible()) {
-		await code.fill(await unusedTotpCode(page, phone))
-		await page.getByRole('button', { name: '验证' }).click()
-	}
+	if (await code.isVisible()) await enterTotpCode(page, phone, code, nav)
 	await expect(nav).toBeVisible()
 }
 
