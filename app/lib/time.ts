@@ -77,3 +77,12 @@ export function formatDay(date: string | Date, locale: string): string {
 export function formatMonth(month: string, locale: string): string {
 	return new Intl.DateTimeFormat(locale, { timeZone: 'UTC', year: 'numeric', month: 'long' }).format(dateOnly(`${month.slice(0, 7)}-01`))
 }
+
+/** Whether a 'YYYY-MM-DD' names a day that exists (no 30 February), between 1900 and 2199. */
+export function isRealDate(value: string): boolean {
+	const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
+	if (!m) return false
+	const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])]
+	if (y < 1900 || y > 2199 || mo < 1 || mo > 12 || d < 1) return false
+	return d <= new Date(Date.UTC(y, mo, 0)).getUTCDate()
+}

@@ -18,13 +18,14 @@ import { audit } from '~/modules/audit/audit.server.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { listMessages, requeueDeadLetter } from '~/modules/messaging/outbox.server.ts'
+import { pageParam } from '~/lib/query.ts'
 
 const ROLES = ['admin'] as const
 const requeueSchema = z.object({ id: z.string().regex(/^\d{1,18}$/) })
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	await requireRole(request, ROLES)
-	const page = Math.max(1, Number(new URL(request.url).searchParams.get('page')) || 1)
+	const page = pageParam(new URL(request.url).searchParams)
 	// Full numbers only where nothing was really sent (the development transport's demo).
 	return { ...(await listMessages({ page, showNumbers: getEnv().SMS_TRANSPORT === 'dev' })), page, transport: getEnv().SMS_TRANSPORT }
 }

@@ -8,11 +8,12 @@ import { Pager } from '~/components/pager.tsx'
 import { DataTable, Day, Money, Month } from '~/components/ui.tsx'
 import { familyAllowances, livenessDue } from '~/modules/allowance/people.server.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
+import { pageParam } from '~/lib/query.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, ['family', 'community_officer', 'bureau_district', 'bureau_city'])
 	if (user.role === 'family') return { view: 'family' as const, elders: await familyAllowances(user) }
-	const page = Math.max(1, Number(new URL(request.url).searchParams.get('page')) || 1)
+	const page = pageParam(new URL(request.url).searchParams)
 	return { view: 'officer' as const, page, ...(await livenessDue(user, { page })) }
 }
 

@@ -7,10 +7,11 @@ import { Pager } from '~/components/pager.tsx'
 import { Money } from '~/components/ui.tsx'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { listBookings } from '~/modules/marketplace/booking-read.server.ts'
+import { pageParam } from '~/lib/query.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, ['family', 'provider_staff', 'bureau_district', 'bureau_city', 'admin'])
-	const page = Math.max(1, Number(new URL(request.url).searchParams.get('page')) || 1)
+	const page = pageParam(new URL(request.url).searchParams)
 	return { ...(await listBookings(user, { page })), page, role: user.role }
 }
 

@@ -10,11 +10,10 @@ import { ActionForm, Field, replyValue, TextareaField, useReplyForm } from '~/co
 import { Notice } from '~/components/notice.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
-import { shanghaiDate } from '~/lib/time.ts'
+import { isRealDate, shanghaiDate } from '~/lib/time.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { publishScale, scaleOn } from '~/modules/assessment/assessments.server.ts'
-import { isRealDate } from '~/modules/statuses/schemas.ts'
 
 const ROLES = ['bureau_city', 'admin'] as const
 const schema = z.object({

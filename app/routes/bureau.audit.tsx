@@ -9,11 +9,12 @@ import { formatShanghai } from '~/lib/time.ts'
 import { listAuditLog } from '~/modules/audit/audit.server.ts'
 import { auditFilterOf, auditQuery } from '~/modules/audit/filter.ts'
 import { BUREAU_ROLES, requireRole } from '~/modules/auth/access.server.ts'
+import { pageParam } from '~/lib/query.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, BUREAU_ROLES)
 	const url = new URL(request.url)
-	const page = Math.max(1, Math.min(10_000, Number(url.searchParams.get('page')) || 1))
+	const page = pageParam(url.searchParams)
 	const filter = auditFilterOf(url.searchParams)
 	return { ...(await listAuditLog(user, { page, ...filter })), page, filter }
 }

@@ -20,6 +20,7 @@ import { formatPercent, formatRatio, formatTarget, ragOf, TARGETS, type Indicato
 import { choosePeriod } from '~/modules/beds/plan-periods.server.ts'
 import { RagBadge } from '~/components/rag-badge.tsx'
 import { shanghaiDate } from '~/lib/time.ts'
+import { intParam, textParam } from '~/lib/query.ts'
 
 // Rendered once per distinct loader data, then reused (app/lib/document-cache.server.ts): the render
 // was most of this page's CPU.
@@ -28,8 +29,8 @@ export const handle = { documentCache: true }
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, BUREAU_ROLES)
 	const url = new URL(request.url)
-	const year = Number(url.searchParams.get('year')) || null
-	const districtId = url.searchParams.get('district') || null
+	const year = intParam(url.searchParams, 'year', 1900, 2200)
+	const districtId = textParam(url.searchParams, 'district', 40)
 	const today = shanghaiDate()
 	// One round trip: the census version, then figures cached under it; overdue findings are read outside the cached part (they change with the date, not only with the data).
 	const { board, history, districts, periods, overdue, limitDays } = await dashboardView(user, { year, districtId }, today)

@@ -18,13 +18,14 @@ import { readPhotos } from '~/modules/institutions/photos.server.ts'
 import { acceptanceSchema, approveSchema, reviewSchema } from '~/modules/institutions/schemas.ts'
 import { Acceptances } from '~/components/acceptances.tsx'
 import { ItemDecisionForm } from '~/components/item-decision.tsx'
+import { uuidParam } from '~/lib/query.ts'
 
 // The bureau's side of the construction subsidy (建设补贴, issue 14 item 3): district officers record
 // the acceptance inspection of new beds and review applications; city officers approve them (and
 // see and export what was paid). District officers see their district, city officers all.
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, BUREAU_ROLES)
-	const providerId = new URL(request.url).searchParams.get('provider')
+	const providerId = uuidParam(new URL(request.url).searchParams, 'provider')
 	return { role: user.role, today: shanghaiDate(), ...(await constructionForOfficer(user, { providerId })) }
 }
 

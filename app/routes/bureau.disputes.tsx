@@ -13,12 +13,13 @@ import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { listDisputes, resolveDispute } from '~/modules/marketplace/disputes.server.ts'
 import { resolveDisputeSchema } from '~/modules/marketplace/schemas.ts'
+import { pageParam } from '~/lib/query.ts'
 
 const ROLES = ['bureau_district', 'bureau_city', 'admin'] as const
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, ROLES)
-	const page = Math.max(1, Number(new URL(request.url).searchParams.get('page')) || 1)
+	const page = pageParam(new URL(request.url).searchParams)
 	return { ...(await listDisputes(user, { page })), page }
 }
 

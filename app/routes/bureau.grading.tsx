@@ -10,13 +10,14 @@ import { Notice } from '~/components/notice.tsx'
 import { DataTable, Facts } from '~/components/ui.tsx'
 import { formIdOf, parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
-import { shanghaiDate } from '~/lib/time.ts'
+import { isRealDate, shanghaiDate } from '~/lib/time.ts'
 import { BUREAU_ROLES, requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { requireRecentAuth } from '~/modules/auth/step-up.server.ts'
 import { criteriaOn, decideGrading, gradingOverview, submitGrading } from '~/modules/institutions/grading.server.ts'
 import { GRADING_SECTIONS, maxScore } from '~/modules/institutions/rules.ts'
 import { gradingDecisionSchema, gradingSchema } from '~/modules/institutions/schemas.ts'
+import { uuidParam } from '~/lib/query.ts'
 
 // Grading (等级评定, issue 14 item 6): a district or city officer fills the checklist of an
 // institution, the score gives the grade; another city officer approves it, and the grade (with its
@@ -25,7 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, BUREAU_ROLES)
 	const today = shanghaiDate()
 	const overview = await gradingOverview(user)
-	const providerId = new URL(request.url).searchParams.get('provider')
+	const providerId = uuidParam(new URL(request.url).searchParams, 'provider')
 	const selected = overview.providers.find((p) => p.id === providerId) ?? null
 	return { role: user.role, userId: user.id, today, criteria: await criteriaOn(today), selected, ...overview }
 }
@@ -39,7 +40,7 @@ export async function action({ request }: ActionFunctionArgs) {
 		const today = shanghaiDate()
 		// The checklist is the version in force on the assessment date (today's if the date is not a date).
 		const on = String(formData.get('assessedOn') ?? '')
-		const criteria = (/^\d{4}-\d{2}-\d{2}$/.test(on) && on <= today ? await criteriaOn(on) : null) ?? (await criteriaOn(today))
+		const criteria = (isRealDate(on) && on <= today ? await criteriaOn(on) : null) ?? (await criteriaOn(today))
 		const parsed = parseForm(formData, gradingSchema(criteria?.items ?? [], today), { form, invalidMessage: 'beds:grading.errors.checklist' })
 		if (!parsed.ok) return parsed.response
 		const { providerId, assessedOn, note, ...rest } = parsed.value as { providerId: string; assessedOn: string; note?: string } & Record<string, number>

@@ -16,13 +16,14 @@ import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { FINDING_ROWS, findingDecisionSchema, INSPECTION_KINDS, inspectionSchema, SEVERITIES } from '~/modules/institutions/inspection-schemas.ts'
 import { decideFinding, inspectionsForOfficer, recordInspection } from '~/modules/institutions/inspections.server.ts'
 import { readPhotos } from '~/modules/institutions/photos.server.ts'
+import { uuidParam } from '~/lib/query.ts'
 
 // The bureau's side of inspections (issue 14 item 7): district officers inspect their district's
 // institutions, record findings with deadlines, and close or reopen answered findings; city officers
 // (and administrators) read the whole city. Overdue findings are listed first.
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, BUREAU_ROLES)
-	const providerId = new URL(request.url).searchParams.get('provider')
+	const providerId = uuidParam(new URL(request.url).searchParams, 'provider')
 	const today = shanghaiDate()
 	return { today, ...(await inspectionsForOfficer(user, { providerId }, today)) }
 }

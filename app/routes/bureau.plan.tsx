@@ -20,11 +20,12 @@ import { PLAN_TABLE_2, PLAN_TEXT_TARGETS } from '~/modules/beds/plan-table.ts'
 import { tekunConcentratedSupport } from '~/modules/beds/facts.server.ts'
 import { planTargetsSchema } from '~/modules/beds/schemas.ts'
 import { shanghaiDate } from '~/lib/time.ts'
+import { intParam } from '~/lib/query.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, BUREAU_ROLES)
 	const url = new URL(request.url)
-	const [board, periods, tekun] = await Promise.all([dashboard(user, { year: Number(url.searchParams.get('year')) || null }), listPlanPeriods(), tekunConcentratedSupport(isCityWide(user) ? null : user.districtId ?? '-')])
+	const [board, periods, tekun] = await Promise.all([dashboard(user, { year: intParam(url.searchParams, 'year', 1900, 2200) }), listPlanPeriods(), tekunConcentratedSupport(isCityWide(user) ? null : user.districtId ?? '-')])
 	const period = choosePeriod(periods, url.searchParams.get('period'), Number(shanghaiDate().slice(0, 4)))
 	// District officers see their district's values; city officers the city's.
 	const actual = board.city ?? board.districts[0] ?? null

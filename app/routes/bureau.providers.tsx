@@ -17,6 +17,7 @@ import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { listProvidersForReview, reviewProvider, setProviderSuspension } from '~/modules/marketplace/providers.server.ts'
 import { gradeProviderSchema, reviewProviderSchema, suspensionSchema } from '~/modules/marketplace/schemas.ts'
 import { fail } from '~/lib/outcome.ts'
+import { pageParam } from '~/lib/query.ts'
 
 const ROLES = ['bureau_district', 'bureau_city', 'admin'] as const
 const STATUSES = ['pending', 'approved', 'rejected', 'suspended'] as const
@@ -25,7 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, ROLES)
 	const url = new URL(request.url)
 	const status = STATUSES.find((s) => s === url.searchParams.get('status')) ?? 'pending'
-	const page = Math.max(1, Number(url.searchParams.get('page')) || 1)
+	const page = pageParam(url.searchParams)
 	return { ...(await listProvidersForReview(user, { status, page })), status, page, today: shanghaiDate() }
 }
 

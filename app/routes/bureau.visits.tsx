@@ -12,12 +12,13 @@ import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { visitReviewSchema } from '~/modules/marketplace/schemas.ts'
 import { listFlaggedVisits, reviewVisit } from '~/modules/marketplace/visits.server.ts'
+import { pageParam } from '~/lib/query.ts'
 
 const ROLES = ['bureau_district', 'bureau_city', 'admin'] as const
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, ROLES)
-	const page = Math.max(1, Number(new URL(request.url).searchParams.get('page')) || 1)
+	const page = pageParam(new URL(request.url).searchParams)
 	return { ...(await listFlaggedVisits(user, { page })), page }
 }
 

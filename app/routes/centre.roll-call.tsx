@@ -12,13 +12,13 @@ import { shanghaiDate } from '~/lib/time.ts'
 import { arrivalSchema, departureSchema, recordArrival, recordDeparture, rollCall } from '~/modules/attendance/attendance.server.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
+import { dateParam } from '~/lib/query.ts'
 
 // The centre's roll call for a day (phone/tablet): tick each elder in on arrival and out on
 // departure with the meals served. Plain forms, one per row, so it works without JavaScript.
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, ['provider_staff'])
-	const asked = new URL(request.url).searchParams.get('day') ?? ''
-	const day = /^\d{4}-\d{2}-\d{2}$/.test(asked) ? asked : shanghaiDate()
+	const day = dateParam(new URL(request.url).searchParams, 'day') ?? shanghaiDate()
 	return { day, rows: notFoundUnless(await rollCall(user, day)) }
 }
 

@@ -9,11 +9,12 @@ import { ELDER_VIEWER_ROLES, isRegistrar, requireRole } from '~/modules/auth/acc
 import { countPendingClaims, listFamilyClaims } from '~/modules/elders/claims.server.ts'
 import { listElders } from '~/modules/elders/elders.server.ts'
 import { When } from '~/components/marketplace.tsx'
+import { pageParam } from '~/lib/query.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, ELDER_VIEWER_ROLES)
 	const url = new URL(request.url)
-	const page = Math.max(1, Number(url.searchParams.get('page')) || 1)
+	const page = pageParam(url.searchParams)
 	const unverified = url.searchParams.get('residence') === 'unverified'
 	const { elders, hasMore } = await listElders(user, { page, unverified })
 	const isFamily = user.role === 'family'

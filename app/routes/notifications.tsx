@@ -12,10 +12,11 @@ import { formatDay } from '~/lib/time.ts'
 import { requireUser } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { listNotifications, markAllRead } from '~/modules/marketplace/notify.server.ts'
+import { pageParam } from '~/lib/query.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireUser(request)
-	const page = Math.max(1, Number(new URL(request.url).searchParams.get('page')) || 1)
+	const page = pageParam(new URL(request.url).searchParams)
 	return { ...(await listNotifications(user, { page })), page }
 }
 

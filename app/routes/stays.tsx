@@ -16,11 +16,12 @@ import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { BED_TYPES, stayRequestSchema, type BedTypeName } from '~/modules/beds/schemas.ts'
 import { approvedInstitutions, cancelStayRequest, familyElders, familyRequests, listVacancies, requestStay } from '~/modules/beds/stays.server.ts'
 import { listDistrictsWithCommunities } from '~/modules/elders/elders.server.ts'
+import { textParam, uuidParam } from '~/lib/query.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, ['family'])
 	const url = new URL(request.url)
-	const filter = { districtId: url.searchParams.get('district') || undefined, providerId: url.searchParams.get('institution') || undefined, bedType: (url.searchParams.get('type') || undefined) as BedTypeName | undefined }
+	const filter = { districtId: textParam(url.searchParams, 'district', 40) ?? undefined, providerId: uuidParam(url.searchParams, 'institution') ?? undefined, bedType: (url.searchParams.get('type') || undefined) as BedTypeName | undefined }
 	const [vacancies, institutions, districts, elders, requests] = await Promise.all([listVacancies(filter), approvedInstitutions(), listDistrictsWithCommunities(), familyElders(user), familyRequests(user)])
 	return { vacancies, institutions, districts: districts.map((d) => ({ id: d.id, nameZh: d.nameZh, nameEn: d.nameEn })), elders, requests, filter, today: shanghaiDate() }
 }
@@ -36,7 +37,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 // Withdrawing is asked twice: a ticked box, so it works without JavaScript.
-const cancelSchema = z.object({ requestId: z.string(), confirm: z.literal('on', { error: 'beds:errors.confirmWithdraw' }) })
+const cancelSchema = z.object({ requestId: z.uuid({ error: 'beds:errors.request.notOpen' }), confirm: z.literal('on', { error: 'beds:errors.confirmWithdraw' }) })
 
 export default function StaysPage() {
 	const { vacancies, institutions, districts, elders, requests, filter, today } = useLoaderData<typeof loader>()

@@ -8,10 +8,10 @@ import { shanghaiDate } from '~/lib/time.ts'
 import { BUREAU_ROLES, requireRole } from '~/modules/auth/access.server.ts'
 import { listDistrictsWithCommunities } from '~/modules/elders/elders.server.ts'
 import { budgetOverview } from '~/modules/subsidies/reports.server.ts'
+import { intParam } from '~/lib/query.ts'
 
 function yearOf(request: Request) {
-	const y = Number(new URL(request.url).searchParams.get('year'))
-	return Number.isInteger(y) && y >= 2016 && y <= 2100 ? y : Number(shanghaiDate().slice(0, 4))
+	return intParam(new URL(request.url).searchParams, 'year', 2016, 2100) ?? Number(shanghaiDate().slice(0, 4))
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {

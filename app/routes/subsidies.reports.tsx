@@ -12,11 +12,11 @@ import { shanghaiDate } from '~/lib/time.ts'
 import { BUREAU_ROLES, requireRole } from '~/modules/auth/access.server.ts'
 import { listDistrictsWithCommunities } from '~/modules/elders/elders.server.ts'
 import { spendingReport } from '~/modules/subsidies/reports.server.ts'
+import { intParam } from '~/lib/query.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, BUREAU_ROLES)
-	const y = Number(new URL(request.url).searchParams.get('year'))
-	const year = Number.isInteger(y) && y >= 2016 && y <= 2100 ? y : Number(shanghaiDate().slice(0, 4))
+	const year = intParam(new URL(request.url).searchParams, 'year', 2016, 2100) ?? Number(shanghaiDate().slice(0, 4))
 	const [report, districts] = await Promise.all([spendingReport(user, year), listDistrictsWithCommunities()])
 	return { report, districts: districts.map((d) => ({ id: d.id, nameZh: d.nameZh, nameEn: d.nameEn })) }
 }

@@ -1,11 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { sql } from '~/lib/sql.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import { i18nFor } from '~/lib/i18n.ts'
-import { DEMO_ACCOUNTS } from '../../prisma/seed-data.ts'
+import { FUZZ_RUNS as RUNS, FUZZ_SEED as SEED, idsFor, loadIds, paramArb, paramsOf, ROLES, ROUTES_DIR, urlOf, valueArb } from '../setup/fuzz.ts'
 import { consistencyViolations, installWriteCounter, newViolations, writeCount, type Violations } from '../setup/db-consistency.ts'
 import { anonymous, callAction, signIn, type RouteModule, type RouteResult, type Visitor } from '../setup/route.ts'
 
@@ -102,32 +100,12 @@ const FUZZ_ROUTES: Record<string, Entry> = {
 	'visits.$bookingId.tsx': {},
 }
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 6)
-// `npm test` always draws the same cases (a fixed seed: tests are deterministic); `npm run test:fuzz`
-// draws new ones each time and prints the seed of a failure, which FUZZ_SEED replays.
-const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : process.env.FUZZ_RUNS ? undefined : 20261201
-const ROUTES_DIR = fileURLToPath(new URL('../../app/routes/', import.meta.url))
-
 // ---- What the route modules say -------------------------------------------------------------------
 
 const actionRoutes = readdirSync(ROUTES_DIR)
 	.filter((f) => /\.tsx?$/.test(f))
 	.filter((f) => /export\s+(async\s+)?function\s+action\b|export\s+const\s+action\b/.test(readFileSync(ROUTES_DIR + f, 'utf8')))
 	.sort()
-
-/** The URL of a flat-route file name, with each `$param` filled in. */
-function urlOf(file: string, params: Record<string, string>) {
-	const segments = file
-		.replace(/\.tsx?$/, '')
-		.replace(/\[\.\]/g, '~dot~')
-		.split('.')
-		.map((s) => s.replace(/_$/, ''))
-		.filter((s) => s && !s.startsWith('_'))
-		.map((s) => (s.startsWith('$') ? encodeURIComponent(params[s.slice(1)] ?? '') : s.replaceAll('~dot~', '.')))
-	return `/${segments.join('/')}`
-}
-
-const paramsOf = (file: string) => [...file.matchAll(/\$(\w+)/g)].map((m) => m[1]!)
 
 type ZodLike = { _zod: { def: Record<string, unknown> & { type: string } } }
 const isZod = (v: unknown): v is ZodLike => typeof v === 'object' && v !== null && '_zod' in v
@@ -246,126 +224,6 @@ async function shapeOf(file: string): Promise<Shape> {
 
 // ---- Generated values -----------------------------------------------------------------------------
 
-const HUGE = 'x'.repeat(100_000)
-const BAD_TEXT = [
-	'',
-	' ',
-	'\u0000',
-	'a\u0007b',
-	'\u202eevil',
-	'\u200b',
-	'\ufeff',
-	'\r\n',
-	'\t',
-	'abc',
-	'-1',
-	'0',
-	'1e309',
-	'NaN',
-	'Infinity',
-	'99999999999999999999999',
-	'-0.001',
-	'1.005',
-	'2147483648',
-	'true',
-	'null',
-	'undefined',
-	'2026-02-30',
-	'0000-00-00',
-	'9999-12-31',
-	'2026-13',
-	'{"a":1}',
-	"' OR 1=1 --",
-	'../../etc/passwd',
-	'<script>alert(1)</script>',
-	'𠮷𠮷𠮷',
-	HUGE,
-	'张'.repeat(5000),
-]
-
-const today = shanghaiDate()
-const PLAUSIBLE = [today, today.slice(0, 7), '2026-01-01', '1', '2', '12', '100', '0.5', '8', 'dongbao', 'zhongxiang', '张三', '王秀英', '13800000099', '测试说明', 'yes', 'no', 'on', 'approve', 'reject', 'Yiyang2026!', '123456']
-
-/** Ids of rows in every table that forms take ids of: most belong to another scope than the visitor's. */
-const ID_TABLES: Record<string, string> = {
-	elder: 'elder',
-	booking: 'booking',
-	bed: 'bed',
-	room: 'room',
-	provider: 'provider',
-	community: 'community',
-	township: 'township',
-	district: 'district',
-	run: 'allowance_run',
-	import: 'registry_import',
-	claim: 'subsidy_claim',
-	application: 'subsidy_application',
-	complaint: 'complaint',
-	admission: 'admission',
-	request: 'stay_request',
-	change: 'pending_change',
-	session: 'session',
-	policy: 'subsidy_policy',
-	rule: 'availability_rule',
-	user: 'app_user',
-	org: 'assessment_org',
-	offering: 'offering',
-	status: 'elder_status',
-	appeal: 'appeal',
-	grant: 'subsidy_grant',
-	notice: 'subsidy_notice',
-	objection: 'notice_objection',
-}
-let idPool: Record<string, string[]> = {}
-let allIds: string[] = []
-
-/** Rows within the demo accounts' own scopes, so that some cases get past the scope checks. */
-function ownIds(phones: string[]): Record<string, ReturnType<typeof sql>> {
-	const users = sql`SELECT id, "providerId", "communityId" FROM app_user WHERE phone = ANY(${phones}::text[])`
-	return {
-		elder: sql`SELECT DISTINCT e.id::text AS id FROM elder e WHERE e.id IN (SELECT l."elderId" FROM family_link l WHERE l."userId" IN (SELECT id FROM (${users}) u))
-			OR e."communityId" IN (SELECT "communityId" FROM (${users}) u) ORDER BY 1 LIMIT 12`,
-		booking: sql`SELECT b.id::text AS id FROM booking b WHERE b."familyUserId" IN (SELECT id FROM (${users}) u) OR b."providerId" IN (SELECT "providerId" FROM (${users}) u) ORDER BY b."createdAt" DESC LIMIT 12`,
-		bed: sql`SELECT b.id::text AS id FROM bed b WHERE b."providerId" IN (SELECT "providerId" FROM (${users}) u) ORDER BY 1 LIMIT 6`,
-		offering: sql`SELECT o.id::text AS id FROM offering o WHERE o."providerId" IN (SELECT "providerId" FROM (${users}) u) ORDER BY 1 LIMIT 6`,
-		provider: sql`SELECT DISTINCT "providerId"::text AS id FROM (${users}) u WHERE "providerId" IS NOT NULL`,
-		community: sql`SELECT DISTINCT "communityId"::text AS id FROM (${users}) u WHERE "communityId" IS NOT NULL`,
-	}
-}
-
-async function loadIds() {
-	idPool = {}
-	const own = ownIds(DEMO_ACCOUNTS.map((a) => a.phone))
-	for (const [key, table] of Object.entries(ID_TABLES)) {
-		const mine = own[key] ? (await own[key].rows<{ id: string }>()).map((r) => r.id) : []
-		const rows = await sql`SELECT id::text AS id FROM ${sql.raw(table)} ORDER BY id LIMIT 6`.rows<{ id: string }>()
-		idPool[key] = [...new Set([...mine, ...rows.map((r) => r.id)])]
-	}
-	allIds = [...new Set(Object.values(idPool).flat())]
-}
-
-function idsFor(name: string): string[] {
-	const key = name.replace(/Ids?$/, '').replace(/^.*[A-Z]/, (m) => m.slice(-1).toLowerCase())
-	const own = idPool[key] ?? []
-	return [...own, ...allIds.slice(0, 20)]
-}
-
-const isIdName = (name: string) => /(^id$|Ids?$)/.test(name)
-
-function valueArb(name: string, choices: Set<string>): fc.Arbitrary<string> {
-	const options: fc.WeightedArbitrary<string>[] = [
-		{ arbitrary: fc.constantFrom(...BAD_TEXT), weight: 4 },
-		{ arbitrary: fc.string({ unit: 'binary', maxLength: 30 }), weight: 2 },
-		{ arbitrary: fc.oneof(fc.integer().map(String), fc.double().map(String), fc.uuid(), fc.date({ noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10))), weight: 2 },
-	]
-	// Plausible values too, so that some forms pass validation and reach the writes behind it.
-	options.push({ arbitrary: fc.constantFrom(...PLAUSIBLE), weight: 3 })
-	const ids = idsFor(name)
-	if (ids.length) options.push({ arbitrary: fc.constantFrom(...ids, 'not-a-uuid', '00000000-0000-0000-0000-000000000000'), weight: isIdName(name) ? 6 : 1 })
-	if (choices.size) options.push({ arbitrary: fc.constantFrom(...choices), weight: 6 })
-	return fc.oneof(...options)
-}
-
 /** A form: any subset of the route's fields, each a generated value or repeated (checkboxes). */
 function formArb(shape: Shape): fc.Arbitrary<Record<string, string | string[]>> {
 	const record: Record<string, fc.Arbitrary<string | string[]>> = {}
@@ -398,16 +256,12 @@ function fileArb(): fc.Arbitrary<File> {
 
 // ---- Who, and one case ----------------------------------------------------------------------------
 
-const ROLES = ['anonymous', ...DEMO_ACCOUNTS.map((a) => a.phone)] as const
 type Csrf = 'valid' | 'missing' | 'forged'
 type Case = { role: string; params: Record<string, string>; intent: string | undefined; fields: Record<string, string | string[]>; files: Partial<Record<string, File>>; csrf: Csrf }
 
 function caseArb(shape: Shape, admitted: string[]): fc.Arbitrary<Case> {
 	const params: Record<string, fc.Arbitrary<string>> = {}
-	for (const p of shape.params) {
-		const ids = idsFor(p)
-		params[p] = fc.oneof({ arbitrary: fc.constantFrom(...(ids.length ? ids : ['x'])), weight: 6 }, { arbitrary: fc.constantFrom('not-a-uuid', '00000000-0000-0000-0000-000000000000', HUGE.slice(0, 5000), '%00', '..'), weight: 1 }, { arbitrary: fc.uuid(), weight: 1 })
-	}
+	for (const p of shape.params) params[p] = paramArb(p)
 	const files: Record<string, fc.Arbitrary<File>> = {}
 	for (const f of shape.files) files[f] = fileArb()
 	return fc.record({
@@ -537,6 +391,13 @@ describe('regressions found by the fuzz suite', () => {
 		expect(named.status).toBe(400)
 		const code = await callAction<FormReplyLike>(route, '/bureau/assessment-orgs', { ...fields, districtIds: ['dongbao', 'a b'] }, { as: await signIn('13800000041') })
 		expect(code.status).toBe(400)
+	})
+
+	it('withdrawing a stay request named by a malformed id answers 400 under the field, not a database error', async () => {
+		const route = (await import('~/routes/stays.tsx')) as RouteModule
+		const res = await callAction<FormReplyLike>(route, '/stays', { intent: 'cancel', requestId: '\u202eevil', confirm: 'on' }, { as: await signIn('13800000002') })
+		expect(res.status).toBe(400)
+		expect(res.data.result?.error?.requestId).toEqual(['beds:errors.request.notOpen'])
 	})
 
 	it('a registry upload sent urlencoded (no multipart body) answers 400, not 500', async () => {

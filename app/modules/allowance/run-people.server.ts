@@ -8,12 +8,13 @@ import { addMonths } from '~/lib/time.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 
 import { PEOPLE_KINDS, STOP_REASONS } from './run-people.ts'
+import { isSingleLine } from '~/lib/text.ts'
 
 export const peopleFilterSchema = z.object({
 	kind: z.enum(PEOPLE_KINDS).catch('new'),
 	reason: z.enum(STOP_REASONS).optional().catch(undefined),
 	district: z.string().trim().regex(/^[a-z]{2,40}$/).optional().catch(undefined),
-	q: z.string().trim().max(20).optional().catch(undefined),
+	q: z.string().trim().max(20).refine(isSingleLine).optional().catch(undefined),
 	page: z.coerce.number().int().min(1).max(100_000).catch(1),
 })
 export type PeopleFilter = z.infer<typeof peopleFilterSchema>

@@ -20,7 +20,7 @@ export async function listVacancies(filter: VacancyFilter) {
 		        b.type, count(*)::int AS vacant, min(b."monthlyPriceFen")::int AS "minPriceFen", max(b."monthlyPriceFen")::int AS "maxPriceFen"
 		 FROM bed b JOIN provider p ON p.id = b."providerId" JOIN district d ON d.id = p."districtId"
 		 WHERE b.status = 'vacant' AND p.kind = 'institution' AND p.status = 'approved'
-		   AND (${filter.districtId || null}::text IS NULL OR p."districtId" = ${filter.districtId || null}) AND (${filter.providerId && /^[0-9a-f-]{36}$/i.test(filter.providerId) ? filter.providerId : null}::uuid IS NULL OR p.id = ${filter.providerId && /^[0-9a-f-]{36}$/i.test(filter.providerId) ? filter.providerId : null}::uuid) AND (${bedType}::"BedType" IS NULL OR b.type = ${bedType}::"BedType")
+		   AND (${filter.districtId || null}::text IS NULL OR p."districtId" = ${filter.districtId || null}) AND (${filter.providerId ?? null}::uuid IS NULL OR p.id = ${filter.providerId ?? null}::uuid) AND (${bedType}::"BedType" IS NULL OR b.type = ${bedType}::"BedType")
 		 GROUP BY p.id, d.id, b.type ORDER BY d."sortOrder", p.grade DESC NULLS LAST, p.name, b.type`.rows<{ providerId: string; name: string; districtId: string; districtZh: string; districtEn: string; address: string | null; phone: string | null; grade: number | null; type: BedTypeName; vacant: number; minPriceFen: number; maxPriceFen: number }>()
 	return res
 }

@@ -1,6 +1,7 @@
 // Form schemas of the marketplace. Messages are i18n keys in the `marketplace` namespace
 // (or `common` for the shared ones) that the form components translate.
 import { z } from 'zod'
+import { isRealDate } from '~/lib/time.ts'
 import { CONTROL_MESSAGE, hasNoControlChars, isSingleLine, nameSchema, passwordSchema, phoneSchema } from '~/modules/auth/schemas.ts'
 import { PAY_METHODS } from '~/modules/payments/wallets.ts'
 import { ALL_CATEGORIES, PRICE_UNITS, PROVIDER_KINDS } from './categories.ts'
@@ -167,12 +168,12 @@ const blank = (v: unknown) => (v === '' || v === null ? undefined : v)
 const optionalInt = (min: number, max: number) => z.preprocess(blank, z.coerce.number().int().min(min).max(max).optional()).catch(undefined)
 
 export const searchSchema = z.object({
-	q: z.string().trim().max(50).optional().default('').catch(''),
-	district: z.string().trim().max(40).optional().default('').catch(''),
-	community: z.string().trim().max(40).optional().default('').catch(''),
+	q: z.string().trim().max(50).refine(isSingleLine).optional().default('').catch(''),
+	district: z.string().trim().max(40).refine(isSingleLine).optional().default('').catch(''),
+	community: z.string().trim().max(40).refine(isSingleLine).optional().default('').catch(''),
 	category: z.preprocess(blank, z.enum(ALL_CATEGORIES).optional()).catch(undefined),
 	kind: z.preprocess(blank, z.enum(PROVIDER_KINDS).optional()).catch(undefined),
-	date: z.preprocess(blank, z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional()).catch(undefined),
+	date: z.preprocess(blank, z.string().refine(isRealDate).optional()).catch(undefined),
 	minPrice: optionalInt(0, 10_000_000),
 	maxPrice: optionalInt(0, 10_000_000),
 	minGrade: optionalInt(1, 5),

@@ -1,18 +1,10 @@
 // Forms of statuses (身份类别) and capability assessments, parsed on the server. Messages are keys of
 // the `statuses` namespace; every problem names its field.
 import { z } from 'zod'
+import { isRealDate } from '~/lib/time.ts'
 
 export const STATUS_KINDS = ['dibao', 'low_income', 'tekun', 'youfu', 'family_planning', 'severe_disability', 'empty_nest', 'living_alone'] as const
 export type StatusKind = (typeof STATUS_KINDS)[number]
-
-/** Whether a 'YYYY-MM-DD' names a day that exists (no 30 February), between 1900 and 2199. */
-export function isRealDate(value: string): boolean {
-	const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
-	if (!m) return false
-	const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])]
-	if (y < 1900 || y > 2199 || mo < 1 || mo > 12 || d < 1) return false
-	return d <= new Date(Date.UTC(y, mo, 0)).getUTCDate()
-}
 
 const date = (required: string) =>
 	z

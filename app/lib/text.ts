@@ -1,0 +1,15 @@
+// What text the product accepts from anyone (forms, query strings).
+
+/**
+ * C0 and C1 control characters other than tab and line breaks, zero-width characters, and the
+ * bidirectional overrides and isolates (which make text read differently from what it is: "Trojan
+ * Source"), and the byte-order mark.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\uFFF9-\uFFFB]/
+const LINE_BREAKS = /[\t\r\n\u2028\u2029]/
+
+/** For multi-line text (reasons, notes, statements): no control characters; tabs and line breaks are fine. */
+export const hasNoControlChars = (v: string) => !CONTROL_CHARS.test(v)
+/** For single-line text (names, titles, ids): no control characters, tabs or line breaks. */
+export const isSingleLine = (v: string) => !CONTROL_CHARS.test(v) && !LINE_BREAKS.test(v)
