@@ -37,7 +37,7 @@ async function queryNames(): Promise<Map<string, Set<string>>> {
 		const src = readFileSync(file, 'utf8')
 		for (const m of src.matchAll(/(?:searchParams|query|params)\.get(?:All)?\('([A-Za-z]\w*)'\)/g)) add(m[1]!)
 		// app/lib/query.ts
-		for (const m of src.matchAll(/\b(?:text|int|uuid|date)Param\([^,()]+,\s*'([A-Za-z]\w*)'/g)) add(m[1]!)
+		for (const m of src.matchAll(/\b(?:text|int|uuid|date)Param\([^,]+?,\s*'([A-Za-z]\w*)'/g)) add(m[1]!)
 		if (/\bpageParam\(/.test(src)) add('page')
 		// Helpers over URLSearchParams (audit/filter.ts: `get('actor')`).
 		if (/URLSearchParams/.test(src)) for (const m of src.matchAll(/\bget\('([A-Za-z]\w*)'\)/g)) add(m[1]!)
