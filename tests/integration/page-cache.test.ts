@@ -4,6 +4,7 @@
 // carries its own nonce, nobody gets another's page, and a committed change shows on the next request.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pool, prisma } from '~/lib/db.server.ts'
+import { fromShanghai, shanghaiDate } from '~/lib/time.ts'
 import { searchSchema } from '~/modules/marketplace/schemas.server.ts'
 import { catalogueVersion, searchPage } from '~/modules/marketplace/search-cache.server.ts'
 import { DEMO_PASSWORD } from '../../prisma/seed-data.ts'
@@ -124,7 +125,12 @@ describe('cached search results', () => {
 		const title = `时刻助浴${process.pid}${seq++}`
 		await prisma.offering.update({ where: { id: provider.offeringId }, data: { title } })
 		const params = searchSchema.parse({ q: title })
-		const now = new Date()
+		// Reuse holds within one Shanghai day: search from the start of the day of the first slot shown,
+		// so that the moment just before that slot is the same day whatever the hour the test runs at
+		// (in the evening the first slot is tomorrow's).
+		const probe = await searchPage(params, new Date())
+		const firstDay = shanghaiDate(new Date(probe.results.hits[0]!.nextSlots[0]!))
+		const now = new Date(Math.max(Date.now(), fromShanghai(firstDay).getTime()))
 		const first = await searchPage(params, now)
 		const slots = first.results.hits[0]!.nextSlots
 		expect(slots).toHaveLength(3)
