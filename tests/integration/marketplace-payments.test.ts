@@ -187,6 +187,18 @@ describe('WeChat Pay and Alipay', () => {
 		expect(await prisma.stripeEvent.count({ where: { id: forged.eventId } })).toBe(0)
 	})
 
+	it("refuses an event for a payment's own intent whose metadata names another payment", async () => {
+		const mine = await bookAndPay()
+		const other = await bookAndPay()
+		const crossed = signedEvent('payment_intent.succeeded', { id: mine.intentId, amount: 10_000, paymentId: other.payment.id })
+		expect((await deliver(crossed)).status).toBe(400)
+		for (const b of [mine, other]) expect(await bookingOf(b.bookingId)).toMatchObject({ paymentStatus: 'processing', payments: [{ state: 'created' }] })
+		expect(await prisma.stripeEvent.count({ where: { id: crossed.eventId } })).toBe(0)
+		// The same event naming its own payment is taken.
+		expect((await deliver(signedEvent('payment_intent.succeeded', { id: mine.intentId, amount: 10_000, paymentId: mine.payment.id }))).status).toBe(200)
+		expect(await bookingOf(mine.bookingId)).toMatchObject({ paymentStatus: 'paid' })
+	})
+
 	it('shows a plain message when the wallet gives nothing to show (stripe-mock without the stand-in)', async () => {
 		const { bookingId, family } = await book()
 		const bare = new Stripe('sk_test_bare', { host: new URL(STRIPE.upstream).hostname, port: Number(new URL(STRIPE.upstream).port), protocol: 'http' })

@@ -182,8 +182,9 @@ const paymentSelect = { id: true, state: true, amountFen: true, currency: true, 
 /**
  * The payment an intent belongs to: the row that stored this intent's id. The id is stored before
  * the intent can be confirmed, so metadata alone never decides: a row found by its metadata must
- * hold this very intent (another intent is refused; none yet is 409, which Stripe delivers again).
- * An intent that names no payment of ours (created elsewhere in the account) is ignored.
+ * hold this very intent (another intent is refused; none yet is 409, which Stripe delivers again),
+ * and the row found by the intent must be the one its metadata names, when it names one. An intent
+ * that names no payment of ours (created elsewhere in the account) is ignored.
  */
 async function paymentOf(tx: Tx, intent: Stripe.PaymentIntent) {
 	const payment = await tx.payment.findUnique({ where: { stripePaymentIntentId: intent.id }, select: paymentSelect })
@@ -195,6 +196,9 @@ async function paymentOf(tx: Tx, intent: Stripe.PaymentIntent) {
 		if (!byMeta.stripePaymentIntentId) throw new WebhookRefusal(409, `payment ${byMeta.id} has no intent stored yet`)
 		throw new WebhookRefusal(400, `intent ${intent.id} is not the one stored for payment ${byMeta.id}`)
 	}
+	// Our intents name their own payment: an event whose metadata names another row is not ours to trust.
+	const named = intent.metadata?.paymentId
+	if (named !== undefined && named !== payment.id) throw new WebhookRefusal(400, `intent ${intent.id} names payment ${named}, not ${payment.id}`)
 	const methods = methodsOfIntent(intent)
 	const foreign = methods.filter((m) => !payment.methods.includes(m))
 	if (methods.length === 0 || foreign.length > 0) throw new WebhookRefusal(400, `method ${foreign.join(',') || 'unknown'} was not offered for payment ${payment.id}`)
