@@ -5,13 +5,14 @@ import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { CardSection } from '~/components/card-section.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, Field, replyFor, replyValue, SelectField } from '~/components/forms.tsx'
+import { ActionForm, Field, OrphanReplyErrors, replyFor, replyValue, SelectField } from '~/components/forms.tsx'
+import { InlineActionForm } from '~/components/inline-action.tsx'
 import { DataTable } from '~/components/ui.tsx'
 import { formatShanghai } from '~/lib/time.ts'
-import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { formIdOf, parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
-import { createStaffAccount, listStaff, staffFormOptions } from '~/modules/accounts/accounts.server.ts'
-import { createStaffSchema } from '~/modules/accounts/schemas.ts'
+import { createStaffAccount, listStaff, reinviteStaff, staffFormOptions } from '~/modules/accounts/accounts.server.ts'
+import { createStaffSchema, reinviteStaffSchema } from '~/modules/accounts/schemas.ts'
 import { requireRole, STAFF_CREATOR_ROLES } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { requireRecentAuth } from '~/modules/auth/step-up.server.ts'
@@ -21,14 +22,21 @@ import { zodMessageKey } from '~/lib/zod-messages.ts'
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, STAFF_CREATOR_ROLES)
 	const [staff, options] = await Promise.all([listStaff(user), staffFormOptions(user)])
-	return { staff, ...options }
+	return { staff, ...options, viewerId: user.id, now: Date.now() }
 }
 
 export async function action({ request }: ActionFunctionArgs) {
 	const user = await requireRole(request, STAFF_CREATOR_ROLES)
 	const formData = await readProtectedForm(request)
-	// Creating accounts is a sensitive act: the password (or a TOTP code) again after five minutes.
+	// Creating and resetting accounts are sensitive acts: the password (or a TOTP code) again after five minutes.
 	await requireRecentAuth(request, user, '/bureau/staff')
+	if (formData.get('intent') === 'reinvite') {
+		// One form per row (`reinvite-<id>`): the reply finds its row.
+		const parsed = parseForm(formData, reinviteStaffSchema, { form: formIdOf(formData) })
+		if (!parsed.ok) return parsed.response
+		const outcome = await reinviteStaff(user, parsed.value, clientIp(request))
+		return replyOutcome(parsed, outcome.ok ? ok({ ...outcome.value, inviteUrl: new URL(outcome.value.invitePath, request.url).toString() }) : outcome)
+	}
 	const parsed = parseForm(formData, createStaffSchema, { form: 'create-staff' })
 	if (!parsed.ok) return parsed.response
 	const outcome = await createStaffAccount(user, parsed.value, clientIp(request))
@@ -37,12 +45,14 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function StaffPage() {
-	const { staff, districts, providers, roles } = useLoaderData<typeof loader>()
+	const { staff, districts, providers, roles, viewerId, now } = useLoaderData<typeof loader>()
 	const reply = useActionData<typeof action>()
 	const navigation = useNavigation()
 	const { t, i18n } = useTranslation()
 	const zh = i18n.language === 'zh-CN'
 	const invited = replyValue<{ inviteUrl: string; expiresAt: string }>(reply, 'create-staff')
+	const reinviteForm = (reply as { form?: string } | undefined)?.form
+	const reinvited = reinviteForm?.startsWith('reinvite-') ? replyValue<{ name: string; inviteUrl: string; expiresAt: string }>(reply, reinviteForm) : undefined
 	const [form, fields] = useForm({ id: 'create-staff', lastResult: replyFor(reply, 'create-staff'), onValidate: ({ formData }) => parseWithZod(formData, { schema: createStaffSchema, error: zodMessageKey }), shouldRevalidate: 'onInput' })
 	return (
 		<>
@@ -53,6 +63,14 @@ export default function StaffPage() {
 						<p>{t('staff.invited', { expiresAt: formatShanghai(new Date(invited.expiresAt), i18n.language) })}</p>
 						<p>
 							<code>{invited.inviteUrl}</code>
+						</p>
+					</div>
+				) : null}
+				{reinvited ? (
+					<div className="notice" role="status" data-testid="reinvitation">
+						<p>{t('staff.reinvited', { name: reinvited.name, expiresAt: formatShanghai(new Date(reinvited.expiresAt), i18n.language) })}</p>
+						<p>
+							<code>{reinvited.inviteUrl}</code>
 						</p>
 					</div>
 				) : null}
@@ -76,11 +94,21 @@ export default function StaffPage() {
 						{ header: t('fields.phone'), cell: (s) => s.phone },
 						{ header: t('fields.role'), cell: (s) => t(`roles.${s.role}`) },
 						{ header: t('fields.scope'), cell: (s) => [s.district ? (zh ? s.district.nameZh : s.district.nameEn) : null, s.community?.nameZh, s.provider?.name].filter(Boolean).join(' · ') || t('staff.cityWide') },
-						{ header: t('staff.status'), cell: (s) => (s.invitations.length ? t('staff.invitationPending') : t('staff.active')) },
+						{ header: t('staff.status'), cell: (s) => (s.invitations.length ? (new Date(s.invitations[0]!.expiresAt).getTime() > now ? t('staff.invitationPending') : t('staff.invitationExpired')) : t('staff.active')) },
+						{
+							header: t('staff.resetAccess'),
+							cell: (s) =>
+								s.id === viewerId || !(roles as readonly string[]).includes(s.role) ? null : (
+									<InlineActionForm id={`reinvite-${s.id}`} intent="reinvite" hidden={{ userId: s.id }} reply={reply} submit={t('staff.reinvite')} tone="danger">
+										{(f) => <Field label={t('staff.reinviteReason')} errors={[...(f.reason?.errors ?? []), ...(f.userId?.errors ?? [])]} inputProps={{ id: `reinvite-reason-${s.id}`, name: 'reason', required: true, maxLength: 200 }} />}
+									</InlineActionForm>
+								),
+						},
 					]}
 					rows={staff}
 					rowKey={(s) => s.id}
 				/>
+				<OrphanReplyErrors reply={reply} formIds={['create-staff', ...staff.map((s) => `reinvite-${s.id}`)]} />
 			</CardSection>
 		</>
 	)

@@ -1,5 +1,6 @@
 // Trust (issue 12): an administrator invites a city officer; the officer sets their own password,
-// enrols an authenticator at the first sign-in, keeps the recovery codes, and ends another session.
+// enrols an authenticator at the first sign-in, keeps the recovery codes, and ends another session;
+// after a lost phone the administrator resets the sign-in.
 import { generateTOTP } from '@epic-web/totp'
 import { expect, expectAccessible, hotp, login, test, TOTP_PERIOD_SECONDS } from './fixtures.ts'
 
@@ -62,6 +63,18 @@ test('an invited officer sets a password, enrols an authenticator and ends anoth
 	await expect(officer.getByRole('status').filter({ hasText: '已结束 1 个其他登录' })).toBeVisible()
 	await other.goto('/bureau/audit')
 	await expect(other).toHaveURL(/\/login/)
+
+	// The officer loses the phone: the administrator resets the sign-in, which ends the officer's
+	// session and gives a new one-time link.
+	await page.goto('/bureau/staff')
+	const row = page.getByRole('row').filter({ hasText: phone })
+	await row.getByLabel('原因（如：手机丢失）').fill('手机丢失')
+	await row.getByRole('button', { name: '重置并重新邀请' }).click()
+	await expect(page.getByTestId('reinvitation').locator('code')).toHaveText(/\/invite\/[A-Za-z0-9_-]{43}$/)
+	await expect(page.getByRole('row').filter({ hasText: phone })).toContainText('待本人激活')
+	await expectAccessible(page)
+	await officer.goto('/bureau/audit')
+	await expect(officer).toHaveURL(/\/login/)
 	await officerContext.close()
 	await otherContext.close()
 })

@@ -262,6 +262,95 @@ describe('staff accounts are invitations; only administrators create bureau-leve
 	})
 })
 
+describe('resetting a staff member’s sign-in: a new invitation for the same account', () => {
+	type Reinvited = { ok: boolean; value: { inviteUrl: string }; result?: { error?: Record<string, string[]> } }
+
+	it('ends the password, the second factor, the recovery codes and every session; the person comes back through the new link and enrols again', async () => {
+		const adminUser = await makeUser({ role: 'admin' })
+		const admin = await signIn(adminUser.phone)
+		const { user: officer } = await officerWithSecret('bureau_city')
+		await prisma.recoveryCode.create({ data: { userId: officer.id, codeHash: 'x'.repeat(64) } })
+		const officerSession = await signIn(officer.phone)
+		expect((await callLoader(auditPage, '/bureau/audit', { as: officerSession })).status).toBe(200)
+
+		const res = await callAction<Reinvited>(staffPage, '/bureau/staff', { formId: `reinvite-${officer.id}`, intent: 'reinvite', userId: officer.id, reason: '手机丢失' }, { as: admin })
+		expect(res.status).toBe(200)
+		const path = new URL(res.data.value.inviteUrl).pathname
+		const token = path.split('/').pop()!
+		const after = await prisma.user.findUniqueOrThrow({ where: { id: officer.id }, select: { passwordHash: true, totpSecret: true, totpEnabledAt: true, recoveryCodes: true, sessions: true } })
+		expect(after).toMatchObject({ totpSecret: null, totpEnabledAt: null, recoveryCodes: [], sessions: [] })
+		expect(after.passwordHash).not.toMatch(/^\$argon2/)
+		// The session the officer had is gone, and the old password opens nothing.
+		expect((await callLoader(auditPage, '/bureau/audit', { as: officerSession })).status).toBe(302)
+		expect((await callAction(loginPage, '/login', { phone: officer.phone, password: TEST_PASSWORD }, { as: await anonymous() })).status).toBe(401)
+		expect(await prisma.auditLog.findFirst({ where: { action: 'account.reinvite_staff', entityId: officer.id }, select: { actorId: true, details: true } })).toMatchObject({ actorId: adminUser.id, details: { reason: '手机丢失', sessionsEnded: 1 } })
+
+		const visitor = await anonymous()
+		expect((await callAction(invitePage, path, { password: 'NewPass2026', confirmPassword: 'NewPass2026' }, { as: visitor, params: { token } })).status).toBe(302)
+		const back = await passwordStep(officer.phone)
+		expect(back.res.status).toBe(401)
+		const signedIn = await callAction(loginPage, '/login', { phone: officer.phone, password: 'NewPass2026' }, { as: await anonymous() })
+		expect(signedIn.location).toMatch(/^\/login\/two-factor/)
+		const enrol = await callLoader<{ enrolled: boolean }>(twoFactorPage, signedIn.location!, { as: withCookie(await anonymous(), signedIn) })
+		expect(enrol.data.enrolled).toBe(false)
+		// A second reset kills the link of the first if it was never used.
+		const first = await callAction<Reinvited>(staffPage, '/bureau/staff', { formId: `reinvite-${officer.id}`, intent: 'reinvite', userId: officer.id, reason: '再次重置' }, { as: admin })
+		const second = await callAction<Reinvited>(staffPage, '/bureau/staff', { formId: `reinvite-${officer.id}`, intent: 'reinvite', userId: officer.id, reason: '再次重置' }, { as: admin })
+		const firstToken = first.data.value.inviteUrl.split('/').pop()!
+		const secondToken = second.data.value.inviteUrl.split('/').pop()!
+		expect((await callLoader(invitePage, `/invite/${firstToken}`, { params: { token: firstToken } })).status).toBe(404)
+		expect((await callLoader(invitePage, `/invite/${secondToken}`, { params: { token: secondToken } })).status).toBe(200)
+	})
+
+	it('refuses one’s own account, a role one may not create, another district’s staff, and a missing reason; changes nothing', async () => {
+		const districtUser = await makeUser({ role: 'bureau_district', districtId: 'dongbao' })
+		const district = await signIn(districtUser.phone)
+		const city = await makeUser({ role: 'bureau_city' })
+		const peer = await makeUser({ role: 'bureau_district', districtId: 'dongbao' })
+		const elsewhere = await makeUser({ role: 'community_officer', districtId: 'zhongxiang' })
+		const mine = await makeUser({ role: 'community_officer', districtId: 'dongbao' })
+		const family = await makeUser({ role: 'family' })
+		const post = (userId: string, reason = '忘记密码') => callAction<Reinvited>(staffPage, '/bureau/staff', { formId: `reinvite-${userId}`, intent: 'reinvite', userId, reason }, { as: district })
+		const self = await post(districtUser.id)
+		expect(self.status).toBe(403)
+		expect(self.data.result?.error?.userId).toEqual(['errors.staff.self'])
+		const higher = await post(peer.id)
+		expect(higher.status).toBe(403)
+		expect(higher.data.result?.error?.userId).toEqual(['errors.role.notAllowed'])
+		// Outside the resetter's scope it is not found: which accounts exist there is not theirs to learn.
+		expect((await post(city.id)).status).toBe(404)
+		expect((await post(elsewhere.id)).status).toBe(404)
+		expect((await post(family.id)).status).toBe(404)
+		expect((await post('not-a-uuid')).status).toBe(400)
+		const noReason = await post(mine.id, ' ')
+		expect(noReason.status).toBe(400)
+		expect(noReason.data.result?.error?.reason).toBeDefined()
+		expect(await prisma.userInvitation.count({ where: { userId: { in: [districtUser.id, city.id, peer.id, elsewhere.id, mine.id, family.id] } } })).toBe(0)
+		expect((await post(mine.id)).status).toBe(200)
+		expect(await prisma.userInvitation.count({ where: { userId: mine.id } })).toBe(1)
+	})
+
+	it('counts for two-person control: whoever reset an account may not approve what it made, nor it what they made', async () => {
+		const adminLike = await makeUser({ role: 'bureau_district', districtId: 'dongbao' })
+		const officer = await makeUser({ role: 'community_officer', districtId: 'dongbao' })
+		expect(await twoPersonRefusal(adminLike, [officer.id])).toBeNull()
+		const res = await callAction(staffPage, '/bureau/staff', { formId: `reinvite-${officer.id}`, intent: 'reinvite', userId: officer.id, reason: '手机丢失' }, { as: await signIn(adminLike.phone) })
+		expect(res.status).toBe(200)
+		expect(await twoPersonRefusal(adminLike, [officer.id])).toMatchObject({ status: 403, formError: 'errors.twoPerson.creatorRelated' })
+		expect(await twoPersonRefusal(officer, [adminLike.id])).toMatchObject({ status: 403, formError: 'errors.twoPerson.creatorRelated' })
+	})
+
+	it('the database refuses an allowance run approved by whoever reset its maker’s sign-in', async () => {
+		const maker = await makeUser({ role: 'bureau_city' })
+		const resetter = await makeUser({ role: 'bureau_city' })
+		await prisma.userInvitation.create({ data: { userId: maker.id, tokenHash: crypto.randomUUID(), expiresAt: new Date(Date.now() + 60_000), createdById: resetter.id } })
+		const month = `18${String(10 + Math.floor(Math.random() * 89)).padStart(2, '0')}-${String(1 + Math.floor(Math.random() * 12)).padStart(2, '0')}`
+		await prisma.allowanceRun.deleteMany({ where: { month } })
+		const run = await prisma.allowanceRun.create({ data: { month, status: 'awaiting_approval', startedById: maker.id, paymentCount: 0, totalFen: 0 }, select: { id: true } })
+		await expect(prisma.allowanceRun.update({ where: { id: run.id }, data: { approvedById: resetter.id } })).rejects.toThrow(/allowance_run_two_person/)
+	})
+})
+
 describe('two-person control: approver, maker and who created whom', () => {
 	it('refuses the maker, an account the maker created, and the maker’s creator; allows an unrelated officer', async () => {
 		const maker = await makeUser({ role: 'bureau_city' })

@@ -2,13 +2,14 @@ import { z } from 'zod'
 import type { Role } from '~/generated/prisma/enums.ts'
 import { prisma, transaction } from '~/lib/db.server.ts'
 import { failureOf } from '~/lib/db-rules.server.ts'
+import { sql } from '~/lib/sql.server.ts'
 import { fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import { isCityWide } from '~/modules/auth/access.server.ts'
 import { attemptSucceeded, beginAttempt, waitAfterFailure } from '~/modules/auth/login-limit.server.ts'
 import { INVITED_PASSWORD_HASH, newInvitationToken } from '~/modules/accounts/invitations.server.ts'
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '~/modules/auth/password.server.ts'
-import { createStaffSchema, STAFF_ROLES } from './schemas.ts'
+import { createStaffSchema, STAFF_ROLES, type reinviteStaffSchema } from './schemas.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 
 
@@ -92,6 +93,41 @@ export async function createStaffAccount(creator: SessionUser, input: z.infer<ty
 			return created
 		})
 		return ok({ id: user.id, invitePath: `/invite/${invitation.token}`, expiresAt: invitation.expiresAt.toISOString() })
+	} catch (error) {
+		return failureOf(error)
+	}
+}
+
+/**
+ * A new invitation for an existing staff account: the person lost the phone with their authenticator
+ * and their recovery codes, forgot the password, or let the first invitation expire. In one
+ * transaction the password stops working, the second factor and recovery codes are cleared, every
+ * session ends and older links die; the new one-time link is shown once to the resetter, and the
+ * person sets a new password through it and enrols an authenticator again at the next sign-in.
+ * Whoever may create an account of that role in that scope may reset it, never their own.
+ */
+export async function reinviteStaff(actor: SessionUser, input: z.infer<typeof reinviteStaffSchema>, ip: string | null): Promise<Outcome<{ id: string; name: string; invitePath: string; expiresAt: string }>> {
+	if (input.userId === actor.id) return fieldFail('userId', 'errors.staff.self', 403)
+	const invitation = newInvitationToken()
+	try {
+		return await transaction(async (tx) => {
+			const target = await sql`SELECT id, name, role, "districtId", active FROM app_user WHERE id = ${input.userId} FOR UPDATE`.first<{ id: string; name: string; role: Role; districtId: string | null; active: boolean }>(tx)
+			const inScope = target && target.active && (STAFF_ROLES as readonly Role[]).includes(target.role) && (isCityWide(actor) || target.districtId === actor.districtId)
+			// Outside the resetter's reach is "not found": which accounts exist elsewhere is not theirs to learn.
+			if (!target || !inScope) return fieldFail('userId', 'errors.staff.unknown', 404)
+			if (!(assignableRoles(actor) as readonly Role[]).includes(target.role)) return fieldFail('userId', 'errors.role.notAllowed', 403)
+			await tx.user.update({
+				where: { id: target.id },
+				data: { passwordHash: INVITED_PASSWORD_HASH, totpSecret: null, totpEnabledAt: null, totpPendingSecret: null, totpLastCounter: null },
+				select: { id: true },
+			})
+			await tx.recoveryCode.deleteMany({ where: { userId: target.id } })
+			const ended = await tx.session.deleteMany({ where: { userId: target.id } })
+			await tx.userInvitation.updateMany({ where: { userId: target.id, usedAt: null }, data: { usedAt: new Date() } })
+			await tx.userInvitation.create({ data: { userId: target.id, tokenHash: invitation.hash, expiresAt: invitation.expiresAt, createdById: actor.id } })
+			await audit({ actor, action: 'account.reinvite_staff', entityType: 'user', entityId: target.id, districtId: target.districtId, details: { role: target.role, reason: input.reason, sessionsEnded: ended.count, expiresAt: invitation.expiresAt.toISOString() }, ip }, tx)
+			return ok({ id: target.id, name: target.name, invitePath: `/invite/${invitation.token}`, expiresAt: invitation.expiresAt.toISOString() })
+		})
 	} catch (error) {
 		return failureOf(error)
 	}

@@ -23,3 +23,12 @@ export const createStaffSchema = z
 		if (v.role === 'provider_staff' && !v.providerId) ctx.addIssue({ code: 'custom', path: ['providerId'], message: 'errors.provider.required' })
 	})
 
+
+/**
+ * Resetting a staff member's sign-in (a lost phone, a forgotten password, an expired invitation):
+ * who, and why (kept in the audit log).
+ */
+export const reinviteStaffSchema = z.object({
+	userId: z.uuid({ error: 'errors.staff.unknown' }),
+	reason: singleLineText(200).pipe(z.string().min(2, 'errors.staff.reason')),
+})
