@@ -66,7 +66,7 @@ async function deleteAfterUncommittedWrite(write: (writer: pg.Client) => Promise
 		const pid = (await deleter.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid
 		const deleting = deleter.query(deleteSql, values)
 		deleting.catch(() => {})
-		await waitFor(async () => (await sql`SELECT 1 AS waiting FROM pg_stat_activity WHERE pid = ${pid} AND wait_event_type = 'Lock'`.first()) ?? null, { timeoutMs: 10_000, what })
+		await waitFor(async () => (await sql`SELECT 1 AS waiting FROM pg_stat_activity WHERE pid = ${pid} AND wait_event_type = 'Lock'`.first()) ?? null, { timeoutMs: 60_000, what })
 		await writer.query('COMMIT')
 		// ... and, once that is committed, is refused.
 		return await refusal(deleting)

@@ -73,7 +73,7 @@ afterAll(async () => {
 
 describe('the monthly allowance run over HTTP', () => {
 	it('registers the monthly job scheduler: 02:00 on the 1st, Shanghai time', async () => {
-		const scheduler = await waitFor(() => allowanceQueue().getJobScheduler(MONTHLY_SCHEDULER_ID), { timeoutMs: 10_000, what: 'the scheduler' })
+		const scheduler = await waitFor(() => allowanceQueue().getJobScheduler(MONTHLY_SCHEDULER_ID), { timeoutMs: 60_000, what: 'the scheduler' })
 		expect(scheduler.pattern).toBe(MONTHLY_PATTERN)
 		expect(MONTHLY_PATTERN).toBe('0 2 1 * *')
 		expect(scheduler.tz).toBe(MONTHLY_TZ)
