@@ -13,7 +13,7 @@ import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { attemptSucceeded, beginAttempt, waitAfterFailure } from '~/modules/auth/login-limit.server.ts'
 import { safeRedirect, secondFactorSchema, totpEnrolSchema } from '~/modules/auth/schemas.ts'
 import { completeSecondFactor, getSessionUser, pendingSecondFactor } from '~/modules/auth/session.server.ts'
-import { completeEnrolment, pendingEnrolment, verifySecondFactor } from '~/modules/auth/two-factor.server.ts'
+import { completeEnrolment, enrolmentClosed, pendingEnrolment, verifySecondFactor } from '~/modules/auth/two-factor.server.ts'
 
 // The second step of an officer's sign-in: a TOTP code (or a recovery code), or on the first sign-in
 // the enrolment of an authenticator app (QR code and secret, then a first code, then the recovery
@@ -25,10 +25,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
 		// recovery codes, shown once, must stay on screen until the officer goes on; a signed-in visit
 		// without them is sent home.
 		// (After an action Remix runs the loaders as a GET, so a signed-in officer gets the page, not a redirect.)
-		if (await getSessionUser(request)) return { enrolled: true, enrolment: null, signedIn: true }
+		if (await getSessionUser(request)) return { enrolled: true, enrolment: null, signedIn: true, closed: false }
 		throw redirect('/login')
 	}
-	return { enrolled: pending.enrolled, enrolment: pending.enrolled ? null : await pendingEnrolment(pending.user.id), signedIn: false }
+	if (!pending.enrolled && (await enrolmentClosed(pending.user.id))) return { enrolled: false, enrolment: null, signedIn: false, closed: true }
+	return { enrolled: pending.enrolled, enrolment: pending.enrolled ? null : await pendingEnrolment(pending.user.id), signedIn: false, closed: false }
 }
 
 /** After enrolment the page shows the recovery codes; reloading its data would take them away. */
@@ -48,6 +49,7 @@ export async function action({ request }: ActionFunctionArgs) {
 	if (!pending.enrolled) {
 		const parsed = parseForm(formData, totpEnrolSchema, { form: 'enrol' })
 		if (!parsed.ok) return parsed.response
+		if (await enrolmentClosed(pending.user.id)) return replyFailure(parsed, fail('errors.totp.enrolmentClosed', 403))
 		const wait = await beginAttempt(key, ip)
 		if (wait > 0) return replyFailure(parsed, fail('errors.totp.wait', 429))
 		const codes = await completeEnrolment(pending.user.id, parsed.value.code)
@@ -77,7 +79,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function TwoFactor() {
-	const { enrolled, enrolment, signedIn } = useLoaderData<typeof loader>()
+	const { enrolled, enrolment, signedIn, closed } = useLoaderData<typeof loader>()
 	const reply = useActionData<typeof action>()
 	const navigation = useNavigation()
 	const { t } = useTranslation()
@@ -98,6 +100,14 @@ export default function TwoFactor() {
 				<Link className="button big" to={done.redirectTo}>
 					{t('twoFactor.continue')}
 				</Link>
+			</section>
+		)
+	}
+	if (closed) {
+		return (
+			<section className="card narrow">
+				<h1>{t('twoFactor.enrolTitle')}</h1>
+				<p role="alert">{t('errors.totp.enrolmentClosed')}</p>
 			</section>
 		)
 	}

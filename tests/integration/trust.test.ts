@@ -330,6 +330,34 @@ describe('resetting a staff member’s sign-in: a new invitation for the same ac
 		expect(await prisma.userInvitation.count({ where: { userId: mine.id } })).toBe(1)
 	})
 
+	it('closes enrolment a week after the invitation expired: the account needs a new invitation, which opens it again', async () => {
+		const adminUser = await makeUser({ role: 'admin' })
+		const admin = await signIn(adminUser.phone)
+		const phone = uniquePhone()
+		const made = await callAction<Reinvited>(staffPage, '/bureau/staff', { name: '周敏', phone, role: 'bureau_city' }, { as: admin })
+		const token = made.data.value.inviteUrl.split('/').pop()!
+		expect((await callAction(invitePage, `/invite/${token}`, { password: 'ZhouMin2026', confirmPassword: 'ZhouMin2026' }, { as: await anonymous(), params: { token } })).status).toBe(302)
+		const user = await prisma.user.findUniqueOrThrow({ where: { phone }, select: { id: true } })
+		// The link expired eight days ago, and the password was never followed by an authenticator.
+		await prisma.userInvitation.updateMany({ where: { userId: user.id }, data: { expiresAt: new Date(Date.now() - 8 * 24 * 3600_000) } })
+		const signIn1 = await callAction(loginPage, '/login', { phone, password: 'ZhouMin2026' }, { as: await anonymous() })
+		const visitor = withCookie(await anonymous(), signIn1)
+		const page = await callLoader<{ closed: boolean; enrolment: unknown }>(twoFactorPage, signIn1.location!, { as: visitor })
+		expect(page.data).toMatchObject({ closed: true, enrolment: null })
+		const tried = await callAction<Reinvited>(twoFactorPage, signIn1.location!, { code: '123456' }, { as: visitor })
+		expect(tried.status).toBe(403)
+		expect(JSON.stringify(tried.data)).toContain('errors.totp.enrolmentClosed')
+		expect(await prisma.user.findUniqueOrThrow({ where: { id: user.id }, select: { totpSecret: true, totpPendingSecret: true } })).toEqual({ totpSecret: null, totpPendingSecret: null })
+		// A new invitation opens it again.
+		const again = await callAction<Reinvited>(staffPage, '/bureau/staff', { formId: `reinvite-${user.id}`, intent: 'reinvite', userId: user.id, reason: '逾期未绑定' }, { as: admin })
+		const token2 = again.data.value.inviteUrl.split('/').pop()!
+		expect((await callAction(invitePage, `/invite/${token2}`, { password: 'ZhouMin2027', confirmPassword: 'ZhouMin2027' }, { as: await anonymous(), params: { token: token2 } })).status).toBe(302)
+		const signIn2 = await callAction(loginPage, '/login', { phone, password: 'ZhouMin2027' }, { as: await anonymous() })
+		const open = await callLoader<{ closed: boolean; enrolment: { secret: string } }>(twoFactorPage, signIn2.location!, { as: withCookie(await anonymous(), signIn2) })
+		expect(open.data.closed).toBe(false)
+		expect(open.data.enrolment.secret).toMatch(/^[A-Z2-7]+$/)
+	})
+
 	it('counts for two-person control: whoever reset an account may not approve what it made, nor it what they made', async () => {
 		const adminLike = await makeUser({ role: 'bureau_district', districtId: 'dongbao' })
 		const officer = await makeUser({ role: 'community_officer', districtId: 'dongbao' })

@@ -86,6 +86,20 @@ export async function hasSecondFactor(userId: string) {
 	return Boolean(user?.totpSecret)
 }
 
+/** How long after an invitation's link expires its account may still enrol a second factor. */
+export const ENROLMENT_WINDOW_MS = 7 * 24 * 60 * 60 * 1000
+
+/**
+ * Whether an account that has no second factor may no longer enrol one: it was given an invitation
+ * (created, or its sign-in reset) and the link expired more than ENROLMENT_WINDOW_MS ago. Whoever
+ * learned the password meanwhile must not be the one to bind an authenticator: the account needs a
+ * new invitation. Accounts never invited (made before invitations existed) keep enrolling at sign-in.
+ */
+export async function enrolmentClosed(userId: string, now = Date.now()): Promise<boolean> {
+	const latest = await prisma.userInvitation.findFirst({ where: { userId }, orderBy: { expiresAt: 'desc' }, select: { expiresAt: true } })
+	return latest !== null && latest.expiresAt.getTime() + ENROLMENT_WINDOW_MS < now
+}
+
 /** The secret being enrolled: kept on the user until a first code proves the app holds it. */
 export async function pendingEnrolment(userId: string) {
 	const user = await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { totpPendingSecret: true, phone: true } })
