@@ -1,12 +1,13 @@
 import { getInputProps, getSelectProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { CardSection } from '~/components/card-section.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, OrphanReplyErrors, replyFor, replyValue, SelectField } from '~/components/forms.tsx'
 import { InlineActionForm } from '~/components/inline-action.tsx'
+import { Pager } from '~/components/pager.tsx'
 import { DataTable } from '~/components/ui.tsx'
 import { formatShanghai } from '~/lib/time.ts'
 import { formIdOf, parseForm, replyOutcome } from '~/lib/forms.server.ts'
@@ -18,11 +19,15 @@ import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { requireRecentAuth } from '~/modules/auth/step-up.server.ts'
 import { ok } from '~/lib/outcome.ts'
 import { zodMessageKey } from '~/lib/zod-messages.ts'
+import { pageParam, textParam } from '~/lib/query.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, STAFF_CREATOR_ROLES)
-	const [staff, options] = await Promise.all([listStaff(user), staffFormOptions(user)])
-	return { staff, ...options, viewerId: user.id, now: Date.now() }
+	const url = new URL(request.url)
+	const q = textParam(url.searchParams, 'q', 40)
+	const page = pageParam(url.searchParams)
+	const [{ staff, hasMore }, options] = await Promise.all([listStaff(user, { q, page }), staffFormOptions(user)])
+	return { staff, hasMore, q, page, ...options, viewerId: user.id, now: Date.now() }
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -45,7 +50,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function StaffPage() {
-	const { staff, districts, providers, roles, viewerId, now } = useLoaderData<typeof loader>()
+	const { staff, hasMore, q, page, districts, providers, roles, viewerId, now } = useLoaderData<typeof loader>()
 	const reply = useActionData<typeof action>()
 	const navigation = useNavigation()
 	const { t, i18n } = useTranslation()
@@ -88,6 +93,12 @@ export default function StaffPage() {
 				</ActionForm>
 			</section>
 			<CardSection title={t('staff.listTitle')}>
+				<Form method="get" className="grid-form" role="search">
+					<Field label={t('staff.search')} hint={t('staff.searchHint')} inputProps={{ id: 'staff-q', name: 'q', type: 'search', defaultValue: q ?? '', maxLength: 40 }} />
+					<button type="submit" className="button big">
+						{t('staff.searchSubmit')}
+					</button>
+				</Form>
 				<DataTable
 					columns={[
 						{ header: t('fields.name'), cell: (s) => s.name },
@@ -107,7 +118,9 @@ export default function StaffPage() {
 					]}
 					rows={staff}
 					rowKey={(s) => s.id}
+					empty={t('staff.none')}
 				/>
+				<Pager page={page} hasMore={hasMore} href={(p) => `?${new URLSearchParams({ ...(q ? { q } : {}), page: String(p) })}`} />
 				<OrphanReplyErrors reply={reply} formIds={['create-staff', ...staff.map((s) => `reinvite-${s.id}`)]} />
 			</CardSection>
 		</>

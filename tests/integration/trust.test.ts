@@ -358,6 +358,25 @@ describe('resetting a staff member’s sign-in: a new invitation for the same ac
 		expect(open.data.enrolment.secret).toMatch(/^[A-Z2-7]+$/)
 	})
 
+	it('finds an account among thousands by name or phone, a page at a time, within the viewer’s scope', async () => {
+		const district = await signIn((await makeUser({ role: 'bureau_district', districtId: 'dongbao' })).phone)
+		const tag = `寻${String(Date.now()).slice(-6)}`
+		const wanted = await makeUser({ role: 'community_officer', districtId: 'dongbao', name: `${tag}甲` })
+		const elsewhere = await makeUser({ role: 'community_officer', districtId: 'zhongxiang', name: `${tag}乙` })
+		type Listed = { staff: { id: string }[]; hasMore: boolean; q: string | null }
+		const byName = await callLoader<Listed>(staffPage, `/bureau/staff?q=${encodeURIComponent(tag)}`, { as: district })
+		expect(byName.data.staff.map((s) => s.id)).toEqual([wanted.id])
+		const byPhone = await callLoader<Listed>(staffPage, `/bureau/staff?q=${wanted.phone.slice(-8)}`, { as: district })
+		expect(byPhone.data.staff.map((s) => s.id)).toEqual([wanted.id])
+		expect(byPhone.data.staff.map((s) => s.id)).not.toContain(elsewhere.id)
+		// 55 more in the district: the first page holds 50 and says there is more; the second the rest.
+		for (let i = 0; i < 55; i++) await makeUser({ role: 'provider_staff', districtId: 'dongbao', name: `${tag}页${i}` })
+		const first = await callLoader<Listed>(staffPage, `/bureau/staff?q=${encodeURIComponent(tag)}`, { as: district })
+		const second = await callLoader<Listed>(staffPage, `/bureau/staff?q=${encodeURIComponent(tag)}&page=2`, { as: district })
+		expect([first.data.staff.length, first.data.hasMore, second.data.staff.length, second.data.hasMore]).toEqual([50, true, 6, false])
+		expect(new Set([...first.data.staff, ...second.data.staff].map((s) => s.id)).size).toBe(56)
+	})
+
 	it('counts for two-person control: whoever reset an account may not approve what it made, nor it what they made', async () => {
 		const adminLike = await makeUser({ role: 'bureau_district', districtId: 'dongbao' })
 		const officer = await makeUser({ role: 'community_officer', districtId: 'dongbao' })

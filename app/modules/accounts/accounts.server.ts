@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { Role } from '~/generated/prisma/enums.ts'
 import { prisma, transaction } from '~/lib/db.server.ts'
 import { failureOf } from '~/lib/db-rules.server.ts'
+import { pageWindow } from '~/lib/paging.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
@@ -133,13 +134,26 @@ export async function reinviteStaff(actor: SessionUser, input: z.infer<typeof re
 	}
 }
 
-export async function listStaff(viewer: SessionUser) {
-	return prisma.user.findMany({
-		where: { role: { not: 'family' }, ...(isCityWide(viewer) ? {} : { districtId: viewer.districtId }) },
-		orderBy: { createdAt: 'desc' },
-		take: 200,
+/** Staff accounts shown per page of the staff list. */
+export const STAFF_PAGE_SIZE = 50
+
+/**
+ * The staff accounts a viewer may see, newest first, a page at a time, optionally those whose name or
+ * phone contains `q` (a city has thousands: every community and village officer, every provider's staff).
+ */
+export async function listStaff(viewer: SessionUser, opts: { q?: string | null; page?: number } = {}) {
+	const q = opts.q?.trim()
+	const rows = await prisma.user.findMany({
+		where: {
+			role: { not: 'family' },
+			...(isCityWide(viewer) ? {} : { districtId: viewer.districtId }),
+			...(q ? { OR: [{ name: { contains: q } }, { phone: { contains: q } }] } : {}),
+		},
+		orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+		...pageWindow(opts.page ?? 1, STAFF_PAGE_SIZE),
 		select: { id: true, name: true, phone: true, role: true, districtId: true, district: { select: { nameZh: true, nameEn: true } }, provider: { select: { name: true } }, community: { select: { nameZh: true } }, createdAt: true, invitations: { where: { usedAt: null }, select: { expiresAt: true }, take: 1 } },
 	})
+	return { staff: rows.slice(0, STAFF_PAGE_SIZE), hasMore: rows.length > STAFF_PAGE_SIZE }
 }
 
 /** What the create-staff form offers this creator: their districts, providers and roles. */
