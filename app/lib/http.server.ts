@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream'
 import type { NextFunction, Request as ExpressRequest, Response as ExpressResponse } from 'express'
 import { i18nFor } from './i18n.ts'
 import { getPreferences } from './preferences.server.ts'
+import { isUuid } from './query.ts'
 
 // Headers the request guard sets for the app. Whatever a client sends under these names is removed
 // first, so the app can trust them.
@@ -180,18 +181,16 @@ export function invariantResponse(condition: unknown, message: string | (() => s
 	}
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
 /** A route's id parameter, or 404 when it is missing or not a UUID (never a database error, never 500). */
 export function requireId(params: Record<string, string | undefined>, name: string): string {
 	const value = params[name]
-	invariantResponse(value && UUID.test(value), 'Not found', { status: 404 })
+	invariantResponse(isUuid(value), 'Not found', { status: 404 })
 	return value
 }
 
 /** A UUID read from a form or query, or 404 (the object it names cannot exist). */
 export function requireUuid(value: FormDataEntryValue | string | null | undefined): string {
-	invariantResponse(typeof value === 'string' && UUID.test(value), 'Not found', { status: 404 })
+	invariantResponse(isUuid(value), 'Not found', { status: 404 })
 	return value
 }
 

@@ -26,10 +26,13 @@ export function pageParam(params: URLSearchParams, max = 10_000): number {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
+/** Whether a value is a row id (UUID), before it goes near a `uuid` column. */
+export const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value)
+
 /** A row id (UUID), or null. */
 export function uuidParam(params: URLSearchParams, name: string): string | null {
 	const v = params.get(name)?.trim()
-	return v && UUID.test(v) ? v : null
+	return isUuid(v) ? v : null
 }
 
 /** A day that exists ('YYYY-MM-DD', no 30 February), or null. */

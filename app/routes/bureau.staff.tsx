@@ -27,7 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 	const q = textParam(url.searchParams, 'q', 40)
 	const page = pageParam(url.searchParams)
 	const [{ staff, hasMore }, options] = await Promise.all([listStaff(user, { q, page }), staffFormOptions(user)])
-	return { staff, hasMore, q, page, ...options, viewerId: user.id, now: Date.now() }
+	return { staff, hasMore, q, page, ...options, viewerId: user.id }
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -50,7 +50,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function StaffPage() {
-	const { staff, hasMore, q, page, districts, providers, roles, viewerId, now } = useLoaderData<typeof loader>()
+	const { staff, hasMore, q, page, districts, providers, roles, viewerId } = useLoaderData<typeof loader>()
 	const reply = useActionData<typeof action>()
 	const navigation = useNavigation()
 	const { t, i18n } = useTranslation()
@@ -105,7 +105,7 @@ export default function StaffPage() {
 						{ header: t('fields.phone'), cell: (s) => s.phone },
 						{ header: t('fields.role'), cell: (s) => t(`roles.${s.role}`) },
 						{ header: t('fields.scope'), cell: (s) => [s.district ? (zh ? s.district.nameZh : s.district.nameEn) : null, s.community?.nameZh, s.provider?.name].filter(Boolean).join(' · ') || t('staff.cityWide') },
-						{ header: t('staff.status'), cell: (s) => (s.invitations.length ? (new Date(s.invitations[0]!.expiresAt).getTime() > now ? t('staff.invitationPending') : t('staff.invitationExpired')) : t('staff.active')) },
+						{ header: t('staff.status'), cell: (s) => (s.invitation === 'pending' ? t('staff.invitationPending') : s.invitation === 'expired' ? t('staff.invitationExpired') : t('staff.active')) },
 						{
 							header: t('staff.resetAccess'),
 							cell: (s) =>

@@ -153,7 +153,10 @@ export async function listStaff(viewer: SessionUser, opts: { q?: string | null; 
 		...pageWindow(opts.page ?? 1, STAFF_PAGE_SIZE),
 		select: { id: true, name: true, phone: true, role: true, districtId: true, district: { select: { nameZh: true, nameEn: true } }, provider: { select: { name: true } }, community: { select: { nameZh: true } }, createdAt: true, invitations: { where: { usedAt: null }, select: { expiresAt: true }, take: 1 } },
 	})
-	return { staff: rows.slice(0, STAFF_PAGE_SIZE), hasMore: rows.length > STAFF_PAGE_SIZE }
+	const now = Date.now()
+	// An account with an unused link is waiting for its person, or its link expired (a reset gives a new one).
+	const staff = rows.slice(0, STAFF_PAGE_SIZE).map(({ invitations, ...s }) => ({ ...s, invitation: invitations[0] ? (invitations[0].expiresAt.getTime() > now ? ('pending' as const) : ('expired' as const)) : null }))
+	return { staff, hasMore: rows.length > STAFF_PAGE_SIZE }
 }
 
 /** What the create-staff form offers this creator: their districts, providers and roles. */

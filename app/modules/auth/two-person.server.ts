@@ -4,7 +4,8 @@ import { sql } from '~/lib/sql.server.ts'
 // Two-person control: a decision (approving a run, an application, a claim, a settings or policy
 // change) is refused when the approver is the maker, or when one of them created the other's account
 // or issued an invitation for it (whoever created an account could have known its password before
-// invitations existed, and whoever holds an invitation link controls who the account is given to). Called at each decision point before the decision is written.
+// invitations existed, and whoever holds an invitation link controls who the account is given to).
+// Called at each decision point before the decision is written.
 
 /**
  * The refusal for `approver` deciding on work made or changed by `makers` (null entries are
