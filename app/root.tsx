@@ -5,6 +5,7 @@ import { I18nextProvider } from 'react-i18next'
 import { AuthenticityTokenProvider } from 'remix-utils/csrf/react'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { useNonce } from '~/components/nonce.tsx'
+import { SiteFooter } from '~/components/site-footer.tsx'
 import { SiteHeader } from '~/components/site-header.tsx'
 import { DEFAULT_LOCALE, i18nFor } from '~/lib/i18n.ts'
 import { throwIfRefused } from '~/lib/http.server.ts'
@@ -52,6 +53,7 @@ export function Layout({ children }: { children: ReactNode }) {
 							<main id="main" className="page">
 								{children}
 							</main>
+							<SiteFooter signedIn={Boolean(root.user)} />
 						</AuthenticityTokenProvider>
 					) : (
 						// The root loader itself failed: no session or form token to offer, only the message.

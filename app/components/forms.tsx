@@ -136,6 +136,27 @@ export function Field({ label, hint, errors, inputProps }: { label: ReactNode; h
 	return <FieldFrame id={inputProps.id ?? fallbackId} label={label} hint={hint} errors={errors} control={(aria) => <input {...aria} {...inputProps} />} />
 }
 
+/** A box that must be ticked (a consent, a confirmation): the label beside the box, errors below. */
+export function CheckboxField({ label, hint, errors, inputProps }: { label: ReactNode; hint?: ReactNode; errors?: ListOfErrors; inputProps: InputHTMLAttributes<HTMLInputElement> & { name: string } }) {
+	const fallbackId = useId()
+	const id = inputProps.id ?? fallbackId
+	const errorId = errors?.length ? `${id}-error` : undefined
+	const hintId = hint ? `${id}-hint` : undefined
+	return (
+		<div className="field">
+			<label className="checkbox" htmlFor={id}>
+				<input type="checkbox" required {...inputProps} id={id} aria-invalid={errorId ? true : undefined} aria-describedby={[hintId, errorId].filter(Boolean).join(' ') || undefined} /> {label}
+			</label>
+			{hint ? (
+				<p id={hintId} className="hint">
+					{hint}
+				</p>
+			) : null}
+			<ErrorList id={errorId} errors={errors} />
+		</div>
+	)
+}
+
 export function SelectField({
 	label,
 	errors,

@@ -29,6 +29,10 @@ export const DB_RULES: Record<string, DbRule> = {
 	community_districtId_nameZh_key: conflict('nameZh', 'geography.errors.nameTaken'),
 	family_claim_one_pending: internal('a repeated claim returns the pending one (claims.server.ts)'),
 	audit_log_append_only: internal('the audit log is append-only'),
+	app_user_closed_inactive: internal('closeAccount sets active = false with closedAt'),
+	consent_kind_valid: internal('consents are recorded by recordConsent with a known kind'),
+	consent_elder_matches_kind: internal('recordConsent names an elder exactly for elder_sensitive'),
+	consent_withdrawn_after_granted: internal('withdrawals are stamped now()'),
 
 	// ---- marketplace
 	provider_licenceNo_key: conflict('licenceNo', 'marketplace:errors.licence.taken'),

@@ -1,10 +1,10 @@
 import { getInputProps, getSelectProps } from '@conform-to/react'
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { FormSubmit } from '~/components/form-submit.tsx'
-import { ActionForm, Field, SelectField } from '~/components/forms.tsx'
+import { ActionForm, CheckboxField, Field, SelectField } from '~/components/forms.tsx'
 import { ContactFields, ResidenceFields } from '~/components/residence-fields.tsx'
 import { useCheckedForm } from '~/components/use-checked-form.ts'
 import { parseForm, replyFailure } from '~/lib/forms.server.ts'
@@ -33,7 +33,7 @@ export async function action({ request }: ActionFunctionArgs) {
 	if (user.role === 'family') {
 		const parsed = parseForm(formData, addElderSchema(shanghaiDate()), { form: 'add-elder' })
 		if (!parsed.ok) return parsed.response
-		const outcome = await addElderForFamily(user, parsed.value)
+		const outcome = await addElderForFamily(user, parsed.value, clientIp(request))
 		if (!outcome.ok) return replyFailure(parsed, outcome)
 		// A claim on an elder already registered waits for the community: the family's list shows it.
 		return redirect(outcome.value.kind === 'claim' ? '/elders?claim=sent' : `/elders/${outcome.value.id}`)
@@ -69,6 +69,16 @@ function FamilyForm() {
 					options={RELATIONSHIPS.map((r) => ({ value: r, label: t(`relationships.${r}`) }))}
 				/>
 				<Residence idPrefix="add-elder" places={places} districtId={fields.districtId} communityId={fields.communityId} />
+				<CheckboxField
+					label={t('privacy.elderConsent')}
+					hint={
+						<Link to="/privacy#elder" target="_blank" rel="noopener">
+							{t('privacy.readNotice')}
+						</Link>
+					}
+					errors={fields.elderConsent.errors}
+					inputProps={{ name: fields.elderConsent.name, id: fields.elderConsent.id }}
+				/>
 				<FormSubmit form={form} label={t('elders.save')} disabled={navigation.state === 'submitting'} />
 			</ActionForm>
 		</section>

@@ -45,6 +45,7 @@ export default function Login() {
 		<section className="card narrow">
 			<h1>{t('auth.signIn')}</h1>
 			{searchParams.get('invited') ? <Notice>{t('invitation.done')}</Notice> : null}
+			{searchParams.get('closed') ? <Notice>{t('privacy.closed')}</Notice> : null}
 			<ActionForm form={form}>
 				<input type="hidden" name="redirectTo" value={searchParams.get('redirectTo') ?? '/'} />
 				<Field label={t('fields.phone')} errors={fields.phone.errors} inputProps={{ ...getInputProps(fields.phone, { type: 'tel' }), autoComplete: 'username', inputMode: 'numeric' }} />

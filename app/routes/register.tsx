@@ -6,7 +6,7 @@ import { Fragment } from 'react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { FormSubmit } from '~/components/form-submit.tsx'
-import { ActionForm, Field, replyFor } from '~/components/forms.tsx'
+import { ActionForm, CheckboxField, Field, replyFor } from '~/components/forms.tsx'
 import { codeSentTo, SendCodeForm } from '~/components/send-code-form.tsx'
 import { parseForm, replyFailure, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
@@ -37,7 +37,7 @@ export async function action({ request }: ActionFunctionArgs) {
 	if (!parsed.ok) return parsed.response
 	const confirmed = await verifyPhoneCode({ phone: parsed.value.phone, purpose: 'register', code: parsed.value.code })
 	if (!confirmed.ok) return replyFailure(parsed, confirmed)
-	const outcome = await registerFamily(parsed.value)
+	const outcome = await registerFamily({ ...parsed.value, ip: clientIp(request) })
 	if (!outcome.ok) return replyFailure(parsed, outcome)
 	return createUserSession(outcome.value.id, request, '/elders')
 }
@@ -70,6 +70,16 @@ export default function Register() {
 				<Field label={t('fields.code')} hint={t('hints.code')} errors={fields.code.errors} inputProps={{ ...getInputProps(fields.code, { type: 'text' }), autoComplete: 'one-time-code', inputMode: 'numeric', maxLength: 6 }} />
 				<Field label={t('fields.password')} hint={t('hints.password')} errors={fields.password.errors} inputProps={{ ...getInputProps(fields.password, { type: 'password' }), autoComplete: 'new-password' }} />
 				<Field label={t('fields.confirmPassword')} errors={fields.confirmPassword.errors} inputProps={{ ...getInputProps(fields.confirmPassword, { type: 'password' }), autoComplete: 'new-password' }} />
+				<CheckboxField
+					label={t('privacy.agree')}
+					hint={
+						<Link to="/privacy" target="_blank" rel="noopener">
+							{t('privacy.readNotice')}
+						</Link>
+					}
+					errors={fields.agreePrivacy.errors}
+					inputProps={{ name: fields.agreePrivacy.name, id: fields.agreePrivacy.id }}
+				/>
 				<FormSubmit form={form} label={t('auth.register')} disabled={busy} />
 			</ActionForm>
 			<p>

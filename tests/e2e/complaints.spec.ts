@@ -31,6 +31,7 @@ test('a complaint answered and closed @phone', async ({ page, browser }, testInf
 	await page.getByLabel('与老人的关系').selectOption('child')
 	await page.getByLabel('区县').selectOption('dongbao')
 	await page.getByLabel('社区/村').selectOption({ index: 1 })
+	await page.getByLabel('老人本人').check()
 	await page.getByRole('button', { name: '保存' }).click()
 	await expect(page.getByRole('heading', { name })).toBeVisible()
 

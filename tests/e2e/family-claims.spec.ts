@@ -36,6 +36,7 @@ test('a family claims a registered elder and sees them once the community confir
 	await family.getByLabel('与老人的关系').selectOption('child')
 	await family.getByLabel('区县').selectOption('dongbao')
 	await family.getByLabel('社区/村').selectOption({ label: '龙泉社区 (社区)' })
+	await family.getByLabel('老人本人').check()
 	await family.getByRole('button', { name: '保存' }).click()
 	await expect(family.getByRole('status').filter({ hasText: '关联申请已送到' })).toBeVisible()
 	const request = family.getByTestId('my-claim').filter({ hasText: name })

@@ -29,7 +29,7 @@ describe('family registration and sign-in over HTTP', () => {
 		const client = new HttpClient(app.baseUrl)
 		await client.page('/register')
 		const phone = uniquePhone()
-		const res = await client.post('/register', { name: '王芳', phone, code: await codeFor(client, phone), password: 'Abcdef12', confirmPassword: 'Abcdef12' })
+		const res = await client.post('/register', { name: '王芳', phone, code: await codeFor(client, phone), password: 'Abcdef12', confirmPassword: 'Abcdef12', agreePrivacy: 'on' })
 		expect(res.status).toBe(302)
 		expect(res.headers.get('location')).toBe('/elders')
 		const cookie = res.headers.get('set-cookie') ?? ''
@@ -62,7 +62,7 @@ describe('family registration and sign-in over HTTP', () => {
 	it('refuses a phone that is already registered', async () => {
 		const client = new HttpClient(app.baseUrl)
 		await client.page('/register')
-		const res = await client.post('/register', { name: '张伟', phone: '13800000001', code: await codeFor(client, '13800000001'), password: 'Abcdef12', confirmPassword: 'Abcdef12' })
+		const res = await client.post('/register', { name: '张伟', phone: '13800000001', code: await codeFor(client, '13800000001'), password: 'Abcdef12', confirmPassword: 'Abcdef12', agreePrivacy: 'on' })
 		expect(res.status).toBe(409)
 		expect(await res.text()).toContain('errors.phone.taken')
 	})
@@ -70,7 +70,7 @@ describe('family registration and sign-in over HTTP', () => {
 	it('rejects a form without the CSRF token', async () => {
 		const client = new HttpClient(app.baseUrl)
 		await client.page('/register')
-		const res = await client.post('/register', { name: '王', phone: uniquePhone(), password: 'Abcdef12', confirmPassword: 'Abcdef12' }, { csrf: false })
+		const res = await client.post('/register', { name: '王', phone: uniquePhone(), password: 'Abcdef12', confirmPassword: 'Abcdef12', agreePrivacy: 'on' }, { csrf: false })
 		expect(res.status).toBe(403)
 	})
 
@@ -81,7 +81,7 @@ describe('family registration and sign-in over HTTP', () => {
 			fetch(`${app.baseUrl}/register`, {
 				method: 'POST',
 				redirect: 'manual',
-				body: new URLSearchParams({ csrf: forged, name: '王', phone: uniquePhone(), password: 'Abcdef12', confirmPassword: 'Abcdef12' }),
+				body: new URLSearchParams({ csrf: forged, name: '王', phone: uniquePhone(), password: 'Abcdef12', confirmPassword: 'Abcdef12', agreePrivacy: 'on' }),
 				headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
 			})
 		expect((await post(`yy_csrf=${encodeURIComponent(btoa(JSON.stringify(forged)))}`)).status).toBe(403)
@@ -110,7 +110,7 @@ describe('family registration and sign-in over HTTP', () => {
 		const client = new HttpClient(app.baseUrl)
 		await client.page('/register')
 		const phone = uniquePhone()
-		expect((await client.post('/register', { name: '赵磊', phone, code: await codeFor(client, phone), password: 'Abcdef12', confirmPassword: 'Abcdef12' })).status).toBe(302)
+		expect((await client.post('/register', { name: '赵磊', phone, code: await codeFor(client, phone), password: 'Abcdef12', confirmPassword: 'Abcdef12', agreePrivacy: 'on' })).status).toBe(302)
 		const other = new HttpClient(app.baseUrl)
 		await other.page('/login')
 		for (let i = 0; i < 4; i++) expect((await other.post('/login', { phone, password: 'Wrong1234' })).status).toBe(401)
@@ -125,7 +125,7 @@ describe('family registration and sign-in over HTTP', () => {
 			const client = new HttpClient(app.baseUrl)
 			await client.page('/register')
 			const phone = uniquePhone()
-			expect((await client.post('/register', { name: '李强', phone, code: await codeFor(client, phone), password: 'Abcdef12', confirmPassword: 'Abcdef12' })).status).toBe(302)
+			expect((await client.post('/register', { name: '李强', phone, code: await codeFor(client, phone), password: 'Abcdef12', confirmPassword: 'Abcdef12', agreePrivacy: 'on' })).status).toBe(302)
 			expect((await client.get('/elders')).status).toBe(200)
 			return { client, user: await prisma.user.findUniqueOrThrow({ where: { phone }, select: { id: true } }) }
 		}

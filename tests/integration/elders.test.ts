@@ -14,7 +14,7 @@ import { callAction, callLoader, signIn } from '../setup/route.ts'
 async function family() {
 	return signIn(await makeUser({ role: 'family', name: '周敏' }))
 }
-const addElder = (as: Awaited<ReturnType<typeof family>>, fields: Record<string, string>) => callAction(newElder, '/elders/new', fields, { as })
+const addElder = (as: Awaited<ReturnType<typeof family>>, fields: Record<string, string>) => callAction(newElder, '/elders/new', { elderConsent: 'on', ...fields }, { as })
 const text = (data: unknown) => (typeof data === 'string' ? data : JSON.stringify(data))
 
 async function dongbaoCommunity() {

@@ -21,7 +21,7 @@ async function family(name = '周敏') {
 	return { ...(await signIn(user)), userId: user.id, phone: user.phone }
 }
 type Visitor = Awaited<ReturnType<typeof signIn>>
-const addElder = (as: Visitor, fields: Record<string, string>) => callAction(newElder, '/elders/new', fields, { as })
+const addElder = (as: Visitor, fields: Record<string, string>) => callAction(newElder, '/elders/new', { elderConsent: 'on', ...fields }, { as })
 const decide = (as: Visitor, fields: Record<string, string>) => callAction(claimsPage, '/elders/claims', fields, { as })
 
 async function setting() {

@@ -27,6 +27,7 @@ type Entry = {
 }
 
 const FUZZ_ROUTES: Record<string, Entry> = {
+	'account.data.tsx': {},
 	'account.sessions.tsx': {},
 	'admin.messages.tsx': {},
 	'allowance.elders.$elderId.tsx': {},

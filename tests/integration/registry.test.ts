@@ -39,7 +39,7 @@ async function freshIdNumber(birthDate?: string, region?: string) {
 	}
 }
 const community = (nameZh: string) => prisma.community.findFirstOrThrow({ where: { nameZh }, select: { id: true, districtId: true, townshipId: true } })
-const register = (as: Visitor, fields: Record<string, string>) => callAction(newElder, '/elders/new', fields, { as })
+const register = (as: Visitor, fields: Record<string, string>) => callAction(newElder, '/elders/new', { elderConsent: 'on', ...fields }, { as })
 const elderCount = () => prisma.elder.count()
 const idOf = (location: string | null) => location!.split('/').at(-1)!
 

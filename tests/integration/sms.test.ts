@@ -276,7 +276,7 @@ describe('phone codes', () => {
 		// One a minute per number, whatever the purpose.
 		expect(await requestPhoneCode({ phone, purpose: 'reset', ip: null })).toMatchObject({ ok: false, status: 429, fieldErrors: { phone: ['errors.code.wait'] } })
 
-		const fields = { formId: 'register', name: '李秀英', phone, password: 'Family2026x', confirmPassword: 'Family2026x' }
+		const fields = { formId: 'register', name: '李秀英', phone, password: 'Family2026x', confirmPassword: 'Family2026x', agreePrivacy: 'on' }
 		const wrongCode = code === '000000' ? '111111' : '000000'
 		const wrong = await callAction(registerRoute, '/register', { ...fields, code: wrongCode }, { as: visitor })
 		expect(wrong.status).toBe(400)

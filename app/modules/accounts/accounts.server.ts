@@ -10,16 +10,23 @@ import { isCityWide } from '~/modules/auth/access.server.ts'
 import { attemptSucceeded, beginAttempt, waitAfterFailure } from '~/modules/auth/login-limit.server.ts'
 import { INVITED_PASSWORD_HASH, newInvitationToken } from '~/modules/accounts/invitations.server.ts'
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '~/modules/auth/password.server.ts'
+import { recordConsent } from './privacy.server.ts'
 import { createStaffSchema, STAFF_ROLES, type reinviteStaffSchema } from './schemas.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 
 
-export async function registerFamily(input: { name: string; phone: string; password: string }): Promise<Outcome<{ id: string }>> {
+/** A family registers itself; the privacy notice it accepted is recorded with the account. */
+export async function registerFamily(input: { name: string; phone: string; password: string; ip: string | null }): Promise<Outcome<{ id: string }>> {
 	const passwordHash = await hashPassword(input.password)
 	try {
-		const user = await prisma.user.create({ data: { name: input.name, phone: input.phone, passwordHash, role: 'family' }, select: { id: true } })
-		await audit({ actor: { id: user.id, role: 'family' }, action: 'account.register', entityType: 'user', entityId: user.id })
-		return ok(user)
+		return ok(
+			await transaction(async (tx) => {
+				const user = await tx.user.create({ data: { name: input.name, phone: input.phone, passwordHash, role: 'family' }, select: { id: true } })
+				await recordConsent(tx, { userId: user.id, kind: 'privacy_notice', ip: input.ip })
+				await audit({ actor: { id: user.id, role: 'family' }, action: 'account.register', entityType: 'user', entityId: user.id, ip: input.ip }, tx)
+				return user
+			}),
+		)
 	} catch (error) {
 		return failureOf(error)
 	}

@@ -7,6 +7,7 @@ import { prisma } from '~/lib/db.server.ts'
 import { isUniqueViolation } from '~/lib/db-errors.server.ts'
 import { fail, ok, type Outcome } from '~/lib/outcome.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
+import { recordConsent } from '~/modules/accounts/privacy.server.ts'
 import { elderScope } from '~/modules/auth/access.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { notify } from '~/modules/marketplace/notify.server.ts'
@@ -15,7 +16,7 @@ import type { DecideClaimInput, Relationship } from './schemas.ts'
 export const CLAIM_DECIDER_ROLES = ['community_officer', 'township_officer', 'bureau_district', 'bureau_city'] as const
 
 /** Files (or finds) the family's pending request for an elder it cannot see yet. */
-export async function requestClaim(user: SessionUser, elderId: string, input: { name: string; relationship: Relationship; communityId: string }): Promise<Outcome<{ id: string }>> {
+export async function requestClaim(user: SessionUser, elderId: string, input: { name: string; relationship: Relationship; communityId: string }, ip: string | null = null): Promise<Outcome<{ id: string }>> {
 	const pending = () => prisma.familyClaim.findFirst({ where: { userId: user.id, elderId, status: 'pending' }, select: { id: true } })
 	const existing = await pending()
 	if (existing) return ok(existing)
@@ -27,6 +28,8 @@ export async function requestClaim(user: SessionUser, elderId: string, input: { 
 					data: { elderId, userId: user.id, relationship: input.relationship, typedName: input.name, typedCommunityId: input.communityId },
 					select: { id: true },
 				})
+				// The consent the family confirmed with the request goes with it (it is for this elder).
+				await recordConsent(tx, { userId: user.id, kind: 'elder_sensitive', elderId, ip })
 				// The elder's community officers find it in their inbox as well as on /elders/claims.
 				if (elder.communityId) {
 					const officers = await tx.user.findMany({ where: { role: 'community_officer', communityId: elder.communityId, active: true }, select: { id: true } })

@@ -5,6 +5,7 @@ import { pageWindow } from '~/lib/paging.ts'
 import { ageOn, shanghaiDate, toDateString } from '~/lib/time.ts'
 import { fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
+import { recordConsent } from '~/modules/accounts/privacy.server.ts'
 import { elderScope, mayRevealIdNumber } from '~/modules/auth/access.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { decryptIdNumber, hashIdNumber } from '~/modules/identity/id-crypto.server.ts'
@@ -34,7 +35,8 @@ const elderSummary = {
 } as const
 
 /** A family member registers an elder they care for. One transaction: the elder, the link, the audit entry. */
-export async function addElderForFamily(user: SessionUser, input: AddElderInput): Promise<Outcome<{ kind: 'elder' | 'claim'; id: string }>> {
+/** A family adds an elder it cares for, with the consent it confirmed (recorded with the link or the claim). */
+export async function addElderForFamily(user: SessionUser, input: AddElderInput, ip: string | null = null): Promise<Outcome<{ kind: 'elder' | 'claim'; id: string }>> {
 	const today = shanghaiDate()
 	if (ageOn(input.idNumber.birthDate, today) < MIN_ELDER_AGE) return fieldFail('idNumber', 'errors.idNumber.tooYoung')
 	// A family may name any community in service; an officer of that place verifies it afterwards.
@@ -48,7 +50,7 @@ export async function addElderForFamily(user: SessionUser, input: AddElderInput)
 	if (existing) {
 		if (existing.families.length) return fieldFail('idNumber', 'errors.elder.alreadyYours')
 		// Knowing an ID number must not be enough to see an elder: the elder's community confirms the claim first.
-		const claim = await requestClaim(user, existing.id, { name: input.name, relationship: input.relationship, communityId: community.id })
+		const claim = await requestClaim(user, existing.id, { name: input.name, relationship: input.relationship, communityId: community.id }, ip)
 		return claim.ok ? ok({ kind: 'claim' as const, id: claim.value.id }) : claim
 	}
 	try {
@@ -67,6 +69,7 @@ export async function addElderForFamily(user: SessionUser, input: AddElderInput)
 				select: { id: true },
 			})
 			await tx.familyLink.create({ data: { userId: user.id, elderId: created.id, relationship: input.relationship } })
+			await recordConsent(tx, { userId: user.id, kind: 'elder_sensitive', elderId: created.id, ip })
 			await audit({ actor: user, action: 'elder.register', entityType: 'elder', entityId: created.id, districtId: district.id }, tx)
 			return created
 		})

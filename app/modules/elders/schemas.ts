@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { parseIdNumber, type IdNumberProblem } from '~/modules/identity/id-number.ts'
+import { consentBox } from '~/modules/accounts/privacy.ts'
 import { nameSchema } from '~/modules/auth/schemas.ts'
 
 export const RELATIONSHIPS = ['child', 'spouse', 'grandchild', 'sibling', 'guardian', 'other'] as const
@@ -33,6 +34,8 @@ export function addElderSchema(today: string) {
 		relationship: z.enum(RELATIONSHIPS, { error: 'errors.relationship.invalid' }),
 		districtId: z.string({ error: 'errors.district.required' }).trim().min(1, 'errors.district.required').max(40, 'errors.district.required'),
 		communityId: z.string({ error: 'errors.community.required' }).trim().min(1, 'errors.community.required').max(40, 'errors.community.required'),
+		// A separate consent for the elder's sensitive information (PIPL art. 29): modules/accounts/privacy.ts.
+		elderConsent: consentBox('errors.consent.elderRequired'),
 	})
 }
 

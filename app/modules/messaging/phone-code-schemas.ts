@@ -1,6 +1,7 @@
 // Forms that confirm a phone with an SMS code (registration, password reset). Pure: the pages
 // validate with them in the browser too.
 import { z } from 'zod'
+import { consentBox } from '~/modules/accounts/privacy.ts'
 import { nameSchema, passwordSchema, phoneSchema } from '~/modules/auth/schemas.ts'
 
 export const smsCodeSchema = z
@@ -11,7 +12,14 @@ export const smsCodeSchema = z
 export const sendCodeSchema = z.object({ phone: phoneSchema })
 
 export const registerWithCodeSchema = z
-	.object({ name: nameSchema, phone: phoneSchema, code: smsCodeSchema, password: passwordSchema, confirmPassword: z.string({ error: 'errors.required' }) })
+	.object({
+		name: nameSchema,
+		phone: phoneSchema,
+		code: smsCodeSchema,
+		password: passwordSchema,
+		confirmPassword: z.string({ error: 'errors.required' }),
+		agreePrivacy: consentBox('errors.consent.privacyRequired'),
+	})
 	.refine((v) => v.password === v.confirmPassword, { path: ['confirmPassword'], message: 'errors.password.mismatch' })
 
 export const resetPasswordSchema = z
