@@ -2,6 +2,7 @@
 // Device Cookies"; app/modules/auth/device-cookie.server.ts). The sign-in action is called directly
 // (tests/setup/route.ts), against the file's own database and the run's Redis; the client address is
 // the header the server sets from the socket.
+import { generateTOTP } from '@epic-web/totp'
 import { createCookie } from '@remix-run/node'
 import { describe, expect, it } from 'vitest'
 import { prisma } from '~/lib/db.server.ts'
@@ -198,6 +199,20 @@ describe('device cookie', () => {
 		const ip = newAddress()
 		await slowDownAddress(officer.phone, ip)
 		expect((await signInFrom(ip, officer.phone, TEST_PASSWORD, cookie!)).location).toMatch(/^\/login\/two-factor/)
+	})
+
+	it('is given to an officer who enrols an authenticator at the first sign-in, with the recovery codes', async () => {
+		const officer = await makeUser({ role: 'bureau_city' })
+		const password = await signInFrom(newAddress(), officer.phone, TEST_PASSWORD)
+		expect(deviceCookieOf(password)).toBeNull()
+		const session = password.headers.getSetCookie().find((c) => c.startsWith('yy_session='))!.split(';')[0]!
+		const visitor = await anonymous()
+		const as = { ...visitor, cookie: `${visitor.cookie}; ${session}` }
+		const page = await callLoader<{ enrolment: { secret: string } }>(twoFactorPage, password.location!, { as })
+		const code = (await generateTOTP({ algorithm: 'SHA-1', digits: 6, period: 30, secret: page.data.enrolment.secret })).otp
+		const enrolled = await callAction(twoFactorPage, password.location!, { code }, { as })
+		expect(enrolled.status).toBe(200)
+		expect(deviceCookieOf(enrolled)).not.toBeNull()
 	})
 
 	it('never answers 5xx to a garbage device cookie', async () => {
