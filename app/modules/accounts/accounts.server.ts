@@ -36,7 +36,8 @@ export type LoginResult = { ok: true; userId: string } | { ok: false; reason: 'i
 export async function authenticate(input: { phone: string; password: string; ip: string | null; device?: DeviceClaim | null }): Promise<LoginResult> {
 	const user = await prisma.user.findUnique({ where: { phone: input.phone }, select: { id: true, passwordHash: true, active: true } })
 	const trusted = input.device && user?.active && deviceClaimFits(input.device, user) ? input.device.nonce : null
-	// Counted before the password is checked: concurrent guesses cannot all get past the limit.
+	// The account is read first, to judge the device cookie; the attempt is still counted before the
+	// password is checked: concurrent guesses cannot all get past the limit.
 	let wait = trusted ? await beginDeviceAttempt(trusted, input.ip) : null
 	const device = wait === null ? null : trusted
 	wait ??= await beginAttempt(input.phone, input.ip)

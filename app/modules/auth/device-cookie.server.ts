@@ -14,6 +14,11 @@ import { singleton } from '~/lib/singleton.server.ts'
 // LOGIN_MAX_FAILURES times is no longer trusted for LOGIN_LOCKOUT_SECONDS and signs in as any
 // other browser would.
 //
+// Issued when a sign-in is complete: after the password for accounts without a second factor, after
+// the second factor for officers. A password alone (phished, leaked: what the second factor is there
+// for) must not also make the thief's browser a known one whose guesses skip the phone-wide count;
+// nothing is lost by waiting, as the cookie is only read at the password step of later sign-ins.
+//
 // Signed as the session and CSRF cookies are (Remix's cookie signature, HMAC-SHA256 under
 // SESSION_SECRET), so it cannot be forged or moved to another account. HttpOnly, SameSite=Lax,
 // Secure when the other cookies are.
