@@ -64,10 +64,11 @@ const schema = z
 		TRUST_PROXY: z.string().optional(),
 		/**
 		 * Sign-in attempts per phone and client address before each further one waits (30 s, doubling);
-		 * see app/modules/auth/login-limit.server.ts for the per-account and per-address limits.
+		 * also the failed attempts after which a browser's device cookie is no longer trusted. See
+		 * app/modules/auth/login-limit.server.ts for the per-account, per-address and per-device limits.
 		 */
 		LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
-		/** Longest wait between sign-in attempts, in seconds; also how long counts are remembered. */
+		/** Longest wait between sign-in attempts, in seconds; also how long counts (and a device cookie's lockout) are remembered. */
 		LOGIN_LOCKOUT_SECONDS: z.coerce.number().int().min(1).default(900),
 		/** Officers' sessions (bureau, community, institution, administrator) end after this many minutes without a request; families keep 14 days. */
 		SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),

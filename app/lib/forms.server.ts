@@ -29,6 +29,8 @@ type ReplyOptions = {
 	resetForm?: boolean
 	/** Show the refusal's form error under this field instead (it is about that field: the month of a run). */
 	errorField?: string
+	/** Headers of the reply (a Set-Cookie). */
+	headers?: HeadersInit
 }
 type Submission = { reply: (options?: { formErrors?: string[]; fieldErrors?: Record<string, string[]>; hideFields?: string[]; resetForm?: boolean }) => SubmissionResult<string[]> }
 
@@ -75,7 +77,7 @@ export function replyFailure<E extends object = object>(parsed: ParsedForm<unkno
 /** Answers a module Outcome: 200 with its value (the form reset), or the refusal with its status. */
 export function replyOutcome<T = null>(parsed: ParsedForm<unknown>, outcome: { ok: true; value?: T } | Refusal, options: ReplyOptions = {}) {
 	if (!outcome.ok) return replyFailure(parsed, outcome, undefined, options.errorField)
-	return data<FormReply<T | null>>({ form: parsed.form, ok: true, result: parsed.submission.reply({ resetForm: options.resetForm ?? true, hideFields: parsed.hideFields }), value: outcome.value ?? null })
+	return data<FormReply<T | null>>({ form: parsed.form, ok: true, result: parsed.submission.reply({ resetForm: options.resetForm ?? true, hideFields: parsed.hideFields }), value: outcome.value ?? null }, options.headers ? { headers: options.headers } : undefined)
 }
 
 /**

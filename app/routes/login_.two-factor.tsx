@@ -10,6 +10,7 @@ import { clientIp } from '~/lib/http.server.ts'
 import { fail, fieldFail, ok } from '~/lib/outcome.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
+import { issueDeviceCookie } from '~/modules/auth/device-cookie.server.ts'
 import { attemptSucceeded, beginAttempt, waitAfterFailure } from '~/modules/auth/login-limit.server.ts'
 import { safeRedirect, secondFactorSchema, totpEnrolSchema } from '~/modules/auth/schemas.ts'
 import { completeSecondFactor, getSessionUser, pendingSecondFactor } from '~/modules/auth/session.server.ts'
@@ -60,7 +61,8 @@ export async function action({ request }: ActionFunctionArgs) {
 		await attemptSucceeded(key, ip)
 		await completeSecondFactor(pending.sessionId)
 		await audit({ actor: pending.user, action: 'auth.totp_enrol', entityType: 'user', entityId: pending.user.id, ip })
-		return replyOutcome(parsed, ok({ recoveryCodes: codes, redirectTo }))
+		// The whole sign-in is done: this browser is now a known one (app/modules/auth/device-cookie.server.ts).
+		return replyOutcome(parsed, ok({ recoveryCodes: codes, redirectTo }), { headers: { 'Set-Cookie': await issueDeviceCookie(pending.user.id) } })
 	}
 	const parsed = parseForm(formData, secondFactorSchema, { form: 'second-factor' })
 	if (!parsed.ok) return parsed.response
@@ -75,7 +77,7 @@ export async function action({ request }: ActionFunctionArgs) {
 	await attemptSucceeded(key, ip)
 	await completeSecondFactor(pending.sessionId)
 	await audit({ actor: pending.user, action: how === 'recovery' ? 'auth.recovery_code_used' : 'auth.second_factor', entityType: 'user', entityId: pending.user.id, ip })
-	return redirect(redirectTo)
+	return redirect(redirectTo, { headers: { 'Set-Cookie': await issueDeviceCookie(pending.user.id) } })
 }
 
 export default function TwoFactor() {

@@ -120,6 +120,30 @@ describe('family registration and sign-in over HTTP', () => {
 		expect(await locked.text()).toContain('errors.login.locked')
 	})
 
+	it('gives a browser that signs in a device cookie (signed, HttpOnly, SameSite=Lax, 180 days) beside its session, and takes any value of it without a 5xx', async () => {
+		const client = new HttpClient(app.baseUrl)
+		await client.page('/login')
+		const res = await client.post('/login', { phone: '13800000002', password: DEMO_PASSWORD })
+		expect(res.status).toBe(302)
+		const cookies = res.headers.getSetCookie()
+		expect(cookies.find((c) => c.startsWith('yy_session='))).toMatch(/HttpOnly/i)
+		const device = cookies.find((c) => c.startsWith('yy_device='))!
+		expect(device).toMatch(/^yy_device=[^;]+\.[^;]+; Max-Age=15552000; Path=\/; HttpOnly; SameSite=Lax$/)
+		expect(device).not.toContain('13800000002')
+		// Garbage in its place is a browser without one.
+		for (const garbage of ['x', '%ZZ', '"', 'a.b', `${device.split(';')[0]!.slice('yy_device='.length)}x`]) {
+			const other = new HttpClient(app.baseUrl)
+			await other.page('/login')
+			const login = await fetch(`${app.baseUrl}/login`, {
+				method: 'POST',
+				redirect: 'manual',
+				body: new URLSearchParams({ phone: '13800000002', password: DEMO_PASSWORD, csrf: other.csrfToken! }),
+				headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `${other.cookieHeader()}; yy_device=${garbage}` },
+			})
+			expect(login.status, garbage).toBe(302)
+		}
+	})
+
 	it('stops honouring a session once it has expired or its account is deactivated', async () => {
 		const register = async () => {
 			const client = new HttpClient(app.baseUrl)

@@ -7,7 +7,8 @@ import { sql } from '~/lib/sql.server.ts'
 import { fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import { isCityWide } from '~/modules/auth/access.server.ts'
-import { attemptSucceeded, beginAttempt, waitAfterFailure } from '~/modules/auth/login-limit.server.ts'
+import { deviceClaimFits, type DeviceClaim } from '~/modules/auth/device-cookie.server.ts'
+import { attemptSucceeded, beginAttempt, beginDeviceAttempt, waitAfterFailure } from '~/modules/auth/login-limit.server.ts'
 import { INVITED_PASSWORD_HASH, newInvitationToken } from '~/modules/accounts/invitations.server.ts'
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '~/modules/auth/password.server.ts'
 import { recordConsent } from './privacy.server.ts'
@@ -34,18 +35,27 @@ export async function registerFamily(input: { name: string; phone: string; passw
 
 export type LoginResult = { ok: true; userId: string } | { ok: false; reason: 'invalid' } | { ok: false; reason: 'locked'; retryAfterSeconds: number }
 
-export async function authenticate(input: { phone: string; password: string; ip: string | null }): Promise<LoginResult> {
-	// Counted before the password is checked: concurrent guesses cannot all get past the limit.
-	const wait = await beginAttempt(input.phone, input.ip)
-	if (wait > 0) return { ok: false, reason: 'locked', retryAfterSeconds: wait }
+/**
+ * Checks a phone and password. `device`: the browser's device cookie, if any; when it fits the
+ * account (and its nonce is not locked out) the attempt is counted on the device instead of the
+ * phone's keys, so a distributed guesser slowing the phone does not slow its owner's browser.
+ */
+export async function authenticate(input: { phone: string; password: string; ip: string | null; device?: DeviceClaim | null }): Promise<LoginResult> {
 	const user = await prisma.user.findUnique({ where: { phone: input.phone }, select: { id: true, passwordHash: true, active: true } })
+	const trusted = input.device && user?.active && deviceClaimFits(input.device, user) ? input.device.nonce : null
+	// The account is read first, to judge the device cookie; the attempt is still counted before the
+	// password is checked: concurrent guesses cannot all get past the limit.
+	let wait = trusted ? await beginDeviceAttempt(trusted, input.ip) : null
+	const device = wait === null ? null : trusted
+	wait ??= await beginAttempt(input.phone, input.ip)
+	if (wait > 0) return { ok: false, reason: 'locked', retryAfterSeconds: wait }
 	const valid = user && user.active ? await verifyPassword(user.passwordHash, input.password) : await verifyAgainstDummy(input.password)
 	if (!user || !valid) {
-		const nowWaiting = await waitAfterFailure(input.phone, input.ip)
+		const nowWaiting = await waitAfterFailure(input.phone, input.ip, device)
 		if (nowWaiting > 0) return { ok: false, reason: 'locked', retryAfterSeconds: nowWaiting }
 		return { ok: false, reason: 'invalid' }
 	}
-	await attemptSucceeded(input.phone, input.ip)
+	await attemptSucceeded(input.phone, input.ip, device)
 	return { ok: true, userId: user.id }
 }
 

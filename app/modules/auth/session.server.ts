@@ -117,8 +117,12 @@ export function getSessionUser(request: Request) {
 	return pending
 }
 
-/** Signs the user in: a session row (with the device and address the sessions page shows) and its cookie. */
-export async function createUserSession(userId: string, request: Request, redirectTo: string, opts: { secondFactorPending?: boolean } = {}) {
+/**
+ * Signs the user in: a session row (with the device and address the sessions page shows) and its
+ * cookie. `deviceCookie`: a further Set-Cookie to send with it (issueDeviceCookie, after a password
+ * sign-in that needs no second factor).
+ */
+export async function createUserSession(userId: string, request: Request, redirectTo: string, opts: { secondFactorPending?: boolean; deviceCookie?: string } = {}) {
 	const pending = opts.secondFactorPending ?? false
 	const row = await prisma.session.create({
 		data: {
@@ -132,7 +136,9 @@ export async function createUserSession(userId: string, request: Request, redire
 	})
 	const session = await sessionStorage.getSession(request.headers.get('Cookie'))
 	session.set(SESSION_KEY, row.id)
-	return redirect(redirectTo, { headers: { 'Set-Cookie': await sessionStorage.commitSession(session) } })
+	const headers = new Headers({ 'Set-Cookie': await sessionStorage.commitSession(session) })
+	if (opts.deviceCookie) headers.append('Set-Cookie', opts.deviceCookie)
+	return redirect(redirectTo, { headers })
 }
 
 /** The sign-in that still owes its second factor, if the request carries one. */
