@@ -9,7 +9,8 @@ import { registryImportQueue } from './registry-import.server.ts'
 import { statusReviewQueue } from './status-review.server.ts'
 import { dueProcessQueue } from './due-process.server.ts'
 import { operatingSubsidyQueue } from './operating-subsidy.server.ts'
+import { retentionQueue } from './retention.server.ts'
 
 export function allQueues() {
-	return [allowanceQueue(), snapshotQueue(), marketplaceQueue(), subsidyGrantQueue(), subsidyClaimsQueue(), smsQueue(), statusReviewQueue(), registryImportQueue(), dueProcessQueue(), operatingSubsidyQueue()]
+	return [allowanceQueue(), snapshotQueue(), marketplaceQueue(), subsidyGrantQueue(), subsidyClaimsQueue(), smsQueue(), statusReviewQueue(), registryImportQueue(), dueProcessQueue(), operatingSubsidyQueue(), retentionQueue()]
 }

@@ -1,6 +1,7 @@
 import type { WorkerDefinition } from './definition.ts'
 import { allowanceWorker } from './allowance.ts'
 import { indicatorSnapshots } from './indicator-snapshots.ts'
+import { retentionWorker } from './retention.ts'
 import { marketplaceWorker } from './marketplace.ts'
 import { subsidyClaimsWorker } from './subsidy-claims.ts'
 import { subsidyGrantWorker } from './subsidy-grant.ts'
@@ -12,4 +13,4 @@ import { operatingSubsidyWorker } from './operating-subsidy.ts'
 
 export type { WorkerDefinition } from './definition.ts'
 
-export const WORKERS: WorkerDefinition[] = [allowanceWorker, indicatorSnapshots, marketplaceWorker, subsidyGrantWorker, subsidyClaimsWorker, smsWorker, statusReviewWorker, registryImportWorker, dueProcessWorker, operatingSubsidyWorker]
+export const WORKERS: WorkerDefinition[] = [allowanceWorker, indicatorSnapshots, marketplaceWorker, subsidyGrantWorker, subsidyClaimsWorker, smsWorker, statusReviewWorker, registryImportWorker, dueProcessWorker, operatingSubsidyWorker, retentionWorker]
