@@ -12,8 +12,8 @@ import { DataTable } from '~/components/ui.tsx'
 import { formatShanghai } from '~/lib/time.ts'
 import { formIdOf, parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
-import { createStaffAccount, listStaff, reinviteStaff, staffFormOptions } from '~/modules/accounts/accounts.server.ts'
-import { createStaffSchema, reinviteStaffSchema } from '~/modules/accounts/schemas.ts'
+import { createStaffAccount, deactivateStaff, listStaff, reinviteStaff, staffFormOptions } from '~/modules/accounts/accounts.server.ts'
+import { createStaffSchema, deactivateStaffSchema, reinviteStaffSchema } from '~/modules/accounts/schemas.ts'
 import { requireRole, STAFF_CREATOR_ROLES } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { requireRecentAuth } from '~/modules/auth/step-up.server.ts'
@@ -33,7 +33,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
 	const user = await requireRole(request, STAFF_CREATOR_ROLES)
 	const formData = await readProtectedForm(request)
-	// Creating and resetting accounts are sensitive acts: the password (or a TOTP code) again after five minutes.
+	// Creating, resetting and deactivating accounts are sensitive acts: the password (or a TOTP code) again after five minutes.
 	await requireRecentAuth(request, user, '/bureau/staff')
 	if (formData.get('intent') === 'reinvite') {
 		// One form per row (`reinvite-<id>`): the reply finds its row.
@@ -41,6 +41,11 @@ export async function action({ request }: ActionFunctionArgs) {
 		if (!parsed.ok) return parsed.response
 		const outcome = await reinviteStaff(user, parsed.value, clientIp(request))
 		return replyOutcome(parsed, outcome.ok ? ok({ ...outcome.value, inviteUrl: new URL(outcome.value.invitePath, request.url).toString() }) : outcome)
+	}
+	if (formData.get('intent') === 'deactivate') {
+		const parsed = parseForm(formData, deactivateStaffSchema, { form: formIdOf(formData) })
+		if (!parsed.ok) return parsed.response
+		return replyOutcome(parsed, await deactivateStaff(user, parsed.value, clientIp(request)))
 	}
 	const parsed = parseForm(formData, createStaffSchema, { form: 'create-staff' })
 	if (!parsed.ok) return parsed.response
@@ -58,6 +63,7 @@ export default function StaffPage() {
 	const invited = replyValue<{ inviteUrl: string; expiresAt: string }>(reply, 'create-staff')
 	const reinviteForm = (reply as { form?: string } | undefined)?.form
 	const reinvited = reinviteForm?.startsWith('reinvite-') ? replyValue<{ name: string; inviteUrl: string; expiresAt: string }>(reply, reinviteForm) : undefined
+	const deactivated = reinviteForm?.startsWith('deactivate-') ? replyValue<{ name: string }>(reply, reinviteForm) : undefined
 	const [form, fields] = useForm({ id: 'create-staff', lastResult: replyFor(reply, 'create-staff'), onValidate: ({ formData }) => parseWithZod(formData, { schema: createStaffSchema, error: zodMessageKey }), shouldRevalidate: 'onInput' })
 	return (
 		<>
@@ -78,6 +84,11 @@ export default function StaffPage() {
 							<code>{reinvited.inviteUrl}</code>
 						</p>
 					</div>
+				) : null}
+				{deactivated ? (
+					<p className="notice" role="status" data-testid="deactivation">
+						{t('staff.deactivatedDone', { name: deactivated.name })}
+					</p>
 				) : null}
 				<p className="hint">{t('staff.inviteHint')}</p>
 				<ActionForm form={form} className="grid-form">
@@ -105,14 +116,24 @@ export default function StaffPage() {
 						{ header: t('fields.phone'), cell: (s) => s.phone },
 						{ header: t('fields.role'), cell: (s) => t(`roles.${s.role}`) },
 						{ header: t('fields.scope'), cell: (s) => [s.district ? (zh ? s.district.nameZh : s.district.nameEn) : null, s.community?.nameZh, s.provider?.name].filter(Boolean).join(' · ') || t('staff.cityWide') },
-						{ header: t('staff.status'), cell: (s) => (s.invitation === 'pending' ? t('staff.invitationPending') : s.invitation === 'expired' ? t('staff.invitationExpired') : t('staff.active')) },
+						{
+							header: t('staff.status'),
+							cell: (s) => (!s.active ? t('staff.inactive') : s.invitation === 'pending' ? t('staff.invitationPending') : s.invitation === 'expired' ? t('staff.invitationExpired') : t('staff.active')),
+						},
 						{
 							header: t('staff.resetAccess'),
 							cell: (s) =>
 								s.id === viewerId || !(roles as readonly string[]).includes(s.role) ? null : (
-									<InlineActionForm id={`reinvite-${s.id}`} intent="reinvite" hidden={{ userId: s.id }} reply={reply} submit={t('staff.reinvite')} tone="danger">
-										{(f) => <Field label={t('staff.reinviteReason')} errors={[...(f.reason?.errors ?? []), ...(f.userId?.errors ?? [])]} inputProps={{ id: `reinvite-reason-${s.id}`, name: 'reason', required: true, maxLength: 200 }} />}
-									</InlineActionForm>
+									<>
+										<InlineActionForm id={`reinvite-${s.id}`} intent="reinvite" hidden={{ userId: s.id }} reply={reply} submit={s.active ? t('staff.reinvite') : t('staff.reactivate')} tone={s.active ? 'danger' : 'secondary'}>
+											{(f) => <Field label={t('staff.reinviteReason')} errors={[...(f.reason?.errors ?? []), ...(f.userId?.errors ?? [])]} inputProps={{ id: `reinvite-reason-${s.id}`, name: 'reason', required: true, maxLength: 200 }} />}
+										</InlineActionForm>
+										{s.active ? (
+											<InlineActionForm id={`deactivate-${s.id}`} intent="deactivate" hidden={{ userId: s.id }} reply={reply} submit={t('staff.deactivate')} tone="danger">
+												{(f) => <Field label={t('staff.deactivateReason')} errors={[...(f.reason?.errors ?? []), ...(f.userId?.errors ?? [])]} inputProps={{ id: `deactivate-reason-${s.id}`, name: 'reason', required: true, maxLength: 200 }} />}
+											</InlineActionForm>
+										) : null}
+									</>
 								),
 						},
 					]}
@@ -121,7 +142,7 @@ export default function StaffPage() {
 					empty={t('staff.none')}
 				/>
 				<Pager page={page} hasMore={hasMore} href={(p) => `?${new URLSearchParams({ ...(q ? { q } : {}), page: String(p) })}`} />
-				<OrphanReplyErrors reply={reply} formIds={['create-staff', ...staff.map((s) => `reinvite-${s.id}`)]} />
+				<OrphanReplyErrors reply={reply} formIds={['create-staff', ...staff.flatMap((s) => [`reinvite-${s.id}`, `deactivate-${s.id}`])]} />
 			</CardSection>
 		</>
 	)

@@ -377,6 +377,43 @@ describe('resetting a staff member’s sign-in: a new invitation for the same ac
 		expect(new Set([...first.data.staff, ...second.data.staff].map((s) => s.id)).size).toBe(56)
 	})
 
+	it('deactivates the account of someone who left the post: signed out everywhere, links dead, listed as deactivated; a new invitation gives it back', async () => {
+		const districtUser = await makeUser({ role: 'bureau_district', districtId: 'dongbao' })
+		const district = await signIn(districtUser.phone)
+		const officer = await makeUser({ role: 'community_officer', districtId: 'dongbao', name: '离岗干部' })
+		const officerSession = await signIn(officer.phone)
+		await prisma.userInvitation.create({ data: { userId: officer.id, tokenHash: crypto.randomUUID(), expiresAt: new Date(Date.now() + 3600_000), createdById: districtUser.id } })
+		const deactivate = (userId: string, reason = '调离岗位') => callAction<Reinvited>(staffPage, '/bureau/staff', { formId: `deactivate-${userId}`, intent: 'deactivate', userId, reason }, { as: district })
+
+		expect((await deactivate(officer.id, '')).status).toBe(400)
+		expect((await deactivate(districtUser.id)).status).toBe(403)
+		expect((await deactivate((await makeUser({ role: 'community_officer', districtId: 'zhongxiang' })).id)).status).toBe(404)
+		expect((await deactivate((await makeUser({ role: 'bureau_district', districtId: 'dongbao' })).id)).status).toBe(403)
+		expect(await prisma.user.count({ where: { id: officer.id, active: true } })).toBe(1)
+
+		const done = await deactivate(officer.id)
+		expect(done.status).toBe(200)
+		expect(await prisma.user.findUniqueOrThrow({ where: { id: officer.id }, select: { active: true, sessions: true } })).toMatchObject({ active: false, sessions: [] })
+		expect(await prisma.userInvitation.count({ where: { userId: officer.id, usedAt: null } })).toBe(0)
+		expect((await callLoader(auditPage, '/bureau/audit', { as: officerSession })).status).toBe(302)
+		expect((await callAction(loginPage, '/login', { phone: officer.phone, password: TEST_PASSWORD }, { as: await anonymous() })).status).toBe(401)
+		expect(await prisma.auditLog.findFirst({ where: { action: 'account.deactivate_staff', entityId: officer.id }, select: { actorId: true, details: true } })).toMatchObject({ actorId: districtUser.id, details: { reason: '调离岗位', sessionsEnded: 1 } })
+		const again = await deactivate(officer.id)
+		expect(again.status).toBe(409)
+		expect(again.data.result?.error?.userId).toEqual(['errors.staff.inactive'])
+		type Listed = { staff: { id: string; active: boolean }[] }
+		const listed = await callLoader<Listed>(staffPage, `/bureau/staff?q=${encodeURIComponent('离岗干部')}`, { as: district })
+		expect(listed.data.staff.find((s) => s.id === officer.id)).toMatchObject({ active: false })
+
+		// Back at a post: a new invitation, and the person sets a new password through it.
+		const back = await callAction<Reinvited>(staffPage, '/bureau/staff', { formId: `reinvite-${officer.id}`, intent: 'reinvite', userId: officer.id, reason: '返岗' }, { as: district })
+		expect(back.status).toBe(200)
+		expect(await prisma.auditLog.findFirst({ where: { action: 'account.reinvite_staff', entityId: officer.id }, select: { details: true } })).toMatchObject({ details: { reactivated: true } })
+		const token = back.data.value.inviteUrl.split('/').pop()!
+		expect((await callAction(invitePage, `/invite/${token}`, { password: 'BackAgain26', confirmPassword: 'BackAgain26' }, { as: await anonymous(), params: { token } })).status).toBe(302)
+		expect((await callAction(loginPage, '/login', { phone: officer.phone, password: 'BackAgain26' }, { as: await anonymous() })).status).toBe(302)
+	})
+
 	it('counts for two-person control: whoever reset an account may not approve what it made, nor it what they made', async () => {
 		const adminLike = await makeUser({ role: 'bureau_district', districtId: 'dongbao' })
 		const officer = await makeUser({ role: 'community_officer', districtId: 'dongbao' })

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { Role } from '~/generated/prisma/enums.ts'
-import { prisma, transaction } from '~/lib/db.server.ts'
+import { prisma, transaction, type Tx } from '~/lib/db.server.ts'
 import { failureOf } from '~/lib/db-rules.server.ts'
 import { pageWindow } from '~/lib/paging.ts'
 import { sql } from '~/lib/sql.server.ts'
@@ -12,7 +12,7 @@ import { attemptSucceeded, beginAttempt, beginDeviceAttempt, waitAfterFailure } 
 import { INVITED_PASSWORD_HASH, newInvitationToken } from '~/modules/accounts/invitations.server.ts'
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '~/modules/auth/password.server.ts'
 import { recordConsent } from './privacy.server.ts'
-import { createStaffSchema, STAFF_ROLES, type reinviteStaffSchema } from './schemas.ts'
+import { createStaffSchema, STAFF_ROLES, type deactivateStaffSchema, type reinviteStaffSchema } from './schemas.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 
 
@@ -116,39 +116,77 @@ export async function createStaffAccount(creator: SessionUser, input: z.infer<ty
 	}
 }
 
+type StaffTarget = { id: string; name: string; role: Role; districtId: string | null; active: boolean }
+
+/**
+ * Locks a staff account for an act by `actor`, or says why not: never one's own (403), outside the
+ * actor's reach "not found" (which accounts exist elsewhere is not theirs to learn), a role the actor
+ * may not create 403. A closed family account is no staff account.
+ */
+async function lockStaffTarget(tx: Tx, actor: SessionUser, userId: string): Promise<Outcome<StaffTarget>> {
+	if (userId === actor.id) return fieldFail('userId', 'errors.staff.self', 403)
+	const target = await sql`SELECT id, name, role, "districtId", active FROM app_user WHERE id = ${userId} AND "closedAt" IS NULL FOR UPDATE`.first<StaffTarget>(tx)
+	const inScope = target && (STAFF_ROLES as readonly Role[]).includes(target.role) && (isCityWide(actor) || target.districtId === actor.districtId)
+	if (!target || !inScope) return fieldFail('userId', 'errors.staff.unknown', 404)
+	if (!(assignableRoles(actor) as readonly Role[]).includes(target.role)) return fieldFail('userId', 'errors.role.notAllowed', 403)
+	return ok(target)
+}
+
 /**
  * A new invitation for an existing staff account: the person lost the phone with their authenticator
- * and their recovery codes, forgot the password, or let the first invitation expire. In one
- * transaction the password stops working, the second factor and recovery codes are cleared, every
- * session ends and older links die; the new one-time link is shown once to the resetter, and the
- * person sets a new password through it and enrols an authenticator again at the next sign-in.
- * Whoever may create an account of that role in that scope may reset it, never their own.
+ * and their recovery codes, forgot the password, let the first invitation expire, or comes back to a
+ * post after their account was deactivated (it is active again from now, with no usable password
+ * until the link is opened). In one transaction the password stops working, the second factor and
+ * recovery codes are cleared, every session ends and older links die; the new one-time link is shown
+ * once to the resetter, and the person sets a new password through it and enrols an authenticator
+ * again at the next sign-in. Whoever may create an account of that role in that scope may reset it,
+ * never their own.
  */
 export async function reinviteStaff(actor: SessionUser, input: z.infer<typeof reinviteStaffSchema>, ip: string | null): Promise<Outcome<{ id: string; name: string; invitePath: string; expiresAt: string }>> {
-	if (input.userId === actor.id) return fieldFail('userId', 'errors.staff.self', 403)
 	const invitation = newInvitationToken()
 	try {
 		return await transaction(async (tx) => {
-			const target = await sql`SELECT id, name, role, "districtId", active FROM app_user WHERE id = ${input.userId} FOR UPDATE`.first<{ id: string; name: string; role: Role; districtId: string | null; active: boolean }>(tx)
-			const inScope = target && target.active && (STAFF_ROLES as readonly Role[]).includes(target.role) && (isCityWide(actor) || target.districtId === actor.districtId)
-			// Outside the resetter's reach is "not found": which accounts exist elsewhere is not theirs to learn.
-			if (!target || !inScope) return fieldFail('userId', 'errors.staff.unknown', 404)
-			if (!(assignableRoles(actor) as readonly Role[]).includes(target.role)) return fieldFail('userId', 'errors.role.notAllowed', 403)
+			const locked = await lockStaffTarget(tx, actor, input.userId)
+			if (!locked.ok) return locked
+			const target = locked.value
 			await tx.user.update({
 				where: { id: target.id },
-				data: { passwordHash: INVITED_PASSWORD_HASH, totpSecret: null, totpEnabledAt: null, totpPendingSecret: null, totpLastCounter: null },
+				data: { active: true, passwordHash: INVITED_PASSWORD_HASH, totpSecret: null, totpEnabledAt: null, totpPendingSecret: null, totpLastCounter: null },
 				select: { id: true },
 			})
 			await tx.recoveryCode.deleteMany({ where: { userId: target.id } })
 			const ended = await tx.session.deleteMany({ where: { userId: target.id } })
 			await tx.userInvitation.updateMany({ where: { userId: target.id, usedAt: null }, data: { usedAt: new Date() } })
 			await tx.userInvitation.create({ data: { userId: target.id, tokenHash: invitation.hash, expiresAt: invitation.expiresAt, createdById: actor.id } })
-			await audit({ actor, action: 'account.reinvite_staff', entityType: 'user', entityId: target.id, districtId: target.districtId, details: { role: target.role, reason: input.reason, sessionsEnded: ended.count, expiresAt: invitation.expiresAt.toISOString() }, ip }, tx)
+			await audit(
+				{ actor, action: 'account.reinvite_staff', entityType: 'user', entityId: target.id, districtId: target.districtId, details: { role: target.role, reason: input.reason, sessionsEnded: ended.count, reactivated: !target.active, expiresAt: invitation.expiresAt.toISOString() }, ip },
+				tx,
+			)
 			return ok({ id: target.id, name: target.name, invitePath: `/invite/${invitation.token}`, expiresAt: invitation.expiresAt.toISOString() })
 		})
 	} catch (error) {
 		return failureOf(error)
 	}
+}
+
+/**
+ * Deactivates a staff account whose person left the post: from this moment it signs in nowhere (every
+ * session ends, unused invitation links die, a device cookie no longer counts) and it keeps its
+ * history (decisions, audit entries, two-person records name it). Given back only by a new invitation
+ * (reinviteStaff). The same reach as a reset; a second deactivation is 409.
+ */
+export async function deactivateStaff(actor: SessionUser, input: z.infer<typeof deactivateStaffSchema>, ip: string | null): Promise<Outcome<{ id: string; name: string }>> {
+	return transaction(async (tx) => {
+		const locked = await lockStaffTarget(tx, actor, input.userId)
+		if (!locked.ok) return locked
+		const target = locked.value
+		if (!target.active) return fieldFail('userId', 'errors.staff.inactive', 409)
+		await tx.user.update({ where: { id: target.id }, data: { active: false }, select: { id: true } })
+		const ended = await tx.session.deleteMany({ where: { userId: target.id } })
+		await tx.userInvitation.updateMany({ where: { userId: target.id, usedAt: null }, data: { usedAt: new Date() } })
+		await audit({ actor, action: 'account.deactivate_staff', entityType: 'user', entityId: target.id, districtId: target.districtId, details: { role: target.role, reason: input.reason, sessionsEnded: ended.count }, ip }, tx)
+		return ok({ id: target.id, name: target.name })
+	})
 }
 
 /** Staff accounts shown per page of the staff list. */
@@ -168,7 +206,7 @@ export async function listStaff(viewer: SessionUser, opts: { q?: string | null; 
 		},
 		orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
 		...pageWindow(opts.page ?? 1, STAFF_PAGE_SIZE),
-		select: { id: true, name: true, phone: true, role: true, districtId: true, district: { select: { nameZh: true, nameEn: true } }, provider: { select: { name: true } }, community: { select: { nameZh: true } }, createdAt: true, invitations: { where: { usedAt: null }, select: { expiresAt: true }, take: 1 } },
+		select: { id: true, name: true, phone: true, role: true, active: true, districtId: true, district: { select: { nameZh: true, nameEn: true } }, provider: { select: { name: true } }, community: { select: { nameZh: true } }, createdAt: true, invitations: { where: { usedAt: null }, select: { expiresAt: true }, take: 1 } },
 	})
 	const now = Date.now()
 	// An account with an unused link is waiting for its person, or its link expired (a reset gives a new one).

@@ -24,11 +24,14 @@ export const createStaffSchema = z
 	})
 
 
-/**
- * Resetting a staff member's sign-in (a lost phone, a forgotten password, an expired invitation):
- * who, and why (kept in the audit log).
- */
-export const reinviteStaffSchema = z.object({
+/** An act on one staff account: who, and why (kept in the audit log). */
+const staffAccountActSchema = z.object({
 	userId: z.uuid({ error: 'errors.staff.unknown' }),
 	reason: singleLineText(200).pipe(z.string().min(2, 'errors.staff.reason')),
 })
+
+/** Resetting a staff member's sign-in (a lost phone, a forgotten password, an expired invitation), or giving a deactivated account back. */
+export const reinviteStaffSchema = staffAccountActSchema
+
+/** Deactivating a staff account (the person left the post, moved, retired). */
+export const deactivateStaffSchema = staffAccountActSchema
