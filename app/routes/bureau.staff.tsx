@@ -5,7 +5,7 @@ import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/re
 import { useTranslation } from 'react-i18next'
 import { CardSection } from '~/components/card-section.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
-import { ActionForm, Field, OrphanReplyErrors, replyFor, replyValue, SelectField } from '~/components/forms.tsx'
+import { ActionForm, ErrorList, Field, OrphanReplyErrors, replyFor, replyValue, SelectField } from '~/components/forms.tsx'
 import { InlineActionForm } from '~/components/inline-action.tsx'
 import { Pager } from '~/components/pager.tsx'
 import { DataTable } from '~/components/ui.tsx'
@@ -55,7 +55,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function StaffPage() {
-	const { staff, hasMore, q, page, districts, providers, roles, viewerId } = useLoaderData<typeof loader>()
+	const { staff, hasMore, q, page, districts, providers, places, roles, viewerId } = useLoaderData<typeof loader>()
 	const reply = useActionData<typeof action>()
 	const navigation = useNavigation()
 	const { t, i18n } = useTranslation()
@@ -96,7 +96,22 @@ export default function StaffPage() {
 					<Field label={t('fields.phone')} errors={fields.phone.errors} inputProps={{ ...getInputProps(fields.phone, { type: 'tel' }), inputMode: 'numeric' }} />
 					<SelectField label={t('fields.role')} errors={fields.role.errors} selectProps={getSelectProps(fields.role)} placeholder={t('common.choose')} options={roles.map((r) => ({ value: r, label: t(`roles.${r}`) }))} />
 					<SelectField label={t('fields.district')} errors={fields.districtId.errors} selectProps={getSelectProps(fields.districtId)} placeholder={t('common.none')} options={districts.map((d) => ({ value: d.id, label: zh ? d.nameZh : d.nameEn }))} />
-					<Field label={t('fields.communityId')} hint={t('hints.communityId')} errors={fields.communityId.errors} inputProps={getInputProps(fields.communityId, { type: 'text' })} />
+					<GroupedSelect
+						id={fields.communityId.id}
+						name={fields.communityId.name}
+						label={t('fields.community')}
+						hint={t('hints.communityId')}
+						errors={fields.communityId.errors}
+						groups={places.flatMap((d) => d.townships.map((tw) => ({ key: `${d.id}-${tw.id}`, label: `${zh ? d.nameZh : d.nameEn} · ${tw.id ? (zh ? tw.nameZh : (tw.nameEn ?? tw.nameZh)) : t('registry.noTownship')}`, options: tw.communities.map((c) => ({ value: c.id, label: zh ? c.nameZh : (c.nameEn ?? c.nameZh) })) })))}
+					/>
+					<GroupedSelect
+						id={fields.townshipId.id}
+						name={fields.townshipId.name}
+						label={t('fields.township')}
+						hint={t('hints.townshipId')}
+						errors={fields.townshipId.errors}
+						groups={places.map((d) => ({ key: d.id, label: zh ? d.nameZh : d.nameEn, options: d.townships.filter((tw) => tw.id).map((tw) => ({ value: tw.id, label: zh ? tw.nameZh : (tw.nameEn ?? tw.nameZh) })) }))}
+					/>
 					<SelectField label={t('fields.provider')} errors={fields.providerId.errors} selectProps={getSelectProps(fields.providerId)} placeholder={t('common.none')} options={providers.map((p) => ({ value: p.id, label: p.name }))} />
 					<button type="submit" className="button big" disabled={navigation.state === 'submitting'}>
 						{t('staff.create')}
@@ -115,7 +130,7 @@ export default function StaffPage() {
 						{ header: t('fields.name'), cell: (s) => s.name },
 						{ header: t('fields.phone'), cell: (s) => s.phone },
 						{ header: t('fields.role'), cell: (s) => t(`roles.${s.role}`) },
-						{ header: t('fields.scope'), cell: (s) => [s.district ? (zh ? s.district.nameZh : s.district.nameEn) : null, s.community?.nameZh, s.provider?.name].filter(Boolean).join(' · ') || t('staff.cityWide') },
+						{ header: t('fields.scope'), cell: (s) => [s.district ? (zh ? s.district.nameZh : s.district.nameEn) : null, s.township?.nameZh, s.community?.nameZh, s.provider?.name].filter(Boolean).join(' · ') || t('staff.cityWide') },
 						{
 							header: t('staff.status'),
 							cell: (s) => (!s.active ? t('staff.inactive') : s.invitation === 'pending' ? t('staff.invitationPending') : s.invitation === 'expired' ? t('staff.invitationExpired') : t('staff.active')),
@@ -145,6 +160,35 @@ export default function StaffPage() {
 				<OrphanReplyErrors reply={reply} formIds={['create-staff', ...staff.flatMap((s) => [`reinvite-${s.id}`, `deactivate-${s.id}`])]} />
 			</CardSection>
 		</>
+	)
+}
+
+/** A select whose options are grouped (district · township), with its label, hint and errors. */
+function GroupedSelect({ id, name, label, hint, errors, groups }: { id: string; name: string; label: string; hint: string; errors?: string[]; groups: { key: string; label: string; options: { value: string; label: string }[] }[] }) {
+	const { t } = useTranslation()
+	const errorId = errors?.length ? `${id}-error` : undefined
+	return (
+		<div className="field">
+			<label htmlFor={id}>{label}</label>
+			<p className="hint" id={`${id}-hint`}>
+				{hint}
+			</p>
+			<select id={id} name={name} defaultValue="" aria-invalid={errorId ? true : undefined} aria-describedby={[`${id}-hint`, errorId].filter(Boolean).join(' ')}>
+				<option value="">{t('common.none')}</option>
+				{groups
+					.filter((g) => g.options.length)
+					.map((g) => (
+						<optgroup key={g.key} label={g.label}>
+							{g.options.map((o) => (
+								<option key={o.value} value={o.value}>
+									{o.label}
+								</option>
+							))}
+						</optgroup>
+					))}
+			</select>
+			<ErrorList id={errorId} errors={errors} />
+		</div>
 	)
 }
 

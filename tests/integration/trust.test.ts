@@ -20,6 +20,7 @@ import * as policiesPage from '~/routes/subsidies.policies.tsx'
 import * as reauthPage from '~/routes/reauth.tsx'
 import * as eldersPage from '~/routes/elders._index.tsx'
 import { makeUser, TEST_PASSWORD, uniquePhone } from '../factories/accounts.ts'
+import { makePlace } from '../factories/registry.ts'
 import { anonymous, callAction, callLoader, signIn, type Visitor } from '../setup/route.ts'
 
 const TOTP = { algorithm: 'SHA-1', digits: 6, period: 30 } as const
@@ -206,6 +207,34 @@ describe('staff accounts are invitations; only administrators create bureau-leve
 		const res = await callAction<{ ok: boolean; value: { inviteUrl: string } }>(staffPage, '/bureau/staff', { name: '钱进', phone, role: 'bureau_city' }, { as: admin })
 		expect(res.status).toBe(200)
 		expect(res.data.value.inviteUrl).toMatch(/\/invite\/[A-Za-z0-9_-]{43}$/)
+	})
+
+	it('district officers invite township officers (乡镇/街道民政办) of a township of their district, and community officers by choosing the community', async () => {
+		const district = await signIn((await makeUser({ role: 'bureau_district', districtId: 'dongbao' })).phone)
+		const { township, community } = await makePlace('dongbao')
+		const elsewhere = await makePlace('zhongxiang')
+		const create = (fields: Record<string, string>) => callAction<{ ok: boolean; value: { id: string }; result?: { error?: Record<string, string[]> } }>(staffPage, '/bureau/staff', { name: '乡镇干部', phone: uniquePhone(), districtId: 'dongbao', ...fields }, { as: district })
+
+		const form = await callLoader<{ roles: string[]; places: { id: string; townships: { id: string }[] }[] }>(staffPage, '/bureau/staff', { as: district })
+		expect(form.data.roles).toContain('township_officer')
+		expect(form.data.places.map((d) => d.id)).toEqual(['dongbao'])
+		expect(form.data.places[0]!.townships.map((t) => t.id)).toContain(township.id)
+
+		const missing = await create({ role: 'township_officer' })
+		expect(missing.status).toBe(400)
+		expect(missing.data.result?.error?.townshipId).toEqual(['errors.township.required'])
+		// Another district's township is not in this district.
+		const foreign = await create({ role: 'township_officer', townshipId: elsewhere.township.id })
+		expect(foreign.status).toBe(400)
+		expect(foreign.data.result?.error?.townshipId).toEqual(['errors.township.unknown'])
+		expect((await create({ role: 'township_officer', townshipId: 'x' })).status).toBe(400)
+
+		const made = await create({ role: 'township_officer', townshipId: township.id })
+		expect(made.status).toBe(200)
+		expect(await prisma.user.findUniqueOrThrow({ where: { id: made.data.value.id }, select: { role: true, districtId: true, townshipId: true, communityId: true } })).toEqual({ role: 'township_officer', districtId: 'dongbao', townshipId: township.id, communityId: null })
+		const communityOfficer = await create({ role: 'community_officer', communityId: community.id })
+		expect(communityOfficer.status).toBe(200)
+		expect(await prisma.user.findUniqueOrThrow({ where: { id: communityOfficer.data.value.id }, select: { communityId: true, townshipId: true } })).toEqual({ communityId: community.id, townshipId: null })
 	})
 
 	it('asks for the password again before creating an account when the last check is old', async () => {

@@ -7,6 +7,7 @@ import { sql } from '~/lib/sql.server.ts'
 import { fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import { isCityWide } from '~/modules/auth/access.server.ts'
+import { listPlaces } from '~/modules/geography/geography.server.ts'
 import { deviceClaimFits, type DeviceClaim } from '~/modules/auth/device-cookie.server.ts'
 import { attemptSucceeded, beginAttempt, beginDeviceAttempt, waitAfterFailure } from '~/modules/auth/login-limit.server.ts'
 import { INVITED_PASSWORD_HASH, newInvitationToken } from '~/modules/accounts/invitations.server.ts'
@@ -67,7 +68,7 @@ export const BUREAU_LEVEL_ROLES = ['bureau_district', 'bureau_city', 'admin'] as
 /** Which staff roles a creator may hand out: bureau-level ones only by an administrator; district officers only within their district. */
 export function assignableRoles(creator: SessionUser): readonly (typeof STAFF_ROLES)[number][] {
 	if (creator.role === 'admin') return STAFF_ROLES
-	if (creator.role === 'bureau_city' || creator.role === 'bureau_district') return ['provider_staff', 'community_officer']
+	if (creator.role === 'bureau_city' || creator.role === 'bureau_district') return ['provider_staff', 'community_officer', 'township_officer']
 	return []
 }
 
@@ -93,21 +94,30 @@ export async function createStaffAccount(creator: SessionUser, input: z.infer<ty
 	}
 	if (input.role === 'community_officer') {
 		const community = z.uuid().safeParse(input.communityId).success
-			? await prisma.community.findFirst({ where: { id: input.communityId, districtId: districtId ?? undefined }, select: { id: true } })
+			? await prisma.community.findFirst({ where: { id: input.communityId, districtId: districtId ?? undefined, retiredAt: null }, select: { id: true } })
 			: null
 		if (!community) return fieldFail('communityId', 'errors.community.unknown')
 		communityId = community.id
+	}
+	// A township officer (乡镇/街道民政办) reviews for the communities of one township of the district.
+	let townshipId: string | null = null
+	if (input.role === 'township_officer') {
+		const township = z.uuid().safeParse(input.townshipId).success
+			? await prisma.township.findFirst({ where: { id: input.townshipId, districtId: districtId ?? undefined, retiredAt: null }, select: { id: true } })
+			: null
+		if (!township) return fieldFail('townshipId', 'errors.township.unknown')
+		townshipId = township.id
 	}
 	if (!isCityWide(creator) && districtId !== creator.districtId) return fieldFail('districtId', 'errors.district.outOfScope', 403)
 	const invitation = newInvitationToken()
 	try {
 		const user = await transaction(async (tx) => {
 			const created = await tx.user.create({
-				data: { name: input.name, phone: input.phone, passwordHash: INVITED_PASSWORD_HASH, role: input.role, districtId, communityId, providerId, createdById: creator.id },
+				data: { name: input.name, phone: input.phone, passwordHash: INVITED_PASSWORD_HASH, role: input.role, districtId, communityId, townshipId, providerId, createdById: creator.id },
 				select: { id: true },
 			})
 			await tx.userInvitation.create({ data: { userId: created.id, tokenHash: invitation.hash, expiresAt: invitation.expiresAt, createdById: creator.id } })
-			await audit({ actor: creator, action: 'account.invite_staff', entityType: 'user', entityId: created.id, districtId, details: { role: input.role, providerId, communityId, expiresAt: invitation.expiresAt.toISOString() }, ip }, tx)
+			await audit({ actor: creator, action: 'account.invite_staff', entityType: 'user', entityId: created.id, districtId, details: { role: input.role, providerId, communityId, townshipId, expiresAt: invitation.expiresAt.toISOString() }, ip }, tx)
 			return created
 		})
 		return ok({ id: user.id, invitePath: `/invite/${invitation.token}`, expiresAt: invitation.expiresAt.toISOString() })
@@ -206,7 +216,7 @@ export async function listStaff(viewer: SessionUser, opts: { q?: string | null; 
 		},
 		orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
 		...pageWindow(opts.page ?? 1, STAFF_PAGE_SIZE),
-		select: { id: true, name: true, phone: true, role: true, active: true, districtId: true, district: { select: { nameZh: true, nameEn: true } }, provider: { select: { name: true } }, community: { select: { nameZh: true } }, createdAt: true, invitations: { where: { usedAt: null }, select: { expiresAt: true }, take: 1 } },
+		select: { id: true, name: true, phone: true, role: true, active: true, districtId: true, district: { select: { nameZh: true, nameEn: true } }, provider: { select: { name: true } }, community: { select: { nameZh: true } }, township: { select: { nameZh: true } }, createdAt: true, invitations: { where: { usedAt: null }, select: { expiresAt: true }, take: 1 } },
 	})
 	const now = Date.now()
 	// An account with an unused link is waiting for its person, or its link expired (a reset gives a new one).
@@ -217,9 +227,12 @@ export async function listStaff(viewer: SessionUser, opts: { q?: string | null; 
 /** What the create-staff form offers this creator: their districts, providers and roles. */
 export async function staffFormOptions(viewer: SessionUser) {
 	const cityWide = isCityWide(viewer)
-	const [districts, providers] = await Promise.all([
+	const inScope = cityWide ? {} : { districtId: viewer.districtId ?? '-' }
+	const [districts, providers, places] = await Promise.all([
 		prisma.district.findMany({ where: cityWide ? {} : { id: viewer.districtId ?? '-' }, orderBy: { sortOrder: 'asc' }, select: { id: true, nameZh: true, nameEn: true } }),
-		prisma.provider.findMany({ where: cityWide ? {} : { districtId: viewer.districtId ?? '-' }, orderBy: { name: 'asc' }, take: 500, select: { id: true, name: true } }),
+		prisma.provider.findMany({ where: inScope, orderBy: { name: 'asc' }, take: 500, select: { id: true, name: true } }),
+		// Communities grouped by district and township: the community and township choices.
+		listPlaces(inScope),
 	])
-	return { districts, providers, roles: assignableRoles(viewer) }
+	return { districts, providers, places, roles: assignableRoles(viewer) }
 }

@@ -4,7 +4,7 @@ import { z } from 'zod'
 import type { Role } from '~/generated/prisma/enums.ts'
 import { nameSchema, phoneSchema, singleLineText } from '~/modules/auth/schemas.ts'
 
-export const STAFF_ROLES = ['provider_staff', 'community_officer', 'bureau_district', 'bureau_city', 'admin'] as const satisfies readonly Role[]
+export const STAFF_ROLES = ['provider_staff', 'community_officer', 'township_officer', 'bureau_district', 'bureau_city', 'admin'] as const satisfies readonly Role[]
 
 export const createStaffSchema = z
 	.object({
@@ -13,13 +13,15 @@ export const createStaffSchema = z
 		role: z.enum(STAFF_ROLES, { error: 'errors.role.invalid' }),
 		districtId: singleLineText(40).optional(),
 		communityId: singleLineText(40).optional(),
+		townshipId: singleLineText(40).optional(),
 		providerId: singleLineText(40).optional(),
 	})
 	.superRefine((v, ctx) => {
-		if ((v.role === 'bureau_district' || v.role === 'community_officer') && !v.districtId) {
+		if ((v.role === 'bureau_district' || v.role === 'community_officer' || v.role === 'township_officer') && !v.districtId) {
 			ctx.addIssue({ code: 'custom', path: ['districtId'], message: 'errors.district.required' })
 		}
 		if (v.role === 'community_officer' && !v.communityId) ctx.addIssue({ code: 'custom', path: ['communityId'], message: 'errors.community.required' })
+		if (v.role === 'township_officer' && !v.townshipId) ctx.addIssue({ code: 'custom', path: ['townshipId'], message: 'errors.township.required' })
 		if (v.role === 'provider_staff' && !v.providerId) ctx.addIssue({ code: 'custom', path: ['providerId'], message: 'errors.provider.required' })
 	})
 
