@@ -1,10 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { prisma } from '~/lib/db.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import { i18nFor } from '~/lib/i18n.ts'
 import { FUZZ_RUNS as RUNS, FUZZ_SEED as SEED, idsFor, loadIds, paramArb, paramsOf, ROLES, ROUTES_DIR, urlOf, valueArb } from '../setup/fuzz.ts'
 import { consistencyViolations, installWriteCounter, newViolations, writeCount, type Violations } from '../setup/db-consistency.ts'
+import { uniquePhone } from '../factories/accounts.ts'
 import { anonymous, callAction, signIn, type RouteModule, type RouteResult, type Visitor } from '../setup/route.ts'
 
 // Issue 12 item 8: every state-changing form, for every role, with generated bad values (empty, huge,
@@ -24,10 +26,12 @@ import { anonymous, callAction, signIn, type RouteModule, type RouteResult, type
 type Entry = {
 	/** File fields (multipart uploads): each case also sends a generated file under this name. */
 	files?: string[]
+	/** The form can end the account it acts for (closing it): each case acts as a new copy of the role's demo account. */
+	ownAccount?: boolean
 }
 
 const FUZZ_ROUTES: Record<string, Entry> = {
-	'account.data.tsx': {},
+	'account.data.tsx': { ownAccount: true },
 	'account.sessions.tsx': {},
 	'admin.messages.tsx': {},
 	'allowance.elders.$elderId.tsx': {},
@@ -293,6 +297,7 @@ const SESSION_FORMS = /^(login|logout|account|invite|register|reset-password)\b/
  */
 function visitorsFor(file: string): (role: string) => Promise<Visitor> {
 	const signInAs = (role: string) => (role === 'anonymous' ? anonymous() : signIn(role))
+	if (FUZZ_ROUTES[file]?.ownAccount) return (role) => (role === 'anonymous' ? anonymous() : copyOf(role))
 	if (SESSION_FORMS.test(file)) return signInAs
 	const shared = new Map<string, Promise<Visitor>>()
 	return (role) => {
@@ -300,6 +305,17 @@ function visitorsFor(file: string): (role: string) => Promise<Visitor> {
 		if (!visitor) shared.set(role, (visitor = signInAs(role)))
 		return visitor
 	}
+}
+
+/** A new account like a demo one (role, scope, password, linked elders), signed in. */
+async function copyOf(phone: string): Promise<Visitor> {
+	const demo = await prisma.user.findUniqueOrThrow({
+		where: { phone },
+		select: { name: true, role: true, passwordHash: true, districtId: true, communityId: true, townshipId: true, providerId: true, assessmentOrgId: true, elders: { select: { elderId: true, relationship: true } } },
+	})
+	const { elders, ...account } = demo
+	const copy = await prisma.user.create({ data: { ...account, phone: uniquePhone(), elders: { create: elders } }, select: { id: true } })
+	return signIn({ id: copy.id })
 }
 
 /** Runs one case; its status. */
