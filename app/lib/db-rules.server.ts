@@ -268,6 +268,15 @@ export const DB_RULES: Record<string, DbRule> = {
 	operating_subsidy_rate_proposal_status_valid: internal('proposal statuses are written by operating-subsidy/rates.server.ts only'),
 	operating_subsidy_rate_proposal_decider_not_proposer: internal('twoPersonRefusal refuses the proposer first'),
 	operating_subsidy_rate_proposal_one_pending: conflict('effectiveMonth', 'beds:operating.errors.ratePending'),
+	operating_subsidy_adjustment_amount: invalid('amount', 'beds:operating.errors.adjustmentAmount'),
+	operating_subsidy_adjustment_status_valid: internal('adjustment statuses are written by operating-subsidy/adjustments.server.ts only'),
+	operating_subsidy_adjustment_decision_shape: internal('a decision sets its decider and time together'),
+	operating_subsidy_adjustment_one_open: conflict(undefined, 'beds:operating.errors.adjustmentOpen'),
+	operating_subsidy_adjustment_kept: internal('adjustments are never deleted'),
+	operating_subsidy_adjustment_of_approved: internal('proposeAdjustment checks the statement is approved, under its lock'),
+	operating_subsidy_adjustment_decided_once: internal('decisions are conditional updates on a proposal'),
+	operating_subsidy_adjustment_two_person: internal('twoPersonRefusal refuses the proposer and related accounts first'),
+	operating_subsidy_adjustment_not_below_zero: conflict('amount', 'beds:operating.errors.adjustmentBelowZero'),
 }
 
 /** The name of the rule a database error reports (constraint, unique index or trigger rule), if any. */

@@ -58,6 +58,21 @@ test('the operating subsidy of a month: computed, reviewed, approved, read by th
 	await page.goto(`/bureau/operating-subsidy?month=${month}`)
 	await expect(page.getByRole('link', { name: '导出 Excel' })).toBeVisible()
 
+	// A correction: the district proposes back pay with the reason (on a phone), the city approves it.
+	await district.reload()
+	await district.getByLabel('调整金额（元）').fill('36.50')
+	await district.getByLabel('理由').fill('入住登记迟报，补发1天')
+	await district.getByRole('button', { name: '提出调整' }).click()
+	await expect(district.getByText('调整已提出，等待市民政局审批。')).toBeVisible()
+	await expect(district.getByTestId('operating-adjustment')).toHaveAttribute('data-status', 'proposed')
+	expect(await district.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
+	await expectAccessible(district)
+	await page.goto(`/operating-subsidy/${statementId}`)
+	await page.getByRole('button', { name: '批准调整' }).click()
+	await expect(page.getByText('调整已批准，将随本月运营补贴报表发放。')).toBeVisible()
+	await expect(page.getByTestId('operating-adjustment')).toHaveAttribute('data-status', 'approved')
+	await expectAccessible(page)
+
 	// The institution reads its statement: residents masked, days, level, rate.
 	const staffContext = await browser.newContext({ locale: 'zh-CN', viewport: { width: 360, height: 780 } })
 	const staff = await staffContext.newPage()

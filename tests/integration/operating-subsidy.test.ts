@@ -9,6 +9,7 @@ import { enqueueOperatingMonth, ensureOperatingScheduler, OPERATING_SCHEDULER_ID
 import { getQueue, queuePrefix, workerConnection } from '~/jobs/queues.server.ts'
 import { prisma } from '~/lib/db.server.ts'
 import { sql } from '~/lib/sql.server.ts'
+import { shanghaiMonth } from '~/lib/time.ts'
 import { computeInstitutionMonth, operatingSubsidyFloorSql } from '~/modules/operating-subsidy/compute.server.ts'
 import { lineAmount } from '~/modules/operating-subsidy/rules.ts'
 import { approveStatement, exportMonth, getStatement, listStatements, requestMonth, reviewStatement } from '~/modules/operating-subsidy/statements.server.ts'
@@ -283,6 +284,89 @@ describe('operating subsidy: statement, review, approval, export', () => {
 		expect(xlsx!.contentType).toContain('spreadsheetml')
 		expect(await exportMonth(await makeUser({ role: 'provider_staff', providerId: inst.providerId }), '2026-09', 'csv', null)).toBeNull()
 		expect(await prisma.auditLog.count({ where: { action: 'operating_subsidy.export' } })).toBeGreaterThanOrEqual(2)
+	})
+})
+
+describe('operating subsidy: adjustments of an approved statement (补发 / 扣减)', () => {
+	async function approvedStatement() {
+		const inst = await septemberInstitution(4)
+		const { statementId } = await computeInstitutionMonth(inst.providerId, '2026-09')
+		const district = await makeOfficer({ role: 'bureau_district', districtId: 'dongbao' })
+		const city = await makeOfficer({ role: 'bureau_city', districtId: 'dongbao' })
+		expect((await reviewStatement(district, statementId!, '', null)).ok).toBe(true)
+		expect((await approveStatement(city, statementId!, '', null)).ok).toBe(true)
+		return { inst, statementId: statementId!, district, city }
+	}
+	type Reply = { ok: boolean; result?: { error?: Record<string, string[]> } }
+	const post = async (as: Awaited<ReturnType<typeof makeOfficer>>, statementId: string, fields: Record<string, string>) =>
+		callAction<Reply>(statementPage, `/operating-subsidy/${statementId}`, fields, { as: await signIn(as.phone), params: { statementId } })
+
+	it('is proposed by the district with a reason, approved by another city officer, paid with the month of approval, and never takes the month below zero', async () => {
+		const { inst, statementId, district, city } = await approvedStatement()
+		const [statement] = await statementsOf(inst.providerId, '2026-09')
+		const propose = (amount: string, reason = '入住登记迟报，补发3天') => post(district, statementId, { intent: 'adjust', formId: 'operating-adjust', amount, reason })
+
+		// Bad input: 400 with the field's message, nothing written.
+		for (const amount of ['0', '0.00', '12.345', 'abc', '99999999']) expect((await propose(amount)).status, amount).toBe(400)
+		expect((await propose('10', ' ')).status).toBe(400)
+		// Deducting more than the month paid is refused.
+		const tooMuch = await propose(`-${(statement!.totalFen / 100 + 1).toFixed(2)}`)
+		expect(tooMuch.status).toBe(409)
+		expect(tooMuch.data.result?.error?.amount).toEqual(['beds:operating.errors.adjustmentBelowZero'])
+		expect(await prisma.operatingSubsidyAdjustment.count({ where: { statementId } })).toBe(0)
+		// Only the district proposes; only the city decides.
+		expect((await post(city, statementId, { intent: 'adjust', formId: 'operating-adjust', amount: '10', reason: '补发' })).status).toBe(403)
+
+		expect((await propose('120.50')).status).toBe(200)
+		const open = await prisma.operatingSubsidyAdjustment.findFirstOrThrow({ where: { statementId }, select: { id: true, amountFen: true, status: true } })
+		expect(open).toMatchObject({ amountFen: 12050, status: 'proposed' })
+		// One open proposal per statement.
+		expect((await propose('5')).status).toBe(409)
+
+		const decide = (as: Awaited<ReturnType<typeof makeOfficer>>, decision: string, note = '') => post(as, statementId, { intent: 'decide-adjustment', formId: 'operating-adjustment-decision', adjustmentId: open.id, decision, note })
+		expect((await decide(district, 'approve')).status).toBe(403)
+		// A city officer whose account the proposer created may not decide it; nor can the database be told otherwise.
+		const related = await makeOfficer({ role: 'bureau_city', districtId: 'dongbao' })
+		await prisma.user.update({ where: { id: related.id }, data: { createdById: district.id } })
+		expect((await decide(related, 'approve')).status).toBe(403)
+		await expect(sql`UPDATE operating_subsidy_adjustment SET status = 'approved', "decidedById" = ${district.id}::uuid, "decidedAt" = now() WHERE id = ${open.id}::uuid`.run()).rejects.toMatchObject({ constraint: 'operating_subsidy_adjustment_two_person' })
+		expect((await decide(city, 'approve')).status).toBe(200)
+		expect((await decide(city, 'approve')).status).toBe(409)
+		await expect(sql`DELETE FROM operating_subsidy_adjustment WHERE id = ${open.id}::uuid`.run()).rejects.toMatchObject({ constraint: 'operating_subsidy_adjustment_kept' })
+		await expect(sql`UPDATE operating_subsidy_adjustment SET "amountFen" = 1 WHERE id = ${open.id}::uuid`.run()).rejects.toMatchObject({ constraint: 'operating_subsidy_adjustment_decided_once' })
+
+		// A deduction, returned with a reason (a return needs one).
+		expect((await propose('-20')).status).toBe(200)
+		const second = await prisma.operatingSubsidyAdjustment.findFirstOrThrow({ where: { statementId, status: 'proposed' }, select: { id: true } })
+		const noReason = await post(city, statementId, { intent: 'decide-adjustment', formId: 'operating-adjustment-decision', adjustmentId: second.id, decision: 'reject' })
+		expect(noReason.status).toBe(400)
+		expect((await post(city, statementId, { intent: 'decide-adjustment', formId: 'operating-adjustment-decision', adjustmentId: second.id, decision: 'reject', note: '金额有误' })).status).toBe(200)
+
+		const page = await callLoader<{ paidFen: number; adjustments: { status: string }[] }>(statementPage, `/operating-subsidy/${statementId}`, { as: await signIn(district.phone), params: { statementId } })
+		expect(page.data.paidFen).toBe(statement!.totalFen + 12050)
+		expect(page.data.adjustments.map((a) => a.status)).toEqual(['approved', 'rejected'])
+		// The institution reads its own adjustments too.
+		const own = await callLoader<{ adjustments: unknown[] }>(statementPage, `/operating-subsidy/${statementId}`, { as: await signIn((await makeUser({ role: 'provider_staff', providerId: inst.providerId })).phone), params: { statementId } })
+		expect(own.data.adjustments).toHaveLength(2)
+
+		// Paid with the export of the month it was approved in (this month, Shanghai time).
+		const { decidedAt } = await prisma.operatingSubsidyAdjustment.findUniqueOrThrow({ where: { id: open.id }, select: { decidedAt: true } })
+		const approvedMonth = shanghaiMonth(decidedAt!)
+		const file = await exportMonth(city, approvedMonth, 'csv', null)
+		const text = String(file!.body)
+		expect(text).toContain('调整 adjustment：入住登记迟报，补发3天')
+		expect(text).toContain('120.50')
+		expect(text).not.toContain('金额有误')
+		expect(await prisma.auditLog.count({ where: { entityId: statementId, action: { in: ['operating_subsidy.adjustment_propose', 'operating_subsidy.adjustment_approve', 'operating_subsidy.adjustment_reject'] } } })).toBe(4)
+	})
+
+	it('is refused on a statement not yet approved', async () => {
+		const inst = await septemberInstitution(3)
+		const { statementId } = await computeInstitutionMonth(inst.providerId, '2026-09')
+		const district = await makeOfficer({ role: 'bureau_district', districtId: 'dongbao' })
+		const res = await post(district, statementId!, { intent: 'adjust', formId: 'operating-adjust', amount: '10', reason: '补发' })
+		expect(res.status).toBe(409)
+		await expect(sql`INSERT INTO operating_subsidy_adjustment ("statementId", "providerId", "districtId", "amountFen", reason, "proposedById") VALUES (${statementId}::uuid, ${inst.providerId}::uuid, 'dongbao', 100, 'x', ${district.id}::uuid)`.run()).rejects.toMatchObject({ constraint: 'operating_subsidy_adjustment_of_approved' })
 	})
 })
 

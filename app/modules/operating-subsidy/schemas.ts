@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { singleLineText } from '~/modules/auth/schemas.ts'
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/
 
@@ -48,6 +49,33 @@ export const rateProposalSchema = z.object({
 
 export const rateDecisionSchema = z.object({
 	proposalId: z.string({ error: 'beds:operating.errors.notFound' }).min(1, 'beds:operating.errors.notFound'),
+	decision: z.enum(['approve', 'reject'], { error: 'beds:operating.errors.outOfOrder' }),
+	note: z.string().trim().max(500, 'beds:operating.errors.noteLong').optional().default(''),
+})
+
+/** A signed amount in yuan, at most 2 decimals (补发 positive, 扣减 negative) → fen; never zero. */
+const signedYuan = z
+	.string({ error: 'beds:operating.errors.adjustmentAmount' })
+	.trim()
+	.regex(/^[-+]?\d{1,6}(\.\d{1,2})?$/, 'beds:operating.errors.adjustmentAmount')
+	.transform((v) => {
+		const sign = v.startsWith('-') ? -1 : 1
+		const [whole, frac = ''] = v.replace(/^[-+]/, '').split('.')
+		return sign * (Number(whole) * 100 + Number(frac.padEnd(2, '0')))
+	})
+	.refine((fen) => fen !== 0, 'beds:operating.errors.adjustmentAmount')
+
+/** A district officer's correction of an approved statement: the amount and why. */
+export const adjustmentProposalSchema = z.object({
+	intent: z.literal('adjust'),
+	amount: signedYuan,
+	reason: singleLineText(500, 'beds:operating.errors.noteLong').pipe(z.string().min(2, 'beds:operating.errors.adjustmentReason')),
+})
+
+/** A city officer's decision on the open correction of a statement (a rejection says why). */
+export const adjustmentDecisionSchema = z.object({
+	intent: z.literal('decide-adjustment'),
+	adjustmentId: z.uuid({ error: 'beds:operating.errors.notFound' }),
 	decision: z.enum(['approve', 'reject'], { error: 'beds:operating.errors.outOfOrder' }),
 	note: z.string().trim().max(500, 'beds:operating.errors.noteLong').optional().default(''),
 })

@@ -131,15 +131,29 @@ export async function requestMonth(user: SessionUser, month: string, ip: string 
 	return ok({ month })
 }
 
+type ApprovedAdjustment = { providerName: string; districtId: string; statementMonth: string; amountFen: number; reason: string }
+
+/** Adjustments (adjustments.server.ts) approved during `month`, Shanghai time, in scope: paid with that month's export. */
+async function adjustmentsApprovedIn(user: SessionUser, month: string): Promise<ApprovedAdjustment[]> {
+	return sql`SELECT p.name AS "providerName", a."districtId", to_char(s.month, 'YYYY-MM') AS "statementMonth", a."amountFen", a.reason
+		FROM operating_subsidy_adjustment a JOIN operating_subsidy_statement s ON s.id = a."statementId" JOIN provider p ON p.id = a."providerId"
+		WHERE a.status = 'approved' AND to_char(a."decidedAt" AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') = ${month} AND ${scopeOf(user)}
+		ORDER BY a."districtId", p.name, a."decidedAt"`.rows<ApprovedAdjustment>()
+}
+
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 const EXPORT_HEADER = ['机构 institution', '区 district', '月份 month', '等级 grade', '系数 factor', '老人 resident', '身份证号 ID (masked)', '能力等级 level', '特困 tekun', '床日 bed-days', '日标准 rate/day', '特困补助/日 tekun rate/day', '金额 amount']
 export type OperatingFile = { filename: string; contentType: string; body: string | Uint8Array<ArrayBuffer> }
 
-/** The approved statements of a month in scope, line by line, for the finance office (audited). */
+/**
+ * The approved statements of a month in scope, line by line, then the adjustments approved during the
+ * month (for statements of any month), for the finance office (audited).
+ */
 export async function exportMonth(user: SessionUser, month: string, format: 'csv' | 'xlsx', ip: string | null): Promise<OperatingFile | null> {
 	if (user.role !== 'bureau_district' && !isCityWide(user)) return null
 	const statements = (await listStatements(user, month)).filter((s) => s.status === 'approved')
-	if (!statements.length) return null
+	const adjustments = await adjustmentsApprovedIn(user, month)
+	if (!statements.length && !adjustments.length) return null
 	const rows: { text: string[]; fen: number }[] = []
 	let total = 0
 	for (const s of statements) {
@@ -151,6 +165,10 @@ export async function exportMonth(user: SessionUser, month: string, format: 'csv
 			})
 		}
 		total += s.totalFen
+	}
+	for (const a of adjustments) {
+		rows.push({ text: [a.providerName, a.districtId, a.statementMonth, '', '', `调整 adjustment：${a.reason}`, '', '', '', '', '', ''], fen: a.amountFen })
+		total += a.amountFen
 	}
 	const totalText = ['合计 total', '', month, '', '', '', '', '', '', String(statements.reduce((a, s) => a + s.bedDays, 0)), '', '']
 	const filename = `operating-subsidy-${month}.${format}`
@@ -167,6 +185,6 @@ export async function exportMonth(user: SessionUser, month: string, format: 'csv
 		]
 		file = { filename, contentType: XLSX_TYPE, body: await toXlsx(sheet, { sheet: month, columns: EXPORT_HEADER.map((h) => ({ width: Math.max(12, h.length + 2) })), stickyRowsCount: 1 }) }
 	}
-	await audit({ actor: user, action: 'operating_subsidy.export', entityType: 'operating_subsidy_month', entityId: month, districtId: user.role === 'bureau_district' ? user.districtId : null, ip, details: { month, statements: statements.length, lines: rows.length, totalFen: total, format } })
+	await audit({ actor: user, action: 'operating_subsidy.export', entityType: 'operating_subsidy_month', entityId: month, districtId: user.role === 'bureau_district' ? user.districtId : null, ip, details: { month, statements: statements.length, adjustments: adjustments.length, lines: rows.length, totalFen: total, format } })
 	return file
 }
