@@ -3,6 +3,7 @@ import { prisma, type Tx } from '~/lib/db.server.ts'
 import { pageWindow } from '~/lib/paging.ts'
 import { fromShanghai } from '~/lib/time.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
+import { isUuid } from '~/lib/query.ts'
 
 export type AuditEntry = {
 	actor: Pick<SessionUser, 'id' | 'role'> | null
@@ -66,7 +67,7 @@ function addDays(date: string, days: number) {
  * booking's service and elder, the bed's room and label — looked up per kind in one query each.
  */
 async function objectLabels(rows: { entityType: string; entityId: string | null }[]): Promise<Map<string, string>> {
-	const ids = (type: string) => [...new Set(rows.filter((r) => r.entityType === type && r.entityId && UUID.test(r.entityId)).map((r) => r.entityId!))]
+	const ids = (type: string) => [...new Set(rows.filter((r) => r.entityType === type && r.entityId && isUuid(r.entityId)).map((r) => r.entityId!))]
 	const out = new Map<string, string>()
 	const put = (type: string, list: { id: string; label: string }[]) => list.forEach((r) => out.set(`${type}:${r.id}`, r.label))
 	const elders = ids('elder')
@@ -102,7 +103,6 @@ async function objectLabels(rows: { entityType: string; entityId: string | null 
 	return out
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export type AuditRow = { id: string; at: Date; actorId: string | null; actorRole: string | null; actorName: string | null; action: string; entityType: string; entityId: string | null; objectLabel: string | null; districtId: string | null }
 

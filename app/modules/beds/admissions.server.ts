@@ -11,8 +11,8 @@ import { bedEvent, explainBed } from './inventory.server.ts'
 import { reportDeathFromDischarge } from '~/modules/life-events/life-events.server.ts'
 import { completeStaysAfterDischarge } from '~/modules/attendance/attendance.server.ts'
 import { notify } from '~/modules/marketplace/notify.server.ts'
+import { isUuid } from '~/lib/query.ts'
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /**
  * Admits an elder, found by identity number (keyed hash; the registry is never listed), to one of
@@ -81,7 +81,7 @@ async function tellFamilies(tx: Tx, o: { elderId: string; providerId: string; ad
 }
 
 async function lockOpenAdmission(tx: Tx, staff: InstitutionStaff, admissionId: string) {
-	if (!UUID.test(admissionId)) refuse('admissionId', 'beds:errors.admission.notFound', 404)
+	if (!isUuid(admissionId)) refuse('admissionId', 'beds:errors.admission.notFound', 404)
 	const res = await sql`SELECT id, "elderId", "bedId", "admittedOn" FROM admission WHERE id = ${admissionId} AND "providerId" = ${staff.providerId} AND "dischargedOn" IS NULL FOR UPDATE`.rows<{ id: string; elderId: string; bedId: string; admittedOn: string }>(tx)
 	if (!res.length) refuse('admissionId', 'beds:errors.admission.notFound', 404)
 	return res[0]!
@@ -141,7 +141,7 @@ export async function transferElder(staff: InstitutionStaff, input: { admissionI
  * marketplace's visit verification). Returns the admission, or null.
  */
 export async function admissionOn(elderId: string, date: string): Promise<{ admissionId: string; providerId: string; bedId: string; admittedOn: string; dischargedOn: string | null } | null> {
-	if (!UUID.test(elderId)) return null
+	if (!isUuid(elderId)) return null
 	const res = await sql`SELECT id AS "admissionId", "providerId", "bedId", "admittedOn", "dischargedOn" FROM admission
 		 WHERE "elderId" = ${elderId} AND "admittedOn" <= ${date}::date AND ("dischargedOn" IS NULL OR "dischargedOn" > ${date}::date)
 		 ORDER BY "admittedOn" DESC LIMIT 1`.rows<{ admissionId: string; providerId: string; bedId: string; admittedOn: string; dischargedOn: string | null }>()

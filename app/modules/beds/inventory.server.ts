@@ -5,8 +5,8 @@ import type { Outcome } from '~/lib/outcome.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { requireApprovedProvider } from '~/modules/marketplace/provider-standing.server.ts'
 import type { BedTypeName } from './schemas.ts'
+import { isUuid } from '~/lib/query.ts'
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export async function bedEvent(
 	tx: Tx,
@@ -94,7 +94,7 @@ export async function updateBed(staff: InstitutionStaff, input: { bedId: string;
 
 /** After a conditional UPDATE matched nothing: says why (not this institution's bed → 404, else its state). */
 export async function explainBed(tx: Tx, staff: InstitutionStaff, bedId: string, field: string): Promise<never> {
-	const bed = UUID.test(bedId) ? await sql`SELECT status FROM bed WHERE id = ${bedId} AND "providerId" = ${staff.providerId}`.rows<{ status: string }>(tx) : []
+	const bed = isUuid(bedId) ? await sql`SELECT status FROM bed WHERE id = ${bedId} AND "providerId" = ${staff.providerId}`.rows<{ status: string }>(tx) : []
 	const status = bed[0]?.status
 	if (!status) refuse(field, 'beds:errors.bed.notYours', 404)
 	refuse(field, `beds:errors.bed.${status}`, 409)
@@ -111,7 +111,7 @@ export async function listRoomsAndBeds(staff: InstitutionStaff) {
 }
 
 export async function bedHistory(staff: InstitutionStaff, bedId: string) {
-	if (!UUID.test(bedId)) return null
+	if (!isUuid(bedId)) return null
 	const bed = await sql`SELECT id, label, type, status, "monthlyPriceFen" FROM bed WHERE id = ${bedId} AND "providerId" = ${staff.providerId}`.rows<{ id: string; label: string; type: BedTypeName; status: string; monthlyPriceFen: number }>()
 	if (!bed.length) return null
 	const events = await sql`SELECT ev.id::text, ev.at, ev.kind, ev."fromStatus", ev."toStatus", e.name AS "elderName", u.name AS "actorName"

@@ -20,6 +20,7 @@ import { exclusiveWith, versionRules } from '~/modules/subsidies/policies.server
 import { ineligibility } from '~/modules/subsidies/rules.ts'
 import { APPEAL_DAYS } from './mask.ts'
 import { officerElderScope, officerHasElder } from './scope.server.ts'
+import { isUuid } from '~/lib/query.ts'
 
 /** Objections one IP may lodge per day (Redis counter `<QUEUE_PREFIX>:objection:<ip>:<day>`). */
 export const OBJECTIONS_PER_IP_PER_DAY = 5
@@ -50,9 +51,9 @@ export type PublicNotice = { id: string; opensOn: string; endsOn: string; commun
  * database: no identity number, no search by one.
  */
 export async function publicNotices(place: string, today: string): Promise<{ place: string; notices: PublicNotice[] } | null> {
-	const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(place)
-	const community = isUuid ? await prisma.community.findUnique({ where: { id: place }, select: { id: true, nameZh: true, district: { select: { id: true, nameZh: true } } } }) : null
-	const district = !community && !isUuid ? await prisma.district.findUnique({ where: { id: place }, select: { id: true, nameZh: true } }) : null
+	const byId = isUuid(place)
+	const community = byId ? await prisma.community.findUnique({ where: { id: place }, select: { id: true, nameZh: true, district: { select: { id: true, nameZh: true } } } }) : null
+	const district = !community && !byId ? await prisma.district.findUnique({ where: { id: place }, select: { id: true, nameZh: true } }) : null
 	if (!community && !district) return null
 	const rows = await sql`SELECT n.id, n."opensOn", n."endsOn", e.id AS "entryId", e."displayName", e."monthlyCreditFen", p."nameZh" AS benefit, p."nameEn" AS "benefitEn"
 		FROM subsidy_notice n

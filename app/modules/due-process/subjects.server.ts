@@ -13,6 +13,7 @@ import { shanghaiDate, toDateString } from '~/lib/time.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { listForNotice } from '~/modules/subsidies/grant-open.server.ts'
 import { yearCommitmentFen } from '~/modules/subsidies/rules.ts'
+import { isUuid } from '~/lib/query.ts'
 
 export const APPEAL_KINDS = ['subsidy_application', 'allowance_stop', 'assessment', 'complaint'] as const
 export type AppealKind = (typeof APPEAL_KINDS)[number]
@@ -96,11 +97,10 @@ function stopDecision(s: StopRow, family: string[]): Decision {
 	}
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 async function findStop(subjectId: string): Promise<StopRow | null> {
 	const [runId, elderId] = subjectId.split(':')
-	if (!runId || !elderId || !UUID.test(runId) || !UUID.test(elderId)) return null
+	if (!runId || !elderId || !isUuid(runId) || !isUuid(elderId)) return null
 	return (await sql`${stopSelect} WHERE s."runId" = ${runId}::uuid AND s."elderId" = ${elderId}::uuid`.first<StopRow>()) ?? null
 }
 
@@ -149,7 +149,7 @@ export type Found = { decision: Decision } | { missing: true } | { notAppealable
 export async function findDecision(kind: AppealKind, subjectId: string, today: string): Promise<Found> {
 	switch (kind) {
 		case 'subsidy_application': {
-			if (!UUID.test(subjectId)) return { missing: true }
+			if (!isUuid(subjectId)) return { missing: true }
 			const app = await findApplication(subjectId)
 			if (!app) return { missing: true }
 			const d = applicationDecision(app, await familyOf(app.elderId))
@@ -160,7 +160,7 @@ export async function findDecision(kind: AppealKind, subjectId: string, today: s
 			return stop ? { decision: stopDecision(stop, await familyOf(stop.elderId)) } : { missing: true }
 		}
 		case 'assessment': {
-			if (!UUID.test(subjectId)) return { missing: true }
+			if (!isUuid(subjectId)) return { missing: true }
 			const a = await sql`${assessmentSelect} WHERE a.id = ${subjectId}::uuid`.first<AssessmentRow>()
 			if (!a) return { missing: true }
 			// Only the assessment in force is appealed; a level set on appeal is the review's own decision.
@@ -169,7 +169,7 @@ export async function findDecision(kind: AppealKind, subjectId: string, today: s
 			return { decision: assessmentDecision(a, await familyOf(a.elderId)) }
 		}
 		case 'complaint': {
-			if (!UUID.test(subjectId)) return { missing: true }
+			if (!isUuid(subjectId)) return { missing: true }
 			const c = await sql`${complaintSelect} WHERE c.id = ${subjectId}::uuid`.first<ComplaintRow>()
 			if (!c) return { missing: true }
 			const d = complaintDecision(c)

@@ -15,12 +15,12 @@ import type { SessionUser } from '~/modules/auth/session.server.ts'
 import type { InstitutionStaff } from '~/modules/beds/access.server.ts'
 import type { InspectionKind, Severity } from './inspection-schemas.ts'
 import type { Photo } from './photos.server.ts'
+import { isUuid } from '~/lib/query.ts'
 
 export type FindingStatus = 'open' | 'answered' | 'reopened' | 'closed'
 export type FindingInput = { category: InspectionKind; severity: Severity; description: string; deadline: string }
 
 const E = (k: string) => `beds:inspections.errors.${k}`
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** The inspector: a district officer of the institution's district (city officers read only). */
 const mayInspect = (user: SessionUser, districtId: string) => user.role === 'bureau_district' && canActInDistrict(user, districtId)
@@ -55,7 +55,7 @@ export async function recordInspection(
 
 /** The institution answers an open (or reopened) finding of its own with its rectification. Audited. */
 export async function answerFinding(staff: InstitutionStaff, input: { findingId: string; rectification: string; photos?: Photo[] }, ip: string | null, today: string): Promise<Outcome<null>> {
-	if (!UUID.test(input.findingId)) return fieldFail('findingId', E('unknown'), 404)
+	if (!isUuid(input.findingId)) return fieldFail('findingId', E('unknown'), 404)
 	return transactionOutcome(async (tx) => {
 		const row = await sql`UPDATE inspection_finding SET status = 'answered', rectification = ${input.rectification}, "answeredById" = ${staff.id}::uuid, "answeredOn" = ${today}::date, "answeredAt" = now()
 			WHERE id = ${input.findingId}::uuid AND "providerId" = ${staff.providerId}::uuid AND status IN ('open', 'reopened') RETURNING "inspectionId"`.first<{ inspectionId: string }>(tx)
@@ -74,7 +74,7 @@ export async function answerFinding(staff: InstitutionStaff, input: { findingId:
 
 /** An officer of the finding's district closes an answered finding (accepted) or reopens it with a reason. Audited. */
 export async function decideFinding(officer: SessionUser, input: { findingId: string; decision: 'close' | 'reopen'; reason?: string }, ip: string | null): Promise<Outcome<null>> {
-	const finding = UUID.test(input.findingId) ? await prisma.inspectionFinding.findUnique({ where: { id: input.findingId }, select: { id: true, districtId: true, providerId: true } }) : null
+	const finding = isUuid(input.findingId) ? await prisma.inspectionFinding.findUnique({ where: { id: input.findingId }, select: { id: true, districtId: true, providerId: true } }) : null
 	if (!finding) return fieldFail('findingId', E('unknown'), 404)
 	if (!mayInspect(officer, finding.districtId)) return fail(E('notInScope'), 403)
 	if (input.decision === 'reopen' && !input.reason) return fieldFail('reason', E('reasonRequired'))
@@ -173,7 +173,7 @@ export async function inspectionsForOfficer(user: SessionUser, opts: { providerI
 		findingsWhere(sql`${findingScope} AND f.status IN ('open', 'reopened') AND ${today}::date > f.deadline`, today, 100),
 	])
 	const selected =
-		opts.providerId && UUID.test(opts.providerId)
+		opts.providerId && isUuid(opts.providerId)
 			? await sql`SELECT p.id, p.name, p."districtId" FROM provider p WHERE p.id = ${opts.providerId}::uuid AND p.kind = 'institution' AND ${providerScope}`.first<{ id: string; name: string; districtId: string }>()
 			: undefined
 	return {
@@ -208,7 +208,7 @@ export async function overdueByDistrict(user: SessionUser, today: string) {
 
 /** A photo of an inspection or a rectification: for the institution, or an officer of its district (or the city); null otherwise. */
 export async function inspectionPhoto(user: SessionUser, photoId: string) {
-	if (!UUID.test(photoId)) return null
+	if (!isUuid(photoId)) return null
 	const row = await sql`SELECT ph."contentType", ph.bytes, i."providerId", i."districtId" FROM inspection_photo ph JOIN inspection i ON i.id = ph."inspectionId" WHERE ph.id = ${photoId}::uuid`.first<{ contentType: string; bytes: Buffer; providerId: string; districtId: string }>()
 	if (!row) return null
 	const mayView = user.providerId === row.providerId || ((user.role === 'bureau_district' || isCityWide(user)) && canActInDistrict(user, row.districtId))
