@@ -5,9 +5,9 @@
 // the action only; the page's loaders revalidate in a separate GET). BENCH_DOCUMENT=true posts like
 // a browser without JavaScript instead (action + full page render on every answer).
 import http from 'node:http'
-import { availableParallelism } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import pg from 'pg'
+import { webPoolSize } from '../server/pool-size.ts'
 import { prepare, ratio, report, startServer } from './lib.ts'
 import { addBookingProvider, addFamilies, marketDatabase, percentile, type BenchFamily } from './market/setup.ts'
 
@@ -105,7 +105,7 @@ export default async function bookingBench() {
 		const b = stats(booking.shots, booking.wallMs)
 		const f = stats(floor.shots, floor.wallMs)
 		report('booking', {
-			parameters: { attempts: ATTEMPTS, places: PLACES, concurrency: ATTEMPTS, families: ATTEMPTS, route: `POST /services/book/:offeringId${suffix} (session + CSRF)`, server: `production build, 1 process, pool ${process.env.DATABASE_POOL_SIZE ?? 2 * availableParallelism()} (server/web-defaults.ts)`, loadGenerator: 'node fetch, same machine' },
+			parameters: { attempts: ATTEMPTS, places: PLACES, concurrency: ATTEMPTS, families: ATTEMPTS, route: `POST /services/book/:offeringId${suffix} (session + CSRF)`, server: `production build, 1 process, pool ${webPoolSize()} (server/web-defaults.ts)`, loadGenerator: 'node fetch, same machine' },
 			floor: { route: `POST /floor${suffix}`, ...f, errors: floor.shots.filter((s) => s.status !== 200).length },
 			result: { ...b, booked, full, otherAnswers: other.length, dbBookings: check.bookings, slotBooked: check.booked, slotCapacity: check.capacity, correct: ok, bookingsPerSecond: Math.round((booked / booking.wallMs) * 1000) },
 			ratios: { 'attempts/s booking / floor': ratio(b.perSecond, f.perSecond), 'p99 booking / floor': ratio(b.p99, f.p99), 'p50 booking / floor': ratio(b.p50, f.p50) },
