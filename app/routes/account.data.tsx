@@ -85,7 +85,7 @@ export default function MyData() {
 			<h1>{t('privacy.myDataTitle')}</h1>
 			<p>{t('privacy.myDataLead')}</p>
 			<p>
-				<Link to="/privacy">{t('privacy.readNotice')}</Link>
+				<Link to="/privacy">{t('privacy.readNotice')}</Link> · <Link to="/account/phone">{t('phoneChange.link')}</Link>
 			</p>
 			{withdrawn ? <Notice>{t('privacy.withdrawn')}</Notice> : null}
 			<OrphanReplyErrors reply={reply} formIds={['close-account', ...withdrawIds]} />

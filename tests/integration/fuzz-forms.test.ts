@@ -32,6 +32,7 @@ type Entry = {
 
 const FUZZ_ROUTES: Record<string, Entry> = {
 	'account.data.tsx': { ownAccount: true },
+	'account.phone.tsx': { ownAccount: true },
 	'account.sessions.tsx': {},
 	'admin.messages.tsx': {},
 	'allowance.elders.$elderId.tsx': {},

@@ -41,9 +41,11 @@ import { transportFromEnv } from '~/modules/messaging/transport.server.ts'
 import * as registerRoute from '~/routes/register.tsx'
 import * as messagesRoute from '~/routes/admin.messages.tsx'
 import * as resetRoute from '~/routes/reset-password.tsx'
+import * as phoneRoute from '~/routes/account.phone.tsx'
+import * as loginRoute from '~/routes/login.tsx'
 import { smsWorker } from '../../workers/processors/sms.ts'
 import { WORKERS } from '../../workers/processors/index.ts'
-import { makeUser, uniquePhone } from '../factories/accounts.ts'
+import { makeUser, TEST_PASSWORD, uniquePhone } from '../factories/accounts.ts'
 import { startAliyunSmsServer } from '../setup/aliyun-sms-server.ts'
 import { anonymous, callAction, callLoader, signIn } from '../setup/route.ts'
 
@@ -310,6 +312,49 @@ describe('phone codes', () => {
 		const ip = `203.0.113.${Math.floor(Math.random() * 200) + 1}`
 		for (let i = 0; i < 3; i++) expect((await requestPhoneCode({ phone: uniquePhone(), purpose: 'register', ip })).ok).toBe(true)
 		expect(await requestPhoneCode({ phone: uniquePhone(), purpose: 'register', ip })).toMatchObject({ ok: false, status: 429, formError: 'errors.code.addressLimit' })
+	})
+
+	it('changing one’s number: a code to the new number and the password move the account; the old number is told; other sessions end', async () => {
+		const user = await makeUser({ role: 'family' })
+		const oldPhone = user.phone
+		const here = await signIn(user)
+		const elsewhere = await signIn(user)
+		const newPhone = uniquePhone()
+		const post = (fields: Record<string, string>) => callAction(phoneRoute, '/account/phone', fields, { as: here })
+		// Not one's own number, nor another account's.
+		expect((await post({ intent: 'sendCode', formId: 'phone-sms', phone: oldPhone })).status).toBe(400)
+		const other = await makeUser({ role: 'family' })
+		const taken = await post({ intent: 'sendCode', formId: 'phone-sms', phone: other.phone })
+		expect(taken.status).toBe(409)
+		expect(JSON.stringify(taken.data)).toContain('errors.phone.otherAccount')
+		expect(await prisma.phoneCode.count({ where: { phone: other.phone } })).toBe(0)
+
+		expect((await post({ intent: 'sendCode', formId: 'phone-sms', phone: newPhone })).status).toBe(200)
+		const code = await codeSentTo(newPhone)
+		const fields = { formId: 'change-phone', phone: newPhone, code, password: TEST_PASSWORD }
+		// A wrong password: nothing changes, and the code is not used up.
+		const wrongPassword = await post({ ...fields, password: 'Not-the-password1' })
+		expect(wrongPassword.status).toBe(401)
+		expect(JSON.stringify(wrongPassword.data)).toContain('errors.reauth.invalid')
+		const wrongCode = await post({ ...fields, code: code === '000000' ? '111111' : '000000' })
+		expect(wrongCode.status).toBe(400)
+		expect(await prisma.user.findUniqueOrThrow({ where: { id: user.id }, select: { phone: true } })).toEqual({ phone: oldPhone })
+
+		const done = await post(fields)
+		expect(done.status).toBe(200)
+		expect(await prisma.user.findUniqueOrThrow({ where: { id: user.id }, select: { phone: true } })).toEqual({ phone: newPhone })
+		// The session that did it stays; the other one ends.
+		expect(await prisma.session.findMany({ where: { userId: user.id }, select: { id: true } })).toHaveLength(1)
+		expect((await callLoader(phoneRoute, '/account/phone', { as: elsewhere })).status).toBe(302)
+		expect((await callLoader(phoneRoute, '/account/phone', { as: here })).status).toBe(200)
+		// The old number hears of it through the provider, with the new number's last digits only.
+		const notice = await until(async () => provider.accepted(oldPhone).find((r) => r.params.TemplateCode === 'SMS_YY_PHONE_CHANGED'))
+		expect(JSON.parse(notice.params.TemplateParam!)).toEqual({ tail: newPhone.slice(-4) })
+		expect(await prisma.auditLog.findFirst({ where: { action: 'account.change_phone', entityId: user.id }, select: { details: true } })).toMatchObject({ details: { from: `${oldPhone.slice(0, 3)}****${oldPhone.slice(-4)}` } })
+		// The code is used up; the old number signs in no more, the new one does.
+		expect((await post(fields)).status).toBe(400)
+		expect((await callAction(loginRoute, '/login', { phone: oldPhone, password: TEST_PASSWORD }, { as: await anonymous() })).status).toBe(401)
+		expect((await callAction(loginRoute, '/login', { phone: newPhone, password: TEST_PASSWORD }, { as: await anonymous() })).status).toBe(302)
 	})
 
 	it('password reset: a code for a registered number resets the password and ends its sessions; an unknown number gets the same answer and no SMS', async () => {

@@ -25,3 +25,10 @@ export const registerWithCodeSchema = z
 export const resetPasswordSchema = z
 	.object({ phone: phoneSchema, code: smsCodeSchema, password: passwordSchema, confirmPassword: z.string({ error: 'errors.required' }) })
 	.refine((v) => v.password === v.confirmPassword, { path: ['confirmPassword'], message: 'errors.password.mismatch' })
+
+/** Moving one's account to a new number: the number, its code, and the current password. */
+export const changePhoneSchema = z.object({
+	phone: phoneSchema,
+	code: smsCodeSchema,
+	password: z.string({ error: 'errors.required' }).min(1, 'errors.required').max(128, 'errors.password.tooLong'),
+})

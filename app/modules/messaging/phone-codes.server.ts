@@ -1,4 +1,4 @@
-// Phone confirmation codes (registration, password reset): 6 digits, valid 5 minutes, 5 tries, one
+// Phone confirmation codes (registration, password reset, a new number): 6 digits, valid 5 minutes, 5 tries, one
 // code a minute per number, a limited number of requests per client address an hour.
 // Only an HMAC of the code is stored (keyed from SESSION_SECRET, so a database copy alone cannot
 // test the million codes); the code itself travels in the outbox row until it is sent, then is
@@ -11,7 +11,7 @@ import { sql } from '~/lib/sql.server.ts'
 import { enqueueSms } from '~/jobs/sms.server.ts'
 import { withinAddressLimit } from './rate-limit.server.ts'
 
-export type CodePurpose = 'register' | 'reset'
+export type CodePurpose = 'register' | 'reset' | 'change'
 
 export const CODE_TTL_MS = 5 * 60_000
 export const CODE_MAX_TRIES = 5

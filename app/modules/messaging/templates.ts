@@ -24,6 +24,7 @@ const TEMPLATES: Record<string, Template> = {
 	'payment.succeeded': { code: 'SMS_YY_PAYMENT_SUCCEEDED', vars: withAmount, text: (v) => `您已成功支付${v.offering}，金额${v.amount}元。` },
 	'payment.failed': { code: 'SMS_YY_PAYMENT_FAILED', vars: offering, text: (v) => `${v.offering}支付未成功，请重新支付。` },
 	'refund.issued': { code: 'SMS_YY_REFUND_ISSUED', vars: (p) => ({ amount: yuan(p.amountFen) }), text: (v) => `退款${v.amount}元已原路退回。` },
+	'account.phone_changed': { code: 'SMS_YY_PHONE_CHANGED', vars: (p) => ({ tail: str(p.tail) }), text: (v) => `您的颐养账号已改用尾号${v.tail}的手机号登录。如非本人操作，请立即联系社区或拨打12345。` },
 }
 
 /** Any other notification kind: one general template pointing to the app. */
