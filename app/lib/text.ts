@@ -13,3 +13,6 @@ const LINE_BREAKS = /[\t\r\n\u2028\u2029]/
 export const hasNoControlChars = (v: string) => !CONTROL_CHARS.test(v)
 /** For single-line text (names, titles, ids): no control characters, tabs or line breaks. */
 export const isSingleLine = (v: string) => !CONTROL_CHARS.test(v) && !LINE_BREAKS.test(v)
+
+/** A mainland mobile number (what an SMS can reach): 11 digits starting 13–19. */
+export const MOBILE_NUMBER = /^1[3-9]\d{9}$/

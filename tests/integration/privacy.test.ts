@@ -1,7 +1,7 @@
 // PIPL (个人信息保护法) rights a holder exercises alone: consents recorded with the notice version,
 // a copy of one's own data, withdrawing an elder's consent, closing one's account.
 import { describe, expect, it } from 'vitest'
-import { prisma } from '~/lib/db.server.ts'
+import { prisma, transaction } from '~/lib/db.server.ts'
 import { registerFamily } from '~/modules/accounts/accounts.server.ts'
 import { PRIVACY_NOTICE_VERSION } from '~/modules/accounts/privacy.ts'
 import { CLOSED_ACCOUNT_NAME } from '~/modules/accounts/privacy.server.ts'
@@ -9,6 +9,7 @@ import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { makeIdNumber } from '~/modules/identity/id-number.ts'
 import { createBooking } from '~/modules/marketplace/booking-create.server.ts'
 import { cancelBooking } from '~/modules/marketplace/booking-lifecycle.server.ts'
+import { notify } from '~/modules/marketplace/notify.server.ts'
 import * as dataPage from '~/routes/account.data.tsx'
 import * as dataCopy from '~/routes/account.data[.]json.ts'
 import * as elderPage from '~/routes/elders.$elderId.tsx'
@@ -215,6 +216,9 @@ describe('closing one’s account', () => {
 		expect(await prisma.booking.count({ where: { id: bookingId, familyUserId: f.userId } })).toBe(1)
 		expect(await prisma.elder.count({ where: { id: f.elderId } })).toBe(1)
 		expect(await prisma.auditLog.count({ where: { action: 'account.close', actorId: f.userId } })).toBe(1)
+		// Later news of its old records (a refund, say) reaches no number: the account has none.
+		await transaction((tx) => notify(tx, { userId: f.userId, phone: user.phone }, 'refund.issued', { bookingId, params: { amountFen: 100 }, dedupe: `privacy-${bookingId}` }))
+		expect(await prisma.outbox.count({ where: { toPhone: user.phone } })).toBe(0)
 		// The old cookie no longer signs anyone in, and the phone can register again.
 		expect((await callLoader(dataPage, '/account/data', { as: family })).status).toBe(302)
 		expect((await registerFamily({ name: '新账号', phone: f.phone, password: 'Family2026x', ip: null })).ok).toBe(true)

@@ -154,12 +154,8 @@ export async function closeAccount(user: SessionUser, ip: string | null): Promis
 	return transaction(async (tx) => {
 		const account = await sql`SELECT phone, active FROM app_user WHERE id = ${user.id} FOR UPDATE`.first<{ phone: string; active: boolean }>(tx)
 		if (!account?.active) return fail('errors.account.closed', 409)
-		const [openBookings, openComplaints] = await Promise.all([
-			tx.booking.count({ where: { familyUserId: user.id, status: { in: [...OPEN_BOOKING_STATUSES] } } }),
-			tx.complaint.count({ where: { familyUserId: user.id, status: { not: 'closed' } } }),
-		])
-		if (openBookings) return fail('errors.account.openBookings', 409)
-		if (openComplaints) return fail('errors.account.openComplaints', 409)
+		if (await tx.booking.count({ where: { familyUserId: user.id, status: { in: [...OPEN_BOOKING_STATUSES] } } })) return fail('errors.account.openBookings', 409)
+		if (await tx.complaint.count({ where: { familyUserId: user.id, status: { not: 'closed' } } })) return fail('errors.account.openComplaints', 409)
 		const now = new Date()
 		const claims = await tx.familyClaim.deleteMany({ where: { userId: user.id, status: 'pending' } })
 		const stays = await tx.stayRequest.updateMany({ where: { familyUserId: user.id, status: 'requested' }, data: { status: 'cancelled' } })

@@ -1,12 +1,12 @@
 import { z } from 'zod'
-import { hasNoControlChars, isSingleLine } from '~/lib/text.ts'
+import { hasNoControlChars, isSingleLine, MOBILE_NUMBER } from '~/lib/text.ts'
 
 // Messages are i18n keys: the form translates them into the user's language.
 export const phoneSchema = z
 	.string({ error: 'errors.required' })
 	.trim()
 	.min(1, 'errors.required')
-	.regex(/^1[3-9]\d{9}$/, 'errors.phone.invalid')
+	.regex(MOBILE_NUMBER, 'errors.phone.invalid')
 
 export const passwordSchema = z
 	.string({ error: 'errors.required' })

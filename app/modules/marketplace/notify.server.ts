@@ -5,6 +5,7 @@
 import type { Prisma } from '~/generated/prisma/client.ts'
 import { prisma, type Tx } from '~/lib/db.server.ts'
 import { pageWindow } from '~/lib/paging.ts'
+import { MOBILE_NUMBER } from '~/lib/text.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 
 export type NotificationKind =
@@ -49,7 +50,8 @@ export async function notify(tx: Tx, to: Recipient, kind: NotificationKind, opts
 			params: opts.params ?? {},
 		},
 	})
-	if (to.phone) {
+	// A closed account keeps a placeholder instead of a number (accounts/privacy.server.ts): no SMS.
+	if (to.phone && MOBILE_NUMBER.test(to.phone)) {
 		await tx.outbox.upsert({
 			where: { dedupeKey: `${kind}:${opts.dedupe}:${'userId' in to ? to.userId : to.providerId}` },
 			create: { dedupeKey: `${kind}:${opts.dedupe}:${'userId' in to ? to.userId : to.providerId}`, toPhone: to.phone, template: kind, params: opts.params ?? {} },
