@@ -16,3 +16,7 @@ export const isSingleLine = (v: string) => !CONTROL_CHARS.test(v) && !LINE_BREAK
 
 /** A mainland mobile number (what an SMS can reach): 11 digits starting 13–19. */
 export const MOBILE_NUMBER = /^1[3-9]\d{9}$/
+
+/** What a closed account keeps in place of its number (it must stay unique): `closed:<user id>`. */
+export const closedAccountPhone = (userId: string) => `closed:${userId}`
+export const isClosedAccountPhone = (phone: string) => phone.startsWith('closed:')

@@ -61,6 +61,11 @@ export default function Notifications() {
 										{' · '}
 										<Link to="/elders/claims">{t('notifications.open')}</Link>
 									</>
+								) : typeof params.statementId === 'string' ? (
+									<>
+										{' · '}
+										<Link to={`/operating-subsidy/${params.statementId}`}>{t('notifications.open')}</Link>
+									</>
 								) : typeof params.elderId === 'string' ? (
 									<>
 										{' · '}

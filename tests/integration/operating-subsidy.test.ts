@@ -345,7 +345,11 @@ describe('operating subsidy: adjustments of an approved statement (补发 / 扣�
 		const page = await callLoader<{ paidFen: number; adjustments: { status: string }[] }>(statementPage, `/operating-subsidy/${statementId}`, { as: await signIn(district.phone), params: { statementId } })
 		expect(page.data.paidFen).toBe(statement!.totalFen + 12050)
 		expect(page.data.adjustments.map((a) => a.status)).toEqual(['approved', 'rejected'])
-		// The institution reads its own adjustments too.
+		// The institution hears of both decisions in its inbox, and reads its own adjustments too.
+		expect((await prisma.notification.findMany({ where: { providerId: inst.providerId, kind: { startsWith: 'operating.adjustment_' } }, select: { kind: true }, orderBy: { id: 'asc' } })).map((n) => n.kind)).toEqual([
+			'operating.adjustment_approved',
+			'operating.adjustment_rejected',
+		])
 		const own = await callLoader<{ adjustments: unknown[] }>(statementPage, `/operating-subsidy/${statementId}`, { as: await signIn((await makeUser({ role: 'provider_staff', providerId: inst.providerId })).phone), params: { statementId } })
 		expect(own.data.adjustments).toHaveLength(2)
 

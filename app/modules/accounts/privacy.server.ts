@@ -9,6 +9,7 @@
 import { prisma, transaction, type Tx } from '~/lib/db.server.ts'
 import { fail, ok, type Outcome } from '~/lib/outcome.ts'
 import { sql } from '~/lib/sql.server.ts'
+import { closedAccountPhone } from '~/lib/text.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { DATA_COPY_MAX_ROWS, PRIVACY_NOTICE_VERSION, type ConsentKind } from './privacy.ts'
@@ -169,7 +170,7 @@ export async function closeAccount(user: SessionUser, ip: string | null): Promis
 		await tx.userInvitation.deleteMany({ where: { userId: user.id } })
 		await tx.user.update({
 			where: { id: user.id },
-			data: { active: false, closedAt: now, name: CLOSED_ACCOUNT_NAME, phone: `closed:${user.id}`, passwordHash: CLOSED_PASSWORD_HASH, totpSecret: null, totpPendingSecret: null, totpEnabledAt: null, totpLastCounter: null },
+			data: { active: false, closedAt: now, name: CLOSED_ACCOUNT_NAME, phone: closedAccountPhone(user.id), passwordHash: CLOSED_PASSWORD_HASH, totpSecret: null, totpPendingSecret: null, totpEnabledAt: null, totpLastCounter: null },
 		})
 		await audit({ actor: user, action: 'account.close', entityType: 'user', entityId: user.id, details: { linksEnded: links.count, claimsWithdrawn: claims.count, stayRequestsCancelled: stays.count }, ip }, tx)
 		return ok(null)

@@ -5,7 +5,7 @@
 import type { Prisma } from '~/generated/prisma/client.ts'
 import { prisma, type Tx } from '~/lib/db.server.ts'
 import { pageWindow } from '~/lib/paging.ts'
-import { MOBILE_NUMBER } from '~/lib/text.ts'
+import { isClosedAccountPhone } from '~/lib/text.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 
 export type NotificationKind =
@@ -37,6 +37,9 @@ export type NotificationKind =
 	| 'registry.claim_refused'
 	| 'stay.admitted'
 	| 'stay.discharged'
+	// institutions: a correction of their operating subsidy decided by the city
+	| 'operating.adjustment_approved'
+	| 'operating.adjustment_rejected'
 
 type Recipient = { userId: string; phone?: string | null } | { providerId: string; phone?: string | null }
 
@@ -51,7 +54,7 @@ export async function notify(tx: Tx, to: Recipient, kind: NotificationKind, opts
 		},
 	})
 	// A closed account keeps a placeholder instead of a number (accounts/privacy.server.ts): no SMS.
-	if (to.phone && MOBILE_NUMBER.test(to.phone)) {
+	if (to.phone && !isClosedAccountPhone(to.phone)) {
 		await tx.outbox.upsert({
 			where: { dedupeKey: `${kind}:${opts.dedupe}:${'userId' in to ? to.userId : to.providerId}` },
 			create: { dedupeKey: `${kind}:${opts.dedupe}:${'userId' in to ? to.userId : to.providerId}`, toPhone: to.phone, template: kind, params: opts.params ?? {} },

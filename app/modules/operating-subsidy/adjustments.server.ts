@@ -12,6 +12,7 @@ import { sql } from '~/lib/sql.server.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { twoPersonRefusal } from '~/modules/auth/two-person.server.ts'
+import { notify } from '~/modules/marketplace/notify.server.ts'
 import { getStatement } from './statements.server.ts'
 
 export type Adjustment = {
@@ -87,6 +88,11 @@ export async function decideAdjustment(user: SessionUser, statementId: string, i
 			const row = await sql`UPDATE operating_subsidy_adjustment SET status = ${status}, "decidedById" = ${user.id}::uuid, "decidedAt" = now(), "decisionNote" = ${input.note || null}
 				WHERE id = ${input.adjustmentId}::uuid AND status = 'proposed' RETURNING id`.first(tx)
 			if (!row) return fail('beds:operating.errors.outOfOrder', 409)
+			// The institution hears of it in its inbox (in-app only: no SMS template for it).
+			await notify(tx, { providerId: statement.providerId }, input.decision === 'approve' ? 'operating.adjustment_approved' : 'operating.adjustment_rejected', {
+				params: { month: statement.month, amountFen: proposal.amountFen, note: input.note, statementId },
+				dedupe: input.adjustmentId,
+			})
 			await audit(
 				{ actor: user, action: `operating_subsidy.adjustment_${input.decision}`, entityType: 'operating_subsidy_statement', entityId: statementId, districtId: statement.districtId, ip, details: { adjustmentId: input.adjustmentId, month: statement.month, amountFen: proposal.amountFen, note: input.note } },
 				tx,
