@@ -920,6 +920,8 @@ export async function seed(options: SeedOptions = {}): Promise<SeedResult> {
 			providerId: a.role === 'provider_staff' ? staffProvider.get(a.phone)! : null,
 			// the township officer serves the township of the community officer's community (龙泉街道)
 			townshipId: a.role === 'township_officer' ? dongbaoCentre.townshipId : null,
+			// the demo provider staff were made by the bureau: their providers' managers
+			providerManager: a.role === 'provider_staff',
 		}))
 		await insertRows(
 			client,
@@ -934,6 +936,7 @@ export async function seed(options: SeedOptions = {}): Promise<SeedResult> {
 				{ name: 'communityId', type: 'uuid' },
 				{ name: 'providerId', type: 'uuid' },
 				{ name: 'townshipId', type: 'uuid' },
+				{ name: 'providerManager', type: 'boolean' },
 			],
 			userRows,
 			TIMESTAMPS,

@@ -30,6 +30,7 @@ export const DB_RULES: Record<string, DbRule> = {
 	family_claim_one_pending: internal('a repeated claim returns the pending one (claims.server.ts)'),
 	audit_log_append_only: internal('the audit log is append-only'),
 	app_user_closed_inactive: internal('closeAccount sets active = false with closedAt'),
+	app_user_provider_manager_is_staff: internal('only provider staff the bureau creates are managers'),
 	consent_kind_valid: internal('consents are recorded by recordConsent with a known kind'),
 	consent_elder_matches_kind: internal('recordConsent names an elder exactly for elder_sensitive'),
 	consent_withdrawn_after_granted: internal('withdrawals are stamped now()'),

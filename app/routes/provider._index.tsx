@@ -13,11 +13,13 @@ import { ok } from '~/lib/outcome.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { getOwnProvider, updateTerms } from '~/modules/marketplace/catalogue.server.ts'
+import { isProviderManager } from '~/modules/accounts/accounts.server.ts'
 import { termsSchema } from '~/modules/marketplace/schemas.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, ['provider_staff'])
-	return { provider: await getOwnProvider(user) }
+	const [provider, manager] = await Promise.all([getOwnProvider(user), isProviderManager(user)])
+	return { provider, manager }
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -29,7 +31,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function ProviderHome() {
-	const { provider: p } = useLoaderData<typeof loader>()
+	const { provider: p, manager } = useLoaderData<typeof loader>()
 	const reply = useActionData<typeof action>()
 	const [form, fields] = useReplyForm<'holdMinutes' | 'freeCancelHours' | 'lateCancelFeePercent' | 'autoConfirm'>('terms', reply)
 	const { t } = useTranslation('marketplace')
@@ -42,6 +44,11 @@ export default function ProviderHome() {
 					{t('catalogue.add')}
 				</Link>
 			</div>
+			{manager ? (
+				<p>
+					<Link to="/provider/staff">{t('common:providerStaff.link')}</Link>
+				</p>
+			) : null}
 			<p className={p.status === 'approved' ? 'notice' : 'form-error'} data-testid="provider-status">
 				{t(`providerStatus.${p.status}`)}
 				{p.status === 'pending' ? ` · ${t('catalogue.pendingHint')}` : ''}

@@ -141,7 +141,7 @@ test.describe('no page scrolls sideways on a phone', () => {
 
 	test('provider and institution staff', async ({ page, consoleErrors }) => {
 		await login(page, '13800000011')
-		await checkPages(page, consoleErrors, [...(await pagesOf(page, 'provider_staff')).filter((p) => !p.startsWith('/institution') && !p.startsWith('/centre')), '/provider/offerings/new'])
+		await checkPages(page, consoleErrors, [...(await pagesOf(page, 'provider_staff')).filter((p) => !p.startsWith('/institution') && !p.startsWith('/centre')), '/provider/offerings/new', '/provider/staff'])
 	})
 
 	test('institution staff', async ({ page, consoleErrors }) => {

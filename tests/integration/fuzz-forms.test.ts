@@ -84,6 +84,7 @@ const FUZZ_ROUTES: Record<string, Entry> = {
 	'operating-subsidy.$statementId.tsx': {},
 	'preferences.tsx': {},
 	'provider._index.tsx': {},
+	'provider.staff.tsx': {},
 	'provider.offerings.$offeringId.tsx': {},
 	'provider.offerings.new.tsx': {},
 	'providers.apply.tsx': {},

@@ -13,13 +13,14 @@ import * as auditPage from '~/routes/bureau.audit.tsx'
 import * as settingsPage from '~/routes/bureau.allowance.settings.tsx'
 import * as runPage from '~/routes/bureau.allowance.runs.$runId.tsx'
 import * as staffPage from '~/routes/bureau.staff.tsx'
+import * as providerStaffPage from '~/routes/provider.staff.tsx'
 import * as invitePage from '~/routes/invite.$token.tsx'
 import * as loginPage from '~/routes/login.tsx'
 import * as twoFactorPage from '~/routes/login_.two-factor.tsx'
 import * as policiesPage from '~/routes/subsidies.policies.tsx'
 import * as reauthPage from '~/routes/reauth.tsx'
 import * as eldersPage from '~/routes/elders._index.tsx'
-import { makeUser, TEST_PASSWORD, uniquePhone } from '../factories/accounts.ts'
+import { makeUser, TEST_PASSWORD, testPasswordHash, uniquePhone } from '../factories/accounts.ts'
 import { makePlace } from '../factories/registry.ts'
 import { anonymous, callAction, callLoader, signIn, type Visitor } from '../setup/route.ts'
 
@@ -441,6 +442,49 @@ describe('resetting a staff member’s sign-in: a new invitation for the same ac
 		const token = back.data.value.inviteUrl.split('/').pop()!
 		expect((await callAction(invitePage, `/invite/${token}`, { password: 'BackAgain26', confirmPassword: 'BackAgain26' }, { as: await anonymous(), params: { token } })).status).toBe(302)
 		expect((await callAction(loginPage, '/login', { phone: officer.phone, password: 'BackAgain26' }, { as: await anonymous() })).status).toBe(302)
+	})
+
+	it('a provider’s manager invites, resets and deactivates the provider’s own staff; never a manager, another provider’s staff, or as a non-manager', async () => {
+		const provider = await prisma.provider.findFirstOrThrow({ where: { status: 'approved', kind: 'home_care', districtId: 'dongbao' }, select: { id: true } })
+		const other = await prisma.provider.findFirstOrThrow({ where: { status: 'approved', id: { not: provider.id } }, select: { id: true } })
+		const admin = await signIn((await makeUser({ role: 'admin' })).phone)
+		// The bureau makes the provider's manager.
+		const managerPhone = uniquePhone()
+		expect((await callAction(staffPage, '/bureau/staff', { name: '机构主管', phone: managerPhone, role: 'provider_staff', providerId: provider.id }, { as: admin })).status).toBe(200)
+		const managerRow = await prisma.user.update({ where: { phone: managerPhone }, data: { passwordHash: await testPasswordHash() }, select: { id: true, providerManager: true } })
+		expect(managerRow.providerManager).toBe(true)
+		const manager = await signIn(managerPhone)
+		type Invited = { ok: boolean; value: { id: string; inviteUrl: string } }
+		const invite = (as: Visitor, fields: Record<string, string>) => callAction<Invited>(providerStaffPage, '/provider/staff', { formId: 'invite-staff', ...fields }, { as })
+
+		expect((await invite(manager, { name: '', phone: '123' })).status).toBe(400)
+		const made = await invite(manager, { name: '护理员小周', phone: uniquePhone() })
+		expect(made.status).toBe(200)
+		expect(made.data.value.inviteUrl).toMatch(/\/invite\/[A-Za-z0-9_-]{43}$/)
+		const caregiver = await prisma.user.findUniqueOrThrow({ where: { id: made.data.value.id }, select: { id: true, role: true, providerId: true, providerManager: true, districtId: true } })
+		expect(caregiver).toMatchObject({ role: 'provider_staff', providerId: provider.id, providerManager: false, districtId: 'dongbao' })
+		const page = await callLoader<{ staff: { id: string }[] }>(providerStaffPage, '/provider/staff', { as: manager })
+		expect(page.data.staff.map((s) => s.id)).toContain(caregiver.id)
+
+		// The caregiver is no manager: no page, no invitations, no acts on colleagues.
+		await prisma.user.update({ where: { id: caregiver.id }, data: { passwordHash: await testPasswordHash() } })
+		const caregiverSession = await signIn({ id: caregiver.id })
+		expect((await callLoader(providerStaffPage, '/provider/staff', { as: caregiverSession })).status).toBe(403)
+		expect((await invite(caregiverSession, { name: '护理员小李', phone: uniquePhone() })).status).toBe(403)
+		// The manager: not on another manager, nor on another provider's staff (not found).
+		const act = (intent: string, userId: string) => callAction(providerStaffPage, '/provider/staff', { formId: `${intent}-${userId}`, intent, userId, reason: '离职' }, { as: manager })
+		expect((await act('deactivate', managerRow.id)).status).toBe(403)
+		const stranger = await makeUser({ role: 'provider_staff', providerId: other.id })
+		expect((await act('deactivate', stranger.id)).status).toBe(404)
+		const officer = await makeUser({ role: 'community_officer', districtId: 'dongbao' })
+		expect((await act('reinvite', officer.id)).status).toBe(404)
+		expect(await prisma.user.count({ where: { id: { in: [stranger.id, officer.id] }, active: true } })).toBe(2)
+
+		expect((await act('deactivate', caregiver.id)).status).toBe(200)
+		expect(await prisma.user.findUniqueOrThrow({ where: { id: caregiver.id }, select: { active: true } })).toEqual({ active: false })
+		expect((await callLoader(providerStaffPage, '/provider/staff', { as: caregiverSession })).status).toBe(302)
+		expect((await act('reinvite', caregiver.id)).status).toBe(200)
+		expect(await prisma.user.findUniqueOrThrow({ where: { id: caregiver.id }, select: { active: true } })).toEqual({ active: true })
 	})
 
 	it('counts for two-person control: whoever reset an account may not approve what it made, nor it what they made', async () => {

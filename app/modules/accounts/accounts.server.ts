@@ -4,7 +4,7 @@ import { prisma, transaction, type Tx } from '~/lib/db.server.ts'
 import { failureOf } from '~/lib/db-rules.server.ts'
 import { pageWindow } from '~/lib/paging.ts'
 import { sql } from '~/lib/sql.server.ts'
-import { fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
+import { fail, fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import { isCityWide } from '~/modules/auth/access.server.ts'
 import { listPlaces } from '~/modules/geography/geography.server.ts'
@@ -109,21 +109,53 @@ export async function createStaffAccount(creator: SessionUser, input: z.infer<ty
 		townshipId = township.id
 	}
 	if (!isCityWide(creator) && districtId !== creator.districtId) return fieldFail('districtId', 'errors.district.outOfScope', 403)
+	// Provider staff the bureau creates are their provider's managers (they invite the rest: /provider/staff).
+	return createInvitedAccount(creator, { name: input.name, phone: input.phone, role: input.role, districtId, communityId, townshipId, providerId, providerManager: input.role === 'provider_staff' }, ip)
+}
+
+type NewAccount = { name: string; phone: string; role: Role; districtId: string | null; communityId: string | null; townshipId: string | null; providerId: string | null; providerManager: boolean }
+
+/** An account with no usable password and its one-time invitation link, in one transaction; audited. */
+async function createInvitedAccount(creator: SessionUser, account: NewAccount, ip: string | null): Promise<Outcome<{ id: string; invitePath: string; expiresAt: string }>> {
 	const invitation = newInvitationToken()
 	try {
 		const user = await transaction(async (tx) => {
-			const created = await tx.user.create({
-				data: { name: input.name, phone: input.phone, passwordHash: INVITED_PASSWORD_HASH, role: input.role, districtId, communityId, townshipId, providerId, createdById: creator.id },
-				select: { id: true },
-			})
+			const created = await tx.user.create({ data: { ...account, passwordHash: INVITED_PASSWORD_HASH, createdById: creator.id }, select: { id: true } })
 			await tx.userInvitation.create({ data: { userId: created.id, tokenHash: invitation.hash, expiresAt: invitation.expiresAt, createdById: creator.id } })
-			await audit({ actor: creator, action: 'account.invite_staff', entityType: 'user', entityId: created.id, districtId, details: { role: input.role, providerId, communityId, townshipId, expiresAt: invitation.expiresAt.toISOString() }, ip }, tx)
+			const { role, providerId, communityId, townshipId, providerManager, districtId } = account
+			await audit({ actor: creator, action: 'account.invite_staff', entityType: 'user', entityId: created.id, districtId, details: { role, providerId, communityId, townshipId, providerManager, expiresAt: invitation.expiresAt.toISOString() }, ip }, tx)
 			return created
 		})
 		return ok({ id: user.id, invitePath: `/invite/${invitation.token}`, expiresAt: invitation.expiresAt.toISOString() })
 	} catch (error) {
 		return failureOf(error)
 	}
+}
+
+/** Whether a provider staff member is their provider's manager (read fresh: the session does not carry it). */
+export async function isProviderManager(user: SessionUser, tx?: Tx): Promise<boolean> {
+	if (user.role !== 'provider_staff' || !user.providerId) return false
+	const row = await sql`SELECT "providerManager" FROM app_user WHERE id = ${user.id}::uuid AND active`.first<{ providerManager: boolean }>(tx)
+	return row?.providerManager === true
+}
+
+/** A provider's manager invites a member of the provider's own staff (a caregiver, a nurse); not a manager. */
+export async function inviteProviderStaff(manager: SessionUser, input: { name: string; phone: string }, ip: string | null): Promise<Outcome<{ id: string; invitePath: string; expiresAt: string }>> {
+	if (!(await isProviderManager(manager))) return fail('errors.staff.notManager', 403)
+	const provider = await sql`SELECT "districtId" FROM provider WHERE id = ${manager.providerId}::uuid`.first<{ districtId: string }>()
+	return createInvitedAccount(manager, { name: input.name, phone: input.phone, role: 'provider_staff', districtId: provider!.districtId, communityId: null, townshipId: null, providerId: manager.providerId, providerManager: false }, ip)
+}
+
+/** A provider's own staff, newest first, for its manager. */
+export async function listProviderStaff(manager: SessionUser) {
+	const rows = await prisma.user.findMany({
+		where: { role: 'provider_staff', providerId: manager.providerId ?? '-', closedAt: null },
+		orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+		take: 500,
+		select: { id: true, name: true, phone: true, active: true, providerManager: true, createdAt: true, invitations: { where: { usedAt: null }, select: { expiresAt: true }, take: 1 } },
+	})
+	const now = Date.now()
+	return rows.map(({ invitations, ...s }) => ({ ...s, invitation: invitations[0] ? (invitations[0].expiresAt.getTime() > now ? ('pending' as const) : ('expired' as const)) : null }))
 }
 
 type StaffTarget = { id: string; name: string; role: Role; districtId: string | null; active: boolean }
@@ -135,7 +167,14 @@ type StaffTarget = { id: string; name: string; role: Role; districtId: string | 
  */
 async function lockStaffTarget(tx: Tx, actor: SessionUser, userId: string): Promise<Outcome<StaffTarget>> {
 	if (userId === actor.id) return fieldFail('userId', 'errors.staff.self', 403)
-	const target = await sql`SELECT id, name, role, "districtId", active FROM app_user WHERE id = ${userId} AND "closedAt" IS NULL FOR UPDATE`.first<StaffTarget>(tx)
+	const target = await sql`SELECT id, name, role, "districtId", active, "providerId", "providerManager" FROM app_user WHERE id = ${userId} AND "closedAt" IS NULL FOR UPDATE`.first<StaffTarget & { providerId: string | null; providerManager: boolean }>(tx)
+	// A provider's manager acts on the provider's own staff, other managers excepted (the bureau's).
+	if (actor.role === 'provider_staff') {
+		if (!(await isProviderManager(actor, tx))) return fail('errors.staff.notManager', 403)
+		if (!target || target.role !== 'provider_staff' || target.providerId !== actor.providerId) return fieldFail('userId', 'errors.staff.unknown', 404)
+		if (target.providerManager) return fieldFail('userId', 'errors.role.notAllowed', 403)
+		return ok(target)
+	}
 	const inScope = target && (STAFF_ROLES as readonly Role[]).includes(target.role) && (isCityWide(actor) || target.districtId === actor.districtId)
 	if (!target || !inScope) return fieldFail('userId', 'errors.staff.unknown', 404)
 	if (!(assignableRoles(actor) as readonly Role[]).includes(target.role)) return fieldFail('userId', 'errors.role.notAllowed', 403)

@@ -37,3 +37,6 @@ export const reinviteStaffSchema = staffAccountActSchema
 
 /** Deactivating a staff account (the person left the post, moved, retired). */
 export const deactivateStaffSchema = staffAccountActSchema
+
+/** A provider's manager invites a member of the provider's own staff. */
+export const inviteProviderStaffSchema = z.object({ name: nameSchema, phone: phoneSchema })
