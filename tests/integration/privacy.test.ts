@@ -219,6 +219,7 @@ describe('closing one’s account', () => {
 		// Later news of its old records (a refund, say) reaches no number: the account has none.
 		await transaction((tx) => notify(tx, { userId: f.userId, phone: user.phone }, 'refund.issued', { bookingId, params: { amountFen: 100 }, dedupe: `privacy-${bookingId}` }))
 		expect(await prisma.outbox.count({ where: { toPhone: user.phone } })).toBe(0)
+		expect(await prisma.notification.count({ where: { userId: f.userId } })).toBe(0)
 		// The old cookie no longer signs anyone in, and the phone can register again.
 		expect((await callLoader(dataPage, '/account/data', { as: family })).status).toBe(302)
 		expect((await registerFamily({ name: '新账号', phone: f.phone, password: 'Family2026x', ip: null })).ok).toBe(true)

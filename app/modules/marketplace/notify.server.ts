@@ -44,6 +44,8 @@ export type NotificationKind =
 type Recipient = { userId: string; phone?: string | null } | { providerId: string; phone?: string | null }
 
 export async function notify(tx: Tx, to: Recipient, kind: NotificationKind, opts: { bookingId?: string; params?: Prisma.InputJsonValue; dedupe: string }) {
+	// A closed account keeps a placeholder instead of a number (accounts/privacy.server.ts): nobody reads it.
+	if (to.phone && isClosedAccountPhone(to.phone)) return
 	await tx.notification.create({
 		data: {
 			userId: 'userId' in to ? to.userId : null,
@@ -53,8 +55,7 @@ export async function notify(tx: Tx, to: Recipient, kind: NotificationKind, opts
 			params: opts.params ?? {},
 		},
 	})
-	// A closed account keeps a placeholder instead of a number (accounts/privacy.server.ts): no SMS.
-	if (to.phone && !isClosedAccountPhone(to.phone)) {
+	if (to.phone) {
 		await tx.outbox.upsert({
 			where: { dedupeKey: `${kind}:${opts.dedupe}:${'userId' in to ? to.userId : to.providerId}` },
 			create: { dedupeKey: `${kind}:${opts.dedupe}:${'userId' in to ? to.userId : to.providerId}`, toPhone: to.phone, template: kind, params: opts.params ?? {} },
