@@ -38,6 +38,11 @@ describe('retention sweep', () => {
 			prisma.notification.create({ data: { userId: user.id, kind: 'booking.sent', createdAt: daysAgo(createdDaysAgo), readAt: read ? daysAgo(createdDaysAgo - 1) : null }, select: { id: true } })
 		const [oldRead, oldUnread, recentRead] = await Promise.all([message(RETENTION_DAYS.readNotification + 1, true), message(RETENTION_DAYS.readNotification + 1, false), message(RETENTION_DAYS.readNotification - 1, true)])
 
+		// A closed account's messages go whatever their age (written by a module after it closed).
+		const closed = await makeUser({ role: 'family' })
+		await prisma.user.update({ where: { id: closed.id }, data: { active: false, closedAt: new Date() } })
+		const toClosed = await prisma.notification.create({ data: { userId: closed.id, kind: 'subsidy.approved' }, select: { id: true } })
+
 		const first = await (await retentionQueue().add('sweep', {})).waitUntilFinished(events, 60_000)
 		expect(first.sessions).toBeGreaterThanOrEqual(1)
 		expect(first.notifications).toBeGreaterThanOrEqual(1)
@@ -47,6 +52,7 @@ describe('retention sweep', () => {
 		const kept = (await prisma.notification.findMany({ where: { userId: user.id }, select: { id: true } })).map((n) => n.id)
 		expect(kept.sort()).toEqual([oldUnread.id, recentRead.id].sort())
 		expect(kept).not.toContain(oldRead.id)
+		expect(await prisma.notification.count({ where: { id: toClosed.id } })).toBe(0)
 
 		const again = await (await retentionQueue().add('sweep', {})).waitUntilFinished(events, 60_000)
 		expect(again).toEqual({ sessions: 0, notifications: 0 })

@@ -33,5 +33,9 @@ export async function applyRetention(now = new Date()) {
 	const notifications = await deleteInBatches(
 		() => sql`DELETE FROM notification WHERE id IN (SELECT id FROM notification WHERE "readAt" IS NOT NULL AND "createdAt" < ${notificationsBefore} LIMIT ${BATCH})`,
 	)
-	return { sessions, notifications }
+	// A closed account reads nothing: whatever reached it after closing goes (accounts/privacy.server.ts).
+	const closedAccountNotifications = await deleteInBatches(
+		() => sql`DELETE FROM notification WHERE id IN (SELECT n.id FROM notification n JOIN app_user u ON u.id = n."userId" WHERE u."closedAt" IS NOT NULL LIMIT ${BATCH})`,
+	)
+	return { sessions, notifications: notifications + closedAccountNotifications }
 }
