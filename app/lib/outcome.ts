@@ -13,6 +13,11 @@ export function ok<T>(value: T | null = null): { ok: true; value: T | null } {
 	return { ok: true, value }
 }
 
+/** The same outcome with `value` in place of what it succeeded with (a notice for the page, say). */
+export function outcomeAs<T>(outcome: Outcome<unknown>, value: T): Outcome<T> {
+	return outcome.ok ? ok(value) : outcome
+}
+
 /** A refusal of the whole form (e.g. 409 "already decided"), shown above its buttons. */
 export function fail(formError: string, status = 400): Failure {
 	return { ok: false, status, formError, fieldErrors: {} }

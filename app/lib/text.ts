@@ -17,6 +17,11 @@ export const isSingleLine = (v: string) => !CONTROL_CHARS.test(v) && !LINE_BREAK
 /** A mainland mobile number (what an SMS can reach): 11 digits starting 13–19. */
 export const MOBILE_NUMBER = /^1[3-9]\d{9}$/
 
+/** A mobile number as pages and logs show it: 138****5678. */
+export function maskPhone(phone: string) {
+	return phone.length === 11 ? `${phone.slice(0, 3)}****${phone.slice(7)}` : phone
+}
+
 /** What a closed account keeps in place of its number (it must stay unique): `closed:<user id>`. */
 export const closedAccountPhone = (userId: string) => `closed:${userId}`
 export const isClosedAccountPhone = (phone: string) => phone.startsWith('closed:')

@@ -12,6 +12,7 @@ import { codeSentTo, SendCodeForm } from '~/components/send-code-form.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
 import { ok } from '~/lib/outcome.ts'
+import { maskPhone } from '~/lib/text.ts'
 import { zodMessageKey } from '~/lib/zod-messages.ts'
 import { changePhone, requestPhoneChangeCode } from '~/modules/accounts/phone-change.server.ts'
 import { requireUser } from '~/modules/auth/access.server.ts'
@@ -23,7 +24,7 @@ import { changePhoneSchema, sendCodeSchema } from '~/modules/messaging/phone-cod
 // password. The old number is told by SMS; other sessions end.
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireUser(request)
-	return { phone: `${user.phone.slice(0, 3)}****${user.phone.slice(-4)}` }
+	return { phone: maskPhone(user.phone) }
 }
 
 export async function action({ request }: ActionFunctionArgs) {

@@ -12,7 +12,7 @@ import { Facts, Money } from '~/components/ui.tsx'
 import { getEnv } from '~/lib/env.server.ts'
 import { noFields, parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { invariantResponse, notFoundUnless, requireId } from '~/lib/http.server.ts'
-import { ok, type Outcome } from '~/lib/outcome.ts'
+import { ok, outcomeAs } from '~/lib/outcome.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { cancelBooking, confirmBooking, declineBooking, disputeBooking, markNoShow } from '~/modules/marketplace/booking-lifecycle.server.ts'
@@ -85,25 +85,21 @@ export async function action({ request, params }: ActionFunctionArgs) {
 			return replyOutcome(parsed, ok({ notice: 'payment.qr' }))
 		}
 		case 'cancel':
-			return replyOutcome(parsed, withNotice(await cancelBooking(user, id, String(v.reason ?? '')), 'booking.cancelled'))
+			return replyOutcome(parsed, outcomeAs(await cancelBooking(user, id, String(v.reason ?? '')), { notice: 'booking.cancelled' }))
 		case 'confirm':
-			return replyOutcome(parsed, withNotice(await confirmBooking(user, id), 'booking.confirmed'))
+			return replyOutcome(parsed, outcomeAs(await confirmBooking(user, id), { notice: 'booking.confirmed' }))
 		case 'decline':
-			return replyOutcome(parsed, withNotice(await declineBooking(user, id, String(v.reason)), 'booking.declined'))
+			return replyOutcome(parsed, outcomeAs(await declineBooking(user, id, String(v.reason)), { notice: 'booking.declined' }))
 		case 'no-show':
-			return replyOutcome(parsed, withNotice(await markNoShow(user, id), 'booking.no_show'))
+			return replyOutcome(parsed, outcomeAs(await markNoShow(user, id), { notice: 'booking.no_show' }))
 		case 'dispute':
-			return replyOutcome(parsed, withNotice(await disputeBooking(user, id, String(v.reason)), 'booking.disputed'))
+			return replyOutcome(parsed, outcomeAs(await disputeBooking(user, id, String(v.reason)), { notice: 'booking.disputed' }))
 		case 'review':
 			invariantResponse(user.role === 'family', 'Forbidden', { status: 403 })
-			return replyOutcome(parsed, withNotice(await postReview(user, id, { rating: Number(v.rating), comment: String(v.comment ?? '') }), 'review.posted'))
+			return replyOutcome(parsed, outcomeAs(await postReview(user, id, { rating: Number(v.rating), comment: String(v.comment ?? '') }), { notice: 'review.posted' }))
 		default:
-			return replyOutcome(parsed, withNotice(await replyToReview(user, id, String(v.reply)), 'review.replied'))
+			return replyOutcome(parsed, outcomeAs(await replyToReview(user, id, String(v.reply)), { notice: 'review.replied' }))
 	}
-}
-
-function withNotice(outcome: Outcome<unknown>, notice: string) {
-	return outcome.ok ? ok({ notice }) : outcome
 }
 
 export default function BookingPage() {

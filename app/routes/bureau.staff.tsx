@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next'
 import { CardSection } from '~/components/card-section.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, ErrorList, Field, OrphanReplyErrors, replyFor, replyValue, SelectField } from '~/components/forms.tsx'
-import { InlineActionForm } from '~/components/inline-action.tsx'
+import { InvitationLink, StaffAccountActions, staffFormIds, StaffStatus } from '~/components/staff-accounts.tsx'
 import { Pager } from '~/components/pager.tsx'
 import { DataTable } from '~/components/ui.tsx'
 import { formatShanghai } from '~/lib/time.ts'
@@ -69,22 +69,8 @@ export default function StaffPage() {
 		<>
 			<section className="card">
 				<h1>{t('staff.title')}</h1>
-				{invited ? (
-					<div className="notice" role="status" data-testid="invitation">
-						<p>{t('staff.invited', { expiresAt: formatShanghai(new Date(invited.expiresAt), i18n.language) })}</p>
-						<p>
-							<code>{invited.inviteUrl}</code>
-						</p>
-					</div>
-				) : null}
-				{reinvited ? (
-					<div className="notice" role="status" data-testid="reinvitation">
-						<p>{t('staff.reinvited', { name: reinvited.name, expiresAt: formatShanghai(new Date(reinvited.expiresAt), i18n.language) })}</p>
-						<p>
-							<code>{reinvited.inviteUrl}</code>
-						</p>
-					</div>
-				) : null}
+				{invited ? <InvitationLink text={t('staff.invited', { expiresAt: formatShanghai(new Date(invited.expiresAt), i18n.language) })} url={invited.inviteUrl} /> : null}
+				{reinvited ? <InvitationLink testId="reinvitation" text={t('staff.reinvited', { name: reinvited.name, expiresAt: formatShanghai(new Date(reinvited.expiresAt), i18n.language) })} url={reinvited.inviteUrl} /> : null}
 				{deactivated ? (
 					<p className="notice" role="status" data-testid="deactivation">
 						{t('staff.deactivatedDone', { name: deactivated.name })}
@@ -133,23 +119,12 @@ export default function StaffPage() {
 						{ header: t('fields.scope'), cell: (s) => [s.district ? (zh ? s.district.nameZh : s.district.nameEn) : null, s.township?.nameZh, s.community?.nameZh, s.provider?.name].filter(Boolean).join(' · ') || t('staff.cityWide') },
 						{
 							header: t('staff.status'),
-							cell: (s) => (!s.active ? t('staff.inactive') : s.invitation === 'pending' ? t('staff.invitationPending') : s.invitation === 'expired' ? t('staff.invitationExpired') : t('staff.active')),
+							cell: (s) => <StaffStatus staff={s} />,
 						},
 						{
 							header: t('staff.resetAccess'),
 							cell: (s) =>
-								s.id === viewerId || !(roles as readonly string[]).includes(s.role) ? null : (
-									<>
-										<InlineActionForm id={`reinvite-${s.id}`} intent="reinvite" hidden={{ userId: s.id }} reply={reply} submit={s.active ? t('staff.reinvite') : t('staff.reactivate')} tone={s.active ? 'danger' : 'secondary'}>
-											{(f) => <Field label={t('staff.reinviteReason')} errors={[...(f.reason?.errors ?? []), ...(f.userId?.errors ?? [])]} inputProps={{ id: `reinvite-reason-${s.id}`, name: 'reason', required: true, maxLength: 200 }} />}
-										</InlineActionForm>
-										{s.active ? (
-											<InlineActionForm id={`deactivate-${s.id}`} intent="deactivate" hidden={{ userId: s.id }} reply={reply} submit={t('staff.deactivate')} tone="danger">
-												{(f) => <Field label={t('staff.deactivateReason')} errors={[...(f.reason?.errors ?? []), ...(f.userId?.errors ?? [])]} inputProps={{ id: `deactivate-reason-${s.id}`, name: 'reason', required: true, maxLength: 200 }} />}
-											</InlineActionForm>
-										) : null}
-									</>
-								),
+								s.id === viewerId || !(roles as readonly string[]).includes(s.role) ? null : <StaffAccountActions staff={s} reply={reply} />,
 						},
 					]}
 					rows={staff}
@@ -157,7 +132,7 @@ export default function StaffPage() {
 					empty={t('staff.none')}
 				/>
 				<Pager page={page} hasMore={hasMore} href={(p) => `?${new URLSearchParams({ ...(q ? { q } : {}), page: String(p) })}`} />
-				<OrphanReplyErrors reply={reply} formIds={['create-staff', ...staff.flatMap((s) => [`reinvite-${s.id}`, `deactivate-${s.id}`])]} />
+				<OrphanReplyErrors reply={reply} formIds={['create-staff', ...staffFormIds(staff)]} />
 			</CardSection>
 		</>
 	)

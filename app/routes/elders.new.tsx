@@ -1,10 +1,11 @@
 import { getInputProps, getSelectProps } from '@conform-to/react'
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node'
-import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { ConsentField } from '~/components/consent-field.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { FormSubmit } from '~/components/form-submit.tsx'
-import { ActionForm, CheckboxField, Field, SelectField } from '~/components/forms.tsx'
+import { ActionForm, Field, SelectField } from '~/components/forms.tsx'
 import { ContactFields, ResidenceFields } from '~/components/residence-fields.tsx'
 import { useCheckedForm } from '~/components/use-checked-form.ts'
 import { parseForm, replyFailure } from '~/lib/forms.server.ts'
@@ -69,16 +70,7 @@ function FamilyForm() {
 					options={RELATIONSHIPS.map((r) => ({ value: r, label: t(`relationships.${r}`) }))}
 				/>
 				<Residence idPrefix="add-elder" places={places} districtId={fields.districtId} communityId={fields.communityId} />
-				<CheckboxField
-					label={t('privacy.elderConsent')}
-					hint={
-						<Link to="/privacy#elder" target="_blank" rel="noopener">
-							{t('privacy.readNotice')}
-						</Link>
-					}
-					errors={fields.elderConsent.errors}
-					inputProps={{ name: fields.elderConsent.name, id: fields.elderConsent.id }}
-				/>
+				<ConsentField label={t('privacy.elderConsent')} section="elder" field={fields.elderConsent} />
 				<FormSubmit form={form} label={t('elders.save')} disabled={navigation.state === 'submitting'} />
 			</ActionForm>
 		</section>

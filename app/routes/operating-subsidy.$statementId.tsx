@@ -7,7 +7,7 @@ import { ActionForm, DecisionForm, Field, OrphanReplyErrors, replyValue, useRepl
 import { DataTable, Facts, Money } from '~/components/ui.tsx'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp, notFoundUnless, requireId } from '~/lib/http.server.ts'
-import { ok, type Failure } from '~/lib/outcome.ts'
+import { outcomeAs } from '~/lib/outcome.ts'
 import { BUREAU_ROLES, requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { requireRecentAuth } from '~/modules/auth/step-up.server.ts'
@@ -54,14 +54,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	if (entry.form === 'operating-adjust') {
 		const parsed = parseForm(formData, adjustmentProposalSchema, { form: entry.form })
 		if (!parsed.ok) return parsed.response
-		return replyOutcome(parsed, withValue(await proposeAdjustment(user, statementId, { amountFen: parsed.value.amount, reason: parsed.value.reason }, ip), 'proposedDone'))
+		return replyOutcome(parsed, outcomeAs(await proposeAdjustment(user, statementId, { amountFen: parsed.value.amount, reason: parsed.value.reason }, ip), 'proposedDone'))
 	}
 	if (entry.form === 'operating-adjustment-decision') {
 		const parsed = parseForm(formData, adjustmentDecisionSchema, { form: entry.form })
 		if (!parsed.ok) return parsed.response
 		// Approving money moves: a recent password or code.
 		if (parsed.value.decision === 'approve') await requireRecentAuth(request, user, `/operating-subsidy/${statementId}`)
-		return replyOutcome(parsed, withValue(await decideAdjustment(user, statementId, parsed.value, ip), parsed.value.decision === 'approve' ? 'adjustmentApproved' : 'adjustmentRejected'))
+		return replyOutcome(parsed, outcomeAs(await decideAdjustment(user, statementId, parsed.value, ip), parsed.value.decision === 'approve' ? 'adjustmentApproved' : 'adjustmentRejected'))
 	}
 	const parsed = parseForm(formData, statementDecisionSchema, { form: entry.form })
 	if (!parsed.ok) return parsed.response
@@ -69,11 +69,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	// Approving money moves: a recent password or code, as for an allowance run.
 	if (step === 'approve') await requireRecentAuth(request, user, `/operating-subsidy/${statementId}`)
 	const outcome = step === 'approve' ? await approveStatement(user, statementId, note, ip) : await reviewStatement(user, statementId, note, ip)
-	return replyOutcome(parsed, outcome.ok ? ok(step) : outcome)
-}
-
-function withValue<T>(outcome: { ok: true; value: T } | Failure, value: string) {
-	return outcome.ok ? ok(value) : outcome
+	return replyOutcome(parsed, outcomeAs(outcome, step))
 }
 
 export default function OperatingStatementPage() {

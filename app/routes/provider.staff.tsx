@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next'
 import { CardSection } from '~/components/card-section.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { ActionForm, Field, OrphanReplyErrors, replyFor, replyValue } from '~/components/forms.tsx'
-import { InlineActionForm } from '~/components/inline-action.tsx'
+import { InvitationLink, StaffAccountActions, staffFormIds, StaffStatus } from '~/components/staff-accounts.tsx'
 import { DataTable } from '~/components/ui.tsx'
 import { formIdOf, parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp, invariantResponse } from '~/lib/http.server.ts'
@@ -66,14 +66,7 @@ export default function ProviderStaffPage() {
 			<section className="card">
 				<h1>{t('providerStaff.title')}</h1>
 				<p className="hint">{t('providerStaff.lead')}</p>
-				{link?.inviteUrl ? (
-					<div className="notice" role="status" data-testid="invitation">
-						<p>{t('providerStaff.invited', { expiresAt: formatShanghai(new Date(link.expiresAt), i18n.language) })}</p>
-						<p>
-							<code>{link.inviteUrl}</code>
-						</p>
-					</div>
-				) : null}
+				{link?.inviteUrl ? <InvitationLink text={t('providerStaff.invited', { expiresAt: formatShanghai(new Date(link.expiresAt), i18n.language) })} url={link.inviteUrl} /> : null}
 				{deactivated ? (
 					<p className="notice" role="status">
 						{t('staff.deactivatedDone', { name: deactivated.name })}
@@ -92,29 +85,17 @@ export default function ProviderStaffPage() {
 					columns={[
 						{ header: t('fields.name'), cell: (s) => (s.providerManager ? `${s.name} · ${t('providerStaff.manager')}` : s.name) },
 						{ header: t('fields.phone'), cell: (s) => s.phone },
-						{ header: t('staff.status'), cell: (s) => (!s.active ? t('staff.inactive') : s.invitation === 'pending' ? t('staff.invitationPending') : s.invitation === 'expired' ? t('staff.invitationExpired') : t('staff.active')) },
+						{ header: t('staff.status'), cell: (s) => <StaffStatus staff={s} /> },
 						{
 							header: t('staff.resetAccess'),
-							cell: (s) =>
-								s.id === viewerId || s.providerManager ? null : (
-									<>
-										<InlineActionForm id={`reinvite-${s.id}`} intent="reinvite" hidden={{ userId: s.id }} reply={reply} submit={s.active ? t('staff.reinvite') : t('staff.reactivate')} tone={s.active ? 'danger' : 'secondary'}>
-											{(f) => <Field label={t('staff.reinviteReason')} errors={[...(f.reason?.errors ?? []), ...(f.userId?.errors ?? [])]} inputProps={{ id: `reinvite-reason-${s.id}`, name: 'reason', required: true, maxLength: 200 }} />}
-										</InlineActionForm>
-										{s.active ? (
-											<InlineActionForm id={`deactivate-${s.id}`} intent="deactivate" hidden={{ userId: s.id }} reply={reply} submit={t('staff.deactivate')} tone="danger">
-												{(f) => <Field label={t('staff.deactivateReason')} errors={[...(f.reason?.errors ?? []), ...(f.userId?.errors ?? [])]} inputProps={{ id: `deactivate-reason-${s.id}`, name: 'reason', required: true, maxLength: 200 }} />}
-											</InlineActionForm>
-										) : null}
-									</>
-								),
+							cell: (s) => (s.id === viewerId || s.providerManager ? null : <StaffAccountActions staff={s} reply={reply} />),
 						},
 					]}
 					rows={staff}
 					rowKey={(s) => s.id}
 					empty={t('staff.none')}
 				/>
-				<OrphanReplyErrors reply={reply} formIds={['invite-staff', ...staff.flatMap((s) => [`reinvite-${s.id}`, `deactivate-${s.id}`])]} />
+				<OrphanReplyErrors reply={reply} formIds={['invite-staff', ...staffFormIds(staff)]} />
 			</CardSection>
 		</>
 	)

@@ -4,9 +4,10 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from '@rem
 import { Link, useActionData, useNavigation } from '@remix-run/react'
 import { Fragment } from 'react'
 import { useTranslation } from 'react-i18next'
+import { ConsentField } from '~/components/consent-field.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { FormSubmit } from '~/components/form-submit.tsx'
-import { ActionForm, CheckboxField, Field, replyFor } from '~/components/forms.tsx'
+import { ActionForm, Field, replyFor } from '~/components/forms.tsx'
 import { codeSentTo, SendCodeForm } from '~/components/send-code-form.tsx'
 import { parseForm, replyFailure, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
@@ -70,16 +71,7 @@ export default function Register() {
 				<Field label={t('fields.code')} hint={t('hints.code')} errors={fields.code.errors} inputProps={{ ...getInputProps(fields.code, { type: 'text' }), autoComplete: 'one-time-code', inputMode: 'numeric', maxLength: 6 }} />
 				<Field label={t('fields.password')} hint={t('hints.password')} errors={fields.password.errors} inputProps={{ ...getInputProps(fields.password, { type: 'password' }), autoComplete: 'new-password' }} />
 				<Field label={t('fields.confirmPassword')} errors={fields.confirmPassword.errors} inputProps={{ ...getInputProps(fields.confirmPassword, { type: 'password' }), autoComplete: 'new-password' }} />
-				<CheckboxField
-					label={t('privacy.agree')}
-					hint={
-						<Link to="/privacy" target="_blank" rel="noopener">
-							{t('privacy.readNotice')}
-						</Link>
-					}
-					errors={fields.agreePrivacy.errors}
-					inputProps={{ name: fields.agreePrivacy.name, id: fields.agreePrivacy.id }}
-				/>
+				<ConsentField label={t('privacy.agree')} field={fields.agreePrivacy} />
 				<FormSubmit form={form} label={t('auth.register')} disabled={busy} />
 			</ActionForm>
 			<p>

@@ -154,8 +154,7 @@ export async function listProviderStaff(manager: SessionUser) {
 		take: 500,
 		select: { id: true, name: true, phone: true, active: true, providerManager: true, createdAt: true, invitations: { where: { usedAt: null }, select: { expiresAt: true }, take: 1 } },
 	})
-	const now = Date.now()
-	return rows.map(({ invitations, ...s }) => ({ ...s, invitation: invitations[0] ? (invitations[0].expiresAt.getTime() > now ? ('pending' as const) : ('expired' as const)) : null }))
+	return rows.map(withInvitationState(Date.now()))
 }
 
 type StaffTarget = { id: string; name: string; role: Role; districtId: string | null; active: boolean }
@@ -238,6 +237,14 @@ export async function deactivateStaff(actor: SessionUser, input: z.infer<typeof 
 	})
 }
 
+/** A listed account with its unused link, if any, as a state: waiting for its person, or expired (a reset gives a new one). */
+const withInvitationState =
+	(now: number) =>
+	<T extends { invitations: { expiresAt: Date }[] }>({ invitations, ...account }: T) => ({
+		...account,
+		invitation: invitations[0] ? (invitations[0].expiresAt.getTime() > now ? ('pending' as const) : ('expired' as const)) : null,
+	})
+
 /** Staff accounts shown per page of the staff list. */
 export const STAFF_PAGE_SIZE = 50
 
@@ -257,9 +264,7 @@ export async function listStaff(viewer: SessionUser, opts: { q?: string | null; 
 		...pageWindow(opts.page ?? 1, STAFF_PAGE_SIZE),
 		select: { id: true, name: true, phone: true, role: true, active: true, districtId: true, district: { select: { nameZh: true, nameEn: true } }, provider: { select: { name: true } }, community: { select: { nameZh: true } }, township: { select: { nameZh: true } }, createdAt: true, invitations: { where: { usedAt: null }, select: { expiresAt: true }, take: 1 } },
 	})
-	const now = Date.now()
-	// An account with an unused link is waiting for its person, or its link expired (a reset gives a new one).
-	const staff = rows.slice(0, STAFF_PAGE_SIZE).map(({ invitations, ...s }) => ({ ...s, invitation: invitations[0] ? (invitations[0].expiresAt.getTime() > now ? ('pending' as const) : ('expired' as const)) : null }))
+	const staff = rows.slice(0, STAFF_PAGE_SIZE).map(withInvitationState(Date.now()))
 	return { staff, hasMore: rows.length > STAFF_PAGE_SIZE }
 }
 

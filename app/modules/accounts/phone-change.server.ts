@@ -5,14 +5,13 @@ import { transaction } from '~/lib/db.server.ts'
 import { failureOf } from '~/lib/db-rules.server.ts'
 import { fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
 import { sql } from '~/lib/sql.server.ts'
+import { maskPhone } from '~/lib/text.ts'
 import { enqueueSms } from '~/jobs/sms.server.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import { attemptSucceeded, beginAttempt } from '~/modules/auth/login-limit.server.ts'
 import { verifyPassword } from '~/modules/auth/password.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { requestPhoneCode, verifyPhoneCode } from '~/modules/messaging/phone-codes.server.ts'
-
-const masked = (phone: string) => `${phone.slice(0, 3)}****${phone.slice(-4)}`
 
 /** Step 1: a code to the new number; refused for the number the account already has or another account's. */
 export async function requestPhoneChangeCode(user: SessionUser, input: { phone: string }, ip: string | null): Promise<Outcome<{ sent: true }>> {
@@ -43,7 +42,7 @@ export async function changePhone(user: SessionUser, input: { phone: string; cod
 			const old = await sql`SELECT phone FROM app_user WHERE id = ${user.id}::uuid FOR UPDATE`.first<{ phone: string }>(tx)
 			await sql`UPDATE app_user SET phone = ${input.phone}, "updatedAt" = now() WHERE id = ${user.id}::uuid`.run(tx)
 			await sql`DELETE FROM session WHERE "userId" = ${user.id}::uuid AND id IS DISTINCT FROM ${currentSessionId}::uuid`.run(tx)
-			await audit({ actor: user, action: 'account.change_phone', entityType: 'user', entityId: user.id, districtId: user.districtId, details: { from: masked(old!.phone), to: masked(input.phone) }, ip }, tx)
+			await audit({ actor: user, action: 'account.change_phone', entityType: 'user', entityId: user.id, districtId: user.districtId, details: { from: maskPhone(old!.phone), to: maskPhone(input.phone) }, ip }, tx)
 			return sql`INSERT INTO outbox ("toPhone", template, params, "dedupeKey")
 				VALUES (${old!.phone}, 'account.phone_changed', ${JSON.stringify({ tail: input.phone.slice(-4) })}::jsonb, ${`account.phone_changed:${user.id}:${input.phone}:${Date.now()}`})
 				RETURNING id::text AS id`.first<{ id: string }>(tx)

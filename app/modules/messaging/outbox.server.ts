@@ -26,6 +26,7 @@ import { sql } from '~/lib/sql.server.ts'
 import { takeNumberQuota, type Quota } from './rate-limit.server.ts'
 import { keptParams, parseTemplateCodes, renderTemplate, SECRET_TEMPLATES, textFor } from './templates.ts'
 import { transportFromEnv, type SmsTransport } from './transport.server.ts'
+import { maskPhone } from '~/lib/text.ts'
 
 export type SendOutcome =
 	| { status: 'sent' }
@@ -117,10 +118,6 @@ export async function requeueDeadLetter(id: string) {
 
 export type SentMessage = { id: string; at: Date; phone: string; template: string; transport: string; text: string; requestId: string | null }
 export type DeadLetter = { id: string; at: Date | null; phone: string; template: string; attempts: number; lastError: string | null }
-
-function maskPhone(phone: string) {
-	return phone.length === 11 ? `${phone.slice(0, 3)}****${phone.slice(7)}` : phone
-}
 
 /** For the administrators' page: the latest sends (what the phone got), the dead letters, counts per state. */
 export async function listMessages(opts: { page: number; showNumbers: boolean }) {

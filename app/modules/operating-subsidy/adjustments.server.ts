@@ -13,7 +13,7 @@ import { audit } from '~/modules/audit/audit.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { twoPersonRefusal } from '~/modules/auth/two-person.server.ts'
 import { notify } from '~/modules/marketplace/notify.server.ts'
-import { getStatement } from './statements.server.ts'
+import { findStatement } from './statements.server.ts'
 
 export type Adjustment = {
 	id: string
@@ -47,7 +47,7 @@ async function paidAfterAdjustments(statementId: string, tx: Tx) {
 /** A district officer of the institution's district proposes a correction of an approved statement. */
 export async function proposeAdjustment(user: SessionUser, statementId: string, input: { amountFen: number; reason: string }, ip: string | null): Promise<Outcome<{ id: string }>> {
 	if (user.role !== 'bureau_district') return fail('beds:operating.errors.districtReviews', 403)
-	const statement = await getStatement(user, statementId)
+	const statement = await findStatement(user, statementId)
 	if (!statement) return fail('beds:operating.errors.notFound', 404)
 	if (statement.status !== 'approved') return fail('beds:operating.errors.adjustApprovedOnly', 409)
 	try {
@@ -68,7 +68,7 @@ export async function proposeAdjustment(user: SessionUser, statementId: string, 
 /** A city officer approves or rejects the open proposal of a statement; never its proposer (nor one related to them). */
 export async function decideAdjustment(user: SessionUser, statementId: string, input: { adjustmentId: string; decision: 'approve' | 'reject'; note: string }, ip: string | null): Promise<Outcome<null>> {
 	if (user.role !== 'bureau_city') return fail('beds:operating.errors.cityApproves', 403)
-	const statement = await getStatement(user, statementId)
+	const statement = await findStatement(user, statementId)
 	if (!statement || !z.uuid().safeParse(input.adjustmentId).success) return fail('beds:operating.errors.notFound', 404)
 	const proposal = await sql`SELECT "proposedById", "amountFen", status FROM operating_subsidy_adjustment WHERE id = ${input.adjustmentId}::uuid AND "statementId" = ${statementId}::uuid`.first<{
 		proposedById: string

@@ -67,11 +67,18 @@ export async function listStatements(user: SessionUser, month: string | null): P
 		WHERE ${scopeOf(user)} ${byMonth} ORDER BY s.month DESC, s."districtId", p.name`.rows<StatementRow>()
 }
 
+/** One statement in scope, without its lines (for the decisions on it), or null. */
+export async function findStatement(user: SessionUser, statementId: string): Promise<StatementRow | null> {
+	if (!z.uuid().safeParse(statementId).success) return null
+	return (
+		(await sql`SELECT ${STATEMENT_COLUMNS} FROM operating_subsidy_statement s JOIN provider p ON p.id = s."providerId"
+		WHERE s.id = ${statementId}::uuid AND ${scopeOf(user)}`.first<StatementRow>()) ?? null
+	)
+}
+
 /** One statement in scope with its lines (resident masked), or null. */
 export async function getStatement(user: SessionUser, statementId: string): Promise<(StatementRow & { lines: StatementLine[] }) | null> {
-	if (!z.uuid().safeParse(statementId).success) return null
-	const statement = await sql`SELECT ${STATEMENT_COLUMNS} FROM operating_subsidy_statement s JOIN provider p ON p.id = s."providerId"
-		WHERE s.id = ${statementId}::uuid AND ${scopeOf(user)}`.first<StatementRow>()
+	const statement = await findStatement(user, statementId)
 	if (!statement) return null
 	const lines = await sql`SELECT e.name AS "elderName", e."idNumberMasked" AS "elderIdMasked", l.level, l.tekun, l.days, l."levelRateFen", l."tekunRateFen",
 			l."levelFen", l."supplementFen", l."amountFen"
@@ -83,7 +90,7 @@ export async function getStatement(user: SessionUser, statementId: string): Prom
 /** A district officer of the institution's district passes a computed statement to the city. */
 export async function reviewStatement(user: SessionUser, statementId: string, note: string, ip: string | null): Promise<Outcome<null>> {
 	if (user.role !== 'bureau_district') return fail('beds:operating.errors.districtReviews', 403)
-	const statement = await getStatement(user, statementId)
+	const statement = await findStatement(user, statementId)
 	if (!statement) return fail('beds:operating.errors.notFound', 404)
 	const done = await transaction(async (tx) => {
 		const row = await sql`UPDATE operating_subsidy_statement SET status = 'reviewed', "reviewedById" = ${user.id}::uuid, "reviewedAt" = now(), "reviewNote" = ${note || null}
@@ -98,7 +105,7 @@ export async function reviewStatement(user: SessionUser, statementId: string, no
 /** A city officer approves a reviewed statement; never the officer who reviewed it (nor one related to them). */
 export async function approveStatement(user: SessionUser, statementId: string, note: string, ip: string | null): Promise<Outcome<null>> {
 	if (user.role !== 'bureau_city') return fail('beds:operating.errors.cityApproves', 403)
-	const statement = await getStatement(user, statementId)
+	const statement = await findStatement(user, statementId)
 	if (!statement) return fail('beds:operating.errors.notFound', 404)
 	if (statement.status !== 'reviewed') return fail('beds:operating.errors.outOfOrder', 409)
 	const refusal = await twoPersonRefusal(user, [statement.reviewedById])
