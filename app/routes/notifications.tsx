@@ -11,7 +11,7 @@ import { ok } from '~/lib/outcome.ts'
 import { formatDay } from '~/lib/time.ts'
 import { requireUser } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
-import { listNotifications, markAllRead } from '~/modules/marketplace/notify.server.ts'
+import { listNotifications, markAllRead } from '~/modules/messaging/notify.server.ts'
 import { pageParam } from '~/lib/query.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -26,6 +26,21 @@ export async function action({ request }: ActionFunctionArgs) {
 	if (!parsed.ok) return parsed.response
 	await markAllRead(user)
 	return replyOutcome(parsed, ok())
+}
+
+/** Where a notification's "open" link leads: the page the reader acts on. */
+function linkOf(kind: string, params: Record<string, string | number>, bookingId: string | null): string | null {
+	const id = (key: string) => (typeof params[key] === 'string' && params[key] ? (params[key] as string) : null)
+	if (bookingId) return `/bookings/${bookingId}`
+	if (kind === 'registry.claim_requested') return '/elders/claims'
+	if (kind === 'subsidy.review_due') return '/subsidies/due-process'
+	if (id('claimId')) return `/subsidies/claims/${id('claimId')}`
+	if (id('statementId')) return `/operating-subsidy/${id('statementId')}`
+	// A family's application, its notice and appeals: the family's subsidy page lists them.
+	if (kind.startsWith('subsidy.') && id('applicationId')) return '/subsidies'
+	if (kind.startsWith('appeal.')) return '/subsidies/appeals'
+	if (id('elderId')) return `/elders/${id('elderId')}`
+	return null
 }
 
 export default function Notifications() {
@@ -51,25 +66,10 @@ export default function Notifications() {
 							</p>
 							<p>
 								<When at={n.createdAt} />
-								{n.bookingId ? (
+								{linkOf(n.kind, params, n.bookingId) ? (
 									<>
 										{' · '}
-										<Link to={`/bookings/${n.bookingId}`}>{t('notifications.open')}</Link>
-									</>
-								) : n.kind === 'registry.claim_requested' ? (
-									<>
-										{' · '}
-										<Link to="/elders/claims">{t('notifications.open')}</Link>
-									</>
-								) : typeof params.statementId === 'string' ? (
-									<>
-										{' · '}
-										<Link to={`/operating-subsidy/${params.statementId}`}>{t('notifications.open')}</Link>
-									</>
-								) : typeof params.elderId === 'string' ? (
-									<>
-										{' · '}
-										<Link to={`/elders/${params.elderId}`}>{t('notifications.open')}</Link>
+										<Link to={linkOf(n.kind, params, n.bookingId)!}>{t('notifications.open')}</Link>
 									</>
 								) : null}
 							</p>

@@ -54,7 +54,8 @@ export async function makeProvider(opts: { districtsServed?: string[]; capacity?
 		},
 		select: { id: true, offerings: { select: { id: true } } },
 	})
-	const staff = await prisma.user.create({ data: { phone: staffPhone, name: '护理员王芳', passwordHash: await pw(), role: 'provider_staff', providerId: provider.id, districtId: 'dongbao' }, select: { id: true } })
+	// The provider's manager, as the applicant who registered it is.
+	const staff = await prisma.user.create({ data: { phone: staffPhone, name: '护理员王芳', passwordHash: await pw(), role: 'provider_staff', providerId: provider.id, districtId: 'dongbao', providerManager: true }, select: { id: true } })
 	return { providerId: provider.id, offeringId: provider.offerings[0]!.id, staffPhone, staffId: staff.id, priceFen }
 }
 

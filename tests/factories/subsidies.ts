@@ -80,10 +80,10 @@ export async function completedVisit(staff: SessionUser, family: SessionUser, el
 	return { bookingId: booking.id, visitId: visit.id }
 }
 
-/** A new approved Dongbao home-care provider and one staff member, so a test's claims are its own. */
+/** A new approved Dongbao home-care provider and its manager (as who registered it is), so a test's claims are its own. */
 export async function newProviderStaff(tag: string): Promise<SessionUser> {
 	const n = `${process.pid}${rng.int(0, 1e6)}`
 	const provider = await prisma.provider.create({ data: { name: `结算测试服务商 ${tag}`, kind: 'home_care', licenceNo: `TEST-${tag}-${n}`, districtId: 'dongbao', status: 'approved', districtsServed: { create: { districtId: 'dongbao' } } }, select: { id: true } })
-	const staff = await prisma.user.create({ data: { phone: `199${n.padStart(8, '0').slice(-8)}`, name: `护理员${tag}`, passwordHash: 'x', role: 'provider_staff', districtId: 'dongbao', providerId: provider.id }, select: { phone: true } })
+	const staff = await prisma.user.create({ data: { phone: `199${n.padStart(8, '0').slice(-8)}`, name: `护理员${tag}`, passwordHash: 'x', role: 'provider_staff', districtId: 'dongbao', providerId: provider.id, providerManager: true }, select: { phone: true } })
 	return sessionUser(staff.phone)
 }

@@ -90,6 +90,7 @@ describe('appeal of an allowance stop', () => {
 		expect(await decideAppeal(reviewer, { appealId, outcome: 'changed', reason: '社区认证记录已核实，恢复发放并补发' }, null, TODAY)).toMatchObject({ ok: true })
 		expect(await decideAppeal(reviewer, { appealId, outcome: 'upheld', reason: '再次' }, null, TODAY)).toMatchObject({ ok: false, status: 409 })
 		expect(await prisma.notification.count({ where: { userId: family.id, kind: 'appeal.changed' } })).toBe(1)
+		expect(await prisma.outbox.count({ where: { toPhone: family.phone, template: 'appeal.changed' } })).toBe(1)
 		expect(await prisma.auditLog.count({ where: { entityId: appealId, action: 'appeal.changed' } })).toBe(1)
 		expect(await paymentsOf(elderId)).toEqual([])
 

@@ -8,7 +8,7 @@ import { getQueue, queuePrefix, workerConnection } from '~/jobs/queues.server.ts
 import { prisma } from '~/lib/db.server.ts'
 import { dateOnly, shanghaiDate, toDateString } from '~/lib/time.ts'
 import { lodgeAppeal, decideAppeal } from '~/modules/due-process/appeals.server.ts'
-import { addDays, maskName, monthEnd, monthsBetween } from '~/modules/due-process/mask.ts'
+import { addDays, APPEAL_DAYS, maskName, monthEnd, monthsBetween } from '~/modules/due-process/mask.ts'
 import { closeDueNotices, lodgeObjection, OBJECTIONS_PER_IP_PER_DAY, publicNotices, recordFinding } from '~/modules/due-process/notice.server.ts'
 import { endDueGrants, grantsDueForReview, listDueForReview, renewGrant, stopIneligibleGrants } from '~/modules/due-process/review.server.ts'
 import { bureauDecide } from '~/modules/subsidies/applications.server.ts'
@@ -43,6 +43,9 @@ async function approved(name = '张小明', today = TODAY) {
 	return { ...a, officer, entry }
 }
 
+/** The texts queued for a number, of one kind. */
+const textsTo = (phone: string, template: string) => prisma.outbox.findMany({ where: { toPhone: phone, template }, select: { params: true } })
+
 const objection = (entryId: string) => ({ entryId, name: '王大爷', phone: '13912345678', reason: '此人家中有两套房，不符合低保条件' })
 
 describe('names on a public notice', () => {
@@ -64,6 +67,7 @@ describe('public notice (公示)', () => {
 		expect(toDateString(notice.opensOn)).toBe(TODAY)
 		expect(toDateString(notice.endsOn)).toBe(addDays(TODAY, 7))
 		expect(await prisma.notification.count({ where: { userId: a.family.id, kind: 'subsidy.approved' } })).toBe(1)
+		expect(await textsTo(a.family.phone, 'subsidy.approved')).toEqual([{ params: expect.objectContaining({ policy: '公示测试补贴' }) }])
 
 		const page = await callLoader<Awaited<ReturnType<typeof publicNotices>>>(noticeRoute, `/notice/${a.place.community.id}`, { as: await anonymous(), params: { communityId: a.place.community.id } })
 		expect(page.status).toBe(200)
@@ -134,6 +138,7 @@ describe('public notice (公示)', () => {
 		expect(await grantBalance(pgSql(), grant.id)).toEqual({ availableFen: 20_000, heldFen: 0 })
 		expect(await prisma.subsidyNoticeEntry.findUniqueOrThrow({ where: { id: a.entry.id }, select: { status: true } })).toEqual({ status: 'effective' })
 		expect(await prisma.notification.count({ where: { userId: a.family.id, kind: 'subsidy.notice_effective' } })).toBe(1)
+		expect(await textsTo(a.family.phone, 'subsidy.notice_effective')).toHaveLength(1)
 		// Running the close again changes nothing.
 		await closeDueNotices(end)
 		await closeDueNotices(addDays(end, 1))
@@ -156,6 +161,7 @@ describe('public notice (公示)', () => {
 		await closeDueNotices(addDays(TODAY, 7))
 		expect(await prisma.subsidyGrant.count({ where: { applicationId: a.applicationId } })).toBe(0)
 		expect(await prisma.notification.count({ where: { userId: a.family.id, kind: 'subsidy.notice_withheld' } })).toBe(1)
+		expect(await textsTo(a.family.phone, 'subsidy.notice_withheld')).toEqual([{ params: expect.objectContaining({ appealDays: APPEAL_DAYS }) }])
 		// Withheld entries leave the public list.
 		const page = await publicNotices(a.place.community.id, TODAY)
 		expect(page!.notices.flatMap((n) => n.entries.map((e) => e.id))).not.toContain(a.entry.id)
@@ -216,6 +222,7 @@ describe('appeals (复核)', () => {
 		expect(await decideAppeal(other, { appealId, outcome: 'upheld', reason: '原决定正确' }, null, TODAY)).toMatchObject({ ok: true })
 		expect(await prisma.subsidyApplication.findUniqueOrThrow({ where: { id: a.applicationId }, select: { status: true } })).toEqual({ status: 'rejected' })
 		expect(await prisma.notification.count({ where: { userId: a.family.id, kind: 'subsidy.appeal_upheld' } })).toBe(1)
+		expect(await textsTo(a.family.phone, 'subsidy.appeal_upheld')).toHaveLength(1)
 	})
 
 	it('a community refusal goes to the township; a changed refusal goes through notice and grant, with the withheld months credited', async () => {
@@ -232,6 +239,7 @@ describe('appeals (复核)', () => {
 		expect(await decideAppeal(township, { appealId, outcome: 'changed', reason: '低保证有效，符合条件' }, null, TODAY)).toMatchObject({ ok: true })
 		expect(await prisma.subsidyApplication.findUniqueOrThrow({ where: { id: a.applicationId }, select: { status: true } })).toEqual({ status: 'approved' })
 		expect(await prisma.notification.count({ where: { userId: a.family.id, kind: 'subsidy.appeal_changed' } })).toBe(1)
+		expect(await textsTo(a.family.phone, 'subsidy.appeal_changed')).toHaveLength(1)
 		expect(await prisma.subsidyGrant.count({ where: { applicationId: a.applicationId } })).toBe(0)
 		const end = addDays(TODAY, 7)
 		await closeDueNotices(end)
@@ -258,6 +266,8 @@ describe('re-review and the end of grants', () => {
 		expect(stopped).toMatchObject({ status: 'active', stopReason: 'deceased' })
 		expect(toDateString(stopped.endsOn)).toBe(monthEnd(known))
 		expect(await prisma.notification.count({ where: { userId: a.family.id, kind: 'subsidy.grant_stopping' } })).toBe(1)
+		// Told twice by two runs, texted once: with the last day paid and the appeal deadline.
+		expect(await textsTo(a.family.phone, 'subsidy.grant_stopping')).toEqual([{ params: expect.objectContaining({ endsOn: monthEnd(known), appealBy: addDays(known, APPEAL_DAYS) }) }])
 		await endDueGrants(monthEnd(known))
 		expect(await prisma.subsidyGrant.findUniqueOrThrow({ where: { id: grant.id }, select: { status: true } })).toEqual({ status: 'active' })
 		await endDueGrants(addDays(monthEnd(known), 1))
@@ -290,6 +300,8 @@ describe('re-review and the end of grants', () => {
 		expect(await prisma.notification.count({ where: { userId: a.communityOfficer.id, kind: 'subsidy.review_due' } })).toBe(1)
 		await listDueForReview(dueDay)
 		expect(await prisma.notification.count({ where: { userId: a.communityOfficer.id, kind: 'subsidy.review_due' } })).toBe(1)
+		// An officer's reminder stays in the app: no text.
+		expect(await textsTo(a.communityOfficer.phone, 'subsidy.review_due')).toEqual([])
 		// Not renewed: the day after its end date the grant ends.
 		await endDueGrants(addDays(endsOn, 1))
 		expect(await prisma.subsidyGrant.findUniqueOrThrow({ where: { id: grant.id }, select: { status: true } })).toEqual({ status: 'ended' })

@@ -179,7 +179,8 @@ describe('provider suspension', () => {
 		const audit = await prisma.auditLog.findFirstOrThrow({ where: { entityId: provider.providerId, action: 'provider.suspend' } })
 		expect(audit).toMatchObject({ actorRole: 'bureau_district', districtId: 'dongbao', details: { reason: '消防检查不合格', from: 'approved', to: 'suspended' } })
 		expect(await prisma.notification.count({ where: { providerId: provider.providerId, kind: 'provider.suspended' } })).toBe(1)
-		expect(await prisma.outbox.count({ where: { dedupeKey: { startsWith: `provider.suspended:${provider.providerId}` } } })).toBe(1)
+		// The text goes to the provider's manager (the contact number is a landline no SMS reaches).
+		expect(await prisma.outbox.findMany({ where: { dedupeKey: { startsWith: `provider.suspended:${provider.providerId}` } }, select: { toPhone: true } })).toEqual([{ toPhone: provider.staffPhone }])
 		// Twice is a conflict, not a second suspension.
 		const again = await officer.post('/bureau/providers', { intent: 'suspend', providerId: provider.providerId, reason: '再次' })
 		expect(again.status).toBe(409)

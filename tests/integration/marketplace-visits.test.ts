@@ -187,6 +187,9 @@ describe('provider onboarding', () => {
 		expect(queue.html).toContain('钟祥康乐居家养老服务有限公司')
 		expect((await zhongxiang.post('/bureau/providers', { providerId: provider.id, decision: 'reject', reason: '' })).status).toBe(400)
 		expect((await zhongxiang.post('/bureau/providers', { providerId: provider.id, decision: 'approve' })).status).toBe(200)
+		// The applicant is the provider's first manager: the approval is texted to the applicant, not to the landline.
+		expect(await prisma.user.findUniqueOrThrow({ where: { phone }, select: { providerManager: true } })).toEqual({ providerManager: true })
+		expect(await prisma.outbox.findMany({ where: { template: 'provider.approved', dedupeKey: { contains: provider.id } }, select: { toPhone: true } })).toEqual([{ toPhone: phone }])
 		expect((await zhongxiang.post('/bureau/providers', { providerId: provider.id, decision: 'reject', reason: '重复' })).status).toBe(409)
 		// A bare grade is refused (issue 14 item 6): the grade follows from the checklist, approved by a second officer.
 		expect((await zhongxiang.post('/bureau/providers', { intent: 'grade', providerId: provider.id, grade: '4', assessedOn: '2026-01-15' })).status).toBe(400)

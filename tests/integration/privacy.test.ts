@@ -9,7 +9,7 @@ import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { makeIdNumber } from '~/modules/identity/id-number.ts'
 import { createBooking } from '~/modules/marketplace/booking-create.server.ts'
 import { cancelBooking } from '~/modules/marketplace/booking-lifecycle.server.ts'
-import { notify } from '~/modules/marketplace/notify.server.ts'
+import { notify } from '~/modules/messaging/notify.server.ts'
 import * as dataPage from '~/routes/account.data.tsx'
 import * as dataCopy from '~/routes/account.data[.]json.ts'
 import * as elderPage from '~/routes/elders.$elderId.tsx'
@@ -217,7 +217,7 @@ describe('closing one’s account', () => {
 		expect(await prisma.elder.count({ where: { id: f.elderId } })).toBe(1)
 		expect(await prisma.auditLog.count({ where: { action: 'account.close', actorId: f.userId } })).toBe(1)
 		// Later news of its old records (a refund, say) reaches no number: the account has none.
-		await transaction((tx) => notify(tx, { userId: f.userId, phone: user.phone }, 'refund.issued', { bookingId, params: { amountFen: 100 }, dedupe: `privacy-${bookingId}` }))
+		await transaction((tx) => notify(tx, { userId: f.userId }, 'refund.issued', { sms: true, bookingId, params: { amountFen: 100 }, dedupe: `privacy-${bookingId}` }))
 		expect(await prisma.outbox.count({ where: { toPhone: user.phone } })).toBe(0)
 		expect(await prisma.notification.count({ where: { userId: f.userId } })).toBe(0)
 		// The old cookie no longer signs anyone in, and the phone can register again.

@@ -263,6 +263,8 @@ describe('a family registers: the residence waits for an officer', () => {
 		const why = await callLoader(elderPage, `/elders/${id}`, { as: family, params })
 		expect(text(why.data)).toContain('户口簿显示户籍在沙洋县')
 		expect(await prisma.notification.count({ where: { userId: familyUser.id, kind: 'registry.residence_rejected' } })).toBe(1)
+		// Not verified asks the family to act: a text too (verified stays in the app).
+		expect(await prisma.outbox.count({ where: { toPhone: familyUser.phone, template: 'registry.residence_rejected' } })).toBe(1)
 
 		// The family cannot verify its own elder; an officer of another district does not see it.
 		expect((await callAction(elderPage, `/elders/${id}`, { intent: 'verify-residence', decision: 'verify' }, { as: family, params })).status).toBe(403)
@@ -278,6 +280,7 @@ describe('a family registers: the residence waits for an officer', () => {
 		expect(elder).toEqual({ residenceStatus: 'verified', residenceNote: null, residenceVerifiedById: township.userId })
 		const twice = await callAction(elderPage, `/elders/${id}`, { intent: 'verify-residence', decision: 'verify' }, { as: township, params })
 		expect(twice.status).toBe(409)
+		expect(await prisma.outbox.count({ where: { toPhone: familyUser.phone, template: 'registry.residence_verified' } })).toBe(0)
 		expect(await prisma.auditLog.count({ where: { entityId: id, action: { in: ['elder.residence_verify', 'elder.residence_reject'] } } })).toBe(2)
 	})
 

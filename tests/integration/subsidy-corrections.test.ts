@@ -108,6 +108,8 @@ describe('returning a settlement claim', () => {
 		expect(await prisma.subsidyClaimLine.findMany({ where: { claimId }, select: { active: true } })).toEqual([{ active: false }])
 		expect(await prisma.auditLog.count({ where: { action: 'subsidy.claim_reject', entityId: claimId } })).toBe(1)
 		expect(await prisma.notification.count({ where: { providerId: staff.providerId!, kind: 'subsidy.claim_rejected' } })).toBe(1)
+		// The provider must act: its manager gets a text.
+		expect(await prisma.outbox.count({ where: { toPhone: staff.phone, template: 'subsidy.claim_rejected' } })).toBe(1)
 		// A returned claim cannot be approved or returned again.
 		const dongbao = await sessionUser('13800000031')
 		expect(await approveClaim(dongbao, claimId, '', null)).toMatchObject({ ok: false, status: 409 })

@@ -10,7 +10,7 @@ import { shanghaiDate } from '~/lib/time.ts'
 import { bedEvent, explainBed } from './inventory.server.ts'
 import { reportDeathFromDischarge } from '~/modules/life-events/life-events.server.ts'
 import { completeStaysAfterDischarge } from '~/modules/attendance/attendance.server.ts'
-import { notify } from '~/modules/marketplace/notify.server.ts'
+import { notify } from '~/modules/messaging/notify.server.ts'
 import { isUuid } from '~/lib/query.ts'
 
 
@@ -72,11 +72,11 @@ export async function admitElder(
 
 /** Every family linked to the elder hears of an admission or discharge (in-app and SMS), in the same transaction. */
 async function tellFamilies(tx: Tx, o: { elderId: string; providerId: string; admissionId: string; kind: 'stay.admitted' | 'stay.discharged'; day: string }) {
-	const families = await sql`SELECT f."userId", u.phone, e.name AS elder, p.name AS institution
+	const families = await sql`SELECT f."userId", e.name AS elder, p.name AS institution
 		 FROM family_link f JOIN app_user u ON u.id = f."userId" JOIN elder e ON e.id = f."elderId" JOIN provider p ON p.id = ${o.providerId}
-		 WHERE f."elderId" = ${o.elderId} AND u.active`.rows<{ userId: string; phone: string; elder: string; institution: string }>(tx)
+		 WHERE f."elderId" = ${o.elderId} AND u.active`.rows<{ userId: string; elder: string; institution: string }>(tx)
 	for (const f of families) {
-		await notify(tx, { userId: f.userId, phone: f.phone }, o.kind, { params: { elder: f.elder, institution: f.institution, day: o.day, elderId: o.elderId }, dedupe: o.admissionId })
+		await notify(tx, { userId: f.userId }, o.kind, { sms: true, params: { elder: f.elder, institution: f.institution, day: o.day, elderId: o.elderId }, dedupe: o.admissionId })
 	}
 }
 

@@ -15,6 +15,7 @@ import { audit } from '~/modules/audit/audit.server.ts'
 import { isCityWide, townshipIdOf } from '~/modules/auth/access.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { twoPersonRefusal } from '~/modules/auth/two-person.server.ts'
+import { notify } from '~/modules/messaging/notify.server.ts'
 import { MAX_ATTACHMENTS, sniffAttachment, type Attachment } from './attachments.ts'
 import { addDays, APPEAL_DAYS } from './mask.ts'
 import { applyChange, CAPABILITY_LEVELS, COMPLAINT_FINDINGS, decisionsFor, findDecision, subjectFacts, type AppealKind, type Decision } from './subjects.server.ts'
@@ -166,9 +167,9 @@ export async function decideAppeal(user: SessionUser, input: AppealDecisionInput
 				const app = await tx.subsidyApplication.findUniqueOrThrow({ where: { id: appeal.subjectId }, select: { applicantId: true } })
 				family.add(app.applicantId)
 			}
-			const notice = kind === 'subsidy_application' ? `subsidy.appeal_${input.outcome}` : `appeal.${input.outcome}`
+			const notice = kind === 'subsidy_application' ? (`subsidy.appeal_${input.outcome}` as const) : (`appeal.${input.outcome}` as const)
 			const params = { kind, subjectId: appeal.subjectId, applicationId: kind === 'subsidy_application' ? appeal.subjectId : undefined, elder: facts.elder ?? '', policy: facts.policy ?? '', what: facts.month ?? facts.provider ?? facts.assessedOn ?? facts.policy ?? '', reason: input.reason }
-			for (const userId of family) await tx.notification.create({ data: { userId, kind: notice, params } })
+			await notify(tx, [...family].map((userId) => ({ userId })), notice, { params, dedupe: appeal.id, sms: true })
 			await audit({ actor: user, action: kind === 'subsidy_application' ? `subsidy.appeal_${input.outcome}` : `appeal.${input.outcome}`, entityType: 'appeal', entityId: appeal.id, districtId: appeal.districtId, ip, details: { kind, subjectId: appeal.subjectId, reason: input.reason, changedTo } }, tx)
 			return changed.noticeId
 		})

@@ -18,6 +18,7 @@ import { elderFactsSelect, facts } from '~/modules/subsidies/applications.server
 import { openApprovedGrant } from '~/modules/subsidies/grant-open.server.ts'
 import { exclusiveWith, versionRules } from '~/modules/subsidies/policies.server.ts'
 import { ineligibility } from '~/modules/subsidies/rules.ts'
+import { notify, type Recipient } from '~/modules/messaging/notify.server.ts'
 import { APPEAL_DAYS } from './mask.ts'
 import { officerElderScope, officerHasElder } from './scope.server.ts'
 import { isUuid } from '~/lib/query.ts'
@@ -27,14 +28,10 @@ export const OBJECTIONS_PER_IP_PER_DAY = 5
 
 type Db = Tx | typeof prisma
 
-async function tell(tx: Db, userIds: string[], kind: string, applicationId: string, params: Record<string, string | number>) {
-	for (const userId of new Set(userIds)) await tx.notification.create({ data: { userId, kind: `subsidy.${kind}`, params: { ...params, applicationId } } })
-}
-
-/** The family members linked to an elder, plus the applicant. */
-async function familyOf(tx: Db, elderId: string, applicantId: string | null) {
+/** The family members linked to an elder, plus the applicant: who hears of the notice's outcome. */
+async function familyOf(tx: Db, elderId: string, applicantId: string | null): Promise<Recipient[]> {
 	const links = await tx.familyLink.findMany({ where: { elderId }, select: { userId: true } })
-	return [...(applicantId ? [applicantId] : []), ...links.map((l) => l.userId)]
+	return [...(applicantId ? [applicantId] : []), ...links.map((l) => l.userId)].map((userId) => ({ userId }))
 }
 
 /** A notice's state on `today`: upcoming, open (objections taken) or ended. */
@@ -133,7 +130,7 @@ export async function recordFinding(user: SessionUser, input: FindingInput, ip: 
 				if (withheld.count) {
 					await tx.subsidyApplication.update({ where: { id: app.id }, data: { status: 'rejected', bureauReason: input.reasons, bureauReviewerId: user.id, bureauDecidedAt: new Date() } })
 					await releaseCommitment(tx, app, Number(entry.commitmentFen), today)
-					await tell(tx, await familyOf(tx, app.elderId, app.applicantId), 'notice_withheld', app.id, { elder: app.elder.name, policy: app.policy.nameZh, reason: input.reasons, appealDays: APPEAL_DAYS })
+					await notify(tx, await familyOf(tx, app.elderId, app.applicantId), 'subsidy.notice_withheld', { params: { elder: app.elder.name, policy: app.policy.nameZh, reason: input.reasons, appealDays: APPEAL_DAYS, applicationId: app.id }, dedupe: entry.id, sms: true })
 				}
 			}
 			await audit({ actor: user, action: `notice.objection_${input.finding}`, entityType: 'notice_objection', entityId: objection.id, districtId: app.districtId, ip, details: { reasons: input.reasons, entryId: entry.id } }, tx)
@@ -200,13 +197,13 @@ async function settleEntry(entryId: string, today: string): Promise<'opened' | '
 		if (why || active || app.status !== 'approved') {
 			await tx.subsidyNoticeEntry.update({ where: { id: entry.id }, data: { status: 'lapsed', settledAt: new Date() } })
 			await releaseCommitment(tx, app, Number(entry.commitmentFen), today)
-			await tell(tx, await familyOf(tx, app.elderId, app.applicantId), 'notice_lapsed', app.id, { elder: app.elder.name, policy: app.policy.nameZh, reason: why ?? (active ? 'stacking' : 'outOfOrder'), appealDays: APPEAL_DAYS })
+			await notify(tx, await familyOf(tx, app.elderId, app.applicantId), 'subsidy.notice_lapsed', { params: { elder: app.elder.name, policy: app.policy.nameZh, reason: why ?? (active ? 'stacking' : 'outOfOrder'), appealDays: APPEAL_DAYS, applicationId: app.id }, dedupe: entry.id, sms: true })
 			await audit({ actor: null, action: 'notice.lapsed', entityType: 'subsidy_application', entityId: app.id, districtId: app.districtId, ip: null, details: { reason: why ?? (active ? 'stacking' : 'outOfOrder') } }, tx)
 			return 'lapsed'
 		}
 		const grant = await openApprovedGrant(tx, { applicationId: app.id, month, backPayFrom: entry.backPayFrom ? entry.backPayFrom.slice(0, 7) : null })
 		await tx.subsidyNoticeEntry.update({ where: { id: entry.id }, data: { status: 'effective', grantId: grant.id, settledAt: new Date() } })
-		await tell(tx, await familyOf(tx, app.elderId, app.applicantId), 'notice_effective', app.id, { elder: app.elder.name, policy: app.policy.nameZh, months: grant.months.length })
+		await notify(tx, await familyOf(tx, app.elderId, app.applicantId), 'subsidy.notice_effective', { params: { elder: app.elder.name, policy: app.policy.nameZh, months: grant.months.length, applicationId: app.id }, dedupe: entry.id, sms: true })
 		await audit({ actor: null, action: 'notice.effective', entityType: 'subsidy_application', entityId: app.id, districtId: app.districtId, ip: null, details: { grantId: grant.id, creditedMonths: grant.months } }, tx)
 		return 'opened'
 	})

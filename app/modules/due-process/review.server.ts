@@ -13,6 +13,7 @@ import { sql } from '~/lib/sql.server.ts'
 import { addMonths, dateOnly, toDateString } from '~/lib/time.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
+import { notify } from '~/modules/messaging/notify.server.ts'
 import { elderFactsSelect, facts } from '~/modules/subsidies/applications.server.ts'
 import { versionRules } from '~/modules/subsidies/policies.server.ts'
 import { ineligibility } from '~/modules/subsidies/rules.ts'
@@ -42,8 +43,12 @@ export async function stopIneligibleGrants(today: string) {
 			const { count } = await tx.subsidyGrant.updateMany({ where: { id: g.id, status: 'active', stopReason: null }, data: { stopReason: why, stopKnownOn: dateOnly(today), ...(toDateString(g.endsOn) > end ? { endsOn: dateOnly(end) } : {}) } })
 			if (!count) return false
 			const links = await tx.familyLink.findMany({ where: { elderId: g.elder.id }, select: { userId: true } })
-			for (const userId of new Set([g.application.applicantId, ...links.map((l) => l.userId)]))
-				await tx.notification.create({ data: { userId, kind: 'subsidy.grant_stopping', params: { applicationId: g.applicationId, elder: g.elder.name, policy: g.policy.nameZh, reason: why, endsOn: end, appealBy: addDays(today, APPEAL_DAYS) } } })
+			// A text too: the family has APPEAL_DAYS to appeal, and may not open the app before the money stops.
+			await notify(tx, [g.application.applicantId, ...links.map((l) => l.userId)].map((userId) => ({ userId })), 'subsidy.grant_stopping', {
+				params: { applicationId: g.applicationId, elder: g.elder.name, policy: g.policy.nameZh, reason: why, endsOn: end, appealBy: addDays(today, APPEAL_DAYS) },
+				dedupe: g.id,
+				sms: true,
+			})
 			await audit({ actor: null, action: 'subsidy.grant_stopping', entityType: 'subsidy_grant', entityId: g.id, districtId: g.districtId, ip: null, details: { reason: why, endsOn: end } }, tx)
 			return true
 		})
@@ -80,7 +85,7 @@ export async function listDueForReview(today: string) {
 		const officers = await prisma.user.findMany({ where: { role: 'community_officer', communityId: r.communityId, active: true }, select: { id: true } })
 		for (const o of officers) {
 			const exists = await prisma.notification.count({ where: { userId: o.id, kind: 'subsidy.review_due', params: { path: ['month'], equals: today.slice(0, 7) } } })
-			if (!exists) await prisma.notification.create({ data: { userId: o.id, kind: 'subsidy.review_due', params: { month: today.slice(0, 7), count: r.n } } })
+			if (!exists) await notify(prisma, { userId: o.id }, 'subsidy.review_due', { params: { month: today.slice(0, 7), count: r.n }, dedupe: `${r.communityId}:${today.slice(0, 7)}` })
 		}
 	}
 	return { communities: rows.length, grants: rows.reduce((s, r) => s + r.n, 0) }

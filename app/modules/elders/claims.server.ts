@@ -10,7 +10,7 @@ import { audit } from '~/modules/audit/audit.server.ts'
 import { recordConsent } from '~/modules/accounts/privacy.server.ts'
 import { elderScope } from '~/modules/auth/access.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
-import { notify } from '~/modules/marketplace/notify.server.ts'
+import { notify } from '~/modules/messaging/notify.server.ts'
 import type { DecideClaimInput, Relationship } from './schemas.ts'
 
 export const CLAIM_DECIDER_ROLES = ['community_officer', 'township_officer', 'bureau_district', 'bureau_city'] as const
@@ -33,7 +33,7 @@ export async function requestClaim(user: SessionUser, elderId: string, input: { 
 				// The elder's community officers find it in their inbox as well as on /elders/claims.
 				if (elder.communityId) {
 					const officers = await tx.user.findMany({ where: { role: 'community_officer', communityId: elder.communityId, active: true }, select: { id: true } })
-					if (officers.length) await tx.notification.createMany({ data: officers.map((o) => ({ userId: o.id, kind: 'registry.claim_requested', params: { family: user.name } })) })
+					await notify(tx, officers.map((o) => ({ userId: o.id })), 'registry.claim_requested', { params: { family: user.name }, dedupe: claim.id })
 				}
 				await audit({ actor: user, action: 'elder.claim_request', entityType: 'elder', entityId: elderId, districtId: elder.districtId, details: { claimId: claim.id, relationship: input.relationship } }, tx)
 				return claim
@@ -104,7 +104,7 @@ export async function decideClaim(user: SessionUser, input: DecideClaimInput, ip
 	return transaction(async (tx) => {
 		const claim = await tx.familyClaim.findFirst({
 			where: { id: input.claimId, elder: elderScope(user) },
-			select: { id: true, status: true, userId: true, relationship: true, typedName: true, elder: { select: { id: true, name: true, districtId: true } }, user: { select: { phone: true } } },
+			select: { id: true, status: true, userId: true, relationship: true, typedName: true, elder: { select: { id: true, name: true, districtId: true } } },
 		})
 		if (!claim) return fail('registry.errors.notFound', 404)
 		const confirm = input.decision === 'confirm'
@@ -115,7 +115,7 @@ export async function decideClaim(user: SessionUser, input: DecideClaimInput, ip
 		if (count === 0) return fail('registry.errors.claimDecided', 409)
 		if (confirm) await tx.familyLink.createMany({ data: [{ userId: claim.userId, elderId: claim.elder.id, relationship: claim.relationship }], skipDuplicates: true })
 		// Refused, the family reads only the name it typed; confirmed, it may see the elder.
-		await notify(tx, { userId: claim.userId, phone: claim.user.phone }, confirm ? 'registry.claim_confirmed' : 'registry.claim_refused', {
+		await notify(tx, { userId: claim.userId }, confirm ? 'registry.claim_confirmed' : 'registry.claim_refused', { sms: true,
 			params: confirm ? { elder: claim.elder.name, elderId: claim.elder.id } : { elder: claim.typedName, reason: input.reason ?? '' },
 			dedupe: claim.id,
 		})

@@ -18,6 +18,7 @@ import { communityScope, elderScope, isRegistrar } from '~/modules/auth/access.s
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { encryptIdNumber, hashIdNumber } from '~/modules/identity/id-crypto.server.ts'
 import { maskIdNumber } from '~/modules/identity/id-number.ts'
+import { notify } from '~/modules/messaging/notify.server.ts'
 import { MIN_ELDER_AGE, type EditElderInput, type LinkFamilyInput, type RegisterElderInput, type VerifyResidenceInput } from './schemas.ts'
 
 /**
@@ -165,9 +166,8 @@ export async function verifyResidence(user: SessionUser, elderId: string, input:
 		})
 		if (count === 0) return fail('registry.errors.alreadyVerified', 409)
 		const families = await tx.familyLink.findMany({ where: { elderId: elder.id }, select: { userId: true } })
-		for (const f of families) {
-			await tx.notification.create({ data: { userId: f.userId, kind: verify ? 'registry.residence_verified' : 'registry.residence_rejected', params: { elder: elder.name, note: input.note ?? '', elderId: elder.id } } })
-		}
+		// Not verified yet asks the family to act (bring a document, correct the address): a text too.
+		await notify(tx, families, verify ? 'registry.residence_verified' : 'registry.residence_rejected', { params: { elder: elder.name, note: input.note ?? '', elderId: elder.id }, dedupe: `${elder.id}:${elder.version}`, sms: !verify })
 		await audit(
 			{ actor: user, action: verify ? 'elder.residence_verify' : 'elder.residence_reject', entityType: 'elder', entityId: elder.id, districtId: elder.districtId, ip, details: { residence: residenceDetails(elder), note: input.note ?? '' } },
 			tx,

@@ -13,7 +13,7 @@ import { audit } from '~/modules/audit/audit.server.ts'
 import { canActInDistrict, isCityWide } from '~/modules/auth/access.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { twoPersonRefusal } from '~/modules/auth/two-person.server.ts'
-import { notify } from '~/modules/marketplace/notify.server.ts'
+import { notify } from '~/modules/messaging/notify.server.ts'
 import { gradeForScore, scoreChecklist, validUntil, versionOn, type GradingCriteria } from './rules.ts'
 import { listCriteria } from './settings.server.ts'
 

@@ -12,6 +12,7 @@ import { isUniqueViolation } from '~/lib/db-errors.server.ts'
 import { fail, fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
 import { HOME_VISIT_CATEGORIES } from './categories.ts'
 import { sql } from '~/lib/sql.server.ts'
+import { MOBILE_NUMBER } from '~/lib/text.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import { withRole, requireRole } from '~/modules/auth/access.server.ts'
 import { currentSessionId, rememberSessionUser, SESSION_USER_JSON, sessionLookupCtes, type SessionUser } from '~/modules/auth/session.server.ts'
@@ -51,7 +52,6 @@ type PreBooking = {
 		providerId: string
 		providerStatus: string
 		providerName: string
-		providerPhone: string | null
 		autoConfirm: boolean
 		holdMinutes: number
 		rules: Rule[]
@@ -124,7 +124,7 @@ async function readFacts(who: Who, offeringId: string, input: BookingInput) {
 			(SELECT json_build_object(
 				'id', o.id, 'title', o.title, 'category', o.category, 'priceFen', o."priceFen", 'durationMinutes', o."durationMinutes",
 				'districtIds', o."districtIds", 'communityIds', o."communityIds", 'active', o.active, 'providerId', o."providerId",
-				'providerStatus', p.status, 'providerName', p.name, 'providerPhone', p.phone,
+				'providerStatus', p.status, 'providerName', p.name,
 				'autoConfirm', COALESCE(pp."autoConfirm", false), 'holdMinutes', COALESCE(pp."holdMinutes", 720),
 				'rules', COALESCE((SELECT json_agg(json_build_object('weekday', r.weekday, 'startMinute', r."startMinute", 'endMinute', r."endMinute", 'capacity', r.capacity))
 				                   FROM availability_rule r WHERE r."offeringId" = o.id), '[]'::json),
@@ -189,7 +189,6 @@ async function book(user: SessionUser, offeringId: string, input: BookingInput, 
 		familyPhone: user.phone,
 		elderId: elder.id,
 		providerId: offering.providerId,
-		providerPhone: offering.providerPhone,
 		offeringId: offering.id,
 		slotId,
 		startsAt: scheduled.startsAt,
@@ -245,7 +244,6 @@ type BookingRow = {
 	familyPhone: string | null
 	elderId: string
 	providerId: string
-	providerPhone: string | null
 	offeringId: string
 	slotId: string
 	startsAt: Date
@@ -273,7 +271,7 @@ type BookingRow = {
  * still running waits for this booking to commit); a free place taken, skipping places that other
  * bookings are taking right now (FOR UPDATE SKIP LOCKED, so nobody queues on one row); then, only
  * if a place was taken, the booking, its events and the notifications for both sides (the same
- * rows notify() writes). A unique violation on the idempotency key (the same form submitted twice
+ * rows notify() writes, messaging/notify.server.ts: the provider's text goes to its active managers). A unique violation on the idempotency key (the same form submitted twice
  * at once) undoes it all. Deferred triggers check at commit that the booking and its place agree.
  *
  * When no place was free to take but some were free in this statement's snapshot, bookings still
@@ -290,7 +288,7 @@ async function writeBooking(tx: Tx | undefined, row: BookingRow): Promise<'booke
 	for (const wait of [false, true]) {
 		const lock = sql.raw(wait ? 'FOR UPDATE' : 'FOR UPDATE SKIP LOCKED')
 		const params = JSON.stringify(row.params)
-		const requested = { kind: 'booking.requested', dedupe: `booking.requested:${row.id}:${row.providerId}` }
+		const requested = { kind: 'booking.requested', dedupe: `booking.requested:${row.id}:` }
 		const auto = row.status === 'confirmed'
 		// The family always hears of its own booking: confirmed at once, or sent and waiting for the provider.
 		const familyKind = auto ? 'booking.confirmed' : 'booking.sent'
@@ -330,7 +328,8 @@ async function writeBooking(tx: Tx | undefined, row: BookingRow): Promise<'booke
 				SELECT ${row.familyUserId}::uuid, NULL, ${confirmed.kind}, b.id, ${params}::jsonb FROM b
 			), sms AS (
 				INSERT INTO outbox ("toPhone", template, params, "dedupeKey")
-				SELECT ${row.providerPhone}::text, ${requested.kind}, ${params}::jsonb, ${requested.dedupe} FROM b WHERE ${row.providerPhone}::text IS NOT NULL
+				SELECT u.phone, ${requested.kind}, ${params}::jsonb, ${requested.dedupe} || u.id FROM b CROSS JOIN app_user u
+				WHERE u."providerId" = ${row.providerId}::uuid AND u."providerManager" AND u.active AND u."closedAt" IS NULL AND u.phone ~ ${MOBILE_NUMBER.source}
 				UNION ALL
 				SELECT ${row.familyPhone}::text, ${confirmed.kind}, ${params}::jsonb, ${confirmed.dedupe} FROM b WHERE ${row.familyPhone}::text IS NOT NULL
 				ON CONFLICT ("dedupeKey") DO NOTHING

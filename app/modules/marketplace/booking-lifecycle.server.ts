@@ -10,7 +10,7 @@ import { sql } from '~/lib/sql.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { captureForBooking, releaseForBooking, reverseForBooking } from '~/modules/subsidies/booking.server.ts'
 import { freePlace } from './booking-slots.server.ts'
-import { notify, type NotificationKind } from './notify.server.ts'
+import { notify, type NotificationKind } from '~/modules/messaging/notify.server.ts'
 import { cancelPaymentIntent, issueRefund } from './payments.server.ts'
 import { cancellationFee, RELEASING, TRANSITIONS, type Transition } from './rules.ts'
 
@@ -43,8 +43,7 @@ async function loadForChange(tx: Tx, bookingId: string) {
 			holdsPlace: true,
 			expiresAt: true,
 			offering: { select: { title: true } },
-			familyUser: { select: { phone: true } },
-			provider: { select: { name: true, phone: true, profile: { select: { freeCancelHours: true, lateCancelFeePercent: true } } } },
+			provider: { select: { name: true, profile: { select: { freeCancelHours: true, lateCancelFeePercent: true } } } },
 			payments: { where: { state: { in: ['created', 'succeeded'] } }, select: { id: true, state: true, amountFen: true, stripePaymentIntentId: true } },
 		},
 	})
@@ -113,8 +112,8 @@ async function transition(
 	const params = { offering: b.offering.title, provider: b.provider.name, startsAt: b.startsAt.toISOString(), reason: opts.reason ?? '', feeFen: fee }
 	const kind = `booking.${to}` as NotificationKind
 	// The family hears of every change, its own cancellation included (a record of what it did, and of any refund).
-	await notify(tx, { userId: b.familyUserId, phone: b.familyUser.phone }, kind, { bookingId: b.id, params, dedupe: `${b.id}:${to}` })
-	if (actor.role !== 'provider_staff') await notify(tx, { providerId: b.providerId, phone: b.provider.phone }, kind, { bookingId: b.id, params, dedupe: `${b.id}:${to}` })
+	await notify(tx, { userId: b.familyUserId }, kind, { sms: true, bookingId: b.id, params, dedupe: `${b.id}:${to}` })
+	if (actor.role !== 'provider_staff') await notify(tx, { providerId: b.providerId }, kind, { sms: true, bookingId: b.id, params, dedupe: `${b.id}:${to}` })
 
 	let refundId: string | null = null
 	if (releases && paid && paid.amountFen - fee > 0) {

@@ -13,7 +13,7 @@ import { audit } from '~/modules/audit/audit.server.ts'
 import { isCityWide } from '~/modules/auth/access.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { afterCommit, releaseBooking, releasingData, TX_OPTIONS } from './booking-lifecycle.server.ts'
-import { notify } from './notify.server.ts'
+import { notify } from '~/modules/messaging/notify.server.ts'
 
 export type DisputeOutcome = 'family' | 'provider'
 export type DisputeResult = Outcome<{ status: BookingStatus; refundFen: number }>
@@ -69,8 +69,7 @@ export async function resolveDispute(user: SessionUser, bookingId: string, outco
 					subsidyRef: true,
 					elder: { select: { name: true, districtId: true } },
 					offering: { select: { title: true } },
-					familyUser: { select: { phone: true } },
-					provider: { select: { name: true, phone: true } },
+					provider: { select: { name: true } },
 					payments: { where: { state: 'succeeded' }, select: { id: true, amountFen: true } },
 					events: { where: { toStatus: 'disputed' }, orderBy: { at: 'desc' }, take: 1, select: { fromStatus: true } },
 				},
@@ -106,8 +105,8 @@ export async function resolveDispute(user: SessionUser, bookingId: string, outco
 			await tx.bookingEvent.create({ data: { bookingId: b.id, at: now, fromStatus: 'disputed', toStatus: to, actorId: user.id, actorRole: user.role, note: reason } })
 			const kind = outcome === 'family' ? 'booking.dispute_family' : 'booking.dispute_provider'
 			const params = { offering: b.offering.title, provider: b.provider.name, reason, refundFen }
-			await notify(tx, { userId: b.familyUserId, phone: b.familyUser.phone }, kind, { bookingId: b.id, params, dedupe: `${b.id}:dispute` })
-			await notify(tx, { providerId: b.providerId, phone: b.provider.phone }, kind, { bookingId: b.id, params, dedupe: `${b.id}:dispute` })
+			await notify(tx, { userId: b.familyUserId }, kind, { sms: true, bookingId: b.id, params, dedupe: `${b.id}:dispute` })
+			await notify(tx, { providerId: b.providerId }, kind, { sms: true, bookingId: b.id, params, dedupe: `${b.id}:dispute` })
 			await audit(
 				{ actor: user, action: 'booking.dispute_resolve', entityType: 'booking', entityId: b.id, districtId: b.elder.districtId, ip, details: { outcome, reason, from: 'disputed', to, refundFen, subsidyReversedFen: reversedFen } },
 				tx,

@@ -13,7 +13,7 @@ import { audit } from '~/modules/audit/audit.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { stripe as defaultStripe } from '~/modules/payments/stripe.server.ts'
 import { isWallet, methodsOfIntent, offeredMethods, walletStepOf, type Device, type PayMethod, type WalletMethod, type WalletStep } from '~/modules/payments/wallets.ts'
-import { notify } from './notify.server.ts'
+import { notify } from '~/modules/messaging/notify.server.ts'
 
 /**
  * The one Outcome of app/lib/outcome.ts: what the family's page does next. A wallet: show WeChat
@@ -219,12 +219,12 @@ async function onSucceeded(tx: Tx, intent: Stripe.PaymentIntent): Promise<string
 	await sql`SELECT id FROM booking WHERE id = ${payment.bookingId}::uuid FOR UPDATE`.run(tx)
 	const booking = await tx.booking.findUniqueOrThrow({
 		where: { id: payment.bookingId },
-		select: { id: true, status: true, familyUserId: true, providerId: true, familyUser: { select: { phone: true } }, offering: { select: { title: true } } },
+		select: { id: true, status: true, familyUserId: true, providerId: true, offering: { select: { title: true } } },
 	})
 	await tx.booking.update({ where: { id: booking.id }, data: { paymentStatus: 'paid' }, select: { id: true } })
 	await audit({ actor: null, action: 'payment.succeeded', entityType: 'booking', entityId: booking.id, details: { paymentIntent: intent.id, amountFen: intent.amount, method: payment.paidMethod } }, tx)
 	const params = { offering: booking.offering.title, amountFen: intent.amount }
-	await notify(tx, { userId: booking.familyUserId, phone: booking.familyUser.phone }, 'payment.succeeded', { bookingId: booking.id, params, dedupe: payment.id })
+	await notify(tx, { userId: booking.familyUserId }, 'payment.succeeded', { sms: true, bookingId: booking.id, params, dedupe: payment.id })
 	await notify(tx, { providerId: booking.providerId }, 'payment.succeeded', { bookingId: booking.id, params, dedupe: payment.id })
 	if (['cancelled', 'declined', 'expired'].includes(booking.status)) {
 		// Paid after the booking ended (the family paid while it was being cancelled): give it all back.
@@ -244,10 +244,10 @@ async function onFailed(tx: Tx, intent: Stripe.PaymentIntent, state: 'failed' | 
 	if (!payment) return
 	const changed = await tx.payment.updateMany({ where: { id: payment.id, state: 'created' }, data: { state, lastError: intent.last_payment_error?.message ?? state, nextAction: Prisma.DbNull } })
 	if (changed.count === 0) return
-	const booking = await tx.booking.findUniqueOrThrow({ where: { id: payment.bookingId }, select: { id: true, status: true, familyUserId: true, familyUser: { select: { phone: true } }, offering: { select: { title: true } } } })
+	const booking = await tx.booking.findUniqueOrThrow({ where: { id: payment.bookingId }, select: { id: true, status: true, familyUserId: true, offering: { select: { title: true } } } })
 	if (['requested', 'confirmed'].includes(booking.status)) {
 		await tx.booking.updateMany({ where: { id: booking.id, paymentStatus: 'processing' }, data: { paymentStatus: 'failed' } })
-		await notify(tx, { userId: booking.familyUserId, phone: booking.familyUser.phone }, 'payment.failed', { bookingId: booking.id, params: { offering: booking.offering.title }, dedupe: payment.id })
+		await notify(tx, { userId: booking.familyUserId }, 'payment.failed', { sms: true, bookingId: booking.id, params: { offering: booking.offering.title }, dedupe: payment.id })
 	}
 }
 
@@ -279,11 +279,11 @@ export async function issueRefund(refundId: string, client: Stripe = defaultStri
 		const booking = await tx.booking.update({
 			where: { id: refund.bookingId },
 			data: { refundedFen: { increment: refund.amountFen } },
-			select: { id: true, refundedFen: true, copayFen: true, familyUserId: true, familyUser: { select: { phone: true } } },
+			select: { id: true, refundedFen: true, copayFen: true, familyUserId: true },
 		})
 		await tx.booking.update({ where: { id: booking.id }, data: { paymentStatus: booking.refundedFen >= refund.payment.amountFen ? 'refunded' : 'partially_refunded' }, select: { id: true } })
 		await audit({ actor: null, action: 'payment.refund', entityType: 'booking', entityId: booking.id, details: { refund: stripeRefund.id, amountFen: refund.amountFen } }, tx)
-		await notify(tx, { userId: booking.familyUserId, phone: booking.familyUser.phone }, 'refund.issued', { bookingId: booking.id, params: { amountFen: refund.amountFen }, dedupe: refund.id })
+		await notify(tx, { userId: booking.familyUserId }, 'refund.issued', { sms: true, bookingId: booking.id, params: { amountFen: refund.amountFen }, dedupe: refund.id })
 	})
 	return 'succeeded'
 }

@@ -11,7 +11,7 @@ import { audit } from '~/modules/audit/audit.server.ts'
 import { canActInDistrict, isCityWide } from '~/modules/auth/access.server.ts'
 import { hashPassword } from '~/modules/auth/password.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
-import { notify } from './notify.server.ts'
+import { notify } from '~/modules/messaging/notify.server.ts'
 import type { applyProviderSchema, reviewProviderSchema, suspensionSchema } from './schemas.ts'
 
 export async function applyAsProvider(input: z.infer<typeof applyProviderSchema>, ip: string | null): Promise<Outcome<{ userId: string; providerId: string }>> {
@@ -40,7 +40,8 @@ export async function applyAsProvider(input: z.infer<typeof applyProviderSchema>
 					select: { id: true },
 				})
 				const user = await tx.user.create({
-					data: { name: input.applicantName, phone: input.phone, passwordHash, role: 'provider_staff', providerId: provider.id, districtId: input.districtId },
+					// The applicant runs the provider's account: its first manager (invites and ends its other staff).
+					data: { name: input.applicantName, phone: input.phone, passwordHash, role: 'provider_staff', providerId: provider.id, districtId: input.districtId, providerManager: true },
 					select: { id: true },
 				})
 				await audit({ actor: { id: user.id, role: 'provider_staff' }, action: 'provider.apply', entityType: 'provider', entityId: provider.id, districtId: input.districtId, ip, details: { kind: input.kind, served } }, tx)
@@ -93,7 +94,7 @@ type ReviewInput = z.infer<typeof reviewProviderSchema>
 
 /** Approve or reject a pending provider; only an officer of its district (or city-wide). Audited. */
 export async function reviewProvider(user: SessionUser, input: ReviewInput, ip: string | null): Promise<Outcome<{ id: string }>> {
-	const provider = await prisma.provider.findUnique({ where: { id: input.providerId }, select: { id: true, districtId: true, status: true, phone: true } })
+	const provider = await prisma.provider.findUnique({ where: { id: input.providerId }, select: { id: true, districtId: true, status: true } })
 	if (!provider || !canActInDistrict(user, provider.districtId) || user.role === 'community_officer') return fail('marketplace:errors.provider.notInScope', 403)
 	const status = input.decision === 'approve' ? 'approved' : 'rejected'
 	return transaction(async (tx) => {
@@ -104,7 +105,7 @@ export async function reviewProvider(user: SessionUser, input: ReviewInput, ip: 
 		})
 		if (changed.count === 0) return fail('marketplace:errors.provider.alreadyReviewed', 409)
 		await audit({ actor: user, action: `provider.${status === 'approved' ? 'approve' : 'reject'}`, entityType: 'provider', entityId: provider.id, districtId: provider.districtId, ip, details: { reason: input.reason } }, tx)
-		await notify(tx, { providerId: provider.id, phone: provider.phone }, status === 'approved' ? 'provider.approved' : 'provider.rejected', {
+		await notify(tx, { providerId: provider.id }, status === 'approved' ? 'provider.approved' : 'provider.rejected', { sms: true,
 			params: { reason: input.reason },
 			dedupe: provider.id,
 		})
@@ -125,7 +126,7 @@ const SUSPENSION = {
  * and the provider's staff are told.
  */
 export async function setProviderSuspension(user: SessionUser, input: z.infer<typeof suspensionSchema>, ip: string | null, now = new Date()): Promise<Outcome<{ id: string }>> {
-	const provider = await prisma.provider.findUnique({ where: { id: input.providerId }, select: { id: true, districtId: true, status: true, phone: true, statusReason: true } })
+	const provider = await prisma.provider.findUnique({ where: { id: input.providerId }, select: { id: true, districtId: true, status: true, statusReason: true } })
 	if (!provider || !canActInDistrict(user, provider.districtId) || user.role === 'community_officer') return fail('marketplace:errors.provider.notInScope', 403)
 	const step = SUSPENSION[input.intent]
 	const reason = input.reason || null
@@ -134,7 +135,7 @@ export async function setProviderSuspension(user: SessionUser, input: z.infer<ty
 		const changed = await tx.provider.updateMany({ where: { id: provider.id, status: step.from }, data: { status: step.to, statusReason: input.intent === 'suspend' ? reason : null } })
 		if (changed.count === 0) return fail(step.conflict, 409)
 		await audit({ actor: user, action: step.action, entityType: 'provider', entityId: provider.id, districtId: provider.districtId, ip, details: { reason, from: step.from, to: step.to } }, tx)
-		await notify(tx, { providerId: provider.id, phone: provider.phone }, step.notice, { params: { reason: reason ?? '' }, dedupe: `${provider.id}:${now.toISOString()}` })
+		await notify(tx, { providerId: provider.id }, step.notice, { sms: true, params: { reason: reason ?? '' }, dedupe: `${provider.id}:${now.toISOString()}` })
 		return ok({ id: provider.id })
 	})
 }

@@ -5,7 +5,7 @@ import { failureOf } from '~/lib/db-rules.server.ts'
 import { fail as refuse, ok, type Outcome } from '~/lib/outcome.ts'
 import { sql } from '~/lib/sql.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
-import { notify } from './notify.server.ts'
+import { notify } from '~/modules/messaging/notify.server.ts'
 
 /** The one Outcome of app/lib/outcome.ts. */
 export type ReviewResult = Outcome

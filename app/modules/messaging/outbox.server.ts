@@ -1,5 +1,5 @@
 // Draining the SMS outbox. A message (outbox row) is written in the same transaction as the change
-// it reports (marketplace/notify.server.ts, phone-codes.server.ts); this module sends it once.
+// it reports (messaging/notify.server.ts, phone-codes.server.ts); this module sends it once.
 //
 // States: pending -> sending -> sent; a refusal the provider may lift -> retry (nextAttemptAt after
 // an exponential backoff: SMS_RETRY_BASE_MS, ×2 per try) -> sending …; after SMS_MAX_ATTEMPTS tries,

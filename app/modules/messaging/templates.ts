@@ -15,6 +15,15 @@ const yuan = (fen: unknown) => (typeof fen === 'number' && Number.isFinite(fen) 
 const offering = (p: Record<string, unknown>) => ({ offering: str(p.offering) })
 const withAmount = (p: Record<string, unknown>) => ({ offering: str(p.offering), amount: yuan(p.amountFen) })
 
+const policy = (p: Record<string, unknown>) => ({ policy: str(p.policy) })
+const SUBSIDY_REJECTED: Template = { code: 'SMS_YY_SUBSIDY_REJECTED', vars: () => ({}), text: () => '您为老人提交的补贴申请未获通过，原因请登录颐养查看。如不服，可申请复核。' }
+const NOT_GRANTED: Template = {
+	code: 'SMS_YY_SUBSIDY_NOT_GRANTED',
+	vars: (p) => ({ policy: str(p.policy), days: str(p.appealDays) }),
+	text: (v) => `您为老人申请的${v.policy}公示后未予发放，原因请登录颐养查看。如不服，可在${v.days}天内申请复核。`,
+}
+const APPEAL_DECIDED: Template = { code: 'SMS_YY_APPEAL_DECIDED', vars: () => ({}), text: () => '您申请的复核已办结，结果请登录颐养查看。' }
+
 const TEMPLATES: Record<string, Template> = {
 	'auth.code': { code: 'SMS_YY_AUTH_CODE', vars: (p) => ({ code: str(p.code) }), text: (v) => `您的验证码为${v.code}，5分钟内有效。请勿告诉他人。` },
 	'booking.requested': { code: 'SMS_YY_BOOKING_REQUESTED', vars: offering, text: (v) => `您有一条新的预约申请：${v.offering}，请尽快处理。` },
@@ -24,6 +33,26 @@ const TEMPLATES: Record<string, Template> = {
 	'payment.succeeded': { code: 'SMS_YY_PAYMENT_SUCCEEDED', vars: withAmount, text: (v) => `您已成功支付${v.offering}，金额${v.amount}元。` },
 	'payment.failed': { code: 'SMS_YY_PAYMENT_FAILED', vars: offering, text: (v) => `${v.offering}支付未成功，请重新支付。` },
 	'refund.issued': { code: 'SMS_YY_REFUND_ISSUED', vars: (p) => ({ amount: yuan(p.amountFen) }), text: (v) => `退款${v.amount}元已原路退回。` },
+	// Subsidies and due process: no elder's name in a text (it can be read on a shared phone); what
+	// the family must act on, and by when, is in it.
+	'subsidy.approved': { code: 'SMS_YY_SUBSIDY_APPROVED', vars: policy, text: (v) => `您为老人申请的${v.policy}已批准，正在社区公示，公示期满后服务额度到账。` },
+	'subsidy.community_rejected': SUBSIDY_REJECTED,
+	'subsidy.township_rejected': SUBSIDY_REJECTED,
+	'subsidy.rejected': SUBSIDY_REJECTED,
+	'subsidy.notice_withheld': NOT_GRANTED,
+	'subsidy.notice_lapsed': NOT_GRANTED,
+	'subsidy.notice_effective': { code: 'SMS_YY_SUBSIDY_EFFECTIVE', vars: policy, text: (v) => `您为老人申请的${v.policy}公示期满已生效，服务额度已到账。` },
+	'subsidy.grant_stopping': {
+		code: 'SMS_YY_SUBSIDY_STOPPING',
+		vars: (p) => ({ policy: str(p.policy), endsOn: str(p.endsOn), appealBy: str(p.appealBy) }),
+		text: (v) => `您家老人的${v.policy}因不再符合条件，将于${v.endsOn}停止。如不服，可在${v.appealBy}前申请复核，详情请登录颐养查看。`,
+	},
+	'subsidy.claim_rejected': { code: 'SMS_YY_CLAIM_REJECTED', vars: (p) => ({ month: str(p.month) }), text: (v) => `贵机构${v.month}的补贴结算单被民政局退回，请登录颐养查看原因并重新生成。` },
+	'subsidy.appeal_upheld': APPEAL_DECIDED,
+	'subsidy.appeal_changed': APPEAL_DECIDED,
+	'appeal.upheld': APPEAL_DECIDED,
+	'appeal.changed': APPEAL_DECIDED,
+	'registry.residence_rejected': { code: 'SMS_YY_RESIDENCE_UNVERIFIED', vars: () => ({}), text: () => '老人的户籍暂未核实，请登录颐养查看社区的说明。' },
 	'account.phone_changed': { code: 'SMS_YY_PHONE_CHANGED', vars: (p) => ({ tail: str(p.tail) }), text: (v) => `您的颐养账号已改用尾号${v.tail}的手机号登录。如非本人操作，请立即联系社区或拨打12345。` },
 }
 

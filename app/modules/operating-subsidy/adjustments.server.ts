@@ -12,7 +12,7 @@ import { sql } from '~/lib/sql.server.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { twoPersonRefusal } from '~/modules/auth/two-person.server.ts'
-import { notify } from '~/modules/marketplace/notify.server.ts'
+import { notify } from '~/modules/messaging/notify.server.ts'
 import { findStatement } from './statements.server.ts'
 
 export type Adjustment = {

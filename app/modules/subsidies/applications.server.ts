@@ -16,14 +16,10 @@ import { exclusiveWith, versionOn, versionRules } from './policies.server.ts'
 import { ineligibility, yearCommitmentFen, type ElderFacts } from './rules.ts'
 import type { ApplyInput, BureauDecisionInput, CommunityReviewInput, TownshipReviewInput } from './schemas.ts'
 import { twoPersonRefusal } from '~/modules/auth/two-person.server.ts'
+import { notify } from '~/modules/messaging/notify.server.ts'
 import { eligibilityFactsOn } from '~/modules/statuses/records.server.ts'
 
 const fail = (formError: string, status = 400, fieldErrors: Record<string, string[]> = {}) => ({ ok: false as const, fieldErrors, formError, status })
-
-/** Into the marketplace's in-app notifications, so the family has one inbox; kinds are `subsidy.*`. */
-export async function notify(tx: Tx | typeof prisma, userId: string, kind: string, applicationId: string | null, params: Record<string, string | number> = {}) {
-	await tx.notification.create({ data: { userId, kind: `subsidy.${kind}`, params: { ...params, applicationId: applicationId ?? '' } } })
-}
 
 export const elderFactsSelect = { id: true, birthDate: true, districtId: true, communityId: true, deathDate: true, residencyStatus: true, name: true, residenceStatus: true, community: { select: { townshipId: true } } } as const
 
@@ -75,7 +71,7 @@ export async function applyForSubsidy(user: SessionUser, input: ApplyInput): Pro
 				},
 				select: { id: true },
 			})
-			await notify(tx, user.id, 'submitted', app.id, { elder: elder.name, policy: policy.nameZh })
+			await notify(tx, { userId: user.id }, 'subsidy.submitted', { params: { elder: elder.name, policy: policy.nameZh, applicationId: app.id }, dedupe: app.id })
 			await audit({ actor: user, action: 'subsidy.apply', entityType: 'subsidy_application', entityId: app.id, districtId: elder.districtId }, tx)
 			return app
 		})
@@ -115,7 +111,7 @@ export async function communityReview(user: SessionUser, input: CommunityReviewI
 			},
 		})
 		if (count === 0) return false
-		await notify(tx, app.applicantId, status, app.id, { elder: app.elder.name, note: input.note ?? '' })
+		await notify(tx, { userId: app.applicantId }, `subsidy.${status}`, { params: { elder: app.elder.name, note: input.note ?? '', applicationId: app.id }, dedupe: app.id, sms: status === 'community_rejected' })
 		await audit({ actor: user, action: `subsidy.community_${input.decision}`, entityType: 'subsidy_application', entityId: app.id, districtId: app.districtId, ip, details: { economicCheckResult: input.economicCheckResult, economicCheckDate: input.economicCheckDate } }, tx)
 		return true
 	})
@@ -153,7 +149,7 @@ export async function townshipReview(user: SessionUser, input: TownshipReviewInp
 			data: { status, townshipReviewerId: user.id, townshipReviewedAt: new Date(), townshipNote: input.note || null },
 		})
 		if (count === 0) return false
-		await notify(tx, app.applicantId, status, app.id, { elder: app.elder.name, reason: input.note ?? '' })
+		await notify(tx, { userId: app.applicantId }, `subsidy.${status}`, { params: { elder: app.elder.name, reason: input.note ?? '', applicationId: app.id }, dedupe: app.id, sms: status === 'township_rejected' })
 		await audit({ actor: user, action: `subsidy.township_${input.decision}`, entityType: 'subsidy_application', entityId: app.id, districtId: app.districtId, ip, details: { note: input.note ?? '' } }, tx)
 		return true
 	})
@@ -194,7 +190,7 @@ export async function bureauDecide(user: SessionUser, input: BureauDecisionInput
 			if (input.decision === 'reject') {
 				const { count } = await tx.subsidyApplication.updateMany({ where: { id: app.id, status: { in: [...from] } }, data: { status: 'rejected', ...decided } })
 				if (count === 0) refuse(null, 'subsidies:errors.outOfOrder', 409)
-				await notify(tx, app.applicantId, 'rejected', app.id, { elder: app.elder.name, reason: input.reason ?? '' })
+				await notify(tx, { userId: app.applicantId }, 'subsidy.rejected', { params: { elder: app.elder.name, reason: input.reason ?? '', applicationId: app.id }, dedupe: app.id, sms: true })
 				await audit({ actor: user, action: 'subsidy.reject', entityType: 'subsidy_application', entityId: app.id, districtId: app.districtId, ip, details: { reason: input.reason ?? '' } }, tx)
 				return null
 			}
@@ -233,7 +229,7 @@ export async function bureauDecide(user: SessionUser, input: BureauDecisionInput
 			// notice ends with no upheld objection (grant-open.server.ts: grant, accounts, first credit).
 			const elderForNotice = await tx.elder.findUniqueOrThrow({ where: { id: app.elderId }, select: { name: true, communityId: true } })
 			const listed = await listForNotice(tx, { applicationId: app.id, elderId: app.elderId, elderName: elderForNotice.name, districtId: app.districtId, communityId: elderForNotice.communityId, monthlyCreditFen: version.monthlyCreditFen, commitmentFen: commitment }, today)
-			await notify(tx, app.applicantId, 'approved', app.id, { elder: app.elder.name, policy: app.policy.nameZh, monthlyCreditFen: version.monthlyCreditFen, noticeEndsOn: listed.endsOn })
+			await notify(tx, { userId: app.applicantId }, 'subsidy.approved', { params: { elder: app.elder.name, policy: app.policy.nameZh, monthlyCreditFen: version.monthlyCreditFen, noticeEndsOn: listed.endsOn, applicationId: app.id }, dedupe: app.id, sms: true })
 			await audit({ actor: user, action: 'subsidy.approve', entityType: 'subsidy_application', entityId: app.id, districtId: app.districtId, ip, details: { noticeId: listed.noticeId, policyVersion: version.version, commitmentFen: commitment, reason: input.reason ?? '' } }, tx)
 			return null
 		})

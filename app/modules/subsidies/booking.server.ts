@@ -6,7 +6,7 @@ import type { Db, Tx } from '~/lib/db.server.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import { captureHold, holdCredit, LedgerError, releaseHold, reverseCapture, txSql, pgSql, type Sql } from './ledger.server.ts'
-import { notify } from './applications.server.ts'
+import { notify } from '~/modules/messaging/notify.server.ts'
 import { splitPrice } from './rules.ts'
 
 export type SubsidyQuote = {
@@ -117,7 +117,7 @@ async function settleOnce(tx: Tx, booking: { id: string; subsidyFen: number }, s
  */
 export async function reverseForBooking(tx: Tx, booking: { id: string; familyUserId: string; elderName: string }) {
 	const reversed = await reverseCapture(txSql(tx), booking.id)
-	if (reversed) await notify(tx, booking.familyUserId, 'visit_rejected', null, { elder: booking.elderName, amountFen: reversed.amountFen, amount: (reversed.amountFen / 100).toFixed(2) })
+	if (reversed) await notify(tx, { userId: booking.familyUserId }, 'subsidy.visit_rejected', { params: { elder: booking.elderName, amountFen: reversed.amountFen, amount: (reversed.amountFen / 100).toFixed(2) }, bookingId: booking.id, dedupe: booking.id })
 	return reversed
 }
 

@@ -13,6 +13,7 @@ import { audit } from '~/modules/audit/audit.server.ts'
 import { canActInDistrict, isCityWide } from '~/modules/auth/access.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { twoPersonRefusal } from '~/modules/auth/two-person.server.ts'
+import { notify } from '~/modules/messaging/notify.server.ts'
 
 export const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'subsidies:errors.month')
 
@@ -171,7 +172,8 @@ export async function rejectClaim(user: SessionUser, claimId: string, reason: st
 		const fresh = await tx.subsidyClaim.findUniqueOrThrow({ where: { id: claim.id }, select: { totalFen: true, lineCount: true } })
 		const month = toDateString(claim.month).slice(0, 7)
 		await audit({ actor: user, action: 'subsidy.claim_reject', entityType: 'subsidy_claim', entityId: claim.id, districtId: claim.districtId, ip, details: { totalFen: Number(fresh.totalFen), lines: fresh.lineCount, reason: trimmed, month } }, tx)
-		await tx.notification.create({ data: { providerId: claim.providerId, kind: 'subsidy.claim_rejected', params: { month, reason: trimmed, claimId: claim.id } }, select: { id: true } })
+		// The provider must make a corrected claim: its managers get a text too.
+		await notify(tx, { providerId: claim.providerId }, 'subsidy.claim_rejected', { params: { month, reason: trimmed, claimId: claim.id }, dedupe: claim.id, sms: true })
 		return true
 	})
 	if (!done) return fail('subsidies:errors.outOfOrder', 409)
