@@ -159,12 +159,14 @@ export function CheckboxField({ label, hint, errors, inputProps }: { label: Reac
 
 export function SelectField({
 	label,
+	hint,
 	errors,
 	selectProps,
 	options,
 	placeholder,
 }: {
 	label: ReactNode
+	hint?: ReactNode
 	errors?: ListOfErrors
 	selectProps: SelectHTMLAttributes<HTMLSelectElement>
 	options: { value: string; label: string }[]
@@ -175,6 +177,7 @@ export function SelectField({
 		<FieldFrame
 			id={selectProps.id ?? fallbackId}
 			label={label}
+			hint={hint}
 			errors={errors}
 			control={(aria) => (
 				<select {...aria} {...selectProps}>

@@ -1,7 +1,7 @@
 import { getInputProps, getSelectProps, useForm } from '@conform-to/react'
 import { parseWithZod } from '@conform-to/zod/v4'
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { Form, useActionData, useLoaderData, useNavigation, useSubmit } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { CardSection } from '~/components/card-section.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
@@ -26,7 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 	const url = new URL(request.url)
 	const q = textParam(url.searchParams, 'q', 40)
 	const page = pageParam(url.searchParams)
-	const [{ staff, hasMore }, options] = await Promise.all([listStaff(user, { q, page }), staffFormOptions(user)])
+	const [{ staff, hasMore }, options] = await Promise.all([listStaff(user, { q, page }), staffFormOptions(user, textParam(url.searchParams, 'district', 40))])
 	return { staff, hasMore, q, page, ...options, viewerId: user.id }
 }
 
@@ -55,9 +55,10 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function StaffPage() {
-	const { staff, hasMore, q, page, districts, providers, places, roles, viewerId } = useLoaderData<typeof loader>()
+	const { staff, hasMore, q, page, districts, district, providers, places, roles, viewerId } = useLoaderData<typeof loader>()
 	const reply = useActionData<typeof action>()
 	const navigation = useNavigation()
+	const submit = useSubmit()
 	const { t, i18n } = useTranslation()
 	const zh = i18n.language === 'zh-CN'
 	const invited = replyValue<{ inviteUrl: string; expiresAt: string }>(reply, 'create-staff')
@@ -77,18 +78,40 @@ export default function StaffPage() {
 					</p>
 				) : null}
 				<p className="hint">{t('staff.inviteHint')}</p>
+				{districts.length > 1 ? (
+					// A city-wide officer picks the district first: its townships, communities and providers fill the form below.
+					<Form method="get" className="grid-form" onChange={(e) => submit(e.currentTarget)} data-testid="staff-district">
+						{q ? <input type="hidden" name="q" value={q} /> : null}
+						<SelectField
+							label={t('staff.district')}
+							hint={t('staff.districtHint')}
+							selectProps={{ id: 'staff-district', name: 'district', defaultValue: district ?? '' }}
+							placeholder={t('common.choose')}
+							options={districts.map((d) => ({ value: d.id, label: zh ? d.nameZh : d.nameEn }))}
+						/>
+						<button type="submit" className="button big secondary">
+							{t('staff.showDistrict')}
+						</button>
+					</Form>
+				) : null}
 				<ActionForm form={form} className="grid-form">
 					<Field label={t('fields.name')} errors={fields.name.errors} inputProps={getInputProps(fields.name, { type: 'text' })} />
 					<Field label={t('fields.phone')} errors={fields.phone.errors} inputProps={{ ...getInputProps(fields.phone, { type: 'tel' }), inputMode: 'numeric' }} />
 					<SelectField label={t('fields.role')} errors={fields.role.errors} selectProps={getSelectProps(fields.role)} placeholder={t('common.choose')} options={roles.map((r) => ({ value: r, label: t(`roles.${r}`) }))} />
-					<SelectField label={t('fields.district')} errors={fields.districtId.errors} selectProps={getSelectProps(fields.districtId)} placeholder={t('common.none')} options={districts.map((d) => ({ value: d.id, label: zh ? d.nameZh : d.nameEn }))} />
+					<input type="hidden" name={fields.districtId.name} value={district ?? ''} />
+					<div className="field">
+						<p>
+							{t('fields.district')}：<strong data-testid="staff-chosen-district">{district ? ((d) => (zh ? d?.nameZh : d?.nameEn))(districts.find((d) => d.id === district)) : t('staff.noDistrict')}</strong>
+						</p>
+						<ErrorList id={fields.districtId.errorId} errors={fields.districtId.errors} />
+					</div>
 					<GroupedSelect
 						id={fields.communityId.id}
 						name={fields.communityId.name}
 						label={t('fields.community')}
 						hint={t('hints.communityId')}
 						errors={fields.communityId.errors}
-						groups={places.flatMap((d) => d.townships.map((tw) => ({ key: `${d.id}-${tw.id}`, label: `${zh ? d.nameZh : d.nameEn} · ${tw.id ? (zh ? tw.nameZh : (tw.nameEn ?? tw.nameZh)) : t('registry.noTownship')}`, options: tw.communities.map((c) => ({ value: c.id, label: zh ? c.nameZh : (c.nameEn ?? c.nameZh) })) })))}
+						groups={places.flatMap((d) => d.townships.map((tw) => ({ key: `${d.id}-${tw.id}`, label: tw.id ? (zh ? tw.nameZh : (tw.nameEn ?? tw.nameZh)) : t('registry.noTownship'), options: tw.communities.map((c) => ({ value: c.id, label: zh ? c.nameZh : (c.nameEn ?? c.nameZh) })) })))}
 					/>
 					<GroupedSelect
 						id={fields.townshipId.id}

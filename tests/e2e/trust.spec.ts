@@ -9,6 +9,12 @@ test('an invited officer sets a password, enrols an authenticator and ends anoth
 	const phone = `135${String(Date.now()).slice(-8)}`
 	await login(page, '13800000051')
 	await page.goto('/bureau/staff')
+	// A city-wide officer picks a district first; the form then offers that district's communities only.
+	await expect(page.getByTestId('staff-chosen-district')).toHaveText('请先在上方选择区县')
+	await page.getByLabel('先选择区县').selectOption({ label: '钟祥市' })
+	await expect(page).toHaveURL(/district=zhongxiang/)
+	await expect(page.getByTestId('staff-chosen-district')).toHaveText('钟祥市')
+	await expect(page.getByLabel('社区/村', { exact: true }).locator('optgroup')).not.toHaveCount(0)
 	await page.getByLabel('姓名').fill('钱晓东')
 	await page.getByLabel('手机号').fill(phone)
 	await page.getByLabel('角色').selectOption({ label: '市民政局' })

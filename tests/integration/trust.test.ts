@@ -221,6 +221,21 @@ describe('staff accounts are invitations; only administrators create bureau-leve
 		expect(form.data.places.map((d) => d.id)).toEqual(['dongbao'])
 		expect(form.data.places[0]!.townships.map((t) => t.id)).toContain(township.id)
 
+		// A city officer picks the district first and sees only its places and providers (a city has ~1,900 communities).
+		const city = await signIn((await makeUser({ role: 'bureau_city' })).phone)
+		type Form = { district: string | null; districts: { id: string }[]; places: { id: string }[]; providers: { id: string }[] }
+		const unchosen = await callLoader<Form>(staffPage, '/bureau/staff', { as: city })
+		expect(unchosen.data).toMatchObject({ district: null, places: [], providers: [] })
+		expect(unchosen.data.districts.length).toBeGreaterThan(1)
+		const chosen = await callLoader<Form>(staffPage, '/bureau/staff?district=zhongxiang', { as: city })
+		expect(chosen.data.district).toBe('zhongxiang')
+		expect(chosen.data.places.map((d) => d.id)).toEqual(['zhongxiang'])
+		const zhongxiangProviders = await prisma.provider.findMany({ where: { districtId: 'zhongxiang' }, select: { id: true } })
+		expect(chosen.data.providers.map((p) => p.id).sort()).toEqual(zhongxiangProviders.map((p) => p.id).sort())
+		expect((await callLoader<Form>(staffPage, '/bureau/staff?district=nowhere', { as: city })).data.district).toBeNull()
+		// A district officer's choice is its own district, whatever the query says.
+		expect((await callLoader<Form>(staffPage, '/bureau/staff?district=zhongxiang', { as: district })).data).toMatchObject({ district: 'dongbao', districts: [{ id: 'dongbao' }] })
+
 		const missing = await create({ role: 'township_officer' })
 		expect(missing.status).toBe(400)
 		expect(missing.data.result?.error?.townshipId).toEqual(['errors.township.required'])

@@ -269,14 +269,21 @@ export async function listStaff(viewer: SessionUser, opts: { q?: string | null; 
 }
 
 /** What the create-staff form offers this creator: their districts, providers and roles. */
-export async function staffFormOptions(viewer: SessionUser) {
+/**
+ * The invitation form's choices. A district officer's are its district's; a city-wide officer first
+ * chooses a district (`requested`), and sees that district's townships, communities and providers
+ * only: a city has about 1,900 communities and as many providers as it licenses, too many to list at once.
+ */
+export async function staffFormOptions(viewer: SessionUser, requested: string | null) {
 	const cityWide = isCityWide(viewer)
-	const inScope = cityWide ? {} : { districtId: viewer.districtId ?? '-' }
-	const [districts, providers, places] = await Promise.all([
-		prisma.district.findMany({ where: cityWide ? {} : { id: viewer.districtId ?? '-' }, orderBy: { sortOrder: 'asc' }, select: { id: true, nameZh: true, nameEn: true } }),
-		prisma.provider.findMany({ where: inScope, orderBy: { name: 'asc' }, take: 500, select: { id: true, name: true } }),
-		// Communities grouped by district and township: the community and township choices.
-		listPlaces(inScope),
-	])
-	return { districts, providers, places, roles: assignableRoles(viewer) }
+	const districts = await prisma.district.findMany({ where: cityWide ? {} : { id: viewer.districtId ?? '-' }, orderBy: { sortOrder: 'asc' }, select: { id: true, nameZh: true, nameEn: true } })
+	const chosen = cityWide ? (districts.find((d) => d.id === requested)?.id ?? null) : (viewer.districtId ?? null)
+	const [providers, places] = chosen
+		? await Promise.all([
+				prisma.provider.findMany({ where: { districtId: chosen }, orderBy: { name: 'asc' }, select: { id: true, name: true } }),
+				// Communities grouped by township: the community and township choices.
+				listPlaces({ districtId: chosen }),
+			])
+		: [[], []]
+	return { districts, district: chosen, providers, places, roles: assignableRoles(viewer) }
 }
