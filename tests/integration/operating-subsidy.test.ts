@@ -261,6 +261,10 @@ describe('operating subsidy: statement, review, approval, export', () => {
 		expect(await approveStatement(created, statementId!, '', null)).toEqual({ ok: false, status: 403, formError: 'errors.twoPerson.creatorRelated', fieldErrors: {} })
 		// Nor can the database be told otherwise.
 		await expect(sql`UPDATE operating_subsidy_statement SET status = 'approved', "approvedById" = ${reviewer.id}::uuid WHERE id = ${statementId}::uuid`.run()).rejects.toMatchObject({ constraint: 'operating_subsidy_two_person' })
+		// Nor by whoever reset the reviewer's sign-in (an invitation they issued), as the allowance run's rule has it.
+		const resetter = await makeOfficer({ role: 'bureau_city', districtId: 'dongbao' })
+		await prisma.userInvitation.create({ data: { userId: reviewer.id, tokenHash: crypto.randomUUID(), expiresAt: new Date(Date.now() + 60_000), createdById: resetter.id } })
+		await expect(sql`UPDATE operating_subsidy_statement SET status = 'approved', "approvedById" = ${resetter.id}::uuid WHERE id = ${statementId}::uuid`.run()).rejects.toMatchObject({ constraint: 'operating_subsidy_two_person' })
 		// Export before approval: nothing to export for this institution.
 		const early = await exportMonth(reviewer, '2026-09', 'csv', null)
 		expect(early === null || !String(early.body).includes(inst.providerId)).toBe(true)
