@@ -56,6 +56,11 @@ export default function Notifications() {
 										{' · '}
 										<Link to={`/bookings/${n.bookingId}`}>{t('notifications.open')}</Link>
 									</>
+								) : n.kind.startsWith('rights.') ? (
+									<>
+										{' · '}
+										<Link to={n.kind === 'rights.requested' ? '/registry/requests' : '/account/requests'}>{t('notifications.open')}</Link>
+									</>
 								) : n.kind === 'registry.claim_requested' ? (
 									<>
 										{' · '}
