@@ -16,7 +16,7 @@ import { pageParam } from '~/lib/query.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
-import { decideRightsRequest, listDecidedRightsRequests, listOpenRightsRequests, RIGHTS_DECIDER_ROLES } from '~/modules/rights/requests.server.ts'
+import { countOpenRightsRequests, decideRightsRequest, listDecidedRightsRequests, listOpenRightsRequests, RIGHTS_DECIDER_ROLES } from '~/modules/rights/requests.server.ts'
 import { RIGHTS_TEXT_MAX } from '~/modules/rights/rules.ts'
 import { decideRightsRequestSchema } from '~/modules/rights/schemas.server.ts'
 
@@ -27,8 +27,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, RIGHTS_DECIDER_ROLES)
 	const page = pageParam(new URL(request.url).searchParams)
 	const today = shanghaiDate()
-	const [open, decided] = await Promise.all([listOpenRightsRequests(user, today), listDecidedRightsRequests(user, page)])
-	return data({ open, decided: decided.requests, hasMore: decided.hasMore, page }, { headers: { 'Cache-Control': 'no-store' } })
+	const [open, openCount, decided] = await Promise.all([listOpenRightsRequests(user, today), countOpenRightsRequests(user), listDecidedRightsRequests(user, page)])
+	return data({ open, openCount, decided: decided.requests, hasMore: decided.hasMore, page }, { headers: { 'Cache-Control': 'no-store' } })
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -38,7 +38,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function RightsQueue() {
-	const { open, decided, hasMore, page } = useLoaderData<typeof loader>()
+	const { open, openCount, decided, hasMore, page } = useLoaderData<typeof loader>()
 	const reply = useActionData<typeof action>()
 	const { t, i18n } = useTranslation()
 	const zh = i18n.language === 'zh-CN'
@@ -47,6 +47,7 @@ export default function RightsQueue() {
 		<section>
 			<h1>{t('rights.queueTitle')}</h1>
 			<p>{t('rights.queueLead')}</p>
+			{openCount > open.length ? <p className="notice">{t('rights.oldestShown', { count: open.length, total: openCount })}</p> : null}
 			<OrphanReplyErrors reply={reply} formIds={open.map((r) => `request-${r.id}`)} />
 			{typeof done === 'string' ? <Notice>{t(`rights.done.${done}`)}</Notice> : null}
 			<Cards items={open} empty={t('rights.noneOpen')} itemKey={(r) => r.id} itemProps={(r) => ({ 'data-testid': 'open-request', 'data-overdue': r.overdue ? 'true' : undefined })}>

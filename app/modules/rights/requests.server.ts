@@ -92,7 +92,7 @@ const officerSelect = {
 	elder: { select: { id: true, name: true, idNumberMasked: true, community: { select: { nameZh: true, nameEn: true } } } },
 } as const
 
-/** Open requests of elders in the officer's scope, oldest first, each with its due date and whether it is overdue. */
+/** Open requests of elders in the officer's scope, oldest first (the 100 oldest: the rest once these are answered), each with its due date and whether it is overdue. */
 export async function listOpenRightsRequests(user: SessionUser, today = shanghaiDate()) {
 	const rows = await prisma.rightsRequest.findMany({ where: { status: 'open', elder: elderScope(user) }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: 100, select: officerSelect })
 	return rows.map((r) => {
