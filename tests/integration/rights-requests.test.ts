@@ -13,7 +13,8 @@ import * as copyFile from '~/routes/account.requests_.$requestId.copy[.]json.ts'
 import * as newElder from '~/routes/elders.new.tsx'
 import * as notificationsPage from '~/routes/notifications.tsx'
 import * as queue from '~/routes/registry.requests.tsx'
-import { makeUser } from '../factories/accounts.ts'
+import { listAuditLog } from '~/modules/audit/audit.server.ts'
+import { makeUser, sessionUser } from '../factories/accounts.ts'
 import { makeOfficer, makePlace, townshipOfficerOf } from '../factories/registry.ts'
 import { anonymous, callAction, callLoader, signIn, type Visitor } from '../setup/route.ts'
 
@@ -167,6 +168,9 @@ describe('officers decide within their scope', () => {
 		expect((await prisma.rightsRequest.findUniqueOrThrow({ where: { id: deletion.id } })).status).toBe('refused')
 
 		expect(await prisma.auditLog.count({ where: { action: 'rights.request_fulfil', entityId: correction.id, actorId: officerUserId } })).toBe(1)
+		// The audit log names the request by its elder.
+		const logged = await listAuditLog(await sessionUser('13800000041'), { page: 1, entityType: 'rights_request', entityId: correction.id })
+		expect(logged.entries.map((e) => [e.action, e.objectLabel])).toEqual(expect.arrayContaining([['rights.request_fulfil', '孙桂兰'], ['rights.request_file', '孙桂兰']]))
 		expect(await prisma.auditLog.count({ where: { action: 'rights.request_refuse', entityId: deletion.id, actorId: officerUserId } })).toBe(1)
 		expect(await prisma.notification.count({ where: { userId: family.userId, kind: 'rights.fulfilled' } })).toBe(1)
 		const refusal = await prisma.notification.findFirstOrThrow({ where: { userId: family.userId, kind: 'rights.refused' } })
