@@ -102,7 +102,7 @@ export default function MyRequests() {
 							]}
 						/>
 						{r.status === 'open' ? <p className="hint">{r.overdue ? t('rights.overdueMine') : t('rights.openHint')}</p> : null}
-						{r.kind === 'copy' && r.status === 'fulfilled' ? (
+						{r.downloadable ? (
 							<p>
 								<a href={`/account/requests/${r.id}/copy.json`} className="button">
 									{t('rights.downloadCopy')}

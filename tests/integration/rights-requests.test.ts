@@ -10,6 +10,7 @@ import { addDays, RIGHTS_DUE_DAYS } from '~/modules/rights/rules.ts'
 import * as dataPage from '~/routes/account.data.tsx'
 import * as myRequests from '~/routes/account.requests.tsx'
 import * as copyFile from '~/routes/account.requests_.$requestId.copy[.]json.ts'
+import * as eldersList from '~/routes/elders._index.tsx'
 import * as newElder from '~/routes/elders.new.tsx'
 import * as notificationsPage from '~/routes/notifications.tsx'
 import * as queue from '~/routes/registry.requests.tsx'
@@ -122,6 +123,8 @@ describe('officers decide within their scope', () => {
 		const sees = async (as: Visitor) => text((await callLoader(queue, '/registry/requests', { as })).data).includes(request.id)
 
 		expect(await sees(officer)).toBe(true)
+		// The officer's registry list points to the queue.
+		expect(text((await callLoader(eldersList, '/elders', { as: officer })).data)).toMatch(/"openRightsRequests":[1-9]/)
 		expect(await sees(await signIn(await townshipOfficerOf(community.id)))).toBe(true)
 		expect(await sees(await signIn(await makeOfficer({ role: 'bureau_district', districtId: 'dongbao' })))).toBe(true)
 		expect(await sees(await signIn('13800000041'))).toBe(true)
@@ -220,6 +223,7 @@ describe('the copy of the elder’s record', () => {
 		expect((await download(family, request.id)).status).toBe(404)
 		expect((await decide(officer, { requestId: request.id, decision: 'fulfil' })).status).toBe(200)
 
+		expect(text((await callLoader(myRequests, '/account/requests', { as: family })).data)).toContain('"downloadable":true')
 		const res = await download(family, request.id)
 		expect(res.status).toBe(200)
 		expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="yiyang-elder-record-\d{4}-\d{2}-\d{2}\.json"$/)
@@ -265,6 +269,7 @@ describe('the copy of the elder’s record', () => {
 		expect(withdrawn.status).toBe(200)
 		expect((await prisma.rightsRequest.findUniqueOrThrow({ where: { id: open.id } })).status).toBe('withdrawn')
 		expect((await download(family, copy.id)).status).toBe(404)
+		expect(text((await callLoader(myRequests, '/account/requests', { as: family })).data)).toContain('"downloadable":false')
 		expect((await decide(officer, { requestId: open.id, decision: 'fulfil', answer: '已删除' })).status).toBe(409)
 	})
 })

@@ -73,14 +73,19 @@ const familySelect = {
 
 /** The family member's own requests, newest first, with their state and the officer's answer. */
 export async function listMyRightsRequests(user: SessionUser, page = 1) {
-	const rows = await prisma.rightsRequest.findMany({ where: { userId: user.id }, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], ...pageWindow(page, PAGE_SIZE), select: familySelect })
+	const [rows, links] = await Promise.all([
+		prisma.rightsRequest.findMany({ where: { userId: user.id }, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], ...pageWindow(page, PAGE_SIZE), select: familySelect }),
+		prisma.familyLink.findMany({ where: { userId: user.id }, take: 200, select: { elderId: true } }),
+	])
+	const linked = new Set(links.map((l) => l.elderId))
 	const today = shanghaiDate()
 	return {
 		hasMore: rows.length > PAGE_SIZE,
 		requests: rows.slice(0, PAGE_SIZE).map((r) => {
 			const dueOn = toDateString(r.dueOn)
-			// A copy can be downloaded while the family is still linked to the elder.
-			return { ...r, kind: r.kind as RightsKind, status: r.status as RightsStatus, dueOn, overdue: isOverdue({ status: r.status, dueOn }, today) }
+			// A fulfilled copy can be downloaded while the family is still linked to the elder (copy.server.ts).
+			const downloadable = r.kind === 'copy' && r.status === 'fulfilled' && linked.has(r.elder.id)
+			return { ...r, kind: r.kind as RightsKind, status: r.status as RightsStatus, dueOn, overdue: isOverdue({ status: r.status, dueOn }, today), downloadable }
 		}),
 	}
 }
