@@ -17,7 +17,7 @@ import type pg from 'pg'
 import { disconnectDb, withPgTransaction } from '~/lib/db.server.ts'
 import { seedStatusesAndAssessment } from './seed-statuses.ts'
 import { seedBeds } from './seed-beds.ts'
-import { shanghaiDate } from '~/lib/time.ts'
+import { fromShanghai, shanghaiDate } from '~/lib/time.ts'
 import {
 	addDays,
 	apportion,
@@ -964,6 +964,22 @@ export async function seed(options: SeedOptions = {}): Promise<SeedResult> {
 			links,
 		)
 		counts.familyLinks = links.length
+		// PIPL rights requests (app/modules/rights): 张伟 asked three days ago for a correction of his
+		// first elder's record; 龙泉社区's officer finds it open at /registry/requests.
+		const zhangWei = userIds.get('13800000001')!
+		const asked = links.find((l) => l.userId === zhangWei)
+		if (asked) {
+			const filed = fromShanghai(addDays(today, -3), '10:00')
+			const { rows } = await client.query<{ id: string }>(
+				`INSERT INTO rights_request ("elderId", "userId", kind, "wrongInfo", "correctInfo", "dueOn", "createdAt")
+				 VALUES ($1, $2, 'correction', '紧急联系人电话', '13900001234', ($3::date + 30), $4) RETURNING id`,
+				[asked.elderId, zhangWei, addDays(today, -3), filed],
+			)
+			await client.query(
+				`INSERT INTO audit_log ("actorId", "actorRole", action, "entityType", "entityId", "districtId", details, at) VALUES ($1, 'family', 'rights.request_file', 'rights_request', $2, 'dongbao', $3, $4)`,
+				[zhangWei, rows[0]!.id, JSON.stringify({ elderId: asked.elderId, kind: 'correction' }), filed],
+			)
+		}
 		lap(`  users: ${counts.users}, family links: ${counts.familyLinks}`)
 		await seedBeds(client, { scale, today, log })
 		lap('  beds, admissions, indicator snapshots')

@@ -34,6 +34,12 @@ export const DB_RULES: Record<string, DbRule> = {
 	consent_kind_valid: internal('consents are recorded by recordConsent with a known kind'),
 	consent_elder_matches_kind: internal('recordConsent names an elder exactly for elder_sensitive'),
 	consent_withdrawn_after_granted: internal('withdrawals are stamped now()'),
+	rights_request_one_open: conflict('kind', 'rights.errors.alreadyOpen'),
+	rights_request_status_valid: internal('requests.server.ts writes known statuses'),
+	rights_request_details_match_kind: internal('the filing schema keeps only the details of the kind chosen'),
+	rights_request_closed_when_decided: internal('a decision or withdrawal stamps decidedAt with the status'),
+	rights_request_decider_when_decided: internal('decideRightsRequest records the officer; a withdrawal has none'),
+	rights_request_refusal_has_reason: invalid('answer', 'rights.errors.refusalReason'),
 
 	// ---- marketplace
 	provider_licenceNo_key: conflict('licenceNo', 'marketplace:errors.licence.taken'),

@@ -133,6 +133,16 @@ export default function MyData() {
 
 			{canClose ? (
 				<>
+					<h2>{t('rights.elderRightsTitle')}</h2>
+					<p>{t('rights.elderRightsLead')}</p>
+					<p>
+						<Link to="/account/requests">{t('rights.mineTitle')}</Link>
+					</p>
+				</>
+			) : null}
+
+			{canClose ? (
+				<>
 					<h2>{t('privacy.closeTitle')}</h2>
 					<p>{t('privacy.closeLead')}</p>
 					<ul>

@@ -128,6 +128,11 @@ export default function ElderPage() {
 				]}
 			/>
 			{revealed ? <p className="notice">{t('elders.revealAudited')}</p> : null}
+			{isFamily ? (
+				<p>
+					<Link to={`/account/requests?elder=${elder.id}`}>{t('rights.fromElder')}</Link>
+				</p>
+			) : null}
 			{isFamily ? <HomeLocationForm locatedAt={elder.homeLocatedAt} source={elder.homeLocationSource} reply={reply} /> : null}
 			{officer && unverified ? <VerifyForm reply={reply} /> : null}
 			{officer ? <FamilyLinks families={elder.families} reply={reply} /> : null}

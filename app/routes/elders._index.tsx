@@ -8,6 +8,7 @@ import { Facts } from '~/components/ui.tsx'
 import { ELDER_VIEWER_ROLES, isRegistrar, requireRole } from '~/modules/auth/access.server.ts'
 import { countPendingClaims, listFamilyClaims } from '~/modules/elders/claims.server.ts'
 import { listElders } from '~/modules/elders/elders.server.ts'
+import { countOpenRightsRequests } from '~/modules/rights/requests.server.ts'
 import { When } from '~/components/marketplace.tsx'
 import { pageParam } from '~/lib/query.ts'
 
@@ -29,11 +30,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
 		claimSent: url.searchParams.get('claim') === 'sent',
 		claims: isFamily ? await listFamilyClaims(user) : [],
 		pendingClaims: mayRegister ? await countPendingClaims(user) : 0,
+		openRightsRequests: mayRegister ? await countOpenRightsRequests(user) : 0,
 	}
 }
 
 export default function Elders() {
-	const { elders, hasMore, page, unverified, isFamily, mayRegister, claimSent, claims, pendingClaims } = useLoaderData<typeof loader>()
+	const { elders, hasMore, page, unverified, isFamily, mayRegister, claimSent, claims, pendingClaims, openRightsRequests } = useLoaderData<typeof loader>()
 	const { t, i18n } = useTranslation()
 	const zh = i18n.language === 'zh-CN'
 	return (
@@ -77,6 +79,11 @@ export default function Elders() {
 			{mayRegister && pendingClaims > 0 ? (
 				<p className="notice">
 					<Link to="/elders/claims">{t('claims.queueLink', { count: pendingClaims })}</Link>
+				</p>
+			) : null}
+			{mayRegister && openRightsRequests > 0 ? (
+				<p className="notice">
+					<Link to="/registry/requests">{t('rights.queueLink', { count: openRightsRequests })}</Link>
 				</p>
 			) : null}
 			{mayRegister ? (

@@ -136,7 +136,7 @@ test.describe('no page scrolls sideways on a phone', () => {
 		const elder = await firstLink(page, '/elders', /^\/elders\/[0-9a-f-]{36}$/)
 		const booking = await firstLink(page, '/bookings', /^\/bookings\/[0-9a-f-]{36}$/)
 		const offering = await firstLink(page, '/services', /^\/services\/book\//)
-		await checkPages(page, consoleErrors, await pagesOf(page, 'family', ['/elders/new', '/subsidies/apply', '/account/data', '/account/phone', ...[elder, booking, offering].filter((x): x is string => !!x)]))
+		await checkPages(page, consoleErrors, await pagesOf(page, 'family', ['/elders/new', '/subsidies/apply', '/account/data', '/account/phone', '/account/requests', ...[elder, booking, offering].filter((x): x is string => !!x)]))
 	})
 
 	test('provider and institution staff', async ({ page, consoleErrors }) => {

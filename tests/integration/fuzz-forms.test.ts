@@ -33,6 +33,7 @@ type Entry = {
 const FUZZ_ROUTES: Record<string, Entry> = {
 	'account.data.tsx': { ownAccount: true },
 	'account.phone.tsx': { ownAccount: true },
+	'account.requests.tsx': {},
 	'account.sessions.tsx': {},
 	'admin.messages.tsx': {},
 	'allowance.elders.$elderId.tsx': {},
@@ -92,6 +93,7 @@ const FUZZ_ROUTES: Record<string, Entry> = {
 	'register.tsx': {},
 	'registry.import.$importId.tsx': {},
 	'registry.import._index.tsx': { files: ['file'] },
+	'registry.requests.tsx': {},
 	'reset-password.tsx': {},
 	'resources.stripe-webhook.ts': {},
 	'services.book.$offeringId.tsx': {},

@@ -119,4 +119,20 @@ describe('plain-HTML form posts', () => {
 		const login = await fetch(`${app.baseUrl}/login`, { method: 'POST', body: form, redirect: 'manual' })
 		expect(login.status).toBe(413)
 	})
+
+	it('files a rights request for an elder without JavaScript: its errors come back on the page with 400, then it is filed', async () => {
+		const client = new HttpClient(app.baseUrl)
+		await client.login(FAMILY.phone, FAMILY.password)
+		const { html } = await client.page('/account/requests')
+		const elderId = /<option value="([0-9a-f-]{36})"[^>]*>李桂英<\/option>/.exec(html)?.[1]
+		expect(elderId).toBeTruthy()
+		const refused = await client.post('/account/requests', { formId: 'file-request', intent: 'file', elderId: elderId!, kind: 'deletion', reason: '' }, { headers: { origin: app.baseUrl } })
+		expect(refused.status).toBe(400)
+		expect(await refused.text()).toContain('请写明删除的理由。')
+		const filed = await client.post('/account/requests', { formId: 'file-request', intent: 'file', elderId: elderId!, kind: 'deletion', reason: '紧急联系人已变更，旧号码请删除' }, { headers: { origin: app.baseUrl } })
+		expect(filed.status).toBe(200)
+		const page = await filed.text()
+		expect(page).toContain('申请已提交')
+		expect(page).toContain('紧急联系人已变更，旧号码请删除')
+	})
 })

@@ -65,6 +65,12 @@ const CHECKS: Check[] = [
 		query: sql`SELECT c.id::text AS key FROM complaint c WHERE NOT EXISTS (SELECT 1 FROM audit_log l WHERE l."entityId" = c.id::text AND l.action = 'complaint.file')`,
 	},
 	{
+		name: 'rights request filed or decided without its audit row',
+		query: sql`SELECT r.id::text AS key FROM rights_request r WHERE NOT EXISTS (SELECT 1 FROM audit_log l WHERE l."entityId" = r.id::text AND l.action = 'rights.request_file')
+			OR (r.status = 'fulfilled' AND NOT EXISTS (SELECT 1 FROM audit_log l WHERE l."entityId" = r.id::text AND l.action = 'rights.request_fulfil'))
+			OR (r.status = 'refused' AND NOT EXISTS (SELECT 1 FROM audit_log l WHERE l."entityId" = r.id::text AND l.action = 'rights.request_refuse'))`,
+	},
+	{
 		name: 'registry import left half-staged (uploading, or lines without a count)',
 		query: sql`SELECT i.id::text AS key FROM registry_import i WHERE i.status = 'uploading' OR (i.status <> 'uploading' AND i."lineCount" <> (SELECT count(*) FROM registry_import_line l WHERE l."importId" = i.id))`,
 	},

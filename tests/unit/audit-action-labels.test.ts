@@ -26,6 +26,7 @@ const DYNAMIC = [
 	'inspection.close', 'inspection.reopen', // institutions/inspections
 	'operating_subsidy.rate_approve', 'operating_subsidy.rate_reject', // operating-subsidy/rates.server.ts
 	'appeal.lodge', 'appeal.upheld', 'appeal.changed', // due-process/appeals (kinds other than subsidies)
+	'rights.request_fulfil', 'rights.request_refuse', // rights/requests.server.ts
 	// written by routes (login_.two-factor.tsx)
 	'auth.totp_enrol', 'auth.totp_enrol_failed', 'auth.second_factor', 'auth.second_factor_failed', 'auth.recovery_code_used',
 ]

@@ -137,8 +137,10 @@ export async function withdrawElderConsent(user: SessionUser, input: { elderId: 
 		await tx.familyLink.delete({ where: { userId_elderId: { userId: user.id, elderId: input.elderId } } })
 		await tx.consent.updateMany({ where: { userId: user.id, elderId: input.elderId, kind: 'elder_sensitive', withdrawnAt: null }, data: { withdrawnAt: new Date() } })
 		const cancelled = await tx.stayRequest.updateMany({ where: { familyUserId: user.id, elderId: input.elderId, status: 'requested' }, data: { status: 'cancelled' } })
+		// Requests about the elder (rights/requests.server.ts) lapse with the link: the answer would reach someone no longer entitled to it.
+		const lapsed = await tx.rightsRequest.updateMany({ where: { userId: user.id, elderId: input.elderId, status: 'open' }, data: { status: 'withdrawn', decidedAt: new Date() } })
 		const elder = await tx.elder.findUniqueOrThrow({ where: { id: input.elderId }, select: { districtId: true } })
-		await audit({ actor: user, action: 'consent.withdraw', entityType: 'elder', entityId: input.elderId, districtId: elder.districtId, details: { stayRequestsCancelled: cancelled.count }, ip }, tx)
+		await audit({ actor: user, action: 'consent.withdraw', entityType: 'elder', entityId: input.elderId, districtId: elder.districtId, details: { stayRequestsCancelled: cancelled.count, rightsRequestsWithdrawn: lapsed.count }, ip }, tx)
 		return ok(null)
 	})
 }
@@ -161,6 +163,7 @@ export async function closeAccount(user: SessionUser, ip: string | null): Promis
 		const claims = await tx.familyClaim.deleteMany({ where: { userId: user.id, status: 'pending' } })
 		const stays = await tx.stayRequest.updateMany({ where: { familyUserId: user.id, status: 'requested' }, data: { status: 'cancelled' } })
 		const links = await tx.familyLink.deleteMany({ where: { userId: user.id } })
+		const rights = await tx.rightsRequest.updateMany({ where: { userId: user.id, status: 'open' }, data: { status: 'withdrawn', decidedAt: now } })
 		await tx.consent.updateMany({ where: { userId: user.id, withdrawnAt: null }, data: { withdrawnAt: now } })
 		await tx.notification.deleteMany({ where: { userId: user.id } })
 		// Messages already being handed to the provider go; the rest are stopped as a dead letter would be.
@@ -172,7 +175,7 @@ export async function closeAccount(user: SessionUser, ip: string | null): Promis
 			where: { id: user.id },
 			data: { active: false, closedAt: now, name: CLOSED_ACCOUNT_NAME, phone: closedAccountPhone(user.id), passwordHash: CLOSED_PASSWORD_HASH, totpSecret: null, totpPendingSecret: null, totpEnabledAt: null, totpLastCounter: null },
 		})
-		await audit({ actor: user, action: 'account.close', entityType: 'user', entityId: user.id, details: { linksEnded: links.count, claimsWithdrawn: claims.count, stayRequestsCancelled: stays.count }, ip }, tx)
+		await audit({ actor: user, action: 'account.close', entityType: 'user', entityId: user.id, details: { linksEnded: links.count, claimsWithdrawn: claims.count, stayRequestsCancelled: stays.count, rightsRequestsWithdrawn: rights.count }, ip }, tx)
 		return ok(null)
 	})
 }

@@ -81,6 +81,7 @@ async function objectLabels(rows: { entityType: string; entityId: string | null 
 	const beds = ids('bed')
 	const visits = ids('visit')
 	const complaints = ids('complaint')
+	const rightsRequests = ids('rights_request')
 	await Promise.all([
 		elders.length && prisma.elder.findMany({ where: { id: { in: elders } }, select: { id: true, name: true } }).then((r) => put('elder', r.map((e) => ({ id: e.id, label: e.name })))),
 		providers.length && prisma.provider.findMany({ where: { id: { in: providers } }, select: { id: true, name: true } }).then((r) => put('provider', r.map((p) => ({ id: p.id, label: p.name })))),
@@ -99,6 +100,8 @@ async function objectLabels(rows: { entityType: string; entityId: string | null 
 		visits.length &&
 			prisma.visit.findMany({ where: { id: { in: visits } }, select: { id: true, booking: { select: { offering: { select: { title: true } }, elder: { select: { name: true } } } } } }).then((r) => put('visit', r.map((v) => ({ id: v.id, label: `${v.booking.offering.title} · ${v.booking.elder.name}` })))),
 		complaints.length && prisma.complaint.findMany({ where: { id: { in: complaints } }, select: { id: true, provider: { select: { name: true } } } }).then((r) => put('complaint', r.map((c) => ({ id: c.id, label: c.provider.name })))),
+		rightsRequests.length &&
+			prisma.rightsRequest.findMany({ where: { id: { in: rightsRequests } }, select: { id: true, elder: { select: { name: true } } } }).then((r) => put('rights_request', r.map((q) => ({ id: q.id, label: q.elder.name })))),
 	])
 	return out
 }

@@ -201,7 +201,9 @@ export async function unlinkFamily(user: SessionUser, elderId: string, familyUse
 		const link = await tx.familyLink.findUnique({ where: { userId_elderId: { userId: familyUserId, elderId: elder.id } }, select: { relationship: true } })
 		if (!link) return fieldFail('userId', 'registry.errors.notLinked', 404)
 		await tx.familyLink.delete({ where: { userId_elderId: { userId: familyUserId, elderId: elder.id } } })
-		await audit({ actor: user, action: 'elder.family_unlink', entityType: 'elder', entityId: elder.id, districtId: elder.districtId, ip, details: { userId: familyUserId, relationship: link.relationship } }, tx)
+		// The family's open requests about the elder lapse with the link (rights/requests.server.ts).
+		const lapsed = await tx.rightsRequest.updateMany({ where: { userId: familyUserId, elderId: elder.id, status: 'open' }, data: { status: 'withdrawn', decidedAt: new Date() } })
+		await audit({ actor: user, action: 'elder.family_unlink', entityType: 'elder', entityId: elder.id, districtId: elder.districtId, ip, details: { userId: familyUserId, relationship: link.relationship, rightsRequestsWithdrawn: lapsed.count } }, tx)
 		return ok({ userId: familyUserId })
 	})
 }

@@ -71,6 +71,10 @@ export type NotificationKind =
 	// institutions: a correction of their operating subsidy decided by the city
 	| 'operating.adjustment_approved'
 	| 'operating.adjustment_rejected'
+	// rights of the person that need an officer (rights/requests.server.ts): to the community, to the family
+	| 'rights.requested'
+	| 'rights.fulfilled'
+	| 'rights.refused'
 	| `subsidy.${SubsidyNotice}`
 
 export type Recipient = { userId: string } | { providerId: string }

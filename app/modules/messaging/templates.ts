@@ -22,6 +22,7 @@ const NOT_GRANTED: Template = {
 	vars: (p) => ({ policy: str(p.policy), days: str(p.appealDays) }),
 	text: (v) => `您为老人申请的${v.policy}公示后未予发放，原因请登录颐养查看。如不服，可在${v.days}天内申请复核。`,
 }
+const RIGHTS_ANSWERED: Template = { code: 'SMS_YY_RIGHTS_ANSWERED', vars: () => ({}), text: () => '您提交的个人信息申请已有答复，请登录颐养查看。' }
 const APPEAL_DECIDED: Template = { code: 'SMS_YY_APPEAL_DECIDED', vars: () => ({}), text: () => '您申请的复核已办结，结果请登录颐养查看。' }
 
 const TEMPLATES: Record<string, Template> = {
@@ -52,6 +53,8 @@ const TEMPLATES: Record<string, Template> = {
 	'subsidy.appeal_changed': APPEAL_DECIDED,
 	'appeal.upheld': APPEAL_DECIDED,
 	'appeal.changed': APPEAL_DECIDED,
+	'rights.fulfilled': RIGHTS_ANSWERED,
+	'rights.refused': RIGHTS_ANSWERED,
 	'registry.residence_rejected': { code: 'SMS_YY_RESIDENCE_UNVERIFIED', vars: () => ({}), text: () => '老人的户籍暂未核实，请登录颐养查看社区的说明。' },
 	'account.phone_changed': { code: 'SMS_YY_PHONE_CHANGED', vars: (p) => ({ tail: str(p.tail) }), text: (v) => `您的颐养账号已改用尾号${v.tail}的手机号登录。如非本人操作，请立即联系社区或拨打12345。` },
 }

@@ -1,0 +1,31 @@
+// Rights of the person that need an officer (PIPL arts. 44–50): the kinds, the deadline and when a
+// request is overdue. Pure: the pages and the tests use them too.
+
+export const RIGHTS_KINDS = ['copy', 'correction', 'deletion'] as const
+export type RightsKind = (typeof RIGHTS_KINDS)[number]
+
+export const RIGHTS_STATUSES = ['open', 'fulfilled', 'refused', 'withdrawn'] as const
+export type RightsStatus = (typeof RIGHTS_STATUSES)[number]
+
+/** GB/T 35273-2020 §8.7: a request is answered within 30 days of filing (calendar days). */
+export const RIGHTS_DUE_DAYS = 30
+
+/** Longest text a family or officer writes in a request or its answer. */
+export const RIGHTS_TEXT_MAX = 500
+
+/** The calendar date `days` after a date (both YYYY-MM-DD). */
+export function addDays(date: string, days: number): string {
+	const d = new Date(`${date}T00:00:00Z`)
+	d.setUTCDate(d.getUTCDate() + days)
+	return d.toISOString().slice(0, 10)
+}
+
+/** The date by which a request filed on `filedOn` (Shanghai date) must be answered. */
+export function rightsDueOn(filedOn: string): string {
+	return addDays(filedOn, RIGHTS_DUE_DAYS)
+}
+
+/** An open request is overdue from the day after its due date. */
+export function isOverdue(request: { status: string; dueOn: string }, today: string): boolean {
+	return request.status === 'open' && today > request.dueOn
+}
