@@ -1,6 +1,6 @@
 // Deterministic random data for the seed and the tests: a seeded PRNG, Chinese names, and elder rows
 // with generated (never real) identity numbers. The tests reach it through tests/factories/.
-import { ageOn, dateOnly, fromShanghai, shanghaiDate } from '~/lib/time.ts'
+import { addDays, ageOn, dateOnly, fromShanghai, shanghaiDate } from '~/lib/time.ts'
 import { encryptIdNumber, hashIdNumber } from '~/modules/identity/id-crypto.server.ts'
 import { makeIdNumber, maskIdNumber } from '~/modules/identity/id-number.ts'
 import { makeCardNumber, maskCard } from '~/modules/allowance/card.ts'
@@ -111,9 +111,8 @@ export function apportion(total: number, weights: readonly number[]): number[] {
 
 const DAY_MS = 86_400_000
 
-export function addDays(date: string, days: number): string {
-	return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10)
-}
+// addDays is the app's (~/lib/time.ts), exported here for the seed and the factories.
+export { addDays }
 
 /** The same calendar day `years` earlier (29 Feb becomes 28 Feb in a common year). */
 export function yearsBefore(date: string, years: number): string {

@@ -57,6 +57,11 @@ export function bornOnOrBefore(on: string, years: number): string {
 	return `${String(y).padStart(4, '0')}-${md}`
 }
 
+/** The calendar date `n` days after (or before, n < 0) a date, both 'YYYY-MM-DD'. */
+export function addDays(date: string, n: number): string {
+	return new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10)
+}
+
 export function addMonths(month: string, n: number): string {
 	const [y, m] = month.split('-').map(Number) as [number, number]
 	const idx = y * 12 + (m - 1) + n

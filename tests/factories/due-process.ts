@@ -2,9 +2,8 @@
 // helper that ends a notice now (moves its period into the past and runs the close), for tests that
 // only need a grant to take effect.
 import { prisma } from '~/lib/db.server.ts'
-import { dateOnly, shanghaiDate, toDateString } from '~/lib/time.ts'
+import { addDays, dateOnly, shanghaiDate, toDateString } from '~/lib/time.ts'
 import { closeDueNotices } from '~/modules/due-process/notice.server.ts'
-import { addDays } from '~/modules/due-process/mask.ts'
 import { makeUser } from './accounts.ts'
 import { freeSequence, makeElder, Rng } from './index.ts'
 import { makePlace } from './registry.ts'

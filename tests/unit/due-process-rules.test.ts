@@ -2,7 +2,8 @@
 // notice periods, month ends and back-pay months.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { addDays, maskName, monthEnd, monthsBetween } from '~/modules/due-process/mask.ts'
+import { maskName, monthEnd, monthsBetween } from '~/modules/due-process/mask.ts'
+import { addDays } from '~/lib/time.ts'
 
 describe('maskName', () => {
 	it('keeps the surname and the last character, masks the rest', () => {

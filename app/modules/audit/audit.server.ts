@@ -1,7 +1,7 @@
 import type { Prisma } from '~/generated/prisma/client.ts'
 import { prisma, type Tx } from '~/lib/db.server.ts'
 import { pageWindow } from '~/lib/paging.ts'
-import { fromShanghai } from '~/lib/time.ts'
+import { addDays, fromShanghai } from '~/lib/time.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { isUuid } from '~/lib/query.ts'
 
@@ -56,10 +56,6 @@ async function whereOf(user: SessionUser, filter: AuditFilter): Promise<Prisma.A
 		and.push({ actorId: { in: actors.map((a) => a.id) } })
 	}
 	return { AND: and }
-}
-
-function addDays(date: string, days: number) {
-	return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
 }
 
 /**

@@ -18,13 +18,6 @@ export const APPEAL_DAYS = 60
 /** A grant's end / re-review date: this many months from the month it took effect. */
 export const GRANT_TERM_MONTHS = 12
 
-/** 'YYYY-MM-DD' plus n days. */
-export function addDays(date: string, n: number): string {
-	const d = new Date(`${date}T00:00:00Z`)
-	d.setUTCDate(d.getUTCDate() + n)
-	return d.toISOString().slice(0, 10)
-}
-
 /** The last day of the month of `date`. */
 export function monthEnd(date: string): string {
 	const d = new Date(`${date.slice(0, 7)}-01T00:00:00Z`)

@@ -10,14 +10,14 @@
 import { prisma, transaction } from '~/lib/db.server.ts'
 import { fail, ok, type Outcome } from '~/lib/outcome.ts'
 import { sql } from '~/lib/sql.server.ts'
-import { addMonths, dateOnly, toDateString } from '~/lib/time.ts'
+import { addDays, addMonths, dateOnly, toDateString } from '~/lib/time.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { notify } from '~/modules/messaging/notify.server.ts'
 import { elderFactsSelect, facts } from '~/modules/subsidies/applications.server.ts'
 import { versionRules } from '~/modules/subsidies/policies.server.ts'
 import { ineligibility } from '~/modules/subsidies/rules.ts'
-import { addDays, APPEAL_DAYS, GRANT_TERM_MONTHS, monthEnd } from './mask.ts'
+import { APPEAL_DAYS, GRANT_TERM_MONTHS, monthEnd } from './mask.ts'
 import { officerElderScope, officerHasElder } from './scope.server.ts'
 
 const grantSelect = { id: true, endsOn: true, stopReason: true, applicationId: true, districtId: true, elder: { select: elderFactsSelect }, policyVersion: true, policy: { select: { nameZh: true, topUpOfPolicyId: true } }, application: { select: { applicantId: true } } } as const

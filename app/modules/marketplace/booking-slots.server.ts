@@ -4,8 +4,8 @@
 // of one slot do not queue on one row. Free slots for search and the booking page are read here.
 import { prisma, type Tx } from '~/lib/db.server.ts'
 import { sql } from '~/lib/sql.server.ts'
-import { dateOnly, fromShanghai, shanghaiDate } from '~/lib/time.ts'
-import { addDaysTo, nextFreeSlots, type Rule, type SlotStart } from './schedule.ts'
+import { addDays, dateOnly, fromShanghai, shanghaiDate } from '~/lib/time.ts'
+import { nextFreeSlots, type Rule, type SlotStart } from './schedule.ts'
 
 export const SLOT_WINDOW_DAYS = 14
 
@@ -65,7 +65,7 @@ export async function nextSlotsFor(offerings: { id: string; providerId: string; 
 	if (offerings.length === 0) return out
 	const ids = offerings.map((o) => o.id)
 	const firstDate = shanghaiDate(from)
-	const lastDate = addDaysTo(firstDate, SLOT_WINDOW_DAYS)
+	const lastDate = addDays(firstDate, SLOT_WINDOW_DAYS)
 	const [rules, closures, full] = await Promise.all([
 		prisma.availabilityRule.findMany({ where: { offeringId: { in: ids } }, select: { offeringId: true, weekday: true, startMinute: true, endMinute: true, capacity: true } }),
 		prisma.availabilityException.findMany({

@@ -1,20 +1,14 @@
 // Weekly availability in Asia/Shanghai: rules give the slot start times of a date; exceptions close
 // dates. Pure, so the search page, the booking check and the tests share it.
-import { fromShanghai, SHANGHAI_OFFSET_MS, shanghaiDate } from '~/lib/time.ts'
+import { addDays, fromShanghai, SHANGHAI_OFFSET_MS, shanghaiDate } from '~/lib/time.ts'
 
 export type Rule = { weekday: number; startMinute: number; endMinute: number; capacity: number }
 export type SlotStart = { startsAt: Date; endsAt: Date; capacity: number }
-
-const DAY_MS = 86_400_000
 
 /** ISO weekday (1 = Monday … 7 = Sunday) of a Shanghai calendar date. */
 export function isoWeekday(date: string): number {
 	const d = new Date(`${date}T00:00:00Z`).getUTCDay()
 	return d === 0 ? 7 : d
-}
-
-export function addDaysTo(date: string, days: number): string {
-	return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10)
 }
 
 export function minuteToTime(minute: number): string {
@@ -58,7 +52,7 @@ export function nextFreeSlots(
 	const out: SlotStart[] = []
 	const first = shanghaiDate(opts.from)
 	for (let i = 0; i < opts.days && out.length < opts.count; i++) {
-		for (const slot of slotsOnDate(addDaysTo(first, i), opts.rules, opts.durationMinutes, opts.closedDates)) {
+		for (const slot of slotsOnDate(addDays(first, i), opts.rules, opts.durationMinutes, opts.closedDates)) {
 			if (slot.startsAt.getTime() <= opts.from.getTime()) continue
 			if (opts.full.has(slot.startsAt.toISOString())) continue
 			out.push(slot)

@@ -5,11 +5,11 @@
 import { z } from 'zod'
 import { prisma } from '~/lib/db.server.ts'
 import { sql, type Sql } from '~/lib/sql.server.ts'
-import { fromShanghai, shanghaiDate } from '~/lib/time.ts'
+import { addDays, fromShanghai, shanghaiDate } from '~/lib/time.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { nextSlotsFor, SLOT_WINDOW_DAYS } from './booking-slots.server.ts'
 import { communityNames } from './catalogue.server.ts'
-import { addDaysTo, isoWeekday, nextFreeSlots, type Rule } from './schedule.ts'
+import { isoWeekday, nextFreeSlots, type Rule } from './schedule.ts'
 import type { SearchParams } from './schemas.ts'
 
 export const PAGE_SIZE = 20
@@ -80,7 +80,7 @@ export async function searchOfferings(params: SearchParams, now = new Date()): P
 	const orderBy = (table: string) => sql.raw([...keys.map(([, dir], i) => `${table}k${i} ${dir}`), `${table}id`].join(', '))
 	const from = params.date && params.date > shanghaiDate(now) ? fromShanghai(params.date) : now
 	const firstDate = shanghaiDate(from)
-	const lastDate = addDaysTo(firstDate, SLOT_WINDOW_DAYS)
+	const lastDate = addDays(firstDate, SLOT_WINDOW_DAYS)
 	const until = fromShanghai(lastDate)
 	// One round trip: the page (ids, sort keys and the total only, so that counting and sorting
 	// every match handles narrow rows), then for those 20 the offering and provider, their

@@ -1,5 +1,6 @@
 // Rights of the person that need an officer (PIPL arts. 44–50): the kinds, the deadline and when a
 // request is overdue. Pure: the pages and the tests use them too.
+import { addDays } from '~/lib/time.ts'
 
 export const RIGHTS_KINDS = ['copy', 'correction', 'deletion'] as const
 export type RightsKind = (typeof RIGHTS_KINDS)[number]
@@ -12,13 +13,6 @@ export const RIGHTS_DUE_DAYS = 30
 
 /** Longest text a family or officer writes in a request or its answer. */
 export const RIGHTS_TEXT_MAX = 500
-
-/** The calendar date `days` after a date (both YYYY-MM-DD). */
-export function addDays(date: string, days: number): string {
-	const d = new Date(`${date}T00:00:00Z`)
-	d.setUTCDate(d.getUTCDate() + days)
-	return d.toISOString().slice(0, 10)
-}
 
 /** The date by which a request filed on `filedOn` (Shanghai date) must be answered. */
 export function rightsDueOn(filedOn: string): string {

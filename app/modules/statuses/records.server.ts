@@ -5,7 +5,7 @@ import { prisma, transaction, type Tx } from '~/lib/db.server.ts'
 import { failureOf, transactionOutcome } from '~/lib/db-rules.server.ts'
 import { fail, fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
 import { sql } from '~/lib/sql.server.ts'
-import { dateOnly, shanghaiDate, toDateString } from '~/lib/time.ts'
+import { addDays, dateOnly, shanghaiDate, toDateString } from '~/lib/time.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import { elderScope, isRegistrar } from '~/modules/auth/access.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
@@ -13,10 +13,6 @@ import type { EndStatusInput, RecordStatusInput } from './schemas.ts'
 
 /** How far ahead a status may start (a decision already taken for next year). */
 const MAX_DAYS_AHEAD = 366
-
-function addDays(day: string, n: number) {
-	return toDateString(new Date(dateOnly(day).getTime() + n * 86_400_000))
-}
 
 /** The elder, if the officer may record statuses of them (registrars, in their scope). */
 async function elderForOfficer(user: SessionUser, elderId: string) {

@@ -4,8 +4,8 @@
 // month of effect (plus withheld months, for a refusal an appeal changed) in the caller's transaction.
 import type { Tx } from '~/lib/db.server.ts'
 import { sql } from '~/lib/sql.server.ts'
-import { addMonths, dateOnly } from '~/lib/time.ts'
-import { addDays, GRANT_TERM_MONTHS, maskName, monthEnd, monthsBetween, NOTICE_DAYS } from '~/modules/due-process/mask.ts'
+import { addDays, addMonths, dateOnly } from '~/lib/time.ts'
+import { GRANT_TERM_MONTHS, maskName, monthEnd, monthsBetween, NOTICE_DAYS } from '~/modules/due-process/mask.ts'
 import { grantMonthlyCredit, openGrantAccounts, txSql } from './ledger.server.ts'
 import { monthStart } from './rules.ts'
 
