@@ -5,19 +5,19 @@ import { useTranslation } from 'react-i18next'
 import { Cards } from '~/components/cards.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { FormSubmit } from '~/components/form-submit.tsx'
-import { ActionForm, SelectField, TextareaField, useReplyForm } from '~/components/forms.tsx'
+import { ActionForm, OrphanReplyErrors, SelectField, TextareaField, useReplyForm } from '~/components/forms.tsx'
 import { When } from '~/components/marketplace.tsx'
 import { Notice } from '~/components/notice.tsx'
 import { Pager } from '~/components/pager.tsx'
 import { Day, Facts } from '~/components/ui.tsx'
-import { answerForm } from '~/lib/forms.server.ts'
+import { answerForm, formIdOf } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
 import { pageParam, uuidParam } from '~/lib/query.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
-import { fileRightsRequest, linkedElders, listMyRightsRequests } from '~/modules/rights/requests.server.ts'
+import { fileRightsRequest, linkedElders, listMyRightsRequests, withdrawRightsRequest } from '~/modules/rights/requests.server.ts'
 import { RIGHTS_KINDS, RIGHTS_TEXT_MAX } from '~/modules/rights/rules.ts'
-import { fileRightsRequestSchema } from '~/modules/rights/schemas.server.ts'
+import { fileRightsRequestSchema, withdrawRightsRequestSchema } from '~/modules/rights/schemas.server.ts'
 
 // A family member's requests about a linked elder that need an officer (PIPL arts. 44–50): a copy of
 // the elder's record, a correction, a deletion. The elder's officers answer (/registry/requests).
@@ -34,6 +34,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
 	const user = await requireRole(request, ['family'])
 	const formData = await readProtectedForm(request)
+	// One withdrawal form per open request (`withdraw-<id>`): the reply finds its card.
+	if (formData.get('intent') === 'withdraw') return answerForm(formData, withdrawRightsRequestSchema, (value) => withdrawRightsRequest(user, value, clientIp(request)), { form: formIdOf(formData) })
 	return answerForm(formData, fileRightsRequestSchema, (value) => fileRightsRequest(user, value, clientIp(request)), { form: 'file-request' })
 }
 
@@ -66,11 +68,26 @@ function FileForm({ elders, chosen }: { elders: { id: string; name: string }[]; 
 	)
 }
 
+function WithdrawForm({ requestId }: { requestId: string }) {
+	const reply = useActionData<typeof action>()
+	const { t } = useTranslation()
+	const [form] = useReplyForm<'requestId'>(`withdraw-${requestId}`, reply)
+	const busy = useNavigation().state !== 'idle'
+	return (
+		<ActionForm form={form} intent="withdraw">
+			<input type="hidden" name="requestId" value={requestId} />
+			<FormSubmit form={form} label={t('rights.withdraw')} className="button secondary" disabled={busy} />
+		</ActionForm>
+	)
+}
+
 export default function MyRequests() {
 	const { elders, requests, hasMore, page, chosen } = useLoaderData<typeof loader>()
 	const reply = useActionData<typeof action>()
 	const { t } = useTranslation()
-	const filed = reply && 'ok' in reply && reply.ok
+	const done = reply && 'ok' in reply && reply.ok ? ((reply as { form?: string }).form ?? '') : null
+	const filed = done === 'file-request'
+	const withdrawn = done?.startsWith('withdraw-') ?? false
 	return (
 		<section>
 			<h1>{t('rights.mineTitle')}</h1>
@@ -79,6 +96,8 @@ export default function MyRequests() {
 				<Link to="/account/data">{t('privacy.myDataTitle')}</Link>
 			</p>
 			{filed ? <Notice>{t('rights.filed')}</Notice> : null}
+			{withdrawn ? <Notice>{t('rights.withdrawnDone')}</Notice> : null}
+			<OrphanReplyErrors reply={reply} formIds={['file-request', ...requests.filter((r) => r.status === 'open').map((r) => `withdraw-${r.id}`)]} />
 			<section className="card">
 				<h2>{t('rights.fileTitle')}</h2>
 				{elders.length ? <FileForm elders={elders} chosen={chosen} /> : <p className="empty">{t('rights.noElders')}</p>}
@@ -102,6 +121,7 @@ export default function MyRequests() {
 							]}
 						/>
 						{r.status === 'open' ? <p className="hint">{r.overdue ? t('rights.overdueMine') : t('rights.openHint')}</p> : null}
+						{r.status === 'open' ? <WithdrawForm requestId={r.id} /> : null}
 						{r.downloadable ? (
 							<p>
 								<a href={`/account/requests/${r.id}/copy.json`} className="button">

@@ -33,7 +33,7 @@ function linkOf(kind: string, params: Record<string, string | number>, bookingId
 	const id = (key: string) => (typeof params[key] === 'string' && params[key] ? (params[key] as string) : null)
 	if (bookingId) return `/bookings/${bookingId}`
 	if (kind === 'registry.claim_requested') return '/elders/claims'
-	if (kind === 'rights.requested') return '/registry/requests'
+	if (kind === 'rights.requested' || kind === 'rights.due_soon' || kind === 'rights.overdue') return '/registry/requests'
 	if (kind.startsWith('rights.')) return '/account/requests'
 	if (kind === 'subsidy.review_due') return '/subsidies/due-process'
 	if (id('claimId')) return `/subsidies/claims/${id('claimId')}`

@@ -3,11 +3,11 @@
 // the record within 30 days; a fulfilled copy is downloaded after the password again.
 import { describe, expect, it } from 'vitest'
 import { prisma } from '~/lib/db.server.ts'
-import { shanghaiDate, toDateString } from '~/lib/time.ts'
+import { addDays, shanghaiDate, toDateString } from '~/lib/time.ts'
 import { hashIdNumber } from '~/modules/identity/id-crypto.server.ts'
 import { makeIdNumber } from '~/modules/identity/id-number.ts'
-import { addDays } from '~/lib/time.ts'
-import { RIGHTS_DUE_DAYS } from '~/modules/rights/rules.ts'
+import { RIGHTS_DUE_DAYS, RIGHTS_REMIND_DAYS } from '~/modules/rights/rules.ts'
+import { remindRightsRequests } from '~/modules/rights/reminders.server.ts'
 import * as dataPage from '~/routes/account.data.tsx'
 import * as myRequests from '~/routes/account.requests.tsx'
 import * as copyFile from '~/routes/account.requests_.$requestId.copy[.]json.ts'
@@ -272,5 +272,69 @@ describe('the copy of the elder’s record', () => {
 		expect((await download(family, copy.id)).status).toBe(404)
 		expect(text((await callLoader(myRequests, '/account/requests', { as: family })).data)).toContain('"downloadable":false')
 		expect((await decide(officer, { requestId: open.id, decision: 'fulfil', answer: '已删除' })).status).toBe(409)
+	})
+})
+
+describe('reminders of the due date', () => {
+	it('remind the community five days before, raise it to the district the day after, each once, and never a decided request', async () => {
+		const { officer, officerUserId, family } = await setting()
+		const district = await makeOfficer({ role: 'bureau_district', districtId: 'dongbao' })
+		expect((await file(family, { elderId: family.elderId, kind: 'copy' })).status).toBe(200)
+		const request = await requestOf(family.userId, 'copy')
+		const dueOn = toDateString(request.dueOn)
+		const told = (userId: string, kind: string) => prisma.notification.findMany({ where: { userId, kind, params: { path: ['requestId'], equals: request.id } }, select: { params: true } })
+		const texts = (phone: string, template: string) => prisma.outbox.count({ where: { toPhone: phone, template, dedupeKey: { contains: request.id } } })
+
+		await remindRightsRequests(addDays(dueOn, -RIGHTS_REMIND_DAYS - 1))
+		expect(await told(officerUserId, 'rights.due_soon')).toEqual([])
+		await remindRightsRequests(addDays(dueOn, -RIGHTS_REMIND_DAYS))
+		await remindRightsRequests(addDays(dueOn, -RIGHTS_REMIND_DAYS))
+		expect(await told(officerUserId, 'rights.due_soon')).toEqual([{ params: { elder: '孙桂兰', day: dueOn, requestId: request.id } }])
+		const officerPhone = (await prisma.user.findUniqueOrThrow({ where: { id: officerUserId }, select: { phone: true } })).phone
+		expect(await texts(officerPhone, 'rights.due_soon')).toBe(1)
+		expect(await told(district.id, 'rights.due_soon')).toEqual([])
+		// On the due date it is not overdue yet.
+		await remindRightsRequests(dueOn)
+		expect(await told(officerUserId, 'rights.overdue')).toEqual([])
+		// The day after: the community again, and the district's officers, once.
+		await remindRightsRequests(addDays(dueOn, 1))
+		await remindRightsRequests(addDays(dueOn, 2))
+		expect(await told(officerUserId, 'rights.overdue')).toHaveLength(1)
+		expect(await told(district.id, 'rights.overdue')).toEqual([{ params: { elder: '孙桂兰', day: dueOn, requestId: request.id } }])
+		expect(await texts(district.phone, 'rights.overdue')).toBe(1)
+		expect(await prisma.rightsRequest.findUniqueOrThrow({ where: { id: request.id }, select: { remindedOn: true, escalatedOn: true } })).toEqual({ remindedOn: new Date(`${addDays(dueOn, -RIGHTS_REMIND_DAYS)}T00:00:00Z`), escalatedOn: new Date(`${addDays(dueOn, 1)}T00:00:00Z`) })
+
+		// A request answered in time is never raised.
+		expect((await file(family, { elderId: family.elderId, kind: 'deletion', reason: '老人已搬离本市' })).status).toBe(200)
+		const deletion = await requestOf(family.userId, 'deletion')
+		expect((await decide(officer, { requestId: deletion.id, decision: 'refuse', answer: '仍在本市领取津贴' })).status).toBe(200)
+		await remindRightsRequests(addDays(toDateString(deletion.dueOn), 1))
+		expect(await prisma.rightsRequest.findUniqueOrThrow({ where: { id: deletion.id }, select: { remindedOn: true, escalatedOn: true } })).toEqual({ remindedOn: null, escalatedOn: null })
+	})
+})
+
+describe('a family withdrawing its own request', () => {
+	it('withdraws its open request once, audited; never another family’s or an answered one; the kind can be filed again', async () => {
+		const { officer, family, community } = await setting()
+		const other = await familyWithElder(community.id, '周家属')
+		const withdraw = (as: Visitor, requestId: string) => callAction(myRequests, '/account/requests', { intent: 'withdraw', formId: `withdraw-${requestId}`, requestId }, { as })
+		expect((await file(family, { elderId: family.elderId, kind: 'copy' })).status).toBe(200)
+		const request = await requestOf(family.userId, 'copy')
+		expect((await withdraw(other, request.id)).status).toBe(404)
+		expect((await withdraw(officer, request.id)).status).toBe(403)
+		expect((await withdraw(family, 'not-a-uuid')).status).toBe(400)
+		expect((await withdraw(family, request.id)).status).toBe(200)
+		expect(await prisma.rightsRequest.findUniqueOrThrow({ where: { id: request.id }, select: { status: true } })).toEqual({ status: 'withdrawn' })
+		expect(await prisma.auditLog.count({ where: { action: 'rights.request_withdraw', entityId: request.id, actorId: family.userId } })).toBe(1)
+		const twice = await withdraw(family, request.id)
+		expect(twice.status).toBe(409)
+		expect(text(twice.data)).toContain('rights.errors.decided')
+		// Withdrawn is closed: the officer cannot answer it, and the family may ask again.
+		expect((await decide(officer, { requestId: request.id, decision: 'fulfil' })).status).toBe(409)
+		expect((await file(family, { elderId: family.elderId, kind: 'copy' })).status).toBe(200)
+		// An answered request is not withdrawn.
+		const again = await requestOf(family.userId, 'copy')
+		expect((await decide(officer, { requestId: again.id, decision: 'fulfil' })).status).toBe(200)
+		expect((await withdraw(family, again.id)).status).toBe(409)
 	})
 })

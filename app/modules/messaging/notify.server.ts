@@ -75,6 +75,8 @@ export type NotificationKind =
 	| 'rights.requested'
 	| 'rights.fulfilled'
 	| 'rights.refused'
+	| 'rights.due_soon'
+	| 'rights.overdue'
 	| `subsidy.${SubsidyNotice}`
 
 export type Recipient = { userId: string } | { providerId: string }

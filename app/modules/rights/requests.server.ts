@@ -15,7 +15,7 @@ import { elderScope, REGISTRAR_ROLES } from '~/modules/auth/access.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { notify } from '~/modules/messaging/notify.server.ts'
 import { isOverdue, rightsDueOn, type RightsKind, type RightsStatus } from './rules.ts'
-import type { DecideRightsRequestInput, FileRightsRequestInput } from './schemas.ts'
+import type { DecideRightsRequestInput, FileRightsRequestInput, WithdrawRightsRequestInput } from './schemas.ts'
 
 /** Who decides: the officers who register and edit the elder's record, within their scope. */
 export const RIGHTS_DECIDER_ROLES = REGISTRAR_ROLES
@@ -155,5 +155,18 @@ export async function decideRightsRequest(user: SessionUser, input: DecideRights
 			tx,
 		)
 		return ok(input.decision)
+	})
+}
+
+/** The family member who filed an open request takes it back (another's, or one already answered: 404 / 409). Audited. */
+export async function withdrawRightsRequest(user: SessionUser, input: WithdrawRightsRequestInput, ip: string | null): Promise<Outcome<null>> {
+	if (user.role !== 'family') return fail('rights.errors.familyOnly', 403)
+	return transaction(async (tx) => {
+		const request = await tx.rightsRequest.findFirst({ where: { id: input.requestId, userId: user.id }, select: { id: true, kind: true, elder: { select: { id: true, districtId: true } } } })
+		if (!request) return fail('rights.errors.notFound', 404)
+		const { count } = await tx.rightsRequest.updateMany({ where: { id: request.id, status: 'open' }, data: { status: 'withdrawn', decidedAt: new Date() } })
+		if (count === 0) return fail('rights.errors.decided', 409)
+		await audit({ actor: user, action: 'rights.request_withdraw', entityType: 'rights_request', entityId: request.id, districtId: request.elder.districtId, ip, details: { elderId: request.elder.id, kind: request.kind } }, tx)
+		return ok(null)
 	})
 }

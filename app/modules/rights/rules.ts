@@ -11,6 +11,9 @@ export type RightsStatus = (typeof RIGHTS_STATUSES)[number]
 /** GB/T 35273-2020 §8.7: a request is answered within 30 days of filing (calendar days). */
 export const RIGHTS_DUE_DAYS = 30
 
+/** How many days before the due date the elder's community officers are reminded (rights/reminders.server.ts). */
+export const RIGHTS_REMIND_DAYS = 5
+
 /** Longest text a family or officer writes in a request or its answer. */
 export const RIGHTS_TEXT_MAX = 500
 

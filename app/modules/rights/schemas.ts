@@ -41,3 +41,10 @@ export const decideRightsRequestSchema = z
 		if (v.decision === 'refuse' && !v.answer) ctx.addIssue({ code: 'custom', path: ['answer'], message: 'rights.errors.refusalReason' })
 	})
 export type DecideRightsRequestInput = z.output<typeof decideRightsRequestSchema>
+
+/** A family member takes back its own open request. */
+export const withdrawRightsRequestSchema = z.object({
+	intent: z.literal('withdraw'),
+	requestId: z.uuid({ error: 'rights.errors.notFound' }),
+})
+export type WithdrawRightsRequestInput = z.output<typeof withdrawRightsRequestSchema>
