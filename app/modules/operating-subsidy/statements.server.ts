@@ -80,11 +80,22 @@ export async function findStatement(user: SessionUser, statementId: string): Pro
 export async function getStatement(user: SessionUser, statementId: string): Promise<(StatementRow & { lines: StatementLine[] }) | null> {
 	const statement = await findStatement(user, statementId)
 	if (!statement) return null
-	const lines = await sql`SELECT e.name AS "elderName", e."idNumberMasked" AS "elderIdMasked", l.level, l.tekun, l.days, l."levelRateFen", l."tekunRateFen",
+	return { ...statement, lines: (await linesOf([statementId])).get(statementId) ?? [] }
+}
+
+/** The lines of statements (already in the reader's scope), by statement, residents masked, in the order a statement shows them. */
+async function linesOf(statementIds: string[]): Promise<Map<string, StatementLine[]>> {
+	const rows = await sql`SELECT l."statementId", e.name AS "elderName", e."idNumberMasked" AS "elderIdMasked", l.level, l.tekun, l.days, l."levelRateFen", l."tekunRateFen",
 			l."levelFen", l."supplementFen", l."amountFen"
 		FROM operating_subsidy_line l JOIN elder e ON e.id = l."elderId"
-		WHERE l."statementId" = ${statementId}::uuid ORDER BY e."idNumberMasked", l.level, l.tekun`.rows<StatementLine>()
-	return { ...statement, lines: lines.map((l) => ({ ...l, elderName: maskName(l.elderName) })) }
+		WHERE l."statementId" = ANY(${statementIds}::uuid[]) ORDER BY l."statementId", e."idNumberMasked", l.level, l.tekun`.rows<StatementLine & { statementId: string }>()
+	const byStatement = new Map<string, StatementLine[]>()
+	for (const { statementId, ...line } of rows) {
+		const list = byStatement.get(statementId) ?? []
+		if (!byStatement.has(statementId)) byStatement.set(statementId, list)
+		list.push({ ...line, elderName: maskName(line.elderName) })
+	}
+	return byStatement
 }
 
 /** A district officer of the institution's district passes a computed statement to the city. */
@@ -163,9 +174,10 @@ export async function exportMonth(user: SessionUser, month: string, format: 'csv
 	if (!statements.length && !adjustments.length) return null
 	const rows: { text: string[]; fen: number }[] = []
 	let total = 0
+	// Every statement's lines in one query, not one per statement.
+	const lines = statements.length ? await linesOf(statements.map((s) => s.id)) : new Map<string, StatementLine[]>()
 	for (const s of statements) {
-		const full = await getStatement(user, s.id)
-		for (const l of full?.lines ?? []) {
+		for (const l of lines.get(s.id) ?? []) {
 			rows.push({
 				text: [s.providerName, s.districtId, s.month, s.grade ? String(s.grade) : '-', (s.gradeFactorBps / 10000).toFixed(2), l.elderName, l.elderIdMasked, l.level, l.tekun ? '是' : '', String(l.days), (l.levelRateFen / 100).toFixed(2), l.tekun ? (l.tekunRateFen / 100).toFixed(2) : ''],
 				fen: l.amountFen,
