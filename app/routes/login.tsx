@@ -10,7 +10,7 @@ import { clientIp } from '~/lib/http.server.ts'
 import { fail } from '~/lib/outcome.ts'
 import { authenticate } from '~/modules/accounts/accounts.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
-import { issueDeviceCookie, readDeviceCookie } from '~/modules/auth/device-cookie.server.ts'
+import { issueDeviceCookie, readDeviceCookies } from '~/modules/auth/device-cookie.server.ts'
 import { loginSchema, safeRedirect } from '~/modules/auth/schemas.server.ts'
 import { createUserSession, getSessionUser } from '~/modules/auth/session.server.ts'
 import { needsSecondFactor } from '~/modules/auth/sessions.server.ts'
@@ -23,13 +23,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
 	const parsed = parseForm(await readProtectedForm(request), loginSchema, { form: 'login', hideFields: ['password'] })
 	if (!parsed.ok) return parsed.response
-	const outcome = await authenticate({ ...parsed.value, ip: clientIp(request), device: await readDeviceCookie(request) })
+	const outcome = await authenticate({ ...parsed.value, ip: clientIp(request), devices: await readDeviceCookies(request) })
 	if (outcome.ok) {
 		const to = safeRedirect(parsed.value.redirectTo)
 		// Officers give a second factor next: until then the session is not a signed-in one, and the
 		// browser gets its device cookie only after it (a password alone does not make a known browser).
 		if (await needsSecondFactor(outcome.userId)) return createUserSession(outcome.userId, request, `/login/two-factor?redirectTo=${encodeURIComponent(to)}`, { secondFactorPending: true })
-		return createUserSession(outcome.userId, request, to, { deviceCookie: await issueDeviceCookie(outcome.userId) })
+		return createUserSession(outcome.userId, request, to, { deviceCookie: await issueDeviceCookie(outcome.userId, request) })
 	}
 	if (outcome.reason === 'locked') return replyFailure(parsed, fail('errors.login.locked', 429), { retryAfterMinutes: Math.ceil(outcome.retryAfterSeconds / 60) })
 	return replyFailure(parsed, fail('errors.login.invalid', 401))

@@ -62,7 +62,7 @@ export async function action({ request }: ActionFunctionArgs) {
 		await completeSecondFactor(pending.sessionId)
 		await audit({ actor: pending.user, action: 'auth.totp_enrol', entityType: 'user', entityId: pending.user.id, ip })
 		// The whole sign-in is done: this browser is now a known one (app/modules/auth/device-cookie.server.ts).
-		return replyOutcome(parsed, ok({ recoveryCodes: codes, redirectTo }), { headers: { 'Set-Cookie': await issueDeviceCookie(pending.user.id) } })
+		return replyOutcome(parsed, ok({ recoveryCodes: codes, redirectTo }), { headers: { 'Set-Cookie': await issueDeviceCookie(pending.user.id, request) } })
 	}
 	const parsed = parseForm(formData, secondFactorSchema, { form: 'second-factor' })
 	if (!parsed.ok) return parsed.response
@@ -77,7 +77,7 @@ export async function action({ request }: ActionFunctionArgs) {
 	await attemptSucceeded(key, ip)
 	await completeSecondFactor(pending.sessionId)
 	await audit({ actor: pending.user, action: how === 'recovery' ? 'auth.recovery_code_used' : 'auth.second_factor', entityType: 'user', entityId: pending.user.id, ip })
-	return redirect(redirectTo, { headers: { 'Set-Cookie': await issueDeviceCookie(pending.user.id) } })
+	return redirect(redirectTo, { headers: { 'Set-Cookie': await issueDeviceCookie(pending.user.id, request) } })
 }
 
 export default function TwoFactor() {

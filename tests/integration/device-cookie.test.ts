@@ -11,7 +11,7 @@ import { redis } from '~/lib/redis.server.ts'
 import { reinviteStaff } from '~/modules/accounts/accounts.server.ts'
 import { acceptInvitation } from '~/modules/accounts/invitations.server.ts'
 import { requestResetCode, resetPasswordWithCode } from '~/modules/accounts/password-reset.server.ts'
-import { deviceClaimFits, readDeviceCookie } from '~/modules/auth/device-cookie.server.ts'
+import { DEVICE_ACCOUNTS, deviceClaimFits, readDeviceCookies } from '~/modules/auth/device-cookie.server.ts'
 import { ACCOUNT_DELAY_CAP_S } from '~/modules/auth/login-limit.server.ts'
 import * as loginPage from '~/routes/login.tsx'
 import * as twoFactorPage from '~/routes/login_.two-factor.tsx'
@@ -69,6 +69,9 @@ async function slowDownAddress(phone: string, ip: string) {
 	expect((await signInFrom(ip, phone, TEST_PASSWORD)).status).toBe(429)
 }
 
+/** The newest claim of a browser's device cookie. */
+const newestClaim = async (cookie: string) => (await readDeviceCookies(new Request('http://x/', { headers: { cookie } })))[0] ?? null
+
 const text = (res: RouteResult) => (typeof res.data === 'string' ? res.data : JSON.stringify(res.data))
 
 describe('device cookie', () => {
@@ -82,7 +85,7 @@ describe('device cookie', () => {
 		expect(header).toMatch(/; Path=\//)
 		expect(header).toMatch(/; Max-Age=15552000/)
 		expect(/; Secure/.test(header)).toBe(isSecureCookies())
-		const claim = await readDeviceCookie(new Request('http://x/', { headers: { cookie: header.split(';')[0]! } }))
+		const claim = await newestClaim(header.split(';')[0]!)
 		expect(claim?.userId).toBe(owner.id)
 		expect(Buffer.from(decodeURIComponent(header.split('=')[1]!.split('.')[0]!), 'base64').toString()).not.toContain(owner.phone)
 		// A failed sign-in gives none.
@@ -111,15 +114,15 @@ describe('device cookie', () => {
 		const { cookie: othersCookie } = await ownerWithDevice()
 		const ip = newAddress()
 		await slowDownAddress(owner.phone, ip)
-		const claim = (await readDeviceCookie(new Request('http://x/', { headers: { cookie } })))!
+		const claim = (await newestClaim(cookie))!
 		const value = cookie.slice('yy_device='.length)
 		const [payload, signature] = decodeURIComponent(value).split('.')
-		const body = JSON.parse(Buffer.from(payload!, 'base64').toString()) as Record<string, string>
+		const body = JSON.parse(Buffer.from(payload!, 'base64').toString()) as Record<string, string>[]
 		const encode = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64')
 		const candidates = {
 			'signed with another secret': (await createCookie('yy_device', { secrets: ['not-the-server-secret-0123456789abcdef'] }).serialize(body)).split(';')[0]!,
 			unsigned: `yy_device=${encodeURIComponent(encode(body))}`,
-			'another nonce under the old signature': `yy_device=${encodeURIComponent(`${encode({ ...body, n: 'A'.repeat(22) })}.${signature}`)}`,
+			'another nonce under the old signature': `yy_device=${encodeURIComponent(`${encode(body.map((c) => ({ ...c, n: 'A'.repeat(22) })))}.${signature}`)}`,
 			'a flipped signature': `yy_device=${encodeURIComponent(`${payload}.${signature!.slice(0, -2)}${signature!.endsWith('AA') ? 'BB' : 'AA'}`)}`,
 			'another account’s': othersCookie,
 		}
@@ -128,7 +131,7 @@ describe('device cookie', () => {
 			expect(res.status, what).toBe(429)
 		}
 		// The other account's cookie is a real one: it fits its own account only.
-		expect(deviceClaimFits((await readDeviceCookie(new Request('http://x/', { headers: { cookie: othersCookie } })))!, { id: owner.id, passwordHash: '' })).toBe(false)
+		expect(deviceClaimFits((await newestClaim(othersCookie))!, { id: owner.id, passwordHash: '' })).toBe(false)
 		expect(claim.userId).toBe(owner.id)
 		// The real cookie from the same slowed address is trusted.
 		expect((await signInFrom(ip, owner.phone, TEST_PASSWORD, cookie)).status).toBe(302)
@@ -178,7 +181,7 @@ describe('device cookie', () => {
 		const staff = await makeUser({ role: 'provider_staff' })
 		const res = await signInFrom(newAddress(), staff.phone, TEST_PASSWORD)
 		const cookie = deviceCookieOf(res)!
-		const claim = (await readDeviceCookie(new Request('http://x/', { headers: { cookie } })))!
+		const claim = (await newestClaim(cookie))!
 		const hashOf = async () => prisma.user.findUniqueOrThrow({ where: { id: staff.id }, select: { id: true, passwordHash: true } })
 		expect(deviceClaimFits(claim, await hashOf())).toBe(true)
 		const reset = await reinviteStaff(await sessionUser('13800000051'), { userId: staff.id, reason: '忘记密码' }, null)
@@ -223,6 +226,32 @@ describe('device cookie', () => {
 		expect(deviceCookieOf(enrolled)).not.toBeNull()
 	})
 
+	it('keeps a shared browser known to each of its last accounts, the newest first, at most DEVICE_ACCOUNTS', async () => {
+		const accounts = await Promise.all(Array.from({ length: DEVICE_ACCOUNTS + 1 }, () => makeUser({ role: 'family' })))
+		let cookie = ''
+		for (const a of accounts) {
+			const res = await signInFrom(newAddress(), a.phone, TEST_PASSWORD, cookie)
+			expect(res.status).toBe(302)
+			cookie = deviceCookieOf(res)!
+		}
+		const claims = await readDeviceCookies(new Request('http://x/', { headers: { cookie } }))
+		expect(claims.map((c) => c.userId)).toEqual(accounts.slice(1).reverse().map((a) => a.id))
+		// The second account is still a known browser's, though others signed in after it: slowed strangers do not slow it.
+		const second = accounts[1]!
+		await slowDownFromManyAddresses(second.phone)
+		await holdPhoneAtCap(second.phone)
+		expect((await signInFrom(newAddress(), second.phone, TEST_PASSWORD)).status).toBe(429)
+		const again = await signInFrom(newAddress(), second.phone, TEST_PASSWORD, cookie)
+		expect(again.status).toBe(302)
+		// Its claim is renewed and put first; the others stay.
+		const renewed = await readDeviceCookies(new Request('http://x/', { headers: { cookie: deviceCookieOf(again)! } }))
+		expect(renewed.map((c) => c.userId)).toEqual([second.id, ...claims.map((c) => c.userId).filter((id) => id !== second.id)])
+		// The oldest account, pushed out, signs in as an unknown browser would.
+		await slowDownFromManyAddresses(accounts[0]!.phone)
+		await holdPhoneAtCap(accounts[0]!.phone)
+		expect((await signInFrom(newAddress(), accounts[0]!.phone, TEST_PASSWORD, cookie)).status).toBe(429)
+	})
+
 	it('never answers 5xx to a garbage device cookie', async () => {
 		const owner = await makeUser({ role: 'family' })
 		const signed = createCookie('yy_device', { secrets: [getEnv().SESSION_SECRET] })
@@ -237,10 +266,10 @@ describe('device cookie', () => {
 			'yy_device=%00%01%02',
 			'yy_device=\u00e9\u00ff',
 			'yy_device=1; yy_device=2',
-			...(await Promise.all([null, 42, 'text', [1, 2], { u: 1, n: 2, p: 3 }, { u: owner.id, n: '!', p: '' }, { u: owner.id, n: 'A'.repeat(22), p: 'B'.repeat(43) }].map(async (v) => (await signed.serialize(v)).split(';')[0]!))),
+			...(await Promise.all([null, 42, 'text', [1, 2], [], [null, { u: 1 }], { u: 1, n: 2, p: 3 }, { u: owner.id, n: '!', p: '' }, { u: owner.id, n: 'A'.repeat(22), p: 'B'.repeat(43) }].map(async (v) => (await signed.serialize(v)).split(';')[0]!))),
 		]
 		for (const cookie of garbage) {
-			expect(await readDeviceCookie(new Request('http://x/', { headers: { cookie } }))).toSatisfy((c) => c === null || c.userId === owner.id)
+			expect(await readDeviceCookies(new Request('http://x/', { headers: { cookie } }))).toSatisfy((claims: { userId: string }[]) => claims.every((c) => c.userId === owner.id))
 			const res = await signInFrom(newAddress(), owner.phone, TEST_PASSWORD, cookie)
 			expect(res.status, cookie).toBe(302)
 			expect((await callLoader(loginPage, '/login', { headers: { cookie } })).status, cookie).toBeLessThan(500)

@@ -37,13 +37,13 @@ export async function registerFamily(input: { name: string; phone: string; passw
 export type LoginResult = { ok: true; userId: string } | { ok: false; reason: 'invalid' } | { ok: false; reason: 'locked'; retryAfterSeconds: number }
 
 /**
- * Checks a phone and password. `device`: the browser's device cookie, if any; when it fits the
+ * Checks a phone and password. `devices`: the claims of the browser's device cookie; when one fits the
  * account (and its nonce is not locked out) the attempt is counted on the device instead of the
  * phone's keys, so a distributed guesser slowing the phone does not slow its owner's browser.
  */
-export async function authenticate(input: { phone: string; password: string; ip: string | null; device?: DeviceClaim | null }): Promise<LoginResult> {
+export async function authenticate(input: { phone: string; password: string; ip: string | null; devices?: readonly DeviceClaim[] }): Promise<LoginResult> {
 	const user = await prisma.user.findUnique({ where: { phone: input.phone }, select: { id: true, passwordHash: true, active: true } })
-	const trusted = input.device && user?.active && deviceClaimFits(input.device, user) ? input.device.nonce : null
+	const trusted = (user?.active ? input.devices?.find((d) => deviceClaimFits(d, user)) : undefined)?.nonce ?? null
 	// The account is read first, to judge the device cookie; the attempt is still counted before the
 	// password is checked: concurrent guesses cannot all get past the limit.
 	let wait = trusted ? await beginDeviceAttempt(trusted, input.ip) : null

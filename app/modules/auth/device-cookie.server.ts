@@ -36,10 +36,14 @@ import { singleton } from '~/lib/singleton.server.ts'
 // issues a fresh one, so a browser in use stays known, while a forgotten one stops being trusted
 // within half a year.
 //
-// One cookie per browser: signing in to another account replaces it (a shared computer keeps only
-// the last account's; the others sign in as an unknown browser would, which is today's behaviour).
+// One cookie per browser, holding the claims of the last DEVICE_ACCOUNTS accounts that signed in on
+// it, newest first: a computer a family shares (or a community office's desk) stays known to each of
+// them. Signing in to an account replaces that account's claim and puts it first.
 
 const DEVICE_COOKIE_MAX_AGE_S = 60 * 60 * 24 * 180
+
+/** How many accounts' claims one browser keeps (about 110 bytes each in the cookie). */
+export const DEVICE_ACCOUNTS = 5
 
 const deviceCookie = singleton('device-cookie', () => {
 	const env = getEnv()
@@ -58,17 +62,25 @@ function fingerprintOf(user: { id: string; passwordHash: string }) {
 	return createHmac('sha256', fingerprintKey).update(`${user.id}|${user.passwordHash}`).digest('base64url')
 }
 
-/** The request's device cookie, if it carries one this server signed and well formed; never throws. */
-export async function readDeviceCookie(request: Request): Promise<DeviceClaim | null> {
+function claimOf(value: unknown): DeviceClaim | null {
+	if (!value || typeof value !== 'object') return null
+	const { u, n, p } = value as Record<string, unknown>
+	if (!isUuid(u) || typeof n !== 'string' || !NONCE.test(n) || typeof p !== 'string' || !FINGERPRINT.test(p)) return null
+	return { userId: u, nonce: n, fingerprint: p }
+}
+
+/**
+ * The claims of the request's device cookie, newest first, if it carries one this server signed;
+ * malformed entries are left out; never throws. (A cookie of one claim, as first issued, reads as a list of one.)
+ */
+export async function readDeviceCookies(request: Request): Promise<DeviceClaim[]> {
 	try {
 		const value: unknown = await deviceCookie.parse(request.headers.get('Cookie'))
-		if (!value || typeof value !== 'object') return null
-		const { u, n, p } = value as Record<string, unknown>
-		if (!isUuid(u) || typeof n !== 'string' || !NONCE.test(n) || typeof p !== 'string' || !FINGERPRINT.test(p)) return null
-		return { userId: u, nonce: n, fingerprint: p }
+		const entries = Array.isArray(value) ? value.slice(0, DEVICE_ACCOUNTS) : [value]
+		return entries.map(claimOf).filter((c): c is DeviceClaim => c !== null)
 	} catch {
 		// A header the cookie parser cannot read is a browser without a device cookie.
-		return null
+		return []
 	}
 }
 
@@ -80,8 +92,10 @@ export function deviceClaimFits(claim: DeviceClaim, user: { id: string; password
 	return given.length === expected.length && timingSafeEqual(given, expected)
 }
 
-/** A Set-Cookie header with a new device cookie for the account (after a successful sign-in). */
-export async function issueDeviceCookie(userId: string): Promise<string> {
+/** A Set-Cookie header with a fresh claim for the account first, keeping the browser's claims of other accounts (after a successful sign-in). */
+export async function issueDeviceCookie(userId: string, request: Request): Promise<string> {
 	const user = await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { id: true, passwordHash: true } })
-	return deviceCookie.serialize({ u: user.id, n: randomText(16, 'base64url'), p: fingerprintOf(user) })
+	const others = (await readDeviceCookies(request)).filter((c) => c.userId !== user.id)
+	const claims = [{ userId: user.id, nonce: randomText(16, 'base64url'), fingerprint: fingerprintOf(user) }, ...others].slice(0, DEVICE_ACCOUNTS)
+	return deviceCookie.serialize(claims.map((c) => ({ u: c.userId, n: c.nonce, p: c.fingerprint })))
 }
