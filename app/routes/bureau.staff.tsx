@@ -59,6 +59,7 @@ export default function StaffPage() {
 	const reply = useActionData<typeof action>()
 	const navigation = useNavigation()
 	const submit = useSubmit()
+	const chosenDistrict = districts.find((d) => d.id === district)
 	const { t, i18n } = useTranslation()
 	const zh = i18n.language === 'zh-CN'
 	const invited = replyValue<{ inviteUrl: string; expiresAt: string }>(reply, 'create-staff')
@@ -101,7 +102,7 @@ export default function StaffPage() {
 					<input type="hidden" name={fields.districtId.name} value={district ?? ''} />
 					<div className="field">
 						<p>
-							{t('fields.district')}：<strong data-testid="staff-chosen-district">{district ? ((d) => (zh ? d?.nameZh : d?.nameEn))(districts.find((d) => d.id === district)) : t('staff.noDistrict')}</strong>
+							{t('fields.district')}：<strong data-testid="staff-chosen-district">{chosenDistrict ? (zh ? chosenDistrict.nameZh : chosenDistrict.nameEn) : t('staff.noDistrict')}</strong>
 						</p>
 						<ErrorList id={fields.districtId.errorId} errors={fields.districtId.errors} />
 					</div>

@@ -58,6 +58,7 @@ export default function Notifications() {
 			<Cards items={items} empty={t('notifications.none')} itemKey={(n) => n.id} itemProps={(n) => ({ 'data-unread': n.readAt ? undefined : 'true' })}>
 				{(n) => {
 					const params = (n.params ?? {}) as Record<string, string | number>
+					const link = linkOf(n.kind, params, n.bookingId)
 					return (
 						<>
 							<p>
@@ -68,10 +69,10 @@ export default function Notifications() {
 							</p>
 							<p>
 								<When at={n.createdAt} />
-								{linkOf(n.kind, params, n.bookingId) ? (
+								{link ? (
 									<>
 										{' · '}
-										<Link to={linkOf(n.kind, params, n.bookingId)!}>{t('notifications.open')}</Link>
+										<Link to={link}>{t('notifications.open')}</Link>
 									</>
 								) : null}
 							</p>
