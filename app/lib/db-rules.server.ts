@@ -35,6 +35,8 @@ export const DB_RULES: Record<string, DbRule> = {
 	consent_elder_matches_kind: internal('recordConsent names an elder exactly for elder_sensitive'),
 	consent_withdrawn_after_granted: internal('withdrawals are stamped now()'),
 	rights_request_one_open: conflict('kind', 'rights.errors.alreadyOpen'),
+	rights_request_one_open_in_person: conflict('kind', 'rights.errors.alreadyOpen'),
+	rights_request_online_or_in_person: internal('requests.server.ts writes either the family member or the officer with the requester'),
 	rights_request_status_valid: internal('requests.server.ts writes known statuses'),
 	rights_request_details_match_kind: internal('the filing schema keeps only the details of the kind chosen'),
 	rights_request_closed_when_decided: internal('a decision or withdrawal stamps decidedAt with the status'),

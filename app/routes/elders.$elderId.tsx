@@ -133,6 +133,11 @@ export default function ElderPage() {
 					<Link to={`/account/requests?elder=${elder.id}`}>{t('rights.fromElder')}</Link>
 				</p>
 			) : null}
+			{officer ? (
+				<p>
+					<Link to={`/registry/requests/new?elder=${elder.id}`}>{t('rights.inPerson.fromElder')}</Link>
+				</p>
+			) : null}
 			{isFamily ? <HomeLocationForm locatedAt={elder.homeLocatedAt} source={elder.homeLocationSource} reply={reply} /> : null}
 			{officer && unverified ? <VerifyForm reply={reply} /> : null}
 			{officer ? <FamilyLinks families={elder.families} reply={reply} /> : null}

@@ -10,7 +10,7 @@ function testIdNumber() {
 	return first17 + '10X98765432'[sum % 11]
 }
 
-test('a community officer registers an elder with no family on a phone @phone', async ({ page }) => {
+test('a community officer registers an elder with no family on a phone @phone', async ({ page, consoleErrors }) => {
 	const idNumber = testIdNumber()
 	// Names hold no digits: a made-up one from the clock, in Chinese characters.
 	const name = `孤老${[...String(Date.now()).slice(-3)].map((d) => '甲乙丙丁戊己庚辛壬癸'[Number(d)]).join('')}`
@@ -40,6 +40,27 @@ test('a community officer registers an elder with no family on a phone @phone', 
 	await expect(page.getByTestId('residence-status')).toHaveText('已核实')
 	await expect(page.getByText('没有关联的家属').first()).toBeVisible()
 	await expect(page.getByTestId('masked-id')).not.toContainText(idNumber.slice(6, 14))
+	await expectAccessible(page)
+
+	// With no family to file online, the elder asks at the office for a copy of the record (PIPL art. 45):
+	// the officer records it, the document checked must fit who asks, and the receipt gives the due date.
+	await page.getByRole('link', { name: '登记老人或其监护人当面提出的信息申请' }).click()
+	await expect(page.getByRole('heading', { name: '记录当面提出的申请', level: 1 })).toBeVisible()
+	await expect(page.getByLabel('申请人姓名')).toHaveValue(name)
+	await expect(page.getByLabel('接收答复短信的手机号（可不填）')).toHaveValue('13912340000')
+	await page.getByLabel('已核对的证件').selectOption('guardianship')
+	await page.getByLabel('申请事项').selectOption('copy')
+	await page.getByRole('button', { name: '登记申请' }).click()
+	await expect(page.getByText('老人本人申请，请核对身份证或户口簿。')).toBeVisible()
+	await expectAccessible(page)
+	// The refusal came as the server's 400 (the form is validated there alone), which the browser logs.
+	expect(consoleErrors.filter((e) => e.includes('status of 400'))).toHaveLength(1)
+	consoleErrors.splice(0, consoleErrors.length, ...consoleErrors.filter((e) => !e.includes('status of 400')))
+	await page.getByLabel('已核对的证件').selectOption('resident_id')
+	await page.getByRole('button', { name: '登记申请' }).click()
+	await expect(page.getByRole('heading', { name: '个人信息申请受理回执', level: 1 })).toBeVisible()
+	await expect(page.getByTestId('due-on')).not.toBeEmpty()
+	await expect(page.getByTestId('paper-status')).toHaveText('办理中')
 	await expectAccessible(page)
 })
 

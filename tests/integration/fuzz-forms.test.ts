@@ -94,6 +94,7 @@ const FUZZ_ROUTES: Record<string, Entry> = {
 	'registry.import.$importId.tsx': {},
 	'registry.import._index.tsx': { files: ['file'] },
 	'registry.requests.tsx': {},
+	'registry.requests_.new.tsx': {},
 	'reset-password.tsx': {},
 	'resources.stripe-webhook.ts': {},
 	'services.book.$offeringId.tsx': {},

@@ -15,8 +15,11 @@ import * as eldersList from '~/routes/elders._index.tsx'
 import * as newElder from '~/routes/elders.new.tsx'
 import * as notificationsPage from '~/routes/notifications.tsx'
 import * as queue from '~/routes/registry.requests.tsx'
+import * as recordPage from '~/routes/registry.requests_.new.tsx'
+import * as paperPage from '~/routes/registry.requests_.$requestId.paper.tsx'
 import { listAuditLog } from '~/modules/audit/audit.server.ts'
 import { makeUser, sessionUser } from '../factories/accounts.ts'
+import { makeRegisteredElder } from '../factories/beds.ts'
 import { makeOfficer, makePlace, townshipOfficerOf } from '../factories/registry.ts'
 import { anonymous, callAction, callLoader, signIn, type Visitor } from '../setup/route.ts'
 
@@ -336,5 +339,138 @@ describe('a family withdrawing its own request', () => {
 		const again = await requestOf(family.userId, 'copy')
 		expect((await decide(officer, { requestId: again.id, decision: 'fulfil' })).status).toBe(200)
 		expect((await withdraw(family, again.id)).status).toBe(409)
+	})
+})
+
+describe('a request made in person at the office', () => {
+	/** An elder of the setting's community with no family account, as the office registered them. */
+	async function elderWithoutFamily(communityId: string) {
+		const elder = await makeRegisteredElder('郑桂芝')
+		await prisma.elder.update({ where: { id: elder.id }, data: { communityId } })
+		return elder
+	}
+	const record = (as: Visitor, elderId: string, fields: Record<string, string>) =>
+		callAction(recordPage, `/registry/requests/new?elder=${elderId}`, { intent: 'record', formId: 'record-request', requesterRelation: 'self', requesterName: '郑桂芝', identityDocument: 'resident_id', ...fields }, { as })
+	const paper = (as: Visitor, id: string) => callLoader(paperPage, `/registry/requests/${id}/paper`, { as, params: { requestId: id } })
+	const inPersonOf = (elderId: string, kind: 'copy' | 'correction' | 'deletion') => prisma.rightsRequest.findFirstOrThrow({ where: { elderId, kind, userId: null }, orderBy: { createdAt: 'desc' } })
+
+	it('is recorded by an officer in scope once the requester’s document fits who they are; a receipt with the due date; audited and told to the other officers', async () => {
+		const { community, officer, officerUserId, stranger } = await setting()
+		const colleague = await makeOfficer({ role: 'community_officer', districtId: 'dongbao', communityId: community.id })
+		const elder = await elderWithoutFamily(community.id)
+		expect((await callLoader(recordPage, `/registry/requests/new?elder=${elder.id}`, { as: officer })).status).toBe(200)
+
+		// What the officer checked must fit who asks; the name is a name; the number a mobile number; a correction says what.
+		const wrongDocument = await record(officer, elder.id, { kind: 'copy', identityDocument: 'guardianship' })
+		expect(wrongDocument.status).toBe(400)
+		expect(text(wrongDocument.data)).toContain('rights.errors.documentFor.self')
+		const agentWithoutAuthorisation = await record(officer, elder.id, { kind: 'copy', requesterRelation: 'agent', requesterName: '郑小明', identityDocument: 'resident_id' })
+		expect(text(agentWithoutAuthorisation.data)).toContain('rights.errors.documentFor.agent')
+		expect(text((await record(officer, elder.id, { kind: 'copy', requesterName: '郑桂芝1' })).data)).toContain('errors.name.invalid')
+		expect(text((await record(officer, elder.id, { kind: 'copy', contactPhone: '0724-2345678' })).data)).toContain('errors.phone.invalid')
+		expect(text((await record(officer, elder.id, { kind: 'correction', wrongInfo: '住址' })).data)).toContain('rights.errors.correctInfoRequired')
+		expect(await prisma.rightsRequest.count({ where: { elderId: elder.id } })).toBe(0)
+
+		const done = await record(officer, elder.id, { kind: 'copy', contactPhone: '13912340001', wrongInfo: '不保存' })
+		expect(done.status).toBe(302)
+		const filed = await inPersonOf(elder.id, 'copy')
+		expect(done.location).toBe(`/registry/requests/${filed.id}/paper`)
+		expect(filed).toMatchObject({ userId: null, filedById: officerUserId, requesterName: '郑桂芝', requesterRelation: 'self', identityDocument: 'resident_id', contactPhone: '13912340001', wrongInfo: null, status: 'open' })
+		expect(toDateString(filed.dueOn)).toBe(addDays(shanghaiDate(filed.createdAt), RIGHTS_DUE_DAYS))
+		expect(await prisma.auditLog.count({ where: { action: 'rights.request_record', entityId: filed.id, actorId: officerUserId } })).toBe(1)
+		// The other community officer is told; the one who recorded it is not.
+		expect(await prisma.notification.count({ where: { kind: 'rights.requested', userId: colleague.id } })).toBe(1)
+		expect(await prisma.notification.count({ where: { kind: 'rights.requested', userId: officerUserId } })).toBe(0)
+
+		// The receipt to print: who asked, the due date, open.
+		const receipt = await paper(officer, filed.id)
+		expect(receipt.status).toBe(200)
+		expect(text(receipt.data)).toContain('"requesterName":"郑桂芝"')
+		expect(text(receipt.data)).toContain(`"dueOn":"${toDateString(filed.dueOn)}"`)
+		expect(text(receipt.data)).toContain('"record":null')
+
+		// One open request of a kind per elder among those made in person; a guardian may ask for a deletion meanwhile.
+		const again = await record(officer, elder.id, { kind: 'copy' })
+		expect(again.status).toBe(409)
+		expect(text(again.data)).toContain('rights.errors.alreadyOpen')
+		expect((await record(officer, elder.id, { kind: 'deletion', requesterRelation: 'guardian', requesterName: '郑小明', identityDocument: 'guardianship', reason: '已搬离' })).status).toBe(302)
+
+		// Out of scope: another community's officer, another district's; a family, a provider: refused, nothing written.
+		const before = await prisma.rightsRequest.count({ where: { elderId: elder.id } })
+		expect((await callLoader(recordPage, `/registry/requests/new?elder=${elder.id}`, { as: stranger })).status).toBe(404)
+		expect((await record(stranger, elder.id, { kind: 'correction', wrongInfo: '电话', correctInfo: '13900000000' })).status).toBe(404)
+		const elsewhere = await signIn(await makeOfficer({ role: 'bureau_district', districtId: 'zhongxiang' }))
+		expect((await record(elsewhere, elder.id, { kind: 'correction', wrongInfo: '电话', correctInfo: '13900000000' })).status).toBe(404)
+		expect((await paper(stranger, filed.id)).status).toBe(404)
+		const family = await signIn(await makeUser({ role: 'family' }))
+		expect((await record(family, elder.id, { kind: 'correction', wrongInfo: '电话', correctInfo: '13900000000' })).status).toBe(403)
+		expect((await callLoader(recordPage, '/registry/requests/new?elder=not-an-id', { as: officer })).status).toBe(404)
+		expect(await prisma.rightsRequest.count({ where: { elderId: elder.id } })).toBe(before)
+	})
+
+	it('is decided in the same queue: the answer texted to the number given, once; the copy printed at the office, masked and audited', async () => {
+		const { community, officer, officerUserId } = await setting()
+		const elder = await elderWithoutFamily(community.id)
+		await record(officer, elder.id, { kind: 'copy', contactPhone: '13912340002' })
+		await record(officer, elder.id, { kind: 'deletion', requesterRelation: 'agent', requesterName: '郑小明', identityDocument: 'authorisation', reason: '紧急联系人已不再联系' })
+		const copy = await inPersonOf(elder.id, 'copy')
+		const deletion = await inPersonOf(elder.id, 'deletion')
+
+		// The queue names who came to the office and what was checked.
+		const queued = text((await callLoader(queue, '/registry/requests', { as: officer })).data)
+		expect(queued).toContain(copy.id)
+		expect(queued).toContain('"identityDocument":"authorisation"')
+
+		expect((await decide(officer, { requestId: copy.id, decision: 'fulfil' })).status).toBe(200)
+		expect((await decide(officer, { requestId: copy.id, decision: 'refuse', answer: '再试' })).status).toBe(409)
+		const texts = await prisma.outbox.findMany({ where: { toPhone: '13912340002' } })
+		expect(texts.map((m) => m.template)).toEqual(['rights.answered_in_person'])
+
+		// Without a number, no text (and no in-app message: nobody has an account).
+		expect((await decide(officer, { requestId: deletion.id, decision: 'refuse', answer: '该信息为发放津贴所必需，依法须保存' })).status).toBe(200)
+		expect(await prisma.outbox.count({ where: { dedupeKey: { contains: deletion.id } } })).toBe(0)
+
+		// The written answer, and for the copy the elder's record itself: masked, audited each time.
+		const printed = await paper(officer, copy.id)
+		expect(printed.status).toBe(200)
+		const raw = text(printed.data)
+		expect(raw).toContain('"status":"fulfilled"')
+		expect(raw).toContain('"name":"郑桂芝"')
+		expect(raw).toMatch(/"idNumber":"\d{4}\*+[\dX]{2}"/)
+		expect(raw).not.toContain('1940-05-12')
+		expect(await prisma.auditLog.count({ where: { action: 'rights.record_print', entityId: copy.id, actorId: officerUserId } })).toBe(1)
+		await paper(officer, copy.id)
+		expect(await prisma.auditLog.count({ where: { action: 'rights.record_print', entityId: copy.id } })).toBe(2)
+		const refusal = await paper(officer, deletion.id)
+		expect(text(refusal.data)).toContain('"status":"refused"')
+		expect(text(refusal.data)).toContain('"record":null')
+		expect(await prisma.auditLog.count({ where: { action: 'rights.record_print', entityId: deletion.id } })).toBe(0)
+
+		// A family's online request is not the office's paper.
+		const family = await familyWithElder(community.id)
+		await file(family, { elderId: family.elderId, kind: 'copy' })
+		expect((await paper(officer, (await requestOf(family.userId, 'copy')).id)).status).toBe(404)
+	})
+
+	it('is withdrawn at the requester’s word by an officer in scope, audited; a family’s own request is the family’s to withdraw', async () => {
+		const { community, officer, stranger } = await setting()
+		const elder = await elderWithoutFamily(community.id)
+		await record(officer, elder.id, { kind: 'copy' })
+		const request = await inPersonOf(elder.id, 'copy')
+		const withdraw = (as: Visitor, requestId: string) => callAction(queue, '/registry/requests', { intent: 'withdraw', formId: `withdraw-${requestId}`, requestId }, { as })
+
+		expect((await withdraw(stranger, request.id)).status).toBe(404)
+		const family = await familyWithElder(community.id)
+		await file(family, { elderId: family.elderId, kind: 'copy' })
+		const online = await requestOf(family.userId, 'copy')
+		expect((await withdraw(officer, online.id)).status).toBe(404)
+		expect((await prisma.rightsRequest.findUniqueOrThrow({ where: { id: online.id } })).status).toBe('open')
+
+		expect((await withdraw(officer, request.id)).status).toBe(200)
+		expect((await prisma.rightsRequest.findUniqueOrThrow({ where: { id: request.id } })).status).toBe('withdrawn')
+		expect(await prisma.auditLog.count({ where: { action: 'rights.request_withdraw', entityId: request.id } })).toBe(1)
+		expect((await withdraw(officer, request.id)).status).toBe(409)
+		// The kind can be asked for again.
+		expect((await record(officer, elder.id, { kind: 'copy' })).status).toBe(302)
 	})
 })

@@ -7,7 +7,8 @@
 // Who gets what: a person gets the in-app message; with `sms`, a text to their number when it is a
 // mobile number and the account is in use. A provider gets the message in its shared inbox; with
 // `sms`, a text to each of its active managers (its contact number is often a landline, which no
-// SMS provider can deliver to). A closed account gets nothing (accounts/privacy.server.ts).
+// SMS provider can deliver to). A closed account gets nothing (accounts/privacy.server.ts). Someone
+// without an account (a requester at the office) is a bare mobile number: the text, with `sms`, only.
 // The booking's one-statement write (marketplace/booking-create.server.ts) writes the same rows.
 import type { Prisma } from '~/generated/prisma/client.ts'
 import { prisma, type Tx } from '~/lib/db.server.ts'
@@ -77,9 +78,12 @@ export type NotificationKind =
 	| 'rights.refused'
 	| 'rights.due_soon'
 	| 'rights.overdue'
+	// to the mobile number of someone who asked in person at the office (SMS only: no account, no inbox)
+	| 'rights.answered_in_person'
 	| `subsidy.${SubsidyNotice}`
 
-export type Recipient = { userId: string } | { providerId: string }
+/** A person by account, a provider (its shared inbox; texts to its managers), or a bare mobile number (someone without an account: the text only). */
+export type Recipient = { userId: string } | { providerId: string } | { phone: string }
 
 type Db = Tx | typeof prisma
 
@@ -101,13 +105,14 @@ export async function notify(db: Db, to: Recipient | readonly Recipient[], kind:
 	const userIds = [...new Set(recipients.flatMap((r) => ('userId' in r ? [r.userId] : [])))]
 	const providerIds = [...new Set(recipients.flatMap((r) => ('providerId' in r ? [r.providerId] : [])))]
 	const users = userIds.length ? await db.user.findMany({ where: { id: { in: userIds }, closedAt: null }, select: { id: true, phone: true, active: true } }) : []
+	const phones = [...new Set(recipients.flatMap((r) => ('phone' in r && MOBILE_NUMBER.test(r.phone) ? [r.phone] : [])))]
 	const params = opts.params ?? {}
 	const inbox = [...users.map((u) => ({ userId: u.id, providerId: null })), ...providerIds.map((providerId) => ({ userId: null, providerId }))]
 	if (inbox.length) await db.notification.createMany({ data: inbox.map((r) => ({ ...r, kind, bookingId: opts.bookingId ?? null, params })) })
 	if (!opts.sms) return
-	const targets = await smsTargets(db, users, providerIds)
+	const targets = [...(await smsTargets(db, users, providerIds)).map((u) => ({ key: u.id, phone: u.phone })), ...phones.map((phone) => ({ key: phone, phone }))]
 	if (targets.length)
-		await db.outbox.createMany({ data: targets.map((u) => ({ dedupeKey: `${kind}:${opts.dedupe}:${u.id}`, toPhone: u.phone, template: kind, params })), skipDuplicates: true })
+		await db.outbox.createMany({ data: targets.map((t) => ({ dedupeKey: `${kind}:${opts.dedupe}:${t.key}`, toPhone: t.phone, template: kind, params })), skipDuplicates: true })
 }
 
 function scope(user: SessionUser): Prisma.NotificationWhereInput {

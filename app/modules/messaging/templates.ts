@@ -55,6 +55,7 @@ const TEMPLATES: Record<string, Template> = {
 	'appeal.changed': APPEAL_DECIDED,
 	'rights.fulfilled': RIGHTS_ANSWERED,
 	'rights.refused': RIGHTS_ANSWERED,
+	'rights.answered_in_person': { code: 'SMS_YY_RIGHTS_ANSWERED_OFFICE', vars: () => ({}), text: () => '您在社区提出的个人信息申请已有答复，请到社区办公室领取书面答复。' },
 	'rights.due_soon': { code: 'SMS_YY_RIGHTS_DUE', vars: (p) => ({ dueOn: str(p.day) }), text: (v) => `有一件个人信息权利申请须在${v.dueOn}前答复，请登录颐养处理。` },
 	'rights.overdue': { code: 'SMS_YY_RIGHTS_OVERDUE', vars: (p) => ({ dueOn: str(p.day) }), text: (v) => `有一件个人信息权利申请已超过答复期限（${v.dueOn}），请登录颐养尽快处理。` },
 	'registry.residence_rejected': { code: 'SMS_YY_RESIDENCE_UNVERIFIED', vars: () => ({}), text: () => '老人的户籍暂未核实，请登录颐养查看社区的说明。' },

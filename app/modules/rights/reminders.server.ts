@@ -3,22 +3,14 @@
 // community officers RIGHTS_REMIND_DAYS before the due date and, the day after it, tells the
 // district's officers as well. Each reminder is written once per request, in the transaction that
 // records it (a conditional update on the request), so a run repeated the same day tells nobody twice.
-import { transaction, type Tx } from '~/lib/db.server.ts'
+import { transaction } from '~/lib/db.server.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { addDays } from '~/lib/time.ts'
 import { notify } from '~/modules/messaging/notify.server.ts'
+import { officersToTell } from './officers.server.ts'
 import { RIGHTS_REMIND_DAYS } from './rules.ts'
 
 type Due = { id: string; dueOn: string; elder: string; communityId: string | null; districtId: string }
-
-/** The elder's community officers, and with `withDistrict` the district's officers as well. */
-async function officersOf(tx: Tx, r: Due, withDistrict: boolean) {
-	const rows = await sql`SELECT id FROM app_user WHERE active AND "closedAt" IS NULL AND (
-			(role = 'community_officer' AND "communityId" = ${r.communityId}::uuid)
-			OR (${withDistrict} AND role = 'bureau_district' AND "districtId" = ${r.districtId}))
-		ORDER BY id LIMIT 50`.rows<{ id: string }>(tx)
-	return rows.map((o) => ({ userId: o.id }))
-}
 
 /** One stage of reminders: requests whose `column` is unset and whose due date meets `due`. */
 async function remind(today: string, stage: 'soon' | 'overdue') {
@@ -32,7 +24,7 @@ async function remind(today: string, stage: 'soon' | 'overdue') {
 				WHERE r.id = ${id}::uuid AND e.id = r."elderId" AND r.status = 'open' AND r.${column} IS NULL
 				RETURNING r.id, to_char(r."dueOn", 'YYYY-MM-DD') AS "dueOn", e.name AS elder, e."communityId", e."districtId"`.first<Due>(tx)
 			if (!r) return false
-			const officers = await officersOf(tx, r, stage === 'overdue')
+			const officers = await officersToTell(tx, { communityId: r.communityId, districtId: stage === 'overdue' ? r.districtId : undefined })
 			await notify(tx, officers, stage === 'soon' ? 'rights.due_soon' : 'rights.overdue', { params: { elder: r.elder, day: r.dueOn, requestId: r.id }, dedupe: `${r.id}:${stage}`, sms: true })
 			return true
 		})

@@ -4,6 +4,10 @@
 // and the city: REGISTRAR_ROLES within elderScope) answer within 30 days of filing (GB/T 35273-2020
 // §8.7), once, and give their reasons when they refuse (art. 50). Filing and deciding are audited in
 // their transaction; the elder's community officers and the family are told in the app.
+// An elder without a family account (or a guardian, or an agent with a written authorisation) asks at
+// the community office in person: an officer in scope records the request, with what was checked of
+// the requester's identity; it is decided in the same queue, the answer printed at the office
+// (/registry/requests/:id/answer) and texted to a mobile number if the requester gave one.
 import { prisma, transaction } from '~/lib/db.server.ts'
 import { failureOf } from '~/lib/db-rules.server.ts'
 import { fail, fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
@@ -15,7 +19,8 @@ import { elderScope, REGISTRAR_ROLES } from '~/modules/auth/access.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { notify } from '~/modules/messaging/notify.server.ts'
 import { isOverdue, rightsDueOn, type RightsKind, type RightsStatus } from './rules.ts'
-import type { DecideRightsRequestInput, FileRightsRequestInput, WithdrawRightsRequestInput } from './schemas.ts'
+import { officersToTell } from './officers.server.ts'
+import type { DecideRightsRequestInput, FileRightsRequestInput, RecordInPersonRightsRequestInput, WithdrawRightsRequestInput } from './schemas.ts'
 
 /** Who decides: the officers who register and edit the elder's record, within their scope. */
 export const RIGHTS_DECIDER_ROLES = REGISTRAR_ROLES
@@ -44,10 +49,7 @@ export async function fileRightsRequest(user: SessionUser, input: FileRightsRequ
 				select: { id: true, dueOn: true },
 			})
 			// The elder's community officers hold the record day to day: they are told; the queue shows it to the others in scope.
-			if (elder.communityId) {
-				const officers = await tx.user.findMany({ where: { role: 'community_officer', communityId: elder.communityId, active: true }, select: { id: true }, take: 50 })
-				await notify(tx, officers.map((o) => ({ userId: o.id })), 'rights.requested', { params: { kind: input.kind, elder: elder.name }, dedupe: request.id })
-			}
+			await notify(tx, await officersToTell(tx, { communityId: elder.communityId }), 'rights.requested', { params: { kind: input.kind, elder: elder.name }, dedupe: request.id })
 			await audit({ actor: user, action: 'rights.request_file', entityType: 'rights_request', entityId: request.id, districtId: elder.districtId, ip, details: { elderId: input.elderId, kind: input.kind, dueOn: toDateString(request.dueOn) } }, tx)
 			return ok({ id: request.id })
 		})
@@ -55,6 +57,63 @@ export async function fileRightsRequest(user: SessionUser, input: FileRightsRequ
 		// rights_request_one_open: the same kind is already open for this elder (409).
 		return failureOf(error)
 	}
+}
+
+/**
+ * An officer in scope records a request the elder (or a guardian, or an agent) made in person at the
+ * office, once the requester's identity and standing were checked (the schema matches the document to
+ * who asked). One open request of a kind per elder among those made in person (409). Audited; the
+ * elder's other community officers are told.
+ */
+export async function recordInPersonRightsRequest(user: SessionUser, elderId: string, input: RecordInPersonRightsRequestInput, ip: string | null): Promise<Outcome<{ id: string }>> {
+	if (!RIGHTS_DECIDER_ROLES.includes(user.role)) return fail('rights.errors.officerOnly', 403)
+	try {
+		return await transaction(async (tx) => {
+			const elder = await tx.elder.findFirst({ where: { AND: [{ id: elderId }, elderScope(user)] }, select: { id: true, name: true, districtId: true, communityId: true } })
+			if (!elder) return fail('rights.errors.elderNotFound', 404)
+			const now = new Date()
+			const request = await tx.rightsRequest.create({
+				data: {
+					elderId: elder.id,
+					filedById: user.id,
+					requesterName: input.requesterName,
+					requesterRelation: input.requesterRelation,
+					identityDocument: input.identityDocument,
+					contactPhone: input.contactPhone,
+					kind: input.kind,
+					wrongInfo: input.wrongInfo,
+					correctInfo: input.correctInfo,
+					reason: input.reason,
+					dueOn: new Date(`${rightsDueOn(shanghaiDate(now))}T00:00:00Z`),
+					createdAt: now,
+				},
+				select: { id: true, dueOn: true },
+			})
+			await notify(tx, await officersToTell(tx, { communityId: elder.communityId, except: user.id }), 'rights.requested', { params: { kind: input.kind, elder: elder.name }, dedupe: request.id })
+			await audit(
+				{
+					actor: user,
+					action: 'rights.request_record',
+					entityType: 'rights_request',
+					entityId: request.id,
+					districtId: elder.districtId,
+					ip,
+					details: { elderId: elder.id, kind: input.kind, requesterRelation: input.requesterRelation, identityDocument: input.identityDocument, dueOn: toDateString(request.dueOn) },
+				},
+				tx,
+			)
+			return ok({ id: request.id })
+		})
+	} catch (error) {
+		// rights_request_one_open_in_person: the same kind is already open for this elder (409).
+		return failureOf(error)
+	}
+}
+
+/** The elder an officer records an in-person request for (in scope), or null (404). */
+export async function elderForInPersonRequest(user: SessionUser, elderId: string) {
+	if (!RIGHTS_DECIDER_ROLES.includes(user.role)) return null
+	return prisma.elder.findFirst({ where: { AND: [{ id: elderId }, elderScope(user)] }, select: { id: true, name: true, idNumberMasked: true, phone: true } })
 }
 
 const familySelect = {
@@ -93,6 +152,11 @@ export async function listMyRightsRequests(user: SessionUser, page = 1) {
 const officerSelect = {
 	...familySelect,
 	user: { select: { name: true, phone: true } },
+	filedBy: { select: { name: true } },
+	requesterName: true,
+	requesterRelation: true,
+	identityDocument: true,
+	contactPhone: true,
 	decidedBy: { select: { name: true } },
 	elder: { select: { id: true, name: true, idNumberMasked: true, community: { select: { nameZh: true, nameEn: true } } } },
 } as const
@@ -130,7 +194,7 @@ export async function decideRightsRequest(user: SessionUser, input: DecideRights
 	return transaction(async (tx) => {
 		const request = await tx.rightsRequest.findFirst({
 			where: { id: input.requestId, elder: elderScope(user) },
-			select: { id: true, kind: true, status: true, userId: true, elder: { select: { id: true, name: true, districtId: true } } },
+			select: { id: true, kind: true, status: true, userId: true, contactPhone: true, elder: { select: { id: true, name: true, districtId: true } } },
 		})
 		if (!request) return fail('rights.errors.notFound', 404)
 		const fulfil = input.decision === 'fulfil'
@@ -141,7 +205,12 @@ export async function decideRightsRequest(user: SessionUser, input: DecideRights
 			data: { status: fulfil ? 'fulfilled' : 'refused', decidedById: user.id, decidedAt: new Date(), answer },
 		})
 		if (count === 0) return fail('rights.errors.decided', 409)
-		await notify(tx, { userId: request.userId }, fulfil ? 'rights.fulfilled' : 'rights.refused', { params: { kind: request.kind, elder: request.elder.name, answer: answer ?? '' }, dedupe: request.id, sms: true })
+		if (request.userId) {
+			await notify(tx, { userId: request.userId }, fulfil ? 'rights.fulfilled' : 'rights.refused', { params: { kind: request.kind, elder: request.elder.name, answer: answer ?? '' }, dedupe: request.id, sms: true })
+		} else if (request.contactPhone) {
+			// Made in person: the requester has no account; the text says the answer is at the office.
+			await notify(tx, { phone: request.contactPhone }, 'rights.answered_in_person', { dedupe: request.id, sms: true })
+		}
 		await audit(
 			{
 				actor: user,
@@ -150,7 +219,7 @@ export async function decideRightsRequest(user: SessionUser, input: DecideRights
 				entityId: request.id,
 				districtId: request.elder.districtId,
 				ip,
-				details: { elderId: request.elder.id, kind: request.kind, userId: request.userId, answer: answer ?? '' },
+				details: { elderId: request.elder.id, kind: request.kind, userId: request.userId, inPerson: request.userId === null, answer: answer ?? '' },
 			},
 			tx,
 		)
@@ -167,6 +236,18 @@ export async function withdrawRightsRequest(user: SessionUser, input: WithdrawRi
 		const { count } = await tx.rightsRequest.updateMany({ where: { id: request.id, status: 'open' }, data: { status: 'withdrawn', decidedAt: new Date() } })
 		if (count === 0) return fail('rights.errors.decided', 409)
 		await audit({ actor: user, action: 'rights.request_withdraw', entityType: 'rights_request', entityId: request.id, districtId: request.elder.districtId, ip, details: { elderId: request.elder.id, kind: request.kind } }, tx)
+		return ok(null)
+	})
+}
+
+/** An officer in scope records that whoever made a request in person takes it back (online ones are the family's to withdraw: 404). Audited. */
+export async function withdrawInPersonRightsRequest(user: SessionUser, input: WithdrawRightsRequestInput, ip: string | null): Promise<Outcome<null>> {
+	return transaction(async (tx) => {
+		const request = await tx.rightsRequest.findFirst({ where: { id: input.requestId, userId: null, elder: elderScope(user) }, select: { id: true, kind: true, elder: { select: { id: true, districtId: true } } } })
+		if (!request) return fail('rights.errors.notFound', 404)
+		const { count } = await tx.rightsRequest.updateMany({ where: { id: request.id, status: 'open' }, data: { status: 'withdrawn', decidedAt: new Date() } })
+		if (count === 0) return fail('rights.errors.decided', 409)
+		await audit({ actor: user, action: 'rights.request_withdraw', entityType: 'rights_request', entityId: request.id, districtId: request.elder.districtId, ip, details: { elderId: request.elder.id, kind: request.kind, inPerson: true } }, tx)
 		return ok(null)
 	})
 }

@@ -14,6 +14,24 @@ export const RIGHTS_DUE_DAYS = 30
 /** How many days before the due date the elder's community officers are reminded (rights/reminders.server.ts). */
 export const RIGHTS_REMIND_DAYS = 5
 
+/**
+ * Who asks in person at the office (an elder without a family account): the elder, a guardian, or an
+ * agent with the elder's written authorisation; and what the officer must see for each before
+ * recording it (the elder's own identity card or household register; a guardian's proof of
+ * guardianship; an agent's authorisation).
+ */
+export const RIGHTS_REQUESTER_RELATIONS = ['self', 'guardian', 'agent'] as const
+export type RightsRequesterRelation = (typeof RIGHTS_REQUESTER_RELATIONS)[number]
+
+export const RIGHTS_IDENTITY_DOCUMENTS = ['resident_id', 'household_register', 'guardianship', 'authorisation'] as const
+export type RightsIdentityDocument = (typeof RIGHTS_IDENTITY_DOCUMENTS)[number]
+
+export const DOCUMENTS_FOR_RELATION: Record<RightsRequesterRelation, readonly RightsIdentityDocument[]> = {
+	self: ['resident_id', 'household_register'],
+	guardian: ['guardianship'],
+	agent: ['authorisation'],
+}
+
 /** Longest text a family or officer writes in a request or its answer. */
 export const RIGHTS_TEXT_MAX = 500
 
