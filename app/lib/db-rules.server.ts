@@ -156,6 +156,10 @@ export const DB_RULES: Record<string, DbRule> = {
 	cremation_record_elderId_key: conflict(undefined, 'allowance:import.errors.concurrent'),
 	// ---- allowance disbursement (issue 13)
 	elder_bank_card_complete: internal('recordCard writes the card, its bank and holder together'),
+	elder_id_number_erased: internal('the retention sweep erases the number and stamps idNumberErasedAt together'),
+	elder_no_card_without_id_number: internal('recordCard refuses an elder whose number was erased; the sweep erases the card with the number'),
+	identity_retention_years_range: internal('retentionSchema bounds the years'),
+	identity_retention_two_people: internal('decideChange refuses the proposer before writing'),
 	allowance_bank_file_runId_fileNo_key: internal('file numbers are taken under the run row lock'),
 	allowance_bank_file_fileNumber_key: internal('file numbers are taken under the run row lock'),
 	allowance_disbursement_fileId_line_key: internal('lines are numbered by row_number() in one INSERT'),

@@ -45,7 +45,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 		if (!parsed.ok) return parsed.response
 		const outcome = await recordCard(user, elderId, parsed.value, clientIp(request))
 		invariantResponse(outcome.ok || outcome.status !== 404, 'Not found', { status: 404 })
-		invariantResponse(outcome.ok, 'Forbidden', { status: 403 })
+		invariantResponse(outcome.ok || outcome.status !== 403, 'Forbidden', { status: 403 })
 		return replyOutcome(parsed, outcome)
 	}
 	invariantResponse((LIVENESS_ROLES as readonly string[]).includes(user.role), 'You do not have access to this page.', { status: 403 })

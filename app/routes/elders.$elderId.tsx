@@ -46,7 +46,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 	if (intent === 'reveal') {
 		if (mayRevealIdNumber(user)) await requireRecentAuth(request, user)
 		const result = await revealIdNumber(user, elderId, ip)
-		if (!result.ok) throw new Response(result.status === 403 ? 'Forbidden' : 'Not found', { status: result.status })
+		if (!result.ok) throw new Response(result.status === 403 ? 'Forbidden' : result.status === 410 ? 'Erased' : 'Not found', { status: result.status })
 		return data({ idNumber: result.idNumber, birthDate: result.birthDate }, { headers: { 'Cache-Control': 'no-store' } })
 	}
 	// The family's phone at the elder's home (issue 11 item 4): the location later check-ins are measured against.
@@ -110,7 +110,13 @@ export default function ElderPage() {
 							<span className="mono" data-testid={revealed ? 'full-id' : 'masked-id'}>
 								{revealed?.idNumber ?? elder.idNumberMasked}
 							</span>
-							{canReveal && !revealed ? (
+							{elder.idNumberErasedAt ? (
+								<span className="hint" data-testid="id-erased">
+									{' '}
+									{t('registry.idErased', { date: formatDay(elder.idNumberErasedAt, i18n.language) })}
+								</span>
+							) : null}
+							{canReveal && !revealed && !elder.idNumberErasedAt ? (
 								<PostButton className="inline-form" hidden={{ intent: 'reveal' }} label={t('elders.reveal')} />
 							) : null}
 						</>,

@@ -216,7 +216,7 @@ describe('bank files, returns and re-issue', () => {
 		// Elder A's line: full identity and card numbers, amount with two decimals, the month in the remark.
 		const elderA = await prisma.elder.findUniqueOrThrow({ where: { id: a.id } })
 		const lineA = lines.find((l) => l[3] === aCard)!
-		expect(lineA).toEqual([expect.stringMatching(/^\d+$/), '退回老人', decryptIdNumber(elderA.idNumberCipher), aCard, '100.00', `${month} 高龄津贴`])
+		expect(lineA).toEqual([expect.stringMatching(/^\d+$/), '退回老人', decryptIdNumber(elderA.idNumberCipher!), aCard, '100.00', `${month} 高龄津贴`])
 		// No cell can start a formula.
 		expect(lines.find((l) => l[1]!.includes('HYPERLINK'))![1]).toBe(`'=HYPERLINK("x")`)
 		expect(lines.every((l) => l[2]!.length === 18 && /^\d{16,19}$/.test(l[3]!))).toBe(true)

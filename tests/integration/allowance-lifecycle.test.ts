@@ -231,7 +231,7 @@ describe('the monthly allowance run over HTTP', () => {
 		const firstElder = await prisma.elder.findUniqueOrThrow({ where: { id: first.elderId } })
 		const row = lines.find((l) => l.includes(decryptCardNumber(firstElder.bankCardCipher!)))!.split(',')
 		expect(row[1]).toBe(firstElder.bankAccountHolder)
-		expect(row[2]).toBe(decryptIdNumber(firstElder.idNumberCipher)) // the full identity number: the bank needs it
+		expect(row[2]).toBe(decryptIdNumber(firstElder.idNumberCipher!)) // the full identity number: the bank needs it
 		expect(row[4]).toBe(`${first.amountFen / 100}.00`)
 		expect((await prisma.allowanceRun.findUniqueOrThrow({ where: { id: runId } })).status).toBe('disbursed')
 		// Downloading the file again returns it unchanged; exporting again with nothing new is refused.
@@ -294,7 +294,7 @@ describe('the monthly allowance run over HTTP', () => {
 		const paid = await prisma.allowancePayment.findFirstOrThrow({ where: { month: M, status: 'sent', run: { status: 'disbursed' } } })
 		const elder = await prisma.elder.findUniqueOrThrow({ where: { id: paid.elderId } })
 		const other = await prisma.elder.findFirstOrThrow({ where: { id: { not: elder.id }, deathDate: null } })
-		const idNumber = decryptIdNumber(elder.idNumberCipher)
+		const idNumber = decryptIdNumber(elder.idNumberCipher!)
 		const deathDate = `${addMonths(M, -1)}-15`
 		const good = makeIdNumber('420802', '1930-01-01', 777)
 		const badChecksum = good.slice(0, 17) + (good[17] === '1' ? '2' : '1')
@@ -303,9 +303,9 @@ describe('the monthly allowance run over HTTP', () => {
 			`${idNumber},${elder.name},${deathDate},${deathDate}`, // line 2: matched
 			`${badChecksum},某某,2026-01-01,`, // 3: bad identity number
 			`${good},不存在,2026-01-01,`, // 4: unknown person
-			`${decryptIdNumber(other.idNumberCipher)},${other.name},2025-02-30,`, // 5: impossible date
+			`${decryptIdNumber(other.idNumberCipher!)},${other.name},2025-02-30,`, // 5: impossible date
 			`${idNumber},${elder.name},${deathDate},`, // 6: duplicate of line 2
-			`${decryptIdNumber(other.idNumberCipher)},别人,2026-01-02,`, // 7: name mismatch
+			`${decryptIdNumber(other.idNumberCipher!)},别人,2026-01-02,`, // 7: name mismatch
 		].join('\n')
 		const city = await as(MAKER)
 		await city.page('/bureau/allowance/cremation')

@@ -57,7 +57,7 @@ describe('streamed CSV uploads', () => {
 	it('imports a cremation file through the route as a multipart stream', async () => {
 		const recorded = (await prisma.cremationRecord.findMany({ select: { elderId: true } })).map((r) => r.elderId)
 		const elder = await prisma.elder.findFirstOrThrow({ where: { deathDate: null, id: { notIn: recorded }, birthDate: { lt: new Date('1960-01-01') } }, select: { id: true, name: true, idNumberCipher: true } })
-		const body = `身份证号,姓名,死亡日期\n${decryptIdNumber(elder.idNumberCipher)},${elder.name},2026-01-15\n420802193001011234,不存在,2026-01-01\n`
+		const body = `身份证号,姓名,死亡日期\n${decryptIdNumber(elder.idNumberCipher!)},${elder.name},2026-01-15\n420802193001011234,不存在,2026-01-01\n`
 		const before = await prisma.cremationRecord.count()
 		const res = await callAction<Reply>(cremationRoute, '/bureau/allowance/cremation', { formId: 'cremation', file: new File([body], 'cremation.csv', { type: 'text/csv' }) }, { as: await signIn(CITY) })
 		expect(res.status).toBe(200)

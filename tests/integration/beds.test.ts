@@ -414,7 +414,7 @@ describe('vacancies and stay requests', () => {
 		const status = await (await family.get('/stays')).text()
 		expect(status).toContain('已接受')
 		// Admitting from the request takes the held bed, not another one.
-		const idNumber = decryptIdNumber((await prisma.elder.findUniqueOrThrow({ where: { id: elder.id }, select: { idNumberCipher: true } })).idNumberCipher)
+		const idNumber = decryptIdNumber((await prisma.elder.findUniqueOrThrow({ where: { id: elder.id }, select: { idNumberCipher: true } })).idNumberCipher!)
 		await a.page(`/institution/admissions?request=${request.id}`)
 		expect((await a.post('/institution/admissions', { intent: 'admit', idNumber, bedId: otherBed!, admittedOn: today, stayRequestId: request.id })).status).toBe(200)
 		const admission = await prisma.admission.findFirstOrThrow({ where: { elderId: elder.id, dischargedOn: null } })

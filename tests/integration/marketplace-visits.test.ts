@@ -111,7 +111,7 @@ describe('visit verification', () => {
 		const bed = await prisma.bed.findFirstOrThrow({ where: { providerId: institution.providerId, status: 'vacant' }, select: { id: true } })
 		const elder = await prisma.elder.findUniqueOrThrow({ where: { id: booking.elderId }, select: { idNumberCipher: true } })
 		const visitDay = shanghaiDate(booking.startsAt)
-		const admitted = await admitElder(institution, { idNumber: decryptIdNumber(elder.idNumberCipher), bedId: bed.id, admittedOn: addDays(visitDay, -1) })
+		const admitted = await admitElder(institution, { idNumber: decryptIdNumber(elder.idNumberCipher!), bedId: bed.id, admittedOn: addDays(visitDay, -1) })
 		expect(admitted.ok).toBe(true)
 		const start = booking.startsAt
 		await checkIn(user, bookingId, { intent: 'check-in', method: 'code', code: booking.visitCode }, start)

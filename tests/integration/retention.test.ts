@@ -55,7 +55,7 @@ describe('retention sweep', () => {
 		expect(await prisma.notification.count({ where: { id: toClosed.id } })).toBe(0)
 
 		const again = await (await retentionQueue().add('sweep', {})).waitUntilFinished(events, 60_000)
-		expect(again).toEqual({ sessions: 0, notifications: 0 })
+		expect(again).toEqual({ sessions: 0, notifications: 0, deceasedIdentities: 0 })
 	})
 
 	it('registers its daily scheduler and does not retry a bad payload', async () => {

@@ -58,7 +58,7 @@ describe('demo seed', () => {
 		const rows = await db.elder.findMany({ select: { idNumberCipher: true, idNumberHash: true, idNumberMasked: true, birthDate: true, gender: true } })
 		const today = new Date().toISOString().slice(0, 10)
 		for (const row of rows) {
-			const id = decryptIdNumber(row.idNumberCipher)
+			const id = decryptIdNumber(row.idNumberCipher!)
 			const parsed = parseIdNumber(id, { today })
 			expect(parsed.ok, id).toBe(true)
 			if (!parsed.ok) continue

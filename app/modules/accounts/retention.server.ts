@@ -1,7 +1,10 @@
 // Personal information kept no longer than its purpose needs (PIPL arts. 19, 47): a daily sweep
 // (app/jobs/retention.server.ts). What the law makes the bureau keep (the registry, money, the audit
-// log) is not touched here; docs/privacy.md has the whole schedule.
+// log) is not touched here, except deceased elders' identity numbers and cards once the bureau's
+// period has passed (elders/identity-retention.server.ts); docs/privacy.md has the whole schedule.
 import { sql } from '~/lib/sql.server.ts'
+import { shanghaiDate } from '~/lib/time.ts'
+import { eraseDeceasedIdentities } from '~/modules/elders/identity-retention.server.ts'
 
 /** How long after its purpose ends each kind of record is kept, in days. */
 export const RETENTION_DAYS = {
@@ -37,5 +40,6 @@ export async function applyRetention(now = new Date()) {
 	const closedAccountNotifications = await deleteInBatches(
 		() => sql`DELETE FROM notification WHERE id IN (SELECT n.id FROM notification n JOIN app_user u ON u.id = n."userId" WHERE u."closedAt" IS NOT NULL LIMIT ${BATCH})`,
 	)
-	return { sessions, notifications: notifications + closedAccountNotifications }
+	const deceasedIdentities = await eraseDeceasedIdentities(shanghaiDate(now))
+	return { sessions, notifications: notifications + closedAccountNotifications, deceasedIdentities }
 }

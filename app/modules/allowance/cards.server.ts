@@ -3,6 +3,7 @@
 // reveal, every change audited with the masks before and after.
 import { z } from 'zod'
 import { prisma, transaction } from '~/lib/db.server.ts'
+import { fieldFail } from '~/lib/outcome.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import { canActInDistrict, elderScope } from '~/modules/auth/access.server.ts'
@@ -27,9 +28,11 @@ export function mayRecordCard(user: SessionUser, districtId: string) {
  */
 export async function recordCard(user: SessionUser, elderId: string, input: z.infer<typeof cardRefSchema>, ip: string | null) {
 	if (!z.uuid().safeParse(elderId).success) return { ok: false as const, status: 404 }
-	const elder = await prisma.elder.findFirst({ where: { AND: [{ id: elderId }, elderScope(user)] }, select: { id: true, name: true, districtId: true, bankCardRef: true, bankName: true, bankAccountHolder: true } })
+	const elder = await prisma.elder.findFirst({ where: { AND: [{ id: elderId }, elderScope(user)] }, select: { id: true, name: true, districtId: true, bankCardRef: true, bankName: true, bankAccountHolder: true, idNumberErasedAt: true } })
 	if (!elder) return { ok: false as const, status: 404 }
 	if (!mayRecordCard(user, elder.districtId)) return { ok: false as const, status: 403 }
+	// The elder died long ago and the identity number was erased (identity-retention.server.ts): no bank file could carry a card.
+	if (elder.idNumberErasedAt) return fieldFail('cardNumber', 'allowance:errors.card.idErased', 409)
 	const masked = maskCard(input.cardNumber)
 	const holder = input.holderName || elder.name
 	const result = await transaction(async (tx) => {

@@ -12,7 +12,7 @@ import { audit } from '~/modules/audit/audit.server.ts'
 import type { SessionUser } from './session.server.ts'
 import { twoPersonRefusal } from './two-person.server.ts'
 
-export type ChangeKind = 'allowance_settings' | 'subsidy_policy_create' | 'subsidy_policy_version' | 'construction_rate' | 'grading_criteria' | 'inspection_limit'
+export type ChangeKind = 'allowance_settings' | 'subsidy_policy_create' | 'subsidy_policy_version' | 'construction_rate' | 'grading_criteria' | 'inspection_limit' | 'identity_retention'
 
 export async function proposeChange(user: SessionUser, kind: ChangeKind, payload: Prisma.InputJsonValue, subjectId: string | null, ip: string | null): Promise<Outcome<{ id: string }>> {
 	const row = await transaction(async (tx) => {

@@ -112,6 +112,7 @@ export async function getElder(user: SessionUser, elderId: string) {
 			emergencyContactName: true,
 			emergencyContactPhone: true,
 			residenceVerifiedAt: true,
+			idNumberErasedAt: true,
 			version: true,
 			homeLocatedAt: true,
 			homeLocationSource: true,
@@ -127,6 +128,8 @@ export async function revealIdNumber(user: SessionUser, elderId: string, ip: str
 	if (!z.uuid().safeParse(elderId).success) return { ok: false as const, status: 404 }
 	const elder = await prisma.elder.findFirst({ where: { AND: [{ id: elderId }, elderScope(user)] }, select: { id: true, districtId: true, idNumberCipher: true } })
 	if (!elder) return { ok: false as const, status: 404 }
+	// Erased after the bureau's period since the death (identity-retention.server.ts): nothing to reveal.
+	if (!elder.idNumberCipher) return { ok: false as const, status: 410 }
 	await audit({ actor: user, action: 'pii.reveal_id_number', entityType: 'elder', entityId: elder.id, districtId: elder.districtId, ip })
 	const idNumber = decryptIdNumber(elder.idNumberCipher)
 	return { ok: true as const, idNumber, birthDate: `${idNumber.slice(6, 10)}-${idNumber.slice(10, 12)}-${idNumber.slice(12, 14)}` }
