@@ -5,7 +5,7 @@
 // made on /provider by the managers only. Days are passed explicitly: no test depends on the clock.
 import { QueueEvents, Worker } from 'bullmq'
 import { afterAll, describe, expect, it } from 'vitest'
-import { BOOKING_DIGEST_QUEUE, BOOKING_DIGEST_SCHEDULER_ID, bookingDigestQueue, enqueueBookingDigest, ensureBookingDigestScheduler } from '~/jobs/booking-digest.server.ts'
+import { BOOKING_DIGEST_QUEUE, BOOKING_DIGEST_SCHEDULER_ID, bookingDigestQueue, enqueueBookingDigest, enqueueYesterday, ensureBookingDigestScheduler } from '~/jobs/booking-digest.server.ts'
 import { getQueue, queuePrefix, workerConnection } from '~/jobs/queues.server.ts'
 import { prisma, transaction } from '~/lib/db.server.ts'
 import { closedAccountPhone } from '~/lib/text.ts'
@@ -160,6 +160,12 @@ describe('the daily summary', () => {
 		const again = await (await enqueueBookingDigest('2026-05-06', { unique: 'retry' })).waitUntilFinished(events, 60_000)
 		expect(again).toEqual({ day: '2026-05-06', texts: 0 })
 		expect((await digestsOf([p.staffId])).map((t) => t.params)).toEqual([{ day: '2026-05-06', count: 1, awaiting: 1 }])
+	})
+
+	it('the scheduled run summarises the Shanghai day before, even in the hours when UTC is a day behind', async () => {
+		expect(await enqueueYesterday(fromShanghai('2026-06-02', '08:00'))).toBe('2026-06-01')
+		expect(await enqueueYesterday(fromShanghai('2026-06-02', '00:30'))).toBe('2026-06-01')
+		expect(await bookingDigestQueue().getJob('booking-digest-2026-06-01')).toBeTruthy()
 	})
 
 	it('words the summary without any elder’s name', () => {
