@@ -10,7 +10,8 @@ import { statusReviewQueue } from './status-review.server.ts'
 import { dueProcessQueue } from './due-process.server.ts'
 import { operatingSubsidyQueue } from './operating-subsidy.server.ts'
 import { retentionQueue } from './retention.server.ts'
+import { bookingDigestQueue } from './booking-digest.server.ts'
 
 export function allQueues() {
-	return [allowanceQueue(), snapshotQueue(), marketplaceQueue(), subsidyGrantQueue(), subsidyClaimsQueue(), smsQueue(), statusReviewQueue(), registryImportQueue(), dueProcessQueue(), operatingSubsidyQueue(), retentionQueue()]
+	return [allowanceQueue(), snapshotQueue(), marketplaceQueue(), subsidyGrantQueue(), subsidyClaimsQueue(), smsQueue(), statusReviewQueue(), registryImportQueue(), dueProcessQueue(), operatingSubsidyQueue(), retentionQueue(), bookingDigestQueue()]
 }

@@ -8,30 +8,37 @@ import { ActionForm, Field, replyDone, useReplyForm } from '~/components/forms.t
 import { CommunityLimit } from '~/components/marketplace.tsx'
 import { Notice } from '~/components/notice.tsx'
 import { Money } from '~/components/ui.tsx'
-import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { answerForm, parseForm, replyOutcome } from '~/lib/forms.server.ts'
+import { clientIp } from '~/lib/http.server.ts'
 import { ok } from '~/lib/outcome.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { getOwnProvider, updateTerms } from '~/modules/marketplace/catalogue.server.ts'
 import { isProviderManager } from '~/modules/accounts/accounts.server.ts'
+import { bookingTextsOf, setBookingTexts } from '~/modules/accounts/booking-texts.server.ts'
+import { BOOKING_TEXTS, bookingTextsSchema } from '~/modules/accounts/schemas.ts'
 import { termsSchema } from '~/modules/marketplace/schemas.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, ['provider_staff'])
-	const [provider, manager] = await Promise.all([getOwnProvider(user), isProviderManager(user)])
-	return { provider, manager }
+	const [provider, manager, bookingTexts] = await Promise.all([getOwnProvider(user), isProviderManager(user), bookingTextsOf(user)])
+	return { provider, manager, bookingTexts }
 }
 
 export async function action({ request }: ActionFunctionArgs) {
 	const user = await requireRole(request, ['provider_staff'])
-	const parsed = parseForm(await readProtectedForm(request), termsSchema, { form: 'terms', invalidMessage: 'marketplace:errors.terms.range' })
+	const formData = await readProtectedForm(request)
+	// A manager's own choice of booking texts (refused for other staff by the module).
+	if (formData.get('intent') === 'bookingTexts')
+		return answerForm(formData, bookingTextsSchema, (value) => setBookingTexts(user, value, clientIp(request)), { form: 'booking-texts', resetForm: false })
+	const parsed = parseForm(formData, termsSchema, { form: 'terms', invalidMessage: 'marketplace:errors.terms.range' })
 	if (!parsed.ok) return parsed.response
 	await updateTerms(user, parsed.value)
 	return replyOutcome(parsed, ok(), { resetForm: false })
 }
 
 export default function ProviderHome() {
-	const { provider: p, manager } = useLoaderData<typeof loader>()
+	const { provider: p, manager, bookingTexts } = useLoaderData<typeof loader>()
 	const reply = useActionData<typeof action>()
 	const [form, fields] = useReplyForm<'holdMinutes' | 'freeCancelHours' | 'lateCancelFeePercent' | 'autoConfirm'>('terms', reply)
 	const { t } = useTranslation('marketplace')
@@ -91,7 +98,34 @@ export default function ProviderHome() {
 				<Field label={t('terms.lateCancelFeePercent')} errors={fields.lateCancelFeePercent.errors} inputProps={{ id: 'lateCancelFeePercent', name: 'lateCancelFeePercent', type: 'number', min: 0, max: 100, defaultValue: terms?.lateCancelFeePercent ?? 30 }} />
 				<FormSubmit form={form} errors={fields.autoConfirm.errors} label={t('terms.save')} />
 			</ActionForm>
+			{bookingTexts ? <BookingTextsForm current={bookingTexts} /> : null}
 		</section>
+	)
+}
+
+/** A manager's choice of how new bookings are texted to them: radio buttons, one submit (no script needed). */
+function BookingTextsForm({ current }: { current: (typeof BOOKING_TEXTS)[number] }) {
+	const reply = useActionData<typeof action>()
+	const [form, fields] = useReplyForm<'bookingTexts'>('booking-texts', reply)
+	const { t } = useTranslation('marketplace')
+	return (
+		<>
+			<h2 id="booking-texts-title">{t('bookingTexts.title')}</h2>
+			{replyDone(reply, 'booking-texts') ? <Notice>{t('bookingTexts.saved')}</Notice> : null}
+			<p id="booking-texts-lead" className="hint">
+				{t('bookingTexts.lead')}
+			</p>
+			<ActionForm form={form} intent="bookingTexts" className="grid-form">
+				<fieldset className="checks" aria-labelledby="booking-texts-title" aria-describedby="booking-texts-lead">
+					{BOOKING_TEXTS.map((choice) => (
+						<label key={choice}>
+							<input type="radio" name="bookingTexts" value={choice} defaultChecked={choice === current} required /> {t(`bookingTexts.${choice}`)}
+						</label>
+					))}
+				</fieldset>
+				<FormSubmit form={form} errors={fields.bookingTexts.errors} label={t('bookingTexts.save')} />
+			</ActionForm>
+		</>
 	)
 }
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_PASSWORD } from '../../prisma/seed-data.ts'
+import { makeProvider, TEST_PASSWORD } from '../factories/marketplace.ts'
 import { HttpClient, startApp } from '../setup/http.ts'
 
 // Issue 11 item 1: forms posted as plain HTML (before hydration, or with scripts off) must work, and
@@ -134,5 +135,23 @@ describe('plain-HTML form posts', () => {
 		const page = await filed.text()
 		expect(page).toContain('申请已提交')
 		expect(page).toContain('紧急联系人已变更，旧号码请删除')
+	})
+
+	it('a provider’s manager chooses how new bookings are texted without JavaScript: refused with 400 on the page, then saved', async () => {
+		const p = await makeProvider()
+		const client = new HttpClient(app.baseUrl)
+		await client.login(p.staffPhone, TEST_PASSWORD)
+		const { html } = await client.page('/provider')
+		expect(html).toContain('新预约短信提醒')
+		expect(html).toMatch(/checked="" value="each"/)
+		const choose = (bookingTexts: string) => client.post('/provider', { formId: 'booking-texts', intent: 'bookingTexts', bookingTexts }, { headers: { origin: app.baseUrl } })
+		const refused = await choose('weekly')
+		expect(refused.status).toBe(400)
+		expect(await refused.text()).toContain('请选择一种短信提醒方式')
+		const saved = await choose('daily')
+		expect(saved.status).toBe(200)
+		const page = await saved.text()
+		expect(page).toContain('短信提醒方式已保存。')
+		expect(page).toMatch(/checked="" value="daily"/)
 	})
 })

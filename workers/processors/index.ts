@@ -10,7 +10,8 @@ import { registryImportWorker } from './registry-import.ts'
 import { statusReviewWorker } from './status-review.ts'
 import { dueProcessWorker } from './due-process.ts'
 import { operatingSubsidyWorker } from './operating-subsidy.ts'
+import { bookingDigestWorker } from './booking-digest.ts'
 
 export type { WorkerDefinition } from './definition.ts'
 
-export const WORKERS: WorkerDefinition[] = [allowanceWorker, indicatorSnapshots, marketplaceWorker, subsidyGrantWorker, subsidyClaimsWorker, smsWorker, statusReviewWorker, registryImportWorker, dueProcessWorker, operatingSubsidyWorker, retentionWorker]
+export const WORKERS: WorkerDefinition[] = [allowanceWorker, indicatorSnapshots, marketplaceWorker, subsidyGrantWorker, subsidyClaimsWorker, smsWorker, statusReviewWorker, registryImportWorker, dueProcessWorker, operatingSubsidyWorker, retentionWorker, bookingDigestWorker]

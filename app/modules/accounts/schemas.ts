@@ -40,3 +40,10 @@ export const deactivateStaffSchema = staffAccountActSchema
 
 /** A provider's manager invites a member of the provider's own staff. */
 export const inviteProviderStaffSchema = z.object({ name: nameSchema, phone: phoneSchema })
+
+/** How a provider's manager is texted about new bookings (the BookingTexts enum of the database). */
+export const BOOKING_TEXTS = ['each', 'daily', 'off'] as const
+export type BookingTextsChoice = (typeof BOOKING_TEXTS)[number]
+
+/** A provider's manager chooses how new bookings are texted to them. */
+export const bookingTextsSchema = z.object({ bookingTexts: z.enum(BOOKING_TEXTS, { error: 'errors.bookingTexts.invalid' }) })

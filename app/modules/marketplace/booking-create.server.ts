@@ -271,7 +271,9 @@ type BookingRow = {
  * still running waits for this booking to commit); a free place taken, skipping places that other
  * bookings are taking right now (FOR UPDATE SKIP LOCKED, so nobody queues on one row); then, only
  * if a place was taken, the booking, its events and the notifications for both sides (the same
- * rows notify() writes, messaging/notify.server.ts: the provider's text goes to its active managers). A unique violation on the idempotency key (the same form submitted twice
+ * rows notify() writes, messaging/notify.server.ts: the provider's text goes to its active managers
+ * who chose a text for each booking; those who chose the daily summary get it from booking-digest.server.ts,
+ * those who chose none only the inbox). A unique violation on the idempotency key (the same form submitted twice
  * at once) undoes it all. Deferred triggers check at commit that the booking and its place agree.
  *
  * When no place was free to take but some were free in this statement's snapshot, bookings still
@@ -330,6 +332,7 @@ async function writeBooking(tx: Tx | undefined, row: BookingRow): Promise<'booke
 				INSERT INTO outbox ("toPhone", template, params, "dedupeKey")
 				SELECT u.phone, ${requested.kind}, ${params}::jsonb, ${requested.dedupe} || u.id FROM b CROSS JOIN app_user u
 				WHERE u."providerId" = ${row.providerId}::uuid AND u."providerManager" AND u.active AND u."closedAt" IS NULL AND u.phone ~ ${MOBILE_NUMBER.source}
+				  AND u."bookingTexts" = 'each'
 				UNION ALL
 				SELECT ${row.familyPhone}::text, ${confirmed.kind}, ${params}::jsonb, ${confirmed.dedupe} FROM b WHERE ${row.familyPhone}::text IS NOT NULL
 				ON CONFLICT ("dedupeKey") DO NOTHING

@@ -30,6 +30,12 @@ const TEMPLATES: Record<string, Template> = {
 	'booking.requested': { code: 'SMS_YY_BOOKING_REQUESTED', vars: offering, text: (v) => `您有一条新的预约申请：${v.offering}，请尽快处理。` },
 	'booking.confirmed': { code: 'SMS_YY_BOOKING_CONFIRMED', vars: offering, text: (v) => `您预约的${v.offering}已确认。` },
 	'booking.declined': { code: 'SMS_YY_BOOKING_DECLINED', vars: offering, text: (v) => `很抱歉，您预约的${v.offering}未被接受。` },
+	// The daily summary to a provider's manager who chose it (marketplace/booking-digest.server.ts).
+	'booking.digest': {
+		code: 'SMS_YY_BOOKING_DIGEST',
+		vars: (p) => ({ day: str(p.day), count: str(p.count), awaiting: str(p.awaiting) }),
+		text: (v) => `贵机构${v.day}收到新预约${v.count}条，其中${v.awaiting}条待确认，请登录颐养处理。`,
+	},
 	'booking.cancelled': { code: 'SMS_YY_BOOKING_CANCELLED', vars: offering, text: (v) => `预约${v.offering}已取消。` },
 	'payment.succeeded': { code: 'SMS_YY_PAYMENT_SUCCEEDED', vars: withAmount, text: (v) => `您已成功支付${v.offering}，金额${v.amount}元。` },
 	'payment.failed': { code: 'SMS_YY_PAYMENT_FAILED', vars: offering, text: (v) => `${v.offering}支付未成功，请重新支付。` },
