@@ -37,6 +37,7 @@ export const NAV_ITEMS: NavItem[] = [
 	{ to: '/registry/import', label: 'nav.registryImport', roles: ['community_officer', 'township_officer', 'bureau_district', 'bureau_city'] },
 	// rights of the person that need an officer (PIPL arts. 44–50)
 	{ to: '/registry/requests', label: 'nav.rightsRequests', roles: ['community_officer', 'township_officer', 'bureau_district', 'bureau_city'] },
+	{ to: '/bureau/retention', label: 'nav.retention', roles: ['bureau_district', 'bureau_city'] },
 	// statuses and capability assessment (issue 10)
 	{ to: '/statuses/review', label: 'statuses:nav.review', roles: ['community_officer', 'township_officer', 'bureau_district', 'bureau_city'] },
 	{ to: '/assessments', label: 'statuses:assessment.assess', roles: ['assessor', 'community_officer'] },

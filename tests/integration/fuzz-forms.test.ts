@@ -58,6 +58,7 @@ const FUZZ_ROUTES: Record<string, Entry> = {
 	'bureau.plan.tsx': {},
 	'bureau.population.tsx': {},
 	'bureau.providers.tsx': {},
+	'bureau.retention.tsx': {},
 	'bureau.staff.tsx': {},
 	'bureau.visits.tsx': {},
 	'centre.roll-call.tsx': {},

@@ -14,10 +14,6 @@ import { audit } from '~/modules/audit/audit.server.ts'
 import { decideChange, listPendingChanges, proposeChange } from '~/modules/auth/pending-changes.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 
-/** The bounds of the period the bureau may set (the database checks them too). */
-export const RETENTION_YEARS_MIN = 5
-export const RETENTION_YEARS_MAX = 30
-
 /** Elders erased per statement: short locks, whatever the backlog. */
 const BATCH = 1000
 

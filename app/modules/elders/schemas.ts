@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { parseIdNumber, type IdNumberProblem } from '~/modules/identity/id-number.ts'
 import { consentBox } from '~/modules/accounts/privacy.ts'
 import { nameSchema } from '~/modules/auth/schemas.ts'
+import { RETENTION_YEAR_CHOICES } from './retention-rules.ts'
 
 export const RELATIONSHIPS = ['child', 'spouse', 'grandchild', 'sibling', 'guardian', 'other'] as const
 
@@ -139,4 +140,9 @@ export type DecideClaimInput = z.infer<typeof decideClaimSchema>
 export const homeLocationSchema = z.object({
 	lat: z.coerce.number({ error: 'elders.home.noLocation' }).min(-90, 'elders.home.noLocation').max(90, 'elders.home.noLocation'),
 	lng: z.coerce.number({ error: 'elders.home.noLocation' }).min(-180, 'elders.home.noLocation').max(180, 'elders.home.noLocation'),
+})
+
+/** The bureau's period for deceased elders' identity numbers (identity-retention.server.ts): whole years within the bounds, or `keep` (never erased). */
+export const retentionSchema = z.object({
+	deceasedYears: z.enum(['keep', ...RETENTION_YEAR_CHOICES], { error: 'retention.errors.years' }).transform((v) => (v === 'keep' ? null : Number(v))),
 })

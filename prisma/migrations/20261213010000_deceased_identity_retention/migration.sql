@@ -29,3 +29,16 @@ ALTER TABLE "elder"
 
 -- The sweep's candidates: deceased elders whose number is still held, by date of death.
 CREATE INDEX "elder_deceased_id_held_idx" ON "elder" ("deathDate") WHERE "deathDate" IS NOT NULL AND "idNumberCipher" IS NOT NULL;
+
+-- The period is a pending change first (one officer proposes, another approves): its kind is added to
+-- whatever kinds the constraint allows when this runs.
+DO $$
+DECLARE kinds text;
+BEGIN
+	SELECT string_agg(DISTINCT quote_literal(k), ', ') INTO kinds FROM (
+		SELECT m[1] AS k FROM pg_constraint c, regexp_matches(pg_get_constraintdef(c.oid), '''([a-z_]+)''', 'g') AS m WHERE c.conname = 'pending_change_kind_valid'
+		UNION SELECT 'identity_retention'
+	) AS all_kinds;
+	ALTER TABLE pending_change DROP CONSTRAINT pending_change_kind_valid;
+	EXECUTE format('ALTER TABLE pending_change ADD CONSTRAINT pending_change_kind_valid CHECK (kind IN (%s))', kinds);
+END $$;
