@@ -7,10 +7,9 @@ import { FormSubmit } from '~/components/form-submit.tsx'
 import { ActionForm, Field, replyDone, useReplyForm } from '~/components/forms.tsx'
 import { CommunityLimit } from '~/components/marketplace.tsx'
 import { Notice } from '~/components/notice.tsx'
-import { Money } from '~/components/ui.tsx'
+import { Facts, Money } from '~/components/ui.tsx'
 import { answerForm, parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp } from '~/lib/http.server.ts'
-import { ok } from '~/lib/outcome.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { getOwnProvider, updateTerms } from '~/modules/marketplace/catalogue.server.ts'
@@ -33,8 +32,7 @@ export async function action({ request }: ActionFunctionArgs) {
 		return answerForm(formData, bookingTextsSchema, (value) => setBookingTexts(user, value, clientIp(request)), { form: 'booking-texts', resetForm: false })
 	const parsed = parseForm(formData, termsSchema, { form: 'terms', invalidMessage: 'marketplace:errors.terms.range' })
 	if (!parsed.ok) return parsed.response
-	await updateTerms(user, parsed.value)
-	return replyOutcome(parsed, ok(), { resetForm: false })
+	return replyOutcome(parsed, await updateTerms(user, parsed.value, clientIp(request)), { resetForm: false })
 }
 
 export default function ProviderHome() {
@@ -87,17 +85,33 @@ export default function ProviderHome() {
 			</Cards>
 			<h2>{t('terms.title')}</h2>
 			{replyDone(reply, 'terms') ? <Notice>{t('terms.saved')}</Notice> : null}
-			<ActionForm form={form} intent="terms" className="grid-form">
-				<div className="checks">
-					<label>
-						<input type="checkbox" name="autoConfirm" defaultChecked={terms?.autoConfirm ?? false} /> {t('terms.autoConfirm')}
-					</label>
-				</div>
-				<Field label={t('terms.holdMinutes')} errors={fields.holdMinutes.errors} inputProps={{ id: 'holdMinutes', name: 'holdMinutes', type: 'number', min: 5, max: 10080, defaultValue: terms?.holdMinutes ?? 720 }} />
-				<Field label={t('terms.freeCancelHours')} errors={fields.freeCancelHours.errors} inputProps={{ id: 'freeCancelHours', name: 'freeCancelHours', type: 'number', min: 0, max: 720, defaultValue: terms?.freeCancelHours ?? 24 }} />
-				<Field label={t('terms.lateCancelFeePercent')} errors={fields.lateCancelFeePercent.errors} inputProps={{ id: 'lateCancelFeePercent', name: 'lateCancelFeePercent', type: 'number', min: 0, max: 100, defaultValue: terms?.lateCancelFeePercent ?? 30 }} />
-				<FormSubmit form={form} errors={fields.autoConfirm.errors} label={t('terms.save')} />
-			</ActionForm>
+			{manager ? (
+				<ActionForm form={form} intent="terms" className="grid-form">
+					<div className="checks">
+						<label>
+							<input type="checkbox" name="autoConfirm" defaultChecked={terms?.autoConfirm ?? false} /> {t('terms.autoConfirm')}
+						</label>
+					</div>
+					<Field label={t('terms.holdMinutes')} errors={fields.holdMinutes.errors} inputProps={{ id: 'holdMinutes', name: 'holdMinutes', type: 'number', min: 5, max: 10080, defaultValue: terms?.holdMinutes ?? 720 }} />
+					<Field label={t('terms.freeCancelHours')} errors={fields.freeCancelHours.errors} inputProps={{ id: 'freeCancelHours', name: 'freeCancelHours', type: 'number', min: 0, max: 720, defaultValue: terms?.freeCancelHours ?? 24 }} />
+					<Field label={t('terms.lateCancelFeePercent')} errors={fields.lateCancelFeePercent.errors} inputProps={{ id: 'lateCancelFeePercent', name: 'lateCancelFeePercent', type: 'number', min: 0, max: 100, defaultValue: terms?.lateCancelFeePercent ?? 30 }} />
+					<FormSubmit form={form} errors={fields.autoConfirm.errors} label={t('terms.save')} />
+				</ActionForm>
+			) : (
+				<>
+					<Facts
+						items={[
+							[t('terms.autoConfirm'), terms?.autoConfirm ? t('terms.yes') : t('terms.no')],
+							[t('terms.holdMinutes'), String(terms?.holdMinutes ?? 720)],
+							[t('terms.freeCancelHours'), String(terms?.freeCancelHours ?? 24)],
+							[t('terms.lateCancelFeePercent'), String(terms?.lateCancelFeePercent ?? 30)],
+						]}
+					/>
+					<p className="hint" data-testid="terms-manager-only">
+						{t('terms.managerOnly')}
+					</p>
+				</>
+			)}
 			{bookingTexts ? <BookingTextsForm current={bookingTexts} /> : null}
 		</section>
 	)

@@ -226,3 +226,31 @@ describe('the choice on /provider', () => {
 		expect((await choose(await signIn({ id: f.userId }), 'off')).status).toBe(403)
 	})
 })
+
+describe('the booking terms on /provider', () => {
+	const setTerms = (as: Awaited<ReturnType<typeof signIn>>, fields: Record<string, string>) =>
+		callAction(providerHome, '/provider', { intent: 'terms', formId: 'terms', holdMinutes: '60', freeCancelHours: '12', lateCancelFeePercent: '50', ...fields }, { as })
+	const termsOf = (providerId: string) => prisma.providerProfile.findUniqueOrThrow({ where: { providerId }, select: { autoConfirm: true, holdMinutes: true, freeCancelHours: true, lateCancelFeePercent: true } })
+
+	it('are set by a manager, audited with the terms before and after; other staff read them and are refused', async () => {
+		const p = await providerWith('each')
+		const before = await termsOf(p.providerId)
+		const caregiver = await makeUser({ role: 'provider_staff', providerId: p.providerId, districtId: 'dongbao' })
+		const staff = await signIn({ id: caregiver.id })
+		expect((await callLoader<{ manager: boolean }>(providerHome, '/provider', { as: staff })).data.manager).toBe(false)
+		const refused = await setTerms(staff, { lateCancelFeePercent: '100' })
+		expect(refused.status).toBe(403)
+		expect(JSON.stringify(refused.data)).toContain('marketplace:errors.terms.managerOnly')
+		expect(await termsOf(p.providerId)).toEqual(before)
+		expect(await prisma.auditLog.count({ where: { action: 'provider.terms_update', entityId: p.providerId } })).toBe(0)
+
+		const manager = await signIn({ id: p.staffId })
+		expect((await setTerms(manager, { lateCancelFeePercent: '101' })).status).toBe(400)
+		const saved = await setTerms(manager, { autoConfirm: 'on' })
+		expect(saved.status).toBe(200)
+		const after = { autoConfirm: true, holdMinutes: 60, freeCancelHours: 12, lateCancelFeePercent: 50 }
+		expect(await termsOf(p.providerId)).toEqual(after)
+		const entries = await prisma.auditLog.findMany({ where: { action: 'provider.terms_update', entityId: p.providerId }, select: { details: true, actorId: true } })
+		expect(entries).toEqual([{ details: { before, after }, actorId: p.staffId }])
+	})
+})

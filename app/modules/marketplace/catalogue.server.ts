@@ -4,7 +4,9 @@ import { z } from 'zod'
 import { prisma, transaction, type Tx } from '~/lib/db.server.ts'
 import { failureOf } from '~/lib/db-rules.server.ts'
 import { dateOnly, shanghaiDate, toDateString } from '~/lib/time.ts'
-import { fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
+import { fail, fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
+import { isProviderManager } from '~/modules/accounts/accounts.server.ts'
+import { audit } from '~/modules/audit/audit.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { CATEGORIES_BY_KIND } from './categories.ts'
 import { requireApprovedProvider } from './provider-standing.server.ts'
@@ -161,10 +163,21 @@ export async function addClosure(user: SessionUser, offeringId: string | null, i
 	return { ok: true, value: null }
 }
 
-export async function updateTerms(user: SessionUser, input: z.infer<typeof termsSchema>) {
+/**
+ * The provider's booking terms (confirmation, hold, free cancellation, the late-cancellation fee):
+ * they decide what families pay, so only its managers set them, and each change is audited with the
+ * terms before and after.
+ */
+export async function updateTerms(user: SessionUser, input: z.infer<typeof termsSchema>, ip: string | null): Promise<Outcome<null>> {
 	const providerId = providerIdOf(user)
 	const data = { autoConfirm: input.autoConfirm, holdMinutes: input.holdMinutes, freeCancelHours: input.freeCancelHours, lateCancelFeePercent: input.lateCancelFeePercent }
-	await prisma.providerProfile.upsert({ where: { providerId }, create: { providerId, ...data }, update: data })
+	return transaction(async (tx) => {
+		if (!(await isProviderManager(user, tx))) return fail('marketplace:errors.terms.managerOnly', 403)
+		const before = await tx.providerProfile.findUnique({ where: { providerId }, select: { autoConfirm: true, holdMinutes: true, freeCancelHours: true, lateCancelFeePercent: true } })
+		await tx.providerProfile.upsert({ where: { providerId }, create: { providerId, ...data }, update: data })
+		await audit({ actor: user, action: 'provider.terms_update', entityType: 'provider', entityId: providerId, districtId: user.districtId, details: { before, after: data }, ip }, tx)
+		return ok(null)
+	})
 }
 
 /** The categories, districts and their communities a provider may offer in (for the offering form). */
