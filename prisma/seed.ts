@@ -980,6 +980,26 @@ export async function seed(options: SeedOptions = {}): Promise<SeedResult> {
 				[zhangWei, rows[0]!.id, JSON.stringify({ elderId: asked.elderId, kind: 'correction' }), filed],
 			)
 		}
+		// An elder of 龙泉社区 with no family account asked at the office yesterday for a copy of her record:
+		// the officer recorded it (the receipt printed at /registry/requests/<id>/paper).
+		const officer = userIds.get('13800000021')!
+		const { rows: walkIn } = await client.query<{ id: string; name: string }>(
+			`SELECT e.id, e.name FROM elder e JOIN app_user u ON u.id = $1 AND e."communityId" = u."communityId"
+			 WHERE e."deathDate" IS NULL AND NOT EXISTS (SELECT 1 FROM family_link l WHERE l."elderId" = e.id) ORDER BY e.name, e.id LIMIT 1`,
+			[officer],
+		)
+		if (walkIn[0]) {
+			const recorded = fromShanghai(addDays(today, -1), '09:30')
+			const { rows } = await client.query<{ id: string }>(
+				`INSERT INTO rights_request ("elderId", "filedById", "requesterName", "requesterRelation", "identityDocument", kind, "dueOn", "createdAt")
+				 VALUES ($1, $2, $3, 'self', 'resident_id', 'copy', ($4::date + 30), $5) RETURNING id`,
+				[walkIn[0].id, officer, walkIn[0].name, addDays(today, -1), recorded],
+			)
+			await client.query(
+				`INSERT INTO audit_log ("actorId", "actorRole", action, "entityType", "entityId", "districtId", details, at) VALUES ($1, 'community_officer', 'rights.request_record', 'rights_request', $2, 'dongbao', $3, $4)`,
+				[officer, rows[0]!.id, JSON.stringify({ elderId: walkIn[0].id, kind: 'copy', requesterRelation: 'self', identityDocument: 'resident_id' }), recorded],
+			)
+		}
 		lap(`  users: ${counts.users}, family links: ${counts.familyLinks}`)
 		await seedBeds(client, { scale, today, log })
 		lap('  beds, admissions, indicator snapshots')

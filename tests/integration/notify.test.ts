@@ -57,6 +57,19 @@ describe('notify', () => {
 		expect((await outboxOf(dedupe)).map((r) => r.toPhone)).toEqual([a.phone])
 	})
 
+	it('texts a bare mobile number (someone without an account) once, with no in-app message; never a landline', async () => {
+		const dedupe = crypto.randomUUID()
+		const before = await prisma.notification.count({ where: { kind: 'rights.answered_in_person' } })
+		await transaction((tx) => notify(tx, [{ phone: '13912345670' }, { phone: '0724-2345678' }], 'rights.answered_in_person', { dedupe, sms: true }))
+		await transaction((tx) => notify(tx, { phone: '13912345670' }, 'rights.answered_in_person', { dedupe, sms: true }))
+		expect(await outboxOf(dedupe)).toEqual([{ toPhone: '13912345670', template: 'rights.answered_in_person', params: {} }])
+		expect(await prisma.notification.count({ where: { kind: 'rights.answered_in_person' } })).toBe(before)
+		// Without `sms`, a bare number gets nothing at all.
+		const quiet = crypto.randomUUID()
+		await transaction((tx) => notify(tx, { phone: '13912345671' }, 'rights.answered_in_person', { dedupe: quiet }))
+		expect(await outboxOf(quiet)).toEqual([])
+	})
+
 	it('a booking’s one-statement write texts the provider’s managers, as notify does', async () => {
 		const p = await makeProvider({ autoConfirm: false })
 		const caregiver = await makeUser({ role: 'provider_staff', providerId: p.providerId, districtId: 'dongbao' })
