@@ -5,7 +5,8 @@ import { useTranslation } from 'react-i18next'
 import { Cards } from '~/components/cards.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { FormSubmit } from '~/components/form-submit.tsx'
-import { ActionForm, OrphanReplyErrors, SelectField, TextareaField, useReplyForm } from '~/components/forms.tsx'
+import { ActionForm, OrphanReplyErrors, SelectField, useReplyForm } from '~/components/forms.tsx'
+import { RightsRequestFields } from '~/components/rights-request-fields.tsx'
 import { When } from '~/components/marketplace.tsx'
 import { Notice } from '~/components/notice.tsx'
 import { Pager } from '~/components/pager.tsx'
@@ -16,7 +17,6 @@ import { pageParam, uuidParam } from '~/lib/query.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { fileRightsRequest, linkedElders, listMyRightsRequests, withdrawRightsRequest } from '~/modules/rights/requests.server.ts'
-import { RIGHTS_KINDS, RIGHTS_TEXT_MAX } from '~/modules/rights/rules.ts'
 import { fileRightsRequestSchema, withdrawRightsRequestSchema } from '~/modules/rights/schemas.server.ts'
 
 // A family member's requests about a linked elder that need an officer (PIPL arts. 44–50): a copy of
@@ -53,16 +53,7 @@ function FileForm({ elders, chosen }: { elders: { id: string; name: string }[]; 
 				placeholder={t('common.choose')}
 				options={elders.map((e) => ({ value: e.id, label: e.name }))}
 			/>
-			<SelectField
-				label={t('rights.kind')}
-				errors={fields.kind.errors}
-				selectProps={{ id: 'request-kind', name: 'kind', required: true }}
-				placeholder={t('common.choose')}
-				options={RIGHTS_KINDS.map((k) => ({ value: k, label: t(`rights.kinds.${k}`) }))}
-			/>
-			<TextareaField label={t('rights.wrongInfo')} hint={t('rights.wrongInfoHint')} errors={fields.wrongInfo.errors} textareaProps={{ id: 'request-wrong', name: 'wrongInfo', maxLength: RIGHTS_TEXT_MAX }} />
-			<TextareaField label={t('rights.correctInfo')} hint={t('rights.correctInfoHint')} errors={fields.correctInfo.errors} textareaProps={{ id: 'request-correct', name: 'correctInfo', maxLength: RIGHTS_TEXT_MAX }} />
-			<TextareaField label={t('rights.deletionReason')} hint={t('rights.deletionReasonHint')} errors={fields.reason.errors} textareaProps={{ id: 'request-reason', name: 'reason', maxLength: RIGHTS_TEXT_MAX }} />
+			<RightsRequestFields idPrefix="request" fields={fields} />
 			<FormSubmit form={form} label={t('rights.file')} className="button big" disabled={busy} />
 		</ActionForm>
 	)

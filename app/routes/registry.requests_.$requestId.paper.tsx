@@ -51,6 +51,11 @@ export default function InPersonPaper() {
 			/>
 			<p>{open ? t('rights.paper.receiptNote') : r.status === 'refused' ? t('rights.paper.refusedNote') : t('rights.paper.answerNote')}</p>
 			{record ? <RecordCopy record={record} /> : null}
+			{/* On paper only: the office that received it, its stamp and the officer's signature. */}
+			<div className="print-only">
+				<p>{t('rights.paper.office', { office: elder.community ?? elder.district })}</p>
+				<p>{t('rights.paper.signature')}</p>
+			</div>
 		</section>
 	)
 }

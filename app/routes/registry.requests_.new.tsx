@@ -3,7 +3,8 @@ import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/re
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { FormSubmit } from '~/components/form-submit.tsx'
-import { ActionForm, Field, SelectField, TextareaField, useReplyForm } from '~/components/forms.tsx'
+import { ActionForm, Field, SelectField, useReplyForm } from '~/components/forms.tsx'
+import { RightsRequestFields } from '~/components/rights-request-fields.tsx'
 import { Facts } from '~/components/ui.tsx'
 import { parseForm, replyFailure } from '~/lib/forms.server.ts'
 import { clientIp, notFoundUnless } from '~/lib/http.server.ts'
@@ -11,7 +12,7 @@ import { uuidParam } from '~/lib/query.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { elderForInPersonRequest, recordInPersonRightsRequest, RIGHTS_DECIDER_ROLES } from '~/modules/rights/requests.server.ts'
-import { RIGHTS_IDENTITY_DOCUMENTS, RIGHTS_KINDS, RIGHTS_REQUESTER_RELATIONS, RIGHTS_TEXT_MAX } from '~/modules/rights/rules.ts'
+import { RIGHTS_IDENTITY_DOCUMENTS, RIGHTS_REQUESTER_RELATIONS } from '~/modules/rights/rules.ts'
 import { recordInPersonRightsRequestSchema } from '~/modules/rights/schemas.server.ts'
 
 // A request about an elder's record made in person at the office (PIPL arts. 44–50) by the elder, a
@@ -81,16 +82,7 @@ export default function RecordInPersonRequest() {
 					errors={fields.contactPhone.errors}
 					inputProps={{ id: 'record-phone', name: 'contactPhone', type: 'tel', inputMode: 'numeric', maxLength: 11, autoComplete: 'off', defaultValue: elder.phone ?? '' }}
 				/>
-				<SelectField
-					label={t('rights.kind')}
-					errors={fields.kind.errors}
-					selectProps={{ id: 'record-kind', name: 'kind', required: true }}
-					placeholder={t('common.choose')}
-					options={RIGHTS_KINDS.map((k) => ({ value: k, label: t(`rights.kinds.${k}`) }))}
-				/>
-				<TextareaField label={t('rights.wrongInfo')} hint={t('rights.wrongInfoHint')} errors={fields.wrongInfo.errors} textareaProps={{ id: 'record-wrong', name: 'wrongInfo', maxLength: RIGHTS_TEXT_MAX }} />
-				<TextareaField label={t('rights.correctInfo')} hint={t('rights.correctInfoHint')} errors={fields.correctInfo.errors} textareaProps={{ id: 'record-correct', name: 'correctInfo', maxLength: RIGHTS_TEXT_MAX }} />
-				<TextareaField label={t('rights.deletionReason')} hint={t('rights.deletionReasonHint')} errors={fields.reason.errors} textareaProps={{ id: 'record-reason', name: 'reason', maxLength: RIGHTS_TEXT_MAX }} />
+				<RightsRequestFields idPrefix="record" fields={fields} />
 				<FormSubmit form={form} label={t('rights.inPerson.record')} className="button big" disabled={busy} />
 			</ActionForm>
 		</section>

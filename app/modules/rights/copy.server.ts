@@ -15,7 +15,7 @@ import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { getElder } from '~/modules/elders/elders.server.ts'
 import { allowanceMonths } from '~/modules/elders/timeline.server.ts'
 import { statusesOf } from '~/modules/statuses/records.server.ts'
-import { RIGHTS_DECIDER_ROLES } from './requests.server.ts'
+import { requestSelect, RIGHTS_DECIDER_ROLES } from './requests.server.ts'
 import type { RightsKind, RightsStatus } from './rules.ts'
 
 /** Rows of one kind a copy carries at most (newest first); an elder has far fewer. */
@@ -87,18 +87,9 @@ export async function inPersonRequestPaper(user: SessionUser, requestId: string,
 	const request = await prisma.rightsRequest.findFirst({
 		where: { id: requestId, userId: null, elder: elderScope(user) },
 		select: {
-			id: true,
-			kind: true,
-			status: true,
+			...requestSelect,
 			requesterName: true,
 			requesterRelation: true,
-			wrongInfo: true,
-			correctInfo: true,
-			reason: true,
-			dueOn: true,
-			answer: true,
-			createdAt: true,
-			decidedAt: true,
 			elderId: true,
 			filedBy: { select: { name: true } },
 			decidedBy: { select: { name: true } },

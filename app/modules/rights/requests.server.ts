@@ -116,7 +116,8 @@ export async function elderForInPersonRequest(user: SessionUser, elderId: string
 	return prisma.elder.findFirst({ where: { AND: [{ id: elderId }, elderScope(user)] }, select: { id: true, name: true, idNumberMasked: true, phone: true } })
 }
 
-const familySelect = {
+/** What a request says and how it was answered: the columns every list and paper shows. */
+export const requestSelect = {
 	id: true,
 	kind: true,
 	status: true,
@@ -127,8 +128,9 @@ const familySelect = {
 	answer: true,
 	createdAt: true,
 	decidedAt: true,
-	elder: { select: { id: true, name: true } },
 } as const
+
+const familySelect = { ...requestSelect, elder: { select: { id: true, name: true } } } as const
 
 /** The family member's own requests, newest first, with their state and the officer's answer. */
 export async function listMyRightsRequests(user: SessionUser, page = 1) {
