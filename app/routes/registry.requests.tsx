@@ -141,9 +141,9 @@ export default function RightsQueue() {
 }
 
 /** Who asked: the family member online (name and phone), or whoever came to the office (name and relation to the elder). */
-function requesterOf(r: { user: { name: string; phone: string } | null; requesterName: string | null; requesterRelation: string | null }, t: (key: string) => string) {
+function requesterOf(r: { user: { name: string; phone: string } | null; requesterName: string | null; requesterRelation: string | null }, t: (key: string, options?: Record<string, string>) => string) {
 	if (r.user) return `${r.user.name} · ${r.user.phone}`
-	return `${r.requesterName ?? ''}（${t(`rights.inPerson.relations.${r.requesterRelation}`)} · ${t('rights.inPerson.atOffice')}）`
+	return t('rights.inPerson.requesterLine', { name: r.requesterName ?? '', relation: t(`rights.inPerson.relations.${r.requesterRelation}`) })
 }
 
 export function ErrorBoundary() {

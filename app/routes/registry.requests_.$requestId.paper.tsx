@@ -32,7 +32,7 @@ export default function InPersonPaper() {
 			<p className="no-print hint">{t('rights.paper.printHint')}</p>
 			<Facts
 				items={[
-					[t('rights.paper.requester'), `${r.requesterName}（${t(`rights.inPerson.relations.${r.requesterRelation}`)}）`],
+					[t('rights.paper.requester'), t('rights.inPerson.requesterLine', { name: r.requesterName ?? '', relation: t(`rights.inPerson.relations.${r.requesterRelation}`) })],
 					[t('rights.elder'), elder.name],
 					[t('fields.idNumber'), elder.idNumberMasked, { className: 'mono' }],
 					[t('fields.community'), [elder.district, elder.community].filter(Boolean).join(' · ')],

@@ -244,6 +244,7 @@ export async function withdrawRightsRequest(user: SessionUser, input: WithdrawRi
 
 /** An officer in scope records that whoever made a request in person takes it back (online ones are the family's to withdraw: 404). Audited. */
 export async function withdrawInPersonRightsRequest(user: SessionUser, input: WithdrawRightsRequestInput, ip: string | null): Promise<Outcome<null>> {
+	if (!RIGHTS_DECIDER_ROLES.includes(user.role)) return fail('rights.errors.officerOnly', 403)
 	return transaction(async (tx) => {
 		const request = await tx.rightsRequest.findFirst({ where: { id: input.requestId, userId: null, elder: elderScope(user) }, select: { id: true, kind: true, elder: { select: { id: true, districtId: true } } } })
 		if (!request) return fail('rights.errors.notFound', 404)
