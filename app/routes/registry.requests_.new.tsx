@@ -18,23 +18,18 @@ import { recordInPersonRightsRequestSchema } from '~/modules/rights/schemas.serv
 // A request about an elder's record made in person at the office (PIPL arts. 44–50) by the elder, a
 // guardian or an agent, for an elder without a family account to file it online: the officer checks
 // who is asking and records it; then the receipt is printed for the requester (its due date).
-async function elderOf(request: Request) {
+export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, RIGHTS_DECIDER_ROLES)
 	const elderId = uuidParam(new URL(request.url).searchParams, 'elder')
-	const elder = notFoundUnless(elderId ? await elderForInPersonRequest(user, elderId) : null)
-	return { user, elder }
+	return { elder: notFoundUnless(elderId ? await elderForInPersonRequest(user, elderId) : null) }
 }
 
-export async function loader({ request }: LoaderFunctionArgs) {
-	const { elder } = await elderOf(request)
-	return { elder }
-}
-
+// The elder comes with the form (a hidden field): the module checks it is in the officer's scope.
 export async function action({ request }: ActionFunctionArgs) {
-	const { user, elder } = await elderOf(request)
+	const user = await requireRole(request, RIGHTS_DECIDER_ROLES)
 	const parsed = parseForm(await readProtectedForm(request), recordInPersonRightsRequestSchema, { form: 'record-request' })
 	if (!parsed.ok) return parsed.response
-	const recorded = await recordInPersonRightsRequest(user, elder.id, parsed.value, clientIp(request))
+	const recorded = await recordInPersonRightsRequest(user, parsed.value, clientIp(request))
 	if (!recorded.ok) return replyFailure(parsed, recorded, undefined, recorded.status === 409 ? 'kind' : undefined)
 	return redirect(`/registry/requests/${recorded.value.id}/paper`)
 }
@@ -56,6 +51,7 @@ export default function RecordInPersonRequest() {
 				]}
 			/>
 			<ActionForm form={form} intent="record" className="grid-form">
+				<input type="hidden" name="elderId" value={elder.id} />
 				<SelectField
 					label={t('rights.inPerson.relation')}
 					errors={fields.requesterRelation.errors}

@@ -350,7 +350,7 @@ describe('a request made in person at the office', () => {
 		return elder
 	}
 	const record = (as: Visitor, elderId: string, fields: Record<string, string>) =>
-		callAction(recordPage, `/registry/requests/new?elder=${elderId}`, { intent: 'record', formId: 'record-request', requesterRelation: 'self', requesterName: '郑桂芝', identityDocument: 'resident_id', ...fields }, { as })
+		callAction(recordPage, `/registry/requests/new?elder=${elderId}`, { intent: 'record', formId: 'record-request', elderId, requesterRelation: 'self', requesterName: '郑桂芝', identityDocument: 'resident_id', ...fields }, { as })
 	const paper = (as: Visitor, id: string) => callLoader(paperPage, `/registry/requests/${id}/paper`, { as, params: { requestId: id } })
 	const inPersonOf = (elderId: string, kind: 'copy' | 'correction' | 'deletion') => prisma.rightsRequest.findFirstOrThrow({ where: { elderId, kind, userId: null }, orderBy: { createdAt: 'desc' } })
 
@@ -405,6 +405,9 @@ describe('a request made in person at the office', () => {
 		const family = await signIn(await makeUser({ role: 'family' }))
 		expect((await record(family, elder.id, { kind: 'correction', wrongInfo: '电话', correctInfo: '13900000000' })).status).toBe(403)
 		expect((await callLoader(recordPage, '/registry/requests/new?elder=not-an-id', { as: officer })).status).toBe(404)
+		const malformed = await record(officer, 'not-an-id', { kind: 'copy' })
+		expect(malformed.status).toBe(400)
+		expect(text(malformed.data)).toContain('rights.errors.elder')
 		expect(await prisma.rightsRequest.count({ where: { elderId: elder.id } })).toBe(before)
 	})
 

@@ -65,11 +65,11 @@ export async function fileRightsRequest(user: SessionUser, input: FileRightsRequ
  * who asked). One open request of a kind per elder among those made in person (409). Audited; the
  * elder's other community officers are told.
  */
-export async function recordInPersonRightsRequest(user: SessionUser, elderId: string, input: RecordInPersonRightsRequestInput, ip: string | null): Promise<Outcome<{ id: string }>> {
+export async function recordInPersonRightsRequest(user: SessionUser, input: RecordInPersonRightsRequestInput, ip: string | null): Promise<Outcome<{ id: string }>> {
 	if (!RIGHTS_DECIDER_ROLES.includes(user.role)) return fail('rights.errors.officerOnly', 403)
 	try {
 		return await transaction(async (tx) => {
-			const elder = await tx.elder.findFirst({ where: { AND: [{ id: elderId }, elderScope(user)] }, select: { id: true, name: true, districtId: true, communityId: true } })
+			const elder = await tx.elder.findFirst({ where: { AND: [{ id: input.elderId }, elderScope(user)] }, select: { id: true, name: true, districtId: true, communityId: true } })
 			if (!elder) return fail('rights.errors.elderNotFound', 404)
 			const now = new Date()
 			const request = await tx.rightsRequest.create({

@@ -42,6 +42,7 @@ export type FileRightsRequestInput = z.output<typeof fileRightsRequestSchema>
 export const recordInPersonRightsRequestSchema = z
 	.object({
 		intent: z.literal('record'),
+		elderId: z.uuid({ error: 'rights.errors.elder' }),
 		kind: kind(),
 		requesterRelation: z.enum(RIGHTS_REQUESTER_RELATIONS, { error: 'rights.errors.relation' }),
 		requesterName: nameSchema,
@@ -55,7 +56,7 @@ export const recordInPersonRightsRequestSchema = z
 		requireDetails(v, ctx)
 		if (!DOCUMENTS_FOR_RELATION[v.requesterRelation].includes(v.identityDocument)) ctx.addIssue({ code: 'custom', path: ['identityDocument'], message: `rights.errors.documentFor.${v.requesterRelation}` })
 	})
-	.transform((v) => ({ requesterRelation: v.requesterRelation, requesterName: v.requesterName, identityDocument: v.identityDocument, contactPhone: v.contactPhone ?? null, ...detailsOfKind(v) }))
+	.transform((v) => ({ elderId: v.elderId, requesterRelation: v.requesterRelation, requesterName: v.requesterName, identityDocument: v.identityDocument, contactPhone: v.contactPhone ?? null, ...detailsOfKind(v) }))
 export type RecordInPersonRightsRequestInput = z.output<typeof recordInPersonRightsRequestSchema>
 
 /** Deciding: fulfilled (with the reply) or refused (with the reasons, PIPL art. 50). */
