@@ -137,6 +137,27 @@ describe('plain-HTML form posts', () => {
 		expect(page).toContain('紧急联系人已变更，旧号码请删除')
 	})
 
+	it('records a request made in person at the office without JavaScript: refused with 400 on the page, then the receipt', async () => {
+		const client = new HttpClient(app.baseUrl)
+		await client.login('13800000021', DEMO_PASSWORD)
+		const { html: list } = await client.page('/elders')
+		const elderId = /href="\/elders\/([0-9a-f-]{36})"/.exec(list)?.[1]
+		expect(elderId).toBeTruthy()
+		const { html: form } = await client.page(`/registry/requests/new?elder=${elderId}`)
+		expect(form).toContain('记录当面提出的申请')
+		const fields = { formId: 'record-request', intent: 'record', elderId: elderId!, requesterRelation: 'guardian', requesterName: '王建国', kind: 'deletion', reason: '紧急联系人已不再联系' }
+		const refused = await client.post(`/registry/requests/new?elder=${elderId}`, { ...fields, identityDocument: 'resident_id' }, { headers: { origin: app.baseUrl } })
+		expect(refused.status).toBe(400)
+		expect(await refused.text()).toContain('监护人申请，请核对监护关系证明。')
+		const recorded = await client.post(`/registry/requests/new?elder=${elderId}`, { ...fields, identityDocument: 'guardianship' }, { headers: { origin: app.baseUrl } })
+		expect(recorded.status).toBe(302)
+		const receipt = recorded.headers.get('location')!
+		expect(receipt).toMatch(/^\/registry\/requests\/[0-9a-f-]{36}\/paper$/)
+		const { html: paper } = await client.page(receipt)
+		expect(paper).toContain('个人信息申请受理回执')
+		expect(paper).toContain('王建国（监护人，当面申请）')
+	})
+
 	it('a provider’s manager chooses how new bookings are texted without JavaScript: refused with 400 on the page, then saved', async () => {
 		const p = await makeProvider()
 		const client = new HttpClient(app.baseUrl)
