@@ -1,17 +1,21 @@
-import type { LoaderFunctionArgs } from '@remix-run/node'
+import { data, type LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { navItemsFor } from '~/components/nav-items.ts'
+import { shanghaiDate } from '~/lib/time.ts'
 import { getSessionUser } from '~/modules/auth/session.server.ts'
+import { waitingWork } from '~/modules/operations/waiting-work.server.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await getSessionUser(request)
-	return { user: user && { name: user.name, role: user.role, providerKind: user.providerKind } }
+	// An officer's day starts here: what waits in each of their queues.
+	const waiting = user ? await waitingWork(user, shanghaiDate()) : []
+	return data({ user: user && { name: user.name, role: user.role, providerKind: user.providerKind }, waiting }, user ? { headers: { 'Cache-Control': 'private, no-store' } } : undefined)
 }
 
 export default function Index() {
-	const { user } = useLoaderData<typeof loader>()
+	const { user, waiting } = useLoaderData<typeof loader>()
 	const { t } = useTranslation()
 	const items = navItemsFor(user)
 	return (
@@ -30,6 +34,20 @@ export default function Index() {
 					</p>
 				) : null}
 			</section>
+			{waiting.length ? (
+				<section aria-labelledby="waiting" data-testid="waiting-work">
+					<h2 id="waiting">{t('home.waiting.title')}</h2>
+					<ul className="tiles">
+						{waiting.map((w) => (
+							<li key={w.key}>
+								<Link to={w.to} className="tile" data-testid={`waiting-${w.key}`}>
+									{t(`home.waiting.${w.key}`)} <span className="badge">{w.capped ? `${w.count}+` : w.count}</span>
+								</Link>
+							</li>
+						))}
+					</ul>
+				</section>
+			) : null}
 			{user ? (
 				<section aria-labelledby="shortcuts">
 					<h2 id="shortcuts">{t('home.shortcuts', { name: user.name })}</h2>

@@ -21,6 +21,11 @@ test('a family asks for a copy of an elder’s record, the community fulfils it,
 	const officerContext = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
 	const officer = await officerContext.newPage()
 	await login(officer, '13800000021')
+	// The officer's home page says what waits, the family's request among it.
+	await officer.goto('/')
+	await expect(officer.getByTestId('waiting-work').getByRole('heading', { name: '等待您处理' })).toBeVisible()
+	await expect(officer.getByTestId('waiting-rights')).toContainText('个人信息权利申请')
+	await expectAccessible(officer)
 	await (await menuLink(officer, '信息权利申请')).click()
 	await expect(officer.getByRole('heading', { name: '个人信息权利申请', level: 1 })).toBeVisible()
 	const card = officer.getByTestId('open-request').filter({ hasText: '李桂英' }).filter({ hasText: '查阅、复制' })

@@ -28,6 +28,11 @@ export async function startRunByOfficer(user: SessionUser, month: string, ip: st
 	return { ok: true, value: { runId: r.runId, created: r.created } }
 }
 
+/** Runs computed and waiting for a city officer's approval (/bureau/allowance lists them). */
+export async function countRunsAwaitingApproval() {
+	return prisma.allowanceRun.count({ where: { status: 'awaiting_approval' } })
+}
+
 export async function listRuns(opts: { take?: number } = {}) {
 	const runs = await prisma.allowanceRun.findMany({
 		orderBy: [{ month: 'desc' }, { startedAt: 'desc' }],

@@ -83,6 +83,11 @@ export async function addElderForFamily(user: SessionUser, input: AddElderInput,
 	}
 }
 
+/** How many elders in the officer's scope wait for their residence to be verified (/elders?residence=unverified lists them). */
+export async function countUnverifiedResidences(user: SessionUser) {
+	return prisma.elder.count({ where: { AND: [elderScope(user), { residenceStatus: 'unverified' }] } })
+}
+
 export async function listElders(user: SessionUser, opts: { page?: number; pageSize?: number; districtId?: string; unverified?: boolean } = {}) {
 	const pageSize = opts.pageSize ?? 50
 	const page = Math.max(1, opts.page ?? 1)

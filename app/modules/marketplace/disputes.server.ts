@@ -28,6 +28,11 @@ function disputeScope(user: SessionUser): Prisma.BookingWhereInput {
 }
 
 /** Disputed bookings waiting for a decision, oldest dispute first. */
+/** How many disputed bookings in the officer's scope wait for a decision (/bureau/disputes). */
+export async function countOpenDisputes(user: SessionUser) {
+	return prisma.booking.count({ where: { AND: [disputeScope(user), { status: 'disputed' }] } })
+}
+
 export async function listDisputes(user: SessionUser, opts: { page: number }) {
 	const pageSize = 30
 	const rows = await prisma.booking.findMany({

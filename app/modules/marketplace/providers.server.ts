@@ -57,6 +57,11 @@ function providerScope(user: SessionUser): Prisma.ProviderWhereInput {
 	return isCityWide(user) ? {} : { districtId: user.districtId ?? '-' }
 }
 
+/** How many providers in the officer's scope wait for a decision on their application (the first tab of /bureau/providers). */
+export async function countProvidersAwaitingReview(user: SessionUser) {
+	return prisma.provider.count({ where: { AND: [providerScope(user), { status: 'pending' }] } })
+}
+
 export async function listProvidersForReview(user: SessionUser, opts: { status: 'pending' | 'approved' | 'rejected' | 'suspended'; page: number }) {
 	const pageSize = 30
 	const rows = await prisma.provider.findMany({
