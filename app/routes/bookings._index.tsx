@@ -7,16 +7,23 @@ import { Pager } from '~/components/pager.tsx'
 import { Money } from '~/components/ui.tsx'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { listBookings } from '~/modules/marketplace/booking-read.server.ts'
-import { pageParam } from '~/lib/query.ts'
+import { BookingStatus } from '~/generated/prisma/enums.ts'
+import { pageParam, textParam } from '~/lib/query.ts'
+
+const STATUSES = new Set<string>(Object.values(BookingStatus))
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await requireRole(request, ['family', 'provider_staff', 'bureau_district', 'bureau_city', 'admin'])
-	const page = pageParam(new URL(request.url).searchParams)
-	return { ...(await listBookings(user, { page })), page, role: user.role }
+	const params = new URL(request.url).searchParams
+	const page = pageParam(params)
+	// One status only (the home page's "to confirm" leads here with ?status=requested); anything else: all.
+	const asked = textParam(params, 'status', 20)
+	const status = asked && STATUSES.has(asked) ? (asked as BookingStatus) : undefined
+	return { ...(await listBookings(user, { page, status })), page, role: user.role, status: status ?? null }
 }
 
 export default function Bookings() {
-	const { bookings, hasMore, page, role } = useLoaderData<typeof loader>()
+	const { bookings, hasMore, page, role, status } = useLoaderData<typeof loader>()
 	const { t } = useTranslation('marketplace')
 	return (
 		<section>
@@ -28,6 +35,11 @@ export default function Bookings() {
 					</Link>
 				) : null}
 			</div>
+			{status ? (
+				<p data-testid="status-filter">
+					{t('bookings.onlyStatus', { status: t(`status.${status}`) })} · <Link to="/bookings">{t('bookings.all')}</Link>
+				</p>
+			) : null}
 			{bookings.length === 0 ? (
 				<p className="empty">{t('bookings.none')}</p>
 			) : (
@@ -44,7 +56,7 @@ export default function Bookings() {
 					))}
 				</ul>
 			)}
-			<Pager page={page} hasMore={hasMore} />
+			<Pager page={page} hasMore={hasMore} href={(p) => `?page=${p}${status ? `&status=${status}` : ''}`} />
 		</section>
 	)
 }

@@ -9,9 +9,12 @@ import * as claimsPage from '~/routes/elders.claims.tsx'
 import * as eldersList from '~/routes/elders._index.tsx'
 import * as newElder from '~/routes/elders.new.tsx'
 import * as home from '~/routes/_index.tsx'
+import * as bookingsPage from '~/routes/bookings._index.tsx'
+import { createBooking } from '~/modules/marketplace/booking-create.server.ts'
 import * as myRequests from '~/routes/account.requests.tsx'
 import * as rightsQueue from '~/routes/registry.requests.tsx'
-import { makeUser } from '../factories/accounts.ts'
+import { makeUser, sessionUser } from '../factories/accounts.ts'
+import { makeFamily, makeProvider, slotAt } from '../factories/marketplace.ts'
 import { makeOfficer, makePlace } from '../factories/registry.ts'
 import { anonymous, callAction, callLoader, signIn, type Visitor } from '../setup/route.ts'
 
@@ -65,6 +68,32 @@ describe('what waits for an officer', () => {
 		expect(await waitingOf(await signIn(await makeOfficer({ role: 'community_officer', districtId: 'dongbao', communityId: other.community.id })))).toEqual([])
 		expect(await waitingOf(first)).toEqual([])
 		expect(await waitingOf(await anonymous())).toEqual([])
+	})
+
+	it('tells a provider’s staff how many bookings wait for confirmation, leading to just those', async () => {
+		const provider = await makeProvider({ autoConfirm: false, capacity: 3 })
+		const staff = await signIn(provider.staffPhone)
+		expect(await waitingOf(staff)).toEqual([])
+		for (const n of [1, 2]) {
+			const family = await makeFamily()
+			const made = await createBooking(await sessionUser(family.phone), provider.offeringId, {
+				idempotencyKey: crypto.randomUUID().replaceAll('-', ''),
+				elderId: family.elderId,
+				startsAt: slotAt(n + 2),
+				expectedPriceFen: provider.priceFen,
+				expectedCopayFen: provider.priceFen,
+				serviceAddress: '东宝区龙泉社区3栋2单元',
+				note: '',
+			})
+			expect(made.ok).toBe(true)
+		}
+		const waiting = await waitingOf(staff)
+		expect(waiting).toEqual([{ key: 'bookingsToConfirm', to: '/bookings?status=requested', count: 2, capped: false }])
+		const listed = await callLoader<{ bookings: { status: string }[]; status: string | null }>(bookingsPage, '/bookings?status=requested', { as: staff })
+		expect(listed.data.status).toBe('requested')
+		expect(listed.data.bookings.map((b) => b.status)).toEqual(['requested', 'requested'])
+		// A status the page does not know shows them all.
+		expect((await callLoader<{ status: string | null }>(bookingsPage, '/bookings?status=%00', { as: staff })).data.status).toBeNull()
 	})
 
 	it('gives bureau officers their own queues only', async () => {

@@ -121,6 +121,12 @@ export async function getBooking(user: SessionUser, bookingId: string) {
 	return { ...booking, events: booking.events.map((e) => ({ ...e, id: String(e.id) })), visitCode: user.role === 'family' ? booking.visitCode : null }
 }
 
+/** Requests a provider's staff still have to confirm or decline (the home page's count; /bookings?status=requested lists them). */
+export async function countBookingsToConfirm(user: SessionUser) {
+	if (user.role !== 'provider_staff') return 0
+	return prisma.booking.count({ where: { AND: [bookingScope(user), { status: 'requested' }] } })
+}
+
 export async function listBookings(user: SessionUser, opts: { page: number; status?: BookingStatus; upcoming?: boolean }) {
 	const pageSize = 30
 	const rows = await prisma.booking.findMany({

@@ -1,4 +1,4 @@
-// What waits for an officer today, on the home page: each queue the officer works in, with how many
+// What waits for an officer (or a provider's staff) today, on the home page: each queue they work in, with how many
 // items it holds, counted by the same module functions the queue's own page lists them with (so the
 // two never disagree). Queues with nothing waiting are left out. Lists the modules cap (the oldest
 // 100 applications, say) count up to their cap, shown as "100+".
@@ -8,9 +8,9 @@ import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { appealQueue } from '~/modules/due-process/appeals.server.ts'
 import { pendingObjections } from '~/modules/due-process/notice.server.ts'
 import { grantsDueForReview } from '~/modules/due-process/review.server.ts'
-import { isOfficer } from '~/modules/due-process/scope.server.ts'
 import { CLAIM_DECIDER_ROLES, countPendingClaims } from '~/modules/elders/claims.server.ts'
 import { countUnverifiedResidences } from '~/modules/elders/elders.server.ts'
+import { countBookingsToConfirm } from '~/modules/marketplace/booking-read.server.ts'
 import { countOpenDisputes } from '~/modules/marketplace/disputes.server.ts'
 import { countProvidersAwaitingReview } from '~/modules/marketplace/providers.server.ts'
 import { countOpenRightsRequests, RIGHTS_DECIDER_ROLES } from '~/modules/rights/requests.server.ts'
@@ -40,11 +40,11 @@ const QUEUES: Queue[] = [
 	{ key: 'providers', to: '/bureau/providers', roles: BUREAU, count: (u) => countProvidersAwaitingReview(u) },
 	{ key: 'disputes', to: '/bureau/disputes', roles: BUREAU, count: (u) => countOpenDisputes(u) },
 	{ key: 'allowanceRuns', to: '/bureau/allowance', roles: ['bureau_city'], count: () => countRunsAwaitingApproval() },
+	{ key: 'bookingsToConfirm', to: '/bookings?status=requested', roles: ['provider_staff'], count: (u) => countBookingsToConfirm(u) },
 ]
 
-/** The officer's queues with something waiting (empty for anyone who is not an officer). */
+/** The queues of the user's role with something waiting (none for families and visitors). */
 export async function waitingWork(user: SessionUser, today: string): Promise<WaitingWork[]> {
-	if (!isOfficer(user) || user.role === 'admin') return []
 	const mine = QUEUES.filter((q) => q.roles.includes(user.role))
 	const counts = await Promise.all(mine.map((q) => q.count(user, today)))
 	return mine.map((q, i) => ({ key: q.key, to: q.to, count: counts[i]!, capped: q.cap !== undefined && counts[i]! >= q.cap })).filter((w) => w.count > 0)
