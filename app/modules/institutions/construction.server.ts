@@ -194,6 +194,14 @@ export async function decideConstruction(officer: SessionUser, input: { applicat
 const scopeOf = (user: SessionUser) => (isCityWide(user) ? sql`TRUE` : sql`c."districtId" = ${user.districtId ?? ''}`)
 
 /** The officers' page: institutions with beds awaiting inspection, applications by status, and what was paid. */
+/** Applications waiting for this officer: the district reviews those submitted, the city decides those reviewed (/bureau/construction lists them). */
+export async function countConstructionToDecide(user: SessionUser) {
+	const status = user.role === 'bureau_district' ? 'submitted' : user.role === 'bureau_city' ? 'reviewed' : null
+	if (!status) return 0
+	const row = await sql`SELECT count(*)::int AS n FROM construction_application c WHERE c.status = ${status}::"ConstructionStatus" AND ${scopeOf(user)}`.first<{ n: number }>()
+	return row?.n ?? 0
+}
+
 export async function constructionForOfficer(user: SessionUser, opts: { providerId?: string | null }) {
 	const providerScope = isCityWide(user) ? sql`TRUE` : sql`p."districtId" = ${user.districtId ?? ''}`
 	const [institutions, submitted, reviewed, decided, paid] = await Promise.all([

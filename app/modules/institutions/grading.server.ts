@@ -71,6 +71,13 @@ export async function decideGrading(officer: SessionUser, input: { gradingId: st
 	})
 }
 
+/** Gradings submitted by the districts, waiting for a city officer's decision (/bureau/grading lists them). */
+export async function countGradingsToDecide(user: SessionUser) {
+	if (user.role !== 'bureau_city') return 0
+	const row = await sql`SELECT count(*)::int AS n FROM provider_grading g WHERE g.status = 'submitted'`.first<{ n: number }>()
+	return row?.n ?? 0
+}
+
 /** The grading page: approved providers in scope (institutions first) with their current grade, gradings waiting, recent decisions. */
 export async function gradingOverview(user: SessionUser) {
 	const scope = isCityWide(user) ? sql`TRUE` : sql`p."districtId" = ${user.districtId ?? ''}`

@@ -61,6 +61,14 @@ const STATEMENT_COLUMNS = sql`s.id, s."providerId", p.name AS "providerName", s.
 	s.status::text AS status, s."reviewedById"`
 
 /** The statements of a month in the user's scope (provider staff: every month of their institution when month is null). */
+/** Last month's statements waiting for this officer: the district reviews those computed, the city approves those reviewed (/bureau/operating-subsidy shows that month). */
+export async function countStatementsToDecide(user: SessionUser, month: string) {
+	const status = user.role === 'bureau_district' ? 'computed' : user.role === 'bureau_city' ? 'reviewed' : null
+	if (!status) return 0
+	const row = await sql`SELECT count(*)::int AS n FROM operating_subsidy_statement s WHERE s.status = ${status}::"OperatingSubsidyStatus" AND s.month = ${monthBounds(month).from}::date AND ${scopeOf(user)}`.first<{ n: number }>()
+	return row?.n ?? 0
+}
+
 export async function listStatements(user: SessionUser, month: string | null): Promise<StatementRow[]> {
 	const byMonth = month ? sql`AND s.month = ${monthBounds(month).from}::date` : sql.empty
 	return sql`SELECT ${STATEMENT_COLUMNS} FROM operating_subsidy_statement s JOIN provider p ON p.id = s."providerId"

@@ -2,6 +2,7 @@
 // items it holds, counted by the same module functions the queue's own page lists them with (so the
 // two never disagree). Queues with nothing waiting are left out. Lists the modules cap (the oldest
 // 100 applications, say) count up to their cap, shown as "100+".
+import { addMonths } from '~/lib/time.ts'
 import { countRunsAwaitingApproval } from '~/modules/allowance/runs.server.ts'
 import { REGISTRAR_ROLES } from '~/modules/auth/access.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
@@ -10,9 +11,12 @@ import { pendingObjections } from '~/modules/due-process/notice.server.ts'
 import { grantsDueForReview } from '~/modules/due-process/review.server.ts'
 import { CLAIM_DECIDER_ROLES, countPendingClaims } from '~/modules/elders/claims.server.ts'
 import { countUnverifiedResidences } from '~/modules/elders/elders.server.ts'
+import { countConstructionToDecide } from '~/modules/institutions/construction.server.ts'
+import { countGradingsToDecide } from '~/modules/institutions/grading.server.ts'
 import { countBookingsToConfirm } from '~/modules/marketplace/booking-read.server.ts'
 import { countOpenDisputes } from '~/modules/marketplace/disputes.server.ts'
 import { countProvidersAwaitingReview } from '~/modules/marketplace/providers.server.ts'
+import { countStatementsToDecide } from '~/modules/operating-subsidy/statements.server.ts'
 import { countOpenRightsRequests, RIGHTS_DECIDER_ROLES } from '~/modules/rights/requests.server.ts'
 import { reviewList } from '~/modules/statuses/review.server.ts'
 import { bureauQueue, communityQueue, townshipQueue } from '~/modules/subsidies/applications.server.ts'
@@ -40,6 +44,9 @@ const QUEUES: Queue[] = [
 	{ key: 'providers', to: '/bureau/providers', roles: BUREAU, count: (u) => countProvidersAwaitingReview(u) },
 	{ key: 'disputes', to: '/bureau/disputes', roles: BUREAU, count: (u) => countOpenDisputes(u) },
 	{ key: 'allowanceRuns', to: '/bureau/allowance', roles: ['bureau_city'], count: () => countRunsAwaitingApproval() },
+	{ key: 'construction', to: '/bureau/construction', roles: BUREAU, count: (u) => countConstructionToDecide(u) },
+	{ key: 'gradings', to: '/bureau/grading', roles: ['bureau_city'], count: (u) => countGradingsToDecide(u), cap: 50 },
+	{ key: 'operatingStatements', to: '/bureau/operating-subsidy', roles: BUREAU, count: (u, today) => countStatementsToDecide(u, addMonths(today.slice(0, 7), -1)) },
 	{ key: 'bookingsToConfirm', to: '/bookings?status=requested', roles: ['provider_staff'], count: (u) => countBookingsToConfirm(u) },
 ]
 
