@@ -19,11 +19,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
 	// One status only (the home page's "to confirm" leads here with ?status=requested); anything else: all.
 	const asked = textParam(params, 'status', 20)
 	const status = asked && STATUSES.has(asked) ? (asked as BookingStatus) : undefined
-	return { ...(await listBookings(user, { page, status })), page, role: user.role, status: status ?? null }
+	// The family's bookings still to pay (the home page's "to pay" leads here with ?pay=due).
+	const paymentDue = user.role === 'family' && params.get('pay') === 'due'
+	return { ...(await listBookings(user, { page, status, paymentDue })), page, role: user.role, status: status ?? null, paymentDue }
 }
 
 export default function Bookings() {
-	const { bookings, hasMore, page, role, status } = useLoaderData<typeof loader>()
+	const { bookings, hasMore, page, role, status, paymentDue } = useLoaderData<typeof loader>()
 	const { t } = useTranslation('marketplace')
 	return (
 		<section>
@@ -35,9 +37,9 @@ export default function Bookings() {
 					</Link>
 				) : null}
 			</div>
-			{status ? (
+			{status || paymentDue ? (
 				<p data-testid="status-filter">
-					{t('bookings.onlyStatus', { status: t(`status.${status}`) })} · <Link to="/bookings">{t('bookings.all')}</Link>
+					{status ? t('bookings.onlyStatus', { status: t(`status.${status}`) }) : t('bookings.onlyToPay')} · <Link to="/bookings">{t('bookings.all')}</Link>
 				</p>
 			) : null}
 			{bookings.length === 0 ? (
@@ -56,7 +58,7 @@ export default function Bookings() {
 					))}
 				</ul>
 			)}
-			<Pager page={page} hasMore={hasMore} href={(p) => `?page=${p}${status ? `&status=${status}` : ''}`} />
+			<Pager page={page} hasMore={hasMore} href={(p) => `?page=${p}${status ? `&status=${status}` : ''}${paymentDue ? '&pay=due' : ''}`} />
 		</section>
 	)
 }

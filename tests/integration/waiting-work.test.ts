@@ -70,12 +70,14 @@ describe('what waits for an officer', () => {
 		expect(await waitingOf(await anonymous())).toEqual([])
 	})
 
-	it('tells a provider’s staff how many bookings wait for confirmation, leading to just those', async () => {
+	it('tells a provider’s staff how many bookings wait for confirmation, and a family what it has to pay, leading to just those', async () => {
 		const provider = await makeProvider({ autoConfirm: false, capacity: 3 })
 		const staff = await signIn(provider.staffPhone)
 		expect(await waitingOf(staff)).toEqual([])
+		let lastFamily: Awaited<ReturnType<typeof makeFamily>> | undefined
 		for (const n of [1, 2]) {
 			const family = await makeFamily()
+			lastFamily = family
 			const made = await createBooking(await sessionUser(family.phone), provider.offeringId, {
 				idempotencyKey: crypto.randomUUID().replaceAll('-', ''),
 				elderId: family.elderId,
@@ -92,6 +94,12 @@ describe('what waits for an officer', () => {
 		const listed = await callLoader<{ bookings: { status: string }[]; status: string | null }>(bookingsPage, '/bookings?status=requested', { as: staff })
 		expect(listed.data.status).toBe('requested')
 		expect(listed.data.bookings.map((b) => b.status)).toEqual(['requested', 'requested'])
+		// The last family has its co-pay to pay: its home page says so, leading to just that booking.
+		const payer = await signIn(lastFamily!.phone)
+		expect(await waitingOf(payer)).toEqual([{ key: 'bookingsToPay', to: '/bookings?pay=due', count: 1, capped: false }])
+		const due = await callLoader<{ bookings: { paymentStatus: string }[]; paymentDue: boolean }>(bookingsPage, '/bookings?pay=due', { as: payer })
+		expect(due.data.paymentDue).toBe(true)
+		expect(due.data.bookings.map((b) => b.paymentStatus)).toEqual(['awaiting'])
 		// A status the page does not know shows them all.
 		expect((await callLoader<{ status: string | null }>(bookingsPage, '/bookings?status=%00', { as: staff })).data.status).toBeNull()
 	})

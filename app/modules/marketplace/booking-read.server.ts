@@ -127,10 +127,19 @@ export async function countBookingsToConfirm(user: SessionUser) {
 	return prisma.booking.count({ where: { AND: [bookingScope(user), { status: 'requested' }] } })
 }
 
-export async function listBookings(user: SessionUser, opts: { page: number; status?: BookingStatus; upcoming?: boolean }) {
+/** A booking the family still has to pay: requested or confirmed, its co-pay not paid (or a payment that failed). */
+const PAYMENT_DUE: Prisma.BookingWhereInput = { status: { in: ['requested', 'confirmed'] }, paymentStatus: { in: ['awaiting', 'failed'] } }
+
+/** The family's bookings still to pay (the home page's count; /bookings?pay=due lists them). */
+export async function countBookingsToPay(user: SessionUser) {
+	if (user.role !== 'family') return 0
+	return prisma.booking.count({ where: { AND: [bookingScope(user), PAYMENT_DUE] } })
+}
+
+export async function listBookings(user: SessionUser, opts: { page: number; status?: BookingStatus; paymentDue?: boolean; upcoming?: boolean }) {
 	const pageSize = 30
 	const rows = await prisma.booking.findMany({
-		where: { AND: [bookingScope(user), opts.status ? { status: opts.status } : {}] },
+		where: { AND: [bookingScope(user), opts.status ? { status: opts.status } : {}, opts.paymentDue ? PAYMENT_DUE : {}] },
 		orderBy: [{ startsAt: 'desc' }, { id: 'asc' }],
 		...pageWindow(opts.page, pageSize),
 		select: {

@@ -1,4 +1,4 @@
-// What waits for an officer (or a provider's staff) today, on the home page: each queue they work in, with how many
+// What waits for an officer (a provider's staff, a family) today, on the home page: each queue they work in, with how many
 // items it holds, counted by the same module functions the queue's own page lists them with (so the
 // two never disagree). Queues with nothing waiting are left out. Lists the modules cap (the oldest
 // 100 applications, say) count up to their cap, shown as "100+".
@@ -13,7 +13,7 @@ import { CLAIM_DECIDER_ROLES, countPendingClaims } from '~/modules/elders/claims
 import { countUnverifiedResidences } from '~/modules/elders/elders.server.ts'
 import { countConstructionToDecide } from '~/modules/institutions/construction.server.ts'
 import { countGradingsToDecide } from '~/modules/institutions/grading.server.ts'
-import { countBookingsToConfirm } from '~/modules/marketplace/booking-read.server.ts'
+import { countBookingsToConfirm, countBookingsToPay } from '~/modules/marketplace/booking-read.server.ts'
 import { countOpenDisputes } from '~/modules/marketplace/disputes.server.ts'
 import { countProvidersAwaitingReview } from '~/modules/marketplace/providers.server.ts'
 import { countStatementsToDecide } from '~/modules/operating-subsidy/statements.server.ts'
@@ -48,9 +48,10 @@ const QUEUES: Queue[] = [
 	{ key: 'gradings', to: '/bureau/grading', roles: ['bureau_city'], count: (u) => countGradingsToDecide(u), cap: 50 },
 	{ key: 'operatingStatements', to: '/bureau/operating-subsidy', roles: BUREAU, count: (u, today) => countStatementsToDecide(u, addMonths(today.slice(0, 7), -1)) },
 	{ key: 'bookingsToConfirm', to: '/bookings?status=requested', roles: ['provider_staff'], count: (u) => countBookingsToConfirm(u) },
+	{ key: 'bookingsToPay', to: '/bookings?pay=due', roles: ['family'], count: (u) => countBookingsToPay(u) },
 ]
 
-/** The queues of the user's role with something waiting (none for families and visitors). */
+/** The queues of the user's role with something waiting (none for visitors). */
 export async function waitingWork(user: SessionUser, today: string): Promise<WaitingWork[]> {
 	const mine = QUEUES.filter((q) => q.roles.includes(user.role))
 	const counts = await Promise.all(mine.map((q) => q.count(user, today)))
