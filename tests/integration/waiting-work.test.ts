@@ -116,6 +116,7 @@ describe('what waits for an officer', () => {
 			rights: { route: rightsQueue, path: '/registry/requests', items: (d) => len(d.open) },
 			statusReview: { route: await import('~/routes/statuses.review.tsx'), path: '/statuses/review', items: (d) => len(d.rows) },
 			dueProcess: { route: await import('~/routes/subsidies.due-process.tsx'), path: '/subsidies/due-process', items: (d) => len(d.objections) + len(d.appeals) + len(d.reviews) },
+			subsidyClaims: { route: await import('~/routes/subsidies.claims._index.tsx'), path: '/subsidies/claims', items: (d) => statusCount(d.claims, 'submitted') },
 			providers: { route: await import('~/routes/bureau.providers.tsx'), path: '/bureau/providers', items: (d) => len(d.providers) },
 			disputes: { route: await import('~/routes/bureau.disputes.tsx'), path: '/bureau/disputes', items: (d) => len(d.bookings) },
 			allowanceRuns: { route: await import('~/routes/bureau.allowance._index.tsx'), path: '/bureau/allowance', items: (d) => statusCount(d.runs, 'awaiting_approval') },
@@ -131,8 +132,8 @@ describe('what waits for an officer', () => {
 		await prisma.booking.update({ where: { id: made.value.bookingId }, data: { status: 'disputed' } })
 		await prisma.allowanceRun.create({ data: { month: '2019-01', status: 'awaiting_approval', computedAt: new Date(), paymentCount: 0, totalFen: 0 } })
 		const mine: Record<string, string[]> = {
-			bureau_district: ['subsidyApprovals', 'residence', 'claims', 'rights', 'statusReview', 'dueProcess', 'providers', 'disputes', 'construction', 'operatingStatements'],
-			bureau_city: ['subsidyApprovals', 'residence', 'claims', 'rights', 'statusReview', 'dueProcess', 'providers', 'disputes', 'allowanceRuns', 'construction', 'gradings', 'operatingStatements'],
+			bureau_district: ['subsidyApprovals', 'residence', 'claims', 'rights', 'statusReview', 'dueProcess', 'subsidyClaims', 'providers', 'disputes', 'construction', 'operatingStatements'],
+			bureau_city: ['subsidyApprovals', 'residence', 'claims', 'rights', 'statusReview', 'dueProcess', 'subsidyClaims', 'providers', 'disputes', 'allowanceRuns', 'construction', 'gradings', 'operatingStatements'],
 		}
 		for (const [phone, role] of [['13800000031', 'bureau_district'], ['13800000041', 'bureau_city']] as const) {
 			const as = await signIn(phone)

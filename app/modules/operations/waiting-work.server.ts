@@ -20,6 +20,7 @@ import { countStatementsToDecide } from '~/modules/operating-subsidy/statements.
 import { countOpenRightsRequests, RIGHTS_DECIDER_ROLES } from '~/modules/rights/requests.server.ts'
 import { reviewList } from '~/modules/statuses/review.server.ts'
 import { bureauQueue, communityQueue, townshipQueue } from '~/modules/subsidies/applications.server.ts'
+import { listClaims } from '~/modules/subsidies/settlement.server.ts'
 
 export type WaitingWork = { key: string; to: string; count: number; capped: boolean }
 
@@ -41,6 +42,7 @@ const QUEUES: Queue[] = [
 		roles: ['community_officer', 'township_officer', ...BUREAU],
 		count: async (u, today) => (await Promise.all([pendingObjections(u), appealQueue(u), grantsDueForReview(u, today)])).reduce((n, list) => n + list.length, 0),
 	},
+	{ key: 'subsidyClaims', to: '/subsidies/claims', roles: BUREAU, count: async (u) => (await listClaims(u)).filter((c) => c.status === 'submitted').length, cap: 100 },
 	{ key: 'providers', to: '/bureau/providers', roles: BUREAU, count: (u) => countProvidersAwaitingReview(u) },
 	{ key: 'disputes', to: '/bureau/disputes', roles: BUREAU, count: (u) => countOpenDisputes(u) },
 	{ key: 'allowanceRuns', to: '/bureau/allowance', roles: ['bureau_city'], count: () => countRunsAwaitingApproval() },
