@@ -116,7 +116,7 @@ export default function BookingPage() {
 	const confirming = family && b.paymentStatus === 'processing' && returned === 'succeeded'
 	const showQr = family && live && b.paymentStatus === 'processing' && wallet?.kind === 'qr' && !confirming
 	// Waiting for the webhook: after a wallet's return, or while WeChat Pay's QR code is shown.
-	useAwaitWebhook(confirming || Boolean(showQr))
+	useAwaitWebhook(confirming || Boolean(showQr), b.id, b.paymentStatus)
 	const clientSecret = result?.clientSecret
 	// Also while WeChat Pay's QR code is shown: the family may switch to Alipay or ask for a fresh code.
 	const payable = family && live && !confirming && !clientSecret && ['awaiting', 'failed', 'processing'].includes(b.paymentStatus)
@@ -326,19 +326,35 @@ function WechatQr({ wallet, device, bookingId, amountFen }: { wallet: { qrImage:
 	)
 }
 
-/** After Stripe's redirect the webhook usually lands within seconds: re-read the booking until it has (for a minute). */
-function useAwaitWebhook(waiting: boolean) {
-	const { revalidate, state } = useRevalidator()
+/**
+ * While the page waits for Stripe's webhook (a wallet's QR code shown, or back from a wallet), it asks
+ * every two seconds for the payment state alone (bookings.$bookingId_.payment-status.ts: one row, no
+ * page data) and re-reads the page once the state has changed. For three minutes; the page's refresh
+ * link does the same by hand, with or without JavaScript.
+ */
+function useAwaitWebhook(waiting: boolean, bookingId: string, paymentStatus: string) {
+	const { revalidate } = useRevalidator()
 	const rounds = useRef(0)
 	useEffect(() => {
-		// Each time a re-read has finished, wait two seconds and read again.
-		if (!waiting || state !== 'idle' || rounds.current >= 30) return
-		const timer = setTimeout(() => {
+		if (!waiting) return
+		let stopped = false
+		let timer: ReturnType<typeof setTimeout> | undefined
+		const poll = async () => {
+			if (stopped || rounds.current >= 90) return
 			rounds.current++
-			revalidate()
-		}, 2000)
-		return () => clearTimeout(timer)
-	}, [waiting, state, revalidate])
+			const now = await fetch(`/bookings/${bookingId}/payment-status`, { headers: { accept: 'application/json' } })
+				.then((res) => (res.ok ? (res.json() as Promise<{ paymentStatus: string }>) : null))
+				.catch(() => null)
+			if (stopped) return
+			if (now && now.paymentStatus !== paymentStatus) revalidate()
+			else timer = setTimeout(() => void poll(), 2000)
+		}
+		timer = setTimeout(() => void poll(), 2000)
+		return () => {
+			stopped = true
+			clearTimeout(timer)
+		}
+	}, [waiting, bookingId, paymentStatus, revalidate])
 }
 
 export function ErrorBoundary() {

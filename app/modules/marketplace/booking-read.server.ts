@@ -127,6 +127,13 @@ export async function countBookingsToConfirm(user: SessionUser) {
 	return prisma.booking.count({ where: { AND: [bookingScope(user), { status: 'requested' }] } })
 }
 
+/** Only the payment state of a booking in scope (null: not found), for the page waiting on Stripe's webhook to poll cheaply. */
+export async function paymentStatusOf(user: SessionUser, bookingId: string) {
+	if (!z.uuid().safeParse(bookingId).success) return null
+	const row = await prisma.booking.findFirst({ where: { AND: [{ id: bookingId }, bookingScope(user)] }, select: { paymentStatus: true } })
+	return row?.paymentStatus ?? null
+}
+
 /** A booking the family still has to pay: requested or confirmed, its co-pay not paid (or a payment that failed). */
 const PAYMENT_DUE: Prisma.BookingWhereInput = { status: { in: ['requested', 'confirmed'] }, paymentStatus: { in: ['awaiting', 'failed'] } }
 
