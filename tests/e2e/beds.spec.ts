@@ -1,13 +1,6 @@
 import type { Page } from '@playwright/test'
-import { expect, expectAccessible, login, test } from './fixtures.ts'
+import { expect, expectAccessible, login, test, unregisteredIdNumber } from './fixtures.ts'
 
-function testIdNumber() {
-	// A generated number with a valid checksum (GB 11643), born 1938-09-21 in 东宝区.
-	const first17 = `42080219380921${String(100 + Math.floor(Math.random() * 800)).padStart(3, '0')}`
-	const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-	const sum = [...first17].reduce((acc, d, i) => acc + Number(d) * weights[i]!, 0)
-	return first17 + '10X98765432'[sum % 11]
-}
 
 async function cityFigures(page: Page) {
 	await page.goto('/bureau/beds')
@@ -21,7 +14,7 @@ async function cityFigures(page: Page) {
 test('institution staff add beds, admit and discharge an elder; the bureau dashboard follows', async ({ page, browser }) => {
 	// A journey of three roles over a dozen pages with six accessibility scans, like the other journeys.
 	test.setTimeout(180_000)
-	const idNumber = testIdNumber()
+	const idNumber = await unregisteredIdNumber('1938-09-21')
 	const room = `E${String(Date.now()).slice(-5)}`
 
 	// A family registers the elder (staff find elders by identity number, never from a list).

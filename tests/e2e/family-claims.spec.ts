@@ -1,20 +1,13 @@
-import { expect, expectAccessible, login, test } from './fixtures.ts'
+import { expect, expectAccessible, login, test, unregisteredIdNumber } from './fixtures.ts'
 
 // Issue 11 item 4: a family claims an elder already in the registry; the community confirms; the
 // family then sees the elder. On a 360 px phone.
 test.use({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true })
 
-function testIdNumber() {
-	// A generated number with a valid checksum (GB 11643), born 1937-08-14 in 东宝区.
-	const first17 = `42080219370814${String(100 + Math.floor(Math.random() * 800)).padStart(3, '0')}`
-	const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-	const sum = [...first17].reduce((acc, d, i) => acc + Number(d) * weights[i]!, 0)
-	return first17 + '10X98765432'[sum % 11]
-}
 
-test('a family claims a registered elder and sees them once the community confirms @phone', async ({ page, browser }) => {
+test('a family claims a registered elder and sees them once the community confirms @phone', async ({ page, browser }, testInfo) => {
 	test.setTimeout(120_000)
-	const idNumber = testIdNumber()
+	const idNumber = await unregisteredIdNumber(testInfo.project.name === 'phone' ? '1937-08-15' : '1937-08-14')
 	const name = `认领${[...String(Date.now()).slice(-3)].map((d) => '甲乙丙丁戊己庚辛壬癸'[Number(d)]).join('')}`
 
 	// The community officer registers the elder (no family).

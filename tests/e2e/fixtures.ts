@@ -15,6 +15,32 @@ function e2eDatabaseUrl() {
 	return (JSON.parse(readFileSync(`.cache/e2e-due-process-${process.env.E2E_PORT}`, 'utf8')) as { databaseUrl: string }).databaseUrl
 }
 
+/**
+ * A resident identity number (GB 11643, valid check digit) of 东宝区, born on `birthDate`, that no
+ * elder of the browser tests' database can hold: every number whose mask and birth date an elder
+ * already has is skipped (the mask keeps the last two characters, so this is stricter than needed).
+ * Tests running at once pass different birth dates, so they never pick the same number.
+ */
+export async function unregisteredIdNumber(birthDate: string): Promise<string> {
+	const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+	const client = new pg.Client({ connectionString: e2eDatabaseUrl() })
+	await client.connect()
+	try {
+		const start = Date.now() % 800
+		for (let i = 0; i < 800; i++) {
+			const first17 = `420802${birthDate.replaceAll('-', '')}${String(100 + ((start + i) % 800)).padStart(3, '0')}`
+			const sum = [...first17].reduce((acc, d, k) => acc + Number(d) * weights[k]!, 0)
+			const idNumber = first17 + '10X98765432'[sum % 11]
+			const masked = `${idNumber.slice(0, 4)}${'*'.repeat(12)}${idNumber.slice(16)}`
+			const { rowCount } = await client.query('SELECT 1 FROM elder WHERE "idNumberMasked" = $1 AND "birthDate" = $2::date', [masked, birthDate])
+			if (!rowCount) return idNumber
+		}
+		throw new Error(`no free identity number born ${birthDate}`)
+	} finally {
+		await client.end()
+	}
+}
+
 export const TOTP_PERIOD_SECONDS = 30
 
 /** RFC 4226 HOTP of a base32 secret: the code an authenticator app shows for the given time step. */

@@ -1,5 +1,5 @@
 import type { Browser } from '@playwright/test'
-import { expect, expectAccessible, login, test } from './fixtures.ts'
+import { expect, expectAccessible, login, test, unregisteredIdNumber } from './fixtures.ts'
 
 /** The code the development SMS transport recorded for `phone`, read where the demo shows it: /admin/messages. */
 async function smsCodeSentTo(browser: Browser, phone: string) {
@@ -17,13 +17,6 @@ async function smsCodeSentTo(browser: Browser, phone: string) {
 	return code!
 }
 
-function testIdNumber() {
-	// A generated number with a valid checksum (GB 11643), born 1942-06-18 in 东宝区.
-	const first17 = `42080219420618${String(100 + Math.floor(Math.random() * 800)).padStart(3, '0')}`
-	const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-	const sum = [...first17].reduce((acc, d, i) => acc + Number(d) * weights[i]!, 0)
-	return first17 + '10X98765432'[sum % 11]
-}
 
 test('a family registers, adds an elder, sees the masked number; the bureau sees the audit entry', async ({ page, browser }) => {
 	test.setTimeout(120_000)
@@ -52,7 +45,7 @@ test('a family registers, adds an elder, sees the masked number; the bureau sees
 	await expect(page.getByRole('heading', { name: '我照顾的老人' })).toBeVisible()
 
 	await page.getByRole('link', { name: '添加老人' }).click()
-	const idNumber = testIdNumber()
+	const idNumber = await unregisteredIdNumber('1942-06-18')
 	// A wrong check character is caught with a message that says so.
 	await page.getByLabel('身份证号').fill(idNumber.slice(0, 17) + (idNumber[17] === '1' ? '2' : '1'))
 	await page.getByLabel('老人姓名').fill('陈德胜')
