@@ -41,7 +41,7 @@ export default function Index() {
 						{waiting.map((w) => (
 							<li key={w.key}>
 								<Link to={w.to} className="tile" data-testid={`waiting-${w.key}`}>
-									{t(`home.waiting.${w.key}`)} <span className="badge">{w.capped ? `${w.count}+` : w.count}</span>
+									{t(`home.waiting.${w.key}`)} <span className="badge">{w.count}</span>
 								</Link>
 							</li>
 						))}

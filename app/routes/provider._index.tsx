@@ -16,6 +16,7 @@ import { getOwnProvider, updateTerms } from '~/modules/marketplace/catalogue.ser
 import { isProviderManager } from '~/modules/accounts/accounts.server.ts'
 import { bookingTextsOf, setBookingTexts } from '~/modules/accounts/booking-texts.server.ts'
 import { BOOKING_TEXTS, bookingTextsSchema } from '~/modules/accounts/schemas.ts'
+import { BOOKING_TERM_LIMITS, DEFAULT_BOOKING_TERMS } from '~/modules/marketplace/rules.ts'
 import { termsSchema } from '~/modules/marketplace/schemas.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -40,7 +41,7 @@ export default function ProviderHome() {
 	const reply = useActionData<typeof action>()
 	const [form, fields] = useReplyForm<'holdMinutes' | 'freeCancelHours' | 'lateCancelFeePercent' | 'autoConfirm'>('terms', reply)
 	const { t } = useTranslation('marketplace')
-	const terms = p.profile
+	const terms = p.profile ?? DEFAULT_BOOKING_TERMS
 	return (
 		<section>
 			<div className="title-row">
@@ -89,22 +90,22 @@ export default function ProviderHome() {
 				<ActionForm form={form} intent="terms" className="grid-form">
 					<div className="checks">
 						<label>
-							<input type="checkbox" name="autoConfirm" defaultChecked={terms?.autoConfirm ?? false} /> {t('terms.autoConfirm')}
+							<input type="checkbox" name="autoConfirm" defaultChecked={terms.autoConfirm} /> {t('terms.autoConfirm')}
 						</label>
 					</div>
-					<Field label={t('terms.holdMinutes')} errors={fields.holdMinutes.errors} inputProps={{ id: 'holdMinutes', name: 'holdMinutes', type: 'number', min: 5, max: 10080, defaultValue: terms?.holdMinutes ?? 720 }} />
-					<Field label={t('terms.freeCancelHours')} errors={fields.freeCancelHours.errors} inputProps={{ id: 'freeCancelHours', name: 'freeCancelHours', type: 'number', min: 0, max: 720, defaultValue: terms?.freeCancelHours ?? 24 }} />
-					<Field label={t('terms.lateCancelFeePercent')} errors={fields.lateCancelFeePercent.errors} inputProps={{ id: 'lateCancelFeePercent', name: 'lateCancelFeePercent', type: 'number', min: 0, max: 100, defaultValue: terms?.lateCancelFeePercent ?? 30 }} />
+					<Field label={t('terms.holdMinutes')} errors={fields.holdMinutes.errors} inputProps={{ id: 'holdMinutes', name: 'holdMinutes', type: 'number', ...BOOKING_TERM_LIMITS.holdMinutes, defaultValue: terms.holdMinutes }} />
+					<Field label={t('terms.freeCancelHours')} errors={fields.freeCancelHours.errors} inputProps={{ id: 'freeCancelHours', name: 'freeCancelHours', type: 'number', ...BOOKING_TERM_LIMITS.freeCancelHours, defaultValue: terms.freeCancelHours }} />
+					<Field label={t('terms.lateCancelFeePercent')} errors={fields.lateCancelFeePercent.errors} inputProps={{ id: 'lateCancelFeePercent', name: 'lateCancelFeePercent', type: 'number', ...BOOKING_TERM_LIMITS.lateCancelFeePercent, defaultValue: terms.lateCancelFeePercent }} />
 					<FormSubmit form={form} errors={fields.autoConfirm.errors} label={t('terms.save')} />
 				</ActionForm>
 			) : (
 				<>
 					<Facts
 						items={[
-							[t('terms.autoConfirm'), terms?.autoConfirm ? t('terms.yes') : t('terms.no')],
-							[t('terms.holdMinutes'), String(terms?.holdMinutes ?? 720)],
-							[t('terms.freeCancelHours'), String(terms?.freeCancelHours ?? 24)],
-							[t('terms.lateCancelFeePercent'), String(terms?.lateCancelFeePercent ?? 30)],
+							[t('terms.autoConfirm'), terms.autoConfirm ? t('terms.yes') : t('terms.no')],
+							[t('terms.holdMinutes'), String(terms.holdMinutes)],
+							[t('terms.freeCancelHours'), String(terms.freeCancelHours)],
+							[t('terms.lateCancelFeePercent'), String(terms.lateCancelFeePercent)],
 						]}
 					/>
 					<p className="hint" data-testid="terms-manager-only">

@@ -15,6 +15,7 @@ import { bookingPage, offeringProviderSuspended } from '~/modules/marketplace/bo
 import { bookingSchema } from '~/modules/marketplace/schemas.ts'
 import { TIME_ZONE } from '~/lib/time.ts'
 import { HOME_VISIT_CATEGORIES } from '~/modules/marketplace/categories.ts'
+import { DEFAULT_BOOKING_TERMS } from '~/modules/marketplace/rules.ts'
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
 	const user = await requireRole(request, ['family'])
@@ -57,6 +58,7 @@ export default function BookOffering() {
 	const { t, i18n } = useTranslation('marketplace')
 	const [form, fields] = useReplyForm<'startsAt' | 'serviceAddress' | 'note' | 'elderId' | 'expectedPriceFen' | 'expectedCopayFen'>('book', reply)
 	const { offering, elder, elders, quote, slots } = page
+	const terms = offering.provider.profile ?? DEFAULT_BOOKING_TERMS
 	return (
 		<section className="card">
 			<h1>{t('book.title', { title: offering.title })}</h1>
@@ -132,7 +134,7 @@ export default function BookOffering() {
 						</fieldset>
 						<Field label={t('book.address')} hint={t('book.addressHint')} errors={fields.serviceAddress.errors} inputProps={{ name: 'serviceAddress', type: 'text', maxLength: 200, autoComplete: 'street-address', required: HOME_VISIT_CATEGORIES.includes(offering.category) }} />
 						<Field label={t('book.note')} errors={fields.note.errors} inputProps={{ name: 'note', type: 'text', maxLength: 500 }} />
-						<p className="hint">{t('book.policy', { hours: offering.provider.profile?.freeCancelHours ?? 24, percent: offering.provider.profile?.lateCancelFeePercent ?? 30 })}</p>
+						<p className="hint">{t('book.policy', { hours: terms.freeCancelHours, percent: terms.lateCancelFeePercent })}</p>
 						<FormSubmit form={form} errors={[...(fields.elderId.errors ?? []), ...(fields.expectedPriceFen.errors ?? []), ...(fields.expectedCopayFen.errors ?? [])]} label={t('book.submit')} disabled={navigation.state === 'submitting' || slots.length === 0} />
 					</ActionForm>
 				) : (

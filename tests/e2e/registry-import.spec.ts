@@ -1,14 +1,7 @@
-import { expect, expectAccessible, login, test } from './fixtures.ts'
+import { expect, expectAccessible, login, test, unregisteredIdNumber } from './fixtures.ts'
 
 // Issue 10 item 3: a community officer uploads a registry file, reads the dry run, applies it, and
 // watches the progress bar fill (the queue's worker runs beside the server, scripts/e2e-server.ts).
-
-function testIdNumber(birth: string) {
-	const first17 = `420802${birth}${String(100 + Math.floor(Math.random() * 800)).padStart(3, '0')}`
-	const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-	const sum = [...first17].reduce((acc, d, i) => acc + Number(d) * weights[i]!, 0)
-	return first17 + '10X98765432'[sum % 11]
-}
 
 test('an officer imports a registry file: dry run, then apply with a progress bar', async ({ page }) => {
 	await login(page, '13800000021')
@@ -24,8 +17,8 @@ test('an officer imports a registry file: dry run, then apply with a progress ba
 	const name = `导入${String(Date.now()).slice(-4)}`
 	const csv = [
 		'身份证号,姓名,乡镇代码,社区代码,联系电话,紧急联系人,紧急联系人电话,变动类型,变动日期',
-		`${testIdNumber('19380304')},${name},${township},${community},13912340001,,,,`,
-		`${testIdNumber('19400101')},未来人,${township},${community},,,,死亡,2999-01-01`,
+		`${await unregisteredIdNumber('1938-03-04')},${name},${township},${community},13912340001,,,,`,
+		`${await unregisteredIdNumber('1940-01-01')},未来人,${township},${community},,,,死亡,2999-01-01`,
 	].join('\n')
 	await page.getByLabel('导入文件（CSV 或 XLSX）').setInputFiles({ name: 'elders.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') })
 	await page.getByRole('button', { name: '上传并试运行' }).click()

@@ -7,6 +7,7 @@
 // findings: the city); the reviewer is never the decider or anyone who took part (twoPersonRefusal).
 // Upheld: the decision stands. Changed: subjects.server.ts applyChange (approval with back-pay, stop
 // overturned and back-paid by the next run, corrected level in force from the original day, new finding).
+import type { Prisma } from '~/generated/prisma/client.ts'
 import { prisma, transaction } from '~/lib/db.server.ts'
 import { failureOf, refuse } from '~/lib/db-rules.server.ts'
 import { fail, fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
@@ -61,30 +62,37 @@ export async function lodgeAppeal(user: SessionUser, input: AppealInput, ip: str
 	}
 }
 
-type Reviewable = { level: string; districtId: string; townshipId: string | null }
+/** The appeals the officer's level and place review (city: city and district appeals; a district's bureau: its district's; a township: its own), as a filter. */
+async function reviewPlace(user: SessionUser): Promise<Prisma.AppealWhereInput> {
+	if (isCityWide(user)) return { level: { in: ['city', 'district'] } }
+	if (user.role === 'bureau_district') return { level: 'district', districtId: user.districtId ?? '-' }
+	const townshipId = user.role === 'township_officer' ? await townshipIdOf(user) : null
+	return townshipId ? { level: 'township', districtId: user.districtId ?? '-', townshipId } : { id: NO_APPEAL }
+}
 
-/** Whether the officer sits at the level that reviews this appeal, in its place. */
-async function mayReview(user: SessionUser, appeal: Reviewable) {
-	if (appeal.level === 'city') return isCityWide(user)
-	if (appeal.level === 'district') return isCityWide(user) || (user.role === 'bureau_district' && user.districtId === appeal.districtId)
-	return user.role === 'township_officer' && !!appeal.townshipId && user.districtId === appeal.districtId && (await townshipIdOf(user)) === appeal.townshipId
+const NO_APPEAL = '00000000-0000-0000-0000-000000000000'
+
+/** Appeals the officer may review and did not take part in deciding (an appeal is reviewed by someone else). */
+async function reviewableBy(user: SessionUser): Promise<Prisma.AppealWhereInput> {
+	return { AND: [await reviewPlace(user), { NOT: { otherDeciderIds: { has: user.id } } }, { OR: [{ deciderId: null }, { deciderId: { not: user.id } }] }] }
 }
 
 /** The appeal an attachment belongs to, if this officer may review it (for the download route). */
 export async function reviewableAppeal(user: SessionUser, appealId: string) {
-	const appeal = await prisma.appeal.findUnique({ where: { id: appealId }, select: { level: true, districtId: true, townshipId: true, deciderId: true, otherDeciderIds: true } })
-	if (!appeal || appeal.deciderId === user.id || appeal.otherDeciderIds.includes(user.id) || !(await mayReview(user, appeal))) return null
-	return appeal
+	return prisma.appeal.findFirst({ where: { AND: [{ id: appealId }, await reviewableBy(user)] }, select: { districtId: true } })
+}
+
+/** Pending appeals waiting for this officer's level and place (the home page's count of the queue). */
+export async function countAppealsToDecide(user: SessionUser) {
+	return prisma.appeal.count({ where: { AND: [{ status: 'pending' }, await reviewableBy(user)] } })
 }
 
 /** Appeals of every kind waiting for this officer's level and place, with the subject's facts. */
 export async function appealQueue(user: SessionUser) {
-	const rows = await prisma.appeal.findMany({
-		where: { status: 'pending' }, orderBy: { lodgedOn: 'asc' }, take: 200,
-		select: { id: true, kind: true, subjectId: true, level: true, districtId: true, townshipId: true, reasons: true, lodgedOn: true, deadline: true, decided: true, refusedOn: true, deciderId: true, otherDeciderIds: true },
+	const mine = await prisma.appeal.findMany({
+		where: { AND: [{ status: 'pending' }, await reviewableBy(user)] }, orderBy: { lodgedOn: 'asc' }, take: 200,
+		select: { id: true, kind: true, subjectId: true, level: true, districtId: true, townshipId: true, reasons: true, lodgedOn: true, deadline: true, decided: true, refusedOn: true },
 	})
-	const mine = []
-	for (const r of rows) if (r.deciderId !== user.id && !r.otherDeciderIds.includes(user.id) && (await mayReview(user, r))) mine.push(r)
 	const attachments = await prisma.appealAttachment.findMany({ where: { appealId: { in: mine.map((r) => r.id) } }, orderBy: { createdAt: 'asc' }, select: { id: true, appealId: true, fileName: true, size: true } })
 	return Promise.all(
 		mine.map(async (r) => {
@@ -146,8 +154,8 @@ export async function familyAppeals(user: SessionUser, today: string) {
 export type AppealDecisionInput = { appealId: string; outcome: 'upheld' | 'changed'; reason: string; changedTo?: string | null }
 
 export async function decideAppeal(user: SessionUser, input: AppealDecisionInput, ip: string | null, today: string): Promise<Outcome<{ noticeId: string | null }>> {
-	const appeal = await prisma.appeal.findUnique({ where: { id: input.appealId }, select: { id: true, kind: true, subjectId: true, status: true, level: true, districtId: true, townshipId: true, deciderId: true, otherDeciderIds: true, appellantId: true, elderId: true, decided: true, refusedOn: true } })
-	if (!appeal || !(await mayReview(user, appeal))) return fail('subsidies:dueProcess.errors.notInScope', 404)
+	const appeal = await prisma.appeal.findFirst({ where: { AND: [{ id: input.appealId }, await reviewPlace(user)] }, select: { id: true, kind: true, subjectId: true, status: true, level: true, districtId: true, townshipId: true, deciderId: true, otherDeciderIds: true, appellantId: true, elderId: true, decided: true, refusedOn: true } })
+	if (!appeal) return fail('subsidies:dueProcess.errors.notInScope', 404)
 	const twoPerson = await twoPersonRefusal(user, [appeal.deciderId, ...appeal.otherDeciderIds, appeal.appellantId], { sameAccountMessage: 'subsidies:dueProcess.errors.sameDecider' })
 	if (twoPerson) return twoPerson
 	if (!input.reason.trim()) return fieldFail('reason', 'subsidies:errors.reasonRequired', 400)

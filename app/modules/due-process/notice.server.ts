@@ -97,15 +97,28 @@ export async function lodgeObjection(input: ObjectionInput, ip: string | null, t
 	return ok(created)
 }
 
-/** Objections waiting for a finding, about elders in the officer's scope. */
+/** Pending objections about elders in the officer's scope: their ids, scoped before any list is cut. */
+async function objectionsInScope(user: SessionUser) {
+	const pending = await sql`SELECT o.id, en."elderId" FROM notice_objection o JOIN subsidy_notice_entry en ON en.id = o."entryId" WHERE o.status = 'pending'`.rows<{ id: string; elderId: string }>()
+	if (!pending.length) return []
+	const elderIds = [...new Set(pending.map((p) => p.elderId))]
+	const inScope = new Set((await prisma.elder.findMany({ where: { AND: [{ id: { in: elderIds } }, officerElderScope(user)] }, select: { id: true } })).map((e) => e.id))
+	return pending.filter((p) => inScope.has(p.elderId)).map((p) => p.id)
+}
+
+/** How many objections wait for the officer's finding (the home page). */
+export async function countObjectionsToFind(user: SessionUser) {
+	return (await objectionsInScope(user)).length
+}
+
+/** Objections waiting for a finding, about elders in the officer's scope, oldest first. */
 export async function pendingObjections(user: SessionUser) {
-	const rows = await prisma.noticeObjection.findMany({ where: { status: 'pending' }, orderBy: { createdAt: 'asc' }, take: 200, select: { id: true, noticeId: true, entryId: true, name: true, phone: true, reason: true, lodgedOn: true } })
-	const entries = await prisma.subsidyNoticeEntry.findMany({ where: { id: { in: rows.flatMap((r) => (r.entryId ? [r.entryId] : [])) } }, select: { id: true, elderId: true, displayName: true } })
-	const inScope = new Set((await prisma.elder.findMany({ where: { AND: [{ id: { in: entries.map((e) => e.elderId) } }, officerElderScope(user)] }, select: { id: true } })).map((e) => e.id))
-	return rows.flatMap((r) => {
-		const entry = entries.find((e) => e.id === r.entryId)
-		return entry && inScope.has(entry.elderId) ? [{ ...r, lodgedOn: toDateString(r.lodgedOn), displayName: entry.displayName }] : []
-	})
+	const ids = await objectionsInScope(user)
+	if (!ids.length) return []
+	const rows = await prisma.noticeObjection.findMany({ where: { id: { in: ids } }, orderBy: { createdAt: 'asc' }, take: 200, select: { id: true, noticeId: true, entryId: true, name: true, phone: true, reason: true, lodgedOn: true } })
+	const entries = await prisma.subsidyNoticeEntry.findMany({ where: { id: { in: rows.flatMap((r) => (r.entryId ? [r.entryId] : [])) } }, select: { id: true, displayName: true } })
+	const names = new Map(entries.map((e) => [e.id, e.displayName]))
+	return rows.map((r) => ({ ...r, lodgedOn: toDateString(r.lodgedOn), displayName: names.get(r.entryId ?? '') ?? '' }))
 }
 
 export type FindingInput = { objectionId: string; finding: 'upheld' | 'not_upheld'; reasons: string }

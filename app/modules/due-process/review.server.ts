@@ -7,6 +7,7 @@
 //  - ends grants whose `endsOn` has passed (no credit for later months: the credit job reads status).
 // The monthly job lists the grants due for re-review in the coming month per community and tells the
 // officers of each community; an officer renews a grant (still eligible) for another term.
+import type { Prisma } from '~/generated/prisma/client.ts'
 import { prisma, transaction } from '~/lib/db.server.ts'
 import { fail, ok, type Outcome } from '~/lib/outcome.ts'
 import { sql } from '~/lib/sql.server.ts'
@@ -64,11 +65,20 @@ export async function endDueGrants(today: string) {
 	return { ended: rows.length }
 }
 
-/** Active grants (in the officer's scope) whose end date falls before the end of next month, by community. */
-export async function grantsDueForReview(user: SessionUser, today: string) {
+/** Active grants (in the officer's scope) whose end date falls before the end of next month. */
+function dueForReviewWhere(user: SessionUser, today: string) {
 	const until = monthEnd(`${addMonths(today.slice(0, 7), 1)}-01`)
+	return { status: 'active', endsOn: { lte: dateOnly(until) }, elder: officerElderScope(user) } satisfies Prisma.SubsidyGrantWhereInput
+}
+
+export async function countGrantsDueForReview(user: SessionUser, today: string) {
+	return prisma.subsidyGrant.count({ where: dueForReviewWhere(user, today) })
+}
+
+/** The same grants, soonest end first (the re-review list). */
+export async function grantsDueForReview(user: SessionUser, today: string) {
 	const rows = await prisma.subsidyGrant.findMany({
-		where: { status: 'active', endsOn: { lte: dateOnly(until) }, elder: officerElderScope(user) },
+		where: dueForReviewWhere(user, today),
 		orderBy: [{ endsOn: 'asc' }],
 		take: 500,
 		select: { id: true, endsOn: true, stopReason: true, policy: { select: { nameZh: true } }, elder: { select: { name: true, community: { select: { nameZh: true } } } } },

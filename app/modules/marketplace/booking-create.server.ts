@@ -23,7 +23,7 @@ import { HAS_ACTIVE_GRANT, holdForBooking, quoteSubsidy, SubsidyUnavailable, uns
 import { TX_OPTIONS } from './booking-lifecycle.server.ts'
 import { offeringServes } from './booking-read.server.ts'
 import { ensureSlot } from './booking-slots.server.ts'
-import { holdExpiry } from './rules.ts'
+import { DEFAULT_BOOKING_TERMS, holdExpiry } from './rules.ts'
 import { scheduledSlot, type Rule } from './schedule.ts'
 import type { bookingSchema } from './schemas.ts'
 
@@ -125,7 +125,7 @@ async function readFacts(who: Who, offeringId: string, input: BookingInput) {
 				'id', o.id, 'title', o.title, 'category', o.category, 'priceFen', o."priceFen", 'durationMinutes', o."durationMinutes",
 				'districtIds', o."districtIds", 'communityIds', o."communityIds", 'active', o.active, 'providerId', o."providerId",
 				'providerStatus', p.status, 'providerName', p.name,
-				'autoConfirm', COALESCE(pp."autoConfirm", false), 'holdMinutes', COALESCE(pp."holdMinutes", 720),
+				'autoConfirm', COALESCE(pp."autoConfirm", ${sql.raw(String(DEFAULT_BOOKING_TERMS.autoConfirm))}), 'holdMinutes', COALESCE(pp."holdMinutes", ${sql.raw(String(DEFAULT_BOOKING_TERMS.holdMinutes))}),
 				'rules', COALESCE((SELECT json_agg(json_build_object('weekday', r.weekday, 'startMinute', r."startMinute", 'endMinute', r."endMinute", 'capacity', r.capacity))
 				                   FROM availability_rule r WHERE r."offeringId" = o.id), '[]'::json),
 				'closed', EXISTS (SELECT 1 FROM availability_exception x WHERE x."providerId" = o."providerId" AND x.date = ${date}::date AND (x."offeringId" IS NULL OR x."offeringId" = o.id)))

@@ -12,7 +12,7 @@ import { captureForBooking, releaseForBooking, reverseForBooking } from '~/modul
 import { freePlace } from './booking-slots.server.ts'
 import { notify, type NotificationKind } from '~/modules/messaging/notify.server.ts'
 import { cancelPaymentIntent, issueRefund } from './payments.server.ts'
-import { cancellationFee, RELEASING, TRANSITIONS, type Transition } from './rules.ts'
+import { cancellationFee, DEFAULT_BOOKING_TERMS, RELEASING, TRANSITIONS, type Transition } from './rules.ts'
 
 /** What a state change leaves to do after commit (Stripe calls never run inside a transaction). */
 export type AfterCommit = { refundId: string | null; cancelPaymentIntent: string | null }
@@ -154,7 +154,7 @@ export async function cancelBooking(user: SessionUser, bookingId: string, reason
 	const allowed = (b: Loaded) => ownFamily(user)(b) || ownProvider(user)(b)
 	return afterCommit(
 		await change(bookingId, allowed, (tx, b) => {
-			const terms = b.provider.profile ?? { freeCancelHours: 24, lateCancelFeePercent: 30 }
+			const terms = b.provider.profile ?? DEFAULT_BOOKING_TERMS
 			const fee = cancellationFee({ copayFen: b.copayFen, startsAt: b.startsAt, now, terms, byProvider: user.role === 'provider_staff' })
 			return transition(tx, b, 'cancel', 'cancelled', user, { now, reason, fee })
 		}),

@@ -21,6 +21,16 @@ export const RELEASING: readonly BookingStatus[] = ['cancelled', 'declined', 'ex
 
 export type CancellationTerms = { freeCancelHours: number; lateCancelFeePercent: number }
 
+/** A provider's booking terms until it sets its own (the same defaults as provider_profile's columns). */
+export const DEFAULT_BOOKING_TERMS = { autoConfirm: false, holdMinutes: 720, freeCancelHours: 24, lateCancelFeePercent: 30 } as const
+
+/** The range a provider may set each term within: the form's inputs and the schema read the same bounds. */
+export const BOOKING_TERM_LIMITS = {
+	holdMinutes: { min: 5, max: 10_080 },
+	freeCancelHours: { min: 0, max: 720 },
+	lateCancelFeePercent: { min: 0, max: 100 },
+} as const
+
 /**
  * Fee for cancelling at `now` a booking starting at `startsAt`: free until freeCancelHours before the
  * start, then lateCancelFeePercent of what the family pays (rounded down to whole fen).

@@ -5,6 +5,7 @@ import { isRealDate } from '~/lib/time.ts'
 import { CONTROL_MESSAGE, hasNoControlChars, isSingleLine, nameSchema, passwordSchema, phoneSchema } from '~/modules/auth/schemas.ts'
 import { PAY_METHODS } from '~/modules/payments/wallets.ts'
 import { ALL_CATEGORIES, PRICE_UNITS, PROVIDER_KINDS } from './categories.ts'
+import { BOOKING_TERM_LIMITS } from './rules.ts'
 import { SORTS } from './sorts.ts'
 import { timeToMinute } from './schedule.ts'
 
@@ -104,12 +105,16 @@ export const exceptionSchema = z.object({
 	reason: text(200),
 })
 
+function termField(limits: { min: number; max: number }) {
+	return z.coerce.number().int(E('terms.range')).min(limits.min, E('terms.range')).max(limits.max, E('terms.range'))
+}
+
 export const termsSchema = z.object({
 	intent: z.literal('terms'),
 	autoConfirm: z.preprocess((v) => v === 'on' || v === 'true', z.boolean()),
-	holdMinutes: z.coerce.number().int().min(5, E('terms.range')).max(10080, E('terms.range')),
-	freeCancelHours: z.coerce.number().int().min(0, E('terms.range')).max(720, E('terms.range')),
-	lateCancelFeePercent: z.coerce.number().int().min(0, E('terms.range')).max(100, E('terms.range')),
+	holdMinutes: termField(BOOKING_TERM_LIMITS.holdMinutes),
+	freeCancelHours: termField(BOOKING_TERM_LIMITS.freeCancelHours),
+	lateCancelFeePercent: termField(BOOKING_TERM_LIMITS.lateCancelFeePercent),
 })
 
 const fenField = z.coerce.number({ error: E('booking.priceChanged') }).int(E('booking.priceChanged')).min(0, E('booking.priceChanged'))

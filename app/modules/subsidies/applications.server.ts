@@ -159,11 +159,10 @@ export async function townshipReview(user: SessionUser, input: TownshipReviewInp
 
 /** Applications the communities passed, waiting for the township officer's review. */
 export async function townshipQueue(user: SessionUser) {
-	if (user.role !== 'township_officer') return []
-	const townshipId = await townshipIdOf(user)
-	if (!townshipId) return []
+	const where = await reviewQueueWhere(user)
+	if (user.role !== 'township_officer' || !where) return []
 	const rows = await prisma.subsidyApplication.findMany({
-		where: { status: 'community_approved', districtId: user.districtId ?? '-', townshipId },
+		where,
 		orderBy: { createdAt: 'asc' },
 		take: 100,
 		select: appListSelect,
@@ -289,11 +288,38 @@ export async function familyOverview(user: SessionUser) {
 	}
 }
 
+/** What waits for a community officer (submitted in their community) or a township officer (approved by a community of their township); null for other roles. */
+async function reviewQueueWhere(user: SessionUser): Promise<Prisma.SubsidyApplicationWhereInput | null> {
+	if (user.role === 'community_officer') return { status: 'submitted', districtId: user.districtId ?? '-', ...(user.communityId ? { communityId: user.communityId } : {}) }
+	if (user.role !== 'township_officer') return null
+	const townshipId = await townshipIdOf(user)
+	return townshipId ? { status: 'community_approved', districtId: user.districtId ?? '-', townshipId } : null
+}
+
+/** What waits for the bureau's decision in the officer's district (every district for the city); null for other roles. */
+function bureauQueueWhere(user: SessionUser): Prisma.SubsidyApplicationWhereInput | null {
+	if (user.role !== 'bureau_district' && !isCityWide(user)) return null
+	return { OR: [{ status: 'township_approved' }, { status: 'community_approved', ...NO_TOWNSHIP_REVIEWER }], ...(isCityWide(user) ? {} : { districtId: user.districtId ?? '-' }) }
+}
+
+/** How many applications wait in the community's or township's review queue (all of them, not only the page's first 100). */
+export async function countReviewQueue(user: SessionUser) {
+	const where = await reviewQueueWhere(user)
+	return where ? prisma.subsidyApplication.count({ where }) : 0
+}
+
+/** How many applications wait for the bureau's decision. */
+export async function countBureauQueue(user: SessionUser) {
+	const where = bureauQueueWhere(user)
+	return where ? prisma.subsidyApplication.count({ where }) : 0
+}
+
 /** Applications waiting for the community review in the officer's community. */
 export async function communityQueue(user: SessionUser) {
-	if (user.role !== 'community_officer') return []
+	const where = await reviewQueueWhere(user)
+	if (user.role !== 'community_officer' || !where) return []
 	const rows = await prisma.subsidyApplication.findMany({
-		where: { status: 'submitted', districtId: user.districtId ?? '-', ...(user.communityId ? { communityId: user.communityId } : {}) },
+		where,
 		orderBy: { createdAt: 'asc' },
 		take: 100,
 		select: appListSelect,
@@ -303,9 +329,10 @@ export async function communityQueue(user: SessionUser) {
 
 /** Applications waiting for the bureau's decision in the officer's district (all districts for the city). */
 export async function bureauQueue(user: SessionUser) {
-	if (user.role !== 'bureau_district' && !isCityWide(user)) return []
+	const where = bureauQueueWhere(user)
+	if (!where) return []
 	const rows = await prisma.subsidyApplication.findMany({
-		where: { OR: [{ status: 'township_approved' }, { status: 'community_approved', ...NO_TOWNSHIP_REVIEWER }], ...(isCityWide(user) ? {} : { districtId: user.districtId ?? '-' }) },
+		where,
 		orderBy: { createdAt: 'asc' },
 		take: 100,
 		select: appListSelect,

@@ -95,6 +95,11 @@ function claimScope(user: SessionUser) {
 	return { id: '00000000-0000-0000-0000-000000000000' }
 }
 
+/** Claims in scope submitted and not yet decided (the bureau's queue on the home page). */
+export async function countClaimsToDecide(user: SessionUser) {
+	return prisma.subsidyClaim.count({ where: { AND: [claimScope(user), { status: 'submitted' }] } })
+}
+
 export async function listClaims(user: SessionUser) {
 	const [claims, providers] = await Promise.all([
 		prisma.subsidyClaim.findMany({ where: claimScope(user), orderBy: [{ month: 'desc' }, { createdAt: 'desc' }], take: 100, select: { id: true, providerId: true, month: true, status: true, totalFen: true, lineCount: true, reviewedAt: true, reviewNote: true, districtId: true } }),
