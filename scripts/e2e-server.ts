@@ -20,11 +20,9 @@ await choosePrivateStripeMock()
 const { stripeMock } = await ensureServices({ quiet: true })
 const template = process.env[TEMPLATE_READY_ENV] === '1' ? process.env.TEST_DATABASE_NAME : undefined
 const url = template ? await copyDatabase(base, template, name) : await prepareTemplate(base, name)
-// WeChat Pay and Alipay: stripe-mock behind the wallet stand-in (its next actions as Stripe documents
-// them); the browser tests find an intent's id through it (tests/e2e/fixtures.ts).
+// WeChat Pay and Alipay: stripe-mock behind the wallet stand-in (its next actions as Stripe documents them).
 const standin = await startStripeWalletStandin({ upstream: process.env.STRIPE_API_BASE! })
 mkdirSync('.cache', { recursive: true })
-writeFileSync(`.cache/e2e-stripe-standin-${port}`, standin.url)
 process.env.STRIPE_API_BASE = standin.url
 // Due process (tests/e2e/support/due-process.ts): where a browser test may end a public notice early.
 writeFileSync(`.cache/e2e-due-process-${port}`, JSON.stringify({ databaseUrl: url, queuePrefix: `yiyang_e2e_${runId}`, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' }))

@@ -6,9 +6,6 @@
 // alipay_handle_redirect with its URL), and keeps the intent's own id, metadata and methods.
 // Used by the local demo (`npm start`), the browser tests and the payment integration tests; never
 // by a deployment (STRIPE_API_BASE unset there means api.stripe.com).
-//
-// GET /__standin/intents?bookingId=… lists the intents created for a booking (the tests sign the
-// webhook Stripe would send for one; the family's page never shows an intent id).
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import QRCode from 'qrcode'
@@ -30,11 +27,6 @@ export async function startStripeWalletStandin(opts: { upstream: string; port?: 
 	const server: Server = createServer((req, res) => {
 		void (async () => {
 			const url = new URL(req.url ?? '/', 'http://standin')
-			if (req.method === 'GET' && url.pathname === '/__standin/intents') {
-				const bookingId = url.searchParams.get('bookingId')
-				res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify([...known.values()].filter((k) => k.bookingId === bookingId)))
-				return
-			}
 			const body = req.method === 'GET' || req.method === 'DELETE' ? '' : await readBody(req)
 			const headers: Record<string, string> = {}
 			for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && !['host', 'content-length', 'connection'].includes(k)) headers[k] = v

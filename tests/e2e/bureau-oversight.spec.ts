@@ -45,7 +45,7 @@ test('a district officer resolves a family’s dispute over a delivered, paid vi
 	await page.getByRole('button', { name: '确认预约' }).click()
 	await page.getByRole('button', { name: '支付 ¥80.00' }).click()
 	await expect(page.getByTestId('payment-status')).toHaveText('支付处理中')
-	const paymentIntentId = await paymentIntentOf(request, page.url())
+	const paymentIntentId = await paymentIntentOf(page.url())
 	const bookingUrl = page.url()
 	await stripeReportsPayment(request, { eventId: `evt_dispute_${stamp}`, paymentIntentId, amountFen: 8000 })
 	await page.reload()

@@ -256,13 +256,25 @@ export async function chooseSlotSoonAfter(page: Page, minutes = 10) {
  * webhook. The family's page never shows it: the wallet stand-in in front of stripe-mock
  * (scripts/e2e-server.ts) remembers the intents it saw created.
  */
-export async function paymentIntentOf(request: APIRequestContext, bookingUrl: string): Promise<string> {
-	const standin = readFileSync(`.cache/e2e-stripe-standin-${process.env.E2E_PORT}`, 'utf8').trim()
+/**
+ * The PaymentIntent the app stored for the booking's payment (read from the e2e database): the one
+ * its webhook must name. Not the stand-in's newest intent: stripe-mock ignores idempotency keys, so a
+ * create the Stripe client retried under load would leave the stand-in with an intent the app never kept.
+ */
+export async function paymentIntentOf(bookingUrl: string): Promise<string> {
 	const bookingId = new URL(bookingUrl).pathname.split('/').at(-1)!
-	const res = await request.get(`${standin}/__standin/intents?bookingId=${bookingId}`)
-	const intents = (await res.json()) as { id: string }[]
-	expect(intents.length).toBeGreaterThan(0)
-	return intents.at(-1)!.id
+	const client = new pg.Client({ connectionString: e2eDatabaseUrl() })
+	await client.connect()
+	try {
+		const { rows } = await client.query<{ intent: string }>(
+			'SELECT "stripePaymentIntentId" AS intent FROM payment WHERE "bookingId" = $1::uuid AND "stripePaymentIntentId" IS NOT NULL ORDER BY "createdAt" DESC LIMIT 1',
+			[bookingId],
+		)
+		expect(rows.length, `a stored PaymentIntent for booking ${bookingId}`).toBe(1)
+		return rows[0]!.intent
+	} finally {
+		await client.end()
+	}
 }
 
 /** The demo home-care provider (13800000011) publishes a ¥45, 15-minute bathing offering open every day, all day, for 3 at a time. */

@@ -75,7 +75,7 @@ test('the bureau approves a provider; a family searches, books and pays; the pro
 	await page.getByRole('button', { name: '支付 ¥60.00' }).click()
 	// Stripe's Payment Element opens with the intent's client secret and the publishable key.
 	await expect(page.getByTestId('payment-status')).toHaveText('支付处理中')
-	const paymentIntentId = await paymentIntentOf(request, page.url())
+	const paymentIntentId = await paymentIntentOf(page.url())
 	const cardForm = page.getByRole('region', { name: '银行卡支付 ¥60.00' })
 	await expect(cardForm.getByLabel('卡号')).toBeVisible()
 	const stripeSaw = await page.evaluate(() => (window as unknown as { __stripeDouble: { key: string; locale: string; clientSecret: string } }).__stripeDouble)

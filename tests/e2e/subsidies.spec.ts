@@ -106,7 +106,7 @@ test('a family applies, the community and the township review, the bureau approv
 	await page.getByRole('button', { name: '确认预约' }).click()
 	await page.getByRole('button', { name: '支付 ¥10.00' }).click()
 	await expect(page.getByTestId('payment-status')).toHaveText('支付处理中')
-	const paymentIntentId = await paymentIntentOf(request, page.url())
+	const paymentIntentId = await paymentIntentOf(page.url())
 	const bookingUrl = page.url()
 	await stripeReportsPayment(request, { eventId: `evt_sub_${stamp}`, paymentIntentId, amountFen: 1000 })
 	await page.reload()

@@ -46,7 +46,7 @@ test('a family pays with WeChat Pay by scanning the QR code; the page shows paid
 	expect(await page.content()).not.toMatch(/pi_[A-Za-z0-9]{6,}/)
 
 	// The family scans and pays in WeChat: Stripe's signed webhook reports it; the open page updates by itself.
-	const paymentIntentId = await paymentIntentOf(request, page.url())
+	const paymentIntentId = await paymentIntentOf(page.url())
 	await stripeReportsPayment(request, { eventId: `evt_wechat_${stamp}`, paymentIntentId, amountFen: 4500, method: 'wechat_pay' })
 	await expect(page.getByTestId('payment-status')).toHaveText('已支付', { timeout: 15_000 })
 	await expect(page.getByTestId('wechat-qr')).toHaveCount(0)
