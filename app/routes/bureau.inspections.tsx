@@ -70,6 +70,7 @@ export default function BureauInspections() {
 					columns={[
 						{ header: t('inspections.institution'), cell: (i) => <Link to={`?provider=${i.id}`}>{i.name}</Link>, rowHeader: true },
 						{ header: t('inspections.notClosed'), cell: (i) => i.notClosed, numeric: true },
+						{ header: t('inspections.answeredCol'), cell: (i) => i.answered, numeric: true },
 						{ header: t('inspections.overdue'), cell: (i) => i.overdue, numeric: true },
 						{ header: t('inspections.stoppedCol'), cell: (i) => (i.stopped ? t('inspections.yes') : t('inspections.no')) },
 					]}

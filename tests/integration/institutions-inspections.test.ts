@@ -19,6 +19,7 @@ import * as bureauRoute from '~/routes/bureau.inspections.tsx'
 import * as settingsRoute from '~/routes/bureau.institution-settings.tsx'
 import * as institutionRoute from '~/routes/institution.inspections.tsx'
 import * as institutionHome from '~/routes/institution._index.tsx'
+import * as home from '~/routes/_index.tsx'
 import * as photoRoute from '~/routes/inspections.photos.$photoId.ts'
 import { makeUser } from '../factories/accounts.ts'
 import { makeInstitutionStaff, makeRegisteredElder, makeRoomWithBeds } from '../factories/beds.ts'
@@ -36,6 +37,10 @@ type Reply = { ok: boolean; value?: unknown; result: { error?: Record<string, st
 const errorsOf = (r: { data: unknown }) => Object.values((r.data as Reply).result?.error ?? {}).flat()
 const addDays = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10)
 const statusOf = async (id: string) => (await prisma.inspectionFinding.findUniqueOrThrow({ where: { id }, select: { status: true } })).status
+const waitingCount = async (as: Awaited<ReturnType<typeof signIn>>, key: string) =>
+	(await callLoader<{ waiting: { key: string; count: number }[] }>(home, '/', { as })).data.waiting.find((w) => w.key === key)?.count ?? 0
+const answeredAt = async (as: Awaited<ReturnType<typeof signIn>>, providerId: string) =>
+	(await callLoader<{ institutions: { id: string; answered: number }[] }>(bureauRoute, '/bureau/inspections', { as })).data.institutions.find((i) => i.id === providerId)?.answered
 const findingsOf = (providerId: string) => prisma.inspectionFinding.findMany({ where: { providerId }, select: { id: true, deadline: true }, orderBy: { deadline: 'asc' } })
 
 describe('inspections and rectification', () => {
@@ -105,9 +110,20 @@ describe('inspections and rectification', () => {
 		expect((await callAction(bureauRoute, '/bureau/inspections', { formId: `decide-${fire!.id}`, findingId: fire!.id, decision: 'close' }, { as: asOfficer })).status).toBe(409)
 		expect((await callAction(institutionRoute, '/institution/inspections', { formId: `answer-${fire!.id}`, findingId: fire!.id, rectification: ' ' }, { as: asStaff })).status).toBe(400)
 
+		// The home pages say what waits: the institution has two findings to answer; nothing waits yet for the officer here.
+		expect(await waitingCount(asStaff, 'findingsToAnswer')).toBe(2)
+		const decideBefore = await waitingCount(asOfficer, 'findingsToDecide')
+		const otherDistrictBefore = await waitingCount(zhongxiang, 'findingsToDecide')
+		expect(await answeredAt(asOfficer, inst.providerId)).toBe(0)
+
 		// Answer → reopen (reason required; other district 403) → answer again → close.
 		expect((await callAction(institutionRoute, '/institution/inspections', { formId: `answer-${fire!.id}`, findingId: fire!.id, rectification: '已清理安全出口' }, { as: asStaff })).status).toBe(200)
 		expect(await statusOf(fire!.id)).toBe('answered')
+		// The answer now waits for the district's officer (home page and the institutions' table), not for the institution.
+		expect(await waitingCount(asStaff, 'findingsToAnswer')).toBe(1)
+		expect(await waitingCount(asOfficer, 'findingsToDecide')).toBe(decideBefore + 1)
+		expect(await answeredAt(asOfficer, inst.providerId)).toBe(1)
+		expect(await waitingCount(zhongxiang, 'findingsToDecide')).toBe(otherDistrictBefore)
 		expect((await callAction(institutionRoute, '/institution/inspections', { formId: `answer-${fire!.id}`, findingId: fire!.id, rectification: '再次' }, { as: asStaff })).status).toBe(409)
 		expect((await callAction(bureauRoute, '/bureau/inspections', { formId: `decide-${fire!.id}`, findingId: fire!.id, decision: 'reopen' }, { as: asOfficer })).status).toBe(400)
 		expect((await callAction(bureauRoute, '/bureau/inspections', { formId: `decide-${fire!.id}`, findingId: fire!.id, decision: 'close' }, { as: zhongxiang })).status).toBe(403)
@@ -117,6 +133,7 @@ describe('inspections and rectification', () => {
 		expect((await callAction(bureauRoute, '/bureau/inspections', { formId: `decide-${fire!.id}`, findingId: fire!.id, decision: 'close' }, { as: asOfficer })).status).toBe(200)
 		expect(await statusOf(fire!.id)).toBe('closed')
 		expect(await statusOf(food!.id)).toBe('open')
+		expect(await waitingCount(asOfficer, 'findingsToDecide')).toBe(decideBefore)
 		expect(await prisma.auditLog.count({ where: { entityId: fire!.id, action: { in: ['inspection.answer', 'inspection.reopen', 'inspection.close'] } } })).toBe(4)
 		// A closed finding is final, and findings are never edited, by the database too.
 		await expect(sql`UPDATE inspection_finding SET status = 'open' WHERE id = ${fire!.id}::uuid`.run()).rejects.toMatchObject({ constraint: 'inspection_finding_flow' })

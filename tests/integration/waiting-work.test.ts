@@ -123,6 +123,7 @@ describe('what waits for an officer', () => {
 			allowanceRuns: { route: await import('~/routes/bureau.allowance._index.tsx'), path: '/bureau/allowance', items: (d) => statusCount(d.runs, 'awaiting_approval') },
 			construction: { route: await import('~/routes/bureau.construction.tsx'), path: '/bureau/construction', items: (d, role) => len(role === 'bureau_city' ? d.reviewed : d.submitted) },
 			gradings: { route: await import('~/routes/bureau.grading.tsx'), path: '/bureau/grading', items: (d) => len(d.pending) },
+			findingsToDecide: { route: await import('~/routes/bureau.inspections.tsx'), path: '/bureau/inspections', items: (d) => (d.institutions as { answered: number }[]).reduce((n, i) => n + i.answered, 0) },
 			operatingStatements: { route: await import('~/routes/bureau.operating-subsidy.tsx'), path: '/bureau/operating-subsidy', items: (d, role) => statusCount(d.statements, role === 'bureau_city' ? 'reviewed' : 'computed') },
 		}
 		// Something in more of the queues than the demo leaves there: a disputed visit in 东宝, a run to approve.
@@ -135,7 +136,7 @@ describe('what waits for an officer', () => {
 		const mine: Record<string, string[]> = {
 			community_officer: ['subsidyReview', 'residence', 'claims', 'rights', 'statusReview', 'dueProcess'],
 			township_officer: ['subsidyReview', 'residence', 'claims', 'rights', 'statusReview', 'dueProcess'],
-			bureau_district: ['subsidyApprovals', 'residence', 'claims', 'rights', 'statusReview', 'dueProcess', 'subsidyClaims', 'providers', 'disputes', 'construction', 'operatingStatements'],
+			bureau_district: ['subsidyApprovals', 'residence', 'claims', 'rights', 'statusReview', 'dueProcess', 'subsidyClaims', 'providers', 'disputes', 'construction', 'findingsToDecide', 'operatingStatements'],
 			bureau_city: ['subsidyApprovals', 'residence', 'claims', 'rights', 'statusReview', 'dueProcess', 'subsidyClaims', 'providers', 'disputes', 'allowanceRuns', 'construction', 'gradings', 'operatingStatements'],
 		}
 		for (const [phone, role] of [['13800000021', 'community_officer'], ['13800000022', 'township_officer'], ['13800000031', 'bureau_district'], ['13800000041', 'bureau_city']] as const) {

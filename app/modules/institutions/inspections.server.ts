@@ -151,6 +151,20 @@ export async function limitOn(today: string) {
 	return row?.days ?? 30
 }
 
+/** Answered findings waiting for the district officer to close or reopen (the home page). */
+export async function countFindingsToDecide(user: SessionUser) {
+	if (user.role !== 'bureau_district') return 0
+	const row = await sql`SELECT count(*)::int AS n FROM inspection_finding f WHERE f."districtId" = ${user.districtId ?? ''} AND f.status = 'answered'`.first<{ n: number }>()
+	return row?.n ?? 0
+}
+
+/** Findings open or reopened that the provider's staff have to answer (the home page; only institutions are inspected). */
+export async function countFindingsToAnswer(user: SessionUser) {
+	if (user.role !== 'provider_staff' || !user.providerId) return 0
+	const row = await sql`SELECT count(*)::int AS n FROM inspection_finding f WHERE f."providerId" = ${user.providerId}::uuid AND f.status IN ('open', 'reopened')`.first<{ n: number }>()
+	return row?.n ?? 0
+}
+
 /** The officers' page: institutions in scope with their open and overdue findings, the chosen institution, the overdue list. */
 export async function inspectionsForOfficer(user: SessionUser, opts: { providerId?: string | null }, today: string) {
 	const providerScope = isCityWide(user) ? sql`TRUE` : sql`p."districtId" = ${user.districtId ?? ''}`
@@ -158,15 +172,17 @@ export async function inspectionsForOfficer(user: SessionUser, opts: { providerI
 	const [institutions, overdue] = await Promise.all([
 		sql`SELECT p.id, p.name, p."districtId",
 				count(f.id) FILTER (WHERE f.status <> 'closed')::int AS "notClosed",
+				count(f.id) FILTER (WHERE f.status = 'answered')::int AS answered,
 				count(f.id) FILTER (WHERE f.status IN ('open', 'reopened') AND ${today}::date > f.deadline)::int AS overdue,
 				inspection_findings_blocking(p.id, ${today}::date) > 0 AS stopped
 			FROM provider p LEFT JOIN inspection_finding f ON f."providerId" = p.id
 			WHERE p.kind = 'institution' AND p.status IN ('approved', 'suspended') AND ${providerScope}
-			GROUP BY p.id ORDER BY count(f.id) FILTER (WHERE f.status IN ('open', 'reopened') AND ${today}::date > f.deadline) DESC, p.name LIMIT 300`.rows<{
+			GROUP BY p.id ORDER BY count(f.id) FILTER (WHERE f.status IN ('open', 'reopened') AND ${today}::date > f.deadline) DESC, count(f.id) FILTER (WHERE f.status = 'answered') DESC, p.name LIMIT 300`.rows<{
 			id: string
 			name: string
 			districtId: string
 			notClosed: number
+			answered: number
 			overdue: number
 			stopped: boolean
 		}>(),

@@ -13,6 +13,7 @@ import { CLAIM_DECIDER_ROLES, countPendingClaims } from '~/modules/elders/claims
 import { countUnverifiedResidences } from '~/modules/elders/elders.server.ts'
 import { countConstructionToDecide } from '~/modules/institutions/construction.server.ts'
 import { countGradingsToDecide } from '~/modules/institutions/grading.server.ts'
+import { countFindingsToAnswer, countFindingsToDecide } from '~/modules/institutions/inspections.server.ts'
 import { countBookingsToConfirm, countBookingsToPay } from '~/modules/marketplace/booking-read.server.ts'
 import { countOpenDisputes } from '~/modules/marketplace/disputes.server.ts'
 import { countProvidersAwaitingReview } from '~/modules/marketplace/providers.server.ts'
@@ -48,8 +49,10 @@ const QUEUES: Queue[] = [
 	{ key: 'allowanceRuns', to: '/bureau/allowance', roles: ['bureau_city'], count: () => countRunsAwaitingApproval() },
 	{ key: 'construction', to: '/bureau/construction', roles: BUREAU, count: (u) => countConstructionToDecide(u) },
 	{ key: 'gradings', to: '/bureau/grading', roles: ['bureau_city'], count: (u) => countGradingsToDecide(u) },
+	{ key: 'findingsToDecide', to: '/bureau/inspections', roles: ['bureau_district'], count: (u) => countFindingsToDecide(u) },
 	{ key: 'operatingStatements', to: '/bureau/operating-subsidy', roles: BUREAU, count: (u, today) => countStatementsToDecide(u, addMonths(today.slice(0, 7), -1)) },
 	{ key: 'bookingsToConfirm', to: '/bookings?status=requested', roles: ['provider_staff'], count: (u) => countBookingsToConfirm(u) },
+	{ key: 'findingsToAnswer', to: '/institution/inspections', roles: ['provider_staff'], count: (u) => countFindingsToAnswer(u) },
 	{ key: 'bookingsToPay', to: '/bookings?pay=due', roles: ['family'], count: (u) => countBookingsToPay(u) },
 ]
 
