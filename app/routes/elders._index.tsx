@@ -106,6 +106,7 @@ export default function Elders() {
 									[t('fields.age'), t('elders.ageYears', { count: e.age })],
 									[t('fields.community'), `${zh ? e.district.nameZh : e.district.nameEn} · ${e.community ? (zh ? e.community.nameZh : (e.community.nameEn ?? e.community.nameZh)) : '—'}`],
 									[t('registry.fields.residenceStatus'), t(`registry.residenceStatus.${e.residenceStatus}`)],
+									e.residenceStatus === 'unverified' && e.residenceNote ? [t('registry.fields.residenceNote'), e.residenceNote, { 'data-testid': 'residence-note' }] : null,
 								]}
 							/>
 						</li>

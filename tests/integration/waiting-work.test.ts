@@ -1,6 +1,6 @@
 // The officer's home page says what waits in each of their queues, counted as the queue's own page
 // lists it: a community officer's residences to verify, families' link requests and personal
-// information requests; nothing for families or visitors; an empty queue is left out.
+// information requests; a family's residence checks that wait for its documents; nothing for visitors; an empty queue is left out.
 import { describe, expect, it } from 'vitest'
 import { prisma } from '~/lib/db.server.ts'
 import { hashIdNumber } from '~/modules/identity/id-crypto.server.ts'
@@ -57,8 +57,19 @@ describe('what waits for an officer', () => {
 		expect(countOf(waiting, 'claims')).toBe((await callLoader<{ claims: unknown[] }>(claimsPage, '/elders/claims', { as: officer })).data.claims.length)
 		expect(countOf(waiting, 'rights')).toBe((await callLoader<{ open: unknown[] }>(rightsQueue, '/registry/requests', { as: officer })).data.open.length)
 
+		// The officer cannot verify the residence yet and says why: now the families have something to do,
+		// and their home page leads to the elder with the note; the officer's queue keeps the residence.
+		const elderPage = await import('~/routes/elders.$elderId.tsx')
+		expect(await waitingOf(first)).toEqual([])
+		expect((await callAction(elderPage, `/elders/${elder.id}`, { intent: 'verify-residence', decision: 'reject', note: '请携带户口簿到社区' }, { as: officer, params: { elderId: elder.id } })).status).toBe(200)
+		expect(await waitingOf(first)).toEqual([{ key: 'residenceNotes', to: '/elders?residence=unverified', count: 1 }])
+		const mine = (await callLoader<{ elders: { id: string; residenceNote: string | null }[] }>(eldersList, '/elders?residence=unverified', { as: first })).data.elders
+		expect(mine.map((e) => [e.id, e.residenceNote])).toEqual([[elder.id, '请携带户口簿到社区']])
+		expect(countOf(await waitingOf(officer), 'residence')).toBe(1)
+
 		// Done work leaves: the residence verified, the request answered.
-		expect((await callAction(await import('~/routes/elders.$elderId.tsx'), `/elders/${elder.id}`, { intent: 'verify-residence', decision: 'verify' }, { as: officer, params: { elderId: elder.id } })).status).toBe(200)
+		expect((await callAction(elderPage, `/elders/${elder.id}`, { intent: 'verify-residence', decision: 'verify' }, { as: officer, params: { elderId: elder.id } })).status).toBe(200)
+		expect(await waitingOf(first)).toEqual([])
 		const request = await prisma.rightsRequest.findFirstOrThrow({ where: { elderId: elder.id, status: 'open' }, select: { id: true } })
 		expect((await callAction(rightsQueue, '/registry/requests', { requestId: request.id, decision: 'fulfil' }, { as: officer })).status).toBe(200)
 		expect((await waitingOf(officer)).map((w) => w.key)).toEqual(['claims'])
@@ -66,7 +77,6 @@ describe('what waits for an officer', () => {
 		// Another community's officer sees none of it; families and visitors have no queues.
 		const other = await makePlace('dongbao')
 		expect(await waitingOf(await signIn(await makeOfficer({ role: 'community_officer', districtId: 'dongbao', communityId: other.community.id })))).toEqual([])
-		expect(await waitingOf(first)).toEqual([])
 		expect(await waitingOf(await anonymous())).toEqual([])
 	})
 

@@ -88,6 +88,12 @@ export async function countUnverifiedResidences(user: SessionUser) {
 	return prisma.elder.count({ where: { AND: [elderScope(user), { residenceStatus: 'unverified' }] } })
 }
 
+/** A family's elders whose residence an officer could not verify yet and said why: the family has something to bring or fix. */
+export async function countResidenceNotesForFamily(user: SessionUser) {
+	if (user.role !== 'family') return 0
+	return prisma.elder.count({ where: { AND: [elderScope(user), { residenceStatus: 'unverified', residenceNote: { not: null } }] } })
+}
+
 export async function listElders(user: SessionUser, opts: { page?: number; pageSize?: number; districtId?: string; unverified?: boolean } = {}) {
 	const pageSize = opts.pageSize ?? 50
 	const page = Math.max(1, opts.page ?? 1)

@@ -10,7 +10,7 @@ import { countAppealsToDecide } from '~/modules/due-process/appeals.server.ts'
 import { countObjectionsToFind } from '~/modules/due-process/notice.server.ts'
 import { countGrantsDueForReview } from '~/modules/due-process/review.server.ts'
 import { CLAIM_DECIDER_ROLES, countPendingClaims } from '~/modules/elders/claims.server.ts'
-import { countUnverifiedResidences } from '~/modules/elders/elders.server.ts'
+import { countResidenceNotesForFamily, countUnverifiedResidences } from '~/modules/elders/elders.server.ts'
 import { countConstructionToDecide } from '~/modules/institutions/construction.server.ts'
 import { countGradingsToDecide } from '~/modules/institutions/grading.server.ts'
 import { countFindingsToAnswer, countFindingsToDecide } from '~/modules/institutions/inspections.server.ts'
@@ -53,6 +53,7 @@ const QUEUES: Queue[] = [
 	{ key: 'operatingStatements', to: '/bureau/operating-subsidy', roles: BUREAU, count: (u, today) => countStatementsToDecide(u, addMonths(today.slice(0, 7), -1)) },
 	{ key: 'bookingsToConfirm', to: '/bookings?status=requested', roles: ['provider_staff'], count: (u) => countBookingsToConfirm(u) },
 	{ key: 'findingsToAnswer', to: '/institution/inspections', roles: ['provider_staff'], count: (u) => countFindingsToAnswer(u) },
+	{ key: 'residenceNotes', to: '/elders?residence=unverified', roles: ['family'], count: (u) => countResidenceNotesForFamily(u) },
 	{ key: 'bookingsToPay', to: '/bookings?pay=due', roles: ['family'], count: (u) => countBookingsToPay(u) },
 ]
 
