@@ -1,5 +1,6 @@
 import { useNavigation } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { NOTICE_DAYS } from '~/modules/due-process/mask.ts'
 import type { communityQueue } from '~/modules/subsidies/applications.server.ts'
 import { DecisionForm, Field, OrphanReplyErrors, replyValue, SelectField, useReplyForm } from './forms.tsx'
 import { FormMessage } from './subsidy-ui.tsx'
@@ -26,7 +27,7 @@ export function ApplicationDecisions({ applications, reply, ...stage }: Decision
 	return (
 		<section className="card">
 			<h1>{t(`${key}.title`)}</h1>
-			<p>{t(`${key}.lead`)}</p>
+			<p>{t(`${key}.lead`, { days: NOTICE_DAYS })}</p>
 			{done ? <FormMessage ok={stage.stage === 'community' ? t('review.done') : t(`${key}.done.${done}`)} /> : null}
 			<OrphanReplyErrors reply={reply} formIds={applications.map((a) => formId(a.id))} />
 			{applications.length === 0 ? <p className="empty">{t(`${key}.none`)}</p> : null}
