@@ -114,6 +114,38 @@ describe('what waits for an officer', () => {
 		expect((await callLoader<{ status: string | null }>(bookingsPage, '/bookings?status=%00', { as: staff })).data.status).toBeNull()
 	})
 
+	it('tells an institution’s staff the stay requests to decide and the complaints to answer, as their pages list them; answered, the complaint waits for the district', async () => {
+		const staff = await signIn('13800000012')
+		const district = await signIn('13800000031')
+		const institution = await prisma.user.findFirstOrThrow({ where: { phone: '13800000012' }, select: { providerId: true } })
+		const providerId = institution.providerId!
+		const family = await makeFamily()
+		const today = new Date()
+		await prisma.stayRequest.create({ data: { familyUserId: family.userId, elderId: family.elderId, providerId, bedType: 'nursing', desiredStartOn: today } })
+		const complaint = await prisma.complaint.create({
+			data: { providerId, districtId: 'dongbao', familyUserId: family.userId, subject: 'general', category: 'service_quality', text: '护理员态度不好', ackDueOn: today, resolveDueOn: today },
+			select: { id: true },
+		})
+		const requestsPage = await callLoader<{ requests: { status: string }[] }>(await import('~/routes/institution.requests.tsx'), '/institution/requests', { as: staff })
+		const complaintsRoute = await import('~/routes/complaints.tsx')
+		const complaintsOf = async (as: Visitor) => (await callLoader<{ complaints: { status: string }[] }>(complaintsRoute, '/complaints', { as })).data.complaints
+		const waiting = await waitingOf(staff)
+		expect(countOf(waiting, 'stayRequests')).toBe(requestsPage.data.requests.filter((r) => r.status === 'requested').length)
+		expect(countOf(waiting, 'stayRequests')).toBeGreaterThan(0)
+		expect(countOf(waiting, 'complaintsToAnswer')).toBe((await complaintsOf(staff)).filter((c) => c.status === 'submitted').length)
+		expect(waiting.find((w) => w.key === 'stayRequests')?.to).toBe('/institution/requests')
+		const toAnswer = countOf(waiting, 'complaintsToAnswer')
+		const toClose = countOf(await waitingOf(district), 'complaintsToClose')
+		expect(toClose).toBe((await complaintsOf(district)).filter((c) => c.status !== 'closed').length)
+
+		// Answered, it leaves the institution's list and stays with the district until closed.
+		expect((await callAction(complaintsRoute, '/complaints', { intent: 'answer', complaintId: complaint.id, answer: '已与护理员谈话并调整排班' }, { as: staff })).status).toBe(200)
+		expect(countOf(await waitingOf(staff), 'complaintsToAnswer')).toBe(toAnswer - 1)
+		expect(countOf(await waitingOf(district), 'complaintsToClose')).toBe(toClose)
+		expect((await callAction(complaintsRoute, '/complaints', { intent: 'close', complaintId: complaint.id, finding: 'upheld', findingNote: '情况属实，已整改' }, { as: district })).status).toBe(200)
+		expect(countOf(await waitingOf(district), 'complaintsToClose')).toBe(toClose - 1)
+	})
+
 	it('gives the demo’s community, township, district and city officers their own queues, each as many as its page lists', async () => {
 		type Listed = Record<string, unknown[] | unknown>
 		const len = (v: unknown) => (Array.isArray(v) ? v.length : 0)
@@ -133,6 +165,7 @@ describe('what waits for an officer', () => {
 			allowanceRuns: { route: await import('~/routes/bureau.allowance._index.tsx'), path: '/bureau/allowance', items: (d) => statusCount(d.runs, 'awaiting_approval') },
 			construction: { route: await import('~/routes/bureau.construction.tsx'), path: '/bureau/construction', items: (d, role) => len(role === 'bureau_city' ? d.reviewed : d.submitted) },
 			gradings: { route: await import('~/routes/bureau.grading.tsx'), path: '/bureau/grading', items: (d) => len(d.pending) },
+			complaintsToClose: { route: await import('~/routes/complaints.tsx'), path: '/complaints', items: (d) => (d.complaints as { status: string }[]).filter((c) => c.status !== 'closed').length },
 			findingsToDecide: { route: await import('~/routes/bureau.inspections.tsx'), path: '/bureau/inspections', items: (d) => (d.institutions as { answered: number }[]).reduce((n, i) => n + i.answered, 0) },
 			operatingStatements: { route: await import('~/routes/bureau.operating-subsidy.tsx'), path: '/bureau/operating-subsidy', items: (d, role) => statusCount(d.statements, role === 'bureau_city' ? 'reviewed' : 'computed') },
 		}
@@ -146,7 +179,7 @@ describe('what waits for an officer', () => {
 		const mine: Record<string, string[]> = {
 			community_officer: ['subsidyReview', 'residence', 'claims', 'rights', 'statusReview', 'dueProcess'],
 			township_officer: ['subsidyReview', 'residence', 'claims', 'rights', 'statusReview', 'dueProcess'],
-			bureau_district: ['subsidyApprovals', 'residence', 'claims', 'rights', 'statusReview', 'dueProcess', 'subsidyClaims', 'providers', 'disputes', 'construction', 'findingsToDecide', 'operatingStatements'],
+			bureau_district: ['subsidyApprovals', 'residence', 'claims', 'rights', 'statusReview', 'dueProcess', 'subsidyClaims', 'providers', 'disputes', 'construction', 'complaintsToClose', 'findingsToDecide', 'operatingStatements'],
 			bureau_city: ['subsidyApprovals', 'residence', 'claims', 'rights', 'statusReview', 'dueProcess', 'subsidyClaims', 'providers', 'disputes', 'allowanceRuns', 'construction', 'gradings', 'operatingStatements'],
 		}
 		for (const [phone, role] of [['13800000021', 'community_officer'], ['13800000022', 'township_officer'], ['13800000031', 'bureau_district'], ['13800000041', 'bureau_city']] as const) {

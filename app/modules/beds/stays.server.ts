@@ -77,6 +77,13 @@ export async function cancelStayRequest(user: SessionUser, requestId: string): P
 	}
 }
 
+/** Stay requests waiting for the institution's decision (the home page of its staff). */
+export async function countStayRequestsToDecide(user: SessionUser) {
+	if (user.role !== 'provider_staff' || !user.providerId) return 0
+	const row = await sql`SELECT count(*)::int AS n FROM stay_request WHERE "providerId" = ${user.providerId}::uuid AND status = 'requested'`.first<{ n: number }>()
+	return row?.n ?? 0
+}
+
 export async function institutionRequests(staff: InstitutionStaff) {
 	const res = await sql`SELECT s.id, e.name AS "elderName", e."idNumberMasked", u.name AS "familyName", u.phone AS "familyPhone", s."bedType", s."desiredStartOn", s.status, s.reason, s.note,
 		        b.id AS "bedId", b.label AS "bedLabel", EXISTS (SELECT 1 FROM admission a WHERE a."stayRequestId" = s.id) AS admitted, s."createdAt"

@@ -173,6 +173,13 @@ function scope(user: SessionUser): Prisma.ComplaintWhereInput {
 	return { id: '00000000-0000-0000-0000-000000000000' }
 }
 
+/** Complaints waiting for this user: a provider's staff, those to answer; a district officer, those not yet closed in the district. */
+export async function countComplaintsWaiting(user: SessionUser) {
+	const step: Prisma.ComplaintWhereInput | null =
+		user.role === 'provider_staff' ? { status: 'submitted' } : user.role === 'bureau_district' ? { status: { not: 'closed' } } : null
+	return step ? prisma.complaint.count({ where: { AND: [scope(user), step] } }) : 0
+}
+
 /** The complaints in the user's scope, newest first, each with the limit it has passed (if any). */
 export async function listComplaints(user: SessionUser, opts: { overdueOnly?: boolean } = {}, today = shanghaiDate()) {
 	const where: Prisma.ComplaintWhereInput = opts.overdueOnly

@@ -10,6 +10,8 @@ import { countAppealsToDecide } from '~/modules/due-process/appeals.server.ts'
 import { countObjectionsToFind } from '~/modules/due-process/notice.server.ts'
 import { countGrantsDueForReview } from '~/modules/due-process/review.server.ts'
 import { CLAIM_DECIDER_ROLES, countPendingClaims } from '~/modules/elders/claims.server.ts'
+import { countStayRequestsToDecide } from '~/modules/beds/stays.server.ts'
+import { countComplaintsWaiting } from '~/modules/complaints/complaints.server.ts'
 import { countResidenceNotesForFamily, countUnverifiedResidences } from '~/modules/elders/elders.server.ts'
 import { countConstructionToDecide } from '~/modules/institutions/construction.server.ts'
 import { countGradingsToDecide } from '~/modules/institutions/grading.server.ts'
@@ -49,9 +51,12 @@ const QUEUES: Queue[] = [
 	{ key: 'allowanceRuns', to: '/bureau/allowance', roles: ['bureau_city'], count: () => countRunsAwaitingApproval() },
 	{ key: 'construction', to: '/bureau/construction', roles: BUREAU, count: (u) => countConstructionToDecide(u) },
 	{ key: 'gradings', to: '/bureau/grading', roles: ['bureau_city'], count: (u) => countGradingsToDecide(u) },
+	{ key: 'complaintsToClose', to: '/complaints', roles: ['bureau_district'], count: (u) => countComplaintsWaiting(u) },
 	{ key: 'findingsToDecide', to: '/bureau/inspections', roles: ['bureau_district'], count: (u) => countFindingsToDecide(u) },
 	{ key: 'operatingStatements', to: '/bureau/operating-subsidy', roles: BUREAU, count: (u, today) => countStatementsToDecide(u, addMonths(today.slice(0, 7), -1)) },
 	{ key: 'bookingsToConfirm', to: '/bookings?status=requested', roles: ['provider_staff'], count: (u) => countBookingsToConfirm(u) },
+	{ key: 'stayRequests', to: '/institution/requests', roles: ['provider_staff'], count: (u) => countStayRequestsToDecide(u) },
+	{ key: 'complaintsToAnswer', to: '/complaints', roles: ['provider_staff'], count: (u) => countComplaintsWaiting(u) },
 	{ key: 'findingsToAnswer', to: '/institution/inspections', roles: ['provider_staff'], count: (u) => countFindingsToAnswer(u) },
 	{ key: 'residenceNotes', to: '/elders?residence=unverified', roles: ['family'], count: (u) => countResidenceNotesForFamily(u) },
 	{ key: 'bookingsToPay', to: '/bookings?pay=due', roles: ['family'], count: (u) => countBookingsToPay(u) },
