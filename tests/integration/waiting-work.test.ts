@@ -146,12 +146,13 @@ describe('what waits for an officer', () => {
 		expect(countOf(await waitingOf(district), 'complaintsToClose')).toBe(toClose - 1)
 	})
 
-	it('gives the demo’s community, township, district and city officers their own queues, each as many as its page lists', async () => {
+	it('gives the demo’s assessor and community, township, district and city officers their own queues, each as many as its page lists', async () => {
 		type Listed = Record<string, unknown[] | unknown>
 		const len = (v: unknown) => (Array.isArray(v) ? v.length : 0)
 		const statusCount = (rows: unknown, status: string) => (rows as { status: string }[]).filter((r) => r.status === status).length
 		// Each queue's page, and how many items it shows waiting for this officer.
 		const pages: Record<string, { route: RouteModule; path: string; items: (data: Listed, role: string) => number }> = {
+			reassessments: { route: await import('~/routes/assessments.tsx'), path: '/assessments', items: (d) => len(d.requests) },
 			subsidyReview: { route: await import('~/routes/subsidies.review.tsx'), path: '/subsidies/review', items: (d) => len(d.applications) },
 			subsidyApprovals: { route: await import('~/routes/subsidies.approvals.tsx'), path: '/subsidies/approvals', items: (d) => len(d.applications) },
 			residence: { route: eldersList, path: '/elders?residence=unverified', items: (d) => len(d.elders) },
@@ -177,17 +178,21 @@ describe('what waits for an officer', () => {
 		await prisma.booking.update({ where: { id: made.value.bookingId }, data: { status: 'disputed' } })
 		await prisma.allowanceRun.create({ data: { month: '2019-01', status: 'awaiting_approval', computedAt: new Date(), paymentCount: 0, totalFen: 0 } })
 		const mine: Record<string, string[]> = {
-			community_officer: ['subsidyReview', 'residence', 'claims', 'rights', 'statusReview', 'dueProcess'],
+			community_officer: ['subsidyReview', 'residence', 'claims', 'rights', 'statusReview', 'dueProcess', 'reassessments'],
+			assessor: ['reassessments'],
 			township_officer: ['subsidyReview', 'residence', 'claims', 'rights', 'statusReview', 'dueProcess'],
 			bureau_district: ['subsidyApprovals', 'residence', 'claims', 'rights', 'statusReview', 'dueProcess', 'subsidyClaims', 'providers', 'disputes', 'construction', 'complaintsToClose', 'findingsToDecide', 'operatingStatements'],
 			bureau_city: ['subsidyApprovals', 'residence', 'claims', 'rights', 'statusReview', 'dueProcess', 'subsidyClaims', 'providers', 'disputes', 'allowanceRuns', 'construction', 'gradings', 'operatingStatements'],
 		}
-		for (const [phone, role] of [['13800000021', 'community_officer'], ['13800000022', 'township_officer'], ['13800000031', 'bureau_district'], ['13800000041', 'bureau_city']] as const) {
+		// A family asks for a re-assessment of its elder in 东宝 (the demo assessor's organisation works there).
+		await prisma.reassessmentRequest.create({ data: { elderId: family.elderId, requestedById: family.userId, reason: '近期跌倒后行动不便' } })
+		for (const [phone, role] of [['13800000061', 'assessor'], ['13800000021', 'community_officer'], ['13800000022', 'township_officer'], ['13800000031', 'bureau_district'], ['13800000041', 'bureau_city']] as const) {
 			const as = await signIn(phone)
 			const waiting = await waitingOf(as)
 			for (const w of waiting) expect(mine[role], `${role}: ${w.key}`).toContain(w.key)
 			if (role.startsWith('bureau')) expect(countOf(waiting, 'disputes')).toBeGreaterThan(0)
 			if (role === 'bureau_city') expect(countOf(waiting, 'allowanceRuns')).toBeGreaterThan(0)
+			if (role === 'assessor') expect(countOf(waiting, 'reassessments')).toBeGreaterThan(0)
 			// Every queue of the role, empty or not, against its page (an empty one is left out of the home page).
 			for (const key of mine[role]!) {
 				const page = pages[key]!

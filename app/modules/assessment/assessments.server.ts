@@ -169,15 +169,28 @@ export async function assessmentsOf(elderId: string, today = shanghaiDate()) {
 	return { assessments: rows.map((a) => ({ ...a, inForce: a === current })), openRequest: request ?? null }
 }
 
-/** The assessor's work list: open re-assessment requests of elders they may assess, and their own recent assessments. */
-export async function assessorWorklist(user: SessionUser) {
-	let scope = sql`FALSE`
+/** The elders (e) a user may assess: an active organisation's districts for its assessors; a permitted community's own elders for its officers. */
+async function assessableScope(user: SessionUser) {
 	if (user.role === 'assessor') {
 		const row = await prisma.user.findUnique({ where: { id: user.id }, select: { assessmentOrg: { select: { active: true, districtIds: true } } } })
-		if (row?.assessmentOrg?.active) scope = sql`e."districtId" = ANY(${row.assessmentOrg.districtIds}::text[])`
+		if (row?.assessmentOrg?.active) return sql`e."districtId" = ANY(${row.assessmentOrg.districtIds}::text[])`
 	} else if (user.role === 'community_officer' && user.communityId && (await prisma.assessmentCommunityPermit.count({ where: { communityId: user.communityId } }))) {
-		scope = sql`e."communityId" = ${user.communityId}::uuid`
+		return sql`e."communityId" = ${user.communityId}::uuid`
 	}
+	return null
+}
+
+/** Open re-assessment requests the user may take (the home page). */
+export async function countReassessmentRequests(user: SessionUser) {
+	const scope = await assessableScope(user)
+	if (!scope) return 0
+	const row = await sql`SELECT count(*)::int AS n FROM reassessment_request q JOIN elder e ON e.id = q."elderId" WHERE q."assessmentId" IS NULL AND ${scope}`.first<{ n: number }>()
+	return row?.n ?? 0
+}
+
+/** The assessor's work list: open re-assessment requests of elders they may assess, and their own recent assessments. */
+export async function assessorWorklist(user: SessionUser) {
+	const scope = (await assessableScope(user)) ?? sql`FALSE`
 	const requests = await sql`
 		SELECT q.id, q.reason, q."createdAt", e.id AS "elderId", e.name AS "elderName", c."nameZh" AS "communityName"
 		FROM reassessment_request q JOIN elder e ON e.id = q."elderId" LEFT JOIN community c ON c.id = e."communityId"

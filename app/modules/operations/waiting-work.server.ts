@@ -6,6 +6,7 @@ import { addMonths } from '~/lib/time.ts'
 import { countRunsAwaitingApproval } from '~/modules/allowance/runs.server.ts'
 import { REGISTRAR_ROLES } from '~/modules/auth/access.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
+import { countReassessmentRequests } from '~/modules/assessment/assessments.server.ts'
 import { countAppealsToDecide } from '~/modules/due-process/appeals.server.ts'
 import { countObjectionsToFind } from '~/modules/due-process/notice.server.ts'
 import { countGrantsDueForReview } from '~/modules/due-process/review.server.ts'
@@ -45,6 +46,7 @@ const QUEUES: Queue[] = [
 		roles: ['community_officer', 'township_officer', ...BUREAU],
 		count: async (u, today) => (await Promise.all([countObjectionsToFind(u), countAppealsToDecide(u), countGrantsDueForReview(u, today)])).reduce((n, c) => n + c, 0),
 	},
+	{ key: 'reassessments', to: '/assessments', roles: ['assessor', 'community_officer'], count: (u) => countReassessmentRequests(u) },
 	{ key: 'subsidyClaims', to: '/subsidies/claims', roles: BUREAU, count: (u) => countClaimsToDecide(u) },
 	{ key: 'providers', to: '/bureau/providers', roles: BUREAU, count: (u) => countProvidersAwaitingReview(u) },
 	{ key: 'disputes', to: '/bureau/disputes', roles: BUREAU, count: (u) => countOpenDisputes(u) },
