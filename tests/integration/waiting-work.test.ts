@@ -149,10 +149,15 @@ describe('what waits for an officer', () => {
 	it('gives the demo’s assessor and community, township, district and city officers their own queues, each as many as its page lists', async () => {
 		type Listed = Record<string, unknown[] | unknown>
 		const len = (v: unknown) => (Array.isArray(v) ? v.length : 0)
+		const toDecide = (rows: unknown) => (rows as { viewerIsProposer: boolean }[]).filter((c) => !c.viewerIsProposer).length
 		const statusCount = (rows: unknown, status: string) => (rows as { status: string }[]).filter((r) => r.status === status).length
 		// Each queue's page, and how many items it shows waiting for this officer.
 		const pages: Record<string, { route: RouteModule; path: string; items: (data: Listed, role: string) => number }> = {
 			reassessments: { route: await import('~/routes/assessments.tsx'), path: '/assessments', items: (d) => len(d.requests) },
+			allowanceSettingChanges: { route: await import('~/routes/bureau.allowance.settings.tsx'), path: '/bureau/allowance/settings', items: (d) => toDecide(d.pending) },
+			policyChanges: { route: await import('~/routes/subsidies.policies.tsx'), path: '/subsidies/policies', items: (d) => (d.pending as { viewerMayDecide: boolean; viewerIsProposer: boolean }[]).filter((c) => c.viewerMayDecide && !c.viewerIsProposer).length },
+			institutionSettingChanges: { route: await import('~/routes/bureau.institution-settings.tsx'), path: '/bureau/institution-settings', items: (d) => toDecide(d.pending) },
+			retentionChanges: { route: await import('~/routes/bureau.retention.tsx'), path: '/bureau/retention', items: (d) => toDecide(d.pending) },
 			subsidyReview: { route: await import('~/routes/subsidies.review.tsx'), path: '/subsidies/review', items: (d) => len(d.applications) },
 			subsidyApprovals: { route: await import('~/routes/subsidies.approvals.tsx'), path: '/subsidies/approvals', items: (d) => len(d.applications) },
 			residence: { route: eldersList, path: '/elders?residence=unverified', items: (d) => len(d.elders) },
@@ -181,18 +186,23 @@ describe('what waits for an officer', () => {
 			community_officer: ['subsidyReview', 'residence', 'claims', 'rights', 'statusReview', 'dueProcess', 'reassessments'],
 			assessor: ['reassessments'],
 			township_officer: ['subsidyReview', 'residence', 'claims', 'rights', 'statusReview', 'dueProcess'],
-			bureau_district: ['subsidyApprovals', 'residence', 'claims', 'rights', 'statusReview', 'dueProcess', 'subsidyClaims', 'providers', 'disputes', 'construction', 'complaintsToClose', 'findingsToDecide', 'operatingStatements'],
-			bureau_city: ['subsidyApprovals', 'residence', 'claims', 'rights', 'statusReview', 'dueProcess', 'subsidyClaims', 'providers', 'disputes', 'allowanceRuns', 'construction', 'gradings', 'operatingStatements'],
+			bureau_district: ['subsidyApprovals', 'residence', 'claims', 'rights', 'statusReview', 'dueProcess', 'subsidyClaims', 'providers', 'disputes', 'policyChanges', 'construction', 'complaintsToClose', 'findingsToDecide', 'operatingStatements'],
+			bureau_city: ['subsidyApprovals', 'residence', 'claims', 'rights', 'statusReview', 'dueProcess', 'subsidyClaims', 'providers', 'disputes', 'allowanceRuns', 'allowanceSettingChanges', 'policyChanges', 'institutionSettingChanges', 'retentionChanges', 'construction', 'gradings', 'operatingStatements'],
 		}
+		// The second city officer proposes changes for the first to approve (maker/checker); their own wait for someone else.
+		const maker = await prisma.user.findFirstOrThrow({ where: { phone: '13800000042' }, select: { id: true } })
+		for (const [kind, payload] of [['identity_retention', { deceasedYears: 10 }], ['inspection_limit', { effectiveFrom: '2099-01-01', suspendAfterDays: 45 }], ['allowance_settings', { effectiveMonth: '2099-01' }]] as const)
+			await prisma.pendingChange.create({ data: { kind, payload, proposedById: maker.id } })
 		// A family asks for a re-assessment of its elder in 东宝 (the demo assessor's organisation works there).
 		await prisma.reassessmentRequest.create({ data: { elderId: family.elderId, requestedById: family.userId, reason: '近期跌倒后行动不便' } })
-		for (const [phone, role] of [['13800000061', 'assessor'], ['13800000021', 'community_officer'], ['13800000022', 'township_officer'], ['13800000031', 'bureau_district'], ['13800000041', 'bureau_city']] as const) {
+		for (const [phone, role] of [['13800000061', 'assessor'], ['13800000021', 'community_officer'], ['13800000022', 'township_officer'], ['13800000031', 'bureau_district'], ['13800000041', 'bureau_city'], ['13800000042', 'bureau_city']] as const) {
 			const as = await signIn(phone)
 			const waiting = await waitingOf(as)
 			for (const w of waiting) expect(mine[role], `${role}: ${w.key}`).toContain(w.key)
 			if (role.startsWith('bureau')) expect(countOf(waiting, 'disputes')).toBeGreaterThan(0)
-			if (role === 'bureau_city') expect(countOf(waiting, 'allowanceRuns')).toBeGreaterThan(0)
+			if (phone === '13800000041') expect(countOf(waiting, 'allowanceRuns')).toBeGreaterThan(0)
 			if (role === 'assessor') expect(countOf(waiting, 'reassessments')).toBeGreaterThan(0)
+			for (const key of ['retentionChanges', 'institutionSettingChanges', 'allowanceSettingChanges']) expect(countOf(waiting, key) > 0, `${phone}: ${key}`).toBe(phone === '13800000041')
 			// Every queue of the role, empty or not, against its page (an empty one is left out of the home page).
 			for (const key of mine[role]!) {
 				const page = pages[key]!

@@ -28,9 +28,9 @@ export async function startRunByOfficer(user: SessionUser, month: string, ip: st
 	return { ok: true, value: { runId: r.runId, created: r.created } }
 }
 
-/** Runs computed and waiting for a city officer's approval (/bureau/allowance lists them). */
-export async function countRunsAwaitingApproval() {
-	return prisma.allowanceRun.count({ where: { status: 'awaiting_approval' } })
+/** Runs waiting for this city officer's approval: not those they started (approveRun refuses its maker). */
+export async function countRunsAwaitingApproval(viewer: SessionUser) {
+	return prisma.allowanceRun.count({ where: { status: 'awaiting_approval', OR: [{ startedById: null }, { startedById: { not: viewer.id } }] } })
 }
 
 export async function listRuns(opts: { take?: number } = {}) {

@@ -4,7 +4,7 @@
 import type { Prisma } from '~/generated/prisma/client.ts'
 import { fail, type Outcome } from '~/lib/outcome.ts'
 import { prisma } from '~/lib/db.server.ts'
-import { decideChange, listPendingChanges, proposeChange } from '~/modules/auth/pending-changes.server.ts'
+import { countChangesToDecide, decideChange, listPendingChanges, proposeChange } from '~/modules/auth/pending-changes.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import type { SettingsVersion } from './rules.ts'
 import { saveSettingsVersion } from './runs.server.ts'
@@ -18,6 +18,10 @@ export async function proposeSettingsVersion(user: SessionUser, v: SettingsVersi
 
 export function pendingSettings(viewer: SessionUser) {
 	return listPendingChanges(['allowance_settings'], viewer)
+}
+
+export async function countSettingsToDecide(viewer: SessionUser) {
+	return viewer.role === 'bureau_city' ? countChangesToDecide(['allowance_settings'], viewer) : 0
 }
 
 /**

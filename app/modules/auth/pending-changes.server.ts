@@ -23,6 +23,11 @@ export async function proposeChange(user: SessionUser, kind: ChangeKind, payload
 	return ok(row)
 }
 
+/** Pending changes of these kinds someone other than the viewer proposed: what waits for their second pair of eyes. */
+export async function countChangesToDecide(kinds: readonly ChangeKind[], viewer: SessionUser) {
+	return prisma.pendingChange.count({ where: { kind: { in: [...kinds] }, status: 'pending', proposedById: { not: viewer.id } } })
+}
+
 /** Pending changes of these kinds, oldest first, with who proposed them. */
 export async function listPendingChanges(kinds: readonly ChangeKind[], viewer: SessionUser) {
 	const rows = await prisma.pendingChange.findMany({

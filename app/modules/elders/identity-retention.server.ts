@@ -11,7 +11,7 @@ import { fail, ok, type Outcome } from '~/lib/outcome.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { bornOnOrBefore, shanghaiDate } from '~/lib/time.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
-import { decideChange, listPendingChanges, proposeChange } from '~/modules/auth/pending-changes.server.ts'
+import { countChangesToDecide, decideChange, listPendingChanges, proposeChange } from '~/modules/auth/pending-changes.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 
 /** Elders erased per statement: short locks, whatever the backlog. */
@@ -20,6 +20,10 @@ const BATCH = 1000
 export type RetentionProposal = { deceasedYears: number | null }
 
 /** The period in force (null: kept), with when and by whom it was set; null when never set. */
+export async function countRetentionChangesToDecide(viewer: SessionUser) {
+	return viewer.role === 'bureau_city' ? countChangesToDecide(['identity_retention'], viewer) : 0
+}
+
 export async function retentionInForce(db: Tx | typeof prisma = prisma) {
 	return db.identityRetention.findFirst({
 		orderBy: { createdAt: 'desc' },

@@ -7,7 +7,7 @@ import type { Tx } from '~/lib/db.server.ts'
 import { fail, fieldFail, ok, type Outcome } from '~/lib/outcome.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
-import { decideChange, listPendingChanges, proposeChange } from '~/modules/auth/pending-changes.server.ts'
+import { countChangesToDecide, decideChange, listPendingChanges, proposeChange } from '~/modules/auth/pending-changes.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { maxScore, thresholdsValid, type ConstructionRate, type CriteriaItem, type GradingCriteria, type GradingSection } from './rules.ts'
 
@@ -87,6 +87,10 @@ const KINDS = ['construction_rate', 'grading_criteria', 'inspection_limit'] as c
 
 export function pendingInstitutionSettings(viewer: SessionUser) {
 	return listPendingChanges(KINDS, viewer)
+}
+
+export async function countInstitutionSettingsToDecide(viewer: SessionUser) {
+	return viewer.role === 'bureau_city' ? countChangesToDecide(KINDS, viewer) : 0
 }
 
 /** A second city officer decides a proposed rate or criteria version; approving writes the version. */

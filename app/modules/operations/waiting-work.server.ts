@@ -4,6 +4,7 @@
 // Queues with nothing waiting are left out.
 import { addMonths } from '~/lib/time.ts'
 import { countRunsAwaitingApproval } from '~/modules/allowance/runs.server.ts'
+import { countSettingsToDecide } from '~/modules/allowance/setting-changes.server.ts'
 import { REGISTRAR_ROLES } from '~/modules/auth/access.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
 import { countReassessmentRequests } from '~/modules/assessment/assessments.server.ts'
@@ -13,9 +14,11 @@ import { countGrantsDueForReview } from '~/modules/due-process/review.server.ts'
 import { CLAIM_DECIDER_ROLES, countPendingClaims } from '~/modules/elders/claims.server.ts'
 import { countStayRequestsToDecide } from '~/modules/beds/stays.server.ts'
 import { countComplaintsWaiting } from '~/modules/complaints/complaints.server.ts'
+import { countRetentionChangesToDecide } from '~/modules/elders/identity-retention.server.ts'
 import { countResidenceNotesForFamily, countUnverifiedResidences } from '~/modules/elders/elders.server.ts'
 import { countConstructionToDecide } from '~/modules/institutions/construction.server.ts'
 import { countGradingsToDecide } from '~/modules/institutions/grading.server.ts'
+import { countInstitutionSettingsToDecide } from '~/modules/institutions/settings.server.ts'
 import { countFindingsToAnswer, countFindingsToDecide } from '~/modules/institutions/inspections.server.ts'
 import { countBookingsToConfirm, countBookingsToPay } from '~/modules/marketplace/booking-read.server.ts'
 import { countOpenDisputes } from '~/modules/marketplace/disputes.server.ts'
@@ -24,6 +27,7 @@ import { countStatementsToDecide } from '~/modules/operating-subsidy/statements.
 import { countOpenRightsRequests, RIGHTS_DECIDER_ROLES } from '~/modules/rights/requests.server.ts'
 import { countDueReviews } from '~/modules/statuses/review.server.ts'
 import { countBureauQueue, countReviewQueue } from '~/modules/subsidies/applications.server.ts'
+import { countPolicyChangesToDecide } from '~/modules/subsidies/policies.server.ts'
 import { countClaimsToDecide } from '~/modules/subsidies/settlement.server.ts'
 
 export type WaitingWork = { key: string; to: string; count: number }
@@ -50,7 +54,12 @@ const QUEUES: Queue[] = [
 	{ key: 'subsidyClaims', to: '/subsidies/claims', roles: BUREAU, count: (u) => countClaimsToDecide(u) },
 	{ key: 'providers', to: '/bureau/providers', roles: BUREAU, count: (u) => countProvidersAwaitingReview(u) },
 	{ key: 'disputes', to: '/bureau/disputes', roles: BUREAU, count: (u) => countOpenDisputes(u) },
-	{ key: 'allowanceRuns', to: '/bureau/allowance', roles: ['bureau_city'], count: () => countRunsAwaitingApproval() },
+	{ key: 'allowanceRuns', to: '/bureau/allowance', roles: ['bureau_city'], count: (u) => countRunsAwaitingApproval(u) },
+	// Changes another officer proposed, waiting for a second one (maker/checker).
+	{ key: 'allowanceSettingChanges', to: '/bureau/allowance/settings', roles: ['bureau_city'], count: (u) => countSettingsToDecide(u) },
+	{ key: 'policyChanges', to: '/subsidies/policies', roles: BUREAU, count: (u) => countPolicyChangesToDecide(u) },
+	{ key: 'institutionSettingChanges', to: '/bureau/institution-settings', roles: ['bureau_city'], count: (u) => countInstitutionSettingsToDecide(u) },
+	{ key: 'retentionChanges', to: '/bureau/retention', roles: ['bureau_city'], count: (u) => countRetentionChangesToDecide(u) },
 	{ key: 'construction', to: '/bureau/construction', roles: BUREAU, count: (u) => countConstructionToDecide(u) },
 	{ key: 'gradings', to: '/bureau/grading', roles: ['bureau_city'], count: (u) => countGradingsToDecide(u) },
 	{ key: 'complaintsToClose', to: '/complaints', roles: ['bureau_district'], count: (u) => countComplaintsWaiting(u) },

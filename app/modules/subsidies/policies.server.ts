@@ -226,6 +226,11 @@ async function changeOwner(kind: string, payload: Prisma.JsonValue): Promise<str
 	return policy ? policy.ownerDistrictId : undefined
 }
 
+/** Policy changes the viewer may decide and did not propose. */
+export async function countPolicyChangesToDecide(viewer: SessionUser) {
+	return (await pendingPolicyChanges(viewer)).filter((c) => c.viewerMayDecide && !c.viewerIsProposer).length
+}
+
 /** Pending policy changes the viewer may see: all for the city; a district's own for its officers. */
 export async function pendingPolicyChanges(viewer: SessionUser) {
 	const all = await listPendingChanges(['subsidy_policy_create', 'subsidy_policy_version'], viewer)
