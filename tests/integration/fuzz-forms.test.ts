@@ -41,6 +41,7 @@ const FUZZ_ROUTES: Record<string, Entry> = {
 	'bookings.$bookingId.tsx': {},
 	'bureau.allowance._index.tsx': {},
 	'bureau.allowance.cremation.tsx': { files: ['file'] },
+	'bureau.allowance.recoveries.tsx': {},
 	'bureau.allowance.runs.$runId.bank-file.ts': {},
 	'bureau.allowance.runs.$runId.tsx': { files: ['file'] },
 	'bureau.allowance.settings.tsx': {},

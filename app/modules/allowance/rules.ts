@@ -172,3 +172,7 @@ export function fenToYuanString(fen: number): string {
 	const abs = Math.abs(fen)
 	return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`
 }
+
+/** How an allowance paid after the elder's death came back: the bank reversed it, or the family repaid it. */
+export const RECOVERY_METHODS = ['bank_reversal', 'repaid'] as const
+export type RecoveryMethod = (typeof RECOVERY_METHODS)[number]

@@ -226,15 +226,3 @@ export async function saveSettingsVersion(user: SessionUser, v: SettingsVersion,
 	})
 }
 
-// ---------------------------------------------------------------- recoveries
-
-/** Months paid after the month of death: amounts to recover, per elder and month. */
-export async function listRecoveries(viewer: SessionUser) {
-	const districtFilter = viewer.role === 'bureau_district' ? viewer.districtId : null
-	const rows = await sql`SELECT p.id AS "paymentId", e.id AS "elderId", e.name, e."idNumberMasked", e."deathDate"::text AS "deathDate", p.month, p."amountFen", d."nameZh" AS district
-		 FROM allowance_payment p JOIN elder e ON e.id = p."elderId" JOIN district d ON d.id = p."districtId"
-		 WHERE p.status IN ('paid', 'sent') AND e."deathDate" IS NOT NULL AND p.month > to_char(e."deathDate", 'YYYY-MM')
-		   AND (${districtFilter}::text IS NULL OR p."districtId" = ${districtFilter})
-		 ORDER BY e.name, p.month LIMIT 2000`.rows<{ paymentId: string; elderId: string; name: string; idNumberMasked: string; deathDate: string; month: string; amountFen: number; district: string }>()
-	return { rows, totalFen: rows.reduce((a, r) => a + r.amountFen, 0) }
-}

@@ -1,8 +1,9 @@
 import { z } from 'zod'
 import { parseYuan } from '~/lib/money.ts'
 import { parseCardNumber } from './card.ts'
-import { isMonth } from './rules.ts'
-import { CONTROL_MESSAGE, hasNoControlChars } from '~/modules/auth/schemas.ts'
+import { isMonth, RECOVERY_METHODS } from './rules.ts'
+import { CONTROL_MESSAGE, hasNoControlChars, isSingleLine } from '~/modules/auth/schemas.ts'
+import { isRealDate } from '~/lib/time.ts'
 
 export const LIVENESS_METHODS = ['face_recognition', 'home_visit', 'in_person', 'video_call'] as const
 
@@ -62,4 +63,27 @@ export const cardRefSchema = z.object({
 	}),
 	bankName: z.string({ error: 'allowance:errors.card.bankRequired' }).trim().min(2, 'allowance:errors.card.bankRequired').max(40, 'allowance:errors.card.bankTooLong'),
 	holderName: z.string().trim().max(40, 'allowance:errors.card.holderTooLong').optional().default(''),
+})
+
+// ---------------------------------------------------------------- recoveries (payments after death)
+
+const paymentId = z.uuid('allowance:recoveries.errors.unknown')
+const day = z
+	.string({ error: 'allowance:recoveries.errors.settledOn' })
+	.trim()
+	.regex(/^\d{4}-\d{2}-\d{2}$/, 'allowance:recoveries.errors.settledOn')
+	.refine(isRealDate, 'allowance:recoveries.errors.settledOn')
+
+export const recoverySchema = z.object({
+	intent: z.literal('recover'),
+	paymentId,
+	method: z.enum(RECOVERY_METHODS, { error: 'allowance:recoveries.errors.method' }),
+	reference: z.string({ error: 'allowance:recoveries.errors.reference' }).trim().min(2, 'allowance:recoveries.errors.reference').max(100, 'allowance:recoveries.errors.reference').refine(isSingleLine, CONTROL_MESSAGE),
+	settledOn: day,
+})
+
+export const waiverSchema = z.object({
+	intent: z.literal('waive'),
+	paymentId,
+	reason: z.string({ error: 'allowance:recoveries.errors.reason' }).trim().min(5, 'allowance:recoveries.errors.reason').max(500, 'allowance:recoveries.errors.reason').refine(hasNoControlChars, CONTROL_MESSAGE),
 })

@@ -1,8 +1,9 @@
 // Changes that take effect only when a second officer approves them: allowance settings (tier
-// amounts) and subsidy policies. The proposal is a row with the validated input; the decision locks
-// the row, applies the change (the domain module's function, given the transaction) and records who
-// decided, all or nothing. The two-person check refuses the proposer and anyone related to them by
-// account creation; a CHECK constraint refuses decider = proposer in the database too.
+// amounts), subsidy policies, institution settings, the retention period and allowance waivers. The
+// proposal is a row with the validated input; the decision locks the row, applies the change (the
+// domain module's function, given the transaction) and records who decided, all or nothing. The
+// two-person check refuses the proposer and anyone related to them by account creation; a CHECK
+// constraint refuses decider = proposer in the database too.
 import type { Prisma } from '~/generated/prisma/client.ts'
 import { prisma, transaction, type Tx } from '~/lib/db.server.ts'
 import { failureOf, Refused } from '~/lib/db-rules.server.ts'
@@ -12,7 +13,7 @@ import { audit } from '~/modules/audit/audit.server.ts'
 import type { SessionUser } from './session.server.ts'
 import { twoPersonRefusal } from './two-person.server.ts'
 
-export type ChangeKind = 'allowance_settings' | 'subsidy_policy_create' | 'subsidy_policy_version' | 'construction_rate' | 'grading_criteria' | 'inspection_limit' | 'identity_retention'
+export type ChangeKind = 'allowance_settings' | 'subsidy_policy_create' | 'subsidy_policy_version' | 'construction_rate' | 'grading_criteria' | 'inspection_limit' | 'identity_retention' | 'allowance_waiver'
 
 export async function proposeChange(user: SessionUser, kind: ChangeKind, payload: Prisma.InputJsonValue, subjectId: string | null, ip: string | null): Promise<Outcome<{ id: string }>> {
 	const row = await transaction(async (tx) => {

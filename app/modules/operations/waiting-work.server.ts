@@ -4,6 +4,7 @@
 // Queues with nothing waiting are left out.
 import { addMonths } from '~/lib/time.ts'
 import { countRunsAwaitingApproval } from '~/modules/allowance/runs.server.ts'
+import { countRecoveriesOutstanding, countWaiversToDecide } from '~/modules/allowance/recoveries.server.ts'
 import { countSettingsToDecide } from '~/modules/allowance/setting-changes.server.ts'
 import { REGISTRAR_ROLES } from '~/modules/auth/access.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
@@ -55,6 +56,8 @@ const QUEUES: Queue[] = [
 	{ key: 'providers', to: '/bureau/providers', roles: BUREAU, count: (u) => countProvidersAwaitingReview(u) },
 	{ key: 'disputes', to: '/bureau/disputes', roles: BUREAU, count: (u) => countOpenDisputes(u) },
 	{ key: 'allowanceRuns', to: '/bureau/allowance', roles: ['bureau_city'], count: (u) => countRunsAwaitingApproval(u) },
+	{ key: 'recoveries', to: '/bureau/allowance/recoveries', roles: ['bureau_district'], count: (u) => countRecoveriesOutstanding(u) },
+	{ key: 'waivers', to: '/bureau/allowance/recoveries', roles: ['bureau_city'], count: (u) => countWaiversToDecide(u) },
 	// Changes another officer proposed, waiting for a second one (maker/checker).
 	{ key: 'allowanceSettingChanges', to: '/bureau/allowance/settings', roles: ['bureau_city'], count: (u) => countSettingsToDecide(u) },
 	{ key: 'policyChanges', to: '/subsidies/policies', roles: BUREAU, count: (u) => countPolicyChangesToDecide(u) },
