@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import { expect, expectAccessible, login, seededAllowanceMonth, test } from './fixtures.ts'
+import { e2eQuery, expect, expectAccessible, login, seededAllowanceMonth, test } from './fixtures.ts'
 
 function shanghaiMonth() {
 	return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7)
@@ -133,4 +133,52 @@ test('a family sees each elder’s allowance on a phone @phone', async ({ page }
 	await expect(page.getByTestId('card-recorded')).toContainText('6217****2345')
 	await expect(page.getByTestId('card-ref')).toHaveText('6217****2345')
 	await expectAccessible(page)
+})
+
+test('allowance paid after a death reported late: the district records one payment recovered and proposes to waive another; a second city officer approves the waiver', async ({ page, browser }) => {
+	test.setTimeout(120_000)
+	// Two elders of 东宝 paid for the seeded month, with no family account, reported dead the month before.
+	const month = await seededAllowanceMonth()
+	const [recovered, waived] = await e2eQuery<{ name: string }>(
+		`UPDATE elder SET "deathDate" = (($1 || '-01')::date - interval '20 days')::date WHERE id IN (
+			SELECT p."elderId" FROM allowance_payment p JOIN elder e ON e.id = p."elderId"
+			WHERE p.month = $1 AND p.status = 'paid' AND p."districtId" = 'dongbao' AND e."deathDate" IS NULL
+			  AND NOT EXISTS (SELECT 1 FROM family_link f WHERE f."elderId" = e.id) ORDER BY e.name LIMIT 2) RETURNING name`,
+		[month],
+	)
+	expect(waived, 'two paid elders without a family in 东宝').toBeTruthy()
+
+	await login(page, '13800000031')
+	await page.goto('/')
+	await page.getByTestId('waiting-recoveries').click()
+	await expect(page.getByRole('heading', { name: '待追回款项', level: 1 })).toBeVisible()
+	// The seeded month's row (a run of a later month, started at the same time by another test, may list one more).
+	const row = (name: string) => page.getByTestId('recoveries').getByRole('row').filter({ hasText: name }).filter({ hasText: month })
+	await row(recovered!.name).getByRole('link', { name: '登记处理结果' }).click()
+	const settle = page.getByTestId('settle')
+	await expect(settle.getByRole('heading', { name: `${recovered!.name} ${month} 的津贴` })).toBeVisible()
+	await expectAccessible(page)
+	await settle.getByLabel('追回方式').selectOption('repaid')
+	await settle.getByLabel('凭证号').fill('SK-2026-0042')
+	await settle.getByRole('button', { name: '登记追回' }).click()
+	await expect(page.getByRole('status').filter({ hasText: '已登记追回。' })).toBeVisible()
+	await expect(page.getByTestId('recoveries-settled').getByRole('row').filter({ hasText: recovered!.name }).filter({ hasText: month })).toContainText('已追回 · 家属退回')
+
+	await row(waived!.name).getByRole('link', { name: '登记处理结果' }).click()
+	await settle.getByLabel('核销原因').fill('老人无继承人，遗产已处理完毕')
+	await settle.getByRole('button', { name: '提交核销申请' }).click()
+	await expect(page.getByText('核销申请已提交，等待另一位市级干部批准。')).toBeVisible()
+	await expect(row(waived!.name)).toContainText('核销待批准')
+
+	const cityContext = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
+	const city = await cityContext.newPage()
+	await login(city, '13800000042')
+	await city.goto('/')
+	await city.getByTestId('waiting-waivers').click()
+	const pending = city.getByTestId('pending-waivers').getByRole('row').filter({ hasText: waived!.name }).filter({ hasText: month })
+	await expect(pending).toContainText('老人无继承人')
+	await expectAccessible(city)
+	await pending.getByRole('button', { name: '通过' }).click()
+	await expect(city.getByTestId('recoveries-settled').getByRole('row').filter({ hasText: waived!.name }).filter({ hasText: month })).toContainText('已核销')
+	await cityContext.close()
 })

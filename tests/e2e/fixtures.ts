@@ -112,6 +112,20 @@ export async function seededAllowanceMonth(): Promise<string> {
 }
 
 /**
+ * Runs SQL on the browser tests' database: for a state no screen makes in a test's time (a death
+ * reported after the allowance was paid), never to check what the pages show.
+ */
+export async function e2eQuery<R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> {
+	const client = new pg.Client({ connectionString: e2eDatabaseUrl() })
+	await client.connect()
+	try {
+		return (await client.query<R>(text, values)).rows
+	} finally {
+		await client.end()
+	}
+}
+
+/**
  * Sessions this test worker has signed in, by phone: the session cookie and when the form was used.
  * A session is reused only while a fresh sign-in would still vouch for sensitive acts (step-up after
  * 5 minutes, app/modules/auth/step-up.server.ts), with room for a whole test (its 60 s timeout).
