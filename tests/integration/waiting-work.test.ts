@@ -3,6 +3,7 @@
 // information requests; a family's residence checks that wait for its documents; nothing for visitors; an empty queue is left out.
 import { describe, expect, it } from 'vitest'
 import { prisma } from '~/lib/db.server.ts'
+import { sql } from '~/lib/sql.server.ts'
 import { hashIdNumber } from '~/modules/identity/id-crypto.server.ts'
 import { makeIdNumber } from '~/modules/identity/id-number.ts'
 import * as claimsPage from '~/routes/elders.claims.tsx'
@@ -149,6 +150,8 @@ describe('what waits for an officer', () => {
 	it('gives the demo’s assessor and community, township, district and city officers their own queues, each as many as its page lists', async () => {
 		type Listed = Record<string, unknown[] | unknown>
 		const len = (v: unknown) => (Array.isArray(v) ? v.length : 0)
+		const recoveriesPage = await import('~/routes/bureau.allowance.recoveries.tsx')
+		let toExport = 0
 		const toDecide = (rows: unknown) => (rows as { viewerIsProposer: boolean }[]).filter((c) => !c.viewerIsProposer).length
 		const statusCount = (rows: unknown, status: string) => (rows as { status: string }[]).filter((r) => r.status === status).length
 		// Each queue's page, and how many items it shows waiting for this officer.
@@ -166,6 +169,11 @@ describe('what waits for an officer', () => {
 			statusReview: { route: await import('~/routes/statuses.review.tsx'), path: '/statuses/review', items: (d) => len(d.rows) },
 			dueProcess: { route: await import('~/routes/subsidies.due-process.tsx'), path: '/subsidies/due-process', items: (d) => len(d.objections) + len(d.appeals) + len(d.reviews) },
 			subsidyClaims: { route: await import('~/routes/subsidies.claims._index.tsx'), path: '/subsidies/claims', items: (d) => statusCount(d.claims, 'submitted') },
+			flaggedVisits: { route: await import('~/routes/bureau.visits.tsx'), path: '/bureau/visits', items: (d) => len(d.visits) },
+			recoveries: { route: recoveriesPage, path: '/bureau/allowance/recoveries', items: (d) => (d.rows as { inTransit: boolean }[]).filter((r) => !r.inTransit).length },
+			waivers: { route: recoveriesPage, path: '/bureau/allowance/recoveries', items: (d) => toDecide(d.waivers) },
+			// The runs page lists runs, not their payments: checked below with a run of its own.
+			allowanceToExport: { route: await import('~/routes/bureau.allowance._index.tsx'), path: '/bureau/allowance', items: (_d, role) => (role === 'bureau_city' ? toExport : 0) },
 			providers: { route: await import('~/routes/bureau.providers.tsx'), path: '/bureau/providers', items: (d) => len(d.providers) },
 			disputes: { route: await import('~/routes/bureau.disputes.tsx'), path: '/bureau/disputes', items: (d) => len(d.bookings) },
 			allowanceRuns: { route: await import('~/routes/bureau.allowance._index.tsx'), path: '/bureau/allowance', items: (d) => statusCount(d.runs, 'awaiting_approval') },
@@ -178,6 +186,12 @@ describe('what waits for an officer', () => {
 		// Something in more of the queues than the demo leaves there: a disputed visit in 东宝, a run to approve.
 		const provider = await makeProvider({ autoConfirm: false })
 		const family = await makeFamily()
+		// An approved run with a payment in no bank file yet: one run for the city to send to the bank.
+		const cityBefore = countOf(await waitingOf(await signIn('13800000041')), 'allowanceToExport')
+		const exportRun = await prisma.allowanceRun.create({ data: { month: '2018-01', status: 'rejected' }, select: { id: true } })
+		await prisma.allowancePayment.create({ data: { runId: exportRun.id, elderId: family.elderId, month: '2018-01', kind: 'regular', tier: 80, amountFen: 5000, districtId: 'dongbao', status: 'pending' } })
+		await sql`UPDATE allowance_run SET status = 'approved' WHERE id = ${exportRun.id}::uuid`.run()
+		toExport = cityBefore + 1
 		const made = await createBooking(await sessionUser(family.phone), provider.offeringId, { idempotencyKey: crypto.randomUUID().replaceAll('-', ''), elderId: family.elderId, startsAt: slotAt(2), expectedPriceFen: provider.priceFen, expectedCopayFen: provider.priceFen, serviceAddress: '东宝区龙泉社区3栋2单元', note: '' })
 		if (!made.ok) throw new Error(JSON.stringify(made))
 		await prisma.booking.update({ where: { id: made.value.bookingId }, data: { status: 'disputed' } })
@@ -186,8 +200,8 @@ describe('what waits for an officer', () => {
 			community_officer: ['subsidyReview', 'residence', 'claims', 'rights', 'statusReview', 'dueProcess', 'reassessments'],
 			assessor: ['reassessments'],
 			township_officer: ['subsidyReview', 'residence', 'claims', 'rights', 'statusReview', 'dueProcess'],
-			bureau_district: ['subsidyApprovals', 'residence', 'claims', 'rights', 'statusReview', 'dueProcess', 'subsidyClaims', 'providers', 'disputes', 'policyChanges', 'construction', 'complaintsToClose', 'findingsToDecide', 'operatingStatements'],
-			bureau_city: ['subsidyApprovals', 'residence', 'claims', 'rights', 'statusReview', 'dueProcess', 'subsidyClaims', 'providers', 'disputes', 'allowanceRuns', 'allowanceSettingChanges', 'policyChanges', 'institutionSettingChanges', 'retentionChanges', 'construction', 'gradings', 'operatingStatements'],
+			bureau_district: ['subsidyApprovals', 'residence', 'claims', 'rights', 'statusReview', 'dueProcess', 'subsidyClaims', 'providers', 'disputes', 'flaggedVisits', 'recoveries', 'policyChanges', 'construction', 'complaintsToClose', 'findingsToDecide', 'operatingStatements'],
+			bureau_city: ['subsidyApprovals', 'residence', 'claims', 'rights', 'statusReview', 'dueProcess', 'subsidyClaims', 'providers', 'disputes', 'flaggedVisits', 'allowanceRuns', 'allowanceToExport', 'waivers', 'allowanceSettingChanges', 'policyChanges', 'institutionSettingChanges', 'retentionChanges', 'construction', 'gradings', 'operatingStatements'],
 		}
 		// The second city officer proposes changes for the first to approve (maker/checker); their own wait for someone else.
 		const maker = await prisma.user.findFirstOrThrow({ where: { phone: '13800000042' }, select: { id: true } })

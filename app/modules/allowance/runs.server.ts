@@ -28,6 +28,13 @@ export async function startRunByOfficer(user: SessionUser, month: string, ip: st
 	return { ok: true, value: { runId: r.runId, created: r.created } }
 }
 
+/** Approved runs with payments not yet in any bank file: none exported yet, a district's file still to make, or released holds for a follow-up file. */
+export async function countRunsToExport() {
+	const row = await sql`SELECT count(*)::int AS n FROM allowance_run r WHERE r.status IN ('approved', 'disbursed')
+		AND EXISTS (SELECT 1 FROM allowance_payment p WHERE p."runId" = r.id AND p.status = 'pending')`.first<{ n: number }>()
+	return row?.n ?? 0
+}
+
 /** Runs waiting for this city officer's approval: not those they started (approveRun refuses its maker). */
 export async function countRunsAwaitingApproval(viewer: SessionUser) {
 	return prisma.allowanceRun.count({ where: { status: 'awaiting_approval', OR: [{ startedById: null }, { startedById: { not: viewer.id } }] } })

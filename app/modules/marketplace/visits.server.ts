@@ -156,10 +156,18 @@ function visitScope(user: SessionUser): Prisma.VisitWhereInput {
 }
 
 /** Flagged visits waiting for a bureau officer's review. */
+/** Finished visits with flags no officer has reviewed yet, in the user's scope. */
+const flaggedWhere = (user: SessionUser) => ({ AND: [visitScope(user), { verified: false, reviewedAt: null, checkOutAt: { not: null } }] })
+
+/** How many flagged visits wait for the bureau's review (the home page). */
+export async function countFlaggedVisits(user: SessionUser) {
+	return prisma.visit.count({ where: flaggedWhere(user) })
+}
+
 export async function listFlaggedVisits(user: SessionUser, opts: { page: number }) {
 	const pageSize = 30
 	const rows = await prisma.visit.findMany({
-		where: { AND: [visitScope(user), { verified: false, reviewedAt: null, checkOutAt: { not: null } }] },
+		where: flaggedWhere(user),
 		orderBy: { checkInAt: 'desc' },
 		...pageWindow(opts.page, pageSize),
 		select: {

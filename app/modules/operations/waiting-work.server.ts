@@ -4,7 +4,7 @@
 // Queues with nothing waiting are left out.
 import { addMonths } from '~/lib/time.ts'
 import { countRecoveriesOutstanding, countWaiversToDecide } from '~/modules/allowance/recoveries.server.ts'
-import { countRunsAwaitingApproval } from '~/modules/allowance/runs.server.ts'
+import { countRunsAwaitingApproval, countRunsToExport } from '~/modules/allowance/runs.server.ts'
 import { countSettingsToDecide } from '~/modules/allowance/setting-changes.server.ts'
 import { countReassessmentRequests } from '~/modules/assessment/assessments.server.ts'
 import { REGISTRAR_ROLES } from '~/modules/auth/access.server.ts'
@@ -24,6 +24,7 @@ import { countInstitutionSettingsToDecide } from '~/modules/institutions/setting
 import { countBookingsToConfirm, countBookingsToPay } from '~/modules/marketplace/booking-read.server.ts'
 import { countOpenDisputes } from '~/modules/marketplace/disputes.server.ts'
 import { countProvidersAwaitingReview } from '~/modules/marketplace/providers.server.ts'
+import { countFlaggedVisits } from '~/modules/marketplace/visits.server.ts'
 import { countStatementsToDecide } from '~/modules/operating-subsidy/statements.server.ts'
 import { countOpenRightsRequests, RIGHTS_DECIDER_ROLES } from '~/modules/rights/requests.server.ts'
 import { countDueReviews } from '~/modules/statuses/review.server.ts'
@@ -55,7 +56,9 @@ const QUEUES: Queue[] = [
 	{ key: 'subsidyClaims', to: '/subsidies/claims', roles: BUREAU, count: (u) => countClaimsToDecide(u) },
 	{ key: 'providers', to: '/bureau/providers', roles: BUREAU, count: (u) => countProvidersAwaitingReview(u) },
 	{ key: 'disputes', to: '/bureau/disputes', roles: BUREAU, count: (u) => countOpenDisputes(u) },
+	{ key: 'flaggedVisits', to: '/bureau/visits', roles: BUREAU, count: (u) => countFlaggedVisits(u) },
 	{ key: 'allowanceRuns', to: '/bureau/allowance', roles: ['bureau_city'], count: (u) => countRunsAwaitingApproval(u) },
+	{ key: 'allowanceToExport', to: '/bureau/allowance', roles: ['bureau_city'], count: () => countRunsToExport() },
 	{ key: 'recoveries', to: '/bureau/allowance/recoveries', roles: ['bureau_district'], count: (u) => countRecoveriesOutstanding(u) },
 	{ key: 'waivers', to: '/bureau/allowance/recoveries', roles: ['bureau_city'], count: (u) => countWaiversToDecide(u) },
 	// Changes another officer proposed, waiting for a second one (maker/checker).
