@@ -73,6 +73,11 @@ export default function Recoveries() {
 						[t('recoveries.waivedTotal'), <Money key="w" fen={totals.waivedFen} />, { 'data-testid': 'waived-total' }],
 					]}
 				/>
+				<p>
+					<a href="/bureau/allowance/recoveries.csv" download>
+						{t('recoveries.download')}
+					</a>
+				</p>
 				<h2>{t('recoveries.outstandingTitle')}</h2>
 				<DataTable
 					data-testid="recoveries"

@@ -8,6 +8,7 @@ import { sql } from '~/lib/sql.server.ts'
 import { addDays, shanghaiDate } from '~/lib/time.ts'
 import * as home from '~/routes/_index.tsx'
 import * as page from '~/routes/bureau.allowance.recoveries.tsx'
+import * as csv from '~/routes/bureau.allowance.recoveries[.]csv.ts'
 import { ALLOWANCE_CHECKER, ALLOWANCE_MAKER } from '../factories/allowance.ts'
 import { makeRegisteredElder } from '../factories/beds.ts'
 import { callAction, callLoader, signIn, type Visitor } from '../setup/route.ts'
@@ -101,6 +102,20 @@ describe('allowance paid after death', () => {
 		expect(await prisma.auditLog.count({ where: { action: 'allowance.recovery_waive', entityId: may.id } })).toBe(1)
 		expect(await waiting(city, 'waivers')).toBe(cityBefore)
 		expect(await waiting(district, 'recoveries')).toBe(before)
+
+		// The finance office's file: the same payments, settled ones with how, formula-safe, audited; another district's officer gets none of them.
+		const file = await callLoader<string>(csv, '/bureau/allowance/recoveries.csv', { as: district })
+		expect(file.headers.get('content-type')).toContain('text/csv')
+		const lines = String(file.data).split('\n')
+		expect(lines[0]).toContain('姓名')
+		const line = (month: string) => lines.find((l) => l.includes('周桂兰') && l.includes(`,${month},`)) ?? ''
+		expect(line('2020-04')).toContain('已追回 · 银行冲回')
+		expect(line('2020-04')).toContain('CZ20200601-0001')
+		expect(line('2020-05')).toContain('已核销')
+		expect(line('2020-06')).toContain('银行处理中')
+		expect(line('2020-03')).toBe('')
+		expect(await prisma.auditLog.count({ where: { action: 'allowance.recoveries_export', actorId: district.userId! } })).toBeGreaterThan(0)
+		expect(String((await callLoader<string>(csv, '/bureau/allowance/recoveries.csv', { as: await signIn(OTHER_DISTRICT) })).data)).not.toContain('CZ20200601-0001')
 
 		// Final, in the database too.
 		for (const statement of [sql`UPDATE allowance_recovery SET reference = 'x' WHERE "paymentId" = ${april.id}::uuid`, sql`DELETE FROM allowance_recovery WHERE "paymentId" = ${may.id}::uuid`])

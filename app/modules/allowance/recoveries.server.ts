@@ -66,28 +66,42 @@ export async function countWaiversToDecide(user: SessionUser) {
 	return user.role === 'bureau_city' ? countChangesToDecide(['allowance_waiver'], user) : 0
 }
 
+/** Settled payments in scope, newest first. */
+function settledRows(user: SessionUser, limit: number) {
+	return sql`SELECT r."paymentId", e.name, e."idNumberMasked", e."deathDate"::text AS "deathDate", d."nameZh" AS district, p.month, p."amountFen",
+			r.outcome, r.method, r.reference, r.reason, r."settledOn"::text AS "settledOn", ru.name AS "recordedBy", au.name AS "approvedBy"
+		FROM allowance_recovery r JOIN allowance_payment p ON p.id = r."paymentId" JOIN elder e ON e.id = p."elderId" JOIN district d ON d.id = p."districtId"
+		JOIN app_user ru ON ru.id = r."recordedById" LEFT JOIN app_user au ON au.id = r."approvedById"
+		WHERE ${districtScope(user)} ORDER BY r."createdAt" DESC LIMIT ${limit}`.rows<{
+		paymentId: string
+		name: string
+		idNumberMasked: string
+		deathDate: string
+		district: string
+		month: string
+		amountFen: number
+		outcome: 'recovered' | 'waived'
+		method: RecoveryMethod | null
+		reference: string | null
+		reason: string | null
+		settledOn: string
+		recordedBy: string
+		approvedBy: string | null
+	}>()
+}
+
+/** Everything the page shows, in full, for the finance office's file: outstanding first, then settled (newest first). */
+export async function recoveriesForExport(user: SessionUser) {
+	const [rows, settled] = await Promise.all([outstanding(user), settledRows(user, 20_000)])
+	return { rows, settled }
+}
+
 /** The recoveries page: what is outstanding, the waivers waiting for a second officer, what was settled lately, and the totals. */
 export async function recoveriesPage(user: SessionUser) {
 	const [rows, pendingChanges, settled] = await Promise.all([
 		outstanding(user),
 		listPendingChanges(['allowance_waiver'], user),
-		sql`SELECT r."paymentId", e.name, p.month, p."amountFen", r.outcome, r.method, r.reference, r.reason, r."settledOn"::text AS "settledOn",
-				ru.name AS "recordedBy", au.name AS "approvedBy"
-			FROM allowance_recovery r JOIN allowance_payment p ON p.id = r."paymentId" JOIN elder e ON e.id = p."elderId"
-			JOIN app_user ru ON ru.id = r."recordedById" LEFT JOIN app_user au ON au.id = r."approvedById"
-			WHERE ${districtScope(user)} ORDER BY r."createdAt" DESC LIMIT 200`.rows<{
-			paymentId: string
-			name: string
-			month: string
-			amountFen: number
-			outcome: 'recovered' | 'waived'
-			method: RecoveryMethod | null
-			reference: string | null
-			reason: string | null
-			settledOn: string
-			recordedBy: string
-			approvedBy: string | null
-		}>(),
+		settledRows(user, 200),
 	])
 	// A waiver shows the payment it gives up; one outside the viewer's district is not theirs to see.
 	const byPayment = new Map(rows.map((r) => [r.paymentId, r]))
