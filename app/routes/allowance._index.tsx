@@ -40,6 +40,7 @@ export default function AllowanceHome() {
 									{a.payments.map((p) => (
 										<li key={p.month} data-testid="payment-line">
 											<Month month={p.month} /> · <Money fen={p.amountFen} /> · {t(`kind.${p.kind}`)} · {t(`paymentStatus.${p.status}`)}
+											{p.recovery ? ` · ${t(`family.recovery.${p.recovery}`)}` : null}
 										</li>
 									))}
 								</ul>

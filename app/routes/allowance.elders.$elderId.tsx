@@ -128,7 +128,7 @@ export default function ElderAllowance() {
 							{ header: t('run.tier'), cell: (p) => t(`tiers.${p.tier}`) },
 							{ header: t('run.kindCol'), cell: (p) => t(`kind.${p.kind}`) },
 							{ header: t('run.amount'), cell: (p) => <Money fen={p.amountFen} /> },
-							{ header: t('run.state'), cell: (p) => t(`paymentStatus.${p.status}`) },
+							{ header: t('run.state'), cell: (p) => (p.recovery ? `${t(`paymentStatus.${p.status}`)} · ${t(`family.recovery.${p.recovery}`)}` : t(`paymentStatus.${p.status}`)) },
 						]}
 						rows={a.payments}
 						rowKey={(p) => p.month}

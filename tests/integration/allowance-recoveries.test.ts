@@ -9,6 +9,7 @@ import { addDays, shanghaiDate } from '~/lib/time.ts'
 import * as home from '~/routes/_index.tsx'
 import * as page from '~/routes/bureau.allowance.recoveries.tsx'
 import * as csv from '~/routes/bureau.allowance.recoveries[.]csv.ts'
+import * as elderAllowance from '~/routes/allowance.elders.$elderId.tsx'
 import { ALLOWANCE_CHECKER, ALLOWANCE_MAKER } from '../factories/allowance.ts'
 import { makeRegisteredElder } from '../factories/beds.ts'
 import { callAction, callLoader, signIn, type Visitor } from '../setup/route.ts'
@@ -43,7 +44,7 @@ describe('allowance paid after death', () => {
 		const district = await signIn(DISTRICT)
 		const city = await signIn(ALLOWANCE_MAKER)
 		const before = await waiting(district, 'recoveries')
-		const { march, april, may, june } = await paidAfterDeath()
+		const { elder, march, april, may, june } = await paidAfterDeath()
 
 		// Listed: the months after the month of death; the one still at the bank waits for it.
 		const listed = await view(district)
@@ -116,6 +117,10 @@ describe('allowance paid after death', () => {
 		expect(line('2020-03')).toBe('')
 		expect(await prisma.auditLog.count({ where: { action: 'allowance.recoveries_export', actorId: district.userId! } })).toBeGreaterThan(0)
 		expect(String((await callLoader<string>(csv, '/bureau/allowance/recoveries.csv', { as: await signIn(OTHER_DISTRICT) })).data)).not.toContain('CZ20200601-0001')
+
+		// The elder's allowance page says of each month after death whether it is still to return.
+		const history = await callLoader<{ allowance: { payments: { month: string; recovery: string | null }[] } }>(elderAllowance, `/allowance/elders/${elder.id}`, { as: district, params: { elderId: elder.id } })
+		expect(Object.fromEntries(history.data.allowance.payments.map((p) => [p.month, p.recovery]))).toEqual({ '2020-03': null, '2020-04': 'recovered', '2020-05': 'waived', '2020-06': 'owed' })
 
 		// Final, in the database too.
 		for (const statement of [sql`UPDATE allowance_recovery SET reference = 'x' WHERE "paymentId" = ${april.id}::uuid`, sql`DELETE FROM allowance_recovery WHERE "paymentId" = ${may.id}::uuid`])

@@ -39,7 +39,7 @@ export async function elderAllowance(user: SessionUser, elderId: string) {
 	if (!elder) return null
 	const [cremation, payments, stops, certs, versions] = await Promise.all([
 		prisma.cremationRecord.findUnique({ where: { elderId }, select: { deathDate: true } }),
-		prisma.allowancePayment.findMany({ where: { elderId }, orderBy: { month: 'desc' }, take: 120, select: { month: true, kind: true, tier: true, amountFen: true, status: true, run: { select: { status: true } } } }),
+		prisma.allowancePayment.findMany({ where: { elderId }, orderBy: { month: 'desc' }, take: 120, select: { id: true, month: true, kind: true, tier: true, amountFen: true, status: true, run: { select: { status: true } } } }),
 		sql`SELECT s.month, s.reason FROM allowance_stop s JOIN allowance_run r ON r.id = s."runId" AND r.status <> 'rejected' WHERE s."elderId" = ${elderId} ORDER BY s.month DESC LIMIT 60`.rows<{ month: string; reason: string }>(),
 		prisma.livenessCertification.findMany({ where: { elderId }, orderBy: { certifiedOn: 'desc' }, take: 10, select: { certifiedOn: true, method: true, createdAt: true } }),
 		loadSettingsVersions(),
@@ -47,6 +47,11 @@ export async function elderAllowance(user: SessionUser, elderId: string) {
 	const month = shanghaiMonth()
 	const birthDate = toDateString(elder.birthDate)
 	const deathDate = [d(elder.deathDate), d(cremation?.deathDate ?? null)].filter((x): x is string => !!x).sort()[0] ?? null
+	// Money paid for a month after the month of death is to be returned (recoveries.server.ts): each such payment says whether it still is.
+	const deathMonth = d(elder.deathDate)?.slice(0, 7) ?? null
+	const afterDeath = payments.filter((p) => deathMonth !== null && p.month > deathMonth && (p.status === 'paid' || p.status === 'sent'))
+	const settled = afterDeath.length ? new Map((await prisma.allowanceRecovery.findMany({ where: { paymentId: { in: afterDeath.map((p) => p.id) } }, select: { paymentId: true, outcome: true } })).map((r) => [r.paymentId, r.outcome])) : new Map<string, string>()
+	const recoveryOf = (p: (typeof payments)[number]) => (afterDeath.includes(p) ? ((settled.get(p.id) as 'recovered' | 'waived' | undefined) ?? 'owed') : null)
 	const decision = decideMonth(
 		{ birthDate, deathDate, cremated: !!cremation, resident: elder.residencyStatus === 'resident', movedOutOn: d(elder.movedOutOn), lastLivenessAt: d(elder.lastLivenessAt) },
 		month,
@@ -72,7 +77,7 @@ export async function elderAllowance(user: SessionUser, elderId: string) {
 		firstEligibleMonth: firstEligibleMonth(birthDate),
 		// Payments of runs not yet approved are shown as "being prepared", never as money on its way;
 		// 已发放 (paid) only once the bank confirmed it (or did not return it in time), never on export.
-		payments: payments.map((p) => ({ month: p.month, kind: p.kind, tier: p.tier, amountFen: p.amountFen, status: familyStatus(p.status, p.run.status) })),
+		payments: payments.map((p) => ({ month: p.month, kind: p.kind, tier: p.tier, amountFen: p.amountFen, status: familyStatus(p.status, p.run.status), recovery: recoveryOf(p) })),
 		stops: stops,
 		certifications: certs.map((c) => ({ certifiedOn: toDateString(c.certifiedOn), method: c.method })),
 		canCertify: (LIVENESS_ROLES as readonly string[]).includes(user.role) && canActInDistrict(user, elder.districtId),
