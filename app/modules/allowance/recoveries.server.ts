@@ -29,6 +29,9 @@ function districtScope(user: SessionUser) {
 /** A payment for a month after the month of death (p joined with its elder e). */
 const AFTER_DEATH = sql`e."deathDate" IS NOT NULL AND p.month > to_char(e."deathDate", 'YYYY-MM')`
 
+/** Payments (p, with elder e) after death, in the viewer's scope, not yet settled: the list and its count share it. */
+const unsettled = (user: SessionUser) => sql`${AFTER_DEATH} AND ${districtScope(user)} AND NOT EXISTS (SELECT 1 FROM allowance_recovery r WHERE r."paymentId" = p.id)`
+
 export type OutstandingRecovery = {
 	paymentId: string
 	elderId: string
@@ -48,16 +51,14 @@ async function outstanding(user: SessionUser) {
 			p.status = 'sent' AS "inTransit",
 			EXISTS (SELECT 1 FROM pending_change c WHERE c.kind = 'allowance_waiver' AND c.status = 'pending' AND c."subjectId" = p.id::text) AS "waiverPending"
 		 FROM allowance_payment p JOIN elder e ON e.id = p."elderId" JOIN district d ON d.id = p."districtId"
-		 WHERE p.status IN ('paid', 'sent') AND ${AFTER_DEATH} AND ${districtScope(user)}
-		   AND NOT EXISTS (SELECT 1 FROM allowance_recovery r WHERE r."paymentId" = p.id)
+		 WHERE p.status IN ('paid', 'sent') AND ${unsettled(user)}
 		 ORDER BY e.name, p.month LIMIT 2000`.rows<OutstandingRecovery>()
 }
 
 /** How many payments after death the district officer still has to settle (the home page). */
 export async function countRecoveriesOutstanding(user: SessionUser) {
 	if (user.role !== 'bureau_district') return 0
-	const row = await sql`SELECT count(*)::int AS n FROM allowance_payment p JOIN elder e ON e.id = p."elderId"
-		WHERE p.status = 'paid' AND ${AFTER_DEATH} AND ${districtScope(user)} AND NOT EXISTS (SELECT 1 FROM allowance_recovery r WHERE r."paymentId" = p.id)`.first<{ n: number }>()
+	const row = await sql`SELECT count(*)::int AS n FROM allowance_payment p JOIN elder e ON e.id = p."elderId" WHERE p.status = 'paid' AND ${unsettled(user)}`.first<{ n: number }>()
 	return row?.n ?? 0
 }
 
@@ -98,10 +99,13 @@ export async function recoveriesForExport(user: SessionUser) {
 
 /** The recoveries page: what is outstanding, the waivers waiting for a second officer, what was settled lately, and the totals. */
 export async function recoveriesPage(user: SessionUser) {
-	const [rows, pendingChanges, settled] = await Promise.all([
+	const [rows, pendingChanges, settled, totals] = await Promise.all([
 		outstanding(user),
 		listPendingChanges(['allowance_waiver'], user),
 		settledRows(user, 200),
+		sql`SELECT coalesce(sum(p."amountFen") FILTER (WHERE r.outcome = 'recovered'), 0)::int AS "recoveredFen",
+			coalesce(sum(p."amountFen") FILTER (WHERE r.outcome = 'waived'), 0)::int AS "waivedFen"
+		FROM allowance_recovery r JOIN allowance_payment p ON p.id = r."paymentId" WHERE ${districtScope(user)}`.first<{ recoveredFen: number; waivedFen: number }>(),
 	])
 	// A waiver shows the payment it gives up; one outside the viewer's district is not theirs to see.
 	const byPayment = new Map(rows.map((r) => [r.paymentId, r]))
@@ -110,9 +114,6 @@ export async function recoveriesPage(user: SessionUser) {
 		const payment = byPayment.get(payload.paymentId)
 		return payment ? [{ ...c, reason: payload.reason, name: payment.name, month: payment.month, amountFen: payment.amountFen }] : []
 	})
-	const totals = await sql`SELECT coalesce(sum(p."amountFen") FILTER (WHERE r.outcome = 'recovered'), 0)::int AS "recoveredFen",
-			coalesce(sum(p."amountFen") FILTER (WHERE r.outcome = 'waived'), 0)::int AS "waivedFen"
-		FROM allowance_recovery r JOIN allowance_payment p ON p.id = r."paymentId" WHERE ${districtScope(user)}`.first<{ recoveredFen: number; waivedFen: number }>()
 	return {
 		rows,
 		waivers,
