@@ -13,7 +13,6 @@ import { readProtectedForm } from '~/modules/auth/csrf.server.ts'
 import { issueDeviceCookie, readDeviceCookies } from '~/modules/auth/device-cookie.server.ts'
 import { loginSchema, safeRedirect } from '~/modules/auth/schemas.server.ts'
 import { createUserSession, getSessionUser } from '~/modules/auth/session.server.ts'
-import { needsSecondFactor } from '~/modules/auth/sessions.server.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	if (await getSessionUser(request)) throw redirect('/')
@@ -28,7 +27,7 @@ export async function action({ request }: ActionFunctionArgs) {
 		const to = safeRedirect(parsed.value.redirectTo)
 		// Officers give a second factor next: until then the session is not a signed-in one, and the
 		// browser gets its device cookie only after it (a password alone does not make a known browser).
-		if (await needsSecondFactor(outcome.userId)) return createUserSession(outcome.userId, request, `/login/two-factor?redirectTo=${encodeURIComponent(to)}`, { secondFactorPending: true })
+		if (outcome.secondFactor) return createUserSession(outcome.userId, request, `/login/two-factor?redirectTo=${encodeURIComponent(to)}`, { secondFactorPending: true })
 		return createUserSession(outcome.userId, request, to, { deviceCookie: await issueDeviceCookie(outcome.userId, request) })
 	}
 	if (outcome.reason === 'locked') return replyFailure(parsed, fail('errors.login.locked', 429), { retryAfterMinutes: Math.ceil(outcome.retryAfterSeconds / 60) })

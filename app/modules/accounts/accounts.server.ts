@@ -12,6 +12,7 @@ import { deviceClaimFits, type DeviceClaim } from '~/modules/auth/device-cookie.
 import { attemptSucceeded, beginAttempt, beginDeviceAttempt, waitAfterFailure } from '~/modules/auth/login-limit.server.ts'
 import { INVITED_PASSWORD_HASH, newInvitationToken } from '~/modules/accounts/invitations.server.ts'
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '~/modules/auth/password.server.ts'
+import { isOfficer } from '~/modules/auth/two-factor.server.ts'
 import { recordConsent } from './privacy.server.ts'
 import { createStaffSchema, STAFF_ROLES, type deactivateStaffSchema, type reinviteStaffSchema } from './schemas.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
@@ -34,7 +35,7 @@ export async function registerFamily(input: { name: string; phone: string; passw
 	}
 }
 
-export type LoginResult = { ok: true; userId: string } | { ok: false; reason: 'invalid' } | { ok: false; reason: 'locked'; retryAfterSeconds: number }
+export type LoginResult = { ok: true; userId: string; secondFactor: boolean } | { ok: false; reason: 'invalid' } | { ok: false; reason: 'locked'; retryAfterSeconds: number }
 
 /**
  * Checks a phone and password. `devices`: the claims of the browser's device cookie; when one fits the
@@ -42,7 +43,7 @@ export type LoginResult = { ok: true; userId: string } | { ok: false; reason: 'i
  * phone's keys, so a distributed guesser slowing the phone does not slow its owner's browser.
  */
 export async function authenticate(input: { phone: string; password: string; ip: string | null; devices?: readonly DeviceClaim[] }): Promise<LoginResult> {
-	const user = await prisma.user.findUnique({ where: { phone: input.phone }, select: { id: true, passwordHash: true, active: true } })
+	const user = await prisma.user.findUnique({ where: { phone: input.phone }, select: { id: true, passwordHash: true, active: true, role: true, provider: { select: { kind: true } } } })
 	const trusted = (user?.active ? input.devices?.find((d) => deviceClaimFits(d, user)) : undefined)?.nonce ?? null
 	// The account is read first, to judge the device cookie; the attempt is still counted before the
 	// password is checked: concurrent guesses cannot all get past the limit.
@@ -57,7 +58,8 @@ export async function authenticate(input: { phone: string; password: string; ip:
 		return { ok: false, reason: 'invalid' }
 	}
 	await attemptSucceeded(input.phone, input.ip, device)
-	return { ok: true, userId: user.id }
+	// Read with the account, so a sign-in reads it once: officers give a second factor next.
+	return { ok: true, userId: user.id, secondFactor: isOfficer({ role: user.role, providerKind: user.provider?.kind ?? null }) }
 }
 
 export { createStaffSchema, STAFF_ROLES }

@@ -32,10 +32,3 @@ export async function endOtherSessions(user: SessionUser, currentId: string | nu
 	await audit({ actor: user, action: 'auth.sessions_end_others', entityType: 'user', entityId: user.id, details: { ended: count }, ip })
 	return ok({ ended: count })
 }
-
-/** Whether the user has to give a second factor at sign-in (officers). */
-export async function needsSecondFactor(userId: string) {
-	const user = await prisma.user.findUnique({ where: { id: userId }, select: { role: true, provider: { select: { kind: true } } } })
-	return user ? isOfficer({ role: user.role, providerKind: user.provider?.kind ?? null }) : false
-}
-
