@@ -1,13 +1,14 @@
 // Seeds the reference data, a registry of elders, providers and the demo accounts.
 //
-//   npx tsx prisma/seed.ts [--scale demo|city] [--if-empty]
+//   npx tsx prisma/seed.ts [--scale demo|city] [--if-empty] [--demo-month]
 //
 // demo (default): ~400 elders, a dozen providers of each kind, a few communities per district.
 // city: every community and village, 515,700 elders aged 60+ (the plan's 2015 population), the
 // plan's 80 institutions, 165 community centres and 694 rural mutual-aid centres.
 // Deterministic: fixed PRNG seeds; ages are computed from today's Shanghai date. Everything runs in
 // one transaction, so a failed seed leaves nothing behind. --if-empty: do nothing when the
-// `district` table already has rows (without it a non-empty database is an error).
+// `district` table already has rows (without it a non-empty database is an error). --demo-month: then
+// the demo's lived-in month (prisma/demo-month.ts), through the product's own module functions.
 import { realpathSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import { setImmediate as nextTick } from 'node:timers/promises'
@@ -69,6 +70,8 @@ export type SeedOptions = {
 	quiet?: boolean
 	/** Seeds only one capability's data into an already seeded database (e.g. 'beds' into a copy of the city). */
 	only?: 'beds'
+	/** After a fresh demo seed, the lived-in month of prisma/demo-month.ts (npm start, npm run setup; not the tests' template). */
+	demoMonth?: boolean
 }
 
 export type SeedResult = {
@@ -1013,6 +1016,11 @@ export async function seed(options: SeedOptions = {}): Promise<SeedResult> {
 	})
 
 	if (!result.skipped) await seedAllowance({ scale, today, userIds: await demoUserIds(), log: lap })
+	if (!result.skipped && options.demoMonth) {
+		const { seedDemoMonth } = await import('./demo-month.ts')
+		await seedDemoMonth({ today, log })
+		lap('  a month of everyday work')
+	}
 
 	const ms = Math.round(performance.now() - started)
 	if (result.skipped) log('Database already seeded (districts exist): nothing to do.')
@@ -1084,7 +1092,7 @@ function parseArgs(argv: string[]): SeedOptions {
 			if (value !== 'beds') throw new Error(`--only must be beds, not ${value}`)
 			options.only = value
 		}
-		else throw new Error(`unknown argument ${arg} (usage: tsx prisma/seed.ts [--scale demo|city] [--if-empty] [--only beds])`)
+		else throw new Error(`unknown argument ${arg} (usage: tsx prisma/seed.ts [--scale demo|city] [--if-empty] [--demo-month] [--only beds])`)
 	}
 	return options
 }

@@ -21,5 +21,5 @@ try {
 	console.warn(`! ${error instanceof Error ? error.message : error}`)
 }
 run('migrate the database', 'npx', ['prisma', 'migrate', 'deploy'])
-run('seed demo data (if empty)', process.execPath, ['--import', 'tsx', 'prisma/seed.ts', '--scale', 'demo', '--if-empty'])
+run('seed demo data (if empty)', process.execPath, ['--import', 'tsx', 'prisma/seed.ts', '--scale', 'demo', '--if-empty', '--demo-month'])
 console.log('\n✓ Ready: `npm run dev` (development), `npm start` (production build with the worker), `npm test` (every test).')

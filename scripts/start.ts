@@ -24,7 +24,7 @@ const stripeBase = process.env.STRIPE_API_BASE || (process.env.STRIPE_SECRET_KEY
 const standin = /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(stripeBase) ? await startStripeWalletStandin({ upstream: stripeBase }) : null
 if (standin) process.env.STRIPE_API_BASE = standin.url
 run('migrate the database', 'npx', ['prisma', 'migrate', 'deploy'])
-run('seed demo data (if empty)', 'npx', ['tsx', 'prisma/seed.ts', '--scale', process.env.SEED_SCALE ?? 'demo', '--if-empty'])
+run('seed demo data (if empty)', 'npx', ['tsx', 'prisma/seed.ts', '--scale', process.env.SEED_SCALE ?? 'demo', '--if-empty', '--demo-month'])
 if (process.env.SKIP_BUILD !== 'true' || !existsSync('build/node/server.js')) run('build', 'npm', ['run', 'build'])
 
 // The compiled bundles (npm run build), not the TypeScript sources through tsx.
