@@ -267,7 +267,9 @@ async function cleaningDisputed(cast: Cast) {
  */
 async function subsidisedVisitClaimed(cast: Cast) {
 	const { month, granted } = cast
-	const covered = granted?.categories.find((c) => cast.offerings.has(c) && c !== 'emergency_response')
+	// A visit worth subsidising: care before chores, and never an emergency call booked ahead.
+	const preferred: ServiceCategory[] = ['nursing', 'bathing', 'rehabilitation', 'cleaning', 'meals', 'mobility', 'respite', 'medical_escort']
+	const covered = preferred.find((c) => granted?.categories.includes(c) && cast.offerings.has(c))
 	if (!granted || !covered) {
 		month.log('  demo month: no elder of 张伟 holds a grant with credit for home care: no subsidised visit, no claim')
 		return
@@ -311,7 +313,7 @@ async function comingWeek(cast: Cast) {
 	month.log('  demo month: the coming week: a visit confirmed and paid, one confirmed to pay, one to confirm, one cancelled')
 }
 
-/** The community centre: the last open day's roll call done (arrivals, departures, meals), the next day booked. */
+/** The community centre: the last open day's roll call done (arrivals, departures, meals), the next open day booked. */
 async function centreRollCall(cast: Cast) {
 	const { month } = cast
 	const staff = await month.as(CENTRE)
@@ -344,6 +346,8 @@ async function centreRollCall(cast: Cast) {
 		t.confirmed = minutesAfter(t.requested!, 40)
 		if ((await prisma.booking.findUniqueOrThrow({ where: { id }, select: { status: true } })).status === 'requested') must('confirm', await confirmBooking(staff, id, t.confirmed))
 		else t.confirmed = t.requested
+		t.paid = minutesAfter(t.confirmed!, 10)
+		await pay(id, 'wechat_pay')
 		t.in_service = minutesAfter(slot.startsAt, -5)
 		t.completed = minutesAfter(slot.endsAt, 10)
 		must('arrival', await recordArrival(staff, { bookingId: id, method: 'roll_call' }, t.in_service))
@@ -351,12 +355,14 @@ async function centreRollCall(cast: Cast) {
 		await dateBack(id, t)
 		attended++
 	}
-	// The first service's next open day after today, booked and confirmed for 张德明.
+	// The next open day: 张德明 booked and confirmed, 李桂英's request waiting for the centre.
 	let next = addDays(month.today, 1)
 	for (let ahead = 0; ahead < 14 && !slotOn(offerings[0]!, next); ahead++) next = addDays(next, 1)
 	const now = new Date()
-	const upcoming = await book(cast, offerings[0]!, cast.elders[0]!, slotOn(offerings[0]!, next)!.startsAt, now)
-	if ((await prisma.booking.findUniqueOrThrow({ where: { id: upcoming }, select: { status: true } })).status === 'requested') must('confirm', await confirmBooking(staff, upcoming, now))
+	const nextSlot = slotOn(offerings[0]!, next)!.startsAt
+	const confirmed = await book(cast, offerings[0]!, cast.elders[0]!, nextSlot, now)
+	if ((await prisma.booking.findUniqueOrThrow({ where: { id: confirmed }, select: { status: true } })).status === 'requested') must('confirm', await confirmBooking(staff, confirmed, now))
+	await book(cast, offerings[0]!, cast.elders[1]!, nextSlot, now, '老人吃软食，不吃辣')
 	month.log(`  demo month: the centre's roll call of ${day} (${attended} attended), ${next} booked`)
 }
 

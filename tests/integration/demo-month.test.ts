@@ -2,7 +2,13 @@
 // makes it: it runs once, leaves no database rule broken, and each demo account signs in to work
 // waiting for it on its home page.
 import { beforeAll, describe, expect, it } from 'vitest'
+import { prisma } from '~/lib/db.server.ts'
 import { shanghaiDate } from '~/lib/time.ts'
+import type { SessionUser } from '~/modules/auth/session.server.ts'
+import { inspectionsForInstitution } from '~/modules/institutions/inspections.server.ts'
+import { listBookings } from '~/modules/marketplace/booking-read.server.ts'
+import { getProviderPage } from '~/modules/marketplace/search.server.ts'
+import { waitingWork } from '~/modules/operations/waiting-work.server.ts'
 import { seedDemoMonth } from '../../prisma/demo-month.ts'
 import { consistencyViolations, newViolations, type Violations } from '../setup/db-consistency.ts'
 
@@ -26,4 +32,74 @@ describe('the demo month', () => {
 	// ---- subsidies and due process (prisma/demo-month/subsidies.ts)
 
 	// ---- marketplace (prisma/demo-month/marketplace.ts)
+
+	/** A demo account as its session carries it, and the count of each queue on its home page. */
+	const mktUser = async (phone: string): Promise<SessionUser> => {
+		const u = await prisma.user.findUniqueOrThrow({ where: { phone }, select: { id: true, name: true, phone: true, role: true, districtId: true, communityId: true, providerId: true, provider: { select: { kind: true } } } })
+		const { provider, ...rest } = u
+		return { ...rest, providerKind: provider?.kind ?? null }
+	}
+	const mktQueues = async (phone: string) => Object.fromEntries((await waitingWork(await mktUser(phone), today)).map((w) => [w.key, w.count]))
+
+	it('张伟 sees his bookings in every state, one to pay', async () => {
+		const family = await mktUser('13800000001')
+		const { bookings } = await listBookings(family, { page: 1 })
+		const states = new Set(bookings.map((b) => b.status))
+		for (const s of ['completed', 'disputed', 'confirmed', 'requested', 'cancelled'] as const) expect(states, s).toContain(s)
+		expect(bookings.some((b) => b.status === 'completed' && b.paymentStatus === 'paid')).toBe(true)
+		expect(bookings.some((b) => b.status === 'confirmed' && b.paymentStatus === 'paid' && b.startsAt > new Date())).toBe(true)
+		expect((await mktQueues('13800000001')).bookingsToPay).toBeGreaterThanOrEqual(1)
+		const cancelled = await prisma.booking.findFirstOrThrow({ where: { familyUserId: family.id, status: 'cancelled' }, select: { statusReason: true, cancellationFeeFen: true } })
+		expect(cancelled.statusReason).toMatch(/复诊/)
+		expect(cancelled.cancellationFeeFen).toBe(0)
+	})
+
+	it("the home-care provider's public page shows 张伟's review with its answer", async () => {
+		const staff = await mktUser('13800000011')
+		const page = await getProviderPage(null, staff.providerId!)
+		const review = page?.reviews.find((r) => r.rating === 5)
+		expect(review?.comment).toMatch(/护理员/)
+		expect(review?.reply).toBeTruthy()
+		expect(review!.createdAt < new Date(`${today}T00:00:00+08:00`)).toBe(true)
+	})
+
+	it('the home-care provider has a request to confirm and a complaint to answer', async () => {
+		const q = await mktQueues('13800000011')
+		expect(q.bookingsToConfirm).toBeGreaterThanOrEqual(1)
+		expect(q.complaintsToAnswer).toBeGreaterThanOrEqual(1)
+	})
+
+	it('district 31 has a flagged visit, a dispute, a complaint to close and a finding to decide', async () => {
+		const q = await mktQueues('13800000031')
+		for (const key of ['flaggedVisits', 'disputes', 'complaintsToClose', 'findingsToDecide']) expect(q[key], key).toBeGreaterThanOrEqual(1)
+	})
+
+	it("a subsidised visit, when the subsidies part left 张伟's elder a grant, is split and claimed for district 31", async () => {
+		const family = await mktUser('13800000001')
+		const subsidised = await prisma.booking.findFirst({ where: { familyUserId: family.id, status: 'completed', subsidyFen: { gt: 0 } }, select: { priceFen: true, subsidyFen: true, copayFen: true, visit: { select: { verified: true } } } })
+		const granted = await prisma.subsidyGrant.count({ where: { status: 'active', elder: { families: { some: { userId: family.id } } } } })
+		// Without a grant (the subsidies part left none) there is nothing to claim.
+		if (!granted) return
+		expect(subsidised?.visit?.verified).toBe(true)
+		expect(subsidised!.subsidyFen + subsidised!.copayFen).toBe(subsidised!.priceFen)
+		expect((await mktQueues('13800000031')).subsidyClaims).toBeGreaterThanOrEqual(1)
+	})
+
+	it("the community centre's last open day was called, and a request waits for it", async () => {
+		const staff = await mktUser('13800000013')
+		const attended = await prisma.visit.findMany({ where: { providerId: staff.providerId!, verified: true, checkOutAt: { lt: new Date(`${today}T00:00:00+08:00`) } }, select: { checkInMethod: true, mealsServed: true } })
+		expect(attended.length).toBeGreaterThanOrEqual(1)
+		expect(attended.every((v) => v.checkInMethod === 'roll_call')).toBe(true)
+		expect((await mktQueues('13800000013')).bookingsToConfirm).toBeGreaterThanOrEqual(1)
+	})
+
+	it('the institution has a stay request to decide and a finding to answer, and still admits', async () => {
+		const q = await mktQueues('13800000012')
+		expect(q.stayRequests).toBeGreaterThanOrEqual(1)
+		expect(q.findingsToAnswer).toBeGreaterThanOrEqual(1)
+		const staff = await mktUser('13800000012')
+		const provider = await prisma.provider.findUniqueOrThrow({ where: { id: staff.providerId! }, select: { name: true, districtId: true, status: true } })
+		const seen = await inspectionsForInstitution({ ...staff, providerId: staff.providerId!, providerName: provider.name, districtId: provider.districtId, providerStatus: provider.status }, today)
+		expect(seen.stopped).toBe(false)
+	})
 })
