@@ -1077,7 +1077,8 @@ async function seedAllowance(opts: { scale: SeedScale; today: string; userIds: M
 
 // ---------------------------------------------------------------- command line
 
-function parseArgs(argv: string[]): SeedOptions {
+/** The command line's options (npm start and npm run setup pass --scale, --if-empty and --demo-month). */
+export function parseArgs(argv: string[]): SeedOptions {
 	const options: SeedOptions = {}
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i]!
@@ -1087,6 +1088,7 @@ function parseArgs(argv: string[]): SeedOptions {
 			if (value !== 'demo' && value !== 'city') throw new Error(`--scale must be demo or city, not ${value}`)
 			options.scale = value
 		} else if (arg === '--quiet') options.quiet = true
+		else if (arg === '--demo-month') options.demoMonth = true
 		else if (arg === '--only' || arg.startsWith('--only=')) {
 			const value = arg.includes('=') ? arg.slice('--only='.length) : argv[++i]
 			if (value !== 'beds') throw new Error(`--only must be beds, not ${value}`)
