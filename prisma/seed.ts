@@ -1110,12 +1110,16 @@ function isMain(): boolean {
 }
 
 if (isMain()) {
+	const options = parseArgs(process.argv.slice(2))
 	try {
-		await seed(parseArgs(process.argv.slice(2)))
+		await seed(options)
 	} catch (error) {
 		console.error(error)
 		process.exitCode = 1
 	} finally {
 		await disconnectDb()
+		// The demo month runs the product's modules, which open the web's Redis client on import (the
+		// sign-in limiter's, through auth): closed, or the command would never end.
+		if (options.demoMonth) (await import('~/lib/redis.server.ts')).redis.disconnect()
 	}
 }
