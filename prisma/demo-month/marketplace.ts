@@ -238,7 +238,7 @@ async function coldLunchComplaint(cast: Cast) {
 	month.log('  demo month: a cold lunch complained about and answered, waiting for the district to close it')
 }
 
-/** Four days ago: a one-hour walk the caregiver left after 19 minutes: flagged for the district, and 张伟 complained. */
+/** Four days ago: a one-hour walk the caregiver left after 19 minutes: flagged for the district; 张伟 complained last night (not yet overdue). */
 async function shortWalkFlagged(cast: Cast) {
 	const { month } = cast
 	const { id, t, result } = await pastVisit(cast, offering(cast, 'mobility'), other(cast, 2), [-4, '15:00'], { method: 'wechat_pay', minutes: 19 })
@@ -246,7 +246,7 @@ async function shortWalkFlagged(cast: Cast) {
 	await dateBack(id, t)
 	must(
 		'complaint',
-		await fileComplaint(cast.family, { intent: 'file', providerId: cast.homeCare.providerId!, subject: 'booking', bookingId: id, category: 'service_quality', text: '约好陪老人散步一个小时，护理员不到二十分钟就走了，说还要赶下一家。费用是按一小时付的。' }, at(month, -4, '18:30')),
+		await fileComplaint(cast.family, { intent: 'file', providerId: cast.homeCare.providerId!, subject: 'booking', bookingId: id, category: 'service_quality', text: '约好陪老人散步一个小时，护理员不到二十分钟就走了，说还要赶下一家。费用是按一小时付的。' }, at(month, -1, '19:30')),
 	)
 	month.log(`  demo month: a short walk flagged (${result.flags.join(', ')}) and complained about, waiting for the provider`)
 }
