@@ -219,7 +219,7 @@ async function pastVisit(cast: Cast, o: Offering, elder: Elder, when: [days: num
 async function reviewedBath(cast: Cast) {
 	const { month } = cast
 	const { id, t } = await pastVisit(cast, offering(cast, 'bathing'), other(cast, 0), [-6, '09:00'], { method: 'wechat_pay', minutes: 65, note: '老人腿脚不便，请带防滑垫' })
-	must('review', await postReview(cast.family, id, { rating: 5, comment: '护理员小刘很细心，先调好水温再扶老人进去，洗完还帮忙剪了指甲。老人说很舒服，下次还约。' }))
+	must('review', await postReview(cast.family, id, { rating: 5, comment: '王师傅很细心，先调好水温再扶老人进去，洗完还帮忙剪了指甲。老人说很舒服，下次还约。' }))
 	must('reply', await replyToReview(cast.homeCare, id, '感谢您的认可！我们会继续用心服务，下次上门前一天会电话确认时间。'))
 	await dateBack(id, { ...t, reviewed: at(month, -6, '19:40'), replied: at(month, -5, '08:50') })
 	month.log('  demo month: a bath six days ago, verified, paid and reviewed (5 stars, answered)')
@@ -326,7 +326,7 @@ async function centreRollCall(cast: Cast) {
 		month.log('  demo month: the community centre offers no attendance service: no roll call')
 		return
 	}
-	// The start nearest to a usual time for the service (lunch at 11:30, a whole day from opening).
+	// The first start from a usual time for the service (lunch from 11:30, a whole day from opening).
 	const usual: Partial<Record<ServiceCategory, number>> = { canteen_meals: 11 * 60 + 30, activities: 9 * 60 + 30 }
 	const slotOn = (o: (typeof offerings)[number], day: string) => {
 		const slots = slotsOnDate(day, o.rules, o.durationMinutes, new Set())
@@ -338,18 +338,18 @@ async function centreRollCall(cast: Cast) {
 	for (let back = 0; back < 14 && !slotOn(offerings[0]!, day); back++) day = addDays(day, -1)
 	let attended = 0
 	for (const [i, o] of offerings.entries()) {
-		const slot = slotOn(o, day)
-		if (!slot) continue
+		const start = slotOn(o, day)
+		if (!start) continue
 		const elder = cast.elders[i % cast.elders.length]!
-		const t: Timeline = { requested: minutesAfter(slot.startsAt, -2 * 1440 + 120) }
-		const id = await book(cast, o, elder, slot.startsAt, t.requested!)
+		const t: Timeline = { requested: minutesAfter(start.startsAt, -2 * 1440 + 120) }
+		const id = await book(cast, o, elder, start.startsAt, t.requested!)
 		t.confirmed = minutesAfter(t.requested!, 40)
 		if ((await prisma.booking.findUniqueOrThrow({ where: { id }, select: { status: true } })).status === 'requested') must('confirm', await confirmBooking(staff, id, t.confirmed))
 		else t.confirmed = t.requested
 		t.paid = minutesAfter(t.confirmed!, 10)
 		await pay(id, 'wechat_pay')
-		t.in_service = minutesAfter(slot.startsAt, -5)
-		t.completed = minutesAfter(slot.endsAt, 10)
+		t.in_service = minutesAfter(start.startsAt, -5)
+		t.completed = minutesAfter(start.endsAt, 10)
 		must('arrival', await recordArrival(staff, { bookingId: id, method: 'roll_call' }, t.in_service))
 		must('departure', await recordDeparture(staff, { bookingId: id, meals: o.category === 'activities' ? 0 : 1 }, t.completed))
 		await dateBack(id, t)

@@ -58,7 +58,7 @@ describe('the demo month', () => {
 		const staff = await mktUser('13800000011')
 		const page = await getProviderPage(null, staff.providerId!)
 		const review = page?.reviews.find((r) => r.rating === 5)
-		expect(review?.comment).toMatch(/护理员/)
+		expect(review?.comment).toMatch(/王师傅/)
 		expect(review?.reply).toBeTruthy()
 		expect(review!.createdAt < new Date(`${today}T00:00:00+08:00`)).toBe(true)
 	})
