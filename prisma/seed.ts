@@ -1110,16 +1110,14 @@ function isMain(): boolean {
 }
 
 if (isMain()) {
-	const options = parseArgs(process.argv.slice(2))
 	try {
-		await seed(options)
+		await seed(parseArgs(process.argv.slice(2)))
 	} catch (error) {
 		console.error(error)
 		process.exitCode = 1
 	} finally {
 		await disconnectDb()
-		// The demo month runs the product's modules, which open the web's Redis client on import (the
-		// sign-in limiter's, through auth): closed, or the command would never end.
-		if (options.demoMonth) (await import('~/lib/redis.server.ts')).redis.disconnect()
+		// The demo month runs the product's modules, whose Redis client (made on import) would keep the process alive.
+		process.exit()
 	}
 }
