@@ -10,7 +10,7 @@ import type { ServiceCategory } from '~/generated/prisma/enums.ts'
 import { prisma } from '~/lib/db.server.ts'
 import type { Outcome } from '~/lib/outcome.ts'
 import { sql } from '~/lib/sql.server.ts'
-import { addDays, fromShanghai } from '~/lib/time.ts'
+import { addDays, fromShanghai, shanghaiDate } from '~/lib/time.ts'
 import { ATTENDANCE_CATEGORIES } from '~/modules/attendance/rules.ts'
 import { recordArrival, recordDeparture } from '~/modules/attendance/attendance.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
@@ -47,7 +47,7 @@ type Cast = {
 	/** 张伟's elders, youngest first: 张德明 (72), 李桂英 (84), 张永福 (91). */
 	elders: Elder[]
 	/** The elder of 张伟 whose grant (made by the subsidies part) has credit left, if any, and what it covers. */
-	granted: { elder: Elder; categories: ServiceCategory[] } | null
+	granted: { elder: Elder; categories: ServiceCategory[]; inForceFrom: Date } | null
 	offerings: Map<ServiceCategory, Offering>
 	/** Idempotency keys: one per booking form, deterministic. */
 	keys: { n: number }
@@ -61,6 +61,7 @@ function must<T>(what: string, outcome: Outcome<T>): T {
 
 const at = (month: DemoMonth, days: number, time: string) => fromShanghai(addDays(month.today, days), time)
 const minutesAfter = (d: Date, minutes: number) => new Date(d.getTime() + minutes * 60_000)
+const daysBetween = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000)
 
 export async function seedDemoMarketplace(month: DemoMonth): Promise<void> {
 	const cast = await castOf(month)
@@ -90,18 +91,21 @@ async function castOf(month: DemoMonth): Promise<Cast> {
 	const byCategory = new Map<ServiceCategory, Offering>()
 	for (const o of offerings) if (!byCategory.has(o.category)) byCategory.set(o.category, o)
 	// The subsidies part runs first; when it left one of 张伟's elders a grant with credit, a visit uses it.
-	const grant = await sql`SELECT g."elderId", v."coveredCategories" FROM subsidy_grant g
+	// In force from the end of its public notice (or, without one, from when it was made).
+	const grant = await sql`SELECT g."elderId", v."coveredCategories",
+			coalesce((SELECT max(n."settledAt") FROM subsidy_notice_entry n WHERE n."grantId" = g.id), g."createdAt" AT TIME ZONE 'UTC') AS "inForceFrom"
+		FROM subsidy_grant g
 		JOIN subsidy_policy_version v ON v.id = g."policyVersionId"
 		JOIN ledger_account av ON av."grantId" = g.id AND av.kind = 'elder_available'
 		WHERE g.status = 'active' AND av."balanceFen" > 0 AND g."elderId" = ANY(${elders.map((e) => e.id)}::uuid[])
-		ORDER BY av."balanceFen" DESC, g.id LIMIT 1`.first<{ elderId: string; coveredCategories: ServiceCategory[] }>()
+		ORDER BY av."balanceFen" DESC, g.id LIMIT 1`.first<{ elderId: string; coveredCategories: ServiceCategory[]; inForceFrom: Date }>()
 	const grantedElder = grant ? withAddress.find((e) => e.id === grant.elderId)! : null
 	return {
 		month,
 		family,
 		homeCare,
 		elders: withAddress,
-		granted: grantedElder && grant ? { elder: grantedElder, categories: grant.coveredCategories.filter((c) => byCategory.has(c)) } : null,
+		granted: grantedElder && grant ? { elder: grantedElder, categories: grant.coveredCategories.filter((c) => byCategory.has(c)), inForceFrom: new Date(grant.inForceFrom) } : null,
 		offerings: byCategory,
 		keys: { n: 0 },
 	}
@@ -122,7 +126,7 @@ function slot(cast: Cast, o: Offering, days: number, time: string) {
 	return found.startsAt
 }
 
-/** The elders for visits that must not spend the granted elder's credit: the others, in order. */
+/** The elders for visits before the grant was in force (which it must not pay): the others, in order. */
 function other(cast: Cast, i: number): Elder {
 	const others = cast.elders.filter((e) => e.id !== cast.granted?.elder.id)
 	return others[i % others.length]!
@@ -262,8 +266,9 @@ async function cleaningDisputed(cast: Cast) {
 }
 
 /**
- * Two days ago: a visit paid in part by the grant the subsidies part left (subsidy + co-pay), verified;
- * the provider has claimed that month's subsidy, waiting for the district. Skipped without a grant.
+ * A visit paid in part by the grant the subsidies part left (subsidy + co-pay), verified, on a day
+ * after the grant came into force (two days ago at the earliest); the provider has claimed that
+ * month's subsidy, waiting for the district. Skipped without a grant, or one in force only since today.
  */
 async function subsidisedVisitClaimed(cast: Cast) {
 	const { month, granted } = cast
@@ -274,16 +279,21 @@ async function subsidisedVisitClaimed(cast: Cast) {
 		month.log('  demo month: no elder of 张伟 holds a grant with credit for home care: no subsidised visit, no claim')
 		return
 	}
+	const day = [addDays(shanghaiDate(granted.inForceFrom), 1), addDays(month.today, -2)].sort()[1]!
+	if (day >= month.today) {
+		month.log('  demo month: the grant is in force since today: its first visit is in the coming week, no claim yet')
+		return
+	}
 	const o = offering(cast, covered)
-	const { id, t } = await pastVisit(cast, o, granted.elder, [-2, '09:30'], { method: 'wechat_pay', minutes: o.durationMinutes + 4 })
+	const { id, t } = await pastVisit(cast, o, granted.elder, [daysBetween(month.today, day), '09:30'], { method: 'wechat_pay', minutes: o.durationMinutes + 4 })
 	await dateBack(id, t)
 	const b = await prisma.booking.findUniqueOrThrow({ where: { id }, select: { subsidyFen: true, copayFen: true } })
 	if (b.subsidyFen === 0) {
-		month.log('  demo month: the grant paid nothing for the visit two days ago: no claim')
+		month.log('  demo month: the grant paid nothing for the visit: no claim')
 		return
 	}
-	const claim = must('claim', await prepareClaim(cast.homeCare, addDays(month.today, -2).slice(0, 7)))
-	month.log(`  demo month: a subsidised visit (subsidy ${b.subsidyFen} + co-pay ${b.copayFen} fen), claimed (${claim.added} line), waiting for the district`)
+	const claim = must('claim', await prepareClaim(cast.homeCare, day.slice(0, 7)))
+	month.log(`  demo month: a subsidised visit on ${day} (subsidy ${b.subsidyFen} + co-pay ${b.copayFen} fen), claimed (${claim.added} line), waiting for the district`)
 }
 
 /** The coming days: confirmed and paid, confirmed not yet paid, a request to confirm, one cancelled by 张伟. */
@@ -340,7 +350,7 @@ async function centreRollCall(cast: Cast) {
 	for (const [i, o] of offerings.entries()) {
 		const start = slotOn(o, day)
 		if (!start) continue
-		const elder = cast.elders[i % cast.elders.length]!
+		const elder = other(cast, i)
 		const t: Timeline = { requested: minutesAfter(start.startsAt, -2 * 1440 + 120) }
 		const id = await book(cast, o, elder, start.startsAt, t.requested!)
 		t.confirmed = minutesAfter(t.requested!, 40)

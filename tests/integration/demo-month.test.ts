@@ -74,14 +74,22 @@ describe('the demo month', () => {
 		for (const key of ['flaggedVisits', 'disputes', 'complaintsToClose', 'findingsToDecide']) expect(q[key], key).toBeGreaterThanOrEqual(1)
 	})
 
-	it("a subsidised visit, when the subsidies part left 张伟's elder a grant, is split and claimed for district 31", async () => {
+	it("when the subsidies part left 张伟's elder a grant, bookings after it came into force are split, and a verified one is claimed", async () => {
 		const family = await mktUser('13800000001')
-		const subsidised = await prisma.booking.findFirst({ where: { familyUserId: family.id, status: 'completed', subsidyFen: { gt: 0 } }, select: { priceFen: true, subsidyFen: true, copayFen: true, visit: { select: { verified: true } } } })
-		const granted = await prisma.subsidyGrant.count({ where: { status: 'active', elder: { families: { some: { userId: family.id } } } } })
-		// Without a grant (the subsidies part left none) there is nothing to claim.
-		if (!granted) return
-		expect(subsidised?.visit?.verified).toBe(true)
-		expect(subsidised!.subsidyFen + subsidised!.copayFen).toBe(subsidised!.priceFen)
+		const grant = await prisma.subsidyGrant.findFirst({ where: { status: 'active', elder: { families: { some: { userId: family.id } } } }, orderBy: { createdAt: 'asc' }, select: { id: true, createdAt: true } })
+		// Without a grant (the subsidies part left none) nothing is subsidised.
+		if (!grant) return
+		const subsidised = await prisma.booking.findMany({ where: { familyUserId: family.id, subsidyFen: { gt: 0 } }, select: { status: true, startsAt: true, priceFen: true, subsidyFen: true, copayFen: true, visit: { select: { verified: true } } } })
+		expect(subsidised.length).toBeGreaterThanOrEqual(1)
+		const notice = await prisma.subsidyNoticeEntry.findFirst({ where: { grantId: grant.id }, select: { settledAt: true } })
+		const inForceFrom = notice?.settledAt ?? grant.createdAt
+		for (const b of subsidised) {
+			expect(b.subsidyFen + b.copayFen).toBe(b.priceFen)
+			expect(b.startsAt > inForceFrom).toBe(true)
+		}
+		const done = subsidised.find((b) => b.status === 'completed')
+		if (!done) return
+		expect(done.visit?.verified).toBe(true)
 		expect((await mktQueues('13800000031')).subsidyClaims).toBeGreaterThanOrEqual(1)
 	})
 
