@@ -47,7 +47,7 @@ export async function elderAllowance(user: SessionUser, elderId: string) {
 	const month = shanghaiMonth()
 	const birthDate = toDateString(elder.birthDate)
 	const deathDate = [d(elder.deathDate), d(cremation?.deathDate ?? null)].filter((x): x is string => !!x).sort()[0] ?? null
-	// Money paid for a month after the month of death is to be returned (recoveries.server.ts): each such payment says whether it still is.
+	// Money paid for a month after the month of death is to be returned (recoveries.server.ts): each such payment says how much of it still is.
 	const deathMonth = d(elder.deathDate)?.slice(0, 7) ?? null
 	const afterDeath = payments.filter((p) => deathMonth !== null && p.month > deathMonth && (p.status === 'paid' || p.status === 'sent'))
 	const taken = new Map<string, { recovered: number; waived: number }>()
