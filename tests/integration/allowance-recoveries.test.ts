@@ -39,11 +39,10 @@ const DISTRICT = '13800000031' // 东宝区's bureau officer
 const OTHER_DISTRICT = '13800000032' // 钟祥市's
 const TODAY = '2026-12-01'
 const SETTLED_ON = '2020-06-01'
-let runSeq = 0
 
-/** A payment run (rejected, so it takes no live month) to hang test payments on. */
+/** A payment run to hang test payments on: rejected, so it takes no live month (rejected runs may share one). */
 async function testRun() {
-	return prisma.allowanceRun.create({ data: { month: `2019-${String(++runSeq + (process.pid % 9)).padStart(2, '0')}`, status: 'rejected' }, select: { id: true } })
+	return prisma.allowanceRun.create({ data: { month: '2019-01', status: 'rejected' }, select: { id: true } })
 }
 
 /** A registered elder of 东宝 who died in March 2020, paid for March to June: March is owed, April and May paid after death, June still at the bank. */
