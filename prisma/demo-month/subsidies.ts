@@ -179,7 +179,9 @@ async function neighbourElders(cast: Cast, n: number) {
 	}
 	for (const e of others) {
 		if (found.length === n) break
-		must('status', await recordStatus(cast.community, e.id, { kind: 'dibao', validFrom: `${addDays(cast.today, -45).slice(0, 7)}-01`, validUntil: null, reviewOn: null, source: '东民低保〔2026〕47号', disabilityGrade: null, supportMode: null, note: '新纳入城市低保' }, null, cast.today))
+		const status = must('status', await recordStatus(cast.community, e.id, { kind: 'dibao', validFrom: `${addDays(cast.today, -45).slice(0, 7)}-01`, validUntil: null, reviewOn: null, source: '东民低保〔2026〕47号', disabilityGrade: null, supportMode: null, note: '新纳入城市低保' }, null, cast.today))
+		// Recorded when the decision came, before the family's application.
+		await prisma.elderStatus.update({ where: { id: status.id }, data: { recordedAt: at(cast, 32, '11:00') } })
 		if (await qualifies(e.id, cast.homeCare, cast.today)) found.push({ ...e, policy: cast.homeCare })
 	}
 	if (found.length < n) throw new Error(`demo month: only ${found.length} elders of the community can apply`)
@@ -216,7 +218,7 @@ async function waitingForDistrict(cast: Cast, n: Neighbour) {
 
 /** Scene 3: approved three days ago, on the running notice, with a neighbour's objection waiting for a finding. */
 async function runningNotice(cast: Cast, n: Neighbour) {
-	const app = await apply(n.family, n.elderId, n.policy, { size: 2, incomeFen: 105_000, statement: '老人患有慢性病，日常做饭、打扫有困难，申请居家养老服务补贴。' })
+	const app = await apply(n.family, n.elderId, n.policy, { size: 2, incomeFen: 105_000, statement: '老人患有慢性病，日常做饭、打扫、洗澡都有困难，申请养老服务补贴。' })
 	await passCommunity(cast, app, 15, '已入户核实，情况属实。')
 	await passTownship(cast, app, '同意上报。')
 	const entry = await approveOnDay(cast, app, 3, '符合条件，予以批准，按规定公示。')
