@@ -1116,5 +1116,7 @@ if (isMain()) {
 		process.exitCode = 1
 	} finally {
 		await disconnectDb()
+		// The demo month runs the product's modules, whose Redis client (made on import) would keep the process alive.
+		process.exit()
 	}
 }
