@@ -13,7 +13,9 @@
 // earlier days is then dated back in SQL (application steps, notices, and the family's inbox with them).
 // The audit log is append-only and keeps the seed's own time: it records when the story was written.
 import { prisma } from '~/lib/db.server.ts'
+import { getEnv } from '~/lib/env.server.ts'
 import type { Outcome } from '~/lib/outcome.ts'
+import { redis } from '~/lib/redis.server.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { addDays, dateOnly } from '~/lib/time.ts'
 import { registerFamily } from '~/modules/accounts/accounts.server.ts'
@@ -28,6 +30,8 @@ import { versionOn, versionRules } from '~/modules/subsidies/policies.server.ts'
 import { ineligibility } from '~/modules/subsidies/rules.ts'
 import { DEMO_PASSWORD } from '../seed-data.ts'
 import type { DemoMonth } from '../demo-month.ts'
+
+const SEED_IP = '192.0.2.1'
 
 type Cast = {
 	today: string
@@ -223,7 +227,12 @@ async function runningNotice(cast: Cast, n: Neighbour) {
 	await passTownship(cast, app, '同意上报。')
 	const entry = await approveOnDay(cast, app, 3, '符合条件，予以批准，按规定公示。')
 	await dateBack(app, { applied: at(cast, 19, '14:22'), community: at(cast, 15, '10:05'), township: at(cast, 11, '16:40'), bureau: at(cast, 3, '16:05') })
-	const objection = must('objection', await lodgeObjection({ noticeId: entry.noticeId, entryId: entry.id, name: '刘桂芝', phone: '13972860417', reason: '据我所知，老人的儿子在城区有两套住房并经营门面，家庭经济条件较好，请核实。' }, null, addDays(cast.today, -1)))
+	// The public page counts objections per address and day (OBJECTIONS_PER_IP_PER_DAY): the seed's come
+	// from a documentation address (TEST-NET-1, no real visitor's) whose count it resets, so seeding
+	// again the same day is not refused.
+	const lodgedOn = addDays(cast.today, -1)
+	await redis.del(`${getEnv().QUEUE_PREFIX}:objection:${SEED_IP}:${lodgedOn}`)
+	const objection = must('objection', await lodgeObjection({ noticeId: entry.noticeId, entryId: entry.id, name: '刘桂芝', phone: '13972860417', reason: '据我所知，老人的儿子在城区有两套住房并经营门面，家庭经济条件较好，请核实。' }, SEED_IP, lodgedOn))
 	await prisma.noticeObjection.update({ where: { id: objection.id }, data: { createdAt: at(cast, 1, '18:30') } })
 }
 
