@@ -1087,6 +1087,7 @@ function parseArgs(argv: string[]): SeedOptions {
 			if (value !== 'demo' && value !== 'city') throw new Error(`--scale must be demo or city, not ${value}`)
 			options.scale = value
 		} else if (arg === '--quiet') options.quiet = true
+		else if (arg === '--demo-month') options.demoMonth = true
 		else if (arg === '--only' || arg.startsWith('--only=')) {
 			const value = arg.includes('=') ? arg.slice('--only='.length) : argv[++i]
 			if (value !== 'beds') throw new Error(`--only must be beds, not ${value}`)
@@ -1115,5 +1116,7 @@ if (isMain()) {
 		process.exitCode = 1
 	} finally {
 		await disconnectDb()
+		// The demo month runs the product's modules, whose Redis client (made on import) would keep the process alive.
+		process.exit()
 	}
 }
