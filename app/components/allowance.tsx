@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next'
 import type { LineReport } from '~/modules/allowance/csv.server.ts'
-import { DataTable } from './ui.tsx'
+import type { PaymentRecovery } from '~/modules/allowance/rules.ts'
+import { DataTable, Money } from './ui.tsx'
 
 /** The one Money of the UI kit (app/components/ui.tsx). */
 export { Money } from './ui.tsx'
@@ -23,5 +24,17 @@ export function ImportReport({ lines, summary }: { lines: LineReport[]; summary:
 				rowProps={(l) => ({ 'data-outcome': l.outcome })}
 			/>
 		</div>
+	)
+}
+
+/** Where a payment after the elder's death stands: still to return, part returned (with what remains), returned, or written off. */
+export function PaymentRecoveryState({ recovery, remainingFen }: { recovery: PaymentRecovery; remainingFen: number | null }) {
+	const { t } = useTranslation('allowance')
+	return recovery === 'partial' ? (
+		<span data-testid="payment-recovery">
+			{t('family.recovery.partial')} <Money fen={remainingFen} />
+		</span>
+	) : (
+		<span data-testid="payment-recovery">{t(`family.recovery.${recovery}`)}</span>
 	)
 }

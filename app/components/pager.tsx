@@ -11,3 +11,19 @@ export function Pager({ page, hasMore, href = (p) => `?page=${p}` }: { page: num
 		</nav>
 	)
 }
+
+/**
+ * The links of a list paged by keyset (a cursor, not a page number): back to its first page when not
+ * on it, and on to the next when there is one. `href(cursor)` builds the link (keeping the page's
+ * other parameters); a null cursor is the first page.
+ */
+export function CursorPager({ atStart, next, href, label }: { atStart: boolean; next: string | null; href: (cursor: string | null) => string; label?: string }) {
+	const { t } = useTranslation('common')
+	if (atStart && !next) return null
+	return (
+		<nav className="pager" aria-label={label ?? t('a11y.pagination')}>
+			{atStart ? null : <Link to={href(null)}>{t('pager.first')}</Link>}
+			{next ? <Link to={href(next)}>{t('pager.next')}</Link> : null}
+		</nav>
+	)
+}

@@ -2,20 +2,23 @@ import { data, type LoaderFunctionArgs } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
+import { StatusBadge, When } from '~/components/marketplace.tsx'
 import { navItemsFor } from '~/components/nav-items.ts'
 import { shanghaiDate } from '~/lib/time.ts'
 import { getSessionUser } from '~/modules/auth/session.server.ts'
+import { comingBookings } from '~/modules/marketplace/booking-read.server.ts'
 import { waitingWork } from '~/modules/operations/waiting-work.server.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
 	const user = await getSessionUser(request)
 	// An officer's day starts here: what waits in each of their queues.
-	const waiting = user ? await waitingWork(user, shanghaiDate()) : []
-	return data({ user: user && { name: user.name, role: user.role, providerKind: user.providerKind }, waiting }, user ? { headers: { 'Cache-Control': 'private, no-store' } } : undefined)
+	// A family's day: what comes next for their elders.
+	const [waiting, coming] = user ? await Promise.all([waitingWork(user, shanghaiDate()), comingBookings(user)]) : [[], { bookings: [], more: false }]
+	return data({ user: user && { name: user.name, role: user.role, providerKind: user.providerKind }, waiting, coming }, user ? { headers: { 'Cache-Control': 'private, no-store' } } : undefined)
 }
 
 export default function Index() {
-	const { user, waiting } = useLoaderData<typeof loader>()
+	const { user, waiting, coming } = useLoaderData<typeof loader>()
 	const { t } = useTranslation()
 	const items = navItemsFor(user)
 	return (
@@ -46,6 +49,29 @@ export default function Index() {
 							</li>
 						))}
 					</ul>
+				</section>
+			) : null}
+			{coming.bookings.length ? (
+				<section aria-labelledby="coming" data-testid="coming-bookings">
+					<h2 id="coming">{t('home.coming.title')}</h2>
+					<ul className="cards">
+						{coming.bookings.map((b) => (
+							<li key={b.id} className="card">
+								<h3>
+									<Link to={`/bookings/${b.id}`}>{b.offering.title}</Link> <StatusBadge status={b.status} />
+								</h3>
+								<p>
+									<When at={b.startsAt} /> · {b.elder.name} · {b.provider.name}
+								</p>
+								{b.visit ? (
+									<p>
+										{t('home.coming.checkedIn', { name: b.visit.caregiver.name })} <When at={b.visit.checkInAt} />
+									</p>
+								) : null}
+							</li>
+						))}
+					</ul>
+					{coming.more ? <Link to="/bookings?when=upcoming">{t('home.coming.more')}</Link> : null}
 				</section>
 			) : null}
 			{user ? (

@@ -6,6 +6,7 @@ import { Cards } from '~/components/cards.tsx'
 import { GeneralErrorBoundary } from '~/components/error-boundary.tsx'
 import { Pager } from '~/components/pager.tsx'
 import { DataTable, Day, Money, Month } from '~/components/ui.tsx'
+import { PaymentRecoveryState } from '~/components/allowance.tsx'
 import { familyAllowances, livenessDue } from '~/modules/allowance/people.server.ts'
 import { requireRole } from '~/modules/auth/access.server.ts'
 import { pageParam } from '~/lib/query.ts'
@@ -40,7 +41,12 @@ export default function AllowanceHome() {
 									{a.payments.map((p) => (
 										<li key={p.month} data-testid="payment-line">
 											<Month month={p.month} /> · <Money fen={p.amountFen} /> · {t(`kind.${p.kind}`)} · {t(`paymentStatus.${p.status}`)}
-											{p.recovery ? ` · ${t(`family.recovery.${p.recovery}`)}` : null}
+											{p.recovery ? (
+												<>
+													{' · '}
+													<PaymentRecoveryState recovery={p.recovery} remainingFen={p.remainingFen} />
+												</>
+											) : null}
 										</li>
 									))}
 								</ul>

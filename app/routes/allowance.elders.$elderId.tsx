@@ -11,6 +11,7 @@ import { ActionForm, Field, replyDone, replyFor, replyValue, SelectField } from 
 import { Notice } from '~/components/notice.tsx'
 import { PostButton } from '~/components/post-form.tsx'
 import { DataTable, Day, Facts, Money, Month } from '~/components/ui.tsx'
+import { PaymentRecoveryState } from '~/components/allowance.tsx'
 import { useCheckedForm } from '~/components/use-checked-form.ts'
 import { parseForm, replyOutcome } from '~/lib/forms.server.ts'
 import { clientIp, invariantResponse, notFoundUnless, requireId } from '~/lib/http.server.ts'
@@ -128,7 +129,17 @@ export default function ElderAllowance() {
 							{ header: t('run.tier'), cell: (p) => t(`tiers.${p.tier}`) },
 							{ header: t('run.kindCol'), cell: (p) => t(`kind.${p.kind}`) },
 							{ header: t('run.amount'), cell: (p) => <Money fen={p.amountFen} /> },
-							{ header: t('run.state'), cell: (p) => (p.recovery ? `${t(`paymentStatus.${p.status}`)} · ${t(`family.recovery.${p.recovery}`)}` : t(`paymentStatus.${p.status}`)) },
+							{
+								header: t('run.state'),
+								cell: (p) =>
+									p.recovery ? (
+										<>
+											{t(`paymentStatus.${p.status}`)} · <PaymentRecoveryState recovery={p.recovery} remainingFen={p.remainingFen} />
+										</>
+									) : (
+										t(`paymentStatus.${p.status}`)
+									),
+							},
 						]}
 						rows={a.payments}
 						rowKey={(p) => p.month}

@@ -20,12 +20,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
 	const asked = textParam(params, 'status', 20)
 	const status = asked && STATUSES.has(asked) ? (asked as BookingStatus) : undefined
 	// The family's bookings still to pay (the home page's "to pay" leads here with ?pay=due).
-	const paymentDue = user.role === 'family' && params.get('pay') === 'due'
-	return { ...(await listBookings(user, { page, status, paymentDue })), page, role: user.role, status: status ?? null, paymentDue }
+	const paymentDue = user.role === 'family' && textParam(params, 'pay', 10) === 'due'
+	// What is still ahead, soonest first (the family's home page leads here with ?when=upcoming).
+	const upcoming = textParam(params, 'when', 10) === 'upcoming'
+	return { ...(await listBookings(user, { page, status, paymentDue, upcoming })), page, role: user.role, status: status ?? null, paymentDue, upcoming }
 }
 
 export default function Bookings() {
-	const { bookings, hasMore, page, role, status, paymentDue } = useLoaderData<typeof loader>()
+	const { bookings, hasMore, page, role, status, paymentDue, upcoming } = useLoaderData<typeof loader>()
 	const { t } = useTranslation('marketplace')
 	return (
 		<section>
@@ -37,9 +39,10 @@ export default function Bookings() {
 					</Link>
 				) : null}
 			</div>
-			{status || paymentDue ? (
+			{status || paymentDue || upcoming ? (
 				<p data-testid="status-filter">
-					{status ? t('bookings.onlyStatus', { status: t(`status.${status}`) }) : t('bookings.onlyToPay')} · <Link to="/bookings">{t('bookings.all')}</Link>
+					{[status ? t('bookings.onlyStatus', { status: t(`status.${status}`) }) : null, paymentDue ? t('bookings.onlyToPay') : null, upcoming ? t('bookings.onlyUpcoming') : null].filter(Boolean).join(' · ')} ·{' '}
+					<Link to="/bookings">{t('bookings.all')}</Link>
 				</p>
 			) : null}
 			{bookings.length === 0 ? (
@@ -58,7 +61,7 @@ export default function Bookings() {
 					))}
 				</ul>
 			)}
-			<Pager page={page} hasMore={hasMore} href={(p) => `?page=${p}${status ? `&status=${status}` : ''}${paymentDue ? '&pay=due' : ''}`} />
+			<Pager page={page} hasMore={hasMore} href={(p) => `?page=${p}${status ? `&status=${status}` : ''}${paymentDue ? '&pay=due' : ''}${upcoming ? '&when=upcoming' : ''}`} />
 		</section>
 	)
 }

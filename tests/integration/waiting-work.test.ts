@@ -12,6 +12,9 @@ import * as newElder from '~/routes/elders.new.tsx'
 import * as home from '~/routes/_index.tsx'
 import * as bookingsPage from '~/routes/bookings._index.tsx'
 import { createBooking } from '~/modules/marketplace/booking-create.server.ts'
+import { cancelBooking } from '~/modules/marketplace/booking-lifecycle.server.ts'
+import { comingBookings } from '~/modules/marketplace/booking-read.server.ts'
+import { checkIn } from '~/modules/marketplace/visits.server.ts'
 import * as myRequests from '~/routes/account.requests.tsx'
 import * as rightsQueue from '~/routes/registry.requests.tsx'
 import { makeUser, sessionUser } from '../factories/accounts.ts'
@@ -227,5 +230,57 @@ describe('what waits for an officer', () => {
 				if (w) expect(w.to.split('?')[0]).toBe(page.path.split('?')[0])
 			}
 		}
+	})
+})
+
+describe('what comes next for a family', () => {
+	it('lists the soonest bookings still ahead or under way, with the caregiver’s arrival; cancelled and past ones are left out; more leads to the rest, soonest first', async () => {
+		const provider = await makeProvider()
+		const family = await makeFamily()
+		const familyUser = await sessionUser(family.phone)
+		const book = async (days: number) => {
+			const made = await createBooking(familyUser, provider.offeringId, {
+				idempotencyKey: crypto.randomUUID().replaceAll('-', ''),
+				elderId: family.elderId,
+				startsAt: slotAt(days),
+				expectedPriceFen: provider.priceFen,
+				expectedCopayFen: provider.priceFen,
+				serviceAddress: '东宝区龙泉社区3栋2单元',
+				note: '',
+			})
+			if (!made.ok) throw new Error(made.formError ?? 'booking refused')
+			return prisma.booking.findUniqueOrThrow({ where: { id: made.value.bookingId }, select: { id: true, startsAt: true, endsAt: true, visitCode: true, status: true } })
+		}
+		const cancelled = await book(2)
+		expect((await cancelBooking(familyUser, cancelled.id, '家里临时有事')).ok).toBe(true)
+		const [first, second, third, fourth] = [await book(3), await book(4), await book(5), await book(6)]
+		expect(first.status).toBe('confirmed')
+		// The caregiver arrives for the first one.
+		const arrived = new Date(first.startsAt.getTime() + 60_000)
+		const staff = await sessionUser(provider.staffPhone)
+		expect((await checkIn(staff, first.id, { intent: 'check-in', method: 'code', code: first.visitCode }, arrived)).ok).toBe(true)
+
+		const during = new Date(arrived.getTime() + 60_000)
+		const coming = await comingBookings(familyUser, during)
+		expect(coming.bookings.map((b) => b.id)).toEqual([first.id, second.id, third.id])
+		expect(coming.more).toBe(true)
+		expect(coming.bookings[0]!.status).toBe('in_service')
+		expect(coming.bookings[0]!.visit?.checkInAt.toISOString()).toBe(arrived.toISOString())
+		expect(coming.bookings[1]!.visit).toBeNull()
+		// After the last one ends nothing is ahead; a provider's staff or an officer gets no such list.
+		expect((await comingBookings(familyUser, new Date(fourth.endsAt.getTime() + 1))).bookings).toEqual([])
+		expect((await comingBookings(staff, during)).bookings).toEqual([])
+
+		// The home page shows them (by the clock: all four are ahead); "more" leads to the rest, soonest first.
+		const as = await signIn(family.phone)
+		const homePage = await callLoader<{ coming: { bookings: { id: string }[]; more: boolean } }>(home, '/', { as })
+		expect(homePage.data.coming.bookings.map((b) => b.id)).toEqual([first.id, second.id, third.id])
+		expect(homePage.data.coming.more).toBe(true)
+		const upcoming = await callLoader<{ bookings: { id: string }[]; upcoming: boolean }>(bookingsPage, '/bookings?when=upcoming', { as })
+		expect(upcoming.data.upcoming).toBe(true)
+		expect(upcoming.data.bookings.map((b) => b.id)).toEqual([first.id, second.id, third.id, fourth.id])
+		// The whole list stays newest first, the cancelled one with them.
+		const all = await callLoader<{ bookings: { id: string }[] }>(bookingsPage, '/bookings', { as })
+		expect(all.data.bookings.map((b) => b.id)).toEqual([fourth.id, third.id, second.id, first.id, cancelled.id])
 	})
 })

@@ -16,7 +16,7 @@ import { recordDeathFromCremation } from '~/modules/life-events/life-events.serv
 import { parseCsvUpload, type CsvFile, type LineReport } from './csv.server.ts'
 import { loadSettingsVersions } from './engine.server.ts'
 import { mayRecordCard } from './cards.server.ts'
-import { decideMonth, firstEligibleMonth, settingsForMonth } from './rules.ts'
+import { decideMonth, firstEligibleMonth, settingsForMonth, type PaymentRecovery } from './rules.ts'
 import type { livenessSchema } from './schemas.ts'
 
 export { CARD_ROLES, recordCard, revealCard } from './cards.server.ts'
@@ -47,11 +47,24 @@ export async function elderAllowance(user: SessionUser, elderId: string) {
 	const month = shanghaiMonth()
 	const birthDate = toDateString(elder.birthDate)
 	const deathDate = [d(elder.deathDate), d(cremation?.deathDate ?? null)].filter((x): x is string => !!x).sort()[0] ?? null
-	// Money paid for a month after the month of death is to be returned (recoveries.server.ts): each such payment says whether it still is.
+	// Money paid for a month after the month of death is to be returned (recoveries.server.ts): each such payment says how much of it still is.
 	const deathMonth = d(elder.deathDate)?.slice(0, 7) ?? null
 	const afterDeath = payments.filter((p) => deathMonth !== null && p.month > deathMonth && (p.status === 'paid' || p.status === 'sent'))
-	const settled = afterDeath.length ? new Map((await prisma.allowanceRecovery.findMany({ where: { paymentId: { in: afterDeath.map((p) => p.id) } }, select: { paymentId: true, outcome: true } })).map((r) => [r.paymentId, r.outcome])) : new Map<string, string>()
-	const recoveryOf = (p: (typeof payments)[number]) => (afterDeath.includes(p) ? ((settled.get(p.id) as 'recovered' | 'waived' | undefined) ?? 'owed') : null)
+	const taken = new Map<string, { recovered: number; waived: number }>()
+	if (afterDeath.length)
+		for (const r of await prisma.allowanceRecovery.groupBy({ by: ['paymentId', 'outcome'], where: { paymentId: { in: afterDeath.map((p) => p.id) } }, _sum: { amountFen: true } })) {
+			const t = taken.get(r.paymentId) ?? { recovered: 0, waived: 0 }
+			t[r.outcome === 'waived' ? 'waived' : 'recovered'] += r._sum.amountFen ?? 0
+			taken.set(r.paymentId, t)
+		}
+	// owed: nothing back yet; partial: some back, remainingFen still to return; recovered: all back; waived: what remained was written off.
+	const recoveryOf = (p: (typeof payments)[number]): { recovery: PaymentRecovery | null; remainingFen: number | null } => {
+		if (!afterDeath.includes(p)) return { recovery: null, remainingFen: null }
+		const t = taken.get(p.id) ?? { recovered: 0, waived: 0 }
+		const remainingFen = p.amountFen - t.recovered - t.waived
+		const recovery = remainingFen > 0 ? (t.recovered + t.waived > 0 ? 'partial' : 'owed') : t.waived > 0 ? 'waived' : 'recovered'
+		return { recovery, remainingFen }
+	}
 	const decision = decideMonth(
 		{ birthDate, deathDate, cremated: !!cremation, resident: elder.residencyStatus === 'resident', movedOutOn: d(elder.movedOutOn), lastLivenessAt: d(elder.lastLivenessAt) },
 		month,
@@ -77,7 +90,7 @@ export async function elderAllowance(user: SessionUser, elderId: string) {
 		firstEligibleMonth: firstEligibleMonth(birthDate),
 		// Payments of runs not yet approved are shown as "being prepared", never as money on its way;
 		// 已发放 (paid) only once the bank confirmed it (or did not return it in time), never on export.
-		payments: payments.map((p) => ({ month: p.month, kind: p.kind, tier: p.tier, amountFen: p.amountFen, status: familyStatus(p.status, p.run.status), recovery: recoveryOf(p) })),
+		payments: payments.map((p) => ({ month: p.month, kind: p.kind, tier: p.tier, amountFen: p.amountFen, status: familyStatus(p.status, p.run.status), ...recoveryOf(p) })),
 		stops: stops,
 		certifications: certs.map((c) => ({ certifiedOn: toDateString(c.certifiedOn), method: c.method })),
 		canCertify: (LIVENESS_ROLES as readonly string[]).includes(user.role) && canActInDistrict(user, elder.districtId),

@@ -176,3 +176,6 @@ export function fenToYuanString(fen: number): string {
 /** How an allowance paid after the elder's death came back: the bank reversed it, or the family repaid it. */
 export const RECOVERY_METHODS = ['bank_reversal', 'repaid'] as const
 export type RecoveryMethod = (typeof RECOVERY_METHODS)[number]
+
+/** Where a payment after death stands for the family and the officers: nothing back yet, part back, all back, or the rest written off. */
+export type PaymentRecovery = 'owed' | 'partial' | 'recovered' | 'waived'

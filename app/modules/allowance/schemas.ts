@@ -74,9 +74,25 @@ const day = z
 	.regex(/^\d{4}-\d{2}-\d{2}$/, 'allowance:recoveries.errors.settledOn')
 	.refine(isRealDate, 'allowance:recoveries.errors.settledOn')
 
+/** Yuan with at most two decimals, more than 0 (the module checks it is at most what remains): fen. */
+const recoveredAmount = z
+	.string({ error: 'allowance:recoveries.errors.amount' })
+	.trim()
+	.transform((v, ctx) => {
+		const fen = parseYuan(v)
+		if (fen === null || fen <= 0 || fen > 100_000_000) {
+			ctx.addIssue({ code: 'custom', message: 'allowance:recoveries.errors.amount' })
+			return z.NEVER
+		}
+		return fen
+	})
+
 export const recoverySchema = z.object({
 	intent: z.literal('recover'),
 	paymentId,
+	// The key the page gave this form: the same form sent twice records once.
+	idempotencyKey: z.string({ error: 'allowance:recoveries.errors.formExpired' }).regex(/^[A-Za-z0-9_-]{16,64}$/, 'allowance:recoveries.errors.formExpired'),
+	amount: recoveredAmount,
 	method: z.enum(RECOVERY_METHODS, { error: 'allowance:recoveries.errors.method' }),
 	reference: z.string({ error: 'allowance:recoveries.errors.reference' }).trim().min(2, 'allowance:recoveries.errors.reference').max(100, 'allowance:recoveries.errors.reference').refine(isSingleLine, CONTROL_MESSAGE),
 	settledOn: day,

@@ -143,11 +143,18 @@ export async function countBookingsToPay(user: SessionUser) {
 	return prisma.booking.count({ where: { AND: [bookingScope(user), PAYMENT_DUE] } })
 }
 
-export async function listBookings(user: SessionUser, opts: { page: number; status?: BookingStatus; paymentDue?: boolean; upcoming?: boolean }) {
+/** A booking still ahead or under way: requested, confirmed or in service, and not yet over. */
+const coming = (now: Date): Prisma.BookingWhereInput => ({ status: { in: ['requested', 'confirmed', 'in_service'] }, endsAt: { gte: now } })
+
+/**
+ * The bookings in scope, newest first; or, `upcoming`, those still ahead, soonest first (the home
+ * page's list of what comes next leads here with ?when=upcoming).
+ */
+export async function listBookings(user: SessionUser, opts: { page: number; status?: BookingStatus; paymentDue?: boolean; upcoming?: boolean }, now = new Date()) {
 	const pageSize = 30
 	const rows = await prisma.booking.findMany({
-		where: { AND: [bookingScope(user), opts.status ? { status: opts.status } : {}, opts.paymentDue ? PAYMENT_DUE : {}] },
-		orderBy: [{ startsAt: 'desc' }, { id: 'asc' }],
+		where: { AND: [bookingScope(user), opts.status ? { status: opts.status } : {}, opts.paymentDue ? PAYMENT_DUE : {}, opts.upcoming ? coming(now) : {}] },
+		orderBy: opts.upcoming ? [{ startsAt: 'asc' }, { id: 'asc' }] : [{ startsAt: 'desc' }, { id: 'asc' }],
 		...pageWindow(opts.page, pageSize),
 		select: {
 			id: true,
@@ -162,4 +169,28 @@ export async function listBookings(user: SessionUser, opts: { page: number; stat
 		},
 	})
 	return { hasMore: rows.length > pageSize, bookings: rows.slice(0, pageSize) }
+}
+
+/**
+ * What comes next for a family's elders (the home page): the soonest bookings still ahead or under
+ * way, with the caregiver's check-in once they have arrived (families often live elsewhere), and
+ * whether there are more.
+ */
+export async function comingBookings(user: SessionUser, now = new Date(), take = 3) {
+	if (user.role !== 'family') return { bookings: [], more: false }
+	const rows = await prisma.booking.findMany({
+		where: { AND: [bookingScope(user), coming(now)] },
+		orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
+		take: take + 1,
+		select: {
+			id: true,
+			status: true,
+			startsAt: true,
+			elder: { select: { name: true } },
+			offering: { select: { title: true } },
+			provider: { select: { name: true } },
+			visit: { select: { checkInAt: true, caregiver: { select: { name: true } } } },
+		},
+	})
+	return { bookings: rows.slice(0, take), more: rows.length > take }
 }

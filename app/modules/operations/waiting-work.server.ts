@@ -3,7 +3,7 @@
 // two never disagree). Counts are whole, where the queue's page may show only its oldest part.
 // Queues with nothing waiting are left out.
 import { addMonths } from '~/lib/time.ts'
-import { countRecoveriesOutstanding, countWaiversToDecide } from '~/modules/allowance/recoveries.server.ts'
+import { countRecoveriesOutstanding, countWaiversToDecide } from '~/modules/allowance/recoveries-read.server.ts'
 import { countRunsAwaitingApproval, countRunsToExport } from '~/modules/allowance/runs.server.ts'
 import { countSettingsToDecide } from '~/modules/allowance/setting-changes.server.ts'
 import { countReassessmentRequests } from '~/modules/assessment/assessments.server.ts'
