@@ -19,6 +19,8 @@ import { requestStay } from '~/modules/beds/stays.server.ts'
 import { answerComplaint, fileComplaint } from '~/modules/complaints/complaints.server.ts'
 import { answerFinding, recordInspection } from '~/modules/institutions/inspections.server.ts'
 import { createBooking } from '~/modules/marketplace/booking-create.server.ts'
+import { updateTerms } from '~/modules/marketplace/catalogue.server.ts'
+import { DEFAULT_BOOKING_TERMS } from '~/modules/marketplace/rules.ts'
 import { cancelBooking, confirmBooking, disputeBooking } from '~/modules/marketplace/booking-lifecycle.server.ts'
 import { paymentMethods, processStripeEvent } from '~/modules/marketplace/payments.server.ts'
 import { postReview, replyToReview } from '~/modules/marketplace/reviews.server.ts'
@@ -65,6 +67,7 @@ const daysBetween = (from: string, to: string) => Math.round((Date.parse(to) - D
 
 export async function seedDemoMarketplace(month: DemoMonth): Promise<void> {
 	const cast = await castOf(month)
+	await holdRequestsTwoDays(cast)
 	// Home visits in the order they happened: one caregiver's visits must not overlap.
 	await reviewedBath(cast)
 	await coldLunchComplaint(cast)
@@ -202,6 +205,18 @@ async function dateBack(bookingId: string, t: Timeline) {
 	if (t.paid) await sql`UPDATE payment SET "createdAt" = ${minutesAfter(t.paid, -2)}, "updatedAt" = ${t.paid} WHERE "bookingId" = ${bookingId}::uuid`.run()
 	await sql`UPDATE visit SET "createdAt" = "checkInAt" WHERE "bookingId" = ${bookingId}::uuid`.run()
 	if (t.reviewed) await sql`UPDATE review SET "createdAt" = ${t.reviewed}, "repliedAt" = CASE WHEN reply IS NULL THEN NULL ELSE ${t.replied ?? t.reviewed}::timestamptz END WHERE "bookingId" = ${bookingId}::uuid`.run()
+}
+
+/**
+ * The providers' managers let an unconfirmed request hold its place for two days instead of twelve
+ * hours, so the requests waiting on their home pages outlast the demo's first day (the expiry sweep
+ * runs every minute once the workers start). Their other terms stay as they are.
+ */
+async function holdRequestsTwoDays(cast: Cast) {
+	for (const manager of [cast.homeCare, await cast.month.as(CENTRE)]) {
+		const terms = (await prisma.providerProfile.findUnique({ where: { providerId: manager.providerId! }, select: { autoConfirm: true, freeCancelHours: true, lateCancelFeePercent: true } })) ?? DEFAULT_BOOKING_TERMS
+		must('booking terms', await updateTerms(manager, { intent: 'terms', autoConfirm: terms.autoConfirm, holdMinutes: 2 * 1440, freeCancelHours: terms.freeCancelHours, lateCancelFeePercent: terms.lateCancelFeePercent }, null))
+	}
 }
 
 /** A past home visit: booked two days ahead, confirmed, paid, done with the home code. */

@@ -136,6 +136,10 @@ describe('the demo month', () => {
 		const q = await mktQueues('13800000011')
 		expect(q.bookingsToConfirm).toBeGreaterThanOrEqual(1)
 		expect(q.complaintsToAnswer).toBeGreaterThanOrEqual(1)
+		// The request holds its place for two days: it still waits on the demo's next day.
+		const staff = await mktUser('13800000011')
+		const request = await prisma.booking.findFirstOrThrow({ where: { providerId: staff.providerId!, status: 'requested' }, select: { expiresAt: true } })
+		expect(request.expiresAt!.getTime()).toBeGreaterThan(Date.now() + 24 * 3_600_000)
 	})
 
 	it('district 31 has a flagged visit, a dispute, a complaint to close and a finding to decide', async () => {
