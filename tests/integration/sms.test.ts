@@ -315,8 +315,10 @@ describe('phone codes', () => {
 
 	it('limits requests per client address', async () => {
 		const ip = `203.0.113.${Math.floor(Math.random() * 200) + 1}`
-		for (let i = 0; i < 3; i++) expect((await requestPhoneCode({ phone: uniquePhone(), purpose: 'register', ip })).ok).toBe(true)
-		expect(await requestPhoneCode({ phone: uniquePhone(), purpose: 'register', ip })).toMatchObject({ ok: false, status: 429, formError: 'errors.code.addressLimit' })
+		// The window is the clock's hour: the four requests are counted at one instant, so none can fall into the next hour.
+		const at = Date.now()
+		for (let i = 0; i < 3; i++) expect((await requestPhoneCode({ phone: uniquePhone(), purpose: 'register', ip }, at)).ok).toBe(true)
+		expect(await requestPhoneCode({ phone: uniquePhone(), purpose: 'register', ip }, at)).toMatchObject({ ok: false, status: 429, formError: 'errors.code.addressLimit' })
 	})
 
 	it('changing one’s number: a code to the new number and the password move the account; the old number is told; other sessions end', async () => {

@@ -25,12 +25,12 @@ function codeHash(phone: string, purpose: CodePurpose, code: string): Buffer {
 /**
  * Issues a code for `phone` and queues its SMS in the same transaction. `deliver: false` (a reset
  * for a number with no account) answers the same without sending anything, so the page does not
- * tell who is registered.
+ * tell who is registered. `now` places the request in the per-address window (the clock's hour).
  */
-export async function requestPhoneCode(input: { phone: string; purpose: CodePurpose; ip: string | null; deliver?: boolean }): Promise<Outcome<{ sent: true }>> {
+export async function requestPhoneCode(input: { phone: string; purpose: CodePurpose; ip: string | null; deliver?: boolean }, now = Date.now()): Promise<Outcome<{ sent: true }>> {
 	const env = getEnv()
 	if (input.ip) {
-		const allowed = await withinAddressLimit('phone-code-ip', input.ip, env.PHONE_CODE_PER_IP_PER_HOUR, 3_600_000).catch(() => true)
+		const allowed = await withinAddressLimit('phone-code-ip', input.ip, env.PHONE_CODE_PER_IP_PER_HOUR, 3_600_000, undefined, now).catch(() => true)
 		if (!allowed) return fail('errors.code.addressLimit', 429)
 	}
 	const code = String(randomInt(0, 1_000_000)).padStart(6, '0')
