@@ -1,7 +1,7 @@
 // The demo's lived-in month: what a month of everyday work leaves behind, so that each demo account
 // (README, "Demo accounts") signs in to a product in use: bookings in every state, visits verified
 // and reviewed, subsidy applications at each level of review, a public notice running, an appeal
-// waiting, claims to settle, complaints and findings to answer. Made by the demo accounts through the
+// waiting, complaints, a dispute and findings to answer. Made by the demo accounts through the
 // product's own module functions (the same code the pages call), so every database rule and audit row
 // holds; only what no screen can make in the seed's time (a visit last week) is dated back in SQL.
 //
@@ -33,7 +33,7 @@ async function demoAccount(phone: string): Promise<SessionUser> {
 /** Seeds the month once; true when it did, false when the database already holds it. */
 export async function seedDemoMonth(opts: { today: string; log?: (line: string) => void }): Promise<boolean> {
 	const log = opts.log ?? (() => {})
-	// The marker: the story's first act is a subsidy application or a booking by a demo family.
+	// The marker: the audit row written when the whole story is done.
 	const done = await prisma.auditLog.count({ where: { action: 'seed.demo_month' } })
 	if (done) return false
 	const month: DemoMonth = { today: opts.today, as: demoAccount, log }

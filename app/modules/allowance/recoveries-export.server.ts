@@ -7,7 +7,7 @@ import { toCsv, type CellValue } from '~/lib/export.server.ts'
 import { sql } from '~/lib/sql.server.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
-import { districtScope, entriesPage, outstandingPage, unsettled } from './recoveries-read.server.ts'
+import { districtScope, entriesPage, outstandingPage, outstandingWhere } from './recoveries-read.server.ts'
 import { fenToYuanString } from './rules.ts'
 
 const PAGE = 1000
@@ -47,7 +47,7 @@ async function* csvPages(user: SessionUser, t: TFunction): AsyncGenerator<CellVa
 export async function recoveriesCsv(user: SessionUser, t: TFunction, ip: string | null): Promise<ReadableStream<Uint8Array>> {
 	const counts = await sql`SELECT
 			(SELECT count(*)::int FROM allowance_payment p JOIN elder e ON e.id = p."elderId"
-			  WHERE p.status IN ('paid', 'sent') AND ${unsettled(user)}) AS outstanding,
+			  WHERE ${outstandingWhere(user)}) AS outstanding,
 			(SELECT count(*)::int FROM allowance_recovery r JOIN allowance_payment p ON p.id = r."paymentId" WHERE ${districtScope(user)}) AS settled`.first<{ outstanding: number; settled: number }>()
 	await audit({ actor: user, action: 'allowance.recoveries_export', entityType: 'allowance_payment', entityId: null, districtId: user.role === 'bureau_district' ? user.districtId : null, details: { outstanding: counts?.outstanding ?? 0, settled: counts?.settled ?? 0 }, ip })
 	const encoder = new TextEncoder()

@@ -23,10 +23,13 @@ export function districtScope(user: SessionUser) {
 export const AFTER_DEATH = sql`e."deathDate" IS NOT NULL AND p.month > to_char(e."deathDate", 'YYYY-MM')`
 
 /** What the payment p's receipts and waivers took, in fen. */
-const TAKEN = sql`(SELECT coalesce(sum(r."amountFen"), 0) FROM allowance_recovery r WHERE r."paymentId" = p.id)`
+export const TAKEN = sql`(SELECT coalesce(sum(r."amountFen"), 0) FROM allowance_recovery r WHERE r."paymentId" = p.id)`
 
 /** Payments (p, with elder e) after death, in the viewer's scope, with something still to get back: the list and its count share it. */
 export const unsettled = (user: SessionUser) => sql`${AFTER_DEATH} AND ${districtScope(user)} AND p."amountFen" > ${TAKEN}`
+
+/** Unsettled payments paid or still at the bank: the outstanding list, its settle card and the file share it. */
+export const outstandingWhere = (user: SessionUser) => sql`p.status IN ('paid', 'sent') AND ${unsettled(user)}`
 
 /** What was recovered and waived of payment p (a lateral join named rs). */
 const SO_FAR = sql`CROSS JOIN LATERAL (SELECT coalesce(sum(r."amountFen") FILTER (WHERE r.outcome = 'recovered'), 0)::int AS "recoveredFen",
@@ -58,7 +61,7 @@ export async function outstandingPage(user: SessionUser, after: string | null, l
 		: sql.empty
 	const rows = await sql`SELECT ${OUTSTANDING_COLUMNS}
 		 FROM allowance_payment p JOIN elder e ON e.id = p."elderId" JOIN district d ON d.id = p."districtId" ${SO_FAR}
-		 WHERE p.status IN ('paid', 'sent') AND ${unsettled(user)} ${from}
+		 WHERE ${outstandingWhere(user)} ${from}
 		 ORDER BY e.name, p.month, p.id LIMIT ${limit + 1}`.rows<OutstandingRecovery>()
 	return { rows: rows.slice(0, limit), next: rows.length > limit ? rows[limit - 1]!.paymentId : null }
 }
@@ -126,7 +129,7 @@ export async function recoveryTotals(user: SessionUser) {
 async function outstandingPayment(user: SessionUser, paymentId: string) {
 	return sql`SELECT ${OUTSTANDING_COLUMNS}
 		 FROM allowance_payment p JOIN elder e ON e.id = p."elderId" JOIN district d ON d.id = p."districtId" ${SO_FAR}
-		 WHERE p.id = ${paymentId}::uuid AND p.status IN ('paid', 'sent') AND ${unsettled(user)}`.first<OutstandingRecovery>()
+		 WHERE p.id = ${paymentId}::uuid AND ${outstandingWhere(user)}`.first<OutstandingRecovery>()
 }
 
 /**

@@ -15,20 +15,20 @@ import { shanghaiDate } from '~/lib/time.ts'
 import { audit } from '~/modules/audit/audit.server.ts'
 import { decideChange, proposeChange } from '~/modules/auth/pending-changes.server.ts'
 import type { SessionUser } from '~/modules/auth/session.server.ts'
-import { AFTER_DEATH, districtScope, mayRecord } from './recoveries-read.server.ts'
+import { AFTER_DEATH, districtScope, mayRecord, TAKEN } from './recoveries-read.server.ts'
 import type { RecoveryMethod } from './rules.ts'
 
 const E = (key: string) => `allowance:recoveries.errors.${key}`
 
-type Payment = { id: string; districtId: string; amountFen: number; month: string; status: string; elderId: string; takenFen: number }
+type Payment = { id: string; districtId: string; amountFen: number; month: string; status: string; elderId: string; remainingFen: number }
 
 /**
- * A payment after death in the officer's scope, with what its receipts and waivers took so far; in a
+ * A payment after death in the officer's scope, with what its receipts and waivers left of it; in a
  * transaction, its row locked (FOR NO KEY UPDATE: two recordings for one payment wait for each other).
  */
 function paymentAfterDeath(user: SessionUser, paymentId: string, tx?: Tx) {
 	return sql`SELECT p.id, p."districtId", p."amountFen", p.month, p.status::text AS status, p."elderId",
-			(SELECT coalesce(sum(r."amountFen"), 0) FROM allowance_recovery r WHERE r."paymentId" = p.id)::int AS "takenFen"
+			(p."amountFen" - ${TAKEN})::int AS "remainingFen"
 		FROM allowance_payment p JOIN elder e ON e.id = p."elderId"
 		WHERE p.id = ${paymentId}::uuid AND ${AFTER_DEATH} AND ${districtScope(user)} ${tx ? sql`FOR NO KEY UPDATE OF p` : sql.empty}`.first<Payment>(tx)
 }
@@ -37,7 +37,7 @@ function paymentAfterDeath(user: SessionUser, paymentId: string, tx?: Tx) {
 function notOpen(p: Payment): Outcome<never> | null {
 	if (p.status === 'sent') return fail(E('inTransit'), 409)
 	if (p.status !== 'paid') return fail(E('notPaid'), 409)
-	if (p.takenFen >= p.amountFen) return fail(E('alreadySettled'), 409)
+	if (p.remainingFen <= 0) return fail(E('alreadySettled'), 409)
 	return null
 }
 
@@ -58,10 +58,10 @@ export async function recordRecovery(
 		const p = await paymentAfterDeath(user, input.paymentId, tx)
 		if (!p) refuse('paymentId', E('unknown'), 404)
 		const first = await sql`SELECT "paymentId" FROM allowance_recovery WHERE "recordedById" = ${user.id}::uuid AND "idempotencyKey" = ${input.idempotencyKey}`.first<{ paymentId: string }>(tx)
-		if (first) return first.paymentId === p.id ? ok({ duplicate: true, remainingFen: p.amountFen - p.takenFen }) : fail(E('formExpired'), 409)
+		if (first) return first.paymentId === p.id ? ok({ duplicate: true, remainingFen: p.remainingFen }) : fail(E('formExpired'), 409)
 		const closed = notOpen(p)
 		if (closed) return closed
-		const remainingFen = p.amountFen - p.takenFen
+		const { remainingFen } = p
 		if (input.amountFen > remainingFen) refuse('amount', E('exceedsRemaining'), 409)
 		await sql`INSERT INTO allowance_recovery ("paymentId", "districtId", outcome, "amountFen", method, reference, "settledOn", "recordedById", "idempotencyKey")
 			VALUES (${p.id}::uuid, ${p.districtId}, 'recovered', ${input.amountFen}, ${input.method}, ${input.reference}, ${input.settledOn}::date, ${user.id}::uuid, ${input.idempotencyKey})`.run(tx)
@@ -92,8 +92,7 @@ export async function proposeWaiver(user: SessionUser, input: { paymentId: strin
 	const closed = notOpen(p)
 	if (closed) return closed
 	if (await prisma.pendingChange.count({ where: { kind: 'allowance_waiver', status: 'pending', subjectId: input.paymentId } })) return fail(E('waiverPending'), 409)
-	const amountFen = p.amountFen - p.takenFen
-	return proposeChange(user, 'allowance_waiver', { paymentId: input.paymentId, reason: input.reason, amountFen } satisfies Prisma.InputJsonValue, input.paymentId, ip)
+	return proposeChange(user, 'allowance_waiver', { paymentId: input.paymentId, reason: input.reason, amountFen: p.remainingFen } satisfies Prisma.InputJsonValue, input.paymentId, ip)
 }
 
 /**
@@ -114,7 +113,7 @@ export async function decideWaiver(user: SessionUser, input: { changeId: string;
 			if (!p) return fail(E('unknown'), 404)
 			const closed = notOpen(p)
 			if (closed) return closed
-			const remainingFen = p.amountFen - p.takenFen
+			const { remainingFen } = p
 			if (remainingFen !== (proposedFen ?? p.amountFen)) return fail(E('remainderChanged'), 409)
 			await sql`INSERT INTO allowance_recovery ("paymentId", "districtId", outcome, "amountFen", reason, "settledOn", "recordedById", "approvedById", "changeId")
 				VALUES (${paymentId}::uuid, ${p.districtId}, 'waived', ${remainingFen}, ${reason}, ${today}::date, ${change.proposedById}::uuid, ${user.id}::uuid, ${input.changeId}::uuid)`.run(tx)
